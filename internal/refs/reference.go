@@ -1,0 +1,86 @@
+// Package refs models what a release's code references in the database:
+// tables and columns, how they are used, how sure we are, and where.
+// Extractors live in subpackages; this package holds the shared types
+// and the index that answers "who uses this?".
+package refs
+
+// Usage says how a reference uses its table or column.
+type Usage string
+
+// Usages.
+const (
+	Select   Usage = "select"
+	Insert   Usage = "insert"
+	Update   Usage = "update"
+	Delete   Usage = "delete"
+	Wildcard Usage = "wildcard" // SELECT * or table.*: every column the table has
+	Model    Usage = "model"    // an ORM model that loads and writes every column it knows
+	Other    Usage = "other"    // named in DDL-like or function context (views, functions)
+)
+
+// Certainty says how sure the extractor is about the table of a column.
+type Certainty string
+
+// Certainties.
+const (
+	Resolved  Certainty = "resolved"  // the table is known
+	Ambiguous Certainty = "ambiguous" // one of several tables in scope; kept for each candidate
+	NameOnly  Certainty = "name-only" // only the name matched
+)
+
+// Source is the kind of place a reference was found in.
+type Source string
+
+// Sources.
+const (
+	SQLFile      Source = "sql"
+	GoCode       Source = "go"
+	RubyCode     Source = "ruby"
+	PythonCode   Source = "python"
+	JSCode       Source = "javascript"
+	TSCode       Source = "typescript"
+	JavaCode     Source = "java"
+	ActiveRecord Source = "activerecord"
+	Django       Source = "django"
+	SQLAlchemy   Source = "sqlalchemy"
+	Prisma       Source = "prisma"
+	GORM         Source = "gorm"
+	Sqlx         Source = "sqlx"
+	Runtime      Source = "runtime" // pg_stat_statements
+)
+
+// Reference is one use of a table or column by a release's code.
+type Reference struct {
+	Schema    string    `json:"schema,omitempty"`
+	Table     string    `json:"table"`
+	Column    string    `json:"column,omitempty"` // empty: the table as a whole
+	Usage     Usage     `json:"usage"`
+	Certainty Certainty `json:"certainty"`
+	Source    Source    `json:"source"`
+	File      string    `json:"file"`
+	Line      int       `json:"line"`
+	Col       int       `json:"col,omitempty"`
+	Snippet   string    `json:"snippet,omitempty"`
+	// Columns lists the columns an INSERT names or an ORM model maps
+	// explicitly (Django fields, Prisma fields, GORM struct fields);
+	// empty when the ORM loads whatever the table has (ActiveRecord).
+	Columns []string `json:"columns,omitempty"`
+	// Ignored lists columns an ORM model explicitly does not load
+	// (ActiveRecord ignored_columns).
+	Ignored []string `json:"ignored,omitempty"`
+	// SQL is the full statement text a reference came from, with
+	// placeholders normalised to $n, so verify can prepare it.
+	SQL string `json:"sql,omitempty"`
+	// Calls counts executions for runtime references.
+	Calls int64 `json:"calls,omitempty"`
+}
+
+// Extractor finds references in one kind of file.
+type Extractor interface {
+	Name() string
+	// Match reports whether the extractor reads the file at path.
+	Match(path string) bool
+	// Extract returns the references in src. An error means the file
+	// could not be read as this kind; the caller counts and skips it.
+	Extract(path string, src []byte) ([]Reference, error)
+}
