@@ -73,7 +73,16 @@ type Reference struct {
 	SQL string `json:"sql,omitempty"`
 	// Calls counts executions for runtime references.
 	Calls int64 `json:"calls,omitempty"`
+	// Offset is a byte offset into the text the reference was resolved
+	// from (the SQL string for a ResolveFunc); extractors map it to
+	// File, Line and Col.
+	Offset int `json:"-"`
 }
+
+// ResolveFunc resolves the table and column references of one SQL text.
+// Offsets of the returned references are byte offsets into sql; File,
+// Line, Col, Snippet and Source are left for the caller to fill.
+type ResolveFunc func(sql string) ([]Reference, error)
 
 // Extractor finds references in one kind of file.
 type Extractor interface {
