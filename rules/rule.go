@@ -64,12 +64,3 @@ func All() []*Rule {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
-
-// Pass is given to each rule run; filled in by the lint engine.
-type Pass struct {
-	Rule   *Rule
-	report func(Finding)
-}
-
-// Report records a finding for the pass's rule.
-func (p *Pass) Report(f Finding) { p.report(f) }

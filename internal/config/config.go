@@ -1,0 +1,249 @@
+// Package config reads schemagate.yaml. Unknown keys and rule names are
+// errors with their line, never silently ignored.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/schemagate/schemagate/rules"
+)
+
+// FileName is the config file looked for upward from the working
+// directory.
+const FileName = "schemagate.yaml"
+
+// Config is schemagate.yaml.
+type Config struct {
+	// Path is the file the config was read from ("" for defaults); Root
+	// is its directory, which relative paths in it are relative to.
+	Path string `yaml:"-"`
+	Root string `yaml:"-"`
+
+	// PGVersion is the PostgreSQL major version the migrations run on.
+	PGVersion int `yaml:"pg-version"`
+	// Migrations are the migration directories, each with an optional
+	// format (auto-detected when empty).
+	Migrations []MigrationDir `yaml:"migrations"`
+	// Exclude are path globs skipped by lint and by reference indexing.
+	Exclude []string `yaml:"exclude"`
+	// Rules sets a severity per rule: error, warning, hint or off.
+	Rules map[string]string `yaml:"rules"`
+	// FailOn is the lowest severity that makes lint and check exit 1.
+	FailOn string `yaml:"fail-on"`
+	// Previous is the deployed revision check compares against.
+	Previous string `yaml:"previous"`
+	// SchemaDump is a pg_dump --schema-only file (db/structure.sql).
+	SchemaDump string `yaml:"schema-dump"`
+	// References configures the reference index.
+	References References `yaml:"references"`
+	// LockTimeoutSet says the migration runner sets lock_timeout itself
+	// (a connection option, Rails' database.yml variables), so
+	// require-lock-timeout has nothing to ask for.
+	LockTimeoutSet bool `yaml:"lock-timeout-set"`
+	// MaxFileSize is the largest file read, in bytes.
+	MaxFileSize int64 `yaml:"max-file-size"`
+
+	severities map[string]rules.Severity
+}
+
+// MigrationDir is one migration directory.
+type MigrationDir struct {
+	Dir    string `yaml:"dir"`
+	Format string `yaml:"format"`
+	// PostDeploy marks a directory whose migrations run after the new
+	// release is deployed (Rails db/post_migrate when the deploy runs it
+	// separately).
+	PostDeploy bool `yaml:"post-deploy"`
+}
+
+// References configures what the reference index reads.
+type References struct {
+	Exclude      []string `yaml:"exclude"`
+	IncludeTests bool     `yaml:"include-tests"`
+}
+
+// Default returns the configuration used when there is no file.
+func Default() *Config {
+	c := &Config{PGVersion: 16, FailOn: ""}
+	_ = c.validate(nil)
+	return c
+}
+
+// Find looks for schemagate.yaml in dir and its parents. It returns ""
+// when there is none.
+func Find(dir string) string {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		p := filepath.Join(dir, FileName)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// Load reads the config at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	abs, _ := filepath.Abs(path)
+	c.Root = filepath.Dir(abs)
+	return c, nil
+}
+
+// Parse reads config text; path is used in error messages.
+func Parse(path string, data []byte) (*Config, error) {
+	c := &Config{Path: path}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(root.Content) > 0 {
+		strict := yaml.NewDecoder(bytes.NewReader(data))
+		strict.KnownFields(true)
+		if err := strict.Decode(c); err != nil {
+			return nil, fmt.Errorf("%s: %s", path, cleanYAMLError(err))
+		}
+	}
+	if err := c.validate(&root); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func cleanYAMLError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	msg = strings.TrimSpace(msg)
+	msg = strings.ReplaceAll(msg, "in type config.Config", "")
+	msg = strings.ReplaceAll(msg, "in type config.MigrationDir", "")
+	msg = strings.ReplaceAll(msg, "in type config.References", "")
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// lineOf finds the line of a mapping key path in the YAML tree, for
+// messages.
+func lineOf(root *yaml.Node, keys ...string) int {
+	if root == nil || len(root.Content) == 0 {
+		return 0
+	}
+	n := root.Content[0]
+	line := 0
+	for _, k := range keys {
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line = n.Content[i].Line
+				n = n.Content[i+1]
+				found = true
+				break
+			}
+		}
+		if !found {
+			return line
+		}
+	}
+	return line
+}
+
+func (c *Config) validate(root *yaml.Node) error {
+	if c.PGVersion == 0 {
+		c.PGVersion = 16
+	}
+	if c.PGVersion < 9 || c.PGVersion > 99 {
+		return fmt.Errorf("line %d: pg-version %d is not a PostgreSQL major version (like 16)", lineOf(root, "pg-version"), c.PGVersion)
+	}
+	if c.FailOn != "" {
+		if _, err := ParseFailOn(c.FailOn); err != nil {
+			return fmt.Errorf("line %d: fail-on: %w", lineOf(root, "fail-on"), err)
+		}
+	}
+	c.severities = map[string]rules.Severity{}
+	for name, sev := range c.Rules {
+		if _, ok := rules.Lookup(name); !ok {
+			return fmt.Errorf("line %d: unknown rule %q (see `schemagate rules`)", lineOf(root, "rules", name), name)
+		}
+		s, err := rules.ParseSeverity(sev)
+		if err != nil {
+			return fmt.Errorf("line %d: rule %s: %w", lineOf(root, "rules", name), name, err)
+		}
+		c.severities[name] = s
+	}
+	for i, m := range c.Migrations {
+		if m.Dir == "" {
+			return fmt.Errorf("line %d: migrations[%d] needs a dir", lineOf(root, "migrations"), i)
+		}
+	}
+	return nil
+}
+
+// Severity returns the severity configured for a rule, and whether one is
+// configured.
+func (c *Config) Severity(rule string) (rules.Severity, bool) {
+	s, ok := c.severities[rule]
+	return s, ok
+}
+
+// SetSeverity overrides a rule's severity (from a command-line flag).
+func (c *Config) SetSeverity(rule string, s rules.Severity) {
+	if c.severities == nil {
+		c.severities = map[string]rules.Severity{}
+	}
+	c.severities[rule] = s
+}
+
+// Abs resolves a path from the config relative to its directory.
+func (c *Config) Abs(p string) string {
+	if filepath.IsAbs(p) || c.Root == "" {
+		return p
+	}
+	return filepath.Join(c.Root, p)
+}
+
+// FailLevel is the lowest severity that fails a run; Never disables it.
+type FailLevel int
+
+// Never means no finding fails the run.
+const Never FailLevel = 100
+
+// ParseFailOn reads error, warning, hint or never.
+func ParseFailOn(s string) (FailLevel, error) {
+	if strings.EqualFold(s, "never") {
+		return Never, nil
+	}
+	sev, err := rules.ParseSeverity(s)
+	if err != nil || sev == rules.Off {
+		return 0, fmt.Errorf("unknown level %q (want error, warning, hint or never)", s)
+	}
+	return FailLevel(sev), nil
+}
+
+// Fails reports whether a finding of severity s fails the run.
+func (l FailLevel) Fails(s rules.Severity) bool {
+	return l != Never && s != rules.Off && int(s) >= int(l)
+}

@@ -1,0 +1,229 @@
+// Package lint runs the rules over migrations: it parses them, turns
+// statements into operations, runs every enabled rule with panics
+// contained, applies suppressions and configured severities, and returns
+// the findings sorted. check, gate, lsp and verify all lint through here.
+package lint
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/rules"
+)
+
+// Options configure a lint run.
+type Options struct {
+	Config *config.Config // severities, pg version; nil: defaults
+	// PGVersion overrides Config.PGVersion when non-zero.
+	PGVersion int
+	// SchemaAt returns the schema before migration i of the run (nil when
+	// unknown). check sets it from the catalog replay.
+	SchemaAt func(i int) rules.Schema
+	// Compat is set by check: what the running releases reference.
+	Compat rules.Compat
+	// Rules restricts the run to these rules (all when empty).
+	Rules []*rules.Rule
+	// Workers bounds parallelism (GOMAXPROCS when 0).
+	Workers int
+}
+
+// Unit is one migration to lint, already read. Framework migrations
+// arrive with Ops already translated; SQL migrations are parsed here.
+type Unit struct {
+	Migration *migrations.Migration
+	// Ops, when set, are used instead of parsing the migration's SQL
+	// (framework translators fill them).
+	Ops []ops.Op
+	// Framework marks translated Ruby/Python migrations.
+	Framework bool
+	// Extra are findings the reader already made (translator hints,
+	// syntax errors of the host language).
+	Extra []rules.Finding
+}
+
+// Prepare parses a SQL migration and computes its operations. It is
+// safe to call more than once.
+func Prepare(u *Unit, pgVersion int) {
+	if u.Ops != nil || u.Framework {
+		return
+	}
+	m := u.Migration
+	if m.Statements == nil && m.SyntaxErrors == nil {
+		m.Parse()
+	}
+	u.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion})
+}
+
+// Run lints units and returns all findings sorted by file, position and
+// rule. It never fails: problems become findings.
+func Run(units []*Unit, opt Options) []rules.Finding {
+	cfg := opt.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	ver := opt.PGVersion
+	if ver == 0 {
+		ver = cfg.PGVersion
+	}
+	active := activeRules(cfg, opt.Rules)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([][]rules.Finding, len(units))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var schema rules.Schema
+				if opt.SchemaAt != nil {
+					schema = opt.SchemaAt(i)
+				}
+				results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg)
+			}
+		}()
+	}
+	for i := range units {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []rules.Finding
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	Sort(all)
+	return all
+}
+
+func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
+	candidates := only
+	if len(candidates) == 0 {
+		candidates = rules.All()
+	}
+	var out []*rules.Rule
+	for _, r := range candidates {
+		if r.Run == nil {
+			continue
+		}
+		sev := r.Severity
+		if s, ok := cfg.Severity(r.Name); ok {
+			sev = s
+		}
+		if sev == rules.Off {
+			continue
+		}
+		if r == rules.RequireLockTimeout && cfg.LockTimeoutSet {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// lintUnit runs every active rule on one migration. A panic in parsing or
+// in a rule becomes an internal-error finding for this file only.
+func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config) (out []rules.Finding) {
+	m := u.Migration
+	defer func() {
+		if r := recover(); r != nil {
+			out = append(out, internalError(m, "reading the file", r))
+		}
+	}()
+	Prepare(u, ver)
+	out = append(out, u.Extra...)
+	for _, e := range m.SyntaxErrors {
+		out = append(out, rules.Finding{
+			Rule: rules.SyntaxError.Name, Severity: rules.SyntaxError.Severity, Category: rules.SyntaxError.Category,
+			File: m.Path, Span: source.Span{Start: e.Pos, End: e.Pos}, Message: "syntax error: " + e.Message,
+		})
+	}
+	for _, p := range m.Problems {
+		out = append(out, rules.Finding{
+			Rule: rules.MigrationFormat.Name, Severity: rules.MigrationFormat.Severity, Category: rules.MigrationFormat.Category,
+			File: m.Path, Span: p.Span, Message: p.Message,
+		})
+	}
+	rm := &rules.Migration{
+		Path: m.Path, File: m.File, Format: string(m.Format), Version: m.Version,
+		Transactional: m.Transactional, Statements: m.Statements, Ops: u.Ops, Framework: u.Framework,
+	}
+	for _, r := range active {
+		out = append(out, runRule(r, rm, ver, schema, compat)...)
+	}
+	out = applySuppressions(m.Path, parseSuppressions(m.File), out)
+	for i := range out {
+		if s, ok := cfg.Severity(out[i].Rule); ok {
+			out[i].Severity = s
+		}
+	}
+	kept := out[:0]
+	for _, f := range out {
+		if f.Severity != rules.Off {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
+
+func runRule(r *rules.Rule, m *rules.Migration, ver int, schema rules.Schema, compat rules.Compat) (out []rules.Finding) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			out = append(out, internalError(m2(m), "rule "+r.Name, rec))
+		}
+	}()
+	p := rules.NewPass(r, m, ver, schema, compat, func(f rules.Finding) { out = append(out, f) })
+	r.Run(p)
+	return out
+}
+
+func m2(m *rules.Migration) *migrations.Migration {
+	return &migrations.Migration{Path: m.Path, File: m.File}
+}
+
+func internalError(m *migrations.Migration, where string, rec any) rules.Finding {
+	stack := string(debug.Stack())
+	// Keep the message one line; the first frame inside schemagate helps
+	// a bug report.
+	frame := ""
+	for _, l := range strings.Split(stack, "\n") {
+		if strings.Contains(l, "schemagate/") && !strings.Contains(l, "internal/lint") && strings.HasPrefix(l, "\t") {
+			frame = strings.TrimSpace(l)
+			break
+		}
+	}
+	msg := fmt.Sprintf("internal error in %s: %v", where, rec)
+	if frame != "" {
+		msg += " (at " + frame + ")"
+	}
+	var span source.Span
+	if m.File != nil {
+		span = m.File.Span(0, 0)
+	}
+	return rules.Finding{Rule: rules.InternalError.Name, Severity: rules.Error, Category: rules.InternalError.Category, File: m.Path, Span: span, Message: msg}
+}
+
+// Sort orders findings by file, position and rule.
+func Sort(fs []rules.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Span.Start.Offset != b.Span.Start.Offset {
+			return a.Span.Start.Offset < b.Span.Start.Offset
+		}
+		return a.Rule < b.Rule
+	})
+}

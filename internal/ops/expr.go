@@ -1,0 +1,116 @@
+package ops
+
+import (
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v5"
+)
+
+// stableFunctions are built-in functions that are not volatile: a
+// default calling them is evaluated once when a column is added
+// (PostgreSQL 11+), so the table is not rewritten. Anything else that is
+// not a constant is treated as volatile, as CREATE FUNCTION's default is.
+var stableFunctions = map[string]bool{
+	"now": true, "transaction_timestamp": true, "statement_timestamp": true,
+	"current_setting": true, "to_char": true, "to_timestamp": true, "to_date": true,
+	"lower": true, "upper": true, "length": true, "coalesce": true, "concat": true,
+	"jsonb_build_object": true, "json_build_object": true, "jsonb_build_array": true,
+	"json_build_array": true, "array": true, "make_interval": true, "make_date": true,
+	"date_trunc": true, "abs": true, "round": true, "greatest": true, "least": true,
+	"nullif": true, "md5": true, "replace": true, "substring": true, "trim": true,
+	"current_user": true, "current_database": true, "current_schema": true,
+}
+
+// volatileFunctions are named explicitly for messages; any unknown
+// function is volatile too.
+var volatileFunctions = map[string]bool{
+	"random": true, "gen_random_uuid": true, "uuid_generate_v1": true, "uuid_generate_v1mc": true,
+	"uuid_generate_v4": true, "clock_timestamp": true, "timeofday": true, "nextval": true,
+	"setval": true, "gen_random_bytes": true, "txid_current": true, "uuidv7": true,
+}
+
+// newExpr classifies an expression by volatility.
+func newExpr(n *pg.Node) *Expr {
+	if n == nil {
+		return nil
+	}
+	e := &Expr{Node: n, Text: Deparse(n), Volatility: volatility(n)}
+	if c := n.GetAConst(); c != nil && c.Isnull {
+		e.Null = true
+	}
+	return e
+}
+
+func volatility(n *pg.Node) Volatility {
+	v := Immutable
+	var walk func(n *pg.Node)
+	walk = func(n *pg.Node) {
+		if n == nil || v == Volatile {
+			return
+		}
+		switch x := n.Node.(type) {
+		case *pg.Node_AConst, *pg.Node_ParamRef:
+		case *pg.Node_TypeCast:
+			walk(x.TypeCast.Arg)
+		case *pg.Node_SqlvalueFunction:
+			// CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_USER...
+			v = max(v, Stable)
+		case *pg.Node_FuncCall:
+			name := strings.ToLower(lastName(x.FuncCall.Funcname))
+			switch {
+			case volatileFunctions[name]:
+				v = Volatile
+			case stableFunctions[name]:
+				v = max(v, Stable)
+				for _, a := range x.FuncCall.Args {
+					walk(a)
+				}
+			default:
+				v = Volatile
+			}
+		case *pg.Node_AExpr:
+			walk(x.AExpr.Lexpr)
+			walk(x.AExpr.Rexpr)
+		case *pg.Node_BoolExpr:
+			for _, a := range x.BoolExpr.Args {
+				walk(a)
+			}
+		case *pg.Node_AArrayExpr:
+			for _, a := range x.AArrayExpr.Elements {
+				walk(a)
+			}
+		case *pg.Node_CoalesceExpr:
+			for _, a := range x.CoalesceExpr.Args {
+				walk(a)
+			}
+		case *pg.Node_CaseExpr:
+			walk(x.CaseExpr.Arg)
+			walk(x.CaseExpr.Defresult)
+			for _, a := range x.CaseExpr.Args {
+				walk(a)
+			}
+		case *pg.Node_CaseWhen:
+			walk(x.CaseWhen.Expr)
+			walk(x.CaseWhen.Result)
+		case *pg.Node_List:
+			for _, a := range x.List.Items {
+				walk(a)
+			}
+		case *pg.Node_NullTest:
+			walk(x.NullTest.Arg)
+		default:
+			// Subqueries, column references and anything unusual: be
+			// conservative.
+			v = Volatile
+		}
+	}
+	walk(n)
+	return v
+}
+
+func lastName(nodes []*pg.Node) string {
+	if len(nodes) == 0 {
+		return ""
+	}
+	return stringValue(nodes[len(nodes)-1])
+}

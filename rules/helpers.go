@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// noTransactionHint says, in the migration format's own words, how to run
+// a migration outside a transaction.
+func noTransactionHint(format string) string {
+	switch format {
+	case "goose":
+		return "add `-- +goose NO TRANSACTION` at the top of the file"
+	case "dbmate":
+		return "write `-- migrate:up transaction:false`"
+	case "flyway":
+		return "add a `V<version>__<name>.sql.conf` file with `executeInTransaction=false`"
+	case "golang-migrate", "prisma":
+		return "move the statement into a migration of its own: a file of one statement runs outside a transaction"
+	case "rails":
+		return "add `disable_ddl_transaction!` to the migration class"
+	case "django":
+		return "set `atomic = False` on the Migration class"
+	case "alembic":
+		return "wrap it in `with op.get_context().autocommit_block():`"
+	case "sqitch", "sql":
+		return "remove the surrounding BEGIN/COMMIT and run it on its own"
+	}
+	return "run it outside a transaction"
+}
+
+// stmtSpan is the span of the statement an operation came from.
+func stmtSpan(op *ops.Op) source.Span { return op.Span }
+
+// statementText returns the SQL text of the operation's statement when the
+// migration is SQL, "" for framework migrations.
+func (p *Pass) statementText(op *ops.Op) string {
+	if p.Migration.Framework || op.Stmt < 0 || op.Stmt >= len(p.Migration.Statements) {
+		return ""
+	}
+	return p.Migration.Statements[op.Stmt].Text
+}
+
+// insertAfter returns an edit that inserts text after the first match of
+// re in the operation's statement, or nil.
+func (p *Pass) insertAfter(op *ops.Op, re *regexp.Regexp, text string) *Edit {
+	stmt := p.statementText(op)
+	if stmt == "" {
+		return nil
+	}
+	loc := re.FindStringIndex(stmt)
+	if loc == nil {
+		return nil
+	}
+	at := op.Span.Start.Offset + loc[1]
+	return &Edit{Start: at, End: at, Text: text}
+}
+
+func fix(title string, edits ...*Edit) []Fix {
+	var es []Edit
+	for _, e := range edits {
+		if e == nil {
+			return nil
+		}
+		es = append(es, *e)
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	return []Fix{{Title: title, Edits: es}}
+}
+
+// quoteIdent quotes an identifier only when PostgreSQL needs it.
+func quoteIdent(s string) string {
+	if s == "" {
+		return s
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || (i > 0 && r >= '0' && r <= '9')) {
+			return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+		}
+	}
+	return s
+}
+
+func qname(n ops.Name) string {
+	if n.Schema == "" {
+		return quoteIdent(n.Name)
+	}
+	return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
+}

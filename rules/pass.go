@@ -1,0 +1,126 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
+)
+
+// Schema answers questions about the database as it was before the
+// migration being checked. Lint builds it by replaying the migrations it
+// reads together; check from the previous release's catalog. It may be
+// nil, and then rules assume the least they can.
+type Schema interface {
+	// TableExisted reports whether the table existed before the pending
+	// migrations (in the deployed database); tables created by a pending
+	// migration are new and safe to change.
+	TableExisted(table ops.Name) bool
+	// ColumnType returns the type of a column before this migration.
+	ColumnType(table ops.Name, column string) (ops.Type, bool)
+	// HasValidNotNullCheck reports whether a validated CHECK (col IS NOT
+	// NULL) constraint on the column exists before this migration.
+	HasValidNotNullCheck(table ops.Name, column string) bool
+	// IndexTable returns the table an index is on, when known.
+	IndexTable(index ops.Name) (ops.Name, bool)
+}
+
+// Migration is what a rule sees of the migration it checks.
+type Migration struct {
+	Path          string
+	File          *source.File
+	Format        string // the migration format ("goose", "rails", ...)
+	Version       string
+	Transactional bool // the tool wraps it in one transaction
+	Statements    []sqlparse.Statement
+	Ops           []ops.Op
+	// Framework is set for Rails, Django and Alembic migrations, whose
+	// operations come from calls, not SQL statements.
+	Framework bool
+}
+
+// Pass is one rule's run over one migration.
+type Pass struct {
+	Rule      *Rule
+	Migration *Migration
+	PGVersion int
+	// Schema is the state before this migration; nil when unknown.
+	Schema Schema
+	// Compat answers what the releases that may still run reference;
+	// nil for lint, which then reports compatibility operations as
+	// warnings to verify with check.
+	Compat Compat
+
+	report func(Finding)
+}
+
+// NewPass is used by the engine to run a rule.
+func NewPass(r *Rule, m *Migration, pgVersion int, schema Schema, compat Compat, report func(Finding)) *Pass {
+	return &Pass{Rule: r, Migration: m, PGVersion: pgVersion, Schema: schema, Compat: compat, report: report}
+}
+
+// Ops returns the migration's operations of the given kinds (all when
+// none are given).
+func (p *Pass) Ops(kinds ...ops.Kind) []*ops.Op {
+	var out []*ops.Op
+	for i := range p.Migration.Ops {
+		op := &p.Migration.Ops[i]
+		if len(kinds) == 0 {
+			out = append(out, op)
+			continue
+		}
+		for _, k := range kinds {
+			if op.Kind == k {
+				out = append(out, op)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// IsNew reports whether the operation's table is new: created earlier in
+// this migration, or by a pending migration the deployed release never
+// ran. Locks and rewrites on new tables hurt nobody.
+func (p *Pass) IsNew(op *ops.Op) bool {
+	if op.NewTable {
+		return true
+	}
+	if p.Schema != nil && op.Table.Name != "" {
+		return !p.Schema.TableExisted(op.Table)
+	}
+	return false
+}
+
+// Report records a finding for the pass's rule at span.
+func (p *Pass) Report(span source.Span, message, hint string) *Finding {
+	f := Finding{
+		Rule:     p.Rule.Name,
+		Severity: p.Rule.Severity,
+		Category: p.Rule.Category,
+		File:     p.Migration.Path,
+		Span:     span,
+		Message:  message,
+		Hint:     hint,
+	}
+	p.report(f)
+	return &f
+}
+
+// Reportf records a finding with a formatted message.
+func (p *Pass) Reportf(span source.Span, hint, format string, args ...any) {
+	p.Report(span, fmt.Sprintf(format, args...), hint)
+}
+
+// ReportFinding records a fully built finding (evidence, fixes); rule,
+// file and defaults are filled in.
+func (p *Pass) ReportFinding(f Finding) {
+	f.Rule = p.Rule.Name
+	if f.Severity == Off {
+		f.Severity = p.Rule.Severity
+	}
+	f.Category = p.Rule.Category
+	f.File = p.Migration.Path
+	p.report(f)
+}

@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN settings jsonb;
+CREATE TABLE payloads (body json);

@@ -1,0 +1,1 @@
+ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&); -- want: add-exclusion-constraint

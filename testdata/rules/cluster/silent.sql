@@ -1,0 +1,1 @@
+ALTER TABLE events CLUSTER ON events_created_at_idx;

@@ -1,0 +1,4 @@
+BEGIN;
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fk; -- want: constraint-missing-not-valid
+COMMIT;

@@ -1,0 +1,2 @@
+CREATE TABLE scratch (a int, b int);
+ALTER TABLE scratch DROP COLUMN b;

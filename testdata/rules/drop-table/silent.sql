@@ -1,0 +1,3 @@
+CREATE TABLE scratch (a int);
+DROP TABLE scratch;
+DROP VIEW IF EXISTS old_view;

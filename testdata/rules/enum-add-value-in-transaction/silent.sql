@@ -1,0 +1,3 @@
+-- format: goose
+-- transactional: true
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived';

@@ -1,0 +1,1 @@
+CREATE TABLE users (email text, name varchar, flag "char");

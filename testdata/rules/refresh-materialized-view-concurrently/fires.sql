@@ -1,0 +1,1 @@
+REFRESH MATERIALIZED VIEW sales_summary; -- want: refresh-materialized-view-concurrently

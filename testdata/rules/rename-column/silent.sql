@@ -1,0 +1,3 @@
+CREATE TABLE people (n text);
+ALTER TABLE people RENAME COLUMN n TO name;
+ALTER TABLE users RENAME CONSTRAINT a TO b;

@@ -1,0 +1,3 @@
+CREATE INDEX index_users_on_email ON users (email); -- want: require-concurrent-index-creation
+CREATE UNIQUE INDEX index_users_on_token -- want: require-concurrent-index-creation
+  ON users (token); -- the finding is on the statement's first line

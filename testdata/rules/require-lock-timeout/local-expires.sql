@@ -1,0 +1,5 @@
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE users ADD COLUMN nickname text;
+COMMIT;
+ALTER TABLE users ADD COLUMN bio text; -- want: require-lock-timeout

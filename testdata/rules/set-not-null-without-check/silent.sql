@@ -1,0 +1,6 @@
+ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_email_nn;
+CREATE TABLE drafts (title text);
+ALTER TABLE drafts ALTER COLUMN title SET NOT NULL;

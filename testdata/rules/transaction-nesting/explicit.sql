@@ -1,0 +1,4 @@
+BEGIN;
+ALTER TABLE users ADD COLUMN a int;
+BEGIN; -- want: transaction-nesting
+COMMIT;

@@ -1,0 +1,2 @@
+TRUNCATE sessions;
+TRUNCATE sessions RESTRICT;

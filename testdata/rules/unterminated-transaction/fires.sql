@@ -1,0 +1,2 @@
+BEGIN; -- want: unterminated-transaction
+ALTER TABLE users ADD COLUMN a int;

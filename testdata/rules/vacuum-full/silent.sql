@@ -1,0 +1,3 @@
+VACUUM events;
+VACUUM (ANALYZE) users;
+ANALYZE users;
