@@ -72,9 +72,9 @@ var DropColumn = &Rule{
 	Category:        Compatibility,
 	NeedsReferences: true,
 	Summary:         "dropping a column that the running release still reads or writes breaks it",
-	Doc: `The release that is running while the migration applies (and the one a failed deploy rolls back to) still has queries and models that name the column: they fail with "column does not exist" the moment it is gone. ORMs that load every column (ActiveRecord, Django) break even if no query names it. Drop a column only after a release that no longer references it is deployed: remove the uses (and, for ActiveRecord, add the column to ignored_columns) in one release, drop the column in a later one.`,
-	Bad:  "-- same release that removed the last use:\nALTER TABLE users DROP COLUMN legacy_score;",
-	Good: "-- release N: code stops using legacy_score (Rails: self.ignored_columns += [\"legacy_score\"])\n-- release N+1:\nALTER TABLE users DROP COLUMN legacy_score;",
+	Doc:             `The release that is running while the migration applies (and the one a failed deploy rolls back to) still has queries and models that name the column: they fail with "column does not exist" the moment it is gone. ORMs that load every column (ActiveRecord, Django) break even if no query names it. Drop a column only after a release that no longer references it is deployed: remove the uses (and, for ActiveRecord, add the column to ignored_columns) in one release, drop the column in a later one.`,
+	Bad:             "-- same release that removed the last use:\nALTER TABLE users DROP COLUMN legacy_score;",
+	Good:            "-- release N: code stops using legacy_score (Rails: self.ignored_columns += [\"legacy_score\"])\n-- release N+1:\nALTER TABLE users DROP COLUMN legacy_score;",
 	Steps: []string{
 		"Release N: remove every use of the column from the code (ActiveRecord: add it to ignored_columns; Django: SeparateDatabaseAndState to remove the field from the state only).",
 		"Deploy release N everywhere.",

@@ -191,10 +191,10 @@ type Op struct {
 	Stmt int         `json:"stmt"`
 	Span source.Span `json:"-"`
 
-	Table     Name   `json:"table,omitzero"`      // the table (or view, sequence, ...) operated on
-	Column    string `json:"column,omitempty"`    // the column operated on
-	Object    Name   `json:"object,omitzero"`     // index, function, type, domain, schema, database, constraint name, ...
-	NewName   string `json:"new_name,omitempty"`  // rename target; new enum value
+	Table     Name   `json:"table,omitzero"`     // the table (or view, sequence, ...) operated on
+	Column    string `json:"column,omitempty"`   // the column operated on
+	Object    Name   `json:"object,omitzero"`    // index, function, type, domain, schema, database, constraint name, ...
+	NewName   string `json:"new_name,omitempty"` // rename target; new enum value
 	NewSchema string `json:"new_schema,omitempty"`
 
 	ColumnDef  *Column     `json:"column_def,omitempty"` // AddColumn
