@@ -47,10 +47,10 @@ var ConstraintMissingNotValid = &Rule{
 				continue
 			}
 			what := "CHECK constraint"
-			lock := "ACCESS EXCLUSIVE lock (no reads or writes)"
+			lock := "an ACCESS EXCLUSIVE lock (no reads or writes)"
 			if k.Type == ops.ForeignKey {
 				what = "FOREIGN KEY"
-				lock = "SHARE ROW EXCLUSIVE lock on both tables (no writes)"
+				lock = "a SHARE ROW EXCLUSIVE lock on both tables (no writes)"
 			}
 			name := k.Name
 			if name == "" {
@@ -58,7 +58,7 @@ var ConstraintMissingNotValid = &Rule{
 			}
 			f := Finding{
 				Span:    op.Span,
-				Message: fmt.Sprintf("adding %s %s to %s scans every row under a %s", what, k.Name, qname(op.Table), lock),
+				Message: fmt.Sprintf("adding %s %s to %s scans every row under %s", what, k.Name, qname(op.Table), lock),
 				Hint:    fmt.Sprintf("add it NOT VALID, then run ALTER TABLE %s VALIDATE CONSTRAINT %s; in a separate transaction", qname(op.Table), name),
 			}
 			if stmt := p.statementText(op); stmt != "" && k.Name != "" {

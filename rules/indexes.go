@@ -36,7 +36,7 @@ var RequireConcurrentIndexCreation = &Rule{
 			f := Finding{
 				Span:    op.Span,
 				Message: "CREATE INDEX on " + qname(op.Table) + " without CONCURRENTLY blocks writes to the table until the index is built",
-				Hint:    "use CREATE INDEX CONCURRENTLY outside a transaction; " + noTransactionHint(p.Migration.Format),
+				Hint:    concurrentlyHint("CREATE INDEX CONCURRENTLY", op, p.Migration.Format),
 				Fixes:   fix("Add CONCURRENTLY", p.insertAfter(op, reCreateIndex, " CONCURRENTLY")),
 			}
 			p.ReportFinding(f)
@@ -72,7 +72,7 @@ var RequireConcurrentIndexDeletion = &Rule{
 			p.ReportFinding(Finding{
 				Span:    op.Span,
 				Message: "DROP INDEX " + qname(op.Object) + " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its table",
-				Hint:    "use DROP INDEX CONCURRENTLY outside a transaction; " + noTransactionHint(p.Migration.Format),
+				Hint:    concurrentlyHint("DROP INDEX CONCURRENTLY", op, p.Migration.Format),
 				Fixes:   fix("Add CONCURRENTLY", p.insertAfter(op, reDropIndex, " CONCURRENTLY")),
 			})
 		}
@@ -191,3 +191,12 @@ var (
 	reCreateTable     = regexp.MustCompile(`(?i)^\s*create\s+((global|local)\s+)?((temp|temporary|unlogged)\s+)?table`)
 	reDropTable       = regexp.MustCompile(`(?i)^\s*drop\s+table`)
 )
+
+// concurrentlyHint suggests the CONCURRENTLY form, and how to leave the
+// transaction when the statement is inside one.
+func concurrentlyHint(form string, op *ops.Op, format string) string {
+	if !op.InTransaction {
+		return "use " + form
+	}
+	return "use " + form + " outside a transaction: " + noTransactionHint(format)
+}

@@ -160,17 +160,22 @@ var PreferRobustStatements = &Rule{
 	Good:     "-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);",
 	Steps:    []string{"Add IF NOT EXISTS to CREATE statements and ADD COLUMN.", "Add IF EXISTS to DROP statements and DROP COLUMN."},
 	Run: func(p *Pass) {
+		// Plain SQL files run statement by statement by nature; there only
+		// CONCURRENTLY index builds, which leave an INVALID index behind
+		// when they fail, are flagged. A migration that opted out of its
+		// tool's transaction is flagged whole once it has several
+		// statements.
 		stmts := map[int]bool{}
 		for _, op := range p.Ops() {
 			stmts[op.Stmt] = true
 		}
-		multi := len(stmts) > 1
+		optedOut := len(stmts) > 1 && p.Migration.Format != "sql" && p.Migration.Format != "" && !p.Migration.Transactional
 		for _, op := range p.Ops() {
 			if op.InTransaction {
 				continue
 			}
-			concurrentIndex := op.Kind == ops.CreateIndex && op.Concurrently
-			if !multi && !concurrentIndex {
+			concurrentIndex := (op.Kind == ops.CreateIndex || op.Kind == ops.DropIndex) && op.Concurrently
+			if !optedOut && !concurrentIndex {
 				continue
 			}
 			var missing string

@@ -1,0 +1,180 @@
+package gitrev
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// catFile is one long-lived `git cat-file --batch` process that serves
+// blob contents: one request ("<oid>\n") and one answer at a time, so a
+// mutex guards the pipe. It starts on first use and restarts after a
+// broken pipe, until close.
+type catFile struct {
+	repo *Repo
+
+	mu     sync.Mutex
+	closed bool
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	w      *bufio.Writer
+	r      *bufio.Reader
+	stderr *limitedBuffer
+}
+
+// read returns the content of blob oid.
+func (c *catFile) read(oid string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, fs.ErrClosed
+	}
+	if c.cmd == nil {
+		if err := c.start(); err != nil {
+			return nil, err
+		}
+	}
+	data, err := c.request(oid)
+	var pe *protocolError
+	var me *missingObjectError
+	if err != nil && !errors.As(err, &pe) && !errors.As(err, &me) {
+		// The pipe is in an unknown state: drop the process so the next
+		// read starts a fresh one.
+		c.cmd.Process.Kill()
+		c.stop()
+		if msg := firstLine(c.stderr.Bytes()); msg != "" {
+			err = fmt.Errorf("%w (git cat-file: %s)", err, msg)
+		}
+	}
+	return data, err
+}
+
+// protocolError is an answer that leaves the pipe in sync (a missing
+// object, a non-blob): the process stays usable.
+type protocolError struct{ msg string }
+
+func (e *protocolError) Error() string { return e.msg }
+
+func (c *catFile) request(oid string) ([]byte, error) {
+	if _, err := c.w.WriteString(oid + "\n"); err != nil {
+		return nil, fmt.Errorf("gitrev: writing to git cat-file: %w", err)
+	}
+	if err := c.w.Flush(); err != nil {
+		return nil, fmt.Errorf("gitrev: writing to git cat-file: %w", err)
+	}
+	header, err := c.r.ReadString('\n')
+	if err != nil {
+		return nil, fmt.Errorf("gitrev: reading from git cat-file: %w", err)
+	}
+	header = strings.TrimSuffix(header, "\n")
+	// "<oid> <type> <size>", or "<name> missing" / "<name> ambiguous".
+	fields := strings.Split(header, " ")
+	if len(fields) == 2 && (fields[1] == "missing" || fields[1] == "ambiguous") {
+		return nil, &missingObjectError{oid: oid, what: fields[1]}
+	}
+	if len(fields) != 3 {
+		return nil, fmt.Errorf("gitrev: unexpected git cat-file header %q", header)
+	}
+	size, err := strconv.ParseInt(fields[2], 10, 64)
+	if err != nil || size < 0 {
+		return nil, fmt.Errorf("gitrev: unexpected git cat-file header %q", header)
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(c.r, data); err != nil {
+		return nil, fmt.Errorf("gitrev: reading object %s from git cat-file: %w", oid, err)
+	}
+	if b, err := c.r.ReadByte(); err != nil || b != '\n' {
+		return nil, fmt.Errorf("gitrev: git cat-file: object %s not followed by a newline", oid)
+	}
+	if fields[1] != "blob" {
+		return nil, &protocolError{fmt.Sprintf("gitrev: object %s is a %s, not a blob", oid, fields[1])}
+	}
+	return data, nil
+}
+
+// missingObjectError is a blob listed in the tree but absent from the
+// object store (a partial clone without a promisor, a corrupt repository).
+type missingObjectError struct{ oid, what string }
+
+func (e *missingObjectError) Error() string {
+	return fmt.Sprintf("gitrev: object %s is %s from the repository", e.oid, e.what)
+}
+
+func (e *missingObjectError) Is(target error) bool { return target == fs.ErrNotExist }
+
+func (c *catFile) start() error {
+	cmd := c.repo.command("cat-file", "--batch")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return fmt.Errorf("gitrev: starting git cat-file: %w", err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		in.Close()
+		return fmt.Errorf("gitrev: starting git cat-file: %w", err)
+	}
+	c.stderr = &limitedBuffer{max: 4096}
+	cmd.Stderr = c.stderr
+	if err := cmd.Start(); err != nil {
+		in.Close()
+		return newGitError("cat-file", nil, err)
+	}
+	c.cmd, c.in = cmd, in
+	c.w = bufio.NewWriter(in)
+	c.r = bufio.NewReaderSize(out, 64<<10)
+	return nil
+}
+
+// stop ends the process: closing stdin makes cat-file exit; Wait reaps it.
+func (c *catFile) stop() error {
+	if c.cmd == nil {
+		return nil
+	}
+	c.in.Close()
+	err := c.cmd.Wait()
+	c.cmd, c.in, c.w, c.r = nil, nil, nil, nil
+	if err != nil {
+		return newGitError("cat-file", c.stderr.Bytes(), err)
+	}
+	return nil
+}
+
+func (c *catFile) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	return c.stop()
+}
+
+// limitedBuffer keeps the first max bytes written to it: enough for git's
+// error message, never unbounded.
+type limitedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	max int
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (b *limitedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}

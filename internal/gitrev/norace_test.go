@@ -1,0 +1,5 @@
+//go:build !race
+
+package gitrev
+
+const raceEnabled = false

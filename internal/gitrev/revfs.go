@@ -1,0 +1,343 @@
+package gitrev
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RevFS is the file tree of one commit, read straight from the object
+// store. It implements fs.FS, fs.ReadDirFS, fs.ReadFileFS, fs.StatFS and
+// fs.ReadLinkFS, and is safe for concurrent use; each fs.File it opens is
+// for one goroutine at a time.
+//
+// The whole tree is listed once when the RevFS is made; file contents are
+// read on demand through one `git cat-file --batch` process that Close
+// ends.
+//
+// Symbolic links are never followed: Open, Stat and Lstat all describe the
+// link itself (fs.ModeSymlink, size = length of the target), and reading
+// it (Read, ReadFile, ReadLink) yields the target path as stored in git.
+// Walkers should skip entries whose Type() has fs.ModeSymlink.
+//
+// Submodules (gitlinks) appear as empty directories: ReadDir lists
+// nothing, ReadFile fails with an error matching fs.ErrNotExist, and the
+// commit they pin is in Gitlink and in Object.ID of FileInfo.Sys().
+//
+// ModTime of every entry is the commit's committer time.
+type RevFS struct {
+	commit  string
+	tree    string
+	modTime time.Time
+	index   map[string]*node
+	blobs   *catFile
+}
+
+// Object is what FileInfo.Sys() returns for a RevFS entry: the git tree
+// entry behind it.
+type Object struct {
+	Mode uint32 // git mode: 0o100644, 0o100755, 0o120000, 0o160000, 0o040000
+	Type string // "blob", "commit" (a gitlink) or "tree"
+	ID   string // object id; empty for directories (trees are not listed)
+}
+
+type node struct {
+	name     string // base name; "." for the root
+	path     string
+	mode     fs.FileMode
+	obj      Object
+	size     int64
+	children []*node // directories only, sorted by name
+}
+
+func (n *node) gitlink() bool { return n.obj.Type == "commit" }
+
+// FS returns the file tree of the commit rev names.
+func (r *Repo) FS(rev string) (*RevFS, error) {
+	commit, err := r.Resolve(rev)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := r.output("cat-file", "commit", commit)
+	if err != nil {
+		return nil, err
+	}
+	tree, modTime, err := parseCommit(string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("gitrev: commit %s: %w", commit, err)
+	}
+	out, err := r.output("ls-tree", "-r", "-z", "--full-tree", "-l", commit)
+	if err != nil {
+		return nil, err
+	}
+	index, err := buildIndex(string(out))
+	if err != nil {
+		return nil, fmt.Errorf("gitrev: listing %s: %w", commit, err)
+	}
+	f := &RevFS{commit: commit, tree: tree, modTime: modTime, index: index, blobs: &catFile{repo: r}}
+	// A RevFS dropped without Close must not leave its process behind.
+	runtime.AddCleanup(f, func(c *catFile) { c.close() }, f.blobs)
+	return f, nil
+}
+
+// parseCommit reads the tree id and committer time from a raw commit.
+func parseCommit(raw string) (tree string, when time.Time, err error) {
+	header, _, _ := strings.Cut(raw, "\n\n")
+	for _, line := range strings.Split(header, "\n") {
+		key, val, _ := strings.Cut(line, " ")
+		switch key {
+		case "tree":
+			tree = val
+		case "committer":
+			// "Name <email> 1700000000 +0100"
+			f := strings.Fields(val[strings.LastIndexByte(val, '>')+1:])
+			if len(f) != 2 {
+				return "", time.Time{}, fmt.Errorf("unexpected committer line %q", line)
+			}
+			sec, err1 := strconv.ParseInt(f[0], 10, 64)
+			tz, err2 := time.Parse("-0700", f[1])
+			if err1 != nil || err2 != nil {
+				return "", time.Time{}, fmt.Errorf("unexpected committer line %q", line)
+			}
+			when = time.Unix(sec, 0).In(tz.Location())
+		}
+	}
+	if tree == "" {
+		return "", time.Time{}, errors.New("no tree line")
+	}
+	return tree, when, nil
+}
+
+// buildIndex turns `git ls-tree -r -z -l` output into a path index with a
+// directory node for every parent. Paths io/fs cannot name are skipped.
+func buildIndex(out string) (map[string]*node, error) {
+	root := &node{name: ".", path: ".", mode: fs.ModeDir | 0o755, obj: Object{Mode: 0o040000, Type: "tree"}}
+	index := make(map[string]*node, strings.Count(out, "\x00")*5/4+1)
+	index["."] = root
+	for len(out) > 0 {
+		var rec string
+		rec, out, _ = strings.Cut(out, "\x00")
+		// "<mode> <type> <oid> <padded size>\t<path>"
+		meta, p, ok := strings.Cut(rec, "\t")
+		modeStr, rest, ok1 := strings.Cut(meta, " ")
+		typ, rest, ok2 := strings.Cut(rest, " ")
+		oid, sizeStr, ok3 := strings.Cut(rest, " ")
+		if !ok || !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("unexpected git ls-tree line %q", rec)
+		}
+		gitMode, err := strconv.ParseUint(modeStr, 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("unexpected mode in git ls-tree line %q", rec)
+		}
+		n := &node{name: path.Base(p), path: p, obj: Object{Mode: uint32(gitMode), Type: typ, ID: oid}}
+		switch {
+		case typ == "commit":
+			n.mode = fs.ModeDir | 0o755
+		case gitMode == 0o120000:
+			n.mode = fs.ModeSymlink | 0o777
+		case gitMode&0o111 != 0:
+			n.mode = 0o755
+		default:
+			n.mode = 0o644
+		}
+		if typ == "blob" {
+			n.size, err = strconv.ParseInt(strings.TrimLeft(sizeStr, " "), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("unexpected size in git ls-tree line %q", rec)
+			}
+		}
+		if p == "." || !fs.ValidPath(p) || index[p] != nil {
+			continue
+		}
+		parent := dirNode(index, path.Dir(p))
+		if parent == nil {
+			continue // under a file or a gitlink: not a valid tree
+		}
+		index[p] = n
+		parent.children = append(parent.children, n)
+	}
+	// git orders a directory "a" as "a/", io/fs wants plain name order.
+	for _, n := range index {
+		if len(n.children) > 1 && !slices.IsSortedFunc(n.children, byName) {
+			slices.SortFunc(n.children, byName)
+		}
+	}
+	return index, nil
+}
+
+func byName(a, b *node) int { return strings.Compare(a.name, b.name) }
+
+// dirNode returns the directory node for p, creating it and its parents.
+func dirNode(index map[string]*node, p string) *node {
+	if n := index[p]; n != nil {
+		if !n.mode.IsDir() || n.gitlink() {
+			return nil
+		}
+		return n
+	}
+	parent := dirNode(index, path.Dir(p))
+	if parent == nil {
+		return nil
+	}
+	n := &node{name: path.Base(p), path: p, mode: fs.ModeDir | 0o755, obj: Object{Mode: 0o040000, Type: "tree"}}
+	index[p] = n
+	parent.children = append(parent.children, n)
+	return n
+}
+
+// Commit returns the full id of the commit this tree belongs to.
+func (f *RevFS) Commit() string { return f.commit }
+
+// Tree returns the id of the commit's tree (see Repo.TreeID).
+func (f *RevFS) Tree() string { return f.tree }
+
+// Close ends the cat-file process. Reads after Close fail with
+// fs.ErrClosed; listing (Stat, ReadDir) still works.
+func (f *RevFS) Close() error { return f.blobs.close() }
+
+// Size returns the size of the file at name without reading it; ok is
+// false when name is not a file (missing, a directory, a submodule).
+func (f *RevFS) Size(name string) (size int64, ok bool) {
+	n := f.index[name]
+	if n == nil || n.mode.IsDir() {
+		return 0, false
+	}
+	return n.size, true
+}
+
+// Gitlink returns the commit a submodule at name pins.
+func (f *RevFS) Gitlink(name string) (commit string, ok bool) {
+	n := f.index[name]
+	if n == nil || !n.gitlink() {
+		return "", false
+	}
+	return n.obj.ID, true
+}
+
+var (
+	errIsDir   = errors.New("is a directory")
+	errGitlink = fmt.Errorf("submodule: its files are not in this repository: %w", fs.ErrNotExist)
+)
+
+func (f *RevFS) lookup(op, name string) (*node, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	n := f.index[name]
+	if n == nil {
+		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+	}
+	return n, nil
+}
+
+// Open opens the named file or directory (see RevFS for symlinks and
+// submodules). The content of a file is read on its first Read.
+func (f *RevFS) Open(name string) (fs.File, error) {
+	n, err := f.lookup("open", name)
+	if err != nil {
+		return nil, err
+	}
+	if n.mode.IsDir() {
+		return &dirFile{fsys: f, n: n}, nil
+	}
+	return &blobFile{fsys: f, n: n}, nil
+}
+
+// ReadFile returns the content of the named file (the target path for a
+// symlink).
+func (f *RevFS) ReadFile(name string) ([]byte, error) {
+	n, err := f.lookup("read", name)
+	if err != nil {
+		return nil, err
+	}
+	return f.readNode("read", n)
+}
+
+func (f *RevFS) readNode(op string, n *node) ([]byte, error) {
+	switch {
+	case n.gitlink():
+		return nil, &fs.PathError{Op: op, Path: n.path, Err: errGitlink}
+	case n.mode.IsDir():
+		return nil, &fs.PathError{Op: op, Path: n.path, Err: errIsDir}
+	}
+	data, err := f.blobs.read(n.obj.ID)
+	if err != nil {
+		return nil, &fs.PathError{Op: op, Path: n.path, Err: err}
+	}
+	return data, nil
+}
+
+// Stat describes the named entry without following symlinks.
+func (f *RevFS) Stat(name string) (fs.FileInfo, error) {
+	n, err := f.lookup("stat", name)
+	if err != nil {
+		return nil, err
+	}
+	return f.info(n), nil
+}
+
+// Lstat is Stat: RevFS never follows symlinks.
+func (f *RevFS) Lstat(name string) (fs.FileInfo, error) {
+	n, err := f.lookup("lstat", name)
+	if err != nil {
+		return nil, err
+	}
+	return f.info(n), nil
+}
+
+// ReadLink returns the target of the named symlink.
+func (f *RevFS) ReadLink(name string) (string, error) {
+	n, err := f.lookup("readlink", name)
+	if err != nil {
+		return "", err
+	}
+	if n.mode.Type() != fs.ModeSymlink {
+		return "", &fs.PathError{Op: "readlink", Path: name, Err: fs.ErrInvalid}
+	}
+	data, err := f.readNode("readlink", n)
+	return string(data), err
+}
+
+// ReadDir lists the named directory sorted by name.
+func (f *RevFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	n, err := f.lookup("readdir", name)
+	if err != nil {
+		return nil, err
+	}
+	if !n.mode.IsDir() {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+	}
+	return f.entries(n.children), nil
+}
+
+func (f *RevFS) entries(nodes []*node) []fs.DirEntry {
+	list := make([]fs.DirEntry, len(nodes))
+	for i, c := range nodes {
+		list[i] = f.info(c)
+	}
+	return list
+}
+
+func (f *RevFS) info(n *node) *fileInfo { return &fileInfo{n: n, modTime: f.modTime} }
+
+// fileInfo is both the fs.FileInfo and the fs.DirEntry of a node.
+type fileInfo struct {
+	n       *node
+	modTime time.Time
+}
+
+func (i *fileInfo) Name() string               { return i.n.name }
+func (i *fileInfo) Size() int64                { return i.n.size }
+func (i *fileInfo) Mode() fs.FileMode          { return i.n.mode }
+func (i *fileInfo) Type() fs.FileMode          { return i.n.mode.Type() }
+func (i *fileInfo) ModTime() time.Time         { return i.modTime }
+func (i *fileInfo) IsDir() bool                { return i.n.mode.IsDir() }
+func (i *fileInfo) Sys() any                   { return i.n.obj }
+func (i *fileInfo) Info() (fs.FileInfo, error) { return i, nil }
+func (i *fileInfo) String() string             { return fs.FormatFileInfo(i) }

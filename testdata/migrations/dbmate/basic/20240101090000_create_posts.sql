@@ -1,0 +1,9 @@
+-- migrate:up
+CREATE TABLE posts (
+    id bigserial PRIMARY KEY,
+    title text NOT NULL,
+    body text
+);
+
+-- migrate:down
+DROP TABLE posts;

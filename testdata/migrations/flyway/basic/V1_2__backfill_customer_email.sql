@@ -1,0 +1,1 @@
+UPDATE customers SET email = lower(name) || '@example.com' WHERE email IS NULL;

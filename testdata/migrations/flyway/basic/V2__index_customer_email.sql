@@ -1,0 +1,2 @@
+CREATE INDEX CONCURRENTLY customers_email_idx ON customers (email);
+ANALYZE customers;

@@ -1,0 +1,2 @@
+-- Not a migration: run by hand.
+DELETE FROM customers WHERE name = 'test';

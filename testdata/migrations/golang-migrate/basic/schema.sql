@@ -1,0 +1,2 @@
+-- Dumped schema, kept for reference.
+CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);

@@ -1,0 +1,2 @@
+-- Latin-1 encoded file
+INSERT INTO cities (name) VALUES ('Montréal');

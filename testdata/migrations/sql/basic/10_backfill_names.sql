@@ -1,0 +1,1 @@
+UPDATE users SET name = initcap(name) WHERE name <> initcap(name);

@@ -1,0 +1,5 @@
+-- Plain SQL runs statement by statement anyway: only the CONCURRENTLY
+-- build, which leaves an INVALID index when it fails, must be rerunnable.
+CREATE TABLE audit_log (id bigint);
+CREATE INDEX CONCURRENTLY index_users_on_email ON users (email); -- want: prefer-robust-statements
+DROP INDEX CONCURRENTLY IF EXISTS index_users_on_name;
