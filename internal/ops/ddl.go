@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/schemagate/schemagate/internal/source"
 )
 
 func (c *converter) createTable(s *pg.CreateStmt) {
@@ -15,6 +17,7 @@ func (c *converter) createTable(s *pg.CreateStmt) {
 		switch x := e.Node.(type) {
 		case *pg.Node_ColumnDef:
 			col, cons := columnDef(x.ColumnDef)
+			col.Span = c.columnSpan(x.ColumnDef)
 			op.Columns = append(op.Columns, col)
 			op.Constraints = append(op.Constraints, cons...)
 		case *pg.Node_Constraint:
@@ -137,6 +140,7 @@ func (c *converter) alterTable(s *pg.AlterTableStmt) {
 				continue
 			}
 			col, cons := columnDef(d)
+			col.Span = c.columnSpan(d)
 			op.Kind = AddColumn
 			op.Column = col.Name
 			op.ColumnDef = &col
@@ -396,4 +400,13 @@ func nameFromListStrings(parts []string) Name {
 		return Name{Name: parts[0]}
 	}
 	return Name{Schema: parts[len(parts)-2], Name: parts[len(parts)-1]}
+}
+
+// columnSpan is the span of a column definition's name.
+func (c *converter) columnSpan(d *pg.ColumnDef) source.Span {
+	if d.Location < 0 || c.file == nil {
+		return c.st.Span
+	}
+	start := c.st.Base + int(d.Location)
+	return c.file.Span(start, start+len(d.Colname))
 }

@@ -5,6 +5,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v5"
 
+	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
@@ -16,6 +17,9 @@ type Options struct {
 	// PGVersion is the server's major version (e.g. 16); it decides which
 	// operations rewrite tables.
 	PGVersion int
+	// File is the file the statements are in, for spans finer than a
+	// statement (column definitions).
+	File *source.File
 }
 
 // DefaultPGVersion is the major version assumed when none is given.
@@ -30,7 +34,7 @@ func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
 	}
 	var out []Op
 	for i, s := range stmts {
-		c := converter{stmt: i, st: s, ver: opt.PGVersion}
+		c := converter{stmt: i, st: s, ver: opt.PGVersion, file: opt.File}
 		c.convert(s.Node)
 		if len(c.ops) == 0 {
 			c.add(Op{Kind: Other, Detail: nodeName(s.Node)})
@@ -81,6 +85,7 @@ type converter struct {
 	stmt int
 	st   sqlparse.Statement
 	ver  int
+	file *source.File
 	ops  []Op
 }
 

@@ -144,6 +144,9 @@ type Column struct {
 	Identity   bool   `json:"identity,omitempty"`  // GENERATED ... AS IDENTITY
 	Generated  bool   `json:"generated,omitempty"` // GENERATED ALWAYS AS (...) STORED
 	Serial     bool   `json:"serial,omitempty"`    // serial, bigserial, smallserial
+	// Span is where the column is defined (its name in CREATE TABLE or
+	// ADD COLUMN), when known.
+	Span source.Span `json:"-"`
 }
 
 // ConstraintType is the kind of a table constraint.

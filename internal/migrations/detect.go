@@ -1,0 +1,173 @@
+package migrations
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+)
+
+// headSize is how much of each file detection reads: tools' markers sit
+// in the first lines.
+const headSize = 4096
+
+// listing is one directory's entries.
+type listing struct {
+	dir   string
+	files []string // names of entries that are not directories, sorted
+	dirs  []string // names of subdirectories, sorted
+}
+
+func (l listing) has(name string) bool {
+	i := sort.SearchStrings(l.files, name)
+	return i < len(l.files) && l.files[i] == name
+}
+
+func (l listing) sqlFiles() []string {
+	var out []string
+	for _, f := range l.files {
+		if isSQL(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// openDir checks that dir is a readable directory of fsys and lists it.
+// Its errors are one line naming the directory.
+func openDir(fsys fs.FS, dir string) (listing, error) {
+	if !fs.ValidPath(dir) {
+		return listing{}, fmt.Errorf("migrations directory %q: not a valid path (slash-separated, relative, no ..)", dir)
+	}
+	st, err := fs.Stat(fsys, dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return listing{}, fmt.Errorf("migrations directory %s does not exist", dir)
+	case err != nil:
+		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, readReason(err))
+	case !st.IsDir():
+		return listing{}, fmt.Errorf("migrations directory %s is not a directory", dir)
+	}
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, readReason(err))
+	}
+	l := listing{dir: dir}
+	for _, e := range entries {
+		if e.IsDir() {
+			l.dirs = append(l.dirs, e.Name())
+		} else {
+			l.files = append(l.files, e.Name())
+		}
+	}
+	sort.Strings(l.files)
+	sort.Strings(l.dirs)
+	return l, nil
+}
+
+// head reads the first bytes of a file, nil when it cannot be read.
+func head(fsys fs.FS, name string) []byte {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, headSize))
+	return b
+}
+
+// Detect tells which tool's layout the directory dir of fsys follows.
+// Mixed or unknown layouts are FormatSQL.
+func Detect(fsys fs.FS, dir string) (Format, error) {
+	dir = path.Clean(dir)
+	l, err := openDir(fsys, dir)
+	if err != nil {
+		return FormatAuto, err
+	}
+	return detect(fsys, l), nil
+}
+
+func detect(fsys fs.FS, l listing) Format {
+	if _, ok := findSqitch(fsys, l); ok {
+		return FormatSqitch
+	}
+	if l.has("migration_lock.toml") {
+		return FormatPrisma
+	}
+	sqlFiles := l.sqlFiles()
+	if len(sqlFiles) == 0 {
+		if prismaDirs(fsys, l) > 0 {
+			return FormatPrisma
+		}
+		if flywayBelow(fsys, l.dir) {
+			return FormatFlyway
+		}
+		return FormatSQL
+	}
+	votes := map[Format]int{}
+	for _, name := range sqlFiles {
+		// Content markers first: a goose or dbmate file may have any name.
+		h := head(fsys, path.Join(l.dir, name))
+		switch {
+		case hasGooseMarker(h):
+			votes[FormatGoose]++
+		case hasDbmateMarker(h):
+			votes[FormatDbmate]++
+		case golangMigrateName.MatchString(name):
+			votes[FormatGolangMigrate]++
+		default:
+			if _, _, _, ok := flywayParts(name); ok || flywayCallback.MatchString(name) {
+				votes[FormatFlyway]++
+			}
+		}
+	}
+	return vote(votes, len(sqlFiles))
+}
+
+// vote picks the one format that at least half the files show; none or
+// several make the directory plain SQL.
+func vote(votes map[Format]int, total int) Format {
+	if len(votes) != 1 {
+		return FormatSQL
+	}
+	for f, n := range votes {
+		if 2*n >= total {
+			return f
+		}
+	}
+	return FormatSQL
+}
+
+// prismaDirs counts timestamped subdirectories holding a migration.sql.
+func prismaDirs(fsys fs.FS, l listing) int {
+	n := 0
+	for _, d := range l.dirs {
+		if !prismaDirName.MatchString(d) {
+			continue
+		}
+		if _, err := fs.Stat(fsys, path.Join(l.dir, d, "migration.sql")); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// flywayBelow reports whether the subdirectories of dir hold Flyway
+// migrations (Flyway scans its locations recursively).
+func flywayBelow(fsys fs.FS, dir string) bool {
+	votes := map[Format]int{}
+	total := 0
+	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !isSQL(d.Name()) {
+			return nil
+		}
+		total++
+		if _, _, _, ok := flywayParts(d.Name()); ok {
+			votes[FormatFlyway]++
+		}
+		return nil
+	})
+	return total > 0 && vote(votes, total) == FormatFlyway
+}

@@ -1,0 +1,404 @@
+package migrations
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// Discover finds the migrations of directory dir of fsys, in apply
+// order. Paths are slash paths in fsys (dir joined with the file's name).
+// Files that look like migrations but cannot be used are listed in
+// Set.Skipped; the error is only for a dir that is not a readable
+// directory.
+func Discover(fsys fs.FS, dir string, opt Options) (*Set, error) {
+	dir = path.Clean(dir)
+	l, err := openDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	format := opt.Format
+	if format == FormatAuto {
+		format = detect(fsys, l)
+	}
+	b := &builder{fsys: fsys, opt: opt, set: &Set{Dir: dir, Format: format}}
+	switch format {
+	case FormatSQL:
+		b.discoverPlain(l)
+	case FormatGolangMigrate:
+		b.discoverGolangMigrate(l)
+	case FormatGoose:
+		b.discoverGoose(l)
+	case FormatDbmate:
+		b.discoverDbmate(l)
+	case FormatFlyway:
+		b.discoverFlyway(l)
+	case FormatPrisma:
+		b.discoverPrisma(l)
+	case FormatSqitch:
+		b.discoverSqitch(l)
+	default:
+		return nil, unknownFormat(string(format))
+	}
+	for i, m := range b.set.Migrations {
+		m.Order = i
+	}
+	return b.set, nil
+}
+
+type builder struct {
+	fsys fs.FS
+	opt  Options
+	set  *Set
+}
+
+func (b *builder) skip(p, reason string) {
+	b.set.Skipped = append(b.set.Skipped, Skipped{Path: p, Reason: reason})
+}
+
+func (b *builder) add(ms ...*Migration) { b.set.Migrations = append(b.set.Migrations, ms...) }
+
+// read reads a migration file, recording it as skipped when it cannot
+// be used.
+func (b *builder) read(p string) ([]byte, bool) {
+	text, reason, err := readText(b.fsys, p, b.opt.maxSize())
+	if err != nil {
+		reason = readReason(err)
+	}
+	if reason != "" {
+		b.skip(p, reason)
+		return nil, false
+	}
+	return text, true
+}
+
+// wholeFile is the region of a file that runs as a whole.
+func wholeFile(text []byte) []Region {
+	return []Region{{Start: bodyStart(text), End: len(text)}}
+}
+
+// sortByVersion sorts in place; equal versions keep path order. The
+// downs of a set run newest first, so they are sorted in reverse.
+func sortByVersion(ms []*Migration, compare func(a, b string) int) {
+	slices.SortStableFunc(ms, func(a, b *Migration) int {
+		return cmp.Or(compare(a.Version, b.Version), strings.Compare(a.Path, b.Path))
+	})
+}
+
+func reversed(ms []*Migration) []*Migration {
+	slices.Reverse(ms)
+	return ms
+}
+
+// markDuplicates reports versions used by more than one migration, on
+// each of them.
+func markDuplicates(ms []*Migration, key func(*Migration) string, tool string) {
+	groups := map[string][]*Migration{}
+	for _, m := range ms {
+		k := key(m)
+		groups[k] = append(groups[k], m)
+	}
+	for _, m := range ms {
+		g := groups[key(m)]
+		if len(g) < 2 {
+			continue
+		}
+		var others []string
+		for _, o := range g {
+			if o != m {
+				others = append(others, o.Path)
+			}
+		}
+		msg := fmt.Sprintf("version %s is also used by %s: %s refuses duplicate versions", m.Version, strings.Join(others, ", "), tool)
+		if m.Repeatable {
+			msg = fmt.Sprintf("repeatable migration %q is also %s: %s refuses duplicate descriptions", m.Name, strings.Join(others, ", "), tool)
+		}
+		m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: msg})
+	}
+}
+
+func versionKey(m *Migration) string { return m.Version }
+
+// plainMigration is a file run whole, as psql -f runs it: statement by
+// statement in autocommit mode.
+func plainMigration(p string, text []byte) *Migration {
+	v, n := versionAndName(path.Base(p))
+	return &Migration{
+		Path: p, File: source.NewFile(p, text), Format: FormatSQL, Version: v, Name: n,
+		Regions: wholeFile(text),
+	}
+}
+
+func (b *builder) discoverPlain(l listing) {
+	names := l.sqlFiles()
+	slices.SortStableFunc(names, compareNames)
+	for _, name := range names {
+		p := path.Join(l.dir, name)
+		if text, ok := b.read(p); ok {
+			b.add(plainMigration(p, text))
+		}
+	}
+}
+
+// golangMigrateMigration: see multiStatementTransactional for why a file
+// of several statements is transactional.
+func golangMigrateMigration(p string, text []byte, version, name string, down bool) *Migration {
+	f := source.NewFile(p, text)
+	r := wholeFile(text)
+	return &Migration{
+		Path: p, File: f, Format: FormatGolangMigrate, Version: trimZeros(version), Name: name,
+		Down: down, Transactional: multiStatementTransactional(f, r), Regions: r,
+	}
+}
+
+func (b *builder) discoverGolangMigrate(l listing) {
+	var ups, downs []*Migration
+	for _, name := range l.sqlFiles() {
+		p := path.Join(l.dir, name)
+		m := golangMigrateName.FindStringSubmatch(name)
+		if m == nil {
+			b.skip(p, "not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it")
+			continue
+		}
+		down := m[3] == "down"
+		if down && !b.opt.IncludeDown {
+			continue
+		}
+		text, ok := b.read(p)
+		if !ok {
+			continue
+		}
+		mig := golangMigrateMigration(p, text, m[1], m[2], down)
+		if down {
+			downs = append(downs, mig)
+		} else {
+			ups = append(ups, mig)
+		}
+	}
+	for _, ms := range [][]*Migration{ups, downs} {
+		sortByVersion(ms, compareNumbers)
+		markDuplicates(ms, versionKey, "golang-migrate")
+	}
+	b.add(ups...)
+	b.add(reversed(downs)...)
+}
+
+func (b *builder) discoverGoose(l listing) {
+	var ups, downs []*Migration
+	for _, name := range l.sqlFiles() {
+		p := path.Join(l.dir, name)
+		v, n, ok := gooseVersion(name)
+		if !ok {
+			b.skip(p, "not a goose file name (<version>_<name>.sql): goose ignores it")
+			continue
+		}
+		text, ok := b.read(p)
+		if !ok {
+			continue
+		}
+		ms := gooseMigrations(p, text, v, n, b.opt.IncludeDown)
+		ups = append(ups, ms[0])
+		downs = append(downs, ms[1:]...)
+	}
+	sortByVersion(ups, compareNumbers)
+	sortByVersion(downs, compareNumbers)
+	markDuplicates(ups, versionKey, "goose")
+	b.add(ups...)
+	b.add(reversed(downs)...)
+}
+
+func (b *builder) discoverDbmate(l listing) {
+	var ups, downs []*Migration
+	for _, name := range l.sqlFiles() {
+		p := path.Join(l.dir, name)
+		v, n, ok := dbmateVersion(name)
+		if !ok {
+			b.skip(p, "file name does not start with a version number: dbmate ignores it")
+			continue
+		}
+		text, ok := b.read(p)
+		if !ok {
+			continue
+		}
+		ms := dbmateMigrations(p, text, v, n, b.opt.IncludeDown)
+		ups = append(ups, ms[0])
+		downs = append(downs, ms[1:]...)
+	}
+	sortByVersion(ups, compareNumbers)
+	sortByVersion(downs, compareNumbers)
+	markDuplicates(ups, versionKey, "dbmate")
+	b.add(ups...)
+	b.add(reversed(downs)...)
+}
+
+func (b *builder) discoverPrisma(l listing) {
+	for _, name := range l.sqlFiles() {
+		b.skip(path.Join(l.dir, name), "Prisma runs only <migration>/migration.sql files")
+	}
+	// Prisma applies the migration directories in name order.
+	for _, d := range l.dirs {
+		p := path.Join(l.dir, d, "migration.sql")
+		if _, err := fs.Stat(b.fsys, p); errors.Is(err, fs.ErrNotExist) {
+			b.skip(path.Join(l.dir, d), "no migration.sql in this migration directory")
+			continue
+		}
+		if text, ok := b.read(p); ok {
+			b.add(prismaMigration(p, text))
+		}
+	}
+}
+
+// prismaMigration: see multiStatementTransactional for why a file of
+// several statements is transactional.
+func prismaMigration(p string, text []byte) *Migration {
+	dir := path.Base(path.Dir(p))
+	v, n := dir, dir
+	if m := prismaDirName.FindStringSubmatch(dir); m != nil {
+		v, n = m[1], m[2]
+	}
+	f := source.NewFile(p, text)
+	r := wholeFile(text)
+	return &Migration{
+		Path: p, File: f, Format: FormatPrisma, Version: v, Name: n,
+		Transactional: multiStatementTransactional(f, r), Regions: r,
+	}
+}
+
+// LoadFile reads one migration file named on the command line. Its
+// format is opt.Format, or guessed from its name and content and, when
+// those do not tell, from its directory. A down file named explicitly
+// (golang-migrate .down.sql, Flyway U) is loaded as a down migration;
+// goose and dbmate files give their Up section. Order is 0.
+func LoadFile(fsys fs.FS, p string, opt Options) (*Migration, *Skipped, error) {
+	if opt.Format != FormatAuto && !slices.Contains(Formats, opt.Format) {
+		return nil, nil, unknownFormat(string(opt.Format))
+	}
+	p = path.Clean(p)
+	if !fs.ValidPath(p) {
+		return nil, nil, fmt.Errorf("%q: not a valid path (slash-separated, relative, no ..)", p)
+	}
+	if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
+		return nil, nil, fmt.Errorf("%s is a directory, not a migration file", p)
+	}
+	text, reason, err := readText(fsys, p, opt.maxSize())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Errorf("%s: no such file", p)
+	case err != nil:
+		return nil, nil, fmt.Errorf("%s: %s", p, readReason(err))
+	case reason != "":
+		return nil, &Skipped{Path: p, Reason: reason}, nil
+	}
+	format := opt.Format
+	if format == FormatAuto {
+		format = guessFormat(p, text)
+	}
+	if format == FormatAuto {
+		format = FormatSQL
+		if f, err := Detect(fsys, path.Dir(p)); err == nil {
+			format = f
+		}
+	}
+	var conf []byte
+	if format == FormatFlyway {
+		conf, _ = fs.ReadFile(fsys, p+".conf")
+	}
+	return buildOne(format, p, text, conf), nil, nil
+}
+
+// FromText builds a migration from text that is not on disk (an editor
+// buffer, --stdin). With FormatAuto the format is guessed from the path
+// and the text.
+func FromText(p string, text []byte, format Format) *Migration {
+	p = filepath.ToSlash(p)
+	if format == FormatAuto {
+		format = guessFormat(p, text)
+	}
+	if format == FormatAuto {
+		format = FormatSQL
+		if path.Base(path.Dir(p)) == "deploy" {
+			format = FormatSqitch
+		}
+	}
+	return buildOne(format, p, text, nil)
+}
+
+// guessFormat tells a file's format from what it shows by itself, or
+// FormatAuto when it shows nothing particular.
+func guessFormat(p string, text []byte) Format {
+	base := path.Base(p)
+	switch {
+	case base == "migration.sql" && prismaDirName.MatchString(path.Base(path.Dir(p))):
+		return FormatPrisma
+	case hasGooseMarker(text):
+		return FormatGoose
+	case hasDbmateMarker(text):
+		return FormatDbmate
+	case golangMigrateName.MatchString(base):
+		return FormatGolangMigrate
+	}
+	if _, _, _, ok := flywayParts(base); ok {
+		return FormatFlyway
+	}
+	return FormatAuto
+}
+
+// buildOne builds the migration of one file in the given format. A file
+// whose name does not fit the format is read whole, with a problem
+// saying that the tool would not run it.
+func buildOne(format Format, p string, text []byte, flywayConf []byte) *Migration {
+	base := path.Base(p)
+	misnamed := func(msg string) *Migration {
+		m := plainMigration(p, text)
+		m.Format = format
+		m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: msg})
+		return m
+	}
+	switch format {
+	case FormatGolangMigrate:
+		m := golangMigrateName.FindStringSubmatch(base)
+		if m == nil {
+			return misnamed("not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it")
+		}
+		return golangMigrateMigration(p, text, m[1], m[2], m[3] == "down")
+	case FormatGoose:
+		v, n, ok := gooseVersion(base)
+		ms := gooseMigrations(p, text, v, n, false)
+		if !ok {
+			ms[0].Version, ms[0].Name = versionAndName(base)
+			ms[0].Problems = append(ms[0].Problems, Problem{Span: firstLineSpan(ms[0].File), Message: "not a goose file name (<version>_<name>.sql): goose ignores it"})
+		}
+		return ms[0]
+	case FormatDbmate:
+		v, n, ok := dbmateVersion(base)
+		ms := dbmateMigrations(p, text, v, n, false)
+		if !ok {
+			ms[0].Version, ms[0].Name = versionAndName(base)
+			ms[0].Problems = append(ms[0].Problems, Problem{Span: firstLineSpan(ms[0].File), Message: "file name does not start with a version number: dbmate ignores it"})
+		}
+		return ms[0]
+	case FormatFlyway:
+		kind, v, desc, ok := flywayParts(base)
+		if !ok {
+			return misnamed("not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it")
+		}
+		return flywayMigration(p, text, kind, v, desc, flywayConf)
+	case FormatPrisma:
+		m := prismaMigration(p, text)
+		if base != "migration.sql" {
+			m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: "Prisma runs only <migration>/migration.sql files"})
+		}
+		return m
+	case FormatSqitch:
+		v, n := sqitchNames(base)
+		return sqitchMigration(p, text, v, n)
+	}
+	return plainMigration(p, text)
+}
