@@ -1,0 +1,224 @@
+// Package catalog is the schema state that migrations build: tables,
+// columns, constraints, indexes, views, functions, sequences and types.
+// It is built by replaying operations (from SQL or framework migrations)
+// or by reading a schema dump, and it answers the rules' questions about
+// the database before each pending migration.
+package catalog
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// Baseline is the Since of objects that existed before any pending
+// migration (read from the previous release or a dump).
+const Baseline = -1
+
+// Origin says where an object was defined, for messages.
+type Origin struct {
+	File string      `json:"file,omitempty"`
+	Span source.Span `json:"span"`
+}
+
+// Column is one column of a table.
+type Column struct {
+	Name    string   `json:"name"`
+	Type    ops.Type `json:"type"`
+	NotNull bool     `json:"not_null,omitempty"`
+	Default string   `json:"default,omitempty"`
+	// HasDefault is true when the column has a default expression (which
+	// may be the text NULL, meaning none).
+	HasDefault bool   `json:"has_default,omitempty"`
+	Identity   bool   `json:"identity,omitempty"`
+	Generated  bool   `json:"generated,omitempty"`
+	Since      int    `json:"since"`
+	Origin     Origin `json:"origin"`
+}
+
+// Constraint is a table constraint.
+type Constraint struct {
+	Name          string             `json:"name"`
+	Type          ops.ConstraintType `json:"type"`
+	Columns       []string           `json:"columns,omitempty"`
+	Valid         bool               `json:"valid"`
+	NotNullColumn string             `json:"not_null_column,omitempty"`
+	RefTable      string             `json:"ref_table,omitempty"`
+}
+
+// Table is a table (or a view, materialized view or sequence: Kind says).
+type Table struct {
+	Name        ops.Name               `json:"name"`
+	Kind        string                 `json:"kind"` // table, view, materialized-view, sequence
+	Columns     []*Column              `json:"columns,omitempty"`
+	Constraints map[string]*Constraint `json:"constraints,omitempty"`
+	Since       int                    `json:"since"`
+	Origin      Origin                 `json:"origin"`
+}
+
+// Column returns the named column.
+func (t *Table) Column(name string) *Column {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Object is a function, type, domain, enum, schema or extension.
+type Object struct {
+	Name   ops.Name `json:"name"`
+	Kind   string   `json:"kind"`
+	Values []string `json:"values,omitempty"` // enum labels in order
+	Since  int      `json:"since"`
+	Origin Origin   `json:"origin"`
+}
+
+// Index is an index and its table.
+type Index struct {
+	Name    ops.Name `json:"name"`
+	Table   string   `json:"table"` // table key
+	Unique  bool     `json:"unique,omitempty"`
+	Columns []string `json:"columns,omitempty"`
+	Since   int      `json:"since"`
+}
+
+// Catalog is a schema state.
+type Catalog struct {
+	Tables  map[string]*Table  `json:"tables"`
+	Indexes map[string]*Index  `json:"indexes"`
+	Objects map[string]*Object `json:"objects"` // kind + ":" + key
+	// Order is the migration order operations are applied at; objects
+	// they create get it as Since. Boundary is the first order that is
+	// pending: anything with Since >= Boundary is new to the deployed
+	// database.
+	Order    int `json:"-"`
+	Boundary int `json:"-"`
+}
+
+// New returns an empty catalog in which everything applied counts as
+// baseline until Boundary is set.
+func New() *Catalog {
+	return &Catalog{
+		Tables:   map[string]*Table{},
+		Indexes:  map[string]*Index{},
+		Objects:  map[string]*Object{},
+		Order:    Baseline,
+		Boundary: 1 << 30,
+	}
+}
+
+// Clone returns a deep copy.
+func (c *Catalog) Clone() *Catalog {
+	n := New()
+	n.Order, n.Boundary = c.Order, c.Boundary
+	for k, t := range c.Tables {
+		nt := *t
+		nt.Columns = make([]*Column, len(t.Columns))
+		for i, col := range t.Columns {
+			cc := *col
+			nt.Columns[i] = &cc
+		}
+		nt.Constraints = map[string]*Constraint{}
+		for ck, con := range t.Constraints {
+			cc := *con
+			nt.Constraints[ck] = &cc
+		}
+		n.Tables[k] = &nt
+	}
+	for k, i := range c.Indexes {
+		ni := *i
+		n.Indexes[k] = &ni
+	}
+	for k, o := range c.Objects {
+		no := *o
+		n.Objects[k] = &no
+	}
+	return n
+}
+
+// Table returns the table (or view, sequence) with that name.
+func (c *Catalog) Table(n ops.Name) *Table { return c.Tables[n.Key()] }
+
+// TableNames returns the sorted keys of every table.
+func (c *Catalog) TableNames() []string {
+	out := make([]string, 0, len(c.Tables))
+	for k := range c.Tables {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TableExisted implements rules.Schema: an unknown table is assumed to
+// exist (we only know what the migrations we read created); a known one
+// existed when it was created before the pending boundary.
+func (c *Catalog) TableExisted(n ops.Name) bool {
+	t := c.Tables[n.Key()]
+	return t == nil || t.Since < c.Boundary
+}
+
+// ColumnType implements rules.Schema.
+func (c *Catalog) ColumnType(n ops.Name, column string) (ops.Type, bool) {
+	t := c.Tables[n.Key()]
+	if t == nil {
+		return ops.Type{}, false
+	}
+	col := t.Column(column)
+	if col == nil {
+		return ops.Type{}, false
+	}
+	return col.Type, true
+}
+
+// HasValidNotNullCheck implements rules.Schema.
+func (c *Catalog) HasValidNotNullCheck(n ops.Name, column string) bool {
+	t := c.Tables[n.Key()]
+	if t == nil {
+		return false
+	}
+	if col := t.Column(column); col != nil && col.NotNull {
+		return true
+	}
+	for _, k := range t.Constraints {
+		if k.Valid && k.NotNullColumn == column {
+			return true
+		}
+	}
+	return false
+}
+
+// IndexTable implements rules.Schema.
+func (c *Catalog) IndexTable(n ops.Name) (ops.Name, bool) {
+	i := c.Indexes[n.Key()]
+	if i == nil {
+		return ops.Name{}, false
+	}
+	t := c.Tables[i.Table]
+	if t == nil {
+		return ops.Name{}, false
+	}
+	return t.Name, true
+}
+
+// ColumnIsNew reports whether the column was added by a pending migration.
+func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
+	t := c.Tables[n.Key()]
+	if t == nil {
+		return false
+	}
+	col := t.Column(column)
+	return col != nil && col.Since >= c.Boundary
+}
+
+// Object returns a function, type, ... by kind and name.
+func (c *Catalog) Object(kind string, n ops.Name) *Object {
+	return c.Objects[kind+":"+n.Key()]
+}
+
+func objectKey(kind string, n ops.Name) string { return kind + ":" + n.Key() }
+
+func lower(s string) string { return strings.ToLower(s) }

@@ -1,0 +1,34 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/schemagate/schemagate/rules"
+)
+
+// writeGCC prints one `file:line:col: severity: message [rule]` line per
+// finding and nothing else, the shape editors' compiler parsers read.
+// Like gcc, a finding about a whole file has no line and column, and
+// one about no file is prefixed with the tool's name.
+func writeGCC(b *bytes.Buffer, r *Report, _ Options) error {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		loc := location(f)
+		if loc == "" {
+			loc = r.tool()
+		}
+		fmt.Fprintf(b, "%s: %s: %s [%s]\n", loc, gccSeverity(f.Severity), sanitize(f.Message), sanitize(f.Rule))
+	}
+	return nil
+}
+
+func gccSeverity(s rules.Severity) string {
+	switch s {
+	case rules.Error:
+		return "error"
+	case rules.Warning:
+		return "warning"
+	}
+	return "note"
+}
