@@ -15,6 +15,9 @@ type Use struct {
 	// InsertColumns lists the columns it names (nil: all it knows).
 	Insert        bool
 	InsertColumns []string
+	// Usage is how the place uses it: select, insert, update, delete,
+	// wildcard or model.
+	Usage string
 }
 
 // Compat answers what the releases that may still run use. The check

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
-	"github.com/schemagate/schemagate/internal/source"
 )
 
 // noTransactionHint says, in the migration format's own words, how to run
@@ -31,9 +30,6 @@ func noTransactionHint(format string) string {
 	}
 	return "run it outside a transaction"
 }
-
-// stmtSpan is the span of the statement an operation came from.
-func stmtSpan(op *ops.Op) source.Span { return op.Span }
 
 // statementText returns the SQL text of the operation's statement when the
 // migration is SQL, "" for framework migrations.

@@ -7,7 +7,6 @@ package catalog
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -221,4 +220,3 @@ func (c *Catalog) Object(kind string, n ops.Name) *Object {
 
 func objectKey(kind string, n ops.Name) string { return kind + ":" + n.Key() }
 
-func lower(s string) string { return strings.ToLower(s) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 )
@@ -67,7 +68,9 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				}
 				loaded = lint.LoadPaths(paths, lopt)
 			}
-			findings := lint.Run(loaded.Units, lint.Options{Config: cfg})
+			// Earlier migrations of the run build the schema later ones are
+			// checked against (a column's old type, a validated CHECK).
+			findings := lint.Run(loaded.Units, lint.Options{Config: cfg, Catalog: catalog.New()})
 			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, level)
 			if err != nil {
 				return fail("%v", err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -25,10 +26,17 @@ type Options struct {
 	// PGVersion overrides Config.PGVersion when non-zero.
 	PGVersion int
 	// SchemaAt returns the schema before migration i of the run (nil when
-	// unknown). check sets it from the catalog replay.
+	// unknown).
 	SchemaAt func(i int) rules.Schema
+	// Schema is the schema before every unit, when it is the same for all.
+	Schema rules.Schema
 	// Compat is set by check: what the running releases reference.
 	Compat rules.Compat
+	// Catalog, when set, is the schema before the first unit. Units are
+	// then checked in order, each against the catalog as the units before
+	// it left it, and their operations are applied to it (Order counts up
+	// from Catalog.Order+1). Parsing still runs in parallel.
+	Catalog *catalog.Catalog
 	// Rules restricts the run to these rules (all when empty).
 	Rules []*rules.Rule
 	// Workers bounds parallelism (GOMAXPROCS when 0).
@@ -59,7 +67,7 @@ func Prepare(u *Unit, pgVersion int) {
 	if m.Statements == nil && m.SyntaxErrors == nil {
 		m.Parse()
 	}
-	u.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion})
+	u.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion, File: m.File})
 }
 
 // Run lints units and returns all findings sorted by file, position and
@@ -78,7 +86,45 @@ func Run(units []*Unit, opt Options) []rules.Finding {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	if opt.Catalog != nil {
+		return runInOrder(units, opt, ver, active, cfg, workers)
+	}
 	results := make([][]rules.Finding, len(units))
+	parallel(len(units), workers, func(i int) {
+		schema := opt.Schema
+		if opt.SchemaAt != nil {
+			schema = opt.SchemaAt(i)
+		}
+		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg)
+	})
+	var all []rules.Finding
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	Sort(all)
+	return all
+}
+
+// runInOrder parses every unit in parallel, then runs the rules unit by
+// unit against the catalog state the earlier units left.
+func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *config.Config, workers int) []rules.Finding {
+	parallel(len(units), workers, func(i int) {
+		defer func() { _ = recover() }() // lintUnit reports it again, as a finding
+		Prepare(units[i], ver)
+	})
+	cat := opt.Catalog
+	var all []rules.Finding
+	for _, u := range units {
+		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg)...)
+		cat.Order++
+		cat.ApplyAll(u.Ops, u.Migration.Path)
+	}
+	Sort(all)
+	return all
+}
+
+// parallel calls f(0..n-1) on up to workers goroutines.
+func parallel(n, workers int, f func(i int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < workers; w++ {
@@ -86,25 +132,15 @@ func Run(units []*Unit, opt Options) []rules.Finding {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				var schema rules.Schema
-				if opt.SchemaAt != nil {
-					schema = opt.SchemaAt(i)
-				}
-				results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg)
+				f(i)
 			}
 		}()
 	}
-	for i := range units {
+	for i := 0; i < n; i++ {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	var all []rules.Finding
-	for _, r := range results {
-		all = append(all, r...)
-	}
-	Sort(all)
-	return all
 }
 
 func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {

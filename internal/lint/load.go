@@ -99,18 +99,36 @@ func (l *Loaded) add(m *migrations.Migration) {
 	l.Files[m.Path] = m.File
 }
 
-// skipped turns a file that could not be read into a problem, except an
-// empty file, which is a format finding: harmless to run, but almost
-// always a mistake.
+// skipped sorts out a file the reader passed over. A file that could not
+// be read as text (binary, not UTF-8, too large, unreadable) is a problem
+// that makes the run exit 2. An empty file, or a .sql file the migration
+// tool would ignore (a misnamed migration, a file not in sqitch.plan), is
+// a migration-format finding: harmless to run, but often a mistake.
+// Files the tool uses for something else (Flyway callbacks) are fine.
 func (l *Loaded) skipped(path, reason string) {
-	if strings.Contains(reason, "empty") {
+	switch {
+	case unreadable(reason):
+		l.Problems = append(l.Problems, Problem{path, reason})
+	case strings.Contains(reason, "callback"):
+	default:
+		msg := reason
+		if strings.Contains(reason, "empty") {
+			msg = "the migration file is empty"
+		}
 		f := source.NewFile(path, nil)
 		m := &migrations.Migration{Path: path, File: f, Format: migrations.FormatSQL,
-			Problems: []migrations.Problem{{Span: f.Span(0, 0), Message: "the migration file is empty"}}}
+			Problems: []migrations.Problem{{Span: f.Span(0, 0), Message: msg}}}
 		l.add(m)
-		return
 	}
-	l.Problems = append(l.Problems, Problem{path, reason})
+}
+
+func unreadable(reason string) bool {
+	for _, s := range []string{"binary", "UTF-8", "UTF-16", "larger than", "cannot read"} {
+		if strings.Contains(reason, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func rebase(m *migrations.Migration, dir string) *migrations.Migration {

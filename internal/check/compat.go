@@ -1,0 +1,222 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/rules"
+)
+
+// Release is one release's code: its name and reference index.
+type Release struct {
+	Name  string
+	Index *refs.Index
+}
+
+// compat answers the compatibility rules from the reference indexes of the
+// releases that may still run and of the release being deployed.
+type compat struct {
+	previous []Release
+	next     *refs.Index
+	// catalog is the schema before the pending migrations; it decides
+	// whether a name-only reference can only mean one table's column.
+	catalog *catalog.Catalog
+}
+
+var _ rules.Compat = (*compat)(nil)
+
+func (c *compat) Releases() []string {
+	var out []string
+	for _, r := range c.previous {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func (c *compat) ColumnUses(t ops.Name, column string) []rules.Use {
+	var out []rules.Use
+	for _, r := range c.previous {
+		for _, ref := range r.Index.Column(t.Schema, t.Name, column) {
+			out = append(out, use(r.Name, ref))
+		}
+		if c.uniqueColumnName(t, column) {
+			for _, ref := range r.Index.NameOnly(column) {
+				out = append(out, use(r.Name, ref))
+			}
+		}
+	}
+	return dedupeByPlace(out)
+}
+
+// uniqueColumnName reports whether no other known table has a column of
+// that name, so that a reference that names only the column can only mean
+// this one. Matching names alone across tables would cry wolf.
+func (c *compat) uniqueColumnName(t ops.Name, column string) bool {
+	if c.catalog == nil {
+		return false
+	}
+	found := false
+	for _, tab := range c.catalog.Tables {
+		if tab.Column(column) == nil {
+			continue
+		}
+		if tab.Name.Key() != t.Key() {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+func (c *compat) TableUses(t ops.Name) []rules.Use {
+	var out []rules.Use
+	for _, r := range c.previous {
+		for _, ref := range r.Index.Table(t.Schema, t.Name) {
+			if ref.Usage == refs.Other && ref.Column == "" {
+				continue // a function of the same name
+			}
+			out = append(out, use(r.Name, ref))
+		}
+	}
+	return dedupeByPlace(out)
+}
+
+func (c *compat) ObjectUses(kind ops.Kind, n ops.Name) []rules.Use {
+	var out []rules.Use
+	for _, r := range c.previous {
+		for _, ref := range r.Index.Table(n.Schema, n.Name) {
+			if ref.Usage == refs.Other && ref.Column == "" {
+				u := use(r.Name, ref)
+				u.Certain = true
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+func (c *compat) Inserters(t ops.Name, column string) []rules.Use {
+	var out []rules.Use
+	for _, r := range c.previous {
+		for _, ref := range r.Index.Table(t.Schema, t.Name) {
+			switch {
+			case ref.Column == "" && ref.Usage == refs.Insert:
+				if column != "" && containsFold(ref.Columns, column) {
+					continue
+				}
+			case ref.Column == "" && ref.Usage == refs.Model:
+				// An ORM inserts the columns it knows; a column the
+				// running release's model does not map is left out.
+				if column != "" && len(ref.Columns) > 0 && containsFold(ref.Columns, column) {
+					continue
+				}
+			default:
+				continue
+			}
+			u := use(r.Name, ref)
+			u.Certain = ref.Certainty == refs.Resolved
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (c *compat) NewReleaseUses(t ops.Name, column string) []rules.Use {
+	var refsFound []refs.Reference
+	if column == "" {
+		for _, ref := range c.next.Table(t.Schema, t.Name) {
+			if ref.Usage != refs.Other || ref.Column != "" {
+				refsFound = append(refsFound, ref)
+			}
+		}
+	} else {
+		for _, ref := range c.next.Column(t.Schema, t.Name, column) {
+			// A model that loads whatever the table has does not use a
+			// column the new schema no longer has: ActiveRecord simply stops
+			// seeing it. Only references that name the column count.
+			if ref.Column != "" || (ref.Usage == refs.Model && len(ref.Columns) > 0) || (ref.Usage == refs.Insert && len(ref.Columns) > 0) {
+				refsFound = append(refsFound, ref)
+			}
+		}
+	}
+	var out []rules.Use
+	for _, ref := range refsFound {
+		out = append(out, use("new release", ref))
+	}
+	return out
+}
+
+// use turns a reference into the rules' view of it. Certainty decides the
+// finding's severity: a resolved reference or an ORM model that loads the
+// column is certain; an ambiguous or name-only one, or a plain SELECT *,
+// is not.
+func use(release string, r refs.Reference) rules.Use {
+	certain := false
+	switch {
+	case r.Column != "":
+		certain = r.Certainty == refs.Resolved
+	case r.Usage == refs.Model, r.Usage == refs.Insert:
+		certain = r.Certainty == refs.Resolved
+	}
+	kind := string(r.Usage)
+	if r.Source != "" && r.Source != refs.SQLFile {
+		kind += " (" + string(r.Source) + ")"
+	}
+	if r.Certainty != refs.Resolved {
+		kind += ", " + string(r.Certainty)
+	}
+	return rules.Use{
+		Release: release,
+		Certain: certain,
+		Insert:  r.Usage == refs.Insert || r.Usage == refs.Model,
+		Evidence: rules.Evidence{
+			Release: release, File: r.File, Line: r.Line, Column: r.Col,
+			Snippet: r.Snippet, Kind: kind,
+		},
+		InsertColumns: r.Columns,
+		Usage:         string(r.Usage),
+	}
+}
+
+// dedupeByPlace keeps one use per release, file and line (a query that
+// names a column twice is one place), the most certain one.
+func dedupeByPlace(us []rules.Use) []rules.Use {
+	at := map[string]int{}
+	var out []rules.Use
+	for _, u := range us {
+		k := u.Release + "\x00" + u.Evidence.File + "\x00" + itoa(u.Evidence.Line)
+		if i, ok := at[k]; ok {
+			if u.Certain && !out[i].Certain {
+				out[i] = u
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, u)
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for i > 0 {
+		b = append([]byte{digits[i%10]}, b...)
+		i /= 10
+	}
+	return string(b)
+}

@@ -1,0 +1,68 @@
+package check
+
+import (
+	"fmt"
+	"io/fs"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/rules"
+)
+
+// dumpDiff checks projects whose migrations are not SQL but that commit a
+// schema dump: the pending change is the difference between the dump at
+// the previous release and at the new one. Additions and changes are
+// reported at their line in the new dump, removals at their line in the
+// previous one.
+func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *compat, res *Result) ([]rules.Finding, []string, error) {
+	oldText, err := fs.ReadFile(prev.FS, dumpPath)
+	if err != nil {
+		oldText = nil // no dump in the previous release: everything is new
+	}
+	newText, err := fs.ReadFile(in.New.FS, dumpPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s in %s: %w", dumpPath, in.New.Name, err)
+	}
+	oldFile := source.NewFile(dumpPath, oldText)
+	newFile := source.NewFile(dumpPath, newText)
+	oldCat, _ := catalog.FromDump(oldFile, cfg.PGVersion)
+	newCat, errs := catalog.FromDump(newFile, cfg.PGVersion)
+	var out []rules.Finding
+	for _, e := range errs {
+		out = append(out, rules.Finding{Rule: rules.SyntaxError.Name, Severity: rules.Error, Category: rules.Correctness,
+			File: dumpPath, Span: source.Span{Start: e.Pos, End: e.Pos}, Message: "syntax error in schema dump: " + e.Message})
+	}
+	added, removed := catalog.Diff(oldCat, newCat)
+	if len(added) == 0 && len(removed) == 0 {
+		return out, []string{"no schema change in " + dumpPath}, nil
+	}
+	// The compatibility question is the only one a dump can answer: it
+	// says what changed, not how (no locks, no statements).
+	var compatRules []*rules.Rule
+	for _, r := range rules.All() {
+		if r.Category == rules.Compatibility && r.Run != nil {
+			compatRules = append(compatRules, r)
+		}
+	}
+	oldCat.Boundary = 1 << 30
+	mk := func(f *source.File, list []ops.Op) *lint.Unit {
+		ops.Annotate(list, false)
+		return &lint.Unit{Framework: true, Ops: list, Migration: &migrations.Migration{Path: dumpPath, File: f, Format: "schema-dump"}}
+	}
+	units := []*lint.Unit{mk(newFile, added)}
+	opt := lint.Options{Config: cfg, Compat: cmp, Rules: compatRules, Schema: oldCat}
+	fsAdded := lint.Run(units, opt)
+	fsRemoved := lint.Run([]*lint.Unit{mk(oldFile, removed)}, opt)
+	for i := range fsRemoved {
+		fsRemoved[i].Message += fmt.Sprintf(" (line %d of %s at %s)", fsRemoved[i].Span.Start.Line, dumpPath, prev.Name)
+		// The line is in the previous dump; the text shown must be too.
+	}
+	out = append(out, fsAdded...)
+	out = append(out, fsRemoved...)
+	res.Files[dumpPath] = newFile
+	return out, []string{fmt.Sprintf("migrations are not SQL: checked the change of %s between %s and %s", dumpPath, prev.Name, in.New.Name)}, nil
+}

@@ -1,0 +1,30 @@
+package rules
+
+// Findings that come from comparing releases rather than from one
+// migration's operations; check reports them.
+var (
+	ReleasedMigrationModified = &Rule{
+		Name:     "released-migration-modified",
+		Severity: Error,
+		Category: Correctness,
+		Summary:  "a migration that the deployed release already has was edited",
+		Doc:      `The deployed release has this migration, so it has already run in production (and in every other environment). Editing it changes nothing there: the tools record it as applied and never run it again, while fresh databases get the edited version, so environments drift apart. Flyway and others refuse to run at all when a checksum changes. Revert the edit and write a new migration.`,
+		Bad:      "-- editing db/migrations/0042_add_email.sql after it was deployed",
+		Good:     "-- db/migrations/0057_fix_email.sql: a new migration with the change",
+		Steps:    []string{"Revert the edit to the released migration.", "Put the change in a new migration."},
+	}
+	ReleasedMigrationDeleted = &Rule{
+		Name:     "released-migration-deleted",
+		Severity: Warning,
+		Category: Correctness,
+		Summary:  "a migration that the deployed release has was deleted",
+		Doc:      `The migration has run in production, so deleting its file does not undo it; fresh databases simply stop getting it, and tools that verify history (Flyway's validate, sqitch) fail. Keep released migrations, or squash them deliberately with the tool's own mechanism.`,
+		Bad:      "git rm db/migrations/0042_add_email.sql",
+		Good:     "-- keep it; undo its effect with a new migration if needed",
+		Steps:    []string{"Restore the file.", "Undo its effect, if that is the intent, with a new migration."},
+	}
+)
+
+func init() {
+	Register(ReleasedMigrationModified, ReleasedMigrationDeleted)
+}
