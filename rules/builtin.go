@@ -36,8 +36,27 @@ var (
 		Summary:  "the migration file does not follow its tool's format",
 		Doc:      `The file is missing a section marker, has an unterminated block, or otherwise does not follow the format its migration tool expects (a goose file without "-- +goose Up", a sqitch change without its deploy script, two migrations with one version). The tool would skip it or fail.`,
 	}
+
+	UnrecognisedMigrationCode = &Rule{
+		Name:     "unrecognised-migration-code",
+		Severity: Hint,
+		Category: Correctness,
+		Summary:  "framework migration code that schemagate could not translate into schema operations",
+		Doc:      `A Rails, Django or Alembic migration calls something schemagate does not know how to turn into schema operations: an application helper, a loop that builds column names, a custom operation. It is not checked. Review it by hand, or express it with the framework's standard calls (or execute/RunSQL/op.execute with SQL, which is parsed).`,
+		Bad:      "add_columns_for(:users, FEATURE_FLAGS)",
+		Good:     "add_column :users, :beta, :boolean",
+	}
+	DataMigration = &Rule{
+		Name:     "data-migration",
+		Severity: Hint,
+		Category: Data,
+		Summary:  "a data migration (RunPython, update_all) inside a schema migration",
+		Doc:      `The migration changes data through application code (Django RunPython, ActiveRecord update_all, Model.objects.update). It runs inside the migration's transaction, holding every lock the schema changes took, and its cost grows with the table. Prefer a separate, batched data migration after the schema change is deployed.`,
+		Bad:      "migrations.RunPython(backfill_emails)",
+		Good:     "-- a separate migration (or job) that backfills in batches",
+	}
 )
 
 func init() {
-	Register(SyntaxError, InternalError, InvalidSuppression, MigrationFormat)
+	Register(SyntaxError, InternalError, InvalidSuppression, MigrationFormat, UnrecognisedMigrationCode, DataMigration)
 }

@@ -21,6 +21,12 @@ const (
 	FormatFlyway        Format = "flyway"         // V1__name.sql, R__name.sql
 	FormatPrisma        Format = "prisma"         // <timestamp>_<name>/migration.sql
 	FormatSqitch        Format = "sqitch"         // sqitch.plan + deploy/*.sql
+
+	// Framework formats: migrations written as Ruby or Python calls,
+	// translated into operations by internal/migrations/{rails,django,alembic}.
+	FormatRails   Format = "rails"   // db/migrate/<version>_<name>.rb
+	FormatDjango  Format = "django"  // <app>/migrations/NNNN_<name>.py
+	FormatAlembic Format = "alembic" // <script_location>/versions/*.py
 )
 
 // Region is a byte range [Start, End) of a file that holds SQL to run.

@@ -1,0 +1,74 @@
+package migrations
+
+import (
+	"io/fs"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// Translation is one framework migration turned into the operations a SQL
+// migration would give, so every rule, report and editor feature works on
+// it unchanged.
+type Translation struct {
+	Migration *Migration
+	// Ops carry the span of the call that produced each (for SQL inside
+	// execute/RunSQL/op.execute, the statement's span mapped into the host
+	// file); ops.Annotate has been applied with Migration.Transactional.
+	Ops []ops.Op
+	// Notes are things the translator could not turn into operations or
+	// wants the user to see: unrecognised code (an app helper, a loop, a
+	// data migration), a host-language syntax error. Never dropped.
+	Notes []Note
+	// Suppressed are spans (strong_migrations' safety_assured blocks)
+	// inside which lint findings are suppressed; compatibility errors are
+	// not.
+	Suppressed []source.Span
+	// PostDeploy is true for migrations that run after the new release is
+	// deployed (db/post_migrate, is_post_deployment).
+	PostDeploy bool
+}
+
+// NoteKind says what a Note is.
+type NoteKind string
+
+// Note kinds; each maps to a rule in package rules.
+const (
+	NoteUnrecognised NoteKind = "unrecognised-migration-code" // hint
+	NoteSyntaxError  NoteKind = "syntax-error"                // error
+	NoteDataMigration NoteKind = "data-migration"             // hint: RunPython, update_all
+)
+
+// Note is something a translator reports at a span of the migration file.
+type Note struct {
+	Kind    NoteKind
+	Span    source.Span
+	Message string
+}
+
+// Framework reads one framework's migrations.
+type Framework interface {
+	Format() Format
+	// Detect reports whether dir (a migration directory, or for Django a
+	// project root) holds this framework's migrations.
+	Detect(fsys fs.FS, dir string) bool
+	// Discover finds and orders the migrations (Rails by version, Django
+	// by its dependency graph across apps, Alembic by the down_revision
+	// chain). Files are read whole into Migration.File.
+	Discover(fsys fs.FS, dir string, opt Options) (*Set, error)
+	// Translate turns migrations, in apply order, into operations,
+	// replaying the framework's own state (Django's model state, Rails'
+	// index names) from the first migration on: translating the pending
+	// ones needs the earlier ones too. It must not fail: what it cannot
+	// read becomes a Note.
+	Translate(ms []*Migration, opt TranslateOptions) []Translation
+}
+
+// TranslateOptions configure translation.
+type TranslateOptions struct {
+	PGVersion int
+	// Catalog, when not nil, is the schema before the first migration
+	// (from a schema file); translators may consult it to resolve names.
+	Catalog *catalog.Catalog
+}
