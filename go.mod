@@ -41,4 +41,5 @@ require (
 	github.com/jinzhu/now v1.1.5 // indirect
 	github.com/kr/text v0.2.0 // indirect
 	github.com/rogpeppe/go-internal v1.6.1 // indirect
+	github.com/sourcegraph/jsonrpc2 v0.2.3 // indirect
 )

@@ -18,6 +18,9 @@ type Use struct {
 	// Usage is how the place uses it: select, insert, update, delete,
 	// wildcard or model.
 	Usage string
+	// Statement is the SQL the use is part of, when it comes from SQL:
+	// uses in one statement are one place.
+	Statement string
 }
 
 // Compat answers what the releases that may still run use. The check

@@ -285,17 +285,9 @@ var StillReferencedByNewRelease = &Rule{
 			if len(uses) == 0 {
 				continue
 			}
-			f := Finding{Span: op.Span, Severity: Error, Release: "new release",
-				Message: fmt.Sprintf("this migration %s %s, but the release being deployed still uses it (%s)", verb, what, usesSummary(uses)),
-				Hint:    "remove those uses first, or move the migration to a later release"}
-			for i, u := range uses {
-				if i == 5 {
-					break
-				}
-				f.Evidence = append(f.Evidence, u.Evidence)
-			}
-			f.MoreEvidence = max(0, len(uses)-5)
-			p.ReportFinding(f)
+			p.reportUses(op, uses,
+				fmt.Sprintf("this migration %s %s, but the release being deployed still uses it (%s)", verb, what, usesSummary(uses)),
+				"remove those uses first, or move the migration to a later release")
 		}
 	},
 }

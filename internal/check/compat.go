@@ -177,16 +177,22 @@ func use(release string, r refs.Reference) rules.Use {
 		},
 		InsertColumns: r.Columns,
 		Usage:         string(r.Usage),
+		Statement:     r.SQL,
 	}
 }
 
-// dedupeByPlace keeps one use per release, file and line (a query that
-// names a column twice is one place), the most certain one.
+// dedupeByPlace keeps one use per place, the most certain one: a query
+// that names a column twice, over several lines, is one place.
 func dedupeByPlace(us []rules.Use) []rules.Use {
 	at := map[string]int{}
 	var out []rules.Use
 	for _, u := range us {
-		k := u.Release + "\x00" + u.Evidence.File + "\x00" + itoa(u.Evidence.Line)
+		k := u.Release + "\x00" + u.Evidence.File + "\x00"
+		if u.Statement != "" {
+			k += u.Statement
+		} else {
+			k += itoa(u.Evidence.Line)
+		}
 		if i, ok := at[k]; ok {
 			if u.Certain && !out[i].Certain {
 				out[i] = u

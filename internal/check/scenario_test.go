@@ -1,0 +1,224 @@
+package check_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/refs/build"
+	"github.com/schemagate/schemagate/rules"
+)
+
+// Each testdata/check/<scenario> holds two trees, previous/ and new/,
+// that the test commits into a fresh git repository, and want.txt with
+// one line per expected compatibility (or released-migration) finding:
+//
+//	<severity> <rule> <file>:<line> [evidence=<file>:<line>,...] [message~=<text>]
+//
+// Operational lint findings are covered by the rule cases and left out.
+
+type scenarioFinding struct {
+	Severity string
+	Rule     string
+	Where    string
+	Evidence string
+}
+
+func TestScenarios(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "check", "*"))
+	if err != nil || len(dirs) < 15 {
+		t.Fatalf("want at least 15 scenarios, found %d (%v)", len(dirs), err)
+	}
+	fired := map[string]bool{}
+	for _, dir := range dirs {
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			repo := commitScenario(t, dir)
+			want, messages := readWant(t, filepath.Join(dir, "want.txt"))
+			for _, newSide := range []string{"revision", "working tree"} {
+				res := runScenario(t, repo, newSide)
+				got, gotMessages := summarize(res.Findings)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("new release as %s: findings (-want +got):\n%s\nall findings:\n%s", newSide, diff, dump(res.Findings))
+				}
+				for key, sub := range messages {
+					if !strings.Contains(gotMessages[key], sub) {
+						t.Errorf("%s: message %q does not contain %q", key, gotMessages[key], sub)
+					}
+				}
+				for _, f := range got {
+					fired[f.Rule] = true
+				}
+				if len(res.Problems) > 0 {
+					t.Errorf("problems: %v", res.Problems)
+				}
+			}
+		})
+	}
+	for _, r := range rules.All() {
+		if r.NeedsReferences && r.Run != nil && !fired[r.Name] && r.Name != rules.DropFunction.Name && r.Name != rules.RenameTable.Name && r.Name != rules.ConstraintMayRejectWrites.Name {
+			t.Errorf("no scenario makes %s fire", r.Name)
+		}
+	}
+}
+
+func runScenario(t *testing.T, repoDir, newSide string) *check.Result {
+	t.Helper()
+	repo, err := gitrev.Open(repoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prevFS, err := repo.FS("previous")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { prevFS.Close() })
+	in := check.Input{
+		Previous: []check.Tree{{Name: "previous", FS: prevFS}},
+		Index: func(tr check.Tree) (*refs.Index, error) {
+			idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: []string{"db/migrations/**", "db/migrate/**", "migrations/**", "prisma/migrations/**", "db/structure.sql"}})
+			return idx, err
+		},
+	}
+	if newSide == "revision" {
+		newFS, err := repo.FS("HEAD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { newFS.Close() })
+		in.New = check.Tree{Name: "HEAD", FS: newFS}
+	} else {
+		in.New = check.Tree{Name: "working tree", FS: os.DirFS(repoDir)}
+	}
+	res, err := check.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func summarize(fs []rules.Finding) ([]scenarioFinding, map[string]string) {
+	var out []scenarioFinding
+	msgs := map[string]string{}
+	for _, f := range fs {
+		if f.Category != rules.Compatibility && !strings.HasPrefix(f.Rule, "released-migration") {
+			continue
+		}
+		if f.Rule == rules.AddColumnJSON.Name || f.Rule == rules.DropNotNull.Name {
+			continue
+		}
+		var ev []string
+		for _, e := range f.Evidence {
+			ev = append(ev, fmt.Sprintf("%s:%d", e.File, e.Line))
+		}
+		sf := scenarioFinding{f.Severity.String(), f.Rule, fmt.Sprintf("%s:%d", f.File, f.Span.Start.Line), strings.Join(ev, ",")}
+		out = append(out, sf)
+		msgs[sf.Rule+" "+sf.Where] = f.Message
+	}
+	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })
+	return out, msgs
+}
+
+var reWantLine = regexp.MustCompile(`^(\w+) (\S+) (\S+)(?: evidence=(\S+))?(?: message~=(.+))?$`)
+
+func readWant(t *testing.T, path string) ([]scenarioFinding, map[string]string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []scenarioFinding
+	msgs := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := reWantLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("%s: bad line %q", path, line)
+		}
+		out = append(out, scenarioFinding{m[1], m[2], m[3], m[4]})
+		if m[5] != "" {
+			msgs[m[2]+" "+m[3]] = m[5]
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })
+	return out, msgs
+}
+
+func dump(fs []rules.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  %s %s %s:%d %s\n", f.Severity, f.Rule, f.File, f.Span.Start.Line, f.Message)
+	}
+	return b.String()
+}
+
+// commitScenario commits previous/ (tagged "previous") and then new/ into a
+// fresh repository and leaves new/ checked out.
+func commitScenario(t *testing.T, dir string) string {
+	t.Helper()
+	repo := t.TempDir()
+	git(t, repo, "init", "-q", "-b", "main")
+	copyTree(t, filepath.Join(dir, "previous"), repo)
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "previous release")
+	git(t, repo, "tag", "previous")
+	entries, _ := os.ReadDir(repo)
+	for _, e := range entries {
+		if e.Name() != ".git" {
+			os.RemoveAll(filepath.Join(repo, e.Name()))
+		}
+	}
+	copyTree(t, filepath.Join(dir, "new"), repo)
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "new release")
+	return repo
+}
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
+		"GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

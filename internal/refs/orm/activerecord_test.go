@@ -1,0 +1,275 @@
+package orm
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+func ar(file string, line, col int, snippet, table string, ignored ...string) refs.Reference {
+	return withIgnored(model(refs.ActiveRecord, file, line, col, snippet, table), ignored...)
+}
+
+func TestActiveRecordExtract(t *testing.T) {
+	const m = "app/models/"
+	tests := []struct {
+		file string
+		want []refs.Reference
+	}{
+		{m + "application_record.rb", nil},
+		{m + "user.rb", []refs.Reference{
+			ar(m+"user.rb", 13, 1, "class User < ApplicationRecord", "users", "legacy_token", "avatar_url"),
+		}},
+		{m + "project.rb", []refs.Reference{
+			ar(m+"project.rb", 3, 1, "class Project < ApplicationRecord", "projects",
+				"mirror_last_update_at", "emails_disabled", "build_coverage_regex", "pages_https_only",
+				"issues_template", "container_registry_enabled", "import_url_legacy"),
+		}},
+		{m + "order.rb", []refs.Reference{
+			ar(m+"order.rb", 1, 1, "class Order < ApplicationRecord", "sales_orders",
+				"legacy_state", "old_total", "notes_html", "coupon_code"),
+		}},
+		{m + "vehicle.rb", []refs.Reference{
+			ar(m+"vehicle.rb", 1, 1, "class Vehicle < ApplicationRecord", "vehicles", "vin_legacy"),
+			ar(m+"vehicle.rb", 5, 1, "class Car < Vehicle", "vehicles", "vin_legacy"),
+			ar(m+"vehicle.rb", 8, 1, "class Truck < Vehicle", "vehicles", "vin_legacy", "payload_lbs"),
+			ar(m+"vehicle.rb", 12, 1, "class Trailer < Vehicle", "vehicles", "hitch_type"),
+		}},
+		// The STI parent lives in another file: its tableized name.
+		{m + "bus.rb", []refs.Reference{
+			ar(m+"bus.rb", 1, 1, "class Bus < Vehicle", "vehicles"),
+		}},
+		{m + "billing.rb", nil},
+		// Alone, the Billing prefix and the Gitlab constant are unknown.
+		{m + "billing/invoice.rb", []refs.Reference{
+			ar(m+"billing/invoice.rb", 2, 3, "class Invoice < ApplicationRecord", "invoices",
+				"pdf_blob", "@const:Gitlab::Legacy::INVOICE_COLUMNS"),
+		}},
+		{m + "admin/audit_log.rb", []refs.Reference{
+			ar(m+"admin/audit_log.rb", 2, 3, "class AuditLog < ApplicationRecord", "audit_logs"),
+			ar(m+"admin/audit_log.rb", 7, 1, "class Admin::Setting < ApplicationRecord", "admin_settings"),
+			ar(m+"admin/audit_log.rb", 14, 3, "class DailyStat < ApplicationRecord", "reporting_daily_stats"),
+			withSchema(ar(m+"admin/audit_log.rb", 17, 3, "class Snapshot < ApplicationRecord", "snapshots"), "analytics"),
+		}},
+		{m + "post.rb", []refs.Reference{
+			ar(m+"post.rb", 1, 1, "class Post < ApplicationRecord", "posts"),
+			ar(m+"post.rb", 4, 3, "class Comment < ApplicationRecord", "post_comments"),
+			ar(m+"post.rb", 14, 1, "class PageView < AnalyticsRecord", "page_views"),
+			ar(m+"post.rb", 17, 1, "class Person < ApplicationRecord", "people"),
+			func() refs.Reference {
+				r := ar(m+"post.rb", 20, 1, "class Category < ApplicationRecord", "categories")
+				r.Certainty = refs.Ambiguous // table_name is computed at runtime
+				return r
+			}(),
+		}},
+		{m + "money.rb", nil},
+		{m + "concerns/soft_deletable.rb", nil},
+		{"app/services/checkout.rb", nil},
+		// The broken class is lost; the one after it still parses.
+		{m + "broken.rb", []refs.Reference{
+			ar(m+"broken.rb", 6, 1, "class Survivor < ApplicationRecord", "survivors", "gone"),
+		}},
+		// Alone, neither file knows Ci::ApplicationRecord's prefix.
+		{m + "ci/application_record.rb", nil},
+		{m + "ci/build.rb", []refs.Reference{
+			ar(m+"ci/build.rb", 4, 3, "class Build < Ci::ApplicationRecord", "builds", "token_encrypted_old"),
+		}},
+		{m + "ci/bridge.rb", []refs.Reference{
+			ar(m+"ci/bridge.rb", 4, 3, "class Bridge < Build", "builds"),
+		}},
+		{m + "staff.rb", []refs.Reference{
+			ar(m+"staff.rb", 1, 1, "class Staff < ApplicationRecord", "staffs"),
+			ar(m+"staff.rb", 4, 1, "class Cactus < ApplicationRecord", "cactus"),
+			ar(m+"staff.rb", 7, 1, "class OAuthAccessToken < ApplicationRecord", "o_auth_access_tokens"),
+		}},
+	}
+	x := NewActiveRecord(nil)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			checkExtract(t, x, tt.file, "rails/"+tt.file, tt.want)
+		})
+	}
+}
+
+func TestActiveRecordWithAppInflections(t *testing.T) {
+	const file = "config/initializers/inflections.rb"
+	infl, _ := ParseInflections(file, readTestdata(t, "rails/"+file)) // its one bad rule is tested elsewhere
+	const m = "app/models/staff.rb"
+	checkExtract(t, NewActiveRecord(infl), m, "rails/"+m, []refs.Reference{
+		ar(m, 1, 1, "class Staff < ApplicationRecord", "staff"),
+		ar(m, 4, 1, "class Cactus < ApplicationRecord", "cacti"),
+		ar(m, 7, 1, "class OAuthAccessToken < ApplicationRecord", "oauth_access_tokens"),
+	})
+}
+
+// ExtractFiles resolves what one file cannot: the Billing module's
+// prefix, a constant in lib/, the STI parent's ignored columns.
+func TestActiveRecordExtractFiles(t *testing.T) {
+	var files []*source.File
+	for _, p := range []string{
+		"app/models/application_record.rb",
+		"app/models/vehicle.rb",
+		"app/models/bus.rb",
+		"app/models/billing.rb",
+		"app/models/billing/invoice.rb",
+		"lib/gitlab/legacy.rb",
+		"app/models/ci/bridge.rb",
+		"app/models/ci/application_record.rb",
+		"app/models/ci/build.rb",
+	} {
+		files = append(files, source.NewFile(p, readTestdata(t, "rails/"+p)))
+	}
+	got, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const v = "app/models/vehicle.rb"
+	want := []refs.Reference{
+		ar(v, 1, 1, "class Vehicle < ApplicationRecord", "vehicles", "vin_legacy"),
+		ar(v, 5, 1, "class Car < Vehicle", "vehicles", "vin_legacy"),
+		ar(v, 8, 1, "class Truck < Vehicle", "vehicles", "vin_legacy", "payload_lbs"),
+		ar(v, 12, 1, "class Trailer < Vehicle", "vehicles", "hitch_type"),
+		ar("app/models/bus.rb", 1, 1, "class Bus < Vehicle", "vehicles", "vin_legacy"),
+		ar("app/models/billing/invoice.rb", 2, 3, "class Invoice < ApplicationRecord", "billing_invoices", "pdf_blob", "tax_cents_old"),
+		// The prefix comes from the abstract base, the STI parent from a
+		// file given after this one.
+		ar("app/models/ci/bridge.rb", 4, 3, "class Bridge < Build", "ci_builds", "token_encrypted_old"),
+		ar("app/models/ci/build.rb", 4, 3, "class Build < Ci::ApplicationRecord", "ci_builds", "token_encrypted_old"),
+	}
+	if diff := cmp.Diff(want, got, cmpRefs); diff != "" {
+		t.Errorf("ExtractFiles mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// ExtractFiles picks up the app's inflections when it is given them.
+func TestActiveRecordExtractFilesInflections(t *testing.T) {
+	var files []*source.File
+	for _, p := range []string{"config/initializers/inflections.rb", "app/models/staff.rb"} {
+		files = append(files, source.NewFile(p, readTestdata(t, "rails/"+p)))
+	}
+	got, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err == nil || !strings.Contains(err.Error(), "inflections.rb:8:3") {
+		t.Errorf("err = %v, want the unreadable rule at inflections.rb:8:3", err)
+	}
+	const m = "app/models/staff.rb"
+	checkRefs(t, []refs.Reference{
+		ar(m, 1, 1, "class Staff < ApplicationRecord", "staff"),
+		ar(m, 4, 1, "class Cactus < ApplicationRecord", "cacti"),
+		ar(m, 7, 1, "class OAuthAccessToken < ApplicationRecord", "oauth_access_tokens"),
+	}, got)
+}
+
+// Inline cases for the remaining spellings.
+func TestActiveRecordSpellings(t *testing.T) {
+	tests := []struct {
+		name, src string
+		table     string
+		ignored   []string
+	}{
+		{"self reader plus", `class A < ApplicationRecord
+  self.ignored_columns = self.ignored_columns + ["a1"]
+end`, "as", []string{"a1"}},
+		{"symbol array with or-assign", `class B < ApplicationRecord
+  self.ignored_columns |= %i[b1 b2]
+end`, "bs", []string{"b1", "b2"}},
+		{"push and conditional", `class C < ApplicationRecord
+  ignored_columns.push("c1")
+  self.ignored_columns += %w[c2] if Rails.env.production?
+end`, "cs", []string{"c1", "c2"}},
+		{"constant with splat and freeze", `class D < ActiveRecord::Base
+  OLD = %w[d1].freeze
+  NEWER = (OLD + [:d2]).freeze
+  self.ignored_columns = [*NEWER, "d3"]
+end`, "ds", []string{"d1", "d2", "d3"}},
+		{"reader method table name", `class E < ::ActiveRecord::Base
+  class << self
+    def table_name
+      "legacy_e"
+    end
+  end
+end`, "legacy_e", nil},
+		{"no pluralize", `class Fox < ApplicationRecord
+  self.pluralize_table_names = false
+end`, "fox", nil},
+		{"symbol table name and suffix ignored", `class G < Ci::ApplicationRecord
+  self.table_name = :p_ci_builds
+  self.ignored_columns = %w[g1]
+  self.ignored_columns += %w[g1 g2]
+end`, "p_ci_builds", []string{"g1", "g2"}},
+		{"replace resets", `class H < ApplicationRecord
+  self.ignored_columns += %w[h1]
+  self.ignored_columns = %w[h2]
+end`, "hs", []string{"h2"}},
+		{"table_name_suffix", `class Item < ApplicationRecord
+  self.table_name_suffix = "_v2"
+end`, "items_v2", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NewActiveRecord(nil).Extract("app/models/x.rb", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 {
+				t.Fatalf("got %d references, want 1: %+v", len(got), got)
+			}
+			first := strings.SplitN(tt.src, "\n", 2)[0]
+			want := ar("app/models/x.rb", 1, 1, first, tt.table, tt.ignored...)
+			if diff := cmp.Diff(want, got[0], cmpRefs); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestActiveRecordNotModels(t *testing.T) {
+	srcs := map[string]string{
+		"app/models/x.rb": `class CreateUsers < ActiveRecord::Migration[7.1]
+end
+class Report < Struct.new(:a)
+end
+class Reopened
+  self.ignored_columns = %w[x]
+end
+module Sluggable
+  def self.table_name_prefix; "s_"; end
+end
+`,
+		"lib/importer.rb": `class Importer < BaseImporter
+  def run; User.where(email: nil); end
+end`,
+		"app/models/empty.rb": "",
+	}
+	for p, src := range srcs {
+		got, err := NewActiveRecord(nil).Extract(p, []byte(src))
+		if err != nil || len(got) != 0 {
+			t.Errorf("Extract(%s) = %+v, %v; want nothing", p, got, err)
+		}
+	}
+}
+
+func TestActiveRecordMatch(t *testing.T) {
+	x := NewActiveRecord(nil)
+	for p, want := range map[string]bool{
+		"app/models/user.rb":                       true,
+		"engines/billing/app/models/invoice.rb":    true,
+		"lib/models/legacy.rb":                     true,
+		"app/models/user.py":                       false,
+		"db/migrate/20240101000000_create_x.rb":    false,
+		"db/post_migrate/20240101000000_drop_x.rb": false,
+		"db/schema.rb":                             false,
+		"spec/models/user_spec.rb":                 false,
+		"test/models/user_test.rb":                 false,
+		"config/initializers/inflections.rb":       true, // for ExtractFiles
+		"config/initializers/devise.rb":            false,
+		"vendor/bundle/gems/x/lib/y.rb":            false,
+	} {
+		if got := x.Match(p); got != want {
+			t.Errorf("Match(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

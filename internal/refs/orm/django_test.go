@@ -1,0 +1,154 @@
+package orm
+
+import (
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/refs"
+)
+
+func dj(file string, line, col int, snippet, table string, cols ...string) refs.Reference {
+	return withColumns(model(refs.Django, file, line, col, snippet, table), cols...)
+}
+
+func TestDjangoExtract(t *testing.T) {
+	const shop = "shop/models.py"
+	const blog = "blog/models/post.py"
+	const broken = "broken/models.py"
+	productCols := []string{"id", "created_at", "updated_at", "product_sku", "title", "price", "cat_id", "search_vector"}
+	tests := []struct {
+		file string
+		want []refs.Reference
+	}{
+		{shop, []refs.Reference{
+			dj(shop, 21, 1, "class Customer(AbstractUser):", "shop_customer",
+				"id", "password", "last_login", "is_superuser", "username", "first_name", "last_name",
+				"email", "is_staff", "is_active", "date_joined", "phone"),
+			dj(shop, 21, 1, "class Customer(AbstractUser):", "shop_customer_groups", "id", "customer_id", "group_id"),
+			dj(shop, 21, 1, "class Customer(AbstractUser):", "shop_customer_user_permissions", "id", "customer_id", "permission_id"),
+			dj(shop, 25, 1, "class Category(TimeStampedModel):", "shop_category", "id", "created_at", "updated_at", "name", "parent_id"),
+			dj(shop, 33, 1, "class Product(TimeStampedModel):", "catalog_product", productCols...),
+			dj(shop, 38, 5, `tags = models.ManyToManyField("Tag", blank=True)`, "catalog_product_tags", "id", "product_id", "tag_id"),
+			dj(shop, 39, 5, `related = models.ManyToManyField("self")`, "catalog_product_related", "id", "from_product_id", "to_product_id"),
+			dj(shop, 60, 1, "class Tag(models.Model):", "shop_tag", "slug", "label"),
+			dj(shop, 65, 1, "class Order(TimeStampedModel):", "shop_order",
+				"id", "created_at", "updated_at", "customer_id", "status", "content_type_id", "object_id"),
+			dj(shop, 73, 5, `watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="watched_orders", db_table="order_watchers")`,
+				"order_watchers", "id", "order_id", "user_id"),
+			dj(shop, 83, 1, "class OrderItem(models.Model):", "shop_orderitem", "id", "order_id", "product_id", "quantity"),
+			dj(shop, 89, 1, "class Place(models.Model):", "shop_place", "id", "name"),
+			dj(shop, 93, 1, "class Restaurant(Place):", "shop_restaurant", "place_ptr_id", "serves_pizza"),
+			dj(shop, 97, 1, "class ActiveProduct(Product):", "catalog_product", productCols...),
+			dj(shop, 102, 1, "class Profile(models.Model):", "shop_profile", "user_id", "bio"),
+		}},
+		// The base class is in another file; forms, querysets and
+		// pydantic models are not Django models.
+		{blog, []refs.Reference{
+			dj(blog, 13, 1, "class Post(PublishableModel):", "cms_post", "id", "title", "body", "author_id"),
+		}},
+		{broken, []refs.Reference{
+			dj(broken, 10, 1, "class Fine(models.Model):", "broken_fine", "id", "label"),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			checkExtract(t, &Django{}, tt.file, "django/"+tt.file, tt.want)
+		})
+	}
+}
+
+func TestDjangoNotModels(t *testing.T) {
+	srcs := map[string]string{
+		// A Flask-SQLAlchemy models.py: no Django import.
+		"app/models.py": `from app import db
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = models.CharField()
+`,
+		"shop/models.py": `from django.db import models
+
+class Status(models.TextChoices):
+    DRAFT = "draft"
+
+class ProductManager(models.Manager):
+    def active(self):
+        return self.filter(active=True)
+
+def helper(x):
+    name = models.CharField()
+`,
+	}
+	for p, src := range srcs {
+		got, err := (&Django{}).Extract(p, []byte(src))
+		if err != nil || len(got) != 0 {
+			t.Errorf("Extract(%s) = %+v, %v; want nothing", p, got, err)
+		}
+	}
+}
+
+func TestDjangoTableNames(t *testing.T) {
+	src := `from django.db import models
+
+class AVeryLongModelNameThatKeepsGoingAndGoingBeyondLimits(models.Model):
+    followers_of_this_extremely_long_model = models.ManyToManyField("self", symmetrical=False)
+
+class Event(models.Model):
+    name = models.TextField()
+
+    class Meta:
+        db_table = 'analytics"."events'
+`
+	got, err := (&Django{}).Extract("some_app_with_a_long_label/models.py", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("got %d references, want 3: %+v", len(got), got)
+	}
+	// Generated names longer than 63 bytes are cut to 59 plus 4 hex
+	// digits of their MD5, as Django's truncate_name does.
+	long := "some_app_with_a_long_label_averylongmodelnamethatkeepsgoingandgoingbeyondlimits"
+	if got[0].Table != truncateName(long, 63) || len(got[0].Table) != 63 || got[0].Table[:59] != long[:59] {
+		t.Errorf("model table = %q, want %q cut to 63", got[0].Table, long)
+	}
+	if len(got[1].Table) != 63 {
+		t.Errorf("join table %q is not cut to 63", got[1].Table)
+	}
+	if got[2].Schema != "analytics" || got[2].Table != "events" {
+		t.Errorf("quoted schema trick: got %q.%q, want analytics.events", got[2].Schema, got[2].Table)
+	}
+}
+
+func TestTruncateName(t *testing.T) {
+	// Django: truncate_name("a"*70, 63) == "a"*59 + md5("a"*70)[:4].
+	name := ""
+	for i := 0; i < 70; i++ {
+		name += "a"
+	}
+	got := truncateName(name, 63)
+	if got[:59] != name[:59] || len(got) != 63 {
+		t.Fatalf("truncateName = %q", got)
+	}
+	if got[59:] != "0f5c" {
+		t.Errorf("digest = %q, want 0f5c (Python: hashlib.md5(70 a).hexdigest()[:4])", got[59:])
+	}
+	if truncateName("short", 63) != "short" {
+		t.Error("short names must not change")
+	}
+}
+
+func TestDjangoMatch(t *testing.T) {
+	for p, want := range map[string]bool{
+		"shop/models.py":                  true,
+		"src/apps/blog/models/post.py":    true,
+		"blog/models/__init__.py":         true,
+		"shop/views.py":                   false,
+		"shop/migrations/0001_initial.py": false,
+		"shop/tests/models.py":            false,
+		"shop/models.pyc":                 false,
+	} {
+		if got := (&Django{}).Match(p); got != want {
+			t.Errorf("Match(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -1,0 +1,366 @@
+package orm
+
+import (
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// Prisma extracts one reference per model of a Prisma schema: Usage
+// Model, Table = @@map("t") or the model name, Schema = @@schema("s"),
+// Columns = each scalar field's @map("col") or name. Relation fields
+// (typed by another model, lists of non-scalars, or carrying @relation)
+// are not columns; @ignore fields and @@ignore models are skipped; enums,
+// composite types, views, datasources and generators emit nothing.
+//
+// A field typed by a name that is neither a scalar nor a block of the
+// same file (multi-file schemas) is taken to be an enum column unless it
+// is a list or has @relation.
+type Prisma struct{}
+
+// Name implements refs.Extractor.
+func (p *Prisma) Name() string { return string(refs.Prisma) }
+
+// Match reads .prisma files.
+func (p *Prisma) Match(path string) bool {
+	return strings.HasSuffix(path, ".prisma") && !excludedDir(path)
+}
+
+var prismaScalars = map[string]bool{
+	"String": true, "Boolean": true, "Int": true, "BigInt": true, "Float": true,
+	"Decimal": true, "DateTime": true, "Json": true, "Bytes": true, "Unsupported": true,
+}
+
+// prismaBlock is one top-level `kind Name { ... }` block.
+type prismaBlock struct {
+	kind, name string
+	off        int // byte offset of the kind keyword
+	lines      []prismaLine
+}
+
+// prismaLine is one logical line of a block (continued while
+// parentheses or brackets are open), comments removed.
+type prismaLine struct {
+	text string
+}
+
+// Extract implements refs.Extractor.
+func (p *Prisma) Extract(path string, src []byte) ([]refs.Reference, error) {
+	f := source.NewFile(path, src)
+	blocks := parsePrisma(src)
+	kinds := map[string]string{}
+	for _, b := range blocks {
+		kinds[b.name] = b.kind
+	}
+	var out []refs.Reference
+	for _, b := range blocks {
+		if b.kind != "model" {
+			continue
+		}
+		if ref, ok := prismaModel(f, b, kinds); ok {
+			out = append(out, ref)
+		}
+	}
+	return out, nil
+}
+
+func prismaModel(f *source.File, b prismaBlock, kinds map[string]string) (refs.Reference, bool) {
+	table, schema := b.name, ""
+	var cols []string
+	for _, l := range b.lines {
+		t := l.text
+		if strings.HasPrefix(t, "@@") {
+			name, args := prismaAttr(t[2:])
+			switch name {
+			case "ignore":
+				return refs.Reference{}, false
+			case "map":
+				if s, ok := prismaStringArg(args, "name"); ok {
+					table = s
+				}
+			case "schema":
+				if s, ok := prismaStringArg(args, "map"); ok {
+					schema = s
+				}
+			}
+			continue
+		}
+		fieldName, rest := prismaToken(t)
+		typ, attrs := prismaType(rest)
+		if fieldName == "" || typ == "" || !isIdent(fieldName) {
+			continue
+		}
+		base := strings.TrimSuffix(strings.TrimSuffix(typ, "?"), "[]")
+		if i := strings.IndexByte(base, '('); i >= 0 {
+			base = base[:i]
+		}
+		list := strings.HasSuffix(strings.TrimSuffix(typ, "?"), "[]")
+		col := fieldName
+		skip := false
+		for _, a := range splitPrismaAttrs(attrs) {
+			name, args := prismaAttr(a)
+			switch name {
+			case "ignore", "relation":
+				skip = true
+			case "map":
+				if s, ok := prismaStringArg(args, "name"); ok {
+					col = s
+				}
+			}
+		}
+		switch k := kinds[base]; {
+		case skip:
+		case k == "model" || k == "view" || k == "type":
+		case prismaScalars[base] || k == "enum":
+			cols = uniq(cols, col)
+		case list:
+			// A list of an unknown type: a relation to a model elsewhere.
+		default:
+			cols = uniq(cols, col)
+		}
+	}
+	ref := newRef(f, refs.Prisma, b.off, table)
+	ref.Schema, ref.Table = schema, table
+	ref.Columns = cols
+	return ref, true
+}
+
+// parsePrisma splits a schema into blocks. It tolerates junk: text
+// outside blocks is skipped and an unclosed block ends at end of file.
+func parsePrisma(src []byte) []prismaBlock {
+	var blocks []prismaBlock
+	var cur *prismaBlock
+	var pending strings.Builder
+	pendingOff, depth := -1, 0
+	for off := 0; off < len(src); {
+		end := off
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		line := stripPrismaComment(string(src[off:end]))
+		lineOff := off
+		off = end + 1
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
+			continue
+		}
+		lead := lineOff + strings.Index(line, trimmed)
+		// An unindented "}" or block header ends the current block even
+		// when an unbalanced parenthesis kept a line open.
+		if cur != nil && depth > 0 && lead == lineOff && (strings.HasPrefix(trimmed, "}") || isBlockHeader(trimmed)) {
+			cur.lines = append(cur.lines, prismaLine{text: pending.String()})
+			pending.Reset()
+			pendingOff, depth = -1, 0
+			cur = nil
+			if strings.HasPrefix(trimmed, "}") {
+				continue
+			}
+		}
+		if cur == nil {
+			kind, rest := prismaToken(trimmed)
+			name, rest := prismaToken(rest)
+			if !strings.HasPrefix(strings.TrimSpace(rest), "{") || name == "" {
+				continue
+			}
+			blocks = append(blocks, prismaBlock{kind: kind, name: name, off: lead})
+			cur = &blocks[len(blocks)-1]
+			trimmed = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), "{"))
+			if trimmed == "" {
+				continue
+			}
+		}
+		if depth == 0 && strings.HasPrefix(trimmed, "}") {
+			cur = nil
+			continue
+		}
+		if pendingOff < 0 {
+			pendingOff = lead
+		} else {
+			pending.WriteByte(' ')
+		}
+		pending.WriteString(trimmed)
+		depth += prismaDepth(trimmed)
+		if depth > 0 {
+			continue
+		}
+		depth = 0
+		text := pending.String()
+		closes := false
+		if strings.HasSuffix(text, "}") && strings.Count(text, "{") < strings.Count(text, "}") {
+			text = strings.TrimSpace(strings.TrimSuffix(text, "}"))
+			closes = true
+		}
+		if text != "" {
+			cur.lines = append(cur.lines, prismaLine{text: text})
+		}
+		pending.Reset()
+		pendingOff = -1
+		if closes {
+			cur = nil
+		}
+	}
+	if cur != nil && pendingOff >= 0 {
+		cur.lines = append(cur.lines, prismaLine{text: pending.String()})
+	}
+	return blocks
+}
+
+// isBlockHeader matches `model Name {`.
+func isBlockHeader(s string) bool {
+	kind, rest := prismaToken(s)
+	name, rest := prismaToken(rest)
+	return isIdent(kind) && isIdent(name) && strings.HasPrefix(strings.TrimSpace(rest), "{")
+}
+
+// stripPrismaComment removes a // comment outside string literals.
+func stripPrismaComment(s string) string {
+	inStr := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && inStr:
+			i++
+		case c == '"':
+			inStr = !inStr
+		case c == '/' && !inStr && i+1 < len(s) && s[i+1] == '/':
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// prismaDepth is the net count of open ( and [ outside strings.
+func prismaDepth(s string) int {
+	d, inStr := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && inStr:
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '(' || c == '[':
+			d++
+		case c == ')' || c == ']':
+			d--
+		}
+	}
+	return d
+}
+
+// prismaToken splits off the first whitespace-separated word.
+func prismaToken(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+// prismaType splits a field's type (String?, Post[], Unsupported("x")?)
+// from its attributes.
+func prismaType(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "@") {
+		return "", s
+	}
+	depth, inStr := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && inStr:
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth == 0 && (c == ' ' || c == '\t' || c == '@'):
+			return s[:i], s[i:]
+		}
+	}
+	return s, ""
+}
+
+// splitPrismaAttrs splits "@id @default(now()) @map("x")" into
+// attributes without their leading @.
+func splitPrismaAttrs(s string) []string {
+	var out []string
+	depth, inStr, start := 0, false, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && inStr:
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == '@' && depth == 0:
+			if start >= 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+			}
+			start = i + 1
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.TrimSpace(s[start:]))
+	}
+	return out
+}
+
+// prismaAttr splits `map("x")` (or `db.VarChar(20)`) into name and the
+// text inside the parentheses.
+func prismaAttr(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexByte(s, '(')
+	if i < 0 {
+		return s, ""
+	}
+	args := s[i+1:]
+	if j := strings.LastIndexByte(args, ')'); j >= 0 {
+		args = args[:j]
+	}
+	return strings.TrimSpace(s[:i]), args
+}
+
+// prismaStringArg returns the first positional string argument, or the
+// named one (`name: "x"`).
+func prismaStringArg(args, key string) (string, bool) {
+	args = strings.TrimSpace(args)
+	if strings.HasPrefix(args, key+":") {
+		args = strings.TrimSpace(strings.TrimPrefix(args, key+":"))
+	}
+	if !strings.HasPrefix(args, `"`) {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(args); i++ {
+		switch c := args[i]; c {
+		case '\\':
+			if i+1 < len(args) {
+				b.WriteByte(args[i+1])
+				i++
+			}
+		case '"':
+			return b.String(), true
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", false
+}
+
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isUpper(c) || isLower(c) || c == '_' || (i > 0 && isDigit(c))) {
+			return false
+		}
+	}
+	return s != ""
+}

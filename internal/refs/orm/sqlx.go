@@ -1,0 +1,64 @@
+package orm
+
+import (
+	"bytes"
+	"go/ast"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/refs"
+)
+
+// Sqlx extracts the column names of `db:"col"` struct tags (sqlx, scany,
+// pgx's RowToStructByName). A tag names a column but not its table, so
+// each becomes Reference{Table: "", Column: col, Usage: Select,
+// Certainty: NameOnly}, located at the field. The extractor does not
+// guess tables; a checker may only use these as weak evidence. `db:"-"`
+// and tags on fields of a local struct type (sqlx's nested prefixes)
+// are skipped.
+type Sqlx struct{}
+
+// Name implements refs.Extractor.
+func (s *Sqlx) Name() string { return string(refs.Sqlx) }
+
+// Match reads Go files other than tests.
+func (s *Sqlx) Match(p string) bool { return matchGo(p) }
+
+// Extract implements refs.Extractor.
+func (s *Sqlx) Extract(p string, src []byte) ([]refs.Reference, error) {
+	if !bytes.Contains(src, []byte("db:")) {
+		return nil, nil
+	}
+	gf, err := readGoFile(p, src)
+	if err != nil {
+		return nil, err
+	}
+	var out []refs.Reference
+	for _, ts := range gf.order {
+		st := ts.Type.(*ast.StructType)
+		for _, f := range st.Fields.List {
+			tag, ok := fieldTag(f, "db")
+			if !ok {
+				continue
+			}
+			col, _, _ := strings.Cut(tag, ",")
+			col = strings.TrimSpace(col)
+			if col == "" || col == "-" {
+				continue
+			}
+			if t := f.Type; t != nil {
+				if star, ok := t.(*ast.StarExpr); ok {
+					t = star.X
+				}
+				if id, ok := t.(*ast.Ident); ok && gf.isLocalStruct(id.Name) {
+					continue
+				}
+			}
+			ref := newRef(gf.f, refs.Sqlx, gf.offset(f.Pos()), "")
+			ref.Column = col
+			ref.Usage = refs.Select
+			ref.Certainty = refs.NameOnly
+			out = append(out, ref)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,3 @@
+class Bus < Vehicle
+  validates :seats, numericality: true
+end

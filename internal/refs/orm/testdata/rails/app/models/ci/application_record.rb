@@ -1,0 +1,11 @@
+# frozen_string_literal: true
+
+module Ci
+  class ApplicationRecord < ::ApplicationRecord
+    self.abstract_class = true
+
+    def self.table_name_prefix
+      'ci_'
+    end
+  end
+end

@@ -1,0 +1,8 @@
+class Staff < ApplicationRecord
+end
+
+class Cactus < ApplicationRecord
+end
+
+class OAuthAccessToken < ApplicationRecord
+end

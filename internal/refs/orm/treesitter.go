@@ -1,0 +1,237 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+	"github.com/smacker/go-tree-sitter/ruby"
+)
+
+// parseTree parses src with a fresh parser (parsers are not safe for
+// concurrent use). Tree-sitter recovers from syntax errors, so the tree
+// always covers what parses; the caller must Close it.
+func parseTree(lang *sitter.Language, path string, src []byte) (*sitter.Tree, error) {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(lang)
+	t, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: parse: %v", path, err)
+	}
+	return t, nil
+}
+
+func parseRuby(path string, src []byte) (*sitter.Tree, error) {
+	return parseTree(ruby.GetLanguage(), path, src)
+}
+
+// parsePython parses Python source. When the file has syntax errors,
+// tree-sitter's recovery can swallow every definition after the error
+// into one ERROR node; so each top-level statement that does not parse
+// on its own is blanked out (byte offsets kept) and the rest is parsed
+// again. Node offsets stay valid for the original src.
+func parsePython(path string, src []byte) (*sitter.Tree, error) {
+	lang := python.GetLanguage()
+	t, err := parseTree(lang, path, src)
+	if err != nil || !t.RootNode().HasError() {
+		return t, err
+	}
+	blanked := append([]byte(nil), src...)
+	changed := false
+	for _, c := range pythonChunks(src) {
+		ct, err := parseTree(lang, path, src[c[0]:c[1]])
+		if err != nil {
+			continue
+		}
+		if ct.RootNode().HasError() {
+			for i := c[0]; i < c[1]; i++ {
+				if blanked[i] != '\n' {
+					blanked[i] = ' '
+				}
+			}
+			changed = true
+		}
+		ct.Close()
+	}
+	if !changed {
+		return t, nil
+	}
+	t2, err := parseTree(lang, path, blanked)
+	if err != nil {
+		return t, nil
+	}
+	t.Close()
+	return t2, nil
+}
+
+// pythonChunks splits Python source into top-level statements: a chunk
+// starts at an unindented line, unless that line continues the previous
+// statement (else/elif/except/finally, a closing bracket, or the
+// definition a decorator line introduced).
+func pythonChunks(src []byte) [][2]int {
+	var chunks [][2]int
+	start := 0
+	prevDecorator := false
+	for off := 0; off < len(src); {
+		end := off
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		line := string(src[off:end])
+		if off > 0 && line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '\r' {
+			cont := prevDecorator
+			for _, kw := range []string{"else", "elif", "except", "finally", ")", "]", "}"} {
+				if strings.HasPrefix(line, kw) {
+					cont = true
+				}
+			}
+			if !cont {
+				chunks = append(chunks, [2]int{start, off})
+				start = off
+			}
+		}
+		if line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '#' {
+			prevDecorator = line[0] == '@'
+		}
+		off = end + 1
+	}
+	if start < len(src) {
+		chunks = append(chunks, [2]int{start, len(src)})
+	}
+	return chunks
+}
+
+// children returns the direct children of n.
+func children(n *sitter.Node) []*sitter.Node {
+	if n == nil {
+		return nil
+	}
+	out := make([]*sitter.Node, 0, n.ChildCount())
+	for i := 0; i < int(n.ChildCount()); i++ {
+		out = append(out, n.Child(i))
+	}
+	return out
+}
+
+// namedChildren returns the named direct children of n, skipping comments.
+func namedChildren(n *sitter.Node) []*sitter.Node {
+	if n == nil {
+		return nil
+	}
+	out := make([]*sitter.Node, 0, n.NamedChildCount())
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		c := n.NamedChild(i)
+		if c.Type() == "comment" {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func text(n *sitter.Node, src []byte) string {
+	if n == nil {
+		return ""
+	}
+	return n.Content(src)
+}
+
+// rubyConstPath returns "A::B::C" for a constant or scope_resolution
+// node (a leading "::" is dropped), or "" for anything else.
+func rubyConstPath(n *sitter.Node, src []byte) string {
+	if n == nil {
+		return ""
+	}
+	switch n.Type() {
+	case "constant":
+		return text(n, src)
+	case "scope_resolution":
+		name := rubyConstPath(n.ChildByFieldName("name"), src)
+		if name == "" {
+			return ""
+		}
+		scope := n.ChildByFieldName("scope")
+		if scope == nil {
+			return name
+		}
+		s := rubyConstPath(scope, src)
+		if s == "" {
+			return ""
+		}
+		return s + "::" + name
+	}
+	return ""
+}
+
+// rubyLiteral returns the value of a plain string or symbol literal
+// ("a", 'a', :a, :"a", a bare %w/%i word); ok is false for anything
+// else, including interpolated strings.
+func rubyLiteral(n *sitter.Node, src []byte) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	switch n.Type() {
+	case "simple_symbol":
+		return strings.TrimPrefix(text(n, src), ":"), true
+	case "string", "delimited_symbol", "bare_string", "bare_symbol":
+		var b strings.Builder
+		for _, c := range children(n) {
+			switch c.Type() {
+			case "string_content":
+				b.WriteString(text(c, src))
+			case "escape_sequence":
+				b.WriteString(rubyUnescape(text(c, src)))
+			case "interpolation":
+				return "", false
+			}
+		}
+		return b.String(), true
+	}
+	return "", false
+}
+
+func rubyUnescape(s string) string {
+	switch s {
+	case `\n`:
+		return "\n"
+	case `\t`:
+		return "\t"
+	}
+	return strings.TrimPrefix(s, `\`)
+}
+
+// pyString returns the value of a plain Python string literal (no
+// f-string interpolation); implicit concatenation is joined.
+func pyString(n *sitter.Node, src []byte) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	switch n.Type() {
+	case "concatenated_string":
+		var b strings.Builder
+		for _, c := range namedChildren(n) {
+			s, ok := pyString(c, src)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(s)
+		}
+		return b.String(), true
+	case "string":
+	default:
+		return "", false
+	}
+	var b strings.Builder
+	for _, c := range children(n) {
+		switch c.Type() {
+		case "string_content":
+			b.WriteString(text(c, src))
+		case "interpolation":
+			return "", false
+		}
+	}
+	return b.String(), true
+}

@@ -1,0 +1,2 @@
+-- +goose Up
+DROP VIEW daily_revenue;

@@ -1,0 +1,2 @@
+-- name: Revenue :many
+SELECT day, revenue FROM daily_revenue ORDER BY day DESC LIMIT 30;

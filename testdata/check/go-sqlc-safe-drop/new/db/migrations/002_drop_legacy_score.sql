@@ -1,0 +1,3 @@
+-- +goose Up
+SET lock_timeout = '5s';
+ALTER TABLE users DROP COLUMN legacy_score;

@@ -1,0 +1,2 @@
+-- name: GetUser :one
+SELECT id, email FROM users WHERE id = $1;

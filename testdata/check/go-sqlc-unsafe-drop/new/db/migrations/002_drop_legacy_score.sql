@@ -1,0 +1,2 @@
+-- +goose Up
+ALTER TABLE users DROP COLUMN legacy_score;

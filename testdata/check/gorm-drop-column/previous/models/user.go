@@ -1,0 +1,9 @@
+package models
+
+import "gorm.io/gorm"
+
+type User struct {
+	gorm.Model
+	Name string
+	Age  int `gorm:"column:age"`
+}

@@ -1,0 +1,2 @@
+-- name: Nick :one
+SELECT nickname FROM customers WHERE id = $1;

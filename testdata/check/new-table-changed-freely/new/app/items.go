@@ -1,0 +1,3 @@
+package app
+
+const listItems = `SELECT id, name FROM items`

@@ -1,0 +1,2 @@
+-- +goose Up
+CREATE TABLE tags (id bigint PRIMARY KEY, label text, legacy text);

@@ -1,0 +1,2 @@
+-- +goose Up
+CREATE TABLE items (id bigint PRIMARY KEY, name text);

@@ -1,0 +1,4 @@
+ALTER TABLE events ADD COLUMN source text NOT NULL;
+ALTER TABLE events ALTER COLUMN status DROP DEFAULT;
+ALTER TABLE events ADD COLUMN tenant_id bigint;
+ALTER TABLE events ALTER COLUMN tenant_id SET NOT NULL;

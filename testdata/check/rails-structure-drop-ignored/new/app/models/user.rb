@@ -1,0 +1,3 @@
+class User < ApplicationRecord
+  validates :email, presence: true
+end

@@ -1,0 +1,2 @@
+-- +goose Up
+ALTER TABLE customers DROP COLUMN nickname;

@@ -1,0 +1,2 @@
+-- +goose Up
+CREATE TABLE customers (id bigint PRIMARY KEY, name text, nickname text);
