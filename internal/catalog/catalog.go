@@ -219,4 +219,3 @@ func (c *Catalog) Object(kind string, n ops.Name) *Object {
 }
 
 func objectKey(kind string, n ops.Name) string { return kind + ":" + n.Key() }
-

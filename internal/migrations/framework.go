@@ -35,9 +35,9 @@ type NoteKind string
 
 // Note kinds; each maps to a rule in package rules.
 const (
-	NoteUnrecognised NoteKind = "unrecognised-migration-code" // hint
-	NoteSyntaxError  NoteKind = "syntax-error"                // error
-	NoteDataMigration NoteKind = "data-migration"             // hint: RunPython, update_all
+	NoteUnrecognised  NoteKind = "unrecognised-migration-code" // hint
+	NoteSyntaxError   NoteKind = "syntax-error"                // error
+	NoteDataMigration NoteKind = "data-migration"              // hint: RunPython, update_all
 )
 
 // Note is something a translator reports at a span of the migration file.

@@ -4,6 +4,8 @@
 // and the index that answers "who uses this?".
 package refs
 
+import "github.com/schemagate/schemagate/internal/source"
+
 // Usage says how a reference uses its table or column.
 type Usage string
 
@@ -92,4 +94,13 @@ type Extractor interface {
 	// Extract returns the references in src. An error means the file
 	// could not be read as this kind; the caller counts and skips it.
 	Extract(path string, src []byte) ([]Reference, error)
+}
+
+// FilesExtractor is an extractor whose references depend on several
+// files at once (ActiveRecord: an STI parent, a constant or the
+// inflections defined in another file). The scanner gives it every file
+// it matches in one call instead of one file at a time.
+type FilesExtractor interface {
+	Extractor
+	ExtractFiles(files []*source.File) ([]Reference, error)
 }

@@ -297,6 +297,12 @@ func (w *arWalker) statement(st *sitter.Node, scope []string, cls *arClass) {
 		if cls != nil {
 			w.call(st, scope, cls)
 		}
+	case "identifier":
+		// Rails 7's `primary_abstract_class` marks ApplicationRecord
+		// abstract, like self.abstract_class = true.
+		if cls != nil && text(st, src) == "primary_abstract_class" {
+			cls.abstract = true
+		}
 	case "if_modifier", "unless_modifier":
 		// `self.ignored_columns += %w[a] if Feature.enabled?`: counted.
 		if b := st.ChildByFieldName("body"); b != nil {
@@ -327,7 +333,7 @@ func isBlockLike(t string) bool {
 
 func isStatement(n *sitter.Node) bool {
 	switch n.Type() {
-	case "assignment", "operator_assignment", "binary", "call", "if_modifier", "unless_modifier",
+	case "assignment", "operator_assignment", "binary", "call", "identifier", "if_modifier", "unless_modifier",
 		"class", "module", "singleton_method", "singleton_class":
 		return true
 	}

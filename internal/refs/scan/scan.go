@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
 )
 
 // DefaultMaxFileSize is the size above which files are skipped: generated
@@ -234,6 +235,8 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 			}
 		}()
 	}
+	// Extractors that need every file at once get them after the walk.
+	multi := map[refs.FilesExtractor][]*source.File{}
 	// Read in this goroutine, in walk order; workers extract.
 	for _, f := range todo {
 		src, err := fs.ReadFile(fsys, f.path)
@@ -254,6 +257,11 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 		}
 		st.Read++
 		f.src = src
+		for _, e := range f.extractors {
+			if fe, ok := e.(refs.FilesExtractor); ok {
+				multi[fe] = append(multi[fe], source.NewFile(f.path, src))
+			}
+		}
 		jobs <- f
 	}
 	close(jobs)
@@ -263,6 +271,18 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 	for _, r := range results {
 		all = append(all, r.refs...)
 		st.Errors += r.errs
+	}
+	for _, e := range opt.Extractors {
+		fe, ok := e.(refs.FilesExtractor)
+		if !ok || len(multi[fe]) == 0 {
+			continue
+		}
+		rs, err := safeExtractFiles(fe, multi[fe])
+		if err != nil {
+			st.Errors++
+			logf("%s: %v", fe.Name(), err)
+		}
+		all = append(all, rs...)
 	}
 	idx := refs.NewIndex(all)
 	st.Refs = len(idx.Refs)
@@ -274,6 +294,9 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 // one odd file cannot stop the scan.
 func extract(f file, logf func(string, ...any)) (res result) {
 	for _, e := range f.extractors {
+		if _, ok := e.(refs.FilesExtractor); ok {
+			continue // run once over all its files, after the walk
+		}
 		rs, err := safeExtract(e, f.path, f.src)
 		if err != nil {
 			res.errs++
@@ -296,4 +319,13 @@ func safeExtract(e refs.Extractor, p string, src []byte) (rs []refs.Reference, e
 		}
 	}()
 	return e.Extract(p, src)
+}
+
+func safeExtractFiles(e refs.FilesExtractor, files []*source.File) (rs []refs.Reference, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			rs, err = nil, errors.New(fmt.Sprint("extractor panicked: ", v))
+		}
+	}()
+	return e.ExtractFiles(files)
 }

@@ -1,0 +1,78 @@
+// Package ecs runs a migration as a one-off ECS task and reports whether it
+// succeeded: RunTask, wait for STOPPED while streaming the container's
+// CloudWatch Logs, then judge the essential container's exit code. It also
+// finds the revisions a service is running (DeployedReleases).
+package ecs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/smithy-go"
+)
+
+// NewClients builds ECS and CloudWatch Logs clients from the standard AWS
+// SDK chain (environment, shared config and credentials files, SSO, IMDS, ...),
+// which also supplies the retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
+// and AWS_ENDPOINT_URL. A non-empty region or endpointURL overrides the
+// chain's. optFns are extra load options, applied last (tests use them).
+func NewClients(ctx context.Context, region, endpointURL string, optFns ...func(*config.LoadOptions) error) (*ecs.Client, *cloudwatchlogs.Client, error) {
+	var opts []func(*config.LoadOptions) error
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	opts = append(opts, optFns...)
+	if endpointURL != "" {
+		u, err := url.Parse(endpointURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redactURL(endpointURL))
+		}
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return nil, nil, errors.New("no AWS region: set AWS_REGION (or a region in the AWS config profile)")
+	}
+	e := ecs.NewFromConfig(cfg, func(o *ecs.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+	})
+	l := cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+	})
+	return e, l, nil
+}
+
+// redactURL hides a password embedded in a URL before it is shown.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
+}
+
+// apiErrText is the short "Code: message" of an AWS API error, or the error
+// text for anything else (network errors, exhausted retries).
+func apiErrText(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
+}
+
+func isErrorCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
+}

@@ -1,0 +1,27 @@
+package lang
+
+import (
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+var jsHoles = set("template_substitution")
+
+// jsDecode appends the value of a JavaScript/TypeScript string or
+// template literal (tagged or not: sql`...` sends the same text with the
+// substitutions as parameters).
+func jsDecode(f *tsFile, b *builder, n *sitter.Node, typ string) bool {
+	kids := children(n)
+	if len(kids) < 2 {
+		return false
+	}
+	open, close := kids[0], kids[len(kids)-1]
+	if open.IsNamed() || close.IsNamed() || open.EndByte() > close.StartByte() {
+		return false
+	}
+	holes := map[string]bool(nil)
+	if typ == "template_string" {
+		holes = jsHoles
+	}
+	decodeParts(f, b, kids, int(open.EndByte()), int(close.StartByte()), holes, &textState{esc: jsEscape})
+	return true
+}

@@ -1,0 +1,321 @@
+package lang
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/java"
+	"github.com/smacker/go-tree-sitter/javascript"
+	"github.com/smacker/go-tree-sitter/python"
+	"github.com/smacker/go-tree-sitter/ruby"
+	"github.com/smacker/go-tree-sitter/typescript/tsx"
+	"github.com/smacker/go-tree-sitter/typescript/typescript"
+)
+
+// grammar is how one tree-sitter language spells strings.
+type grammar struct {
+	name    string
+	lang    func() *sitter.Language
+	parsers sync.Pool
+	// content holds the node types that cover a string's text (the
+	// smallest named node around a keyword inside a string).
+	content map[string]bool
+	// strings holds the string node types decode understands.
+	strings map[string]bool
+	// chain reports whether node n (of type typ) joins strings into one
+	// value: "+" of operands, adjacent literals, parentheses.
+	chain func(n *sitter.Node, typ string) bool
+	// operands lists the parts of a chain node.
+	operands func(n *sitter.Node, typ string) []*sitter.Node
+	// decode appends the value of string node n; false skips the whole
+	// literal (a bytes literal, say).
+	decode func(f *tsFile, b *builder, n *sitter.Node, typ string) bool
+	// template rewrites the value when the literal is a format template
+	// (Python % and str.format, Java String.format); may be nil.
+	template func(f *tsFile, b *builder, root *sitter.Node) *builder
+}
+
+var (
+	rubyGrammar = &grammar{
+		name:     "ruby",
+		lang:     ruby.GetLanguage,
+		content:  set("string_content", "heredoc_content"),
+		strings:  set("string", "heredoc_body"),
+		chain:    rubyChain,
+		operands: binaryOrNamedOperands,
+		decode:   rubyDecode,
+	}
+	pythonGrammar = &grammar{
+		name:     "python",
+		lang:     python.GetLanguage,
+		content:  set("string_content"),
+		strings:  set("string"),
+		chain:    pythonChain,
+		operands: binaryOrNamedOperands,
+		decode:   pythonDecode,
+		template: pythonTemplate,
+	}
+	jsGrammar   = jsLike("javascript", javascript.GetLanguage)
+	tsGrammar   = jsLike("typescript", typescript.GetLanguage)
+	tsxGrammar  = jsLike("tsx", tsx.GetLanguage)
+	javaGrammar = &grammar{
+		name:     "java",
+		lang:     java.GetLanguage,
+		content:  set("string_fragment", "multiline_string_fragment"),
+		strings:  set("string_literal"),
+		chain:    cLikeChain,
+		operands: binaryOrNamedOperands,
+		decode:   javaDecode,
+		template: javaTemplate,
+	}
+)
+
+func jsLike(name string, lang func() *sitter.Language) *grammar {
+	return &grammar{
+		name:     name,
+		lang:     lang,
+		content:  set("string_fragment"),
+		strings:  set("string", "template_string"),
+		chain:    cLikeChain,
+		operands: binaryOrNamedOperands,
+		decode:   jsDecode,
+	}
+}
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// grammarFor picks the grammar of a file: TypeScript files with JSX use
+// the tsx grammar.
+func grammarFor(lang Language, path string) *grammar {
+	switch lang {
+	case Ruby:
+		return rubyGrammar
+	case Python:
+		return pythonGrammar
+	case JavaScript:
+		return jsGrammar
+	case TypeScript:
+		if strings.EqualFold(filepath.Ext(path), ".tsx") {
+			return tsxGrammar
+		}
+		return tsGrammar
+	case Java:
+		return javaGrammar
+	}
+	return nil
+}
+
+// parseTimeout bounds one parse, in microseconds.
+const parseTimeout = 60_000_000
+
+// tsFile is one file being read.
+type tsFile struct {
+	src   []byte
+	lines []int // byte offset of each line start, built on first use
+}
+
+func (f *tsFile) point(off int) sitter.Point {
+	if f.lines == nil {
+		f.lines = append(f.lines, 0)
+		for i, c := range f.src {
+			if c == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
+		}
+	}
+	row := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	return sitter.Point{Row: uint32(row), Column: uint32(off - f.lines[row])}
+}
+
+func (f *tsFile) text(n *sitter.Node) []byte {
+	return f.src[n.StartByte():n.EndByte()]
+}
+
+// tsLiterals parses src with g and builds the literal around every SQL
+// keyword hit (see sqlHits). Only the nodes around hits are visited: walking a whole
+// tree through cgo costs more than parsing it.
+func tsLiterals(g *grammar, src []byte, hits []int) ([]Literal, error) {
+	p, _ := g.parsers.Get().(*sitter.Parser)
+	if p == nil {
+		p = sitter.NewParser()
+		p.SetLanguage(g.lang())
+		// A safety net against pathological input, far above what any
+		// source file takes (about 2 MB/s).
+		p.SetOperationLimit(parseTimeout)
+	}
+	defer g.parsers.Put(p)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		p.Reset()
+		return nil, err
+	}
+	defer tree.Close()
+	root := tree.RootNode()
+	f := &tsFile{src: src}
+	seen := map[uint32]bool{}
+	var lits []Literal
+	for _, h := range hits {
+		n := root.NamedDescendantForPointRange(f.point(h), f.point(h+6))
+		if n == nil || n.IsError() || n.IsMissing() {
+			continue
+		}
+		typ := n.Type()
+		if g.content[typ] {
+			n = n.Parent()
+			if n == nil {
+				continue
+			}
+			typ = n.Type()
+		}
+		if !g.strings[typ] || n.HasError() {
+			continue
+		}
+		top := n
+		for {
+			p := top.Parent()
+			if p == nil || !g.chain(p, p.Type()) || p.HasError() {
+				break
+			}
+			top = p
+		}
+		if seen[top.StartByte()] {
+			continue
+		}
+		seen[top.StartByte()] = true
+		b := &builder{}
+		if !g.flatten(f, b, top) {
+			continue
+		}
+		if g.template != nil {
+			b = g.template(f, b, top)
+		}
+		lit := b.finish()
+		if MaybeSQL(lit.Text) {
+			lits = append(lits, lit)
+		}
+	}
+	return lits, nil
+}
+
+// flatten appends the value of n: a string's text, a chain's operands in
+// order, anything else a placeholder.
+func (g *grammar) flatten(f *tsFile, b *builder, n *sitter.Node) bool {
+	typ := n.Type()
+	switch {
+	case g.strings[typ]:
+		return g.decode(f, b, n, typ)
+	case g.chain(n, typ):
+		for _, o := range g.operands(n, typ) {
+			if !g.flatten(f, b, o) {
+				return false
+			}
+		}
+		return true
+	}
+	b.hole(int(n.StartByte()))
+	return true
+}
+
+// binaryOp returns the operator of a binary node ("" if it has none).
+func binaryOp(n *sitter.Node) string {
+	if n.ChildCount() != 3 {
+		return ""
+	}
+	return n.Child(1).Type()
+}
+
+func binaryOrNamedOperands(n *sitter.Node, typ string) []*sitter.Node {
+	if strings.HasPrefix(typ, "binary") {
+		return []*sitter.Node{n.Child(0), n.Child(2)}
+	}
+	var out []*sitter.Node
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		c := n.NamedChild(i)
+		if c.Type() != "comment" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// parenthesised reports a parenthesised expression that holds exactly
+// one expression (and maybe comments).
+func parenthesised(n *sitter.Node) bool {
+	count := 0
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		if n.NamedChild(i).Type() != "comment" {
+			count++
+		}
+	}
+	return count == 1
+}
+
+func rubyChain(n *sitter.Node, typ string) bool {
+	switch typ {
+	case "chained_string":
+		return true
+	case "binary":
+		return binaryOp(n) == "+"
+	case "parenthesized_statements":
+		return parenthesised(n)
+	}
+	return false
+}
+
+func pythonChain(n *sitter.Node, typ string) bool {
+	switch typ {
+	case "concatenated_string":
+		return true
+	case "binary_operator":
+		return binaryOp(n) == "+"
+	case "parenthesized_expression":
+		return parenthesised(n)
+	}
+	return false
+}
+
+func cLikeChain(n *sitter.Node, typ string) bool {
+	switch typ {
+	case "binary_expression":
+		return binaryOp(n) == "+"
+	case "parenthesized_expression":
+		return parenthesised(n)
+	}
+	return false
+}
+
+// children returns the direct children of n.
+func children(n *sitter.Node) []*sitter.Node {
+	c := make([]*sitter.Node, n.ChildCount())
+	for i := range c {
+		c[i] = n.Child(i)
+	}
+	return c
+}
+
+// decodeParts decodes content src[start:end] of a string whose
+// interpolation nodes (types in holes) become placeholders.
+func decodeParts(f *tsFile, b *builder, kids []*sitter.Node, start, end int, holes map[string]bool, st *textState) {
+	pos := start
+	for _, k := range kids {
+		ks, ke := int(k.StartByte()), int(k.EndByte())
+		if ks < pos || ke > end || !holes[k.Type()] {
+			continue
+		}
+		decodeRange(b, f.src, pos, ks, st)
+		b.hole(ks)
+		st.lineStart = false
+		pos = ke
+	}
+	decodeRange(b, f.src, pos, end, st)
+}
