@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
+	"github.com/schemagate/schemagate/internal/testutil"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -44,7 +44,7 @@ func TestScenarios(t *testing.T) {
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			repo := commitScenario(t, dir)
+			repo := testutil.CommitScenario(t, dir)
 			want, messages := readWant(t, filepath.Join(dir, "want.txt"))
 			for _, newSide := range []string{"revision", "working tree"} {
 				res := runScenario(t, repo, newSide)
@@ -166,59 +166,4 @@ func dump(fs []rules.Finding) string {
 		fmt.Fprintf(&b, "  %s %s %s:%d %s\n", f.Severity, f.Rule, f.File, f.Span.Start.Line, f.Message)
 	}
 	return b.String()
-}
-
-// commitScenario commits previous/ (tagged "previous") and then new/ into a
-// fresh repository and leaves new/ checked out.
-func commitScenario(t *testing.T, dir string) string {
-	t.Helper()
-	repo := t.TempDir()
-	git(t, repo, "init", "-q", "-b", "main")
-	copyTree(t, filepath.Join(dir, "previous"), repo)
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-q", "-m", "previous release")
-	git(t, repo, "tag", "previous")
-	entries, _ := os.ReadDir(repo)
-	for _, e := range entries {
-		if e.Name() != ".git" {
-			os.RemoveAll(filepath.Join(repo, e.Name()))
-		}
-	}
-	copyTree(t, filepath.Join(dir, "new"), repo)
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-q", "-m", "new release")
-	return repo
-}
-
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
-		"GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

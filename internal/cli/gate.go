@@ -1,0 +1,331 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/schemagate/schemagate/internal/ecs"
+	"github.com/schemagate/schemagate/internal/gate/execrunner"
+)
+
+func init() { extraCommands = append(extraCommands, newGateCmd) }
+
+func newGateCmd(stdio IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "gate",
+		Short: "Run the migration only when check passes, wait for it, and fail the pipeline when it fails",
+		Long: `Gate replaces the pipeline step that starts the migration (aws ecs run-task, a Kubernetes
+job, a script): it runs check against the release that is running, and only when that passes
+it runs the migration, waits for it to end, streams its output, and exits with its verdict.
+
+Exit codes: 0 the check passed and the migration succeeded; 1 the check failed (the migration
+was not started) or the migration failed; 2 could not run, or the migration timed out.`,
+	}
+	cmd.AddCommand(newGateECSCmd(stdio), newGateExecCmd(stdio))
+	return cmd
+}
+
+// gateFlags are what both gate runners share: the check and the
+// post-deploy switch.
+type gateFlags struct {
+	checkFlags
+	skipCheck  bool
+	postDeploy bool
+}
+
+func (g *gateFlags) register(cmd *cobra.Command) {
+	g.checkFlags.register(cmd)
+	cmd.Flags().BoolVar(&g.skipCheck, "skip-check", false, "run the migration without checking it first (an emergency valve; says so loudly)")
+	cmd.Flags().BoolVar(&g.postDeploy, "post-deploy", false, "run the post-deployment migrations (the step after the new release is deployed)")
+}
+
+// runGateCheck runs check and prints its report. It returns the exit
+// code to stop with, or -1 to go on to the migration.
+func runGateCheck(g *gateFlags, stdio IO) (int, error) {
+	if g.skipCheck {
+		fmt.Fprintln(stdio.Err, "schemagate: WARNING: --skip-check: the migration runs unchecked")
+		return -1, nil
+	}
+	res, cfg, err := runCheck(&g.checkFlags, stdio)
+	if err != nil {
+		return ExitError, err
+	}
+	level, err := g.failLevel(cfg, "error")
+	if err != nil {
+		return ExitError, err
+	}
+	code, err := g.writeReport(stdio.Out, "gate", res.Findings, res.Files, res.Notes, level)
+	if err != nil {
+		return ExitError, err
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintln(stdio.Err, "schemagate: "+p.Error())
+	}
+	if len(res.Problems) > 0 {
+		return ExitError, nil
+	}
+	if code != ExitClean {
+		fmt.Fprintln(stdio.Err, "schemagate: the check failed: the migration was not started")
+		return code, nil
+	}
+	return -1, nil
+}
+
+// signalContext is canceled on SIGINT or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func newGateECSCmd(stdio IO) *cobra.Command {
+	var (
+		g              gateFlags
+		spec           ecs.TaskSpec
+		command        string
+		previousFrom   string
+		revisionFrom   string
+		region         string
+		endpointURL    string
+		containerEnv   []string
+		subnets        []string
+		securityGroups []string
+		pollInterval   time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "ecs",
+		Short: "Check, then run the migration as a one-off ECS task and wait for its verdict",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if spec.Cluster == "" || spec.TaskDefinition == "" {
+				return fail("gate ecs needs --cluster and --task-definition")
+			}
+			if len(subnets) == 0 || len(securityGroups) == 0 {
+				return fail("gate ecs needs --subnets and --security-groups (the task's awsvpc network configuration)")
+			}
+			if spec.LaunchType != "" && spec.CapacityProvider != "" {
+				return fail("--launch-type and --capacity-provider exclude each other")
+			}
+			if spec.LaunchType == "" && spec.CapacityProvider == "" {
+				spec.LaunchType = "FARGATE"
+			}
+			argv, err := splitCommand(command)
+			if err != nil {
+				return fail("--command: %v", err)
+			}
+			if len(argv) > 0 && spec.Container == "" {
+				return fail("--command needs --container: the container whose command it overrides")
+			}
+			spec.Command = argv
+			spec.Subnets, spec.SecurityGroups = subnets, securityGroups
+			env, err := parseEnv(containerEnv)
+			if err != nil {
+				return fail("--env: %v", err)
+			}
+			if g.postDeploy {
+				env["SKIP_POST_DEPLOYMENT_MIGRATIONS"] = "false"
+			} else if g.hasPostDeploy() {
+				// The pre-deploy task must leave post-deployment
+				// migrations for the step after the deploy.
+				env["SKIP_POST_DEPLOYMENT_MIGRATIONS"] = "true"
+			}
+			spec.Env = env
+			ctx, stop := signalContext()
+			defer stop()
+			ecsClient, logsClient, err := ecs.NewClients(ctx, region, endpointURL)
+			if err != nil {
+				return fail("%v", err)
+			}
+			runner := &ecs.Runner{ECS: ecsClient, Logs: logsClient, Out: stdio.Err, Now: time.Now,
+				Poll: ecs.PollConfig{Initial: pollInterval, Max: 5 * pollInterval}}
+			if previousFrom != "" {
+				if len(g.previous) > 0 {
+					return fail("--previous and --previous-from-service exclude each other")
+				}
+				releases, err := runner.DeployedReleases(ctx, spec.Cluster, previousFrom, revisionFrom)
+				if err != nil {
+					return fail("finding the deployed release of service %s: %v", previousFrom, err)
+				}
+				seen := map[string]bool{}
+				for _, r := range releases {
+					if !seen[r.Revision] {
+						seen[r.Revision] = true
+						g.previous = append(g.previous, r.Revision)
+					}
+					fmt.Fprintf(stdio.Err, "schemagate: service %s runs %s (%s %s, %s)\n", previousFrom, r.Revision, r.Source, r.Status, r.TaskDefinition)
+				}
+			}
+			if code, err := runGateCheck(&g, stdio); err != nil || code >= 0 {
+				if err != nil {
+					return fail("%v", err)
+				}
+				return exitWith(code)
+			}
+			spec.StartedBy = "schemagate"
+			spec.Tags = map[string]string{"schemagate:phase": phase(g.postDeploy)}
+			if rev := releaseLabel(&g.checkFlags); rev != "" {
+				spec.Tags["schemagate:revision"] = rev
+			}
+			if len(g.previous) > 0 {
+				spec.Tags["schemagate:previous"] = strings.Join(g.previous, ",")
+			}
+			res, err := runner.Run(ctx, spec)
+			if err != nil {
+				return &exitError{code: ExitFindings, msg: err.Error()}
+			}
+			fmt.Fprintln(stdio.Err, "schemagate: "+res.Line())
+			return exitWith(res.ExitStatus())
+		},
+	}
+	g.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&spec.Cluster, "cluster", "", "ECS cluster")
+	f.StringVar(&spec.TaskDefinition, "task-definition", "", "task definition (family, family:revision or ARN) of the migration task")
+	f.StringSliceVar(&subnets, "subnets", nil, "subnets of the task's awsvpc network configuration (comma-separated)")
+	f.StringSliceVar(&securityGroups, "security-groups", nil, "security groups of the task (comma-separated)")
+	f.BoolVar(&spec.AssignPublicIP, "assign-public-ip", false, "give the task a public IP (Fargate in a public subnet)")
+	f.StringVar(&spec.LaunchType, "launch-type", "", "FARGATE (default) or EC2")
+	f.StringVar(&spec.CapacityProvider, "capacity-provider", "", "a capacity provider instead of a launch type (e.g. FARGATE_SPOT)")
+	f.StringVar(&spec.Container, "container", "", "the container to override (default: the essential one)")
+	f.StringVar(&command, "command", "", `the migration command, overriding the container's (e.g. "bin/rails db:migrate")`)
+	f.StringArrayVar(&containerEnv, "env", nil, "NAME=VALUE set in the container (repeatable); values are never printed")
+	f.StringVar(&previousFrom, "previous-from-service", "", "find the deployed release(s) from this ECS service's deployments or task sets")
+	f.StringVar(&revisionFrom, "revision-from", "tag", "where a task definition names its revision: tag, tag:CONTAINER or env:NAME")
+	f.DurationVar(&spec.Timeout, "timeout", 30*time.Minute, "give up waiting for the task after this long (exit 2)")
+	f.BoolVar(&spec.StopOnCancel, "stop-on-cancel", false, "stop the task when the gate is interrupted or times out")
+	f.StringVar(&region, "region", "", "AWS region (default: the SDK's chain: AWS_REGION, profile)")
+	f.StringVar(&endpointURL, "endpoint-url", "", "AWS endpoint override, e.g. LocalStack (default: AWS_ENDPOINT_URL)")
+	f.DurationVar(&pollInterval, "poll-interval", ecs.DefaultPoll.Initial, "first DescribeTasks interval; it doubles up to five times that")
+	return cmd
+}
+
+func newGateExecCmd(stdio IO) *cobra.Command {
+	var g gateFlags
+	cmd := &cobra.Command{
+		Use:   "exec [flags] -- CMD [ARGS...]",
+		Short: "Check, then run the migration as a local command, streaming its output and exiting with its status",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() < 0 || len(args) == 0 {
+				return fail("gate exec needs the migration command after --, e.g. schemagate gate exec --previous origin/main -- bin/rails db:migrate")
+			}
+			if code, err := runGateCheck(&g, stdio); err != nil || code >= 0 {
+				if err != nil {
+					return fail("%v", err)
+				}
+				return exitWith(code)
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			env := os.Environ()
+			if g.hasPostDeploy() {
+				env = append(env, "SKIP_POST_DEPLOYMENT_MIGRATIONS="+fmt.Sprint(!g.postDeploy))
+			}
+			code, err := execrunner.Run(ctx, args, env, stdio.Out)
+			switch {
+			case errors.Is(err, context.Canceled):
+				return &exitError{code: max(code, 1), msg: "interrupted: the migration's end was not seen"}
+			case err != nil:
+				return &exitError{code: max(code, 1), msg: err.Error()}
+			case code != 0:
+				return &exitError{code: code, msg: fmt.Sprintf("the migration command exited with status %d", code)}
+			}
+			return nil
+		},
+	}
+	g.register(cmd)
+	return cmd
+}
+
+// hasPostDeploy reports whether the config declares a post-deployment
+// migration directory.
+func (g *gateFlags) hasPostDeploy() bool {
+	cfg, err := g.load()
+	if err != nil {
+		return false
+	}
+	for _, d := range cfg.Migrations {
+		if d.PostDeploy {
+			return true
+		}
+	}
+	return false
+}
+
+func phase(post bool) string {
+	if post {
+		return "post-deploy"
+	}
+	return "pre-deploy"
+}
+
+// releaseLabel names the release being deployed for the task's tags.
+func releaseLabel(f *checkFlags) string {
+	if f.newRev != "" {
+		return f.newRev
+	}
+	if v := os.Getenv("CODEBUILD_RESOLVED_SOURCE_VERSION"); v != "" {
+		return v
+	}
+	return ""
+}
+
+func parseEnv(list []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%q: want NAME=VALUE", k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// splitCommand splits a command line as a POSIX shell would, for quotes
+// and backslashes only (no expansion).
+func splitCommand(s string) ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	inWord := false
+	quote := rune(0)
+	escaped := false
+	for _, r := range s {
+		switch {
+		case escaped:
+			cur.WriteRune(r)
+			escaped = false
+		case r == '\\' && quote != '\'':
+			escaped, inWord = true, true
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			if inWord {
+				out = append(out, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quote != 0 || escaped {
+		return nil, errors.New("unterminated quote or escape")
+	}
+	if inWord {
+		out = append(out, cur.String())
+	}
+	return out, nil
+}
