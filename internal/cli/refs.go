@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/refs/build"
+	"github.com/schemagate/schemagate/internal/refs/scan"
+)
+
+func init() { extraCommands = append(extraCommands, newRefsCmd) }
+
+func newRefsCmd(stdio IO) *cobra.Command {
+	var (
+		rev, format, column, table, configPath string
+		noCache, verbose, includeTests         bool
+	)
+	cmd := &cobra.Command{
+		Use:   "refs [PATH]",
+		Short: "Index every table and column a release references, or answer who uses one",
+		Long: `Refs builds the reference index of a release: SQL query files, SQL in the string literals of
+Go, Ruby, Python, JavaScript/TypeScript and Java code, and ORM models (ActiveRecord, Django,
+SQLAlchemy, Prisma, GORM, sqlx). PATH is a directory (default: the repository root, or the
+working directory outside git); --rev reads a git revision straight from git objects instead.
+--column users.email and --table users answer "who uses this?".
+
+Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return fail("unknown --format %q (want text or json)", format)
+			}
+			cfg, err := loadConfig(configPath)
+			if err != nil {
+				return fail("%v", err)
+			}
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			log := func(string, ...any) {}
+			if verbose {
+				log = func(f string, a ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+f+"\n", a...) }
+			}
+			opt := build.Options{IncludeTests: includeTests || cfg.References.IncludeTests, Version: ToolVersion(), Verbose: log}
+			opt.Exclude = append(opt.Exclude, cfg.Exclude...)
+			opt.Exclude = append(opt.Exclude, cfg.References.Exclude...)
+			for _, d := range cfg.Migrations {
+				opt.Exclude = append(opt.Exclude, d.Dir+"/**")
+			}
+			if !noCache {
+				opt.Cache = &scan.Cache{Log: log}
+			}
+			label := dir
+			var idx *refs.Index
+			var stats scan.Stats
+			var cached bool
+			if rev != "" {
+				repo, err := gitrev.Open(dir)
+				if err != nil {
+					return fail("%v", err)
+				}
+				t, tree, err := revTree(repo, rev)
+				if err != nil {
+					return fail("%v", err)
+				}
+				opt.TreeID, label = tree, t.Name
+				idx, stats, cached, err = build.Index(t.FS, opt)
+				if err != nil {
+					return fail("%v", err)
+				}
+			} else {
+				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+					return fail("%s: not a directory", dir)
+				}
+				idx, stats, cached, err = build.Index(os.DirFS(dir), opt)
+				if err != nil {
+					return fail("%v", err)
+				}
+			}
+			if cached {
+				log("references of %s: from the cache", label)
+			} else {
+				log("references of %s: %d files seen, %d read, %d skipped %v, %d extractor errors", label, stats.Files, stats.Read, stats.Skipped, stats.SkippedReasons, stats.Errors)
+			}
+			selected := idx.Refs
+			switch {
+			case column != "":
+				t, c, ok := strings.Cut(column, ".")
+				if i := strings.LastIndex(column, "."); i > 0 {
+					t, c, ok = column[:i], column[i+1:], true
+				}
+				if !ok || c == "" {
+					return fail("--column wants TABLE.COLUMN, e.g. users.email")
+				}
+				schema, name := splitSchema(t)
+				selected = idx.Column(schema, name, c)
+			case table != "":
+				schema, name := splitSchema(table)
+				selected = idx.Table(schema, name)
+			}
+			if format == "json" {
+				return writeRefsJSON(stdio.Out, label, selected)
+			}
+			if column != "" || table != "" {
+				writeUses(stdio.Out, selected)
+				return nil
+			}
+			writeRefsSummary(stdio.Out, selected)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&rev, "rev", "", "index this git revision instead of the working tree")
+	f.StringVarP(&format, "format", "f", "text", "text or json")
+	f.StringVar(&column, "column", "", "who uses TABLE.COLUMN (schema.table.column also works)")
+	f.StringVar(&table, "table", "", "who uses TABLE")
+	f.StringVar(&configPath, "config", "", "path to schemagate.yaml")
+	f.BoolVar(&noCache, "no-cache", false, "rebuild the index instead of reading the cache")
+	f.BoolVar(&includeTests, "include-tests", false, "also read test files and fixtures")
+	f.BoolVarP(&verbose, "verbose", "v", false, "say what was read and skipped")
+	return cmd
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		if wd, err := os.Getwd(); err == nil {
+			path = config.Find(wd)
+		}
+	}
+	if path == "" {
+		return config.Default(), nil
+	}
+	return config.Load(path)
+}
+
+func splitSchema(t string) (string, string) {
+	if s, n, ok := strings.Cut(t, "."); ok {
+		return s, n
+	}
+	return "", t
+}
+
+// writeRefsJSON writes the documented JSON: the index format plus the
+// release it is of.
+func writeRefsJSON(w io.Writer, release string, rs []refs.Reference) error {
+	if rs == nil {
+		rs = []refs.Reference{}
+	}
+	out := struct {
+		Version int              `json:"version"`
+		Release string           `json:"release"`
+		Refs    []refs.Reference `json:"refs"`
+	}{refs.IndexVersion, filepath.ToSlash(release), rs}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeUses lists each place with its snippet.
+func writeUses(w io.Writer, rs []refs.Reference) {
+	if len(rs) == 0 {
+		fmt.Fprintln(w, "no references")
+		return
+	}
+	for _, r := range rs {
+		what := string(r.Usage)
+		if r.Certainty != refs.Resolved {
+			what += ", " + string(r.Certainty)
+		}
+		fmt.Fprintf(w, "%s:%d: %s (%s, %s)\n    %s\n", r.File, r.Line, refName(r), what, r.Source, r.Snippet)
+	}
+	fmt.Fprintf(w, "%d %s\n", len(rs), plural(len(rs), "reference"))
+}
+
+func refName(r refs.Reference) string {
+	n := r.Table
+	if r.Schema != "" {
+		n = r.Schema + "." + n
+	}
+	if r.Column != "" {
+		return n + "." + r.Column
+	}
+	if r.Usage == refs.Wildcard || r.Usage == refs.Model {
+		return n + ".*"
+	}
+	return n
+}
+
+// writeRefsSummary prints one row per table.column: usages, count and the
+// first locations.
+func writeRefsSummary(w io.Writer, rs []refs.Reference) {
+	type row struct {
+		usages map[string]bool
+		count  int
+		places []string
+	}
+	rows := map[string]*row{}
+	for _, r := range rs {
+		name := refName(r)
+		if r.Table == "" {
+			name = "?." + r.Column
+		}
+		rw := rows[name]
+		if rw == nil {
+			rw = &row{usages: map[string]bool{}}
+			rows[name] = rw
+		}
+		rw.usages[string(r.Usage)] = true
+		rw.count++
+		if len(rw.places) < 3 {
+			rw.places = append(rw.places, fmt.Sprintf("%s:%d", r.File, r.Line))
+		}
+	}
+	names := make([]string, 0, len(rows))
+	for n := range rows {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REFERENCE\tUSAGE\tCOUNT\tFIRST LOCATIONS")
+	for _, n := range names {
+		rw := rows[n]
+		var us []string
+		for u := range rw.usages {
+			us = append(us, u)
+		}
+		sort.Strings(us)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", n, strings.Join(us, ","), rw.count, strings.Join(rw.places, " "))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d %s to %d tables and columns\n", len(rs), plural(len(rs), "reference"), len(rows))
+}
+
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
