@@ -243,7 +243,6 @@ func writeRefsSummary(w io.Writer, rs []refs.Reference) {
 	fmt.Fprintf(w, "%d %s to %d tables and columns\n", len(rs), plural(len(rs), "reference"), len(rows))
 }
 
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return word
