@@ -61,11 +61,20 @@ var RequireLockTimeout = &Rule{
 	Run: func(p *Pass) {
 		var st lockTimeoutState
 		reported := map[int]bool{}
+		held := map[string]bool{} // tx + table already locked: no more waiting
 		for _, op := range p.Ops() {
 			st.apply(op)
+			if op.Kind == ops.Commit || op.Kind == ops.Rollback {
+				held = map[string]bool{}
+			}
 			if op.Lock != ops.AccessExclusive || op.Table.Name == "" || p.IsNew(op) || reported[op.Stmt] || st.set(op) {
 				continue
 			}
+			key := fmt.Sprint(op.Tx, op.Table.Key())
+			if op.InTransaction && held[key] {
+				continue // the transaction already holds the lock
+			}
+			held[key] = true
 			if op.Kind == ops.CreateTable {
 				continue
 			}
