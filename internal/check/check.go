@@ -24,6 +24,20 @@ import (
 type Tree struct {
 	Name string // "abc1234", "working tree"
 	FS   fs.FS
+	// Index, when set, is the release's reference index (from a release
+	// snapshot); otherwise Input.Index builds it from FS.
+	Index *refs.Index
+}
+
+// index returns the tree's reference index.
+func (in Input) index(t Tree) (*refs.Index, error) {
+	if t.Index != nil {
+		return t.Index, nil
+	}
+	if in.Index == nil {
+		return nil, fmt.Errorf("no reference index for %s", t.Name)
+	}
+	return in.Index(t)
 }
 
 // Input is what check needs.
@@ -124,13 +138,13 @@ func Run(in Input) (*Result, error) {
 	// References of every release that may still run, and of the new one.
 	var releases []Release
 	for _, t := range in.Previous {
-		idx, err := in.Index(t)
+		idx, err := in.index(t)
 		if err != nil {
 			return nil, fmt.Errorf("indexing references of %s: %w", t.Name, err)
 		}
 		releases = append(releases, Release{Name: t.Name, Index: idx})
 	}
-	newIdx, err := in.Index(in.New)
+	newIdx, err := in.index(in.New)
 	if err != nil {
 		return nil, fmt.Errorf("indexing references of %s: %w", in.New.Name, err)
 	}
