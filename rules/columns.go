@@ -37,9 +37,9 @@ var AddColumnRewrite = &Rule{
 			case c.Default == nil || c.Default.Null:
 				continue
 			case p.PGVersion < 11:
-				why = fmt.Sprintf("before PostgreSQL 11 any default (%s) is written into every row", c.Default.Text)
+				why = fmt.Sprintf("before PostgreSQL 11 any default (%s) is written into every row", c.Default.SQL())
 			case c.Default.Volatility == ops.Volatile:
-				why = fmt.Sprintf("the default %s is volatile, so it is computed for every row", c.Default.Text)
+				why = fmt.Sprintf("the default %s is volatile, so it is computed for every row", c.Default.SQL())
 			default:
 				continue
 			}

@@ -10,7 +10,7 @@ import (
 // colDef is a column some operation defines.
 type colDef struct {
 	op  *ops.Op
-	col ops.Column
+	col *ops.Column
 }
 
 // span is where the column is defined, or its statement.
@@ -28,16 +28,16 @@ func columnsOf(p *Pass) []colDef {
 	for _, op := range p.Ops(ops.CreateTable, ops.AddColumn, ops.AlterColumnType) {
 		switch op.Kind {
 		case ops.CreateTable:
-			for _, c := range op.Columns {
-				out = append(out, colDef{op, c})
+			for i := range op.Columns {
+				out = append(out, colDef{op, &op.Columns[i]})
 			}
 		case ops.AddColumn:
 			if op.ColumnDef != nil {
-				out = append(out, colDef{op, *op.ColumnDef})
+				out = append(out, colDef{op, op.ColumnDef})
 			}
 		case ops.AlterColumnType:
 			if op.Type != nil {
-				out = append(out, colDef{op, ops.Column{Name: op.Column, Type: *op.Type}})
+				out = append(out, colDef{op, &ops.Column{Name: op.Column, Type: *op.Type}})
 			}
 		}
 	}

@@ -98,11 +98,11 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		}
 	case ops.SetDefault:
 		if col := c.column(op.Table, op.Column); col != nil && op.Default != nil {
-			col.Default, col.HasDefault = op.Default.Text, !op.Default.Null
+			col.Default, col.defaultExpr, col.HasDefault = "", op.Default, !op.Default.Null
 		}
 	case ops.DropDefault:
 		if col := c.column(op.Table, op.Column); col != nil {
-			col.Default, col.HasDefault = "", false
+			col.Default, col.defaultExpr, col.HasDefault = "", nil, false
 		}
 	case ops.AddConstraint:
 		if t := c.Table(op.Table); t != nil && op.Constraint != nil {
@@ -216,12 +216,12 @@ func spanOr(s source.Span, op *ops.Op) source.Span {
 func newColumn(col ops.Column, since int, origin Origin) *Column {
 	c := &Column{Name: col.Name, Type: col.Type, NotNull: col.NotNull, Identity: col.Identity, Generated: col.Generated, Since: since, Origin: origin}
 	if col.Default != nil && !col.Default.Null {
-		c.Default, c.HasDefault = col.Default.Text, true
+		c.defaultExpr, c.HasDefault = col.Default, true
 	}
 	if col.Serial {
 		// serial is integer + a nextval default, as PostgreSQL stores it.
 		c.Type = ops.Type{Name: map[string]string{"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}[col.Type.Name]}
-		c.HasDefault, c.Default = true, "nextval(...)"
+		c.HasDefault, c.Default, c.defaultExpr = true, "nextval(...)", nil
 	}
 	if col.Identity {
 		c.HasDefault = true

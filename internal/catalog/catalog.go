@@ -6,6 +6,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"sort"
 
 	"github.com/schemagate/schemagate/internal/ops"
@@ -27,7 +28,7 @@ type Column struct {
 	Name    string   `json:"name"`
 	Type    ops.Type `json:"type"`
 	NotNull bool     `json:"not_null,omitempty"`
-	Default string   `json:"default,omitempty"`
+	Default string   `json:"default,omitempty"` // filled from defaultExpr when needed (DefaultSQL)
 	// HasDefault is true when the column has a default expression (which
 	// may be the text NULL, meaning none).
 	HasDefault bool   `json:"has_default,omitempty"`
@@ -35,6 +36,23 @@ type Column struct {
 	Generated  bool   `json:"generated,omitempty"`
 	Since      int    `json:"since"`
 	Origin     Origin `json:"origin"`
+
+	defaultExpr *ops.Expr // deparsed lazily: most defaults are never shown
+}
+
+// DefaultSQL returns the column's default expression text.
+func (c *Column) DefaultSQL() string {
+	if c.Default == "" && c.defaultExpr != nil {
+		c.Default = c.defaultExpr.SQL()
+	}
+	return c.Default
+}
+
+// MarshalJSON writes the default's text.
+func (c *Column) MarshalJSON() ([]byte, error) {
+	c.DefaultSQL()
+	type plain Column
+	return json.Marshal((*plain)(c))
 }
 
 // Constraint is a table constraint.

@@ -68,6 +68,11 @@ func Prepare(u *Unit, pgVersion int) {
 		m.Parse()
 	}
 	u.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion, File: m.File})
+	// Rules read operations and statement text, not parse trees: let the
+	// trees go, or a large run holds every one of them at once.
+	for i := range m.Statements {
+		m.Statements[i].Node = nil
+	}
 }
 
 // Run lints units and returns all findings sorted by file, position and
@@ -105,19 +110,44 @@ func Run(units []*Unit, opt Options) []rules.Finding {
 	return all
 }
 
-// runInOrder parses every unit in parallel, then runs the rules unit by
-// unit against the catalog state the earlier units left.
+// runInOrder parses units in parallel, a bounded distance ahead, while
+// the rules run unit by unit against the catalog state the earlier units
+// left. Each unit's operations are applied to the catalog and then let
+// go, so memory stays bounded however many files there are.
 func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *config.Config, workers int) []rules.Finding {
-	parallel(len(units), workers, func(i int) {
-		defer func() { _ = recover() }() // lintUnit reports it again, as a finding
-		Prepare(units[i], ver)
-	})
+	ready := make([]chan struct{}, len(units))
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	// Tokens bound how far parsing runs ahead of the rules.
+	ahead := make(chan struct{}, workers*4)
+	next := make(chan int)
+	go func() {
+		for i := range units {
+			ahead <- struct{}{}
+			next <- i
+		}
+		close(next)
+	}()
+	for w := 0; w < workers; w++ {
+		go func() {
+			for i := range next {
+				func() {
+					defer close(ready[i])
+					defer func() { _ = recover() }() // lintUnit reports it again, as a finding
+					Prepare(units[i], ver)
+				}()
+			}
+		}()
+	}
 	cat := opt.Catalog
 	var all []rules.Finding
-	for _, u := range units {
+	for i, u := range units {
+		<-ready[i]
 		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg)...)
 		cat.Order++
 		cat.ApplyAll(u.Ops, u.Migration.Path)
+		<-ahead
 	}
 	Sort(all)
 	return all

@@ -95,6 +95,9 @@ func flywayMigration(p string, text []byte, kind flywayKind, version, desc strin
 		return m
 	}
 	m.Transactional = true
+	if !mayNeedNoTransaction(text) {
+		return m
+	}
 	var outside, inside int
 	var first source.Span
 	for _, st := range parseRegions(f, m.Regions).Statements {

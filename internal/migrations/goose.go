@@ -234,26 +234,10 @@ func parseGoose(f *source.File) gooseFile {
 	return g
 }
 
-// statementEnds returns the file offsets of the semicolons that end
-// statements: after each statement PostgreSQL parses, or, when the file
-// has a syntax error, the top-level semicolons its scanner sees. It is
-// nil when neither works (an unterminated quote).
+// statementEnds returns the file offsets of the top-level semicolons
+// (outside strings, quoted identifiers, dollar quotes and comments),
+// which end statements. It is nil for an unterminated quote or comment.
 func statementEnds(f *source.File) map[int]bool {
-	res := sqlparse.Parse(f)
-	if len(res.Errors) == 0 {
-		ends := make(map[int]bool, len(res.Statements))
-		text := string(f.Text)
-		for _, st := range res.Statements {
-			// Every ';' between this statement and the next ends one
-			// (";;" holds an empty statement).
-			i := sqlparse.SkipSpaceAndComments(text, st.Span.End.Offset)
-			for i < len(text) && text[i] == ';' {
-				ends[i] = true
-				i = sqlparse.SkipSpaceAndComments(text, i+1)
-			}
-		}
-		return ends
-	}
 	ends, ok := topLevelSemicolons(f.Text)
 	if !ok {
 		return nil

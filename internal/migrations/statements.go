@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"bytes"
+
 	pg "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/schemagate/schemagate/internal/source"
@@ -21,10 +23,28 @@ func parseRegions(f *source.File, regions []Region) sqlparse.Result {
 }
 
 // statementCount counts the top-level statements in the regions; a
-// statement PostgreSQL rejects still counts as one.
+// statement PostgreSQL rejects still counts as one. It splits without
+// parsing: discovery must stay cheap, the linter parses once later.
 func statementCount(f *source.File, regions []Region) int {
-	res := parseRegions(f, regions)
-	return len(res.Statements) + len(res.Errors)
+	n := 0
+	for _, r := range regions {
+		pieces, _ := sqlparse.Split(string(f.Text[r.Start:r.End]))
+		n += len(pieces)
+	}
+	return n
+}
+
+// mayNeedNoTransaction is a cheap test for the keywords of statements
+// that cannot run in a transaction, so that only files that have one are
+// parsed during discovery.
+func mayNeedNoTransaction(text []byte) bool {
+	lower := bytes.ToLower(text)
+	for _, k := range []string{"concurrently", "vacuum", "reindex", "database", "system", "tablespace", "subscription"} {
+		if bytes.Contains(lower, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // multiStatementTransactional is how golang-migrate and Prisma run a file
@@ -78,15 +98,13 @@ func cannotRunInTransaction(n *pg.Node) bool {
 // (not those inside strings, dollar quotes, quoted names or comments).
 // ok is false when the text does not scan (an unterminated quote).
 func topLevelSemicolons(text []byte) (offsets map[int]bool, ok bool) {
-	scan, err := pg.Scan(string(text))
-	if err != nil {
+	semis, ok := sqlparse.Semicolons(string(text))
+	if !ok {
 		return nil, false
 	}
-	offsets = make(map[int]bool)
-	for _, t := range scan.Tokens {
-		if t.Token == pg.Token_ASCII_59 {
-			offsets[int(t.Start)] = true
-		}
+	offsets = make(map[int]bool, len(semis))
+	for _, s := range semis {
+		offsets[s] = true
 	}
 	return offsets, true
 }

@@ -34,7 +34,7 @@ func newExpr(n *pg.Node) *Expr {
 	if n == nil {
 		return nil
 	}
-	e := &Expr{Node: n, Text: Deparse(n), Volatility: volatility(n)}
+	e := &Expr{Node: n, Volatility: volatility(n)}
 	if c := n.GetAConst(); c != nil && c.Isnull {
 		e.Null = true
 	}
@@ -113,4 +113,17 @@ func lastName(nodes []*pg.Node) string {
 		return ""
 	}
 	return stringValue(nodes[len(nodes)-1])
+}
+
+// SQL returns the expression's text, deparsing it on first use: most
+// defaults are never shown, and deparsing each one costs a round trip
+// through the C parser.
+func (e *Expr) SQL() string {
+	if e == nil {
+		return ""
+	}
+	if e.Text == "" && e.Node != nil {
+		e.Text = Deparse(e.Node)
+	}
+	return e.Text
 }

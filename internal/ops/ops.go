@@ -123,7 +123,8 @@ const (
 	Volatile                    // random(), nextval(), clock_timestamp(), user functions
 )
 
-// Expr is an expression such as a default.
+// Expr is an expression such as a default. Text may be empty until SQL()
+// deparses Node.
 type Expr struct {
 	Text       string     `json:"text"`
 	Volatility Volatility `json:"volatility"`

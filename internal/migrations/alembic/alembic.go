@@ -1,0 +1,73 @@
+// Package alembic reads Alembic migrations: it finds the revision files
+// (alembic.ini's script_location, versions/*.py ordered by the
+// down_revision graph) and translates each upgrade() into the typed
+// operations the SQL PostgreSQL would run, so every rule checks them as
+// it checks SQL.
+//
+// Every op.* call is rendered as the SQL Alembic emits for it on
+// PostgreSQL (SQLAlchemy's types, SERIAL primary keys, server defaults,
+// the statements an add_column with a foreign key adds) and that SQL goes
+// through the same path as a SQL migration (pg_query, ops.FromStatements),
+// so a call and the SQL it emits give equal operations by construction.
+// Each operation then carries the span of the Python call.
+package alembic
+
+import (
+	"fmt"
+	"io/fs"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+)
+
+// Alembic implements migrations.Framework for Alembic projects.
+type Alembic struct{}
+
+// New returns the Alembic framework.
+func New() *Alembic { return &Alembic{} }
+
+var _ migrations.Framework = (*Alembic)(nil)
+
+// Format is migrations.FormatAlembic.
+func (*Alembic) Format() migrations.Format { return migrations.FormatAlembic }
+
+// Detect reports whether dir is an Alembic project: an alembic.ini with a
+// script_location, a pyproject.toml with [tool.alembic], or a versions/
+// directory (or dir itself) of Python files declaring revision and
+// down_revision.
+func (*Alembic) Detect(fsys fs.FS, dir string) bool {
+	_, err := locate(fsys, dir)
+	return err == nil
+}
+
+// Discover finds the revision files and orders them by the
+// down_revision/depends_on graph (see order). Version is the revision
+// id. Every migration is Transactional: env.py runs them inside
+// context.begin_transaction(); the statements in an autocommit_block()
+// are marked outside it when translated.
+func (*Alembic) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
+	return discover(fsys, dir, opt)
+}
+
+// Translate translates the upgrade() of each migration. It never fails:
+// what it cannot read becomes a Note.
+func (*Alembic) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
+	out := make([]migrations.Translation, len(ms))
+	for i, m := range ms {
+		out[i] = translateSafely(m, opt)
+	}
+	return out
+}
+
+// translateSafely keeps one file's translator bug from hiding the other
+// files: it becomes a note on that file.
+func translateSafely(m *migrations.Migration, opt migrations.TranslateOptions) (tr migrations.Translation) {
+	defer func() {
+		if r := recover(); r != nil {
+			tr = migrations.Translation{Migration: m, Notes: []migrations.Note{{
+				Kind: migrations.NoteUnrecognised, Span: firstLine(m.File),
+				Message: fmt.Sprintf("internal error while translating this revision (please report it): %v", r),
+			}}}
+		}
+	}()
+	return translate(m, opt)
+}

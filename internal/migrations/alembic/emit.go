@@ -1,0 +1,213 @@
+package alembic
+
+import (
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
+)
+
+// pendingStmt is one statement Alembic would emit for a call: its SQL,
+// the span of the call, and the spans of the column definitions it has,
+// in order.
+type pendingStmt struct {
+	sql  string
+	span source.Span
+	cols []source.Span
+}
+
+// run emits statements in order.
+func (t *translator) run(ps ...pendingStmt) {
+	for _, p := range ps {
+		t.emit(p)
+	}
+}
+
+// emit turns the SQL of one statement into operations, exactly as a SQL
+// migration's statement becomes operations, and moves them to the call.
+func (t *translator) emit(p pendingStmt) {
+	res := sqlparse.Parse(source.NewFile("alembic.sql", []byte(p.sql)))
+	if len(res.Errors) > 0 || len(res.Statements) == 0 {
+		msg := "no statement"
+		if len(res.Errors) > 0 {
+			msg = res.Errors[0].Message
+		}
+		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteUnrecognised, Span: p.span,
+			Message: "schemagate could not translate this call into SQL (" + msg + "): it is not checked"})
+		return
+	}
+	out := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver})
+	for i := range out {
+		op := &out[i]
+		op.Span = p.span
+		op.Stmt += t.stmt
+		if op.ColumnDef != nil && len(p.cols) > 0 {
+			op.ColumnDef.Span = p.cols[0]
+			t.fixDefault(op.ColumnDef.Default)
+		}
+		for j := range op.Columns {
+			if j < len(p.cols) {
+				op.Columns[j].Span = p.cols[j]
+			}
+			t.fixDefault(op.Columns[j].Default)
+		}
+		t.fixDefault(op.Default)
+	}
+	t.stmt += len(res.Statements)
+	t.add(out)
+}
+
+func (t *translator) add(out []ops.Op) {
+	for range out {
+		t.auto = append(t.auto, t.autoDepth > 0)
+		t.seg = append(t.seg, t.segment)
+	}
+	t.out = append(t.out, out...)
+}
+
+// fixDefault shows a default schemagate could not render by its Python
+// text (it stands in the SQL as a call to a placeholder function, so it
+// counts as volatile).
+func (t *translator) fixDefault(e *ops.Expr) {
+	if e == nil {
+		return
+	}
+	if py, ok := t.unknownDefaults[e.Text]; ok {
+		e.Text = py
+	}
+}
+
+// execute translates op.execute(x) / conn.execute(x): SQL text (a string,
+// sa.text(), sa.DDL()) goes through the SQL parser with its spans in the
+// file; SQLAlchemy statement constructs are rendered.
+func (t *translator) execute(call, arg *expr) {
+	a := t.resolve(arg)
+	for i := 0; i < 8 && a.kind == exprCall; i++ {
+		fn := a.x
+		if fn.kind == exprAttr && (fn.name == "bindparams" || fn.name == "execution_options" || fn.name == "columns") {
+			// sa.text("...").bindparams(...): the SQL is the text.
+			a = t.resolve(fn.x)
+			continue
+		}
+		_, name := t.libName(fn)
+		switch name {
+		case "text", "DDL", "literal_column":
+			if len(a.args) == 0 {
+				t.noteAt(call, call, "%s() without SQL", name)
+				return
+			}
+			a = t.resolve(a.args[0])
+			continue
+		}
+		break
+	}
+	if a.kind == exprString {
+		text, offs, ok := t.strValue(a)
+		if !ok {
+			t.noteAt(a, call, "SQL built when the migration runs (an f-string with values schemagate cannot read): it is not checked")
+			return
+		}
+		t.sql(text, offs)
+		return
+	}
+	if ps, ok := t.construct(call, a); ok {
+		t.run(ps...)
+		return
+	}
+	t.noteAt(arg, call, "schemagate cannot read the SQL `%s`: it is not checked", t.source(arg))
+}
+
+// sql parses SQL taken from the file and emits its operations. When the
+// SQL is a verbatim range of the file it is parsed in place; otherwise
+// (escapes, concatenation, interpolated names) it is parsed on its own and
+// its spans are mapped back through offs.
+func (t *translator) sql(text string, offs []int) {
+	if len(offs) != len(text)+1 {
+		return
+	}
+	start := offs[0]
+	verbatim := start >= 0 && start+len(text) <= len(t.src) && string(t.src[start:start+len(text)]) == text
+	for i := 0; verbatim && i <= len(text); i++ {
+		verbatim = offs[i] == start+i
+	}
+	var res sqlparse.Result
+	var out []ops.Op
+	mapSpan := func(s source.Span) source.Span { return s }
+	if verbatim {
+		res = sqlparse.ParseRegion(t.file, start, start+len(text))
+		out = ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver, File: t.file})
+	} else {
+		f := source.NewFile(t.file.Path, []byte(text))
+		res = sqlparse.Parse(f)
+		out = ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver, File: f})
+		at := func(i int) int {
+			if i < 0 {
+				i = 0
+			}
+			if i >= len(offs) {
+				i = len(offs) - 1
+			}
+			return offs[i]
+		}
+		mapSpan = func(s source.Span) source.Span {
+			if s.Empty() && s.Start.Offset == 0 && s.End.Offset == 0 {
+				return s
+			}
+			return t.file.Span(at(s.Start.Offset), at(s.End.Offset))
+		}
+	}
+	for _, e := range res.Errors {
+		sp := mapSpan(source.Span{Start: e.Pos, End: e.Span.End})
+		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: sp, Message: e.Message})
+	}
+	for i := range out {
+		op := &out[i]
+		op.Span = mapSpan(op.Span)
+		op.Stmt += t.stmt
+		if op.ColumnDef != nil {
+			op.ColumnDef.Span = mapSpan(op.ColumnDef.Span)
+		}
+		for j := range op.Columns {
+			op.Columns[j].Span = mapSpan(op.Columns[j].Span)
+		}
+	}
+	t.stmt += len(res.Statements)
+	t.add(out)
+}
+
+// rawSQL checks SQL text given to SQLAlchemy (sa.text() in a default, a
+// CHECK condition, an index expression) by parsing it in the context
+// `wrap` gives it ("SELECT %s"); a syntax error is reported at the text
+// in the file. It returns the text and whether it parsed.
+func (t *translator) rawSQL(e *expr, wrap string) (string, bool) {
+	text, offs, ok := t.strValue(e)
+	if !ok {
+		t.noteAt(e, e, "SQL built when the migration runs: it is not checked")
+		return "", false
+	}
+	prefix, _, _ := strings.Cut(wrap, "%s")
+	full := strings.Replace(wrap, "%s", text, 1)
+	if _, err := pg.Parse(full); err != nil {
+		r := sqlparse.Parse(source.NewFile("", []byte(full)))
+		at := offs[0]
+		msg := err.Error()
+		if len(r.Errors) > 0 {
+			msg = r.Errors[0].Message
+			i := r.Errors[0].Pos.Offset - len(prefix)
+			if i >= 0 && i < len(offs) {
+				at = offs[i]
+			}
+		}
+		end := offs[len(offs)-1]
+		if end < at {
+			end = at
+		}
+		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: t.file.Span(at, end), Message: msg})
+		return text, false
+	}
+	return text, true
+}

@@ -1,0 +1,730 @@
+package alembic
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+)
+
+// The translator works on a small model of the Python a revision file is
+// written in, built from tree-sitter's tree in one pass: plain Go values
+// are simpler to evaluate (name lookups, argument binding) than cgo nodes.
+
+type exprKind uint8
+
+const (
+	exprOther   exprKind = iota // anything not modelled; text holds its source
+	exprName                    // identifier
+	exprAttr                    // x.name
+	exprCall                    // x(args, kw=...)
+	exprString                  // string literal, possibly concatenated or an f-string
+	exprNumber                  // integer or float literal
+	exprNone                    // None
+	exprBool                    // True / False (text)
+	exprList                    // list or tuple display (tuple set)
+	exprDict                    // {k: v}
+	exprCompare                 // x == y, x != y, x in y (name holds the operator)
+	exprNot                     // not x
+)
+
+type expr struct {
+	kind       exprKind
+	start, end int
+	name       string   // exprName identifier, exprAttr attribute, exprCompare operator
+	x          *expr    // exprAttr object, exprCall callee, exprCompare left, exprNot operand
+	y          *expr    // exprCompare right
+	args       []*expr  // call positional arguments, list elements, dict values
+	keys       []*expr  // dict keys
+	kw         []keyword
+	star       []int    // indexes of *args in args (a call); **kwargs makes dstar true
+	dstar      bool     // the call passes **kwargs
+	str        []strPart // exprString
+	text       string   // exprNumber, exprBool literal text; exprOther source
+	tuple      bool
+}
+
+type keyword struct {
+	name  string
+	value *expr
+}
+
+// strPart is a piece of a string literal: decoded text with the file
+// offset of each of its bytes (len(text)+1 entries), or an f-string
+// interpolation.
+type strPart struct {
+	text   string
+	offs   []int
+	interp *expr
+}
+
+type stmtKind uint8
+
+const (
+	stmtExpr   stmtKind = iota // an expression (x holds it)
+	stmtAssign                 // targets = x
+	stmtWith                   // with items: body
+	stmtFor                    // for targets in x: body (else: orelse)
+	stmtIf                     // if conds[i]: blocks[i] ... else: orelse
+	stmtPass                   // pass
+	stmtDef                    // a nested def/class: not run where it stands
+	stmtError                  // a tree-sitter ERROR node (reported as a syntax error)
+	stmtOther                  // anything else; blocks holds its nested bodies
+)
+
+type stmt struct {
+	kind       stmtKind
+	start, end int
+	headerEnd  int // end of the first line of a compound statement
+	x          *expr
+	targets    []target
+	items      []withItem
+	conds      []*expr
+	blocks     [][]*stmt
+	orelse     []*stmt
+	name       string // stmtDef: the function or class name
+	what       string // stmtOther: the statement kind, for messages
+}
+
+// target is one assignment or loop target: a name, or a tuple of names.
+type target struct {
+	names []string // one name, or the names of a tuple pattern
+	tuple bool
+	ok    bool // false for subscripts, attributes and starred targets
+}
+
+type withItem struct {
+	x  *expr
+	as string
+}
+
+// module is a parsed revision file.
+type module struct {
+	src     []byte
+	body    []*stmt
+	funcs   map[string]*funcDef // module-level functions
+	imports map[string]string   // local name -> dotted path it was imported as
+	star    []string            // modules imported with "from m import *"
+	errors  []syntaxErr
+}
+
+type funcDef struct {
+	start, end int
+	nameStart  int
+	params     []param
+	body       []*stmt
+}
+
+type param struct {
+	name string
+	def  *expr // default value
+	star bool  // *args or **kwargs
+}
+
+type syntaxErr struct {
+	start, end int
+	missing    string // the token tree-sitter inserted, for MISSING nodes
+}
+
+var pythonLang = python.GetLanguage()
+
+// parseModule parses Python source. It never fails: syntax errors are
+// collected and the rest of the tree is still modelled.
+func parseModule(src []byte) *module {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(pythonLang)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	m := &module{src: src, funcs: map[string]*funcDef{}, imports: map[string]string{}}
+	if err != nil || tree == nil {
+		m.errors = append(m.errors, syntaxErr{start: 0, end: len(src)})
+		return m
+	}
+	defer tree.Close()
+	root := tree.RootNode()
+	b := builder{src: src}
+	m.collectErrors(root)
+	for i := 0; i < int(root.NamedChildCount()); i++ {
+		n := root.NamedChild(i)
+		switch n.Type() {
+		case "import_statement", "import_from_statement":
+			m.addImport(n)
+			continue
+		case "function_definition":
+			m.addFunc(&b, n)
+			continue
+		case "decorated_definition":
+			if d := n.ChildByFieldName("definition"); d != nil && d.Type() == "function_definition" {
+				m.addFunc(&b, d)
+			}
+			continue
+		}
+		if s := b.stmt(n); s != nil {
+			m.body = append(m.body, s)
+		}
+	}
+	return m
+}
+
+func (m *module) addFunc(b *builder, n *sitter.Node) {
+	name := n.ChildByFieldName("name")
+	if name == nil {
+		return
+	}
+	f := &funcDef{start: int(n.StartByte()), end: int(n.EndByte()), nameStart: int(name.StartByte())}
+	if ps := n.ChildByFieldName("parameters"); ps != nil {
+		for i := 0; i < int(ps.NamedChildCount()); i++ {
+			f.params = append(f.params, b.param(ps.NamedChild(i)))
+		}
+	}
+	if body := n.ChildByFieldName("body"); body != nil {
+		f.body = b.block(body)
+	}
+	m.funcs[name.Content(m.src)] = f
+}
+
+// collectErrors records the outermost ERROR nodes and every MISSING node.
+func (m *module) collectErrors(n *sitter.Node) {
+	if n.IsMissing() {
+		m.errors = append(m.errors, syntaxErr{start: int(n.StartByte()), end: int(n.EndByte()), missing: n.Type()})
+		return
+	}
+	if n.IsError() {
+		m.errors = append(m.errors, syntaxErr{start: int(n.StartByte()), end: int(n.EndByte())})
+		return
+	}
+	if !n.HasError() {
+		return
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		m.collectErrors(n.Child(i))
+	}
+}
+
+func (b *builder) param(n *sitter.Node) param {
+	switch n.Type() {
+	case "identifier":
+		return param{name: b.text(n)}
+	case "typed_parameter":
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			switch c.Type() {
+			case "identifier":
+				return param{name: b.text(c)}
+			case "list_splat_pattern", "dictionary_splat_pattern":
+				return param{name: strings.TrimLeft(b.text(c), "*"), star: true}
+			}
+		}
+	case "default_parameter", "typed_default_parameter":
+		p := param{}
+		if name := n.ChildByFieldName("name"); name != nil {
+			p.name = b.text(name)
+		}
+		if v := n.ChildByFieldName("value"); v != nil {
+			p.def = b.expr(v)
+		}
+		return p
+	}
+	return param{name: strings.TrimLeft(b.text(n), "*"), star: true}
+}
+
+func (m *module) addImport(n *sitter.Node) {
+	src := m.src
+	if n.Type() == "import_statement" {
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			switch c.Type() {
+			case "dotted_name":
+				// import a.b binds a.
+				full := c.Content(src)
+				root, _, _ := strings.Cut(full, ".")
+				m.imports[root] = root
+			case "aliased_import":
+				if name, alias := c.ChildByFieldName("name"), c.ChildByFieldName("alias"); name != nil && alias != nil {
+					m.imports[alias.Content(src)] = name.Content(src)
+				}
+			}
+		}
+		return
+	}
+	modNode := n.ChildByFieldName("module_name")
+	if modNode == nil {
+		return
+	}
+	mod := modNode.Content(src)
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		c := n.NamedChild(i)
+		if c.Equal(modNode) {
+			continue
+		}
+		switch c.Type() {
+		case "dotted_name":
+			name := c.Content(src)
+			m.imports[name] = mod + "." + name
+		case "aliased_import":
+			if name, alias := c.ChildByFieldName("name"), c.ChildByFieldName("alias"); name != nil && alias != nil {
+				m.imports[alias.Content(src)] = mod + "." + name.Content(src)
+			}
+		case "wildcard_import":
+			m.star = append(m.star, mod)
+		}
+	}
+}
+
+type builder struct {
+	src []byte
+}
+
+func (b *builder) text(n *sitter.Node) string { return n.Content(b.src) }
+
+func (b *builder) block(n *sitter.Node) []*stmt {
+	var out []*stmt
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		if s := b.stmt(n.NamedChild(i)); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// headerEnd is the end of the first line of n, so that a note on a
+// compound statement does not cover its whole body.
+func (b *builder) headerEnd(n *sitter.Node) int {
+	start, end := int(n.StartByte()), int(n.EndByte())
+	if i := strings.IndexByte(string(b.src[start:end]), '\n'); i >= 0 {
+		return start + i
+	}
+	return end
+}
+
+func (b *builder) stmt(n *sitter.Node) *stmt {
+	s := &stmt{start: int(n.StartByte()), end: int(n.EndByte())}
+	s.headerEnd = b.headerEnd(n)
+	switch n.Type() {
+	case "comment":
+		return nil
+	case "ERROR":
+		s.kind = stmtError
+	case "pass_statement":
+		s.kind = stmtPass
+	case "expression_statement":
+		if n.NamedChildCount() != 1 {
+			s.kind, s.what = stmtOther, "expression list"
+			return s
+		}
+		c := n.NamedChild(0)
+		switch c.Type() {
+		case "assignment":
+			b.assignment(s, c)
+		case "augmented_assignment":
+			s.kind, s.what = stmtOther, "augmented assignment"
+		default:
+			s.kind = stmtExpr
+			s.x = b.expr(c)
+		}
+	case "with_statement":
+		s.kind = stmtWith
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() != "with_clause" {
+				continue
+			}
+			for j := 0; j < int(c.NamedChildCount()); j++ {
+				item := c.NamedChild(j)
+				if item.Type() != "with_item" {
+					continue
+				}
+				v := item.ChildByFieldName("value")
+				if v == nil {
+					continue
+				}
+				wi := withItem{}
+				if v.Type() == "as_pattern" {
+					if v.NamedChildCount() > 0 {
+						wi.x = b.expr(v.NamedChild(0))
+					}
+					if a := v.ChildByFieldName("alias"); a != nil {
+						wi.as = strings.TrimSpace(b.text(a))
+					}
+				} else {
+					wi.x = b.expr(v)
+				}
+				s.items = append(s.items, wi)
+			}
+		}
+		if body := n.ChildByFieldName("body"); body != nil {
+			s.blocks = [][]*stmt{b.block(body)}
+		}
+	case "for_statement":
+		s.kind = stmtFor
+		if l := n.ChildByFieldName("left"); l != nil {
+			s.targets = []target{b.target(l)}
+		}
+		if r := n.ChildByFieldName("right"); r != nil {
+			s.x = b.expr(r)
+		}
+		if body := n.ChildByFieldName("body"); body != nil {
+			s.blocks = [][]*stmt{b.block(body)}
+		}
+		if alt := n.ChildByFieldName("alternative"); alt != nil {
+			if body := alt.ChildByFieldName("body"); body != nil {
+				s.orelse = b.block(body)
+			}
+		}
+	case "if_statement":
+		s.kind = stmtIf
+		if c := n.ChildByFieldName("condition"); c != nil {
+			s.conds = append(s.conds, b.expr(c))
+		}
+		if body := n.ChildByFieldName("consequence"); body != nil {
+			s.blocks = append(s.blocks, b.block(body))
+		} else {
+			s.blocks = append(s.blocks, nil)
+		}
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			switch c.Type() {
+			case "elif_clause":
+				var cond *expr
+				if cn := c.ChildByFieldName("condition"); cn != nil {
+					cond = b.expr(cn)
+				}
+				s.conds = append(s.conds, cond)
+				if body := c.ChildByFieldName("consequence"); body != nil {
+					s.blocks = append(s.blocks, b.block(body))
+				} else {
+					s.blocks = append(s.blocks, nil)
+				}
+			case "else_clause":
+				if body := c.ChildByFieldName("body"); body != nil {
+					s.orelse = b.block(body)
+				}
+			}
+		}
+	case "function_definition", "class_definition", "decorated_definition":
+		s.kind = stmtDef
+		d := n
+		if n.Type() == "decorated_definition" {
+			if x := n.ChildByFieldName("definition"); x != nil {
+				d = x
+			}
+		}
+		if name := d.ChildByFieldName("name"); name != nil {
+			s.name = b.text(name)
+		}
+	default:
+		s.kind = stmtOther
+		s.what = strings.TrimSuffix(n.Type(), "_statement")
+		// Translate what is nested (try bodies, while bodies) too.
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() == "block" {
+				s.blocks = append(s.blocks, b.block(c))
+				continue
+			}
+			for j := 0; j < int(c.NamedChildCount()); j++ {
+				if cc := c.NamedChild(j); cc.Type() == "block" {
+					s.blocks = append(s.blocks, b.block(cc))
+				}
+			}
+		}
+	}
+	return s
+}
+
+// assignment reads a = b = value and a: T = value.
+func (b *builder) assignment(s *stmt, n *sitter.Node) {
+	s.kind = stmtAssign
+	for {
+		if l := n.ChildByFieldName("left"); l != nil {
+			s.targets = append(s.targets, b.target(l))
+		}
+		r := n.ChildByFieldName("right")
+		if r == nil {
+			// An annotation without a value binds nothing.
+			s.kind = stmtPass
+			return
+		}
+		if r.Type() == "assignment" {
+			n = r
+			continue
+		}
+		s.x = b.expr(r)
+		return
+	}
+}
+
+func (b *builder) target(n *sitter.Node) target {
+	switch n.Type() {
+	case "identifier":
+		return target{names: []string{b.text(n)}, ok: true}
+	case "pattern_list", "tuple_pattern", "list_pattern":
+		t := target{tuple: true, ok: true}
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() != "identifier" {
+				t.ok = false
+				continue
+			}
+			t.names = append(t.names, b.text(c))
+		}
+		return t
+	}
+	return target{}
+}
+
+func (b *builder) expr(n *sitter.Node) *expr {
+	e := &expr{start: int(n.StartByte()), end: int(n.EndByte())}
+	switch n.Type() {
+	case "identifier":
+		e.kind, e.name = exprName, b.text(n)
+	case "attribute":
+		obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
+		if obj == nil || attr == nil {
+			break
+		}
+		e.kind, e.x, e.name = exprAttr, b.expr(obj), b.text(attr)
+	case "call":
+		fn, args := n.ChildByFieldName("function"), n.ChildByFieldName("arguments")
+		if fn == nil {
+			break
+		}
+		e.kind, e.x = exprCall, b.expr(fn)
+		if args == nil {
+			break
+		}
+		if args.Type() == "generator_expression" {
+			e.args = append(e.args, &expr{kind: exprOther, start: int(args.StartByte()), end: int(args.EndByte()), text: b.text(args)})
+			break
+		}
+		for i := 0; i < int(args.NamedChildCount()); i++ {
+			a := args.NamedChild(i)
+			switch a.Type() {
+			case "comment":
+			case "keyword_argument":
+				name, val := a.ChildByFieldName("name"), a.ChildByFieldName("value")
+				if name != nil && val != nil {
+					e.kw = append(e.kw, keyword{name: b.text(name), value: b.expr(val)})
+				}
+			case "list_splat":
+				if a.NamedChildCount() > 0 {
+					e.star = append(e.star, len(e.args))
+					e.args = append(e.args, b.expr(a.NamedChild(0)))
+				}
+			case "dictionary_splat":
+				e.dstar = true
+			default:
+				e.args = append(e.args, b.expr(a))
+			}
+		}
+	case "string":
+		e.kind = exprString
+		e.str = b.stringParts(n)
+	case "concatenated_string":
+		e.kind = exprString
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			if c := n.NamedChild(i); c.Type() == "string" {
+				e.str = append(e.str, b.stringParts(c)...)
+			}
+		}
+	case "integer", "float":
+		e.kind, e.text = exprNumber, b.text(n)
+	case "none":
+		e.kind = exprNone
+	case "true", "false":
+		e.kind, e.text = exprBool, b.text(n)
+	case "list", "tuple":
+		e.kind, e.tuple = exprList, n.Type() == "tuple"
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			if c := n.NamedChild(i); c.Type() != "comment" {
+				e.args = append(e.args, b.expr(c))
+			}
+		}
+	case "dictionary":
+		e.kind = exprDict
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() != "pair" {
+				continue
+			}
+			k, v := c.ChildByFieldName("key"), c.ChildByFieldName("value")
+			if k != nil && v != nil {
+				e.keys = append(e.keys, b.expr(k))
+				e.args = append(e.args, b.expr(v))
+			}
+		}
+	case "parenthesized_expression":
+		if n.NamedChildCount() == 1 {
+			inner := b.expr(n.NamedChild(0))
+			return inner
+		}
+	case "unary_operator":
+		// -1 is a number to the translator.
+		if arg := n.ChildByFieldName("argument"); arg != nil && (arg.Type() == "integer" || arg.Type() == "float") {
+			e.kind, e.text = exprNumber, strings.ReplaceAll(b.text(n), " ", "")
+		}
+	case "not_operator":
+		if arg := n.ChildByFieldName("argument"); arg != nil {
+			e.kind, e.x = exprNot, b.expr(arg)
+		}
+	case "comparison_operator":
+		if n.NamedChildCount() == 2 {
+			l, r := n.NamedChild(0), n.NamedChild(1)
+			op := strings.Join(strings.Fields(string(b.src[l.EndByte():r.StartByte()])), " ")
+			e.kind, e.x, e.y, e.name = exprCompare, b.expr(l), b.expr(r), op
+		}
+	}
+	if e.kind == exprOther {
+		e.text = b.text(n)
+	}
+	return e
+}
+
+// stringParts decodes one string literal (with its prefix and quotes).
+func (b *builder) stringParts(n *sitter.Node) []strPart {
+	start, end := int(n.StartByte()), int(n.EndByte())
+	raw := b.src[start:end]
+	// Prefix letters, then the quote.
+	i := 0
+	for i < len(raw) && raw[i] != '\'' && raw[i] != '"' {
+		i++
+	}
+	prefix := strings.ToLower(string(raw[:i]))
+	isRaw := strings.Contains(prefix, "r")
+	isF := strings.Contains(prefix, "f")
+	q := 1
+	if i+3 <= len(raw) && (string(raw[i:i+3]) == `"""` || string(raw[i:i+3]) == `'''`) {
+		q = 3
+	}
+	cs, ce := start+i+q, end-q
+	if ce < cs {
+		ce = cs
+	}
+	var parts []strPart
+	pos := cs
+	if isF {
+		for j := 0; j < int(n.NamedChildCount()); j++ {
+			c := n.NamedChild(j)
+			if c.Type() != "interpolation" {
+				continue
+			}
+			is, ie := int(c.StartByte()), int(c.EndByte())
+			parts = append(parts, decodeString(b.src, pos, is, isRaw, true))
+			var inner *expr
+			if c.NamedChildCount() > 0 {
+				inner = b.expr(c.NamedChild(0))
+			}
+			if ex := c.ChildByFieldName("expression"); ex != nil {
+				inner = b.expr(ex)
+			}
+			if inner == nil {
+				inner = &expr{kind: exprOther, start: is, end: ie}
+			}
+			// Conversions and format specs ({x!r}, {x:>10}) are not modelled.
+			if c.ChildByFieldName("type_conversion") != nil || c.ChildByFieldName("format_specifier") != nil {
+				inner = &expr{kind: exprOther, start: is, end: ie, text: b.text(c)}
+			}
+			inner.start, inner.end = is, ie
+			parts = append(parts, strPart{interp: inner})
+			pos = ie
+		}
+	}
+	parts = append(parts, decodeString(b.src, pos, ce, isRaw, isF))
+	return parts
+}
+
+// decodeString decodes Python escapes in src[start:end], keeping the
+// file offset of every byte of the result.
+func decodeString(src []byte, start, end int, isRaw, isF bool) strPart {
+	var out []byte
+	var offs []int
+	emit := func(at int, bs ...byte) {
+		for _, c := range bs {
+			out = append(out, c)
+			offs = append(offs, at)
+		}
+	}
+	i := start
+	for i < end {
+		c := src[i]
+		if isF && (c == '{' || c == '}') && i+1 < end && src[i+1] == c {
+			emit(i, c)
+			i += 2
+			continue
+		}
+		if c != '\\' || isRaw || i+1 >= end {
+			emit(i, c)
+			i++
+			continue
+		}
+		at := i
+		n := src[i+1]
+		i += 2
+		switch n {
+		case '\n':
+		case '\r':
+			if i < end && src[i] == '\n' {
+				i++
+			}
+		case '\\', '\'', '"':
+			emit(at, n)
+		case 'a':
+			emit(at, 7)
+		case 'b':
+			emit(at, 8)
+		case 'f':
+			emit(at, 12)
+		case 'n':
+			emit(at, '\n')
+		case 'r':
+			emit(at, '\r')
+		case 't':
+			emit(at, '\t')
+		case 'v':
+			emit(at, 11)
+		case 'x', 'u', 'U':
+			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[n]
+			if i+width <= end {
+				if v, err := strconv.ParseUint(string(src[i:i+width]), 16, 32); err == nil {
+					i += width
+					if n == 'x' {
+						emit(at, byte(v))
+					} else {
+						var buf [4]byte
+						k := utf8.EncodeRune(buf[:], rune(v))
+						emit(at, buf[:k]...)
+					}
+					continue
+				}
+			}
+			emit(at, '\\', n)
+		case 'N':
+			// \N{NAME}: the character's name is not resolved; keep a
+			// placeholder the SQL parser will not mistake for syntax.
+			if j := strings.IndexByte(string(src[i:end]), '}'); i < end && src[i] == '{' && j >= 0 {
+				i += j + 1
+				emit(at, '?')
+				continue
+			}
+			emit(at, '\\', n)
+		default:
+			if n >= '0' && n <= '7' {
+				j := i - 1
+				k := j
+				for k < end && k < j+3 && src[k] >= '0' && src[k] <= '7' {
+					k++
+				}
+				v, _ := strconv.ParseUint(string(src[j:k]), 8, 16)
+				emit(at, byte(v))
+				i = k
+				continue
+			}
+			emit(at, '\\', n)
+		}
+	}
+	offs = append(offs, end)
+	return strPart{text: string(out), offs: offs}
+}

@@ -1,0 +1,716 @@
+package alembic
+
+import (
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// translator walks one revision's upgrade() the way Python would run it:
+// statement by statement, with the names assigned so far, and emits the
+// operations of every Alembic call.
+type translator struct {
+	m       *migrations.Migration
+	file    *source.File
+	src     []byte
+	mod     *module
+	ver     int
+	globals map[string]*expr // module-level names, as upgrade() sees them
+	env     map[string]*expr // names visible where the walk is
+
+	out   []ops.Op
+	auto  []bool // per op: inside autocommit_block()
+	seg   []int  // per op: how many autocommit blocks ended before it
+	notes []migrations.Note
+	stmt  int // running statement index
+
+	autoDepth int
+	segment   int
+	batches   map[*expr]*batchState
+	depth     int  // helper-function inlining depth
+	returned  bool // a return statement ended the function being walked
+
+	unknownDefaults map[string]string // placeholder function -> Python source of a default
+}
+
+// unknown stands for a value only known when the migration runs (a loop
+// variable over a query, a function result).
+func unknown(name string) *expr { return &expr{kind: exprOther, text: name, start: -1, end: -1} }
+
+func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrations.Translation {
+	ver := opt.PGVersion
+	if ver == 0 {
+		ver = ops.DefaultPGVersion
+	}
+	t := &translator{
+		m: m, file: m.File, src: m.File.Text, ver: ver,
+		env: map[string]*expr{}, batches: map[*expr]*batchState{}, unknownDefaults: map[string]string{},
+	}
+	t.mod = parseModule(t.src)
+	for _, e := range t.mod.errors {
+		msg := "Python syntax error: alembic cannot import this revision"
+		if e.missing != "" {
+			msg = fmt.Sprintf("Python syntax error: missing %q", e.missing)
+		}
+		end := e.end
+		if end == e.start {
+			end = e.start + 1
+		}
+		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: t.file.Span(e.start, end), Message: msg})
+	}
+	// Module-level assignments (constants, enum types, tables) are what
+	// upgrade() sees; nothing else at module level runs an operation.
+	for _, s := range t.mod.body {
+		if s.kind == stmtAssign {
+			for _, tg := range s.targets {
+				t.bind(tg, s.x)
+			}
+		}
+	}
+	t.globals = maps.Clone(t.env)
+	up := t.mod.funcs["upgrade"]
+	if up == nil {
+		t.note(migrations.NoteUnrecognised, 0, len(firstLineText(t.src)), "no upgrade() function: alembic fails to run this revision, and there is nothing to check")
+	} else {
+		t.block(up.body)
+	}
+	t.finish()
+	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes}
+}
+
+func firstLineText(src []byte) string {
+	s := string(src)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (t *translator) note(kind migrations.NoteKind, start, end int, format string, args ...any) {
+	if start < 0 {
+		start, end = 0, 0
+	}
+	t.notes = append(t.notes, migrations.Note{Kind: kind, Span: t.file.Span(start, end), Message: fmt.Sprintf(format, args...)})
+}
+
+// noteAt puts a note on an expression (on the call when e has no
+// position of its own, such as a value only known at run time).
+func (t *translator) noteAt(e, call *expr, format string, args ...any) {
+	if e == nil || e.start < 0 {
+		e = call
+	}
+	if e == nil {
+		t.note(migrations.NoteUnrecognised, 0, 0, format, args...)
+		return
+	}
+	t.note(migrations.NoteUnrecognised, e.start, e.end, format, args...)
+}
+
+// source returns the Python text of e, shortened for messages.
+func (t *translator) source(e *expr) string {
+	if e == nil {
+		return ""
+	}
+	if e.start < 0 {
+		return e.text
+	}
+	s := strings.Join(strings.Fields(string(t.src[e.start:e.end])), " ")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+// finish marks the transaction state. Alembic commits before an
+// autocommit_block() and begins a new transaction after it (in --sql
+// output: COMMIT; ... BEGIN;). Those statements are not emitted as
+// operations, because a COMMIT operation would read as the migration
+// ending the tool's transaction (transaction-nesting): instead the
+// operations inside the block are outside any transaction (Tx 0) and the
+// ones after it are in a new transaction, numbered as a COMMIT/BEGIN pair
+// would number it.
+func (t *translator) finish() {
+	ops.Annotate(t.out, t.m.Transactional)
+	next := 0
+	ids := map[[2]int]int{}
+	for i := range t.out {
+		op := &t.out[i]
+		if t.auto[i] {
+			op.InTransaction, op.Tx = false, 0
+			continue
+		}
+		if op.Tx == 0 {
+			continue
+		}
+		k := [2]int{t.seg[i], op.Tx}
+		id, ok := ids[k]
+		if !ok {
+			next++
+			id = next
+			ids[k] = id
+		}
+		op.Tx = id
+	}
+}
+
+func (t *translator) block(stmts []*stmt) {
+	for _, s := range stmts {
+		if t.returned {
+			return
+		}
+		t.statement(s)
+	}
+}
+
+func (t *translator) statement(s *stmt) {
+	switch s.kind {
+	case stmtPass, stmtError, stmtDef:
+	case stmtExpr:
+		switch s.x.kind {
+		case exprString, exprNumber, exprNone, exprBool:
+			// A docstring or a bare constant does nothing.
+		case exprCall:
+			t.call(s.x)
+		default:
+			if s.x.kind == exprOther && s.x.text == "..." {
+				return
+			}
+			t.note(migrations.NoteUnrecognised, s.start, s.end, "schemagate cannot translate `%s`: it is not an Alembic operation", t.source(s.x))
+		}
+	case stmtAssign:
+		if s.x.kind == exprCall {
+			t.call(s.x)
+		}
+		for _, tg := range s.targets {
+			t.bind(tg, s.x)
+		}
+	case stmtWith:
+		t.with(s)
+	case stmtFor:
+		t.forLoop(s)
+	case stmtIf:
+		t.ifStmt(s)
+	case stmtOther:
+		if s.what == "return" {
+			t.returned = true
+			return
+		}
+		t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "schemagate cannot translate this %s statement: the Alembic calls inside it are translated as if it were not there", s.what)
+		for _, b := range s.blocks {
+			t.block(b)
+		}
+	}
+}
+
+// bind assigns v to a target.
+func (t *translator) bind(tg target, v *expr) {
+	if !tg.ok {
+		return
+	}
+	r := t.resolve(v)
+	if !tg.tuple {
+		t.env[tg.names[0]] = r
+		return
+	}
+	if items, ok := t.items(r); ok && len(items) == len(tg.names) {
+		for i, n := range tg.names {
+			t.env[n] = t.resolve(items[i])
+		}
+		return
+	}
+	for _, n := range tg.names {
+		t.env[n] = unknown(n)
+	}
+}
+
+// resolve follows names to the value last assigned to them.
+func (t *translator) resolve(e *expr) *expr {
+	for i := 0; e != nil && e.kind == exprName && i < 32; i++ {
+		v, ok := t.env[e.name]
+		if !ok || v == e {
+			return e
+		}
+		e = v
+	}
+	return e
+}
+
+// items returns the elements of a list or tuple display, the keys of a
+// dict, or the (key, value) pairs of dict.items().
+func (t *translator) items(e *expr) ([]*expr, bool) {
+	e = t.resolve(e)
+	switch e.kind {
+	case exprList:
+		return e.args, true
+	case exprDict:
+		return e.keys, true
+	case exprCall:
+		if e.x.kind == exprAttr && len(e.args) == 0 {
+			d := t.resolve(e.x.x)
+			if d.kind != exprDict {
+				return nil, false
+			}
+			switch e.x.name {
+			case "keys":
+				return d.keys, true
+			case "values":
+				return d.args, true
+			case "items":
+				out := make([]*expr, len(d.keys))
+				for i := range d.keys {
+					out[i] = &expr{kind: exprList, tuple: true, start: d.keys[i].start, end: d.args[i].end, args: []*expr{d.keys[i], d.args[i]}}
+				}
+				return out, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// qualify returns the dotted path e names, with imported names replaced
+// by what they were imported as ("sa.String" -> "sqlalchemy.String").
+func (t *translator) qualify(e *expr) string {
+	switch e.kind {
+	case exprName:
+		if v, ok := t.env[e.name]; ok && v != e && v.kind != exprOther {
+			return t.qualify(v)
+		}
+		if p, ok := t.mod.imports[e.name]; ok {
+			return p
+		}
+		return e.name
+	case exprAttr:
+		q := t.qualify(e.x)
+		if q == "" {
+			return ""
+		}
+		return q + "." + e.name
+	}
+	return ""
+}
+
+// aliases are the usual names of SQLAlchemy modules, accepted when a file
+// does not import them (it would not run, but its intent is clear).
+var aliases = map[string]bool{"sa": true, "sqlalchemy": true, "postgresql": true, "pg": true, "psql": true, "postgres": true, "types": true, "sqltypes": true, "schema": true}
+
+// libName tells whether e names something from SQLAlchemy (or a library
+// of SQLAlchemy types) and returns its last name ("sa.types.String" ->
+// "String").
+func (t *translator) libName(e *expr) (lib, name string) {
+	q := t.qualify(e)
+	if q == "" {
+		return "", ""
+	}
+	root, _, _ := strings.Cut(q, ".")
+	name = q[strings.LastIndexByte(q, '.')+1:]
+	switch root {
+	case "sqlalchemy", "sqlmodel", "geoalchemy2", "sqlalchemy_utils", "alembic":
+		return root, name
+	}
+	first := e
+	for first.kind == exprAttr {
+		first = first.x
+	}
+	if first.kind != exprName {
+		return "", ""
+	}
+	if _, imported := t.mod.imports[first.name]; imported {
+		return "", ""
+	}
+	if _, bound := t.env[first.name]; bound {
+		return "", ""
+	}
+	if root == q {
+		// A bare name: SQLAlchemy's when imported with *, or not imported.
+		for _, m := range t.mod.star {
+			if strings.HasPrefix(m, "sqlalchemy") {
+				return "sqlalchemy", name
+			}
+		}
+		if len(t.mod.star) == 0 {
+			return "sqlalchemy", name
+		}
+		return "", ""
+	}
+	if aliases[root] {
+		return "sqlalchemy", name
+	}
+	return "", ""
+}
+
+// isOpModule reports whether e is alembic's op or context proxy.
+func (t *translator) isOpModule(e *expr) bool {
+	switch t.qualify(e) {
+	case "alembic.op", "alembic.context", "op", "context":
+		return true
+	}
+	return false
+}
+
+// alembicCall returns the name of the op/context function e calls
+// ("get_bind" for op.get_bind()), or "".
+func (t *translator) alembicCall(e *expr) string {
+	e = t.resolve(e)
+	if e == nil || e.kind != exprCall || e.x.kind != exprAttr {
+		return ""
+	}
+	if t.isOpModule(e.x.x) {
+		return e.x.name
+	}
+	return ""
+}
+
+// isConnection reports whether e is the migration's connection
+// (op.get_bind(), op.get_context().connection/bind).
+func (t *translator) isConnection(e *expr) bool {
+	e = t.resolve(e)
+	if t.alembicCall(e) == "get_bind" {
+		return true
+	}
+	if e.kind == exprAttr && (e.name == "connection" || e.name == "bind") && t.alembicCall(e.x) == "get_context" {
+		return true
+	}
+	return false
+}
+
+// call runs a call made as a statement (or as the value of an
+// assignment).
+func (t *translator) call(e *expr) {
+	fn := e.x
+	if fn.kind == exprAttr {
+		obj := t.resolve(fn.x)
+		switch {
+		case t.isOpModule(obj):
+			t.opCall(fn.name, e, nil)
+			return
+		case t.isConnection(obj):
+			t.connectionCall(fn.name, e)
+			return
+		case obj.kind == exprCall && t.alembicCall(obj) == "batch_alter_table":
+			if bs := t.batches[obj]; bs != nil && bs.active {
+				t.opCall(fn.name, e, bs)
+				return
+			}
+			t.note(migrations.NoteUnrecognised, e.start, e.end, "a batch operation used outside its `with op.batch_alter_table(...)` block: alembic does not run it")
+			return
+		case (fn.name == "create" || fn.name == "drop") && t.isEnumType(obj):
+			t.enumDDL(fn.name, obj, e)
+			return
+		}
+		if t.pureCall(e) {
+			return
+		}
+	}
+	if fn.kind == exprName {
+		if f := t.mod.funcs[fn.name]; f != nil && fn.name != "upgrade" && fn.name != "downgrade" {
+			if _, shadowed := t.env[fn.name]; !shadowed {
+				t.inline(f, e)
+				return
+			}
+		}
+		if lib, _ := t.libName(fn); lib != "" {
+			return // a SQLAlchemy constructor builds a value
+		}
+	}
+	if fn.kind == exprOther && strings.HasPrefix(strings.ReplaceAll(fn.text, " ", ""), "globals()[") {
+		// The multidb template: upgrade() dispatches to upgrade_<engine>().
+		for _, name := range sortedFuncs(t.mod, "upgrade_") {
+			t.inline(t.mod.funcs[name], &expr{kind: exprCall, x: &expr{kind: exprName, name: name}, start: e.start, end: e.end})
+		}
+		return
+	}
+	t.unknownCall(e)
+}
+
+// pureCall reports calls that only build a value: SQLAlchemy constructs
+// and their methods (sa.table(...).c), str methods.
+func (t *translator) pureCall(e *expr) bool {
+	fn := e.x
+	if lib, _ := t.libName(fn); lib != "" && lib != "alembic" {
+		return true
+	}
+	obj := t.resolve(fn.x)
+	if obj.kind == exprString {
+		return true
+	}
+	if obj.kind == exprCall {
+		if lib, name := t.libName(obj.x); lib != "" && lib != "alembic" && name != "Session" && name != "sessionmaker" {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *translator) unknownCall(e *expr) {
+	if t.isDataAccess(e) {
+		t.note(migrations.NoteDataMigration, e.start, e.end, "`%s` changes data through the connection or the ORM inside the migration's transaction: schemagate does not check it", t.source(e.x))
+		return
+	}
+	t.note(migrations.NoteUnrecognised, e.start, e.end, "`%s(...)` is not an Alembic operation schemagate knows: the schema changes it makes are not checked", t.source(e.x))
+}
+
+// isDataAccess reports whether a call goes through the connection or an
+// ORM session.
+func (t *translator) isDataAccess(e *expr) bool {
+	x := e
+	for i := 0; x != nil && i < 64; i++ {
+		switch x.kind {
+		case exprCall:
+			if t.isConnection(x) {
+				return true
+			}
+			if _, name := t.libName(x.x); name == "Session" || name == "sessionmaker" || name == "scoped_session" {
+				return true
+			}
+			x = x.x
+		case exprAttr:
+			if t.isConnection(x) {
+				return true
+			}
+			x = x.x
+		case exprName:
+			r := t.resolve(x)
+			if r != x && r.kind != exprOther {
+				x = r
+				continue
+			}
+			n := strings.ToLower(x.name)
+			return strings.Contains(n, "session") || n == "conn" || n == "connection" || n == "bind"
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// connectionCall handles conn.execute(...) on the migration's connection:
+// the SQL runs in the migration's transaction like op.execute.
+func (t *translator) connectionCall(name string, e *expr) {
+	switch name {
+	case "execute", "exec_driver_sql":
+		if len(e.args) == 0 {
+			t.note(migrations.NoteUnrecognised, e.start, e.end, "execute() without a statement")
+			return
+		}
+		t.execute(e, e.args[0])
+	default:
+		t.note(migrations.NoteDataMigration, e.start, e.end, "`%s` uses the migration's connection directly: schemagate does not check it", t.source(e.x))
+	}
+}
+
+// inline walks a module-level helper function called from upgrade().
+func (t *translator) inline(f *funcDef, e *expr) {
+	if t.depth >= 8 {
+		t.note(migrations.NoteUnrecognised, e.start, e.end, "helper functions nested too deep (or recursive): not translated")
+		return
+	}
+	saved, savedRet := t.env, t.returned
+	t.env = maps.Clone(t.globals)
+	for i, p := range f.params {
+		var v *expr
+		switch {
+		case p.star:
+			v = unknown(p.name)
+		case i < len(e.args) && !isStarArg(e, i):
+			v = resolveIn(saved, e.args[i])
+		default:
+			for _, k := range e.kw {
+				if k.name == p.name {
+					v = resolveIn(saved, k.value)
+				}
+			}
+			if v == nil && p.def != nil {
+				v = t.resolve(p.def)
+			}
+		}
+		if v == nil {
+			v = unknown(p.name)
+		}
+		t.env[p.name] = v
+	}
+	t.depth++
+	t.returned = false
+	t.block(f.body)
+	t.depth--
+	t.env, t.returned = saved, savedRet
+}
+
+func isStarArg(e *expr, i int) bool {
+	for _, s := range e.star {
+		if s <= i {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveIn resolves e in another environment (the caller's).
+func resolveIn(env map[string]*expr, e *expr) *expr {
+	for i := 0; e != nil && e.kind == exprName && i < 32; i++ {
+		v, ok := env[e.name]
+		if !ok || v == e {
+			return e
+		}
+		e = v
+	}
+	return e
+}
+
+func (t *translator) with(s *stmt) {
+	var exits []func()
+	for _, it := range s.items {
+		x := t.resolve(it.x)
+		switch {
+		case x.kind == exprCall && x.x.kind == exprAttr && x.x.name == "autocommit_block" && t.alembicCall(x.x.x) == "get_context":
+			t.autoDepth++
+			exits = append(exits, func() {
+				t.autoDepth--
+				if t.autoDepth == 0 {
+					t.segment++
+				}
+			})
+		case t.alembicCall(x) == "batch_alter_table":
+			bs := t.startBatch(x)
+			if it.as != "" {
+				t.env[it.as] = x
+			}
+			exits = append(exits, func() { t.flushBatch(bs) })
+		default:
+			t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "schemagate does not know the context manager `%s`: the calls inside are translated as if it were not there", t.source(it.x))
+		}
+	}
+	if len(s.blocks) > 0 {
+		t.block(s.blocks[0])
+	}
+	for i := len(exits) - 1; i >= 0; i-- {
+		exits[i]()
+	}
+}
+
+func (t *translator) forLoop(s *stmt) {
+	var body []*stmt
+	if len(s.blocks) > 0 {
+		body = s.blocks[0]
+	}
+	tg := target{}
+	if len(s.targets) > 0 {
+		tg = s.targets[0]
+	}
+	if items, ok := t.items(s.x); ok {
+		// A loop over a literal list runs once per element.
+		for _, it := range items {
+			t.bind(tg, it)
+			t.block(body)
+			if t.returned {
+				return
+			}
+		}
+		t.block(s.orelse)
+		return
+	}
+	t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "a loop over values known only when the migration runs: the calls inside are translated once, with the loop variables unknown")
+	for _, n := range tg.names {
+		t.env[n] = unknown(n)
+	}
+	t.block(body)
+	t.block(s.orelse)
+}
+
+func (t *translator) ifStmt(s *stmt) {
+	for i, c := range s.conds {
+		v, known := t.truth(c)
+		if !known {
+			t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch is translated")
+			for _, b := range s.blocks[i:] {
+				t.block(b)
+			}
+			t.block(s.orelse)
+			return
+		}
+		if v {
+			t.block(s.blocks[i])
+			return
+		}
+	}
+	t.block(s.orelse)
+}
+
+// truth evaluates the conditions migrations branch on: the dialect's
+// name, constants.
+func (t *translator) truth(c *expr) (bool, bool) {
+	if c == nil {
+		return false, false
+	}
+	c = t.resolve(c)
+	switch c.kind {
+	case exprBool:
+		return c.text == "True", true
+	case exprNone:
+		return false, true
+	case exprNot:
+		v, ok := t.truth(c.x)
+		return !v, ok
+	case exprCompare:
+		l, r := c.x, c.y
+		if !t.isDialectName(l) {
+			l, r = r, l
+		}
+		if !t.isDialectName(l) {
+			return false, false
+		}
+		switch c.name {
+		case "==", "!=":
+			s, ok := t.literal(r)
+			if !ok {
+				return false, false
+			}
+			return (s == "postgresql") == (c.name == "=="), true
+		case "in", "not in":
+			items, ok := t.items(r)
+			if !ok {
+				return false, false
+			}
+			found := false
+			for _, it := range items {
+				if s, ok := t.literal(it); ok && s == "postgresql" {
+					found = true
+				}
+			}
+			return found == (c.name == "in"), true
+		}
+	}
+	return false, false
+}
+
+// isDialectName matches op.get_bind().dialect.name and its spellings.
+func (t *translator) isDialectName(e *expr) bool {
+	e = t.resolve(e)
+	if e.kind != exprAttr || e.name != "name" {
+		return false
+	}
+	d := t.resolve(e.x)
+	if d.kind != exprAttr || (d.name != "dialect" && d.name != "engine") {
+		return false
+	}
+	return t.isConnection(d.x) || t.alembicCall(d.x) == "get_context" || t.isOpModule(d.x)
+}
+
+func sortedFuncs(m *module, prefix string) []string {
+	var names []string
+	for n := range m.funcs {
+		if strings.HasPrefix(n, prefix) {
+			names = append(names, n)
+		}
+	}
+	// Source order, as the multidb template lists engines.
+	for i := 1; i < len(names); i++ {
+		for j := i; j > 0 && m.funcs[names[j]].start < m.funcs[names[j-1]].start; j-- {
+			names[j], names[j-1] = names[j-1], names[j]
+		}
+	}
+	return names
+}

@@ -1,0 +1,225 @@
+package alembic
+
+import (
+	"strconv"
+	"strings"
+)
+
+// strValue evaluates e as a string: a literal (concatenated, or an
+// f-string whose interpolations are known), a name bound to one, or
+// op.f()/conv() around one. offs maps each byte of the value to the file
+// offset it came from (len(text)+1 entries; -1 for values with no place
+// in this file).
+func (t *translator) strValue(e *expr) (text string, offs []int, ok bool) {
+	return t.strValueDepth(e, 0)
+}
+
+func (t *translator) strValueDepth(e *expr, depth int) (string, []int, bool) {
+	if e == nil || depth > 16 {
+		return "", nil, false
+	}
+	e = t.resolve(e)
+	switch e.kind {
+	case exprString:
+		var b strings.Builder
+		var offs []int
+		for _, p := range e.str {
+			if p.interp == nil {
+				b.WriteString(p.text)
+				offs = append(offs, p.offs[:len(p.text)]...)
+				continue
+			}
+			v, ok := t.literalDepth(p.interp, depth+1)
+			if !ok {
+				return "", nil, false
+			}
+			b.WriteString(v)
+			for range len(v) {
+				offs = append(offs, p.interp.start)
+			}
+		}
+		end := e.end
+		if n := len(e.str); n > 0 && e.str[n-1].interp == nil {
+			last := e.str[n-1]
+			end = last.offs[len(last.offs)-1]
+		}
+		offs = append(offs, end)
+		return b.String(), offs, true
+	case exprCall:
+		// op.f("name"), batch_op.f("name"), conv("name") mark a name as
+		// final; str("x") is x.
+		if len(e.args) == 1 && len(e.kw) == 0 {
+			fn := e.x
+			name := ""
+			if fn.kind == exprAttr {
+				name = fn.name
+			} else if fn.kind == exprName {
+				name = fn.name
+			}
+			if name == "f" || name == "conv" || name == "str" {
+				return t.strValueDepth(e.args[0], depth+1)
+			}
+		}
+	}
+	return "", nil, false
+}
+
+// literal evaluates e as a string, a number or a boolean, as text.
+func (t *translator) literal(e *expr) (string, bool) { return t.literalDepth(e, 0) }
+
+func (t *translator) literalDepth(e *expr, depth int) (string, bool) {
+	e = t.resolve(e)
+	if e == nil {
+		return "", false
+	}
+	switch e.kind {
+	case exprNumber, exprBool:
+		return e.text, true
+	}
+	s, _, ok := t.strValueDepth(e, depth)
+	return s, ok
+}
+
+// isNone reports whether e is None (or absent).
+func (t *translator) isNone(e *expr) bool {
+	if e == nil {
+		return true
+	}
+	return t.resolve(e).kind == exprNone
+}
+
+// boolValue evaluates a truth value; def when absent or unreadable.
+func (t *translator) boolValue(e *expr, def bool) bool {
+	if e == nil {
+		return def
+	}
+	r := t.resolve(e)
+	switch r.kind {
+	case exprBool:
+		return r.text == "True"
+	case exprNone:
+		return false
+	case exprNumber:
+		return r.text != "0"
+	case exprString:
+		s, _, ok := t.strValue(r)
+		if ok {
+			return s != ""
+		}
+	}
+	return def
+}
+
+// intValue evaluates an integer literal.
+func (t *translator) intValue(e *expr) (int, bool) {
+	r := t.resolve(e)
+	if r == nil || r.kind != exprNumber {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(r.text, "_", ""))
+	return n, err == nil
+}
+
+// name evaluates a required name argument (table, column, constraint);
+// when it cannot, it notes why and returns the Python text, so the
+// operation is still checked under a recognisable name.
+func (t *translator) name(e, call *expr, what string) string {
+	if e == nil {
+		t.noteAt(call, call, "missing %s: alembic fails on this call", what)
+		return "?"
+	}
+	s, _, ok := t.strValue(e)
+	if !ok {
+		t.noteAt(e, call, "the %s `%s` is known only when the migration runs: the operation is checked under that text", what, t.source(e))
+		return t.source(e)
+	}
+	return s
+}
+
+// optName evaluates an optional name (schema=, constraint names that may
+// be None).
+func (t *translator) optName(e, call *expr, what string) string {
+	if t.isNone(e) {
+		return ""
+	}
+	return t.name(e, call, what)
+}
+
+// names evaluates a list of names (columns), or a single name.
+func (t *translator) names(e, call *expr, what string) []string {
+	if e == nil {
+		return nil
+	}
+	if items, ok := t.items(e); ok {
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			out = append(out, t.name(it, call, what))
+		}
+		return out
+	}
+	if t.resolve(e).kind == exprString {
+		return []string{t.name(e, call, what)}
+	}
+	t.noteAt(e, call, "the %ss `%s` are known only when the migration runs", what, t.source(e))
+	return []string{t.source(e)}
+}
+
+// args are the arguments of a call bound to a Python signature.
+type args struct {
+	call  *expr
+	named map[string]*expr // parameters given positionally or by keyword, and other keywords
+	rest  []*expr          // the *varargs
+	order []string         // keyword names in call order (dialect options)
+}
+
+func (a *args) get(name string) *expr { return a.named[name] }
+
+// bindArgs binds a call's arguments to params ("name", "*rest").
+// Positional *args are expanded when they name a literal list.
+func (t *translator) bindArgs(call *expr, params []string) *args {
+	a := &args{call: call, named: map[string]*expr{}}
+	var pos []*expr
+	for i, x := range call.args {
+		if isStar(call, i) {
+			if items, ok := t.items(x); ok {
+				pos = append(pos, items...)
+				continue
+			}
+			t.noteAt(x, call, "`*%s` is known only when the migration runs: those arguments are not checked", t.source(x))
+			continue
+		}
+		pos = append(pos, x)
+	}
+	if call.dstar {
+		t.noteAt(call, call, "arguments passed with `**` are known only when the migration runs: they are not checked")
+	}
+	pi := 0
+	for _, p := range params {
+		if strings.HasPrefix(p, "*") {
+			a.rest = append(a.rest, pos[pi:]...)
+			pi = len(pos)
+			break
+		}
+		if pi < len(pos) {
+			a.named[p] = pos[pi]
+			pi++
+		}
+	}
+	if pi < len(pos) {
+		t.noteAt(pos[pi], call, "more arguments than alembic's signature takes: alembic fails on this call")
+	}
+	for _, k := range call.kw {
+		a.named[k.name] = k.value
+		a.order = append(a.order, k.name)
+	}
+	return a
+}
+
+func isStar(call *expr, i int) bool {
+	for _, s := range call.star {
+		if s == i {
+			return true
+		}
+	}
+	return false
+}

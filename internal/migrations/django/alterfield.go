@@ -1,0 +1,445 @@
+package django
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// nonDatabaseAttrs are the field arguments whose change does not make
+// Django alter the column (_field_should_be_altered).
+var nonDatabaseAttrs = map[string]bool{
+	"blank": true, "choices": true, "db_column": true, "editable": true, "error_messages": true,
+	"help_text": true, "limit_choices_to": true, "on_delete": true, "related_name": true,
+	"related_query_name": true, "validators": true, "verbose_name": true, "db_comment": true,
+	"serialize": true, "unique_for_date": true, "unique_for_month": true, "unique_for_year": true,
+	"upload_to": true, "storage": true, "max_length_for_display": true,
+}
+
+// signature is what _field_should_be_altered compares: the field class
+// and its database-relevant arguments.
+func signature(f *field) string {
+	if f.call == nil {
+		return f.internal
+	}
+	var parts []string
+	for _, a := range f.call.kwargs {
+		if nonDatabaseAttrs[a.name] {
+			continue
+		}
+		t := a.value.text
+		if a.name == "to" {
+			t = strings.ToLower(t)
+		}
+		parts = append(parts, a.name+"="+t)
+	}
+	for i, a := range f.call.items {
+		parts = append(parts, fmt.Sprintf("%d=%s", i, a.text))
+	}
+	sort.Strings(parts)
+	return f.class + "(" + strings.Join(parts, ",") + ")"
+}
+
+func (e *editor) shouldAlter(old, new *field) bool {
+	return old.column() != new.column() || signature(old) != signature(new) || old.remote != new.remote
+}
+
+// relation is a foreign key pointing at a model (a related object).
+type relation struct {
+	m *model
+	f *field
+}
+
+// relationsTo lists the foreign keys of every model (and of the
+// auto-created M2M tables) that point at field target of model m, as
+// _related_non_m2m_objects does.
+func (e *editor) relationsTo(m *model, target *field) []relation {
+	var out []relation
+	keys := make([]string, 0, len(e.st.models))
+	for k := range e.st.models {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		other := e.st.models[k]
+		if other.builtin || other.assumed || !other.migrated() {
+			continue
+		}
+		for _, f := range other.fields {
+			if f.m2m && f.through == "" {
+				th := e.throughModel(other, f)
+				for _, tf := range th.fields {
+					if tf.isFK() && tf.remote == m.key() && target.primaryKey {
+						out = append(out, relation{th, tf})
+					}
+				}
+				continue
+			}
+			if !f.isFK() || f.remote != m.key() {
+				continue
+			}
+			if (f.toField == "" && target.primaryKey) || f.toField == target.name {
+				out = append(out, relation{other, f})
+			}
+		}
+	}
+	return out
+}
+
+// fieldDataType is _field_data_type: the data_types template (or
+// db_type), rel_db_type for relations.
+func (e *editor) fieldDataType(f *field) string {
+	if f.isFK() {
+		return e.relDBType(f, 0)
+	}
+	if t := e.dataType(f.internal); t != "" {
+		return t
+	}
+	return e.dbType(f)
+}
+
+func (e *editor) usingSQL(old, new *field, newType string) string {
+	if old.internal == "ArrayField" && new.internal == "ArrayField" {
+		if old.baseField != nil && new.baseField != nil && e.fieldDataType(old.baseField) == e.fieldDataType(new.baseField) {
+			return ""
+		}
+		return fmt.Sprintf(" USING %s::%s", quoteName(new.column()), newType)
+	}
+	if e.fieldDataType(old) != e.fieldDataType(new) {
+		return fmt.Sprintf(" USING %s::%s", quoteName(new.column()), newType)
+	}
+	return ""
+}
+
+var serialBase = map[string]string{"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
+
+// alterColumnType is _alter_column_type_sql: the ALTER COLUMN ... TYPE
+// fragment and the statements to run after it (sequences, identity).
+func (e *editor) alterColumnType(m *model, old, new *field, newType string) (string, []string) {
+	table := bare(m.table())
+	col := new.column()
+	if !e.identity() {
+		if base, ok := serialBase[strings.ToLower(newType)]; ok {
+			seq := table + "_" + col + "_seq"
+			frag := fmt.Sprintf("ALTER COLUMN %s TYPE %s%s", quoteName(col), base, e.usingSQL(old, new, base))
+			return frag, []string{
+				fmt.Sprintf("DROP SEQUENCE IF EXISTS %s CASCADE", quoteName(seq)),
+				fmt.Sprintf("CREATE SEQUENCE %s", quoteName(seq)),
+				fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT nextval('%s')", quoteName(table), quoteName(col), quoteName(seq)),
+				fmt.Sprintf("SELECT setval('%s', MAX(%s)) FROM %s", quoteName(seq), quoteName(col), quoteName(table)),
+				fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s", quoteName(seq), quoteName(table), quoteName(col)),
+			}
+		}
+		frag := fmt.Sprintf("ALTER COLUMN %s TYPE %s%s", quoteName(col), newType, e.usingSQL(old, new, newType))
+		if _, ok := serialBase[strings.ToLower(e.dbType(old))]; ok && !old.isFK() {
+			return frag, []string{fmt.Sprintf("DROP SEQUENCE IF EXISTS %s CASCADE", quoteName(table+"_"+col+"_seq"))}
+		}
+		return frag, nil
+	}
+	frag := fmt.Sprintf("ALTER COLUMN %s TYPE %s%s", quoteName(col), newType, e.usingSQL(old, new, newType))
+	switch {
+	case new.isAuto() && !old.isAuto():
+		return frag, []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED BY DEFAULT AS IDENTITY", quoteName(table), quoteName(col))}
+	case old.isAuto() && !new.isAuto():
+		e.exec(fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY IF EXISTS", quoteName(table), quoteName(col)))
+	}
+	return frag, nil
+}
+
+func (e *editor) likeIndexType(t string) (string, bool) {
+	switch {
+	case strings.HasPrefix(t, "varchar"):
+		return "varchar", true
+	case strings.HasPrefix(t, "text"):
+		return "text", true
+	case strings.HasPrefix(t, "citext"):
+		return "citext", true
+	}
+	return "", false
+}
+
+func (e *editor) dropLikeIfTypeChanges(m *model, old *field, oldType, newType string) {
+	if !(old.dbIndex || old.unique) {
+		return
+	}
+	if k, ok := e.likeIndexType(oldType); ok && !strings.HasPrefix(newType, k) {
+		e.dropIndex(createIndexName(m.table(), []string{old.column()}, "_like"), false)
+	}
+}
+
+// alterField is alter_field and _alter_field with PostgreSQL's
+// additions: the column rename, type, NULL and default changes, and the
+// constraints and indexes that go with them, in Django's order.
+func (e *editor) alterField(m *model, old, new *field) {
+	if !e.shouldAlter(old, new) {
+		return
+	}
+	if old.m2m || new.m2m {
+		if old.m2m && new.m2m && old.through == "" && new.through == "" {
+			oldT, newT := e.throughModel(m, old), e.throughModel(m, new)
+			e.alterDBTable(oldT.table(), newT.table())
+			newT.dbTable = newT.table()
+			oldT.dbTable = newT.table()
+			e.alterField(newT, oldT.fields[2], newT.fields[2])
+			e.alterField(newT, oldT.fields[1], newT.fields[1])
+		}
+		return
+	}
+	if !old.hasColumn() || !new.hasColumn() {
+		return
+	}
+	table := m.table()
+	oldType, newType := e.dbType(old), e.dbType(new)
+	if !e.identity() {
+		e.dropLikeIfTypeChanges(m, old, oldType, newType)
+	}
+	fksDropped := false
+	if old.isFK() && old.dbConstraint {
+		for _, name := range e.db.names(table, []string{old.column()}, filter{foreignKey: yes()}) {
+			fksDropped = true
+			e.dropFK(table, name)
+		}
+	}
+	metaConstraints := map[string]bool{}
+	for _, c := range m.constraints {
+		metaConstraints[c.name] = true
+	}
+	becamePK := !old.primaryKey && new.primaryKey
+	if old.unique && (!new.unique || becamePK) {
+		for _, name := range e.db.names(table, []string{old.column()}, filter{unique: yes(), primaryKey: no(), exclude: metaConstraints}) {
+			e.dropConstraint(table, name)
+		}
+	}
+	dropIncoming := ((old.primaryKey && new.primaryKey) || (old.unique && new.unique)) && oldType != newType
+	var incoming []relation
+	if dropIncoming || becamePK {
+		incoming = e.relationsTo(m, old)
+	}
+	if dropIncoming {
+		for _, r := range incoming {
+			for _, name := range e.db.names(r.m.table(), []string{r.f.column()}, filter{foreignKey: yes()}) {
+				e.dropFK(r.m.table(), name)
+			}
+		}
+	}
+	if old.dbIndex && !old.unique && (!new.dbIndex || new.unique) {
+		metaIndexes := map[string]bool{}
+		for _, i := range m.indexes {
+			metaIndexes[i.name] = true
+		}
+		for _, name := range e.db.names(table, []string{old.column()}, filter{index: yes(), basic: yes(), exclude: metaIndexes}) {
+			e.dropIndex(name, false)
+		}
+	}
+	oldCheck, newCheck := checkSQL(old), checkSQL(new)
+	if oldCheck != newCheck && oldCheck != "" {
+		for _, name := range e.db.names(table, []string{old.column()}, filter{check: yes(), exclude: metaConstraints}) {
+			e.dropConstraint(table, name)
+		}
+	}
+	if old.column() != new.column() {
+		e.exec(fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s", quoteTable(table), quoteName(old.column()), quoteName(new.column())))
+		e.db.renameColumn(table, old.column(), new.column())
+		for _, d := range e.deferred {
+			if d.table == table {
+				for i, c := range d.columns {
+					if c == old.column() {
+						d.columns[i] = new.column()
+					}
+				}
+			}
+			if d.refTable == table && d.refColumn == old.column() {
+				d.refColumn = new.column()
+			}
+		}
+	}
+	if e.identity() {
+		e.dropLikeIfTypeChanges(m, old, oldType, newType)
+	}
+	var actions, nullActions, post []string
+	stmt := &sqlStmt{ctx: e.cur}
+	switch {
+	case old.dbCollation != new.dbCollation:
+		frag := fmt.Sprintf("ALTER COLUMN %s TYPE %s", quoteName(new.column()), newType)
+		if new.dbCollation != "" {
+			frag += " COLLATE " + quoteName(new.dbCollation)
+		}
+		actions = append(actions, frag)
+	case oldType != newType:
+		frag, more := e.alterColumnType(m, old, new, newType)
+		actions = append(actions, frag)
+		post = append(post, more...)
+	}
+	needsDBDefault := false
+	var newDefault literal
+	if old.null && !new.null && (new.dbDefault == nil || !e.ver.atLeast(5, 0)) {
+		oldDefault, oldOK := e.effectiveDefaultQuiet(old)
+		nd, ok := e.effectiveDefault(new)
+		if ok && (!oldOK || oldDefault.sql != nd.sql || nd.callable) {
+			needsDBDefault, newDefault = true, nd
+			actions = append(actions, fmt.Sprintf("ALTER COLUMN %s SET DEFAULT %s", quoteName(new.column()), nd.sql))
+			if nd.callable {
+				stmt.setDefault(new.column(), nd.text)
+			}
+		}
+	}
+	if e.ver.atLeast(5, 0) && dbDefaultText(old) != dbDefaultText(new) {
+		if new.dbDefault == nil {
+			actions = append(actions, fmt.Sprintf("ALTER COLUMN %s DROP DEFAULT", quoteName(new.column())))
+		} else if expr, ok := (exprCompiler{e, m}).expr(new.dbDefault); ok {
+			actions = append(actions, fmt.Sprintf("ALTER COLUMN %s SET DEFAULT %s", quoteName(new.column()), expr))
+		}
+	}
+	if old.null != new.null {
+		if new.null {
+			nullActions = append(nullActions, fmt.Sprintf("ALTER COLUMN %s DROP NOT NULL", quoteName(new.column())))
+		} else {
+			nullActions = append(nullActions, fmt.Sprintf("ALTER COLUMN %s SET NOT NULL", quoteName(new.column())))
+		}
+	}
+	fourWay := (new.hasDefault || (new.dbDefault != nil && e.ver.atLeast(5, 0))) && old.null && !new.null
+	if len(actions) > 0 || len(nullActions) > 0 {
+		if !fourWay {
+			actions = append(actions, nullActions...)
+		}
+		if len(actions) > 0 {
+			stmt.sql = fmt.Sprintf("ALTER TABLE %s %s", quoteTable(table), strings.Join(actions, ", "))
+			e.out = append(e.out, *stmt)
+		}
+		if fourWay {
+			upd := e.exec(fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s IS NULL", quoteTable(table), quoteName(new.column()), e.updateValue(m, new, newDefault), quoteName(new.column())))
+			_ = upd
+			for _, a := range nullActions {
+				e.exec(fmt.Sprintf("ALTER TABLE %s %s", quoteTable(table), a))
+			}
+		}
+	}
+	for _, p := range post {
+		e.exec(p)
+	}
+	if old.primaryKey && !new.primaryKey {
+		for _, name := range e.db.names(table, nil, filter{primaryKey: yes()}) {
+			e.dropConstraint(table, name)
+		}
+	}
+	if (!old.unique && new.unique) || (old.primaryKey && !new.primaryKey && new.unique) {
+		d := &deferredStmt{kind: 'u', table: table, columns: []string{new.column()}, suffix: "_uniq", ctx: e.cur}
+		e.execDeferred(d)
+	}
+	if (!old.dbIndex || old.unique) && new.dbIndex && !new.unique {
+		e.execDeferred(&deferredStmt{kind: 'i', table: table, columns: []string{new.column()}, ctx: e.cur})
+	}
+	var rels []relation
+	if dropIncoming {
+		rels = append(rels, incoming...)
+	}
+	if becamePK {
+		name := createIndexName(table, []string{new.column()}, "_pk")
+		e.exec(fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY (%s)", quoteTable(table), quoteName(name), quoteName(new.column())))
+		e.db.add(table, &dbObject{name: name, kind: 'p', columns: []string{new.column()}, unique: true})
+		rels = append(rels, incoming...)
+	}
+	for _, r := range rels {
+		relNew := r.f.clone()
+		relType := e.relDBTypeWith(relNew, new)
+		relOld := r.f.clone()
+		frag := fmt.Sprintf("ALTER COLUMN %s TYPE %s", quoteName(r.f.column()), relType)
+		if e.relDBTypeWith(relOld, old) != relType {
+			frag += fmt.Sprintf(" USING %s::%s", quoteName(r.f.column()), relType)
+		}
+		e.exec(fmt.Sprintf("ALTER TABLE %s %s", quoteTable(r.m.table()), frag))
+	}
+	if new.isFK() && (fksDropped || !old.isFK() || !old.dbConstraint) && new.dbConstraint {
+		if t := e.target(new); t != nil {
+			e.execDeferred(&deferredStmt{kind: 'f', table: table, columns: []string{new.column()}, suffix: "_fk_%(to_table)s_%(to_column)s", refTable: e.targetModel(new).table(), refColumn: t.column(), ctx: e.cur})
+		}
+	}
+	if dropIncoming {
+		for _, r := range incoming {
+			if r.f.dbConstraint {
+				e.execDeferred(&deferredStmt{kind: 'f', table: r.m.table(), columns: []string{r.f.column()}, suffix: "_fk", refTable: table, refColumn: new.column(), ctx: e.cur})
+			}
+		}
+	}
+	if oldCheck != newCheck && newCheck != "" {
+		name := createIndexName(table, []string{new.column()}, "_check")
+		e.exec(fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)", quoteTable(table), quoteName(name), newCheck))
+		e.db.add(table, &dbObject{name: name, kind: 'c', columns: []string{new.column()}})
+	}
+	if needsDBDefault {
+		e.exec(fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", quoteTable(table), quoteName(new.column())))
+	}
+	// PostgreSQL's like indexes.
+	if (!(old.dbIndex || old.unique) && new.dbIndex) || (!old.unique && new.unique) {
+		if d := e.likeIndex(m, new); d != nil {
+			d.ctx = e.cur
+			e.execDeferred(d)
+		}
+	}
+	if old.unique && !(new.dbIndex || new.unique) {
+		e.dropIndex(createIndexName(table, []string{old.column()}, "_like"), false)
+	}
+	if new.dbComment != old.dbComment && e.ver.atLeast(4, 2) {
+		comment := "NULL"
+		if new.dbComment != "" {
+			comment = quoteString(new.dbComment)
+		}
+		e.exec(fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", quoteTable(table), quoteName(new.column()), comment))
+	}
+}
+
+// updateValue is the value the four-way NOT NULL change writes into
+// existing NULL rows.
+func (e *editor) updateValue(m *model, f *field, lit literal) string {
+	if lit.sql != "" {
+		return lit.sql
+	}
+	if f.dbDefault != nil {
+		if s, ok := (exprCompiler{e, m}).expr(f.dbDefault); ok {
+			return s
+		}
+	}
+	if l, ok := e.effectiveDefaultQuiet(f); ok {
+		return l.sql
+	}
+	return "NULL"
+}
+
+func dbDefaultText(f *field) string {
+	if f.dbDefault == nil {
+		return ""
+	}
+	return f.dbDefault.text
+}
+
+// relDBTypeWith is the type a foreign key column gets when its target
+// field is t.
+func (e *editor) relDBTypeWith(fk *field, t *field) string {
+	switch t.internal {
+	case "AutoField", "PositiveIntegerField":
+		return "integer"
+	case "BigAutoField", "PositiveBigIntegerField":
+		return "bigint"
+	case "SmallAutoField", "PositiveSmallIntegerField":
+		return "smallint"
+	}
+	if t.isFK() {
+		return e.relDBType(t, 1)
+	}
+	return e.dbType(t)
+}
+
+// renameReferences makes the foreign keys of the state point at a
+// renamed model.
+func renameReferences(s *state, oldKey, newKey string) {
+	for _, m := range s.models {
+		for _, f := range m.fields {
+			if f.remote == oldKey {
+				f.remote = newKey
+			}
+			if f.through == oldKey {
+				f.through = newKey
+			}
+		}
+	}
+}

@@ -1,0 +1,845 @@
+package django
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+)
+
+// translator replays one migration's operations: the state changes
+// (state_forwards) and, through the editor, the SQL Django runs for them
+// (database_forwards).
+type translator struct {
+	e    *editor
+	st   *state
+	app  string
+	m    *migrations.Migration
+	stmt int // next Op.Stmt
+	// raw holds operations already turned into ops (RunSQL), keyed by
+	// the position in e.out they precede.
+	notes []migrations.Note
+	pg    int
+}
+
+func (t *translator) next() int {
+	n := t.stmt
+	t.stmt++
+	return n
+}
+
+func (t *translator) note(kind migrations.NoteKind, start, end int, format string, args ...any) {
+	t.notes = append(t.notes, migrations.Note{Kind: kind, Span: t.m.File.Span(start, end), Message: fmt.Sprintf(format, args...)})
+}
+
+// model returns the state model named in an operation, synthesising one
+// (with a note) when no earlier migration defined it.
+func (t *translator) model(op *value, name string) *model {
+	key := normalModelRef(name, t.app)
+	if m := t.st.get(key); m != nil {
+		return m
+	}
+	m := t.st.lookup(key)
+	if m.assumed {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "model %s is not created by any earlier migration read: its table is taken to be %s", key, m.table())
+	}
+	return m
+}
+
+func (t *translator) modelName(op *value, i int, kw string) (string, bool) {
+	s, ok := op.arg(i, kw).str()
+	if !ok {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s is not a string, the operation is not checked", op.lastName(), kw)
+	}
+	return s, ok
+}
+
+// operations replays a list of operation calls. db is false for
+// SeparateDatabaseAndState's state_operations and RunSQL's
+// state_operations: state only.
+func (t *translator) operations(list *value, db bool) {
+	items, ok := list.seq()
+	if !ok {
+		if list != nil {
+			t.note(migrations.NoteUnrecognised, list.start, list.end, "operations is not a list of operation calls: not checked")
+		}
+		return
+	}
+	for _, op := range items {
+		t.operation(op, db)
+	}
+}
+
+func (t *translator) operation(op *value, db bool) {
+	if op.hasError {
+		return // reported as a syntax error
+	}
+	if !op.is(kCall) {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s is not a migration operation call: not checked", clipText(op.text))
+		return
+	}
+	prev := t.e.cur
+	if db {
+		t.e.cur = &callCtx{start: op.start, end: op.end, stmt: t.next(), cols: map[string][2]int{}}
+		defer func() { t.e.cur = prev }()
+	} else if t.e.cur == nil {
+		t.e.cur = &callCtx{start: op.start, end: op.end, cols: map[string][2]int{}}
+		defer func() { t.e.cur = prev }()
+	}
+	switch op.lastName() {
+	case "CreateModel":
+		t.createModel(op, db)
+	case "DeleteModel":
+		if name, ok := t.modelName(op, 0, "name"); ok {
+			m := t.model(op, name)
+			if db && m.migrated() {
+				t.e.deleteModel(m)
+			}
+			delete(t.st.models, m.key())
+		}
+	case "RenameModel":
+		t.renameModel(op, db)
+	case "AlterModelTable":
+		t.alterModelTable(op, db)
+	case "AlterModelTableComment":
+		if name, ok := t.modelName(op, 0, "name"); ok {
+			m := t.model(op, name)
+			c, _ := op.arg(1, "table_comment").str()
+			m.dbTableComment = c
+			if db && m.migrated() && t.e.ver.atLeast(4, 2) {
+				val := "NULL"
+				if c != "" {
+					val = quoteString(c)
+				}
+				t.e.exec(fmt.Sprintf("COMMENT ON TABLE %s IS %s", quoteTable(m.table()), val))
+			}
+		}
+	case "AlterUniqueTogether", "AlterIndexTogether":
+		t.alterTogether(op, db)
+	case "AlterOrderWithRespectTo":
+		t.alterOrderWithRespectTo(op, db)
+	case "AlterModelOptions":
+		if name, ok := t.modelName(op, 0, "name"); ok {
+			m := t.model(op, name)
+			opts := op.arg(1, "options")
+			managed := true
+			if v := dictGet(opts, "managed"); v != nil {
+				managed, _ = v.truthy()
+			}
+			m.managed = managed
+		}
+	case "AlterModelManagers":
+		if name, ok := t.modelName(op, 0, "name"); ok {
+			m := t.model(op, name)
+			m.userManager = strings.Contains(op.arg(1, "managers").text, "UserManager")
+		}
+	case "AddField":
+		t.addField(op, db)
+	case "RemoveField":
+		t.removeField(op, db)
+	case "AlterField":
+		t.alterField(op, db)
+	case "RenameField":
+		t.renameField(op, db)
+	case "AddIndex", "AddIndexConcurrently":
+		t.addIndex(op, db, op.lastName() == "AddIndexConcurrently")
+	case "RemoveIndex", "RemoveIndexConcurrently":
+		t.removeIndex(op, db, op.lastName() == "RemoveIndexConcurrently")
+	case "RenameIndex":
+		t.renameIndex(op, db)
+	case "AddConstraint", "AddConstraintNotValid":
+		t.addConstraint(op, db, op.lastName() == "AddConstraintNotValid")
+	case "RemoveConstraint":
+		t.removeConstraint(op, db)
+	case "AlterConstraint":
+		// Django 5.2: changes only Python-side attributes.
+	case "ValidateConstraint":
+		if name, ok := t.modelName(op, 0, "model_name"); ok {
+			m := t.model(op, name)
+			cn, _ := op.arg(1, "name").str()
+			if db && m.migrated() {
+				t.e.exec(fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", quoteTable(m.table()), quoteName(cn)))
+			}
+		}
+	case "RunSQL":
+		t.runSQL(op, db)
+	case "RunPython":
+		if db {
+			code := op.arg(0, "code")
+			if code.is(kName) && code.lastName() == "noop" {
+				return
+			}
+			name := code.text
+			t.note(migrations.NoteDataMigration, op.start, op.end, "RunPython(%s) runs Python code (a data migration) that schemagate does not check: it runs in the migration's transaction, holding the locks taken before it, and its time grows with the table", name)
+		}
+	case "SeparateDatabaseAndState":
+		t.separate(op, db)
+	case "CreateExtension", "BtreeGinExtension", "BtreeGistExtension", "CITextExtension", "CryptoExtension",
+		"HStoreExtension", "TrigramExtension", "UnaccentExtension", "BloomExtension":
+		if db {
+			name := extensionNames[op.lastName()]
+			if name == "" {
+				name, _ = op.arg(0, "name").str()
+			}
+			if name != "" {
+				t.e.exec("CREATE EXTENSION IF NOT EXISTS " + quoteName(name))
+			}
+		}
+	case "CreateCollation":
+		if db {
+			t.createCollation(op)
+		}
+	case "RemoveCollation":
+		if db {
+			if name, ok := op.arg(0, "name").str(); ok {
+				t.e.exec("DROP COLLATION " + quoteName(name))
+			}
+		}
+	default:
+		if db {
+			t.note(migrations.NoteUnrecognised, op.start, op.end, "%s is not a Django migration operation schemagate knows: it is not checked", op.s)
+		}
+	}
+}
+
+var extensionNames = map[string]string{
+	"BtreeGinExtension": "btree_gin", "BtreeGistExtension": "btree_gist", "CITextExtension": "citext",
+	"CryptoExtension": "pgcrypto", "HStoreExtension": "hstore", "TrigramExtension": "pg_trgm",
+	"UnaccentExtension": "unaccent", "BloomExtension": "bloom",
+}
+
+func clipText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+func dictGet(d *value, key string) *value {
+	if !d.is(kDict) {
+		return nil
+	}
+	for i, k := range d.keys {
+		if s, ok := k.str(); ok && s == key {
+			return d.items[i]
+		}
+	}
+	return nil
+}
+
+// field reads a field call for a model, resolving "self".
+func (t *translator) field(name string, call *value, m *model) *field {
+	f, note := parseField(name, call, m.app, t.st)
+	if note != "" {
+		t.note(migrations.NoteUnrecognised, call.start, call.end, "%s", note)
+	}
+	if f.remote == "self" {
+		f.remote = m.key()
+	}
+	if f.baseField != nil && f.baseField.remote == "self" {
+		f.baseField.remote = m.key()
+	}
+	return f
+}
+
+func (t *translator) createModel(op *value, db bool) {
+	name, ok := t.modelName(op, 0, "name")
+	if !ok {
+		return
+	}
+	m := &model{app: t.app, name: name, managed: true}
+	fields, ok := op.arg(1, "fields").seq()
+	if !ok {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "CreateModel(%s): fields is not a list of (name, field) pairs: not checked", name)
+		return
+	}
+	for _, it := range fields {
+		if !(it.is(kTuple) || it.is(kList)) || len(it.items) != 2 || !it.items[0].is(kStr) {
+			t.note(migrations.NoteUnrecognised, it.start, it.end, "CreateModel(%s): %s is not a (name, field) pair: not checked", name, clipText(it.text))
+			continue
+		}
+		f := t.field(it.items[0].s, it.items[1], m)
+		f.start, f.end = it.start, it.end
+		if f.primaryKey && f.isAuto() {
+			if ac, _ := f.call.kw("auto_created").truthy(); ac {
+				t.st.autoField[t.app] = f.internal
+				t.st.autoField[""] = f.internal
+			}
+		}
+		m.fields = append(m.fields, f)
+	}
+	opts := op.arg(2, "options")
+	if opts != nil && !opts.is(kDict) && !opts.is(kNone) {
+		t.note(migrations.NoteUnrecognised, opts.start, opts.end, "CreateModel(%s): options is not a dict: its table name, indexes and constraints are not read", name)
+	}
+	t.readOptions(m, opts)
+	if strings.Contains(op.arg(4, "managers").text, "UserManager") {
+		m.userManager = true
+	}
+	if m.orderWRT != "" && m.field("_order") == nil {
+		m.fields = append(m.fields, &field{name: "_order", class: "IntegerField", internal: "IntegerField", known: true, start: op.start, end: op.end})
+	}
+	t.st.models[m.key()] = m
+	if db && m.migrated() {
+		for _, f := range m.fields {
+			t.e.cur.cols[f.column()] = [2]int{f.start, f.end}
+		}
+		t.e.createModel(m)
+	}
+}
+
+func (t *translator) readOptions(m *model, opts *value) {
+	if !opts.is(kDict) {
+		return
+	}
+	for i, k := range opts.keys {
+		key, ok := k.str()
+		if !ok {
+			continue
+		}
+		v := opts.items[i]
+		switch key {
+		case "db_table":
+			if s, ok := v.str(); ok {
+				m.dbTable = s
+			}
+		case "managed":
+			m.managed, _ = v.truthy()
+		case "proxy":
+			m.proxy, _ = v.truthy()
+		case "unique_together", "index_together":
+			tg, ok := together(v)
+			if !ok {
+				t.note(migrations.NoteUnrecognised, v.start, v.end, "%s is not a list of field name tuples: not checked", key)
+				continue
+			}
+			if key == "unique_together" {
+				m.uniqueTogether = tg
+			} else {
+				m.indexTogether = tg
+			}
+		case "indexes":
+			items, _ := v.seq()
+			for _, it := range items {
+				idx, problem := parseIndex(it)
+				if idx == nil {
+					t.note(migrations.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
+					continue
+				}
+				m.indexes = append(m.indexes, idx)
+			}
+		case "constraints":
+			items, _ := v.seq()
+			for _, it := range items {
+				c, problem := parseConstraint(it)
+				if c == nil {
+					t.note(migrations.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
+					continue
+				}
+				m.constraints = append(m.constraints, c)
+			}
+		case "order_with_respect_to":
+			m.orderWRT, _ = v.str()
+		case "db_table_comment":
+			m.dbTableComment, _ = v.str()
+		}
+	}
+}
+
+func (t *translator) renameModel(op *value, db bool) {
+	oldName, ok1 := t.modelName(op, 0, "old_name")
+	newName, ok2 := t.modelName(op, 1, "new_name")
+	if !ok1 || !ok2 {
+		return
+	}
+	old := t.model(op, oldName)
+	oldKey := old.key()
+	renamed := old.clone()
+	renamed.name = newName
+	newKey := renamed.key()
+	// Related fields before the rename, to alter them after it.
+	type rel struct {
+		m     *model
+		field *field
+	}
+	var rels []rel
+	var m2ms []rel
+	for _, other := range t.st.models {
+		for _, f := range other.fields {
+			if f.m2m && f.remote == oldKey && other.key() != oldKey && f.through == "" {
+				m2ms = append(m2ms, rel{other, f.clone()})
+			} else if f.isFK() && f.remote == oldKey {
+				rels = append(rels, rel{other, f.clone()})
+			}
+		}
+	}
+	delete(t.st.models, oldKey)
+	t.st.models[newKey] = renamed
+	renameReferences(t.st, oldKey, newKey)
+	if !db || !renamed.migrated() {
+		return
+	}
+	oldTable, newTable := old.table(), renamed.table()
+	if oldTable == newTable && t.e.ver.atLeast(4, 1) {
+		return
+	}
+	t.e.alterDBTable(oldTable, newTable)
+	for _, r := range rels {
+		owner := r.m
+		if owner.key() == oldKey {
+			owner = renamed
+		}
+		nf := owner.field(r.field.name)
+		if nf == nil {
+			continue
+		}
+		t.e.alterField(owner, r.field, nf)
+	}
+	for _, f := range renamed.fields {
+		if !f.m2m || f.through != "" || f.remote == newKey {
+			continue
+		}
+		oldT, newT := t.e.throughModel(old, f), t.e.throughModel(renamed, f)
+		t.e.alterDBTable(oldT.table(), newT.table())
+		t.e.alterField(newT, oldT.fields[1], newT.fields[1])
+	}
+	for _, r := range m2ms {
+		nf := r.m.field(r.field.name)
+		if nf == nil {
+			continue
+		}
+		oldT, newT := t.e.throughModel(r.m, r.field), t.e.throughModel(r.m, nf)
+		t.e.alterField(newT, oldT.fields[2], newT.fields[2])
+	}
+}
+
+func (t *translator) alterModelTable(op *value, db bool) {
+	name, ok := t.modelName(op, 0, "name")
+	if !ok {
+		return
+	}
+	m := t.model(op, name)
+	old := m.clone()
+	tv := op.arg(1, "table")
+	switch {
+	case tv.is(kNone):
+		m.dbTable = ""
+	case tv.is(kStr):
+		m.dbTable = tv.s
+	default:
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "AlterModelTable(%s): table is not a string: not checked", name)
+		return
+	}
+	if !db || !m.migrated() {
+		return
+	}
+	t.e.alterDBTable(old.table(), m.table())
+	for _, f := range m.fields {
+		if f.m2m && f.through == "" {
+			t.e.alterDBTable(t.e.throughModel(old, f).table(), t.e.throughModel(m, f).table())
+		}
+	}
+}
+
+func (t *translator) alterTogether(op *value, db bool) {
+	name, ok := t.modelName(op, 0, "name")
+	if !ok {
+		return
+	}
+	m := t.model(op, name)
+	kw := "unique_together"
+	if op.lastName() == "AlterIndexTogether" {
+		kw = "index_together"
+	}
+	news, ok := together(op.arg(1, kw))
+	if !ok {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s(%s): %s is not a list of field name tuples: not checked", op.lastName(), name, kw)
+		return
+	}
+	if kw == "unique_together" {
+		olds := m.uniqueTogether
+		m.uniqueTogether = news
+		if db && m.migrated() {
+			t.e.alterUniqueTogether(m, olds, news)
+		}
+		return
+	}
+	olds := m.indexTogether
+	m.indexTogether = news
+	if db && m.migrated() {
+		t.e.alterIndexTogether(m, olds, news)
+	}
+}
+
+func (t *translator) alterOrderWithRespectTo(op *value, db bool) {
+	name, ok := t.modelName(op, 0, "name")
+	if !ok {
+		return
+	}
+	m := t.model(op, name)
+	to, _ := op.arg(1, "order_with_respect_to").str()
+	from := m.orderWRT
+	m.orderWRT = to
+	order := &field{name: "_order", class: "IntegerField", internal: "IntegerField", known: true, start: op.start, end: op.end}
+	switch {
+	case to != "" && from == "":
+		order.hasDefault, order.def = true, &value{kind: kInt, text: "0"}
+		if db && m.migrated() {
+			t.e.cur.cols["_order"] = [2]int{op.start, op.end}
+			t.e.addField(m, order)
+		}
+		order.hasDefault, order.def = false, nil
+		m.fields = append(m.fields, order)
+	case to == "" && from != "":
+		if f := m.field("_order"); f != nil {
+			if db && m.migrated() {
+				t.e.removeField(m, f)
+			}
+			m.fields = removeFieldNamed(m.fields, "_order")
+		}
+	}
+}
+
+func removeFieldNamed(fs []*field, name string) []*field {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if f.name != name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (t *translator) addField(op *value, db bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	name, ok2 := t.modelName(op, 1, "name")
+	if !ok1 || !ok2 {
+		return
+	}
+	m := t.model(op, mn)
+	call := op.arg(2, "field")
+	f := t.field(name, call, m)
+	if m.field(name) != nil {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "AddField: %s already has a field %q: Django stops with an error", m.name, name)
+	}
+	if db && m.migrated() {
+		t.e.cur.cols[f.column()] = [2]int{call.start, call.end}
+		t.e.addField(m, f)
+	}
+	if keep, ok := op.kw("preserve_default").truthy(); ok && !keep {
+		f.hasDefault, f.def = false, nil
+	}
+	m.fields = append(removeFieldNamed(m.fields, name), f)
+}
+
+func (t *translator) removeField(op *value, db bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	name, ok2 := t.modelName(op, 1, "name")
+	if !ok1 || !ok2 {
+		return
+	}
+	m := t.model(op, mn)
+	f := m.field(name)
+	if f == nil {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "RemoveField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, name, name)
+		f = &field{name: name, internal: "TextField", known: true}
+	}
+	if db && m.migrated() {
+		t.e.removeField(m, f)
+	}
+	m.fields = removeFieldNamed(m.fields, name)
+	// Django drops the field from unique/index_together too.
+	m.uniqueTogether = withoutField(m.uniqueTogether, name)
+	m.indexTogether = withoutField(m.indexTogether, name)
+}
+
+func withoutField(tg [][]string, name string) [][]string {
+	var out [][]string
+	for _, t := range tg {
+		keep := true
+		for _, n := range t {
+			if n == name {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (t *translator) alterField(op *value, db bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	name, ok2 := t.modelName(op, 1, "name")
+	if !ok1 || !ok2 {
+		return
+	}
+	m := t.model(op, mn)
+	call := op.arg(2, "field")
+	nf := t.field(name, call, m)
+	old := m.field(name)
+	if old == nil {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "AlterField: %s has no field %q in the migrations read: its previous definition is unknown, so the change is translated as if it were new", m.name, name)
+		old = nf.clone()
+		old.call = nil
+		old.internal, old.class = "?", "?"
+	}
+	if db && m.migrated() {
+		t.e.cur.cols[nf.column()] = [2]int{call.start, call.end}
+		if old.internal == "?" {
+			t.e.addField(m, nf)
+		} else {
+			t.e.alterField(m, old, nf)
+		}
+	}
+	if keep, ok := op.kw("preserve_default").truthy(); ok && !keep {
+		nf.hasDefault, nf.def = false, nil
+	}
+	for i, f := range m.fields {
+		if f.name == name {
+			m.fields[i] = nf
+			return
+		}
+	}
+	m.fields = append(m.fields, nf)
+}
+
+func (t *translator) renameField(op *value, db bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	oldName, ok2 := t.modelName(op, 1, "old_name")
+	newName, ok3 := t.modelName(op, 2, "new_name")
+	if !ok1 || !ok2 || !ok3 {
+		return
+	}
+	m := t.model(op, mn)
+	old := m.field(oldName)
+	if old == nil {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, oldName, oldName)
+		old = &field{name: oldName, internal: "TextField", known: true}
+		m.fields = append(m.fields, old)
+	}
+	nf := old.clone()
+	nf.name = newName
+	nf.start, nf.end = op.start, op.end
+	if db && m.migrated() {
+		t.e.alterField(m, old, nf)
+	}
+	for i, f := range m.fields {
+		if f == old {
+			m.fields[i] = nf
+		}
+	}
+	rename := func(tg [][]string) {
+		for _, tup := range tg {
+			for i, n := range tup {
+				if n == oldName {
+					tup[i] = newName
+				}
+			}
+		}
+	}
+	rename(m.uniqueTogether)
+	rename(m.indexTogether)
+	for _, other := range t.st.models {
+		for _, f := range other.fields {
+			if f.remote == m.key() && f.toField == oldName {
+				f.toField = newName
+			}
+		}
+	}
+}
+
+func (t *translator) addIndex(op *value, db, concurrently bool) {
+	mn, ok := t.modelName(op, 0, "model_name")
+	if !ok {
+		return
+	}
+	m := t.model(op, mn)
+	idx, problem := parseIndex(op.arg(1, "index"))
+	if idx == nil {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
+		return
+	}
+	m.indexes = append(m.indexes, idx)
+	if db && m.migrated() {
+		t.e.addIndex(m, idx, concurrently)
+	}
+}
+
+func (t *translator) removeIndex(op *value, db, concurrently bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	name, ok2 := t.modelName(op, 1, "name")
+	if !ok1 || !ok2 {
+		return
+	}
+	m := t.model(op, mn)
+	found := false
+	for i, idx := range m.indexes {
+		if idx.name == name {
+			m.indexes = append(m.indexes[:i:i], m.indexes[i+1:]...)
+			found = true
+			break
+		}
+	}
+	if !found && !m.assumed {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s has no index named %q in the migrations read (Django stops with an error)", op.lastName(), m.name, name)
+	}
+	if db && m.migrated() {
+		t.e.dropIndex(name, concurrently)
+	}
+}
+
+func (t *translator) renameIndex(op *value, db bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	newName, ok2 := t.modelName(op, 1, "new_name")
+	if !ok1 || !ok2 {
+		return
+	}
+	m := t.model(op, mn)
+	oldName, _ := op.kw("old_name").str()
+	if oldName == "" && len(op.items) > 2 {
+		oldName, _ = op.items[2].str()
+	}
+	if oldName != "" {
+		for _, idx := range m.indexes {
+			if idx.name == oldName {
+				cp := *idx
+				cp.name = newName
+				*idx = cp
+			}
+		}
+		if db && m.migrated() {
+			t.e.exec(fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteName(oldName), quoteName(newName)))
+			t.e.db.renameIndex(oldName, newName)
+		}
+		return
+	}
+	fields, ok := stringList(op.kw("old_fields"))
+	if !ok {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameIndex needs old_name or old_fields: not checked")
+		return
+	}
+	// An unnamed index (index_together): found by its columns.
+	if db && m.migrated() {
+		cols, ok := t.e.columns(m, fields)
+		if ok {
+			names := t.e.db.names(m.table(), cols, filter{index: yes()})
+			if len(names) != 1 {
+				t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameIndex: Django looks for exactly one index on %s(%s) and finds %d: the migration would stop with ValueError", m.table(), strings.Join(cols, ", "), len(names))
+			}
+			if len(names) > 0 {
+				t.e.exec(fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteName(names[0]), quoteName(newName)))
+				t.e.db.renameIndex(names[0], newName)
+			}
+		}
+	}
+	var kept [][]string
+	for _, it := range m.indexTogether {
+		if !equalStrings(it, fields) {
+			kept = append(kept, it)
+		}
+	}
+	m.indexTogether = kept
+	m.indexes = append(m.indexes, &indexDef{name: newName, fields: fields, call: op})
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *translator) addConstraint(op *value, db, notValid bool) {
+	mn, ok := t.modelName(op, 0, "model_name")
+	if !ok {
+		return
+	}
+	m := t.model(op, mn)
+	c, problem := parseConstraint(op.arg(1, "constraint"))
+	if c == nil {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
+		return
+	}
+	m.constraints = append(m.constraints, c)
+	if db && m.migrated() {
+		t.e.addConstraint(m, c, notValid)
+	}
+}
+
+func (t *translator) removeConstraint(op *value, db bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	name, ok2 := t.modelName(op, 1, "name")
+	if !ok1 || !ok2 {
+		return
+	}
+	m := t.model(op, mn)
+	var c *constraintDef
+	for i, x := range m.constraints {
+		if x.name == name {
+			c = x
+			m.constraints = append(m.constraints[:i:i], m.constraints[i+1:]...)
+			break
+		}
+	}
+	if c == nil {
+		if !m.assumed {
+			t.note(migrations.NoteUnrecognised, op.start, op.end, "RemoveConstraint: %s has no constraint named %q in the migrations read (Django stops with an error)", m.name, name)
+		}
+		c = &constraintDef{kind: "check", name: name}
+	}
+	if db && m.migrated() {
+		t.e.removeConstraint(m, c)
+	}
+}
+
+func (t *translator) separate(op *value, db bool) {
+	if dbOps := op.arg(0, "database_operations"); db && dbOps != nil {
+		// Django replays the database operations on a copy of the state;
+		// only state_operations change the project state.
+		saved := t.st
+		t.st = saved.clone()
+		t.e.st = t.st
+		t.operations(dbOps, true)
+		t.st = saved
+		t.e.st = saved
+	}
+	if stOps := op.arg(1, "state_operations"); stOps != nil {
+		t.operations(stOps, false)
+	}
+}
+
+func (t *translator) createCollation(op *value) {
+	name, ok := op.arg(0, "name").str()
+	locale, ok2 := op.arg(1, "locale").str()
+	if !ok || !ok2 {
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "CreateCollation: name and locale must be strings: not checked")
+		return
+	}
+	provider := "libc"
+	if p, ok := op.kw("provider").str(); ok {
+		provider = p
+	}
+	args := []string{"locale=" + quoteString(locale)}
+	if provider != "libc" {
+		args = append(args, "provider="+quoteString(provider))
+	}
+	if d, ok := op.kw("deterministic").truthy(); ok && !d {
+		args = append(args, "deterministic=false")
+	}
+	t.e.exec(fmt.Sprintf("CREATE COLLATION %s (%s)", quoteName(name), strings.Join(args, ", ")))
+}
+
+// rawOps is a marker statement whose operations were already made (the
+// SQL of a RunSQL, parsed where it is written).
+func (t *translator) rawOps(list []ops.Op) {
+	t.e.out = append(t.e.out, sqlStmt{ctx: t.e.cur, raw: list, isRaw: true})
+}

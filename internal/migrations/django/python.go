@@ -1,0 +1,499 @@
+package django
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+)
+
+// kind is what a Python expression evaluated to, as far as a migration
+// file needs: literals, containers, calls and dotted names. Anything else
+// (comprehensions, f-strings, arithmetic) is unknown and keeps its text.
+type kind int
+
+const (
+	kUnknown kind = iota
+	kNone
+	kBool
+	kInt
+	kFloat
+	kStr
+	kBytes
+	kList
+	kTuple
+	kSet
+	kDict
+	kCall
+	kName // a dotted name: models.CASCADE, settings.AUTH_USER_MODEL
+)
+
+// value is a Python expression of a migration file, evaluated without
+// running it.
+type value struct {
+	kind  kind
+	start int // byte offsets of the expression in the file
+	end   int
+	text  string // source text
+
+	b bool
+	i int64
+	s string // str and bytes value, float text, dotted name, call function name
+
+	items  []*value // list/tuple/set items, dict values, call positional arguments
+	keys   []*value // dict keys
+	kwargs []kwarg  // call keyword arguments
+
+	// verbatim is true for a string literal whose value is exactly the
+	// bytes [valStart, valEnd) of the file (no escapes, one literal), so
+	// SQL inside it can be parsed in place.
+	verbatim         bool
+	valStart, valEnd int
+	// hasError is true when the expression contains a syntax error.
+	hasError bool
+}
+
+type kwarg struct {
+	name  string
+	value *value
+}
+
+func (v *value) is(k kind) bool { return v != nil && v.kind == k }
+
+// kw returns the keyword argument name of a call, or nil.
+func (v *value) kw(name string) *value {
+	if v == nil {
+		return nil
+	}
+	for _, a := range v.kwargs {
+		if a.name == name {
+			return a.value
+		}
+	}
+	return nil
+}
+
+// arg returns keyword argument name or else positional argument i.
+func (v *value) arg(i int, name string) *value {
+	if a := v.kw(name); a != nil {
+		return a
+	}
+	if v != nil && i >= 0 && i < len(v.items) {
+		return v.items[i]
+	}
+	return nil
+}
+
+// str returns the string value and whether it is one.
+func (v *value) str() (string, bool) {
+	if v.is(kStr) {
+		return v.s, true
+	}
+	return "", false
+}
+
+// truthy evaluates a constant as Python would; ok is false for
+// non-constants.
+func (v *value) truthy() (bool, bool) {
+	if v == nil {
+		return false, false
+	}
+	switch v.kind {
+	case kNone:
+		return false, true
+	case kBool:
+		return v.b, true
+	case kInt:
+		return v.i != 0, true
+	case kStr:
+		return v.s != "", true
+	case kList, kTuple, kSet, kDict:
+		return len(v.items) > 0, true
+	}
+	return false, false
+}
+
+// seq returns the items of a list, tuple or set.
+func (v *value) seq() ([]*value, bool) {
+	if v.is(kList) || v.is(kTuple) || v.is(kSet) {
+		return v.items, true
+	}
+	return nil, false
+}
+
+// lastName is the last component of a call's function or a dotted name:
+// "AddField" for migrations.AddField.
+func (v *value) lastName() string {
+	if v == nil {
+		return ""
+	}
+	s := v.s
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// module is a parsed Python file.
+type module struct {
+	src   []byte
+	tree  *sitter.Tree
+	root  *sitter.Node
+	consts map[string]*sitter.Node // module-level NAME = expr
+	funcs  map[string]bool         // module-level def names
+	errors []syntaxErr
+}
+
+type syntaxErr struct {
+	start, end int
+	message    string
+}
+
+func parsePython(src []byte) *module {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(python.GetLanguage())
+	tree := p.Parse(nil, src)
+	m := &module{src: src, tree: tree, root: tree.RootNode(), consts: map[string]*sitter.Node{}, funcs: map[string]bool{}}
+	m.collectErrors(m.root)
+	for i := 0; i < int(m.root.NamedChildCount()); i++ {
+		n := m.root.NamedChild(i)
+		switch n.Type() {
+		case "expression_statement":
+			if a := n.NamedChild(0); a != nil && a.Type() == "assignment" {
+				if l := a.ChildByFieldName("left"); l != nil && l.Type() == "identifier" {
+					if r := a.ChildByFieldName("right"); r != nil {
+						m.consts[l.Content(src)] = r
+					}
+				}
+			}
+		case "function_definition":
+			if nm := n.ChildByFieldName("name"); nm != nil {
+				m.funcs[nm.Content(src)] = true
+			}
+		case "decorated_definition":
+			if d := n.ChildByFieldName("definition"); d != nil && d.Type() == "function_definition" {
+				if nm := d.ChildByFieldName("name"); nm != nil {
+					m.funcs[nm.Content(src)] = true
+				}
+			}
+		}
+	}
+	return m
+}
+
+func (m *module) close() {
+	if m.tree != nil {
+		m.tree.Close()
+	}
+}
+
+// collectErrors records tree-sitter's ERROR and MISSING nodes, outermost
+// only.
+func (m *module) collectErrors(n *sitter.Node) {
+	if !n.HasError() && !n.IsMissing() {
+		return
+	}
+	if n.IsError() {
+		m.errors = append(m.errors, syntaxErr{int(n.StartByte()), int(n.EndByte()), "Python syntax error: unexpected " + describeTokens(n.Content(m.src))})
+		return
+	}
+	if n.IsMissing() {
+		m.errors = append(m.errors, syntaxErr{int(n.StartByte()), int(n.EndByte()), "Python syntax error: missing " + strconv.Quote(n.Type())})
+		return
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		m.collectErrors(n.Child(i))
+	}
+}
+
+func describeTokens(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if utf8.RuneCountInString(s) > 30 {
+		r := []rune(s)
+		s = string(r[:30]) + "…"
+	}
+	if s == "" {
+		return "end of input"
+	}
+	return strconv.Quote(s)
+}
+
+// eval evaluates an expression node. depth bounds the resolution of
+// module-level names.
+func (m *module) eval(n *sitter.Node) *value { return m.evalDepth(n, 0) }
+
+func (m *module) evalDepth(n *sitter.Node, depth int) *value {
+	v := &value{start: int(n.StartByte()), end: int(n.EndByte())}
+	v.text = n.Content(m.src)
+	v.hasError = n.HasError()
+	switch n.Type() {
+	case "none":
+		v.kind = kNone
+	case "true":
+		v.kind, v.b = kBool, true
+	case "false":
+		v.kind = kBool
+	case "integer":
+		t := strings.ReplaceAll(strings.ToLower(v.text), "_", "")
+		base := 10
+		switch {
+		case strings.HasPrefix(t, "0x"):
+			base, t = 16, t[2:]
+		case strings.HasPrefix(t, "0o"):
+			base, t = 8, t[2:]
+		case strings.HasPrefix(t, "0b"):
+			base, t = 2, t[2:]
+		}
+		if i, err := strconv.ParseInt(t, base, 64); err == nil {
+			v.kind, v.i = kInt, i
+		}
+	case "float":
+		v.kind, v.s = kFloat, strings.ReplaceAll(v.text, "_", "")
+	case "unary_operator":
+		op := n.ChildByFieldName("operator")
+		arg := n.ChildByFieldName("argument")
+		if op != nil && arg != nil {
+			a := m.evalDepth(arg, depth)
+			switch {
+			case op.Type() == "-" && a.kind == kInt:
+				v.kind, v.i = kInt, -a.i
+			case op.Type() == "-" && a.kind == kFloat:
+				v.kind, v.s = kFloat, "-"+a.s
+			case op.Type() == "+" && (a.kind == kInt || a.kind == kFloat):
+				v.kind, v.i, v.s = a.kind, a.i, a.s
+			}
+		}
+	case "string":
+		m.evalString(n, v)
+	case "concatenated_string":
+		var b strings.Builder
+		ok, bytesLit := true, false
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			part := &value{}
+			m.evalString(n.NamedChild(i), part)
+			if part.kind != kStr && part.kind != kBytes {
+				ok = false
+				break
+			}
+			bytesLit = part.kind == kBytes
+			b.WriteString(part.s)
+		}
+		if ok {
+			v.kind, v.s = kStr, b.String()
+			if bytesLit {
+				v.kind = kBytes
+			}
+		}
+	case "parenthesized_expression":
+		if c := n.NamedChild(0); c != nil && n.NamedChildCount() == 1 {
+			inner := m.evalDepth(c, depth)
+			inner.start, inner.end, inner.text = v.start, v.end, v.text
+			return inner
+		}
+	case "list", "tuple", "set", "expression_list":
+		switch n.Type() {
+		case "list":
+			v.kind = kList
+		case "set":
+			v.kind = kSet
+		default:
+			v.kind = kTuple
+		}
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() == "comment" {
+				continue
+			}
+			v.items = append(v.items, m.evalDepth(c, depth))
+		}
+	case "dictionary":
+		v.kind = kDict
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() != "pair" {
+				if c.Type() == "comment" {
+					continue
+				}
+				v.kind = kUnknown // **spread
+				break
+			}
+			k, val := c.ChildByFieldName("key"), c.ChildByFieldName("value")
+			if k == nil || val == nil {
+				continue
+			}
+			v.keys = append(v.keys, m.evalDepth(k, depth))
+			v.items = append(v.items, m.evalDepth(val, depth))
+		}
+	case "identifier", "attribute":
+		name, ok := dottedName(n, m.src)
+		if !ok {
+			break
+		}
+		if n.Type() == "identifier" && depth < 4 {
+			if c, ok := m.consts[name]; ok {
+				r := m.evalDepth(c, depth+1)
+				if r.kind != kUnknown {
+					// Keep the value, but point at the use.
+					cp := *r
+					cp.start, cp.end, cp.text = v.start, v.end, v.text
+					cp.verbatim = r.verbatim
+					return &cp
+				}
+			}
+		}
+		v.kind, v.s = kName, name
+	case "call":
+		fn := n.ChildByFieldName("function")
+		args := n.ChildByFieldName("arguments")
+		if fn == nil {
+			break
+		}
+		name, ok := dottedName(fn, m.src)
+		if !ok {
+			break
+		}
+		v.kind, v.s = kCall, name
+		if args == nil {
+			break
+		}
+		for i := 0; i < int(args.NamedChildCount()); i++ {
+			a := args.NamedChild(i)
+			switch a.Type() {
+			case "keyword_argument":
+				k, val := a.ChildByFieldName("name"), a.ChildByFieldName("value")
+				if k != nil && val != nil {
+					v.kwargs = append(v.kwargs, kwarg{k.Content(m.src), m.evalDepth(val, depth)})
+				}
+			case "comment":
+			default:
+				// *args and **kwargs stay unknown positional values.
+				v.items = append(v.items, m.evalDepth(a, depth))
+			}
+		}
+	}
+	return v
+}
+
+// dottedName reads identifier and attribute chains ("a.b.c").
+func dottedName(n *sitter.Node, src []byte) (string, bool) {
+	switch n.Type() {
+	case "identifier":
+		return n.Content(src), true
+	case "attribute":
+		obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
+		if obj == nil || attr == nil {
+			return "", false
+		}
+		left, ok := dottedName(obj, src)
+		if !ok {
+			return "", false
+		}
+		return left + "." + attr.Content(src), true
+	}
+	return "", false
+}
+
+// evalString decodes one string literal node.
+func (m *module) evalString(n *sitter.Node, v *value) {
+	if n.Type() != "string" {
+		return
+	}
+	var prefix string
+	var b strings.Builder
+	verbatim := true
+	valStart, valEnd := -1, -1
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		switch c.Type() {
+		case "string_start":
+			t := c.Content(m.src)
+			prefix = strings.ToLower(strings.TrimRight(t, `"'`))
+			valStart = int(c.EndByte())
+		case "string_end":
+			valEnd = int(c.StartByte())
+		case "interpolation":
+			return // f-string: not a constant
+		case "string_content":
+			raw := strings.Contains(prefix, "r")
+			if raw {
+				b.WriteString(c.Content(m.src))
+				continue
+			}
+			// Escapes are children of the content node.
+			pos := int(c.StartByte())
+			for j := 0; j < int(c.ChildCount()); j++ {
+				e := c.Child(j)
+				if e.Type() != "escape_sequence" && e.Type() != "escape_interpolation" {
+					continue
+				}
+				b.Write(m.src[pos:e.StartByte()])
+				b.WriteString(decodeEscape(e.Content(m.src)))
+				verbatim = false
+				pos = int(e.EndByte())
+			}
+			b.Write(m.src[pos:c.EndByte()])
+		}
+	}
+	if strings.Contains(prefix, "f") {
+		return
+	}
+	v.kind, v.s = kStr, b.String()
+	if strings.Contains(prefix, "b") {
+		v.kind = kBytes
+	}
+	if !strings.Contains(prefix, "r") && strings.Contains(v.s, "\\") {
+		// A backslash left undecoded (an unknown escape) is kept as
+		// Python keeps it, but the value is no longer byte-exact.
+		verbatim = false
+	}
+	if verbatim && valStart >= 0 && valEnd >= valStart && string(m.src[valStart:valEnd]) == v.s {
+		v.verbatim, v.valStart, v.valEnd = true, valStart, valEnd
+	}
+}
+
+func decodeEscape(e string) string {
+	if len(e) < 2 {
+		return e
+	}
+	switch e[1] {
+	case '\n':
+		return ""
+	case '\r':
+		return ""
+	case '\\', '\'', '"':
+		return e[1:2]
+	case 'n':
+		return "\n"
+	case 't':
+		return "\t"
+	case 'r':
+		return "\r"
+	case 'a':
+		return "\a"
+	case 'b':
+		return "\b"
+	case 'f':
+		return "\f"
+	case 'v':
+		return "\v"
+	case 'x', 'u', 'U':
+		if n, err := strconv.ParseUint(e[2:], 16, 32); err == nil {
+			return string(rune(n))
+		}
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		if n, err := strconv.ParseUint(e[1:], 8, 32); err == nil {
+			return string(rune(n))
+		}
+	}
+	// {{ and }} in f-strings, \N{...} and unknown escapes.
+	if e == "{{" || e == "}}" {
+		return e[:1]
+	}
+	return e
+}

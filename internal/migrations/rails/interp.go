@@ -1,0 +1,1043 @@
+package rails
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// tr translates one migration file: it walks the Ruby tree as Rails
+// would run the migration's up direction, keeping what it can know of
+// local values, and turns every schema call into the operations the
+// PostgreSQL adapter's SQL would give.
+type tr struct {
+	f    *source.File
+	src  []byte
+	ver  version
+	st   *schema
+	pg   int
+	ops  []ops.Op
+	note []migrations.Note
+	supp []source.Span
+	stmt int
+	// recognised counts the migration calls understood.
+	recognised int
+	// disableTx is set by disable_ddl_transaction!.
+	disableTx bool
+	txDepth   int
+	methods   map[string]*node
+	consts    map[string]value
+	heredocs  map[*node]*node
+	depth     int
+	// schemaFile is set while reading db/schema.rb.
+	schemaFile bool
+}
+
+// env holds local variables; blocks see their parent's.
+type env struct {
+	vars   map[string]value
+	parent *env
+}
+
+func newEnv(parent *env) *env { return &env{vars: map[string]value{}, parent: parent} }
+
+func (e *env) lookup(name string) (value, bool) {
+	for x := e; x != nil; x = x.parent {
+		if v, ok := x.vars[name]; ok {
+			return v, true
+		}
+	}
+	return value{}, false
+}
+
+func (e *env) assign(name string, v value) {
+	for x := e; x != nil; x = x.parent {
+		if _, ok := x.vars[name]; ok {
+			x.vars[name] = v
+			return
+		}
+	}
+	e.vars[name] = v
+}
+
+func (t *tr) span(n *node) source.Span { return t.f.Span(n.start, n.end) }
+
+func (t *tr) hint(n *node, format string, args ...any) {
+	t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
+}
+
+func (t *tr) dataNote(n *node, format string, args ...any) {
+	t.note = append(t.note, migrations.Note{Kind: migrations.NoteDataMigration, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
+}
+
+func (t *tr) syntaxNote(sp source.Span, msg string) {
+	t.note = append(t.note, migrations.Note{Kind: migrations.NoteSyntaxError, Span: sp, Message: msg})
+}
+
+// snippet is a short rendering of a node for messages.
+func (t *tr) snippet(n *node) string {
+	s := strings.Join(strings.Fields(n.text(t.src)), " ")
+	if len(s) > 60 {
+		s = truncateBytes(s, 57) + "..."
+	}
+	return s
+}
+
+// collectHeredocs pairs each heredoc opening with its body: Ruby reads
+// bodies in the order the openings appear.
+func collectHeredocs(root *node) map[*node]*node {
+	var begins, bodies []*node
+	var walk func(n *node)
+	walk = func(n *node) {
+		switch n.typ {
+		case "heredoc_beginning":
+			begins = append(begins, n)
+		case "heredoc_body":
+			bodies = append(bodies, n)
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(root)
+	if len(begins) == 0 {
+		return nil
+	}
+	// Openings and bodies interleave by line; sorting both by offset and
+	// pairing in order matches Ruby as long as bodies follow openings.
+	out := map[*node]*node{}
+	for i, b := range begins {
+		if i < len(bodies) {
+			out[b] = bodies[i]
+		}
+	}
+	return out
+}
+
+// migrationClass finds the migration class: a class (or, in a file with
+// syntax errors, an ERROR node) with a superclass.
+func migrationClass(root *node) (cls, super, body *node) {
+	var find func(n *node, depth int) bool
+	find = func(n *node, depth int) bool {
+		if depth > 6 {
+			return false
+		}
+		if n.typ == "class" || n.typ == "ERROR" {
+			if s := n.child("superclass"); s != nil {
+				cls, super = n, s
+				body = n.child("body_statement")
+				return true
+			}
+		}
+		for _, k := range n.kids {
+			switch k.typ {
+			case "class", "ERROR", "module", "body_statement":
+				if find(k, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	find(root, 0)
+	return
+}
+
+// classVersion reads Migration[x.y] from the superclass.
+func (t *tr) classVersion(super *node, def version) (version, bool) {
+	er := super.child("element_reference")
+	if er == nil {
+		txt := super.text(t.src)
+		if strings.Contains(txt, "ActiveRecord::Migration") {
+			return legacyVersion, true
+		}
+		return def, true
+	}
+	for _, k := range er.namedKids()[1:] {
+		if v, ok := parseVersion(k.text(t.src)); ok {
+			return v, true
+		}
+	}
+	return def, false
+}
+
+// run translates the migration in root.
+func (t *tr) run(root *node, defVersion version) {
+	t.heredocs = collectHeredocs(root)
+	t.methods = map[string]*node{}
+	t.consts = map[string]value{}
+	cls, super, body := migrationClass(root)
+	if cls == nil {
+		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: t.f.Span(0, min(len(t.src), lineEnd(t.src, 0))),
+			Message: "no migration class (class ... < ActiveRecord::Migration[x.y]) found: nothing in this file is checked"})
+		return
+	}
+	v, ok := t.classVersion(super, defVersion)
+	if !ok {
+		t.hint(super, "unknown migration version in %s: translated as Rails %s", t.snippet(super), defVersion)
+	}
+	t.ver = v
+	header := t.f.Span(cls.start, super.end)
+	var entry *node
+	var stmts []*node
+	if body != nil {
+		stmts = body.kids
+	}
+	var up, change *node
+	for _, s := range stmts {
+		switch s.typ {
+		case "method", "singleton_method":
+			name := methodName(s, t.src)
+			t.methods[name] = s
+			switch name {
+			case "up":
+				up = s
+			case "change":
+				change = s
+			}
+		case "assignment":
+			if l := s.firstNamed(); l != nil && l.typ == "constant" {
+				t.consts[l.text(t.src)] = t.eval(s.lastNamed(), newEnv(nil))
+			}
+		case "call", "identifier":
+			if name := callName(s, t.src); name == "disable_ddl_transaction!" {
+				t.disableTx = true
+			}
+		}
+	}
+	// Rails runs change when it is defined, up otherwise.
+	entry = change
+	if entry == nil {
+		entry = up
+	}
+	if entry == nil {
+		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: header,
+			Message: "migration class has neither `change` nor `up`: nothing runs when it migrates up"})
+		return
+	}
+	t.callMethod(entry, nil, emptyOpts(), newEnv(nil))
+	if t.recognised == 0 {
+		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: header,
+			Message: "migration class has no call schemagate recognises: its schema changes are not checked"})
+	}
+}
+
+func lineEnd(src []byte, off int) int {
+	for i := off; i < len(src); i++ {
+		if src[i] == '\n' {
+			return i
+		}
+	}
+	return len(src)
+}
+
+func methodName(m *node, src []byte) string {
+	seenDot := m.typ != "singleton_method"
+	for _, k := range m.kids {
+		if k.typ == "." {
+			seenDot = true
+			continue
+		}
+		if seenDot && (k.typ == "identifier" || k.typ == "constant" || k.typ == "setter" || k.typ == "operator") {
+			return k.text(src)
+		}
+	}
+	return ""
+}
+
+// callName is the method name of a receiver-less call or identifier.
+func callName(n *node, src []byte) string {
+	switch n.typ {
+	case "identifier":
+		return n.text(src)
+	case "call":
+		recv, meth, _, _ := callParts(n)
+		if recv == nil && meth != nil {
+			return meth.text(src)
+		}
+	}
+	return ""
+}
+
+// callMethod runs a method of the migration class with arguments bound.
+func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
+	if t.depth > 20 {
+		return value{}
+	}
+	t.depth++
+	defer func() { t.depth-- }()
+	e := newEnv(parent)
+	var body *node
+	i := 0
+	for _, k := range m.kids {
+		switch k.typ {
+		case "method_parameters":
+			for _, p := range k.kids {
+				switch p.typ {
+				case "identifier":
+					if i < len(pos) {
+						e.vars[p.text(t.src)] = pos[i]
+					} else {
+						e.vars[p.text(t.src)] = value{}
+					}
+					i++
+				case "optional_parameter":
+					name := p.firstNamed()
+					if i < len(pos) {
+						e.vars[name.text(t.src)] = pos[i]
+					} else {
+						e.vars[name.text(t.src)] = t.eval(p.lastNamed(), e)
+					}
+					i++
+				case "keyword_parameter":
+					name := p.firstNamed().text(t.src)
+					if v, ok := o.get(name); ok {
+						e.vars[name] = v
+					} else if len(p.namedKids()) > 1 {
+						e.vars[name] = t.eval(p.lastNamed(), e)
+					} else {
+						e.vars[name] = value{}
+					}
+				}
+			}
+		case "body_statement":
+			body = k
+		}
+	}
+	if body == nil {
+		return value{k: kNil}
+	}
+	var last value
+	t.execBody(body.kids, e, &last)
+	return last
+}
+
+// exec runs statements; it returns true when a return ends the method.
+func (t *tr) exec(stmts []*node, e *env) bool {
+	return t.execBody(stmts, e, nil)
+}
+
+func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
+	for _, s := range stmts {
+		if !s.named {
+			continue
+		}
+		stop, v := t.statement(s, e)
+		if last != nil {
+			*last = v
+		}
+		if stop {
+			return true
+		}
+	}
+	return false
+}
+
+// statement runs one statement. It returns the value when the statement
+// is an expression (the result of a helper method).
+func (t *tr) statement(s *node, e *env) (stop bool, v value) {
+	switch s.typ {
+	case "call":
+		return false, t.call(s, e)
+	case "identifier":
+		name := s.text(t.src)
+		if v, ok := e.lookup(name); ok {
+			return false, v
+		}
+		return false, t.callByName(s, nil, name, nil, nil, e)
+	case "assignment":
+		l, r := s.firstNamed(), s.lastNamed()
+		v := t.eval(r, e)
+		switch l.typ {
+		case "identifier":
+			e.assign(l.text(t.src), v)
+		case "constant":
+			t.consts[l.text(t.src)] = v
+		}
+		return false, v
+	case "operator_assignment":
+		if l := s.firstNamed(); l != nil && l.typ == "identifier" {
+			e.assign(l.text(t.src), value{})
+		}
+		return false, value{}
+	case "if", "unless":
+		return t.ifStatement(s, e)
+	case "if_modifier", "unless_modifier":
+		return t.modifier(s, e)
+	case "conditional":
+		return t.ifStatement(s, e)
+	case "return":
+		return true, value{}
+	case "begin":
+		for _, k := range s.kids {
+			switch k.typ {
+			case "rescue", "else", "begin", "end":
+				continue
+			case "ensure":
+				if t.exec(k.kids, e) {
+					return true, value{}
+				}
+			default:
+				if k.named {
+					if stop, v := t.statement(k, e); stop {
+						return true, v
+					}
+				}
+			}
+		}
+		return false, value{}
+	case "parenthesized_statements", "then", "else", "block_body", "body_statement":
+		var last value
+		stop := t.execBody(s.kids, e, &last)
+		return stop, last
+	case "heredoc_body", "comment", "empty_statement", "ERROR":
+		return false, value{}
+	case "class", "module", "method", "singleton_method":
+		// Model classes declared for a data migration, helpers: defined,
+		// not run.
+		return false, value{}
+	case "string", "simple_symbol", "integer", "float", "true", "false", "nil", "array", "hash",
+		"constant", "scope_resolution", "instance_variable", "self", "lambda", "heredoc_beginning",
+		"string_array", "symbol_array", "chained_string", "delimited_symbol":
+		return false, t.eval(s, e)
+	case "while", "until", "for":
+		t.hint(s, "loop not translated: the schema changes inside it are not checked")
+		return false, value{}
+	case "binary":
+		// `a or raise ...` and friends: run both sides as statements.
+		l, r := s.firstNamed(), s.lastNamed()
+		if l != nil {
+			t.statement(l, e)
+		}
+		if r != nil && r != l {
+			t.statement(r, e)
+		}
+		return false, value{}
+	}
+	t.hint(s, "code not translated: %s", t.snippet(s))
+	return false, value{}
+}
+
+// tri is a three-valued truth.
+type tri int
+
+const (
+	triUnknown tri = iota
+	triTrue
+	triFalse
+)
+
+func triOf(b bool) tri {
+	if b {
+		return triTrue
+	}
+	return triFalse
+}
+
+// cond evaluates a condition. schemaOnly is true when an unknown result
+// comes only from schema questions (table_exists?, index_exists?, ...)
+// about objects the replay does not know.
+func (t *tr) cond(n *node, e *env) (r tri, schemaOnly bool) {
+	switch n.typ {
+	case "parenthesized_statements":
+		if k := n.lastNamed(); k != nil {
+			return t.cond(k, e)
+		}
+	case "unary":
+		op := ""
+		if len(n.kids) > 0 {
+			op = n.kids[0].text(t.src)
+		}
+		if op == "!" || op == "not" {
+			r, s := t.cond(n.lastNamed(), e)
+			switch r {
+			case triTrue:
+				return triFalse, s
+			case triFalse:
+				return triTrue, s
+			}
+			return r, s
+		}
+	case "binary":
+		var op string
+		for _, k := range n.kids {
+			if !k.named {
+				op = k.text(t.src)
+			}
+		}
+		switch op {
+		case "&&", "and":
+			a, sa := t.cond(n.firstNamed(), e)
+			if a == triFalse {
+				return triFalse, true
+			}
+			b, sb := t.cond(n.lastNamed(), e)
+			switch {
+			case b == triFalse:
+				return triFalse, true
+			case a == triTrue && b == triTrue:
+				return triTrue, true
+			}
+			return triUnknown, (a != triUnknown || sa) && (b != triUnknown || sb)
+		case "||", "or":
+			a, sa := t.cond(n.firstNamed(), e)
+			if a == triTrue {
+				return triTrue, true
+			}
+			b, sb := t.cond(n.lastNamed(), e)
+			switch {
+			case b == triTrue:
+				return triTrue, true
+			case a == triFalse && b == triFalse:
+				return triFalse, true
+			}
+			return triUnknown, (a != triUnknown || sa) && (b != triUnknown || sb)
+		}
+	case "call", "identifier":
+		if r, ok := t.predicate(n, e); ok {
+			return r, true
+		}
+	}
+	v := t.eval(n, e)
+	if !v.known() {
+		return triUnknown, false
+	}
+	return triOf(v.truthy()), true
+}
+
+func (t *tr) ifStatement(s *node, e *env) (bool, value) {
+	var condN, then, alt *node
+	neg := s.typ == "unless"
+	for _, k := range s.kids {
+		switch {
+		case !k.named:
+		case condN == nil:
+			condN = k
+		case k.typ == "then" || (s.typ == "conditional" && then == nil):
+			then = k
+		case k.typ == "else" || k.typ == "elsif" || s.typ == "conditional":
+			alt = k
+		}
+	}
+	if condN == nil {
+		return false, value{}
+	}
+	r, schemaOnly := t.cond(condN, e)
+	if neg {
+		switch r {
+		case triTrue:
+			r = triFalse
+		case triFalse:
+			r = triTrue
+		}
+	}
+	runBranch := func(b *node) (bool, value) {
+		if b == nil {
+			return false, value{}
+		}
+		switch b.typ {
+		case "elsif":
+			return t.ifStatement(b, e)
+		case "then", "else":
+			var last value
+			stop := t.execBody(b.kids, e, &last)
+			return stop, last
+		}
+		return t.statement(b, e)
+	}
+	switch {
+	case r == triTrue:
+		return runBranch(then)
+	case r == triFalse:
+		return runBranch(alt)
+	case schemaOnly:
+		// A guard such as `unless index_exists?(...)` about objects the
+		// replay does not know: assume it lets its body run.
+		return runBranch(then)
+	}
+	t.hint(condN, "condition not evaluated: every branch is checked")
+	stop1, v := runBranch(then)
+	stop2, _ := runBranch(alt)
+	return stop1 && stop2, v
+}
+
+func (t *tr) modifier(s *node, e *env) (bool, value) {
+	body, condN := s.firstNamed(), s.lastNamed()
+	if body == nil || condN == nil {
+		return false, value{}
+	}
+	r, schemaOnly := t.cond(condN, e)
+	if s.typ == "unless_modifier" {
+		switch r {
+		case triTrue:
+			r = triFalse
+		case triFalse:
+			r = triTrue
+		}
+	}
+	isReturn := body.typ == "return"
+	switch {
+	case r == triTrue:
+		return t.statement(body, e)
+	case r == triFalse:
+		return false, value{}
+	case isReturn:
+		// `return if ...` we cannot decide: keep going, so the rest is
+		// checked.
+		if !schemaOnly {
+			t.hint(condN, "condition not evaluated: the rest of the method is checked")
+		}
+		return false, value{}
+	case schemaOnly:
+		return t.statement(body, e)
+	}
+	t.hint(condN, "condition not evaluated: the statement is checked as if it runs")
+	return t.statement(body, e)
+}
+
+// args evaluates an argument list into positional values and keyword
+// options. A trailing literal hash counts as options.
+func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
+	o = emptyOpts()
+	if list == nil {
+		return
+	}
+	for _, k := range list.kids {
+		switch k.typ {
+		case "pair":
+			key, val := k.firstNamed(), k.lastNamed()
+			kv := t.hashKey(key, e)
+			o.h.list = append(o.h.list, kv)
+			o.h.vals = append(o.h.vals, t.eval(val, e))
+		case "hash_splat_argument":
+			v := t.eval(k.firstNamed(), e)
+			if v.k == kHash {
+				for i := range v.list {
+					o.h.list = append(o.h.list, v.list[i])
+					o.h.vals = append(o.h.vals, v.vals[i])
+				}
+			} else {
+				o.h.list = append(o.h.list, value{k: kSymbol, s: "**"})
+				o.h.vals = append(o.h.vals, value{n: k})
+			}
+		case "block_argument":
+		case "splat_argument":
+			v := t.eval(k.firstNamed(), e)
+			if v.k == kArray {
+				pos = append(pos, v.list...)
+				for range v.list {
+					argNodes = append(argNodes, k)
+				}
+			} else {
+				pos = append(pos, value{n: k})
+				argNodes = append(argNodes, k)
+			}
+		default:
+			if !k.named {
+				continue
+			}
+			pos = append(pos, t.eval(k, e))
+			argNodes = append(argNodes, k)
+		}
+	}
+	if len(o.h.list) == 0 && len(pos) > 0 && pos[len(pos)-1].k == kHash {
+		o.h = pos[len(pos)-1]
+		pos = pos[:len(pos)-1]
+		argNodes = argNodes[:len(argNodes)-1]
+	}
+	return
+}
+
+func (t *tr) hashKey(key *node, e *env) value {
+	switch key.typ {
+	case "hash_key_symbol":
+		return value{k: kSymbol, s: key.text(t.src), n: key}
+	}
+	v := t.eval(key, e)
+	if v.k == kString {
+		v.k = kString
+	}
+	return v
+}
+
+// eval computes the value of an expression, kUnknown when it cannot.
+func (t *tr) eval(n *node, e *env) value {
+	if n == nil {
+		return value{}
+	}
+	switch n.typ {
+	case "simple_symbol":
+		return value{k: kSymbol, s: strings.TrimPrefix(n.text(t.src), ":"), n: n}
+	case "hash_key_symbol":
+		return value{k: kSymbol, s: n.text(t.src), n: n}
+	case "delimited_symbol":
+		m, ok := t.stringNode(n, e)
+		if !ok {
+			return value{n: n}
+		}
+		return value{k: kSymbol, s: string(m.text), n: n}
+	case "string", "chained_string", "heredoc_beginning":
+		m, ok := t.stringNode(n, e)
+		if !ok {
+			return value{n: n}
+		}
+		return value{k: kString, s: string(m.text), n: n}
+	case "integer":
+		txt := strings.ReplaceAll(n.text(t.src), "_", "")
+		i, err := strconv.ParseInt(txt, 0, 64)
+		if err != nil {
+			return value{n: n}
+		}
+		return value{k: kInt, i: i, s: txt, n: n}
+	case "float":
+		txt := strings.ReplaceAll(n.text(t.src), "_", "")
+		f, err := strconv.ParseFloat(txt, 64)
+		if err != nil {
+			return value{n: n}
+		}
+		return value{k: kFloat, f: f, s: rubyFloat(f), n: n}
+	case "true":
+		return value{k: kBool, b: true, n: n}
+	case "false":
+		return value{k: kBool, b: false, n: n}
+	case "nil":
+		return value{k: kNil, n: n}
+	case "array":
+		v := value{k: kArray, n: n}
+		for _, k := range n.kids {
+			if !k.named {
+				continue
+			}
+			if k.typ == "splat_argument" {
+				x := t.eval(k.firstNamed(), e)
+				if x.k != kArray {
+					return value{n: n}
+				}
+				v.list = append(v.list, x.list...)
+				continue
+			}
+			v.list = append(v.list, t.eval(k, e))
+		}
+		return v
+	case "string_array", "symbol_array":
+		v := value{k: kArray, n: n}
+		kind := kString
+		if n.typ == "symbol_array" {
+			kind = kSymbol
+		}
+		for _, k := range n.kids {
+			if k.typ == "bare_string" || k.typ == "bare_symbol" {
+				m, ok := t.stringNode(k, e)
+				if !ok {
+					return value{n: n}
+				}
+				v.list = append(v.list, value{k: kind, s: string(m.text), n: k})
+			}
+		}
+		return v
+	case "hash":
+		v := value{k: kHash, n: n}
+		for _, k := range n.kids {
+			switch k.typ {
+			case "pair":
+				v.list = append(v.list, t.hashKey(k.firstNamed(), e))
+				v.vals = append(v.vals, t.eval(k.lastNamed(), e))
+			case "hash_splat_argument":
+				x := t.eval(k.firstNamed(), e)
+				if x.k != kHash {
+					return value{n: n}
+				}
+				v.list = append(v.list, x.list...)
+				v.vals = append(v.vals, x.vals...)
+			}
+		}
+		return v
+	case "unary":
+		op := ""
+		if len(n.kids) > 0 {
+			op = n.kids[0].text(t.src)
+		}
+		x := t.eval(n.lastNamed(), e)
+		switch {
+		case op == "-" && x.k == kInt:
+			x.i = -x.i
+			x.s = strconv.FormatInt(x.i, 10)
+			x.n = n
+			return x
+		case op == "-" && x.k == kFloat:
+			x.f = -x.f
+			x.s = rubyFloat(x.f)
+			x.n = n
+			return x
+		case (op == "!" || op == "not") && x.known():
+			return value{k: kBool, b: !x.truthy(), n: n}
+		}
+		return value{n: n}
+	case "parenthesized_statements":
+		if k := n.lastNamed(); k != nil {
+			return t.eval(k, e)
+		}
+		return value{k: kNil, n: n}
+	case "identifier":
+		name := n.text(t.src)
+		if v, ok := e.lookup(name); ok {
+			return v
+		}
+		if name == "reverting?" {
+			return value{k: kBool, n: n}
+		}
+		if m := t.methods[name]; m != nil {
+			return t.callMethod(m, nil, emptyOpts(), nil)
+		}
+		return value{n: n}
+	case "constant":
+		if v, ok := t.consts[n.text(t.src)]; ok {
+			return v
+		}
+		return value{n: n}
+	case "lambda":
+		return t.procValue(n, n.child("block"), n.child("do_block"))
+	case "conditional":
+		r, _ := t.cond(n.firstNamed(), e)
+		kids := n.namedKids()
+		if len(kids) == 3 {
+			switch r {
+			case triTrue:
+				return t.eval(kids[1], e)
+			case triFalse:
+				return t.eval(kids[2], e)
+			}
+		}
+		return value{n: n}
+	case "binary":
+		l, r := n.firstNamed(), n.lastNamed()
+		var op string
+		for _, k := range n.kids {
+			if !k.named {
+				op = k.text(t.src)
+			}
+		}
+		a, b := t.eval(l, e), t.eval(r, e)
+		switch op {
+		case "+":
+			if a.k == kString && b.k == kString {
+				return value{k: kString, s: a.s + b.s, n: n}
+			}
+			if a.k == kInt && b.k == kInt {
+				return value{k: kInt, i: a.i + b.i, s: strconv.FormatInt(a.i+b.i, 10), n: n}
+			}
+			if a.k == kArray && b.k == kArray {
+				return value{k: kArray, list: append(append([]value(nil), a.list...), b.list...), n: n}
+			}
+		case "*":
+			if a.k == kInt && b.k == kInt {
+				return value{k: kInt, i: a.i * b.i, s: strconv.FormatInt(a.i*b.i, 10), n: n}
+			}
+		case "==", "!=":
+			if a.known() && b.known() {
+				eq := a.k == b.k && a.s == b.s && a.i == b.i && a.b == b.b && a.f == b.f
+				return value{k: kBool, b: eq == (op == "=="), n: n}
+			}
+		case "&&", "and", "||", "or":
+			r, _ := t.cond(n, e)
+			if r != triUnknown {
+				return value{k: kBool, b: r == triTrue, n: n}
+			}
+		}
+		return value{n: n}
+	case "element_reference":
+		kids := n.namedKids()
+		if len(kids) == 2 {
+			obj, key := t.eval(kids[0], e), t.eval(kids[1], e)
+			switch {
+			case obj.k == kHash:
+				if ks, ok := key.str(); ok {
+					if v, ok := obj.get(ks); ok {
+						return v
+					}
+				}
+			case obj.k == kArray && key.k == kInt:
+				i := int(key.i)
+				if i < 0 {
+					i += len(obj.list)
+				}
+				if i >= 0 && i < len(obj.list) {
+					return obj.list[i]
+				}
+			}
+		}
+		return value{n: n}
+	case "call":
+		return t.evalCall(n, e)
+	}
+	return value{n: n}
+}
+
+// procValue reads `-> { "now()" }`, lambda { ... } and proc { ... }: the
+// string the block returns is raw SQL for default:.
+func (t *tr) procValue(n *node, blocks ...*node) value {
+	for _, b := range blocks {
+		if b == nil {
+			continue
+		}
+		_, body := blockParts(b)
+		var last *node
+		for _, s := range body {
+			if s.named {
+				last = s
+			}
+		}
+		if last != nil {
+			v := t.eval(last, newEnv(nil))
+			if v.k == kString {
+				return value{k: kProc, s: v.s, n: n}
+			}
+		}
+	}
+	return value{n: n}
+}
+
+// evalCall computes calls that yield values: string methods, lambdas,
+// schema predicates, helper methods.
+func (t *tr) evalCall(n *node, e *env) value {
+	recv, meth, argsN, block := callParts(n)
+	if meth == nil {
+		return value{n: n}
+	}
+	name := meth.text(t.src)
+	if recv == nil {
+		switch name {
+		case "lambda", "proc":
+			return t.procValue(n, block)
+		}
+		if r, ok := t.predicate(n, e); ok {
+			if r == triUnknown {
+				return value{n: n}
+			}
+			return value{k: kBool, b: r == triTrue, n: n}
+		}
+		if m := t.methods[name]; m != nil {
+			pos, o, _ := t.args(argsN, e)
+			return t.callMethod(m, pos, o, nil)
+		}
+		return value{n: n}
+	}
+	if r, ok := t.predicate(n, e); ok {
+		if r == triUnknown {
+			return value{n: n}
+		}
+		return value{k: kBool, b: r == triTrue, n: n}
+	}
+	x := t.eval(recv, e)
+	pos, _, _ := t.args(argsN, e)
+	switch name {
+	case "to_s":
+		if s, ok := x.str(); ok {
+			return value{k: kString, s: s, n: x.n}
+		}
+		if x.k == kNil {
+			return value{k: kString, n: n}
+		}
+	case "to_sym":
+		if s, ok := x.str(); ok {
+			return value{k: kSymbol, s: s, n: x.n}
+		}
+	case "freeze", "dup", "itself", "presence":
+		return x
+	case "squish", "strip", "chomp", "downcase", "upcase", "pluralize", "singularize", "tableize", "underscore":
+		if x.k != kString && x.k != kSymbol {
+			break
+		}
+		s := x.s
+		switch name {
+		case "squish":
+			s = squish(s)
+		case "strip":
+			s = strings.TrimSpace(s)
+		case "chomp":
+			s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+		case "downcase":
+			s = strings.ToLower(s)
+		case "upcase":
+			s = strings.ToUpper(s)
+		case "pluralize":
+			s = pluralize(s)
+		case "singularize":
+			s = singularize(s)
+		case "underscore":
+			s = underscore(s)
+		case "tableize":
+			s = pluralize(underscore(s))
+		}
+		return value{k: kString, s: s, n: x.n}
+	case "join":
+		if x.k == kArray {
+			sep := ""
+			if len(pos) == 1 {
+				sep, _ = pos[0].str()
+			}
+			parts := make([]string, 0, len(x.list))
+			for _, el := range x.list {
+				s, ok := el.str()
+				if !ok {
+					return value{n: n}
+				}
+				parts = append(parts, s)
+			}
+			return value{k: kString, s: strings.Join(parts, sep), n: n}
+		}
+	case "map":
+		// %w[a b].map(&:to_sym) and friends.
+		if x.k == kArray && argsN != nil {
+			if ba := argsN.child("block_argument"); ba != nil {
+				fn := strings.TrimPrefix(ba.text(t.src), "&:")
+				out := value{k: kArray, n: n}
+				for _, el := range x.list {
+					s, ok := el.str()
+					if !ok {
+						return value{n: n}
+					}
+					switch fn {
+					case "to_sym":
+						out.list = append(out.list, value{k: kSymbol, s: s, n: el.n})
+					case "to_s":
+						out.list = append(out.list, value{k: kString, s: s, n: el.n})
+					default:
+						return value{n: n}
+					}
+				}
+				return out
+			}
+		}
+	case "new":
+		return value{n: n}
+	}
+	return value{n: n}
+}
+
+// underscore is ActiveSupport's String#underscore for plain constant
+// names ("AdminUser" -> "admin_user").
+func underscore(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 && s[i-1] != ':' && s[i-1] != '_' {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r + ('a' - 'A'))
+			continue
+		}
+		if r == ':' {
+			if i > 0 && s[i-1] == ':' {
+				b.WriteByte('/')
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,348 @@
+package rails
+
+import (
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// colDef is a column as Rails' ColumnDefinition would write it.
+type colDef struct {
+	col       ops.Column
+	railsType string
+	comment   *value
+}
+
+// columnDef is TableDefinition#new_column_definition plus the adapter's
+// column SQL: the type with its limit/precision/scale, DEFAULT, NOT NULL
+// and PRIMARY KEY as the PostgreSQL adapter writes them.
+func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (colDef, bool) {
+	typ, ok := typV.str()
+	if !ok {
+		return colDef{}, false
+	}
+	generated := false
+	if typ == "virtual" {
+		vt, ok := o.str("type")
+		if !ok {
+			return colDef{}, false
+		}
+		typ = vt
+		generated = o.has("as")
+	}
+	if typ == "enum" {
+		if et, ok := o.str("enum_type"); ok {
+			typ = et
+		}
+	}
+	pk := o.bool("primary_key", false)
+	limit, hasLimit := o.int("limit")
+	if pk && (typ == "integer" || typ == "bigint") && !o.has("default") {
+		if typ == "bigint" || (hasLimit && limit == 8) {
+			typ = "bigserial"
+		} else {
+			typ = "serial"
+		}
+	}
+	if typ == "timestamp" {
+		typ = "datetime"
+	}
+	if typ == "primary_key" {
+		pk = true
+	}
+	d := colDef{railsType: typ}
+	d.col.Name = name
+	d.col.Span = nameSp
+	if typ == "primary_key" {
+		// "bigserial primary key": the adapter adds no other option.
+		d.col.Type = ops.Type{Name: "bigserial"}
+		d.col.Serial, d.col.NotNull, d.col.PrimaryKey = true, true, true
+		d.railsType = "integer"
+		return d, true
+	}
+	to := typeOptions{limit: limit, hasLimit: hasLimit, array: o.bool("array", false)}
+	to.precision, to.hasPrecision = o.int("precision")
+	to.scale, to.hasScale = o.int("scale")
+	if o.isNil("precision") {
+		to.hasPrecision = false
+	} else if typ == "datetime" && !o.has("precision") && t.ver.datetimePrecision() {
+		to.precision, to.hasPrecision = 6, true
+	}
+	d.col.Type = sqlType(typeToSQL(typ, to))
+	d.col.Serial = d.col.Type.IsSerial()
+	d.col.Generated = generated
+	null, hasNull := o.get("null")
+	notNull := hasNull && null.known() && !null.truthy()
+	if pk {
+		notNull = true
+	}
+	if dv, ok := o.get("default"); ok && !(notNull && dv.k == kNil) && !generated {
+		e, msg := defaultExpr(dv, d.col.Type, t.src)
+		if msg != "" {
+			sp := nameSp
+			if dv.n != nil {
+				sp = t.span(dv.n)
+			}
+			t.syntaxNote(sp, "default is not valid SQL: "+msg)
+		}
+		d.col.Default = e
+	}
+	d.col.NotNull = notNull || d.col.Serial
+	d.col.PrimaryKey = pk
+	if cv, ok := o.get("comment"); ok && cv.k != kNil {
+		d.comment = &cv
+	}
+	return d, true
+}
+
+// tableDef collects create_table's block.
+type tableDef struct {
+	name        string
+	cols        []colDef
+	compositePK []string
+	indexes     []tdIndex
+	fks         []tdForeignKey
+	checks      []tdCheck
+	ifNotExists bool
+}
+
+type tdIndex struct {
+	cols value
+	o    opts
+	sp   source.Span
+}
+
+type tdForeignKey struct {
+	to string
+	o  opts
+	sp source.Span
+}
+
+type tdCheck struct {
+	expr string
+	o    opts
+	sp   source.Span
+}
+
+func (td *tableDef) has(name string) bool {
+	for _, c := range td.cols {
+		if c.col.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// columnMethods are the t.<type> shorthands of TableDefinition and
+// Table (Rails' ColumnMethods, PostgreSQL's included).
+var columnMethods = map[string]bool{
+	"bigint": true, "binary": true, "boolean": true, "date": true, "datetime": true, "decimal": true,
+	"numeric": true, "float": true, "integer": true, "json": true, "string": true, "text": true,
+	"time": true, "timestamp": true, "virtual": true, "bigserial": true, "bit": true, "bit_varying": true,
+	"cidr": true, "citext": true, "daterange": true, "hstore": true, "inet": true, "interval": true,
+	"int4range": true, "int8range": true, "jsonb": true, "ltree": true, "macaddr": true, "money": true,
+	"numrange": true, "oid": true, "point": true, "line": true, "lseg": true, "box": true, "path": true,
+	"polygon": true, "circle": true, "serial": true, "tsrange": true, "tstzrange": true, "tsvector": true,
+	"uuid": true, "xml": true, "enum": true, "timestamptz": true,
+}
+
+// tdColumn adds a column to a create_table definition.
+func (t *tr) tdColumn(td *tableDef, c *rcall, name string, typ value, o opts, nameSp source.Span) {
+	d, ok := t.columnDef(name, typ, o, nameSp)
+	if !ok {
+		t.hint(c.n, "column type is not a literal: column %q is not checked", name)
+		return
+	}
+	td.cols = append(td.cols, d)
+	if iv, ok := o.get("index"); ok && iv.known() && iv.truthy() {
+		io := emptyOpts()
+		if iv.k == kHash {
+			io = opts{iv}
+		}
+		td.indexes = append(td.indexes, tdIndex{cols: value{k: kString, s: name}, o: io, sp: c.sp})
+	}
+}
+
+// tableDefCall runs t.<method> inside create_table.
+func (t *tr) tableDefCall(td *tableDef, c *rcall) {
+	name := c.name
+	if name == "numeric" {
+		name = "decimal"
+	}
+	switch {
+	case columnMethods[name]:
+		t.recognised++
+		for i := range c.pos {
+			col, ok := c.arg(i)
+			if !ok {
+				t.hint(c.n, "column name is not a literal: not checked")
+				continue
+			}
+			t.tdColumn(td, c, col, value{k: kSymbol, s: name}, c.o, t.argSpan(c, i))
+		}
+	case name == "column":
+		t.recognised++
+		col, ok := c.arg(0)
+		if !ok || len(c.pos) < 2 {
+			t.hint(c.n, "column name or type is not a literal: not checked")
+			return
+		}
+		t.tdColumn(td, c, col, c.pos[1], c.o, t.argSpan(c, 0))
+	case name == "primary_key":
+		t.recognised++
+		col, ok := c.arg(0)
+		if !ok {
+			t.hint(c.n, "column name is not a literal: not checked")
+			return
+		}
+		typ := value{k: kSymbol, s: "primary_key"}
+		if len(c.pos) > 1 {
+			typ = c.pos[1]
+		}
+		o := c.o.with("primary_key", value{k: kBool, b: true})
+		if s, _ := typ.str(); s == "uuid" && !o.has("default") {
+			o = o.with("default", value{k: kString, s: t.ver.uuidDefault()})
+		}
+		if s, _ := typ.str(); s == "primary_key" && !t.ver.bigintKeys() {
+			typ = value{k: kSymbol, s: "integer"}
+		}
+		t.tdColumn(td, c, col, typ, o, t.argSpan(c, 0))
+	case name == "references" || name == "belongs_to":
+		t.recognised++
+		for i := range c.pos {
+			ref, ok := c.arg(i)
+			if !ok {
+				t.hint(c.n, "reference name is not a literal: not checked")
+				continue
+			}
+			t.reference(td.name, ref, c.o, c, refTarget{
+				column: func(col string, typ value, o opts) { t.tdColumn(td, c, col, typ, o, t.argSpan(c, i)) },
+				index: func(cols []string, o opts) {
+					td.indexes = append(td.indexes, tdIndex{cols: namesValue(cols), o: o, sp: c.sp})
+				},
+				foreignKey: func(to string, o opts) { td.fks = append(td.fks, tdForeignKey{to: to, o: o, sp: c.sp}) },
+			})
+		}
+	case name == "timestamps":
+		t.recognised++
+		o := t.timestampOptions(c.o)
+		for _, col := range []string{"created_at", "updated_at"} {
+			t.tdColumn(td, c, col, value{k: kSymbol, s: "datetime"}, o, c.sp)
+		}
+	case name == "index":
+		t.recognised++
+		if len(c.pos) == 0 {
+			t.hint(c.n, "index columns are not given: not checked")
+			return
+		}
+		td.indexes = append(td.indexes, tdIndex{cols: c.pos[0], o: c.o, sp: c.sp})
+	case name == "check_constraint":
+		t.recognised++
+		expr, ok := c.arg(0)
+		if !ok {
+			t.hint(c.n, "check expression is not a literal: not checked")
+			return
+		}
+		td.checks = append(td.checks, tdCheck{expr: expr, o: c.o, sp: c.sp})
+	case name == "foreign_key":
+		t.recognised++
+		to, ok := c.arg(0)
+		if !ok {
+			t.hint(c.n, "foreign key table is not a literal: not checked")
+			return
+		}
+		td.fks = append(td.fks, tdForeignKey{to: to, o: c.o, sp: c.sp})
+	default:
+		t.hint(c.n, "`t.%s` is not a create_table method schemagate knows: not checked", c.name)
+	}
+}
+
+func namesValue(cols []string) value {
+	if len(cols) == 1 {
+		return value{k: kString, s: cols[0]}
+	}
+	v := value{k: kArray}
+	for _, c := range cols {
+		v.list = append(v.list, value{k: kString, s: c})
+	}
+	return v
+}
+
+// timestampOptions are t.timestamps' and add_timestamps' column options.
+func (t *tr) timestampOptions(o opts) opts {
+	if !o.has("null") || o.isNil("null") {
+		o = o.with("null", value{k: kBool, b: !t.ver.timestampsNotNull()})
+	}
+	if !o.has("precision") && t.ver.timestampsPrecision() {
+		o = o.with("precision", value{k: kInt, i: 6})
+	}
+	if !o.has("precision") && !t.ver.timestampsPrecision() {
+		o = o.with("precision", value{k: kNil})
+	}
+	return o
+}
+
+// refTarget is where a reference's parts go: a create_table definition
+// or the live table.
+type refTarget struct {
+	column     func(col string, typ value, o opts)
+	index      func(cols []string, o opts)
+	foreignKey func(to string, o opts)
+}
+
+// reference is ReferenceDefinition#add_to.
+func (t *tr) reference(table, ref string, o opts, c *rcall, to refTarget) {
+	poly, _ := o.get("polymorphic")
+	polymorphic := poly.known() && poly.truthy()
+	idx, hasIdx := o.get("index")
+	if !hasIdx {
+		idx = value{k: kBool, b: t.ver.referenceIndexByDefault()}
+	}
+	fk, _ := o.get("foreign_key")
+	typ, hasType := o.get("type")
+	if !hasType {
+		typ = value{k: kSymbol, s: "integer"}
+		if t.ver.bigintKeys() {
+			typ = value{k: kSymbol, s: "bigint"}
+		}
+	}
+	colOpts := o.without("polymorphic", "index", "foreign_key", "type")
+	idCol := ref + "_id"
+	var cols []string
+	if polymorphic {
+		po := emptyOpts()
+		if poly.k == kHash {
+			po = opts{poly}
+		}
+		for _, k := range []string{"null", "first", "after"} {
+			if v, ok := colOpts.get(k); ok {
+				po = po.with(k, v)
+			}
+		}
+		to.column(ref+"_type", value{k: kSymbol, s: "string"}, po)
+		cols = append(cols, ref+"_type")
+	}
+	to.column(idCol, typ, colOpts)
+	cols = append(cols, idCol)
+	if idx.known() && idx.truthy() {
+		io := emptyOpts()
+		if idx.k == kHash {
+			io = opts{idx}
+		}
+		if polymorphic && t.ver.polymorphicIndexName() && !io.has("name") {
+			io = io.with("name", value{k: kString, s: "index_" + table + "_on_" + ref})
+		}
+		to.index(cols, io)
+	}
+	if fk.known() && fk.truthy() {
+		fo := emptyOpts()
+		if fk.k == kHash {
+			fo = opts{fk}
+		}
+		target, ok := fo.str("to_table")
+		if !ok {
+			target = pluralize(ref)
+		}
+		fo = fo.without("to_table").with("column", value{k: kString, s: idCol})
+		to.foreignKey(target, fo)
+	}
+}

@@ -1,0 +1,273 @@
+package rails
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/ruby"
+)
+
+// node is a tree-sitter node copied into Go memory: the interpreter walks
+// it many times, and crossing cgo for every child costs more than the
+// parse itself. Comments are dropped.
+type node struct {
+	typ     string
+	start   int
+	end     int
+	named   bool
+	missing bool
+	kids    []*node
+}
+
+// symbol tables of the Ruby grammar, computed once.
+var (
+	rubyOnce  sync.Once
+	rubyLang  *sitter.Language
+	symNames  []string
+	symNamed  []bool
+	symComent sitter.Symbol
+)
+
+func rubyLanguage() *sitter.Language {
+	rubyOnce.Do(func() {
+		rubyLang = ruby.GetLanguage()
+		n := int(rubyLang.SymbolCount())
+		symNames = make([]string, n)
+		symNamed = make([]bool, n)
+		for i := 0; i < n; i++ {
+			s := sitter.Symbol(i)
+			symNames[i] = rubyLang.SymbolName(s)
+			symNamed[i] = rubyLang.SymbolType(s) == sitter.SymbolTypeRegular
+			if symNames[i] == "comment" && symNamed[i] {
+				symComent = s
+			}
+		}
+	})
+	return rubyLang
+}
+
+// parseRuby parses src and copies the tree. hasError reports ERROR or
+// MISSING nodes anywhere.
+func parseRuby(p *sitter.Parser, src []byte) (root *node, hasError bool) {
+	t, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil || t == nil {
+		return &node{typ: "ERROR", end: len(src), named: true}, true
+	}
+	defer t.Close()
+	rn := t.RootNode()
+	hasError = rn.HasError()
+	return convert(rn, hasError), hasError
+}
+
+// convert walks the tree with a cursor, the cheapest way through cgo.
+func convert(rn *sitter.Node, checkMissing bool) *node {
+	c := sitter.NewTreeCursor(rn)
+	defer c.Close()
+	mk := func(n *sitter.Node) *node {
+		sym := n.Symbol()
+		out := &node{start: int(n.StartByte()), end: int(n.EndByte())}
+		if int(sym) < len(symNames) {
+			out.typ, out.named = symNames[sym], symNamed[sym]
+		} else {
+			out.typ, out.named = n.Type(), true
+		}
+		if checkMissing && n.IsMissing() {
+			out.missing = true
+		}
+		return out
+	}
+	root := mk(c.CurrentNode())
+	stack := []*node{root}
+	if !c.GoToFirstChild() {
+		return root
+	}
+	for {
+		n := c.CurrentNode()
+		skip := n.Symbol() == symComent
+		if !skip {
+			x := mk(n)
+			parent := stack[len(stack)-1]
+			parent.kids = append(parent.kids, x)
+			if c.GoToFirstChild() {
+				stack = append(stack, x)
+				continue
+			}
+		}
+		for !c.GoToNextSibling() {
+			if !c.GoToParent() || len(stack) == 1 {
+				return root
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+// parsed is one file's tree.
+type parsed struct {
+	root     *node
+	hasError bool
+}
+
+// parseAll parses the files on every core: parsing dominates translation
+// time, and files are independent until their operations are replayed.
+func parseAll(srcs [][]byte) []parsed {
+	rubyLanguage()
+	out := make([]parsed, len(srcs))
+	workers := min(runtime.GOMAXPROCS(0), len(srcs))
+	if workers <= 1 {
+		p := sitter.NewParser()
+		defer p.Close()
+		p.SetLanguage(rubyLang)
+		for i, s := range srcs {
+			out[i].root, out[i].hasError = parseRuby(p, s)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := sitter.NewParser()
+			defer p.Close()
+			p.SetLanguage(rubyLang)
+			for i := range next {
+				out[i].root, out[i].hasError = parseRuby(p, srcs[i])
+			}
+		}()
+	}
+	for i := range srcs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// named returns the named children.
+func (n *node) namedKids() []*node {
+	var out []*node
+	for _, k := range n.kids {
+		if k.named {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// child returns the first child of type typ, or nil.
+func (n *node) child(typ string) *node {
+	if n == nil {
+		return nil
+	}
+	for _, k := range n.kids {
+		if k.typ == typ {
+			return k
+		}
+	}
+	return nil
+}
+
+// firstNamed returns the first named child, or nil.
+func (n *node) firstNamed() *node {
+	for _, k := range n.kids {
+		if k.named {
+			return k
+		}
+	}
+	return nil
+}
+
+// lastNamed returns the last named child, or nil.
+func (n *node) lastNamed() *node {
+	for i := len(n.kids) - 1; i >= 0; i-- {
+		if n.kids[i].named {
+			return n.kids[i]
+		}
+	}
+	return nil
+}
+
+func (n *node) text(src []byte) string { return string(src[n.start:n.end]) }
+
+// callParts splits a call node into receiver, method name node, argument
+// list and block (any may be nil). tree-sitter's field names are not
+// copied: the shape of a call is enough to tell them apart.
+func callParts(n *node) (recv, meth, args, block *node) {
+	withOp := false
+	for _, k := range n.kids {
+		switch k.typ {
+		case ".", "&.", "::":
+			withOp = true
+		}
+	}
+	sawOp := false
+	for _, k := range n.kids {
+		switch k.typ {
+		case ".", "&.", "::":
+			sawOp = true
+		case "argument_list":
+			args = k
+		case "block", "do_block":
+			block = k
+		default:
+			if !k.named {
+				continue
+			}
+			if withOp && !sawOp && recv == nil {
+				recv = k
+			} else if meth == nil {
+				meth = k
+			}
+		}
+	}
+	return
+}
+
+// blockParts returns a block's parameters and its body statements.
+func blockParts(b *node) (params []*node, body []*node) {
+	if b == nil {
+		return nil, nil
+	}
+	for _, k := range b.kids {
+		switch k.typ {
+		case "block_parameters":
+			for _, p := range k.kids {
+				if p.typ == "identifier" {
+					params = append(params, p)
+				}
+			}
+		case "block_body", "body_statement":
+			body = k.kids
+		}
+	}
+	return params, body
+}
+
+// syntaxErrors returns the innermost ERROR nodes and the MISSING nodes.
+func syntaxErrors(n *node) []*node {
+	var out []*node
+	var walk func(n *node) bool
+	walk = func(n *node) bool {
+		found := false
+		for _, k := range n.kids {
+			if walk(k) {
+				found = true
+			}
+		}
+		if n.missing {
+			out = append(out, n)
+			return true
+		}
+		if n.typ == "ERROR" && !found {
+			out = append(out, n)
+			return true
+		}
+		return found || n.typ == "ERROR"
+	}
+	walk(n)
+	return out
+}
