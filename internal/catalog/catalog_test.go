@@ -1,0 +1,155 @@
+package catalog
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
+)
+
+func replay(t *testing.T, sqls ...string) *Catalog {
+	t.Helper()
+	c := New()
+	for i, s := range sqls {
+		f := source.NewFile("m.sql", []byte(s))
+		res := sqlparse.Parse(f)
+		if len(res.Errors) > 0 {
+			t.Fatalf("migration %d: %v", i, res.Errors[0])
+		}
+		c.Order = i
+		c.ApplyAll(ops.FromStatements(res.Statements, ops.Options{File: f}), "m.sql")
+	}
+	return c
+}
+
+func columns(c *Catalog, table string) []string {
+	t := c.Tables["public."+table]
+	if t == nil {
+		return nil
+	}
+	var out []string
+	for _, col := range t.Columns {
+		s := col.Name + " " + col.Type.String()
+		if col.NotNull {
+			s += " not null"
+		}
+		if col.HasDefault {
+			s += " default " + col.DefaultSQL()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestReplay(t *testing.T) {
+	c := replay(t,
+		"CREATE TABLE users (id bigserial PRIMARY KEY, email varchar(100), name text, created_at timestamptz DEFAULT now());",
+		"ALTER TABLE users ALTER COLUMN email TYPE text, ALTER COLUMN email SET NOT NULL; ALTER TABLE users RENAME COLUMN name TO full_name;",
+		"ALTER TABLE users ADD COLUMN score integer DEFAULT 0 NOT NULL; ALTER TABLE users ALTER COLUMN created_at DROP DEFAULT;",
+		"ALTER TABLE users ADD CONSTRAINT users_score_nn CHECK (score IS NOT NULL) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT users_score_nn;",
+		"CREATE INDEX users_email ON users (email); ALTER INDEX users_email RENAME TO users_email_idx; ALTER TABLE users RENAME TO members;",
+		"CREATE TYPE mood AS ENUM ('sad', 'ok'); ALTER TYPE mood ADD VALUE 'happy'; ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';",
+	)
+	want := []string{"id bigint not null default nextval(...)", "email text not null", "full_name text", "created_at timestamp with time zone", "score integer not null default 0"}
+	if diff := cmp.Diff(want, columns(c, "members")); diff != "" {
+		t.Errorf("columns (-want +got):\n%s", diff)
+	}
+	if c.Tables["public.users"] != nil {
+		t.Error("users still exists after the rename")
+	}
+	if tab, ok := c.IndexTable(ops.Name{Name: "users_email_idx"}); !ok || tab.Name != "members" {
+		t.Errorf("index table = %v, %v", tab, ok)
+	}
+	if !c.HasValidNotNullCheck(ops.Name{Name: "members"}, "score") {
+		t.Error("validated CHECK (score IS NOT NULL) not seen")
+	}
+	if diff := cmp.Diff([]string{"sad", "fine", "happy"}, c.Object("enum", ops.Name{Name: "mood"}).Values); diff != "" {
+		t.Errorf("enum (-want +got):\n%s", diff)
+	}
+	if !c.TableExisted(ops.Name{Name: "members"}) || !c.TableExisted(ops.Name{Name: "unknown_table"}) {
+		t.Error("with no boundary every table counts as existing")
+	}
+}
+
+func TestBoundaryMarksNewTables(t *testing.T) {
+	c := replay(t, "CREATE TABLE old (id int);")
+	c.Boundary = 1
+	c.Order = 1
+	f := source.NewFile("p.sql", []byte("CREATE TABLE fresh (id int); ALTER TABLE old ADD COLUMN x int;"))
+	c.ApplyAll(ops.FromStatements(sqlparse.Parse(f).Statements, ops.Options{}), "p.sql")
+	if c.TableExisted(ops.Name{Name: "fresh"}) || !c.TableExisted(ops.Name{Name: "old"}) {
+		t.Error("fresh must be new, old must have existed")
+	}
+	if !c.ColumnIsNew(ops.Name{Name: "old"}, "x") || c.ColumnIsNew(ops.Name{Name: "old"}, "id") {
+		t.Error("x is new, id is not")
+	}
+}
+
+func TestFromDumpAndDiff(t *testing.T) {
+	read := func(name string) *Catalog {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, errs := FromDump(source.NewFile("db/structure.sql", data), 15)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", name, errs[0])
+		}
+		return c
+	}
+	before, after := read("structure-before.sql"), read("structure-after.sql")
+	if diff := cmp.Diff([]string{"id bigint not null default nextval('public.users_id_seq'::regclass)", "email character varying", "nickname character varying", "karma integer", "created_at timestamp(6) without time zone not null"}, columns(before, "users")); diff != "" {
+		t.Errorf("users before (-want +got):\n%s", diff)
+	}
+	added, removed := Diff(before, after)
+	summary := func(list []ops.Op) []string {
+		var out []string
+		for _, op := range list {
+			s := string(op.Kind) + " " + op.Table.Name
+			if op.Column != "" {
+				s += "." + op.Column
+			}
+			if op.NewName != "" {
+				s += " -> " + op.NewName
+			}
+			if op.Object.Name != "" {
+				s += " " + op.Object.Name
+			}
+			s += " @" + itoa(op.Span.Start.Line)
+			out = append(out, s)
+		}
+		sort.Strings(out)
+		return out
+	}
+	wantAdded := []string{
+		"alter-column-type users.karma @16",
+		"create-table audit_log @22",
+		"rename-column users.nickname -> handle @15",
+		"set-not-null users.email @14",
+	}
+	if diff := cmp.Diff(wantAdded, summary(added)); diff != "" {
+		t.Errorf("added (-want +got):\n%s", diff)
+	}
+	wantRemoved := []string{"drop-table legacy_events @27", "drop-type  mood @10"}
+	if diff := cmp.Diff(wantRemoved, summary(removed)); diff != "" {
+		t.Errorf("removed (-want +got):\n%s", diff)
+	}
+}
+
+func itoa(i int) string {
+	s := ""
+	for i > 0 {
+		s = string(rune('0'+i%10)) + s
+		i /= 10
+	}
+	if s == "" {
+		return "0"
+	}
+	return s
+}
