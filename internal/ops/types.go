@@ -12,7 +12,7 @@ import (
 var canonicalTypes = map[string]string{
 	"int2": "smallint", "int4": "integer", "int8": "bigint", "int": "integer",
 	"float4": "real", "float8": "double precision", "bool": "boolean",
-	"varchar": "character varying", "bpchar": "character", "char": "character",
+	"varchar": "character varying", "bpchar": "character",
 	"timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
 	"time": "time without time zone", "timetz": "time with time zone",
 	"varbit": "bit varying", "decimal": "numeric",
