@@ -2,7 +2,10 @@ package orm
 
 import (
 	"bytes"
+	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -127,16 +130,42 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 	if r.infl == nil {
 		r.infl = defaultInflections
 	}
-	var all []*arClass
+	// Parsing dominates; it runs in parallel over the files that can
+	// matter, the walk that fills the shared tables runs in order.
+	var relevant []*source.File
 	for _, f := range files {
-		classes, err := r.collect(f)
-		if err != nil {
+		if mayMatterToModels(f) {
+			relevant = append(relevant, f)
+		}
+	}
+	trees := make([]*sitter.Tree, len(relevant))
+	errs := make([]error, len(relevant))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				trees[i], errs[i] = parseRuby(relevant[i].Path, relevant[i].Text)
+			}
+		}()
+	}
+	for i := range relevant {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []*arClass
+	for i, f := range relevant {
+		if errs[i] != nil {
 			if firstErr == nil {
-				firstErr = err
+				firstErr = errs[i]
 			}
 			continue
 		}
-		all = append(all, classes...)
+		all = append(all, r.collectTree(f, trees[i])...)
+		trees[i].Close()
 	}
 	var out []refs.Reference
 	for _, c := range all {
@@ -216,9 +245,33 @@ func (r *arResolver) collect(f *source.File) ([]*arClass, error) {
 		return nil, err
 	}
 	defer tree.Close()
+	return r.collectTree(f, tree), nil
+}
+
+func (r *arResolver) collectTree(f *source.File, tree *sitter.Tree) []*arClass {
 	w := &arWalker{r: r, f: f, src: f.Text, modelsDir: inModelsDir(f.Path)}
 	w.body(tree.RootNode(), nil, nil)
-	return w.classes, nil
+	return w.classes
+}
+
+// reConstList matches a constant assigned a list literal, which an
+// ignored_columns elsewhere may name.
+var reConstList = regexp.MustCompile(`(?m)^\s*[A-Z][A-Za-z0-9_]*\s*=\s*(%[wiWI]|\[)`)
+
+// mayMatterToModels is a cheap test that skips the Ruby files that cannot
+// define a model, a model's base, a table name prefix or a column list
+// constant: most of an app's Ruby (controllers, jobs, services) is not
+// parsed for ActiveRecord at all.
+func mayMatterToModels(f *source.File) bool {
+	if inModelsDir(f.Path) || isInflectionsFile(f.Path) {
+		return true
+	}
+	for _, k := range [][]byte{[]byte("Record"), []byte("ignored_columns"), []byte("ignore_column"), []byte("table_name"), []byte("abstract_class")} {
+		if bytes.Contains(f.Text, k) {
+			return true
+		}
+	}
+	return reConstList.Match(f.Text)
 }
 
 type arWalker struct {

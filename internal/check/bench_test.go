@@ -1,0 +1,76 @@
+package check_test
+
+import (
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/benchgen"
+	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/refs/build"
+	"github.com/schemagate/schemagate/internal/refs/scan"
+)
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+// BenchmarkCheck runs check on the generated 1,000,000-line repository
+// with 500 previous migrations and one pending migration, both releases
+// read from git objects: cold (no reference cache) and warm.
+func BenchmarkCheck(b *testing.B) {
+	benchOnce.Do(func() {
+		benchDir, benchErr = os.MkdirTemp("", "schemagate-check-bench")
+		if benchErr == nil {
+			benchErr = benchgen.GitRepo(benchDir, benchgen.DefaultRepo)
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	repo, err := gitrev.Open(benchDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, cache *scan.Cache) {
+		prev, err := repo.FS("previous")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer prev.Close()
+		next, err := repo.FS("HEAD")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer next.Close()
+		trees := map[string]string{"previous": prev.Tree(), "HEAD": next.Tree()}
+		res, err := check.Run(check.Input{
+			Previous: []check.Tree{{Name: "previous", FS: prev}},
+			New:      check.Tree{Name: "HEAD", FS: next},
+			Index: func(t check.Tree) (*refs.Index, error) {
+				idx, _, _, err := build.Index(t.FS, build.Options{Exclude: []string{"db/migrations/**"}, Cache: cache, TreeID: trees[t.Name], Version: "bench"})
+				return idx, err
+			},
+		})
+		if err != nil || len(res.Pending) != 1 {
+			b.Fatalf("%v, pending %d", err, len(res.Pending))
+		}
+	}
+	b.Run("cold", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			run(b, nil)
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		cache := &scan.Cache{Dir: b.TempDir()}
+		run(b, cache)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			run(b, cache)
+		}
+	})
+}
