@@ -55,6 +55,9 @@ type Unit struct {
 	// Extra are findings the reader already made (translator hints,
 	// syntax errors of the host language).
 	Extra []rules.Finding
+	// Suppressed are spans (strong_migrations' safety_assured blocks) in
+	// which findings are dropped, except compatibility errors.
+	Suppressed []source.Span
 }
 
 // Prepare parses a SQL migration and computes its operations. It is
@@ -229,6 +232,7 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 		out = append(out, runRule(r, rm, ver, schema, compat)...)
 	}
 	out = applySuppressions(m.Path, parseSuppressions(m.File), out)
+	out = dropInSpans(out, u.Suppressed)
 	for i := range out {
 		if s, ok := cfg.Severity(out[i].Rule); ok {
 			out[i].Severity = s
@@ -292,4 +296,28 @@ func Sort(fs []rules.Finding) {
 		}
 		return a.Rule < b.Rule
 	})
+}
+
+// dropInSpans removes findings inside the spans, except compatibility
+// errors: a safety_assured block vouches for locks, not for breaking the
+// running release.
+func dropInSpans(fs []rules.Finding, spans []source.Span) []rules.Finding {
+	if len(spans) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		inside := false
+		for _, s := range spans {
+			if f.Span.Start.Offset >= s.Start.Offset && f.Span.Start.Offset < s.End.Offset {
+				inside = true
+				break
+			}
+		}
+		if inside && !(f.Category == rules.Compatibility && f.Severity == rules.Error) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
