@@ -48,11 +48,12 @@ func BenchmarkCheck(b *testing.B) {
 		}
 		defer next.Close()
 		trees := map[string]string{"previous": prev.Tree(), "HEAD": next.Tree()}
+		memo := scan.NewMemo()
 		res, err := check.Run(check.Input{
 			Previous: []check.Tree{{Name: "previous", FS: prev}},
 			New:      check.Tree{Name: "HEAD", FS: next},
 			Index: func(t check.Tree) (*refs.Index, error) {
-				idx, _, _, err := build.Index(t.FS, build.Options{Exclude: []string{"db/migrations/**"}, Cache: cache, TreeID: trees[t.Name], Version: "bench"})
+				idx, _, _, err := build.Index(t.FS, build.Options{Exclude: []string{"db/migrations/**"}, Cache: cache, TreeID: trees[t.Name], Version: "bench", Memo: memo})
 				return idx, err
 			},
 		})

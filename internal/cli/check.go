@@ -14,6 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
@@ -24,20 +25,25 @@ func init() { extraCommands = append(extraCommands, newCheckCmd) }
 // checkFlags are check's own flags; gate reuses them.
 type checkFlags struct {
 	commonFlags
-	previous []string
-	newRev   string
-	repo     string
-	noCache  bool
-	verbose  bool
+	releaseFlags // snapshots and the ECS service (snapshot.go)
+	previous     []string
+	newRev       string
+	repo         string
+	noCache      bool
+	verbose      bool
+	// checked are the releases the last run checked against, as the
+	// command line or the service named them (gate tags the task with them).
+	checked []string
 }
 
 func (f *checkFlags) register(cmd *cobra.Command) {
 	f.commonFlags.register(cmd.Flags(), "error")
 	cmd.Flags().StringArrayVar(&f.previous, "previous", nil, "the deployed release: a git revision (repeatable: every release that may still serve traffic; default: previous in the config)")
 	cmd.Flags().StringVar(&f.newRev, "new", "", "the release being deployed, as a git revision (default: the working tree)")
-	cmd.Flags().StringVar(&f.repo, "repo", "", "the git repository (default: the one containing the working directory)")
+	cmd.Flags().StringVar(&f.repo, "repo", "", "the git repository, or without git the directory the release's paths start from (default: the one containing the working directory)")
 	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "rebuild reference indexes instead of reading the cache")
 	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "say what is read and skipped")
+	f.releaseFlags.register(cmd.Flags())
 }
 
 func newCheckCmd(stdio IO) *cobra.Command {
@@ -81,66 +87,109 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 
 // runCheck resolves the releases and runs check.
 func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
-	cfg, err := f.load()
+	env, err := newCheckEnv(&f.commonFlags, f.repo, f.noCache, f.verbose, stdio)
 	if err != nil {
 		return nil, nil, err
 	}
-	lopt, err := f.loadOptions(cfg)
+	ctx, stop := signalContext()
+	defer stop()
+	previous, err := f.previousTrees(ctx, env, stdio)
+	var missing *missingRelease
+	if errors.As(err, &missing) && f.ifPreviousMissing == "lint" {
+		previous, err = &previousReleases{}, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	previous := f.previous
-	if len(previous) == 0 && cfg.Previous != "" {
-		previous = []string{cfg.Previous}
+	env.setRoot(f.repo, previous.configDir)
+	in := env.input()
+	if in.New, err = f.newTree(ctx, env); err != nil {
+		return nil, nil, err
 	}
-	if len(previous) == 0 {
-		return nil, nil, errors.New("check needs the deployed release: pass --previous REV (in pre-merge CI the base branch, e.g. origin/main) or set previous: in schemagate.yaml")
+	if missing != nil {
+		res, err := lintOnly(in, missing, stdio.Err)
+		return res, env.cfg, err
 	}
-	dir := f.repo
+	in.Previous = previous.trees
+	res, err := check.Run(in)
+	f.checked = previous.names
+	return res, env.cfg, err
+}
+
+// checkEnv is what check, gate and snapshot share: the config, the git
+// repository when there is one, the directory the trees' paths start
+// from, and how a tree's references are indexed.
+type checkEnv struct {
+	cfg     *config.Config
+	lopt    lint.LoadOptions
+	repo    *gitrev.Repo // nil when there is no git repository
+	gitErr  error        // why repo is nil
+	root    string       // the working tree's root (set by setRoot)
+	prefix  string       // the config's directory below root
+	cache   *scan.Cache
+	verbose func(string, ...any)
+	treeIDs map[string]string // tree name -> git tree id, for the cache
+}
+
+func newCheckEnv(c *commonFlags, repoDir string, noCache, verbose bool, stdio IO) (*checkEnv, error) {
+	cfg, err := c.load()
+	if err != nil {
+		return nil, err
+	}
+	lopt, err := c.loadOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e := &checkEnv{cfg: cfg, lopt: lopt, treeIDs: map[string]string{}, verbose: func(string, ...any) {}}
+	if verbose {
+		e.verbose = func(format string, args ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+format+"\n", args...) }
+	}
+	if !noCache {
+		e.cache = &scan.Cache{Log: e.verbose}
+	}
+	dir := repoDir
 	if dir == "" {
 		dir = "."
 	}
-	repo, err := gitrev.Open(dir)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%v: check reads the previous release from git; fetch the history, or check from release snapshots", err)
+	// Without git, check still runs from snapshots and the working tree.
+	e.repo, e.gitErr = gitrev.Open(dir)
+	return e, nil
+}
+
+// setRoot decides where the working tree's paths start: the git work
+// tree; without git, --repo, else the config's directory less the
+// directory a snapshot recorded for the config (snapshots hold paths from
+// the repository's root), else the working directory.
+func (e *checkEnv) setRoot(repoFlag, snapshotConfigDir string) {
+	switch {
+	case e.repo != nil:
+		e.root = e.repo.Dir
+	case repoFlag != "":
+		e.root, _ = filepath.Abs(repoFlag)
+	case e.cfg.Root != "":
+		e.root = e.cfg.Root
+		if d := filepath.FromSlash(snapshotConfigDir); d != "" && strings.HasSuffix(e.root, string(filepath.Separator)+d) {
+			e.root = strings.TrimSuffix(e.root, string(filepath.Separator)+d)
+		}
+	default:
+		e.root, _ = filepath.Abs(".")
 	}
-	prefix := ""
-	if cfg.Root != "" {
-		if rel, err := filepath.Rel(repo.Dir, cfg.Root); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
-			prefix = filepath.ToSlash(rel)
+	e.prefix = ""
+	if e.cfg.Root != "" {
+		if rel, err := filepath.Rel(e.root, e.cfg.Root); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			e.prefix = filepath.ToSlash(rel)
 		}
 	}
-	verbose := func(string, ...any) {}
-	if f.verbose {
-		verbose = func(format string, args ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+format+"\n", args...) }
-	}
-	in := check.Input{Config: cfg, Format: lopt.Format, SchemaDump: joinPrefix(prefix, cfg.SchemaDump)}
+}
+
+// input is check's input without the releases: directories, dump and the
+// reference indexer, with paths under the config's directory.
+func (e *checkEnv) input() check.Input {
+	cfg := e.cfg
+	in := check.Input{Config: cfg, Format: e.lopt.Format, SchemaDump: joinPrefix(e.prefix, cfg.SchemaDump)}
 	for _, d := range cfg.Migrations {
-		d.Dir = joinPrefix(prefix, d.Dir)
+		d.Dir = joinPrefix(e.prefix, d.Dir)
 		in.Dirs = append(in.Dirs, d)
-	}
-	treeIDs := map[string]string{}
-	for _, rev := range previous {
-		t, tree, err := revTree(repo, rev)
-		if err != nil {
-			return nil, nil, err
-		}
-		treeIDs[t.Name] = tree
-		in.Previous = append(in.Previous, t)
-	}
-	if f.newRev != "" {
-		t, tree, err := revTree(repo, f.newRev)
-		if err != nil {
-			return nil, nil, err
-		}
-		treeIDs[t.Name] = tree
-		in.New = t
-	} else {
-		in.New = check.Tree{Name: "working tree", FS: os.DirFS(repo.Dir)}
-	}
-	var cache *scan.Cache
-	if !f.noCache {
-		cache = &scan.Cache{Log: verbose}
 	}
 	exclude := append([]string{}, cfg.Exclude...)
 	exclude = append(exclude, cfg.References.Exclude...)
@@ -151,19 +200,40 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 	in.Index = func(t check.Tree) (*refs.Index, error) {
 		idx, stats, cached, err := build.Index(t.FS, build.Options{
 			Exclude: exclude, IncludeTests: cfg.References.IncludeTests,
-			Cache: cache, TreeID: treeIDs[t.Name], Version: ToolVersion(), Verbose: verbose,
+			Cache: e.cache, TreeID: e.treeIDs[t.Name], Version: ToolVersion(), Verbose: e.verbose,
 		})
 		if err == nil {
 			if cached {
-				verbose("references of %s: from the cache (%d)", t.Name, len(idx.Refs))
+				e.verbose("references of %s: from the cache (%d)", t.Name, len(idx.Refs))
 			} else {
-				verbose("references of %s: %d files read, %d skipped %v, %d references", t.Name, stats.Read, stats.Skipped, stats.SkippedReasons, stats.Refs)
+				e.verbose("references of %s: %d files read, %d skipped %v, %d references", t.Name, stats.Read, stats.Skipped, stats.SkippedReasons, stats.Refs)
 			}
 		}
 		return idx, err
 	}
-	res, err := check.Run(in)
-	return res, cfg, err
+	return in
+}
+
+// gitTree opens a git revision. When there is no repository or it lacks
+// the revision, the error is a *missingRelease.
+func (e *checkEnv) gitTree(rev string) (check.Tree, error) {
+	if e.repo == nil {
+		return check.Tree{}, &missingRelease{lookedFor: []string{fmt.Sprintf("git revision %s (%v)", rev, trimGitrev(e.gitErr))}}
+	}
+	t, tree, err := revTree(e.repo, rev)
+	if errors.Is(err, gitrev.ErrMissingRevision) {
+		return check.Tree{}, &missingRelease{lookedFor: []string{fmt.Sprintf("git revision %s (%v)", rev, trimGitrev(err))}}
+	}
+	if err != nil {
+		return check.Tree{}, err
+	}
+	e.treeIDs[t.Name] = tree
+	return t, nil
+}
+
+// workingTree is the files on disk, which need no git.
+func (e *checkEnv) workingTree() check.Tree {
+	return check.Tree{Name: "working tree", FS: os.DirFS(e.root)}
 }
 
 func defaultDirs() []config.MigrationDir {

@@ -9,7 +9,7 @@ type Piece struct {
 
 // Split cuts SQL text into statements at top-level semicolons, in pure Go
 // and without parsing: semicolons inside quoted strings (standard and
-// E'' escapes), quoted identifiers, dollar quotes, comments (nested block
+// E” escapes), quoted identifiers, dollar quotes, comments (nested block
 // comments too) and BEGIN ATOMIC ... END bodies do not count. Pieces that
 // hold only space and comments are left out. ok is false when the text
 // ends inside a quote or comment; the pieces up to there are returned.

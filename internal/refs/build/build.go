@@ -39,12 +39,14 @@ type Options struct {
 	TreeID  string
 	Version string // schemagate's version, part of the cache key
 	Verbose func(format string, args ...any)
+	// Memo shares per-file results between the index builds of one run.
+	Memo *scan.Memo
 }
 
 // Index returns the reference index of fsys, from the cache when the same
 // tree was indexed by the same schemagate before.
 func Index(fsys fs.FS, opt Options) (*refs.Index, scan.Stats, bool, error) {
-	sopt := scan.Options{Exclude: opt.Exclude, IncludeTests: opt.IncludeTests, Extractors: Extractors(), Verbose: opt.Verbose}
+	sopt := scan.Options{Exclude: opt.Exclude, IncludeTests: opt.IncludeTests, Extractors: Extractors(), Verbose: opt.Verbose, Memo: opt.Memo}
 	key := ""
 	if opt.Cache != nil && opt.TreeID != "" {
 		key = scan.CacheKey(opt.TreeID, CacheVersion(opt.Version), sopt)

@@ -38,6 +38,9 @@ type Options struct {
 	// Verbose, when set, receives one line per file that could not be
 	// read or extracted; calls are serialised.
 	Verbose func(format string, args ...any)
+	// Memo, when set, reuses the references of files already extracted
+	// in this process (same path and content).
+	Memo *Memo
 }
 
 // Stats counts what a scan did.
@@ -231,7 +234,13 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 		go func() {
 			defer wg.Done()
 			for f := range jobs {
+				key := memoKey(f.path, f.src)
+				if r, ok := opt.Memo.get(key); ok {
+					results[f.seq] = r
+					continue
+				}
 				results[f.seq] = extract(f, logf)
+				opt.Memo.put(key, results[f.seq])
 			}
 		}()
 	}
