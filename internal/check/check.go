@@ -57,6 +57,11 @@ type Input struct {
 	// SchemaDump is the path of a pg_dump --schema-only file in the trees
 	// ("" to look for db/structure.sql and friends).
 	SchemaDump string
+	// Applied, when set, says which of the new release's migrations (all
+	// of them, in apply order) the database has run, from its history
+	// table (--pending-from): pending are the others, instead of those
+	// the previous release's files lack.
+	Applied func(ms []*migrations.Migration) ([]bool, error)
 }
 
 // Result is check's verdict.
@@ -68,6 +73,11 @@ type Result struct {
 	// Problems are files that could not be read; they make the run
 	// exit 2 after the report.
 	Problems []lint.Problem
+	// Previous are the first previous release's migrations in apply
+	// order, parsed, and PreviousIndex its reference index: verify
+	// replays the one and prepares the queries of the other.
+	Previous      []*migrations.Migration
+	PreviousIndex *refs.Index
 }
 
 // DefaultDirs are the migration directories looked for when none are
@@ -111,7 +121,28 @@ func Run(in Input) (*Result, error) {
 		newMigs = append(newMigs, nm...)
 	}
 	diff := Compare(Entries(prevMigs), newMigs)
+	if in.Applied != nil {
+		ran, err := in.Applied(newMigs)
+		if err != nil {
+			return nil, err
+		}
+		var pending []*migrations.Migration
+		for i, m := range newMigs {
+			if i < len(ran) && !ran[i] && !m.Down && !m.Repeatable {
+				pending = append(pending, m)
+			}
+		}
+		// Flyway reruns a changed repeatable, after the versioned ones,
+		// whatever the table says.
+		for _, m := range diff.Pending {
+			if m.Repeatable {
+				pending = append(pending, m)
+			}
+		}
+		diff.Pending = pending
+	}
 	res.Pending = diff.Pending
+	res.Previous = prevMigs
 
 	// The schema the deployed release runs on: its migrations replayed,
 	// or its schema dump when the migrations are not SQL.
@@ -144,6 +175,7 @@ func Run(in Input) (*Result, error) {
 		}
 		releases = append(releases, Release{Name: t.Name, Index: idx})
 	}
+	res.PreviousIndex = releases[0].Index
 	newIdx, err := in.index(in.New)
 	if err != nil {
 		return nil, fmt.Errorf("indexing references of %s: %w", in.New.Name, err)
