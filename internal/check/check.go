@@ -146,15 +146,10 @@ func Run(in Input) (*Result, error) {
 
 	// The schema the deployed release runs on: its migrations replayed,
 	// or its schema dump when the migrations are not SQL.
-	cat := catalog.New()
-	cat.Order = catalog.Baseline
-	for _, m := range prevMigs {
-		m.Parse()
-		list := opsOf(m, cfg.PGVersion)
-		cat.Order++
-		cat.ApplyAll(list, m.Path)
+	cat, err := previousCatalog(prev, prevMigs, in.SchemaDump, cfg.PGVersion)
+	if err != nil {
+		return nil, err
 	}
-	cat.Boundary = cat.Order + 1
 
 	dumpPath := in.SchemaDump
 	if dumpPath == "" && len(newMigs) == 0 && len(prevMigs) == 0 {
@@ -269,4 +264,30 @@ func isDir(fsys fs.FS, p string) bool {
 func exists(fsys fs.FS, p string) bool {
 	st, err := fs.Stat(fsys, p)
 	return err == nil && !st.IsDir()
+}
+
+// previousCatalog is the schema the deployed release runs on: its schema
+// dump when the project names one (it is what the database has, even
+// when old migrations were squashed away), else its migrations replayed.
+func previousCatalog(prev Tree, prevMigs []*migrations.Migration, dump string, pgVersion int) (*catalog.Catalog, error) {
+	if dump != "" && exists(prev.FS, dump) {
+		text, err := fs.ReadFile(prev.FS, dump)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s at %s: %w", dump, prev.Name, err)
+		}
+		cat, _ := catalog.FromDump(source.NewFile(dump, text), pgVersion)
+		cat.Order = 0
+		cat.Boundary = 1
+		return cat, nil
+	}
+	cat := catalog.New()
+	cat.Order = catalog.Baseline
+	for _, m := range prevMigs {
+		m.Parse()
+		list := opsOf(m, pgVersion)
+		cat.Order++
+		cat.ApplyAll(list, m.Path)
+	}
+	cat.Boundary = cat.Order + 1
+	return cat, nil
 }
