@@ -15,6 +15,8 @@ package alembic
 import (
 	"fmt"
 	"io/fs"
+	"runtime"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/migrations"
 )
@@ -43,24 +45,43 @@ func (*Alembic) Detect(fsys fs.FS, dir string) bool {
 // down_revision/depends_on graph (see order). Version is the revision
 // id. Every migration is Transactional: env.py runs them inside
 // context.begin_transaction(); the statements in an autocommit_block()
-// are marked outside it when translated.
+// are marked outside it when translated. Only upgrade() is checked, so
+// opt.IncludeDown changes nothing.
 func (*Alembic) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
 	return discover(fsys, dir, opt)
 }
 
 // Translate translates the upgrade() of each migration. It never fails:
-// what it cannot read becomes a Note.
+// what it cannot read becomes a Note. Revisions share no translation
+// state (each is read on its own, as alembic imports it), so they are
+// translated in parallel.
 func (*Alembic) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
 	out := make([]migrations.Translation, len(ms))
-	for i, m := range ms {
-		out[i] = translateSafely(m, opt)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ms)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = translateSafely(ms[i], opt)
+			}
+		}()
 	}
+	for i := range ms {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return out
 }
 
 // translateSafely keeps one file's translator bug from hiding the other
 // files: it becomes a note on that file.
 func translateSafely(m *migrations.Migration, opt migrations.TranslateOptions) (tr migrations.Translation) {
+	if m.File == nil {
+		return migrations.Translation{Migration: m, Notes: []migrations.Note{{Kind: migrations.NoteUnrecognised, Message: m.Path + ": not read"}}}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			tr = migrations.Translation{Migration: m, Notes: []migrations.Note{{

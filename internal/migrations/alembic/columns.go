@@ -2,7 +2,6 @@ package alembic
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/source"
@@ -163,13 +162,22 @@ func (t *translator) isSchemaItem(e *expr) bool {
 	return false
 }
 
+// isTypeExpr tells a Column's type argument from its name: a name is a
+// string (or a value only known at run time), a type is a class or a
+// constructor call.
 func (t *translator) isTypeExpr(e *expr) bool {
 	r := t.resolve(e)
-	if r.kind == exprString {
+	if _, _, isString := t.strValue(r); isString {
 		return false
 	}
-	_, ok := t.typeOf(r, 0)
-	return ok
+	switch r.kind {
+	case exprCall, exprAttr:
+		return true
+	case exprName:
+		lib, _ := t.libName(r)
+		return lib != ""
+	}
+	return false
 }
 
 func (t *translator) columnItem(c *column, e, call *expr) {
@@ -182,7 +190,10 @@ func (t *translator) columnItem(c *column, e, call *expr) {
 	case "ForeignKey":
 		c.fks = append(c.fks, t.foreignKey(r, c.name))
 	case "Sequence":
-		c.pyDefault = true
+		// A Sequence default stops SERIAL unless it is optional=True
+		// (used only where the database has no SERIAL).
+		a := t.bindArgs(r, []string{"name", "start", "increment"})
+		c.pyDefault = !t.boolValue(a.get("optional"), false)
 	case "Identity":
 		c.identity = t.identitySQL(r)
 	case "Computed":
@@ -329,20 +340,24 @@ var ansiFunctions = map[string]bool{
 // stands as a placeholder function call (so the default still counts, as
 // volatile) and is noted.
 func (t *translator) defaultSQL(e, call *expr) string {
-	if s, ok := t.sqlValue(e, true); ok {
+	n := len(t.notes)
+	if s, ok := t.sqlValue(e, true, 0); ok {
 		return s
 	}
 	name := fmt.Sprintf("schemagate_unknown_default_%d()", len(t.unknownDefaults)+1)
 	t.unknownDefaults[name] = t.source(e)
-	t.noteAt(e, call, "schemagate cannot read the server default `%s`: it is treated as a volatile expression", t.source(e))
+	if len(t.notes) == n {
+		// (A syntax error in sa.text() was reported already.)
+		t.noteAt(e, call, "schemagate cannot read the server default `%s`: it is treated as a volatile expression", t.source(e))
+	}
 	return name
 }
 
 // sqlValue renders a SQLAlchemy expression used as a value in DDL (a
 // server default, a function argument).
-func (t *translator) sqlValue(e *expr, top bool) (string, bool) {
+func (t *translator) sqlValue(e *expr, top bool, depth int) (string, bool) {
 	r := t.resolve(e)
-	if r == nil {
+	if r == nil || depth > 32 {
 		return "", false
 	}
 	switch r.kind {
@@ -371,7 +386,7 @@ func (t *translator) sqlValue(e *expr, top bool) (string, bool) {
 			}
 			var as []string
 			for _, x := range r.args {
-				s, ok := t.sqlValue(x, false)
+				s, ok := t.sqlValue(x, false, depth+1)
 				if !ok {
 					return "", false
 				}
@@ -391,7 +406,7 @@ func (t *translator) sqlValue(e *expr, top bool) (string, bool) {
 			return "NULL", true
 		case "literal":
 			if len(r.args) > 0 {
-				return t.sqlValue(r.args[0], false)
+				return t.sqlValue(r.args[0], false, depth+1)
 			}
 		case "column":
 			if len(r.args) > 0 {
@@ -401,7 +416,7 @@ func (t *translator) sqlValue(e *expr, top bool) (string, bool) {
 			}
 		case "DefaultClause":
 			if len(r.args) > 0 {
-				return t.sqlValue(r.args[0], top)
+				return t.sqlValue(r.args[0], top, depth+1)
 			}
 		}
 	}
@@ -508,5 +523,3 @@ func defaultIndexName(schema, table, col string) string {
 	}
 	return "ix_" + table + "_" + col
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

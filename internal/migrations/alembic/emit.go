@@ -1,6 +1,7 @@
 package alembic
 
 import (
+	"strconv"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
@@ -73,10 +74,10 @@ func (t *translator) add(out []ops.Op) {
 // text (it stands in the SQL as a call to a placeholder function, so it
 // counts as volatile).
 func (t *translator) fixDefault(e *ops.Expr) {
-	if e == nil {
+	if e == nil || len(t.unknownDefaults) == 0 || e.Node.GetFuncCall() == nil {
 		return
 	}
-	if py, ok := t.unknownDefaults[e.Text]; ok {
+	if py, ok := t.unknownDefaults[e.SQL()]; ok {
 		e.Text = py
 	}
 }
@@ -111,7 +112,7 @@ func (t *translator) execute(call, arg *expr) {
 			t.noteAt(a, call, "SQL built when the migration runs (an f-string with values schemagate cannot read): it is not checked")
 			return
 		}
-		t.sql(text, offs)
+		t.sql(bindParams(text, offs))
 		return
 	}
 	if ps, ok := t.construct(call, a); ok {
@@ -129,6 +130,17 @@ func (t *translator) sql(text string, offs []int) {
 	if len(offs) != len(text)+1 {
 		return
 	}
+	// The last statement's span ends at the end of the text: leave out
+	// the indentation before the closing quotes of a triple-quoted SQL.
+	trimmed := strings.TrimRight(text, " \t\r\n")
+	if trimmed == "" {
+		return
+	}
+	offs = offs[:len(trimmed)+1]
+	if len(trimmed) < len(text) {
+		offs[len(trimmed)] = offs[len(trimmed)-1] + 1
+	}
+	text = trimmed
 	start := offs[0]
 	verbatim := start >= 0 && start+len(text) <= len(t.src) && string(t.src[start:start+len(text)]) == text
 	for i := 0; verbatim && i <= len(text); i++ {
@@ -210,4 +222,48 @@ func (t *translator) rawSQL(e *expr, wrap string) (string, bool) {
 		return text, false
 	}
 	return text, true
+}
+
+// bindParams rewrites SQLAlchemy's text() bind parameters (":name", not
+// after a word character, a colon or a backslash, not before a colon) as
+// PostgreSQL parameters ($1), and "\\:" as ":", as text() does: alembic
+// runs op.execute("...") strings through text() too.
+func bindParams(text string, offs []int) (string, []int) {
+	if !strings.Contains(text, ":") {
+		return text, offs
+	}
+	var b strings.Builder
+	var out []int
+	n := 0
+	isWord := func(c byte) bool {
+		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == '\\' && i+1 < len(text) && text[i+1] == ':' {
+			b.WriteByte(':')
+			out = append(out, offs[i+1])
+			i++
+			continue
+		}
+		if c == ':' && (i == 0 || !isWord(text[i-1]) && text[i-1] != ':' && text[i-1] != '\\') {
+			j := i + 1
+			for j < len(text) && isWord(text[j]) {
+				j++
+			}
+			if j > i+1 && (j == len(text) || text[j] != ':') {
+				n++
+				p := "$" + strconv.Itoa(n)
+				b.WriteString(p)
+				for range p {
+					out = append(out, offs[i])
+				}
+				i = j - 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+		out = append(out, offs[i])
+	}
+	return b.String(), append(out, offs[len(text)])
 }

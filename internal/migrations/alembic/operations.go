@@ -122,7 +122,7 @@ func (t *translator) createTable(a *args) []pendingStmt {
 	var cols []*column
 	var explicit []string // table constraints, in argument order
 	var pkCols []string
-	pkName := ""
+	pkName, explicitPK := "", false
 	var indexes []string
 	for _, it := range a.rest {
 		r := t.resolve(it)
@@ -141,6 +141,7 @@ func (t *translator) createTable(a *args) []pendingStmt {
 				pkCols = append(pkCols, t.name(c, r, "column name"))
 			}
 			pkName = t.optName(ka.get("name"), r, "constraint name")
+			explicitPK = true
 		case "ForeignKeyConstraint":
 			if f, ok := t.fkConstraint(r); ok {
 				explicit = append(explicit, f.sql())
@@ -166,15 +167,27 @@ func (t *translator) createTable(a *args) []pendingStmt {
 			t.noteAt(it, call, "`%s` is not a column or constraint schemagate can read: it is not checked", t.source(it))
 		}
 	}
+	// An explicit PrimaryKeyConstraint decides the key and its column
+	// order (SQLAlchemy warns and ignores primary_key=True on other
+	// columns, which stay NOT NULL); otherwise the flagged columns are the
+	// key, in column order.
 	var pk []*column
+	byName := map[string]*column{}
 	for _, c := range cols {
+		byName[c.name] = c
+	}
+	if explicitPK {
 		for _, p := range pkCols {
-			if p == c.name {
+			if c := byName[p]; c != nil {
 				c.pk = true
+				pk = append(pk, c)
 			}
 		}
-		if c.pk {
-			pk = append(pk, c)
+	} else {
+		for _, c := range cols {
+			if c.pk {
+				pk = append(pk, c)
+			}
 		}
 	}
 	serial := autoincrement(pk)

@@ -34,16 +34,16 @@ const (
 type expr struct {
 	kind       exprKind
 	start, end int
-	name       string   // exprName identifier, exprAttr attribute, exprCompare operator
-	x          *expr    // exprAttr object, exprCall callee, exprCompare left, exprNot operand
-	y          *expr    // exprCompare right
-	args       []*expr  // call positional arguments, list elements, dict values
-	keys       []*expr  // dict keys
+	name       string  // exprName identifier, exprAttr attribute, exprCompare operator
+	x          *expr   // exprAttr object, exprCall callee, exprCompare left, exprNot operand
+	y          *expr   // exprCompare right
+	args       []*expr // call positional arguments, list elements, dict values
+	keys       []*expr // dict keys
 	kw         []keyword
-	star       []int    // indexes of *args in args (a call); **kwargs makes dstar true
-	dstar      bool     // the call passes **kwargs
+	star       []int     // indexes of *args in args (a call); **kwargs makes dstar true
+	dstar      bool      // the call passes **kwargs
 	str        []strPart // exprString
-	text       string   // exprNumber, exprBool literal text; exprOther source
+	text       string    // exprNumber, exprBool literal text; exprOther source
 	tuple      bool
 }
 
@@ -85,7 +85,6 @@ type stmt struct {
 	conds      []*expr
 	blocks     [][]*stmt
 	orelse     []*stmt
-	name       string // stmtDef: the function or class name
 	what       string // stmtOther: the statement kind, for messages
 }
 
@@ -112,10 +111,9 @@ type module struct {
 }
 
 type funcDef struct {
-	start, end int
-	nameStart  int
-	params     []param
-	body       []*stmt
+	start  int
+	params []param
+	body   []*stmt
 }
 
 type param struct {
@@ -145,7 +143,7 @@ func parseModule(src []byte) *module {
 	}
 	defer tree.Close()
 	root := tree.RootNode()
-	b := builder{src: src}
+	b := builder{src: src, mod: m}
 	m.collectErrors(root)
 	for i := 0; i < int(root.NamedChildCount()); i++ {
 		n := root.NamedChild(i)
@@ -174,7 +172,7 @@ func (m *module) addFunc(b *builder, n *sitter.Node) {
 	if name == nil {
 		return
 	}
-	f := &funcDef{start: int(n.StartByte()), end: int(n.EndByte()), nameStart: int(name.StartByte())}
+	f := &funcDef{start: int(n.StartByte())}
 	if ps := n.ChildByFieldName("parameters"); ps != nil {
 		for i := 0; i < int(ps.NamedChildCount()); i++ {
 			f.params = append(f.params, b.param(ps.NamedChild(i)))
@@ -276,6 +274,7 @@ func (m *module) addImport(n *sitter.Node) {
 
 type builder struct {
 	src []byte
+	mod *module
 }
 
 func (b *builder) text(n *sitter.Node) string { return n.Content(b.src) }
@@ -308,7 +307,12 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 		return nil
 	case "ERROR":
 		s.kind = stmtError
-	case "pass_statement":
+	case "pass_statement", "assert_statement", "global_statement", "nonlocal_statement", "delete_statement":
+		// Nothing here changes the schema.
+		s.kind = stmtPass
+	case "import_statement", "import_from_statement":
+		// An import inside upgrade() binds a module for what follows.
+		b.mod.addImport(n)
 		s.kind = stmtPass
 	case "expression_statement":
 		if n.NamedChildCount() != 1 {
@@ -320,7 +324,13 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 		case "assignment":
 			b.assignment(s, c)
 		case "augmented_assignment":
-			s.kind, s.what = stmtOther, "augmented assignment"
+			// x += ...: the new value is not followed; later uses of x
+			// are unknown rather than stale.
+			s.kind = stmtAssign
+			if l := c.ChildByFieldName("left"); l != nil {
+				s.targets = []target{b.target(l)}
+			}
+			s.x = &expr{kind: exprOther, start: -1, end: -1, text: b.text(c)}
 		default:
 			s.kind = stmtExpr
 			s.x = b.expr(c)
@@ -406,15 +416,6 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 		}
 	case "function_definition", "class_definition", "decorated_definition":
 		s.kind = stmtDef
-		d := n
-		if n.Type() == "decorated_definition" {
-			if x := n.ChildByFieldName("definition"); x != nil {
-				d = x
-			}
-		}
-		if name := d.ChildByFieldName("name"); name != nil {
-			s.name = b.text(name)
-		}
 	default:
 		s.kind = stmtOther
 		s.what = strings.TrimSuffix(n.Type(), "_statement")

@@ -321,3 +321,46 @@ func order(revs []*rev) []*rev {
 	}
 	return out
 }
+
+// Applied returns the versions a database has applied when its
+// alembic_version table holds heads: every head and each revision it
+// descends from through down_revision and depends_on. With branches the
+// apply order alone cannot tell this (a revision placed before a head may
+// be on another branch), so check uses the graph. Unknown heads are
+// ignored.
+func Applied(ms []*migrations.Migration, heads []string) map[string]bool {
+	byID := map[string][]string{}
+	labels := map[string]string{}
+	for _, m := range ms {
+		h := readHeader(parseModule(m.File.Text))
+		if !h.found {
+			continue
+		}
+		if _, dup := byID[h.revision]; dup {
+			continue
+		}
+		byID[h.revision] = append(append([]string(nil), h.downRevision...), h.dependsOn...)
+		for _, l := range h.branchLabels {
+			labels[l] = h.revision
+		}
+	}
+	applied := map[string]bool{}
+	stack := append([]string(nil), heads...)
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ok := byID[id]; !ok {
+			if l, ok := labels[id]; ok {
+				id = l
+			} else {
+				continue
+			}
+		}
+		if applied[id] {
+			continue
+		}
+		applied[id] = true
+		stack = append(stack, byID[id]...)
+	}
+	return applied
+}

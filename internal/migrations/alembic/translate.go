@@ -3,6 +3,7 @@ package alembic
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations"
@@ -33,6 +34,7 @@ type translator struct {
 	batches   map[*expr]*batchState
 	depth     int  // helper-function inlining depth
 	returned  bool // a return statement ended the function being walked
+	steps     int  // statements walked, bounded by maxSteps
 
 	unknownDefaults map[string]string // placeholder function -> Python source of a default
 }
@@ -76,10 +78,27 @@ func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrati
 	if up == nil {
 		t.note(migrations.NoteUnrecognised, 0, len(firstLineText(t.src)), "no upgrade() function: alembic fails to run this revision, and there is nothing to check")
 	} else {
+		before := len(t.notes)
 		t.block(up.body)
+		if len(t.out) == 0 && len(t.notes) == before && hasCode(up.body) {
+			end := up.start + len(firstLineText(t.src[up.start:]))
+			t.note(migrations.NoteUnrecognised, up.start, end, "upgrade() runs code but no Alembic operation schemagate recognises: nothing in it is checked")
+		}
 	}
 	t.finish()
 	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes}
+}
+
+// hasCode reports whether a body does more than pass and docstrings.
+func hasCode(body []*stmt) bool {
+	for _, s := range body {
+		switch {
+		case s.kind == stmtPass, s.kind == stmtExpr && s.x.kind == exprString:
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 func firstLineText(src []byte) string {
@@ -119,8 +138,8 @@ func (t *translator) source(e *expr) string {
 		return e.text
 	}
 	s := strings.Join(strings.Fields(string(t.src[e.start:e.end])), " ")
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:57]) + "..."
 	}
 	return s
 }
@@ -166,7 +185,19 @@ func (t *translator) block(stmts []*stmt) {
 	}
 }
 
+// maxSteps bounds the statements walked (loops unrolled, helpers
+// inlined), so that no input makes translation slow.
+const maxSteps = 100_000
+
 func (t *translator) statement(s *stmt) {
+	t.steps++
+	if t.steps == maxSteps {
+		t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "schemagate stopped translating here: the loops and helper calls of this migration run too many statements to follow")
+	}
+	if t.steps >= maxSteps {
+		t.returned = true
+		return
+	}
 	switch s.kind {
 	case stmtPass, stmtError, stmtDef:
 	case stmtExpr:
@@ -243,6 +274,9 @@ func (t *translator) resolve(e *expr) *expr {
 // dict, or the (key, value) pairs of dict.items().
 func (t *translator) items(e *expr) ([]*expr, bool) {
 	e = t.resolve(e)
+	if e == nil {
+		return nil, false
+	}
 	switch e.kind {
 	case exprList:
 		return e.args, true
@@ -273,18 +307,23 @@ func (t *translator) items(e *expr) ([]*expr, bool) {
 
 // qualify returns the dotted path e names, with imported names replaced
 // by what they were imported as ("sa.String" -> "sqlalchemy.String").
-func (t *translator) qualify(e *expr) string {
+func (t *translator) qualify(e *expr) string { return t.qualifyDepth(e, 0) }
+
+func (t *translator) qualifyDepth(e *expr, depth int) string {
+	if e == nil || depth > 32 {
+		return ""
+	}
 	switch e.kind {
 	case exprName:
 		if v, ok := t.env[e.name]; ok && v != e && v.kind != exprOther {
-			return t.qualify(v)
+			return t.qualifyDepth(v, depth+1)
 		}
 		if p, ok := t.mod.imports[e.name]; ok {
 			return p
 		}
 		return e.name
 	case exprAttr:
-		q := t.qualify(e.x)
+		q := t.qualifyDepth(e.x, depth+1)
 		if q == "" {
 			return ""
 		}
@@ -368,6 +407,9 @@ func (t *translator) alembicCall(e *expr) string {
 // (op.get_bind(), op.get_context().connection/bind).
 func (t *translator) isConnection(e *expr) bool {
 	e = t.resolve(e)
+	if e == nil {
+		return false
+	}
 	if t.alembicCall(e) == "get_bind" {
 		return true
 	}
@@ -381,6 +423,9 @@ func (t *translator) isConnection(e *expr) bool {
 // assignment).
 func (t *translator) call(e *expr) {
 	fn := e.x
+	if harmless[rootName(fn)] {
+		return
+	}
 	if fn.kind == exprAttr {
 		obj := t.resolve(fn.x)
 		switch {
@@ -426,10 +471,28 @@ func (t *translator) call(e *expr) {
 	t.unknownCall(e)
 }
 
+// harmless are calls that only print or log.
+var harmless = map[string]bool{"print": true, "logger": true, "log": true, "logging": true, "warnings": true}
+
+func rootName(e *expr) string {
+	for e != nil && e.kind == exprAttr {
+		e = e.x
+	}
+	if e != nil && e.kind == exprName {
+		return e.name
+	}
+	return ""
+}
+
 // pureCall reports calls that only build a value: SQLAlchemy constructs
-// and their methods (sa.table(...).c), str methods.
+// and their methods (sa.table(...).c), str methods. SQLAlchemy's own DDL
+// (Table.create(bind), metadata.create_all(bind)) is not pure.
 func (t *translator) pureCall(e *expr) bool {
 	fn := e.x
+	switch fn.name {
+	case "create", "create_all", "drop", "drop_all":
+		return false
+	}
 	if lib, _ := t.libName(fn); lib != "" && lib != "alembic" {
 		return true
 	}
@@ -446,6 +509,10 @@ func (t *translator) pureCall(e *expr) bool {
 }
 
 func (t *translator) unknownCall(e *expr) {
+	if fn := e.x; fn.kind == exprAttr && (fn.name == "create" || fn.name == "create_all" || fn.name == "drop" || fn.name == "drop_all") {
+		t.note(migrations.NoteUnrecognised, e.start, e.end, "`%s` changes the schema through SQLAlchemy's metadata, not an Alembic operation: it is not checked", t.source(fn))
+		return
+	}
 	if t.isDataAccess(e) {
 		t.note(migrations.NoteDataMigration, e.start, e.end, "`%s` changes data through the connection or the ORM inside the migration's transaction: schemagate does not check it", t.source(e.x))
 		return
@@ -564,6 +631,9 @@ func (t *translator) with(s *stmt) {
 	var exits []func()
 	for _, it := range s.items {
 		x := t.resolve(it.x)
+		if x == nil {
+			continue
+		}
 		switch {
 		case x.kind == exprCall && x.x.kind == exprAttr && x.x.name == "autocommit_block" && t.alembicCall(x.x.x) == "get_context":
 			t.autoDepth++
@@ -689,7 +759,7 @@ func (t *translator) truth(c *expr) (bool, bool) {
 // isDialectName matches op.get_bind().dialect.name and its spellings.
 func (t *translator) isDialectName(e *expr) bool {
 	e = t.resolve(e)
-	if e.kind != exprAttr || e.name != "name" {
+	if e == nil || e.kind != exprAttr || e.name != "name" {
 		return false
 	}
 	d := t.resolve(e.x)
@@ -699,6 +769,8 @@ func (t *translator) isDialectName(e *expr) bool {
 	return t.isConnection(d.x) || t.alembicCall(d.x) == "get_context" || t.isOpModule(d.x)
 }
 
+// sortedFuncs lists the module's functions named prefix*, in source
+// order (the multidb template's engine order).
 func sortedFuncs(m *module, prefix string) []string {
 	var names []string
 	for n := range m.funcs {
@@ -706,11 +778,6 @@ func sortedFuncs(m *module, prefix string) []string {
 			names = append(names, n)
 		}
 	}
-	// Source order, as the multidb template lists engines.
-	for i := 1; i < len(names); i++ {
-		for j := i; j > 0 && m.funcs[names[j]].start < m.funcs[names[j-1]].start; j-- {
-			names[j], names[j-1] = names[j-1], names[j]
-		}
-	}
+	slices.SortFunc(names, func(a, b string) int { return m.funcs[a].start - m.funcs[b].start })
 	return names
 }

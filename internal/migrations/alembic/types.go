@@ -96,7 +96,11 @@ func (t *translator) typeOf(e *expr, depth int) (colType, bool) {
 	case "Date", "DATE":
 		return colType{sql: "DATE"}, true
 	case "Interval", "INTERVAL":
-		a := t.bindArgs(call, []string{"precision", "fields"})
+		params := []string{"precision", "fields"} // postgresql.INTERVAL
+		if name == "Interval" {
+			params = []string{"native", "second_precision", "day_precision"}
+		}
+		a := t.bindArgs(call, params)
 		s := "INTERVAL"
 		if f, ok := t.literal(a.get("fields")); ok {
 			s += " " + strings.ToUpper(f)

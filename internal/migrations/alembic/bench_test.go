@@ -1,0 +1,22 @@
+package alembic
+
+import (
+	"os"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+)
+
+// BenchmarkTranslate translates the testdata project's revisions (one
+// iteration: every revision once).
+func BenchmarkTranslate(b *testing.B) {
+	set, err := New().Discover(os.DirFS("../../../testdata/frameworks/alembic/shop"), ".", migrations.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		New().Translate(set.Migrations, migrations.TranslateOptions{})
+	}
+	b.ReportMetric(float64(len(set.Migrations)), "revisions/op")
+}
