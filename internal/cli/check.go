@@ -34,6 +34,10 @@ type checkFlags struct {
 	// checked are the releases the last run checked against, as the
 	// command line or the service named them (gate tags the task with them).
 	checked []string
+
+	// pg reads a live database: --pending-from, --runtime-references
+	// (pgflags.go).
+	pg pgFlags
 }
 
 func (f *checkFlags) register(cmd *cobra.Command) {
@@ -44,6 +48,7 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "rebuild reference indexes instead of reading the cache")
 	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "say what is read and skipped")
 	f.releaseFlags.register(cmd.Flags())
+	f.pg.register(cmd.Flags())
 }
 
 func newCheckCmd(stdio IO) *cobra.Command {
@@ -56,6 +61,11 @@ the schema that release runs on, indexes every table and column its code referen
 reports each pending migration that would break it (drops, renames, type changes, new
 NOT NULL columns its inserts leave out, ...) with the places in its code, plus the
 operational lint findings of the pending migrations.
+
+Where there is no git (a pipeline stage that gets the build's artifacts), the releases come
+from snapshots (schemagate snapshot): --previous-snapshot FILE|s3://BUCKET/KEY, or
+--previous-snapshot-from s3://BUCKET/PREFIX/ with the revisions of --previous or of every task
+definition --previous-from-service may still run. See docs/snapshots.md.
 
 Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 could not run.`,
 		Args: cobra.NoArgs,
@@ -111,6 +121,9 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 		return res, env.cfg, err
 	}
 	in.Previous = previous.trees
+	if err := f.pg.apply(ctx, &in, env.verbose); err != nil {
+		return nil, nil, err
+	}
 	res, err := check.Run(in)
 	f.checked = previous.names
 	return res, env.cfg, err
@@ -127,6 +140,7 @@ type checkEnv struct {
 	root    string       // the working tree's root (set by setRoot)
 	prefix  string       // the config's directory below root
 	cache   *scan.Cache
+	memo    *scan.Memo // shares per-file references between the releases' index builds
 	verbose func(string, ...any)
 	treeIDs map[string]string // tree name -> git tree id, for the cache
 }
@@ -140,7 +154,7 @@ func newCheckEnv(c *commonFlags, repoDir string, noCache, verbose bool, stdio IO
 	if err != nil {
 		return nil, err
 	}
-	e := &checkEnv{cfg: cfg, lopt: lopt, treeIDs: map[string]string{}, verbose: func(string, ...any) {}}
+	e := &checkEnv{cfg: cfg, lopt: lopt, memo: scan.NewMemo(), treeIDs: map[string]string{}, verbose: func(string, ...any) {}}
 	if verbose {
 		e.verbose = func(format string, args ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+format+"\n", args...) }
 	}
@@ -200,7 +214,7 @@ func (e *checkEnv) input() check.Input {
 	in.Index = func(t check.Tree) (*refs.Index, error) {
 		idx, stats, cached, err := build.Index(t.FS, build.Options{
 			Exclude: exclude, IncludeTests: cfg.References.IncludeTests,
-			Cache: e.cache, TreeID: e.treeIDs[t.Name], Version: ToolVersion(), Verbose: e.verbose,
+			Cache: e.cache, TreeID: e.treeIDs[t.Name], Version: ToolVersion(), Verbose: e.verbose, Memo: e.memo,
 		})
 		if err == nil {
 			if cached {

@@ -89,10 +89,6 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 		g              gateFlags
 		spec           ecs.TaskSpec
 		command        string
-		previousFrom   string
-		revisionFrom   string
-		region         string
-		endpointURL    string
 		containerEnv   []string
 		subnets        []string
 		securityGroups []string
@@ -103,6 +99,7 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 		Short: "Check, then run the migration as a one-off ECS task and wait for its verdict",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			spec.Cluster = g.cluster
 			if spec.Cluster == "" || spec.TaskDefinition == "" {
 				return fail("gate ecs needs --cluster and --task-definition")
 			}
@@ -138,29 +135,12 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			spec.Env = env
 			ctx, stop := signalContext()
 			defer stop()
-			ecsClient, logsClient, err := ecs.NewClients(ctx, region, endpointURL)
+			ecsClient, logsClient, err := ecs.NewClients(ctx, g.region, g.endpointURL)
 			if err != nil {
 				return fail("%v", err)
 			}
 			runner := &ecs.Runner{ECS: ecsClient, Logs: logsClient, Out: stdio.Err, Now: time.Now,
 				Poll: ecs.PollConfig{Initial: pollInterval, Max: 5 * pollInterval}}
-			if previousFrom != "" {
-				if len(g.previous) > 0 {
-					return fail("--previous and --previous-from-service exclude each other")
-				}
-				releases, err := runner.DeployedReleases(ctx, spec.Cluster, previousFrom, revisionFrom)
-				if err != nil {
-					return fail("finding the deployed release of service %s: %v", previousFrom, err)
-				}
-				seen := map[string]bool{}
-				for _, r := range releases {
-					if !seen[r.Revision] {
-						seen[r.Revision] = true
-						g.previous = append(g.previous, r.Revision)
-					}
-					fmt.Fprintf(stdio.Err, "schemagate: service %s runs %s (%s %s, %s)\n", previousFrom, r.Revision, r.Source, r.Status, r.TaskDefinition)
-				}
-			}
 			if code, err := runGateCheck(&g, stdio); err != nil || code >= 0 {
 				if err != nil {
 					return fail("%v", err)
@@ -172,8 +152,12 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			if rev := releaseLabel(&g.checkFlags); rev != "" {
 				spec.Tags["schemagate:revision"] = rev
 			}
-			if len(g.previous) > 0 {
-				spec.Tags["schemagate:previous"] = strings.Join(g.previous, ",")
+			prev := g.checked // the releases checked against; with --skip-check, those named
+			if len(prev) == 0 {
+				prev = g.previous
+			}
+			if len(prev) > 0 {
+				spec.Tags["schemagate:previous"] = strings.Join(prev, ",")
 			}
 			res, err := runner.Run(ctx, spec)
 			if err != nil {
@@ -185,7 +169,6 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 	}
 	g.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&spec.Cluster, "cluster", "", "ECS cluster")
 	f.StringVar(&spec.TaskDefinition, "task-definition", "", "task definition (family, family:revision or ARN) of the migration task")
 	f.StringSliceVar(&subnets, "subnets", nil, "subnets of the task's awsvpc network configuration (comma-separated)")
 	f.StringSliceVar(&securityGroups, "security-groups", nil, "security groups of the task (comma-separated)")
@@ -195,12 +178,8 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 	f.StringVar(&spec.Container, "container", "", "the container to override (default: the essential one)")
 	f.StringVar(&command, "command", "", `the migration command, overriding the container's (e.g. "bin/rails db:migrate")`)
 	f.StringArrayVar(&containerEnv, "env", nil, "NAME=VALUE set in the container (repeatable); values are never printed")
-	f.StringVar(&previousFrom, "previous-from-service", "", "find the deployed release(s) from this ECS service's deployments or task sets")
-	f.StringVar(&revisionFrom, "revision-from", "tag", "where a task definition names its revision: tag, tag:CONTAINER or env:NAME")
 	f.DurationVar(&spec.Timeout, "timeout", 30*time.Minute, "give up waiting for the task after this long (exit 2)")
 	f.BoolVar(&spec.StopOnCancel, "stop-on-cancel", false, "stop the task when the gate is interrupted or times out")
-	f.StringVar(&region, "region", "", "AWS region (default: the SDK's chain: AWS_REGION, profile)")
-	f.StringVar(&endpointURL, "endpoint-url", "", "AWS endpoint override, e.g. LocalStack (default: AWS_ENDPOINT_URL)")
 	f.DurationVar(&pollInterval, "poll-interval", ecs.DefaultPoll.Initial, "first DescribeTasks interval; it doubles up to five times that")
 	return cmd
 }

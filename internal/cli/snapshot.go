@@ -1,0 +1,503 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/ecs"
+	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/snapshot"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+func init() { extraCommands = append(extraCommands, newSnapshotCmd) }
+
+// releaseFlags say where the releases come from when not from git:
+// snapshot files or S3 objects, and the ECS service whose task
+// definitions name the releases that may still run.
+type releaseFlags struct {
+	previousSnapshots    []string
+	previousSnapshotFrom string
+	newSnapshot          string
+	ifPreviousMissing    string
+	previousFromService  string
+	revisionFrom         string
+	cluster              string
+	region               string
+	endpointURL          string
+}
+
+func (r *releaseFlags) register(f *pflag.FlagSet) {
+	f.StringArrayVar(&r.previousSnapshots, "previous-snapshot", nil, "the deployed release from a snapshot: a FILE or s3://BUCKET/KEY (repeatable: every release that may still serve traffic)")
+	f.StringVar(&r.previousSnapshotFrom, "previous-snapshot-from", "", "read the snapshot of each --previous revision (or each revision --previous-from-service finds) at s3://BUCKET/PREFIX/<revision>.json.gz")
+	f.StringVar(&r.newSnapshot, "new-snapshot", "", "the release being deployed, from a snapshot FILE or s3://BUCKET/KEY (default: the working tree)")
+	f.StringVar(&r.ifPreviousMissing, "if-previous-missing", "fail", "when a previous release cannot be read: fail (exit 2), or lint (go on with operational lint only, and say so in the report)")
+	f.StringVar(&r.previousFromService, "previous-from-service", "", "find the releases that may still run from this ECS service's deployments or task sets")
+	f.StringVar(&r.revisionFrom, "revision-from", "tag", "where a task definition names its revision: tag, tag:CONTAINER or env:NAME")
+	f.StringVar(&r.cluster, "cluster", "", "ECS cluster (of --previous-from-service and, for gate ecs, of the migration task)")
+	f.StringVar(&r.region, "region", "", "AWS region (default: the SDK's chain: AWS_REGION, profile)")
+	f.StringVar(&r.endpointURL, "endpoint-url", "", "AWS endpoint override for ECS, CloudWatch Logs and S3, e.g. LocalStack (default: AWS_ENDPOINT_URL)")
+}
+
+// missingRelease says that a release that may still run could not be
+// read, where it was looked for, and the ways out.
+type missingRelease struct {
+	lookedFor []string
+}
+
+func (e *missingRelease) Error() string {
+	return "the previous release is needed but could not be read: looked for " + strings.Join(e.lookedFor, "; and for ") +
+		". Either fetch the history (a full clone, or git fetch --unshallow), or use CodePipeline's full-clone source (OutputArtifactFormat CODEBUILD_CLONE_REF)," +
+		" or upload snapshots from the build stage (schemagate snapshot --upload s3://BUCKET/PREFIX/) and check with --previous-snapshot-from s3://BUCKET/PREFIX/." +
+		" --if-previous-missing lint goes on with operational lint only"
+}
+
+// trimGitrev drops the package prefix from gitrev's errors.
+func trimGitrev(err error) string {
+	if err == nil {
+		return "no git repository"
+	}
+	return strings.TrimPrefix(err.Error(), "gitrev: ")
+}
+
+// previousReleases are the releases that may still run, the first
+// deciding what is pending.
+type previousReleases struct {
+	trees []check.Tree
+	names []string // as the command line or the service named them
+	// configDir is the config's directory the first snapshot recorded
+	// (see checkEnv.setRoot).
+	configDir string
+}
+
+// previousTrees resolves the releases that may still run. Releases that
+// cannot be found are gathered into one *missingRelease; any other error
+// stops at once.
+func (f *checkFlags) previousTrees(ctx context.Context, env *checkEnv, stdio IO) (*previousReleases, error) {
+	switch {
+	case f.ifPreviousMissing != "fail" && f.ifPreviousMissing != "lint":
+		return nil, fmt.Errorf("--if-previous-missing %q: want fail or lint", f.ifPreviousMissing)
+	case len(f.previous) > 0 && f.previousFromService != "":
+		return nil, errors.New("--previous and --previous-from-service exclude each other")
+	case len(f.previousSnapshots) > 0 && (len(f.previous) > 0 || f.previousFromService != "" || f.previousSnapshotFrom != ""):
+		return nil, errors.New("--previous-snapshot names the releases itself: it excludes --previous, --previous-from-service and --previous-snapshot-from")
+	}
+	revisions := f.previous
+	if f.previousFromService != "" {
+		var err error
+		if revisions, err = f.serviceRevisions(ctx, stdio); err != nil {
+			return nil, err
+		}
+	}
+	if len(revisions) == 0 && len(f.previousSnapshots) == 0 && env.cfg.Previous != "" {
+		revisions = []string{env.cfg.Previous}
+	}
+	if len(revisions) == 0 && len(f.previousSnapshots) == 0 {
+		return nil, errors.New("check needs the deployed release: pass --previous REV (in pre-merge CI the base branch, e.g. origin/main), --previous-snapshot FILE, or --previous-from-service SERVICE, or set previous: in schemagate.yaml")
+	}
+
+	var (
+		out     previousReleases
+		missing missingRelease
+		store   *snapshot.Store
+		dirSet  bool
+	)
+	add := func(s *snapshot.Snapshot, t check.Tree, name string, err error) error {
+		var m *missingRelease
+		switch {
+		case errors.As(err, &m):
+			missing.lookedFor = append(missing.lookedFor, m.lookedFor...)
+		case errors.Is(err, snapshot.ErrNotFound):
+			missing.lookedFor = append(missing.lookedFor, "the snapshot "+err.Error())
+		case err != nil:
+			return err
+		default:
+			out.trees = append(out.trees, t)
+			out.names = append(out.names, name)
+			if s != nil && !dirSet {
+				out.configDir, dirSet = s.Config.Dir, true
+			}
+		}
+		return nil
+	}
+	for _, where := range f.previousSnapshots {
+		s, err := f.loadSnapshot(ctx, &store, where)
+		if err == nil {
+			env.verbose("release %s: snapshot %s (%d migrations, %d references, taken by schemagate %s)", s.Name(), where, len(s.Migrations), len(s.References.Refs), s.SchemagateVersion)
+		}
+		if err := add(s, treeOf(s), revisionOf(s), err); err != nil {
+			return nil, err
+		}
+	}
+	var prefix snapshot.Location
+	if f.previousSnapshotFrom != "" {
+		var err error
+		if prefix, err = snapshot.ParseS3URL(f.previousSnapshotFrom, true); err != nil {
+			return nil, fmt.Errorf("--previous-snapshot-from: %w", err)
+		}
+	}
+	for _, rev := range revisions {
+		if f.previousSnapshotFrom == "" {
+			t, err := env.gitTree(rev)
+			if err := add(nil, t, rev, err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		st, err := f.s3Store(ctx, &store)
+		if err != nil {
+			return nil, err
+		}
+		s, err := st.GetRevision(ctx, prefix, rev)
+		if err == nil {
+			env.verbose("release %s: snapshot %s (%d migrations, %d references, taken by schemagate %s)", s.Name(), snapshot.Location{Bucket: prefix.Bucket, Key: snapshot.ObjectKey(prefix.Key, rev)}, len(s.Migrations), len(s.References.Refs), s.SchemagateVersion)
+		}
+		if err := add(s, treeOf(s), rev, err); err != nil {
+			return nil, err
+		}
+	}
+	if len(missing.lookedFor) > 0 {
+		return nil, &missing
+	}
+	return &out, nil
+}
+
+func treeOf(s *snapshot.Snapshot) check.Tree {
+	if s == nil {
+		return check.Tree{}
+	}
+	return s.Tree()
+}
+
+func revisionOf(s *snapshot.Snapshot) string {
+	if s == nil {
+		return ""
+	}
+	return s.Revision
+}
+
+// serviceRevisions asks ECS for the revisions the service may still run,
+// PRIMARY first, each once.
+func (f *checkFlags) serviceRevisions(ctx context.Context, stdio IO) ([]string, error) {
+	ecsClient, _, err := ecs.NewClients(ctx, f.region, f.endpointURL)
+	if err != nil {
+		return nil, err
+	}
+	runner := &ecs.Runner{ECS: ecsClient}
+	releases, err := runner.DeployedReleases(ctx, f.cluster, f.previousFromService, f.revisionFrom)
+	if err != nil {
+		return nil, fmt.Errorf("finding the deployed release of service %s: %v", f.previousFromService, err)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range releases {
+		if !seen[r.Revision] {
+			seen[r.Revision] = true
+			out = append(out, r.Revision)
+		}
+		fmt.Fprintf(stdio.Err, "schemagate: service %s runs %s (%s %s, %s)\n", f.previousFromService, r.Revision, r.Source, r.Status, r.TaskDefinition)
+	}
+	return out, nil
+}
+
+func (f *checkFlags) s3Store(ctx context.Context, store **snapshot.Store) (*snapshot.Store, error) {
+	if *store == nil {
+		client, err := snapshot.NewS3Client(ctx, f.region, f.endpointURL)
+		if err != nil {
+			return nil, err
+		}
+		*store = &snapshot.Store{Client: client}
+	}
+	return *store, nil
+}
+
+// loadSnapshot reads a snapshot from a file or an s3:// URL.
+func (f *checkFlags) loadSnapshot(ctx context.Context, store **snapshot.Store, where string) (*snapshot.Snapshot, error) {
+	if !snapshot.IsS3URL(where) {
+		return snapshot.ReadFile(where)
+	}
+	loc, err := snapshot.ParseS3URL(where, false)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.s3Store(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	return st.Get(ctx, loc)
+}
+
+// newTree is the release being deployed: a snapshot, a git revision, or
+// the working tree.
+func (f *checkFlags) newTree(ctx context.Context, env *checkEnv) (check.Tree, error) {
+	switch {
+	case f.newSnapshot != "" && f.newRev != "":
+		return check.Tree{}, errors.New("--new and --new-snapshot exclude each other")
+	case f.newSnapshot != "":
+		var store *snapshot.Store
+		s, err := f.loadSnapshot(ctx, &store, f.newSnapshot)
+		if err != nil {
+			return check.Tree{}, fmt.Errorf("--new-snapshot: %w", err)
+		}
+		return s.Tree(), nil
+	case f.newRev != "":
+		t, err := env.gitTree(f.newRev)
+		var m *missingRelease
+		if errors.As(err, &m) {
+			return check.Tree{}, fmt.Errorf("--new: %s", strings.Join(m.lookedFor, "; "))
+		}
+		return t, err
+	}
+	return env.workingTree(), nil
+}
+
+// lintOnly is --if-previous-missing lint: with no release to compare
+// against, the pending migrations cannot be told apart, so every
+// migration of the new release gets the operational lint `schemagate
+// lint` gives, and the report says loudly what was not checked.
+func lintOnly(in check.Input, missing *missingRelease, warn io.Writer) (*check.Result, error) {
+	cfg := in.Config
+	res := &check.Result{Files: map[string]*source.File{}}
+	dirs := in.Dirs
+	if len(dirs) == 0 {
+		for _, d := range check.DefaultDirs {
+			if isDirFS(in.New.FS, d) {
+				dirs = append(dirs, config.MigrationDir{Dir: d})
+			}
+		}
+	}
+	var units []*lint.Unit
+	for _, d := range dirs {
+		if !isDirFS(in.New.FS, d.Dir) {
+			continue
+		}
+		set, err := migrations.Discover(in.New.FS, d.Dir, migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize})
+		if err != nil {
+			return nil, fmt.Errorf("%s in %s: %w", d.Dir, in.New.Name, err)
+		}
+		for _, s := range set.Skipped {
+			if strings.Contains(s.Reason, "binary") || strings.Contains(s.Reason, "UTF-") || strings.Contains(s.Reason, "larger than") || strings.Contains(s.Reason, "cannot read") {
+				res.Problems = append(res.Problems, lint.Problem{Path: joinDir(d.Dir, s.Path), Err: s.Reason})
+			}
+		}
+		for _, m := range set.Migrations {
+			units = append(units, &lint.Unit{Migration: m})
+			res.Files[m.Path] = m.File
+			res.Pending = append(res.Pending, m)
+		}
+	}
+	res.Findings = lint.Run(units, lint.Options{Config: cfg, Catalog: catalog.New()})
+	name := in.New.Name
+	if name == "working tree" {
+		name = "the working tree"
+	}
+	res.Notes = []string{
+		"WARNING: NOT CHECKED against the releases that may still run: " + strings.Join(missing.lookedFor, "; and ") + " could not be read (--if-previous-missing lint)",
+		fmt.Sprintf("WARNING: only operational lint ran, over all %d migration(s) of %s, since the pending ones cannot be told apart", len(units), name),
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(warn, "schemagate: "+n)
+	}
+	return res, nil
+}
+
+func joinDir(dir, p string) string {
+	if strings.HasPrefix(p, dir+"/") {
+		return p
+	}
+	return path.Join(dir, p)
+}
+
+func isDirFS(fsys fs.FS, p string) bool {
+	st, err := fs.Stat(fsys, p)
+	return err == nil && st.IsDir()
+}
+
+func newSnapshotCmd(stdio IO) *cobra.Command {
+	var (
+		c        commonFlags
+		rf       releaseFlags
+		rev      string
+		revision string
+		output   string
+		upload   string
+		repo     string
+		noCache  bool
+		verbose  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "snapshot [--rev REV] [-o FILE] [--upload s3://BUCKET/PREFIX/]",
+		Short: "Write what check needs to know about a release (migrations, references, catalog) as one JSON document",
+		Long: `Snapshot records one release for checks that run where git is not: the migrate stage of a
+pipeline gets the build stage's artifacts, not the repository. The document holds the
+revision, the schemagate version, the config in force, every migration with its checksum and
+full text, the schema dumps, the reference index of the release's code, and the catalog its
+migrations build. The same tree always gives the same bytes. See docs/snapshots.md.
+
+Take it in the build stage and upload it:
+
+  schemagate snapshot --revision "$IMAGE_TAG" --upload s3://BUCKET/snapshots/
+
+then check against the releases the service runs, without git:
+
+  schemagate gate ecs --previous-from-service web --previous-snapshot-from s3://BUCKET/snapshots/ ...
+
+Exit codes: 0 written, 2 could not.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := newCheckEnv(&c, repo, noCache, verbose, stdio)
+			if err != nil {
+				return fail("%v", err)
+			}
+			env.setRoot(repo, "")
+			in := env.input()
+			opt := snapshot.Options{
+				Version: ToolVersion(), Config: env.cfg, Prefix: env.prefix,
+				Dirs: in.Dirs, Format: in.Format, SchemaDump: in.SchemaDump,
+				ConfigFile: configFileIn(env),
+			}
+			var tree check.Tree
+			if rev != "" {
+				if tree, err = env.gitTree(rev); err != nil {
+					var m *missingRelease
+					if errors.As(err, &m) {
+						return fail("snapshot --rev reads git: %s (without --rev it takes the working tree)", strings.Join(m.lookedFor, "; "))
+					}
+					return fail("%v", err)
+				}
+				if c, ok := tree.FS.(io.Closer); ok {
+					defer c.Close()
+				}
+				opt.Commit, _ = env.repo.Resolve(rev)
+				opt.TreeID = env.treeIDs[tree.Name]
+			} else {
+				tree = env.workingTree()
+				opt.Commit = workingCommit(env)
+			}
+			opt.Revision = revision
+			if opt.Revision == "" {
+				opt.Revision = opt.Commit
+			}
+			if opt.Revision == "" {
+				return fail("name the release with --revision (the tag its images carry): the working tree is not a git checkout and CODEBUILD_RESOLVED_SOURCE_VERSION is not set")
+			}
+			if opt.Index, err = in.Index(tree); err != nil {
+				return fail("indexing references of %s: %v", tree.Name, err)
+			}
+			snap, err := snapshot.Build(tree.FS, opt)
+			if err != nil {
+				return fail("%v", err)
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			var where []string
+			if output != "" && output != "-" {
+				if _, err := snap.WriteFile(output); err != nil {
+					return fail("%v", err)
+				}
+				where = append(where, output)
+			}
+			if upload != "" {
+				loc, err := snapshot.ParseS3URL(upload, true)
+				if err != nil {
+					return fail("--upload: %v", err)
+				}
+				client, err := snapshot.NewS3Client(ctx, rf.region, rf.endpointURL)
+				if err != nil {
+					return fail("%v", err)
+				}
+				stored, err := (&snapshot.Store{Client: client}).Upload(ctx, loc, snap)
+				if err != nil {
+					return fail("%v", err)
+				}
+				where = append(where, stored.String())
+			}
+			if output == "-" || (output == "" && upload == "") {
+				data, err := snap.Marshal(false)
+				if err != nil {
+					return fail("%v", err)
+				}
+				if _, err := stdio.Out.Write(data); err != nil {
+					return fail("%v", err)
+				}
+				where = append(where, "standard output")
+			}
+			fmt.Fprintf(stdio.Err, "schemagate: snapshot of %s: %d migration(s), %d file(s), %d reference(s) -> %s\n",
+				snap.Name(), len(snap.Migrations), len(snap.Files), len(snap.References.Refs), strings.Join(where, ", "))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.configPath, "config", "", "path to schemagate.yaml (default: found upward from the working directory)")
+	f.IntVar(&c.pgVersion, "pg-version", 0, "PostgreSQL major version the migrations run on (default 16, or pg-version in the config)")
+	f.StringVar(&c.migrationFormat, "migration-format", "", "force a migration format (default: detected per directory)")
+	f.Int64Var(&c.maxFileSize, "max-file-size", 8<<20, "largest file stored, in bytes (larger ones are recorded by size only)")
+	c.format, c.color = "text", "never"
+	f.StringVar(&rev, "rev", "", "take the release at this git revision (default: the working tree, which needs no git)")
+	f.StringVar(&revision, "revision", "", "the release's name as deployments know it, e.g. the image tag (default: the commit id, or CODEBUILD_RESOLVED_SOURCE_VERSION)")
+	f.StringVarP(&output, "output", "o", "", "write the snapshot to FILE, gzip-compressed when it ends in .gz (\"-\": standard output, the default without --upload)")
+	f.StringVar(&upload, "upload", "", "also store it at s3://BUCKET/PREFIX/<revision>.json.gz")
+	f.StringVar(&repo, "repo", "", "the git repository, or without git the directory the release's paths start from")
+	f.BoolVar(&noCache, "no-cache", false, "rebuild the reference index instead of reading the cache")
+	f.BoolVarP(&verbose, "verbose", "v", false, "say what is read and skipped")
+	f.StringVar(&rf.region, "region", "", "AWS region (default: the SDK's chain: AWS_REGION, profile)")
+	f.StringVar(&rf.endpointURL, "endpoint-url", "", "AWS endpoint override, e.g. LocalStack (default: AWS_ENDPOINT_URL)")
+	return cmd
+}
+
+// workingCommit is the commit the working tree was checked out from:
+// CodeBuild's source version, or git's HEAD.
+func workingCommit(env *checkEnv) string {
+	if v := os.Getenv("CODEBUILD_RESOLVED_SOURCE_VERSION"); isCommitID(v) {
+		return v
+	}
+	if env.repo != nil {
+		if head, err := env.repo.Head(); err == nil {
+			return head
+		}
+	}
+	return ""
+}
+
+func isCommitID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// configFileIn is the config file's path in the tree, "" when there is
+// none or it lies outside.
+func configFileIn(env *checkEnv) string {
+	if env.cfg.Path == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(env.cfg.Path)
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(env.root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
