@@ -80,6 +80,11 @@ func (t *tr) call(n *node, e *env) value {
 	case "self":
 		return t.callByName(n, nil, name, argsN, block, e)
 	}
+	if block != nil && loopMethods[name] {
+		if v := t.eval(recv, e); v.k == kArray || v.k == kHash || (recv.typ != "constant" && recv.typ != "scope_resolution" && chainRootIsLocal(recv)) {
+			return t.loop(n, v, name, block, e)
+		}
+	}
 	if root := chainRoot(recv); root != nil && (root.typ == "constant" || root.typ == "scope_resolution") {
 		return t.modelCall(n, recv, name, block, e)
 	}
@@ -105,6 +110,13 @@ func isConnection(recv *node, src []byte) bool {
 	return false
 }
 
+// chainRootIsLocal reports call chains that do not start at a constant
+// (a model): `columns.each`, `names.map(&:to_s).each`.
+func chainRootIsLocal(n *node) bool {
+	root := chainRoot(n)
+	return root != nil && root.typ != "constant" && root.typ != "scope_resolution"
+}
+
 // chainRoot is the innermost receiver of a call chain.
 func chainRoot(n *node) *node {
 	for n != nil && n.typ == "call" {
@@ -116,6 +128,8 @@ func chainRoot(n *node) *node {
 	}
 	return n
 }
+
+var loopMethods = map[string]bool{"each": true, "each_with_index": true, "each_pair": true, "map": true, "each_with_object": true}
 
 // dataMethods change rows through models: a data migration.
 var dataMethods = map[string]bool{
@@ -214,7 +228,9 @@ func (t *tr) callByName(n, recv *node, name string, argsN, block *node, e *env) 
 	c.pos, c.o, c.argN = t.args(argsN, e)
 	if h, ok := dsl[name]; ok {
 		t.recognised++
-		h(t, c)
+		// A migration call inside change_table(bulk: true) runs at once,
+		// outside the ALTER TABLE being assembled.
+		t.withoutBulk(func() { h(t, c) })
 		return value{}
 	}
 	switch name {

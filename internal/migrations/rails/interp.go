@@ -29,10 +29,13 @@ type tr struct {
 	// disableTx is set by disable_ddl_transaction!.
 	disableTx bool
 	txDepth   int
-	methods   map[string]*node
-	consts    map[string]value
-	heredocs  map[*node]*node
-	depth     int
+	// bulk is the ALTER TABLE being assembled (change_table bulk: true).
+	bulk     *bulk
+	methods  map[string]*node
+	consts   map[string]value
+	ivars    map[string]value
+	heredocs map[*node]*node
+	depth    int
 	// schemaFile is set while reading db/schema.rb.
 	schemaFile bool
 }
@@ -130,6 +133,11 @@ func migrationClass(root *node) (cls, super, body *node) {
 			if s := n.child("superclass"); s != nil {
 				cls, super = n, s
 				body = n.child("body_statement")
+				if body == nil && n.typ == "ERROR" {
+					// Error recovery can leave the class's statements
+					// directly under the ERROR node.
+					body = n
+				}
 				return true
 			}
 		}
@@ -150,11 +158,13 @@ func migrationClass(root *node) (cls, super, body *node) {
 // classVersion reads Migration[x.y] from the superclass.
 func (t *tr) classVersion(super *node, def version) (version, bool) {
 	er := super.child("element_reference")
-	if er == nil {
-		txt := super.text(t.src)
-		if strings.Contains(txt, "ActiveRecord::Migration") {
-			return legacyVersion, true
-		}
+	ar := strings.Contains(super.text(t.src), "ActiveRecord::Migration")
+	switch {
+	case er == nil && ar:
+		return legacyVersion, true
+	case er == nil || !ar:
+		// A project's own base class (Gitlab::Database::Migration[2.1]):
+		// its version is not Rails'.
 		return def, true
 	}
 	for _, k := range er.namedKids()[1:] {
@@ -170,6 +180,7 @@ func (t *tr) run(root *node, defVersion version) {
 	t.heredocs = collectHeredocs(root)
 	t.methods = map[string]*node{}
 	t.consts = map[string]value{}
+	t.ivars = map[string]value{}
 	cls, super, body := migrationClass(root)
 	if cls == nil {
 		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: t.f.Span(0, min(len(t.src), lineEnd(t.src, 0))),
@@ -177,8 +188,15 @@ func (t *tr) run(root *node, defVersion version) {
 		return
 	}
 	v, ok := t.classVersion(super, defVersion)
-	if !ok {
-		t.hint(super, "unknown migration version in %s: translated as Rails %s", t.snippet(super), defVersion)
+	superExpr := super
+	if x := super.firstNamed(); x != nil {
+		superExpr = x
+	}
+	switch {
+	case !ok:
+		t.hint(superExpr, "unknown migration version in %s: translated as Rails %s", t.snippet(superExpr), defVersion)
+	case v == legacyVersion && super.child("element_reference") == nil:
+		t.hint(superExpr, "ActiveRecord::Migration without [x.y]: Rails 5 and later refuse to run it; translated with Rails 4.2's defaults")
 	}
 	t.ver = v
 	header := t.f.Span(cls.start, super.end)
@@ -357,6 +375,8 @@ func (t *tr) statement(s *node, e *env) (stop bool, v value) {
 			e.assign(l.text(t.src), v)
 		case "constant":
 			t.consts[l.text(t.src)] = v
+		case "instance_variable":
+			t.ivars[l.text(t.src)] = v
 		}
 		return false, v
 	case "operator_assignment":
@@ -681,6 +701,9 @@ func (t *tr) eval(n *node, e *env) value {
 		}
 		return value{k: kSymbol, s: string(m.text), n: n}
 	case "string", "chained_string", "heredoc_beginning":
+		if s, ok := t.plainString(n); ok {
+			return value{k: kString, s: s, n: n}
+		}
 		m, ok := t.stringNode(n, e)
 		if !ok {
 			return value{n: n}
@@ -799,6 +822,11 @@ func (t *tr) eval(n *node, e *env) value {
 			return v
 		}
 		return value{n: n}
+	case "instance_variable":
+		if v, ok := t.ivars[n.text(t.src)]; ok {
+			return v
+		}
+		return value{n: n}
 	case "lambda":
 		return t.procValue(n, n.child("block"), n.child("do_block"))
 	case "conditional":
@@ -875,6 +903,28 @@ func (t *tr) eval(n *node, e *env) value {
 		return t.evalCall(n, e)
 	}
 	return value{n: n}
+}
+
+// plainString reads a literal without escapes or interpolation, the
+// common case, without building an offset map.
+func (t *tr) plainString(n *node) (string, bool) {
+	if n.typ != "string" || len(n.kids) < 2 || len(n.kids) > 3 {
+		return "", false
+	}
+	if len(n.kids) == 2 {
+		return "", true
+	}
+	k := n.kids[1]
+	if k.typ != "string_content" {
+		return "", false
+	}
+	b := t.src[k.start:k.end]
+	for _, c := range b {
+		if c == '\\' {
+			return "", false
+		}
+	}
+	return string(b), true
 }
 
 // procValue reads `-> { "now()" }`, lambda { ... } and proc { ... }: the

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The names Rails gives to what a migration creates when no name: is
@@ -188,7 +189,24 @@ func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
+// inflected caches inflections: migrations name the same few tables
+// over and over, and the rules are regular expressions.
+var inflected sync.Map // "p:" or "s:" + word -> string
+
 func inflect(w string, rules []inflection) string {
+	key := "s:" + w
+	if len(rules) > 0 && &rules[0] == &plurals[0] {
+		key = "p:" + w
+	}
+	if v, ok := inflected.Load(key); ok {
+		return v.(string)
+	}
+	out := inflectUncached(w, rules)
+	inflected.Store(key, out)
+	return out
+}
+
+func inflectUncached(w string, rules []inflection) string {
 	if w == "" || uncountable(w) {
 		return w
 	}

@@ -123,15 +123,6 @@ type tdCheck struct {
 	sp   source.Span
 }
 
-func (td *tableDef) has(name string) bool {
-	for _, c := range td.cols {
-		if c.col.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // columnMethods are the t.<type> shorthands of TableDefinition and
 // Table (Rails' ColumnMethods, PostgreSQL's included).
 var columnMethods = map[string]bool{

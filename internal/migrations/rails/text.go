@@ -103,12 +103,8 @@ func (t *tr) stringPiece(m *mtext, k *node, e *env, raw bool) bool {
 		}
 		v := t.eval(inner, e)
 		s, ok := v.str()
-		if !ok {
-			if v.k == kNil {
-				s, ok = "", true
-			} else {
-				return false
-			}
+		if !ok && v.k != kNil {
+			return false
 		}
 		m.add([]byte(s), k.start, false)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/ruby"
@@ -50,7 +51,7 @@ func rubyLanguage() *sitter.Language {
 
 // parseRuby parses src and copies the tree. hasError reports ERROR or
 // MISSING nodes anywhere.
-func parseRuby(p *sitter.Parser, src []byte) (root *node, hasError bool) {
+func parseRuby(p *sitter.Parser, src []byte, scratch *[]int32) (root *node, hasError bool) {
 	t, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil || t == nil {
 		return &node{typ: "ERROR", end: len(src), named: true}, true
@@ -58,50 +59,7 @@ func parseRuby(p *sitter.Parser, src []byte) (root *node, hasError bool) {
 	defer t.Close()
 	rn := t.RootNode()
 	hasError = rn.HasError()
-	return convert(rn, hasError), hasError
-}
-
-// convert walks the tree with a cursor, the cheapest way through cgo.
-func convert(rn *sitter.Node, checkMissing bool) *node {
-	c := sitter.NewTreeCursor(rn)
-	defer c.Close()
-	mk := func(n *sitter.Node) *node {
-		sym := n.Symbol()
-		out := &node{start: int(n.StartByte()), end: int(n.EndByte())}
-		if int(sym) < len(symNames) {
-			out.typ, out.named = symNames[sym], symNamed[sym]
-		} else {
-			out.typ, out.named = n.Type(), true
-		}
-		if checkMissing && n.IsMissing() {
-			out.missing = true
-		}
-		return out
-	}
-	root := mk(c.CurrentNode())
-	stack := []*node{root}
-	if !c.GoToFirstChild() {
-		return root
-	}
-	for {
-		n := c.CurrentNode()
-		skip := n.Symbol() == symComent
-		if !skip {
-			x := mk(n)
-			parent := stack[len(stack)-1]
-			parent.kids = append(parent.kids, x)
-			if c.GoToFirstChild() {
-				stack = append(stack, x)
-				continue
-			}
-		}
-		for !c.GoToNextSibling() {
-			if !c.GoToParent() || len(stack) == 1 {
-				return root
-			}
-			stack = stack[:len(stack)-1]
-		}
-	}
+	return walkTree(rn, len(src), scratch), hasError
 }
 
 // parsed is one file's tree.
@@ -112,39 +70,37 @@ type parsed struct {
 
 // parseAll parses the files on every core: parsing dominates translation
 // time, and files are independent until their operations are replayed.
-func parseAll(srcs [][]byte) []parsed {
+// The result's get blocks until file i is parsed, so replay starts with
+// the first file while the others are still being parsed.
+func parseAll(srcs [][]byte) (get func(i int) parsed) {
 	rubyLanguage()
 	out := make([]parsed, len(srcs))
-	workers := min(runtime.GOMAXPROCS(0), len(srcs))
-	if workers <= 1 {
-		p := sitter.NewParser()
-		defer p.Close()
-		p.SetLanguage(rubyLang)
-		for i, s := range srcs {
-			out[i].root, out[i].hasError = parseRuby(p, s)
-		}
-		return out
+	ready := make([]chan struct{}, len(srcs))
+	for i := range ready {
+		ready[i] = make(chan struct{})
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), len(srcs))
 	for w := 0; w < workers; w++ {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			p := sitter.NewParser()
 			defer p.Close()
 			p.SetLanguage(rubyLang)
-			for i := range next {
-				out[i].root, out[i].hasError = parseRuby(p, srcs[i])
+			var scratch []int32
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(srcs) {
+					return
+				}
+				out[i].root, out[i].hasError = parseRuby(p, srcs[i], &scratch)
+				close(ready[i])
 			}
 		}()
 	}
-	for i := range srcs {
-		next <- i
+	return func(i int) parsed {
+		<-ready[i]
+		return out[i]
 	}
-	close(next)
-	wg.Wait()
-	return out
 }
 
 // named returns the named children.

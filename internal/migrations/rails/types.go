@@ -87,9 +87,21 @@ func typeToSQL(typ string, o typeOptions) string {
 // thousands of migrations.
 var pgCache = struct {
 	sync.Mutex
-	types map[string]ops.Type
-	exprs map[string]exprResult
-}{types: map[string]ops.Type{}, exprs: map[string]exprResult{}}
+	types   map[string]ops.Type
+	exprs   map[string]exprResult
+	indexes map[string]indexResult
+	checks  map[string]checkResult
+}{types: map[string]ops.Type{}, exprs: map[string]exprResult{}, indexes: map[string]indexResult{}, checks: map[string]checkResult{}}
+
+type indexResult struct {
+	index *ops.Index
+	err   string
+}
+
+type checkResult struct {
+	check ops.Constraint
+	err   string
+}
 
 // sqlType turns an SQL type as Rails writes it into the canonical type.
 func sqlType(sql string) ops.Type {
@@ -146,6 +158,7 @@ func sqlExpr(sql string) (*ops.Expr, string) {
 			list := ops.FromStatements(res.Statements, ops.Options{})
 			if len(list) == 1 && list[0].Default != nil {
 				r.expr = list[0].Default
+				r.expr.SQL()
 			} else {
 				r.err = "not a single SQL expression"
 			}

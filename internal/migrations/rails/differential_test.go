@@ -1,0 +1,294 @@
+package rails
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const appDir = "../../../testdata/frameworks/rails/app"
+
+// knownDifference is a way the packaged ActiveRecord (Debian's 6.1)
+// differs from the Rails this translator follows (current Rails with
+// Migration[x.y] compatibility); the test applies it to ActiveRecord's
+// operations before comparing.
+//
+// Differences that need no adjustment because statement grouping
+// (Op.Stmt) and positions are not compared:
+//   - add_timestamps is one ALTER TABLE in current Rails, two in 6.1;
+//   - create_enum is a DO block in Rails 7.0 and CREATE TYPE from 7.1:
+//     both translate to create-enum (the DO block would be opaque);
+//   - migrations that change rows through a model (User.update_all)
+//     run UPDATEs that the translation reports as data-migration notes
+//     (see modelStatement).
+type knownDifference struct {
+	name, reason string
+	applies      func(m *migrations.Migration) bool
+	adjust       func(list []ops.Op) []ops.Op
+}
+
+var knownDifferences = []knownDifference{
+	{
+		name: "datetime precision 6 from Migration[7.0]",
+		reason: "ActiveRecord 6.1 does not know Migration[7.0] and runs it as 6.1, which leaves datetime columns without " +
+			"precision; Rails 7.0 gives every datetime column precision 6 unless precision: is given",
+		applies: func(m *migrations.Migration) bool { return versionOf(m).atLeast(7, 0) },
+		adjust: func(list []ops.Op) []ops.Op {
+			fix := func(t *ops.Type) {
+				if t != nil && t.Name == "timestamp without time zone" && len(t.Mods) == 0 {
+					t.Mods = []int{6}
+				}
+			}
+			for i := range list {
+				for j := range list[i].Columns {
+					fix(&list[i].Columns[j].Type)
+				}
+				if list[i].ColumnDef != nil {
+					fix(&list[i].ColumnDef.Type)
+				}
+				fix(list[i].Type)
+			}
+			return list
+		},
+	},
+}
+
+// translationOnly are testdata migrations ActiveRecord 6.1 cannot run.
+var translationOnly = map[string]string{
+	"20230101000000_create_moods.rb": "create_enum and add_enum_value are Rails 7.0/7.1 methods; the 7.1 hashed index name is checked by the unit tests",
+}
+
+// modelStatements are statements a migration runs through a model
+// (User.update_all): the translation reports them as data-migration
+// notes, not operations.
+func modelStatement(name string) bool { return name != "" && name != "SQL" }
+
+func versionOf(m *migrations.Migration) version {
+	f := m.File
+	p := parseAll([][]byte{f.Text})(0)
+	t := &tr{f: f, src: f.Text}
+	_, super, _ := migrationClass(p.root)
+	if super == nil {
+		return currentVersion
+	}
+	v, _ := t.classVersion(super, currentVersion)
+	return v
+}
+
+// requireActiveRecord finds Debian's ruby with ActiveRecord and pg: a
+// missing tool fails the test under CI and skips it elsewhere.
+func requireActiveRecord(t *testing.T) string {
+	t.Helper()
+	ruby := "/usr/bin/ruby"
+	out, err := exec.Command(ruby, "-e", `require "active_record"; require "pg"; print ActiveRecord.version`).CombinedOutput()
+	if err != nil {
+		msg := "ActiveRecord with the pg driver is needed (apt-get install ruby-activerecord ruby-pg): " + strings.TrimSpace(string(out)) + " " + err.Error()
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Logf("ActiveRecord %s", out)
+	return ruby
+}
+
+// arConfig turns the test database URL into ActiveRecord's settings.
+func arConfig(t *testing.T, dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := map[string]any{"database": strings.TrimPrefix(u.Path, "/")}
+	if u.User != nil {
+		cfg["username"] = u.User.Username()
+		if p, ok := u.User.Password(); ok {
+			cfg["password"] = p
+		}
+	}
+	q := u.Query()
+	if h := q.Get("host"); h != "" {
+		cfg["host"] = h
+	} else if u.Hostname() != "" {
+		cfg["host"] = u.Hostname()
+	}
+	if p := q.Get("port"); p != "" {
+		cfg["port"] = p
+	} else if u.Port() != "" {
+		cfg["port"] = u.Port()
+	}
+	b, _ := json.Marshal(cfg)
+	return string(b)
+}
+
+// appMigrations discovers the test app's db/migrate and db/post_migrate,
+// merged by version as Rails runs them.
+func appMigrations(t *testing.T) []*migrations.Migration {
+	t.Helper()
+	fsys := os.DirFS(appDir)
+	var all []*migrations.Migration
+	for _, dir := range []string{"db/migrate", "db/post_migrate"} {
+		set, err := New().Discover(fsys, dir, migrations.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, set.Migrations...)
+	}
+	slices.SortStableFunc(all, func(a, b *migrations.Migration) int { return compareVersions(a.Version, b.Version) })
+	return all
+}
+
+type arResult struct {
+	Path       string `json:"path"`
+	Error      string `json:"error"`
+	Statements []struct {
+		Name string `json:"name"`
+		SQL  string `json:"sql"`
+	} `json:"statements"`
+}
+
+// TestDifferentialActiveRecord runs every testdata migration through the
+// real ActiveRecord against a fresh database, feeds the SQL it sent
+// through our SQL path, and compares the operations with the
+// translation of the Ruby source.
+func TestDifferentialActiveRecord(t *testing.T) {
+	ruby := requireActiveRecord(t)
+	dbURL := pgtest.Database(t)
+	ms := appMigrations(t)
+	trs := New().Translate(ms, migrations.TranslateOptions{})
+	var run []string
+	for _, m := range ms {
+		if _, skip := translationOnly[filepath.Base(m.Path)]; !skip {
+			abs, _ := filepath.Abs(filepath.Join(appDir, m.Path))
+			run = append(run, abs)
+		}
+	}
+	cmd := exec.Command(ruby, append([]string{"testdata/capture.rb"}, run...)...)
+	cmd.Env = append(os.Environ(), "SCHEMAGATE_AR_CONFIG="+arConfig(t, dbURL))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	results := map[string]arResult{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var r arResult
+		if jerr := json.Unmarshal(sc.Bytes(), &r); jerr != nil {
+			t.Fatalf("capture.rb printed %q: %v", sc.Text(), jerr)
+		}
+		if r.Error != "" {
+			t.Fatalf("ActiveRecord failed on %s: %s", r.Path, r.Error)
+		}
+		results[filepath.Base(r.Path)] = r
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		t.Fatal(err)
+	}
+	if err != nil {
+		t.Fatalf("capture.rb: %v\n%s", err, stderr.String())
+	}
+	compared := 0
+	for i, m := range ms {
+		base := filepath.Base(m.Path)
+		if reason, skip := translationOnly[base]; skip {
+			t.Logf("%s: translation only (%s)", base, reason)
+			continue
+		}
+		r, ok := results[base]
+		if !ok {
+			t.Errorf("%s: ActiveRecord printed nothing for it", base)
+			continue
+		}
+		var got []ops.Op
+		for _, s := range r.Statements {
+			if modelStatement(s.Name) {
+				continue
+			}
+			res := sqlparse.Parse(source.NewFile(base, []byte(s.SQL)))
+			for _, e := range res.Errors {
+				t.Errorf("%s: ActiveRecord's SQL does not parse: %v\n%s", base, e, s.SQL)
+			}
+			got = append(got, ops.FromStatements(res.Statements, ops.Options{})...)
+		}
+		ops.Annotate(got, m.Transactional)
+		for _, d := range knownDifferences {
+			if d.applies(m) {
+				got = d.adjust(got)
+			}
+		}
+		want := trs[i].Ops
+		if diff := cmp.Diff(normalise(want), normalise(got), opCmp...); diff != "" {
+			var sqls []string
+			for _, s := range r.Statements {
+				sqls = append(sqls, s.SQL)
+			}
+			t.Errorf("%s: translation (-) differs from ActiveRecord %s (+):\n%s\nActiveRecord's SQL:\n%s", base, "6.1", diff, strings.Join(sqls, ";\n"))
+		}
+		// RAILS_DUMP=1 logs the SQL ActiveRecord ran, to write new cases.
+		if os.Getenv("RAILS_DUMP") != "" {
+			for _, s := range r.Statements {
+				t.Logf("%s [%s] %s", base, s.Name, s.SQL)
+			}
+		}
+		compared++
+	}
+	if compared < 15 {
+		t.Errorf("compared %d migrations, want every runnable testdata migration", compared)
+	}
+}
+
+// opCmp compares operations without positions and parse trees.
+var opCmp = []cmp.Option{
+	cmpopts.IgnoreFields(ops.Op{}, "Span", "Stmt"),
+	cmpopts.IgnoreFields(ops.Expr{}, "Node"),
+	cmpopts.IgnoreFields(ops.Column{}, "Span"),
+	cmpopts.EquateEmpty(),
+}
+
+// normalise copies ops for comparison, with default expressions
+// rendered (ops fills Expr.Text lazily).
+func normalise(list []ops.Op) []ops.Op {
+	out := slices.Clone(list)
+	text := func(e *ops.Expr) *ops.Expr {
+		if e == nil {
+			return nil
+		}
+		c := *e
+		c.Text = e.SQL()
+		c.Node = nil
+		return &c
+	}
+	for i := range out {
+		op := &out[i]
+		op.Default = text(op.Default)
+		if op.ColumnDef != nil {
+			cd := *op.ColumnDef
+			cd.Default = text(cd.Default)
+			op.ColumnDef = &cd
+		}
+		op.Columns = slices.Clone(op.Columns)
+		for j := range op.Columns {
+			op.Columns[j].Default = text(op.Columns[j].Default)
+		}
+	}
+	return out
+}

@@ -1,0 +1,1719 @@
+package rails
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
+)
+
+// dsl maps the migration methods (ActiveRecord's SchemaStatements and
+// the PostgreSQL adapter's) to their translation.
+var dsl map[string]func(*tr, *rcall)
+
+func init() {
+	dsl = map[string]func(*tr, *rcall){
+		"create_table":                (*tr).createTable,
+		"create_join_table":           (*tr).createJoinTable,
+		"change_table":                (*tr).changeTable,
+		"rename_table":                (*tr).renameTableCall,
+		"drop_table":                  (*tr).dropTable,
+		"drop_join_table":             (*tr).dropJoinTable,
+		"add_column":                  (*tr).addColumnCall,
+		"remove_column":               (*tr).removeColumnCall,
+		"remove_columns":              (*tr).removeColumnsCall,
+		"rename_column":               (*tr).renameColumnCall,
+		"change_column":               (*tr).changeColumnCall,
+		"change_column_default":       (*tr).changeColumnDefaultCall,
+		"change_column_null":          (*tr).changeColumnNullCall,
+		"change_column_comment":       (*tr).commentCall,
+		"change_table_comment":        (*tr).commentCall,
+		"add_index":                   (*tr).addIndexCall,
+		"remove_index":                (*tr).removeIndexCall,
+		"rename_index":                (*tr).renameIndexCall,
+		"add_reference":               (*tr).addReferenceCall,
+		"add_belongs_to":              (*tr).addReferenceCall,
+		"remove_reference":            (*tr).removeReferenceCall,
+		"remove_belongs_to":           (*tr).removeReferenceCall,
+		"add_foreign_key":             (*tr).addForeignKeyCall,
+		"remove_foreign_key":          (*tr).removeForeignKeyCall,
+		"validate_foreign_key":        (*tr).validateForeignKeyCall,
+		"validate_constraint":         (*tr).validateConstraintCall,
+		"add_check_constraint":        (*tr).addCheckConstraintCall,
+		"remove_check_constraint":     (*tr).removeCheckConstraintCall,
+		"validate_check_constraint":   (*tr).validateCheckConstraintCall,
+		"add_timestamps":              (*tr).addTimestampsCall,
+		"remove_timestamps":           (*tr).removeTimestampsCall,
+		"enable_extension":            (*tr).enableExtension,
+		"disable_extension":           (*tr).disableExtension,
+		"create_enum":                 (*tr).createEnum,
+		"drop_enum":                   (*tr).dropEnum,
+		"rename_enum":                 (*tr).renameEnum,
+		"add_enum_value":              (*tr).addEnumValue,
+		"rename_enum_value":           (*tr).renameEnumValue,
+		"create_schema":               (*tr).createSchema,
+		"drop_schema":                 (*tr).dropSchema,
+		"execute":                     (*tr).executeCall,
+		"exec_query":                  (*tr).executeCall,
+		"exec_update":                 (*tr).executeCall,
+		"exec_delete":                 (*tr).executeCall,
+		"exec_insert":                 (*tr).executeCall,
+		"select_all":                  (*tr).executeCall,
+		"select_one":                  (*tr).executeCall,
+		"select_value":                (*tr).executeCall,
+		"select_values":               (*tr).executeCall,
+		"select_rows":                 (*tr).executeCall,
+		"add_exclusion_constraint":    (*tr).addExclusionConstraint,
+		"remove_exclusion_constraint": (*tr).removeNamedConstraint,
+		"add_unique_constraint":       (*tr).addUniqueConstraint,
+		"add_unique_key":              (*tr).addUniqueConstraint,
+		"remove_unique_constraint":    (*tr).removeNamedConstraint,
+		"remove_unique_key":           (*tr).removeNamedConstraint,
+		// GitLab's migration helpers, which its post-deployment
+		// migrations use throughout.
+		"add_concurrent_index":            (*tr).addConcurrentIndex,
+		"remove_concurrent_index":         (*tr).removeConcurrentIndex,
+		"remove_concurrent_index_by_name": (*tr).removeConcurrentIndexByName,
+		"add_concurrent_foreign_key":      (*tr).addConcurrentForeignKey,
+	}
+}
+
+// need returns positional argument i as a name, reporting when it is
+// missing or not a literal.
+func (t *tr) need(c *rcall, i int, what string) (string, bool) {
+	s, ok := c.arg(i)
+	if !ok {
+		t.recognised--
+		t.hint(c.n, "%s of `%s` is not a literal schemagate can read: this call is not checked", what, c.name)
+	}
+	return s, ok
+}
+
+// ---- tables ----
+
+var tableOptionKeys = []string{"temporary", "if_not_exists", "options", "as", "comment", "charset", "collation", "force", "id", "primary_key", "unlogged", "bulk"}
+
+func (t *tr) createTable(c *rcall) {
+	name, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	td := &tableDef{name: name, ifNotExists: c.o.bool("if_not_exists", false)}
+	o := c.o
+	if !t.ver.bigintKeys() {
+		idv, hasID := o.get("id")
+		ids, _ := idv.str()
+		if hasID && ids == "uuid" && !o.has("default") {
+			o = o.with("default", value{k: kString, s: t.ver.uuidDefault()})
+		}
+		if hasID && (ids == "integer" || ids == "bigint") && !o.has("default") {
+			o = o.with("default", value{k: kNil})
+		}
+		if !hasID {
+			o = o.with("id", value{k: kSymbol, s: "integer"})
+		}
+	}
+	_, hasAs := o.get("as")
+	if idv, hasID := o.get("id"); !hasAs && (!hasID || idv.truthy()) {
+		pkOpts := o.without(tableOptionKeys...)
+		idType := value{k: kSymbol, s: "primary_key"}
+		if hasID && idv.k == kHash {
+			for i, k := range idv.list {
+				if ks, _ := k.str(); ks != "type" {
+					pkOpts = pkOpts.with(ks, idv.vals[i])
+				}
+			}
+			if tv, ok := idv.get("type"); ok {
+				idType = tv
+			}
+		} else if hasID && idv.k != kBool {
+			idType = idv
+		}
+		pkv, hasPK := o.get("primary_key")
+		switch {
+		case hasPK && pkv.k == kArray:
+			td.compositePK, _ = pkv.names()
+		default:
+			pk := "id"
+			if hasPK {
+				if s, ok := pkv.str(); ok {
+					pk = s
+				}
+			}
+			if s, _ := idType.str(); s == "uuid" && !pkOpts.has("default") {
+				pkOpts = pkOpts.with("default", value{k: kString, s: "gen_random_uuid()"})
+			}
+			if s, _ := idType.str(); s == "primary_key" && !t.ver.bigintKeys() {
+				idType = value{k: kSymbol, s: "integer"}
+			}
+			pkOpts = pkOpts.with("primary_key", value{k: kBool, b: true})
+			t.tdColumn(td, c, pk, idType, pkOpts, c.sp)
+		}
+	}
+	params, body := blockParts(c.block)
+	be := newEnv(c.e)
+	if len(params) > 0 {
+		be.vars[params[0].text(t.src)] = value{k: kTableDef, ref: td}
+	}
+	t.exec(body, be)
+	t.flushCreateTable(td, c, o)
+}
+
+func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
+	name := tname(td.name)
+	if fv, ok := o.get("force"); ok && fv.truthy() && !t.schemaFile {
+		s, _ := fv.str()
+		t.emit(ops.Op{Kind: ops.DropTable, Table: name, IfExists: true, Cascade: s == "cascade", Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
+		delete(t.st.tables, td.name)
+	}
+	if _, hasAs := o.get("as"); hasAs {
+		t.emit(ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Detail: "as select"}, c.sp, t.nextStmt())
+		t.st.tables[td.name] = &table{name: td.name}
+		return
+	}
+	op := ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Lock: ops.AccessExclusive}
+	st := &table{name: td.name}
+	for _, d := range td.cols {
+		op.Columns = append(op.Columns, d.col)
+		if d.col.PrimaryKey {
+			op.Constraints = append(op.Constraints, ops.Constraint{Type: ops.PrimaryKey, Columns: []string{d.col.Name}})
+			st.pk = []string{d.col.Name}
+			if d.col.Serial || d.col.Identity {
+				st.seq = name.Name + "_" + d.col.Name + "_seq"
+			}
+		}
+		st.columns = append(st.columns, &column{name: d.col.Name, typ: d.col.Type, railsType: d.railsType, array: d.col.Type.Array})
+	}
+	if len(td.compositePK) > 0 {
+		op.Constraints = append(op.Constraints, ops.Constraint{Type: ops.PrimaryKey, Columns: td.compositePK})
+		st.pk = td.compositePK
+	}
+	for _, fk := range td.fks {
+		k, ok := t.foreignKeyConstraint(td.name, fk.to, fk.o, true)
+		if !ok {
+			continue
+		}
+		op.Constraints = append(op.Constraints, k)
+		st.fks = append(st.fks, &foreignKey{name: k.Name, column: first(k.Columns), toTable: fk.to, pk: first(k.RefColumns)})
+	}
+	for _, ck := range td.checks {
+		k, ok := t.checkConstraint(td.name, ck.expr, ck.o, ck.sp, true)
+		if !ok {
+			continue
+		}
+		op.Constraints = append(op.Constraints, k)
+		st.checks = append(st.checks, &check{name: k.Name, expr: ck.expr})
+	}
+	t.emit(op, c.sp, t.nextStmt())
+	t.st.tables[td.name] = st
+	for _, ix := range td.indexes {
+		io := ix.o
+		if td.ifNotExists {
+			io = io.with("if_not_exists", value{k: kBool, b: true})
+		}
+		t.addIndex(td.name, ix.cols, io, ix.sp)
+	}
+	if cv, ok := o.get("comment"); ok && cv.k != kNil {
+		t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt())
+	}
+	for _, d := range td.cols {
+		if d.comment != nil {
+			t.emit(ops.Op{Kind: ops.Comment}, d.col.Span, t.nextStmt())
+		}
+	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func (t *tr) createJoinTable(c *rcall) {
+	a, ok1 := t.need(c, 0, "the first table")
+	b, ok2 := t.need(c, 1, "the second table")
+	if !ok1 || !ok2 {
+		return
+	}
+	name, ok := c.o.str("table_name")
+	if !ok {
+		name = joinTableName(a, b)
+	}
+	colOpts := emptyOpts()
+	if v, ok := c.o.get("column_options"); ok && v.k == kHash {
+		colOpts = opts{v}
+	}
+	if !colOpts.has("null") {
+		colOpts = colOpts.with("null", value{k: kBool, b: false})
+	}
+	if !colOpts.has("index") {
+		colOpts = colOpts.with("index", value{k: kBool, b: false})
+	}
+	if !t.ver.bigintKeys() && !colOpts.has("type") {
+		colOpts = colOpts.with("type", value{k: kSymbol, s: "integer"})
+	}
+	o := c.o.without("table_name", "column_options").with("id", value{k: kBool, b: false})
+	td := &tableDef{name: name, ifNotExists: o.bool("if_not_exists", false)}
+	for _, ref := range []string{singularize(a), singularize(b)} {
+		t.reference(name, ref, colOpts, c, refTarget{
+			column: func(col string, typ value, co opts) { t.tdColumn(td, c, col, typ, co, c.sp) },
+			index: func(cols []string, io opts) {
+				td.indexes = append(td.indexes, tdIndex{cols: namesValue(cols), o: io, sp: c.sp})
+			},
+			foreignKey: func(to string, fo opts) { td.fks = append(td.fks, tdForeignKey{to: to, o: fo, sp: c.sp}) },
+		})
+	}
+	params, body := blockParts(c.block)
+	be := newEnv(c.e)
+	if len(params) > 0 {
+		be.vars[params[0].text(t.src)] = value{k: kTableDef, ref: td}
+	}
+	t.exec(body, be)
+	t.flushCreateTable(td, c, o)
+}
+
+func (t *tr) dropTable(c *rcall) {
+	if len(c.pos) == 0 {
+		t.need(c, 0, "the table name")
+		return
+	}
+	stmt := t.nextStmt()
+	for i := range c.pos {
+		name, ok := c.arg(i)
+		if !ok {
+			t.hint(c.n, "table name is not a literal: not checked")
+			continue
+		}
+		fs, _ := c.o.str("force")
+		t.emit(ops.Op{Kind: ops.DropTable, Table: tname(name), IfExists: c.o.bool("if_exists", false), Cascade: fs == "cascade", Lock: ops.AccessExclusive}, c.sp, stmt)
+		delete(t.st.tables, name)
+	}
+}
+
+func (t *tr) dropJoinTable(c *rcall) {
+	a, ok1 := t.need(c, 0, "the first table")
+	b, ok2 := t.need(c, 1, "the second table")
+	if !ok1 || !ok2 {
+		return
+	}
+	name, ok := c.o.str("table_name")
+	if !ok {
+		name = joinTableName(a, b)
+	}
+	fs, _ := c.o.str("force")
+	t.emit(ops.Op{Kind: ops.DropTable, Table: tname(name), IfExists: c.o.bool("if_exists", false), Cascade: fs == "cascade", Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
+	delete(t.st.tables, name)
+}
+
+func (t *tr) renameTableCall(c *rcall) {
+	from, ok1 := t.need(c, 0, "the table name")
+	to, ok2 := t.need(c, 1, "the new name")
+	if !ok1 || !ok2 {
+		return
+	}
+	t.renameTable(from, to, c.sp)
+}
+
+// renameTable is the PostgreSQL adapter's rename_table: the table, its
+// primary key index and sequence, and the indexes bearing Rails' default
+// name for the old table.
+func (t *tr) renameTable(from, to string, sp source.Span) {
+	t.emit(ops.Op{Kind: ops.RenameTable, Table: tname(from), NewName: tname(to).Name, Lock: ops.AccessExclusive}, sp, t.nextStmt())
+	tb := t.st.table(from)
+	if tb == nil {
+		// Not created by a migration we read: assume Rails' default
+		// primary key, id with its sequence.
+		tb = &table{name: from, pk: []string{"id"}, seq: tname(from).Name + "_id_seq"}
+	}
+	delete(t.st.tables, from)
+	tb.name = to
+	t.st.tables[to] = tb
+	oldN, newN := tname(from), tname(to)
+	if len(tb.pk) > 0 {
+		t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: oldN.Name + "_pkey"}, NewName: newN.Name + "_pkey", Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
+		if len(tb.pk) == 1 && tb.seq == oldN.Name+"_"+tb.pk[0]+"_seq" {
+			schema := oldN.Schema
+			if schema == "" {
+				schema = "public"
+			}
+			newSeq := newN.Name + "_" + tb.pk[0] + "_seq"
+			t.emit(ops.Op{Kind: ops.RenameTable, Table: ops.Name{Schema: schema, Name: tb.seq}, NewName: newSeq, Lock: ops.AccessExclusive}, sp, t.nextStmt())
+			tb.seq = newSeq
+		}
+	}
+	for _, ix := range tb.indexes {
+		if ix.name == indexName(from, ix.columns, t.ver.hashedIndexNames()) {
+			nn := indexName(to, ix.columns, t.ver.hashedIndexNames())
+			t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: ix.name}, NewName: nn, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
+			ix.name = nn
+		}
+	}
+}
+
+// ---- columns ----
+
+func (t *tr) addColumnCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	col, ok2 := t.need(c, 1, "the column name")
+	if !ok1 || !ok2 {
+		return
+	}
+	if len(c.pos) < 3 {
+		t.recognised--
+		t.hint(c.n, "`add_column` without a type: not checked")
+		return
+	}
+	typ, o := c.pos[2], c.o
+	if s, _ := typ.str(); s == "primary_key" && !t.ver.bigintKeys() {
+		typ = value{k: kSymbol, s: "integer"}
+		o = o.with("primary_key", value{k: kBool, b: true})
+	}
+	t.addColumn(table, col, typ, o, c, t.argSpan(c, 1))
+}
+
+// addColumn is add_column: ALTER TABLE ... ADD.
+func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp source.Span) {
+	tb := t.st.table(table)
+	if o.bool("if_not_exists", false) && tb.column(col) != nil {
+		return
+	}
+	d, ok := t.columnDef(col, typ, o, nameSp)
+	if !ok {
+		t.hint(c.n, "column type is not a literal: column %q is not checked", col)
+		return
+	}
+	stmt := t.alterStmt()
+	name := tname(table)
+	cd := d.col
+	t.emit(ops.Op{Kind: ops.AddColumn, Table: name, Column: col, ColumnDef: &cd, Lock: ops.AccessExclusive, Rewrite: addColumnRewrites(cd, t.pg)}, c.sp, stmt)
+	if cd.PrimaryKey {
+		t.emit(ops.Op{Kind: ops.AddConstraint, Table: name, Constraint: &ops.Constraint{Type: ops.PrimaryKey, Columns: []string{col}}, Lock: ops.AccessExclusive, Detail: "inline"}, c.sp, stmt)
+	}
+	if tb != nil && tb.column(col) == nil {
+		tb.columns = append(tb.columns, &column{name: col, typ: cd.Type, railsType: d.railsType, array: cd.Type.Array})
+		if cd.PrimaryKey {
+			tb.pk = []string{col}
+			if cd.Serial {
+				tb.seq = name.Name + "_" + col + "_seq"
+			}
+		}
+	}
+	if d.comment != nil {
+		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt()) })
+	}
+}
+
+func (t *tr) removeColumnCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	col, ok2 := t.need(c, 1, "the column name")
+	if !ok1 || !ok2 {
+		return
+	}
+	tb := t.st.table(table)
+	if c.o.bool("if_exists", false) && tb != nil && tb.column(col) == nil {
+		return
+	}
+	t.dropColumns(table, []string{col}, c.sp)
+}
+
+func (t *tr) removeColumnsCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	var cols []string
+	for i := 1; i < len(c.pos); i++ {
+		col, ok := c.arg(i)
+		if !ok {
+			t.hint(c.n, "column name is not a literal: not checked")
+			continue
+		}
+		cols = append(cols, col)
+	}
+	if len(cols) > 0 {
+		t.dropColumns(table, cols, c.sp)
+	}
+}
+
+// dropColumns is one ALTER TABLE ... DROP COLUMN a, DROP COLUMN b.
+func (t *tr) dropColumns(table string, cols []string, sp source.Span) {
+	stmt := t.alterStmt()
+	for _, col := range cols {
+		t.emit(ops.Op{Kind: ops.DropColumn, Table: tname(table), Column: col, Lock: ops.AccessExclusive}, sp, stmt)
+		if tb := t.st.table(table); tb != nil {
+			tb.dropColumn(col)
+		}
+	}
+}
+
+func (t *tr) renameColumnCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	from, ok2 := t.need(c, 1, "the column name")
+	to, ok3 := t.need(c, 2, "the new name")
+	if !ok1 || !ok2 || !ok3 {
+		return
+	}
+	t.renameColumn(table, from, to, c.sp)
+}
+
+// renameColumn renames the column and the indexes Rails named after it.
+func (t *tr) renameColumn(table, from, to string, sp source.Span) {
+	t.emit(ops.Op{Kind: ops.RenameColumn, Table: tname(table), Column: from, NewName: to, Lock: ops.AccessExclusive}, sp, t.nextStmt())
+	tb := t.st.table(table)
+	if tb == nil {
+		return
+	}
+	if col := tb.column(from); col != nil {
+		col.name = to
+	}
+	for i, k := range tb.pk {
+		if k == from {
+			tb.pk[i] = to
+		}
+	}
+	for _, fk := range tb.fks {
+		if fk.column == from {
+			fk.column = to
+		}
+	}
+	hashed := t.ver.hashedIndexNames()
+	for _, ix := range tb.indexes {
+		if !slices.Contains(ix.columns, from) {
+			continue
+		}
+		newCols := slices.Clone(ix.columns)
+		for i, c := range newCols {
+			if c == from {
+				newCols[i] = to
+			}
+		}
+		if ix.name == indexName(table, ix.columns, hashed) {
+			nn := indexName(table, newCols, hashed)
+			t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: ix.name}, NewName: nn, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
+			ix.name = nn
+		}
+		ix.columns = newCols
+	}
+}
+
+func (t *tr) changeColumnCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	col, ok2 := t.need(c, 1, "the column name")
+	if !ok1 || !ok2 {
+		return
+	}
+	if len(c.pos) < 3 {
+		t.recognised--
+		t.hint(c.n, "`change_column` without a type: not checked")
+		return
+	}
+	t.changeColumn(table, col, c.pos[2], c.o, c)
+}
+
+// changeColumn is the PostgreSQL adapter's change_column: ALTER COLUMN
+// TYPE, with SET/DROP DEFAULT and SET/DROP NOT NULL in the same
+// statement (separate statements for Migration[5.1] and older).
+func (t *tr) changeColumn(table, col string, typ value, o opts, c *rcall) {
+	d, ok := t.columnDef(col, typ, o.without("default", "null", "primary_key"), c.sp)
+	if !ok {
+		t.hint(c.n, "column type is not a literal: not checked")
+		return
+	}
+	name := tname(table)
+	stmt := t.alterStmt()
+	typeCopy := d.col.Type
+	op := ops.Op{Kind: ops.AlterColumnType, Table: name, Column: col, Type: &typeCopy, Lock: ops.AccessExclusive}
+	if using, ok := o.str("using"); ok {
+		if e, msg := sqlExpr(using); e != nil {
+			op.Using = e.Text
+		} else {
+			t.syntaxNote(c.sp, "using: is not valid SQL: "+msg)
+		}
+	} else if castAs, ok := o.get("cast_as"); ok {
+		ct, _ := t.columnDef(col, castAs, o.without("default", "null"), c.sp)
+		if e, _ := sqlExpr("CAST(" + quoteIdent(col) + " AS " + ct.col.Type.String() + ")"); e != nil {
+			op.Using = e.Text
+		}
+	}
+	t.emit(op, c.sp, stmt)
+	tb := t.st.table(table)
+	if cc := tb.column(col); cc != nil {
+		cc.typ, cc.railsType = d.col.Type, d.railsType
+	}
+	split := t.ver.splitChangeColumn() && t.bulk == nil
+	if dv, ok := o.get("default"); ok {
+		s := stmt
+		if split {
+			s = t.nextStmt()
+		}
+		t.setDefault(name, col, dv, d.col.Type, c.sp, s)
+	}
+	if nv, ok := o.get("null"); ok {
+		s := stmt
+		if split {
+			if dv, ok := o.get("default"); ok && nv.known() && !nv.truthy() && dv.k != kNil {
+				t.emit(ops.Op{Kind: ops.Update, Table: name, Lock: ops.RowExclusive}, c.sp, t.nextStmt())
+			}
+			s = t.nextStmt()
+		}
+		t.setNull(name, col, nv, c.sp, s)
+	}
+	if cv, ok := o.get("comment"); ok && cv.known() {
+		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt()) })
+	}
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// setDefault emits SET DEFAULT or, for nil, DROP DEFAULT.
+func (t *tr) setDefault(table ops.Name, col string, v value, typ ops.Type, sp source.Span, stmt int) {
+	if v.k == kNil {
+		t.emit(ops.Op{Kind: ops.DropDefault, Table: table, Column: col, Lock: ops.AccessExclusive}, sp, stmt)
+		return
+	}
+	e, msg := defaultExpr(v, typ, t.src)
+	if msg != "" {
+		t.syntaxNote(sp, "default is not valid SQL: "+msg)
+		return
+	}
+	t.emit(ops.Op{Kind: ops.SetDefault, Table: table, Column: col, Default: e, Lock: ops.AccessExclusive}, sp, stmt)
+}
+
+func (t *tr) setNull(table ops.Name, col string, null value, sp source.Span, stmt int) {
+	if null.known() && !null.truthy() {
+		t.emit(ops.Op{Kind: ops.SetNotNull, Table: table, Column: col, Lock: ops.AccessExclusive, Scan: true}, sp, stmt)
+		return
+	}
+	t.emit(ops.Op{Kind: ops.DropNotNull, Table: table, Column: col, Lock: ops.AccessExclusive}, sp, stmt)
+}
+
+// columnType is the type a default is serialised by: the column's type
+// when the replay knows it, else what the Ruby value suggests.
+func (t *tr) columnType(table, col string, v value) ops.Type {
+	if cc := t.st.table(table).column(col); cc != nil {
+		return cc.typ
+	}
+	switch v.k {
+	case kBool:
+		return ops.Type{Name: "boolean"}
+	case kInt:
+		return ops.Type{Name: "integer"}
+	case kFloat:
+		return ops.Type{Name: "double precision"}
+	case kHash:
+		return ops.Type{Name: "jsonb"}
+	case kArray:
+		return ops.Type{Name: "text", Array: true}
+	}
+	return ops.Type{Name: "text"}
+}
+
+func (t *tr) changeColumnDefaultCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	col, ok2 := t.need(c, 1, "the column name")
+	if !ok1 || !ok2 {
+		return
+	}
+	var v value
+	switch {
+	case len(c.pos) > 2:
+		v = c.pos[2]
+	case c.o.has("to") || c.o.has("from"):
+		v = c.o.h
+	default:
+		t.recognised--
+		t.hint(c.n, "`change_column_default` without a default: not checked")
+		return
+	}
+	if v.k == kHash {
+		if to, ok := v.get("to"); ok {
+			if _, ok := v.get("from"); ok {
+				v = to
+			}
+		}
+	}
+	t.setDefault(tname(table), col, v, t.columnType(table, col, v), c.sp, t.alterStmt())
+}
+
+func (t *tr) changeColumnNullCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	col, ok2 := t.need(c, 1, "the column name")
+	if !ok1 || !ok2 {
+		return
+	}
+	if len(c.pos) < 3 {
+		t.recognised--
+		t.hint(c.n, "`change_column_null` without null: not checked")
+		return
+	}
+	null := c.pos[2]
+	if len(c.pos) > 3 && c.pos[3].k != kNil && null.known() && !null.truthy() && t.bulk == nil {
+		t.emit(ops.Op{Kind: ops.Update, Table: tname(table), Lock: ops.RowExclusive}, c.sp, t.nextStmt())
+	}
+	t.setNull(tname(table), col, null, c.sp, t.alterStmt())
+}
+
+func (t *tr) commentCall(c *rcall) {
+	t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt())
+}
+
+func (t *tr) addTimestampsCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	t.addTimestamps(table, c.o, c)
+}
+
+// addTimestamps is one ALTER TABLE adding created_at and updated_at.
+func (t *tr) addTimestamps(table string, o opts, c *rcall) {
+	o = t.timestampOptions(o)
+	if t.bulk == nil {
+		t.bulk = &bulk{}
+		defer func() { t.flushBulk(); t.bulk = nil }()
+	}
+	for _, col := range []string{"created_at", "updated_at"} {
+		t.addColumn(table, col, value{k: kSymbol, s: "datetime"}, o, c, c.sp)
+	}
+}
+
+func (t *tr) removeTimestampsCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	t.dropColumns(table, []string{"updated_at", "created_at"}, c.sp)
+}
+
+// ---- indexes ----
+
+func (t *tr) addIndexCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	if len(c.pos) < 2 {
+		t.recognised--
+		t.hint(c.n, "`add_index` without columns: not checked")
+		return
+	}
+	t.addIndex(table, c.pos[1], c.o, c.sp)
+}
+
+// addIndex is add_index: CREATE [UNIQUE] INDEX [CONCURRENTLY] ... with
+// Rails' default name.
+func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
+	var cols, nameCols []string
+	expr := ""
+	if colsV.k == kString && isExpression(colsV.s) {
+		expr = colsV.s
+		nameCols = expressionNameColumns(expr)
+	} else {
+		var ok bool
+		cols, ok = colsV.names()
+		if !ok {
+			t.hint(nodeOr(colsV.n, nil, t), "index columns are not literals: this index is not checked")
+			return
+		}
+		nameCols = cols
+	}
+	name, ok := o.str("name")
+	if !ok {
+		name = indexName(table, nameCols, t.ver.hashedIndexNames())
+		if len(name) > maxIdentifierLength {
+			t.note = append(t.note, noteUnrecognised(sp, "index name "+name+" is longer than 63 characters: Rails "+t.ver.String()+" refuses it; pass name:"))
+		}
+	}
+	tn := tname(table)
+	idx := &ops.Index{Name: name, Unique: o.bool("unique", false), Method: "btree", Concurrently: isConcurrently(o)}
+	if u, ok := o.str("using"); ok {
+		idx.Method = strings.ToLower(u)
+	}
+	if expr != "" || o.has("where") {
+		// Expressions are SQL: let PostgreSQL's parser say what they are.
+		sql := "CREATE INDEX x ON t ("
+		if expr != "" {
+			sql += expr
+		} else {
+			quoted := make([]string, len(cols))
+			for i, c := range cols {
+				quoted[i] = quoteIdent(c)
+			}
+			sql += strings.Join(quoted, ", ")
+		}
+		sql += ")"
+		if w, ok := o.str("where"); ok {
+			sql += " WHERE " + w
+		}
+		ci, msg := indexSQL(sql)
+		if ci == nil {
+			t.syntaxNote(sp, "index definition is not valid SQL: "+msg)
+			return
+		}
+		idx.Columns, idx.Where = ci.Columns, ci.Where
+	} else {
+		idx.Columns = cols
+	}
+	lock := ops.Share
+	if idx.Concurrently {
+		lock = ops.ShareUpdateExclusive
+	}
+	t.emit(ops.Op{Kind: ops.CreateIndex, Table: tn, Object: ops.Name{Schema: tn.Schema, Name: name}, Index: idx,
+		IfNotExists: o.bool("if_not_exists", false), Concurrently: idx.Concurrently, Lock: lock}, sp, t.nextStmt())
+	if tb := t.st.table(table); tb != nil && tb.indexNamed(name) == nil {
+		stored := cols
+		if expr != "" {
+			stored = []string{expr}
+		}
+		tb.indexes = append(tb.indexes, &index{name: name, columns: stored, unique: idx.Unique})
+	}
+	if cv, ok := o.get("comment"); ok && cv.k != kNil {
+		t.emit(ops.Op{Kind: ops.Comment}, sp, t.nextStmt())
+	}
+}
+
+func nodeOr(n, def *node, t *tr) *node {
+	if n != nil {
+		return n
+	}
+	if def != nil {
+		return def
+	}
+	return &node{start: 0, end: 0}
+}
+
+func isConcurrently(o opts) bool {
+	s, ok := o.str("algorithm")
+	return ok && s == "concurrently"
+}
+
+func (t *tr) removeIndexCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	var col value
+	if len(c.pos) > 1 {
+		col = c.pos[1]
+	}
+	t.removeIndex(table, col, c.o, c.sp)
+}
+
+// removeIndex is remove_index: the index is found by name, or by its
+// columns among the indexes the replay knows, else by Rails' default
+// name.
+func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
+	tb := t.st.table(table)
+	hashed := t.ver.hashedIndexNames()
+	name, byName := o.str("name")
+	if !colV.known() {
+		if v, ok := o.get("column"); ok {
+			colV = v
+		}
+	}
+	if !colV.known() && !byName {
+		t.note = append(t.note, noteUnrecognised(sp, "remove_index without a literal name or column: not checked"))
+		return
+	}
+	if colV.known() {
+		var cols []string
+		if colV.k == kString && isExpression(colV.s) {
+			if !byName {
+				name = indexName(table, expressionNameColumns(colV.s), hashed)
+			}
+		} else if cs, ok := colV.names(); ok {
+			cols = cs
+			want := indexName(table, cols, hashed)
+			found := ""
+			if tb != nil {
+				for _, ix := range tb.indexes {
+					if indexName(table, ix.columns, hashed) == want && (!byName || ix.name == name) {
+						found = ix.name
+						break
+					}
+				}
+			}
+			switch {
+			case found != "":
+				name = found
+			case !byName:
+				name = want
+			}
+		}
+	}
+	if o.bool("if_exists", false) && tb != nil && tb.indexNamed(name) == nil {
+		return
+	}
+	tn := tname(table)
+	conc := isConcurrently(o)
+	lock := ops.AccessExclusive
+	if conc {
+		lock = ops.ShareUpdateExclusive
+	}
+	t.emit(ops.Op{Kind: ops.DropIndex, Object: ops.Name{Schema: tn.Schema, Name: name}, Concurrently: conc, Lock: lock}, sp, t.nextStmt())
+	if tb != nil {
+		tb.dropIndex(name)
+	}
+}
+
+func (t *tr) renameIndexCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	from, ok2 := t.need(c, 1, "the index name")
+	to, ok3 := t.need(c, 2, "the new name")
+	if !ok1 || !ok2 || !ok3 {
+		return
+	}
+	t.renameIndex(table, from, to, c.sp)
+}
+
+func (t *tr) renameIndex(table, from, to string, sp source.Span) {
+	t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: from}, NewName: to, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
+	if ix := t.st.table(table).indexNamed(from); ix != nil {
+		ix.name = to
+	}
+}
+
+// ---- references and foreign keys ----
+
+func (t *tr) addReferenceCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	ref, ok2 := t.need(c, 1, "the reference name")
+	if !ok1 || !ok2 {
+		return
+	}
+	t.addReference(table, ref, c.o, c, t.argSpan(c, 1))
+}
+
+// addReference adds a reference to an existing table: each column, its
+// index and its foreign key as separate statements.
+func (t *tr) addReference(table, ref string, o opts, c *rcall, nameSp source.Span) {
+	t.reference(table, ref, o, c, refTarget{
+		column: func(col string, typ value, co opts) {
+			t.addColumn(table, col, typ, co, c, nameSp)
+		},
+		index: func(cols []string, io opts) {
+			t.flushBulk()
+			t.addIndex(table, namesValue(cols), io, c.sp)
+		},
+		foreignKey: func(to string, fo opts) {
+			t.flushBulk()
+			t.addForeignKey(table, to, fo, c.sp)
+		},
+	})
+}
+
+func (t *tr) removeReferenceCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	ref, ok2 := t.need(c, 1, "the reference name")
+	if !ok1 || !ok2 {
+		return
+	}
+	t.removeReference(table, ref, c.o, c.sp)
+}
+
+// removeReference drops the foreign key (when asked), then the columns.
+func (t *tr) removeReference(table, ref string, o opts, sp source.Span) {
+	if fk, ok := o.get("foreign_key"); ok && fk.known() && fk.truthy() {
+		fo := emptyOpts()
+		if fk.k == kHash {
+			fo = opts{fk}
+		} else {
+			fo = fo.with("to_table", value{k: kString, s: pluralize(ref)})
+		}
+		if !fo.has("column") {
+			fo = fo.with("column", value{k: kString, s: ref + "_id"})
+		}
+		to, _ := fo.str("to_table")
+		t.removeForeignKey(table, to, fo, sp)
+	}
+	t.dropColumns(table, []string{ref + "_id"}, sp)
+	if o.bool("polymorphic", false) {
+		t.dropColumns(table, []string{ref + "_type"}, sp)
+	}
+}
+
+func (t *tr) addForeignKeyCall(c *rcall) {
+	from, ok1 := t.need(c, 0, "the table name")
+	to, ok2 := t.need(c, 1, "the referenced table")
+	if !ok1 || !ok2 {
+		return
+	}
+	t.addForeignKey(from, to, c.o, c.sp)
+}
+
+// foreignKeyConstraint is the constraint add_foreign_key writes.
+func (t *tr) foreignKeyConstraint(from, to string, o opts, inCreate bool) (ops.Constraint, bool) {
+	var cols []string
+	if cv, ok := o.get("column"); ok {
+		cs, ok := cv.names()
+		if !ok {
+			return ops.Constraint{}, false
+		}
+		cols = cs
+	} else {
+		cols = []string{singularize(tname(to).Name) + "_id"}
+	}
+	pk := []string{"id"}
+	if pv, ok := o.get("primary_key"); ok {
+		if ps, ok := pv.names(); ok {
+			pk = ps
+		}
+	}
+	name, ok := o.str("name")
+	if !ok {
+		name = foreignKeyName(from, cols)
+	}
+	ref := tname(to)
+	k := ops.Constraint{Name: name, Type: ops.ForeignKey, Columns: cols, RefTable: &ref, RefColumns: pk}
+	if !inCreate {
+		k.NotValid = !o.bool("validate", true)
+	}
+	return k, true
+}
+
+func (t *tr) addForeignKey(from, to string, o opts, sp source.Span) {
+	k, ok := t.foreignKeyConstraint(from, to, o, false)
+	if !ok {
+		t.note = append(t.note, noteUnrecognised(sp, "foreign key column is not a literal: not checked"))
+		return
+	}
+	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(from), Constraint: &k, Lock: ops.ShareRowExclusive, Scan: !k.NotValid}, sp, t.nextStmt())
+	if tb := t.st.table(from); tb != nil {
+		tb.fks = append(tb.fks, &foreignKey{name: k.Name, column: first(k.Columns), toTable: to, pk: first(k.RefColumns)})
+	}
+}
+
+// findForeignKey is foreign_key_for: by name, column or referenced table.
+func (t *tr) findForeignKey(tb *table, to string, o opts) *foreignKey {
+	if tb == nil {
+		return nil
+	}
+	name, byName := o.str("name")
+	col, byCol := o.str("column")
+	if !byCol && to != "" && !byName {
+		col, byCol = singularize(tname(to).Name)+"_id", false
+	}
+	for _, fk := range tb.fks {
+		switch {
+		case byName && fk.name != name:
+			continue
+		case byCol && fk.column != col:
+			continue
+		case to != "" && fk.toTable != to && tname(fk.toTable).Name != tname(to).Name:
+			continue
+		}
+		return fk
+	}
+	return nil
+}
+
+// foreignKeyNameFor finds the name remove_foreign_key and
+// validate_foreign_key act on.
+func (t *tr) foreignKeyNameFor(from, to string, o opts) string {
+	if fk := t.findForeignKey(t.st.table(from), to, o); fk != nil {
+		return fk.name
+	}
+	if name, ok := o.str("name"); ok {
+		return name
+	}
+	col, ok := o.str("column")
+	if !ok {
+		col = singularize(tname(to).Name) + "_id"
+	}
+	return foreignKeyName(from, []string{col})
+}
+
+func (t *tr) removeForeignKeyCall(c *rcall) {
+	from, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	to, _ := c.arg(1)
+	if to == "" {
+		to, _ = c.o.str("to_table")
+	}
+	t.removeForeignKey(from, to, c.o, c.sp)
+}
+
+func (t *tr) removeForeignKey(from, to string, o opts, sp source.Span) {
+	tb := t.st.table(from)
+	if o.bool("if_exists", false) && tb != nil && t.findForeignKey(tb, to, o) == nil {
+		return
+	}
+	name := t.foreignKeyNameFor(from, to, o)
+	t.emit(ops.Op{Kind: ops.DropConstraint, Table: tname(from), Object: ops.Name{Name: name}, Lock: ops.AccessExclusive}, sp, t.alterStmt())
+	if tb != nil {
+		tb.fks = slices.DeleteFunc(tb.fks, func(f *foreignKey) bool { return f.name == name })
+	}
+}
+
+func (t *tr) validateForeignKeyCall(c *rcall) {
+	from, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	to, _ := c.arg(1)
+	t.validate(from, t.foreignKeyNameFor(from, to, c.o), c.sp)
+}
+
+func (t *tr) validateConstraintCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	name, ok2 := t.need(c, 1, "the constraint name")
+	if ok1 && ok2 {
+		t.validate(table, name, c.sp)
+	}
+}
+
+func (t *tr) validate(table, name string, sp source.Span) {
+	t.emit(ops.Op{Kind: ops.ValidateConstr, Table: tname(table), Object: ops.Name{Name: name}, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
+}
+
+// ---- check constraints ----
+
+// checkConstraint is the constraint add_check_constraint writes.
+func (t *tr) checkConstraint(table, expr string, o opts, sp source.Span, inCreate bool) (ops.Constraint, bool) {
+	k, msg := checkSQL(expr)
+	if msg != "" {
+		t.syntaxNote(sp, "check constraint is not valid SQL: "+msg)
+		return ops.Constraint{}, false
+	}
+	name, ok := o.str("name")
+	if !ok {
+		name = checkConstraintName(table, expr)
+	}
+	k.Name = name
+	if !inCreate {
+		k.NotValid = !o.bool("validate", true)
+	}
+	return k, true
+}
+
+func (t *tr) addCheckConstraintCall(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	expr, ok2 := t.need(c, 1, "the check expression")
+	if !ok1 || !ok2 {
+		return
+	}
+	k, ok := t.checkConstraint(table, expr, c.o, c.sp, false)
+	if !ok {
+		return
+	}
+	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(table), Constraint: &k, Lock: ops.AccessExclusive, Scan: !k.NotValid}, c.sp, t.nextStmt())
+	if tb := t.st.table(table); tb != nil {
+		tb.checks = append(tb.checks, &check{name: k.Name, expr: expr})
+	}
+}
+
+func (t *tr) checkNameFor(c *rcall, table string) (string, bool) {
+	if name, ok := c.o.str("name"); ok {
+		return name, true
+	}
+	expr, ok := c.arg(1)
+	if !ok {
+		expr, ok = c.o.str("expression")
+	}
+	if !ok {
+		t.recognised--
+		t.hint(c.n, "check constraint given neither by name nor by a literal expression: not checked")
+		return "", false
+	}
+	return checkConstraintName(table, expr), true
+}
+
+func (t *tr) removeCheckConstraintCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	name, ok := t.checkNameFor(c, table)
+	if !ok {
+		return
+	}
+	tb := t.st.table(table)
+	if c.o.bool("if_exists", false) && tb != nil && !slices.ContainsFunc(tb.checks, func(k *check) bool { return k.name == name }) {
+		return
+	}
+	t.emit(ops.Op{Kind: ops.DropConstraint, Table: tname(table), Object: ops.Name{Name: name}, Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
+	if tb != nil {
+		tb.checks = slices.DeleteFunc(tb.checks, func(k *check) bool { return k.name == name })
+	}
+}
+
+func (t *tr) validateCheckConstraintCall(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	if name, ok := t.checkNameFor(c, table); ok {
+		t.validate(table, name, c.sp)
+	}
+}
+
+// ---- extensions, enums, schemas ----
+
+func (t *tr) enableExtension(c *rcall) {
+	name, ok := t.need(c, 0, "the extension name")
+	if !ok {
+		return
+	}
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		name = name[i+1:]
+	}
+	t.emit(ops.Op{Kind: ops.CreateExtension, Object: ops.Name{Name: name}, IfNotExists: true}, c.sp, t.nextStmt())
+	t.st.extensions[name] = true
+}
+
+func (t *tr) disableExtension(c *rcall) {
+	name, ok := t.need(c, 0, "the extension name")
+	if !ok {
+		return
+	}
+	fs, _ := c.o.str("force")
+	cascade := t.ver.disableExtensionCascades() || fs == "cascade"
+	t.emit(ops.Op{Kind: ops.DropExtension, Object: ops.Name{Name: name}, IfExists: true, Cascade: cascade}, c.sp, t.nextStmt())
+	delete(t.st.extensions, name)
+}
+
+func (t *tr) createEnum(c *rcall) {
+	name, ok := t.need(c, 0, "the type name")
+	if !ok {
+		return
+	}
+	var vals []string
+	if len(c.pos) > 1 {
+		vals, ok = c.pos[1].names()
+		if !ok {
+			t.hint(c.n, "enum values are not literals: not checked")
+			return
+		}
+	}
+	t.emit(ops.Op{Kind: ops.CreateEnum, Object: tname(name), Values: vals}, c.sp, t.nextStmt())
+}
+
+func (t *tr) dropEnum(c *rcall) {
+	name, ok := t.need(c, 0, "the type name")
+	if !ok {
+		return
+	}
+	t.emit(ops.Op{Kind: ops.DropType, Object: tname(name), IfExists: c.o.bool("if_exists", false)}, c.sp, t.nextStmt())
+}
+
+func (t *tr) renameEnum(c *rcall) {
+	name, ok := t.need(c, 0, "the type name")
+	if !ok {
+		return
+	}
+	to, ok := c.o.str("to")
+	if !ok {
+		to, ok = c.arg(1)
+	}
+	if !ok {
+		t.hint(c.n, "new enum name is not a literal: not checked")
+		return
+	}
+	t.emit(ops.Op{Kind: ops.RenameType, Object: tname(name), NewName: to}, c.sp, t.nextStmt())
+}
+
+func (t *tr) addEnumValue(c *rcall) {
+	name, ok1 := t.need(c, 0, "the type name")
+	val, ok2 := t.need(c, 1, "the value")
+	if !ok1 || !ok2 {
+		return
+	}
+	t.emit(ops.Op{Kind: ops.AddEnumValue, Object: tname(name), NewName: val, IfNotExists: c.o.bool("if_not_exists", false)}, c.sp, t.nextStmt())
+}
+
+func (t *tr) renameEnumValue(c *rcall) {
+	name, ok := t.need(c, 0, "the type name")
+	if !ok {
+		return
+	}
+	from, ok1 := c.o.str("from")
+	to, ok2 := c.o.str("to")
+	if !ok1 || !ok2 {
+		t.hint(c.n, "rename_enum_value needs literal from: and to:: not checked")
+		return
+	}
+	t.emit(ops.Op{Kind: ops.RenameEnumValue, Object: tname(name), Value: from, NewName: to}, c.sp, t.nextStmt())
+}
+
+func (t *tr) createSchema(c *rcall) {
+	name, ok := t.need(c, 0, "the schema name")
+	if !ok {
+		return
+	}
+	t.emit(ops.Op{Kind: ops.CreateSchema, Object: ops.Name{Name: name}, IfNotExists: c.o.bool("if_not_exists", false)}, c.sp, t.nextStmt())
+}
+
+func (t *tr) dropSchema(c *rcall) {
+	name, ok := t.need(c, 0, "the schema name")
+	if !ok {
+		return
+	}
+	t.emit(ops.Op{Kind: ops.DropSchema, Object: ops.Name{Name: name}, IfExists: c.o.bool("if_exists", false), Cascade: true}, c.sp, t.nextStmt())
+}
+
+// ---- change_table ----
+
+// changeTable is the t of change_table: each call runs the matching
+// schema statement at once, or, with bulk: true, joins one ALTER TABLE.
+type changeTable struct {
+	name string
+	bulk bool
+	// recorded are the t.* calls of a bulk block: Rails records them
+	// while the block runs (other calls in it run at once) and then
+	// replays them into as few ALTER TABLEs as it can.
+	recorded  []func()
+	recording bool
+}
+
+// bulk collects the fragments of one ALTER TABLE (change_table bulk:
+// true, add_timestamps); statements that cannot join it run after.
+type bulk struct {
+	open     bool
+	stmt     int
+	deferred []func()
+}
+
+// alterStmt is the statement an ALTER TABLE fragment belongs to.
+func (t *tr) alterStmt() int {
+	if t.bulk == nil {
+		return t.nextStmt()
+	}
+	if !t.bulk.open {
+		t.bulk.open, t.bulk.stmt = true, t.nextStmt()
+	}
+	return t.bulk.stmt
+}
+
+// later runs f after the current ALTER TABLE (column comments).
+func (t *tr) later(f func()) {
+	if t.bulk == nil {
+		f()
+		return
+	}
+	t.bulk.deferred = append(t.bulk.deferred, f)
+}
+
+// flushBulk ends the current ALTER TABLE and runs what waited for it.
+func (t *tr) flushBulk() {
+	if t.bulk == nil {
+		return
+	}
+	b := t.bulk
+	b.open = false
+	d := b.deferred
+	b.deferred = nil
+	t.bulk = nil
+	for _, f := range d {
+		f()
+	}
+	t.bulk = b
+}
+
+func (t *tr) changeTable(c *rcall) {
+	name, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	ct := &changeTable{name: name, bulk: c.o.bool("bulk", false)}
+	params, body := blockParts(c.block)
+	be := newEnv(c.e)
+	if len(params) > 0 {
+		be.vars[params[0].text(t.src)] = value{k: kTable, ref: ct}
+	}
+	saved := t.bulk
+	t.bulk = nil
+	ct.recording = ct.bulk
+	t.exec(body, be)
+	if ct.bulk {
+		ct.recording = false
+		t.bulk = &bulk{}
+		for _, f := range ct.recorded {
+			f()
+		}
+		t.flushBulk()
+	}
+	t.bulk = saved
+}
+
+// combinable are the change_table commands PostgreSQL's bulk_change_table
+// joins into one ALTER TABLE (those with a *_for_alter).
+var combinable = map[string]bool{
+	"column": true, "remove": true, "change": true, "change_default": true, "change_null": true,
+	"timestamps": true, "remove_timestamps": true,
+}
+
+// tableCall runs t.<method> inside change_table.
+func (t *tr) tableCall(ct *changeTable, c *rcall) {
+	if ct.recording {
+		ct.recorded = append(ct.recorded, func() { t.tableCall(ct, c) })
+		return
+	}
+	name := c.name
+	if name == "numeric" {
+		name = "decimal"
+	}
+	kind := name
+	if columnMethods[name] {
+		kind = "column"
+	}
+	if t.bulk != nil && !combinable[kind] {
+		t.flushBulk()
+		saved := t.bulk
+		t.bulk = nil
+		defer func() { t.bulk = saved }()
+	}
+	table := ct.name
+	switch {
+	case columnMethods[name]:
+		t.recognised++
+		for i := range c.pos {
+			col, ok := c.arg(i)
+			if !ok {
+				t.hint(c.n, "column name is not a literal: not checked")
+				continue
+			}
+			t.tableColumn(table, col, value{k: kSymbol, s: name}, c.o, c, t.argSpan(c, i))
+		}
+	case name == "column":
+		t.recognised++
+		col, ok := c.arg(0)
+		if !ok || len(c.pos) < 2 {
+			t.hint(c.n, "column name or type is not a literal: not checked")
+			return
+		}
+		t.tableColumn(table, col, c.pos[1], c.o, c, t.argSpan(c, 0))
+	case name == "references" || name == "belongs_to":
+		t.recognised++
+		for i := range c.pos {
+			ref, ok := c.arg(i)
+			if !ok {
+				t.hint(c.n, "reference name is not a literal: not checked")
+				continue
+			}
+			t.withoutBulk(func() { t.addReference(table, ref, c.o, c, t.argSpan(c, i)) })
+		}
+	case name == "remove_references" || name == "remove_belongs_to":
+		t.recognised++
+		for i := range c.pos {
+			if ref, ok := c.arg(i); ok {
+				t.removeReference(table, ref, c.o, c.sp)
+			}
+		}
+	case name == "remove":
+		t.recognised++
+		var cols []string
+		for i := range c.pos {
+			if col, ok := c.arg(i); ok {
+				cols = append(cols, col)
+			}
+		}
+		tb := t.st.table(table)
+		if c.o.bool("if_exists", false) && tb != nil {
+			cols = slices.DeleteFunc(cols, func(col string) bool { return tb.column(col) == nil })
+		}
+		if len(cols) > 0 {
+			t.dropColumns(table, cols, c.sp)
+		}
+	case name == "rename":
+		t.recognised++
+		from, ok1 := c.arg(0)
+		to, ok2 := c.arg(1)
+		if !ok1 || !ok2 {
+			t.hint(c.n, "column names are not literals: not checked")
+			return
+		}
+		t.renameColumn(table, from, to, c.sp)
+	case name == "change":
+		t.recognised++
+		col, ok := c.arg(0)
+		if !ok || len(c.pos) < 2 {
+			t.hint(c.n, "column name or type is not a literal: not checked")
+			return
+		}
+		t.changeColumn(table, col, c.pos[1], c.o, c)
+	case name == "change_default":
+		t.recognised++
+		c2 := *c
+		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
+		c2.argN = append([]*node{nil}, c.argN...)
+		c2.name = "change_column_default"
+		t.changeColumnDefaultCall(&c2)
+	case name == "change_null":
+		t.recognised++
+		c2 := *c
+		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
+		c2.argN = append([]*node{nil}, c.argN...)
+		c2.name = "change_column_null"
+		t.changeColumnNullCall(&c2)
+	case name == "index":
+		t.recognised++
+		if len(c.pos) == 0 {
+			t.hint(c.n, "index columns are not given: not checked")
+			return
+		}
+		t.addIndex(table, c.pos[0], c.o, c.sp)
+	case name == "remove_index":
+		t.recognised++
+		var col value
+		if len(c.pos) > 0 {
+			col = c.pos[0]
+		}
+		t.removeIndex(table, col, c.o, c.sp)
+	case name == "rename_index":
+		t.recognised++
+		from, ok1 := c.arg(0)
+		to, ok2 := c.arg(1)
+		if ok1 && ok2 {
+			t.renameIndex(table, from, to, c.sp)
+		}
+	case name == "timestamps":
+		t.recognised++
+		t.addTimestamps(table, c.o, c)
+	case name == "remove_timestamps":
+		t.recognised++
+		t.dropColumns(table, []string{"updated_at", "created_at"}, c.sp)
+	case name == "foreign_key":
+		t.recognised++
+		if to, ok := c.arg(0); ok {
+			t.addForeignKey(table, to, c.o, c.sp)
+		}
+	case name == "remove_foreign_key":
+		t.recognised++
+		to, _ := c.arg(0)
+		t.removeForeignKey(table, to, c.o, c.sp)
+	case name == "check_constraint":
+		t.recognised++
+		c2 := *c
+		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
+		c2.argN = append([]*node{nil}, c.argN...)
+		c2.name = "add_check_constraint"
+		t.addCheckConstraintCall(&c2)
+	case name == "remove_check_constraint":
+		t.recognised++
+		c2 := *c
+		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
+		c2.argN = append([]*node{nil}, c.argN...)
+		c2.name = "remove_check_constraint"
+		t.removeCheckConstraintCall(&c2)
+	case strings.HasSuffix(name, "_exists?"):
+		t.recognised++
+	default:
+		t.hint(c.n, "`t.%s` is not a change_table method schemagate knows: not checked", c.name)
+	}
+}
+
+// withoutBulk runs f outside the current bulk ALTER TABLE.
+func (t *tr) withoutBulk(f func()) {
+	t.flushBulk()
+	saved := t.bulk
+	t.bulk = nil
+	f()
+	t.bulk = saved
+}
+
+// tableColumn is Table#column: add_column, then add_index for index:.
+func (t *tr) tableColumn(table, col string, typ value, o opts, c *rcall, nameSp source.Span) {
+	iv, hasIdx := o.get("index")
+	t.addColumn(table, col, typ, o.without("index"), c, nameSp)
+	if hasIdx && iv.known() && iv.truthy() {
+		io := emptyOpts()
+		if iv.k == kHash {
+			io = opts{iv}
+		}
+		t.withoutBulk(func() { t.addIndex(table, value{k: kString, s: col}, io, c.sp) })
+	}
+}
+
+// ---- Rails 7.1 unique and exclusion constraints ----
+
+// constraintName is Rails' <prefix>_rails_<10 hex of SHA-256> name.
+func constraintName(prefix, identifier string) string {
+	sum := sha256.Sum256([]byte(identifier))
+	return prefix + "_rails_" + hex.EncodeToString(sum[:])[:10]
+}
+
+// runGenerated adds the operations of SQL Rails builds itself, pointing
+// at the call.
+func (t *tr) runGenerated(sql string, sp source.Span) {
+	res := sqlparse.Parse(source.NewFile("", []byte(sql)))
+	if len(res.Errors) > 0 {
+		t.syntaxNote(sp, "the SQL this call builds does not parse: "+res.Errors[0].Message)
+		return
+	}
+	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg})
+	base := t.stmt
+	for i := range list {
+		op := list[i]
+		op.Stmt += base
+		op.Span = sp
+		t.ops = append(t.ops, op)
+		t.applyOp(&op)
+	}
+	t.stmt += len(res.Statements)
+}
+
+func (t *tr) addExclusionConstraint(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	expr, ok2 := t.need(c, 1, "the exclusion expression")
+	if !ok1 || !ok2 {
+		return
+	}
+	name, ok := c.o.str("name")
+	if !ok {
+		name = constraintName("excl", table+"_"+expr+"_excl")
+	}
+	sql := "ALTER TABLE " + quoteTable(table) + " ADD CONSTRAINT " + quoteIdent(name) + " EXCLUDE"
+	if using, ok := c.o.str("using"); ok {
+		sql += " USING " + using
+	}
+	sql += " (" + expr + ")"
+	if where, ok := c.o.str("where"); ok {
+		sql += " WHERE (" + where + ")"
+	}
+	t.runGenerated(sql, c.sp)
+}
+
+func (t *tr) addUniqueConstraint(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	var cols []string
+	if len(c.pos) > 1 {
+		cols, ok = c.pos[1].names()
+		if !ok {
+			t.hint(c.n, "unique constraint columns are not literals: not checked")
+			return
+		}
+	}
+	usingIndex, hasIndex := c.o.str("using_index")
+	name, ok := c.o.str("name")
+	if !ok {
+		key := cols
+		if hasIndex {
+			key = []string{usingIndex}
+		}
+		name = constraintName("uniq", table+"_"+strings.Join(key, "_and_")+"_unique")
+	}
+	sql := "ALTER TABLE " + quoteTable(table) + " ADD CONSTRAINT " + quoteIdent(name) + " UNIQUE"
+	if c.o.bool("nulls_not_distinct", false) {
+		sql += " NULLS NOT DISTINCT"
+	}
+	if hasIndex {
+		sql += " USING INDEX " + quoteIdent(usingIndex)
+	} else {
+		quoted := make([]string, len(cols))
+		for i, col := range cols {
+			quoted[i] = quoteIdent(col)
+		}
+		sql += " (" + strings.Join(quoted, ", ") + ")"
+	}
+	t.runGenerated(sql, c.sp)
+}
+
+// removeNamedConstraint is remove_exclusion_constraint and
+// remove_unique_constraint: by name:, else by Rails' default name.
+func (t *tr) removeNamedConstraint(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	name, ok := c.o.str("name")
+	if !ok && len(c.pos) > 1 {
+		if strings.HasPrefix(c.name, "remove_exclusion") {
+			if expr, ok2 := c.arg(1); ok2 {
+				name, ok = constraintName("excl", table+"_"+expr+"_excl"), true
+			}
+		} else if cols, ok2 := c.pos[1].names(); ok2 {
+			name, ok = constraintName("uniq", table+"_"+strings.Join(cols, "_and_")+"_unique"), true
+		}
+	}
+	if !ok {
+		t.recognised--
+		t.hint(c.n, "constraint given neither by name nor by literal columns: not checked")
+		return
+	}
+	t.emit(ops.Op{Kind: ops.DropConstraint, Table: tname(table), Object: ops.Name{Name: name}, Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
+}
+
+// quoteTable is quote_table_name: "schema"."table".
+func quoteTable(s string) string {
+	n := tname(s)
+	if n.Schema != "" {
+		return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
+	}
+	return quoteIdent(n.Name)
+}
+
+// ---- GitLab's migration helpers ----
+
+func (t *tr) addConcurrentIndex(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok || len(c.pos) < 2 {
+		return
+	}
+	t.addIndex(table, c.pos[1], c.o.with("algorithm", value{k: kSymbol, s: "concurrently"}), c.sp)
+}
+
+func (t *tr) removeConcurrentIndex(c *rcall) {
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
+	var col value
+	if len(c.pos) > 1 {
+		col = c.pos[1]
+	}
+	t.removeIndex(table, col, c.o.with("algorithm", value{k: kSymbol, s: "concurrently"}), c.sp)
+}
+
+func (t *tr) removeConcurrentIndexByName(c *rcall) {
+	table, ok1 := t.need(c, 0, "the table name")
+	name, ok2 := t.need(c, 1, "the index name")
+	if !ok1 || !ok2 {
+		return
+	}
+	o := emptyOpts().with("name", value{k: kString, s: name}).with("algorithm", value{k: kSymbol, s: "concurrently"})
+	t.removeIndex(table, value{}, o, c.sp)
+}
+
+// addConcurrentForeignKey adds the key NOT VALID, then validates it
+// unless validate: false: GitLab's way to avoid a long lock.
+func (t *tr) addConcurrentForeignKey(c *rcall) {
+	from, ok1 := t.need(c, 0, "the table name")
+	to, ok2 := t.need(c, 1, "the referenced table")
+	if !ok1 || !ok2 {
+		return
+	}
+	cols, ok := []string(nil), false
+	if cv, has := c.o.get("column"); has {
+		cols, ok = cv.names()
+	}
+	if !ok {
+		t.recognised--
+		t.hint(c.n, "add_concurrent_foreign_key without a literal column: not checked")
+		return
+	}
+	name, ok := c.o.str("name")
+	if !ok {
+		sum := sha256.Sum256([]byte(from + "_" + strings.Join(cols, "_") + "_fk"))
+		name = "fk_" + hex.EncodeToString(sum[:])[:10]
+	}
+	pk := "id"
+	if tc, ok := c.o.str("target_column"); ok {
+		pk = tc
+	}
+	o := emptyOpts().with("name", value{k: kString, s: name}).with("column", namesValue(cols)).
+		with("primary_key", value{k: kString, s: pk}).with("validate", value{k: kBool})
+	t.addForeignKey(from, to, o, c.sp)
+	if c.o.bool("validate", true) {
+		t.validate(from, name, c.sp)
+	}
+}

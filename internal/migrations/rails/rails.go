@@ -1,0 +1,299 @@
+// Package rails reads Rails (ActiveRecord) migrations: it finds them in
+// db/migrate (and db/post_migrate), orders them by version, and
+// translates each migration's Ruby calls into the operations the
+// PostgreSQL adapter's SQL would give, replaying the schema from the
+// first migration on so that the names Rails derives (indexes, foreign
+// keys, check constraints) match. It also reads db/schema.rb into a
+// catalog.
+package rails
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// Rails implements migrations.Framework for ActiveRecord migrations.
+type Rails struct {
+	// DefaultVersion is the Migration[x.y] assumed for a class whose
+	// superclass carries no version (a project's own base class such as
+	// Gitlab::Database::Migration[2.1]); "" means the newest Rails.
+	DefaultVersion string
+}
+
+// New returns the Rails translator.
+func New() *Rails { return &Rails{} }
+
+// Format is "rails".
+func (r *Rails) Format() migrations.Format { return migrations.FormatRails }
+
+// migrationFile is ActiveRecord's migration file name pattern
+// (MigrationContext#parse_migration_filename).
+var migrationFile = regexp.MustCompile(`^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$`)
+
+var migrationClassRE = regexp.MustCompile(`ActiveRecord::Migration|<\s*[A-Z][\w:]*Migration\s*\[`)
+
+// Detect reports whether dir holds ActiveRecord migrations: a
+// <version>_<name>.rb file defining a migration class.
+func (r *Rails) Detect(fsys fs.FS, dir string) bool {
+	found := false
+	_ = fs.WalkDir(fsys, path.Clean(dir), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found {
+			return fs.SkipDir
+		}
+		if d.IsDir() || !migrationFile.MatchString(d.Name()) {
+			return nil
+		}
+		if migrationClassRE.Match(head(fsys, p)) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// Discover finds the migrations under dir (recursively, as Rails does),
+// ordered by version. Files named like migrations that cannot be read
+// are Skipped; duplicate versions are Problems, as Rails refuses them.
+func (r *Rails) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
+	dir = path.Clean(dir)
+	st, err := fs.Stat(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory", dir)
+	}
+	set := &migrations.Set{Dir: dir, Format: migrations.FormatRails}
+	max := opt.MaxFileSize
+	if max <= 0 {
+		max = migrations.DefaultMaxFileSize
+	}
+	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: "cannot read: " + err.Error()})
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		m := migrationFile.FindStringSubmatch(d.Name())
+		if m == nil {
+			return nil
+		}
+		text, reason := readFile(fsys, p, max)
+		if reason != "" {
+			set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: reason})
+			return nil
+		}
+		set.Migrations = append(set.Migrations, &migrations.Migration{
+			Path: p, File: source.NewFile(p, text), Format: migrations.FormatRails,
+			Version: m[1], Name: m[2], Transactional: !disablesTransaction(text),
+			Regions: []migrations.Region{{Start: 0, End: len(text)}},
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(set.Migrations, func(a, b *migrations.Migration) int {
+		if c := compareVersions(a.Version, b.Version); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+	markDuplicates(set.Migrations)
+	for i, m := range set.Migrations {
+		m.Order = i
+	}
+	return set, nil
+}
+
+// head is the start of a file, nil when it cannot be read.
+func head(fsys fs.FS, p string) []byte {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 64<<10))
+	return b
+}
+
+func readFile(fsys fs.FS, p string, max int64) ([]byte, string) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, "cannot read: " + err.Error()
+	}
+	defer f.Close()
+	text, err := io.ReadAll(io.LimitReader(f, max+1))
+	switch {
+	case err != nil:
+		return nil, "cannot read: " + err.Error()
+	case int64(len(text)) > max:
+		return nil, fmt.Sprintf("larger than %d bytes", max)
+	case len(bytes.TrimSpace(text)) == 0:
+		return nil, "empty file"
+	case bytes.IndexByte(text, 0) >= 0:
+		return nil, "binary file"
+	case !utf8.Valid(text):
+		return nil, "not valid UTF-8"
+	}
+	return text, ""
+}
+
+// compareVersions orders versions as integers (Rails: version.to_i).
+func compareVersions(a, b string) int {
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func markDuplicates(ms []*migrations.Migration) {
+	byVersion := map[string][]*migrations.Migration{}
+	byName := map[string][]*migrations.Migration{}
+	for _, m := range ms {
+		byVersion[strings.TrimLeft(m.Version, "0")] = append(byVersion[strings.TrimLeft(m.Version, "0")], m)
+		byName[m.Name] = append(byName[m.Name], m)
+	}
+	for _, m := range ms {
+		for _, g := range []struct {
+			list []*migrations.Migration
+			what string
+		}{{byVersion[strings.TrimLeft(m.Version, "0")], "version " + m.Version}, {byName[m.Name], "name " + m.Name}} {
+			if len(g.list) < 2 {
+				continue
+			}
+			var others []string
+			for _, o := range g.list {
+				if o != m {
+					others = append(others, o.Path)
+				}
+			}
+			m.Problems = append(m.Problems, migrations.Problem{
+				Span:    m.File.Span(0, lineEnd(m.File.Text, 0)),
+				Message: fmt.Sprintf("%s is also used by %s: Rails refuses to run duplicate migration %ss", g.what, strings.Join(others, ", "), strings.Fields(g.what)[0]),
+			})
+		}
+	}
+}
+
+// disablesTransaction finds disable_ddl_transaction! outside comments.
+func disablesTransaction(text []byte) bool {
+	for _, line := range bytes.Split(text, []byte("\n")) {
+		l := bytes.TrimSpace(line)
+		if bytes.HasPrefix(l, []byte("disable_ddl_transaction!")) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPostDeploy reports migrations in a db/post_migrate directory, which
+// GitLab and Mastodon run after the new release is deployed.
+func isPostDeploy(p string) bool {
+	for _, part := range strings.Split(path.Dir(p), "/") {
+		if part == "post_migrate" {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rails) defaultVersion() version {
+	if v, ok := parseVersion(r.DefaultVersion); ok {
+		return v
+	}
+	return currentVersion
+}
+
+// Translate turns migrations, in apply order, into operations. The state
+// each one leaves (tables, columns, indexes, foreign keys) is what the
+// next one is translated against, starting from opt.Catalog when given.
+// Files are parsed in parallel; the replay is sequential.
+// Migration.Transactional is set from disable_ddl_transaction!.
+func (r *Rails) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
+	srcs := make([][]byte, len(ms))
+	for i, m := range ms {
+		if m.File != nil {
+			srcs[i] = m.File.Text
+		}
+	}
+	tree := parseAll(srcs)
+	st := newSchema()
+	st.seedFromCatalog(opt.Catalog)
+	pg := opt.PGVersion
+	if pg == 0 {
+		pg = ops.DefaultPGVersion
+	}
+	out := make([]migrations.Translation, len(ms))
+	for i, m := range ms {
+		f := m.File
+		if f == nil {
+			f = source.NewFile(m.Path, nil)
+		}
+		t := &tr{f: f, src: f.Text, st: st, pg: pg, ver: r.defaultVersion()}
+		p := tree(i)
+		t.reportSyntaxErrors(p.root, p.hasError)
+		t.runSafely(p.root, r.defaultVersion())
+		m.Transactional = !t.disableTx
+		ops.Annotate(t.ops, m.Transactional)
+		out[i] = migrations.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path)}
+	}
+	return out
+}
+
+// runSafely translates one file; a bug in the translator becomes a note
+// on that file rather than a crash of every command.
+func (t *tr) runSafely(root *node, def version) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.note = append(t.note, noteUnrecognised(t.f.Span(0, lineEnd(t.src, 0)),
+				fmt.Sprintf("schemagate could not translate this file (internal error: %v); its schema changes are not checked", r)))
+		}
+	}()
+	t.run(root, def)
+}
+
+// reportSyntaxErrors turns tree-sitter's ERROR and MISSING nodes into
+// syntax-error notes.
+func (t *tr) reportSyntaxErrors(root *node, hasError bool) {
+	if !hasError {
+		return
+	}
+	for _, n := range syntaxErrors(root) {
+		if n.missing {
+			t.syntaxNote(t.f.Span(n.start, n.end), fmt.Sprintf("Ruby syntax error: missing `%s`", n.typ))
+			continue
+		}
+		// Point at the first line of the unparsable code.
+		end := min(n.end, lineEnd(t.src, n.start))
+		if end <= n.start {
+			end = n.end
+		}
+		tok := strings.TrimSpace(string(t.src[n.start:end]))
+		if len(tok) > 40 {
+			tok = truncateBytes(tok, 37) + "..."
+		}
+		t.syntaxNote(t.f.Span(n.start, end), fmt.Sprintf("Ruby syntax error near `%s`", tok))
+	}
+}

@@ -1,0 +1,79 @@
+package rails
+
+import (
+	"fmt"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// ReadSchemaRB reads db/schema.rb (ActiveRecord::Schema[x.y].define do
+// ... end: create_table with its columns, indexes and check constraints,
+// add_foreign_key, enable_extension, create_enum, create_schema) into a
+// catalog of baseline objects, as catalog.FromDump does for
+// db/structure.sql. What it cannot read becomes a note.
+func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migrations.Note) {
+	rubyLanguage()
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(rubyLang)
+	var scratch []int32
+	root, hasError := parseRuby(p, f.Text, &scratch)
+	// ActiveRecord::Schema without [x.y] (dumps of Rails 6.1 and older)
+	// loads with 6.1's defaults.
+	t := &tr{f: f, src: f.Text, st: newSchema(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
+	t.reportSyntaxErrors(root, hasError)
+	t.heredocs = collectHeredocs(root)
+	t.methods = map[string]*node{}
+	t.consts = map[string]value{}
+	t.ivars = map[string]value{}
+	define := findSchemaDefine(root, f.Text)
+	c := catalog.New()
+	if define == nil {
+		t.note = append(t.note, noteUnrecognised(f.Span(0, lineEnd(f.Text, 0)), "no ActiveRecord::Schema.define block found: the schema file gives no tables"))
+		return c, t.note
+	}
+	recv, _, _, block := callParts(define)
+	if er := recv.child("element_reference"); er != nil || recv.typ == "element_reference" {
+		if recv.typ != "element_reference" {
+			recv = er
+		}
+		for _, k := range recv.namedKids()[1:] {
+			if v, ok := parseVersion(k.text(f.Text)); ok {
+				t.ver = v
+			}
+		}
+	}
+	_, body := blockParts(block)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.note = append(t.note, noteUnrecognised(f.Span(define.start, define.start), fmt.Sprintf("schemagate could not read the rest of this file (internal error: %v)", r)))
+			}
+		}()
+		t.exec(body, newEnv(nil))
+	}()
+	c.ApplyAll(t.ops, f.Path)
+	return c, t.note
+}
+
+// findSchemaDefine finds the ActiveRecord::Schema(.define) call.
+func findSchemaDefine(n *node, src []byte) *node {
+	if n.typ == "call" {
+		recv, meth, _, block := callParts(n)
+		if meth != nil && meth.text(src) == "define" && block != nil && recv != nil && strings.Contains(recv.text(src), "Schema") {
+			return n
+		}
+	}
+	for _, k := range n.kids {
+		if d := findSchemaDefine(k, src); d != nil {
+			return d
+		}
+	}
+	return nil
+}
