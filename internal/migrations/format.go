@@ -41,6 +41,13 @@ type Set struct {
 var Formats = []Format{
 	FormatSQL, FormatGolangMigrate, FormatGoose, FormatDbmate,
 	FormatFlyway, FormatPrisma, FormatSqitch,
+	FormatRails, FormatDjango, FormatAlembic,
+}
+
+// IsFramework reports whether f is a framework format, whose migrations
+// are code that a Framework translates (package internal/frameworks).
+func (f Format) IsFramework() bool {
+	return f == FormatRails || f == FormatDjango || f == FormatAlembic
 }
 
 // formatAliases are other spellings accepted by ParseFormat.

@@ -55,16 +55,11 @@ type relation struct {
 // _related_non_m2m_objects does.
 func (e *editor) relationsTo(m *model, target *field) []relation {
 	var out []relation
-	keys := make([]string, 0, len(e.st.models))
-	for k := range e.st.models {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		other := e.st.models[k]
-		if other.builtin || other.assumed || !other.migrated() {
+	for _, other := range e.st.ordered() {
+		if !other.migrated() {
 			continue
 		}
+		// An auto-created M2M model is registered before its owner.
 		for _, f := range other.fields {
 			if f.m2m && f.through == "" {
 				th := e.throughModel(other, f)
@@ -73,8 +68,9 @@ func (e *editor) relationsTo(m *model, target *field) []relation {
 						out = append(out, relation{th, tf})
 					}
 				}
-				continue
 			}
+		}
+		for _, f := range other.fields {
 			if !f.isFK() || f.remote != m.key() {
 				continue
 			}
@@ -176,12 +172,7 @@ func (e *editor) alterField(m *model, old, new *field) {
 	}
 	if old.m2m || new.m2m {
 		if old.m2m && new.m2m && old.through == "" && new.through == "" {
-			oldT, newT := e.throughModel(m, old), e.throughModel(m, new)
-			e.alterDBTable(oldT.table(), newT.table())
-			newT.dbTable = newT.table()
-			oldT.dbTable = newT.table()
-			e.alterField(newT, oldT.fields[2], newT.fields[2])
-			e.alterField(newT, oldT.fields[1], newT.fields[1])
+			e.alterM2M(m, m, old, new)
 		}
 		return
 	}
@@ -307,8 +298,7 @@ func (e *editor) alterField(m *model, old, new *field) {
 			e.out = append(e.out, *stmt)
 		}
 		if fourWay {
-			upd := e.exec(fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s IS NULL", quoteTable(table), quoteName(new.column()), e.updateValue(m, new, newDefault), quoteName(new.column())))
-			_ = upd
+			e.exec(fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s IS NULL", quoteTable(table), quoteName(new.column()), e.updateValue(m, new, newDefault), quoteName(new.column())))
 			for _, a := range nullActions {
 				e.exec(fmt.Sprintf("ALTER TABLE %s %s", quoteTable(table), a))
 			}
@@ -356,7 +346,10 @@ func (e *editor) alterField(m *model, old, new *field) {
 	}
 	if dropIncoming {
 		for _, r := range incoming {
-			if r.f.dbConstraint {
+			// Before 4.0 Django rebuilt only the foreign keys of
+			// related_objects, which leaves out the hidden ones of
+			// auto-created M2M tables.
+			if r.f.dbConstraint && (e.ver.atLeast(4, 0) || !r.m.autoCreated) {
 				e.execDeferred(&deferredStmt{kind: 'f', table: r.m.table(), columns: []string{r.f.column()}, suffix: "_fk", refTable: table, refColumn: new.column(), ctx: e.cur})
 			}
 		}
@@ -386,6 +379,15 @@ func (e *editor) alterField(m *model, old, new *field) {
 		}
 		e.exec(fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", quoteTable(table), quoteName(new.column()), comment))
 	}
+}
+
+// alterM2M is _alter_many_to_many: rename the auto-created table if its
+// name changes, then repoint its two foreign keys.
+func (e *editor) alterM2M(oldOwner, newOwner *model, old, new *field) {
+	oldT, newT := e.throughModel(oldOwner, old), e.throughModel(newOwner, new)
+	e.alterDBTable(oldT.table(), newT.table())
+	e.alterField(newT, oldT.fields[2], newT.fields[2])
+	e.alterField(newT, oldT.fields[1], newT.fields[1])
 }
 
 // updateValue is the value the four-way NOT NULL change writes into

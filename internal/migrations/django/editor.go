@@ -21,6 +21,9 @@ func (v version) String() string { return fmt.Sprintf("%d.%d", v.major, v.minor)
 type callCtx struct {
 	start, end int // the call's byte span
 	stmt       int // Op.Stmt for its immediate statements
+	// stmtUsed is true once SQL written in the call (RunSQL) has taken
+	// stmt; further statements get indexes of their own.
+	stmtUsed bool
 	// cols are the spans of field definitions by column name, for
 	// Column.Span.
 	cols map[string][2]int
@@ -41,6 +44,10 @@ type sqlStmt struct {
 	// (RunSQL), already parsed where it is written.
 	raw   []ops.Op
 	isRaw bool
+	// implicitTx marks SQL text of several statements sent in one
+	// execute(): PostgreSQL runs it as one transaction even when the
+	// migration is not atomic.
+	implicitTx bool
 }
 
 // deferredStmt is a statement Django runs at the end of the migration
@@ -248,7 +255,7 @@ func (s *sqlStmt) setDefault(column, text string) {
 	s.defaults[column] = text
 }
 
-// effectiveDefault is effective_default: the field's default, '' for a
+// effectiveDefault is effective_default: the field's default, ” for a
 // blank text field that is NOT NULL, now for auto_now(_add), as SQL.
 func (e *editor) effectiveDefault(f *field) (literal, bool) {
 	switch {
@@ -329,6 +336,16 @@ func (e *editor) createModel(m *model) {
 	for _, o := range objs {
 		e.db.add(table, o)
 	}
+	if e.ver.atLeast(4, 2) {
+		if m.dbTableComment != "" {
+			e.exec(fmt.Sprintf("COMMENT ON TABLE %s IS %s", quoteTable(table), quoteString(m.dbTableComment)))
+		}
+		for _, f := range m.fields {
+			if f.dbComment != "" && f.hasColumn() {
+				e.exec(fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", quoteTable(table), quoteName(f.column()), quoteString(f.dbComment)))
+			}
+		}
+	}
 	for _, d := range e.modelIndexes(m) {
 		e.defer_(d)
 	}
@@ -368,7 +385,7 @@ func (e *editor) modelIndexes(m *model) []*deferredStmt {
 		}
 	}
 	for _, idx := range m.indexes {
-		if d := e.indexStmt(m, idx, false); d != nil {
+		if d := e.indexStmt(m, idx); d != nil {
 			out = append(out, d)
 		}
 	}
@@ -410,7 +427,7 @@ func (e *editor) likeIndex(m *model, f *field) *deferredStmt {
 }
 
 // indexStmt is Index.create_sql.
-func (e *editor) indexStmt(m *model, idx *indexDef, concurrently bool) *deferredStmt {
+func (e *editor) indexStmt(m *model, idx *indexDef) *deferredStmt {
 	d := &deferredStmt{kind: 'i', table: m.table(), name: idx.name, opclasses: idx.opclasses}
 	if idx.method != "" {
 		d.using = " USING " + idx.method
@@ -459,7 +476,6 @@ func (e *editor) indexStmt(m *model, idx *indexDef, concurrently bool) *deferred
 		}
 		d.condition = cond
 	}
-	_ = concurrently
 	return d
 }
 
@@ -483,7 +499,6 @@ func desc(v *value) bool {
 // constraintSQL is Constraint.constraint_sql for CREATE TABLE: "" for
 // unique constraints that are really unique indexes (deferred instead).
 func (e *editor) constraintSQL(m *model, c *constraintDef) (string, *dbObject) {
-	table := m.table()
 	switch c.kind {
 	case "check":
 		expr := e.checkExpr(m, c)
@@ -504,7 +519,6 @@ func (e *editor) constraintSQL(m *model, c *constraintDef) (string, *dbObject) {
 		sql := e.exclusionSQL(m, c)
 		return "CONSTRAINT " + quoteName(c.name) + " " + sql, &dbObject{name: c.name, kind: 'x'}
 	}
-	_ = table
 	return "", nil
 }
 
@@ -541,7 +555,7 @@ func (e *editor) uniqueIsIndex(c *constraintDef) bool {
 // uniqueIndex is the CREATE UNIQUE INDEX of a conditional, covering or
 // expression UniqueConstraint.
 func (e *editor) uniqueIndex(m *model, c *constraintDef) *deferredStmt {
-	d := e.indexStmt(m, &indexDef{name: c.name, fields: c.fields, expressions: c.expressions, opclasses: c.opclasses, condition: c.condition, include: c.include, call: c.call}, false)
+	d := e.indexStmt(m, &indexDef{name: c.name, fields: c.fields, expressions: c.expressions, opclasses: c.opclasses, condition: c.condition, include: c.include, call: c.call})
 	if d != nil {
 		d.unique = true
 	}
@@ -613,7 +627,7 @@ func (e *editor) throughModel(m *model, f *field) *model {
 		fromName, toName = "from_"+from, "to_"+to
 	}
 	pk := e.st.defaultAutoField(m.app)
-	t := &model{app: m.app, name: m.name + "_" + f.name, dbTable: table, managed: true, fields: []*field{
+	t := &model{app: m.app, name: m.name + "_" + f.name, dbTable: table, managed: true, autoCreated: true, fields: []*field{
 		{name: "id", class: pk, internal: pk, known: true, primaryKey: true, unique: true},
 		{name: fromName, class: "ForeignKey", internal: "ForeignKey", known: true, remote: m.key(), dbIndex: true, dbConstraint: f.dbConstraint, start: f.start, end: f.end},
 		{name: toName, class: "ForeignKey", internal: "ForeignKey", known: true, remote: target, dbIndex: true, dbConstraint: f.dbConstraint, start: f.start, end: f.end},
@@ -762,7 +776,7 @@ func (e *editor) dropIndex(name string, concurrently bool) {
 
 // addIndex is add_index.
 func (e *editor) addIndex(m *model, idx *indexDef, concurrently bool) {
-	d := e.indexStmt(m, idx, concurrently)
+	d := e.indexStmt(m, idx)
 	if d == nil {
 		return
 	}

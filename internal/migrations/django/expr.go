@@ -155,6 +155,14 @@ func (c exprCompiler) lookup(key string, val *value) (string, bool) {
 	if op == "exact" && val.is(kNone) {
 		return col + " IS NULL", true
 	}
+	// Exact against a boolean on a boolean column is the column itself
+	// (Django's Exact.as_sql).
+	if op == "exact" && val.is(kBool) && (f.internal == "BooleanField" || f.internal == "NullBooleanField") {
+		if val.b {
+			return col, true
+		}
+		return "NOT " + col, true
+	}
 	rhs, ok := c.operand(val, f)
 	if !ok {
 		return "", false
@@ -196,6 +204,13 @@ func (c exprCompiler) operand(v *value, f *field) (string, bool) {
 	}
 	if v.is(kCall) && v.lastName() == "Value" {
 		return c.operand(v.arg(0, "value"), f)
+	}
+	// Lookups prepare values with get_prep_value, not for saving: a
+	// decimal stays a number.
+	if f.internal == "DecimalField" {
+		if d, ok := decimalText(v); ok {
+			return d, true
+		}
 	}
 	if lit, ok := c.e.literal(v, f); ok && !lit.callable {
 		return lit.sql, true
@@ -324,7 +339,12 @@ func (e *editor) literal(v *value, f *field) (literal, bool) {
 	switch {
 	case v == nil:
 		return literal{}, false
-	case v.is(kName) || (v.is(kCall) && !isValueConstructor(v)):
+	case v.is(kCall) && isValueConstructor(v):
+		if s, ok := constructorLiteral(v); ok {
+			return literal{sql: s}, true
+		}
+		return e.callableLiteral(v, f), true
+	case v.is(kName) || v.is(kCall):
 		return e.callableLiteral(v, f), true
 	}
 	switch internal {
@@ -359,16 +379,12 @@ func (e *editor) literal(v *value, f *field) (literal, bool) {
 			return literal{sql: pyFloat(v.s)}, true
 		}
 	case "DecimalField":
+		// PostgreSQL's backend sends the Decimal itself.
 		d, ok := decimalText(v)
 		if !ok {
 			return literal{}, false
 		}
-		if e.ver.atLeast(4, 0) {
-			return literal{sql: d}, true
-		}
-		// Django 3.2 formats the value to the field's decimal places and
-		// sends it as a string.
-		return literal{sql: quoteString(formatDecimal(d, f.decimalPlace))}, true
+		return literal{sql: d}, true
 	case "UUIDField":
 		if s, ok := v.str(); ok {
 			return literal{sql: quoteString(s) + "::uuid"}, true
@@ -411,6 +427,101 @@ func (e *editor) literal(v *value, f *field) (literal, bool) {
 	return literal{sql: s}, true
 }
 
+// constructorLiteral renders the constants Django serialises as
+// constructor calls the way psycopg2 adapts them.
+func constructorLiteral(v *value) (string, bool) {
+	ints := func(n int) ([]int, bool) {
+		var out []int
+		for i := 0; i < n && i < len(v.items); i++ {
+			if !v.items[i].is(kInt) {
+				return nil, false
+			}
+			out = append(out, int(v.items[i].i))
+		}
+		return out, true
+	}
+	switch v.lastName() {
+	case "Decimal":
+		if d, ok := decimalText(v); ok {
+			return d, true
+		}
+	case "UUID":
+		if s, ok := v.arg(0, "hex").str(); ok {
+			return quoteString(s) + "::uuid", true
+		}
+	case "date":
+		if len(v.items) == 3 {
+			if n, ok := ints(3); ok {
+				return quoteString(fmt.Sprintf("%04d-%02d-%02d", n[0], n[1], n[2])) + "::date", true
+			}
+		}
+	case "time":
+		if n, ok := ints(4); ok && len(v.items) <= 4 && len(v.kwargs) == 0 {
+			for len(n) < 4 {
+				n = append(n, 0)
+			}
+			return quoteString(clock(n[0], n[1], n[2], n[3])) + "::time", true
+		}
+	case "datetime":
+		if len(v.items) < 3 || len(v.items) > 7 {
+			return "", false
+		}
+		n, ok := ints(len(v.items))
+		if !ok {
+			return "", false
+		}
+		for len(n) < 7 {
+			n = append(n, 0)
+		}
+		s := fmt.Sprintf("%04d-%02d-%02dT%s", n[0], n[1], n[2], clock(n[3], n[4], n[5], n[6]))
+		tz := v.kw("tzinfo")
+		switch {
+		case tz == nil:
+			return quoteString(s) + "::timestamp", true
+		case tz.is(kName) && (tz.lastName() == "utc"):
+			return quoteString(s+"+00:00") + "::timestamptz", true
+		}
+	case "timedelta":
+		days, secs, micros := 0, 0, 0
+		for _, a := range v.kwargs {
+			if !a.value.is(kInt) {
+				return "", false
+			}
+			n := int(a.value.i)
+			switch a.name {
+			case "days":
+				days += n
+			case "seconds":
+				secs += n
+			case "microseconds":
+				micros += n
+			case "minutes":
+				secs += 60 * n
+			case "hours":
+				secs += 3600 * n
+			case "weeks":
+				days += 7 * n
+			default:
+				return "", false
+			}
+		}
+		if len(v.items) > 0 {
+			return "", false
+		}
+		return quoteString(fmt.Sprintf("%d days %d.%06d seconds", days, secs, micros)) + "::interval", true
+	}
+	return "", false
+}
+
+// clock writes a time as Python's isoformat does.
+func clock(h, m, s, us int) string {
+	out := fmt.Sprintf("%02d:%02d:%02d", h, m, s)
+	if us != 0 {
+		out += fmt.Sprintf(".%06d", us)
+	}
+	return out
+}
+
 // isValueConstructor reports whether a call builds a constant Django
 // serialises into migrations (Decimal("1.5"), datetime.date(2024, 1, 1)).
 func isValueConstructor(v *value) bool {
@@ -440,8 +551,6 @@ func (e *editor) callableLiteral(v *value, f *field) literal {
 		if d, ok := decimalText(v); ok {
 			return literal{sql: d}
 		}
-	case v.is(kCall) && (v.lastName() == "date" || v.lastName() == "datetime"):
-		text = v.text
 	}
 	switch v.lastName() {
 	case "dict":
@@ -473,16 +582,6 @@ func decimalText(v *value) (string, bool) {
 		return decimalText(v.arg(0, "value"))
 	}
 	return "", false
-}
-
-// formatDecimal is django.db.backends.utils.format_number without
-// max_digits: the value rounded to places decimals.
-func formatDecimal(d string, places int) string {
-	f, err := strconv.ParseFloat(d, 64)
-	if err != nil {
-		return d
-	}
-	return strconv.FormatFloat(f, 'f', places, 64)
 }
 
 // pyJSON renders a Python literal as json.dumps does.

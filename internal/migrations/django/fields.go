@@ -163,6 +163,9 @@ func parseField(name string, call *value, app string, s *state) (*field, string)
 		if v, ok := call.kw("to_field").str(); ok {
 			f.toField = v
 		}
+		if v, ok := call.kw("related_name").str(); ok && strings.HasSuffix(v, "+") {
+			f.hiddenRelation = true
+		}
 		if f.m2m {
 			if t := call.kw("through"); t != nil {
 				if ts, ok := t.str(); ok {

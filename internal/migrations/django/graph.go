@@ -300,7 +300,13 @@ func breakCycles(g *graph) {
 				visit(p)
 			case grey:
 				g.removeEdge(k, p)
-				problem(n.f, 0, 0, "circular dependency: %s depends on %s, which depends on it: Django stops with CircularDependencyError", k, p)
+				start, end := 0, 0
+				for _, d := range n.f.deps {
+					if d.app == p.app && d.name == p.name {
+						start, end = d.start, d.end
+					}
+				}
+				problem(n.f, start, end, "circular dependency: %s depends on %s, which depends on it: Django stops with CircularDependencyError", k, p)
 			}
 		}
 		colour[k] = black

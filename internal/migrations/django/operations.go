@@ -79,6 +79,11 @@ func (t *translator) operation(op *value, db bool) {
 		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s is not a migration operation call: not checked", clipText(op.text))
 		return
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			t.note(migrations.NoteUnrecognised, op.start, op.end, "internal: schemagate failed on this operation (%v); it is not checked, please report it", r)
+		}
+	}()
 	prev := t.e.cur
 	if db {
 		t.e.cur = &callCtx{start: op.start, end: op.end, stmt: t.next(), cols: map[string][2]int{}}
@@ -96,7 +101,7 @@ func (t *translator) operation(op *value, db bool) {
 			if db && m.migrated() {
 				t.e.deleteModel(m)
 			}
-			delete(t.st.models, m.key())
+			t.st.remove(m.key())
 		}
 	case "RenameModel":
 		t.renameModel(op, db)
@@ -132,7 +137,7 @@ func (t *translator) operation(op *value, db bool) {
 	case "AlterModelManagers":
 		if name, ok := t.modelName(op, 0, "name"); ok {
 			m := t.model(op, name)
-			m.userManager = strings.Contains(op.arg(1, "managers").text, "UserManager")
+			m.userManager = strings.Contains(op.arg(1, "managers").source(), "UserManager")
 		}
 	case "AddField":
 		t.addField(op, db)
@@ -230,8 +235,12 @@ func dictGet(d *value, key string) *value {
 }
 
 // field reads a field call for a model, resolving "self".
-func (t *translator) field(name string, call *value, m *model) *field {
+func (t *translator) field(name string, call *value, m *model, op *value) *field {
 	f, note := parseField(name, call, m.app, t.st)
+	if call == nil {
+		call = op
+		f.start, f.end = op.start, op.end
+	}
 	if note != "" {
 		t.note(migrations.NoteUnrecognised, call.start, call.end, "%s", note)
 	}
@@ -260,7 +269,7 @@ func (t *translator) createModel(op *value, db bool) {
 			t.note(migrations.NoteUnrecognised, it.start, it.end, "CreateModel(%s): %s is not a (name, field) pair: not checked", name, clipText(it.text))
 			continue
 		}
-		f := t.field(it.items[0].s, it.items[1], m)
+		f := t.field(it.items[0].s, it.items[1], m, it)
 		f.start, f.end = it.start, it.end
 		if f.primaryKey && f.isAuto() {
 			if ac, _ := f.call.kw("auto_created").truthy(); ac {
@@ -275,13 +284,13 @@ func (t *translator) createModel(op *value, db bool) {
 		t.note(migrations.NoteUnrecognised, opts.start, opts.end, "CreateModel(%s): options is not a dict: its table name, indexes and constraints are not read", name)
 	}
 	t.readOptions(m, opts)
-	if strings.Contains(op.arg(4, "managers").text, "UserManager") {
+	if strings.Contains(op.arg(4, "managers").source(), "UserManager") {
 		m.userManager = true
 	}
 	if m.orderWRT != "" && m.field("_order") == nil {
 		m.fields = append(m.fields, &field{name: "_order", class: "IntegerField", internal: "IntegerField", known: true, start: op.start, end: op.end})
 	}
-	t.st.models[m.key()] = m
+	t.st.add(m)
 	if db && m.migrated() {
 		for _, f := range m.fields {
 			t.e.cur.cols[f.column()] = [2]int{f.start, f.end}
@@ -359,24 +368,23 @@ func (t *translator) renameModel(op *value, db bool) {
 	renamed := old.clone()
 	renamed.name = newName
 	newKey := renamed.key()
-	// Related fields before the rename, to alter them after it.
+	// The relations pointing at the model (Django's related_objects, in
+	// registry order: foreign keys not hidden by a related_name ending
+	// in "+", and many-to-many fields), to alter after the rename.
 	type rel struct {
-		m     *model
+		owner string
 		field *field
 	}
 	var rels []rel
-	var m2ms []rel
-	for _, other := range t.st.models {
+	for _, other := range t.st.ordered() {
 		for _, f := range other.fields {
-			if f.m2m && f.remote == oldKey && other.key() != oldKey && f.through == "" {
-				m2ms = append(m2ms, rel{other, f.clone()})
-			} else if f.isFK() && f.remote == oldKey {
-				rels = append(rels, rel{other, f.clone()})
+			if f.remote == oldKey && ((f.isFK() && !f.hiddenRelation) || (f.m2m && f.through == "")) {
+				rels = append(rels, rel{other.key(), f.clone()})
 			}
 		}
 	}
-	delete(t.st.models, oldKey)
-	t.st.models[newKey] = renamed
+	t.st.remove(oldKey)
+	t.st.add(renamed)
 	renameReferences(t.st, oldKey, newKey)
 	if !db || !renamed.migrated() {
 		return
@@ -387,31 +395,33 @@ func (t *translator) renameModel(op *value, db bool) {
 	}
 	t.e.alterDBTable(oldTable, newTable)
 	for _, r := range rels {
-		owner := r.m
-		if owner.key() == oldKey {
-			owner = renamed
+		ownerKey := r.owner
+		oldOwner := t.st.get(ownerKey)
+		if ownerKey == oldKey {
+			ownerKey, oldOwner = newKey, old
+		}
+		owner := t.st.get(ownerKey)
+		if owner == nil {
+			continue
 		}
 		nf := owner.field(r.field.name)
 		if nf == nil {
 			continue
 		}
+		if r.field.m2m {
+			t.e.alterM2M(oldOwner, owner, r.field, nf)
+			continue
+		}
 		t.e.alterField(owner, r.field, nf)
 	}
-	for _, f := range renamed.fields {
+	// M2M tables named after the model, with a column named after it.
+	for i, f := range renamed.fields {
 		if !f.m2m || f.through != "" || f.remote == newKey {
 			continue
 		}
-		oldT, newT := t.e.throughModel(old, f), t.e.throughModel(renamed, f)
+		oldT, newT := t.e.throughModel(old, old.fields[i]), t.e.throughModel(renamed, f)
 		t.e.alterDBTable(oldT.table(), newT.table())
 		t.e.alterField(newT, oldT.fields[1], newT.fields[1])
-	}
-	for _, r := range m2ms {
-		nf := r.m.field(r.field.name)
-		if nf == nil {
-			continue
-		}
-		oldT, newT := t.e.throughModel(r.m, r.field), t.e.throughModel(r.m, nf)
-		t.e.alterField(newT, oldT.fields[2], newT.fields[2])
 	}
 }
 
@@ -520,12 +530,12 @@ func (t *translator) addField(op *value, db bool) {
 	}
 	m := t.model(op, mn)
 	call := op.arg(2, "field")
-	f := t.field(name, call, m)
+	f := t.field(name, call, m, op)
 	if m.field(name) != nil {
 		t.note(migrations.NoteUnrecognised, op.start, op.end, "AddField: %s already has a field %q: Django stops with an error", m.name, name)
 	}
 	if db && m.migrated() {
-		t.e.cur.cols[f.column()] = [2]int{call.start, call.end}
+		t.e.cur.cols[f.column()] = [2]int{f.start, f.end}
 		t.e.addField(m, f)
 	}
 	if keep, ok := op.kw("preserve_default").truthy(); ok && !keep {
@@ -543,7 +553,9 @@ func (t *translator) removeField(op *value, db bool) {
 	m := t.model(op, mn)
 	f := m.field(name)
 	if f == nil {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "RemoveField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, name, name)
+		if !m.assumed {
+			t.note(migrations.NoteUnrecognised, op.start, op.end, "RemoveField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, name, name)
+		}
 		f = &field{name: name, internal: "TextField", known: true}
 	}
 	if db && m.migrated() {
@@ -579,21 +591,14 @@ func (t *translator) alterField(op *value, db bool) {
 	}
 	m := t.model(op, mn)
 	call := op.arg(2, "field")
-	nf := t.field(name, call, m)
+	nf := t.field(name, call, m, op)
 	old := m.field(name)
-	if old == nil {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "AlterField: %s has no field %q in the migrations read: its previous definition is unknown, so the change is translated as if it were new", m.name, name)
-		old = nf.clone()
-		old.call = nil
-		old.internal, old.class = "?", "?"
-	}
-	if db && m.migrated() {
-		t.e.cur.cols[nf.column()] = [2]int{call.start, call.end}
-		if old.internal == "?" {
-			t.e.addField(m, nf)
-		} else {
-			t.e.alterField(m, old, nf)
-		}
+	switch {
+	case old == nil:
+		t.note(migrations.NoteUnrecognised, op.start, op.end, "AlterField: %s has no field %q in the migrations read: without its previous definition the change is not checked", m.name, name)
+	case db && m.migrated():
+		t.e.cur.cols[nf.column()] = [2]int{nf.start, nf.end}
+		t.e.alterField(m, old, nf)
 	}
 	if keep, ok := op.kw("preserve_default").truthy(); ok && !keep {
 		nf.hasDefault, nf.def = false, nil
@@ -617,7 +622,9 @@ func (t *translator) renameField(op *value, db bool) {
 	m := t.model(op, mn)
 	old := m.field(oldName)
 	if old == nil {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, oldName, oldName)
+		if !m.assumed {
+			t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, oldName, oldName)
+		}
 		old = &field{name: oldName, internal: "TextField", known: true}
 		m.fields = append(m.fields, old)
 	}
@@ -840,6 +847,6 @@ func (t *translator) createCollation(op *value) {
 
 // rawOps is a marker statement whose operations were already made (the
 // SQL of a RunSQL, parsed where it is written).
-func (t *translator) rawOps(list []ops.Op) {
-	t.e.out = append(t.e.out, sqlStmt{ctx: t.e.cur, raw: list, isRaw: true})
+func (t *translator) rawOps(list []ops.Op, implicitTx bool) {
+	t.e.out = append(t.e.out, sqlStmt{ctx: t.e.cur, raw: list, isRaw: true, implicitTx: implicitTx})
 }

@@ -1,13 +1,14 @@
 package django
 
 import (
+	"slices"
 	"strings"
 )
 
 // clone deep-copies the state (SeparateDatabaseAndState replays its
 // database operations on a copy).
 func (s *state) clone() *state {
-	c := &state{models: make(map[string]*model, len(s.models)), userModel: s.userModel, autoField: map[string]string{}}
+	c := &state{models: make(map[string]*model, len(s.models)), order: slices.Clone(s.order), userModel: s.userModel, autoField: map[string]string{}, fixedAutoField: s.fixedAutoField}
 	for k, m := range s.models {
 		c.models[k] = m.clone()
 	}
@@ -39,6 +40,13 @@ func stringList(v *value) ([]string, bool) {
 func together(v *value) ([][]string, bool) {
 	if v == nil || v.is(kNone) {
 		return nil, true
+	}
+	// set(), frozenset(), tuple(): empty.
+	if v.is(kCall) && len(v.items) == 0 && len(v.kwargs) == 0 {
+		switch v.s {
+		case "set", "frozenset", "tuple", "list":
+			return nil, true
+		}
 	}
 	items, ok := v.seq()
 	if !ok {

@@ -62,6 +62,14 @@ type kwarg struct {
 
 func (v *value) is(k kind) bool { return v != nil && v.kind == k }
 
+// source is the expression's text, "" for a missing one.
+func (v *value) source() string {
+	if v == nil {
+		return ""
+	}
+	return v.text
+}
+
 // kw returns the keyword argument name of a call, or nil.
 func (v *value) kw(name string) *value {
 	if v == nil {
@@ -138,9 +146,9 @@ func (v *value) lastName() string {
 
 // module is a parsed Python file.
 type module struct {
-	src   []byte
-	tree  *sitter.Tree
-	root  *sitter.Node
+	src    []byte
+	tree   *sitter.Tree
+	root   *sitter.Node
 	consts map[string]*sitter.Node // module-level NAME = expr
 	funcs  map[string]bool         // module-level def names
 	errors []syntaxErr
@@ -348,6 +356,18 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 			}
 		}
 		v.kind, v.s = kName, name
+	case "subscript":
+		// Enum members as makemigrations writes them:
+		// Deferrable['DEFERRED'], Status['NEW'].
+		obj, sub := n.ChildByFieldName("value"), n.ChildByFieldName("subscript")
+		if obj == nil || sub == nil {
+			break
+		}
+		name, ok := dottedName(obj, m.src)
+		key := m.evalDepth(sub, depth)
+		if ok && key.kind == kStr {
+			v.kind, v.s = kName, name+"."+key.s
+		}
 	case "call":
 		fn := n.ChildByFieldName("function")
 		args := n.ChildByFieldName("arguments")

@@ -1,6 +1,7 @@
 package django
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -37,9 +38,12 @@ type field struct {
 	remote       string
 	toField      string
 	dbConstraint bool
-	m2m          bool
-	through      string // explicit through model ("app.model"), "" when auto-created
-	m2mTable     string // ManyToManyField(db_table=...)
+	// hiddenRelation is a related_name ending in "+": Django leaves such
+	// foreign keys alone when their target model is renamed.
+	hiddenRelation bool
+	m2m            bool
+	through        string // explicit through model ("app.model"), "" when auto-created
+	m2mTable       string // ManyToManyField(db_table=...)
 
 	baseField *field // ArrayField
 	noColumn  bool   // a field without a column of its own (TaggableManager, GenericRelation)
@@ -107,19 +111,19 @@ type model struct {
 	name   string // as written: "Order"
 	fields []*field
 
-	dbTable         string
-	uniqueTogether  [][]string
-	indexTogether   [][]string
-	indexes         []*indexDef
-	constraints     []*constraintDef
-	managed         bool
-	proxy           bool
-	orderWRT        string
-	userManager     bool // has UserManager: a custom user model
-	builtin         bool // a django.contrib model not defined by the migrations read
-	assumed         bool // referenced but never defined: names are guessed
-	dbTableComment  string
-	hasDefaultPKSet bool
+	dbTable        string
+	uniqueTogether [][]string
+	indexTogether  [][]string
+	indexes        []*indexDef
+	constraints    []*constraintDef
+	managed        bool
+	proxy          bool
+	orderWRT       string
+	userManager    bool // has UserManager: a custom user model
+	builtin        bool // a django.contrib model not defined by the migrations read
+	autoCreated    bool // an M2M table Django made for a ManyToManyField
+	assumed        bool // referenced but never defined: names are guessed
+	dbTableComment string
 }
 
 func (m *model) key() string { return m.app + "." + strings.ToLower(m.name) }
@@ -184,11 +188,16 @@ func (m *model) clone() *model {
 // migration.
 type state struct {
 	models map[string]*model // "app.model"
+	// order is the order models entered the state, which is the order
+	// Django's app registry lists them (and so their reverse relations).
+	order []string
 	// userModel is settings.AUTH_USER_MODEL, lowercased model.
 	userModel string
 	// autoField is the app's default primary key class (from the
 	// auto-created id fields makemigrations wrote), for M2M tables.
 	autoField map[string]string
+	// fixedAutoField is Django.DefaultAutoField, when set.
+	fixedAutoField string
 }
 
 func newState(userModel string) *state {
@@ -244,6 +253,32 @@ func (s *state) lookup(key string) *model {
 	return m
 }
 
+// add puts a model in the state, at the end of the order when new.
+func (s *state) add(m *model) {
+	key := m.key()
+	if _, ok := s.models[key]; !ok || !slices.Contains(s.order, key) {
+		s.order = append(s.order, key)
+	}
+	s.models[key] = m
+}
+
+// remove takes a model out of the state.
+func (s *state) remove(key string) {
+	delete(s.models, key)
+	s.order = slices.DeleteFunc(s.order, func(k string) bool { return k == key })
+}
+
+// ordered lists the models the migrations defined, in registry order.
+func (s *state) ordered() []*model {
+	out := make([]*model, 0, len(s.order))
+	for _, k := range s.order {
+		if m := s.models[k]; m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // get returns a model the migrations defined, or nil.
 func (s *state) get(key string) *model { return s.models[key] }
 
@@ -259,6 +294,9 @@ func (s *state) resolveRemote(ref, app string) string {
 // defaultAutoField is the primary key class Django gives the models it
 // creates itself (M2M through tables) in an app.
 func (s *state) defaultAutoField(app string) string {
+	if s.fixedAutoField != "" {
+		return s.fixedAutoField
+	}
 	if c := s.autoField[app]; c != "" {
 		return c
 	}
