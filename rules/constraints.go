@@ -27,7 +27,8 @@ var ConstraintMissingNotValid = &Rule{
 		for _, op := range p.Ops(ops.AddConstraint, ops.ValidateConstr) {
 			if op.Kind == ops.ValidateConstr {
 				if add, ok := notValid[op.Table.Key()+"."+op.Object.Name]; ok && add.InTransaction && add.Tx == op.Tx {
-					p.Reportf(op.Span, "commit between ADD CONSTRAINT ... NOT VALID and VALIDATE CONSTRAINT (put the validation in a later migration)",
+					p.Reportf(op.Span, hintIn(p.Migration.Format, "commit between ADD CONSTRAINT ... NOT VALID and VALIDATE CONSTRAINT (put the validation in a later migration)",
+						"move validate_foreign_key / validate_check_constraint to a later migration", "move the VALIDATE CONSTRAINT to a later migration", "move the VALIDATE CONSTRAINT to a later revision"),
 						"VALIDATE CONSTRAINT %s runs in the same transaction as its ADD CONSTRAINT, so the table stays locked by the ADD while every row is checked", op.Object.Name)
 				}
 				continue
@@ -56,10 +57,17 @@ var ConstraintMissingNotValid = &Rule{
 			if name == "" {
 				name = "..."
 			}
+			sqlHint := fmt.Sprintf("add it NOT VALID, then run ALTER TABLE %s VALIDATE CONSTRAINT %s; in a separate transaction", qname(op.Table), name)
+			railsHint := "add_check_constraint ..., validate: false; then validate_check_constraint in a later migration"
+			alembicHint := "create it with postgresql_not_valid=True (or op.execute with NOT VALID), then VALIDATE CONSTRAINT in a later revision"
+			if k.Type == ops.ForeignKey {
+				railsHint = "add_foreign_key ..., validate: false (add_reference ..., foreign_key: { validate: false }); then validate_foreign_key in a later migration"
+			}
 			f := Finding{
 				Span:    op.Span,
 				Message: fmt.Sprintf("adding %s %s to %s scans every row under %s", what, k.Name, qname(op.Table), lock),
-				Hint:    fmt.Sprintf("add it NOT VALID, then run ALTER TABLE %s VALIDATE CONSTRAINT %s; in a separate transaction", qname(op.Table), name),
+				Hint: hintIn(p.Migration.Format, sqlHint, railsHint,
+					"add it with migrations.RunSQL(... NOT VALID), then a later migration that runs VALIDATE CONSTRAINT", alembicHint),
 			}
 			if stmt := p.statementText(op); stmt != "" && k.Name != "" {
 				end := op.Span.End.Offset

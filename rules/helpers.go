@@ -88,3 +88,23 @@ func qname(n ops.Name) string {
 	}
 	return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
 }
+
+// hintIn says a fix in the migration framework's own words when the
+// migration is Rails, Django or Alembic code, and sql otherwise.
+func hintIn(format, sql, railsHint, djangoHint, alembicHint string) string {
+	switch format {
+	case "rails":
+		if railsHint != "" {
+			return railsHint
+		}
+	case "django":
+		if djangoHint != "" {
+			return djangoHint
+		}
+	case "alembic":
+		if alembicHint != "" {
+			return alembicHint
+		}
+	}
+	return sql
+}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
 )
@@ -193,8 +194,27 @@ var (
 )
 
 // concurrentlyHint suggests the CONCURRENTLY form, and how to leave the
-// transaction when the statement is inside one.
+// transaction when the statement is inside one, in the framework's words
+// for framework migrations.
 func concurrentlyHint(form string, op *ops.Op, format string) string {
+	create := strings.HasPrefix(form, "CREATE")
+	switch format {
+	case "rails":
+		if create {
+			return "add_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration"
+		}
+		return "remove_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration"
+	case "django":
+		if create {
+			return "use AddIndexConcurrently in a migration with atomic = False"
+		}
+		return "use RemoveIndexConcurrently in a migration with atomic = False"
+	case "alembic":
+		if create {
+			return "op.create_index(..., postgresql_concurrently=True) inside with op.get_context().autocommit_block():"
+		}
+		return "op.drop_index(..., postgresql_concurrently=True) inside with op.get_context().autocommit_block():"
+	}
 	if !op.InTransaction {
 		return "use " + form
 	}

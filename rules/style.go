@@ -22,8 +22,13 @@ func (c colDef) span() source.Span {
 }
 
 // columnsOf returns the columns that CREATE TABLE, ADD COLUMN and ALTER
-// COLUMN TYPE define.
+// COLUMN TYPE define. Framework migrations have none here: their types
+// are the framework's defaults (Rails' t.string and t.timestamps, Django's
+// CharField), which a hint about SQL type choices cannot change.
 func columnsOf(p *Pass) []colDef {
+	if p.Migration.Framework {
+		return nil
+	}
 	var out []colDef
 	for _, op := range p.Ops(ops.CreateTable, ops.AddColumn, ops.AlterColumnType) {
 		switch op.Kind {

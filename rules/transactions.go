@@ -82,7 +82,10 @@ var RequireLockTimeout = &Rule{
 			f := Finding{
 				Span:    op.Span,
 				Message: fmt.Sprintf("%s takes an ACCESS EXCLUSIVE lock on %s without a lock_timeout: while it waits, every query on the table waits too", describe(op), qname(op.Table)),
-				Hint:    "SET lock_timeout = '5s'; before it",
+				Hint: hintIn(p.Migration.Format, "SET lock_timeout = '5s'; before it",
+					"set lock_timeout for migrations (database.yml variables: { lock_timeout: '5s' }, or execute \"SET lock_timeout = '5s'\" first), then set lock-timeout-set: true in schemagate.yaml",
+					"migrations.RunSQL(\"SET lock_timeout = '5s'\") first (or the connection's options), then lock-timeout-set: true in schemagate.yaml",
+					"op.execute(\"SET lock_timeout = '5s'\") first (or in env.py), then lock-timeout-set: true in schemagate.yaml"),
 			}
 			if !p.Migration.Framework {
 				at := op.Span.Start.Offset
@@ -144,6 +147,12 @@ func slowUnderLock(p *Pass, op, first *ops.Op) bool {
 	}
 	switch op.Kind {
 	case ops.Set, ops.Comment, ops.Grant, ops.Commit, ops.Rollback, ops.Begin, ops.Savepoint, ops.Select:
+		return false
+	case ops.CreateTable:
+		// A new, empty table is instant, unless filled from a query.
+		return op.Detail == "as select"
+	case ops.CreateView, ops.CreateSequence, ops.CreateFunction, ops.CreateEnum, ops.CreateType,
+		ops.CreateDomain, ops.CreateSchema, ops.CreateExtension:
 		return false
 	case ops.Update, ops.Delete, ops.Insert, ops.Do:
 		return true
@@ -208,7 +217,8 @@ var PreferRobustStatements = &Rule{
 			f := Finding{
 				Span:    op.Span,
 				Message: fmt.Sprintf("%s without %s runs outside a transaction: if the migration fails after it, the retry fails here", describe(op), missing),
-				Hint:    "add " + missing,
+				Hint: hintIn(p.Migration.Format, "add "+missing,
+					"pass if_not_exists: true / if_exists: true (Rails 6.1+)", "", "pass if_not_exists=True / if_exists=True (Alembic 1.12+)"),
 			}
 			switch op.Kind {
 			case ops.CreateIndex:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/report"
 	"github.com/schemagate/schemagate/internal/source"
@@ -108,12 +109,12 @@ func (c *commonFlags) failLevel(cfg *config.Config, def string) (config.FailLeve
 	return l, nil
 }
 
-func (c *commonFlags) loadOptions(cfg *config.Config) (lint.LoadOptions, error) {
+func (c *commonFlags) loadOptions(cfg *config.Config) (load.Options, error) {
 	f, err := migrations.ParseFormat(c.migrationFormat)
 	if err != nil {
-		return lint.LoadOptions{}, fmt.Errorf("--migration-format: %w", err)
+		return load.Options{}, fmt.Errorf("--migration-format: %w", err)
 	}
-	return lint.LoadOptions{Format: f, IncludeDown: c.includeDown, MaxFileSize: cfg.MaxFileSize}, nil
+	return load.Options{Format: f, IncludeDown: c.includeDown, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion}, nil
 }
 
 func (c *commonFlags) useColor(w io.Writer) bool {

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/load"
 )
 
 // defaultMigrationDirs are tried, in order, when neither arguments nor
@@ -49,7 +50,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			if len(args) == 1 && args[0] == "-" {
 				stdin, args = true, nil
 			}
-			var loaded *lint.Loaded
+			var loaded *load.Loaded
 			if stdin {
 				if len(args) > 0 {
 					return fail("--stdin takes no paths")
@@ -66,7 +67,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 						return fail("%v", err)
 					}
 				}
-				loaded = lint.LoadPaths(paths, lopt)
+				loaded = load.Paths(paths, lopt)
 			}
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
@@ -91,7 +92,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 }
 
 // maxStdin bounds what --stdin reads, like the file size limit.
-func readStdin(in io.Reader, name string, lopt lint.LoadOptions, cfg *config.Config) (*lint.Loaded, error) {
+func readStdin(in io.Reader, name string, lopt load.Options, cfg *config.Config) (*load.Loaded, error) {
 	limit := cfg.MaxFileSize
 	if limit <= 0 {
 		limit = 8 << 20
@@ -103,7 +104,7 @@ func readStdin(in io.Reader, name string, lopt lint.LoadOptions, cfg *config.Con
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s: standard input is larger than %d bytes (--max-file-size)", name, limit)
 	}
-	return lint.LoadText(name, data, lopt.Format)
+	return load.Text(name, data, lopt)
 }
 
 // migrationPaths returns the config's migration directories, or the first

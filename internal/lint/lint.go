@@ -211,7 +211,10 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 		}
 	}()
 	Prepare(u, ver)
-	out = append(out, u.Extra...)
+	for _, f := range u.Extra {
+		f.File = m.Path // the unit may have been moved under its directory since
+		out = append(out, f)
+	}
 	for _, e := range m.SyntaxErrors {
 		out = append(out, rules.Finding{
 			Rule: rules.SyntaxError.Name, Severity: rules.SyntaxError.Severity, Category: rules.SyntaxError.Category,
@@ -238,11 +241,17 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 			out[i].Severity = s
 		}
 	}
+	// Several operations can come from one call (a Django CreateModel
+	// makes its join tables too): one finding per rule, place and message.
 	kept := out[:0]
+	seen := map[string]bool{}
 	for _, f := range out {
-		if f.Severity != rules.Off {
-			kept = append(kept, f)
+		key := f.Rule + "\x00" + itoaOffset(f.Span.Start.Offset) + "\x00" + f.Message
+		if f.Severity == rules.Off || seen[key] {
+			continue
 		}
+		seen[key] = true
+		kept = append(kept, f)
 	}
 	return kept
 }
@@ -321,3 +330,5 @@ func dropInSpans(fs []rules.Finding, spans []source.Span) []rules.Finding {
 	}
 	return out
 }
+
+func itoaOffset(i int) string { return fmt.Sprint(i) }
