@@ -18,7 +18,9 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/ecs"
+	"github.com/schemagate/schemagate/internal/frameworks"
 	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/snapshot"
 	"github.com/schemagate/schemagate/internal/source"
@@ -285,19 +287,19 @@ func lintOnly(in check.Input, missing *missingRelease, warn io.Writer) (*check.R
 		if !isDirFS(in.New.FS, d.Dir) {
 			continue
 		}
-		set, err := migrations.Discover(in.New.FS, d.Dir, migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize})
+		set, err := frameworks.Discover(in.New.FS, d.Dir, migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize}, cfg.PGVersion, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s in %s: %w", d.Dir, in.New.Name, err)
 		}
 		for _, s := range set.Skipped {
-			if strings.Contains(s.Reason, "binary") || strings.Contains(s.Reason, "UTF-") || strings.Contains(s.Reason, "larger than") || strings.Contains(s.Reason, "cannot read") {
-				res.Problems = append(res.Problems, lint.Problem{Path: joinDir(d.Dir, s.Path), Err: s.Reason})
+			if load.Unreadable(s.Reason) {
+				res.Problems = append(res.Problems, load.Problem{Path: joinDir(d.Dir, s.Path), Err: s.Reason})
 			}
 		}
-		for _, m := range set.Migrations {
-			units = append(units, &lint.Unit{Migration: m})
-			res.Files[m.Path] = m.File
-			res.Pending = append(res.Pending, m)
+		for _, u := range set.Units() {
+			units = append(units, u)
+			res.Files[u.Migration.Path] = u.Migration.File
+			res.Pending = append(res.Pending, u.Migration)
 		}
 	}
 	res.Findings = lint.Run(units, lint.Options{Config: cfg, Catalog: catalog.New()})

@@ -175,7 +175,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := ParseFormat("liquibase")
-	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch)`
+	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic)`
 	if err == nil || err.Error() != want {
 		t.Errorf("ParseFormat(liquibase) error = %v, want %q", err, want)
 	}

@@ -149,7 +149,7 @@ func (c *converter) convert(n *pg.Node) {
 		c.drop(x.DropStmt)
 	case *pg.Node_ReindexStmt:
 		s := x.ReindexStmt
-		op := Op{Kind: Reindex, Concurrently: hasOption(s.Params, "concurrently"), Detail: strings.ToLower(strings.TrimPrefix(s.Kind.String(), "REINDEX_OBJECT_"))}
+		op := Op{Kind: Reindex, Concurrently: hasOption(s.Params, "concurrently"), Detail: strings.ToLower(strings.TrimPrefix(s.Kind.String(), "REINDEX_OBJECT_")), Rewrite: true}
 		if s.Relation != nil {
 			if s.Kind == pg.ReindexObjectType_REINDEX_OBJECT_INDEX {
 				op.Object = rangeVarName(s.Relation)
@@ -159,9 +159,11 @@ func (c *converter) convert(n *pg.Node) {
 		} else {
 			op.Object = Name{Name: s.Name}
 		}
-		// REINDEX takes SHARE on the table (ACCESS EXCLUSIVE on the index);
-		// CONCURRENTLY only SHARE UPDATE EXCLUSIVE.
-		op.Lock = Share
+		// REINDEX takes SHARE on the table but ACCESS EXCLUSIVE on each
+		// index it rebuilds, and every query on the table opens all its
+		// indexes while planning: in effect reads block too, which is what
+		// verify observes. CONCURRENTLY takes SHARE UPDATE EXCLUSIVE.
+		op.Lock = AccessExclusive
 		if op.Concurrently {
 			op.Lock = ShareUpdateExclusive
 		}
@@ -194,7 +196,7 @@ func (c *converter) convert(n *pg.Node) {
 		if s.Concurrent {
 			lock = Exclusive
 		}
-		c.add(Op{Kind: RefreshMatView, Table: rangeVarName(s.Relation), Concurrently: s.Concurrent, Lock: lock})
+		c.add(Op{Kind: RefreshMatView, Table: rangeVarName(s.Relation), Concurrently: s.Concurrent, Lock: lock, Rewrite: !s.Concurrent})
 	case *pg.Node_TruncateStmt:
 		s := x.TruncateStmt
 		for _, r := range s.Relations {
