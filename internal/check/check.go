@@ -13,7 +13,10 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/frameworks"
 	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations/rails"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -72,7 +75,7 @@ type Result struct {
 	Pending  []*migrations.Migration
 	// Problems are files that could not be read; they make the run
 	// exit 2 after the report.
-	Problems []lint.Problem
+	Problems []load.Problem
 	// Previous are the first previous release's migrations in apply
 	// order, parsed, and PreviousIndex its reference index: verify
 	// replays the one and prepares the queries of the other.
@@ -104,22 +107,23 @@ func Run(in Input) (*Result, error) {
 			}
 		}
 	}
+	if len(dirs) == 0 && frameworks.Detect(in.New.FS, ".", in.Format) != nil {
+		// Django keeps migrations per app (<app>/migrations), Alembic
+		// where alembic.ini says: the project root is the directory.
+		dirs = append(dirs, config.MigrationDir{Dir: "."})
+	}
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
 	mopt := migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize}
-	var prevMigs, newMigs []*migrations.Migration
-	for _, d := range dirs {
-		pm, err := discover(prev.FS, d.Dir, mopt, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s at %s: %w", d.Dir, prev.Name, err)
-		}
-		nm, err := discover(in.New.FS, d.Dir, mopt, res)
-		if err != nil {
-			return nil, fmt.Errorf("%s in %s: %w", d.Dir, in.New.Name, err)
-		}
-		prevMigs = append(prevMigs, pm...)
-		newMigs = append(newMigs, nm...)
+	prevSide, err := readSide(prev, dirs, mopt, cfg.PGVersion, nil)
+	if err != nil {
+		return nil, err
 	}
+	newSide, err := readSide(in.New, dirs, mopt, cfg.PGVersion, res)
+	if err != nil {
+		return nil, err
+	}
+	prevMigs, newMigs := prevSide.migrations, newSide.migrations
 	diff := Compare(Entries(prevMigs), newMigs)
 	if in.Applied != nil {
 		ran, err := in.Applied(newMigs)
@@ -146,7 +150,11 @@ func Run(in Input) (*Result, error) {
 
 	// The schema the deployed release runs on: its migrations replayed,
 	// or its schema dump when the migrations are not SQL.
-	cat, err := previousCatalog(prev, prevMigs, in.SchemaDump, cfg.PGVersion)
+	dump := in.SchemaDump
+	if dump == "" {
+		dump = frameworkDump(prev.FS, prevSide.formats)
+	}
+	cat, err := previousCatalog(prev, prevSide, dump, cfg.PGVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -177,12 +185,31 @@ func Run(in Input) (*Result, error) {
 	}
 	cmp := &compat{previous: releases, next: newIdx, catalog: cat}
 
-	var units []*lint.Unit
+	// Pre-deploy migrations run while the previous releases serve; a
+	// post-deployment phase (configured) runs after the new release is
+	// out, so only the new release's references count for it.
+	var pre, post []*lint.Unit
 	for _, m := range diff.Pending {
-		units = append(units, &lint.Unit{Migration: m})
+		u := newSide.unit(m)
 		res.Files[m.Path] = m.File
+		if newSide.postDeploy[m] {
+			post = append(post, u)
+		} else {
+			pre = append(pre, u)
+		}
 	}
-	res.Findings = lint.Run(units, lint.Options{Config: cfg, Compat: cmp, Catalog: cat})
+	units := append(append([]*lint.Unit{}, pre...), post...)
+	res.Findings = lint.Run(pre, lint.Options{Config: cfg, Compat: cmp, Catalog: cat})
+	if len(post) > 0 {
+		after := &compat{previous: []Release{{Name: "new release", Index: newIdx}}, next: newIdx, catalog: cat}
+		res.Findings = append(res.Findings, lint.Run(post, lint.Options{Config: cfg, Compat: after, Catalog: cat})...)
+		res.Notes = append(res.Notes, fmt.Sprintf("%d post-deployment migration(s) checked against the new release, which is the one running when they run", len(post)))
+	}
+	// Framework migrations come with the schema file the framework
+	// regenerates: the two must agree, or one of them is wrong.
+	if dump != "" && exists(prev.FS, dump) && hasFramework(units) {
+		crossCheck(cat, in.New, dump, cfg.PGVersion, res)
+	}
 
 	if dumpPath != "" && len(units) == 0 {
 		fs, notes, err := dumpDiff(in, prev, dumpPath, cfg, cmp, res)
@@ -227,33 +254,86 @@ func applySeverities(fs []rules.Finding, cfg *config.Config) {
 	}
 }
 
-// discover reads one migration directory of a tree; a directory the tree
-// does not have gives no migrations. Files that cannot be read are
-// problems of the new release (res), ignored for the previous one.
-func discover(fsys fs.FS, dir string, opt migrations.Options, res *Result) ([]*migrations.Migration, error) {
-	if !isDir(fsys, dir) {
-		return nil, nil
+// side is one release's migrations, in apply order, with the framework
+// translations and the post-deployment ones.
+type side struct {
+	migrations []*migrations.Migration
+	units      map[*migrations.Migration]*lint.Unit
+	postDeploy map[*migrations.Migration]bool
+	formats    map[migrations.Format]bool
+}
+
+// unit returns the lint unit of a migration: its translation, or the SQL
+// to parse.
+func (s *side) unit(m *migrations.Migration) *lint.Unit {
+	if u := s.units[m]; u != nil {
+		return u
 	}
-	set, err := migrations.Discover(fsys, dir, opt)
-	if err != nil {
-		return nil, err
+	return &lint.Unit{Migration: m}
+}
+
+// readSide reads the migration directories of a tree. Framework
+// migrations are translated, all of a framework's directories together.
+// Files that cannot be read are problems of the new release (res),
+// ignored for the previous one.
+func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVersion int, res *Result) (*side, error) {
+	sd := &side{units: map[*migrations.Migration]*lint.Unit{}, postDeploy: map[*migrations.Migration]bool{}, formats: map[migrations.Format]bool{}}
+	var sets []*frameworks.Set
+	var setDirs []config.MigrationDir
+	for _, d := range dirs {
+		if !isDir(t.FS, d.Dir) {
+			continue
+		}
+		set, err := frameworks.Find(t.FS, d.Dir, opt)
+		if err != nil {
+			return nil, fmt.Errorf("%s in %s: %w", d.Dir, t.Name, err)
+		}
+		if res != nil {
+			for _, s := range set.Skipped {
+				if load.Unreadable(s.Reason) {
+					res.Problems = append(res.Problems, load.Problem{Path: path.Join(d.Dir, s.Path), Err: s.Reason})
+				}
+			}
+		}
+		for _, m := range set.Migrations {
+			p := path.Join(d.Dir, m.Path)
+			if strings.HasPrefix(m.Path, d.Dir+"/") || d.Dir == "." {
+				p = m.Path
+			}
+			m.Path, m.File.Path = p, p
+		}
+		sets = append(sets, set)
+		setDirs = append(setDirs, d)
 	}
-	if res != nil {
-		for _, s := range set.Skipped {
-			if strings.Contains(s.Reason, "binary") || strings.Contains(s.Reason, "UTF-") || strings.Contains(s.Reason, "larger than") || strings.Contains(s.Reason, "cannot read") {
-				res.Problems = append(res.Problems, lint.Problem{Path: path.Join(dir, s.Path), Err: s.Reason})
+	frameworks.Translate(sets, pgVersion, nil)
+	for i, set := range sets {
+		sd.formats[set.Format] = true
+		for j, m := range set.Migrations {
+			sd.migrations = append(sd.migrations, m)
+			if set.Translations != nil {
+				sd.units[m] = lint.FromTranslation(set.Translations[j])
+			}
+			// Only a directory the config says runs after the deploy is a
+			// separate phase; otherwise db:migrate runs it with the rest.
+			if setDirs[i].PostDeploy {
+				sd.postDeploy[m] = true
 			}
 		}
 	}
-	for _, m := range set.Migrations {
-		p := path.Join(dir, m.Path)
-		if strings.HasPrefix(m.Path, dir+"/") {
-			p = m.Path
+	return sd, nil
+}
+
+// frameworkDump is the schema file a framework project commits, which
+// is the deployed schema even when old migrations were squashed away.
+func frameworkDump(fsys fs.FS, formats map[migrations.Format]bool) string {
+	if formats[migrations.FormatRails] {
+		for _, p := range []string{"db/structure.sql", "db/schema.rb"} {
+			if exists(fsys, p) {
+				return p
+			}
 		}
-		m.Path = p
-		m.File.Path = p
 	}
-	return set.Migrations, nil
+	return ""
 }
 
 func isDir(fsys fs.FS, p string) bool {
@@ -267,27 +347,42 @@ func exists(fsys fs.FS, p string) bool {
 }
 
 // previousCatalog is the schema the deployed release runs on: its schema
-// dump when the project names one (it is what the database has, even
-// when old migrations were squashed away), else its migrations replayed.
-func previousCatalog(prev Tree, prevMigs []*migrations.Migration, dump string, pgVersion int) (*catalog.Catalog, error) {
+// file (pg_dump or Rails' schema.rb) when there is one, else its
+// migrations replayed.
+func previousCatalog(prev Tree, sd *side, dump string, pgVersion int) (*catalog.Catalog, error) {
 	if dump != "" && exists(prev.FS, dump) {
 		text, err := fs.ReadFile(prev.FS, dump)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s at %s: %w", dump, prev.Name, err)
 		}
-		cat, _ := catalog.FromDump(source.NewFile(dump, text), pgVersion)
+		f := source.NewFile(dump, text)
+		var cat *catalog.Catalog
+		if strings.HasSuffix(dump, ".rb") {
+			cat, _ = rails.ReadSchemaRB(f)
+		} else {
+			cat, _ = catalog.FromDump(f, pgVersion)
+		}
 		cat.Order = 0
 		cat.Boundary = 1
 		return cat, nil
 	}
 	cat := catalog.New()
 	cat.Order = catalog.Baseline
-	for _, m := range prevMigs {
-		m.Parse()
-		list := opsOf(m, pgVersion)
+	for _, m := range sd.migrations {
+		u := sd.unit(m)
+		lint.Prepare(u, pgVersion)
 		cat.Order++
-		cat.ApplyAll(list, m.Path)
+		cat.ApplyAll(u.Ops, m.Path)
 	}
 	cat.Boundary = cat.Order + 1
 	return cat, nil
+}
+
+func hasFramework(units []*lint.Unit) bool {
+	for _, u := range units {
+		if u.Framework {
+			return true
+		}
+	}
+	return false
 }

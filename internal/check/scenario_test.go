@@ -112,7 +112,7 @@ func summarize(fs []rules.Finding) ([]scenarioFinding, map[string]string) {
 	var out []scenarioFinding
 	msgs := map[string]string{}
 	for _, f := range fs {
-		if f.Category != rules.Compatibility && !strings.HasPrefix(f.Rule, "released-migration") {
+		if f.Category != rules.Compatibility && !strings.HasPrefix(f.Rule, "released-migration") && f.Rule != rules.SchemaDumpMismatch.Name {
 			continue
 		}
 		if f.Rule == rules.AddColumnJSON.Name || f.Rule == rules.DropNotNull.Name {

@@ -1,0 +1,5 @@
+class User < ApplicationRecord
+  self.ignored_columns += %w[karma]
+
+  validates :email, presence: true
+end
