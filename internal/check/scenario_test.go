@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
@@ -87,7 +88,7 @@ func runScenario(t *testing.T, repoDir, newSide string) *check.Result {
 	in := check.Input{
 		Previous: []check.Tree{{Name: "previous", FS: prevFS}},
 		Index: func(tr check.Tree) (*refs.Index, error) {
-			idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: []string{"db/migrations/**", "db/migrate/**", "migrations/**", "prisma/migrations/**", "db/structure.sql"}})
+			idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: []string{"db/migrations/**", "db/migrate/**", "db/post_migrate/**", "migrations/**", "prisma/migrations/**", "db/structure.sql", "alembic/versions/**"}})
 			return idx, err
 		},
 	}
@@ -100,6 +101,14 @@ func runScenario(t *testing.T, repoDir, newSide string) *check.Result {
 		in.New = check.Tree{Name: "HEAD", FS: newFS}
 	} else {
 		in.New = check.Tree{Name: "working tree", FS: os.DirFS(repoDir)}
+	}
+	// A scenario may carry a schemagate.yaml in its new tree.
+	if data, err := os.ReadFile(filepath.Join(repoDir, "schemagate.yaml")); err == nil {
+		cfg, err := config.Parse("schemagate.yaml", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Config, in.Dirs = cfg, cfg.Migrations
 	}
 	res, err := check.Run(in)
 	if err != nil {
