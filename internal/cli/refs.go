@@ -26,6 +26,7 @@ func newRefsCmd(stdio IO) *cobra.Command {
 		rev, format, column, table, configPath string
 		noCache, verbose, includeTests         bool
 	)
+	var fromStats string // --from-pg-stat-statements (pgflags.go)
 	cmd := &cobra.Command{
 		Use:   "refs [PATH]",
 		Short: "Index every table and column a release references, or answer who uses one",
@@ -89,6 +90,11 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 					return fail("%v", err)
 				}
 			}
+			if fromStats != "" {
+				if idx, err = withStatStatements(fromStats, idx, log); err != nil {
+					return fail("%v", err)
+				}
+			}
 			if cached {
 				log("references of %s: from the cache", label)
 			} else {
@@ -130,6 +136,7 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 	f.BoolVar(&noCache, "no-cache", false, "rebuild the index instead of reading the cache")
 	f.BoolVar(&includeTests, "include-tests", false, "also read test files and fixtures")
 	f.BoolVarP(&verbose, "verbose", "v", false, "say what was read and skipped")
+	f.StringVar(&fromStats, "from-pg-stat-statements", "", "also add the queries pg_stat_statements recorded in this database (read-only), as source kind runtime with their call counts")
 	return cmd
 }
 

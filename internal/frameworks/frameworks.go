@@ -71,15 +71,19 @@ type Set struct {
 	Format     migrations.Format
 	Migrations []*migrations.Migration
 	Skipped    []migrations.Skipped
-	// Translations are set for framework formats, one per migration, in
-	// the same order.
+	// Translations are set for framework formats once translated, one per
+	// migration, in the same order.
 	Translations []migrations.Translation
+
+	framework migrations.Framework
 }
 
-// Discover reads dir of fsys: SQL migration formats through package
-// migrations, frameworks through their translators (which need every
-// migration of the directory, in order, to replay state).
-func Discover(fsys fs.FS, dir string, opt migrations.Options, pgVersion int, base *catalog.Catalog) (*Set, error) {
+// Framework returns the set's framework, or nil for SQL formats.
+func (s *Set) Framework() migrations.Framework { return s.framework }
+
+// Find reads dir of fsys without translating: SQL migration formats
+// through package migrations, frameworks through their own discovery.
+func Find(fsys fs.FS, dir string, opt migrations.Options) (*Set, error) {
 	fw := Detect(fsys, dir, opt.Format)
 	if fw == nil {
 		set, err := migrations.Discover(fsys, dir, opt)
@@ -92,39 +96,59 @@ func Discover(fsys fs.FS, dir string, opt migrations.Options, pgVersion int, bas
 	if err != nil {
 		return nil, err
 	}
-	ts := fw.Translate(set.Migrations, migrations.TranslateOptions{PGVersion: pgVersion, Catalog: base})
-	return &Set{Format: fw.Format(), Migrations: set.Migrations, Skipped: set.Skipped, Translations: ts}, nil
+	return &Set{Format: fw.Format(), Migrations: set.Migrations, Skipped: set.Skipped, framework: fw}, nil
 }
 
-// Merge joins the sets of several directories of one framework (Rails'
-// db/migrate and db/post_migrate run in one version order) and translates
-// them together; other sets are kept as they are.
-func Merge(fsys fs.FS, sets []*Set, pgVersion int, base *catalog.Catalog) []*Set {
-	var rest []*Set
-	byFormat := map[migrations.Format][]*migrations.Migration{}
-	var order []migrations.Format
+// Discover is Find and Translate for one directory.
+func Discover(fsys fs.FS, dir string, opt migrations.Options, pgVersion int, base *catalog.Catalog) (*Set, error) {
+	set, err := Find(fsys, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	Translate([]*Set{set}, pgVersion, base)
+	return set, nil
+}
+
+// Translate translates the framework sets. Sets of one framework (Rails'
+// db/migrate and db/post_migrate run in one version order) are translated
+// together, so each migration sees the state every earlier one left.
+func Translate(sets []*Set, pgVersion int, base *catalog.Catalog) {
+	var order []migrations.Framework
+	groups := map[migrations.Format][]*Set{}
 	for _, s := range sets {
-		if s.Translations == nil {
-			rest = append(rest, s)
+		if s.framework == nil {
 			continue
 		}
-		if _, ok := byFormat[s.Format]; !ok {
-			order = append(order, s.Format)
+		if _, ok := groups[s.Format]; !ok {
+			order = append(order, s.framework)
 		}
-		byFormat[s.Format] = append(byFormat[s.Format], s.Migrations...)
+		groups[s.Format] = append(groups[s.Format], s)
 	}
-	for _, f := range order {
-		ms := byFormat[f]
-		if f == migrations.FormatRails {
-			sort.SliceStable(ms, func(i, j int) bool { return versionLess(ms[i].Version, ms[j].Version) })
+	for _, fw := range order {
+		group := groups[fw.Format()]
+		var all []*migrations.Migration
+		for _, s := range group {
+			all = append(all, s.Migrations...)
 		}
-		for i, m := range ms {
-			m.Order = i
+		if fw.Format() == migrations.FormatRails && len(group) > 1 {
+			sort.SliceStable(all, func(i, j int) bool { return versionLess(all[i].Version, all[j].Version) })
 		}
-		ts := ByFormat(f).Translate(ms, migrations.TranslateOptions{PGVersion: pgVersion, Catalog: base})
-		rest = append(rest, &Set{Format: f, Migrations: ms, Translations: ts})
+		ts := fw.Translate(all, migrations.TranslateOptions{PGVersion: pgVersion, Catalog: base})
+		byMigration := map[*migrations.Migration]migrations.Translation{}
+		for _, t := range ts {
+			byMigration[t.Migration] = t
+		}
+		for _, s := range group {
+			s.Translations = make([]migrations.Translation, len(s.Migrations))
+			for i, m := range s.Migrations {
+				t, ok := byMigration[m]
+				if !ok {
+					t = migrations.Translation{Migration: m}
+				}
+				s.Translations[i] = t
+			}
+		}
 	}
-	return rest
 }
 
 func versionLess(a, b string) bool {

@@ -5,3 +5,8 @@ ALTER TABLE users ADD COLUMN note text;
 COMMENT ON COLUMN users.flag IS 'set by the new release';
 COMMIT;
 UPDATE orders SET status = 'x' WHERE status IS NULL;
+BEGIN;
+ALTER TABLE users ADD COLUMN team_id bigint;
+CREATE TABLE teams (id bigint PRIMARY KEY, name text);
+CREATE SEQUENCE team_numbers;
+COMMIT;
