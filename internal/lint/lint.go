@@ -150,6 +150,11 @@ func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *
 		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg)...)
 		cat.Order++
 		cat.ApplyAll(u.Ops, u.Migration.Path)
+		// The catalog has what later units need; a SQL unit's operations
+		// and statements are let go (Prepare recomputes them if asked).
+		if !u.Framework {
+			u.Ops, u.Migration.Statements = nil, nil
+		}
 		<-ahead
 	}
 	Sort(all)

@@ -1,11 +1,14 @@
 # Roles of the pipeline and its two CodeBuild projects.
 #
 # The migrate project's role has two inline policies: the CodeBuild plumbing
-# every project needs (its own logs, the pipeline artifact, the git clone,
-# the VPC network interfaces), and migrate_gate: exactly the AWS calls
-# `schemagate gate ecs` makes, scoped to the cluster, the service, the
-# migration task definition family, its roles and its log group. Nothing else
-# in the role touches ECS, IAM or the migration's logs.
+# every project needs (its own logs, the pipeline artifact, the VPC network
+# interfaces), and migrate_gate: exactly the AWS calls `schemagate gate ecs`
+# makes, scoped to the cluster, the service, the migration task definition
+# family, its roles, its log group and the snapshot prefix. Nothing else in
+# the role touches ECS, IAM, the migration's logs or the snapshots.
+#
+# The build project's role may write snapshots under the prefix and nothing
+# else in their bucket.
 
 locals {
   connection_actions = [
@@ -141,6 +144,26 @@ data "aws_iam_policy_document" "migrate_gate" {
     actions   = ["logs:FilterLogEvents"]
     resources = [local.migrate_log_group_arn, "${local.migrate_log_group_arn}:*"]
   }
+
+  # --previous-snapshot-from: the snapshot of each release the service runs
+  # (HeadObject, then GetObject), read-only and under the prefix only.
+  statement {
+    sid       = "ReadReleaseSnapshots"
+    actions   = ["s3:GetObject"]
+    resources = [local.snapshot_objects_arn]
+  }
+
+  # Without ListBucket, S3 answers AccessDenied for a key that does not
+  # exist, and the gate cannot say "no snapshot of release X" (the message
+  # that tells you to upload it). No s3:prefix condition: that key is set on
+  # listing requests only, and a GetObject of a missing key is not one, so a
+  # condition could turn NoSuchKey back into AccessDenied. The bucket holds
+  # only snapshots: listing it shows no more than which commits have one.
+  statement {
+    sid       = "TellMissingSnapshotFromDenied"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.snapshots.arn]
+  }
 }
 
 data "aws_iam_policy_document" "migrate_codebuild" {
@@ -150,18 +173,12 @@ data "aws_iam_policy_document" "migrate_codebuild" {
     resources = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:${local.codebuild_log_group}:*"]
   }
 
-  # With CODEBUILD_CLONE_REF the source artifact is the clone's metadata.
+  # The input artifact: the Build stage's output (snapshot.json.gz,
+  # schemagate.yaml). No source, so no clone and no connection.
   statement {
     sid       = "PipelineArtifacts"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = ["${aws_s3_bucket.artifacts.arn}/*"]
-  }
-
-  # CodeBuild clones the repository through the pipeline's connection.
-  statement {
-    sid       = "CloneThroughConnection"
-    actions   = local.connection_actions
-    resources = [var.connection_arn]
   }
 
   # A project in a VPC runs on a network interface CodeBuild creates.
@@ -246,16 +263,19 @@ data "aws_iam_policy_document" "build" {
     resources = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:${local.codebuild_log_group}:*"]
   }
 
+  # The source zip in, the output artifact (with snapshot.json.gz) out.
   statement {
     sid       = "PipelineArtifacts"
     actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
     resources = ["${aws_s3_bucket.artifacts.arn}/*"]
   }
 
+  # schemagate snapshot --upload: one PutObject of <revision>.json.gz under
+  # the prefix. It never reads, lists or deletes snapshots.
   statement {
-    sid       = "CloneThroughConnection"
-    actions   = local.connection_actions
-    resources = [var.connection_arn]
+    sid       = "UploadReleaseSnapshot"
+    actions   = ["s3:PutObject"]
+    resources = [local.snapshot_objects_arn]
   }
 
   statement {

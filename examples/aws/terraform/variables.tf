@@ -77,7 +77,7 @@ variable "migrate_log_group" {
 }
 
 variable "subnet_ids" {
-  description = "Private subnets of the migration task and of the migrate CodeBuild project (with a NAT gateway or VPC endpoints for ECS, CloudWatch Logs, ECR and the git host)."
+  description = "Private subnets of the migration task and of the migrate CodeBuild project (with a NAT gateway or VPC endpoints for ECS, CloudWatch Logs, ECR and S3)."
   type        = list(string)
 }
 
@@ -92,11 +92,28 @@ variable "migrate_task_security_group_ids" {
 }
 
 variable "codebuild_security_group_ids" {
-  description = "Security groups of the migrate CodeBuild project: egress to the AWS APIs and the git host only; it never talks to the database itself."
+  description = "Security groups of the migrate CodeBuild project: egress to the AWS APIs only; it never talks to the database itself."
   type        = list(string)
 }
 
 # --- schemagate -------------------------------------------------------------
+
+variable "schemagate_version" {
+  description = "The schemagate release both CodeBuild projects install (go install ...@VERSION), e.g. v1.4.0: the one that takes the snapshots also reads them. Pin it in production. A schemagate_image must carry the same version."
+  type        = string
+  default     = "latest"
+}
+
+variable "snapshot_prefix" {
+  description = "Key prefix of the release snapshots in the snapshot bucket, without slashes at either end: the Build stage uploads <prefix>/<commit>.json.gz, and only there may it write and the gate read."
+  type        = string
+  default     = "shop"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.snapshot_prefix))
+    error_message = "snapshot_prefix: path segments of letters, digits, '.', '_' and '-', no slash at either end."
+  }
+}
 
 variable "schemagate_image" {
   description = "An image with schemagate (examples/docker/Dockerfile pushed to ECR) for the migrate project; empty builds schemagate on the standard CodeBuild image."
