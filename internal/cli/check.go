@@ -34,6 +34,9 @@ type checkFlags struct {
 	// checked are the releases the last run checked against, as the
 	// command line or the service named them (gate tags the task with them).
 	checked []string
+	// deployed names the release being deployed, once known (a snapshot's
+	// revision, a git revision), for the migration task's tags.
+	deployed string
 
 	// pg reads a live database: --pending-from, --runtime-references
 	// (pgflags.go).

@@ -245,6 +245,9 @@ func phase(post bool) string {
 
 // releaseLabel names the release being deployed for the task's tags.
 func releaseLabel(f *checkFlags) string {
+	if f.deployed != "" {
+		return f.deployed // the new snapshot's revision
+	}
 	if f.newRev != "" {
 		return f.newRev
 	}

@@ -255,6 +255,7 @@ func (f *checkFlags) newTree(ctx context.Context, env *checkEnv) (check.Tree, er
 		if err != nil {
 			return check.Tree{}, fmt.Errorf("--new-snapshot: %w", err)
 		}
+		f.deployed = s.Revision
 		return s.Tree(), nil
 	case f.newRev != "":
 		t, err := env.gitTree(f.newRev)
