@@ -1,0 +1,236 @@
+package lsp
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/rules"
+)
+
+// IgnoreReason is the reason the ignore quick fix writes, for the user
+// to replace: a compatibility error needs a real one.
+const IgnoreReason = "TODO: say why this is safe"
+
+func (s *Server) codeAction(params json.RawMessage) (any, error) {
+	var p CodeActionParams
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	out := []CodeAction{}
+	if !kindAllowed(p.Context.Only, CodeActionQuickFix) {
+		return out, nil
+	}
+	lr, _ := s.current(p.TextDocument.URI)
+	if lr == nil {
+		return out, nil
+	}
+	s.mu.Lock()
+	caps := s.caps
+	s.mu.Unlock()
+	start, end := offset(lr.file, p.Range.Start), offset(lr.file, p.Range.End)
+	ed := editor{uri: p.TextDocument.URI, version: lr.version, file: lr.file, versioned: caps.Workspace.WorkspaceEdit.DocumentChanges}
+	for i := range lr.findings {
+		f := &lr.findings[i]
+		if f.Span.Empty() || f.Span.Start.Offset > end || f.Span.End.Offset < start {
+			continue
+		}
+		diag := diagnostic(lr, f, caps)
+		out = append(out, fixActions(ed, lr.res.Migration, f, diag)...)
+		if a, ok := ignoreAction(ed, commentToken(lr.res.Migration), f, diag); ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// kindAllowed applies a code action request's "only" filter, in which a
+// kind allows its sub-kinds.
+func kindAllowed(only []string, kind string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if o == kind || strings.HasPrefix(kind, o+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// editor builds workspace edits for one linted version of a document.
+type editor struct {
+	uri       string
+	version   int32
+	file      *source.File
+	versioned bool // the client takes documentChanges with a version
+}
+
+func (e editor) textEdits(edits []rules.Edit) []TextEdit {
+	out := make([]TextEdit, 0, len(edits))
+	for _, x := range edits {
+		out = append(out, TextEdit{Range: Range{Start: position(e.file, x.Start), End: position(e.file, x.End)}, NewText: x.Text})
+	}
+	return out
+}
+
+func (e editor) workspaceEdit(edits []TextEdit) *WorkspaceEdit {
+	if e.versioned {
+		v := e.version
+		return &WorkspaceEdit{DocumentChanges: []TextDocumentEdit{{TextDocument: OptionalVersionedTextDocumentIdentifier{URI: e.uri, Version: &v}, Edits: edits}}}
+	}
+	return &WorkspaceEdit{Changes: map[string][]TextEdit{e.uri: edits}}
+}
+
+// fixActions offers a finding's mechanical fixes. Adding CONCURRENTLY
+// to a migration that its tool runs in a transaction also adds the
+// format's annotation that runs it outside one, and so does the action
+// offered for concurrently-in-transaction.
+func fixActions(ed editor, m *migrations.Migration, f *rules.Finding, diag Diagnostic) []CodeAction {
+	var out []CodeAction
+	for _, fix := range f.Fixes {
+		edits := ed.textEdits(fix.Edits)
+		title := fix.Title
+		if strings.HasPrefix(fix.Title, "Add CONCURRENTLY") {
+			if tx, note, ok := outsideTransaction(m); ok {
+				edits = append(edits, ed.textEdits(tx)...)
+				title += " and " + note
+			}
+		}
+		out = append(out, CodeAction{Title: title, Kind: CodeActionQuickFix, Diagnostics: []Diagnostic{diag}, IsPreferred: len(out) == 0, Edit: ed.workspaceEdit(edits)})
+	}
+	if f.Rule == rules.ConcurrentlyInTransaction.Name {
+		if tx, note, ok := outsideTransaction(m); ok {
+			out = append(out, CodeAction{Title: strings.ToUpper(note[:1]) + note[1:], Kind: CodeActionQuickFix, Diagnostics: []Diagnostic{diag}, IsPreferred: len(out) == 0, Edit: ed.workspaceEdit(ed.textEdits(tx))})
+		}
+	}
+	return out
+}
+
+var dbmateUpLine = regexp.MustCompile(`^--\s*migrate:up(\s.*)?$`)
+
+// outsideTransaction returns the edits that make a migration's tool run
+// it outside a transaction, for the formats that say so in the file:
+// goose's NO TRANSACTION annotation and dbmate's transaction:false.
+func outsideTransaction(m *migrations.Migration) ([]rules.Edit, string, bool) {
+	if m == nil || !m.Transactional {
+		return nil, "", false
+	}
+	text := m.File.Text
+	switch m.Format {
+	case migrations.FormatGoose:
+		at := 0
+		if bytes.HasPrefix(text, []byte("\uFEFF")) {
+			at = 3
+		}
+		return []rules.Edit{{Start: at, End: at, Text: "-- +goose NO TRANSACTION" + newline(text)}}, "run the migration outside a transaction (-- +goose NO TRANSACTION)", true
+	case migrations.FormatDbmate:
+		f := m.File
+		for n := 1; n <= f.LineCount(); n++ {
+			line := f.Line(n)
+			if !dbmateUpLine.MatchString(line) {
+				continue
+			}
+			start := f.LineStart(n)
+			note := "run the migration outside a transaction (-- migrate:up transaction:false)"
+			if i := strings.Index(line, "transaction:"); i >= 0 {
+				j := i + strings.IndexAny(line[i:]+" ", " \t")
+				return []rules.Edit{{Start: start + i, End: start + j, Text: "transaction:false"}}, note, true
+			}
+			end := start + len(line)
+			return []rules.Edit{{Start: end, End: end, Text: " transaction:false"}}, note, true
+		}
+	}
+	return nil, "", false
+}
+
+// noIgnore are findings a schemagate:ignore comment should not hide:
+// the file does not parse, schemagate failed, or the comment itself is
+// wrong.
+var noIgnore = map[string]bool{
+	rules.SyntaxError.Name:        true,
+	rules.InternalError.Name:      true,
+	rules.InvalidSuppression.Name: true,
+}
+
+// commentToken starts a line comment in the migration's language.
+func commentToken(m *migrations.Migration) string {
+	if m != nil && m.Format.IsFramework() {
+		return "#" // Ruby and Python
+	}
+	return "--"
+}
+
+// ignoreAction offers a `-- schemagate:ignore RULE reason` comment on
+// the line above the finding, indented like it; when that line already
+// is such a comment, the rule is added to its list.
+func ignoreAction(ed editor, comment string, f *rules.Finding, diag Diagnostic) (CodeAction, bool) {
+	if noIgnore[f.Rule] {
+		return CodeAction{}, false
+	}
+	if _, ok := rules.Lookup(f.Rule); !ok {
+		return CodeAction{}, false
+	}
+	file := ed.file
+	line := f.Span.Start.Line
+	title := "Ignore " + f.Rule + " here (schemagate:ignore comment)"
+	var edit rules.Edit
+	if prev, list, end, ok := ignoreComment(file, comment, line-1); ok {
+		for _, r := range strings.Split(list, ",") {
+			if r == f.Rule {
+				return CodeAction{}, false
+			}
+		}
+		at := file.LineStart(prev) + end
+		edit = rules.Edit{Start: at, End: at, Text: "," + f.Rule}
+	} else {
+		text := file.Line(line)
+		indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+		at := file.LineStart(line)
+		edit = rules.Edit{Start: at, End: at, Text: indent + comment + " schemagate:ignore " + f.Rule + " " + IgnoreReason + newline(file.Text)}
+	}
+	return CodeAction{Title: title, Kind: CodeActionQuickFix, Diagnostics: []Diagnostic{diag}, Edit: ed.workspaceEdit(ed.textEdits([]rules.Edit{edit}))}, true
+}
+
+// ignoreComment reports whether line n is a comment of its own that is a
+// schemagate:ignore (not ignore-file), with its rule list and the byte
+// offset in the line where the list ends.
+func ignoreComment(f *source.File, comment string, n int) (line int, list string, end int, ok bool) {
+	if n < 1 {
+		return 0, "", 0, false
+	}
+	text := f.Line(n)
+	t := strings.TrimLeft(text, " \t")
+	if !strings.HasPrefix(t, comment) {
+		return 0, "", 0, false
+	}
+	at := len(text) - len(t) + len(comment)
+	rest := text[at:]
+	trimmed := strings.TrimLeft(rest, " \t")
+	at += len(rest) - len(trimmed)
+	const marker = "schemagate:ignore"
+	if !strings.HasPrefix(trimmed, marker) || len(trimmed) == len(marker) || (trimmed[len(marker)] != ' ' && trimmed[len(marker)] != '\t') {
+		return 0, "", 0, false
+	}
+	at += len(marker)
+	rest = text[at:]
+	trimmed = strings.TrimLeft(rest, " \t")
+	at += len(rest) - len(trimmed)
+	list, _, _ = strings.Cut(trimmed, " ")
+	list, _, _ = strings.Cut(list, "\t")
+	if list == "" {
+		return 0, "", 0, false
+	}
+	return n, list, at + len(list), true
+}
+
+// newline is the line ending the file uses.
+func newline(text []byte) string {
+	if bytes.Contains(text, []byte("\r\n")) {
+		return "\r\n"
+	}
+	return "\n"
+}

@@ -1,0 +1,503 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing/fstest"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/refs/build"
+	"github.com/schemagate/schemagate/internal/refs/scan"
+)
+
+// Hooks let a linter that works in the background reach the session.
+type Hooks struct {
+	// Relint asks for every open document to be linted again.
+	Relint func()
+	// Show tells the user something once (an index is ready, check is
+	// off because the revision is unknown).
+	Show func(typ int, msg string)
+}
+
+// LinterOptions configure the default linter.
+type LinterOptions struct {
+	// Version is schemagate's version, part of the reference cache key.
+	Version string
+	// Cache stores reference indexes of git trees across sessions; nil
+	// means the user cache directory, NoCache none at all.
+	Cache   *scan.Cache
+	NoCache bool
+}
+
+// CheckLinter is the server's default linter. It lints like
+// `schemagate lint`; when schemagate.yaml names the deployed revision
+// (previous:) and the document is a migration of a git repository, it
+// also reports what `schemagate check` reports for it: a pending
+// migration is checked against the schema and the references of the
+// deployed release. The references of both releases are indexed once
+// per session, in the background (the deployed one from the cache when
+// an earlier run indexed the same tree), and the deployed release's
+// migrations are read from git once; a lint reruns check with the
+// edited buffer in place of the file.
+type CheckLinter struct {
+	plain *PlainLinter
+	opt   LinterOptions
+
+	mu       sync.Mutex
+	enabled  bool
+	hooks    Hooks
+	sessions map[string]*checkSession
+}
+
+// NewLinter returns the default linter.
+func NewLinter(opt ...LinterOptions) *CheckLinter {
+	l := &CheckLinter{plain: NewPlainLinter(), enabled: true, sessions: map[string]*checkSession{}}
+	if len(opt) > 0 {
+		l.opt = opt[0]
+	}
+	return l
+}
+
+// SetCheck turns check's findings on or off (the editor's "check"
+// setting).
+func (l *CheckLinter) SetCheck(on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.enabled = on
+}
+
+// SetHooks implements the server's hook for background work.
+func (l *CheckLinter) SetHooks(h Hooks) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.hooks = h
+}
+
+// Close forgets every session.
+func (l *CheckLinter) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sessions = map[string]*checkSession{}
+	return nil
+}
+
+// Invalidate implements Invalidator. A changed migration is read again
+// from disk by the next lint anyway; a changed query file makes the
+// working tree's index stale, and it is rebuilt in the background.
+func (l *CheckLinter) Invalidate(paths []string) {
+	l.plain.Invalidate(paths)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(paths) == 0 {
+		l.sessions = map[string]*checkSession{}
+		return
+	}
+	for _, s := range l.sessions {
+		for _, p := range paths {
+			if within(s.repoDir, p) && !s.isMigration(p) {
+				s.markStale()
+				break
+			}
+		}
+	}
+}
+
+// Lint implements Linter.
+func (l *CheckLinter) Lint(ctx context.Context, in Input) (*Result, error) {
+	plain, err := l.plain.Lint(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	enabled := l.enabled
+	l.mu.Unlock()
+	cfg := in.Config
+	if !enabled || cfg.Previous == "" || !in.OnDisk {
+		return plain, nil
+	}
+	if _, _, ok := migrationDir(cfg, in.Root, in.Path); !ok {
+		return plain, nil
+	}
+	s := l.session(cfg, in)
+	if s == nil {
+		return plain, nil
+	}
+	res, err := s.check(in, plain)
+	if err != nil {
+		l.show(MessageWarning, fmt.Sprintf("schemagate: check against %s failed, showing lint findings only: %v", cfg.Previous, err))
+		return plain, nil
+	}
+	return res, nil
+}
+
+func (l *CheckLinter) show(typ int, msg string) {
+	l.mu.Lock()
+	h := l.hooks
+	l.mu.Unlock()
+	if h.Show != nil {
+		h.Show(typ, msg)
+	}
+}
+
+func (l *CheckLinter) relint() {
+	l.mu.Lock()
+	h := l.hooks
+	l.mu.Unlock()
+	if h.Relint != nil {
+		h.Relint()
+	}
+}
+
+// session returns the ready check session of the document's repository
+// and deployed revision, starting it in the background the first time;
+// nil while it is not ready or when it failed.
+func (l *CheckLinter) session(cfg *config.Config, in Input) *checkSession {
+	key := cfg.Path + "\x00" + cfg.Previous
+	l.mu.Lock()
+	s := l.sessions[key]
+	if s == nil {
+		s = &checkSession{ready: make(chan struct{}), cfg: cfg, opt: l.opt}
+		l.sessions[key] = s
+		l.mu.Unlock()
+		go func() {
+			start := time.Now()
+			s.err = s.open(in)
+			close(s.ready)
+			if s.err != nil {
+				l.show(MessageWarning, "schemagate: showing lint findings only, not check's: "+s.err.Error())
+				return
+			}
+			l.show(MessageInfo, fmt.Sprintf("schemagate: checking pending migrations against %s (references indexed in %s)", s.prevName, time.Since(start).Round(time.Millisecond)))
+			l.relint()
+		}()
+		return nil
+	}
+	l.mu.Unlock()
+	select {
+	case <-s.ready:
+	default:
+		return nil
+	}
+	if s.err != nil {
+		return nil
+	}
+	s.refreshStale(l.relint)
+	return s
+}
+
+// checkSession is what check needs about one deployed revision, read
+// once: its migrations and schema dumps (copied out of git), and the
+// reference indexes of it and of the working tree.
+type checkSession struct {
+	cfg *config.Config
+	opt LinterOptions
+
+	ready chan struct{}
+	err   error
+
+	repoDir  string
+	prefix   string // the config's directory inside the repository
+	dirs     []config.MigrationDir
+	format   migrations.Format
+	dump     string
+	prevName string
+	prevFS   fs.FS
+	prevIdx  *refs.Index
+	index    func(fs.FS, string) (*refs.Index, error)
+
+	mu         sync.Mutex
+	newIdx     *refs.Index
+	stale      bool
+	rebuilding bool
+}
+
+// open resolves the revision and reads what check needs from it.
+func (s *checkSession) open(in Input) error {
+	start := s.cfg.Root
+	if start == "" {
+		start = filepath.Dir(in.Path)
+	}
+	repo, err := gitrev.Open(start)
+	if err != nil {
+		return err
+	}
+	s.repoDir = repo.Dir
+	if s.cfg.Root != "" {
+		if rel, err := filepath.Rel(repo.Dir, s.cfg.Root); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			s.prefix = filepath.ToSlash(rel)
+		}
+	}
+	for _, d := range s.cfg.Migrations {
+		d.Dir = joinPrefix(s.prefix, filepath.ToSlash(d.Dir))
+		s.dirs = append(s.dirs, d)
+	}
+	s.dump = joinPrefix(s.prefix, s.cfg.SchemaDump)
+	commit, err := repo.Resolve(s.cfg.Previous)
+	if err != nil {
+		return err
+	}
+	revFS, err := repo.FS(commit)
+	if err != nil {
+		return err
+	}
+	defer revFS.Close()
+	s.prevName = commit[:min(7, len(commit))]
+	if !strings.HasPrefix(commit, s.cfg.Previous) {
+		s.prevName += " (" + s.cfg.Previous + ")"
+	}
+	// Only the migrations and dumps are read again on every lint: copy
+	// them out of git once.
+	dirs := s.dirs
+	if len(dirs) == 0 {
+		for _, d := range check.DefaultDirs {
+			dirs = append(dirs, config.MigrationDir{Dir: joinPrefix(s.prefix, d)})
+		}
+	}
+	snap := fstest.MapFS{}
+	for _, d := range dirs {
+		if err := copyTree(revFS, d.Dir, snap); err != nil {
+			return fmt.Errorf("reading %s at %s: %w", d.Dir, s.prevName, err)
+		}
+	}
+	for _, p := range append([]string{s.dump}, check.DefaultDumps...) {
+		if p == "" {
+			continue
+		}
+		p = joinPrefix(s.prefix, p)
+		if data, err := fs.ReadFile(revFS, p); err == nil {
+			snap[p] = &fstest.MapFile{Data: data, Mode: 0o644}
+		}
+	}
+	s.prevFS = snap
+
+	exclude := append([]string{}, s.cfg.Exclude...)
+	exclude = append(exclude, s.cfg.References.Exclude...)
+	for _, d := range dirs {
+		exclude = append(exclude, d.Dir+"/**")
+	}
+	for _, d := range check.DefaultDirs {
+		exclude = append(exclude, d+"/**")
+	}
+	exclude = append(exclude, check.DefaultDumps...)
+	cache := s.opt.Cache
+	if cache == nil && !s.opt.NoCache {
+		cache = &scan.Cache{}
+	}
+	s.index = func(fsys fs.FS, tree string) (*refs.Index, error) {
+		c := cache
+		if tree == "" {
+			c = nil
+		}
+		idx, _, _, err := build.Index(fsys, build.Options{Exclude: exclude, IncludeTests: s.cfg.References.IncludeTests, Cache: c, TreeID: tree, Version: s.opt.Version})
+		return idx, err
+	}
+	if s.prevIdx, err = s.index(revFS, revFS.Tree()); err != nil {
+		return fmt.Errorf("indexing references of %s: %w", s.prevName, err)
+	}
+	if s.newIdx, err = s.index(os.DirFS(s.repoDir), ""); err != nil {
+		return fmt.Errorf("indexing references of the working tree: %w", err)
+	}
+	return nil
+}
+
+func (s *checkSession) isMigration(p string) bool {
+	rel, err := filepath.Rel(s.repoDir, p)
+	if err != nil {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	dirs := s.dirs
+	if len(dirs) == 0 {
+		for _, d := range check.DefaultDirs {
+			dirs = append(dirs, config.MigrationDir{Dir: joinPrefix(s.prefix, d)})
+		}
+	}
+	for _, d := range dirs {
+		if strings.HasPrefix(rel, d.Dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *checkSession) markStale() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stale = true
+}
+
+// refreshStale rebuilds the working tree's index in the background when
+// a file it reads changed; lints use the old one until then.
+func (s *checkSession) refreshStale(done func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stale || s.rebuilding {
+		return
+	}
+	s.stale, s.rebuilding = false, true
+	go func() {
+		idx, err := s.index(os.DirFS(s.repoDir), "")
+		s.mu.Lock()
+		if err == nil {
+			s.newIdx = idx
+		}
+		s.rebuilding = false
+		s.mu.Unlock()
+		if err == nil {
+			done()
+		}
+	}()
+}
+
+// check runs check with the document's text in place of its file. A
+// pending migration gets check's findings (lint's rules against the
+// deployed schema, and the compatibility rules); a deployed one keeps
+// lint's findings plus check's findings about editing it.
+func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
+	rel, err := filepath.Rel(s.repoDir, in.Path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return plain, nil
+	}
+	rel = filepath.ToSlash(rel)
+	s.mu.Lock()
+	newIdx := s.newIdx
+	s.mu.Unlock()
+	overlay := &overlayFS{base: os.DirFS(s.repoDir), name: rel, file: fstest.MapFS{rel: &fstest.MapFile{Data: in.Text, Mode: 0o644}}}
+	cin := check.Input{
+		Config:     in.Config,
+		Previous:   []check.Tree{{Name: s.prevName, FS: s.prevFS, Index: s.prevIdx}},
+		New:        check.Tree{Name: "working tree", FS: overlay, Index: newIdx},
+		Dirs:       s.dirs,
+		Format:     s.format,
+		SchemaDump: s.dump,
+	}
+	cres, err := check.Run(cin)
+	if err != nil {
+		return nil, err
+	}
+	var pending *migrations.Migration
+	for _, m := range cres.Pending {
+		if m.Path == rel {
+			pending = m
+		}
+	}
+	out := &Result{EvidenceRoot: s.repoDir}
+	if pending != nil {
+		out.Migration = pending
+		for _, f := range cres.Findings {
+			if f.File == rel {
+				out.Findings = append(out.Findings, f)
+			}
+		}
+		return out, nil
+	}
+	// Deployed (or not a migration check reads): lint's findings, on the
+	// text as lint read it, plus what check says about this file.
+	out.Migration = plain.Migration
+	out.Findings = append(out.Findings, plain.Findings...)
+	for _, f := range cres.Findings {
+		if f.File == rel && strings.HasPrefix(f.Rule, "released-migration") {
+			f.File = plain.Migration.Path
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	return out, nil
+}
+
+// overlayFS is a directory tree with one file replaced by an editor's
+// buffer (which may not exist on disk yet).
+type overlayFS struct {
+	base fs.FS
+	name string
+	file fstest.MapFS
+}
+
+func (o *overlayFS) Open(name string) (fs.File, error) {
+	if name == o.name {
+		return o.file.Open(name)
+	}
+	return o.base.Open(name)
+}
+
+func (o *overlayFS) ReadFile(name string) ([]byte, error) {
+	if name == o.name {
+		return o.file.ReadFile(name)
+	}
+	return fs.ReadFile(o.base, name)
+}
+
+func (o *overlayFS) Stat(name string) (fs.FileInfo, error) {
+	if name == o.name {
+		return o.file.Stat(name)
+	}
+	return fs.Stat(o.base, name)
+}
+
+func (o *overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(o.base, name)
+	if path.Dir(o.name) != name {
+		return entries, err
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	base := path.Base(o.name)
+	for _, e := range entries {
+		if e.Name() == base {
+			return entries, nil
+		}
+	}
+	extra, _ := o.file.ReadDir(name)
+	for _, e := range extra {
+		if e.Name() == base {
+			entries = append(entries, e)
+		}
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, nil
+}
+
+// copyTree copies the files under dir of src into dst; a missing dir
+// copies nothing.
+func copyTree(src fs.FS, dir string, dst fstest.MapFS) error {
+	if _, err := fs.Stat(src, dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return fs.WalkDir(src, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := fs.ReadFile(src, p)
+		if err != nil {
+			return err
+		}
+		dst[p] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return nil
+	})
+}
+
+func joinPrefix(prefix, p string) string {
+	if p == "" || prefix == "" {
+		return p
+	}
+	return path.Join(prefix, p)
+}

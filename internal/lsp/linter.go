@@ -1,0 +1,476 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	pg "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/sqlparse"
+	"github.com/schemagate/schemagate/rules"
+)
+
+// Input is one document to lint.
+type Input struct {
+	// Path is the document's absolute file path; for a buffer that is
+	// not a file (untitled:), just a name.
+	Path string
+	// OnDisk is true when Path is a file the editor opened.
+	OnDisk bool
+	Text   []byte
+	// Config is the document's schemagate.yaml (defaults when none).
+	Config *config.Config
+	// Root is the workspace folder holding the document.
+	Root string
+}
+
+// Result is what linting a document found.
+type Result struct {
+	// Findings are the document's findings; their spans are offsets in
+	// Migration.File.
+	Findings []rules.Finding
+	// Migration is the document read as a migration: its format and
+	// whether its tool runs it in a transaction decide some fixes.
+	Migration *migrations.Migration
+	// EvidenceRoot is the directory evidence paths are relative to.
+	EvidenceRoot string
+}
+
+// Linter turns a document into findings. The server calls it from
+// several goroutines.
+type Linter interface {
+	Lint(ctx context.Context, in Input) (*Result, error)
+}
+
+// Invalidator is implemented by linters that cache what they read from
+// disk. The server calls it when files are saved or change on disk, and
+// with no paths when the configuration changes.
+type Invalidator interface {
+	Invalidate(paths []string)
+}
+
+// NotLintableError says why a document is not linted (not SQL text, too
+// large); the server logs it instead of publishing findings.
+type NotLintableError struct{ Reason string }
+
+func (e *NotLintableError) Error() string { return e.Reason }
+
+func maxSize(cfg *config.Config) int64 {
+	if cfg.MaxFileSize > 0 {
+		return cfg.MaxFileSize
+	}
+	return migrations.DefaultMaxFileSize
+}
+
+// readDocument reads a document as a migration, the way lint reads
+// standard input: format from the migration directory's configuration or
+// detected from the directory, the name and the text; Rails, Django and
+// Alembic migrations translated.
+func readDocument(in Input, format migrations.Format) (*lint.Unit, error) {
+	if int64(len(in.Text)) > maxSize(in.Config) {
+		return nil, &NotLintableError{fmt.Sprintf("%s is larger than %d bytes (max-file-size in schemagate.yaml): not linted", filepath.Base(in.Path), maxSize(in.Config))}
+	}
+	loaded, err := load.Text(displayPath(in), in.Text, load.Options{Format: format, PGVersion: in.Config.PGVersion, MaxFileSize: in.Config.MaxFileSize})
+	if err != nil {
+		return nil, &NotLintableError{err.Error()}
+	}
+	return loaded.Units[0], nil
+}
+
+// displayPath is the document's path relative to its config's directory
+// or workspace folder, as lint would print it.
+func displayPath(in Input) string {
+	base := in.Config.Root
+	if base == "" {
+		base = in.Root
+	}
+	if in.OnDisk && base != "" && within(base, in.Path) {
+		if rel, err := filepath.Rel(base, in.Path); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(in.Path)
+}
+
+// PlainLinter lints a document like `schemagate lint` lints the
+// directory it is in: a migration inside a migration directory is
+// checked against the schema that the migrations before it build. What
+// does not change between lints is kept: the parse of each document's
+// last text, the parse of each migration of a directory (read again only
+// when the directory changes or one of its files is saved), and the
+// schema before a document, keyed by the contents of the migrations
+// that build it.
+type PlainLinter struct {
+	mu       sync.Mutex
+	dirs     map[string]*dirState
+	parsed   map[string]*parsedDoc
+	catalogs map[uint64]*catalog.Catalog
+}
+
+// NewPlainLinter returns a linter that runs lint's rules.
+func NewPlainLinter() *PlainLinter {
+	return &PlainLinter{dirs: map[string]*dirState{}, parsed: map[string]*parsedDoc{}, catalogs: map[uint64]*catalog.Catalog{}}
+}
+
+// parsedDoc is the parse of a document's text.
+type parsedDoc struct {
+	text       []byte
+	format     migrations.Format
+	pgVersion  int
+	statements []sqlparse.Statement
+	errors     []*sqlparse.SyntaxError
+	ops        []ops.Op
+	pieces     map[string][]relStatement // the statements, by their text
+	// the lint of this parse, with what it depended on
+	cfg    *config.Config
+	catKey uint64
+	useCat bool
+	result *Result
+}
+
+// dirState is a migration directory as read from disk.
+type dirState struct {
+	dir    string
+	stamp  time.Time
+	format migrations.Format
+	opts   migrations.Options
+	migs   []*migrations.Migration
+	ops    [][]ops.Op // parsed on first use
+	parsed []bool
+	sums   []uint64        // content hash of each migration
+	dirty  map[string]bool // files saved since they were read
+	index  map[string]int  // position by path in the directory
+	reuse  map[uint64][]ops.Op
+}
+
+// cacheLimit bounds the parse and schema caches; past it they start
+// over.
+const cacheLimit = 64
+
+// Lint implements Linter.
+func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
+	cfg := in.Config
+	dir, format, inDir := migrationDir(cfg, in.Root, in.Path)
+	var st *dirState
+	if inDir && in.OnDisk {
+		st = l.dir(dir, format, cfg)
+	}
+	u, err := readDocument(in, format)
+	if err != nil {
+		return nil, err
+	}
+	// As lint reads a file: its format is the configured one, or what its
+	// name and text show, or when they show nothing, its directory's.
+	if format == migrations.FormatAuto && st != nil && u.Migration.Format == migrations.FormatSQL && st.format != migrations.FormatSQL {
+		if u, err = readDocument(in, st.format); err != nil {
+			return nil, err
+		}
+	}
+	m := u.Migration
+	// The schema before the document, named by the contents of the
+	// migrations that build it.
+	n, catKey, useCat := 0, uint64(0), false
+	if st != nil && !m.Down {
+		rel, _ := filepath.Rel(dir, in.Path)
+		n, catKey, useCat = l.beforeKey(st, filepath.ToSlash(rel), cfg.PGVersion)
+	}
+	if r := l.cached(in.Path, m, cfg, catKey, useCat); r != nil {
+		return r, nil
+	}
+	cat := catalog.New()
+	if useCat {
+		cat = l.catalogAt(st, n, catKey, cfg.PGVersion)
+	}
+	if !u.Framework {
+		l.prepare(in.Path, u, cfg.PGVersion)
+	}
+	res := &Result{Findings: lint.Run([]*lint.Unit{u}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m}
+	l.mu.Lock()
+	if p := l.parsed[in.Path]; p != nil && bytes.Equal(p.text, m.File.Text) {
+		p.cfg, p.catKey, p.useCat, p.result = cfg, catKey, useCat, res
+	}
+	l.mu.Unlock()
+	return res, nil
+}
+
+// cached returns the last result for the same text, config and schema
+// before it: a save of a buffer that was linted as it was typed costs no
+// lint.
+func (l *PlainLinter) cached(path string, m *migrations.Migration, cfg *config.Config, catKey uint64, useCat bool) *Result {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.parsed[path]
+	if p == nil || p.result == nil || p.cfg != cfg || p.catKey != catKey || p.useCat != useCat || p.format != m.Format || p.pgVersion != cfg.PGVersion || !bytes.Equal(p.text, m.File.Text) {
+		return nil
+	}
+	return p.result
+}
+
+// prepare parses the document, or takes the parse of the same text from
+// the last lint: a save, a hover or a code action on an unchanged
+// buffer does not parse it again.
+func (l *PlainLinter) prepare(path string, u *lint.Unit, pgVersion int) {
+	m := u.Migration
+	l.mu.Lock()
+	p := l.parsed[path]
+	l.mu.Unlock()
+	if p != nil && p.format == m.Format && p.pgVersion == pgVersion && bytes.Equal(p.text, m.File.Text) {
+		m.Statements, m.SyntaxErrors, u.Ops = p.statements, p.errors, p.ops
+		return
+	}
+	var pieces map[string][]relStatement
+	if p != nil {
+		pieces = p.pieces
+	}
+	ok := func() (ok bool) {
+		defer func() { ok = recover() == nil }() // lint.Run reports it
+		var next map[string][]relStatement
+		if m.Statements, next = parsePieces(m, pieces); m.Statements != nil {
+			pieces = next
+		} else {
+			pieces = nil
+		}
+		lint.Prepare(u, pgVersion)
+		return true
+	}()
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.parsed) >= cacheLimit {
+		l.parsed = map[string]*parsedDoc{}
+	}
+	l.parsed[path] = &parsedDoc{text: m.File.Text, format: m.Format, pgVersion: pgVersion, statements: m.Statements, errors: m.SyntaxErrors, ops: u.Ops, pieces: pieces}
+}
+
+// relStatement is a parsed statement with its positions relative to the
+// start of the statement's piece of text, so that it can be placed
+// again when an edit above it moves it.
+type relStatement struct {
+	node       *pg.Node
+	start, end int
+	base       int
+	text       string
+}
+
+// parsePieces parses a SQL migration statement by statement, taking the
+// statements whose text did not change from the last parse: an edit
+// parses again only what it touched. It gives nil (parse the whole file
+// instead) when the text does not split cleanly or a statement has a
+// syntax error, so that what it returns is what parsing the whole region
+// gives.
+func parsePieces(m *migrations.Migration, last map[string][]relStatement) ([]sqlparse.Statement, map[string][]relStatement) {
+	next := map[string][]relStatement{}
+	var out []sqlparse.Statement
+	for _, r := range m.Regions {
+		text := string(m.File.Text[r.Start:r.End])
+		pieces, ok := sqlparse.Split(text)
+		if !ok {
+			return nil, nil
+		}
+		for _, p := range pieces {
+			key := text[p.Start:p.End]
+			at := r.Start + p.Start
+			rel, hit := next[key]
+			if !hit {
+				rel, hit = last[key]
+			}
+			if !hit {
+				res := sqlparse.ParseRegion(m.File, at, r.Start+p.End)
+				if len(res.Errors) > 0 {
+					return nil, nil
+				}
+				for _, st := range res.Statements {
+					rel = append(rel, relStatement{node: st.Node, start: st.Span.Start.Offset - at, end: st.Span.End.Offset - at, base: st.Base - at, text: st.Text})
+				}
+			}
+			next[key] = rel
+			for _, st := range rel {
+				out = append(out, sqlparse.Statement{Node: st.node, Span: m.File.Span(at+st.start, at+st.end), Base: at + st.base, Text: st.text})
+			}
+		}
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return out, next
+}
+
+// Invalidate implements Invalidator: a saved or changed file of a
+// migration directory is read again on next use.
+func (l *PlainLinter) Invalidate(paths []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(paths) == 0 {
+		l.dirs = map[string]*dirState{}
+		l.catalogs = map[uint64]*catalog.Catalog{}
+		return
+	}
+	for _, st := range l.dirs {
+		for _, p := range paths {
+			if within(st.dir, p) {
+				rel, _ := filepath.Rel(st.dir, p)
+				st.dirty[filepath.ToSlash(rel)] = true
+			}
+		}
+	}
+}
+
+// dir returns the migrations of a directory. They are listed again when
+// the directory's modification time changed (a file added, removed or
+// renamed); a saved file is read again on its own.
+func (l *PlainLinter) dir(dir string, format migrations.Format, cfg *config.Config) *dirState {
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		return nil
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%d", dir, format, cfg.PGVersion, cfg.MaxFileSize)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	st := l.dirs[key]
+	if st != nil && st.stamp.Equal(info.ModTime()) && st.reload() {
+		return st
+	}
+	opts := migrations.Options{Format: format, MaxFileSize: cfg.MaxFileSize}
+	set, err := migrations.Discover(os.DirFS(dir), ".", opts)
+	if err != nil {
+		return nil
+	}
+	opts.Format = set.Format
+	next := &dirState{dir: dir, stamp: info.ModTime(), format: set.Format, opts: opts, dirty: map[string]bool{}, reuse: map[uint64][]ops.Op{}}
+	if st != nil {
+		// Parses of files that did not change are kept.
+		for i, sum := range st.sums {
+			if st.parsed[i] {
+				next.reuse[sum] = st.ops[i]
+			}
+		}
+	}
+	next.set(set.Migrations)
+	l.dirs[key] = next
+	return next
+}
+
+func (st *dirState) set(migs []*migrations.Migration) {
+	st.migs = migs
+	st.ops = make([][]ops.Op, len(migs))
+	st.parsed = make([]bool, len(migs))
+	st.sums = make([]uint64, len(migs))
+	st.index = map[string]int{}
+	for i, m := range migs {
+		st.index[m.Path] = i
+		st.sums[i] = migrationSum(m)
+		if list, ok := st.reuse[st.sums[i]]; ok {
+			st.ops[i], st.parsed[i] = list, true
+		}
+	}
+	st.reuse = map[uint64][]ops.Op{}
+}
+
+// reload reads the saved files again; false means the directory must be
+// listed again (a saved file that is not one of its migrations).
+func (st *dirState) reload() bool {
+	for rel := range st.dirty {
+		i, ok := st.index[rel]
+		if !ok {
+			return false
+		}
+		m, skipped, err := migrations.LoadFile(os.DirFS(st.dir), rel, st.opts)
+		if err != nil || skipped != nil || m == nil {
+			return false
+		}
+		m.Order = st.migs[i].Order
+		if sum := migrationSum(m); sum != st.sums[i] {
+			st.migs[i], st.sums[i], st.ops[i], st.parsed[i] = m, sum, nil, false
+		}
+		delete(st.dirty, rel)
+	}
+	return true
+}
+
+// migrationSum identifies what a migration's operations depend on.
+func migrationSum(m *migrations.Migration) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%s\x00%t\x00%v\x00", m.Path, m.Format, m.Transactional, m.Regions)
+	h.Write(m.File.Text)
+	return h.Sum64()
+}
+
+// prepare parses a migration and returns its operations; a file that
+// makes the parser panic contributes none.
+func prepare(m *migrations.Migration, pgVersion int) (list []ops.Op) {
+	defer func() {
+		if recover() != nil {
+			list = nil
+		}
+	}()
+	u := &lint.Unit{Migration: m}
+	lint.Prepare(u, pgVersion)
+	return u.Ops
+}
+
+// beforeKey locates the migration at rel in its directory and names the
+// schema before it by the contents of the migrations before it. A file
+// the directory listing does not show yet (a new migration) comes after
+// all of them; one in a subdirectory the format does not read has no
+// schema before it (ok is false).
+func (l *PlainLinter) beforeKey(st *dirState, rel string, pgVersion int) (n int, key uint64, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, found := st.index[rel]
+	if !found {
+		if strings.Contains(rel, "/") && st.format != migrations.FormatPrisma && st.format != migrations.FormatSqitch {
+			return 0, 0, false
+		}
+		n = len(st.migs)
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%d\x00", st.dir, pgVersion)
+	var b [8]byte
+	for i := 0; i < n; i++ {
+		binary.LittleEndian.PutUint64(b[:], st.sums[i])
+		h.Write(b[:])
+	}
+	return n, h.Sum64(), true
+}
+
+// catalogAt returns a copy of the schema the first n migrations of the
+// directory build, replayed once per key.
+func (l *PlainLinter) catalogAt(st *dirState, n int, key uint64, pgVersion int) *catalog.Catalog {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c, ok := l.catalogs[key]; ok {
+		return c.Clone()
+	}
+	c := catalog.New()
+	for i := 0; i < n && i < len(st.migs); i++ {
+		if !st.parsed[i] {
+			st.ops[i], st.parsed[i] = prepare(st.migs[i], pgVersion), true
+		}
+		c.Order++
+		func() {
+			defer func() { _ = recover() }()
+			c.ApplyAll(st.ops[i], st.migs[i].Path)
+		}()
+	}
+	if len(l.catalogs) >= cacheLimit {
+		l.catalogs = map[uint64]*catalog.Catalog{}
+	}
+	l.catalogs[key] = c
+	return c.Clone()
+}
