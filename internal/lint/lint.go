@@ -337,3 +337,14 @@ func dropInSpans(fs []rules.Finding, spans []source.Span) []rules.Finding {
 }
 
 func itoaOffset(i int) string { return fmt.Sprint(i) }
+
+// FailingFindings counts the findings at or above a severity.
+func FailingFindings(fs []rules.Finding, fails func(rules.Severity) bool) int {
+	n := 0
+	for _, f := range fs {
+		if fails(f.Severity) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,4 +1,4 @@
-package lint
+package load
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"github.com/schemagate/schemagate/internal/benchgen"
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/lint"
 )
 
 // BenchmarkRun lints the 2,000-file corpus in process: loading, parsing,
@@ -18,8 +19,8 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		loaded := LoadPaths([]string{dir}, LoadOptions{})
-		fs := Run(loaded.Units, Options{Config: config.Default(), Catalog: catalog.New()})
+		loaded := Paths([]string{dir}, Options{})
+		fs := lint.Run(loaded.Units, lint.Options{Config: config.Default(), Catalog: catalog.New()})
 		if len(fs) == 0 {
 			b.Fatal("no findings")
 		}
