@@ -114,7 +114,11 @@ func (c *commonFlags) loadOptions(cfg *config.Config) (load.Options, error) {
 	if err != nil {
 		return load.Options{}, fmt.Errorf("--migration-format: %w", err)
 	}
-	return load.Options{Format: f, IncludeDown: c.includeDown, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion}, nil
+	var exclude []string
+	for _, e := range cfg.Exclude {
+		exclude = append(exclude, relToWD(cfg.Abs(e)), e)
+	}
+	return load.Options{Format: f, IncludeDown: c.includeDown, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Exclude: exclude}, nil
 }
 
 func (c *commonFlags) useColor(w io.Writer) bool {

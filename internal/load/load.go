@@ -16,6 +16,7 @@ import (
 	"github.com/schemagate/schemagate/internal/frameworks"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -28,6 +29,19 @@ type Options struct {
 	// Base is the schema before the first migration (a schema dump), for
 	// translators that resolve names against it.
 	Base *catalog.Catalog
+	// Exclude are path globs (config exclude:) whose files are not
+	// linted, matched against the path as given.
+	Exclude []string
+}
+
+func (o Options) excluded(p string) bool {
+	p = filepath.ToSlash(filepath.Clean(p))
+	for _, pat := range o.Exclude {
+		if scan.Match(pat, p, false) {
+			return true
+		}
+	}
+	return false
 }
 
 func (o Options) migrations() migrations.Options {
@@ -65,6 +79,9 @@ func Paths(paths []string, opt Options) *Loaded {
 			out.dir(p, opt)
 			continue
 		}
+		if opt.excluded(p) {
+			continue
+		}
 		out.file(p, opt)
 	}
 	return out
@@ -84,6 +101,9 @@ func (l *Loaded) dir(p string, opt Options) {
 	}
 	for _, u := range set.Units() {
 		rebase(u, p)
+		if opt.excluded(u.Migration.Path) {
+			continue
+		}
 		l.add(u)
 	}
 }

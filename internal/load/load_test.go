@@ -88,3 +88,18 @@ func TestTextBuffer(t *testing.T) {
 		t.Error("a binary buffer must be an error")
 	}
 }
+
+// Paths the config excludes are not linted.
+func TestExclude(t *testing.T) {
+	dir := filepath.Join(root, "testdata/examples/goose")
+	all := Paths([]string{dir}, Options{})
+	some := Paths([]string{dir}, Options{Exclude: []string{"**/00002_*.sql"}})
+	if len(all.Units) != len(some.Units)+1 {
+		t.Errorf("%d units, %d with one excluded", len(all.Units), len(some.Units))
+	}
+	for _, u := range some.Units {
+		if strings.Contains(u.Migration.Path, "00002_") {
+			t.Errorf("%s was not excluded", u.Migration.Path)
+		}
+	}
+}
