@@ -50,6 +50,10 @@ type Config struct {
 	LockTimeoutSet bool `yaml:"lock-timeout-set"`
 	// MaxFileSize is the largest file read, in bytes.
 	MaxFileSize int64 `yaml:"max-file-size"`
+	// SafetyAssured says whether strong_migrations' safety_assured blocks
+	// suppress lint findings inside them (default true). Compatibility
+	// errors are never suppressed by them.
+	SafetyAssured *bool `yaml:"safety-assured"`
 
 	severities map[string]rules.Severity
 }
@@ -246,4 +250,10 @@ func ParseFailOn(s string) (FailLevel, error) {
 // Fails reports whether a finding of severity s fails the run.
 func (l FailLevel) Fails(s rules.Severity) bool {
 	return l != Never && s != rules.Off && int(s) >= int(l)
+}
+
+// HonorSafetyAssured reports whether safety_assured blocks suppress lint
+// findings.
+func (c *Config) HonorSafetyAssured() bool {
+	return c.SafetyAssured == nil || *c.SafetyAssured
 }

@@ -240,7 +240,9 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 		out = append(out, runRule(r, rm, ver, schema, compat)...)
 	}
 	out = applySuppressions(m.Path, parseSuppressions(m.File), out)
-	out = dropInSpans(out, u.Suppressed)
+	if cfg.HonorSafetyAssured() {
+		out = dropInSpans(out, u.Suppressed)
+	}
 	for i := range out {
 		if s, ok := cfg.Severity(out[i].Rule); ok {
 			out[i].Severity = s

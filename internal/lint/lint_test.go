@@ -9,6 +9,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -128,5 +129,25 @@ DROP INDEX CONCURRENTLY IF EXISTS users_old_idx;
 	fs := Run([]*Unit{unit("safe.sql", text)}, Options{Catalog: catalog.New()})
 	for _, f := range fs {
 		t.Errorf("%d: %s: %s", f.Span.Start.Line, f.Rule, f.Message)
+	}
+}
+
+// safety_assured spans drop lint findings, but not compatibility errors,
+// and the config can turn them off.
+func TestSafetyAssuredSpans(t *testing.T) {
+	u := unit("m.sql", "CREATE INDEX a ON users (email);\nCREATE INDEX b ON users (name);\n")
+	u.Suppressed = []source.Span{u.Migration.File.Span(0, 10)}
+	got := hits(Run([]*Unit{u}, Options{Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}}))
+	if diff := cmp.Diff([]hit{{2, "require-concurrent-index-creation", "warning"}}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	cfg, err := config.Parse("schemagate.yaml", []byte("safety-assured: false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = unit("m.sql", "CREATE INDEX a ON users (email);\n")
+	u.Suppressed = []source.Span{u.Migration.File.Span(0, 10)}
+	if got := Run([]*Unit{u}, Options{Config: cfg, Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}}); len(got) != 1 {
+		t.Errorf("with safety-assured: false the finding stays, got %d", len(got))
 	}
 }
