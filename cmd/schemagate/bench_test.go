@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,7 +50,8 @@ func runCLI(b *testing.B, args ...string) {
 	for i := 0; i < b.N; i++ {
 		cmd := exec.Command(bin, args...)
 		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 1 {
 			err = nil // findings
 		}
 		if err != nil {

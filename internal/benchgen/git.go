@@ -1,6 +1,7 @@
 package benchgen
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,18 +10,19 @@ import (
 
 // GitRepo writes Repo(dir, spec) and commits it as the previous release
 // (tag "previous"), then adds a pending migration that drops a column the
-// code uses and commits that as the new release (HEAD).
-func GitRepo(dir string, spec RepoSpec) error {
+// code uses and commits that as the new release (HEAD). ctx bounds the git
+// commands.
+func GitRepo(ctx context.Context, dir string, spec RepoSpec) error {
 	if err := Repo(dir, spec); err != nil {
 		return err
 	}
 	git := func(args ...string) error {
-		cmd := exec.Command("git", args...)
+		cmd := exec.CommandContext(ctx, "git", args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b",
 			"GIT_COMMITTER_EMAIL=b@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("git %v: %v: %s", args, err, out)
+			return fmt.Errorf("git %v: %w: %s", args, err, out)
 		}
 		return nil
 	}
@@ -29,7 +31,7 @@ func GitRepo(dir string, spec RepoSpec) error {
 			return err
 		}
 	}
-	pending := fmt.Sprintf("-- +goose Up\nALTER TABLE t1 DROP COLUMN status;\nCREATE INDEX t2_name ON t2 (name);\n")
+	pending := "-- +goose Up\nALTER TABLE t1 DROP COLUMN status;\nCREATE INDEX t2_name ON t2 (name);\n"
 	p := filepath.Join(dir, "db/migrations", fmt.Sprintf("%05d_pending.sql", spec.Migrations+1))
 	if err := os.WriteFile(p, []byte(pending), 0o644); err != nil {
 		return err

@@ -26,7 +26,7 @@ func BenchmarkCheck(b *testing.B) {
 	benchOnce.Do(func() {
 		benchDir, benchErr = os.MkdirTemp("", "schemagate-check-bench")
 		if benchErr == nil {
-			benchErr = benchgen.GitRepo(benchDir, benchgen.DefaultRepo)
+			benchErr = benchgen.GitRepo(b.Context(), benchDir, benchgen.DefaultRepo)
 		}
 	})
 	if benchErr != nil {

@@ -99,7 +99,7 @@ func readStdin(in io.Reader, name string, lopt load.Options, cfg *config.Config)
 	}
 	data, err := io.ReadAll(io.LimitReader(in, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading standard input: %v", err)
+		return nil, fmt.Errorf("reading standard input: %w", err)
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s: standard input is larger than %d bytes (--max-file-size)", name, limit)

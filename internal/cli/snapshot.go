@@ -202,7 +202,7 @@ func (f *checkFlags) serviceRevisions(ctx context.Context, stdio IO) ([]string, 
 	runner := &ecs.Runner{ECS: ecsClient}
 	releases, err := runner.DeployedReleases(ctx, f.cluster, f.previousFromService, f.revisionFrom)
 	if err != nil {
-		return nil, fmt.Errorf("finding the deployed release of service %s: %v", f.previousFromService, err)
+		return nil, fmt.Errorf("finding the deployed release of service %s: %w", f.previousFromService, err)
 	}
 	var out []string
 	seen := map[string]bool{}

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http/httputil"
 	"net/url"
@@ -379,7 +380,7 @@ func TestGateExecIfPreviousMissingLint(t *testing.T) {
 	export := exportTree(t, "go-sqlc-safe-drop")
 	code, out, stderr := run(t, export, "", "gate", "exec", "--previous", "3f2c1ab", "--", "true")
 	if code != ExitError || !strings.Contains(stderr, "could not be read") {
-		t.Errorf("default: exit %d, stderr %s", code, stderr)
+		t.Errorf("default: exit %d, stdout %s, stderr %s", code, out, stderr)
 	}
 	code, out, stderr = run(t, export, "", "gate", "exec", "--previous", "3f2c1ab", "--if-previous-missing", "lint", "--", "echo", "migrated")
 	if code != 0 || !strings.Contains(out, "migrated") {
@@ -605,7 +606,7 @@ func untar(t *testing.T, tarball, dir string) {
 	tr := tar.NewReader(f)
 	for {
 		h, err := tr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return
 		}
 		if err != nil {

@@ -47,8 +47,11 @@ func (c *catFile) read(oid string) ([]byte, error) {
 	if err != nil && !errors.As(err, &pe) && !errors.As(err, &me) {
 		// The pipe is in an unknown state: drop the process so the next
 		// read starts a fresh one.
-		c.cmd.Process.Kill()
-		c.stop()
+		// Kill fails only when the process has already exited, and stop's
+		// error is then just the kill's "signal: killed": err says what
+		// went wrong.
+		_ = c.cmd.Process.Kill()
+		_ = c.stop()
 		if msg := firstLine(c.stderr.Bytes()); msg != "" {
 			err = fmt.Errorf("%w (git cat-file: %s)", err, msg)
 		}

@@ -6,6 +6,7 @@ package gitrev
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -292,8 +293,11 @@ func exitCode(err error, code int) bool {
 
 // command prepares git in r.Dir with an environment that never prompts,
 // speaks plain C-locale English and prints paths unquoted.
+//
+// The context is Background because Repo serves io/fs, whose methods take
+// none; git runs locally and the long-lived cat-file ends on Close.
 func (r *Repo) command(args ...string) *exec.Cmd {
-	cmd := exec.Command("git", append([]string{"-c", "core.quotepath=off"}, args...)...)
+	cmd := exec.CommandContext(context.Background(), "git", append([]string{"-c", "core.quotepath=off"}, args...)...)
 	cmd.Dir = r.Dir
 	cmd.Env = gitEnv()
 	return cmd

@@ -167,7 +167,7 @@ func TestRevFSSubmodule(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open(%s): %v", name, err)
 	}
-	if entries, err := d.(fs.ReadDirFile).ReadDir(1); len(entries) != 0 || err != io.EOF {
+	if entries, err := d.(fs.ReadDirFile).ReadDir(1); len(entries) != 0 || !errors.Is(err, io.EOF) {
 		t.Errorf("ReadDir(1) on the submodule = %v, %v; want none, EOF", entries, err)
 	}
 	d.Close()

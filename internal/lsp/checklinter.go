@@ -367,8 +367,10 @@ func (s *checkSession) refreshStale(done func()) {
 // deployed schema, and the compatibility rules); a deployed one keeps
 // lint's findings plus check's findings about editing it.
 func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
-	rel, err := filepath.Rel(s.repoDir, in.Path)
-	if err != nil || strings.HasPrefix(rel, "..") {
+	// A file outside the repository is not part of either release: it
+	// keeps lint's findings.
+	rel, relErr := filepath.Rel(s.repoDir, in.Path)
+	if relErr != nil || strings.HasPrefix(rel, "..") {
 		return plain, nil
 	}
 	rel = filepath.ToSlash(rel)

@@ -446,7 +446,7 @@ func (s *Server) didChangeConfiguration(params json.RawMessage) (any, error) {
 	}
 	st, err := parseSettings(p.Settings)
 	if err != nil {
-		return nil, fmt.Errorf("settings: %v", err)
+		return nil, fmt.Errorf("settings: %w", err)
 	}
 	s.ws.mu.Lock()
 	s.ws.settings = st

@@ -160,12 +160,13 @@ func flywayBelow(fsys fs.FS, dir string) bool {
 	votes := map[Format]int{}
 	total := 0
 	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !isSQL(d.Name()) {
-			return nil
-		}
-		total++
-		if _, _, _, ok := flywayParts(d.Name()); ok {
-			votes[FormatFlyway]++
+		// An entry that cannot be read is left out of the vote; the walk
+		// goes on.
+		if err == nil && !d.IsDir() && isSQL(d.Name()) {
+			total++
+			if _, _, _, ok := flywayParts(d.Name()); ok {
+				votes[FormatFlyway]++
+			}
 		}
 		return nil
 	})

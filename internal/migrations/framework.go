@@ -28,6 +28,20 @@ type Translation struct {
 	// PostDeploy is true for migrations that run after the new release is
 	// deployed (db/post_migrate, is_post_deployment).
 	PostDeploy bool
+	// SQL is what the framework would send to PostgreSQL for this
+	// migration, statement by statement in order, each with the span of
+	// the call that produced it. verify runs it on a scratch database.
+	SQL []SQLStatement
+}
+
+// SQLStatement is one statement a framework migration runs.
+type SQLStatement struct {
+	Text string
+	Span source.Span
+	// InTransaction is false for statements the framework runs outside
+	// its transaction (disable_ddl_transaction!, atomic = False,
+	// autocommit_block()).
+	InTransaction bool
 }
 
 // NoteKind says what a Note is.

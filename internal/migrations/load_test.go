@@ -168,10 +168,18 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%s) = %s, %v", f, got, err)
 		}
 	}
-	aliases := map[string]Format{"": FormatAuto, "auto": FormatAuto, " plain ": FormatSQL, "migrate": FormatGolangMigrate}
-	for in, want := range aliases {
-		if got, err := ParseFormat(in); err != nil || got != want {
-			t.Errorf("ParseFormat(%q) = %s, %v; want %s", in, got, err, want)
+	aliases := []struct {
+		in   string
+		want Format
+	}{
+		{"", FormatAuto},
+		{"auto", FormatAuto},
+		{" plain ", FormatSQL}, // surrounding spaces are trimmed
+		{"migrate", FormatGolangMigrate},
+	}
+	for _, a := range aliases {
+		if got, err := ParseFormat(a.in); err != nil || got != a.want {
+			t.Errorf("ParseFormat(%q) = %s, %v; want %s", a.in, got, err, a.want)
 		}
 	}
 	_, err := ParseFormat("liquibase")

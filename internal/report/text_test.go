@@ -144,7 +144,11 @@ func TestExcerptEdges(t *testing.T) {
 // Report.Files keeps everything but the excerpt.
 func TestTextMissingFile(t *testing.T) {
 	out := render(t, "text", fixture(t), Options{})
-	block := out[strings.Index(out, backfillPath):]
+	at := strings.Index(out, backfillPath)
+	if at < 0 {
+		t.Fatalf("no finding in %s:\n%s", backfillPath, out)
+	}
+	block := out[at:]
 	want := backfillPath + ":4:5: hint[backfill-in-schema-migration] Order.update_all backfills every row of orders inside the schema migration\n" +
 		"  hint: move the backfill to a separate data migration and batch it\n\n"
 	if !strings.HasPrefix(block, want) {

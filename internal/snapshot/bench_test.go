@@ -43,7 +43,7 @@ func benchRepository(b *testing.B) *gitrev.Repo {
 		if benchErr == nil {
 			spec := benchgen.DefaultRepo
 			spec.Lines, spec.Files = lines, max(lines/100, 10)
-			benchErr = benchgen.GitRepo(benchRepo, spec)
+			benchErr = benchgen.GitRepo(b.Context(), benchRepo, spec)
 		}
 	})
 	if benchErr != nil {

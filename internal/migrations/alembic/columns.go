@@ -32,13 +32,12 @@ type column struct {
 
 // fkDef is a foreign key, from sa.ForeignKey or sa.ForeignKeyConstraint.
 type fkDef struct {
-	name       string
-	cols       []string
-	refSchema  string
-	refTable   string
-	refCols    []string
-	tail       string // MATCH / ON DELETE / ON UPDATE / DEFERRABLE / INITIALLY / NOT VALID
-	refUnknown bool
+	name      string
+	cols      []string
+	refSchema string
+	refTable  string
+	refCols   []string
+	tail      string // MATCH / ON DELETE / ON UPDATE / DEFERRABLE / INITIALLY / NOT VALID
 }
 
 func (f fkDef) sql() string {

@@ -194,7 +194,11 @@ op.drop_table('c')`)
 				errs = append(errs, n)
 			}
 		}
-		line := strings.Count(src[:strings.Index(src, "op.drop_column")], "\n") + 1
+		at := strings.Index(src, "op.drop_column")
+		if at < 0 {
+			t.Fatal("the source has no op.drop_column")
+		}
+		line := strings.Count(src[:at], "\n") + 1
 		if len(errs) == 0 || errs[0].Span.Start.Line < line || errs[0].Span.Start.Line > line+1 {
 			t.Fatalf("syntax errors = %+v, want one at line %d", errs, line)
 		}

@@ -126,7 +126,6 @@ type found struct {
 	app   string
 	name  string // Django's migration name: the module name
 	class migrationClass
-	mod   *module
 	deps  []dependency
 	// replaced names the squashed migration that replaces this one when
 	// the squash is used instead.
@@ -156,7 +155,7 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migr
 	case err != nil && strings.Contains(err.Error(), "not exist"):
 		return nil, fmt.Errorf("migrations directory %s does not exist", dir)
 	case err != nil:
-		return nil, fmt.Errorf("migrations directory %s: %v", dir, err)
+		return nil, fmt.Errorf("migrations directory %s: %w", dir, err)
 	case !st.IsDir():
 		return nil, fmt.Errorf("migrations directory %s is not a directory", dir)
 	}

@@ -190,7 +190,8 @@ func (e *editor) execDeferred(d *deferredStmt) {
 	e.db.add(d.table, d.object())
 }
 
-func (e *editor) defer_(d *deferredStmt) {
+// deferStatement queues d for flush, attributed to the current call.
+func (e *editor) deferStatement(d *deferredStmt) {
 	d.ctx = e.cur
 	e.deferred = append(e.deferred, d)
 }
@@ -293,7 +294,7 @@ func (e *editor) createModel(m *model) {
 	table := m.table()
 	for _, ut := range m.uniqueTogether {
 		if cols, ok := e.columns(m, ut); ok {
-			e.defer_(&deferredStmt{kind: 'u', table: table, columns: cols, suffix: "_uniq"})
+			e.deferStatement(&deferredStmt{kind: 'u', table: table, columns: cols, suffix: "_uniq"})
 		}
 	}
 	stmt := &sqlStmt{}
@@ -313,7 +314,7 @@ func (e *editor) createModel(m *model) {
 		}
 		if f.isFK() && f.dbConstraint {
 			if t := e.target(f); t != nil {
-				e.defer_(&deferredStmt{kind: 'f', table: table, columns: []string{f.column()}, suffix: "_fk_%(to_table)s_%(to_column)s", refTable: e.targetModel(f).table(), refColumn: t.column()})
+				e.deferStatement(&deferredStmt{kind: 'f', table: table, columns: []string{f.column()}, suffix: "_fk_%(to_table)s_%(to_column)s", refTable: e.targetModel(f).table(), refColumn: t.column()})
 			}
 		}
 		defs = append(defs, quoteName(f.column())+" "+def)
@@ -347,7 +348,7 @@ func (e *editor) createModel(m *model) {
 		}
 	}
 	for _, d := range e.modelIndexes(m) {
-		e.defer_(d)
+		e.deferStatement(d)
 	}
 	for _, f := range m.fields {
 		if f.m2m && f.through == "" {
@@ -506,7 +507,7 @@ func (e *editor) constraintSQL(m *model, c *constraintDef) (string, *dbObject) {
 	case "unique":
 		if e.uniqueIsIndex(c) {
 			if d := e.uniqueIndex(m, c); d != nil {
-				e.defer_(d)
+				e.deferStatement(d)
 			}
 			return "", nil
 		}
@@ -717,7 +718,7 @@ func (e *editor) addField(m *model, f *field) {
 		}
 	}
 	for _, d := range e.fieldIndexes(m, f) {
-		e.defer_(d)
+		e.deferStatement(d)
 	}
 	if f.dbComment != "" && e.ver.atLeast(4, 2) {
 		e.exec(fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", quoteTable(table), quoteName(f.column()), quoteString(f.dbComment)))

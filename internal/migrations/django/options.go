@@ -164,10 +164,3 @@ func parseConstraint(v *value) (*constraintDef, string) {
 	}
 	return c, ""
 }
-
-// alterOptionKeys are the options AlterModelOptions replaces.
-var alterOptionKeys = map[string]bool{
-	"base_manager_name": true, "default_manager_name": true, "default_related_name": true,
-	"get_latest_by": true, "managed": true, "ordering": true, "permissions": true,
-	"default_permissions": true, "select_on_save": true, "verbose_name": true, "verbose_name_plural": true,
-}

@@ -1,6 +1,7 @@
 package django
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -163,7 +164,13 @@ func parsePython(src []byte) *module {
 	p := sitter.NewParser()
 	defer p.Close()
 	p.SetLanguage(python.GetLanguage())
-	tree := p.Parse(nil, src)
+	// No caller has a context to give; parsing is bounded by the file
+	// size limit. ParseCtx fails only without a language, on a cancelled
+	// context or past a timeout, none of which can happen here.
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		panic("django: tree-sitter Python parser: " + err.Error())
+	}
 	m := &module{src: src, tree: tree, root: tree.RootNode(), consts: map[string]*sitter.Node{}, funcs: map[string]bool{}}
 	m.collectErrors(m.root)
 	for i := 0; i < int(m.root.NamedChildCount()); i++ {

@@ -26,7 +26,7 @@ func benchRepo(b *testing.B) string {
 		spec := benchgen.DefaultRepo
 		repoDir, repoErr = os.MkdirTemp("", "schemagate-refs-bench")
 		if repoErr == nil {
-			repoErr = benchgen.GitRepo(repoDir, spec)
+			repoErr = benchgen.GitRepo(b.Context(), repoDir, spec)
 		}
 	})
 	if repoErr != nil {

@@ -237,17 +237,8 @@ type arResolver struct {
 	visiting  map[string]bool
 }
 
-// collect walks one file, recording classes, module prefixes and
+// collectTree walks one file, recording classes, module prefixes and
 // constants.
-func (r *arResolver) collect(f *source.File) ([]*arClass, error) {
-	tree, err := parseRuby(f.Path, f.Text)
-	if err != nil {
-		return nil, err
-	}
-	defer tree.Close()
-	return r.collectTree(f, tree), nil
-}
-
 func (r *arResolver) collectTree(f *source.File, tree *sitter.Tree) []*arClass {
 	w := &arWalker{r: r, f: f, src: f.Text, modelsDir: inModelsDir(f.Path)}
 	w.body(tree.RootNode(), nil, nil)

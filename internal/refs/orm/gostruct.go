@@ -37,7 +37,7 @@ func readGoFile(p string, src []byte) (*goFile, error) {
 		if err == nil {
 			err = fmt.Errorf("no package clause")
 		}
-		return nil, fmt.Errorf("%v", err)
+		return nil, err
 	}
 	g := &goFile{
 		fset:    fset,

@@ -36,7 +36,7 @@ func ParseInflections(path string, src []byte) (*Inflections, error) {
 		}
 		if err := applyInflection(in, n, src); err != nil && firstErr == nil {
 			pos := f.Pos(int(n.StartByte()))
-			firstErr = fmt.Errorf("%s:%d:%d: %v", path, pos.Line, pos.Column, err)
+			firstErr = fmt.Errorf("%s:%d:%d: %w", path, pos.Line, pos.Column, err)
 		}
 		return true
 	})
@@ -64,7 +64,7 @@ func applyInflection(in *Inflections, call *sitter.Node, src []byte) error {
 		}
 		re, err := rubyPattern(args[0], src)
 		if err != nil {
-			return fmt.Errorf("inflect.%s: %v", method, err)
+			return fmt.Errorf("inflect.%s: %w", method, err)
 		}
 		repl, ok := rubyLiteral(args[1], src)
 		if !ok {
@@ -155,7 +155,7 @@ func rubyPattern(n *sitter.Node, src []byte) (*regexp.Regexp, error) {
 	}
 	re, err := regexp.Compile(body)
 	if err != nil {
-		return nil, fmt.Errorf("regexp %s: %v", raw, err)
+		return nil, fmt.Errorf("regexp %s: %w", raw, err)
 	}
 	return re, nil
 }

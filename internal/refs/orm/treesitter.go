@@ -19,7 +19,7 @@ func parseTree(lang *sitter.Language, path string, src []byte) (*sitter.Tree, er
 	p.SetLanguage(lang)
 	t, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil {
-		return nil, fmt.Errorf("%s: parse: %v", path, err)
+		return nil, fmt.Errorf("%s: parse: %w", path, err)
 	}
 	return t, nil
 }
@@ -60,11 +60,13 @@ func parsePython(path string, src []byte) (*sitter.Tree, error) {
 		return t, nil
 	}
 	t2, err := parseTree(lang, path, blanked)
-	if err != nil {
-		return t, nil
+	if err == nil {
+		t.Close()
+		return t2, nil
 	}
-	t.Close()
-	return t2, nil
+	// The blanked source did not parse: the first tree, errors and all,
+	// still covers what parsed.
+	return t, nil
 }
 
 // pythonChunks splits Python source into top-level statements: a chunk

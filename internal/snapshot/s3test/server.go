@@ -351,7 +351,7 @@ func readBody(r *http.Request) (data []byte, checksum string, chunked bool, err 
 	}
 	data, trailers, err := decodeChunked(bufio.NewReader(body))
 	if err != nil {
-		return nil, "", true, fmt.Errorf("aws-chunked body: %v", err)
+		return nil, "", true, fmt.Errorf("aws-chunked body: %w", err)
 	}
 	if n := r.Header.Get("X-Amz-Decoded-Content-Length"); n != "" && n != strconv.Itoa(len(data)) {
 		return nil, "", true, fmt.Errorf("decoded length %d, header says %s", len(data), n)

@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/report"
+	"github.com/schemagate/schemagate/internal/verify"
+	"github.com/schemagate/schemagate/rules"
+)
+
+func init() { extraCommands = append(extraCommands, newVerifyCmd) }
+
+// EnvDatabaseURL is the environment variable verify reads when
+// --database-url is not given.
+const EnvDatabaseURL = "SCHEMAGATE_DATABASE_URL"
+
+func newVerifyCmd(stdio IO) *cobra.Command {
+	var (
+		f           checkFlags
+		databaseURL string
+		timeout     time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Prove the verdict on a real PostgreSQL: apply the pending migrations to a scratch copy of the previous schema",
+		Long: `Verify asks the server itself. It builds the schema the deployed release (--previous) runs on
+in a scratch database (from its db/structure.sql, or by replaying its migrations), prepares every
+query of that release there, applies the pending migrations statement by statement while a
+second connection reads the locks each one holds and whether it rewrote a table, then prepares
+the queries again and runs the release's INSERTs in savepoints that are always rolled back.
+It reports strong locks (verify-lock), rewrites (verify-rewrite), statements PostgreSQL rejects
+(verify-statement-failed), and queries or INSERTs of the running release that break
+(verify-query-broken, verify-insert-broken), and where the server disagrees with check.
+
+With --database-url (or $SCHEMAGATE_DATABASE_URL) it creates a uniquely named scratch database
+on that server (the role needs CREATEDB), works only there, and drops it at the end, also after
+an error, a timeout or Ctrl-C. Without it, it starts a throwaway PostgreSQL from the server
+binaries on this machine, listening only on a Unix socket in a temp dir, and removes it after.
+The server's major version is used as --pg-version unless that flag is given.
+
+Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 could not run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if databaseURL == "" {
+				databaseURL = os.Getenv(EnvDatabaseURL)
+			}
+			ctx, stop := signalContext()
+			defer stop()
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			res, cfg, err := runVerify(ctx, &f, databaseURL, stdio)
+			if err != nil {
+				if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+					return fail("verify did not finish within --timeout %s; the scratch database was dropped", timeout)
+				}
+				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+					return fail("verify was interrupted; the scratch database was dropped")
+				}
+				return fail("%s", scrubURL(err.Error(), databaseURL))
+			}
+			level, err := f.failLevel(cfg, "error")
+			if err != nil {
+				return fail("%v", err)
+			}
+			code, err := writeVerify(stdio.Out, &f.commonFlags, res, level)
+			if err != nil {
+				return fail("%v", err)
+			}
+			return exitWith(code)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&databaseURL, "database-url", "", "server to create the scratch database on (postgres:// URL or key=value DSN; default $"+EnvDatabaseURL+", else an embedded throwaway cluster); PG* variables and sslmode work as in libpq")
+	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long (the scratch database is dropped all the same)")
+	return cmd
+}
+
+// runVerify resolves the releases as check does and verifies.
+func runVerify(ctx context.Context, f *checkFlags, databaseURL string, stdio IO) (*verify.Result, *config.Config, error) {
+	env, err := newCheckEnv(&f.commonFlags, f.repo, f.noCache, f.verbose, stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	previous, err := f.previousTrees(ctx, env, stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	env.setRoot(f.repo, previous.configDir)
+	in := env.input()
+	if in.New, err = f.newTree(ctx, env); err != nil {
+		return nil, nil, err
+	}
+	in.Previous = previous.trees
+	if err := f.pg.apply(ctx, &in, env.verbose); err != nil {
+		return nil, nil, err
+	}
+	res, err := verify.Run(ctx, verify.Input{Check: in, DatabaseURL: databaseURL, KeepPGVersion: f.pgVersion != 0, Log: env.verbose})
+	f.checked = previous.names
+	return res, env.cfg, err
+}
+
+// scrubURL makes sure no password of the connection string reaches the
+// output, whatever produced the message.
+func scrubURL(msg, url string) string {
+	if url == "" {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, url, pgdb.Redact(url))
+	if pw := os.Getenv("PGPASSWORD"); pw != "" {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	return msg
+}
+
+// writeVerify prints the findings in the chosen format; text adds the
+// statement table and the disagreements, json carries everything.
+func writeVerify(w io.Writer, c *commonFlags, res *verify.Result, level config.FailLevel) (int, error) {
+	code := ExitClean
+	if lint.FailingFindings(res.Findings, level.Fails) > 0 {
+		code = ExitFindings
+	}
+	if c.format == "json" {
+		return code, writeVerifyJSON(w, res)
+	}
+	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: "verify", Findings: res.Findings, Files: res.Files, Notes: res.Notes}
+	if err := report.Write(w, c.format, r, report.Options{Color: c.useColor(w)}); err != nil {
+		return ExitError, err
+	}
+	if c.format == "text" {
+		writeVerifyText(w, res)
+	}
+	return code, nil
+}
+
+func writeVerifyText(w io.Writer, res *verify.Result) {
+	if len(res.Statements) > 0 {
+		fmt.Fprintf(w, "\nWhat PostgreSQL %d did (locks taken on existing relations, rewrites, time on the empty scratch schema):\n", res.Version)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, s := range res.Statements {
+			locks := "-"
+			if len(s.Locks) > 0 {
+				var ls []string
+				for _, l := range s.Locks {
+					ls = append(ls, l.Mode.String()+" "+l.Relation)
+				}
+				locks = strings.Join(ls, ", ")
+			}
+			if s.Skipped != "" {
+				locks = s.Skipped
+			}
+			rewrite := "-"
+			if len(s.Rewrites) > 0 {
+				rewrite = "rewrote " + strings.Join(s.Rewrites, ", ")
+			}
+			status := fmt.Sprintf("%.1f ms", s.DurationMS)
+			if s.Error != "" {
+				status = "FAILED"
+			}
+			fmt.Fprintf(tw, "  %s:%d\t%s\t%s\t%s\t%s\n", s.File, s.Line, status, locks, rewrite, s.SQL)
+		}
+		tw.Flush()
+	}
+	if len(res.NotApplied) > 0 {
+		fmt.Fprintf(w, "\nNot applied after the failure: %s\n", strings.Join(res.NotApplied, ", "))
+	}
+	if len(res.Disagreements) > 0 {
+		fmt.Fprintln(w, "\nWhere the server and check disagree:")
+		for _, d := range res.Disagreements {
+			fmt.Fprintf(w, "  %s:%d: %s: %s\n", d.File, d.Line, d.Kind, d.Message)
+		}
+	}
+}
+
+// verifyJSON is verify's JSON document: the report's fields plus what the
+// server did, per statement and per query.
+type verifyJSON struct {
+	Version       int                   `json:"version"`
+	Tool          string                `json:"tool"`
+	ToolVersion   string                `json:"tool_version"`
+	Command       string                `json:"command"`
+	Server        string                `json:"server"`
+	PGVersion     int                   `json:"pg_version"`
+	Previous      string                `json:"previous"`
+	Notes         []string              `json:"notes"`
+	Findings      []rules.Finding       `json:"findings"`
+	Statements    []verify.Statement    `json:"statements"`
+	NotApplied    []string              `json:"not_applied"`
+	Queries       []*verify.Query       `json:"queries"`
+	Disagreements []verify.Disagreement `json:"disagreements"`
+	Summary       map[string]int        `json:"summary"`
+}
+
+func writeVerifyJSON(w io.Writer, res *verify.Result) error {
+	doc := verifyJSON{
+		Version: 1, Tool: "schemagate", ToolVersion: ToolVersion(), Command: "verify",
+		Server: res.Server, PGVersion: res.Version, Previous: res.Previous,
+		Notes: res.Notes, Findings: res.Findings, Statements: res.Statements, NotApplied: res.NotApplied,
+		Queries: res.Queries, Disagreements: res.Disagreements,
+		Summary: map[string]int{"error": 0, "warning": 0, "hint": 0},
+	}
+	for _, f := range res.Findings {
+		doc.Summary[f.Severity.String()]++
+	}
+	// Scripts index these arrays: never null.
+	if doc.Notes == nil {
+		doc.Notes = []string{}
+	}
+	if doc.Findings == nil {
+		doc.Findings = []rules.Finding{}
+	}
+	if doc.Statements == nil {
+		doc.Statements = []verify.Statement{}
+	}
+	for i := range doc.Statements {
+		if doc.Statements[i].Locks == nil {
+			doc.Statements[i].Locks = []verify.Lock{}
+		}
+	}
+	if doc.NotApplied == nil {
+		doc.NotApplied = []string{}
+	}
+	if doc.Queries == nil {
+		doc.Queries = []*verify.Query{}
+	}
+	if doc.Disagreements == nil {
+		doc.Disagreements = []verify.Disagreement{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package gitrev
-
-const raceEnabled = false
