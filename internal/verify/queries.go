@@ -355,12 +355,17 @@ func executeInserts(ctx context.Context, conn *pgx.Conn, qs []*Query, before boo
 		}
 	}()
 	// run executes q in a savepoint, with the foreign keys in q.fkOff
-	// switched off, and rolls it back.
-	run := func(q *Query) (string, *pgconn.PgError, error) {
+	// switched off, and rolls it back. A failed rollback is an error: the
+	// next query would see this one's rows.
+	run := func(q *Query) (result string, pgErr *pgconn.PgError, err error) {
 		if err := exec(ctx, pc, "SAVEPOINT schemagate_verify"); err != nil {
 			return "", nil, err
 		}
-		defer exec(context.WithoutCancel(ctx), pc, "ROLLBACK TO SAVEPOINT schemagate_verify")
+		defer func() {
+			if rerr := exec(context.WithoutCancel(ctx), pc, "ROLLBACK TO SAVEPOINT schemagate_verify"); err == nil && rerr != nil {
+				err = rerr
+			}
+		}()
 		for _, fk := range q.fkOff {
 			if err := disableForeignKey(ctx, conn, fk); err != nil {
 				return "", nil, err
@@ -368,7 +373,6 @@ func executeInserts(ctx context.Context, conn *pgx.Conn, qs []*Query, before boo
 		}
 		res := pc.ExecParams(ctx, q.SQL, q.values, q.paramOIDs, nil, nil).Read()
 		if res.Err != nil {
-			var pgErr *pgconn.PgError
 			if !errors.As(res.Err, &pgErr) {
 				return "", nil, res.Err
 			}
