@@ -18,6 +18,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/snapshot"
 )
 
 func init() { extraCommands = append(extraCommands, newCheckCmd) }
@@ -37,6 +38,8 @@ type checkFlags struct {
 	// deployed names the release being deployed, once known (a snapshot's
 	// revision, a git revision), for the migration task's tags.
 	deployed string
+	// newSnap is the new release's snapshot, when --new-snapshot is given.
+	newSnap *snapshot.Snapshot
 
 	// pg reads a live database: --pending-from, --runtime-references
 	// (pgflags.go).
@@ -115,10 +118,23 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 		return nil, nil, err
 	}
 	env.setRoot(f.repo, previous.configDir)
-	in := env.input()
-	if in.New, err = f.newTree(ctx, env); err != nil {
+	newTree, err := f.newTree(ctx, env)
+	if err != nil {
 		return nil, nil, err
 	}
+	// Without a schemagate.yaml here (a pipeline stage with only the build
+	// artifact), the config the new release was snapshotted with is the
+	// one in force.
+	if env.cfg.Path == "" && f.newSnap != nil {
+		cfg, err := configFromSnapshot(f.newSnap.Config)
+		if err != nil {
+			return nil, nil, fmt.Errorf("the config in %s: %w", f.newSnapshot, err)
+		}
+		env.cfg = cfg
+		env.verbose("no schemagate.yaml here: using the config the new release's snapshot was taken with")
+	}
+	in := env.input()
+	in.New = newTree
 	if missing != nil {
 		res, err := lintOnly(in, missing, stdio.Err)
 		return res, env.cfg, err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/check"
@@ -255,7 +256,7 @@ func (f *checkFlags) newTree(ctx context.Context, env *checkEnv) (check.Tree, er
 		if err != nil {
 			return check.Tree{}, fmt.Errorf("--new-snapshot: %w", err)
 		}
-		f.deployed = s.Revision
+		f.deployed, f.newSnap = s.Revision, s
 		return s.Tree(), nil
 	case f.newRev != "":
 		t, err := env.gitTree(f.newRev)
@@ -503,4 +504,32 @@ func configFileIn(env *checkEnv) string {
 		return ""
 	}
 	return filepath.ToSlash(rel)
+}
+
+// configFromSnapshot is the config a snapshot was taken with, validated
+// like a schemagate.yaml.
+func configFromSnapshot(sc snapshot.Config) (*config.Config, error) {
+	doc := map[string]any{
+		"pg-version":       sc.PGVersion,
+		"schema-dump":      sc.SchemaDump,
+		"exclude":          sc.Exclude,
+		"rules":            sc.Rules,
+		"lock-timeout-set": sc.LockTimeoutSet,
+		"max-file-size":    sc.MaxFileSize,
+		"references":       map[string]any{"exclude": sc.References.Exclude, "include-tests": sc.References.IncludeTests},
+	}
+	var dirs []map[string]any
+	for _, d := range sc.Migrations {
+		dir := d.Dir
+		if sc.Dir != "" && sc.Dir != "." {
+			dir = path.Join(sc.Dir, d.Dir)
+		}
+		dirs = append(dirs, map[string]any{"dir": dir, "format": d.Format, "post-deploy": d.PostDeploy})
+	}
+	doc["migrations"] = dirs
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	return config.Parse("snapshot config", data)
 }
