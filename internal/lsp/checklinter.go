@@ -369,8 +369,8 @@ func (s *checkSession) refreshStale(done func()) {
 func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 	// A file outside the repository is not part of either release: it
 	// keeps lint's findings.
-	rel, relErr := filepath.Rel(s.repoDir, in.Path)
-	if relErr != nil || strings.HasPrefix(rel, "..") {
+	rel, inside := relInside(s.repoDir, in.Path)
+	if !inside {
 		return plain, nil
 	}
 	rel = filepath.ToSlash(rel)
@@ -502,4 +502,13 @@ func joinPrefix(prefix, p string) string {
 		return p
 	}
 	return path.Join(prefix, p)
+}
+
+// relInside returns p relative to root, and whether p is below root.
+func relInside(root, p string) (string, bool) {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return "", false
+	}
+	return rel, !strings.HasPrefix(rel, "..")
 }
