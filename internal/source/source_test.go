@@ -1,0 +1,41 @@
+package source
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPositions(t *testing.T) {
+	f := NewFile("m.sql", []byte("ab\r\né😀x\n\nlast"))
+	type pc struct{ Line, Col int }
+	var got []pc
+	for _, off := range []int{0, 2, 4, 6, 10, 11, 12, 13, 17, 99, -3} {
+		p := f.Pos(off)
+		got = append(got, pc{p.Line, p.Column})
+	}
+	want := []pc{{1, 1}, {1, 3}, {2, 1}, {2, 2}, {2, 3}, {2, 4}, {3, 1}, {4, 1}, {4, 5}, {4, 5}, {1, 1}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if f.Line(1) != "ab" || f.Line(2) != "é😀x" || f.Line(4) != "last" || f.Line(5) != "" || f.LineCount() != 4 {
+		t.Errorf("lines %q %q %q", f.Line(1), f.Line(2), f.Line(4))
+	}
+}
+
+// The language server counts columns in UTF-16 code units: é is one, the
+// emoji two.
+func TestUTF16(t *testing.T) {
+	f := NewFile("m.sql", []byte("é😀x\nab"))
+	cols := []int{f.UTF16Column(0), f.UTF16Column(2), f.UTF16Column(6), f.UTF16Column(7), f.UTF16Column(9)}
+	if diff := cmp.Diff([]int{0, 1, 3, 4, 1}, cols); diff != "" {
+		t.Errorf("columns (-want +got):\n%s", diff)
+	}
+	offs := []int{f.OffsetOfUTF16(0, 0), f.OffsetOfUTF16(0, 1), f.OffsetOfUTF16(0, 3), f.OffsetOfUTF16(0, 99), f.OffsetOfUTF16(1, 1), f.OffsetOfUTF16(7, 0)}
+	if diff := cmp.Diff([]int{0, 2, 6, 7, 9, 10}, offs); diff != "" {
+		t.Errorf("offsets (-want +got):\n%s", diff)
+	}
+	if OffsetOfRune([]byte("é😀x"), 2) != 6 {
+		t.Error("OffsetOfRune")
+	}
+}
