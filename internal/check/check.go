@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"strings"
 
@@ -81,6 +82,10 @@ type Result struct {
 	// replays the one and prepares the queries of the other.
 	Previous      []*migrations.Migration
 	PreviousIndex *refs.Index
+	// Translations are the framework translations of the migrations in
+	// Previous and Pending (and the new release's others), keyed by
+	// migration: verify runs their SQL.
+	Translations map[*migrations.Migration]migrations.Translation
 }
 
 // DefaultDirs are the migration directories looked for when none are
@@ -147,6 +152,9 @@ func Run(in Input) (*Result, error) {
 	}
 	res.Pending = diff.Pending
 	res.Previous = prevMigs
+	res.Translations = map[*migrations.Migration]migrations.Translation{}
+	maps.Copy(res.Translations, prevSide.translations)
+	maps.Copy(res.Translations, newSide.translations)
 
 	// The schema the deployed release runs on: its migrations replayed,
 	// or its schema dump when the migrations are not SQL.
@@ -257,10 +265,11 @@ func applySeverities(fs []rules.Finding, cfg *config.Config) {
 // side is one release's migrations, in apply order, with the framework
 // translations and the post-deployment ones.
 type side struct {
-	migrations []*migrations.Migration
-	units      map[*migrations.Migration]*lint.Unit
-	postDeploy map[*migrations.Migration]bool
-	formats    map[migrations.Format]bool
+	migrations   []*migrations.Migration
+	units        map[*migrations.Migration]*lint.Unit
+	translations map[*migrations.Migration]migrations.Translation
+	postDeploy   map[*migrations.Migration]bool
+	formats      map[migrations.Format]bool
 }
 
 // unit returns the lint unit of a migration: its translation, or the SQL
@@ -277,7 +286,7 @@ func (s *side) unit(m *migrations.Migration) *lint.Unit {
 // Files that cannot be read are problems of the new release (res),
 // ignored for the previous one.
 func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVersion int, res *Result) (*side, error) {
-	sd := &side{units: map[*migrations.Migration]*lint.Unit{}, postDeploy: map[*migrations.Migration]bool{}, formats: map[migrations.Format]bool{}}
+	sd := &side{units: map[*migrations.Migration]*lint.Unit{}, translations: map[*migrations.Migration]migrations.Translation{}, postDeploy: map[*migrations.Migration]bool{}, formats: map[migrations.Format]bool{}}
 	var sets []*frameworks.Set
 	var setDirs []config.MigrationDir
 	for _, d := range dirs {
@@ -312,6 +321,7 @@ func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVers
 			sd.migrations = append(sd.migrations, m)
 			if set.Translations != nil {
 				sd.units[m] = lint.FromTranslation(set.Translations[j])
+				sd.translations[m] = set.Translations[j]
 			}
 			// Only a directory the config says runs after the deploy is a
 			// separate phase; otherwise db:migrate runs it with the rest.

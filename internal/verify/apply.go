@@ -92,6 +92,8 @@ type applier struct {
 	// (roles, databases, tablespaces): on someone's server they would
 	// change more than verify may.
 	guard bool
+	// translations are the framework migrations' statements.
+	translations map[*migrations.Migration]migrations.Translation
 
 	baseline map[uint32]bool     // relations before the pending migrations
 	rels     map[uint32]relation // relations after the last statement
@@ -148,20 +150,26 @@ type ApplyOptions struct {
 	// other databases, server files): set it on a server verify does not
 	// own.
 	Guard bool
+	// Translations are the framework migrations' translations: one with
+	// SQL is applied as those statements (see migrations.Translation.SQL).
+	Translations map[*migrations.Migration]migrations.Translation
 }
 
 // Apply applies migrations to the database url names, in order,
 // statement by statement, each in the transaction mode its tool uses,
-// and stops at the first statement PostgreSQL rejects. For each
-// statement it records, from a second connection while the statement's
-// transaction is open, the locks it took on relations that existed
-// before Apply began, which of them it rewrote, and how long it ran.
+// and stops at the first statement PostgreSQL rejects. A framework
+// migration runs as the SQL of its translation in opt.Translations. For
+// each statement it records, from a second connection while the
+// statement's transaction is open, the locks it took on relations that
+// existed before Apply began, which of them it rewrote, and how long it
+// ran.
 func Apply(ctx context.Context, url string, ms []*migrations.Migration, opt ApplyOptions) (*Applied, error) {
 	a, err := newApplier(ctx, url, opt.PGVersion, opt.Guard)
 	if err != nil {
 		return nil, err
 	}
 	defer a.close()
+	a.translations = opt.Translations
 	return a.applyAll(ctx, ms)
 }
 
@@ -169,7 +177,13 @@ func Apply(ctx context.Context, url string, ms []*migrations.Migration, opt Appl
 func (a *applier) applyAll(ctx context.Context, ms []*migrations.Migration) (*Applied, error) {
 	out := &Applied{}
 	for i, m := range ms {
-		fail, err := a.apply(ctx, m, out)
+		apply := a.apply
+		if tr, ok := a.translations[m]; ok && len(tr.SQL) > 0 {
+			apply = func(ctx context.Context, _ *migrations.Migration, out *Applied) (*Failure, error) {
+				return a.applyTranslation(ctx, tr, out)
+			}
+		}
+		fail, err := apply(ctx, m, out)
 		if err != nil {
 			return out, err
 		}
@@ -223,28 +237,7 @@ func (a *applier) apply(ctx context.Context, m *migrations.Migration, out *Appli
 			return fail, a.rollback(ctx)
 		}
 	}
-	if conn.TxStatus() != 'I' {
-		start := time.Now()
-		if err := exec(ctx, conn, "COMMIT"); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			// A deferred constraint: the last statement takes the blame.
-			span := m.File.Span(0, 0)
-			if last != nil {
-				span = last.Span
-				last.Error = "COMMIT: " + pgMessage(err)
-			}
-			f := Failure{File: m.File.Path, Span: span, Message: "COMMIT failed: " + pgMessage(err), Code: pgCode(err)}
-			return &f, a.rollback(ctx)
-		}
-		if last != nil {
-			last.Duration += time.Since(start)
-			last.DurationMS = ms(last.Duration)
-		}
-		clear(a.held)
-	}
-	return nil, nil
+	return a.commit(ctx, m.File, last)
 }
 
 func itemOffset(it item) int {

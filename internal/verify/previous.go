@@ -38,7 +38,8 @@ func exec(ctx context.Context, conn *pgconn.PgConn, sql string) error {
 
 // failureAt places err, returned for statement st of f, in the file.
 // PostgreSQL reports the position as a 1-based character index into the
-// text sent, which is st.Text.
+// text sent, which is st.Text: when that text is not in the file as sent
+// (SQL a framework builds for a call), the whole statement is blamed.
 func failureAt(f *source.File, st sqlparse.Statement, err error) Failure {
 	out := Failure{File: f.Path, Span: st.Span, Message: err.Error(), src: f}
 	var pgErr *pgconn.PgError
@@ -49,7 +50,7 @@ func failureAt(f *source.File, st sqlparse.Statement, err error) Failure {
 		}
 		out.Hint = pgErr.Hint
 		out.Code = pgErr.Code
-		if pgErr.Position > 0 {
+		if pgErr.Position > 0 && verbatim(f, st.Span, st.Text) {
 			off := st.Span.Start.Offset + source.OffsetOfRune([]byte(st.Text), int(pgErr.Position)-1)
 			out.Span = f.Span(off, max(off, st.Span.End.Offset))
 		}
@@ -65,7 +66,8 @@ func syntaxFailure(f *source.File, e *sqlparse.SyntaxError) Failure {
 // previousSchema builds the schema the running release uses in the
 // database conn is connected to: its schema dump when the previous
 // release has one, else its migrations replayed in order (those in the
-// pending set excepted: --pending-from may say the database lacks them).
+// pending set excepted: --pending-from may say the database lacks them),
+// framework migrations as the SQL of their translation.
 // Statements that fail are returned, not skipped silently; the rest is
 // still loaded.
 func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPath string, static *check.Result, guard bool) (notes []string, failures []Failure, err error) {
@@ -81,16 +83,36 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 	for _, m := range static.Pending {
 		pending[check.Key(m)] = true
 	}
-	replayed, foreign := 0, map[migrations.Format]int{}
+	stmts, names := standIns(static, pending)
+	for _, s := range stmts {
+		if err := exec(ctx, conn.PgConn(), s); err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			notes = append(notes, fmt.Sprintf("previous schema: could not create a stand-in table: %s", pgMessage(err)))
+		}
+	}
+	replayed, foreign, partial := 0, map[migrations.Format]int{}, map[migrations.Format]int{}
 	for _, m := range static.Previous {
 		if m.Down || pending[check.Key(m)] {
 			continue
 		}
-		if len(m.Regions) == 0 || m.Format.IsFramework() {
+		var fails []Failure
+		var err error
+		switch tr, ok := static.Translations[m]; {
+		case m.Format.IsFramework() && ok:
+			// The statements the framework sends for it; code it runs
+			// that has no SQL schemagate can see is left out.
+			if untranslated(tr) {
+				partial[m.Format]++
+			}
+			fails, err = replayTranslation(ctx, conn.PgConn(), tr, guard)
+		case len(m.Regions) == 0 || m.Format.IsFramework():
 			foreign[m.Format]++
 			continue
+		default:
+			fails, err = replay(ctx, conn.PgConn(), m, guard)
 		}
-		fails, err := replay(ctx, conn.PgConn(), m, guard)
 		if err != nil {
 			return nil, failures, err
 		}
@@ -98,10 +120,27 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 		replayed++
 	}
 	notes = append(notes, fmt.Sprintf("previous schema: %d migration(s) of %s replayed", replayed, prev.Name))
+	if len(names) > 0 {
+		notes = append(notes, fmt.Sprintf("previous schema: %s, which the migrations refer to but do not create (the framework's own tables), stand in with just their keys", strings.Join(names, ", ")))
+	}
 	for _, format := range slices.Sorted(maps.Keys(foreign)) {
 		notes = append(notes, fmt.Sprintf("%d %s migration(s) of %s are not SQL and were not replayed: commit a schema dump (db/structure.sql) so verify can load the previous schema", foreign[format], format, prev.Name))
 	}
+	for _, format := range slices.Sorted(maps.Keys(partial)) {
+		notes = append(notes, fmt.Sprintf("%d %s migration(s) of %s hold code schemagate cannot translate and were replayed without it: if the previous schema misses what that code does, commit a schema dump (db/structure.sql)", partial[format], format, prev.Name))
+	}
 	return notes, failures, nil
+}
+
+// untranslated reports whether a translation left code out: a call it
+// does not know, or a syntax error.
+func untranslated(tr migrations.Translation) bool {
+	for _, n := range tr.Notes {
+		if n.Kind == migrations.NoteUnrecognised || n.Kind == migrations.NoteSyntaxError {
+			return true
+		}
+	}
+	return false
 }
 
 // findDump returns the schema dump of tree: the configured one, else the

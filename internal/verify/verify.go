@@ -163,22 +163,12 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 
 	// The pending migrations.
 	afterConn := qconn
-	var runnable []*migrations.Migration
-	framework := map[migrations.Format]int{}
-	for _, m := range static.Pending {
-		if len(m.Regions) == 0 || m.Format.IsFramework() {
-			framework[m.Format]++
-			continue
-		}
-		runnable = append(runnable, m)
-	}
-	for _, format := range slices.Sorted(maps.Keys(framework)) {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d pending %s migration(s) are not SQL and were not applied", framework[format], format))
-	}
+	runnable, notes := runnablePending(static)
+	res.Notes = append(res.Notes, notes...)
 	switch newDump := findDump(in.Check.New, in.Check.SchemaDump); {
 	case len(runnable) > 0:
 		logf(in, "applying %d pending migration(s)", len(runnable))
-		applied, err := Apply(ctx, url, runnable, ApplyOptions{PGVersion: cfg.PGVersion, Guard: guard})
+		applied, err := Apply(ctx, url, runnable, ApplyOptions{PGVersion: cfg.PGVersion, Guard: guard, Translations: static.Translations})
 		if err != nil {
 			return nil, err
 		}
@@ -192,9 +182,9 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 			res.add(rules.VerifyStatementFailed, 0, f.File, f.Span, msg, f.Hint)
 		}
 	case dump != "" && newDump == dump && dumpChanged(prev, in.Check.New, dump):
-		// Framework migrations with a committed dump: the schema after is
-		// the new release's dump. What each statement locked cannot be
-		// known without the statements.
+		// Framework migrations whose translations send no SQL, with a
+		// committed dump: the schema after is the new release's dump.
+		// What each statement locked cannot be known without them.
 		conn, err := res.loadNewDump(ctx, srv, in, dump, guard)
 		if err != nil {
 			return nil, err
@@ -227,6 +217,41 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 	return res, nil
 }
 
+// runnablePending are the pending migrations verify can apply: SQL
+// migrations, and framework migrations whose translation has SQL. The
+// notes say what is left out.
+func runnablePending(static *check.Result) ([]*migrations.Migration, []string) {
+	var runnable []*migrations.Migration
+	foreign, empty, partial := map[migrations.Format]int{}, map[migrations.Format]int{}, map[migrations.Format]int{}
+	for _, m := range static.Pending {
+		tr, translated := static.Translations[m]
+		switch {
+		case m.Format.IsFramework() && translated && len(tr.SQL) > 0:
+			if untranslated(tr) {
+				partial[m.Format]++
+			}
+			runnable = append(runnable, m)
+		case m.Format.IsFramework() && translated:
+			empty[m.Format]++
+		case len(m.Regions) == 0 || m.Format.IsFramework():
+			foreign[m.Format]++
+		default:
+			runnable = append(runnable, m)
+		}
+	}
+	var notes []string
+	for _, format := range slices.Sorted(maps.Keys(foreign)) {
+		notes = append(notes, fmt.Sprintf("%d pending %s migration(s) are not SQL and were not applied", foreign[format], format))
+	}
+	for _, format := range slices.Sorted(maps.Keys(empty)) {
+		notes = append(notes, fmt.Sprintf("%d pending %s migration(s) send no SQL schemagate can see (data migrations, code it cannot translate) and were not applied", empty[format], format))
+	}
+	for _, format := range slices.Sorted(maps.Keys(partial)) {
+		notes = append(notes, fmt.Sprintf("%d pending %s migration(s) hold code schemagate cannot translate: only the statements it translated were applied", partial[format], format))
+	}
+	return runnable, notes
+}
+
 // loadNewDump loads the new release's schema dump into a database of its
 // own and connects to it.
 func (r *Result) loadNewDump(ctx context.Context, srv *Server, in Input, dump string, guard bool) (*pgx.Conn, error) {
@@ -254,7 +279,7 @@ func (r *Result) loadNewDump(ctx context.Context, srv *Server, in Input, dump st
 		r.add(rules.VerifyStatementFailed, 0, fl.File, fl.Span, "PostgreSQL rejected this statement of the new schema dump: "+fl.Message, fl.Hint)
 	}
 	r.Files[dump] = f
-	r.Notes = append(r.Notes, fmt.Sprintf("the pending migrations are not SQL: the schema after them is %s of %s (locks and rewrites are not observed)", dump, in.Check.New.Name))
+	r.Notes = append(r.Notes, fmt.Sprintf("the pending migrations send no SQL schemagate can see: the schema after them is %s of %s (locks and rewrites are not observed)", dump, in.Check.New.Name))
 	return pgdb.Connect(ctx, url)
 }
 

@@ -254,6 +254,13 @@ func TestDifferentialAlembic(t *testing.T) {
 			if diff := cmp.Diff(want, got, opCompare...); diff != "" {
 				t.Errorf("operations (-alembic SQL +translation):\n%s", diff)
 			}
+			// The SQL the translation says alembic sends, run as a
+			// runner would (COMMIT and BEGIN around what runs outside
+			// the transaction), means what alembic's SQL means.
+			sent := sentOps(t, tr.SQL, tr.Migration.Transactional)
+			if diff := cmp.Diff(want, normalize(sent), opCompare...); diff != "" {
+				t.Errorf("operations of Translation.SQL (-alembic SQL +translation's SQL):\n%s", diff)
+			}
 		})
 	}
 }
@@ -278,4 +285,29 @@ func checkTopological(order []string, parents map[string][]string) string {
 		}
 	}
 	return ""
+}
+
+// sentOps are the operations of a translation's SQL sent as a runner
+// sends it: in the migration's transaction, with COMMIT before and BEGIN
+// after the statements that run outside it, as alembic prints an
+// autocommit_block().
+func sentOps(t *testing.T, sql []migrations.SQLStatement, transactional bool) []ops.Op {
+	t.Helper()
+	var b strings.Builder
+	in := transactional
+	for _, st := range sql {
+		switch {
+		case in && !st.InTransaction:
+			b.WriteString("COMMIT;\n")
+		case !in && st.InTransaction:
+			b.WriteString("BEGIN;\n")
+		}
+		in = st.InTransaction
+		b.WriteString(st.Text + ";\n")
+	}
+	res := sqlparse.Parse(source.NewFile("sent.sql", []byte(b.String())))
+	for _, e := range res.Errors {
+		t.Errorf("Translation.SQL does not parse: %v", e)
+	}
+	return ops.FromStatements(res.Statements, ops.Options{Transactional: transactional})
 }

@@ -1,6 +1,7 @@
 package alembic
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,10 @@ type pendingStmt struct {
 	sql  string
 	span source.Span
 	cols []source.Span
+	// standIn marks SQL that gives the call's operations but is not what
+	// alembic sends (a data change whose values are not rendered): it is
+	// left out of Translation.SQL.
+	standIn bool
 }
 
 // run emits statements in order.
@@ -42,6 +47,9 @@ func (t *translator) emit(p pendingStmt) {
 		return
 	}
 	out := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver})
+	if !p.standIn {
+		t.send(res, nil, func(source.Span) source.Span { return p.span })
+	}
 	for i := range out {
 		op := &out[i]
 		op.Span = p.span
@@ -87,10 +95,19 @@ func (t *translator) fixDefault(e *ops.Expr) {
 // file; SQLAlchemy statement constructs are rendered.
 func (t *translator) execute(call, arg *expr) {
 	a := t.resolve(arg)
+	values := map[string]string{}
 	for i := 0; i < 8 && a.kind == exprCall; i++ {
 		fn := a.x
 		if fn.kind == exprAttr && (fn.name == "bindparams" || fn.name == "execution_options" || fn.name == "columns") {
-			// sa.text("...").bindparams(...): the SQL is the text.
+			// sa.text("...").bindparams(...): the SQL is the text, with
+			// the values the driver puts in for the parameters.
+			if fn.name == "bindparams" {
+				for _, kw := range a.kw {
+					if v, ok := t.sqlLiteral(kw.value); ok {
+						values[kw.name] = v
+					}
+				}
+			}
 			a = t.resolve(fn.x)
 			continue
 		}
@@ -112,7 +129,7 @@ func (t *translator) execute(call, arg *expr) {
 			t.noteAt(a, call, "SQL built when the migration runs (an f-string with values schemagate cannot read): it is not checked")
 			return
 		}
-		t.sql(bindParams(text, offs))
+		t.sql(bindParams(text, offs, values))
 		return
 	}
 	if ps, ok := t.construct(call, a); ok {
@@ -149,11 +166,13 @@ func (t *translator) sql(text string, offs []int) {
 	var res sqlparse.Result
 	var out []ops.Op
 	mapSpan := func(s source.Span) source.Span { return s }
+	parsed := t.file
 	if verbatim {
 		res = sqlparse.ParseRegion(t.file, start, start+len(text))
 		out = ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver, File: t.file})
 	} else {
 		f := source.NewFile(t.file.Path, []byte(text))
+		parsed = f
 		res = sqlparse.Parse(f)
 		out = ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver, File: f})
 		at := func(i int) int {
@@ -176,6 +195,7 @@ func (t *translator) sql(text string, offs []int) {
 		sp := mapSpan(source.Span{Start: e.Pos, End: e.Span.End})
 		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: sp, Message: e.Message})
 	}
+	t.send(res, parsed, mapSpan)
 	for i := range out {
 		op := &out[i]
 		op.Span = mapSpan(op.Span)
@@ -226,9 +246,11 @@ func (t *translator) rawSQL(e *expr, wrap string) (string, bool) {
 
 // bindParams rewrites SQLAlchemy's text() bind parameters (":name", not
 // after a word character, a colon or a backslash, not before a colon) as
-// PostgreSQL parameters ($1), and "\\:" as ":", as text() does: alembic
-// runs op.execute("...") strings through text() too.
-func bindParams(text string, offs []int) (string, []int) {
+// the SQL literal of their bound value when values has it (psycopg puts
+// values into the text it sends), else as PostgreSQL parameters ($1), and
+// "\\:" as ":", as text() does: alembic runs op.execute("...") strings
+// through text() too.
+func bindParams(text string, offs []int, values map[string]string) (string, []int) {
 	if !strings.Contains(text, ":") {
 		return text, offs
 	}
@@ -252,8 +274,11 @@ func bindParams(text string, offs []int) (string, []int) {
 				j++
 			}
 			if j > i+1 && (j == len(text) || text[j] != ':') {
-				n++
-				p := "$" + strconv.Itoa(n)
+				p, known := values[text[i+1:j]]
+				if !known {
+					n++
+					p = "$" + strconv.Itoa(n)
+				}
 				b.WriteString(p)
 				for range p {
 					out = append(out, offs[i])
@@ -266,4 +291,99 @@ func bindParams(text string, offs []int) (string, []int) {
 		out = append(out, offs[i])
 	}
 	return b.String(), append(out, offs[len(text)])
+}
+
+// sqlStmt is one statement alembic sends, with what decides whether it
+// runs in alembic's transaction.
+type sqlStmt struct {
+	migrations.SQLStatement
+	stmt int  // its operations' Stmt; -1 for a statement the parser rejects
+	auto bool // inside autocommit_block()
+	// group numbers the texts sent in one execute(): PostgreSQL runs
+	// several statements sent at once outside a transaction block as one
+	// implicit transaction.
+	group int
+	ctl   bool // transaction control (BEGIN, COMMIT, ...)
+}
+
+// send records the statements of res as alembic sends them, at the next
+// statement indexes, before t.stmt moves past them. Statements the parser
+// rejects are sent too, in their place, when parsed (the file they were
+// parsed in) is given: the server rejects them as the migration runs.
+func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func(source.Span) source.Span) {
+	type piece struct {
+		st  sqlStmt
+		off int
+	}
+	var ps []piece
+	group := len(t.sent)
+	for i, st := range res.Statements {
+		s := sqlStmt{SQLStatement: migrations.SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: t.stmt + i, auto: t.autoDepth > 0,
+			group: group, ctl: st.Node.GetTransactionStmt() != nil}
+		ps = append(ps, piece{s, st.Span.Start.Offset})
+	}
+	for _, e := range res.Errors {
+		if parsed == nil {
+			continue
+		}
+		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
+		s := sqlStmt{SQLStatement: migrations.SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1, auto: t.autoDepth > 0, group: group}
+		ps = append(ps, piece{s, e.Span.Start.Offset})
+	}
+	slices.SortStableFunc(ps, func(a, b piece) int { return a.off - b.off })
+	for _, p := range ps {
+		t.sent = append(t.sent, p.st)
+	}
+}
+
+// statements are the recorded statements with their transaction state:
+// that of their operations (after finish), else alembic's own; several
+// statements of one execute() outside a transaction block run in the
+// implicit transaction PostgreSQL gives them.
+func (t *translator) statements() []migrations.SQLStatement {
+	inTx := map[int]bool{}
+	for _, op := range t.out {
+		if _, seen := inTx[op.Stmt]; !seen {
+			inTx[op.Stmt] = op.InTransaction
+		}
+	}
+	size, ctl := map[int]int{}, map[int]bool{}
+	for _, s := range t.sent {
+		size[s.group]++
+		ctl[s.group] = ctl[s.group] || s.ctl
+	}
+	out := make([]migrations.SQLStatement, len(t.sent))
+	for i, s := range t.sent {
+		in, ok := inTx[s.stmt]
+		if !ok {
+			in = t.m.Transactional && !s.auto
+		}
+		s.InTransaction = in || size[s.group] > 1 && !ctl[s.group]
+		out[i] = s.SQLStatement
+	}
+	return out
+}
+
+// sqlLiteral is a Python literal as psycopg writes it into SQL.
+func (t *translator) sqlLiteral(e *expr) (string, bool) {
+	r := t.resolve(e)
+	if r == nil {
+		return "", false
+	}
+	switch r.kind {
+	case exprNone:
+		return "NULL", true
+	case exprBool:
+		return strings.ToLower(r.text), true
+	case exprNumber:
+		return strings.ReplaceAll(r.text, "_", ""), true
+	case exprString:
+		s, _, ok := t.strValue(r)
+		if !ok {
+			return "", false
+		}
+		// standard_conforming_strings is on: only quotes are doubled.
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'", true
+	}
+	return "", false
 }

@@ -652,13 +652,81 @@ func (t *translator) bulkInsert(a *args) []pendingStmt {
 		t.noteAt(a.get("table"), a.call, "op.bulk_insert() on a table schemagate cannot read: it is not checked")
 		return nil
 	}
+	rows, known := t.items(a.get("rows"))
 	n := 1
-	if rows, ok := t.items(a.get("rows")); ok {
+	if known {
 		n = len(rows)
 	}
+	table := qname(schema, name)
+	order := t.tableColumns(a.get("table"))
 	var out []pendingStmt
-	for range n {
-		out = append(out, pendingStmt{sql: "INSERT INTO " + qname(schema, name) + " DEFAULT VALUES", span: t.span(a)})
+	for i := range n {
+		p := pendingStmt{sql: "INSERT INTO " + table + " DEFAULT VALUES", span: t.span(a), standIn: true}
+		if known {
+			if sql, ok := t.insertRow(table, rows[i], order); ok {
+				p.sql, p.standIn = sql, false
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// insertRow is the INSERT alembic sends for one row of bulk_insert, a
+// dict of literals: its columns in the table's order, as SQLAlchemy
+// compiles them.
+func (t *translator) insertRow(table string, row *expr, order []string) (string, bool) {
+	d := t.resolve(row)
+	if d == nil || d.kind != exprDict || len(d.keys) == 0 {
+		return "", false
+	}
+	vals := map[string]string{}
+	var keys []string
+	for i, k := range d.keys {
+		name, _, ok := t.strValue(k)
+		if !ok {
+			return "", false
+		}
+		v, ok := t.sqlLiteral(d.args[i])
+		if !ok {
+			return "", false
+		}
+		vals[name] = v
+		keys = append(keys, name)
+	}
+	var cols, lits []string
+	for _, c := range order {
+		if v, ok := vals[c]; ok {
+			cols, lits = append(cols, qi(c)), append(lits, v)
+			delete(vals, c)
+		}
+	}
+	for _, k := range keys {
+		if v, ok := vals[k]; ok {
+			cols, lits = append(cols, qi(k)), append(lits, v)
+		}
+	}
+	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(lits, ", ") + ")", true
+}
+
+// tableColumns are the column names of a table construct, in order.
+func (t *translator) tableColumns(e *expr) []string {
+	r := t.resolve(e)
+	if r == nil || r.kind != exprCall {
+		return nil
+	}
+	var out []string
+	for _, arg := range r.args {
+		c := t.resolve(arg)
+		if c == nil || c.kind != exprCall || len(c.args) == 0 {
+			continue
+		}
+		if _, n := t.libName(c.x); n != "column" && n != "Column" {
+			continue
+		}
+		if name, _, ok := t.strValue(c.args[0]); ok {
+			out = append(out, name)
+		}
 	}
 	return out
 }
@@ -693,10 +761,13 @@ func (t *translator) tableRef(e *expr) (schema, name string, ok bool) {
 
 // construct renders SQLAlchemy statement constructs passed to execute:
 // table.update()/insert()/delete() (and sa.update(table) ...), with or
-// without .where(); CreateSequence/DropSequence.
+// without .where() and .values(); CreateSequence/DropSequence. A data
+// change whose values and conditions are literals is rendered as
+// SQLAlchemy compiles it; otherwise a stand-in of the same kind on the
+// same table gives its operations.
 func (t *translator) construct(call, e *expr) ([]pendingStmt, bool) {
 	span := t.file.Span(call.start, call.end)
-	where := false
+	var conds, values []*expr
 	x := e
 	for i := 0; i < 32 && x != nil && x.kind == exprCall; i++ {
 		_, lib := t.libName(x.x)
@@ -704,7 +775,7 @@ func (t *translator) construct(call, e *expr) ([]pendingStmt, bool) {
 		case "update", "insert", "delete":
 			if len(x.args) > 0 {
 				if s, n, ok := t.tableRef(x.args[0]); ok {
-					return []pendingStmt{{sql: dmlSQL(lib, qname(s, n), where), span: span}}, true
+					return []pendingStmt{t.dml(lib, s, n, x.args[0], values, conds, span)}, true
 				}
 			}
 			return nil, false
@@ -729,14 +800,176 @@ func (t *translator) construct(call, e *expr) ([]pendingStmt, bool) {
 		switch m := x.x.name; m {
 		case "update", "insert", "delete":
 			if s, n, ok := t.tableRef(x.x.x); ok {
-				return []pendingStmt{{sql: dmlSQL(m, qname(s, n), where), span: span}}, true
+				return []pendingStmt{t.dml(m, s, n, x.x.x, values, conds, span)}, true
 			}
 		case "where", "filter", "filter_by":
-			where = true
+			conds = append(conds, x)
+		case "values":
+			values = append(values, x)
 		}
 		x = t.resolve(x.x.x)
 	}
 	return nil, false
+}
+
+// dml is the statement of a data-change construct: as SQLAlchemy
+// compiles it when its values and conditions are literals, else a
+// stand-in (see dmlSQL).
+func (t *translator) dml(kind, schema, name string, table *expr, values, conds []*expr, span source.Span) pendingStmt {
+	standIn := pendingStmt{sql: dmlSQL(kind, qname(schema, name), len(conds) > 0), span: span, standIn: true}
+	tq := qname(schema, name)
+	set := map[string]string{}
+	var keys []string
+	for i := len(values) - 1; i >= 0; i-- { // the chain was walked from its end
+		call := values[i]
+		args := call.kw
+		if len(call.args) == 1 {
+			d := t.resolve(call.args[0])
+			if d == nil || d.kind != exprDict {
+				return standIn
+			}
+			args = nil
+			for j, k := range d.keys {
+				n, _, ok := t.strValue(k)
+				if !ok {
+					return standIn
+				}
+				args = append(args, keyword{name: n, value: d.args[j]})
+			}
+		} else if len(call.args) > 1 {
+			return standIn
+		}
+		for _, kw := range args {
+			v, ok := t.sqlLiteral(kw.value)
+			if !ok {
+				return standIn
+			}
+			if _, seen := set[kw.name]; !seen {
+				keys = append(keys, kw.name)
+			}
+			set[kw.name] = v
+		}
+	}
+	var cols, lits []string
+	for _, c := range append(t.tableColumns(table), keys...) {
+		if v, ok := set[c]; ok {
+			cols, lits = append(cols, qi(c)), append(lits, v)
+			delete(set, c)
+		}
+	}
+	var where []string
+	for i := len(conds) - 1; i >= 0; i-- {
+		if len(conds[i].kw) > 0 {
+			return standIn // filter_by(**kw)
+		}
+		for _, c := range conds[i].args {
+			w, ok := t.whereSQL(c, name)
+			if !ok {
+				return standIn
+			}
+			where = append(where, w)
+		}
+	}
+	var sql string
+	switch kind {
+	case "update":
+		if len(cols) == 0 {
+			return standIn
+		}
+		pairs := make([]string, len(cols))
+		for i := range cols {
+			pairs[i] = cols[i] + "=" + lits[i]
+		}
+		sql = "UPDATE " + tq + " SET " + strings.Join(pairs, ", ")
+	case "delete":
+		sql = "DELETE FROM " + tq
+	default:
+		if len(where) > 0 {
+			return standIn
+		}
+		if len(cols) == 0 {
+			return pendingStmt{sql: "INSERT INTO " + tq + " DEFAULT VALUES", span: span}
+		}
+		return pendingStmt{sql: "INSERT INTO " + tq + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(lits, ", ") + ")", span: span}
+	}
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	return pendingStmt{sql: sql, span: span}
+}
+
+// whereSQL renders a where() condition of literals: comparisons of a
+// column (table.c.name, sa.column("name")) with a value, and sa.and_ /
+// sa.or_ of those.
+func (t *translator) whereSQL(e *expr, table string) (string, bool) {
+	r := t.resolve(e)
+	if r == nil {
+		return "", false
+	}
+	switch r.kind {
+	case exprCall:
+		_, fn := t.libName(r.x)
+		if (fn != "and_" && fn != "or_") || len(r.args) == 0 || len(r.kw) > 0 {
+			return "", false
+		}
+		var parts []string
+		for _, a := range r.args {
+			p, ok := t.whereSQL(a, table)
+			if !ok {
+				return "", false
+			}
+			parts = append(parts, p)
+		}
+		if len(parts) == 1 {
+			return parts[0], true
+		}
+		return "(" + strings.Join(parts, map[string]string{"and_": " AND ", "or_": " OR "}[fn]) + ")", true
+	case exprCompare:
+		col, ok := t.columnRef(r.x, table)
+		if !ok {
+			return "", false
+		}
+		if t.resolve(r.y) != nil && t.resolve(r.y).kind == exprNone {
+			switch r.name {
+			case "==":
+				return col + " IS NULL", true
+			case "!=":
+				return col + " IS NOT NULL", true
+			}
+			return "", false
+		}
+		v, ok := t.sqlLiteral(r.y)
+		if !ok {
+			return "", false
+		}
+		switch r.name {
+		case "==":
+			return col + " = " + v, true
+		case "!=", "<", "<=", ">", ">=":
+			return col + " " + r.name + " " + v, true
+		}
+	}
+	return "", false
+}
+
+// columnRef renders table.c.name (or sa.column("name")) as SQLAlchemy
+// qualifies it.
+func (t *translator) columnRef(e *expr, table string) (string, bool) {
+	r := t.resolve(e)
+	if r == nil {
+		return "", false
+	}
+	if r.kind == exprAttr && r.x != nil && r.x.kind == exprAttr && (r.x.name == "c" || r.x.name == "columns") {
+		return qi(table) + "." + qi(r.name), true
+	}
+	if r.kind == exprCall && len(r.args) > 0 {
+		if _, fn := t.libName(r.x); fn == "column" {
+			if n, _, ok := t.strValue(r.args[0]); ok {
+				return qi(n), true
+			}
+		}
+	}
+	return "", false
 }
 
 // dmlSQL is a statement of the same kind on the same table: operations

@@ -24,8 +24,9 @@ type translator struct {
 	env     map[string]*expr // names visible where the walk is
 
 	out   []ops.Op
-	auto  []bool // per op: inside autocommit_block()
-	seg   []int  // per op: how many autocommit blocks ended before it
+	sent  []sqlStmt // the statements alembic sends, in order
+	auto  []bool    // per op: inside autocommit_block()
+	seg   []int     // per op: how many autocommit blocks ended before it
 	notes []migrations.Note
 	stmt  int // running statement index
 
@@ -86,7 +87,7 @@ func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrati
 		}
 	}
 	t.finish()
-	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes}
+	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.statements()}
 }
 
 // hasCode reports whether a body does more than pass and docstrings.

@@ -44,6 +44,8 @@ type sqlStmt struct {
 	// (RunSQL), already parsed where it is written.
 	raw   []ops.Op
 	isRaw bool
+	// sent are the statements of that SQL as Django sends them.
+	sent []sentStmt
 	// implicitTx marks SQL text of several statements sent in one
 	// execute(): PostgreSQL runs it as one transaction even when the
 	// migration is not atomic.

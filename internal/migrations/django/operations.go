@@ -847,6 +847,6 @@ func (t *translator) createCollation(op *value) {
 
 // rawOps is a marker statement whose operations were already made (the
 // SQL of a RunSQL, parsed where it is written).
-func (t *translator) rawOps(list []ops.Op, implicitTx bool) {
-	t.e.out = append(t.e.out, sqlStmt{ctx: t.e.cur, raw: list, isRaw: true, implicitTx: implicitTx})
+func (t *translator) rawOps(list []ops.Op, implicitTx bool, sent []sentStmt) {
+	t.e.out = append(t.e.out, sqlStmt{ctx: t.e.cur, raw: list, isRaw: true, implicitTx: implicitTx, sent: sent})
 }

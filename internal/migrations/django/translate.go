@@ -35,6 +35,8 @@ import (
 	"strconv"
 	"strings"
 
+	pg "github.com/pganalyze/pg_query_go/v5"
+
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -237,7 +239,7 @@ func (d *Django) translateOne(m *migrations.Migration, mod *module, mc migration
 		t.note(migrations.NoteUnrecognised, n.start, n.end, "%s", n.message)
 	}
 	var groups [][2]int
-	tr.Ops, groups = t.finish()
+	tr.Ops, groups, tr.SQL = t.finish()
 	ops.Annotate(tr.Ops, m.Transactional)
 	if !m.Transactional {
 		implicitTransactions(tr.Ops, groups)
@@ -274,7 +276,7 @@ func squashOfPresent(replaces *value, present map[string]bool) bool {
 // finish turns the statements the editor wrote into operations: the SQL
 // Django runs is parsed in one go with PostgreSQL's parser and
 // ops.FromStatements, then each operation gets the span of its call.
-func (t *translator) finish() ([]ops.Op, [][2]int) {
+func (t *translator) finish() ([]ops.Op, [][2]int, []migrations.SQLStatement) {
 	var b strings.Builder
 	var starts []int
 	var pieceOf []int
@@ -288,11 +290,20 @@ func (t *translator) finish() ([]ops.Op, [][2]int) {
 		b.WriteString(";\n")
 	}
 	byPiece := map[int][]ops.Op{}
+	pieceSQL := map[int][]string{}
 	if b.Len() > 0 {
 		gen := source.NewFile(t.m.Path+" (SQL Django runs)", []byte(b.String()))
 		res := sqlparse.Parse(gen)
 		for _, e := range res.Errors {
 			t.note(migrations.NoteUnrecognised, 0, 0, "internal: schemagate wrote SQL it cannot parse for this migration (%s); please report it", e.Message)
+		}
+		// What Django sends: each statement the editor wrote.
+		for _, idx := range pieceOf {
+			sql := t.e.out[idx].sql
+			pieces, _ := sqlparse.Split(sql)
+			for _, p := range pieces {
+				pieceSQL[idx] = append(pieceSQL[idx], strings.TrimSpace(sql[p.Start:p.End]))
+			}
 		}
 		generated := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg, File: gen})
 		for _, op := range generated {
@@ -307,17 +318,58 @@ func (t *translator) finish() ([]ops.Op, [][2]int) {
 	}
 	var out []ops.Op
 	var groups [][2]int
+	var sent [][]sentStmt
 	for i, s := range t.e.out {
 		if s.isRaw {
 			if s.implicitTx {
 				groups = append(groups, [2]int{len(out), len(out) + len(s.raw)})
 			}
 			out = append(out, s.raw...)
+			sent = append(sent, s.sent)
 			continue
 		}
 		out = append(out, byPiece[i]...)
+		span := t.m.File.Span(s.ctx.start, s.ctx.end)
+		for _, text := range pieceSQL[i] {
+			sent = append(sent, []sentStmt{{text: text, span: span}})
+		}
 	}
-	return out, groups
+	return out, groups, sentSQL(sent, t.m.Transactional)
+}
+
+// sentStmt is one statement Django sends, with what it does to the
+// transaction.
+type sentStmt struct {
+	text string
+	span source.Span
+	ctl  ops.Kind // ops.Begin, ops.Commit or ops.Rollback for transaction control
+}
+
+// sentSQL lists the statements of each execute() in order, with the
+// transaction each runs in: Django's (atomic), one the SQL opens itself,
+// or the implicit one PostgreSQL gives several statements sent in one
+// execute() outside a transaction block.
+func sentSQL(execs [][]sentStmt, atomic bool) []migrations.SQLStatement {
+	var out []migrations.SQLStatement
+	tx := atomic
+	for _, ex := range execs {
+		implicit := !tx && len(ex) > 1
+		for _, s := range ex {
+			if s.ctl != "" {
+				implicit = false
+			}
+		}
+		for _, s := range ex {
+			if s.ctl == ops.Begin {
+				tx = true
+			}
+			out = append(out, migrations.SQLStatement{Text: s.text, Span: s.span, InTransaction: tx || implicit})
+			if s.ctl == ops.Commit || s.ctl == ops.Rollback {
+				tx = false
+			}
+		}
+	}
+	return out
 }
 
 // implicitTransactions gives the statements of each multi-statement
@@ -459,6 +511,14 @@ func (t *translator) sqlText(v *value, params *value) {
 		file = source.NewFile(f.Path, []byte(text))
 		res = sqlparse.Parse(file)
 	}
+	sent := sentOf(res, file, f.Span(v.start, v.end), inPlace)
+	if params != nil && !params.is(kNone) {
+		// The driver puts the parameters' values into the text it sends.
+		if withValues, ok := interpolate(v.s, params); ok {
+			vf := source.NewFile(f.Path, []byte(withValues))
+			sent = sentOf(sqlparse.Parse(vf), vf, f.Span(v.start, v.end), false)
+		}
+	}
 	for _, e := range res.Errors {
 		if inPlace {
 			t.note(migrations.NoteSyntaxError, e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
@@ -495,7 +555,122 @@ func (t *translator) sqlText(v *value, params *value) {
 			}
 		}
 	}
-	t.rawOps(list, implicit)
+	t.rawOps(list, implicit, sent)
+}
+
+// sentOf lists the statements of parsed SQL as Django sends them, those
+// the parser rejects included (the server rejects them when the migration
+// runs), in order. In place, each points at its text in the migration;
+// otherwise at the whole string literal.
+func sentOf(res sqlparse.Result, file *source.File, literal source.Span, inPlace bool) []sentStmt {
+	type piece struct {
+		s   sentStmt
+		off int
+	}
+	var ps []piece
+	for _, st := range res.Statements {
+		s := sentStmt{text: st.Text, span: literal}
+		if inPlace {
+			s.span = st.Span
+		}
+		if tc := st.Node.GetTransactionStmt(); tc != nil {
+			s.ctl = txControl(tc.Kind)
+		}
+		ps = append(ps, piece{s, st.Span.Start.Offset})
+	}
+	for _, e := range res.Errors {
+		s := sentStmt{text: string(file.Text[e.Span.Start.Offset:e.Span.End.Offset]), span: literal}
+		if inPlace {
+			s.span = e.Span
+		}
+		ps = append(ps, piece{s, e.Span.Start.Offset})
+	}
+	sort.SliceStable(ps, func(a, b int) bool { return ps[a].off < ps[b].off })
+	out := make([]sentStmt, len(ps))
+	for i, p := range ps {
+		out[i] = p.s
+	}
+	return out
+}
+
+// txControl is the operation kind of a transaction statement that opens
+// or ends a transaction block; "" for savepoints and the like.
+func txControl(k pg.TransactionStmtKind) ops.Kind {
+	switch k {
+	case pg.TransactionStmtKind_TRANS_STMT_BEGIN, pg.TransactionStmtKind_TRANS_STMT_START:
+		return ops.Begin
+	case pg.TransactionStmtKind_TRANS_STMT_COMMIT, pg.TransactionStmtKind_TRANS_STMT_PREPARE:
+		return ops.Commit
+	case pg.TransactionStmtKind_TRANS_STMT_ROLLBACK:
+		return ops.Rollback
+	}
+	return ""
+}
+
+// interpolate puts the literal values of a RunSQL (sql, params) pair
+// into the SQL as psycopg does (%s in order, %(name)s by name, %% for
+// %); ok is false when a value is not a literal.
+func interpolate(sql string, params *value) (string, bool) {
+	lit := func(v *value) (string, bool) {
+		switch {
+		case v == nil:
+			return "", false
+		case v.is(kNone):
+			return "NULL", true
+		case v.is(kBool):
+			return strconv.FormatBool(v.b), true
+		case v.is(kInt):
+			return strconv.FormatInt(v.i, 10), true
+		case v.is(kFloat):
+			return v.s, true
+		case v.is(kStr):
+			return quoteString(v.s), true
+		}
+		return "", false
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(sql); i++ {
+		if sql[i] != '%' || i+1 >= len(sql) {
+			b.WriteByte(sql[i])
+			continue
+		}
+		var v *value
+		switch c := sql[i+1]; {
+		case c == '%':
+			b.WriteByte('%')
+			i++
+			continue
+		case c == 's' && (params.is(kList) || params.is(kTuple)):
+			if n >= len(params.items) {
+				return "", false
+			}
+			v = params.items[n]
+			n++
+			i++
+		case c == '(' && params.is(kDict):
+			j := strings.Index(sql[i:], ")s")
+			if j < 0 {
+				return "", false
+			}
+			name := sql[i+2 : i+j]
+			for k, key := range params.keys {
+				if key.is(kStr) && key.s == name {
+					v = params.items[k]
+				}
+			}
+			i += j + 1
+		default:
+			b.WriteByte(sql[i])
+			continue
+		}
+		l, ok := lit(v)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(l)
+	}
+	return b.String(), true
 }
 
 // placeholders turns the %s (and %(name)s) parameters of a RunSQL

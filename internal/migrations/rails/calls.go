@@ -453,10 +453,18 @@ func (t *tr) nextStmt() int {
 	return s
 }
 
-func (t *tr) emit(op ops.Op, sp source.Span, stmt int) {
+// emit adds an operation of the call at sp, in statement stmt, and the
+// SQL it sends: p when given, else what the operation says.
+func (t *tr) emit(op ops.Op, sp source.Span, stmt int, p ...piece) {
 	op.Span = sp
 	op.Stmt = stmt
 	t.ops = append(t.ops, op)
+	if len(p) == 0 {
+		p = []piece{opSQL(op)}
+	}
+	for _, x := range p {
+		t.send(x, sp, stmt)
+	}
 }
 
 // tname is a table name as quote_table_name reads it: "schema.table".

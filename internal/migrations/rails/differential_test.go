@@ -236,12 +236,22 @@ func TestDifferentialActiveRecord(t *testing.T) {
 			}
 		}
 		want := trs[i].Ops
+		var sqls []string
+		for _, s := range r.Statements {
+			sqls = append(sqls, s.SQL)
+		}
 		if diff := cmp.Diff(normalise(want), normalise(got), opCmp...); diff != "" {
-			var sqls []string
-			for _, s := range r.Statements {
-				sqls = append(sqls, s.SQL)
-			}
 			t.Errorf("%s: translation (-) differs from ActiveRecord %s (+):\n%s\nActiveRecord's SQL:\n%s", base, "6.1", diff, strings.Join(sqls, ";\n"))
+		}
+		// The SQL the translation says ActiveRecord sends means what
+		// ActiveRecord's SQL means.
+		sent := sentOps(t, trs[i].SQL, m.Transactional)
+		if diff := cmp.Diff(normalise(got), normalise(sent), opCmp...); diff != "" {
+			var texts []string
+			for _, s := range trs[i].SQL {
+				texts = append(texts, s.Text)
+			}
+			t.Errorf("%s: Translation.SQL (+) differs from ActiveRecord %s (-):\n%s\nActiveRecord's SQL:\n%s\nTranslation.SQL:\n%s", base, "6.1", diff, strings.Join(sqls, ";\n"), strings.Join(texts, ";\n"))
 		}
 		// RAILS_DUMP=1 logs the SQL ActiveRecord ran, to write new cases.
 		if os.Getenv("RAILS_DUMP") != "" {
@@ -291,4 +301,20 @@ func normalise(list []ops.Op) []ops.Op {
 		}
 	}
 	return out
+}
+
+// sentOps are the operations of a translation's SQL, through the SQL
+// path.
+func sentOps(t *testing.T, sql []migrations.SQLStatement, transactional bool) []ops.Op {
+	t.Helper()
+	var list []ops.Op
+	for _, s := range sql {
+		res := sqlparse.Parse(source.NewFile("sent.sql", []byte(s.Text)))
+		for _, e := range res.Errors {
+			t.Errorf("Translation.SQL does not parse: %v\n%s", e, s.Text)
+		}
+		list = append(list, ops.FromStatements(res.Statements, ops.Options{})...)
+	}
+	ops.Annotate(list, transactional)
+	return list
 }

@@ -171,13 +171,17 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 		delete(t.st.tables, td.name)
 	}
 	if _, hasAs := o.get("as"); hasAs {
-		t.emit(ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Detail: "as select"}, c.sp, t.nextStmt())
+		as, _ := o.str("as")
+		t.emit(ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Detail: "as select"}, c.sp, t.nextStmt(),
+			piece{text: createTableHead(td, o) + " AS " + as})
 		t.st.tables[td.name] = &table{name: td.name}
 		return
 	}
+	var defs []string
 	op := ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Lock: ops.AccessExclusive}
 	st := &table{name: td.name}
 	for _, d := range td.cols {
+		defs = append(defs, columnSQL(d))
 		op.Columns = append(op.Columns, d.col)
 		if d.col.PrimaryKey {
 			op.Constraints = append(op.Constraints, ops.Constraint{Type: ops.PrimaryKey, Columns: []string{d.col.Name}})
@@ -191,12 +195,14 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 	if len(td.compositePK) > 0 {
 		op.Constraints = append(op.Constraints, ops.Constraint{Type: ops.PrimaryKey, Columns: td.compositePK})
 		st.pk = td.compositePK
+		defs = append(defs, "PRIMARY KEY ("+quoteIdents(td.compositePK)+")")
 	}
 	for _, fk := range td.fks {
 		k, ok := t.foreignKeyConstraint(td.name, fk.to, fk.o, true)
 		if !ok {
 			continue
 		}
+		defs = append(defs, constraintSQL(k, &fk.o))
 		op.Constraints = append(op.Constraints, k)
 		st.fks = append(st.fks, &foreignKey{name: k.Name, column: first(k.Columns), toTable: fk.to, pk: first(k.RefColumns)})
 	}
@@ -205,10 +211,15 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 		if !ok {
 			continue
 		}
+		defs = append(defs, "CONSTRAINT "+quoteIdent(k.Name)+" CHECK ("+ck.expr+")")
 		op.Constraints = append(op.Constraints, k)
 		st.checks = append(st.checks, &check{name: k.Name, expr: ck.expr})
 	}
-	t.emit(op, c.sp, t.nextStmt())
+	sql := createTableHead(td, o) + " (" + strings.Join(defs, ", ") + ")"
+	if opt, ok := o.str("options"); ok {
+		sql += " " + opt
+	}
+	t.emit(op, c.sp, t.nextStmt(), piece{text: sql})
 	t.st.tables[td.name] = st
 	for _, ix := range td.indexes {
 		io := ix.o
@@ -218,13 +229,30 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 		t.addIndex(td.name, ix.cols, io, ix.sp)
 	}
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
-		t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt())
+		t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), piece{text: commentSQL("TABLE "+quoteTable(td.name), cv)})
 	}
 	for _, d := range td.cols {
 		if d.comment != nil {
-			t.emit(ops.Op{Kind: ops.Comment}, d.col.Span, t.nextStmt())
+			t.emit(ops.Op{Kind: ops.Comment}, d.col.Span, t.nextStmt(), piece{text: commentSQL("COLUMN "+quoteTable(td.name)+"."+quoteIdent(d.col.Name), *d.comment)})
 		}
 	}
+}
+
+// createTableHead is CREATE [TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS]
+// "name".
+func createTableHead(td *tableDef, o opts) string {
+	s := "CREATE "
+	switch {
+	case o.bool("temporary", false):
+		s += "TEMPORARY "
+	case o.bool("unlogged", false):
+		s += "UNLOGGED "
+	}
+	s += "TABLE "
+	if td.ifNotExists {
+		s += "IF NOT EXISTS "
+	}
+	return s + quoteTable(td.name)
 }
 
 func first(s []string) string {
@@ -283,14 +311,35 @@ func (t *tr) dropTable(c *rcall) {
 		return
 	}
 	stmt := t.nextStmt()
+	var names []string
 	for i := range c.pos {
-		name, ok := c.arg(i)
-		if !ok {
+		if name, ok := c.arg(i); ok {
+			names = append(names, name)
+		} else {
 			t.hint(c.n, "table name is not a literal: not checked")
-			continue
 		}
-		fs, _ := c.o.str("force")
-		t.emit(ops.Op{Kind: ops.DropTable, Table: tname(name), IfExists: c.o.bool("if_exists", false), Cascade: fs == "cascade", Lock: ops.AccessExclusive}, c.sp, stmt)
+	}
+	fs, _ := c.o.str("force")
+	// DROP TABLE "a", "b": one statement.
+	sql := "DROP TABLE "
+	if c.o.bool("if_exists", false) {
+		sql += "IF EXISTS "
+	}
+	for i, name := range names {
+		if i > 0 {
+			sql += ", "
+		}
+		sql += quoteTable(name)
+	}
+	if fs == "cascade" {
+		sql += " CASCADE"
+	}
+	for i, name := range names {
+		p := piece{text: sql}
+		if i > 0 {
+			p = piece{}
+		}
+		t.emit(ops.Op{Kind: ops.DropTable, Table: tname(name), IfExists: c.o.bool("if_exists", false), Cascade: fs == "cascade", Lock: ops.AccessExclusive}, c.sp, stmt, p)
 		delete(t.st.tables, name)
 	}
 }
@@ -390,9 +439,14 @@ func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp so
 	stmt := t.alterStmt()
 	name := tname(table)
 	cd := d.col
-	t.emit(ops.Op{Kind: ops.AddColumn, Table: name, Column: col, ColumnDef: &cd, Lock: ops.AccessExclusive, Rewrite: addColumnRewrites(cd, t.pg)}, c.sp, stmt)
+	add := "ADD "
+	if o.bool("if_not_exists", false) {
+		add = "ADD COLUMN IF NOT EXISTS "
+	}
+	t.emit(ops.Op{Kind: ops.AddColumn, Table: name, Column: col, ColumnDef: &cd, Lock: ops.AccessExclusive, Rewrite: addColumnRewrites(cd, t.pg)}, c.sp, stmt,
+		piece{alter: quoteTable(table), text: add + columnSQL(d)})
 	if cd.PrimaryKey {
-		t.emit(ops.Op{Kind: ops.AddConstraint, Table: name, Constraint: &ops.Constraint{Type: ops.PrimaryKey, Columns: []string{col}}, Lock: ops.AccessExclusive, Detail: "inline"}, c.sp, stmt)
+		t.emit(ops.Op{Kind: ops.AddConstraint, Table: name, Constraint: &ops.Constraint{Type: ops.PrimaryKey, Columns: []string{col}}, Lock: ops.AccessExclusive, Detail: "inline"}, c.sp, stmt, piece{})
 	}
 	if tb != nil && tb.column(col) == nil {
 		tb.columns = append(tb.columns, &column{name: col, typ: cd.Type, railsType: d.railsType, array: cd.Type.Array})
@@ -404,7 +458,8 @@ func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp so
 		}
 	}
 	if d.comment != nil {
-		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt()) })
+		sql := commentSQL("COLUMN "+quoteTable(table)+"."+quoteIdent(col), *d.comment)
+		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), piece{text: sql}) })
 	}
 }
 
@@ -528,19 +583,26 @@ func (t *tr) changeColumn(table, col string, typ value, o opts, c *rcall) {
 	stmt := t.alterStmt()
 	typeCopy := d.col.Type
 	op := ops.Op{Kind: ops.AlterColumnType, Table: name, Column: col, Type: &typeCopy, Lock: ops.AccessExclusive}
+	alter := "ALTER COLUMN " + quoteIdent(col) + " TYPE " + d.typeSQL
+	if d.collation != "" {
+		alter += " COLLATE " + quoteIdent(d.collation)
+	}
 	if using, ok := o.str("using"); ok {
 		if e, msg := sqlExpr(using); e != nil {
 			op.Using = e.Text
 		} else {
 			t.syntaxNote(c.sp, "using: is not valid SQL: "+msg)
 		}
+		alter += " USING " + using
 	} else if castAs, ok := o.get("cast_as"); ok {
 		ct, _ := t.columnDef(col, castAs, o.without("default", "null"), c.sp)
+		cast := "CAST(" + quoteIdent(col) + " AS " + ct.typeSQL + ")"
 		if e, _ := sqlExpr("CAST(" + quoteIdent(col) + " AS " + ct.col.Type.String() + ")"); e != nil {
 			op.Using = e.Text
 		}
+		alter += " USING " + cast
 	}
-	t.emit(op, c.sp, stmt)
+	t.emit(op, c.sp, stmt, piece{alter: quoteTable(table), text: alter})
 	tb := t.st.table(table)
 	if cc := tb.column(col); cc != nil {
 		cc.typ, cc.railsType = d.col.Type, d.railsType
@@ -557,15 +619,27 @@ func (t *tr) changeColumn(table, col string, typ value, o opts, c *rcall) {
 		s := stmt
 		if split {
 			if dv, ok := o.get("default"); ok && nv.known() && !nv.truthy() && dv.k != kNil {
-				t.emit(ops.Op{Kind: ops.Update, Table: name, Lock: ops.RowExclusive}, c.sp, t.nextStmt())
+				t.emit(ops.Op{Kind: ops.Update, Table: name, Lock: ops.RowExclusive}, c.sp, t.nextStmt(), t.backfill(table, col, dv, d.col.Type, d.typeSQL))
 			}
 			s = t.nextStmt()
 		}
 		t.setNull(name, col, nv, c.sp, s)
 	}
 	if cv, ok := o.get("comment"); ok && cv.known() {
-		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt()) })
+		sql := commentSQL("COLUMN "+quoteTable(table)+"."+quoteIdent(col), cv)
+		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), piece{text: sql}) })
 	}
+}
+
+// backfill is the UPDATE change_column_null (and change_column before
+// Rails 5.2) runs before SET NOT NULL: NULLs become the default.
+func (t *tr) backfill(table, col string, v value, typ ops.Type, typeSQL string) piece {
+	sql, ok := valueSQL(v, typ, typeSQL, t.src)
+	if !ok {
+		return piece{}
+	}
+	q := quoteIdent(col)
+	return piece{text: "UPDATE " + quoteTable(table) + " SET " + q + "=" + sql + " WHERE " + q + " IS NULL"}
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -581,7 +655,9 @@ func (t *tr) setDefault(table ops.Name, col string, v value, typ ops.Type, sp so
 		t.syntaxNote(sp, "default is not valid SQL: "+msg)
 		return
 	}
-	t.emit(ops.Op{Kind: ops.SetDefault, Table: table, Column: col, Default: e, Lock: ops.AccessExclusive}, sp, stmt)
+	sql, _ := valueSQL(v, typ, "", t.src)
+	t.emit(ops.Op{Kind: ops.SetDefault, Table: table, Column: col, Default: e, Lock: ops.AccessExclusive}, sp, stmt,
+		piece{alter: quoteName(table), text: "ALTER COLUMN " + quoteIdent(col) + " SET DEFAULT " + sql})
 }
 
 func (t *tr) setNull(table ops.Name, col string, null value, sp source.Span, stmt int) {
@@ -653,13 +729,33 @@ func (t *tr) changeColumnNullCall(c *rcall) {
 	}
 	null := c.pos[2]
 	if len(c.pos) > 3 && c.pos[3].k != kNil && null.known() && !null.truthy() && t.bulk == nil {
-		t.emit(ops.Op{Kind: ops.Update, Table: tname(table), Lock: ops.RowExclusive}, c.sp, t.nextStmt())
+		v := c.pos[3]
+		t.emit(ops.Op{Kind: ops.Update, Table: tname(table), Lock: ops.RowExclusive}, c.sp, t.nextStmt(), t.backfill(table, col, v, t.columnType(table, col, v), ""))
 	}
 	t.setNull(tname(table), col, null, c.sp, t.alterStmt())
 }
 
+// commentCall is change_table_comment(table, comment) and
+// change_column_comment(table, column, comment), the comment also as
+// from:/to:.
 func (t *tr) commentCall(c *rcall) {
-	t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt())
+	table, _ := c.arg(0)
+	what := "TABLE " + quoteTable(table)
+	at := 1
+	if c.name == "change_column_comment" {
+		col, _ := c.arg(1)
+		what = "COLUMN " + quoteTable(table) + "." + quoteIdent(col)
+		at = 2
+	}
+	v := c.o.h
+	if at < len(c.pos) {
+		v = c.pos[at]
+	}
+	p := piece{text: commentSQL(what, v)}
+	if table == "" {
+		p = piece{}
+	}
+	t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), p)
 }
 
 func (t *tr) addTimestampsCall(c *rcall) {
@@ -764,7 +860,8 @@ func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
 		lock = ops.ShareUpdateExclusive
 	}
 	t.emit(ops.Op{Kind: ops.CreateIndex, Table: tn, Object: ops.Name{Schema: tn.Schema, Name: name}, Index: idx,
-		IfNotExists: o.bool("if_not_exists", false), Concurrently: idx.Concurrently, Lock: lock}, sp, t.nextStmt())
+		IfNotExists: o.bool("if_not_exists", false), Concurrently: idx.Concurrently, Lock: lock}, sp, t.nextStmt(),
+		piece{text: createIndexSQL(table, name, cols, expr, o)})
 	if tb := t.st.table(table); tb != nil && tb.indexNamed(name) == nil {
 		stored := cols
 		if expr != "" {
@@ -773,8 +870,73 @@ func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
 		tb.indexes = append(tb.indexes, &index{name: name, columns: stored, unique: idx.Unique})
 	}
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
-		t.emit(ops.Op{Kind: ops.Comment}, sp, t.nextStmt())
+		t.emit(ops.Op{Kind: ops.Comment}, sp, t.nextStmt(), piece{text: commentSQL("INDEX "+quoteName(ops.Name{Schema: tn.Schema, Name: name}), cv)})
 	}
+}
+
+// createIndexSQL is add_index's CREATE INDEX: columns with their
+// opclass: and order:, or an expression; USING, INCLUDE, NULLS NOT
+// DISTINCT, WHERE.
+func createIndexSQL(table, name string, cols []string, expr string, o opts) string {
+	s := "CREATE "
+	if o.bool("unique", false) {
+		s += "UNIQUE "
+	}
+	s += "INDEX "
+	if isConcurrently(o) {
+		s += "CONCURRENTLY "
+	}
+	if o.bool("if_not_exists", false) {
+		s += "IF NOT EXISTS "
+	}
+	s += quoteIdent(name) + " ON " + quoteTable(table)
+	if u, ok := o.str("using"); ok {
+		s += " USING " + u
+	}
+	list := expr
+	if expr == "" {
+		per := func(key, col string) string {
+			v, ok := o.get(key)
+			if !ok {
+				return ""
+			}
+			if v.k == kHash {
+				v, ok = v.get(col)
+				if !ok {
+					return ""
+				}
+			}
+			str, _ := v.str()
+			return str
+		}
+		parts := make([]string, len(cols))
+		for i, c := range cols {
+			parts[i] = quoteIdent(c)
+			if isExpression(c) {
+				parts[i] = c
+			}
+			if oc := per("opclass", c); oc != "" {
+				parts[i] += " " + oc
+			}
+			if ord := per("order", c); ord != "" {
+				parts[i] += " " + strings.ToUpper(ord)
+			}
+		}
+		list = strings.Join(parts, ", ")
+	}
+	s += " (" + list + ")"
+	if inc, ok := o.get("include"); ok {
+		if names, ok := inc.names(); ok && len(names) > 0 {
+			s += " INCLUDE (" + quoteIdents(names) + ")"
+		}
+	}
+	if o.bool("nulls_not_distinct", false) {
+		s += " NULLS NOT DISTINCT"
+	}
+	if w, ok := o.str("where"); ok {
+		s += " WHERE " + w
+	}
+	return s
 }
 
 func nodeOr(n, def *node, t *tr) *node {
@@ -855,7 +1017,12 @@ func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
 	if conc {
 		lock = ops.ShareUpdateExclusive
 	}
-	t.emit(ops.Op{Kind: ops.DropIndex, Object: ops.Name{Schema: tn.Schema, Name: name}, Concurrently: conc, Lock: lock}, sp, t.nextStmt())
+	drop := ops.Op{Kind: ops.DropIndex, Object: ops.Name{Schema: tn.Schema, Name: name}, Concurrently: conc, Lock: lock}
+	p := opSQL(drop)
+	if o.bool("if_exists", false) {
+		p = opSQL(ops.Op{Kind: ops.DropIndex, Object: drop.Object, Concurrently: conc, IfExists: true})
+	}
+	t.emit(drop, sp, t.nextStmt(), p)
 	if tb != nil {
 		tb.dropIndex(name)
 	}
@@ -982,7 +1149,8 @@ func (t *tr) addForeignKey(from, to string, o opts, sp source.Span) {
 		t.note = append(t.note, noteUnrecognised(sp, "foreign key column is not a literal: not checked"))
 		return
 	}
-	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(from), Constraint: &k, Lock: ops.ShareRowExclusive, Scan: !k.NotValid}, sp, t.nextStmt())
+	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(from), Constraint: &k, Lock: ops.ShareRowExclusive, Scan: !k.NotValid}, sp, t.nextStmt(),
+		piece{alter: quoteTable(from), text: "ADD " + constraintSQL(k, &o)})
 	if tb := t.st.table(from); tb != nil {
 		tb.fks = append(tb.fks, &foreignKey{name: k.Name, column: first(k.Columns), toTable: to, pk: first(k.RefColumns)})
 	}
@@ -1103,7 +1271,12 @@ func (t *tr) addCheckConstraintCall(c *rcall) {
 	if !ok {
 		return
 	}
-	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(table), Constraint: &k, Lock: ops.AccessExclusive, Scan: !k.NotValid}, c.sp, t.nextStmt())
+	sql := "ADD CONSTRAINT " + quoteIdent(k.Name) + " CHECK (" + expr + ")"
+	if k.NotValid {
+		sql += " NOT VALID"
+	}
+	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(table), Constraint: &k, Lock: ops.AccessExclusive, Scan: !k.NotValid}, c.sp, t.nextStmt(),
+		piece{alter: quoteTable(table), text: sql})
 	if tb := t.st.table(table); tb != nil {
 		tb.checks = append(tb.checks, &check{name: k.Name, expr: expr})
 	}
@@ -1161,10 +1334,16 @@ func (t *tr) enableExtension(c *rcall) {
 	if !ok {
 		return
 	}
+	schema := ""
 	if i := strings.IndexByte(name, '.'); i > 0 {
-		name = name[i+1:]
+		schema, name = name[:i], name[i+1:]
 	}
-	t.emit(ops.Op{Kind: ops.CreateExtension, Object: ops.Name{Name: name}, IfNotExists: true}, c.sp, t.nextStmt())
+	op := ops.Op{Kind: ops.CreateExtension, Object: ops.Name{Name: name}, IfNotExists: true}
+	p := opSQL(op)
+	if schema != "" {
+		p.text += " SCHEMA " + quoteIdent(schema)
+	}
+	t.emit(op, c.sp, t.nextStmt(), p)
 	t.st.extensions[name] = true
 }
 
@@ -1225,7 +1404,14 @@ func (t *tr) addEnumValue(c *rcall) {
 	if !ok1 || !ok2 {
 		return
 	}
-	t.emit(ops.Op{Kind: ops.AddEnumValue, Object: tname(name), NewName: val, IfNotExists: c.o.bool("if_not_exists", false)}, c.sp, t.nextStmt())
+	op := ops.Op{Kind: ops.AddEnumValue, Object: tname(name), NewName: val, IfNotExists: c.o.bool("if_not_exists", false)}
+	p := opSQL(op)
+	if b, ok := c.o.str("before"); ok {
+		p.text += " BEFORE " + quoteString(b)
+	} else if a, ok := c.o.str("after"); ok {
+		p.text += " AFTER " + quoteString(a)
+	}
+	t.emit(op, c.sp, t.nextStmt(), p)
 }
 
 func (t *tr) renameEnumValue(c *rcall) {
@@ -1542,7 +1728,9 @@ func constraintName(prefix, identifier string) string {
 // runGenerated adds the operations of SQL Rails builds itself, pointing
 // at the call.
 func (t *tr) runGenerated(sql string, sp source.Span) {
-	res := sqlparse.Parse(source.NewFile("", []byte(sql)))
+	f := source.NewFile("", []byte(sql))
+	res := sqlparse.Parse(f)
+	t.sendParsed(res, f, t.stmt, func(source.Span) source.Span { return sp })
 	if len(res.Errors) > 0 {
 		t.syntaxNote(sp, "the SQL this call builds does not parse: "+res.Errors[0].Message)
 		return

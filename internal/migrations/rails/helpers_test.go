@@ -69,6 +69,14 @@ func runSQLCases(t *testing.T, cases []sqlCase) {
 			if diff := cmp.Diff(normalise(want), normalise(last.Ops), opCmp...); diff != "" {
 				t.Errorf("ops differ from the SQL Rails runs (-sql +translation):\n%s", diff)
 			}
+			// Translation.SQL means what the SQL Rails runs means.
+			if diff := cmp.Diff(normalise(want), normalise(sentOps(t, last.SQL, last.Migration.Transactional)), opCmp...); diff != "" {
+				var texts []string
+				for _, s := range last.SQL {
+					texts = append(texts, s.Text)
+				}
+				t.Errorf("ops of Translation.SQL differ from the SQL Rails runs (-sql +Translation.SQL):\n%s\nTranslation.SQL:\n%s", diff, strings.Join(texts, ";\n"))
+			}
 		})
 	}
 }

@@ -38,6 +38,9 @@ type tr struct {
 	depth    int
 	// schemaFile is set while reading db/schema.rb.
 	schemaFile bool
+	// sent is the SQL ActiveRecord sends; groups numbers execute() calls.
+	sent   []sentStmt
+	groups int
 }
 
 // env holds local variables; blocks see their parent's.

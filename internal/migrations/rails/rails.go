@@ -257,7 +257,7 @@ func (r *Rails) Translate(ms []*migrations.Migration, opt migrations.TranslateOp
 		t.runSafely(p.root, r.defaultVersion())
 		m.Transactional = !t.disableTx
 		ops.Annotate(t.ops, m.Transactional)
-		out[i] = migrations.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path)}
+		out[i] = migrations.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path), SQL: t.sentSQL(m.Transactional)}
 	}
 	return out
 }

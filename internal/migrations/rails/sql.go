@@ -97,6 +97,7 @@ func (t *tr) runSQL(m *mtext) {
 	}
 	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg, File: sf})
 	base := t.stmt
+	t.sendParsed(res, sf, base, mapSpan)
 	for i := range list {
 		op := list[i]
 		op.Stmt += base

@@ -10,6 +10,13 @@ type colDef struct {
 	col       ops.Column
 	railsType string
 	comment   *value
+	// The column's SQL as the adapter writes it, where the operation
+	// does not record it: the type as written, the default (a value
+	// Ruby computes stands as a typed NULL), COLLATE, GENERATED.
+	typeSQL    string
+	defaultSQL string
+	collation  string
+	generated  string
 }
 
 // columnDef is TableDefinition#new_column_definition plus the adapter's
@@ -57,6 +64,7 @@ func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (col
 		d.col.Type = ops.Type{Name: "bigserial"}
 		d.col.Serial, d.col.NotNull, d.col.PrimaryKey = true, true, true
 		d.railsType = "integer"
+		d.typeSQL = "bigserial primary key"
 		return d, true
 	}
 	to := typeOptions{limit: limit, hasLimit: hasLimit, array: o.bool("array", false)}
@@ -67,9 +75,14 @@ func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (col
 	} else if typ == "datetime" && !o.has("precision") && t.ver.datetimePrecision() {
 		to.precision, to.hasPrecision = 6, true
 	}
-	d.col.Type = sqlType(typeToSQL(typ, to))
+	d.typeSQL = typeToSQL(typ, to)
+	d.col.Type = sqlType(d.typeSQL)
 	d.col.Serial = d.col.Type.IsSerial()
 	d.col.Generated = generated
+	d.collation, _ = o.str("collation")
+	if generated {
+		d.generated, _ = o.str("as")
+	}
 	null, hasNull := o.get("null")
 	notNull := hasNull && null.known() && !null.truthy()
 	if pk {
@@ -85,6 +98,7 @@ func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (col
 			t.syntaxNote(sp, "default is not valid SQL: "+msg)
 		}
 		d.col.Default = e
+		d.defaultSQL, _ = valueSQL(dv, d.col.Type, d.typeSQL, t.src)
 	}
 	d.col.NotNull = notNull || d.col.Serial
 	d.col.PrimaryKey = pk
