@@ -61,6 +61,9 @@ type Input struct {
 	// SchemaDump is the path of a pg_dump --schema-only file in the trees
 	// ("" to look for db/structure.sql and friends).
 	SchemaDump string
+	// Session, when set, keeps the previous release's migrations and
+	// schema between runs (the language server checks on every save).
+	Session *Session
 	// Applied, when set, says which of the new release's migrations (all
 	// of them, in apply order) the database has run, from its history
 	// table (--pending-from): pending are the others, instead of those
@@ -120,9 +123,13 @@ func Run(in Input) (*Result, error) {
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
 	mopt := migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize}
-	prevSide, err := readSide(prev, dirs, mopt, cfg.PGVersion, nil)
-	if err != nil {
-		return nil, err
+	sessionKey := fmt.Sprint(prev.Name, "\x00", dirs, "\x00", in.Format, "\x00", in.SchemaDump, "\x00", cfg.PGVersion, "\x00", cfg.MaxFileSize)
+	prevSide, cached := in.Session.side(sessionKey)
+	if !cached {
+		var err error
+		if prevSide, err = readSide(prev, dirs, mopt, cfg.PGVersion, nil); err != nil {
+			return nil, err
+		}
 	}
 	newSide, err := readSide(in.New, dirs, mopt, cfg.PGVersion, res)
 	if err != nil {
@@ -162,9 +169,12 @@ func Run(in Input) (*Result, error) {
 	if dump == "" {
 		dump = frameworkDump(prev.FS, prevSide.formats)
 	}
-	cat, err := previousCatalog(prev, prevSide, dump, cfg.PGVersion)
-	if err != nil {
-		return nil, err
+	cat, ok := in.Session.catalog(sessionKey)
+	if !ok {
+		if cat, err = previousCatalog(prev, prevSide, dump, cfg.PGVersion); err != nil {
+			return nil, err
+		}
+		in.Session.keep(sessionKey, prevSide, cat)
 	}
 
 	dumpPath := in.SchemaDump

@@ -217,6 +217,9 @@ type checkSession struct {
 	prevFS   fs.FS
 	prevIdx  *refs.Index
 	index    func(fs.FS, string) (*refs.Index, error)
+	// check keeps the deployed release's migrations and schema between
+	// saves: only the working tree is read again.
+	kept *check.Session
 
 	mu         sync.Mutex
 	newIdx     *refs.Index
@@ -385,6 +388,7 @@ func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 		Dirs:       s.dirs,
 		Format:     s.format,
 		SchemaDump: s.dump,
+		Session:    s.checkSession(),
 	}
 	cres, err := check.Run(cin)
 	if err != nil {
@@ -511,4 +515,14 @@ func relInside(root, p string) (string, bool) {
 		return "", false
 	}
 	return rel, !strings.HasPrefix(rel, "..")
+}
+
+// checkSession returns the session's check.Session, made on first use.
+func (s *checkSession) checkSession() *check.Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kept == nil {
+		s.kept = check.NewSession()
+	}
+	return s.kept
 }
