@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
@@ -114,16 +115,13 @@ func nameFromList(nodes []*pg.Node) Name {
 	}
 }
 
+// nodeName names a statement kind the operations do not model
+// ("CreatePolicyStmt"), for Other operations.
 func nodeName(n *pg.Node) string {
 	if n == nil || n.Node == nil {
 		return ""
 	}
-	name := strings.TrimPrefix(strings.TrimPrefix(typeName(n.Node), "*pg_query.Node_"), "*")
-	return name
-}
-
-func typeName(v any) string {
-	return strings.TrimPrefix(strings.TrimPrefix(sprintType(v), "*pg_query.Node_"), "pg_query.Node_")
+	return strings.TrimPrefix(fmt.Sprintf("%T", n.Node), "*pg_query.Node_")
 }
 
 func (c *converter) convert(n *pg.Node) {

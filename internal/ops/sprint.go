@@ -1,5 +1,0 @@
-package ops
-
-import "fmt"
-
-func sprintType(v any) string { return fmt.Sprintf("%T", v) }
