@@ -163,8 +163,8 @@ func Run(in Input) (*Result, error) {
 	maps.Copy(res.Translations, prevSide.translations)
 	maps.Copy(res.Translations, newSide.translations)
 
-	// The schema the deployed release runs on: its migrations replayed,
-	// or its schema dump when the migrations are not SQL.
+	// The schema the deployed release runs on: its schema file (the one
+	// configured, or a Rails project's) or its migrations replayed.
 	dump := in.SchemaDump
 	if dump == "" {
 		dump = frameworkDump(prev.FS, prevSide.formats)
@@ -177,6 +177,8 @@ func Run(in Input) (*Result, error) {
 		in.Session.keep(sessionKey, prevSide, cat)
 	}
 
+	// Migrations in a language schemagate does not read (Knex, Ecto, ...)
+	// but a committed pg_dump: the change is the dump's diff.
 	dumpPath := in.SchemaDump
 	if dumpPath == "" && len(newMigs) == 0 && len(prevMigs) == 0 {
 		for _, d := range DefaultDumps {
