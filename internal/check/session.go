@@ -17,7 +17,7 @@ type Session struct {
 	cat  *catalog.Catalog // never handed out: runs get clones
 }
 
-// Session returns a new, empty session.
+// NewSession returns a new, empty session.
 func NewSession() *Session { return &Session{} }
 
 func (s *Session) side(key string) (*side, bool) {
