@@ -191,49 +191,41 @@ func (b *builder) discoverGolangMigrate(l listing) {
 }
 
 func (b *builder) discoverGoose(l listing) {
-	var ups, downs []*Migration
-	for _, name := range l.sqlFiles() {
-		p := path.Join(l.dir, name)
-		v, n, ok := gooseVersion(name)
-		if !ok {
-			b.skip(p, "not a goose file name (<version>_<name>.sql): goose ignores it")
-			continue
-		}
-		text, ok := b.read(p)
-		if !ok {
-			continue
-		}
-		ms := gooseMigrations(p, text, v, n, b.opt.IncludeDown)
-		ups = append(ups, ms[0])
-		downs = append(downs, ms[1:]...)
-	}
-	sortByVersion(ups, compareNumbers)
-	sortByVersion(downs, compareNumbers)
-	markDuplicates(ups, versionKey, "goose")
-	b.add(ups...)
-	b.add(reversed(downs)...)
+	b.discoverSectioned(l, "goose", gooseVersion, gooseMigrations,
+		"not a goose file name (<version>_<name>.sql): goose ignores it")
 }
 
 func (b *builder) discoverDbmate(l listing) {
+	b.discoverSectioned(l, "dbmate", dbmateVersion, dbmateMigrations,
+		"file name does not start with a version number: dbmate ignores it")
+}
+
+// discoverSectioned reads the formats whose files hold an up and a down
+// section (goose, dbmate): ups in version order, then the downs in
+// rollback order.
+func (b *builder) discoverSectioned(l listing, tool string,
+	version func(name string) (v, n string, ok bool),
+	build func(p string, text []byte, v, n string, includeDown bool) []*Migration,
+	badName string) {
 	var ups, downs []*Migration
 	for _, name := range l.sqlFiles() {
 		p := path.Join(l.dir, name)
-		v, n, ok := dbmateVersion(name)
+		v, n, ok := version(name)
 		if !ok {
-			b.skip(p, "file name does not start with a version number: dbmate ignores it")
+			b.skip(p, badName)
 			continue
 		}
 		text, ok := b.read(p)
 		if !ok {
 			continue
 		}
-		ms := dbmateMigrations(p, text, v, n, b.opt.IncludeDown)
+		ms := build(p, text, v, n, b.opt.IncludeDown)
 		ups = append(ups, ms[0])
 		downs = append(downs, ms[1:]...)
 	}
 	sortByVersion(ups, compareNumbers)
 	sortByVersion(downs, compareNumbers)
-	markDuplicates(ups, versionKey, "dbmate")
+	markDuplicates(ups, versionKey, tool)
 	b.add(ups...)
 	b.add(reversed(downs)...)
 }
