@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
@@ -43,18 +44,10 @@ func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
 		}
 	}
 	if len(names) > 0 {
-		sortStrings(names)
+		sort.Strings(names)
 		f.Release = strings.Join(names, ", ")
 	}
 	p.ReportFinding(f)
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 func usesSummary(uses []Use) string {

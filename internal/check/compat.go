@@ -1,6 +1,7 @@
 package check
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
@@ -191,7 +192,7 @@ func dedupeByPlace(us []rules.Use) []rules.Use {
 		if u.Statement != "" {
 			k += u.Statement
 		} else {
-			k += itoa(u.Evidence.Line)
+			k += strconv.Itoa(u.Evidence.Line)
 		}
 		if i, ok := at[k]; ok {
 			if u.Certain && !out[i].Certain {
@@ -212,17 +213,4 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for i > 0 {
-		b = append([]byte{digits[i%10]}, b...)
-		i /= 10
-	}
-	return string(b)
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -253,7 +254,7 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 	kept := out[:0]
 	seen := map[string]bool{}
 	for _, f := range out {
-		key := f.Rule + "\x00" + itoaOffset(f.Span.Start.Offset) + "\x00" + f.Message
+		key := f.Rule + "\x00" + strconv.Itoa(f.Span.Start.Offset) + "\x00" + f.Message
 		if f.Severity == rules.Off || seen[key] {
 			continue
 		}
@@ -337,8 +338,6 @@ func dropInSpans(fs []rules.Finding, spans []source.Span) []rules.Finding {
 	}
 	return out
 }
-
-func itoaOffset(i int) string { return fmt.Sprint(i) }
 
 // FailingFindings counts the findings at or above a severity.
 func FailingFindings(fs []rules.Finding, fails func(rules.Severity) bool) int {

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
@@ -332,7 +333,7 @@ func constText(n *pg.Node) string {
 	if c := n.GetAConst(); c != nil {
 		switch v := c.Val.(type) {
 		case *pg.A_Const_Ival:
-			return itoa(int(v.Ival.Ival))
+			return strconv.Itoa(int(v.Ival.Ival))
 		case *pg.A_Const_Sval:
 			return v.Sval.Sval
 		case *pg.A_Const_Fval:

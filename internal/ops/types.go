@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"strconv"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
@@ -67,7 +68,7 @@ func (t Type) String() string {
 	if len(t.Mods) > 0 {
 		parts := make([]string, len(t.Mods))
 		for i, m := range t.Mods {
-			parts[i] = itoa(m)
+			parts[i] = strconv.Itoa(m)
 		}
 		mods = "(" + strings.Join(parts, ",") + ")"
 	}
@@ -82,28 +83,6 @@ func (t Type) String() string {
 		b.WriteString("[]")
 	}
 	return b.String()
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	var buf [20]byte
-	n := len(buf)
-	for i > 0 {
-		n--
-		buf[n] = byte('0' + i%10)
-		i /= 10
-	}
-	if neg {
-		n--
-		buf[n] = '-'
-	}
-	return string(buf[n:])
 }
 
 // IsSerial reports whether the type is one of the serial pseudo-types.
