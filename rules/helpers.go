@@ -4,12 +4,13 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
 // noTransactionHint says, in the migration format's own words, how to run
 // a migration outside a transaction.
-func noTransactionHint(format string) string {
+func noTransactionHint(format migration.Format) string {
 	switch format {
 	case "goose":
 		return "add `-- +goose NO TRANSACTION` at the top of the file"
@@ -91,7 +92,7 @@ func qname(n ops.Name) string {
 
 // hintIn says a fix in the migration framework's own words when the
 // migration is Rails, Django or Alembic code, and sql otherwise.
-func hintIn(format, sql, railsHint, djangoHint, alembicHint string) string {
+func hintIn(format migration.Format, sql, railsHint, djangoHint, alembicHint string) string {
 	switch format {
 	case "rails":
 		if railsHint != "" {

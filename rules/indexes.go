@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
@@ -196,7 +197,7 @@ var (
 // concurrentlyHint suggests the CONCURRENTLY form, and how to leave the
 // transaction when the statement is inside one, in the framework's words
 // for framework migrations.
-func concurrentlyHint(form string, op *ops.Op, format string) string {
+func concurrentlyHint(form string, op *ops.Op, format migration.Format) string {
 	create := strings.HasPrefix(form, "CREATE")
 	switch format {
 	case "rails":

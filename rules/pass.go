@@ -3,9 +3,9 @@ package rules
 import (
 	"fmt"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
-	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // Schema answers questions about the database as it was before the
@@ -26,24 +26,12 @@ type Schema interface {
 	IndexTable(index ops.Name) (ops.Name, bool)
 }
 
-// Migration is what a rule sees of the migration it checks.
-type Migration struct {
-	Path          string
-	File          *source.File
-	Format        string // the migration format ("goose", "rails", ...)
-	Version       string
-	Transactional bool // the tool wraps it in one transaction
-	Statements    []sqlparse.Statement
-	Ops           []ops.Op
-	// Framework is set for Rails, Django and Alembic migrations, whose
-	// operations come from calls, not SQL statements.
-	Framework bool
-}
-
 // Pass is one rule's run over one migration.
 type Pass struct {
-	Rule      *Rule
-	Migration *Migration
+	Rule *Rule
+	// Migration is the migration checked: its statements (SQL) or its
+	// translated calls (Framework), its operations and its tool.
+	Migration *migration.Migration
 	PGVersion int
 	// Schema is the state before this migration; nil when unknown.
 	Schema Schema
@@ -56,7 +44,7 @@ type Pass struct {
 }
 
 // NewPass is used by the engine to run a rule.
-func NewPass(r *Rule, m *Migration, pgVersion int, schema Schema, compat Compat, report func(Finding)) *Pass {
+func NewPass(r *Rule, m *migration.Migration, pgVersion int, schema Schema, compat Compat, report func(Finding)) *Pass {
 	return &Pass{Rule: r, Migration: m, PGVersion: pgVersion, Schema: schema, Compat: compat, report: report}
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -91,11 +91,11 @@ func runCase(t *testing.T, rule *rules.Rule, path string) (want, got []hit) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &migrations.Migration{
+	m := &migration.Migration{
 		Path:    filepath.ToSlash(path),
 		File:    source.NewFile(filepath.ToSlash(path), text),
-		Format:  migrations.FormatSQL,
-		Regions: []migrations.Region{{Start: 0, End: len(text)}},
+		Format:  migration.FormatSQL,
+		Regions: []migration.Region{{Start: 0, End: len(text)}},
 	}
 	cfg := config.Default()
 	for i, line := range strings.Split(string(text), "\n") {
@@ -113,13 +113,13 @@ func runCase(t *testing.T, rule *rules.Rule, path string) (want, got []hit) {
 				}
 				cfg.PGVersion = v
 			case "format":
-				m.Format = migrations.Format(mm[2])
+				m.Format = migration.Format(mm[2])
 			case "transactional":
 				m.Transactional = mm[2] == "true"
 			}
 		}
 	}
-	findings := lint.Run([]*lint.Unit{{Migration: m}}, lint.Options{Config: cfg})
+	findings := lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg})
 	for _, f := range findings {
 		switch f.Rule {
 		case rule.Name:

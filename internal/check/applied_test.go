@@ -11,7 +11,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/gitrev"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/testutil"
@@ -38,7 +38,7 @@ func TestAppliedDecidesPending(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			in := scenarioInput(t, repo)
 			var seen []string
-			in.Applied = func(ms []*migrations.Migration) ([]bool, error) {
+			in.Applied = func(ms []*migration.Migration) ([]bool, error) {
 				for _, m := range ms {
 					seen = append(seen, path.Base(m.Path))
 				}
@@ -72,7 +72,7 @@ func TestAppliedDecidesPending(t *testing.T) {
 	t.Run("error", func(t *testing.T) {
 		in := scenarioInput(t, repo)
 		dirty := errors.New("migration 2 is marked dirty in schema_migrations")
-		in.Applied = func([]*migrations.Migration) ([]bool, error) { return nil, dirty }
+		in.Applied = func([]*migration.Migration) ([]bool, error) { return nil, dirty }
 		if _, err := runInput(in); !errors.Is(err, dirty) {
 			t.Errorf("err = %v", err)
 		}

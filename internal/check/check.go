@@ -8,16 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
-	"github.com/schemagate/schemagate/internal/frameworks"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -55,7 +53,7 @@ type Input struct {
 	// Dirs are the migration directories, relative to the tree roots.
 	Dirs []config.MigrationDir
 	// Format forces a migration format.
-	Format migrations.Format
+	Format migration.Format
 	// Index builds the reference index of a tree.
 	Index func(Tree) (*refs.Index, error)
 	// SchemaDump is the path of a pg_dump --schema-only file in the trees
@@ -68,7 +66,7 @@ type Input struct {
 	// of them, in apply order) the database has run, from its history
 	// table (--pending-from): pending are the others, instead of those
 	// the previous release's files lack.
-	Applied func(ms []*migrations.Migration) ([]bool, error)
+	Applied func(ms []*migration.Migration) ([]bool, error)
 }
 
 // Result is check's verdict.
@@ -76,24 +74,20 @@ type Result struct {
 	Findings []rules.Finding
 	Files    map[string]*source.File
 	Notes    []string
-	Pending  []*migrations.Migration
+	Pending  []*migration.Migration
 	// Problems are files that could not be read; they make the run
 	// exit 2 after the report.
-	Problems []load.Problem
+	Problems []migrations.ReadError
 	// Previous are the first previous release's migrations in apply
-	// order, parsed, and PreviousIndex its reference index: verify
-	// replays the one and prepares the queries of the other.
-	Previous      []*migrations.Migration
+	// order, parsed or translated, and PreviousIndex its reference index:
+	// verify replays the one and prepares the queries of the other.
+	Previous      []*migration.Migration
 	PreviousIndex *refs.Index
-	// Translations are the framework translations of the migrations in
-	// Previous and Pending (and the new release's others), keyed by
-	// migration: verify runs their SQL.
-	Translations map[*migrations.Migration]migrations.Translation
 }
 
 // DefaultDirs are the migration directories looked for when none are
 // configured.
-var DefaultDirs = []string{"db/migrations", "db/migrate", "migrations", "prisma/migrations", "sql/migrations", "db/post_migrate"}
+var DefaultDirs = migrations.DefaultDirs
 
 // DefaultDumps are the schema dumps looked for when none is configured.
 var DefaultDumps = []string{"db/structure.sql", "db/schema.sql", "schema.sql", "structure.sql"}
@@ -115,23 +109,18 @@ func Run(in Input) (*Result, error) {
 			}
 		}
 	}
-	if len(dirs) == 0 && frameworks.Detect(in.New.FS, ".", in.Format) != nil {
-		// Django keeps migrations per app (<app>/migrations), Alembic
-		// where alembic.ini says: the project root is the directory.
-		dirs = append(dirs, config.MigrationDir{Dir: "."})
-	}
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
-	mopt := migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize}
+	mopt := migrations.Config{Dirs: dirs, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion}
 	sessionKey := fmt.Sprint(prev.Name, "\x00", dirs, "\x00", in.Format, "\x00", in.SchemaDump, "\x00", cfg.PGVersion, "\x00", cfg.MaxFileSize)
 	prevSide, cached := in.Session.side(sessionKey)
 	if !cached {
 		var err error
-		if prevSide, err = readSide(prev, dirs, mopt, cfg.PGVersion, nil); err != nil {
+		if prevSide, err = readSide(prev, mopt, nil); err != nil {
 			return nil, err
 		}
 	}
-	newSide, err := readSide(in.New, dirs, mopt, cfg.PGVersion, res)
+	newSide, err := readSide(in.New, mopt, res)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +131,7 @@ func Run(in Input) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		var pending []*migrations.Migration
+		var pending []*migration.Migration
 		for i, m := range newMigs {
 			if i < len(ran) && !ran[i] && !m.Down && !m.Repeatable {
 				pending = append(pending, m)
@@ -159,9 +148,6 @@ func Run(in Input) (*Result, error) {
 	}
 	res.Pending = diff.Pending
 	res.Previous = prevMigs
-	res.Translations = map[*migrations.Migration]migrations.Translation{}
-	maps.Copy(res.Translations, prevSide.translations)
-	maps.Copy(res.Translations, newSide.translations)
 
 	// The schema the deployed release runs on: its schema file (the one
 	// configured, or a Rails project's) or its migrations replayed.
@@ -208,17 +194,16 @@ func Run(in Input) (*Result, error) {
 	// Pre-deploy migrations run while the previous releases serve; a
 	// post-deployment phase (configured) runs after the new release is
 	// out, so only the new release's references count for it.
-	var pre, post []*lint.Unit
+	var pre, post []*migration.Migration
 	for _, m := range diff.Pending {
-		u := newSide.unit(m)
 		res.Files[m.Path] = m.File
 		if newSide.postDeploy[m] {
-			post = append(post, u)
+			post = append(post, m)
 		} else {
-			pre = append(pre, u)
+			pre = append(pre, m)
 		}
 	}
-	units := append(append([]*lint.Unit{}, pre...), post...)
+	units := append(append([]*migration.Migration{}, pre...), post...)
 	res.Findings = lint.Run(pre, lint.Options{Config: cfg, Compat: cmp, Catalog: cat})
 	if len(post) > 0 {
 		after := &compat{previous: []Release{{Name: "new release", Index: newIdx}}, next: newIdx, catalog: cat}
@@ -274,70 +259,38 @@ func applySeverities(fs []rules.Finding, cfg *config.Config) {
 	}
 }
 
-// side is one release's migrations, in apply order, with the framework
-// translations and the post-deployment ones.
+// side is one release's migrations, in apply order, framework ones
+// translated, with the post-deployment ones.
 type side struct {
-	migrations   []*migrations.Migration
-	units        map[*migrations.Migration]*lint.Unit
-	translations map[*migrations.Migration]migrations.Translation
-	postDeploy   map[*migrations.Migration]bool
-	formats      map[migrations.Format]bool
+	migrations []*migration.Migration
+	postDeploy map[*migration.Migration]bool
+	formats    map[migration.Format]bool
 }
 
-// unit returns the lint unit of a migration: its translation, or the SQL
-// to parse.
-func (s *side) unit(m *migrations.Migration) *lint.Unit {
-	if u := s.units[m]; u != nil {
-		return u
+// readSide reads the migration directories of a tree. Files that cannot
+// be read are problems of the new release (res), ignored for the previous
+// one.
+func readSide(t Tree, cfg migrations.Config, res *Result) (*side, error) {
+	loaded, err := migrations.Load(t.FS, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w in %s", err, t.Name)
 	}
-	return &lint.Unit{Migration: m}
-}
-
-// readSide reads the migration directories of a tree. Framework
-// migrations are translated, all of a framework's directories together.
-// Files that cannot be read are problems of the new release (res),
-// ignored for the previous one.
-func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVersion int, res *Result) (*side, error) {
-	sd := &side{units: map[*migrations.Migration]*lint.Unit{}, translations: map[*migrations.Migration]migrations.Translation{}, postDeploy: map[*migrations.Migration]bool{}, formats: map[migrations.Format]bool{}}
-	var sets []*frameworks.Set
-	var setDirs []config.MigrationDir
-	for _, d := range dirs {
-		if !isDir(t.FS, d.Dir) {
-			continue
-		}
-		set, err := frameworks.Find(t.FS, d.Dir, opt)
-		if err != nil {
-			return nil, fmt.Errorf("%s in %s: %w", d.Dir, t.Name, err)
-		}
-		if res != nil {
-			for _, s := range set.Skipped {
-				if load.Unreadable(s.Reason) {
-					res.Problems = append(res.Problems, load.Problem{Path: path.Join(d.Dir, s.Path), Err: s.Reason})
-				}
+	sd := &side{migrations: loaded.Migrations, postDeploy: map[*migration.Migration]bool{}, formats: map[migration.Format]bool{}}
+	if res != nil {
+		for _, s := range loaded.Skipped {
+			if migration.Unreadable(s.Reason) {
+				res.Problems = append(res.Problems, migrations.ReadError{Path: s.Path, Err: s.Reason})
 			}
 		}
-		for _, m := range set.Migrations {
-			p := path.Join(d.Dir, m.Path)
-			if strings.HasPrefix(m.Path, d.Dir+"/") || d.Dir == "." {
-				p = m.Path
-			}
-			m.Path, m.File.Path = p, p
-		}
-		sets = append(sets, set)
-		setDirs = append(setDirs, d)
 	}
-	frameworks.Translate(sets, pgVersion, nil)
-	for i, set := range sets {
-		sd.formats[set.Format] = true
-		for j, m := range set.Migrations {
-			sd.migrations = append(sd.migrations, m)
-			if set.Translations != nil {
-				sd.units[m] = lint.FromTranslation(set.Translations[j])
-				sd.translations[m] = set.Translations[j]
-			}
-			// Only a directory the config says runs after the deploy is a
-			// separate phase; otherwise db:migrate runs it with the rest.
-			if setDirs[i].PostDeploy {
+	for _, d := range loaded.Dirs {
+		sd.formats[d.Format] = true
+	}
+	// Only a directory the config says runs after the deploy is a
+	// separate phase; otherwise db:migrate runs it with the rest.
+	for _, m := range loaded.Migrations {
+		for _, d := range loaded.Dirs {
+			if d.PostDeploy && (d.Path == "." || strings.HasPrefix(m.Path, d.Path+"/")) {
 				sd.postDeploy[m] = true
 			}
 		}
@@ -347,8 +300,8 @@ func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVers
 
 // frameworkDump is the schema file a framework project commits, which
 // is the deployed schema even when old migrations were squashed away.
-func frameworkDump(fsys fs.FS, formats map[migrations.Format]bool) string {
-	if formats[migrations.FormatRails] {
+func frameworkDump(fsys fs.FS, formats map[migration.Format]bool) string {
+	if formats[migration.FormatRails] {
 		for _, p := range []string{"db/structure.sql", "db/schema.rb"} {
 			if exists(fsys, p) {
 				return p
@@ -391,16 +344,18 @@ func previousCatalog(prev Tree, sd *side, dump string, pgVersion int) (*catalog.
 	cat := catalog.New()
 	cat.Order = catalog.Baseline
 	for _, m := range sd.migrations {
-		u := sd.unit(m)
-		lint.Prepare(u, pgVersion)
+		m.Prepare(pgVersion)
 		cat.Order++
-		cat.ApplyAll(u.Ops, m.Path)
+		cat.ApplyAll(m.Ops, m.Path)
+		if !m.Framework {
+			m.Ops = nil // in the catalog now; Prepare makes them again if asked
+		}
 	}
 	cat.Boundary = cat.Order + 1
 	return cat, nil
 }
 
-func hasFramework(units []*lint.Unit) bool {
+func hasFramework(units []*migration.Migration) bool {
 	for _, u := range units {
 		if u.Framework {
 			return true

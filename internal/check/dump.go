@@ -7,7 +7,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
@@ -49,14 +49,14 @@ func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *com
 		}
 	}
 	oldCat.Boundary = 1 << 30
-	mk := func(f *source.File, list []ops.Op) *lint.Unit {
+	mk := func(f *source.File, list []ops.Op) *migration.Migration {
 		ops.Annotate(list, false)
-		return &lint.Unit{Framework: true, Ops: list, Migration: &migrations.Migration{Path: dumpPath, File: f, Format: "schema-dump"}}
+		return &migration.Migration{Path: dumpPath, File: f, Format: "schema-dump", Framework: true, Ops: list}
 	}
-	units := []*lint.Unit{mk(newFile, added)}
+	units := []*migration.Migration{mk(newFile, added)}
 	opt := lint.Options{Config: cfg, Compat: cmp, Rules: compatRules, Schema: oldCat}
 	fsAdded := lint.Run(units, opt)
-	fsRemoved := lint.Run([]*lint.Unit{mk(oldFile, removed)}, opt)
+	fsRemoved := lint.Run([]*migration.Migration{mk(oldFile, removed)}, opt)
 	for i := range fsRemoved {
 		fsRemoved[i].Message += fmt.Sprintf(" (line %d of %s at %s)", fsRemoved[i].Span.Start.Line, dumpPath, prev.Name)
 		// The line is in the previous dump; the text shown must be too.

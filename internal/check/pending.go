@@ -7,18 +7,18 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // Key identifies a migration across releases the way its tool does: by
 // version, so a file moved to another directory under the same version is
 // the same migration. Plain SQL files are keyed by name, Flyway
 // repeatables by description.
-func Key(m *migrations.Migration) string {
+func Key(m *migration.Migration) string {
 	switch {
 	case m.Repeatable:
 		return "R:" + m.Name
-	case m.Format == migrations.FormatSQL || m.Version == "":
+	case m.Format == migration.FormatSQL || m.Version == "":
 		return "file:" + path.Base(m.Path)
 	}
 	return string(m.Format) + ":" + m.Version
@@ -42,14 +42,14 @@ type Entry struct {
 
 // Diff is the comparison of two releases' migrations.
 type Diff struct {
-	Pending  []*migrations.Migration // in the new release, not in the previous one
-	Modified []*migrations.Migration // in both, but edited in the new one
-	Deleted  []Entry                 // in the previous release only
+	Pending  []*migration.Migration // in the new release, not in the previous one
+	Modified []*migration.Migration // in both, but edited in the new one
+	Deleted  []Entry                // in the previous release only
 }
 
 // Compare computes pending, modified and deleted migrations. Flyway
 // repeatables that changed are pending (Flyway reruns them), not modified.
-func Compare(previous []Entry, current []*migrations.Migration) Diff {
+func Compare(previous []Entry, current []*migration.Migration) Diff {
 	prev := map[string]Entry{}
 	for _, e := range previous {
 		prev[e.Key] = e
@@ -84,7 +84,7 @@ func Compare(previous []Entry, current []*migrations.Migration) Diff {
 }
 
 // Entries lists the migrations of a release for Compare.
-func Entries(ms []*migrations.Migration) []Entry {
+func Entries(ms []*migration.Migration) []Entry {
 	out := make([]Entry, 0, len(ms))
 	for _, m := range ms {
 		if m.Down {

@@ -14,7 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
-	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
@@ -153,7 +153,7 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 // from, and how a tree's references are indexed.
 type checkEnv struct {
 	cfg     *config.Config
-	lopt    load.Options
+	lopt    migrations.PathOptions
 	repo    *gitrev.Repo // nil when there is no git repository
 	gitErr  error        // why repo is nil
 	root    string       // the working tree's root (set by setRoot)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/report"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
@@ -109,16 +109,16 @@ func (c *commonFlags) failLevel(cfg *config.Config, def string) (config.FailLeve
 	return l, nil
 }
 
-func (c *commonFlags) loadOptions(cfg *config.Config) (load.Options, error) {
-	f, err := migrations.ParseFormat(c.migrationFormat)
+func (c *commonFlags) loadOptions(cfg *config.Config) (migrations.PathOptions, error) {
+	f, err := migration.ParseFormat(c.migrationFormat)
 	if err != nil {
-		return load.Options{}, fmt.Errorf("--migration-format: %w", err)
+		return migrations.PathOptions{}, fmt.Errorf("--migration-format: %w", err)
 	}
 	var exclude []string
 	for _, e := range cfg.Exclude {
 		exclude = append(exclude, relToWD(cfg.Abs(e)), e)
 	}
-	return load.Options{Format: f, IncludeDown: c.includeDown, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Exclude: exclude}, nil
+	return migrations.PathOptions{Format: f, IncludeDown: c.includeDown, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Exclude: exclude}, nil
 }
 
 func (c *commonFlags) useColor(w io.Writer) bool {

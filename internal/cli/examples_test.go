@@ -26,7 +26,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/schemagate/schemagate/internal/config"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
 
@@ -235,7 +235,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 	var post []string
 	for _, d := range cfg.Migrations {
-		if _, err := migrations.ParseFormat(d.Format); err != nil {
+		if _, err := migration.ParseFormat(d.Format); err != nil {
 			t.Errorf("%s: migrations dir %s: %v", p, d.Dir, err)
 		}
 		if d.PostDeploy {

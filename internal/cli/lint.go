@@ -11,7 +11,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
 )
 
 // defaultMigrationDirs are tried, in order, when neither arguments nor
@@ -50,7 +50,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			if len(args) == 1 && args[0] == "-" {
 				stdin, args = true, nil
 			}
-			var loaded *load.Loaded
+			var loaded *migrations.Loaded
 			if stdin {
 				if len(args) > 0 {
 					return fail("--stdin takes no paths")
@@ -67,11 +67,11 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 						return fail("%v", err)
 					}
 				}
-				loaded = load.Paths(paths, lopt)
+				loaded = migrations.Paths(paths, lopt)
 			}
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
-			findings := lint.Run(loaded.Units, lint.Options{Config: cfg, Catalog: catalog.New()})
+			findings := lint.Run(loaded.Migrations, lint.Options{Config: cfg, Catalog: catalog.New()})
 			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, level)
 			if err != nil {
 				return fail("%v", err)
@@ -92,7 +92,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 }
 
 // maxStdin bounds what --stdin reads, like the file size limit.
-func readStdin(in io.Reader, name string, lopt load.Options, cfg *config.Config) (*load.Loaded, error) {
+func readStdin(in io.Reader, name string, lopt migrations.PathOptions, cfg *config.Config) (*migrations.Loaded, error) {
 	limit := cfg.MaxFileSize
 	if limit <= 0 {
 		limit = 8 << 20
@@ -104,7 +104,7 @@ func readStdin(in io.Reader, name string, lopt load.Options, cfg *config.Config)
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s: standard input is larger than %d bytes (--max-file-size)", name, limit)
 	}
-	return load.Text(name, data, lopt)
+	return migrations.Text(name, data, lopt)
 }
 
 // migrationPaths returns the config's migration directories, or the first

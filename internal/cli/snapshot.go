@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,10 +18,9 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/ecs"
-	"github.com/schemagate/schemagate/internal/frameworks"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/snapshot"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -276,33 +274,19 @@ func (f *checkFlags) newTree(ctx context.Context, env *checkEnv) (check.Tree, er
 func lintOnly(in check.Input, missing *missingRelease, warn io.Writer) (*check.Result, error) {
 	cfg := in.Config
 	res := &check.Result{Files: map[string]*source.File{}}
-	dirs := in.Dirs
-	if len(dirs) == 0 {
-		for _, d := range check.DefaultDirs {
-			if isDirFS(in.New.FS, d) {
-				dirs = append(dirs, config.MigrationDir{Dir: d})
-			}
+	loaded, err := migrations.Load(in.New.FS, migrations.Config{Dirs: in.Dirs, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion})
+	if err != nil {
+		return nil, fmt.Errorf("%w in %s", err, in.New.Name)
+	}
+	for _, s := range loaded.Skipped {
+		if migration.Unreadable(s.Reason) {
+			res.Problems = append(res.Problems, migrations.ReadError{Path: s.Path, Err: s.Reason})
 		}
 	}
-	var units []*lint.Unit
-	for _, d := range dirs {
-		if !isDirFS(in.New.FS, d.Dir) {
-			continue
-		}
-		set, err := frameworks.Discover(in.New.FS, d.Dir, migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize}, cfg.PGVersion, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s in %s: %w", d.Dir, in.New.Name, err)
-		}
-		for _, s := range set.Skipped {
-			if load.Unreadable(s.Reason) {
-				res.Problems = append(res.Problems, load.Problem{Path: joinDir(d.Dir, s.Path), Err: s.Reason})
-			}
-		}
-		for _, u := range set.Units() {
-			units = append(units, u)
-			res.Files[u.Migration.Path] = u.Migration.File
-			res.Pending = append(res.Pending, u.Migration)
-		}
+	units := loaded.Migrations
+	for _, m := range units {
+		res.Files[m.Path] = m.File
+		res.Pending = append(res.Pending, m)
 	}
 	res.Findings = lint.Run(units, lint.Options{Config: cfg, Catalog: catalog.New()})
 	name := in.New.Name
@@ -317,18 +301,6 @@ func lintOnly(in check.Input, missing *missingRelease, warn io.Writer) (*check.R
 		fmt.Fprintln(warn, "schemagate: "+n)
 	}
 	return res, nil
-}
-
-func joinDir(dir, p string) string {
-	if strings.HasPrefix(p, dir+"/") {
-		return p
-	}
-	return path.Join(dir, p)
-}
-
-func isDirFS(fsys fs.FS, p string) bool {
-	st, err := fs.Stat(fsys, p)
-	return err == nil && st.IsDir()
 }
 
 func newSnapshotCmd(stdio IO) *cobra.Command {

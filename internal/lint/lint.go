@@ -15,8 +15,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
-	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -44,44 +43,9 @@ type Options struct {
 	Workers int
 }
 
-// Unit is one migration to lint, already read. Framework migrations
-// arrive with Ops already translated; SQL migrations are parsed here.
-type Unit struct {
-	Migration *migrations.Migration
-	// Ops, when set, are used instead of parsing the migration's SQL
-	// (framework translators fill them).
-	Ops []ops.Op
-	// Framework marks translated Ruby/Python migrations.
-	Framework bool
-	// Extra are findings the reader already made (translator hints,
-	// syntax errors of the host language).
-	Extra []rules.Finding
-	// Suppressed are spans (strong_migrations' safety_assured blocks) in
-	// which findings are dropped, except compatibility errors.
-	Suppressed []source.Span
-}
-
-// Prepare parses a SQL migration and computes its operations. It is
-// safe to call more than once.
-func Prepare(u *Unit, pgVersion int) {
-	if u.Ops != nil || u.Framework {
-		return
-	}
-	m := u.Migration
-	if m.Statements == nil && m.SyntaxErrors == nil {
-		m.Parse()
-	}
-	u.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion, File: m.File})
-	// Rules read operations and statement text, not parse trees: let the
-	// trees go, or a large run holds every one of them at once.
-	for i := range m.Statements {
-		m.Statements[i].Node = nil
-	}
-}
-
-// Run lints units and returns all findings sorted by file, position and
-// rule. It never fails: problems become findings.
-func Run(units []*Unit, opt Options) []rules.Finding {
+// Run lints migrations and returns all findings sorted by file, position
+// and rule. It never fails: problems become findings.
+func Run(units []*migration.Migration, opt Options) []rules.Finding {
 	cfg := opt.Config
 	if cfg == nil {
 		cfg = config.Default()
@@ -118,7 +82,7 @@ func Run(units []*Unit, opt Options) []rules.Finding {
 // the rules run unit by unit against the catalog state the earlier units
 // left. Each unit's operations are applied to the catalog and then let
 // go, so memory stays bounded however many files there are.
-func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *config.Config, workers int) []rules.Finding {
+func runInOrder(units []*migration.Migration, opt Options, ver int, active []*rules.Rule, cfg *config.Config, workers int) []rules.Finding {
 	ready := make([]chan struct{}, len(units))
 	for i := range ready {
 		ready[i] = make(chan struct{})
@@ -139,7 +103,7 @@ func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *
 				func() {
 					defer close(ready[i])
 					defer func() { _ = recover() }() // lintUnit reports it again, as a finding
-					Prepare(units[i], ver)
+					units[i].Prepare(ver)
 				}()
 			}
 		}()
@@ -150,11 +114,11 @@ func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *
 		<-ready[i]
 		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg)...)
 		cat.Order++
-		cat.ApplyAll(u.Ops, u.Migration.Path)
+		cat.ApplyAll(u.Ops, u.Path)
 		// The catalog has what later units need; a SQL unit's operations
 		// and statements are let go (Prepare recomputes them if asked).
 		if !u.Framework {
-			u.Ops, u.Migration.Statements = nil, nil
+			u.Ops, u.Statements = nil, nil
 		}
 		<-ahead
 	}
@@ -209,17 +173,23 @@ func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
 
 // lintUnit runs every active rule on one migration. A panic in parsing or
 // in a rule becomes an internal-error finding for this file only.
-func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config) (out []rules.Finding) {
-	m := u.Migration
+func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config) (out []rules.Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = append(out, internalError(m, "reading the file", r))
 		}
 	}()
-	Prepare(u, ver)
-	for _, f := range u.Extra {
-		f.File = m.Path // the unit may have been moved under its directory since
-		out = append(out, f)
+	m.Prepare(ver)
+	// What a translator could not read is a finding at its span.
+	for _, n := range m.Notes {
+		r := rules.UnrecognisedMigrationCode
+		switch n.Kind {
+		case migration.NoteSyntaxError:
+			r = rules.SyntaxError
+		case migration.NoteDataMigration:
+			r = rules.DataMigration
+		}
+		out = append(out, rules.Finding{Rule: r.Name, Severity: r.Severity, Category: r.Category, File: m.Path, Span: n.Span, Message: n.Message})
 	}
 	for _, e := range m.SyntaxErrors {
 		out = append(out, rules.Finding{
@@ -233,16 +203,12 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 			File: m.Path, Span: p.Span, Message: p.Message,
 		})
 	}
-	rm := &rules.Migration{
-		Path: m.Path, File: m.File, Format: string(m.Format), Version: m.Version,
-		Transactional: m.Transactional, Statements: m.Statements, Ops: u.Ops, Framework: u.Framework,
-	}
 	for _, r := range active {
-		out = append(out, runRule(r, rm, ver, schema, compat)...)
+		out = append(out, runRule(r, m, ver, schema, compat)...)
 	}
 	out = applySuppressions(m.Path, parseSuppressions(m.File), out)
 	if cfg.HonorSafetyAssured() {
-		out = dropInSpans(out, u.Suppressed)
+		out = dropInSpans(out, m.Suppressed)
 	}
 	for i := range out {
 		if s, ok := cfg.Severity(out[i].Rule); ok {
@@ -264,10 +230,10 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 	return kept
 }
 
-func runRule(r *rules.Rule, m *rules.Migration, ver int, schema rules.Schema, compat rules.Compat) (out []rules.Finding) {
+func runRule(r *rules.Rule, m *migration.Migration, ver int, schema rules.Schema, compat rules.Compat) (out []rules.Finding) {
 	defer func() {
 		if rec := recover(); rec != nil {
-			out = append(out, internalError(m2(m), "rule "+r.Name, rec))
+			out = append(out, internalError(m, "rule "+r.Name, rec))
 		}
 	}()
 	p := rules.NewPass(r, m, ver, schema, compat, func(f rules.Finding) { out = append(out, f) })
@@ -275,11 +241,7 @@ func runRule(r *rules.Rule, m *rules.Migration, ver int, schema rules.Schema, co
 	return out
 }
 
-func m2(m *rules.Migration) *migrations.Migration {
-	return &migrations.Migration{Path: m.Path, File: m.File}
-}
-
-func internalError(m *migrations.Migration, where string, rec any) rules.Finding {
+func internalError(m *migration.Migration, where string, rec any) rules.Finding {
 	stack := string(debug.Stack())
 	// Keep the message one line; the first frame inside schemagate helps
 	// a bug report.

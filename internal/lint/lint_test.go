@@ -9,12 +9,13 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
 
-func unit(path, text string) *Unit {
-	return &Unit{Migration: migrations.FromText(path, []byte(text), migrations.FormatSQL)}
+func unit(path, text string) *migration.Migration {
+	return migrations.FromText(path, []byte(text), migration.FormatSQL)
 }
 
 type hit struct {
@@ -41,7 +42,7 @@ CREATE INDEX c ON users (age);
 -- schemagate:ignore no-such-rule because
 ALTER TABLE users ADD COLUMN note varchar(10);
 `
-	got := hits(Run([]*Unit{unit("m.sql", text)}, Options{}))
+	got := hits(Run([]*migration.Migration{unit("m.sql", text)}, Options{}))
 	want := []hit{
 		{6, "require-concurrent-index-creation", "warning"},
 		{7, "invalid-suppression", "error"},
@@ -57,7 +58,7 @@ func TestSeverityOverridesAndOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := hits(Run([]*Unit{unit("m.sql", "CREATE INDEX a ON users (email);\nALTER TABLE users ADD COLUMN b int;\n")}, Options{Config: cfg}))
+	got := hits(Run([]*migration.Migration{unit("m.sql", "CREATE INDEX a ON users (email);\nALTER TABLE users ADD COLUMN b int;\n")}, Options{Config: cfg}))
 	if diff := cmp.Diff([]hit{{1, "require-concurrent-index-creation", "error"}}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -71,7 +72,7 @@ func TestPanickingRuleIsContained(t *testing.T) {
 			panic("index out of range")
 		}
 	}}
-	units := []*Unit{unit("bad.sql", "SELECT 1;"), unit("good.sql", "CREATE INDEX a ON users (email);")}
+	units := []*migration.Migration{unit("bad.sql", "SELECT 1;"), unit("good.sql", "CREATE INDEX a ON users (email);")}
 	fs := Run(units, Options{Rules: []*rules.Rule{boom, rules.RequireConcurrentIndexCreation}})
 	var got []string
 	for _, f := range fs {
@@ -89,7 +90,7 @@ func TestPanickingRuleIsContained(t *testing.T) {
 // parser reports them and the rest of the file is still linted.
 func TestDeeplyNested(t *testing.T) {
 	deep := "SELECT " + strings.Repeat("(", 20000) + "1" + strings.Repeat(")", 20000) + ";\nCREATE INDEX a ON users (email);\n"
-	got := hits(Run([]*Unit{unit("deep.sql", deep)}, Options{Catalog: catalog.New()}))
+	got := hits(Run([]*migration.Migration{unit("deep.sql", deep)}, Options{Catalog: catalog.New()}))
 	want := []hit{{1, "syntax-error", "error"}, {2, "require-concurrent-index-creation", "warning"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -99,7 +100,7 @@ func TestDeeplyNested(t *testing.T) {
 // Earlier migrations of a run build the schema later ones are checked
 // against: the column's old type makes this change binary compatible.
 func TestCatalogAcrossMigrations(t *testing.T) {
-	units := []*Unit{
+	units := []*migration.Migration{
 		unit("1.sql", "CREATE TABLE notes (body varchar(100));"),
 		unit("2.sql", "SET lock_timeout = '1s';\nALTER TABLE notes ALTER COLUMN body TYPE text;\nALTER TABLE notes ALTER COLUMN body TYPE integer USING body::integer;"),
 	}
@@ -126,7 +127,7 @@ ALTER TABLE users ADD COLUMN nickname text;
 ALTER TABLE users ADD COLUMN settings jsonb NOT NULL DEFAULT '{}';
 DROP INDEX CONCURRENTLY IF EXISTS users_old_idx;
 `
-	fs := Run([]*Unit{unit("safe.sql", text)}, Options{Catalog: catalog.New()})
+	fs := Run([]*migration.Migration{unit("safe.sql", text)}, Options{Catalog: catalog.New()})
 	for _, f := range fs {
 		t.Errorf("%d: %s: %s", f.Span.Start.Line, f.Rule, f.Message)
 	}
@@ -136,8 +137,8 @@ DROP INDEX CONCURRENTLY IF EXISTS users_old_idx;
 // and the config can turn them off.
 func TestSafetyAssuredSpans(t *testing.T) {
 	u := unit("m.sql", "CREATE INDEX a ON users (email);\nCREATE INDEX b ON users (name);\n")
-	u.Suppressed = []source.Span{u.Migration.File.Span(0, 10)}
-	got := hits(Run([]*Unit{u}, Options{Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}}))
+	u.Suppressed = []source.Span{u.File.Span(0, 10)}
+	got := hits(Run([]*migration.Migration{u}, Options{Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}}))
 	if diff := cmp.Diff([]hit{{2, "require-concurrent-index-creation", "warning"}}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -146,8 +147,8 @@ func TestSafetyAssuredSpans(t *testing.T) {
 		t.Fatal(err)
 	}
 	u = unit("m.sql", "CREATE INDEX a ON users (email);\n")
-	u.Suppressed = []source.Span{u.Migration.File.Span(0, 10)}
-	if got := Run([]*Unit{u}, Options{Config: cfg, Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}}); len(got) != 1 {
+	u.Suppressed = []source.Span{u.File.Span(0, 10)}
+	if got := Run([]*migration.Migration{u}, Options{Config: cfg, Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}}); len(got) != 1 {
 		t.Errorf("with safety-assured: false the finding stays, got %d", len(got))
 	}
 }

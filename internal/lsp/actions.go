@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -89,7 +89,7 @@ func (e editor) workspaceEdit(edits []TextEdit) *WorkspaceEdit {
 // to a migration that its tool runs in a transaction also adds the
 // format's annotation that runs it outside one, and so does the action
 // offered for concurrently-in-transaction.
-func fixActions(ed editor, m *migrations.Migration, f *rules.Finding, diag Diagnostic) []CodeAction {
+func fixActions(ed editor, m *migration.Migration, f *rules.Finding, diag Diagnostic) []CodeAction {
 	var out []CodeAction
 	for _, fix := range f.Fixes {
 		edits := ed.textEdits(fix.Edits)
@@ -115,19 +115,19 @@ var dbmateUpLine = regexp.MustCompile(`^--\s*migrate:up(\s.*)?$`)
 // outsideTransaction returns the edits that make a migration's tool run
 // it outside a transaction, for the formats that say so in the file:
 // goose's NO TRANSACTION annotation and dbmate's transaction:false.
-func outsideTransaction(m *migrations.Migration) ([]rules.Edit, string, bool) {
+func outsideTransaction(m *migration.Migration) ([]rules.Edit, string, bool) {
 	if m == nil || !m.Transactional {
 		return nil, "", false
 	}
 	text := m.File.Text
 	switch m.Format {
-	case migrations.FormatGoose:
+	case migration.FormatGoose:
 		at := 0
 		if bytes.HasPrefix(text, []byte("\uFEFF")) {
 			at = 3
 		}
 		return []rules.Edit{{Start: at, End: at, Text: "-- +goose NO TRANSACTION" + newline(text)}}, "run the migration outside a transaction (-- +goose NO TRANSACTION)", true
-	case migrations.FormatDbmate:
+	case migration.FormatDbmate:
 		f := m.File
 		for n := 1; n <= f.LineCount(); n++ {
 			line := f.Line(n)
@@ -157,7 +157,7 @@ var noIgnore = map[string]bool{
 }
 
 // commentToken starts a line comment in the migration's language.
-func commentToken(m *migrations.Migration) string {
+func commentToken(m *migration.Migration) string {
 	if m != nil && m.Format.IsFramework() {
 		return "#" // Ruby and Python
 	}

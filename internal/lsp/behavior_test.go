@@ -14,7 +14,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/lsp"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -293,9 +293,9 @@ func TestDirectoryContext(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "002_widen.sql"), second)
 
 	// What lint reports for the directory, and for the file alone.
-	loaded := load.Paths([]string{dir}, load.Options{PGVersion: 16})
+	loaded := migrations.Paths([]string{dir}, migrations.PathOptions{PGVersion: 16})
 	var inDir []rules.Finding
-	for _, f := range lint.Run(loaded.Units, lint.Options{Catalog: catalog.New()}) {
+	for _, f := range lint.Run(loaded.Migrations, lint.Options{Catalog: catalog.New()}) {
 		if strings.HasSuffix(f.File, "002_widen.sql") {
 			inDir = append(inDir, f)
 		}
@@ -318,9 +318,9 @@ func TestDirectoryContext(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "001_users.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
 	first := c.open(filepath.Join(dir, "001_users.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
 	c.notify("textDocument/didSave", lsp.DidSaveTextDocumentParams{TextDocument: lsp.TextDocumentIdentifier{URI: first}})
-	loaded = load.Paths([]string{dir}, load.Options{PGVersion: 16})
+	loaded = migrations.Paths([]string{dir}, migrations.PathOptions{PGVersion: 16})
 	inDir = nil
-	for _, f := range lint.Run(loaded.Units, lint.Options{Catalog: catalog.New()}) {
+	for _, f := range lint.Run(loaded.Migrations, lint.Options{Catalog: catalog.New()}) {
 		if strings.HasSuffix(f.File, "002_widen.sql") {
 			inDir = append(inDir, f)
 		}

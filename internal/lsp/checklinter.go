@@ -17,7 +17,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
@@ -211,7 +211,7 @@ type checkSession struct {
 	repoDir  string
 	prefix   string // the config's directory inside the repository
 	dirs     []config.MigrationDir
-	format   migrations.Format
+	format   migration.Format
 	dump     string
 	prevName string
 	prevFS   fs.FS
@@ -394,7 +394,7 @@ func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pending *migrations.Migration
+	var pending *migration.Migration
 	for _, m := range cres.Pending {
 		if m.Path == rel {
 			pending = m

@@ -19,7 +19,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/lsp"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -399,11 +399,11 @@ func actionEdits(t *testing.T, a lsp.CodeAction, uri string) []lsp.TextEdit {
 // converted with the position arithmetic above.
 func wantDiagnostics(t testing.TB, name, text string) []lsp.Diagnostic {
 	t.Helper()
-	loaded, err := load.Text(name, []byte(text), load.Options{PGVersion: 16})
+	loaded, err := migrations.Text(name, []byte(text), migrations.PathOptions{PGVersion: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return toDiagnostics(text, lint.Run(loaded.Units, lint.Options{Catalog: catalog.New()}))
+	return toDiagnostics(text, lint.Run(loaded.Migrations, lint.Options{Catalog: catalog.New()}))
 }
 
 func toDiagnostics(text string, findings []rules.Finding) []lsp.Diagnostic {

@@ -17,8 +17,8 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 	"github.com/schemagate/schemagate/rules"
@@ -45,7 +45,7 @@ type Result struct {
 	Findings []rules.Finding
 	// Migration is the document read as a migration: its format and
 	// whether its tool runs it in a transaction decide some fixes.
-	Migration *migrations.Migration
+	Migration *migration.Migration
 	// EvidenceRoot is the directory evidence paths are relative to.
 	EvidenceRoot string
 }
@@ -73,22 +73,22 @@ func maxSize(cfg *config.Config) int64 {
 	if cfg.MaxFileSize > 0 {
 		return cfg.MaxFileSize
 	}
-	return migrations.DefaultMaxFileSize
+	return migration.DefaultMaxFileSize
 }
 
 // readDocument reads a document as a migration, the way lint reads
 // standard input: format from the migration directory's configuration or
 // detected from the directory, the name and the text; Rails, Django and
 // Alembic migrations translated.
-func readDocument(in Input, format migrations.Format) (*lint.Unit, error) {
+func readDocument(in Input, format migration.Format) (*migration.Migration, error) {
 	if int64(len(in.Text)) > maxSize(in.Config) {
 		return nil, &NotLintableError{fmt.Sprintf("%s is larger than %d bytes (max-file-size in schemagate.yaml): not linted", filepath.Base(in.Path), maxSize(in.Config))}
 	}
-	loaded, err := load.Text(displayPath(in), in.Text, load.Options{Format: format, PGVersion: in.Config.PGVersion, MaxFileSize: in.Config.MaxFileSize})
+	loaded, err := migrations.Text(displayPath(in), in.Text, migrations.PathOptions{Format: format, PGVersion: in.Config.PGVersion, MaxFileSize: in.Config.MaxFileSize})
 	if err != nil {
 		return nil, &NotLintableError{err.Error()}
 	}
-	return loaded.Units[0], nil
+	return loaded.Migrations[0], nil
 }
 
 // displayPath is the document's path relative to its config's directory
@@ -129,7 +129,7 @@ func NewPlainLinter() *PlainLinter {
 // parsedDoc is the parse of a document's text.
 type parsedDoc struct {
 	text       []byte
-	format     migrations.Format
+	format     migration.Format
 	pgVersion  int
 	statements []sqlparse.Statement
 	errors     []*sqlparse.SyntaxError
@@ -146,9 +146,9 @@ type parsedDoc struct {
 type dirState struct {
 	dir    string
 	stamp  time.Time
-	format migrations.Format
-	opts   migrations.Options
-	migs   []*migrations.Migration
+	format migration.Format
+	opts   migration.Options
+	migs   []*migration.Migration
 	ops    [][]ops.Op // parsed on first use
 	parsed []bool
 	sums   []uint64        // content hash of each migration
@@ -169,18 +169,17 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 	if inDir && in.OnDisk {
 		st = l.dir(dir, format, cfg)
 	}
-	u, err := readDocument(in, format)
+	m, err := readDocument(in, format)
 	if err != nil {
 		return nil, err
 	}
 	// As lint reads a file: its format is the configured one, or what its
 	// name and text show, or when they show nothing, its directory's.
-	if format == migrations.FormatAuto && st != nil && u.Migration.Format == migrations.FormatSQL && st.format != migrations.FormatSQL {
-		if u, err = readDocument(in, st.format); err != nil {
+	if format == migration.FormatAuto && st != nil && m.Format == migration.FormatSQL && st.format != migration.FormatSQL {
+		if m, err = readDocument(in, st.format); err != nil {
 			return nil, err
 		}
 	}
-	m := u.Migration
 	// The schema before the document, named by the contents of the
 	// migrations that build it.
 	n, catKey, useCat := 0, uint64(0), false
@@ -195,10 +194,10 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 	if useCat {
 		cat = l.catalogAt(st, n, catKey, cfg.PGVersion)
 	}
-	if !u.Framework {
-		l.prepare(in.Path, u, cfg.PGVersion)
+	if !m.Framework {
+		l.prepare(in.Path, m, cfg.PGVersion)
 	}
-	res := &Result{Findings: lint.Run([]*lint.Unit{u}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m}
+	res := &Result{Findings: lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m}
 	l.mu.Lock()
 	if p := l.parsed[in.Path]; p != nil && bytes.Equal(p.text, m.File.Text) {
 		p.cfg, p.catKey, p.useCat, p.result = cfg, catKey, useCat, res
@@ -210,7 +209,7 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 // cached returns the last result for the same text, config and schema
 // before it: a save of a buffer that was linted as it was typed costs no
 // lint.
-func (l *PlainLinter) cached(path string, m *migrations.Migration, cfg *config.Config, catKey uint64, useCat bool) *Result {
+func (l *PlainLinter) cached(path string, m *migration.Migration, cfg *config.Config, catKey uint64, useCat bool) *Result {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p := l.parsed[path]
@@ -223,13 +222,12 @@ func (l *PlainLinter) cached(path string, m *migrations.Migration, cfg *config.C
 // prepare parses the document, or takes the parse of the same text from
 // the last lint: a save, a hover or a code action on an unchanged
 // buffer does not parse it again.
-func (l *PlainLinter) prepare(path string, u *lint.Unit, pgVersion int) {
-	m := u.Migration
+func (l *PlainLinter) prepare(path string, m *migration.Migration, pgVersion int) {
 	l.mu.Lock()
 	p := l.parsed[path]
 	l.mu.Unlock()
 	if p != nil && p.format == m.Format && p.pgVersion == pgVersion && bytes.Equal(p.text, m.File.Text) {
-		m.Statements, m.SyntaxErrors, u.Ops = p.statements, p.errors, p.ops
+		m.Statements, m.SyntaxErrors, m.Ops = p.statements, p.errors, p.ops
 		return
 	}
 	var pieces map[string][]relStatement
@@ -244,7 +242,7 @@ func (l *PlainLinter) prepare(path string, u *lint.Unit, pgVersion int) {
 		} else {
 			pieces = nil
 		}
-		lint.Prepare(u, pgVersion)
+		m.Prepare(pgVersion)
 		return true
 	}()
 	if !ok {
@@ -255,7 +253,7 @@ func (l *PlainLinter) prepare(path string, u *lint.Unit, pgVersion int) {
 	if len(l.parsed) >= cacheLimit {
 		l.parsed = map[string]*parsedDoc{}
 	}
-	l.parsed[path] = &parsedDoc{text: m.File.Text, format: m.Format, pgVersion: pgVersion, statements: m.Statements, errors: m.SyntaxErrors, ops: u.Ops, pieces: pieces}
+	l.parsed[path] = &parsedDoc{text: m.File.Text, format: m.Format, pgVersion: pgVersion, statements: m.Statements, errors: m.SyntaxErrors, ops: m.Ops, pieces: pieces}
 }
 
 // relStatement is a parsed statement with its positions relative to the
@@ -274,7 +272,7 @@ type relStatement struct {
 // instead) when the text does not split cleanly or a statement has a
 // syntax error, so that what it returns is what parsing the whole region
 // gives.
-func parsePieces(m *migrations.Migration, last map[string][]relStatement) ([]sqlparse.Statement, map[string][]relStatement) {
+func parsePieces(m *migration.Migration, last map[string][]relStatement) ([]sqlparse.Statement, map[string][]relStatement) {
 	next := map[string][]relStatement{}
 	var out []sqlparse.Statement
 	for _, r := range m.Regions {
@@ -334,7 +332,7 @@ func (l *PlainLinter) Invalidate(paths []string) {
 // dir returns the migrations of a directory. They are listed again when
 // the directory's modification time changed (a file added, removed or
 // renamed); a saved file is read again on its own.
-func (l *PlainLinter) dir(dir string, format migrations.Format, cfg *config.Config) *dirState {
+func (l *PlainLinter) dir(dir string, format migration.Format, cfg *config.Config) *dirState {
 	info, err := os.Stat(dir)
 	if err != nil || !info.IsDir() {
 		return nil
@@ -346,7 +344,7 @@ func (l *PlainLinter) dir(dir string, format migrations.Format, cfg *config.Conf
 	if st != nil && st.stamp.Equal(info.ModTime()) && st.reload() {
 		return st
 	}
-	opts := migrations.Options{Format: format, MaxFileSize: cfg.MaxFileSize}
+	opts := migration.Options{Format: format, MaxFileSize: cfg.MaxFileSize}
 	set, err := migrations.Discover(os.DirFS(dir), ".", opts)
 	if err != nil {
 		return nil
@@ -366,7 +364,7 @@ func (l *PlainLinter) dir(dir string, format migrations.Format, cfg *config.Conf
 	return next
 }
 
-func (st *dirState) set(migs []*migrations.Migration) {
+func (st *dirState) set(migs []*migration.Migration) {
 	st.migs = migs
 	st.ops = make([][]ops.Op, len(migs))
 	st.parsed = make([]bool, len(migs))
@@ -404,7 +402,7 @@ func (st *dirState) reload() bool {
 }
 
 // migrationSum identifies what a migration's operations depend on.
-func migrationSum(m *migrations.Migration) uint64 {
+func migrationSum(m *migration.Migration) uint64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s\x00%s\x00%t\x00%v\x00", m.Path, m.Format, m.Transactional, m.Regions)
 	h.Write(m.File.Text)
@@ -413,15 +411,15 @@ func migrationSum(m *migrations.Migration) uint64 {
 
 // prepare parses a migration and returns its operations; a file that
 // makes the parser panic contributes none.
-func prepare(m *migrations.Migration, pgVersion int) (list []ops.Op) {
+func prepare(m *migration.Migration, pgVersion int) (list []ops.Op) {
 	defer func() {
 		if recover() != nil {
 			list = nil
 		}
 	}()
-	u := &lint.Unit{Migration: m}
-	lint.Prepare(u, pgVersion)
-	return u.Ops
+	m.Prepare(pgVersion)
+	list, m.Ops = m.Ops, nil
+	return list
 }
 
 // beforeKey locates the migration at rel in its directory and names the
@@ -434,7 +432,7 @@ func (l *PlainLinter) beforeKey(st *dirState, rel string, pgVersion int) (n int,
 	defer l.mu.Unlock()
 	n, found := st.index[rel]
 	if !found {
-		if strings.Contains(rel, "/") && st.format != migrations.FormatPrisma && st.format != migrations.FormatSqitch {
+		if strings.Contains(rel, "/") && st.format != migration.FormatPrisma && st.format != migration.FormatSqitch {
 			return 0, 0, false
 		}
 		n = len(st.migs)

@@ -12,7 +12,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/lsp"
 )
 
@@ -54,11 +54,11 @@ func TestPlainLinterMatchesLint(t *testing.T) {
 				if err != nil {
 					t.Fatalf("version %d: %v", i, err)
 				}
-				loaded, err := load.Text(filepath.ToSlash(path), []byte(v), load.Options{PGVersion: cfg.PGVersion})
+				loaded, err := migrations.Text(filepath.ToSlash(path), []byte(v), migrations.PathOptions{PGVersion: cfg.PGVersion})
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := lint.Run(loaded.Units, lint.Options{Config: cfg, Catalog: catalog.New()})
+				want := lint.Run(loaded.Migrations, lint.Options{Config: cfg, Catalog: catalog.New()})
 				if diff := cmp.Diff(want, got.Findings); diff != "" {
 					t.Fatalf("version %d (-lint +lsp):\n%s", i, diff)
 				}

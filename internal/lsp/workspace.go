@@ -11,7 +11,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // Settings are what an editor may configure, in initializationOptions
@@ -176,7 +176,7 @@ func (w *workspace) forget() {
 // path, with its configured format: one of the config's directories, or
 // when it names none, one of the usual ones under the config's (or the
 // workspace's) root.
-func migrationDir(cfg *config.Config, root, path string) (dir string, format migrations.Format, ok bool) {
+func migrationDir(cfg *config.Config, root, path string) (dir string, format migration.Format, ok bool) {
 	if path == "" || !filepath.IsAbs(path) {
 		return "", "", false
 	}
@@ -207,9 +207,9 @@ func migrationDir(cfg *config.Config, root, path string) (dir string, format mig
 	for _, c := range cands {
 		if within(c.dir, path) && c.dir != path && len(c.dir) > len(dir) {
 			dir = c.dir
-			f, err := migrations.ParseFormat(c.format)
+			f, err := migration.ParseFormat(c.format)
 			if err != nil {
-				f = migrations.FormatAuto
+				f = migration.FormatAuto
 			}
 			format = f
 		}

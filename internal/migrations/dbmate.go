@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
@@ -41,7 +42,7 @@ func hasDbmateMarker(text []byte) bool {
 type dbmateFile struct {
 	up, down         section
 	upOpts, downOpts map[string]string
-	problems         []Problem
+	problems         []migration.Problem
 }
 
 func parseDbmate(f *source.File) dbmateFile {
@@ -59,7 +60,7 @@ func parseDbmate(f *source.File) dbmateFile {
 		}
 	}
 	problem := func(sp source.Span, msg string) {
-		d.problems = append(d.problems, Problem{Span: sp, Message: msg})
+		d.problems = append(d.problems, migration.Problem{Span: sp, Message: msg})
 	}
 	switch {
 	case !d.up.found:
@@ -74,7 +75,7 @@ func parseDbmate(f *source.File) dbmateFile {
 	default:
 		d.up.end = d.down.header.start
 	}
-	if b := bodyStart(text); hasSQL(text[b:d.up.header.start]) {
+	if b := migration.BodyStart(text); hasSQL(text[b:d.up.header.start]) {
 		at := b + sqlparse.SkipSpaceAndComments(string(text[b:d.up.header.start]), 0)
 		problem(lineSpan(f, lineAt(ls, at)), "SQL before '-- migrate:up': dbmate refuses this file")
 	}
@@ -84,18 +85,18 @@ func parseDbmate(f *source.File) dbmateFile {
 	return d
 }
 
-func dbmateMigrations(p string, text []byte, version, name string, includeDown bool) []*Migration {
+func dbmateMigrations(p string, text []byte, version, name string, includeDown bool) []*migration.Migration {
 	f := source.NewFile(p, text)
 	d := parseDbmate(f)
-	out := []*Migration{{
-		Path: p, File: f, Format: FormatDbmate, Version: version, Name: name,
+	out := []*migration.Migration{{
+		Path: p, File: f, Format: migration.FormatDbmate, Version: version, Name: name,
 		Transactional: d.upOpts["transaction"] != "false",
 		Regions:       d.up.region(),
 		Problems:      d.problems,
 	}}
 	if includeDown && d.down.found {
-		out = append(out, &Migration{
-			Path: p, File: source.NewFile(p, text), Format: FormatDbmate, Version: version, Name: name,
+		out = append(out, &migration.Migration{
+			Path: p, File: source.NewFile(p, text), Format: migration.FormatDbmate, Version: version, Name: name,
 			Down:          true,
 			Transactional: d.downOpts["transaction"] != "false",
 			Regions:       d.down.region(),

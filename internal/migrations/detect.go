@@ -3,6 +3,7 @@ package migrations
 import (
 	"errors"
 	"fmt"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"io"
 	"io/fs"
 	"path"
@@ -46,13 +47,13 @@ func openDir(fsys fs.FS, dir string) (listing, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return listing{}, fmt.Errorf("migrations directory %s does not exist", dir)
 	case err != nil:
-		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, readReason(err))
+		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, migration.ReadReason(err))
 	case !st.IsDir():
 		return listing{}, fmt.Errorf("migrations directory %s is not a directory", dir)
 	}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, readReason(err))
+		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, migration.ReadReason(err))
 	}
 	l := listing{dir: dir}
 	for _, e := range entries {
@@ -80,46 +81,46 @@ func head(fsys fs.FS, name string) []byte {
 
 // Detect tells which tool's layout the directory dir of fsys follows.
 // Mixed or unknown layouts are FormatSQL.
-func Detect(fsys fs.FS, dir string) (Format, error) {
+func Detect(fsys fs.FS, dir string) (migration.Format, error) {
 	dir = path.Clean(dir)
 	l, err := openDir(fsys, dir)
 	if err != nil {
-		return FormatAuto, err
+		return migration.FormatAuto, err
 	}
 	return detect(fsys, l), nil
 }
 
-func detect(fsys fs.FS, l listing) Format {
+func detect(fsys fs.FS, l listing) migration.Format {
 	if _, ok := findSqitch(fsys, l); ok {
-		return FormatSqitch
+		return migration.FormatSqitch
 	}
 	if l.has("migration_lock.toml") {
-		return FormatPrisma
+		return migration.FormatPrisma
 	}
 	sqlFiles := l.sqlFiles()
 	if len(sqlFiles) == 0 {
 		if prismaDirs(fsys, l) > 0 {
-			return FormatPrisma
+			return migration.FormatPrisma
 		}
 		if flywayBelow(fsys, l.dir) {
-			return FormatFlyway
+			return migration.FormatFlyway
 		}
-		return FormatSQL
+		return migration.FormatSQL
 	}
-	votes := map[Format]int{}
+	votes := map[migration.Format]int{}
 	for _, name := range sqlFiles {
 		// Content markers first: a goose or dbmate file may have any name.
 		h := head(fsys, path.Join(l.dir, name))
 		switch {
 		case hasGooseMarker(h):
-			votes[FormatGoose]++
+			votes[migration.FormatGoose]++
 		case hasDbmateMarker(h):
-			votes[FormatDbmate]++
+			votes[migration.FormatDbmate]++
 		case golangMigrateName.MatchString(name):
-			votes[FormatGolangMigrate]++
+			votes[migration.FormatGolangMigrate]++
 		default:
 			if _, _, _, ok := flywayParts(name); ok || flywayCallback.MatchString(name) {
-				votes[FormatFlyway]++
+				votes[migration.FormatFlyway]++
 			}
 		}
 	}
@@ -128,16 +129,16 @@ func detect(fsys fs.FS, l listing) Format {
 
 // vote picks the one format that at least half the files show; none or
 // several make the directory plain SQL.
-func vote(votes map[Format]int, total int) Format {
+func vote(votes map[migration.Format]int, total int) migration.Format {
 	if len(votes) != 1 {
-		return FormatSQL
+		return migration.FormatSQL
 	}
 	for f, n := range votes {
 		if 2*n >= total {
 			return f
 		}
 	}
-	return FormatSQL
+	return migration.FormatSQL
 }
 
 // prismaDirs counts timestamped subdirectories holding a migration.sql.
@@ -157,7 +158,7 @@ func prismaDirs(fsys fs.FS, l listing) int {
 // flywayBelow reports whether the subdirectories of dir hold Flyway
 // migrations (Flyway scans its locations recursively).
 func flywayBelow(fsys fs.FS, dir string) bool {
-	votes := map[Format]int{}
+	votes := map[migration.Format]int{}
 	total := 0
 	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		// An entry that cannot be read is left out of the vote; the walk
@@ -165,10 +166,10 @@ func flywayBelow(fsys fs.FS, dir string) bool {
 		if err == nil && !d.IsDir() && isSQL(d.Name()) {
 			total++
 			if _, _, _, ok := flywayParts(d.Name()); ok {
-				votes[FormatFlyway]++
+				votes[migration.FormatFlyway]++
 			}
 		}
 		return nil
 	})
-	return total > 0 && vote(votes, total) == FormatFlyway
+	return total > 0 && vote(votes, total) == migration.FormatFlyway
 }

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"fmt"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"os"
 	"strings"
 	"testing"
@@ -13,21 +14,21 @@ import (
 func TestDetect(t *testing.T) {
 	cases := []struct {
 		dir  string
-		want Format
+		want migration.Format
 	}{
-		{"sql/basic", FormatSQL},
-		{"golang-migrate/basic", FormatGolangMigrate},
-		{"golang-migrate/duplicate", FormatGolangMigrate},
-		{"goose/basic", FormatGoose},
-		{"dbmate/basic", FormatDbmate},
-		{"flyway/basic", FormatFlyway},
-		{"flyway/basic/sub", FormatFlyway},
-		{"prisma/basic/migrations", FormatPrisma},
-		{"sqitch/basic", FormatSqitch},
-		{"sqitch/basic/deploy", FormatSqitch},
-		{"sqitch/basic/revert", FormatSQL}, // not what sqitch deploys
-		{"sqitch/conf", FormatSqitch},
-		{"mixed", FormatSQL},
+		{"sql/basic", migration.FormatSQL},
+		{"golang-migrate/basic", migration.FormatGolangMigrate},
+		{"golang-migrate/duplicate", migration.FormatGolangMigrate},
+		{"goose/basic", migration.FormatGoose},
+		{"dbmate/basic", migration.FormatDbmate},
+		{"flyway/basic", migration.FormatFlyway},
+		{"flyway/basic/sub", migration.FormatFlyway},
+		{"prisma/basic/migrations", migration.FormatPrisma},
+		{"sqitch/basic", migration.FormatSqitch},
+		{"sqitch/basic/deploy", migration.FormatSqitch},
+		{"sqitch/basic/revert", migration.FormatSQL}, // not what sqitch deploys
+		{"sqitch/conf", migration.FormatSqitch},
+		{"mixed", migration.FormatSQL},
 	}
 	fsys := os.DirFS(fixtures)
 	for _, tc := range cases {
@@ -63,15 +64,15 @@ func TestDetectLayouts(t *testing.T) {
 	}
 	cases := []struct {
 		dir  string
-		want Format
+		want migration.Format
 	}{
-		{"prisma", FormatPrisma},
-		{"flyway", FormatFlyway},
-		{"empty", FormatSQL},
-		{"minority", FormatSQL}, // one goose file among plain ones is not goose
-		{"goose-after-header", FormatGoose},
-		{"golang-migrate-with-stray", FormatGolangMigrate},
-		{"flyway-versions-only", FormatFlyway},
+		{"prisma", migration.FormatPrisma},
+		{"flyway", migration.FormatFlyway},
+		{"empty", migration.FormatSQL},
+		{"minority", migration.FormatSQL}, // one goose file among plain ones is not goose
+		{"goose-after-header", migration.FormatGoose},
+		{"golang-migrate-with-stray", migration.FormatGolangMigrate},
+		{"flyway-versions-only", migration.FormatFlyway},
 	}
 	for _, tc := range cases {
 		got, err := Detect(fsys, tc.dir)
@@ -97,7 +98,7 @@ func TestDirectoryErrors(t *testing.T) {
 		{"/abs", `migrations directory "/abs": not a valid path (slash-separated, relative, no ..)`},
 	}
 	for _, tc := range cases {
-		_, err := Discover(fsys, tc.dir, Options{})
+		_, err := Discover(fsys, tc.dir, migration.Options{})
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Discover(%s) error = %v, want %q", tc.dir, err, tc.want)
 		}
@@ -105,8 +106,8 @@ func TestDirectoryErrors(t *testing.T) {
 			t.Errorf("Detect(%s) error = %v, want %q", tc.dir, err, tc.want)
 		}
 	}
-	for _, f := range []Format{"liquibase", "Goose"} {
-		_, err := Discover(fsys, "sql/basic", Options{Format: f})
+	for _, f := range []migration.Format{"liquibase", "Goose"} {
+		_, err := Discover(fsys, "sql/basic", migration.Options{Format: f})
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("unknown migration format %q", f)) {
 			t.Errorf("format %s: %v", f, err)
 		}
@@ -123,11 +124,11 @@ func TestUnreadableFile(t *testing.T) {
 	if err := os.Symlink(dir+"/moved_away.sql", dir+"/002_b.sql"); err != nil {
 		t.Skip("no symlinks here:", err)
 	}
-	set, err := Discover(os.DirFS(dir), ".", Options{})
+	set, err := Discover(os.DirFS(dir), ".", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Skipped{{"002_b.sql", "cannot read: no such file or directory"}}
+	want := []migration.Skipped{{Path: "002_b.sql", Reason: "cannot read: no such file or directory"}}
 	if diff := cmp.Diff(want, set.Skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -18,34 +19,34 @@ import (
 // Files that look like migrations but cannot be used are listed in
 // Set.Skipped; the error is only for a dir that is not a readable
 // directory.
-func Discover(fsys fs.FS, dir string, opt Options) (*Set, error) {
+func Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, error) {
 	dir = path.Clean(dir)
 	l, err := openDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
 	format := opt.Format
-	if format == FormatAuto {
+	if format == migration.FormatAuto {
 		format = detect(fsys, l)
 	}
-	b := &builder{fsys: fsys, opt: opt, set: &Set{Dir: dir, Format: format}}
+	b := &builder{fsys: fsys, opt: opt, set: &migration.Set{Dir: dir, Format: format}}
 	switch format {
-	case FormatSQL:
+	case migration.FormatSQL:
 		b.discoverPlain(l)
-	case FormatGolangMigrate:
+	case migration.FormatGolangMigrate:
 		b.discoverGolangMigrate(l)
-	case FormatGoose:
+	case migration.FormatGoose:
 		b.discoverGoose(l)
-	case FormatDbmate:
+	case migration.FormatDbmate:
 		b.discoverDbmate(l)
-	case FormatFlyway:
+	case migration.FormatFlyway:
 		b.discoverFlyway(l)
-	case FormatPrisma:
+	case migration.FormatPrisma:
 		b.discoverPrisma(l)
-	case FormatSqitch:
+	case migration.FormatSqitch:
 		b.discoverSqitch(l)
 	default:
-		return nil, unknownFormat(string(format))
+		return nil, migration.UnknownFormat(string(format))
 	}
 	for i, m := range b.set.Migrations {
 		m.Order = i
@@ -55,22 +56,22 @@ func Discover(fsys fs.FS, dir string, opt Options) (*Set, error) {
 
 type builder struct {
 	fsys fs.FS
-	opt  Options
-	set  *Set
+	opt  migration.Options
+	set  *migration.Set
 }
 
 func (b *builder) skip(p, reason string) {
-	b.set.Skipped = append(b.set.Skipped, Skipped{Path: p, Reason: reason})
+	b.set.Skipped = append(b.set.Skipped, migration.Skipped{Path: p, Reason: reason})
 }
 
-func (b *builder) add(ms ...*Migration) { b.set.Migrations = append(b.set.Migrations, ms...) }
+func (b *builder) add(ms ...*migration.Migration) { b.set.Migrations = append(b.set.Migrations, ms...) }
 
 // read reads a migration file, recording it as skipped when it cannot
 // be used.
 func (b *builder) read(p string) ([]byte, bool) {
-	text, reason, err := readText(b.fsys, p, b.opt.maxSize())
+	text, reason, err := migration.ReadText(b.fsys, p, b.opt.MaxSize())
 	if err != nil {
-		reason = readReason(err)
+		reason = migration.ReadReason(err)
 	}
 	if reason != "" {
 		b.skip(p, reason)
@@ -80,27 +81,27 @@ func (b *builder) read(p string) ([]byte, bool) {
 }
 
 // wholeFile is the region of a file that runs as a whole.
-func wholeFile(text []byte) []Region {
-	return []Region{{Start: bodyStart(text), End: len(text)}}
+func wholeFile(text []byte) []migration.Region {
+	return []migration.Region{{Start: migration.BodyStart(text), End: len(text)}}
 }
 
 // sortByVersion sorts in place; equal versions keep path order. The
 // downs of a set run newest first, so they are sorted in reverse.
-func sortByVersion(ms []*Migration, compare func(a, b string) int) {
-	slices.SortStableFunc(ms, func(a, b *Migration) int {
+func sortByVersion(ms []*migration.Migration, compare func(a, b string) int) {
+	slices.SortStableFunc(ms, func(a, b *migration.Migration) int {
 		return cmp.Or(compare(a.Version, b.Version), strings.Compare(a.Path, b.Path))
 	})
 }
 
-func reversed(ms []*Migration) []*Migration {
+func reversed(ms []*migration.Migration) []*migration.Migration {
 	slices.Reverse(ms)
 	return ms
 }
 
 // markDuplicates reports versions used by more than one migration, on
 // each of them.
-func markDuplicates(ms []*Migration, key func(*Migration) string, tool string) {
-	groups := map[string][]*Migration{}
+func markDuplicates(ms []*migration.Migration, key func(*migration.Migration) string, tool string) {
+	groups := map[string][]*migration.Migration{}
 	for _, m := range ms {
 		k := key(m)
 		groups[k] = append(groups[k], m)
@@ -120,18 +121,18 @@ func markDuplicates(ms []*Migration, key func(*Migration) string, tool string) {
 		if m.Repeatable {
 			msg = fmt.Sprintf("repeatable migration %q is also %s: %s refuses duplicate descriptions", m.Name, strings.Join(others, ", "), tool)
 		}
-		m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: msg})
+		m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: msg})
 	}
 }
 
-func versionKey(m *Migration) string { return m.Version }
+func versionKey(m *migration.Migration) string { return m.Version }
 
 // plainMigration is a file run whole, as psql -f runs it: statement by
 // statement in autocommit mode.
-func plainMigration(p string, text []byte) *Migration {
+func plainMigration(p string, text []byte) *migration.Migration {
 	v, n := versionAndName(path.Base(p))
-	return &Migration{
-		Path: p, File: source.NewFile(p, text), Format: FormatSQL, Version: v, Name: n,
+	return &migration.Migration{
+		Path: p, File: source.NewFile(p, text), Format: migration.FormatSQL, Version: v, Name: n,
 		Regions: wholeFile(text),
 	}
 }
@@ -149,17 +150,17 @@ func (b *builder) discoverPlain(l listing) {
 
 // golangMigrateMigration: see multiStatementTransactional for why a file
 // of several statements is transactional.
-func golangMigrateMigration(p string, text []byte, version, name string, down bool) *Migration {
+func golangMigrateMigration(p string, text []byte, version, name string, down bool) *migration.Migration {
 	f := source.NewFile(p, text)
 	r := wholeFile(text)
-	return &Migration{
-		Path: p, File: f, Format: FormatGolangMigrate, Version: trimZeros(version), Name: name,
+	return &migration.Migration{
+		Path: p, File: f, Format: migration.FormatGolangMigrate, Version: trimZeros(version), Name: name,
 		Down: down, Transactional: multiStatementTransactional(f, r), Regions: r,
 	}
 }
 
 func (b *builder) discoverGolangMigrate(l listing) {
-	var ups, downs []*Migration
+	var ups, downs []*migration.Migration
 	for _, name := range l.sqlFiles() {
 		p := path.Join(l.dir, name)
 		m := golangMigrateName.FindStringSubmatch(name)
@@ -182,7 +183,7 @@ func (b *builder) discoverGolangMigrate(l listing) {
 			ups = append(ups, mig)
 		}
 	}
-	for _, ms := range [][]*Migration{ups, downs} {
+	for _, ms := range [][]*migration.Migration{ups, downs} {
 		sortByVersion(ms, compareNumbers)
 		markDuplicates(ms, versionKey, "golang-migrate")
 	}
@@ -205,9 +206,9 @@ func (b *builder) discoverDbmate(l listing) {
 // rollback order.
 func (b *builder) discoverSectioned(l listing, tool string,
 	version func(name string) (v, n string, ok bool),
-	build func(p string, text []byte, v, n string, includeDown bool) []*Migration,
+	build func(p string, text []byte, v, n string, includeDown bool) []*migration.Migration,
 	badName string) {
-	var ups, downs []*Migration
+	var ups, downs []*migration.Migration
 	for _, name := range l.sqlFiles() {
 		p := path.Join(l.dir, name)
 		v, n, ok := version(name)
@@ -249,7 +250,7 @@ func (b *builder) discoverPrisma(l listing) {
 
 // prismaMigration: see multiStatementTransactional for why a file of
 // several statements is transactional.
-func prismaMigration(p string, text []byte) *Migration {
+func prismaMigration(p string, text []byte) *migration.Migration {
 	dir := path.Base(path.Dir(p))
 	v, n := dir, dir
 	if m := prismaDirName.FindStringSubmatch(dir); m != nil {
@@ -257,8 +258,8 @@ func prismaMigration(p string, text []byte) *Migration {
 	}
 	f := source.NewFile(p, text)
 	r := wholeFile(text)
-	return &Migration{
-		Path: p, File: f, Format: FormatPrisma, Version: v, Name: n,
+	return &migration.Migration{
+		Path: p, File: f, Format: migration.FormatPrisma, Version: v, Name: n,
 		Transactional: multiStatementTransactional(f, r), Regions: r,
 	}
 }
@@ -268,9 +269,9 @@ func prismaMigration(p string, text []byte) *Migration {
 // those do not tell, from its directory. A down file named explicitly
 // (golang-migrate .down.sql, Flyway U) is loaded as a down migration;
 // goose and dbmate files give their Up section. Order is 0.
-func LoadFile(fsys fs.FS, p string, opt Options) (*Migration, *Skipped, error) {
-	if opt.Format != FormatAuto && !slices.Contains(Formats, opt.Format) {
-		return nil, nil, unknownFormat(string(opt.Format))
+func LoadFile(fsys fs.FS, p string, opt migration.Options) (*migration.Migration, *migration.Skipped, error) {
+	if opt.Format != migration.FormatAuto && !slices.Contains(migration.Formats, opt.Format) {
+		return nil, nil, migration.UnknownFormat(string(opt.Format))
 	}
 	p = path.Clean(p)
 	if !fs.ValidPath(p) {
@@ -279,27 +280,27 @@ func LoadFile(fsys fs.FS, p string, opt Options) (*Migration, *Skipped, error) {
 	if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
 		return nil, nil, fmt.Errorf("%s is a directory, not a migration file", p)
 	}
-	text, reason, err := readText(fsys, p, opt.maxSize())
+	text, reason, err := migration.ReadText(fsys, p, opt.MaxSize())
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil, fmt.Errorf("%s: no such file", p)
 	case err != nil:
-		return nil, nil, fmt.Errorf("%s: %s", p, readReason(err))
+		return nil, nil, fmt.Errorf("%s: %s", p, migration.ReadReason(err))
 	case reason != "":
-		return nil, &Skipped{Path: p, Reason: reason}, nil
+		return nil, &migration.Skipped{Path: p, Reason: reason}, nil
 	}
 	format := opt.Format
-	if format == FormatAuto {
+	if format == migration.FormatAuto {
 		format = guessFormat(p, text)
 	}
-	if format == FormatAuto {
-		format = FormatSQL
+	if format == migration.FormatAuto {
+		format = migration.FormatSQL
 		if f, err := Detect(fsys, path.Dir(p)); err == nil {
 			format = f
 		}
 	}
 	var conf []byte
-	if format == FormatFlyway {
+	if format == migration.FormatFlyway {
 		conf, _ = fs.ReadFile(fsys, p+".conf")
 	}
 	return buildOne(format, p, text, conf), nil, nil
@@ -308,15 +309,15 @@ func LoadFile(fsys fs.FS, p string, opt Options) (*Migration, *Skipped, error) {
 // FromText builds a migration from text that is not on disk (an editor
 // buffer, --stdin). With FormatAuto the format is guessed from the path
 // and the text.
-func FromText(p string, text []byte, format Format) *Migration {
+func FromText(p string, text []byte, format migration.Format) *migration.Migration {
 	p = filepath.ToSlash(p)
-	if format == FormatAuto {
+	if format == migration.FormatAuto {
 		format = guessFormat(p, text)
 	}
-	if format == FormatAuto {
-		format = FormatSQL
+	if format == migration.FormatAuto {
+		format = migration.FormatSQL
 		if path.Base(path.Dir(p)) == "deploy" {
-			format = FormatSqitch
+			format = migration.FormatSqitch
 		}
 	}
 	return buildOne(format, p, text, nil)
@@ -324,71 +325,71 @@ func FromText(p string, text []byte, format Format) *Migration {
 
 // guessFormat tells a file's format from what it shows by itself, or
 // FormatAuto when it shows nothing particular.
-func guessFormat(p string, text []byte) Format {
+func guessFormat(p string, text []byte) migration.Format {
 	base := path.Base(p)
 	switch {
 	case base == "migration.sql" && prismaDirName.MatchString(path.Base(path.Dir(p))):
-		return FormatPrisma
+		return migration.FormatPrisma
 	case hasGooseMarker(text):
-		return FormatGoose
+		return migration.FormatGoose
 	case hasDbmateMarker(text):
-		return FormatDbmate
+		return migration.FormatDbmate
 	case golangMigrateName.MatchString(base):
-		return FormatGolangMigrate
+		return migration.FormatGolangMigrate
 	}
 	if _, _, _, ok := flywayParts(base); ok {
-		return FormatFlyway
+		return migration.FormatFlyway
 	}
-	return FormatAuto
+	return migration.FormatAuto
 }
 
 // buildOne builds the migration of one file in the given format. A file
 // whose name does not fit the format is read whole, with a problem
 // saying that the tool would not run it.
-func buildOne(format Format, p string, text []byte, flywayConf []byte) *Migration {
+func buildOne(format migration.Format, p string, text []byte, flywayConf []byte) *migration.Migration {
 	base := path.Base(p)
-	misnamed := func(msg string) *Migration {
+	misnamed := func(msg string) *migration.Migration {
 		m := plainMigration(p, text)
 		m.Format = format
-		m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: msg})
+		m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: msg})
 		return m
 	}
 	switch format {
-	case FormatGolangMigrate:
+	case migration.FormatGolangMigrate:
 		m := golangMigrateName.FindStringSubmatch(base)
 		if m == nil {
 			return misnamed("not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it")
 		}
 		return golangMigrateMigration(p, text, m[1], m[2], m[3] == "down")
-	case FormatGoose:
+	case migration.FormatGoose:
 		v, n, ok := gooseVersion(base)
 		ms := gooseMigrations(p, text, v, n, false)
 		if !ok {
 			ms[0].Version, ms[0].Name = versionAndName(base)
-			ms[0].Problems = append(ms[0].Problems, Problem{Span: firstLineSpan(ms[0].File), Message: "not a goose file name (<version>_<name>.sql): goose ignores it"})
+			ms[0].Problems = append(ms[0].Problems, migration.Problem{Span: firstLineSpan(ms[0].File), Message: "not a goose file name (<version>_<name>.sql): goose ignores it"})
 		}
 		return ms[0]
-	case FormatDbmate:
+	case migration.FormatDbmate:
 		v, n, ok := dbmateVersion(base)
 		ms := dbmateMigrations(p, text, v, n, false)
 		if !ok {
 			ms[0].Version, ms[0].Name = versionAndName(base)
-			ms[0].Problems = append(ms[0].Problems, Problem{Span: firstLineSpan(ms[0].File), Message: "file name does not start with a version number: dbmate ignores it"})
+			ms[0].Problems = append(ms[0].Problems, migration.Problem{Span: firstLineSpan(ms[0].File), Message: "file name does not start with a version number: dbmate ignores it"})
 		}
 		return ms[0]
-	case FormatFlyway:
+	case migration.FormatFlyway:
 		kind, v, desc, ok := flywayParts(base)
 		if !ok {
 			return misnamed("not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it")
 		}
 		return flywayMigration(p, text, kind, v, desc, flywayConf)
-	case FormatPrisma:
+	case migration.FormatPrisma:
 		m := prismaMigration(p, text)
 		if base != "migration.sql" {
-			m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: "Prisma runs only <migration>/migration.sql files"})
+			m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: "Prisma runs only <migration>/migration.sql files"})
 		}
 		return m
-	case FormatSqitch:
+	case migration.FormatSqitch:
 		v, n := sqitchNames(base)
 		return sqitchMigration(p, text, v, n)
 	}

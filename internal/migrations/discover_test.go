@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"io/fs"
 	"os"
 	"testing"
@@ -52,10 +53,10 @@ CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users
 type discoverCase struct {
 	name        string
 	dir         string
-	opt         Options
-	format      Format
+	opt         migration.Options
+	format      migration.Format
 	migrations  []summary
-	skipped     []Skipped
+	skipped     []migration.Skipped
 	skipRegions bool // compare everything but region texts (long repeats)
 }
 
@@ -63,7 +64,7 @@ var discoverCases = []discoverCase{
 	{
 		name:   "plain sql in name order with numeric prefixes",
 		dir:    "sql/basic",
-		format: FormatSQL,
+		format: migration.FormatSQL,
 		migrations: []summary{
 			{Path: "sql/basic/001_create_users.sql", Version: "001", Name: "create_users", Order: 0,
 				Regions: []string{"-- Users of the application.\nCREATE TABLE users (\n    id bigserial PRIMARY KEY,\n    name text NOT NULL\n);"}},
@@ -76,16 +77,16 @@ var discoverCases = []discoverCase{
 			{Path: "sql/basic/seed.sql", Version: "seed", Name: "seed", Order: 4,
 				Regions: []string{"INSERT INTO users (name) VALUES ('admin');"}},
 		},
-		skipped: []Skipped{
-			{"sql/basic/004_empty.sql", "empty file"},
-			{"sql/basic/005_screenshot.sql", "binary file"},
-			{"sql/basic/006_latin1.sql", "not valid UTF-8 (first bad byte at line 2, column 41)"},
+		skipped: []migration.Skipped{
+			{Path: "sql/basic/004_empty.sql", Reason: "empty file"},
+			{Path: "sql/basic/005_screenshot.sql", Reason: "binary file"},
+			{Path: "sql/basic/006_latin1.sql", Reason: "not valid UTF-8 (first bad byte at line 2, column 41)"},
 		},
 	},
 	{
 		name:   "golang-migrate up files only",
 		dir:    "golang-migrate/basic",
-		format: FormatGolangMigrate,
+		format: migration.FormatGolangMigrate,
 		migrations: []summary{
 			{Path: "golang-migrate/basic/000001_create_accounts.up.sql", Version: "1", Name: "create_accounts", Order: 0, Transactional: true,
 				Regions: []string{"CREATE TABLE accounts (\n    id bigserial PRIMARY KEY,\n    email text NOT NULL,\n    created_at timestamptz NOT NULL DEFAULT now()\n);\n\nCREATE UNIQUE INDEX accounts_email_key ON accounts (email);"}},
@@ -94,16 +95,16 @@ var discoverCases = []discoverCase{
 			{Path: "golang-migrate/basic/000010_add_status.up.sql", Version: "10", Name: "add_status", Order: 2, Transactional: true,
 				Regions: []string{"BEGIN;\nALTER TABLE accounts ADD COLUMN status text;\nUPDATE accounts SET status = 'active';\nCOMMIT;"}},
 		},
-		skipped: []Skipped{
-			{"golang-migrate/basic/000003_add_city.up.sql", "not valid UTF-8 (first bad byte at line 1, column 53)"},
-			{"golang-migrate/basic/schema.sql", "not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "golang-migrate/basic/000003_add_city.up.sql", Reason: "not valid UTF-8 (first bad byte at line 1, column 53)"},
+			{Path: "golang-migrate/basic/schema.sql", Reason: "not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it"},
 		},
 	},
 	{
 		name:   "golang-migrate with down files, newest down first",
 		dir:    "golang-migrate/basic",
-		opt:    Options{IncludeDown: true},
-		format: FormatGolangMigrate,
+		opt:    migration.Options{IncludeDown: true},
+		format: migration.FormatGolangMigrate,
 		migrations: []summary{
 			{Path: "golang-migrate/basic/000001_create_accounts.up.sql", Version: "1", Name: "create_accounts", Order: 0, Transactional: true},
 			{Path: "golang-migrate/basic/000002_index_accounts_created_at.up.sql", Version: "2", Name: "index_accounts_created_at", Order: 1},
@@ -112,16 +113,16 @@ var discoverCases = []discoverCase{
 			{Path: "golang-migrate/basic/000002_index_accounts_created_at.down.sql", Version: "2", Name: "index_accounts_created_at", Order: 4, Down: true},
 			{Path: "golang-migrate/basic/000001_create_accounts.down.sql", Version: "1", Name: "create_accounts", Order: 5, Down: true},
 		},
-		skipped: []Skipped{
-			{"golang-migrate/basic/000003_add_city.up.sql", "not valid UTF-8 (first bad byte at line 1, column 53)"},
-			{"golang-migrate/basic/schema.sql", "not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "golang-migrate/basic/000003_add_city.up.sql", Reason: "not valid UTF-8 (first bad byte at line 1, column 53)"},
+			{Path: "golang-migrate/basic/schema.sql", Reason: "not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it"},
 		},
 		skipRegions: true,
 	},
 	{
 		name:   "golang-migrate duplicate versions",
 		dir:    "golang-migrate/duplicate",
-		format: FormatGolangMigrate,
+		format: migration.FormatGolangMigrate,
 		migrations: []summary{
 			{Path: "golang-migrate/duplicate/001_create_invoices.up.sql", Version: "1", Name: "create_invoices", Order: 0,
 				Regions:  []string{"CREATE TABLE invoices (id bigserial PRIMARY KEY);"},
@@ -136,7 +137,7 @@ var discoverCases = []discoverCase{
 	{
 		name:   "goose up sections",
 		dir:    "goose/basic",
-		format: FormatGoose,
+		format: migration.FormatGoose,
 		migrations: []summary{
 			{Path: "goose/basic/00001_create_users.sql", Version: "1", Name: "create_users", Order: 0, Transactional: true,
 				Regions: []string{"CREATE TABLE users (\n    id bigserial PRIMARY KEY,\n    username text NOT NULL,\n    email text NOT NULL\n);\nCREATE UNIQUE INDEX users_username_key ON users (username);"}},
@@ -155,16 +156,16 @@ var discoverCases = []discoverCase{
 			{Path: "goose/basic/20240102150405_add_profiles.sql", Version: "20240102150405", Name: "add_profiles", Order: 6, Transactional: true,
 				Regions: []string{"CREATE TABLE profiles (\n    user_id bigint PRIMARY KEY REFERENCES users (id),\n    bio text\n);"}},
 		},
-		skipped: []Skipped{
-			{"goose/basic/00007_copied_by_mistake.sql", "binary file"},
-			{"goose/basic/helpers.sql", "not a goose file name (<version>_<name>.sql): goose ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "goose/basic/00007_copied_by_mistake.sql", Reason: "binary file"},
+			{Path: "goose/basic/helpers.sql", Reason: "not a goose file name (<version>_<name>.sql): goose ignores it"},
 		},
 	},
 	{
 		name:   "goose with down sections",
 		dir:    "goose/basic",
-		opt:    Options{IncludeDown: true},
-		format: FormatGoose,
+		opt:    migration.Options{IncludeDown: true},
+		format: migration.FormatGoose,
 		migrations: []summary{
 			{Path: "goose/basic/00001_create_users.sql", Version: "1", Name: "create_users", Order: 0, Transactional: true},
 			{Path: "goose/basic/00002_users_updated_at_trigger.sql", Version: "2", Name: "users_updated_at_trigger", Order: 1, Transactional: true},
@@ -189,16 +190,16 @@ var discoverCases = []discoverCase{
 			{Path: "goose/basic/00001_create_users.sql", Version: "1", Name: "create_users", Order: 12, Transactional: true, Down: true,
 				Regions: []string{"DROP TABLE users;"}},
 		},
-		skipped: []Skipped{
-			{"goose/basic/00007_copied_by_mistake.sql", "binary file"},
-			{"goose/basic/helpers.sql", "not a goose file name (<version>_<name>.sql): goose ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "goose/basic/00007_copied_by_mistake.sql", Reason: "binary file"},
+			{Path: "goose/basic/helpers.sql", Reason: "not a goose file name (<version>_<name>.sql): goose ignores it"},
 		},
 		skipRegions: true,
 	},
 	{
 		name:   "dbmate up blocks and transaction:false",
 		dir:    "dbmate/basic",
-		format: FormatDbmate,
+		format: migration.FormatDbmate,
 		migrations: []summary{
 			{Path: "dbmate/basic/20240101090000_create_posts.sql", Version: "20240101090000", Name: "create_posts", Order: 0, Transactional: true,
 				Regions: []string{"CREATE TABLE posts (\n    id bigserial PRIMARY KEY,\n    title text NOT NULL,\n    body text\n);"}},
@@ -213,16 +214,16 @@ var discoverCases = []discoverCase{
 				Regions:  []string{"CREATE INDEX posts_title_trgm_idx ON posts USING gin (title gin_trgm_ops);"},
 				Problems: []string{"1:1: SQL before '-- migrate:up': dbmate refuses this file"}},
 		},
-		skipped: []Skipped{
-			{"dbmate/basic/20240105090000_placeholder.sql", "empty file"},
-			{"dbmate/basic/schema.sql", "file name does not start with a version number: dbmate ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "dbmate/basic/20240105090000_placeholder.sql", Reason: "empty file"},
+			{Path: "dbmate/basic/schema.sql", Reason: "file name does not start with a version number: dbmate ignores it"},
 		},
 	},
 	{
 		name:   "dbmate down blocks take their own transaction option",
 		dir:    "dbmate/basic",
-		opt:    Options{IncludeDown: true},
-		format: FormatDbmate,
+		opt:    migration.Options{IncludeDown: true},
+		format: migration.FormatDbmate,
 		migrations: []summary{
 			{Path: "dbmate/basic/20240101090000_create_posts.sql", Version: "20240101090000", Name: "create_posts", Order: 0, Transactional: true},
 			{Path: "dbmate/basic/20240102090000_index_posts_title.sql", Version: "20240102090000", Name: "index_posts_title", Order: 1},
@@ -236,16 +237,16 @@ var discoverCases = []discoverCase{
 			{Path: "dbmate/basic/20240102090000_index_posts_title.sql", Version: "20240102090000", Name: "index_posts_title", Order: 7, Down: true},
 			{Path: "dbmate/basic/20240101090000_create_posts.sql", Version: "20240101090000", Name: "create_posts", Order: 8, Transactional: true, Down: true},
 		},
-		skipped: []Skipped{
-			{"dbmate/basic/20240105090000_placeholder.sql", "empty file"},
-			{"dbmate/basic/schema.sql", "file name does not start with a version number: dbmate ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "dbmate/basic/20240105090000_placeholder.sql", Reason: "empty file"},
+			{Path: "dbmate/basic/schema.sql", Reason: "file name does not start with a version number: dbmate ignores it"},
 		},
 		skipRegions: true,
 	},
 	{
 		name:   "flyway versioned, then repeatable, recursive",
 		dir:    "flyway/basic",
-		format: FormatFlyway,
+		format: migration.FormatFlyway,
 		migrations: []summary{
 			{Path: "flyway/basic/V1__create_customers.sql", Version: "1", Name: "create_customers", Order: 0, Transactional: true,
 				Regions: []string{"CREATE TABLE customers (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    name varchar(200) NOT NULL\n);"}},
@@ -267,16 +268,16 @@ var discoverCases = []discoverCase{
 			{Path: "flyway/basic/R__customer_views.sql", Name: "customer_views", Order: 8, Transactional: true, Repeatable: true,
 				Regions: []string{"CREATE OR REPLACE VIEW active_customers AS\n    SELECT id, name, email FROM customers WHERE email IS NOT NULL;"}},
 		},
-		skipped: []Skipped{
-			{"flyway/basic/afterMigrate.sql", "Flyway callback, not a migration"},
-			{"flyway/basic/cleanup_notes.sql", "not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "flyway/basic/afterMigrate.sql", Reason: "Flyway callback, not a migration"},
+			{Path: "flyway/basic/cleanup_notes.sql", Reason: "not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it"},
 		},
 	},
 	{
 		name:   "flyway undo files last with IncludeDown",
 		dir:    "flyway/basic",
-		opt:    Options{IncludeDown: true},
-		format: FormatFlyway,
+		opt:    migration.Options{IncludeDown: true},
+		format: migration.FormatFlyway,
 		migrations: []summary{
 			{Path: "flyway/basic/V1__create_customers.sql", Version: "1", Name: "create_customers", Order: 0, Transactional: true},
 			{Path: "flyway/basic/V1.1__add_customer_email.sql", Version: "1.1", Name: "add_customer_email", Order: 1, Transactional: true},
@@ -290,31 +291,31 @@ var discoverCases = []discoverCase{
 			{Path: "flyway/basic/R__customer_views.sql", Name: "customer_views", Order: 8, Transactional: true, Repeatable: true},
 			{Path: "flyway/basic/U2__index_customer_email.sql", Version: "2", Name: "index_customer_email", Order: 9, Down: true},
 		},
-		skipped: []Skipped{
-			{"flyway/basic/afterMigrate.sql", "Flyway callback, not a migration"},
-			{"flyway/basic/cleanup_notes.sql", "not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it"},
+		skipped: []migration.Skipped{
+			{Path: "flyway/basic/afterMigrate.sql", Reason: "Flyway callback, not a migration"},
+			{Path: "flyway/basic/cleanup_notes.sql", Reason: "not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it"},
 		},
 		skipRegions: true,
 	},
 	{
 		name:   "prisma migration directories",
 		dir:    "prisma/basic/migrations",
-		format: FormatPrisma,
+		format: migration.FormatPrisma,
 		migrations: []summary{
 			{Path: "prisma/basic/migrations/20240101000000_init/migration.sql", Version: "20240101000000", Name: "init", Order: 0, Transactional: true,
 				Regions: []string{"-- CreateTable\nCREATE TABLE \"User\" (\n    \"id\" SERIAL NOT NULL,\n    \"email\" TEXT NOT NULL,\n    \"name\" TEXT,\n\n    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\");"}},
 			{Path: "prisma/basic/migrations/20240215093000_add_post_index/migration.sql", Version: "20240215093000", Name: "add_post_index", Order: 1,
 				Regions: []string{"-- CreateIndex\nCREATE INDEX \"User_name_idx\" ON \"User\"(\"name\");"}},
 		},
-		skipped: []Skipped{
-			{"prisma/basic/migrations/20240301120000_drafts", "no migration.sql in this migration directory"},
-			{"prisma/basic/migrations/20240410080000_add_published/migration.sql", "empty file"},
+		skipped: []migration.Skipped{
+			{Path: "prisma/basic/migrations/20240301120000_drafts", Reason: "no migration.sql in this migration directory"},
+			{Path: "prisma/basic/migrations/20240410080000_add_published/migration.sql", Reason: "empty file"},
 		},
 	},
 	{
 		name:   "sqitch plan order from the project root",
 		dir:    "sqitch/basic",
-		format: FormatSqitch,
+		format: migration.FormatSqitch,
 		migrations: []summary{
 			{Path: "sqitch/basic/deploy/appschema.sql", Version: "appschema", Name: "appschema", Order: 0,
 				Regions: []string{"-- Deploy flipr:appschema to pg\n\nBEGIN;\n\nCREATE SCHEMA flipr;\n\nCOMMIT;"}},
@@ -325,12 +326,12 @@ var discoverCases = []discoverCase{
 			{Path: "sqitch/basic/deploy/users.sql", Version: "users", Name: "users", Order: 3,
 				Regions: []string{"-- Deploy flipr:users to pg\n-- requires: appschema\n\nBEGIN;\n\nALTER TABLE flipr.users ADD COLUMN twitter text NOT NULL DEFAULT '';\n\nCOMMIT;"}},
 		},
-		skipped: []Skipped{{"sqitch/basic/deploy/old_experiment.sql", "not in sqitch/basic/sqitch.plan: sqitch does not deploy it"}},
+		skipped: []migration.Skipped{{Path: "sqitch/basic/deploy/old_experiment.sql", Reason: "not in sqitch/basic/sqitch.plan: sqitch does not deploy it"}},
 	},
 	{
 		name:   "sqitch from the deploy directory",
 		dir:    "sqitch/basic/deploy",
-		format: FormatSqitch,
+		format: migration.FormatSqitch,
 		migrations: []summary{
 			{Path: "sqitch/basic/deploy/appschema.sql", Version: "appschema", Name: "appschema", Order: 0},
 			{Path: "sqitch/basic/deploy/users@v1.0.sql", Version: "users@v1.0", Name: "users", Order: 1},
@@ -338,13 +339,13 @@ var discoverCases = []discoverCase{
 				Problems: []string{`10:1: change "flips" has no deploy script sqitch/basic/deploy/flips.sql`}},
 			{Path: "sqitch/basic/deploy/users.sql", Version: "users", Name: "users", Order: 3},
 		},
-		skipped:     []Skipped{{"sqitch/basic/deploy/old_experiment.sql", "not in sqitch/basic/sqitch.plan: sqitch does not deploy it"}},
+		skipped:     []migration.Skipped{{Path: "sqitch/basic/deploy/old_experiment.sql", Reason: "not in sqitch/basic/sqitch.plan: sqitch does not deploy it"}},
 		skipRegions: true,
 	},
 	{
 		name:   "sqitch top_dir from sqitch.conf",
 		dir:    "sqitch/conf",
-		format: FormatSqitch,
+		format: migration.FormatSqitch,
 		migrations: []summary{
 			{Path: "sqitch/conf/db/deploy/widgets.sql", Version: "widgets", Name: "widgets", Order: 0,
 				Regions: []string{"BEGIN;\nCREATE TABLE widgets (id int PRIMARY KEY, name text NOT NULL);\nCOMMIT;"}},
@@ -353,7 +354,7 @@ var discoverCases = []discoverCase{
 	{
 		name:   "mixed markers are plain sql",
 		dir:    "mixed",
-		format: FormatSQL,
+		format: migration.FormatSQL,
 		migrations: []summary{
 			{Path: "mixed/001_goose_style.sql", Version: "001", Name: "goose_style", Order: 0,
 				Regions: []string{"-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;"}},
@@ -364,8 +365,8 @@ var discoverCases = []discoverCase{
 	{
 		name:   "forced format overrides detection",
 		dir:    "mixed",
-		opt:    Options{Format: FormatGoose},
-		format: FormatGoose,
+		opt:    migration.Options{Format: migration.FormatGoose},
+		format: migration.FormatGoose,
 		migrations: []summary{
 			{Path: "mixed/001_goose_style.sql", Version: "1", Name: "goose_style", Order: 0, Transactional: true,
 				Regions: []string{"CREATE TABLE a (id int);"}},
@@ -420,7 +421,7 @@ func TestDiscover(t *testing.T) {
 // Migrations must parse cleanly through the caller's Parse: regions
 // point at real SQL.
 func TestDiscoveredRegionsParse(t *testing.T) {
-	set, err := Discover(os.DirFS(fixtures), "goose/basic", Options{IncludeDown: true})
+	set, err := Discover(os.DirFS(fixtures), "goose/basic", migration.Options{IncludeDown: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -19,11 +20,11 @@ import (
 // CONCURRENTLY, VACUUM, ...), which Flyway detects.
 
 func (b *builder) discoverFlyway(l listing) {
-	var versioned, repeatable, undo []*Migration
+	var versioned, repeatable, undo []*migration.Migration
 	_ = fs.WalkDir(b.fsys, l.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p != l.dir {
-				b.skip(p, readReason(err))
+				b.skip(p, migration.ReadReason(err))
 			}
 			return nil
 		}
@@ -60,10 +61,10 @@ func (b *builder) discoverFlyway(l listing) {
 	})
 	sortByVersion(versioned, compareDotted)
 	markDuplicates(versioned, flywayVersionKey, "Flyway")
-	slices.SortStableFunc(repeatable, func(a, b *Migration) int {
+	slices.SortStableFunc(repeatable, func(a, b *migration.Migration) int {
 		return strings.Compare(a.Name, b.Name)
 	})
-	markDuplicates(repeatable, func(m *Migration) string { return m.Name }, "Flyway")
+	markDuplicates(repeatable, func(m *migration.Migration) string { return m.Name }, "Flyway")
 	sortByVersion(undo, compareDotted)
 	b.add(versioned...)
 	b.add(repeatable...)
@@ -72,7 +73,7 @@ func (b *builder) discoverFlyway(l listing) {
 
 // flywayVersionKey is the version as Flyway compares it: "1.01.0" is
 // "1.1".
-func flywayVersionKey(m *Migration) string {
+func flywayVersionKey(m *migration.Migration) string {
 	parts := strings.Split(m.Version, ".")
 	for i, p := range parts {
 		parts[i] = trimZeros(p)
@@ -83,10 +84,10 @@ func flywayVersionKey(m *Migration) string {
 	return strings.Join(parts, ".")
 }
 
-func flywayMigration(p string, text []byte, kind flywayKind, version, desc string, conf []byte) *Migration {
+func flywayMigration(p string, text []byte, kind flywayKind, version, desc string, conf []byte) *migration.Migration {
 	f := source.NewFile(p, text)
-	m := &Migration{
-		Path: p, File: f, Format: FormatFlyway, Version: version, Name: desc,
+	m := &migration.Migration{
+		Path: p, File: f, Format: migration.FormatFlyway, Version: version, Name: desc,
 		Down: kind == flywayUndo, Repeatable: kind == flywayRepeat,
 		Regions: wholeFile(text),
 	}
@@ -113,7 +114,7 @@ func flywayMigration(p string, text []byte, kind flywayKind, version, desc strin
 	if outside > 0 {
 		m.Transactional = false
 		if inside > 0 {
-			m.Problems = append(m.Problems, Problem{Span: first,
+			m.Problems = append(m.Problems, migration.Problem{Span: first,
 				Message: "this statement cannot run in a transaction and the migration has others that can: Flyway refuses such a mix unless mixed=true; give it a migration of its own"})
 		}
 	}

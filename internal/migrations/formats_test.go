@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,7 +67,7 @@ func TestGooseProblems(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := FromText("00001_x.sql", []byte(tc.text), FormatGoose)
+			m := FromText("00001_x.sql", []byte(tc.text), migration.FormatGoose)
 			got := summarize(m)
 			if diff := cmp.Diff(tc.up, got.Regions); diff != "" {
 				t.Errorf("regions (-want +got):\n%s", diff)
@@ -102,7 +103,7 @@ func TestDbmateProblems(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := FromText("20240101000000_x.sql", []byte(tc.text), FormatDbmate)
+			m := FromText("20240101000000_x.sql", []byte(tc.text), migration.FormatDbmate)
 			got := summarize(m)
 			if diff := cmp.Diff(tc.up, got.Regions); diff != "" {
 				t.Errorf("regions (-want +got):\n%s", diff)
@@ -249,7 +250,7 @@ func TestFlywayDuplicates(t *testing.T) {
 		"db/R__views.sql":   "SELECT 3;",
 		"db/x/R__views.sql": "SELECT 4;",
 	})
-	set, err := Discover(fsys, "db", Options{})
+	set, err := Discover(fsys, "db", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestSqitchEdgeCases(t *testing.T) {
 		"proj/deploy/blob.sql":   "\x00\x01",
 		"plain/001_a.sql":        "SELECT 1;",
 	})
-	set, err := Discover(fsys, "proj", Options{})
+	set, err := Discover(fsys, "proj", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,16 +290,16 @@ func TestSqitchEdgeCases(t *testing.T) {
 	if diff := cmp.Diff(want, summarizeAll(set.Migrations)); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]Skipped{{"proj/deploy/blob.sql", "binary file"}}, set.Skipped); diff != "" {
+	if diff := cmp.Diff([]migration.Skipped{{Path: "proj/deploy/blob.sql", Reason: "binary file"}}, set.Skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
 
 	// Forcing sqitch where there is no plan says so instead of failing.
-	set, err = Discover(fsys, "plain", Options{Format: FormatSqitch})
+	set, err = Discover(fsys, "plain", migration.Options{Format: migration.FormatSqitch})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]Skipped{{"plain", "no sqitch.plan in this directory or its parent"}}, set.Skipped); diff != "" || len(set.Migrations) != 0 {
+	if diff := cmp.Diff([]migration.Skipped{{Path: "plain", Reason: "no sqitch.plan in this directory or its parent"}}, set.Skipped); diff != "" || len(set.Migrations) != 0 {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
@@ -22,19 +23,19 @@ type section struct {
 	start, end int  // the SQL after the header
 }
 
-func (s section) region() []Region {
+func (s section) region() []migration.Region {
 	if !s.found {
 		return nil
 	}
-	return []Region{{Start: s.start, End: max(s.start, s.end)}}
+	return []migration.Region{{Start: s.start, End: max(s.start, s.end)}}
 }
 
 type gooseFile struct {
 	up, down   section
 	noTx       bool
-	structural []Problem // goose refuses the file: reported on the up migration
-	upSplit    []Problem // statement splitting problems per direction
-	downSplit  []Problem
+	structural []migration.Problem // goose refuses the file: reported on the up migration
+	upSplit    []migration.Problem // statement splitting problems per direction
+	downSplit  []migration.Problem
 }
 
 // gooseAnnotation returns the normalized command of a "-- +goose ..."
@@ -104,8 +105,8 @@ func parseGoose(f *source.File) gooseFile {
 	var g gooseFile
 	text := f.Text
 	ends := statementEnds(f)
-	problem := func(list *[]Problem, l line, msg string) {
-		*list = append(*list, Problem{Span: lineSpan(f, l), Message: msg})
+	problem := func(list *[]migration.Problem, l line, msg string) {
+		*list = append(*list, migration.Problem{Span: lineSpan(f, l), Message: msg})
 	}
 	const (
 		start = iota
@@ -120,7 +121,7 @@ func parseGoose(f *source.File) gooseFile {
 		pendLine   line
 		reported   bool // a split problem was reported for the pending statement
 		downFirst  bool // a Down section came before Up
-		splitProbs = func() *[]Problem {
+		splitProbs = func() *[]migration.Problem {
 			if state == down {
 				return &g.downSplit
 			}
@@ -175,7 +176,7 @@ func parseGoose(f *source.File) gooseFile {
 				problem(&g.structural, l, "duplicate '-- +goose Up' annotation: goose refuses this file")
 				continue
 			}
-			if b := bodyStart(text); !downFirst && hasSQL(text[b:l.start]) {
+			if b := migration.BodyStart(text); !downFirst && hasSQL(text[b:l.start]) {
 				at := b + sqlparse.SkipSpaceAndComments(string(text[b:l.start]), 0)
 				problem(&g.structural, lineAt(ls, at), "SQL before '-- +goose Up': goose refuses this file")
 			}
@@ -229,7 +230,7 @@ func parseGoose(f *source.File) gooseFile {
 	}
 	closeSection(len(text))
 	if !g.up.found {
-		g.structural = append(g.structural, Problem{Span: firstLineSpan(f), Message: "no '-- +goose Up' annotation: goose refuses this file"})
+		g.structural = append(g.structural, migration.Problem{Span: firstLineSpan(f), Message: "no '-- +goose Up' annotation: goose refuses this file"})
 	}
 	return g
 }
@@ -265,19 +266,19 @@ func lineAt(ls []line, off int) line {
 
 // gooseMigrations builds the up migration of a goose file and, with
 // includeDown, its down migration.
-func gooseMigrations(p string, text []byte, version, name string, includeDown bool) []*Migration {
+func gooseMigrations(p string, text []byte, version, name string, includeDown bool) []*migration.Migration {
 	f := source.NewFile(p, text)
 	g := parseGoose(f)
-	upM := &Migration{
-		Path: p, File: f, Format: FormatGoose, Version: version, Name: name,
+	upM := &migration.Migration{
+		Path: p, File: f, Format: migration.FormatGoose, Version: version, Name: name,
 		Transactional: !g.noTx,
 		Regions:       g.up.region(),
 		Problems:      append(g.structural, g.upSplit...),
 	}
-	out := []*Migration{upM}
+	out := []*migration.Migration{upM}
 	if includeDown && g.down.found {
-		out = append(out, &Migration{
-			Path: p, File: source.NewFile(p, text), Format: FormatGoose, Version: version, Name: name,
+		out = append(out, &migration.Migration{
+			Path: p, File: source.NewFile(p, text), Format: migration.FormatGoose, Version: version, Name: name,
 			Down: true, Transactional: !g.noTx,
 			Regions:  g.down.region(),
 			Problems: g.downSplit,

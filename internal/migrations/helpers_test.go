@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"fmt"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"strings"
 	"testing/fstest"
 )
@@ -22,7 +23,7 @@ type summary struct {
 	Problems      []string // "line:column: message"
 }
 
-func summarize(m *Migration) summary {
+func summarize(m *migration.Migration) summary {
 	s := summary{
 		Path: m.Path, Version: m.Version, Name: m.Name, Order: m.Order,
 		Transactional: m.Transactional, Down: m.Down, Repeatable: m.Repeatable,
@@ -36,7 +37,7 @@ func summarize(m *Migration) summary {
 	return s
 }
 
-func summarizeAll(ms []*Migration) []summary {
+func summarizeAll(ms []*migration.Migration) []summary {
 	var out []summary
 	for _, m := range ms {
 		out = append(out, summarize(m))

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"bytes"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"os"
 	"strings"
 	"testing"
@@ -13,40 +14,40 @@ import (
 func TestLoadFile(t *testing.T) {
 	cases := []struct {
 		path   string
-		opt    Options
-		format Format
+		opt    migration.Options
+		format migration.Format
 		want   summary
 	}{
-		{"goose/basic/00003_index_users_email.sql", Options{}, FormatGoose, summary{
+		{"goose/basic/00003_index_users_email.sql", migration.Options{}, migration.FormatGoose, summary{
 			Path: "goose/basic/00003_index_users_email.sql", Version: "3", Name: "index_users_email",
 			Regions: []string{"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);"}}},
 		// No marker in the file: its directory tells that it is goose.
-		{"goose/basic/00005_forgot_annotations.sql", Options{}, FormatGoose, summary{
+		{"goose/basic/00005_forgot_annotations.sql", migration.Options{}, migration.FormatGoose, summary{
 			Path: "goose/basic/00005_forgot_annotations.sql", Version: "5", Name: "forgot_annotations", Transactional: true,
 			Problems: []string{"1:1: no '-- +goose Up' annotation: goose refuses this file"}}},
 		// A down file named on the command line is checked as a down migration.
-		{"golang-migrate/basic/000001_create_accounts.down.sql", Options{}, FormatGolangMigrate, summary{
+		{"golang-migrate/basic/000001_create_accounts.down.sql", migration.Options{}, migration.FormatGolangMigrate, summary{
 			Path: "golang-migrate/basic/000001_create_accounts.down.sql", Version: "1", Name: "create_accounts", Down: true,
 			Regions: []string{"DROP TABLE IF EXISTS accounts;"}}},
 		// The sibling .conf turns the transaction off.
-		{"flyway/basic/V2__index_customer_email.sql", Options{}, FormatFlyway, summary{
+		{"flyway/basic/V2__index_customer_email.sql", migration.Options{}, migration.FormatFlyway, summary{
 			Path: "flyway/basic/V2__index_customer_email.sql", Version: "2", Name: "index_customer_email",
 			Regions: []string{"CREATE INDEX CONCURRENTLY customers_email_idx ON customers (email);\nANALYZE customers;"}}},
-		{"prisma/basic/migrations/20240101000000_init/migration.sql", Options{}, FormatPrisma, summary{
+		{"prisma/basic/migrations/20240101000000_init/migration.sql", migration.Options{}, migration.FormatPrisma, summary{
 			Path: "prisma/basic/migrations/20240101000000_init/migration.sql", Version: "20240101000000", Name: "init", Transactional: true}},
-		{"sqitch/basic/deploy/users@v1.0.sql", Options{}, FormatSqitch, summary{
+		{"sqitch/basic/deploy/users@v1.0.sql", migration.Options{}, migration.FormatSqitch, summary{
 			Path: "sqitch/basic/deploy/users@v1.0.sql", Version: "users@v1.0", Name: "users"}},
-		{"dbmate/basic/20240102090000_index_posts_title.sql", Options{}, FormatDbmate, summary{
+		{"dbmate/basic/20240102090000_index_posts_title.sql", migration.Options{}, migration.FormatDbmate, summary{
 			Path: "dbmate/basic/20240102090000_index_posts_title.sql", Version: "20240102090000", Name: "index_posts_title",
 			Regions: []string{"CREATE INDEX CONCURRENTLY posts_title_idx ON posts (title);"}}},
-		{"sql/basic/002_add_email.sql", Options{}, FormatSQL, summary{
+		{"sql/basic/002_add_email.sql", migration.Options{}, migration.FormatSQL, summary{
 			Path: "sql/basic/002_add_email.sql", Version: "002", Name: "add_email"}},
 		// Forcing a format whose naming the file does not follow.
-		{"sql/basic/seed.sql", Options{Format: FormatFlyway}, FormatFlyway, summary{
+		{"sql/basic/seed.sql", migration.Options{Format: migration.FormatFlyway}, migration.FormatFlyway, summary{
 			Path: "sql/basic/seed.sql", Version: "seed", Name: "seed",
 			Regions:  []string{"INSERT INTO users (name) VALUES ('admin');"},
 			Problems: []string{"1:1: not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it"}}},
-		{"./sql/basic/../basic/seed.sql", Options{}, FormatSQL, summary{
+		{"./sql/basic/../basic/seed.sql", migration.Options{}, migration.FormatSQL, summary{
 			Path: "sql/basic/seed.sql", Version: "seed", Name: "seed"}},
 	}
 	fsys := os.DirFS(fixtures)
@@ -77,8 +78,8 @@ func TestLoadFileSkippedAndErrors(t *testing.T) {
 		{"sql/basic/006_latin1.sql", "not valid UTF-8 (first bad byte at line 2, column 41)"},
 	}
 	for _, tc := range skips {
-		m, skipped, err := LoadFile(fsys, tc.path, Options{})
-		if err != nil || m != nil || skipped == nil || *skipped != (Skipped{tc.path, tc.reason}) {
+		m, skipped, err := LoadFile(fsys, tc.path, migration.Options{})
+		if err != nil || m != nil || skipped == nil || *skipped != (migration.Skipped{Path: tc.path, Reason: tc.reason}) {
 			t.Errorf("LoadFile(%s) = %v, %v, %v; want skipped %q", tc.path, m, skipped, err, tc.reason)
 		}
 	}
@@ -88,7 +89,7 @@ func TestLoadFileSkippedAndErrors(t *testing.T) {
 		{"../etc/passwd", `"../etc/passwd": not a valid path (slash-separated, relative, no ..)`},
 	}
 	for _, tc := range errs {
-		_, _, err := LoadFile(fsys, tc.path, Options{})
+		_, _, err := LoadFile(fsys, tc.path, migration.Options{})
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("LoadFile(%s) error = %v, want %q", tc.path, err, tc.want)
 		}
@@ -98,48 +99,48 @@ func TestLoadFileSkippedAndErrors(t *testing.T) {
 func TestFromText(t *testing.T) {
 	cases := []struct {
 		name, path, text string
-		format           Format
-		wantFormat       Format
+		format           migration.Format
+		wantFormat       migration.Format
 		want             summary
 	}{
 		{"goose by content, CRLF line ends", "db/migrations/00012_add_index.sql",
 			"-- +goose NO TRANSACTION\r\n-- +goose Up\r\nCREATE INDEX CONCURRENTLY a_idx ON a (x);\r\n-- +goose Down\r\nDROP INDEX a_idx;\r\n",
-			FormatAuto, FormatGoose, summary{Path: "db/migrations/00012_add_index.sql", Version: "12", Name: "add_index",
+			migration.FormatAuto, migration.FormatGoose, summary{Path: "db/migrations/00012_add_index.sql", Version: "12", Name: "add_index",
 				Regions: []string{"CREATE INDEX CONCURRENTLY a_idx ON a (x);"}}},
 		{"dbmate by content", "db/migrations/20240101000000_x.sql",
 			"-- migrate:up\nALTER TABLE a ADD COLUMN b int;\n-- migrate:down\nALTER TABLE a DROP COLUMN b;\n",
-			FormatAuto, FormatDbmate, summary{Path: "db/migrations/20240101000000_x.sql", Version: "20240101000000", Name: "x", Transactional: true,
+			migration.FormatAuto, migration.FormatDbmate, summary{Path: "db/migrations/20240101000000_x.sql", Version: "20240101000000", Name: "x", Transactional: true,
 				Regions: []string{"ALTER TABLE a ADD COLUMN b int;"}}},
 		{"golang-migrate by name, one statement", "migrations/3_idx.up.sql",
 			"CREATE INDEX CONCURRENTLY a_idx ON a (x);\n",
-			FormatAuto, FormatGolangMigrate, summary{Path: "migrations/3_idx.up.sql", Version: "3", Name: "idx",
+			migration.FormatAuto, migration.FormatGolangMigrate, summary{Path: "migrations/3_idx.up.sql", Version: "3", Name: "idx",
 				Regions: []string{"CREATE INDEX CONCURRENTLY a_idx ON a (x);"}}},
 		{"golang-migrate: a function body with semicolons is one statement", "migrations/4_fn.up.sql",
 			"CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;\n",
-			FormatAuto, FormatGolangMigrate, summary{Path: "migrations/4_fn.up.sql", Version: "4", Name: "fn"}},
+			migration.FormatAuto, migration.FormatGolangMigrate, summary{Path: "migrations/4_fn.up.sql", Version: "4", Name: "fn"}},
 		{"golang-migrate: a BEGIN ATOMIC body is one statement", "migrations/5_fn.up.sql",
 			"CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n",
-			FormatAuto, FormatGolangMigrate, summary{Path: "migrations/5_fn.up.sql", Version: "5", Name: "fn"}},
+			migration.FormatAuto, migration.FormatGolangMigrate, summary{Path: "migrations/5_fn.up.sql", Version: "5", Name: "fn"}},
 		{"golang-migrate: statements with a syntax error still count", "migrations/6_bad.up.sql",
 			"ALTER TABLE a ADD COLUMNN b int;\nALTER TABLE a ADD COLUMN c int;\n",
-			FormatAuto, FormatGolangMigrate, summary{Path: "migrations/6_bad.up.sql", Version: "6", Name: "bad", Transactional: true}},
+			migration.FormatAuto, migration.FormatGolangMigrate, summary{Path: "migrations/6_bad.up.sql", Version: "6", Name: "bad", Transactional: true}},
 		{"flyway by name", "src/main/resources/db/migration/V7__drop_legacy.sql",
 			"ALTER TABLE a DROP COLUMN legacy;\n",
-			FormatAuto, FormatFlyway, summary{Path: "src/main/resources/db/migration/V7__drop_legacy.sql", Version: "7", Name: "drop_legacy", Transactional: true}},
+			migration.FormatAuto, migration.FormatFlyway, summary{Path: "src/main/resources/db/migration/V7__drop_legacy.sql", Version: "7", Name: "drop_legacy", Transactional: true}},
 		{"prisma by path", "prisma/migrations/20240301000000_add_col/migration.sql",
 			"ALTER TABLE \"User\" ADD COLUMN \"age\" INTEGER;\n",
-			FormatAuto, FormatPrisma, summary{Path: "prisma/migrations/20240301000000_add_col/migration.sql", Version: "20240301000000", Name: "add_col"}},
+			migration.FormatAuto, migration.FormatPrisma, summary{Path: "prisma/migrations/20240301000000_add_col/migration.sql", Version: "20240301000000", Name: "add_col"}},
 		{"sqitch deploy directory", "deploy/widgets.sql",
 			"BEGIN;\nCREATE TABLE widgets (id int);\nCOMMIT;\n",
-			FormatAuto, FormatSqitch, summary{Path: "deploy/widgets.sql", Version: "widgets", Name: "widgets"}},
+			migration.FormatAuto, migration.FormatSqitch, summary{Path: "deploy/widgets.sql", Version: "widgets", Name: "widgets"}},
 		{"plain", "scratch.sql", "SELECT 1;\n",
-			FormatAuto, FormatSQL, summary{Path: "scratch.sql", Version: "scratch", Name: "scratch", Regions: []string{"SELECT 1;"}}},
+			migration.FormatAuto, migration.FormatSQL, summary{Path: "scratch.sql", Version: "scratch", Name: "scratch", Regions: []string{"SELECT 1;"}}},
 		{"forced goose on an unnamed buffer", "untitled.sql", "-- +goose Up\nSELECT 1;\n",
-			FormatGoose, FormatGoose, summary{Path: "untitled.sql", Version: "untitled", Name: "untitled", Transactional: true,
+			migration.FormatGoose, migration.FormatGoose, summary{Path: "untitled.sql", Version: "untitled", Name: "untitled", Transactional: true,
 				Regions:  []string{"SELECT 1;"},
 				Problems: []string{"1:1: not a goose file name (<version>_<name>.sql): goose ignores it"}}},
 		{"empty buffer", "db/migrations/00013_new.sql", "",
-			FormatAuto, FormatSQL, summary{Path: "db/migrations/00013_new.sql", Version: "00013", Name: "new", Regions: []string{""}}},
+			migration.FormatAuto, migration.FormatSQL, summary{Path: "db/migrations/00013_new.sql", Version: "00013", Name: "new", Regions: []string{""}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,27 +163,27 @@ func TestFromText(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range Formats {
-		got, err := ParseFormat(strings.ToUpper(string(f)))
+	for _, f := range migration.Formats {
+		got, err := migration.ParseFormat(strings.ToUpper(string(f)))
 		if err != nil || got != f {
 			t.Errorf("ParseFormat(%s) = %s, %v", f, got, err)
 		}
 	}
 	aliases := []struct {
 		in   string
-		want Format
+		want migration.Format
 	}{
-		{"", FormatAuto},
-		{"auto", FormatAuto},
-		{" plain ", FormatSQL}, // surrounding spaces are trimmed
-		{"migrate", FormatGolangMigrate},
+		{"", migration.FormatAuto},
+		{"auto", migration.FormatAuto},
+		{" plain ", migration.FormatSQL}, // surrounding spaces are trimmed
+		{"migrate", migration.FormatGolangMigrate},
 	}
 	for _, a := range aliases {
-		if got, err := ParseFormat(a.in); err != nil || got != a.want {
+		if got, err := migration.ParseFormat(a.in); err != nil || got != a.want {
 			t.Errorf("ParseFormat(%q) = %s, %v; want %s", a.in, got, err, a.want)
 		}
 	}
-	_, err := ParseFormat("liquibase")
+	_, err := migration.ParseFormat("liquibase")
 	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic)`
 	if err == nil || err.Error() != want {
 		t.Errorf("ParseFormat(liquibase) error = %v, want %q", err, want)
@@ -197,12 +198,12 @@ func TestFileSizeLimit(t *testing.T) {
 		"m/003_mid.sql":   {Data: bytes.Repeat([]byte("-- padding\n"), 200)},
 	}
 	cases := []struct {
-		opt  Options
-		want []Skipped
+		opt  migration.Options
+		want []migration.Skipped
 	}{
-		{Options{}, []Skipped{{"m/002_dump.sql", "larger than 8 MiB"}}},
-		{Options{MaxFileSize: 1 << 10}, []Skipped{{"m/002_dump.sql", "larger than 1 KiB"}, {"m/003_mid.sql", "larger than 1 KiB"}}},
-		{Options{MaxFileSize: 1000}, []Skipped{{"m/002_dump.sql", "larger than 1000 bytes"}, {"m/003_mid.sql", "larger than 1000 bytes"}}},
+		{migration.Options{}, []migration.Skipped{{Path: "m/002_dump.sql", Reason: "larger than 8 MiB"}}},
+		{migration.Options{MaxFileSize: 1 << 10}, []migration.Skipped{{Path: "m/002_dump.sql", Reason: "larger than 1 KiB"}, {Path: "m/003_mid.sql", Reason: "larger than 1 KiB"}}},
+		{migration.Options{MaxFileSize: 1000}, []migration.Skipped{{Path: "m/002_dump.sql", Reason: "larger than 1000 bytes"}, {Path: "m/003_mid.sql", Reason: "larger than 1000 bytes"}}},
 	}
 	for _, tc := range cases {
 		set, err := Discover(fsys, "m", tc.opt)
@@ -234,8 +235,8 @@ func TestTextProblems(t *testing.T) {
 		{"-- ü\xc3", "not valid UTF-8 (first bad byte at line 1, column 5)"},
 	}
 	for _, tc := range cases {
-		if got := textProblem([]byte(tc.text)); got != tc.want {
-			t.Errorf("textProblem(%q) = %q, want %q", tc.text, got, tc.want)
+		if got := migration.TextProblem([]byte(tc.text)); got != tc.want {
+			t.Errorf("migration.TextProblem(%q) = %q, want %q", tc.text, got, tc.want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -165,19 +166,19 @@ func (b *builder) discoverSqitch(l listing) {
 		}
 		script := path.Join(lay.deploy, version+".sql")
 		listed[script] = true
-		text, reason, err := readText(b.fsys, script, b.opt.maxSize())
+		text, reason, err := migration.ReadText(b.fsys, script, b.opt.MaxSize())
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// The problem is in the plan, so the migration points there;
 			// each gets its own File so that they can be read concurrently.
 			pf := source.NewFile(lay.plan, planText)
-			b.add(&Migration{
-				Path: lay.plan, File: pf, Format: FormatSqitch, Version: version, Name: c.name,
-				Problems: []Problem{{Span: lineSpan(pf, c.line), Message: fmt.Sprintf("change %q has no deploy script %s", c.name, script)}},
+			b.add(&migration.Migration{
+				Path: lay.plan, File: pf, Format: migration.FormatSqitch, Version: version, Name: c.name,
+				Problems: []migration.Problem{{Span: lineSpan(pf, c.line), Message: fmt.Sprintf("change %q has no deploy script %s", c.name, script)}},
 			})
 			continue
 		case err != nil:
-			b.skip(script, readReason(err))
+			b.skip(script, migration.ReadReason(err))
 			continue
 		case reason != "":
 			b.skip(script, reason)
@@ -185,7 +186,7 @@ func (b *builder) discoverSqitch(l listing) {
 		}
 		m := sqitchMigration(script, text, version, c.name)
 		for _, msg := range c.probs {
-			m.Problems = append(m.Problems, Problem{Span: firstLineSpan(m.File), Message: msg + fmt.Sprintf(" (%s line %d)", lay.plan, plan.Pos(c.line.start).Line)})
+			m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: msg + fmt.Sprintf(" (%s line %d)", lay.plan, plan.Pos(c.line.start).Line)})
 		}
 		b.add(m)
 	}
@@ -199,10 +200,10 @@ func (b *builder) discoverSqitch(l listing) {
 
 // sqitchMigration is a deploy script: all of it runs, outside any
 // transaction the tool would open.
-func sqitchMigration(p string, text []byte, version, name string) *Migration {
+func sqitchMigration(p string, text []byte, version, name string) *migration.Migration {
 	f := source.NewFile(p, text)
-	return &Migration{
-		Path: p, File: f, Format: FormatSqitch, Version: version, Name: name,
+	return &migration.Migration{
+		Path: p, File: f, Format: migration.FormatSqitch, Version: version, Name: name,
 		Regions: wholeFile(text),
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v5"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
@@ -12,7 +13,7 @@ import (
 // parseRegions parses the regions of a file. It is used only to decide
 // how a tool runs the file (how many statements, whether some must run
 // outside a transaction); the caller still parses the migration itself.
-func parseRegions(f *source.File, regions []Region) sqlparse.Result {
+func parseRegions(f *source.File, regions []migration.Region) sqlparse.Result {
 	var all sqlparse.Result
 	for _, r := range regions {
 		res := sqlparse.ParseRegion(f, r.Start, r.End)
@@ -25,7 +26,7 @@ func parseRegions(f *source.File, regions []Region) sqlparse.Result {
 // statementCount counts the top-level statements in the regions; a
 // statement PostgreSQL rejects still counts as one. It splits without
 // parsing: discovery must stay cheap, the linter parses once later.
-func statementCount(f *source.File, regions []Region) int {
+func statementCount(f *source.File, regions []migration.Region) int {
 	n := 0
 	for _, r := range regions {
 		pieces, _ := sqlparse.Split(string(f.Text[r.Start:r.End]))
@@ -53,7 +54,7 @@ func mayNeedNoTransaction(text []byte) bool {
 // transaction (so CREATE INDEX CONCURRENTLY fails there, and a failing
 // statement rolls back the ones before it). A single statement runs on
 // its own, outside any transaction block.
-func multiStatementTransactional(f *source.File, regions []Region) bool {
+func multiStatementTransactional(f *source.File, regions []migration.Region) bool {
 	return statementCount(f, regions) > 1
 }
 

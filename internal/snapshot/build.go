@@ -14,6 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -32,7 +33,7 @@ type Options struct {
 	ConfigFile string         // the config file's path in the tree
 	Prefix     string         // the config file's directory in the tree
 	Dirs       []config.MigrationDir
-	Format     migrations.Format
+	Format     migration.Format
 	SchemaDump string
 
 	// Index is the release's reference index, built the way check builds
@@ -58,7 +59,7 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 	}
 	maxSize := cfg.MaxFileSize
 	if maxSize <= 0 {
-		maxSize = migrations.DefaultMaxFileSize
+		maxSize = migration.DefaultMaxFileSize
 	}
 	s := &Snapshot{
 		Format: Format, MinFormat: MinReadFormat, SchemagateVersion: opt.Version,
@@ -79,13 +80,13 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 			}
 		}
 	}
-	var migs []*migrations.Migration
+	var migs []*migration.Migration
 	isMigration := map[string]bool{}
 	for _, d := range dirs {
 		if !isDir(fsys, d.Dir) {
 			continue
 		}
-		set, err := migrations.Discover(fsys, d.Dir, migrations.Options{Format: opt.Format, MaxFileSize: maxSize})
+		set, err := migrations.Discover(fsys, d.Dir, migration.Options{Format: opt.Format, MaxFileSize: maxSize})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.Dir, err)
 		}
@@ -206,7 +207,7 @@ func readFile(fsys fs.FS, p string, maxSize int64) (File, error) {
 // replay builds the catalog the release's migrations leave, as check
 // does; a release whose migrations are not SQL gets the catalog of its
 // schema dump.
-func replay(fsys fs.FS, migs []*migrations.Migration, pgVersion int, opt Options, dirs []config.MigrationDir) (cat *catalog.Catalog, err error) {
+func replay(fsys fs.FS, migs []*migration.Migration, pgVersion int, opt Options, dirs []config.MigrationDir) (cat *catalog.Catalog, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("building the catalog of %s: internal error: %v", opt.Revision, r)
@@ -258,7 +259,7 @@ func snapshotConfig(cfg *config.Config, opt Options) Config {
 		c.Rules[k] = v
 	}
 	if c.MaxFileSize <= 0 {
-		c.MaxFileSize = migrations.DefaultMaxFileSize
+		c.MaxFileSize = migration.DefaultMaxFileSize
 	}
 	return c
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
@@ -144,12 +145,12 @@ type migrationSummary struct {
 	Problems                        []string
 }
 
-func discoverAll(t *testing.T, fsys fs.FS, dirs []string, maxSize int64) ([]migrationSummary, []migrations.Skipped) {
+func discoverAll(t *testing.T, fsys fs.FS, dirs []string, maxSize int64) ([]migrationSummary, []migration.Skipped) {
 	t.Helper()
 	var out []migrationSummary
-	var skipped []migrations.Skipped
+	var skipped []migration.Skipped
 	for _, d := range dirs {
-		set, err := migrations.Discover(fsys, d, migrations.Options{MaxFileSize: maxSize})
+		set, err := migrations.Discover(fsys, d, migration.Options{MaxFileSize: maxSize})
 		if err != nil {
 			t.Fatalf("%s: %v", d, err)
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	pg "github.com/pganalyze/pg_query_go/v5"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/refs"
@@ -92,8 +92,6 @@ type applier struct {
 	// (roles, databases, tablespaces): on someone's server they would
 	// change more than verify may.
 	guard bool
-	// translations are the framework migrations' statements.
-	translations map[*migrations.Migration]migrations.Translation
 
 	baseline map[uint32]bool     // relations before the pending migrations
 	rels     map[uint32]relation // relations after the last statement
@@ -150,38 +148,32 @@ type ApplyOptions struct {
 	// other databases, server files): set it on a server verify does not
 	// own.
 	Guard bool
-	// Translations are the framework migrations' translations: one with
-	// SQL is applied as those statements (see migrations.Translation.SQL).
-	Translations map[*migrations.Migration]migrations.Translation
 }
 
 // Apply applies migrations to the database url names, in order,
 // statement by statement, each in the transaction mode its tool uses,
 // and stops at the first statement PostgreSQL rejects. A framework
-// migration runs as the SQL of its translation in opt.Translations. For
+// migration runs as the SQL its translation carries (Migration.SQL). For
 // each statement it records, from a second connection while the
 // statement's transaction is open, the locks it took on relations that
 // existed before Apply began, which of them it rewrote, and how long it
 // ran.
-func Apply(ctx context.Context, url string, ms []*migrations.Migration, opt ApplyOptions) (*Applied, error) {
+func Apply(ctx context.Context, url string, ms []*migration.Migration, opt ApplyOptions) (*Applied, error) {
 	a, err := newApplier(ctx, url, opt.PGVersion, opt.Guard)
 	if err != nil {
 		return nil, err
 	}
 	defer a.close()
-	a.translations = opt.Translations
 	return a.applyAll(ctx, ms)
 }
 
 // applyAll applies migrations in order and stops at the first failure.
-func (a *applier) applyAll(ctx context.Context, ms []*migrations.Migration) (*Applied, error) {
+func (a *applier) applyAll(ctx context.Context, ms []*migration.Migration) (*Applied, error) {
 	out := &Applied{}
 	for i, m := range ms {
 		apply := a.apply
-		if tr, ok := a.translations[m]; ok && len(tr.SQL) > 0 {
-			apply = func(ctx context.Context, _ *migrations.Migration, out *Applied) (*Failure, error) {
-				return a.applyTranslation(ctx, tr, out)
-			}
+		if m.Framework && len(m.SQL) > 0 {
+			apply = a.applyTranslation
 		}
 		fail, err := apply(ctx, m, out)
 		if err != nil {
@@ -204,7 +196,7 @@ type item struct {
 	err *sqlparse.SyntaxError
 }
 
-func (a *applier) apply(ctx context.Context, m *migrations.Migration, out *Applied) (*Failure, error) {
+func (a *applier) apply(ctx context.Context, m *migration.Migration, out *Applied) (*Failure, error) {
 	m.Parse() // check let the parse trees go
 	var items []item
 	for i := range m.Statements {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
@@ -134,11 +135,11 @@ func TestLockLevelsMatchTheServer(t *testing.T) {
 			if !strings.Contains(db, "?") {
 				url = db + "?search_path=" + schema
 			}
-			m := migrations.FromText("db/migrations/001_case.sql", []byte("-- +goose Up\n"+stmt+";\n"), migrations.FormatGoose)
+			m := migrations.FromText("db/migrations/001_case.sql", []byte("-- +goose Up\n"+stmt+";\n"), migration.FormatGoose)
 			if strings.Contains(stmt, "CONCURRENTLY") || strings.HasPrefix(stmt, "VACUUM") {
 				m.Transactional = false
 			}
-			applied, err := verify.Apply(ctx, url, []*migrations.Migration{m}, verify.ApplyOptions{PGVersion: version})
+			applied, err := verify.Apply(ctx, url, []*migration.Migration{m}, verify.ApplyOptions{PGVersion: version})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	pg "github.com/pganalyze/pg_query_go/v5"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
@@ -22,7 +22,7 @@ import (
 // so PostgreSQL's error positions land inside it; SQL the framework
 // builds is parsed on its own and every statement takes the span of the
 // call.
-func sentStatements(f *source.File, s migrations.SQLStatement) ([]sqlparse.Statement, []*sqlparse.SyntaxError) {
+func sentStatements(f *source.File, s migration.SQLStatement) ([]sqlparse.Statement, []*sqlparse.SyntaxError) {
 	if verbatim(f, s.Span, s.Text) {
 		res := sqlparse.ParseRegion(f, s.Span.Start.Offset, s.Span.End.Offset)
 		return res.Statements, res.Errors
@@ -77,10 +77,10 @@ func implicitGroup(stmts []sqlparse.Statement, inTx bool) bool {
 // opening the framework's transaction before a statement that runs in it
 // and committing it before one that runs outside it, and stops at the
 // first statement PostgreSQL rejects.
-func (a *applier) applyTranslation(ctx context.Context, tr migrations.Translation, out *Applied) (*Failure, error) {
-	f := tr.Migration.File
+func (a *applier) applyTranslation(ctx context.Context, m *migration.Migration, out *Applied) (*Failure, error) {
+	f := m.File
 	var last *Statement
-	for _, sent := range tr.SQL {
+	for _, sent := range m.SQL {
 		stmts, errs := sentStatements(f, sent)
 		// The statements before one the parser rejects run; the server
 		// rejects that one.
@@ -194,8 +194,8 @@ func (a *applier) prepareOnly(ctx context.Context, f *source.File, st sqlparse.S
 // back and ends the migration, as the framework would; outside one, the
 // next statement still runs, so that as much of the schema as possible
 // is there.
-func replayTranslation(ctx context.Context, conn *pgconn.PgConn, tr migrations.Translation, guard bool) ([]Failure, error) {
-	f := tr.Migration.File
+func replayTranslation(ctx context.Context, conn *pgconn.PgConn, m *migration.Migration, guard bool) ([]Failure, error) {
+	f := m.File
 	var failures []Failure
 	end := func() error {
 		if conn.TxStatus() == 'I' {
@@ -213,7 +213,7 @@ func replayTranslation(ctx context.Context, conn *pgconn.PgConn, tr migrations.T
 		}
 		return nil
 	}
-	for _, sent := range tr.SQL {
+	for _, sent := range m.SQL {
 		stmts, errs := sentStatements(f, sent)
 		for _, e := range errs {
 			failures = append(failures, syntaxFailure(f, e))

@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/alembic"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/verify"
@@ -52,11 +52,11 @@ func TestApplyFrameworkMigration(t *testing.T) {
 	db := pgtest.Database(t)
 	mustExec(t, db, "CREATE TABLE accounts (id bigint PRIMARY KEY, email text); CREATE TABLE legacy_tiers (id bigint PRIMARY KEY)")
 	const p = "alembic/versions/7c1d2e3f4a5b_tiers.py"
-	m := &migrations.Migration{Path: p, File: source.NewFile(p, []byte(revision)), Format: migrations.FormatAlembic, Version: "7c1d2e3f4a5b", Transactional: true}
-	trs := alembic.New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{})
-	applied, err := verify.Apply(context.Background(), db, []*migrations.Migration{m}, verify.ApplyOptions{
-		Translations: map[*migrations.Migration]migrations.Translation{m: trs[0]},
-	})
+	m := &migration.Migration{Path: p, File: source.NewFile(p, []byte(revision)), Format: migration.FormatAlembic, Version: "7c1d2e3f4a5b", Transactional: true}
+	for _, tr := range alembic.New().Translate([]*migration.Migration{m}, migration.TranslateOptions{}) {
+		tr.Apply()
+	}
+	applied, err := verify.Apply(context.Background(), db, []*migration.Migration{m}, verify.ApplyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb"
 )
 
@@ -18,8 +18,8 @@ import (
 // each migration tool in use, in a READ ONLY transaction. A dirty or
 // failed entry is an error that names it: the database needs repair
 // before anything is deployed on it.
-func AppliedFrom(ctx context.Context, url string) func([]*migrations.Migration) ([]bool, error) {
-	return func(ms []*migrations.Migration) ([]bool, error) {
+func AppliedFrom(ctx context.Context, url string) func([]*migration.Migration) ([]bool, error) {
+	return func(ms []*migration.Migration) ([]bool, error) {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		out := make([]bool, len(ms))
@@ -29,7 +29,7 @@ func AppliedFrom(ctx context.Context, url string) func([]*migrations.Migration) 
 				_ = conn.Close(context.WithoutCancel(ctx))
 			}
 		}()
-		history := map[migrations.Format]*pgdb.Applied{}
+		history := map[migration.Format]*pgdb.Applied{}
 		for i, m := range ms {
 			if m.Down {
 				continue
@@ -60,21 +60,21 @@ func AppliedFrom(ctx context.Context, url string) func([]*migrations.Migration) 
 }
 
 // historyFormat is the pgdb history format of a migration's tool.
-func historyFormat(m *migrations.Migration) (string, error) {
+func historyFormat(m *migration.Migration) (string, error) {
 	switch m.Format {
-	case migrations.FormatGolangMigrate, migrations.FormatGoose, migrations.FormatDbmate, migrations.FormatFlyway,
-		migrations.FormatPrisma, migrations.FormatSqitch, migrations.FormatRails, migrations.FormatDjango:
+	case migration.FormatGolangMigrate, migration.FormatGoose, migration.FormatDbmate, migration.FormatFlyway,
+		migration.FormatPrisma, migration.FormatSqitch, migration.FormatRails, migration.FormatDjango:
 		return string(m.Format), nil
-	case migrations.FormatSQL:
+	case migration.FormatSQL:
 		return "", fmt.Errorf("--pending-from: %s is a plain SQL file, and plain SQL files have no history table to read: name the tool with --migration-format", m.Path)
 	}
 	return "", fmt.Errorf("--pending-from: reading which %s migrations have run is not supported (%s)", m.Format, m.Path)
 }
 
 // hasRun matches a migration against its tool's history.
-func hasRun(a *pgdb.Applied, m *migrations.Migration) bool {
+func hasRun(a *pgdb.Applied, m *migration.Migration) bool {
 	switch m.Format {
-	case migrations.FormatGolangMigrate:
+	case migration.FormatGolangMigrate:
 		// One row: the version reached; everything up to it has run.
 		for _, v := range a.Versions {
 			if compareVersions(m.Version, v) <= 0 {
@@ -82,7 +82,7 @@ func hasRun(a *pgdb.Applied, m *migrations.Migration) bool {
 			}
 		}
 		return false
-	case migrations.FormatFlyway:
+	case migration.FormatFlyway:
 		if a.Baseline != "" && compareVersions(m.Version, a.Baseline) <= 0 {
 			return true
 		}
@@ -92,11 +92,11 @@ func hasRun(a *pgdb.Applied, m *migrations.Migration) bool {
 			}
 		}
 		return false
-	case migrations.FormatPrisma:
+	case migration.FormatPrisma:
 		return a.Has(path.Base(path.Dir(m.Path)))
-	case migrations.FormatSqitch:
+	case migration.FormatSqitch:
 		return a.Has(m.Name)
-	case migrations.FormatDjango:
+	case migration.FormatDjango:
 		// <app>/migrations/<name>.py is recorded as app/name.
 		dir := path.Dir(m.Path)
 		if path.Base(dir) == "migrations" {

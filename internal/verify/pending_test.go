@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 	"github.com/schemagate/schemagate/internal/verify"
 )
@@ -19,14 +20,14 @@ func TestAppliedFrom(t *testing.T) {
 	tests := []struct {
 		name   string
 		setup  string
-		format migrations.Format
+		format migration.Format
 		files  []string // in apply order
 		want   []bool
 	}{
 		{
 			name:   "golang-migrate: everything up to the version reached",
 			setup:  `CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false)`,
-			format: migrations.FormatGolangMigrate,
+			format: migration.FormatGolangMigrate,
 			files:  []string{"migrations/000001_a.up.sql", "migrations/000002_b.up.sql", "migrations/000003_c.up.sql"},
 			want:   []bool{true, true, false},
 		},
@@ -34,7 +35,7 @@ func TestAppliedFrom(t *testing.T) {
 			name: "goose: applied rows, a later down undoes",
 			setup: `CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp DEFAULT now());
 				INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (2, true), (2, false)`,
-			format: migrations.FormatGoose,
+			format: migration.FormatGoose,
 			files:  []string{"db/migrations/00001_a.sql", "db/migrations/00002_b.sql"},
 			want:   []bool{true, false},
 		},
@@ -44,7 +45,7 @@ func TestAppliedFrom(t *testing.T) {
 				script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL, installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success boolean NOT NULL);
 				INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, installed_by, execution_time, success) VALUES
 				(1, '1.1', '<< Flyway Baseline >>', 'BASELINE', 'x', 'u', 0, true), (2, '1.2', 'b', 'SQL', 'V1_2__b.sql', 'u', 1, true)`,
-			format: migrations.FormatFlyway,
+			format: migration.FormatFlyway,
 			files:  []string{"sql/V1__a.sql", "sql/V1.2__b.sql", "sql/V1.10__c.sql"},
 			want:   []bool{true, true, false},
 		},
@@ -53,7 +54,7 @@ func TestAppliedFrom(t *testing.T) {
 			setup: `CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL, finished_at timestamptz, migration_name varchar(255) NOT NULL,
 				logs text, rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count int NOT NULL DEFAULT 0);
 				INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at) VALUES ('a', 'x', '20240101000000_init', now())`,
-			format: migrations.FormatPrisma,
+			format: migration.FormatPrisma,
 			files:  []string{"prisma/migrations/20240101000000_init/migration.sql", "prisma/migrations/20240501000000_drop/migration.sql"},
 			want:   []bool{true, false},
 		},
@@ -62,7 +63,7 @@ func TestAppliedFrom(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db := pgtest.Database(t)
 			mustExec(t, db, tc.setup)
-			var ms []*migrations.Migration
+			var ms []*migration.Migration
 			for _, p := range tc.files {
 				ms = append(ms, migrations.FromText(p, []byte("SELECT 1;\n"), tc.format))
 			}
@@ -83,7 +84,7 @@ func TestAppliedFromFailedEntry(t *testing.T) {
 	mustExec(t, db, `CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL, finished_at timestamptz, migration_name varchar(255) NOT NULL,
 		logs text, rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count int NOT NULL DEFAULT 0);
 		INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('a', 'x', '20240101000000_init')`)
-	ms := []*migrations.Migration{migrations.FromText("prisma/migrations/20240101000000_init/migration.sql", []byte("SELECT 1;\n"), migrations.FormatPrisma)}
+	ms := []*migration.Migration{migrations.FromText("prisma/migrations/20240101000000_init/migration.sql", []byte("SELECT 1;\n"), migration.FormatPrisma)}
 	_, err := verify.AppliedFrom(context.Background(), db)(ms)
 	if err == nil || !strings.Contains(err.Error(), "migration 20240101000000_init failed") || !strings.Contains(err.Error(), "prisma migrate resolve") {
 		t.Errorf("err = %v", err)

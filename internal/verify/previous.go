@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/schemagate/schemagate/internal/check"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
@@ -92,21 +92,21 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 			notes = append(notes, fmt.Sprintf("previous schema: could not create a stand-in table: %s", pgMessage(err)))
 		}
 	}
-	replayed, foreign, partial := 0, map[migrations.Format]int{}, map[migrations.Format]int{}
+	replayed, foreign, partial := 0, map[migration.Format]int{}, map[migration.Format]int{}
 	for _, m := range static.Previous {
 		if m.Down || pending[check.Key(m)] {
 			continue
 		}
 		var fails []Failure
 		var err error
-		switch tr, ok := static.Translations[m]; {
-		case m.Format.IsFramework() && ok:
+		switch {
+		case m.Format.IsFramework() && m.Framework:
 			// The statements the framework sends for it; code it runs
 			// that has no SQL schemagate can see is left out.
-			if untranslated(tr) {
+			if untranslated(m) {
 				partial[m.Format]++
 			}
-			fails, err = replayTranslation(ctx, conn.PgConn(), tr, guard)
+			fails, err = replayTranslation(ctx, conn.PgConn(), m, guard)
 		case len(m.Regions) == 0 || m.Format.IsFramework():
 			foreign[m.Format]++
 			continue
@@ -134,9 +134,9 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 
 // untranslated reports whether a translation left code out: a call it
 // does not know, or a syntax error.
-func untranslated(tr migrations.Translation) bool {
-	for _, n := range tr.Notes {
-		if n.Kind == migrations.NoteUnrecognised || n.Kind == migrations.NoteSyntaxError {
+func untranslated(m *migration.Migration) bool {
+	for _, n := range m.Notes {
+		if n.Kind == migration.NoteUnrecognised || n.Kind == migration.NoteSyntaxError {
 			return true
 		}
 	}
@@ -198,7 +198,7 @@ func harmlessInDump(st sqlparse.Statement, err error) bool {
 // statement. A failure rolls the tool's transaction back and ends the
 // migration, as the tool would; the caller goes on with the next one so
 // as much of the schema as possible is there.
-func replay(ctx context.Context, conn *pgconn.PgConn, m *migrations.Migration, guard bool) ([]Failure, error) {
+func replay(ctx context.Context, conn *pgconn.PgConn, m *migration.Migration, guard bool) ([]Failure, error) {
 	if m.Statements == nil && m.SyntaxErrors == nil || guard {
 		m.Parse() // the guard reads the parse trees
 	}

@@ -68,9 +68,9 @@ func standIns(static *check.Result, skip map[string]bool) (stmts, names []string
 			continue
 		}
 		var list []ops.Op
-		tr, framework := static.Translations[m]
+		framework := m.Framework
 		if framework {
-			list = tr.Ops
+			list = m.Ops
 		} else {
 			if len(m.Statements) > 0 && m.Statements[0].Node == nil {
 				m.Parse() // check let the parse trees go

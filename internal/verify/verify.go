@@ -23,7 +23,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/source"
@@ -168,7 +168,7 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 	switch newDump := findDump(in.Check.New, in.Check.SchemaDump); {
 	case len(runnable) > 0:
 		logf(in, "applying %d pending migration(s)", len(runnable))
-		applied, err := Apply(ctx, url, runnable, ApplyOptions{PGVersion: cfg.PGVersion, Guard: guard, Translations: static.Translations})
+		applied, err := Apply(ctx, url, runnable, ApplyOptions{PGVersion: cfg.PGVersion, Guard: guard})
 		if err != nil {
 			return nil, err
 		}
@@ -220,14 +220,14 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 // runnablePending are the pending migrations verify can apply: SQL
 // migrations, and framework migrations whose translation has SQL. The
 // notes say what is left out.
-func runnablePending(static *check.Result) ([]*migrations.Migration, []string) {
-	var runnable []*migrations.Migration
-	foreign, empty, partial := map[migrations.Format]int{}, map[migrations.Format]int{}, map[migrations.Format]int{}
+func runnablePending(static *check.Result) ([]*migration.Migration, []string) {
+	var runnable []*migration.Migration
+	foreign, empty, partial := map[migration.Format]int{}, map[migration.Format]int{}, map[migration.Format]int{}
 	for _, m := range static.Pending {
-		tr, translated := static.Translations[m]
+		translated := m.Framework
 		switch {
-		case m.Format.IsFramework() && translated && len(tr.SQL) > 0:
-			if untranslated(tr) {
+		case m.Format.IsFramework() && translated && len(m.SQL) > 0:
+			if untranslated(m) {
 				partial[m.Format]++
 			}
 			runnable = append(runnable, m)

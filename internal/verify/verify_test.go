@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 	"github.com/schemagate/schemagate/internal/testutil"
 	"github.com/schemagate/schemagate/internal/verify"
@@ -225,9 +226,9 @@ func TestApplyTransactionModes(t *testing.T) {
 	mustExec(t, db, "CREATE TABLE users (id bigint PRIMARY KEY, name text); CREATE TABLE orders (id bigint PRIMARY KEY)")
 	ctx := context.Background()
 
-	plain := migrations.FromText("db/migrations/002_tx.sql", []byte("BEGIN;\nALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_id2 ON orders (id);\nCOMMIT;\n"), migrations.FormatSQL)
-	goose := migrations.FromText("db/migrations/003_goose.sql", []byte("-- +goose Up\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE users ADD COLUMN a int;\n"), migrations.FormatGoose)
-	applied, err := verify.Apply(ctx, db, []*migrations.Migration{plain, goose}, verify.ApplyOptions{})
+	plain := migrations.FromText("db/migrations/002_tx.sql", []byte("BEGIN;\nALTER TABLE users ADD COLUMN a int;\nCREATE INDEX orders_id2 ON orders (id);\nCOMMIT;\n"), migration.FormatSQL)
+	goose := migrations.FromText("db/migrations/003_goose.sql", []byte("-- +goose Up\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE users ADD COLUMN a int;\n"), migration.FormatGoose)
+	applied, err := verify.Apply(ctx, db, []*migration.Migration{plain, goose}, verify.ApplyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,8 +268,8 @@ func TestApplyTransactionModes(t *testing.T) {
 // scratch database are not run.
 func TestGuardSkipsServerWideStatements(t *testing.T) {
 	db := pgtest.Database(t)
-	m := migrations.FromText("db/migrations/001_role.sql", []byte("CREATE ROLE schemagate_should_not_exist;\nCREATE TABLE t (id int);\n"), migrations.FormatSQL)
-	applied, err := verify.Apply(context.Background(), db, []*migrations.Migration{m}, verify.ApplyOptions{Guard: true})
+	m := migrations.FromText("db/migrations/001_role.sql", []byte("CREATE ROLE schemagate_should_not_exist;\nCREATE TABLE t (id int);\n"), migration.FormatSQL)
+	applied, err := verify.Apply(context.Background(), db, []*migration.Migration{m}, verify.ApplyOptions{Guard: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // Alembic implements migrations.Framework for Alembic projects.
@@ -27,10 +27,10 @@ type Alembic struct{}
 // New returns the Alembic framework.
 func New() *Alembic { return &Alembic{} }
 
-var _ migrations.Framework = (*Alembic)(nil)
+var _ migration.Framework = (*Alembic)(nil)
 
 // Format is migrations.FormatAlembic.
-func (*Alembic) Format() migrations.Format { return migrations.FormatAlembic }
+func (*Alembic) Format() migration.Format { return migration.FormatAlembic }
 
 // Detect reports whether dir is an Alembic project: an alembic.ini with a
 // script_location, a pyproject.toml with [tool.alembic], or a versions/
@@ -47,7 +47,7 @@ func (*Alembic) Detect(fsys fs.FS, dir string) bool {
 // context.begin_transaction(); the statements in an autocommit_block()
 // are marked outside it when translated. Only upgrade() is checked, so
 // opt.IncludeDown changes nothing.
-func (*Alembic) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
+func (*Alembic) Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, error) {
 	return discover(fsys, dir, opt)
 }
 
@@ -55,8 +55,8 @@ func (*Alembic) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migra
 // what it cannot read becomes a Note. Revisions share no translation
 // state (each is read on its own, as alembic imports it), so they are
 // translated in parallel.
-func (*Alembic) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
-	out := make([]migrations.Translation, len(ms))
+func (*Alembic) Translate(ms []*migration.Migration, opt migration.TranslateOptions) []migration.Translation {
+	out := make([]migration.Translation, len(ms))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(ms)) {
@@ -78,14 +78,14 @@ func (*Alembic) Translate(ms []*migrations.Migration, opt migrations.TranslateOp
 
 // translateSafely keeps one file's translator bug from hiding the other
 // files: it becomes a note on that file.
-func translateSafely(m *migrations.Migration, opt migrations.TranslateOptions) (tr migrations.Translation) {
+func translateSafely(m *migration.Migration, opt migration.TranslateOptions) (tr migration.Translation) {
 	if m.File == nil {
-		return migrations.Translation{Migration: m, Notes: []migrations.Note{{Kind: migrations.NoteUnrecognised, Message: m.Path + ": not read"}}}
+		return migration.Translation{Migration: m, Notes: []migration.Note{{Kind: migration.NoteUnrecognised, Message: m.Path + ": not read"}}}
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			tr = migrations.Translation{Migration: m, Notes: []migrations.Note{{
-				Kind: migrations.NoteUnrecognised, Span: firstLine(m.File),
+			tr = migration.Translation{Migration: m, Notes: []migration.Note{{
+				Kind: migration.NoteUnrecognised, Span: firstLine(m.File),
 				Message: fmt.Sprintf("internal error while translating this revision (please report it): %v", r),
 			}}}
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
@@ -165,7 +165,7 @@ op.alter_column('t', 'a', server_default=sa.func.clock_timestamp())`)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
-	wantNotes := []noteWant{{migrations.NoteUnrecognised, "compute_default()", "cannot read the server default"}}
+	wantNotes := []noteWant{{migration.NoteUnrecognised, "compute_default()", "cannot read the server default"}}
 	if diff := cmp.Diff(wantNotes, gotNotes(tr.Migration.File, tr.Notes, wantNotes)); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
@@ -188,9 +188,9 @@ op.drop_table('c')`)
 		if len(kinds) == 0 || kinds[0] != ops.AddColumn {
 			t.Errorf("ops = %v, want the add_column before the error translated", kinds)
 		}
-		var errs []migrations.Note
+		var errs []migration.Note
 		for _, n := range tr.Notes {
-			if n.Kind == migrations.NoteSyntaxError {
+			if n.Kind == migration.NoteSyntaxError {
 				errs = append(errs, n)
 			}
 		}
@@ -209,7 +209,7 @@ op.drop_table('c')`)
 	t.Run("missing upgrade", func(t *testing.T) {
 		src := "revision = 'ab'\ndown_revision = None\n\n\ndef downgrade():\n    pass\n"
 		tr := translateSource(t, src)
-		want := []noteWant{{migrations.NoteUnrecognised, "revision = 'ab'", "no upgrade() function"}}
+		want := []noteWant{{migration.NoteUnrecognised, "revision = 'ab'", "no upgrade() function"}}
 		if diff := cmp.Diff(want, gotNotes(tr.Migration.File, tr.Notes, want)); diff != "" || len(tr.Ops) != 0 {
 			t.Errorf("notes (-want +got):\n%s\nops: %v", diff, tr.Ops)
 		}
@@ -225,7 +225,7 @@ op.drop_table('c')`)
 """Nothing to do on PostgreSQL."""
 total = 0
 print("skipped")`))
-		want := []noteWant{{migrations.NoteUnrecognised, "def upgrade() -> None:", "no Alembic operation schemagate recognises"}}
+		want := []noteWant{{migration.NoteUnrecognised, "def upgrade() -> None:", "no Alembic operation schemagate recognises"}}
 		if diff := cmp.Diff(want, gotNotes(tr.Migration.File, tr.Notes, want)); diff != "" || len(tr.Ops) != 0 {
 			t.Errorf("notes (-want +got):\n%s\nops: %v", diff, tr.Ops)
 		}
@@ -235,7 +235,7 @@ print("skipped")`))
 with op.batch_alter_table('users') as batch_op:
     batch_op.drop_column('a')
 batch_op.drop_column('b')`))
-		want := []noteWant{{migrations.NoteUnrecognised, "batch_op.drop_column('b')", "outside its `with op.batch_alter_table(...)` block"}}
+		want := []noteWant{{migration.NoteUnrecognised, "batch_op.drop_column('b')", "outside its `with op.batch_alter_table(...)` block"}}
 		if diff := cmp.Diff(want, gotNotes(tr.Migration.File, tr.Notes, want)); diff != "" || len(tr.Ops) != 1 {
 			t.Errorf("notes (-want +got):\n%s\nops: %d", diff, len(tr.Ops))
 		}
@@ -302,7 +302,8 @@ with op.get_context().autocommit_block():
 		}
 		active = append(active, r)
 	}
-	findings := lint.Run([]*lint.Unit{lint.FromTranslation(tr)}, lint.Options{Rules: active})
+	tr.Apply()
+	findings := lint.Run([]*migration.Migration{tr.Migration}, lint.Options{Rules: active})
 	type f struct {
 		Rule, At string
 		Hint     bool
@@ -333,8 +334,8 @@ func FuzzTranslate(f *testing.F) {
 	}
 	f.Add([]byte("def upgrade():\n    op.execute(f'{'\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		m := &migrations.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migrations.FormatAlembic, Transactional: true}
-		tr := translate(m, migrations.TranslateOptions{})
+		m := &migration.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migration.FormatAlembic, Transactional: true}
+		tr := translate(m, migration.TranslateOptions{})
 		inFile := func(s source.Span) bool {
 			return s.Start.Offset >= 0 && s.End.Offset <= len(src) && s.Start.Offset <= s.End.Offset
 		}
@@ -370,8 +371,8 @@ func TestMutatedRevisions(t *testing.T) {
 		for range 60 {
 			src := mutate(r, b)
 			start := time.Now()
-			m := &migrations.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migrations.FormatAlembic, Transactional: true}
-			tr := translate(m, migrations.TranslateOptions{})
+			m := &migration.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migration.FormatAlembic, Transactional: true}
+			tr := translate(m, migration.TranslateOptions{})
 			if d := time.Since(start); d > 2*time.Second {
 				t.Fatalf("translating took %v:\n%s", d, src)
 			}

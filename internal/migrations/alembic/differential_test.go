@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -212,11 +212,11 @@ func TestDifferentialAlembic(t *testing.T) {
 	cmd := alembicCommand(t)
 	const project = "../../../testdata/frameworks/alembic/shop"
 	fw := New()
-	set, err := fw.Discover(os.DirFS(project), ".", migrations.Options{})
+	set, err := fw.Discover(os.DirFS(project), ".", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	trs := fw.Translate(set.Migrations, migrations.TranslateOptions{})
+	trs := fw.Translate(set.Migrations, migration.TranslateOptions{})
 	out := runAlembicOffline(t, cmd, filepath.Join(project, "migrations", "versions"))
 	segs, ranOrder := alembicSegments(t, out)
 
@@ -291,7 +291,7 @@ func checkTopological(order []string, parents map[string][]string) string {
 // sends it: in the migration's transaction, with COMMIT before and BEGIN
 // after the statements that run outside it, as alembic prints an
 // autocommit_block().
-func sentOps(t *testing.T, sql []migrations.SQLStatement, transactional bool) []ops.Op {
+func sentOps(t *testing.T, sql []migration.SQLStatement, transactional bool) []ops.Op {
 	t.Helper()
 	var b strings.Builder
 	in := transactional

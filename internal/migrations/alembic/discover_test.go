@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // revFile writes a revision file's header as `alembic revision` does.
@@ -80,14 +80,14 @@ type found struct {
 	Problems            []string
 }
 
-func summarize(set *migrations.Set) ([]found, []migrations.Skipped) {
+func summarize(set *migration.Set) ([]found, []migration.Skipped) {
 	var out []found
 	for _, m := range set.Migrations {
 		f := found{Path: m.Path, Version: m.Version, Name: m.Name, Order: m.Order}
 		for _, p := range m.Problems {
 			f.Problems = append(f.Problems, p.Message)
 		}
-		if !m.Transactional || m.Format != migrations.FormatAlembic {
+		if !m.Transactional || m.Format != migration.FormatAlembic {
 			f.Problems = append(f.Problems, "not transactional alembic")
 		}
 		out = append(out, f)
@@ -101,7 +101,7 @@ func TestDiscover(t *testing.T) {
 		fs      fstest.MapFS
 		dir     string
 		want    []found
-		skipped []migrations.Skipped
+		skipped []migration.Skipped
 	}{
 		{
 			name: "alembic.ini with %(here)s, a linear chain",
@@ -239,16 +239,16 @@ func TestDiscover(t *testing.T) {
 				{Path: "versions/e5_cycle.py", Version: "e5", Name: "cycle", Order: 6, Problems: []string{
 					"revision e5 is part of a cycle of down_revision/depends_on: alembic refuses to run"}},
 			},
-			skipped: []migrations.Skipped{{Path: "versions/helpers.py", Reason: "no `revision = \"...\"` assignment: alembic refuses to load this file"}},
+			skipped: []migration.Skipped{{Path: "versions/helpers.py", Reason: "no `revision = \"...\"` assignment: alembic refuses to load this file"}},
 		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			set, err := New().Discover(c.fs, c.dir, migrations.Options{})
+			set, err := New().Discover(c.fs, c.dir, migration.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if set.Format != migrations.FormatAlembic || set.Dir != c.dir {
+			if set.Format != migration.FormatAlembic || set.Dir != c.dir {
 				t.Errorf("set format %q dir %q", set.Format, set.Dir)
 			}
 			got, skipped := summarize(set)
@@ -275,7 +275,7 @@ func TestDiscoverErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := New().Discover(c.fs, ".", migrations.Options{})
+			_, err := New().Discover(c.fs, ".", migration.Options{})
 			if err == nil || err.Error() != c.want {
 				t.Errorf("error = %v, want %q", err, c.want)
 			}
@@ -285,18 +285,18 @@ func TestDiscoverErrors(t *testing.T) {
 
 func TestDiscoverSkipsLargeFiles(t *testing.T) {
 	fs := fstest.MapFS{"versions/a1_big.py": revFile("a1", nil)}
-	set, err := New().Discover(fs, ".", migrations.Options{MaxFileSize: 10})
+	set, err := New().Discover(fs, ".", migration.Options{MaxFileSize: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []migrations.Skipped{{Path: "versions/a1_big.py", Reason: "larger than 0 MiB"}}
+	want := []migration.Skipped{{Path: "versions/a1_big.py", Reason: "larger than 0 MiB"}}
 	if diff := cmp.Diff(want, set.Skipped); diff != "" || len(set.Migrations) != 0 {
 		t.Errorf("skipped (-want +got):\n%s\nmigrations: %d", diff, len(set.Migrations))
 	}
 }
 
 func TestFormat(t *testing.T) {
-	if got := New().Format(); got != migrations.FormatAlembic {
+	if got := New().Format(); got != migration.FormatAlembic {
 		t.Errorf("Format() = %q", got)
 	}
 }
@@ -310,7 +310,7 @@ func TestApplied(t *testing.T) {
 		"versions/4000_merge.py":   revFile("4000", []string{"3a00", "3b00"}),
 		"versions/0f00_reports.py": revFile("0f00", nil, "depends_on = 'billing'"),
 	}
-	set, err := New().Discover(fs, ".", migrations.Options{})
+	set, err := New().Discover(fs, ".", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

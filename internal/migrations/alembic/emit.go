@@ -7,7 +7,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v5"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -42,7 +42,7 @@ func (t *translator) emit(p pendingStmt) {
 		if len(res.Errors) > 0 {
 			msg = res.Errors[0].Message
 		}
-		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteUnrecognised, Span: p.span,
+		t.notes = append(t.notes, migration.Note{Kind: migration.NoteUnrecognised, Span: p.span,
 			Message: "schemagate could not translate this call into SQL (" + msg + "): it is not checked"})
 		return
 	}
@@ -193,7 +193,7 @@ func (t *translator) sql(text string, offs []int) {
 	}
 	for _, e := range res.Errors {
 		sp := mapSpan(source.Span{Start: e.Pos, End: e.Span.End})
-		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: sp, Message: e.Message})
+		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: sp, Message: e.Message})
 	}
 	t.send(res, parsed, mapSpan)
 	for i := range out {
@@ -238,7 +238,7 @@ func (t *translator) rawSQL(e *expr, wrap string) (string, bool) {
 		if end < at {
 			end = at
 		}
-		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: t.file.Span(at, end), Message: msg})
+		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: t.file.Span(at, end), Message: msg})
 		return text, false
 	}
 	return text, true
@@ -296,7 +296,7 @@ func bindParams(text string, offs []int, values map[string]string) (string, []in
 // sqlStmt is one statement alembic sends, with what decides whether it
 // runs in alembic's transaction.
 type sqlStmt struct {
-	migrations.SQLStatement
+	migration.SQLStatement
 	stmt int  // its operations' Stmt; -1 for a statement the parser rejects
 	auto bool // inside autocommit_block()
 	// group numbers the texts sent in one execute(): PostgreSQL runs
@@ -318,7 +318,7 @@ func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func
 	var ps []piece
 	group := len(t.sent)
 	for i, st := range res.Statements {
-		s := sqlStmt{SQLStatement: migrations.SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: t.stmt + i, auto: t.autoDepth > 0,
+		s := sqlStmt{SQLStatement: migration.SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: t.stmt + i, auto: t.autoDepth > 0,
 			group: group, ctl: st.Node.GetTransactionStmt() != nil}
 		ps = append(ps, piece{s, st.Span.Start.Offset})
 	}
@@ -327,7 +327,7 @@ func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func
 			continue
 		}
 		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
-		s := sqlStmt{SQLStatement: migrations.SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1, auto: t.autoDepth > 0, group: group}
+		s := sqlStmt{SQLStatement: migration.SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1, auto: t.autoDepth > 0, group: group}
 		ps = append(ps, piece{s, e.Span.Start.Offset})
 	}
 	slices.SortStableFunc(ps, func(a, b piece) int { return a.off - b.off })
@@ -340,7 +340,7 @@ func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func
 // that of their operations (after finish), else alembic's own; several
 // statements of one execute() outside a transaction block run in the
 // implicit transaction PostgreSQL gives them.
-func (t *translator) statements() []migrations.SQLStatement {
+func (t *translator) statements() []migration.SQLStatement {
 	inTx := map[int]bool{}
 	for _, op := range t.out {
 		if _, seen := inTx[op.Stmt]; !seen {
@@ -352,7 +352,7 @@ func (t *translator) statements() []migrations.SQLStatement {
 		size[s.group]++
 		ctl[s.group] = ctl[s.group] || s.ctl
 	}
-	out := make([]migrations.SQLStatement, len(t.sent))
+	out := make([]migration.SQLStatement, len(t.sent))
 	for i, s := range t.sent {
 		in, ok := inTx[s.stmt]
 		if !ok {

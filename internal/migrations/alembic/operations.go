@@ -3,7 +3,7 @@ package alembic
 import (
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -87,7 +87,7 @@ func (t *translator) opCall(name string, e *expr, bs *batchState) {
 	}
 	spec, ok := opSpecs[name]
 	if !ok {
-		t.note(migrations.NoteUnrecognised, e.start, e.end, "op.%s is not an Alembic operation schemagate translates (an operation the application registers?): the schema changes it makes are not checked", name)
+		t.note(migration.NoteUnrecognised, e.start, e.end, "op.%s is not an Alembic operation schemagate translates (an operation the application registers?): the schema changes it makes are not checked", name)
 		return
 	}
 	if bs == nil || spec.batch == nil {

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -96,15 +96,15 @@ func literalString(e *expr) (string, bool) {
 }
 
 // discover reads every revision file of the locations and orders them.
-func discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
+func discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, error) {
 	locs, err := locate(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	set := &migrations.Set{Dir: dir, Format: migrations.FormatAlembic}
+	set := &migration.Set{Dir: dir, Format: migration.FormatAlembic}
 	max := opt.MaxFileSize
 	if max <= 0 {
-		max = migrations.DefaultMaxFileSize
+		max = migration.DefaultMaxFileSize
 	}
 	var revs []*rev
 	seen := map[string]bool{}
@@ -123,7 +123,7 @@ func discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, 
 			seen[p] = true
 			r, reason := readRevision(fsys, p, max)
 			if reason != "" {
-				set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: reason})
+				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: reason})
 				continue
 			}
 			revs = append(revs, r)
@@ -163,7 +163,7 @@ func listRevisionFiles(fsys fs.FS, loc location) ([]string, error) {
 // rev is one revision file on its way into the apply order.
 type rev struct {
 	h header
-	m *migrations.Migration
+	m *migration.Migration
 }
 
 func readRevision(fsys fs.FS, p string, max int64) (*rev, string) {
@@ -180,8 +180,8 @@ func readRevision(fsys fs.FS, p string, max int64) (*rev, string) {
 		return nil, "no `revision = \"...\"` assignment: alembic refuses to load this file"
 	}
 	f := source.NewFile(p, text)
-	m := &migrations.Migration{
-		Path: p, File: f, Format: migrations.FormatAlembic,
+	m := &migration.Migration{
+		Path: p, File: f, Format: migration.FormatAlembic,
 		Version: h.revision, Name: revisionName(path.Base(p), h.revision),
 		// env.py runs migrations inside context.begin_transaction()
 		// (one transaction, or one per migration): PostgreSQL has
@@ -189,7 +189,7 @@ func readRevision(fsys fs.FS, p string, max int64) (*rev, string) {
 		Transactional: true,
 	}
 	for _, msg := range h.problems {
-		m.Problems = append(m.Problems, migrations.Problem{Span: firstLine(f), Message: msg})
+		m.Problems = append(m.Problems, migration.Problem{Span: firstLine(f), Message: msg})
 	}
 	return &rev{h: h, m: m}, ""
 }
@@ -229,8 +229,8 @@ func order(revs []*rev) []*rev {
 	for _, r := range revs {
 		if other, ok := byID[r.h.revision]; ok {
 			msg := "revision %s is also declared by %s: alembic warns and uses only one of them"
-			r.m.Problems = append(r.m.Problems, migrations.Problem{Span: firstLine(r.m.File), Message: fmt.Sprintf(msg, r.h.revision, other.m.Path)})
-			other.m.Problems = append(other.m.Problems, migrations.Problem{Span: firstLine(other.m.File), Message: fmt.Sprintf(msg, r.h.revision, r.m.Path)})
+			r.m.Problems = append(r.m.Problems, migration.Problem{Span: firstLine(r.m.File), Message: fmt.Sprintf(msg, r.h.revision, other.m.Path)})
+			other.m.Problems = append(other.m.Problems, migration.Problem{Span: firstLine(other.m.File), Message: fmt.Sprintf(msg, r.h.revision, r.m.Path)})
 			continue
 		}
 		byID[r.h.revision] = r
@@ -255,7 +255,7 @@ func order(revs []*rev) []*rev {
 				add(p)
 				continue
 			}
-			r.m.Problems = append(r.m.Problems, migrations.Problem{Span: firstLine(r.m.File),
+			r.m.Problems = append(r.m.Problems, migration.Problem{Span: firstLine(r.m.File),
 				Message: fmt.Sprintf("down_revision %s is not a known revision: alembic fails with \"Revision %s referenced from %s is not present\"", d, d, r.h.revision)})
 		}
 		for _, d := range r.h.dependsOn {
@@ -267,7 +267,7 @@ func order(revs []*rev) []*rev {
 				add(p)
 				continue
 			}
-			r.m.Problems = append(r.m.Problems, migrations.Problem{Span: firstLine(r.m.File),
+			r.m.Problems = append(r.m.Problems, migration.Problem{Span: firstLine(r.m.File),
 				Message: fmt.Sprintf("depends_on %s is not a known revision or branch label", d)})
 		}
 	}
@@ -314,7 +314,7 @@ func order(revs []*rev) []*rev {
 			continue
 		}
 		if byID[r.h.revision] == r {
-			r.m.Problems = append(r.m.Problems, migrations.Problem{Span: firstLine(r.m.File),
+			r.m.Problems = append(r.m.Problems, migration.Problem{Span: firstLine(r.m.File),
 				Message: fmt.Sprintf("revision %s is part of a cycle of down_revision/depends_on: alembic refuses to run", r.h.revision)})
 		}
 		out = append(out, r)
@@ -328,7 +328,7 @@ func order(revs []*rev) []*rev {
 // apply order alone cannot tell this (a revision placed before a head may
 // be on another branch), so check uses the graph. Unknown heads are
 // ignored.
-func Applied(ms []*migrations.Migration, heads []string) map[string]bool {
+func Applied(ms []*migration.Migration, heads []string) map[string]bool {
 	byID := map[string][]string{}
 	labels := map[string]string{}
 	for _, m := range ms {

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 )
@@ -146,7 +146,7 @@ func TestTranslationSQLRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	fw := New()
-	set, err := fw.Discover(os.DirFS("../../../testdata/frameworks/alembic/shop"), ".", migrations.Options{})
+	set, err := fw.Discover(os.DirFS("../../../testdata/frameworks/alembic/shop"), ".", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestTranslationSQLRuns(t *testing.T) {
 	// to it: alembic stops there too. Everything before it runs.
 	statements, failed := 0, ""
 run:
-	for _, tr := range fw.Translate(set.Migrations, migrations.TranslateOptions{}) {
+	for _, tr := range fw.Translate(set.Migrations, migration.TranslateOptions{}) {
 		for _, s := range tr.SQL {
 			if err := sendOne(ctx, conn.PgConn(), s); err != nil {
 				failed = fmt.Sprintf("%s:%d %s", tr.Migration.Path, s.Span.Start.Line, pgCode(err))
@@ -176,7 +176,7 @@ run:
 
 // sendOne runs a statement in or outside a transaction block, as
 // Translation.SQL says.
-func sendOne(ctx context.Context, conn *pgconn.PgConn, s migrations.SQLStatement) error {
+func sendOne(ctx context.Context, conn *pgconn.PgConn, s migration.SQLStatement) error {
 	switch idle := conn.TxStatus() == 'I'; {
 	case s.InTransaction && idle:
 		if _, err := conn.Exec(ctx, "BEGIN").ReadAll(); err != nil {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -15,7 +15,7 @@ import (
 // statement by statement, with the names assigned so far, and emits the
 // operations of every Alembic call.
 type translator struct {
-	m       *migrations.Migration
+	m       *migration.Migration
 	file    *source.File
 	src     []byte
 	mod     *module
@@ -27,7 +27,7 @@ type translator struct {
 	sent  []sqlStmt // the statements alembic sends, in order
 	auto  []bool    // per op: inside autocommit_block()
 	seg   []int     // per op: how many autocommit blocks ended before it
-	notes []migrations.Note
+	notes []migration.Note
 	stmt  int // running statement index
 
 	autoDepth int
@@ -44,7 +44,7 @@ type translator struct {
 // variable over a query, a function result).
 func unknown(name string) *expr { return &expr{kind: exprOther, text: name, start: -1, end: -1} }
 
-func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrations.Translation {
+func translate(m *migration.Migration, opt migration.TranslateOptions) migration.Translation {
 	ver := opt.PGVersion
 	if ver == 0 {
 		ver = ops.DefaultPGVersion
@@ -63,7 +63,7 @@ func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrati
 		if end == e.start {
 			end = e.start + 1
 		}
-		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: t.file.Span(e.start, end), Message: msg})
+		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: t.file.Span(e.start, end), Message: msg})
 	}
 	// Module-level assignments (constants, enum types, tables) are what
 	// upgrade() sees; nothing else at module level runs an operation.
@@ -77,17 +77,17 @@ func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrati
 	t.globals = maps.Clone(t.env)
 	up := t.mod.funcs["upgrade"]
 	if up == nil {
-		t.note(migrations.NoteUnrecognised, 0, len(firstLineText(t.src)), "no upgrade() function: alembic fails to run this revision, and there is nothing to check")
+		t.note(migration.NoteUnrecognised, 0, len(firstLineText(t.src)), "no upgrade() function: alembic fails to run this revision, and there is nothing to check")
 	} else {
 		before := len(t.notes)
 		t.block(up.body)
 		if len(t.out) == 0 && len(t.notes) == before && hasCode(up.body) {
 			end := up.start + len(firstLineText(t.src[up.start:]))
-			t.note(migrations.NoteUnrecognised, up.start, end, "upgrade() runs code but no Alembic operation schemagate recognises: nothing in it is checked")
+			t.note(migration.NoteUnrecognised, up.start, end, "upgrade() runs code but no Alembic operation schemagate recognises: nothing in it is checked")
 		}
 	}
 	t.finish()
-	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.statements()}
+	return migration.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.statements()}
 }
 
 // hasCode reports whether a body does more than pass and docstrings.
@@ -110,11 +110,11 @@ func firstLineText(src []byte) string {
 	return s
 }
 
-func (t *translator) note(kind migrations.NoteKind, start, end int, format string, args ...any) {
+func (t *translator) note(kind migration.NoteKind, start, end int, format string, args ...any) {
 	if start < 0 {
 		start, end = 0, 0
 	}
-	t.notes = append(t.notes, migrations.Note{Kind: kind, Span: t.file.Span(start, end), Message: fmt.Sprintf(format, args...)})
+	t.notes = append(t.notes, migration.Note{Kind: kind, Span: t.file.Span(start, end), Message: fmt.Sprintf(format, args...)})
 }
 
 // noteAt puts a note on an expression (on the call when e has no
@@ -124,10 +124,10 @@ func (t *translator) noteAt(e, call *expr, format string, args ...any) {
 		e = call
 	}
 	if e == nil {
-		t.note(migrations.NoteUnrecognised, 0, 0, format, args...)
+		t.note(migration.NoteUnrecognised, 0, 0, format, args...)
 		return
 	}
-	t.note(migrations.NoteUnrecognised, e.start, e.end, format, args...)
+	t.note(migration.NoteUnrecognised, e.start, e.end, format, args...)
 }
 
 // source returns the Python text of e, shortened for messages.
@@ -193,7 +193,7 @@ const maxSteps = 100_000
 func (t *translator) statement(s *stmt) {
 	t.steps++
 	if t.steps == maxSteps {
-		t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "schemagate stopped translating here: the loops and helper calls of this migration run too many statements to follow")
+		t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "schemagate stopped translating here: the loops and helper calls of this migration run too many statements to follow")
 	}
 	if t.steps >= maxSteps {
 		t.returned = true
@@ -211,7 +211,7 @@ func (t *translator) statement(s *stmt) {
 			if s.x.kind == exprOther && s.x.text == "..." {
 				return
 			}
-			t.note(migrations.NoteUnrecognised, s.start, s.end, "schemagate cannot translate `%s`: it is not an Alembic operation", t.source(s.x))
+			t.note(migration.NoteUnrecognised, s.start, s.end, "schemagate cannot translate `%s`: it is not an Alembic operation", t.source(s.x))
 		}
 	case stmtAssign:
 		if s.x.kind == exprCall {
@@ -231,7 +231,7 @@ func (t *translator) statement(s *stmt) {
 			t.returned = true
 			return
 		}
-		t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "schemagate cannot translate this %s statement: the Alembic calls inside it are translated as if it were not there", s.what)
+		t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "schemagate cannot translate this %s statement: the Alembic calls inside it are translated as if it were not there", s.what)
 		for _, b := range s.blocks {
 			t.block(b)
 		}
@@ -441,7 +441,7 @@ func (t *translator) call(e *expr) {
 				t.opCall(fn.name, e, bs)
 				return
 			}
-			t.note(migrations.NoteUnrecognised, e.start, e.end, "a batch operation used outside its `with op.batch_alter_table(...)` block: alembic does not run it")
+			t.note(migration.NoteUnrecognised, e.start, e.end, "a batch operation used outside its `with op.batch_alter_table(...)` block: alembic does not run it")
 			return
 		case (fn.name == "create" || fn.name == "drop") && t.isEnumType(obj):
 			t.enumDDL(fn.name, obj, e)
@@ -511,14 +511,14 @@ func (t *translator) pureCall(e *expr) bool {
 
 func (t *translator) unknownCall(e *expr) {
 	if fn := e.x; fn.kind == exprAttr && (fn.name == "create" || fn.name == "create_all" || fn.name == "drop" || fn.name == "drop_all") {
-		t.note(migrations.NoteUnrecognised, e.start, e.end, "`%s` changes the schema through SQLAlchemy's metadata, not an Alembic operation: it is not checked", t.source(fn))
+		t.note(migration.NoteUnrecognised, e.start, e.end, "`%s` changes the schema through SQLAlchemy's metadata, not an Alembic operation: it is not checked", t.source(fn))
 		return
 	}
 	if t.isDataAccess(e) {
-		t.note(migrations.NoteDataMigration, e.start, e.end, "`%s` changes data through the connection or the ORM inside the migration's transaction: schemagate does not check it", t.source(e.x))
+		t.note(migration.NoteDataMigration, e.start, e.end, "`%s` changes data through the connection or the ORM inside the migration's transaction: schemagate does not check it", t.source(e.x))
 		return
 	}
-	t.note(migrations.NoteUnrecognised, e.start, e.end, "`%s(...)` is not an Alembic operation schemagate knows: the schema changes it makes are not checked", t.source(e.x))
+	t.note(migration.NoteUnrecognised, e.start, e.end, "`%s(...)` is not an Alembic operation schemagate knows: the schema changes it makes are not checked", t.source(e.x))
 }
 
 // isDataAccess reports whether a call goes through the connection or an
@@ -561,19 +561,19 @@ func (t *translator) connectionCall(name string, e *expr) {
 	switch name {
 	case "execute", "exec_driver_sql":
 		if len(e.args) == 0 {
-			t.note(migrations.NoteUnrecognised, e.start, e.end, "execute() without a statement")
+			t.note(migration.NoteUnrecognised, e.start, e.end, "execute() without a statement")
 			return
 		}
 		t.execute(e, e.args[0])
 	default:
-		t.note(migrations.NoteDataMigration, e.start, e.end, "`%s` uses the migration's connection directly: schemagate does not check it", t.source(e.x))
+		t.note(migration.NoteDataMigration, e.start, e.end, "`%s` uses the migration's connection directly: schemagate does not check it", t.source(e.x))
 	}
 }
 
 // inline walks a module-level helper function called from upgrade().
 func (t *translator) inline(f *funcDef, e *expr) {
 	if t.depth >= 8 {
-		t.note(migrations.NoteUnrecognised, e.start, e.end, "helper functions nested too deep (or recursive): not translated")
+		t.note(migration.NoteUnrecognised, e.start, e.end, "helper functions nested too deep (or recursive): not translated")
 		return
 	}
 	saved, savedRet := t.env, t.returned
@@ -651,7 +651,7 @@ func (t *translator) with(s *stmt) {
 			}
 			exits = append(exits, func() { t.flushBatch(bs) })
 		default:
-			t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "schemagate does not know the context manager `%s`: the calls inside are translated as if it were not there", t.source(it.x))
+			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "schemagate does not know the context manager `%s`: the calls inside are translated as if it were not there", t.source(it.x))
 		}
 	}
 	if len(s.blocks) > 0 {
@@ -683,7 +683,7 @@ func (t *translator) forLoop(s *stmt) {
 		t.block(s.orelse)
 		return
 	}
-	t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "a loop over values known only when the migration runs: the calls inside are translated once, with the loop variables unknown")
+	t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a loop over values known only when the migration runs: the calls inside are translated once, with the loop variables unknown")
 	for _, n := range tg.names {
 		t.env[n] = unknown(n)
 	}
@@ -695,7 +695,7 @@ func (t *translator) ifStmt(s *stmt) {
 	for i, c := range s.conds {
 		v, known := t.truth(c)
 		if !known {
-			t.note(migrations.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch is translated")
+			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch is translated")
 			for _, b := range s.blocks[i:] {
 				t.block(b)
 			}

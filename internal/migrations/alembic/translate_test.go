@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -48,11 +48,11 @@ depends_on = None
 	return b.String()
 }
 
-func translateSource(t *testing.T, src string) migrations.Translation {
+func translateSource(t *testing.T, src string) migration.Translation {
 	t.Helper()
 	p := "migrations/versions/0a1b2c3d4e5f_test.py"
-	m := &migrations.Migration{Path: p, File: source.NewFile(p, []byte(src)), Format: migrations.FormatAlembic, Version: "0a1b2c3d4e5f", Transactional: true}
-	trs := New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{PGVersion: 16})
+	m := &migration.Migration{Path: p, File: source.NewFile(p, []byte(src)), Format: migration.FormatAlembic, Version: "0a1b2c3d4e5f", Transactional: true}
+	trs := New().Translate([]*migration.Migration{m}, migration.TranslateOptions{PGVersion: 16})
 	if len(trs) != 1 || trs[0].Migration != m {
 		t.Fatalf("Translate returned %d translations", len(trs))
 	}
@@ -76,12 +76,12 @@ func spanText(f *source.File, s source.Span) string {
 // noteWant is a note: its kind, the exact text it points at, and part of
 // its message.
 type noteWant struct {
-	Kind migrations.NoteKind
+	Kind migration.NoteKind
 	At   string
 	Msg  string
 }
 
-func gotNotes(f *source.File, notes []migrations.Note, want []noteWant) []noteWant {
+func gotNotes(f *source.File, notes []migration.Note, want []noteWant) []noteWant {
 	var out []noteWant
 	for i, n := range notes {
 		g := noteWant{Kind: n.Kind, At: spanText(f, n.Span), Msg: n.Message}
@@ -429,16 +429,16 @@ sa.Table('archive', sa.MetaData(), sa.Column('id', sa.Integer())).create(op.get_
 				DROP INDEX ix_old;
 				ALTER TABLE users ADD COLUMN kind "MyType()";`,
 			notes: []noteWant{
-				{migrations.NoteUnrecognised, `for row in conn.execute(sa.text("SELECT id FROM users")):`, "a loop over values known only when the migration runs"},
-				{migrations.NoteUnrecognised, `f"UPDATE users SET slug = '{row.id}'"`, "SQL built when the migration runs"},
-				{migrations.NoteUnrecognised, `if has_column('users', 'legacy'):`, "a condition schemagate cannot evaluate"},
-				{migrations.NoteUnrecognised, `op.create_view('v_users', 'SELECT 1')`, "op.create_view is not an Alembic operation"},
-				{migrations.NoteUnrecognised, `add_audit_triggers('users')`, "is not an Alembic operation schemagate knows"},
-				{migrations.NoteDataMigration, `session.query(User).update({'active': True})`, "changes data through the connection or the ORM"},
-				{migrations.NoteUnrecognised, `try:`, "cannot translate this try statement"},
-				{migrations.NoteUnrecognised, `MyType()`, "does not know the column type `MyType()`"},
-				{migrations.NoteUnrecognised, `columns_for('users')`, "index columns are known only when the migration runs"},
-				{migrations.NoteUnrecognised, "sa.Table('archive', sa.MetaData(), sa.Column('id', sa.Integer())).create(op.get_bind())", "changes the schema through SQLAlchemy's metadata"},
+				{migration.NoteUnrecognised, `for row in conn.execute(sa.text("SELECT id FROM users")):`, "a loop over values known only when the migration runs"},
+				{migration.NoteUnrecognised, `f"UPDATE users SET slug = '{row.id}'"`, "SQL built when the migration runs"},
+				{migration.NoteUnrecognised, `if has_column('users', 'legacy'):`, "a condition schemagate cannot evaluate"},
+				{migration.NoteUnrecognised, `op.create_view('v_users', 'SELECT 1')`, "op.create_view is not an Alembic operation"},
+				{migration.NoteUnrecognised, `add_audit_triggers('users')`, "is not an Alembic operation schemagate knows"},
+				{migration.NoteDataMigration, `session.query(User).update({'active': True})`, "changes data through the connection or the ORM"},
+				{migration.NoteUnrecognised, `try:`, "cannot translate this try statement"},
+				{migration.NoteUnrecognised, `MyType()`, "does not know the column type `MyType()`"},
+				{migration.NoteUnrecognised, `columns_for('users')`, "index columns are known only when the migration runs"},
+				{migration.NoteUnrecognised, "sa.Table('archive', sa.MetaData(), sa.Column('id', sa.Integer())).create(op.get_bind())", "changes the schema through SQLAlchemy's metadata"},
 			},
 		},
 		{
@@ -452,7 +452,7 @@ op.add_column('d', sa.Column('z', pg.JSONB()))
 assert op.get_bind() is not None
 del sql`,
 			sql:   `ALTER TABLE d ADD COLUMN z JSONB;`,
-			notes: []noteWant{{migrations.NoteUnrecognised, "sql", "cannot read the SQL `sql`"}},
+			notes: []noteWant{{migration.NoteUnrecognised, "sql", "cannot read the SQL `sql`"}},
 		},
 		{
 			name: "SQL errors are syntax errors at their place in the Python file",
@@ -463,9 +463,9 @@ op.create_index('ix_bad', 'users', [sa.text('lower(email')])
 op.drop_column('users', 'y')`,
 			sql: `ALTER TABLE users DROP COLUMN y;`,
 			notes: []noteWant{
-				{migrations.NoteSyntaxError, `bogus`, `syntax error at or near "bogus"`},
-				{migrations.NoteSyntaxError, `AND 0`, `syntax error at or near "AND"`},
-				{migrations.NoteSyntaxError, ``, `syntax error at end of input`},
+				{migration.NoteSyntaxError, `bogus`, `syntax error at or near "bogus"`},
+				{migration.NoteSyntaxError, `AND 0`, `syntax error at or near "AND"`},
+				{migration.NoteSyntaxError, ``, `syntax error at end of input`},
 			},
 		},
 	}

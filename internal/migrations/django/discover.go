@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -102,7 +102,7 @@ func (d *Django) Detect(fsys fs.FS, dir string) bool {
 	dir = path.Clean(dir)
 	for _, md := range migrationDirs(fsys, dir) {
 		for _, name := range migrationFiles(fsys, md) {
-			if text := readHead(fsys, path.Join(md, name), migrations.DefaultMaxFileSize); migrationClassRe.Match(text) {
+			if text := readHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
 				return true
 			}
 		}
@@ -122,7 +122,7 @@ func readHead(fsys fs.FS, p string, limit int64) []byte {
 
 // found is one migration file read during discovery.
 type found struct {
-	m     *migrations.Migration
+	m     *migration.Migration
 	app   string
 	name  string // Django's migration name: the module name
 	class migrationClass
@@ -145,7 +145,7 @@ func (f *found) key() nodeKey { return nodeKey{f.app, f.name} }
 // them), and the squash is kept in the set at the position of its last
 // original, translated to a note without operations. When some are
 // gone, the squash is used and the remaining originals are Skipped.
-func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
+func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, error) {
 	dir = path.Clean(dir)
 	if !fs.ValidPath(dir) {
 		return nil, fmt.Errorf("migrations directory %q: not a valid path (slash-separated, relative, no ..)", dir)
@@ -161,9 +161,9 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migr
 	}
 	limit := opt.MaxFileSize
 	if limit <= 0 {
-		limit = migrations.DefaultMaxFileSize
+		limit = migration.DefaultMaxFileSize
 	}
-	set := &migrations.Set{Dir: dir, Format: migrations.FormatDjango}
+	set := &migration.Set{Dir: dir, Format: migration.FormatDjango}
 	var all []*found
 	for _, md := range migrationDirs(fsys, dir) {
 		label := appLabel(fsys, md)
@@ -172,11 +172,11 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migr
 			p := path.Join(md, name)
 			text := readHead(fsys, p, limit+1)
 			if int64(len(text)) > limit {
-				set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: fmt.Sprintf("larger than %d bytes", limit)})
+				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: fmt.Sprintf("larger than %d bytes", limit)})
 				continue
 			}
-			if reason := migrations.TextProblem(text); reason != "" {
-				set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: reason})
+			if reason := migration.TextProblem(text); reason != "" {
+				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: reason})
 				continue
 			}
 			mod := parsePython(text)
@@ -184,13 +184,13 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migr
 			mod.close()
 			if !mc.found {
 				if len(mod.errors) == 0 {
-					set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: "no Migration class (Django refuses to load it)"})
+					set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: "no Migration class (Django refuses to load it)"})
 					continue
 				}
 			}
 			stemName := strings.TrimSuffix(name, ".py")
-			m := &migrations.Migration{
-				Path: p, File: source.NewFile(p, text), Format: migrations.FormatDjango,
+			m := &migration.Migration{
+				Path: p, File: source.NewFile(p, text), Format: migration.FormatDjango,
 				Name: descriptiveName(stemName), Transactional: true,
 			}
 			if b, ok := mc.atomic.truthy(); ok {
@@ -212,7 +212,7 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migr
 		deps, bad := pairs(f.class.dependencies, user)
 		f.deps = deps
 		for _, b := range bad {
-			f.m.Problems = append(f.m.Problems, migrations.Problem{Span: f.m.File.Span(b.start, b.end), Message: "dependency is not an (app_label, migration_name) pair: Django cannot resolve it"})
+			f.m.Problems = append(f.m.Problems, migration.Problem{Span: f.m.File.Span(b.start, b.end), Message: "dependency is not an (app_label, migration_name) pair: Django cannot resolve it"})
 		}
 	}
 	ordered, skipped := orderMigrations(all)

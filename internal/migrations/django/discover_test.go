@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // mig writes a migration module with the given dependencies and extra
@@ -32,7 +32,7 @@ func mapFS(files map[string]string) fstest.MapFS {
 	return fsys
 }
 
-func versions(set *migrations.Set) []string {
+func versions(set *migration.Set) []string {
 	var out []string
 	for _, m := range set.Migrations {
 		out = append(out, m.Version)
@@ -143,7 +143,7 @@ func TestDiscoverOrder(t *testing.T) {
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			set, err := New().Discover(mapFS(c.files), ".", migrations.Options{})
+			set, err := New().Discover(mapFS(c.files), ".", migration.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,7 +172,7 @@ func TestDiscoverOrder(t *testing.T) {
 				}
 			}
 			for i, m := range set.Migrations {
-				if m.Order != i || m.Format != migrations.FormatDjango || m.File == nil {
+				if m.Order != i || m.Format != migration.FormatDjango || m.File == nil {
 					t.Errorf("%s: Order %d Format %q", m.Version, m.Order, m.Format)
 				}
 			}
@@ -186,7 +186,7 @@ func TestDiscoverMigration(t *testing.T) {
 		"shop/migrations/0002_concurrent.py":  mig(`("shop", "0001_initial")`, "atomic = False"),
 		"shop/migrations/0003_post_deploy.py": mig(`("shop", "0002_concurrent")`, "is_post_deployment = True"),
 	}
-	set, err := New().Discover(mapFS(files), "shop/migrations", migrations.Options{})
+	set, err := New().Discover(mapFS(files), "shop/migrations", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestDiscoverMigration(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	trs := New().Translate(set.Migrations, migrations.TranslateOptions{})
+	trs := New().Translate(set.Migrations, migration.TranslateOptions{})
 	var post []bool
 	for _, tr := range trs {
 		post = append(post, tr.PostDeploy)
@@ -214,7 +214,7 @@ func TestDiscoverMigration(t *testing.T) {
 	if diff := cmp.Diff([]bool{false, false, true}, post); diff != "" {
 		t.Errorf("PostDeploy (-want +got):\n%s", diff)
 	}
-	if set.Format != migrations.FormatDjango || New().Format() != migrations.FormatDjango {
+	if set.Format != migration.FormatDjango || New().Format() != migration.FormatDjango {
 		t.Errorf("format %q", set.Format)
 	}
 }
@@ -222,7 +222,7 @@ func TestDiscoverMigration(t *testing.T) {
 func TestDiscoverErrors(t *testing.T) {
 	fsys := mapFS(map[string]string{"shop/models.py": "x = 1\n"})
 	for _, dir := range []string{"nope", "shop/models.py", "../x"} {
-		if _, err := New().Discover(fsys, dir, migrations.Options{}); err == nil || strings.Contains(err.Error(), "\n") {
+		if _, err := New().Discover(fsys, dir, migration.Options{}); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("Discover(%q): error %v, want one line", dir, err)
 		}
 	}

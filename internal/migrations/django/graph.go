@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 type nodeKey struct{ app, name string }
@@ -119,20 +119,20 @@ func first(ks []nodeKey) (nodeKey, bool) {
 }
 
 func problem(f *found, start, end int, format string, args ...any) {
-	f.m.Problems = append(f.m.Problems, migrations.Problem{Span: f.m.File.Span(start, end), Message: fmt.Sprintf(format, args...)})
+	f.m.Problems = append(f.m.Problems, migration.Problem{Span: f.m.File.Span(start, end), Message: fmt.Sprintf(format, args...)})
 }
 
 // orderMigrations builds the graph and returns the migrations in apply
 // order, and the files left out (duplicate labels, originals replaced by
 // a squash that is used).
-func orderMigrations(all []*found) ([]*found, []migrations.Skipped) {
+func orderMigrations(all []*found) ([]*found, []migration.Skipped) {
 	g := &graph{nodes: map[nodeKey]*node{}}
-	var skipped []migrations.Skipped
+	var skipped []migration.Skipped
 	dirOf := map[string]string{}
 	for _, f := range all {
 		k := f.key()
 		if prev, ok := g.nodes[k]; ok {
-			skipped = append(skipped, migrations.Skipped{Path: f.m.Path, Reason: fmt.Sprintf("migration %s is also %s: two apps share the label %q", k, prev.f.m.Path, k.app)})
+			skipped = append(skipped, migration.Skipped{Path: f.m.Path, Reason: fmt.Sprintf("migration %s is also %s: two apps share the label %q", k, prev.f.m.Path, k.app)})
 			continue
 		}
 		dirOf[k.app] = f.m.Path
@@ -216,7 +216,7 @@ type squashPlacement struct {
 
 // applyReplacements decides, for each squashed migration, whether its
 // originals or the squash are used (see Discover).
-func applyReplacements(g *graph, skipped *[]migrations.Skipped) []squashPlacement {
+func applyReplacements(g *graph, skipped *[]migration.Skipped) []squashPlacement {
 	var out []squashPlacement
 	for _, n := range sortedNodes(g) {
 		if n.f.class.replaces == nil {
@@ -274,7 +274,7 @@ func applyReplacements(g *graph, skipped *[]migrations.Skipped) []squashPlacemen
 			}
 			delete(g.nodes, k)
 			r.f.replacedBy = n.key.String()
-			*skipped = append(*skipped, migrations.Skipped{Path: r.f.m.Path, Reason: fmt.Sprintf("replaced by the squashed migration %s, which Django applies instead (some of the migrations it replaces are gone)", n.key)})
+			*skipped = append(*skipped, migration.Skipped{Path: r.f.m.Path, Reason: fmt.Sprintf("replaced by the squashed migration %s, which Django applies instead (some of the migrations it replaces are gone)", n.key)})
 		}
 	}
 	return out

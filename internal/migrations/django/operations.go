@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
@@ -15,11 +15,11 @@ type translator struct {
 	e    *editor
 	st   *state
 	app  string
-	m    *migrations.Migration
+	m    *migration.Migration
 	stmt int // next Op.Stmt
 	// raw holds operations already turned into ops (RunSQL), keyed by
 	// the position in e.out they precede.
-	notes []migrations.Note
+	notes []migration.Note
 	pg    int
 }
 
@@ -29,8 +29,8 @@ func (t *translator) next() int {
 	return n
 }
 
-func (t *translator) note(kind migrations.NoteKind, start, end int, format string, args ...any) {
-	t.notes = append(t.notes, migrations.Note{Kind: kind, Span: t.m.File.Span(start, end), Message: fmt.Sprintf(format, args...)})
+func (t *translator) note(kind migration.NoteKind, start, end int, format string, args ...any) {
+	t.notes = append(t.notes, migration.Note{Kind: kind, Span: t.m.File.Span(start, end), Message: fmt.Sprintf(format, args...)})
 }
 
 // model returns the state model named in an operation, synthesising one
@@ -42,7 +42,7 @@ func (t *translator) model(op *value, name string) *model {
 	}
 	m := t.st.lookup(key)
 	if m.assumed {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "model %s is not created by any earlier migration read: its table is taken to be %s", key, m.table())
+		t.note(migration.NoteUnrecognised, op.start, op.end, "model %s is not created by any earlier migration read: its table is taken to be %s", key, m.table())
 	}
 	return m
 }
@@ -50,7 +50,7 @@ func (t *translator) model(op *value, name string) *model {
 func (t *translator) modelName(op *value, i int, kw string) (string, bool) {
 	s, ok := op.arg(i, kw).str()
 	if !ok {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s is not a string, the operation is not checked", op.lastName(), kw)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s: %s is not a string, the operation is not checked", op.lastName(), kw)
 	}
 	return s, ok
 }
@@ -62,7 +62,7 @@ func (t *translator) operations(list *value, db bool) {
 	items, ok := list.seq()
 	if !ok {
 		if list != nil {
-			t.note(migrations.NoteUnrecognised, list.start, list.end, "operations is not a list of operation calls: not checked")
+			t.note(migration.NoteUnrecognised, list.start, list.end, "operations is not a list of operation calls: not checked")
 		}
 		return
 	}
@@ -76,12 +76,12 @@ func (t *translator) operation(op *value, db bool) {
 		return // reported as a syntax error
 	}
 	if !op.is(kCall) {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s is not a migration operation call: not checked", clipText(op.text))
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s is not a migration operation call: not checked", clipText(op.text))
 		return
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			t.note(migrations.NoteUnrecognised, op.start, op.end, "internal: schemagate failed on this operation (%v); it is not checked, please report it", r)
+			t.note(migration.NoteUnrecognised, op.start, op.end, "internal: schemagate failed on this operation (%v); it is not checked, please report it", r)
 		}
 	}()
 	prev := t.e.cur
@@ -176,7 +176,7 @@ func (t *translator) operation(op *value, db bool) {
 				return
 			}
 			name := code.text
-			t.note(migrations.NoteDataMigration, op.start, op.end, "RunPython(%s) runs Python code (a data migration) that schemagate does not check: it runs in the migration's transaction, holding the locks taken before it, and its time grows with the table", name)
+			t.note(migration.NoteDataMigration, op.start, op.end, "RunPython(%s) runs Python code (a data migration) that schemagate does not check: it runs in the migration's transaction, holding the locks taken before it, and its time grows with the table", name)
 		}
 	case "SeparateDatabaseAndState":
 		t.separate(op, db)
@@ -203,7 +203,7 @@ func (t *translator) operation(op *value, db bool) {
 		}
 	default:
 		if db {
-			t.note(migrations.NoteUnrecognised, op.start, op.end, "%s is not a Django migration operation schemagate knows: it is not checked", op.s)
+			t.note(migration.NoteUnrecognised, op.start, op.end, "%s is not a Django migration operation schemagate knows: it is not checked", op.s)
 		}
 	}
 }
@@ -242,7 +242,7 @@ func (t *translator) field(name string, call *value, m *model, op *value) *field
 		f.start, f.end = op.start, op.end
 	}
 	if note != "" {
-		t.note(migrations.NoteUnrecognised, call.start, call.end, "%s", note)
+		t.note(migration.NoteUnrecognised, call.start, call.end, "%s", note)
 	}
 	if f.remote == "self" {
 		f.remote = m.key()
@@ -261,12 +261,12 @@ func (t *translator) createModel(op *value, db bool) {
 	m := &model{app: t.app, name: name, managed: true}
 	fields, ok := op.arg(1, "fields").seq()
 	if !ok {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "CreateModel(%s): fields is not a list of (name, field) pairs: not checked", name)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "CreateModel(%s): fields is not a list of (name, field) pairs: not checked", name)
 		return
 	}
 	for _, it := range fields {
 		if !(it.is(kTuple) || it.is(kList)) || len(it.items) != 2 || !it.items[0].is(kStr) {
-			t.note(migrations.NoteUnrecognised, it.start, it.end, "CreateModel(%s): %s is not a (name, field) pair: not checked", name, clipText(it.text))
+			t.note(migration.NoteUnrecognised, it.start, it.end, "CreateModel(%s): %s is not a (name, field) pair: not checked", name, clipText(it.text))
 			continue
 		}
 		f := t.field(it.items[0].s, it.items[1], m, it)
@@ -281,7 +281,7 @@ func (t *translator) createModel(op *value, db bool) {
 	}
 	opts := op.arg(2, "options")
 	if opts != nil && !opts.is(kDict) && !opts.is(kNone) {
-		t.note(migrations.NoteUnrecognised, opts.start, opts.end, "CreateModel(%s): options is not a dict: its table name, indexes and constraints are not read", name)
+		t.note(migration.NoteUnrecognised, opts.start, opts.end, "CreateModel(%s): options is not a dict: its table name, indexes and constraints are not read", name)
 	}
 	t.readOptions(m, opts)
 	if strings.Contains(op.arg(4, "managers").source(), "UserManager") {
@@ -321,7 +321,7 @@ func (t *translator) readOptions(m *model, opts *value) {
 		case "unique_together", "index_together":
 			tg, ok := together(v)
 			if !ok {
-				t.note(migrations.NoteUnrecognised, v.start, v.end, "%s is not a list of field name tuples: not checked", key)
+				t.note(migration.NoteUnrecognised, v.start, v.end, "%s is not a list of field name tuples: not checked", key)
 				continue
 			}
 			if key == "unique_together" {
@@ -334,7 +334,7 @@ func (t *translator) readOptions(m *model, opts *value) {
 			for _, it := range items {
 				idx, problem := parseIndex(it)
 				if idx == nil {
-					t.note(migrations.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
+					t.note(migration.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
 					continue
 				}
 				m.indexes = append(m.indexes, idx)
@@ -344,7 +344,7 @@ func (t *translator) readOptions(m *model, opts *value) {
 			for _, it := range items {
 				c, problem := parseConstraint(it)
 				if c == nil {
-					t.note(migrations.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
+					t.note(migration.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
 					continue
 				}
 				m.constraints = append(m.constraints, c)
@@ -439,7 +439,7 @@ func (t *translator) alterModelTable(op *value, db bool) {
 	case tv.is(kStr):
 		m.dbTable = tv.s
 	default:
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "AlterModelTable(%s): table is not a string: not checked", name)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "AlterModelTable(%s): table is not a string: not checked", name)
 		return
 	}
 	if !db || !m.migrated() {
@@ -465,7 +465,7 @@ func (t *translator) alterTogether(op *value, db bool) {
 	}
 	news, ok := together(op.arg(1, kw))
 	if !ok {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s(%s): %s is not a list of field name tuples: not checked", op.lastName(), name, kw)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s(%s): %s is not a list of field name tuples: not checked", op.lastName(), name, kw)
 		return
 	}
 	if kw == "unique_together" {
@@ -532,7 +532,7 @@ func (t *translator) addField(op *value, db bool) {
 	call := op.arg(2, "field")
 	f := t.field(name, call, m, op)
 	if m.field(name) != nil {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "AddField: %s already has a field %q: Django stops with an error", m.name, name)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "AddField: %s already has a field %q: Django stops with an error", m.name, name)
 	}
 	if db && m.migrated() {
 		t.e.cur.cols[f.column()] = [2]int{f.start, f.end}
@@ -554,7 +554,7 @@ func (t *translator) removeField(op *value, db bool) {
 	f := m.field(name)
 	if f == nil {
 		if !m.assumed {
-			t.note(migrations.NoteUnrecognised, op.start, op.end, "RemoveField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, name, name)
+			t.note(migration.NoteUnrecognised, op.start, op.end, "RemoveField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, name, name)
 		}
 		f = &field{name: name, internal: "TextField", known: true}
 	}
@@ -595,7 +595,7 @@ func (t *translator) alterField(op *value, db bool) {
 	old := m.field(name)
 	switch {
 	case old == nil:
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "AlterField: %s has no field %q in the migrations read: without its previous definition the change is not checked", m.name, name)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "AlterField: %s has no field %q in the migrations read: without its previous definition the change is not checked", m.name, name)
 	case db && m.migrated():
 		t.e.cur.cols[nf.column()] = [2]int{nf.start, nf.end}
 		t.e.alterField(m, old, nf)
@@ -623,7 +623,7 @@ func (t *translator) renameField(op *value, db bool) {
 	old := m.field(oldName)
 	if old == nil {
 		if !m.assumed {
-			t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, oldName, oldName)
+			t.note(migration.NoteUnrecognised, op.start, op.end, "RenameField: %s has no field %q in the migrations read: the column is taken to be %q", m.name, oldName, oldName)
 		}
 		old = &field{name: oldName, internal: "TextField", known: true}
 		m.fields = append(m.fields, old)
@@ -667,7 +667,7 @@ func (t *translator) addIndex(op *value, db, concurrently bool) {
 	m := t.model(op, mn)
 	idx, problem := parseIndex(op.arg(1, "index"))
 	if idx == nil {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
 		return
 	}
 	m.indexes = append(m.indexes, idx)
@@ -692,7 +692,7 @@ func (t *translator) removeIndex(op *value, db, concurrently bool) {
 		}
 	}
 	if !found && !m.assumed {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s has no index named %q in the migrations read (Django stops with an error)", op.lastName(), m.name, name)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s: %s has no index named %q in the migrations read (Django stops with an error)", op.lastName(), m.name, name)
 	}
 	if db && m.migrated() {
 		t.e.dropIndex(name, concurrently)
@@ -726,7 +726,7 @@ func (t *translator) renameIndex(op *value, db bool) {
 	}
 	fields, ok := stringList(op.kw("old_fields"))
 	if !ok {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameIndex needs old_name or old_fields: not checked")
+		t.note(migration.NoteUnrecognised, op.start, op.end, "RenameIndex needs old_name or old_fields: not checked")
 		return
 	}
 	// An unnamed index (index_together): found by its columns.
@@ -735,7 +735,7 @@ func (t *translator) renameIndex(op *value, db bool) {
 		if ok {
 			names := t.e.db.names(m.table(), cols, filter{index: yes()})
 			if len(names) != 1 {
-				t.note(migrations.NoteUnrecognised, op.start, op.end, "RenameIndex: Django looks for exactly one index on %s(%s) and finds %d: the migration would stop with ValueError", m.table(), strings.Join(cols, ", "), len(names))
+				t.note(migration.NoteUnrecognised, op.start, op.end, "RenameIndex: Django looks for exactly one index on %s(%s) and finds %d: the migration would stop with ValueError", m.table(), strings.Join(cols, ", "), len(names))
 			}
 			if len(names) > 0 {
 				t.e.exec(fmt.Sprintf("ALTER INDEX %s RENAME TO %s", quoteName(names[0]), quoteName(newName)))
@@ -773,7 +773,7 @@ func (t *translator) addConstraint(op *value, db, notValid bool) {
 	m := t.model(op, mn)
 	c, problem := parseConstraint(op.arg(1, "constraint"))
 	if c == nil {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
 		return
 	}
 	m.constraints = append(m.constraints, c)
@@ -799,7 +799,7 @@ func (t *translator) removeConstraint(op *value, db bool) {
 	}
 	if c == nil {
 		if !m.assumed {
-			t.note(migrations.NoteUnrecognised, op.start, op.end, "RemoveConstraint: %s has no constraint named %q in the migrations read (Django stops with an error)", m.name, name)
+			t.note(migration.NoteUnrecognised, op.start, op.end, "RemoveConstraint: %s has no constraint named %q in the migrations read (Django stops with an error)", m.name, name)
 		}
 		c = &constraintDef{kind: "check", name: name}
 	}
@@ -828,7 +828,7 @@ func (t *translator) createCollation(op *value) {
 	name, ok := op.arg(0, "name").str()
 	locale, ok2 := op.arg(1, "locale").str()
 	if !ok || !ok2 {
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "CreateCollation: name and locale must be strings: not checked")
+		t.note(migration.NoteUnrecognised, op.start, op.end, "CreateCollation: name and locale must be strings: not checked")
 		return
 	}
 	provider := "libc"

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -44,8 +44,8 @@ func TestDamagedFiles(t *testing.T) {
 		}
 		for _, d := range damaged {
 			variants++
-			m := &migrations.Migration{Path: p, File: source.NewFile(p, d), Format: migrations.FormatDjango, Transactional: true}
-			tr := New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{})[0]
+			m := &migration.Migration{Path: p, File: source.NewFile(p, d), Format: migration.FormatDjango, Transactional: true}
+			tr := New().Translate([]*migration.Migration{m}, migration.TranslateOptions{})[0]
 			for _, n := range tr.Notes {
 				if strings.HasPrefix(n.Message, "internal:") {
 					t.Fatalf("%s cut to %d bytes: %s", p, len(d), n.Message)

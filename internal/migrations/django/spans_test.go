@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -16,15 +16,15 @@ func spanText(f *source.File, s source.Span) string {
 	return string(f.Text[s.Start.Offset:s.End.Offset])
 }
 
-func shopProject(t *testing.T) map[string]migrations.Translation {
+func shopProject(t *testing.T) map[string]migration.Translation {
 	t.Helper()
 	d := New()
-	set, err := d.Discover(os.DirFS("../../../testdata/frameworks/django/shop_project"), ".", migrations.Options{})
+	set, err := d.Discover(os.DirFS("../../../testdata/frameworks/django/shop_project"), ".", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]migrations.Translation{}
-	for _, tr := range d.Translate(set.Migrations, migrations.TranslateOptions{}) {
+	out := map[string]migration.Translation{}
+	for _, tr := range d.Translate(set.Migrations, migration.TranslateOptions{}) {
 		out[tr.Migration.Version] = tr
 	}
 	return out
@@ -116,7 +116,7 @@ func TestSpans(t *testing.T) {
 	}
 	// The data migration note is at the RunPython call.
 	notes := trs["shop.0007_drop_coupon_code"].Notes
-	if len(notes) != 1 || notes[0].Kind != migrations.NoteDataMigration || notes[0].Span.Start.Line != 22 {
+	if len(notes) != 1 || notes[0].Kind != migration.NoteDataMigration || notes[0].Span.Start.Line != 22 {
 		t.Errorf("notes = %+v", notes)
 	}
 }
@@ -195,15 +195,15 @@ func TestBadInput(t *testing.T) {
         ),
 `),
 		kinds: []ops.Kind{ops.AddColumn, ops.DropTable},
-		notes: []noteWant{{migrations.NoteSyntaxError, "Python syntax error"}},
+		notes: []noteWant{{migration.NoteSyntaxError, "Python syntax error"}},
 	}, {
 		name:  "no operations",
 		file:  second("5.2", "", "", ""),
-		notes: []noteWant{{migrations.NoteUnrecognised, "the migration has no operations"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "the migration has no operations"}},
 	}, {
 		name:  "operations built by code",
 		file:  strings.Replace(second("5.2", "", "", ""), "    operations = [\n    ]", "    operations = build_operations()", 1),
-		notes: []noteWant{{migrations.NoteUnrecognised, "operations is not a list of operation calls"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "operations is not a list of operation calls"}},
 	}, {
 		name: "a field of a model no migration defines",
 		file: second("5.2", "", "", `        migrations.RemoveField(
@@ -212,7 +212,7 @@ func TestBadInput(t *testing.T) {
         ),
 `),
 		kinds: []ops.Kind{ops.DropColumn},
-		notes: []noteWant{{migrations.NoteUnrecognised, "model shop.invoice is not created by any earlier migration read: its table is taken to be shop_invoice"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "model shop.invoice is not created by any earlier migration read: its table is taken to be shop_invoice"}},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -254,7 +254,7 @@ func TestSquashedTranslation(t *testing.T) {
 			if len(tr.Ops) != 0 {
 				t.Errorf("the squash has %d operations", len(tr.Ops))
 			}
-			checkNotes(t, tr.Notes, []noteWant{{migrations.NoteUnrecognised, "squashed migration: the migrations it replaces are all present"}})
+			checkNotes(t, tr.Notes, []noteWant{{migration.NoteUnrecognised, "squashed migration: the migrations it replaces are all present"}})
 		}
 	}
 	if diff := cmp.Diff([]string{"shop.0001_initial", "shop.0001_squashed_0001_initial", "shop.0002_change"}, got); diff != "" {
@@ -279,7 +279,7 @@ func TestTranslateOneFile(t *testing.T) {
 	}{{
 		name:  "no Migration class",
 		text:  "from django.db import migrations\n\nOPERATIONS = []\n",
-		notes: []noteWant{{migrations.NoteUnrecognised, "no `class Migration(migrations.Migration)`"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "no `class Migration(migrations.Migration)`"}},
 	}, {
 		name:  "the first migration of an app",
 		text:  initial,
@@ -288,13 +288,13 @@ func TestTranslateOneFile(t *testing.T) {
 		name:  "a later migration without the earlier ones",
 		text:  second("5.2", "", "", "        migrations.RemoveField(\n            model_name=\"order\",\n            name=\"coupon_code\",\n        ),\n"),
 		kinds: []ops.Kind{ops.DropColumn},
-		notes: []noteWant{{migrations.NoteUnrecognised, "model shop.order is not created by any earlier migration read"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "model shop.order is not created by any earlier migration read"}},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := "shop/migrations/0002_change.py"
-			m := &migrations.Migration{Path: p, File: source.NewFile(p, []byte(c.text)), Format: migrations.FormatDjango, Transactional: true}
-			trs := New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{})
+			m := &migration.Migration{Path: p, File: source.NewFile(p, []byte(c.text)), Format: migration.FormatDjango, Transactional: true}
+			trs := New().Translate([]*migration.Migration{m}, migration.TranslateOptions{})
 			var kinds []ops.Kind
 			for _, op := range trs[0].Ops {
 				kinds = append(kinds, op.Kind)

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 )
@@ -129,12 +129,12 @@ func TestTranslationSQLRuns(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := New()
-			set, err := d.Discover(os.DirFS(filepath.Join("../../../testdata/frameworks/django", project)), ".", migrations.Options{})
+			set, err := d.Discover(os.DirFS(filepath.Join("../../../testdata/frameworks/django", project)), ".", migration.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			statements := 0
-			for _, tr := range d.Translate(set.Migrations, migrations.TranslateOptions{}) {
+			for _, tr := range d.Translate(set.Migrations, migration.TranslateOptions{}) {
 				for _, s := range tr.SQL {
 					if err := sendOne(ctx, conn.PgConn(), s); err != nil {
 						t.Fatalf("%s:%d: %s: %v", tr.Migration.Path, s.Span.Start.Line, s.Text, err)
@@ -154,7 +154,7 @@ func TestTranslationSQLRuns(t *testing.T) {
 
 // sendOne runs a statement in or outside a transaction block, as
 // Translation.SQL says; transaction control runs as written.
-func sendOne(ctx context.Context, conn *pgconn.PgConn, s migrations.SQLStatement) error {
+func sendOne(ctx context.Context, conn *pgconn.PgConn, s migration.SQLStatement) error {
 	control := s.Text == "BEGIN" || s.Text == "COMMIT"
 	switch idle := conn.TxStatus() == 'I'; {
 	case control:

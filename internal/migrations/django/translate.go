@@ -37,7 +37,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v5"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -68,9 +68,9 @@ type Django struct {
 func New() *Django { return &Django{} }
 
 // Format is migrations.FormatDjango.
-func (d *Django) Format() migrations.Format { return migrations.FormatDjango }
+func (d *Django) Format() migration.Format { return migration.FormatDjango }
 
-var _ migrations.Framework = (*Django)(nil)
+var _ migration.Framework = (*Django)(nil)
 
 func parseVersion(s string) (version, bool) {
 	maj, min, _ := strings.Cut(s, ".")
@@ -130,7 +130,7 @@ func userManagerModel(app string, operations *value) string {
 
 // appAndName splits a Django migration's Version ("shop.0002_x"), or
 // reads them from its path (<app>/migrations/0002_x.py).
-func appAndName(m *migrations.Migration) (string, string) {
+func appAndName(m *migration.Migration) (string, string) {
 	if app, name, ok := strings.Cut(m.Version, "."); ok {
 		return app, name
 	}
@@ -148,7 +148,7 @@ func appAndName(m *migrations.Migration) (string, string) {
 
 // Translate replays the migrations, in apply order, and turns each into
 // operations.
-func (d *Django) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
+func (d *Django) Translate(ms []*migration.Migration, opt migration.TranslateOptions) []migration.Translation {
 	pg := opt.PGVersion
 	if pg == 0 {
 		pg = ops.DefaultPGVersion
@@ -185,7 +185,7 @@ func (d *Django) Translate(ms []*migrations.Migration, opt migrations.TranslateO
 		}
 	}
 	db := newShadow()
-	out := make([]migrations.Translation, len(ms))
+	out := make([]migration.Translation, len(ms))
 	for i, m := range ms {
 		out[i] = d.translateOne(m, ps[i].mod, ps[i].mc, ps[i].app, ver, st, db, pg, present)
 	}
@@ -195,16 +195,16 @@ func (d *Django) Translate(ms []*migrations.Migration, opt migrations.TranslateO
 // translateOne translates one migration against the state the earlier
 // ones left. A failure of the translator itself becomes a note on the
 // file, never a crash.
-func (d *Django) translateOne(m *migrations.Migration, mod *module, mc migrationClass, app string, ver version, st *state, db *shadowDB, pg int, present map[string]bool) (tr migrations.Translation) {
+func (d *Django) translateOne(m *migration.Migration, mod *module, mc migrationClass, app string, ver version, st *state, db *shadowDB, pg int, present map[string]bool) (tr migration.Translation) {
 	defer func() {
 		if r := recover(); r != nil {
-			tr = migrations.Translation{Migration: m, Notes: []migrations.Note{{
-				Kind: migrations.NoteUnrecognised, Span: m.File.Span(0, firstLineEnd(m.File.Text)),
+			tr = migration.Translation{Migration: m, Notes: []migration.Note{{
+				Kind: migration.NoteUnrecognised, Span: m.File.Span(0, firstLineEnd(m.File.Text)),
 				Message: fmt.Sprintf("internal: schemagate failed on this migration (%v); it is not checked, please report it", r),
 			}}}
 		}
 	}()
-	tr = migrations.Translation{Migration: m}
+	tr = migration.Translation{Migration: m}
 	if mc.found {
 		// The class decides, also for a migration not found by Discover
 		// (an editor buffer).
@@ -215,28 +215,28 @@ func (d *Django) translateOne(m *migrations.Migration, mod *module, mc migration
 	}
 	t := &translator{e: &editor{ver: ver, st: st, db: db}, st: st, app: app, m: m, pg: pg}
 	for _, se := range mod.errors {
-		t.note(migrations.NoteSyntaxError, se.start, se.end, "%s", se.message)
+		t.note(migration.NoteSyntaxError, se.start, se.end, "%s", se.message)
 	}
 	tr.PostDeploy, _ = mc.postDeploy.truthy()
 	switch {
 	case !mc.found:
 		if len(mod.errors) == 0 {
-			t.note(migrations.NoteUnrecognised, 0, firstLineEnd(m.File.Text), "no `class Migration(migrations.Migration)` in this file: Django refuses to load it, and nothing is checked")
+			t.note(migration.NoteUnrecognised, 0, firstLineEnd(m.File.Text), "no `class Migration(migrations.Migration)` in this file: Django refuses to load it, and nothing is checked")
 		}
 	case squashOfPresent(mc.replaces, present):
-		t.note(migrations.NoteUnrecognised, mc.nameStart, mc.nameEnd, "squashed migration: the migrations it replaces are all present, so Django runs those (and records this one as applied with them); they are checked instead of this file")
+		t.note(migration.NoteUnrecognised, mc.nameStart, mc.nameEnd, "squashed migration: the migrations it replaces are all present, so Django runs those (and records this one as applied with them); they are checked instead of this file")
 	default:
 		if items, ok := mc.operations.seq(); ok && len(items) == 0 {
-			t.note(migrations.NoteUnrecognised, mc.nameStart, mc.nameEnd, "the migration has no operations")
+			t.note(migration.NoteUnrecognised, mc.nameStart, mc.nameEnd, "the migration has no operations")
 		}
 		if mc.operations == nil {
-			t.note(migrations.NoteUnrecognised, mc.nameStart, mc.nameEnd, "the Migration class has no operations list: nothing is checked")
+			t.note(migration.NoteUnrecognised, mc.nameStart, mc.nameEnd, "the Migration class has no operations list: nothing is checked")
 		}
 		t.operations(mc.operations, true)
 		t.e.flush(t.next)
 	}
 	for _, n := range t.e.notes {
-		t.note(migrations.NoteUnrecognised, n.start, n.end, "%s", n.message)
+		t.note(migration.NoteUnrecognised, n.start, n.end, "%s", n.message)
 	}
 	var groups [][2]int
 	tr.Ops, groups, tr.SQL = t.finish()
@@ -276,7 +276,7 @@ func squashOfPresent(replaces *value, present map[string]bool) bool {
 // finish turns the statements the editor wrote into operations: the SQL
 // Django runs is parsed in one go with PostgreSQL's parser and
 // ops.FromStatements, then each operation gets the span of its call.
-func (t *translator) finish() ([]ops.Op, [][2]int, []migrations.SQLStatement) {
+func (t *translator) finish() ([]ops.Op, [][2]int, []migration.SQLStatement) {
 	var b strings.Builder
 	var starts []int
 	var pieceOf []int
@@ -295,7 +295,7 @@ func (t *translator) finish() ([]ops.Op, [][2]int, []migrations.SQLStatement) {
 		gen := source.NewFile(t.m.Path+" (SQL Django runs)", []byte(b.String()))
 		res := sqlparse.Parse(gen)
 		for _, e := range res.Errors {
-			t.note(migrations.NoteUnrecognised, 0, 0, "internal: schemagate wrote SQL it cannot parse for this migration (%s); please report it", e.Message)
+			t.note(migration.NoteUnrecognised, 0, 0, "internal: schemagate wrote SQL it cannot parse for this migration (%s); please report it", e.Message)
 		}
 		// What Django sends: each statement the editor wrote.
 		for _, idx := range pieceOf {
@@ -349,8 +349,8 @@ type sentStmt struct {
 // transaction each runs in: Django's (atomic), one the SQL opens itself,
 // or the implicit one PostgreSQL gives several statements sent in one
 // execute() outside a transaction block.
-func sentSQL(execs [][]sentStmt, atomic bool) []migrations.SQLStatement {
-	var out []migrations.SQLStatement
+func sentSQL(execs [][]sentStmt, atomic bool) []migration.SQLStatement {
+	var out []migration.SQLStatement
 	tx := atomic
 	for _, ex := range execs {
 		implicit := !tx && len(ex) > 1
@@ -363,7 +363,7 @@ func sentSQL(execs [][]sentStmt, atomic bool) []migrations.SQLStatement {
 			if s.ctl == ops.Begin {
 				tx = true
 			}
-			out = append(out, migrations.SQLStatement{Text: s.text, Span: s.span, InTransaction: tx || implicit})
+			out = append(out, migration.SQLStatement{Text: s.text, Span: s.span, InTransaction: tx || implicit})
 			if s.ctl == ops.Commit || s.ctl == ops.Rollback {
 				tx = false
 			}
@@ -470,7 +470,7 @@ func (t *translator) runSQL(op *value, db bool) {
 	sql := op.arg(0, "sql")
 	switch {
 	case sql == nil:
-		t.note(migrations.NoteUnrecognised, op.start, op.end, "RunSQL without sql: not checked")
+		t.note(migration.NoteUnrecognised, op.start, op.end, "RunSQL without sql: not checked")
 	case sql.is(kName) && sql.lastName() == "noop":
 	case sql.is(kStr):
 		if sql.s != "" {
@@ -484,11 +484,11 @@ func (t *translator) runSQL(op *value, db bool) {
 			case (it.is(kTuple) || it.is(kList)) && len(it.items) == 2 && it.items[0].is(kStr):
 				t.sqlText(it.items[0], it.items[1])
 			default:
-				t.note(migrations.NoteUnrecognised, it.start, it.end, "RunSQL item %s is not SQL text or a (sql, params) pair: not checked", clipText(it.text))
+				t.note(migration.NoteUnrecognised, it.start, it.end, "RunSQL item %s is not SQL text or a (sql, params) pair: not checked", clipText(it.text))
 			}
 		}
 	default:
-		t.note(migrations.NoteUnrecognised, sql.start, sql.end, "RunSQL with SQL built when the migration runs (%s): not checked", clipText(sql.text))
+		t.note(migration.NoteUnrecognised, sql.start, sql.end, "RunSQL with SQL built when the migration runs (%s): not checked", clipText(sql.text))
 	}
 }
 
@@ -521,9 +521,9 @@ func (t *translator) sqlText(v *value, params *value) {
 	}
 	for _, e := range res.Errors {
 		if inPlace {
-			t.note(migrations.NoteSyntaxError, e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
+			t.note(migration.NoteSyntaxError, e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
 		} else {
-			t.note(migrations.NoteSyntaxError, v.start, v.end, "%s (at line %d, column %d of the SQL)", e.Message, e.Pos.Line, e.Pos.Column)
+			t.note(migration.NoteSyntaxError, v.start, v.end, "%s (at line %d, column %d of the SQL)", e.Message, e.Pos.Line, e.Pos.Column)
 		}
 	}
 	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg, File: file})

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
@@ -100,17 +100,17 @@ func second(version, attrs, module, operations string) string {
 }
 
 // translateFiles discovers and translates a project given as files.
-func translateFiles(t *testing.T, d *Django, files map[string]string) (*migrations.Set, []migrations.Translation) {
+func translateFiles(t *testing.T, d *Django, files map[string]string) (*migration.Set, []migration.Translation) {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for p, text := range files {
 		fsys[p] = &fstest.MapFile{Data: []byte(text)}
 	}
-	set, err := d.Discover(fsys, ".", migrations.Options{})
+	set, err := d.Discover(fsys, ".", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return set, d.Translate(set.Migrations, migrations.TranslateOptions{})
+	return set, d.Translate(set.Migrations, migration.TranslateOptions{})
 }
 
 // sqlOps is what the SQL path makes of the SQL Django runs.
@@ -124,11 +124,11 @@ func sqlOps(t *testing.T, sql string, transactional bool) []ops.Op {
 }
 
 type noteWant struct {
-	kind migrations.NoteKind
+	kind migration.NoteKind
 	text string // a part of the message
 }
 
-func checkNotes(t *testing.T, got []migrations.Note, want []noteWant) {
+func checkNotes(t *testing.T, got []migration.Note, want []noteWant) {
 	t.Helper()
 	var g, w []string
 	for _, n := range got {
@@ -450,7 +450,7 @@ ALTER TABLE "shop_order_tags" ADD CONSTRAINT "shop_order_tags_tag_id_9a3f0a99_fk
         ),
 `,
 		want:  `ALTER TABLE "shop_customer" ADD COLUMN "phone" varchar(128) NULL;`,
-		notes: []noteWant{{migrations.NoteUnrecognised, "field class phonenumber_field.modelfields.PhoneNumberField is not one schemagate knows"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "field class phonenumber_field.modelfields.PhoneNumberField is not one schemagate knows"}},
 	}})
 }
 
@@ -733,7 +733,7 @@ ALTER TABLE "shop_customer" VALIDATE CONSTRAINT "customer_nickname_not_null";`,
 			c.Expr = "models.Q((\"created_at__year__gte\", 2020))"
 			want[0].Constraint = &c
 		},
-		notes: []noteWant{{migrations.NoteUnrecognised, "is not one schemagate can compile"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "is not one schemagate can compile"}},
 	}})
 }
 
@@ -797,13 +797,13 @@ ANALYZE shop_order;`,
 		ops: `        migrations.RunSQL("ALTER TABLE shop_order DROP COLUMNN coupon_code"),
 `,
 		want:  ``,
-		notes: []noteWant{{migrations.NoteSyntaxError, `syntax error at or near "coupon_code"`}},
+		notes: []noteWant{{migration.NoteSyntaxError, `syntax error at or near "coupon_code"`}},
 	}, {
 		name: "RunSQL built at run time",
 		ops: `        migrations.RunSQL(f"DROP TABLE {TABLE}"),
 `,
 		want:  ``,
-		notes: []noteWant{{migrations.NoteUnrecognised, "RunSQL with SQL built when the migration runs"}},
+		notes: []noteWant{{migration.NoteUnrecognised, "RunSQL with SQL built when the migration runs"}},
 	}, {
 		name: "RunPython is a data migration; noop is nothing",
 		module: `def backfill_nicknames(apps, schema_editor):
@@ -813,7 +813,7 @@ ANALYZE shop_order;`,
         migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
 `,
 		want:  ``,
-		notes: []noteWant{{migrations.NoteDataMigration, "RunPython(backfill_nicknames)"}},
+		notes: []noteWant{{migration.NoteDataMigration, "RunPython(backfill_nicknames)"}},
 	}, {
 		name: "SeparateDatabaseAndState: only the database operations run",
 		ops: `        migrations.SeparateDatabaseAndState(
@@ -851,8 +851,8 @@ CREATE EXTENSION IF NOT EXISTS "pg_trgm";`,
 `,
 		want: ``,
 		notes: []noteWant{
-			{migrations.NoteUnrecognised, "AddFieldIfMissing is not a Django migration operation schemagate knows"},
-			{migrations.NoteUnrecognised, "*EXTRA_OPERATIONS is not a migration operation call"},
+			{migration.NoteUnrecognised, "AddFieldIfMissing is not a Django migration operation schemagate knows"},
+			{migration.NoteUnrecognised, "*EXTRA_OPERATIONS is not a migration operation call"},
 		},
 	}})
 }

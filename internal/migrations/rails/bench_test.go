@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -13,8 +13,8 @@ import (
 // have: tables with references and timestamps, added columns and
 // indexes, concurrent indexes outside a transaction, renames, SQL in
 // heredocs, data backfills, strong_migrations blocks.
-func genMigrations(n int) []*migrations.Migration {
-	var ms []*migrations.Migration
+func genMigrations(n int) []*migration.Migration {
+	var ms []*migration.Migration
 	tables := []string{"users"}
 	for i := 0; i < n; i++ {
 		tbl := tables[i%len(tables)]
@@ -58,7 +58,7 @@ func genMigrations(n int) []*migrations.Migration {
 		src := fmt.Sprintf("# frozen_string_literal: true\n\nclass %s < ActiveRecord::Migration[7.1]\n%s  def change\n%s  end\nend\n", class, header, body)
 		v := fmt.Sprintf("2024%010d", i)
 		p := "db/migrate/" + v + "_step_" + fmt.Sprint(i) + ".rb"
-		ms = append(ms, &migrations.Migration{Path: p, File: source.NewFile(p, []byte(src)), Format: migrations.FormatRails, Version: v, Name: "step", Transactional: true})
+		ms = append(ms, &migration.Migration{Path: p, File: source.NewFile(p, []byte(src)), Format: migration.FormatRails, Version: v, Name: "step", Transactional: true})
 	}
 	return ms
 }
@@ -97,7 +97,7 @@ func BenchmarkTranslate(b *testing.B) {
 		if len(notes) > 0 {
 			b.Fatalf("schema notes: %+v", notes[0])
 		}
-		trs := New().Translate(ms, migrations.TranslateOptions{Catalog: c})
+		trs := New().Translate(ms, migration.TranslateOptions{Catalog: c})
 		if len(trs) != len(ms) || len(trs[0].Ops) == 0 {
 			b.Fatal("nothing translated")
 		}
@@ -116,12 +116,12 @@ func TestBenchmarkInputs(t *testing.T) {
 	if len(notes) > 0 || len(c.Tables) < 150 {
 		t.Fatalf("schema: %d tables, notes %+v", len(c.Tables), notes)
 	}
-	trs := New().Translate(ms, migrations.TranslateOptions{Catalog: c})
+	trs := New().Translate(ms, migration.TranslateOptions{Catalog: c})
 	ops := 0
 	for _, tr := range trs {
 		ops += len(tr.Ops)
 		for _, n := range tr.Notes {
-			if n.Kind != migrations.NoteDataMigration {
+			if n.Kind != migration.NoteDataMigration {
 				t.Errorf("%s: %s %s", tr.Migration.Path, n.Kind, n.Message)
 			}
 		}

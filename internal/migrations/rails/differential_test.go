@@ -16,7 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 	"github.com/schemagate/schemagate/internal/source"
@@ -42,7 +42,7 @@ const appDir = "../../../testdata/frameworks/rails/app"
 //     (see modelStatement).
 type knownDifference struct {
 	name, reason string
-	applies      func(m *migrations.Migration) bool
+	applies      func(m *migration.Migration) bool
 	adjust       func(list []ops.Op) []ops.Op
 }
 
@@ -51,7 +51,7 @@ var knownDifferences = []knownDifference{
 		name: "datetime precision 6 from Migration[7.0]",
 		reason: "ActiveRecord 6.1 does not know Migration[7.0] and runs it as 6.1, which leaves datetime columns without " +
 			"precision; Rails 7.0 gives every datetime column precision 6 unless precision: is given",
-		applies: func(m *migrations.Migration) bool { return versionOf(m).atLeast(7, 0) },
+		applies: func(m *migration.Migration) bool { return versionOf(m).atLeast(7, 0) },
 		adjust: func(list []ops.Op) []ops.Op {
 			fix := func(t *ops.Type) {
 				if t != nil && t.Name == "timestamp without time zone" && len(t.Mods) == 0 {
@@ -82,7 +82,7 @@ var translationOnly = map[string]string{
 // notes, not operations.
 func modelStatement(name string) bool { return name != "" && name != "SQL" }
 
-func versionOf(m *migrations.Migration) version {
+func versionOf(m *migration.Migration) version {
 	f := m.File
 	p := parseAll([][]byte{f.Text})(0)
 	t := &tr{f: f, src: f.Text}
@@ -141,18 +141,18 @@ func arConfig(t *testing.T, dbURL string) string {
 
 // appMigrations discovers the test app's db/migrate and db/post_migrate,
 // merged by version as Rails runs them.
-func appMigrations(t *testing.T) []*migrations.Migration {
+func appMigrations(t *testing.T) []*migration.Migration {
 	t.Helper()
 	fsys := os.DirFS(appDir)
-	var all []*migrations.Migration
+	var all []*migration.Migration
 	for _, dir := range []string{"db/migrate", "db/post_migrate"} {
-		set, err := New().Discover(fsys, dir, migrations.Options{})
+		set, err := New().Discover(fsys, dir, migration.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, set.Migrations...)
 	}
-	slices.SortStableFunc(all, func(a, b *migrations.Migration) int { return compareVersions(a.Version, b.Version) })
+	slices.SortStableFunc(all, func(a, b *migration.Migration) int { return compareVersions(a.Version, b.Version) })
 	return all
 }
 
@@ -173,7 +173,7 @@ func TestDifferentialActiveRecord(t *testing.T) {
 	ruby := requireActiveRecord(t)
 	dbURL := pgtest.Database(t)
 	ms := appMigrations(t)
-	trs := New().Translate(ms, migrations.TranslateOptions{})
+	trs := New().Translate(ms, migration.TranslateOptions{})
 	var run []string
 	for _, m := range ms {
 		if _, skip := translationOnly[filepath.Base(m.Path)]; !skip {
@@ -305,7 +305,7 @@ func normalise(list []ops.Op) []ops.Op {
 
 // sentOps are the operations of a translation's SQL, through the SQL
 // path.
-func sentOps(t *testing.T, sql []migrations.SQLStatement, transactional bool) []ops.Op {
+func sentOps(t *testing.T, sql []migration.SQLStatement, transactional bool) []ops.Op {
 	t.Helper()
 	var list []ops.Op
 	for _, s := range sql {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 const plainMigration = "class CreateUsers < ActiveRecord::Migration[7.1]\n  def change\n    create_table :users\n  end\nend\n"
@@ -29,7 +29,7 @@ func TestDiscover(t *testing.T) {
 		"db/migrate/20240107000000_Bad-Name.rb":          {Data: []byte(plainMigration)},
 		"db/migrate/helper.rb":                           {Data: []byte("module Helper; end")},
 	}
-	set, err := New().Discover(fsys, "db/migrate", migrations.Options{})
+	set, err := New().Discover(fsys, "db/migrate", migration.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestDiscover(t *testing.T) {
 	var got []row
 	for _, m := range set.Migrations {
 		got = append(got, row{m.Path, m.Version, m.Name, m.Order, m.Transactional, len(m.Problems)})
-		if m.Format != migrations.FormatRails || string(m.File.Text) == "" {
+		if m.Format != migration.FormatRails || string(m.File.Text) == "" {
 			t.Errorf("%s: format %q, %d bytes", m.Path, m.Format, len(m.File.Text))
 		}
 	}
@@ -59,17 +59,17 @@ func TestDiscover(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
-	wantSkipped := []migrations.Skipped{
+	wantSkipped := []migration.Skipped{
 		{Path: "db/migrate/20240104000000_binary.rb", Reason: "binary file"},
 		{Path: "db/migrate/20240105000000_empty.rb", Reason: "empty file"},
 	}
 	if diff := cmp.Diff(wantSkipped, set.Skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
-	if _, err := New().Discover(fsys, "db/nowhere", migrations.Options{}); err == nil {
+	if _, err := New().Discover(fsys, "db/nowhere", migration.Options{}); err == nil {
 		t.Error("Discover of a missing directory: no error")
 	}
-	small, err := New().Discover(fsys, "db/migrate", migrations.Options{MaxFileSize: 10})
+	small, err := New().Discover(fsys, "db/migrate", migration.Options{MaxFileSize: 10})
 	if err != nil || len(small.Migrations) != 0 || len(small.Skipped) != 10 {
 		t.Errorf("with a 10-byte limit: %d migrations, %d skipped, %v", len(small.Migrations), len(small.Skipped), err)
 	}
@@ -91,7 +91,7 @@ func TestDetect(t *testing.T) {
 			t.Errorf("Detect(%s) = %v, want %v", dir, got, want)
 		}
 	}
-	if New().Format() != migrations.FormatRails {
+	if New().Format() != migration.FormatRails {
 		t.Errorf("Format() = %q", New().Format())
 	}
 }
@@ -100,7 +100,7 @@ func TestDetect(t *testing.T) {
 // deploy, as GitLab and Mastodon schedule them.
 func TestPostDeploy(t *testing.T) {
 	ms := appMigrations(t)
-	trs := New().Translate(ms, migrations.TranslateOptions{})
+	trs := New().Translate(ms, migration.TranslateOptions{})
 	post := map[string]bool{}
 	for _, tr := range trs {
 		post[tr.Migration.Path] = tr.PostDeploy

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -15,21 +15,21 @@ import (
 
 // migration builds a migration file as `rails generate migration` would
 // name it.
-func migration(version, name, src string) *migrations.Migration {
+func newMigration(version, name, src string) *migration.Migration {
 	p := "db/migrate/" + version + "_" + name + ".rb"
-	return &migrations.Migration{Path: p, File: source.NewFile(p, []byte(src)), Format: migrations.FormatRails,
+	return &migration.Migration{Path: p, File: source.NewFile(p, []byte(src)), Format: migration.FormatRails,
 		Version: version, Name: name, Transactional: true}
 }
 
 // translateAll translates sources in order (each a whole migration
 // file) and returns every translation.
-func translateAll(t *testing.T, srcs ...string) []migrations.Translation {
+func translateAll(t *testing.T, srcs ...string) []migration.Translation {
 	t.Helper()
-	var ms []*migrations.Migration
+	var ms []*migration.Migration
 	for i, s := range srcs {
-		ms = append(ms, migration(fmt.Sprintf("2024010100%04d", i), fmt.Sprintf("step_%d", i), s))
+		ms = append(ms, newMigration(fmt.Sprintf("2024010100%04d", i), fmt.Sprintf("step_%d", i), s))
 	}
-	return New().Translate(ms, migrations.TranslateOptions{})
+	return New().Translate(ms, migration.TranslateOptions{})
 }
 
 // opsFromSQL is what our SQL path makes of the statements Rails runs.

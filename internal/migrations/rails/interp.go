@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -21,7 +21,7 @@ type tr struct {
 	st   *schema
 	pg   int
 	ops  []ops.Op
-	note []migrations.Note
+	note []migration.Note
 	supp []source.Span
 	stmt int
 	// recognised counts the migration calls understood.
@@ -73,15 +73,15 @@ func (e *env) assign(name string, v value) {
 func (t *tr) span(n *node) source.Span { return t.f.Span(n.start, n.end) }
 
 func (t *tr) hint(n *node, format string, args ...any) {
-	t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
+	t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
 }
 
 func (t *tr) dataNote(n *node, format string, args ...any) {
-	t.note = append(t.note, migrations.Note{Kind: migrations.NoteDataMigration, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
+	t.note = append(t.note, migration.Note{Kind: migration.NoteDataMigration, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
 }
 
 func (t *tr) syntaxNote(sp source.Span, msg string) {
-	t.note = append(t.note, migrations.Note{Kind: migrations.NoteSyntaxError, Span: sp, Message: msg})
+	t.note = append(t.note, migration.Note{Kind: migration.NoteSyntaxError, Span: sp, Message: msg})
 }
 
 // snippet is a short rendering of a node for messages.
@@ -186,7 +186,7 @@ func (t *tr) run(root *node, defVersion version) {
 	t.ivars = map[string]value{}
 	cls, super, body := migrationClass(root)
 	if cls == nil {
-		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: t.f.Span(0, min(len(t.src), lineEnd(t.src, 0))),
+		t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: t.f.Span(0, min(len(t.src), lineEnd(t.src, 0))),
 			Message: "no migration class (class ... < ActiveRecord::Migration[x.y]) found: nothing in this file is checked"})
 		return
 	}
@@ -236,13 +236,13 @@ func (t *tr) run(root *node, defVersion version) {
 		entry = up
 	}
 	if entry == nil {
-		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: header,
+		t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: header,
 			Message: "migration class has neither `change` nor `up`: nothing runs when it migrates up"})
 		return
 	}
 	t.callMethod(entry, nil, emptyOpts(), newEnv(nil))
 	if t.recognised == 0 {
-		t.note = append(t.note, migrations.Note{Kind: migrations.NoteUnrecognised, Span: header,
+		t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: header,
 			Message: "migration class has no call schemagate recognises: its schema changes are not checked"})
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // namesScript asks the packaged ActiveSupport and ActiveRecord for the
@@ -136,5 +136,5 @@ end
 	if trs[1].Ops[0].Kind != "drop-index" || len(trs[1].Notes) != 0 {
 		t.Errorf("remove_index: %+v, notes %+v", trs[1].Ops[0], trs[1].Notes)
 	}
-	_ = migrations.NoteUnrecognised
+	_ = migration.NoteUnrecognised
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -15,14 +15,14 @@ import (
 // code it does not understand, data migrations, Ruby syntax errors.
 func TestNotes(t *testing.T) {
 	type want struct {
-		kind migrations.NoteKind
+		kind migration.NoteKind
 		at   string // the text the note starts at
 		has  string // a piece of its message
 	}
 	const (
-		unrec  = migrations.NoteUnrecognised
-		data   = migrations.NoteDataMigration
-		syntax = migrations.NoteSyntaxError
+		unrec  = migration.NoteUnrecognised
+		data   = migration.NoteDataMigration
+		syntax = migration.NoteSyntaxError
 	)
 	for _, tc := range []struct {
 		name  string
@@ -182,7 +182,7 @@ SQL
 // and the next one is still translated against the state.
 func TestSyntaxErrorDoesNotStopOtherFiles(t *testing.T) {
 	trs := translateAll(t, createUsers, "class Broken < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :x, \n", class("7.1", "remove_index :users, :email\n"))
-	if len(trs[1].Notes) == 0 || trs[1].Notes[0].Kind != migrations.NoteSyntaxError {
+	if len(trs[1].Notes) == 0 || trs[1].Notes[0].Kind != migration.NoteSyntaxError {
 		t.Errorf("broken file notes = %+v, want a syntax error", trs[1].Notes)
 	}
 	if len(trs[2].Ops) != 1 || trs[2].Ops[0].Object.Name != "by_email" {
@@ -283,19 +283,19 @@ end
 // short at many points: half-written files (an editor's buffer) must
 // give notes, never a crash.
 func TestTruncatedFilesDoNotPanic(t *testing.T) {
-	var ms []*migrations.Migration
+	var ms []*migration.Migration
 	for _, m := range appMigrations(t) {
 		text := m.File.Text
 		for cut := 0; cut < len(text); cut += 11 {
 			p := m.Path
-			ms = append(ms, &migrations.Migration{Path: p, File: source.NewFile(p, text[:cut]), Format: migrations.FormatRails, Transactional: true})
+			ms = append(ms, &migration.Migration{Path: p, File: source.NewFile(p, text[:cut]), Format: migration.FormatRails, Transactional: true})
 		}
 	}
-	trs := New().Translate(ms, migrations.TranslateOptions{})
+	trs := New().Translate(ms, migration.TranslateOptions{})
 	syntax := 0
 	for _, tr := range trs {
 		for _, n := range tr.Notes {
-			if n.Kind == migrations.NoteSyntaxError {
+			if n.Kind == migration.NoteSyntaxError {
 				syntax++
 			}
 			if n.Span.End.Offset > len(tr.Migration.File.Text) || n.Span.Start.Offset > n.Span.End.Offset {

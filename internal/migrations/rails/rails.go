@@ -18,7 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -35,7 +35,7 @@ type Rails struct {
 func New() *Rails { return &Rails{} }
 
 // Format is "rails".
-func (r *Rails) Format() migrations.Format { return migrations.FormatRails }
+func (r *Rails) Format() migration.Format { return migration.FormatRails }
 
 // migrationFile is ActiveRecord's migration file name pattern
 // (MigrationContext#parse_migration_filename).
@@ -66,7 +66,7 @@ func (r *Rails) Detect(fsys fs.FS, dir string) bool {
 // Discover finds the migrations under dir (recursively, as Rails does),
 // ordered by version. Files named like migrations that cannot be read
 // are Skipped; duplicate versions are Problems, as Rails refuses them.
-func (r *Rails) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
+func (r *Rails) Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, error) {
 	dir = path.Clean(dir)
 	st, err := fs.Stat(fsys, dir)
 	if err != nil {
@@ -75,17 +75,17 @@ func (r *Rails) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migra
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory", dir)
 	}
-	set := &migrations.Set{Dir: dir, Format: migrations.FormatRails}
+	set := &migration.Set{Dir: dir, Format: migration.FormatRails}
 	max := opt.MaxFileSize
 	if max <= 0 {
-		max = migrations.DefaultMaxFileSize
+		max = migration.DefaultMaxFileSize
 	}
 	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir {
 				return err
 			}
-			set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: "cannot read: " + err.Error()})
+			set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: "cannot read: " + err.Error()})
 			return nil
 		}
 		if d.IsDir() {
@@ -97,20 +97,20 @@ func (r *Rails) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migra
 		}
 		text, reason := readFile(fsys, p, max)
 		if reason != "" {
-			set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: reason})
+			set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: reason})
 			return nil
 		}
-		set.Migrations = append(set.Migrations, &migrations.Migration{
-			Path: p, File: source.NewFile(p, text), Format: migrations.FormatRails,
+		set.Migrations = append(set.Migrations, &migration.Migration{
+			Path: p, File: source.NewFile(p, text), Format: migration.FormatRails,
 			Version: m[1], Name: m[2], Transactional: !disablesTransaction(text),
-			Regions: []migrations.Region{{Start: 0, End: len(text)}},
+			Regions: []migration.Region{{Start: 0, End: len(text)}},
 		})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(set.Migrations, func(a, b *migrations.Migration) int {
+	slices.SortStableFunc(set.Migrations, func(a, b *migration.Migration) int {
 		if c := compareVersions(a.Version, b.Version); c != 0 {
 			return c
 		}
@@ -168,16 +168,16 @@ func compareVersions(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func markDuplicates(ms []*migrations.Migration) {
-	byVersion := map[string][]*migrations.Migration{}
-	byName := map[string][]*migrations.Migration{}
+func markDuplicates(ms []*migration.Migration) {
+	byVersion := map[string][]*migration.Migration{}
+	byName := map[string][]*migration.Migration{}
 	for _, m := range ms {
 		byVersion[strings.TrimLeft(m.Version, "0")] = append(byVersion[strings.TrimLeft(m.Version, "0")], m)
 		byName[m.Name] = append(byName[m.Name], m)
 	}
 	for _, m := range ms {
 		for _, g := range []struct {
-			list []*migrations.Migration
+			list []*migration.Migration
 			what string
 		}{{byVersion[strings.TrimLeft(m.Version, "0")], "version " + m.Version}, {byName[m.Name], "name " + m.Name}} {
 			if len(g.list) < 2 {
@@ -189,7 +189,7 @@ func markDuplicates(ms []*migrations.Migration) {
 					others = append(others, o.Path)
 				}
 			}
-			m.Problems = append(m.Problems, migrations.Problem{
+			m.Problems = append(m.Problems, migration.Problem{
 				Span:    m.File.Span(0, lineEnd(m.File.Text, 0)),
 				Message: fmt.Sprintf("%s is also used by %s: Rails refuses to run duplicate migration %ss", g.what, strings.Join(others, ", "), strings.Fields(g.what)[0]),
 			})
@@ -231,7 +231,7 @@ func (r *Rails) defaultVersion() version {
 // next one is translated against, starting from opt.Catalog when given.
 // Files are parsed in parallel; the replay is sequential.
 // Migration.Transactional is set from disable_ddl_transaction!.
-func (r *Rails) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
+func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOptions) []migration.Translation {
 	srcs := make([][]byte, len(ms))
 	for i, m := range ms {
 		if m.File != nil {
@@ -245,7 +245,7 @@ func (r *Rails) Translate(ms []*migrations.Migration, opt migrations.TranslateOp
 	if pg == 0 {
 		pg = ops.DefaultPGVersion
 	}
-	out := make([]migrations.Translation, len(ms))
+	out := make([]migration.Translation, len(ms))
 	for i, m := range ms {
 		f := m.File
 		if f == nil {
@@ -257,7 +257,7 @@ func (r *Rails) Translate(ms []*migrations.Migration, opt migrations.TranslateOp
 		t.runSafely(p.root, r.defaultVersion())
 		m.Transactional = !t.disableTx
 		ops.Annotate(t.ops, m.Transactional)
-		out[i] = migrations.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path), SQL: t.sentSQL(m.Transactional)}
+		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path), SQL: t.sentSQL(m.Transactional)}
 	}
 	return out
 }

@@ -7,7 +7,7 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/schemagate/schemagate/internal/catalog"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -17,7 +17,7 @@ import (
 // add_foreign_key, enable_extension, create_enum, create_schema) into a
 // catalog of baseline objects, as catalog.FromDump does for
 // db/structure.sql. What it cannot read becomes a note.
-func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migrations.Note) {
+func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 	rubyLanguage()
 	p := sitter.NewParser()
 	defer p.Close()

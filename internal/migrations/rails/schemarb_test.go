@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/catalog"
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -165,14 +165,14 @@ end
 // chosen before the first migration we read are found.
 func TestCatalogSeedsTheReplay(t *testing.T) {
 	c, _ := ReadSchemaRB(readSchemaFile(t))
-	m := migration("20240401000000", "cleanup", class("7.1", `remove_index :users, :account_id
+	m := newMigration("20240401000000", "cleanup", class("7.1", `remove_index :users, :account_id
 remove_foreign_key :users, :accounts
 rename_table :legacy_items, :items
 remove_column :users, :nickname, if_exists: true
 add_index :users, :email unless index_exists?(:users, :email)
 add_index :accounts, :name unless index_exists?(:accounts, :name)
 `))
-	tr := New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{Catalog: c})[0]
+	tr := New().Translate([]*migration.Migration{m}, migration.TranslateOptions{Catalog: c})[0]
 	var got []string
 	for _, op := range tr.Ops {
 		got = append(got, fmt.Sprintf("%s %s %s %s", op.Kind, op.Table, op.Object, op.NewName))

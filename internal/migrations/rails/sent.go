@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -100,7 +100,7 @@ func (t *tr) sendParsed(res sqlparse.Result, parsed *source.File, base int, mapS
 // operations are in (the migration's, or one the migration opens with
 // transaction do), or in the implicit one PostgreSQL gives several
 // statements of one execute() outside a transaction block.
-func (t *tr) sentSQL(transactional bool) []migrations.SQLStatement {
+func (t *tr) sentSQL(transactional bool) []migration.SQLStatement {
 	inTx := map[int]bool{}
 	for _, op := range t.ops {
 		if _, seen := inTx[op.Stmt]; !seen {
@@ -112,7 +112,7 @@ func (t *tr) sentSQL(transactional bool) []migrations.SQLStatement {
 		size[s.group]++
 		ctl[s.group] = ctl[s.group] || s.ctl
 	}
-	out := make([]migrations.SQLStatement, 0, len(t.sent))
+	out := make([]migration.SQLStatement, 0, len(t.sent))
 	for _, s := range t.sent {
 		in, ok := inTx[s.stmt]
 		if !ok {
@@ -121,7 +121,7 @@ func (t *tr) sentSQL(transactional bool) []migrations.SQLStatement {
 		if !in && size[s.group] > 1 && !ctl[s.group] {
 			in = true
 		}
-		out = append(out, migrations.SQLStatement{Text: s.text(), Span: s.span, InTransaction: in})
+		out = append(out, migration.SQLStatement{Text: s.text(), Span: s.span, InTransaction: in})
 	}
 	return out
 }

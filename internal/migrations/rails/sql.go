@@ -3,14 +3,14 @@ package rails
 import (
 	"slices"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
-func noteUnrecognised(sp source.Span, msg string) migrations.Note {
-	return migrations.Note{Kind: migrations.NoteUnrecognised, Span: sp, Message: msg}
+func noteUnrecognised(sp source.Span, msg string) migration.Note {
+	return migration.Note{Kind: migration.NoteUnrecognised, Span: sp, Message: msg}
 }
 
 // executeCall runs SQL given to execute (and the connection's other SQL

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 )
@@ -146,7 +146,7 @@ func TestTranslationSQLRuns(t *testing.T) {
 	defer conn.Close(ctx)
 	ms := appMigrations(t)
 	statements := 0
-	for _, tr := range New().Translate(ms, migrations.TranslateOptions{}) {
+	for _, tr := range New().Translate(ms, migration.TranslateOptions{}) {
 		for _, s := range tr.SQL {
 			if err := sendOne(ctx, conn.PgConn(), s); err != nil {
 				t.Fatalf("%s:%d: %s: %v", tr.Migration.Path, s.Span.Start.Line, s.Text, err)
@@ -164,7 +164,7 @@ func TestTranslationSQLRuns(t *testing.T) {
 
 // sendOne runs a statement in or outside a transaction block, as
 // Translation.SQL says; transaction control runs as written.
-func sendOne(ctx context.Context, conn *pgconn.PgConn, s migrations.SQLStatement) error {
+func sendOne(ctx context.Context, conn *pgconn.PgConn, s migration.SQLStatement) error {
 	control := strings.HasPrefix(s.Text, "BEGIN") || strings.HasPrefix(s.Text, "COMMIT")
 	switch idle := conn.TxStatus() == 'I'; {
 	case control:

@@ -1,4 +1,4 @@
-package load
+package migrations
 
 import (
 	"testing"
@@ -19,8 +19,8 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		loaded := Paths([]string{dir}, Options{})
-		fs := lint.Run(loaded.Units, lint.Options{Config: config.Default(), Catalog: catalog.New()})
+		loaded := Paths([]string{dir}, PathOptions{})
+		fs := lint.Run(loaded.Migrations, lint.Options{Config: config.Default(), Catalog: catalog.New()})
 		if len(fs) == 0 {
 			b.Fatal("no findings")
 		}

@@ -1,4 +1,4 @@
-package load
+package migrations
 
 import (
 	"path/filepath"
@@ -26,12 +26,12 @@ func TestFrameworkFindingsSpeakTheFramework(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.rule+"/"+filepath.Base(c.dir), func(t *testing.T) {
-			loaded := Paths([]string{filepath.Join(root, c.dir)}, Options{})
+			loaded := Paths([]string{filepath.Join(root, c.dir)}, PathOptions{})
 			if len(loaded.Problems) > 0 {
 				t.Fatalf("problems: %v", loaded.Problems)
 			}
 			found := false
-			for _, f := range lint.Run(loaded.Units, lint.Options{Catalog: catalog.New()}) {
+			for _, f := range lint.Run(loaded.Migrations, lint.Options{Catalog: catalog.New()}) {
 				if f.Rule != c.rule || !strings.HasSuffix(f.File, c.file) {
 					continue
 				}
@@ -54,12 +54,12 @@ func TestFrameworkFindingsSpeakTheFramework(t *testing.T) {
 // siblings (the replay needs them), and findings point into it.
 func TestSingleFrameworkFile(t *testing.T) {
 	p := filepath.Join(root, "testdata/frameworks/rails/app/db/migrate/20200201000000_change_users_table.rb")
-	loaded := Paths([]string{p}, Options{})
-	if len(loaded.Units) != 1 || len(loaded.Problems) != 0 {
-		t.Fatalf("units %d problems %v", len(loaded.Units), loaded.Problems)
+	loaded := Paths([]string{p}, PathOptions{})
+	if len(loaded.Migrations) != 1 || len(loaded.Problems) != 0 {
+		t.Fatalf("units %d problems %v", len(loaded.Migrations), loaded.Problems)
 	}
 	var rulesSeen []string
-	for _, f := range lint.Run(loaded.Units, lint.Options{}) {
+	for _, f := range lint.Run(loaded.Migrations, lint.Options{}) {
 		if f.File != filepath.ToSlash(p) {
 			t.Errorf("finding in %s", f.File)
 		}
@@ -73,18 +73,18 @@ func TestSingleFrameworkFile(t *testing.T) {
 // Editors send buffers: a Ruby buffer is translated, not parsed as SQL.
 func TestTextBuffer(t *testing.T) {
 	src := "class AddIndex < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n  end\nend\n"
-	loaded, err := Text("db/migrate/20240101000000_add_index.rb", []byte(src), Options{})
+	loaded, err := Text("db/migrate/20240101000000_add_index.rb", []byte(src), PathOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, f := range lint.Run(loaded.Units, lint.Options{}) {
+	for _, f := range lint.Run(loaded.Migrations, lint.Options{}) {
 		got = append(got, f.Rule)
 	}
 	if diff := cmp.Diff([]string{"require-concurrent-index-creation"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if _, err := Text("x.sql", []byte{0, 1, 2}, Options{}); err == nil {
+	if _, err := Text("x.sql", []byte{0, 1, 2}, PathOptions{}); err == nil {
 		t.Error("a binary buffer must be an error")
 	}
 }
@@ -92,14 +92,14 @@ func TestTextBuffer(t *testing.T) {
 // Paths the config excludes are not linted.
 func TestExclude(t *testing.T) {
 	dir := filepath.Join(root, "testdata/examples/goose")
-	all := Paths([]string{dir}, Options{})
-	some := Paths([]string{dir}, Options{Exclude: []string{"**/00002_*.sql"}})
-	if len(all.Units) != len(some.Units)+1 {
-		t.Errorf("%d units, %d with one excluded", len(all.Units), len(some.Units))
+	all := Paths([]string{dir}, PathOptions{})
+	some := Paths([]string{dir}, PathOptions{Exclude: []string{"**/00002_*.sql"}})
+	if len(all.Migrations) != len(some.Migrations)+1 {
+		t.Errorf("%d units, %d with one excluded", len(all.Migrations), len(some.Migrations))
 	}
-	for _, u := range some.Units {
-		if strings.Contains(u.Migration.Path, "00002_") {
-			t.Errorf("%s was not excluded", u.Migration.Path)
+	for _, u := range some.Migrations {
+		if strings.Contains(u.Path, "00002_") {
+			t.Errorf("%s was not excluded", u.Path)
 		}
 	}
 }

@@ -1,9 +1,12 @@
-// Package migrations finds migration files, recognises their format,
-// orders them and tells which part of each runs, and whether inside a
-// transaction.
-package migrations
+// Package migration is what one migration is, from the loader to the
+// report: its file and tool, which parts of it run and whether inside a
+// transaction, its statements or translated operations, the SQL it sends
+// and what its reader noticed. Package migrations finds and reads them;
+// the framework translators (rails, django, alembic) fill them in.
+package migration
 
 import (
+	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
@@ -70,6 +73,44 @@ type Migration struct {
 	// Statements and SyntaxErrors are filled by Parse.
 	Statements   []sqlparse.Statement
 	SyntaxErrors []*sqlparse.SyntaxError
+
+	// Ops are the migration's operations: parsed from its SQL by Prepare,
+	// or translated from a framework's calls, each with the span of the
+	// statement or call that produced it.
+	Ops []ops.Op
+	// Framework is set for migrations written as framework code (Rails,
+	// Django, Alembic): their Ops come from calls, not SQL statements,
+	// and Statements stay empty.
+	Framework bool
+	// Notes are what a translator could not turn into operations or wants
+	// the user to see (see Translation.Notes). Never dropped.
+	Notes []Note
+	// Suppressed are spans (strong_migrations' safety_assured blocks) in
+	// which lint findings are suppressed; compatibility errors are not.
+	Suppressed []source.Span
+	// PostDeploy is true for a migration that runs after the new release
+	// is deployed (db/post_migrate, is_post_deployment).
+	PostDeploy bool
+	// SQL is what a framework sends to PostgreSQL for this migration (see
+	// Translation.SQL); verify runs it.
+	SQL []SQLStatement
+}
+
+// Prepare parses a SQL migration and computes its operations; a
+// translated migration has them already. It is safe to call more than
+// once. Rules read operations and statement text, not parse trees, so the
+// trees are let go: a large run must not hold all of them at once.
+func (m *Migration) Prepare(pgVersion int) {
+	if m.Ops != nil || m.Framework {
+		return
+	}
+	if m.Statements == nil && m.SyntaxErrors == nil {
+		m.Parse()
+	}
+	m.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion, File: m.File})
+	for i := range m.Statements {
+		m.Statements[i].Node = nil
+	}
 }
 
 // Parse parses every region of m with PostgreSQL's parser.

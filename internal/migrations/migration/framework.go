@@ -1,4 +1,4 @@
-package migrations
+package migration
 
 import (
 	"io/fs"
@@ -32,6 +32,18 @@ type Translation struct {
 	// migration, statement by statement in order, each with the span of
 	// the call that produced it. verify runs it on a scratch database.
 	SQL []SQLStatement
+}
+
+// Apply records the translation on its migration, which from then on
+// carries the operations, notes and SQL in place of parsed statements.
+func (t Translation) Apply() {
+	m := t.Migration
+	m.Framework = true
+	m.Ops = t.Ops
+	if m.Ops == nil {
+		m.Ops = []ops.Op{}
+	}
+	m.Notes, m.Suppressed, m.PostDeploy, m.SQL = t.Notes, t.Suppressed, t.PostDeploy, t.SQL
 }
 
 // SQLStatement is one statement a framework migration runs.

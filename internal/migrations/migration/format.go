@@ -1,13 +1,9 @@
-package migrations
+package migration
 
 import (
 	"fmt"
 	"strings"
 )
-
-// DefaultMaxFileSize is the largest migration file read when
-// Options.MaxFileSize is 0.
-const DefaultMaxFileSize = 8 << 20
 
 // Options control how migration files are found and read.
 type Options struct {
@@ -16,7 +12,8 @@ type Options struct {
 	MaxFileSize int64  // DefaultMaxFileSize when 0; larger files are Skipped, not read whole
 }
 
-func (o Options) maxSize() int64 {
+// MaxSize is the largest file read.
+func (o Options) MaxSize() int64 {
 	if o.MaxFileSize <= 0 {
 		return DefaultMaxFileSize
 	}
@@ -75,10 +72,11 @@ func ParseFormat(name string) (Format, error) {
 	if f, ok := formatAliases[n]; ok {
 		return f, nil
 	}
-	return FormatAuto, unknownFormat(name)
+	return FormatAuto, UnknownFormat(name)
 }
 
-func unknownFormat(name string) error {
+// UnknownFormat is the error for a format name no reader knows.
+func UnknownFormat(name string) error {
 	names := []string{"auto"}
 	for _, f := range Formats {
 		names = append(names, string(f))

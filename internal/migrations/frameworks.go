@@ -1,0 +1,149 @@
+package migrations
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/migrations/alembic"
+	"github.com/schemagate/schemagate/internal/migrations/django"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/migrations/rails"
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// Frameworks returns the translators of migrations written as code, in
+// the order they are tried.
+func Frameworks() []migration.Framework {
+	return []migration.Framework{rails.New(), django.New(), alembic.New()}
+}
+
+// frameworkOf returns the framework of a format, or nil for SQL formats.
+func frameworkOf(f migration.Format) migration.Framework {
+	for _, fw := range Frameworks() {
+		if fw.Format() == f {
+			return fw
+		}
+	}
+	return nil
+}
+
+// detectFramework returns the framework whose migrations dir holds, or
+// nil. A forced SQL format means no framework.
+func detectFramework(fsys fs.FS, dir string, forced migration.Format) migration.Framework {
+	if forced != migration.FormatAuto {
+		return frameworkOf(forced)
+	}
+	for _, fw := range Frameworks() {
+		if fw.Detect(fsys, dir) {
+			return fw
+		}
+	}
+	return nil
+}
+
+// frameworkOfFile guesses the framework of a single file from its name
+// and text.
+func frameworkOfFile(p string, text []byte) migration.Framework {
+	switch path.Ext(p) {
+	case ".rb":
+		return rails.New()
+	case ".py":
+		s := string(text)
+		switch {
+		case strings.Contains(s, "migrations.Migration") || strings.Contains(s, "django.db"):
+			return django.New()
+		case strings.Contains(s, "alembic") || strings.Contains(s, "down_revision"):
+			return alembic.New()
+		}
+	}
+	return nil
+}
+
+// dirSet is the migrations of one directory, in apply order, with the
+// framework that translates them (nil for SQL formats).
+type dirSet struct {
+	*migration.Set
+	framework migration.Framework
+	dir       string // as configured or found, the prefix of every path
+	// postDeploy marks a directory whose migrations run after the deploy.
+	postDeploy bool
+}
+
+// readDir reads dir of fsys without translating: SQL migration formats
+// through Discover, frameworks through their own discovery.
+func readDir(fsys fs.FS, dir string, opt migration.Options) (*dirSet, error) {
+	fw := detectFramework(fsys, dir, opt.Format)
+	if fw == nil {
+		set, err := Discover(fsys, dir, opt)
+		if err != nil {
+			return nil, err
+		}
+		return &dirSet{Set: set, dir: dir}, nil
+	}
+	set, err := fw.Discover(fsys, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	set.Format = fw.Format()
+	return &dirSet{Set: set, framework: fw, dir: dir}, nil
+}
+
+// translate translates the framework sets. Sets of one framework (Rails'
+// db/migrate and db/post_migrate run in one version order) are translated
+// together, so each migration sees the state every earlier one left.
+func translate(sets []*dirSet, opt migration.TranslateOptions) {
+	var order []migration.Framework
+	groups := map[migration.Format][]*dirSet{}
+	for _, s := range sets {
+		if s.framework == nil {
+			continue
+		}
+		if _, ok := groups[s.Format]; !ok {
+			order = append(order, s.framework)
+		}
+		groups[s.Format] = append(groups[s.Format], s)
+	}
+	for _, fw := range order {
+		group := groups[fw.Format()]
+		var all []*migration.Migration
+		for _, s := range group {
+			all = append(all, s.Migrations...)
+		}
+		if fw.Format() == migration.FormatRails && len(group) > 1 {
+			slices.SortStableFunc(all, func(a, b *migration.Migration) int { return compareNumbers(a.Version, b.Version) })
+		}
+		for _, t := range fw.Translate(all, opt) {
+			t.Apply()
+		}
+		// A migration the translator left out still reads as framework
+		// code: no statements to parse.
+		for _, m := range all {
+			m.Framework = true
+			if m.Ops == nil {
+				m.Ops = []ops.Op{}
+			}
+		}
+	}
+}
+
+// fromText is one file that is not on disk (an editor buffer, --stdin):
+// a framework file is translated on its own, a SQL file read as its
+// format says.
+func fromText(p string, text []byte, format migration.Format, pgVersion int, base *catalog.Catalog) *migration.Migration {
+	fw := frameworkOf(format)
+	if fw == nil && format == migration.FormatAuto {
+		fw = frameworkOfFile(p, text)
+	}
+	if fw == nil {
+		return FromText(p, text, format)
+	}
+	m := &migration.Migration{Path: p, File: source.NewFile(p, text), Format: fw.Format(), Transactional: true, Framework: true}
+	for _, t := range fw.Translate([]*migration.Migration{m}, migration.TranslateOptions{PGVersion: pgVersion, Catalog: base}) {
+		t.Apply()
+	}
+	return m
+}

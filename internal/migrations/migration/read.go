@@ -1,0 +1,130 @@
+package migration
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"unicode/utf8"
+
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// DefaultMaxFileSize is the largest migration file read when
+// Options.MaxFileSize is 0.
+const DefaultMaxFileSize = 8 << 20
+
+var errIsDir = errors.New("is a directory")
+
+// ReadText reads a migration file of at most max bytes. A file that
+// cannot be used as text gives a reason (for a Skipped entry) instead of
+// text; err is only for files that cannot be opened or read at all.
+func ReadText(fsys fs.FS, name string, max int64) (text []byte, reason string, err error) {
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return nil, "", errIsDir
+		}
+		if st.Size() > max {
+			return nil, "larger than " + SizeText(max), nil
+		}
+	}
+	// Stat may not know the size (or lie): never read more than max+1.
+	text, err = io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(text)) > max {
+		return nil, "larger than " + SizeText(max), nil
+	}
+	if reason := TextProblem(text); reason != "" {
+		return nil, reason, nil
+	}
+	return text, "", nil
+}
+
+// TextProblem says why text cannot be read as a migration ("binary
+// file", "not valid UTF-8 (...)", "empty file"), or "" when it can.
+func TextProblem(text []byte) string {
+	switch {
+	case len(bytes.TrimSpace(text[BodyStart(text):])) == 0:
+		return "empty file"
+	case bytes.HasPrefix(text, []byte{0xFF, 0xFE}) || bytes.HasPrefix(text, []byte{0xFE, 0xFF}):
+		return "UTF-16 text (save it as UTF-8)"
+	case bytes.IndexByte(text, 0) >= 0:
+		return "binary file"
+	}
+	if !utf8.Valid(text) {
+		off := 0
+		for off < len(text) {
+			r, size := utf8.DecodeRune(text[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		p := source.NewFile("", text).Pos(off)
+		return fmt.Sprintf("not valid UTF-8 (first bad byte at line %d, column %d)", p.Line, p.Column)
+	}
+	return ""
+}
+
+// Unreadable reports whether a skip reason means the file could not be
+// read as text at all (as opposed to a file its tool would ignore).
+func Unreadable(reason string) bool {
+	for _, s := range []string{"binary", "UTF-8", "UTF-16", "larger than", "cannot read"} {
+		if bytes.Contains([]byte(reason), []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadReason turns a read error into a one-line reason for Skipped.
+func ReadReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "cannot read: " + err.Error()
+}
+
+// SizeText writes a byte count the way people read limits.
+func SizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// BodyStart skips a UTF-8 byte order mark, which PostgreSQL would read as
+// part of the first token.
+func BodyStart(text []byte) int {
+	if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
+		return 3
+	}
+	return 0
+}
+
+// Head reads the first n bytes of a file, nil when it cannot be read:
+// enough for the markers detection looks for.
+func Head(fsys fs.FS, name string, n int64) []byte {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, n))
+	return b
+}
