@@ -12,8 +12,8 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/lsp"
+	"github.com/schemagate/schemagate/internal/migrations"
 )
 
 // The linter parses only the statements an edit touched and keeps the
