@@ -8,28 +8,10 @@ import (
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
-// noTransactionHint says, in the migration format's own words, how to run
+// noTransactionHint says, in the migration tool's own words, how to run
 // a migration outside a transaction.
 func noTransactionHint(format migration.Format) string {
-	switch format {
-	case "goose":
-		return "add `-- +goose NO TRANSACTION` at the top of the file"
-	case "dbmate":
-		return "write `-- migrate:up transaction:false`"
-	case "flyway":
-		return "add a `V<version>__<name>.sql.conf` file with `executeInTransaction=false`"
-	case "golang-migrate", "prisma":
-		return "move the statement into a migration of its own: a file of one statement runs outside a transaction"
-	case "rails":
-		return "add `disable_ddl_transaction!` to the migration class"
-	case "django":
-		return "set `atomic = False` on the Migration class"
-	case "alembic":
-		return "wrap it in `with op.get_context().autocommit_block():`"
-	case "sqitch", "sql":
-		return "remove the surrounding BEGIN/COMMIT and run it on its own"
-	}
-	return "run it outside a transaction"
+	return format.Tool().NoTransaction
 }
 
 // statementText returns the SQL text of the operation's statement when the
@@ -94,15 +76,15 @@ func qname(n ops.Name) string {
 // migration is Rails, Django or Alembic code, and sql otherwise.
 func hintIn(format migration.Format, sql, railsHint, djangoHint, alembicHint string) string {
 	switch format {
-	case "rails":
+	case migration.FormatRails:
 		if railsHint != "" {
 			return railsHint
 		}
-	case "django":
+	case migration.FormatDjango:
 		if djangoHint != "" {
 			return djangoHint
 		}
-	case "alembic":
+	case migration.FormatAlembic:
 		if alembicHint != "" {
 			return alembicHint
 		}

@@ -122,7 +122,7 @@ var ConcurrentlyInTransaction = &Rule{
 			reason := "the migration runs inside a transaction"
 			if !p.Migration.Transactional {
 				reason = "it follows an explicit BEGIN"
-			} else if p.Migration.Format == "golang-migrate" || p.Migration.Format == "prisma" {
+			} else if p.Migration.Format.Tool().Transaction == migration.TxImplicit {
 				reason = "the file has several statements, which PostgreSQL runs as one implicit transaction"
 			}
 			p.Reportf(op.Span, noTransactionHint(p.Migration.Format), "%s cannot run inside a transaction block, and %s", what, reason)
@@ -200,17 +200,17 @@ var (
 func concurrentlyHint(form string, op *ops.Op, format migration.Format) string {
 	create := strings.HasPrefix(form, "CREATE")
 	switch format {
-	case "rails":
+	case migration.FormatRails:
 		if create {
 			return "add_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration"
 		}
 		return "remove_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration"
-	case "django":
+	case migration.FormatDjango:
 		if create {
 			return "use AddIndexConcurrently in a migration with atomic = False"
 		}
 		return "use RemoveIndexConcurrently in a migration with atomic = False"
-	case "alembic":
+	case migration.FormatAlembic:
 		if create {
 			return "op.create_index(..., postgresql_concurrently=True) inside with op.get_context().autocommit_block():"
 		}

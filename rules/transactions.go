@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
@@ -187,7 +188,7 @@ var PreferRobustStatements = &Rule{
 		for _, op := range p.Ops() {
 			stmts[op.Stmt] = true
 		}
-		optedOut := len(stmts) > 1 && p.Migration.Format != "sql" && p.Migration.Format != "" && !p.Migration.Transactional
+		optedOut := len(stmts) > 1 && p.Migration.Format.Tool().Transaction != migration.TxNone && !p.Migration.Transactional
 		for _, op := range p.Ops() {
 			if op.InTransaction {
 				continue

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
@@ -301,8 +303,8 @@ func readSide(t Tree, cfg migrations.Config, res *Result) (*side, error) {
 // frameworkDump is the schema file a framework project commits, which
 // is the deployed schema even when old migrations were squashed away.
 func frameworkDump(fsys fs.FS, formats map[migration.Format]bool) string {
-	if formats[migration.FormatRails] {
-		for _, p := range []string{"db/structure.sql", "db/schema.rb"} {
+	for _, f := range slices.Sorted(maps.Keys(formats)) {
+		for _, p := range f.Tool().SchemaFiles {
 			if exists(fsys, p) {
 				return p
 			}

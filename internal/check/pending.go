@@ -18,7 +18,7 @@ func Key(m *migration.Migration) string {
 	switch {
 	case m.Repeatable:
 		return "R:" + m.Name
-	case m.Format == migration.FormatSQL || m.Version == "":
+	case !m.Format.Tool().Versioned || m.Version == "":
 		return "file:" + path.Base(m.Path)
 	}
 	return string(m.Format) + ":" + m.Version

@@ -3,7 +3,6 @@ package lsp
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -110,41 +109,23 @@ func fixActions(ed editor, m *migration.Migration, f *rules.Finding, diag Diagno
 	return out
 }
 
-var dbmateUpLine = regexp.MustCompile(`^--\s*migrate:up(\s.*)?$`)
-
 // outsideTransaction returns the edits that make a migration's tool run
-// it outside a transaction, for the formats that say so in the file:
-// goose's NO TRANSACTION annotation and dbmate's transaction:false.
+// it outside a transaction, for the tools that say so in the file
+// (goose's NO TRANSACTION annotation, dbmate's transaction:false).
 func outsideTransaction(m *migration.Migration) ([]rules.Edit, string, bool) {
 	if m == nil || !m.Transactional {
 		return nil, "", false
 	}
-	text := m.File.Text
-	switch m.Format {
-	case migration.FormatGoose:
-		at := 0
-		if bytes.HasPrefix(text, []byte("\uFEFF")) {
-			at = 3
-		}
-		return []rules.Edit{{Start: at, End: at, Text: "-- +goose NO TRANSACTION" + newline(text)}}, "run the migration outside a transaction (-- +goose NO TRANSACTION)", true
-	case migration.FormatDbmate:
-		f := m.File
-		for n := 1; n <= f.LineCount(); n++ {
-			line := f.Line(n)
-			if !dbmateUpLine.MatchString(line) {
-				continue
-			}
-			start := f.LineStart(n)
-			note := "run the migration outside a transaction (-- migrate:up transaction:false)"
-			if i := strings.Index(line, "transaction:"); i >= 0 {
-				j := i + strings.IndexAny(line[i:]+" ", " \t")
-				return []rules.Edit{{Start: start + i, End: start + j, Text: "transaction:false"}}, note, true
-			}
-			end := start + len(line)
-			return []rules.Edit{{Start: end, End: end, Text: " transaction:false"}}, note, true
-		}
+	edit := m.Format.Tool().OutsideTransaction
+	if edit == nil {
+		return nil, "", false
 	}
-	return nil, "", false
+	edits, note, ok := edit(m)
+	out := make([]rules.Edit, len(edits))
+	for i, e := range edits {
+		out[i] = rules.Edit{Start: e.Start, End: e.End, Text: e.Text}
+	}
+	return out, note, ok
 }
 
 // noIgnore are findings a schemagate:ignore comment should not hide:
@@ -158,10 +139,10 @@ var noIgnore = map[string]bool{
 
 // commentToken starts a line comment in the migration's language.
 func commentToken(m *migration.Migration) string {
-	if m != nil && m.Format.IsFramework() {
-		return "#" // Ruby and Python
+	if m == nil {
+		return "--"
 	}
-	return "--"
+	return m.Format.Tool().LineComment
 }
 
 // ignoreAction offers a `-- schemagate:ignore RULE reason` comment on

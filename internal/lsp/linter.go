@@ -432,7 +432,7 @@ func (l *PlainLinter) beforeKey(st *dirState, rel string, pgVersion int) (n int,
 	defer l.mu.Unlock()
 	n, found := st.index[rel]
 	if !found {
-		if strings.Contains(rel, "/") && st.format != migration.FormatPrisma && st.format != migration.FormatSqitch {
+		if strings.Contains(rel, "/") && !st.format.Tool().Nested {
 			return 0, 0, false
 		}
 		n = len(st.migs)

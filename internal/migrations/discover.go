@@ -30,24 +30,11 @@ func Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, er
 		format = detect(fsys, l)
 	}
 	b := &builder{fsys: fsys, opt: opt, set: &migration.Set{Dir: dir, Format: format}}
-	switch format {
-	case migration.FormatSQL:
-		b.discoverPlain(l)
-	case migration.FormatGolangMigrate:
-		b.discoverGolangMigrate(l)
-	case migration.FormatGoose:
-		b.discoverGoose(l)
-	case migration.FormatDbmate:
-		b.discoverDbmate(l)
-	case migration.FormatFlyway:
-		b.discoverFlyway(l)
-	case migration.FormatPrisma:
-		b.discoverPrisma(l)
-	case migration.FormatSqitch:
-		b.discoverSqitch(l)
-	default:
+	f, ok := sqlFormats[format]
+	if !ok {
 		return nil, migration.UnknownFormat(string(format))
 	}
+	f.discover(b, l)
 	for i, m := range b.set.Migrations {
 		m.Order = i
 	}
@@ -139,7 +126,7 @@ func plainMigration(p string, text []byte) *migration.Migration {
 
 func (b *builder) discoverPlain(l listing) {
 	names := l.sqlFiles()
-	slices.SortStableFunc(names, compareNames)
+	slices.SortStableFunc(names, migration.CompareNames)
 	for _, name := range names {
 		p := path.Join(l.dir, name)
 		if text, ok := b.read(p); ok {
@@ -154,7 +141,7 @@ func golangMigrateMigration(p string, text []byte, version, name string, down bo
 	f := source.NewFile(p, text)
 	r := wholeFile(text)
 	return &migration.Migration{
-		Path: p, File: f, Format: migration.FormatGolangMigrate, Version: trimZeros(version), Name: name,
+		Path: p, File: f, Format: migration.FormatGolangMigrate, Version: migration.TrimZeros(version), Name: name,
 		Down: down, Transactional: multiStatementTransactional(f, r), Regions: r,
 	}
 }
@@ -184,7 +171,7 @@ func (b *builder) discoverGolangMigrate(l listing) {
 		}
 	}
 	for _, ms := range [][]*migration.Migration{ups, downs} {
-		sortByVersion(ms, compareNumbers)
+		sortByVersion(ms, migration.CompareNumbers)
 		markDuplicates(ms, versionKey, "golang-migrate")
 	}
 	b.add(ups...)
@@ -224,8 +211,8 @@ func (b *builder) discoverSectioned(l listing, tool string,
 		ups = append(ups, ms[0])
 		downs = append(downs, ms[1:]...)
 	}
-	sortByVersion(ups, compareNumbers)
-	sortByVersion(downs, compareNumbers)
+	sortByVersion(ups, migration.CompareNumbers)
+	sortByVersion(downs, migration.CompareNumbers)
 	markDuplicates(ups, versionKey, tool)
 	b.add(ups...)
 	b.add(reversed(downs)...)
@@ -343,55 +330,10 @@ func guessFormat(p string, text []byte) migration.Format {
 	return migration.FormatAuto
 }
 
-// buildOne builds the migration of one file in the given format. A file
-// whose name does not fit the format is read whole, with a problem
-// saying that the tool would not run it.
+// buildOne builds the migration of one file in the given format.
 func buildOne(format migration.Format, p string, text []byte, flywayConf []byte) *migration.Migration {
-	base := path.Base(p)
-	misnamed := func(msg string) *migration.Migration {
-		m := plainMigration(p, text)
-		m.Format = format
-		m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: msg})
-		return m
-	}
-	switch format {
-	case migration.FormatGolangMigrate:
-		m := golangMigrateName.FindStringSubmatch(base)
-		if m == nil {
-			return misnamed("not a golang-migrate file name (<version>_<name>.up.sql): migrate ignores it")
-		}
-		return golangMigrateMigration(p, text, m[1], m[2], m[3] == "down")
-	case migration.FormatGoose:
-		v, n, ok := gooseVersion(base)
-		ms := gooseMigrations(p, text, v, n, false)
-		if !ok {
-			ms[0].Version, ms[0].Name = versionAndName(base)
-			ms[0].Problems = append(ms[0].Problems, migration.Problem{Span: firstLineSpan(ms[0].File), Message: "not a goose file name (<version>_<name>.sql): goose ignores it"})
-		}
-		return ms[0]
-	case migration.FormatDbmate:
-		v, n, ok := dbmateVersion(base)
-		ms := dbmateMigrations(p, text, v, n, false)
-		if !ok {
-			ms[0].Version, ms[0].Name = versionAndName(base)
-			ms[0].Problems = append(ms[0].Problems, migration.Problem{Span: firstLineSpan(ms[0].File), Message: "file name does not start with a version number: dbmate ignores it"})
-		}
-		return ms[0]
-	case migration.FormatFlyway:
-		kind, v, desc, ok := flywayParts(base)
-		if !ok {
-			return misnamed("not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql): Flyway ignores it")
-		}
-		return flywayMigration(p, text, kind, v, desc, flywayConf)
-	case migration.FormatPrisma:
-		m := prismaMigration(p, text)
-		if base != "migration.sql" {
-			m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: "Prisma runs only <migration>/migration.sql files"})
-		}
-		return m
-	case migration.FormatSqitch:
-		v, n := sqitchNames(base)
-		return sqitchMigration(p, text, v, n)
+	if f, ok := sqlFormats[format]; ok {
+		return f.file(p, text, flywayConf)
 	}
 	return plainMigration(p, text)
 }

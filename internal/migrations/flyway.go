@@ -59,13 +59,13 @@ func (b *builder) discoverFlyway(l listing) {
 		}
 		return nil
 	})
-	sortByVersion(versioned, compareDotted)
+	sortByVersion(versioned, migration.CompareVersions)
 	markDuplicates(versioned, flywayVersionKey, "Flyway")
 	slices.SortStableFunc(repeatable, func(a, b *migration.Migration) int {
 		return strings.Compare(a.Name, b.Name)
 	})
 	markDuplicates(repeatable, func(m *migration.Migration) string { return m.Name }, "Flyway")
-	sortByVersion(undo, compareDotted)
+	sortByVersion(undo, migration.CompareVersions)
 	b.add(versioned...)
 	b.add(repeatable...)
 	b.add(reversed(undo)...)
@@ -76,7 +76,7 @@ func (b *builder) discoverFlyway(l listing) {
 func flywayVersionKey(m *migration.Migration) string {
 	parts := strings.Split(m.Version, ".")
 	for i, p := range parts {
-		parts[i] = trimZeros(p)
+		parts[i] = migration.TrimZeros(p)
 	}
 	for len(parts) > 1 && parts[len(parts)-1] == "0" {
 		parts = parts[:len(parts)-1]

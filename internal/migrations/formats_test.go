@@ -202,8 +202,8 @@ func TestVersionOrder(t *testing.T) {
 		{"2024.01.15", "2024.1.9", 1},
 	}
 	for _, tc := range dotted {
-		if got := compareDotted(tc.a, tc.b); got != tc.want {
-			t.Errorf("compareDotted(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
+		if got := migration.CompareVersions(tc.a, tc.b); got != tc.want {
+			t.Errorf("migration.CompareVersions(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 	numbers := []struct {
@@ -215,8 +215,8 @@ func TestVersionOrder(t *testing.T) {
 		{"20240101000000", "99999999999999999999999", -1}, // beyond 64 bits
 	}
 	for _, tc := range numbers {
-		if got := compareNumbers(tc.a, tc.b); got != tc.want {
-			t.Errorf("compareNumbers(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
+		if got := migration.CompareNumbers(tc.a, tc.b); got != tc.want {
+			t.Errorf("migration.CompareNumbers(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

@@ -113,8 +113,8 @@ func translate(sets []*dirSet, opt migration.TranslateOptions) {
 		for _, s := range group {
 			all = append(all, s.Migrations...)
 		}
-		if fw.Format() == migration.FormatRails && len(group) > 1 {
-			slices.SortStableFunc(all, func(a, b *migration.Migration) int { return compareNumbers(a.Version, b.Version) })
+		if fw.Format().Tool().OneOrder && len(group) > 1 {
+			slices.SortStableFunc(all, func(a, b *migration.Migration) int { return migration.CompareNumbers(a.Version, b.Version) })
 		}
 		for _, t := range fw.Translate(all, opt) {
 			t.Apply()

@@ -4,6 +4,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
 // File name patterns of each tool.
@@ -27,7 +29,7 @@ func stem(name string) string {
 // "create_users"; a name without leading digits is its own version.
 func versionAndName(base string) (version, name string) {
 	s := stem(base)
-	v := leadingDigits(s)
+	v := migration.LeadingDigits(s)
 	if v == "" {
 		return s, s
 	}
@@ -39,17 +41,17 @@ func versionAndName(base string) (version, name string) {
 // zeros do not count).
 func gooseVersion(base string) (version, name string, ok bool) {
 	v, n, found := strings.Cut(stem(base), "_")
-	if !found || v == "" || leadingDigits(v) != v || trimZeros(v) == "0" {
+	if !found || v == "" || migration.LeadingDigits(v) != v || migration.TrimZeros(v) == "0" {
 		return "", "", false
 	}
-	return trimZeros(v), n, true
+	return migration.TrimZeros(v), n, true
 }
 
 // dbmateVersion reads dbmate's "<digits>...sql": the version is the
 // leading digits as written (dbmate stores it as text).
 func dbmateVersion(base string) (version, name string, ok bool) {
 	s := stem(base)
-	v := leadingDigits(s)
+	v := migration.LeadingDigits(s)
 	if v == "" {
 		return "", "", false
 	}

@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
@@ -29,127 +28,45 @@ func AppliedFrom(ctx context.Context, url string) func([]*migration.Migration) (
 				_ = conn.Close(context.WithoutCancel(ctx))
 			}
 		}()
-		history := map[migration.Format]*pgdb.Applied{}
+		history := map[migration.Format]migration.Applied{}
 		for i, m := range ms {
 			if m.Down {
 				continue
 			}
+			h, err := historyOf(m)
+			if err != nil {
+				return nil, err
+			}
 			a, seen := history[m.Format]
 			if !seen {
-				table, err := historyFormat(m)
-				if err != nil {
-					return nil, err
-				}
 				if conn == nil {
 					if conn, err = pgdb.Connect(ctx, url); err != nil {
 						return nil, err
 					}
 				}
-				if a, err = pgdb.AppliedMigrations(ctx, conn, table); err != nil {
+				read, err := pgdb.AppliedMigrations(ctx, conn, h.Reader)
+				if err != nil {
 					return nil, fmt.Errorf("--pending-from %s: %w", pgdb.Redact(url), err)
 				}
-				if len(a.Problems) > 0 {
-					return nil, fmt.Errorf("--pending-from %s: %s", pgdb.Redact(url), strings.Join(a.Problems, "; "))
+				if len(read.Problems) > 0 {
+					return nil, fmt.Errorf("--pending-from %s: %s", pgdb.Redact(url), strings.Join(read.Problems, "; "))
 				}
+				a = migration.Applied{Versions: read.Versions, Baseline: read.Baseline}
 				history[m.Format] = a
 			}
-			out[i] = hasRun(a, m)
+			out[i] = h.Ran(m, a)
 		}
 		return out, nil
 	}
 }
 
-// historyFormat is the pgdb history format of a migration's tool.
-func historyFormat(m *migration.Migration) (string, error) {
-	switch m.Format {
-	case migration.FormatGolangMigrate, migration.FormatGoose, migration.FormatDbmate, migration.FormatFlyway,
-		migration.FormatPrisma, migration.FormatSqitch, migration.FormatRails, migration.FormatDjango:
-		return string(m.Format), nil
-	case migration.FormatSQL:
-		return "", fmt.Errorf("--pending-from: %s is a plain SQL file, and plain SQL files have no history table to read: name the tool with --migration-format", m.Path)
+// historyOf is the history table of a migration's tool.
+func historyOf(m *migration.Migration) (*migration.History, error) {
+	if h := m.Format.Tool().History; h != nil {
+		return h, nil
 	}
-	return "", fmt.Errorf("--pending-from: reading which %s migrations have run is not supported (%s)", m.Format, m.Path)
-}
-
-// hasRun matches a migration against its tool's history.
-func hasRun(a *pgdb.Applied, m *migration.Migration) bool {
-	switch m.Format {
-	case migration.FormatGolangMigrate:
-		// One row: the version reached; everything up to it has run.
-		for _, v := range a.Versions {
-			if compareVersions(m.Version, v) <= 0 {
-				return true
-			}
-		}
-		return false
-	case migration.FormatFlyway:
-		if a.Baseline != "" && compareVersions(m.Version, a.Baseline) <= 0 {
-			return true
-		}
-		for _, v := range a.Versions {
-			if compareVersions(m.Version, v) == 0 {
-				return true
-			}
-		}
-		return false
-	case migration.FormatPrisma:
-		return a.Has(path.Base(path.Dir(m.Path)))
-	case migration.FormatSqitch:
-		return a.Has(m.Name)
-	case migration.FormatDjango:
-		// <app>/migrations/<name>.py is recorded as app/name.
-		dir := path.Dir(m.Path)
-		if path.Base(dir) == "migrations" {
-			return a.Has(path.Base(path.Dir(dir)) + "/" + strings.TrimSuffix(path.Base(m.Path), ".py"))
-		}
-		return false
+	if !m.Format.Tool().Versioned {
+		return nil, fmt.Errorf("--pending-from: %s is a plain SQL file, and plain SQL files have no history table to read: name the tool with --migration-format", m.Path)
 	}
-	for _, v := range a.Versions {
-		if v == m.Version || compareVersions(m.Version, v) == 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// compareVersions compares dotted versions part by part, numerically
-// where both parts are numbers: "0003" == "3", "1.10" > "1.9", "1.0" == "1".
-func compareVersions(a, b string) int {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(pa) || i < len(pb); i++ {
-		x, y := "0", "0"
-		if i < len(pa) {
-			x = pa[i]
-		}
-		if i < len(pb) {
-			y = pb[i]
-		}
-		if c := compareNumbers(x, y); c != 0 {
-			return c
-		}
-	}
-	return 0
-}
-
-func compareNumbers(x, y string) int {
-	if !digits(x) || !digits(y) {
-		return strings.Compare(x, y)
-	}
-	x, y = strings.TrimLeft(x, "0"), strings.TrimLeft(y, "0")
-	if len(x) != len(y) {
-		if len(x) < len(y) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(x, y)
-}
-
-func digits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
+	return nil, fmt.Errorf("--pending-from: reading which %s migrations have run is not supported (%s)", m.Format, m.Path)
 }

@@ -41,12 +41,6 @@ var Formats = []Format{
 	FormatRails, FormatDjango, FormatAlembic,
 }
 
-// IsFramework reports whether f is a framework format, whose migrations
-// are code that a Framework translates (package internal/frameworks).
-func (f Format) IsFramework() bool {
-	return f == FormatRails || f == FormatDjango || f == FormatAlembic
-}
-
 // formatAliases are other spellings accepted by ParseFormat.
 var formatAliases = map[string]Format{
 	"auto":           FormatAuto,

@@ -152,7 +152,7 @@ func appMigrations(t *testing.T) []*migration.Migration {
 		}
 		all = append(all, set.Migrations...)
 	}
-	slices.SortStableFunc(all, func(a, b *migration.Migration) int { return compareVersions(a.Version, b.Version) })
+	slices.SortStableFunc(all, func(a, b *migration.Migration) int { return migration.CompareNumbers(a.Version, b.Version) })
 	return all
 }
 

@@ -111,7 +111,7 @@ func (r *Rails) Discover(fsys fs.FS, dir string, opt migration.Options) (*migrat
 		return nil, err
 	}
 	slices.SortStableFunc(set.Migrations, func(a, b *migration.Migration) int {
-		if c := compareVersions(a.Version, b.Version); c != 0 {
+		if c := migration.CompareNumbers(a.Version, b.Version); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Path, b.Path)
@@ -154,18 +154,6 @@ func readFile(fsys fs.FS, p string, max int64) ([]byte, string) {
 		return nil, "not valid UTF-8"
 	}
 	return text, ""
-}
-
-// compareVersions orders versions as integers (Rails: version.to_i).
-func compareVersions(a, b string) int {
-	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-	if len(a) != len(b) {
-		if len(a) < len(b) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
 }
 
 func markDuplicates(ms []*migration.Migration) {
