@@ -95,7 +95,7 @@ func scenarioInput(t *testing.T, repoDir string) check.Input {
 	return check.Input{
 		Previous: []check.Tree{{Name: "previous", FS: prevFS}},
 		New:      check.Tree{Name: "working tree", FS: os.DirFS(repoDir)},
-		Index: func(tr check.Tree) (*refs.Index, error) {
+		Index: func(tr check.Tree, _ []string) (*refs.Index, error) {
 			idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: []string{"migrations/**"}})
 			return idx, err
 		},

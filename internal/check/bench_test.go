@@ -52,7 +52,7 @@ func BenchmarkCheck(b *testing.B) {
 		res, err := check.Run(check.Input{
 			Previous: []check.Tree{{Name: "previous", FS: prev}},
 			New:      check.Tree{Name: "HEAD", FS: next},
-			Index: func(t check.Tree) (*refs.Index, error) {
+			Index: func(t check.Tree, _ []string) (*refs.Index, error) {
 				idx, _, _, err := build.Index(t.FS, build.Options{Exclude: []string{"db/migrations/**"}, Cache: cache, TreeID: trees[t.Name], Version: "bench", Memo: memo})
 				return idx, err
 			},

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/snapshot"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -28,20 +28,24 @@ import (
 type Tree struct {
 	Name string // "abc1234", "working tree"
 	FS   fs.FS
+	// TreeID and Commit are the git tree and commit of a revision ("" for
+	// the working tree); the reference cache is keyed by the tree.
+	TreeID, Commit string
 	// Index, when set, is the release's reference index (from a release
 	// snapshot); otherwise Input.Index builds it from FS.
 	Index *refs.Index
 }
 
-// index returns the tree's reference index.
-func (in Input) index(t Tree) (*refs.Index, error) {
+// index returns the tree's reference index; skip are its migration
+// directories and schema dumps, which hold no references.
+func (in Input) index(t Tree, skip []string) (*refs.Index, error) {
 	if t.Index != nil {
 		return t.Index, nil
 	}
 	if in.Index == nil {
 		return nil, fmt.Errorf("no reference index for %s", t.Name)
 	}
-	return in.Index(t)
+	return in.Index(t, skip)
 }
 
 // Input is what check needs.
@@ -52,12 +56,19 @@ type Input struct {
 	Previous []Tree
 	// New is the release being deployed.
 	New Tree
-	// Dirs are the migration directories, relative to the tree roots.
+	// Dirs are the configured migration directories, relative to the
+	// tree roots; none: discovered below Root in each tree.
 	Dirs []config.MigrationDir
+	// Root is the config's directory in the trees ("" at the root), where
+	// discovery starts.
+	Root string
+	// Exclude are path globs (from the tree roots) never read.
+	Exclude []string
 	// Format forces a migration format.
 	Format migration.Format
-	// Index builds the reference index of a tree.
-	Index func(Tree) (*refs.Index, error)
+	// Index builds the reference index of a tree, skipping the paths in
+	// skip (path globs: its migration directories and schema dumps).
+	Index func(t Tree, skip []string) (*refs.Index, error)
 	// SchemaDump is the path of a pg_dump --schema-only file in the trees
 	// ("" to look for db/structure.sql and friends).
 	SchemaDump string
@@ -85,14 +96,14 @@ type Result struct {
 	// verify replays the one and prepares the queries of the other.
 	Previous      []*migration.Migration
 	PreviousIndex *refs.Index
+	// Dirs are the new release's migration directories, as read.
+	Dirs []migrations.Dir
+	// Considered are directories discovery passed over, and why (-v).
+	Considered []migrations.Candidate
 }
 
-// DefaultDirs are the migration directories looked for when none are
-// configured.
-var DefaultDirs = migrations.DefaultDirs
-
 // DefaultDumps are the schema dumps looked for when none is configured.
-var DefaultDumps = []string{"db/structure.sql", "db/schema.sql", "schema.sql", "structure.sql"}
+var DefaultDumps = migrations.DefaultDumps
 
 // Run checks the pending migrations.
 func Run(in Input) (*Result, error) {
@@ -103,29 +114,24 @@ func Run(in Input) (*Result, error) {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	dirs := in.Dirs
-	if len(dirs) == 0 {
-		for _, d := range DefaultDirs {
-			if isDir(in.New.FS, d) || isDir(in.Previous[0].FS, d) {
-				dirs = append(dirs, config.MigrationDir{Dir: d})
-			}
-		}
-	}
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
-	mopt := migrations.Config{Dirs: dirs, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion}
-	sessionKey := fmt.Sprint(prev.Name, "\x00", dirs, "\x00", in.Format, "\x00", in.SchemaDump, "\x00", cfg.PGVersion, "\x00", cfg.MaxFileSize)
-	prevSide, cached := in.Session.side(sessionKey)
-	if !cached {
-		var err error
-		if prevSide, err = readSide(prev, mopt, nil); err != nil {
-			return nil, err
-		}
-	}
+	memo := migrations.NewMemo()
+	mopt := migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Memo: memo}
+	// The new release first: the deployed one's migrations are mostly a
+	// prefix of its, and take their translations from the memo.
 	newSide, err := readSide(in.New, mopt, res)
 	if err != nil {
 		return nil, err
 	}
+	sessionKey := fmt.Sprint(prev.Name, "\x00", in.Dirs, "\x00", in.Root, "\x00", in.Exclude, "\x00", in.Format, "\x00", in.SchemaDump, "\x00", cfg.PGVersion, "\x00", cfg.MaxFileSize)
+	prevSide, cached := in.Session.side(sessionKey)
+	if !cached {
+		if prevSide, err = readSide(prev, mopt, nil); err != nil {
+			return nil, err
+		}
+	}
+	res.Dirs, res.Considered = newSide.loaded.Dirs, newSide.loaded.Rejected
 	prevMigs, newMigs := prevSide.migrations, newSide.migrations
 	diff := Compare(Entries(prevMigs), newMigs)
 	if in.Applied != nil {
@@ -155,7 +161,7 @@ func Run(in Input) (*Result, error) {
 	// configured, or a Rails project's) or its migrations replayed.
 	dump := in.SchemaDump
 	if dump == "" {
-		dump = frameworkDump(prev.FS, prevSide.formats)
+		dump = frameworkDump(prev.FS, prevSide.loaded.Dirs)
 	}
 	cat, ok := in.Session.catalog(sessionKey)
 	if !ok {
@@ -170,36 +176,66 @@ func Run(in Input) (*Result, error) {
 	dumpPath := in.SchemaDump
 	if dumpPath == "" && len(newMigs) == 0 && len(prevMigs) == 0 {
 		for _, d := range DefaultDumps {
+			d = joinRoot(in.Root, d)
 			if exists(in.New.FS, d) || exists(prev.FS, d) {
 				dumpPath = d
 				break
 			}
 		}
 	}
+	// Never a blind pass: a release with no migrations schemagate can
+	// read, or a directory that looks like migrations and gave nothing,
+	// is an error, unless the change is read from a schema dump instead.
+	if err := newSide.loaded.Blind(in.New.Name); err != nil {
+		if dumpPath == "" || len(newMigs) > 0 {
+			return nil, err
+		}
+		res.Notes = append(res.Notes, err.Error()+"; read the change from "+dumpPath+" instead")
+	}
+	for _, d := range newSide.loaded.Missing {
+		res.Notes = append(res.Notes, fmt.Sprintf("migrations: %s (schemagate.yaml) does not exist in %s", d, in.New.Name))
+	}
+	for _, d := range newSide.loaded.Dirs {
+		if d.PostDeploy && d.Found != migrations.FoundConfigured {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: post-deployment migrations by convention (run after the new release is deployed: gate --post-deploy); checked against the new release", d.Path))
+		}
+	}
 
-	// References of every release that may still run, and of the new one.
+	// References of every release that may still run, and of the new one:
+	// not in migrations or schema dumps.
+	skip := append(slices.Clone(in.Exclude), DefaultDumps...)
+	skip = append(skip, prevSide.loaded.Skip()...)
+	skip = append(skip, newSide.loaded.Skip()...)
+	if dumpPath != "" {
+		skip = append(skip, dumpPath)
+	}
+	if dump != "" {
+		skip = append(skip, dump)
+	}
+	skip = slices.Compact(slices.Sorted(slices.Values(skip)))
 	var releases []Release
 	for _, t := range in.Previous {
-		idx, err := in.index(t)
+		idx, err := in.index(t, skip)
 		if err != nil {
 			return nil, fmt.Errorf("indexing references of %s: %w", t.Name, err)
 		}
 		releases = append(releases, Release{Name: t.Name, Index: idx})
 	}
 	res.PreviousIndex = releases[0].Index
-	newIdx, err := in.index(in.New)
+	newIdx, err := in.index(in.New, skip)
 	if err != nil {
 		return nil, fmt.Errorf("indexing references of %s: %w", in.New.Name, err)
 	}
 	cmp := &compat{previous: releases, next: newIdx, catalog: cat}
 
 	// Pre-deploy migrations run while the previous releases serve; a
-	// post-deployment phase (configured) runs after the new release is
-	// out, so only the new release's references count for it.
+	// post-deployment phase (db/post_migrate, or configured) runs after
+	// the new release is out, so only the new release's references count
+	// for it.
 	var pre, post []*migration.Migration
 	for _, m := range diff.Pending {
 		res.Files[m.Path] = m.File
-		if newSide.postDeploy[m] {
+		if m.PostDeploy {
 			post = append(post, m)
 		} else {
 			pre = append(pre, m)
@@ -245,7 +281,7 @@ func Run(in Input) (*Result, error) {
 	for i, t := range in.Previous {
 		names[i] = t.Name
 	}
-	res.Notes = append([]string{fmt.Sprintf("%d pending migration(s) checked against the running release %s", len(diff.Pending), strings.Join(names, ", "))}, res.Notes...)
+	res.Notes = append([]string{fmt.Sprintf("%d pending migration(s) checked against the running release %s", len(diff.Pending), strings.Join(names, ", ")), newSide.loaded.Summary()}, res.Notes...)
 	return res, nil
 }
 
@@ -262,22 +298,19 @@ func applySeverities(fs []rules.Finding, cfg *config.Config) {
 }
 
 // side is one release's migrations, in apply order, framework ones
-// translated, with the post-deployment ones.
+// translated.
 type side struct {
 	migrations []*migration.Migration
-	postDeploy map[*migration.Migration]bool
-	formats    map[migration.Format]bool
+	loaded     *migrations.Result
 }
 
-// readSide reads the migration directories of a tree. Files that cannot
-// be read are problems of the new release (res), ignored for the previous
-// one.
+// readSide reads the migrations of a tree. Files that cannot be read are
+// problems of the new release (res), ignored for the previous one.
 func readSide(t Tree, cfg migrations.Config, res *Result) (*side, error) {
 	loaded, err := migrations.Load(t.FS, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w in %s", err, t.Name)
 	}
-	sd := &side{migrations: loaded.Migrations, postDeploy: map[*migration.Migration]bool{}, formats: map[migration.Format]bool{}}
 	if res != nil {
 		for _, s := range loaded.Skipped {
 			if migration.Unreadable(s.Reason) {
@@ -285,32 +318,29 @@ func readSide(t Tree, cfg migrations.Config, res *Result) (*side, error) {
 			}
 		}
 	}
-	for _, d := range loaded.Dirs {
-		sd.formats[d.Format] = true
-	}
-	// Only a directory the config says runs after the deploy is a
-	// separate phase; otherwise db:migrate runs it with the rest.
-	for _, m := range loaded.Migrations {
-		for _, d := range loaded.Dirs {
-			if d.PostDeploy && (d.Path == "." || strings.HasPrefix(m.Path, d.Path+"/")) {
-				sd.postDeploy[m] = true
-			}
-		}
-	}
-	return sd, nil
+	return &side{migrations: loaded.Migrations, loaded: loaded}, nil
 }
 
-// frameworkDump is the schema file a framework project commits, which
-// is the deployed schema even when old migrations were squashed away.
-func frameworkDump(fsys fs.FS, formats map[migration.Format]bool) string {
-	for _, f := range slices.Sorted(maps.Keys(formats)) {
-		for _, p := range f.Tool().SchemaFiles {
-			if exists(fsys, p) {
+// frameworkDump is the schema file a framework project commits beside
+// its migrations, which is the deployed schema even when old migrations
+// were squashed away.
+func frameworkDump(fsys fs.FS, dirs []migrations.Dir) string {
+	for _, d := range dirs {
+		for _, p := range d.Format.Tool().SchemaFiles {
+			if p = path.Join(d.Path, p); exists(fsys, p) {
 				return p
 			}
 		}
 	}
 	return ""
+}
+
+// joinRoot joins p to the config's directory in the tree.
+func joinRoot(root, p string) string {
+	if root == "" || root == "." {
+		return p
+	}
+	return path.Join(root, p)
 }
 
 func isDir(fsys fs.FS, p string) bool {
@@ -364,4 +394,10 @@ func hasFramework(units []*migration.Migration) bool {
 		}
 	}
 	return false
+}
+
+// SnapshotTree presents a release snapshot to check: its files at their
+// paths, and its reference index.
+func SnapshotTree(s *snapshot.Snapshot) Tree {
+	return Tree{Name: s.Name(), FS: s.FS(), Index: s.References}
 }

@@ -1,11 +1,8 @@
 package check
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"path"
 	"sort"
-	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
@@ -22,14 +19,6 @@ func Key(m *migration.Migration) string {
 		return "file:" + path.Base(m.Path)
 	}
 	return string(m.Format) + ":" + m.Version
-}
-
-// Checksum is the content hash used to tell a released migration was
-// edited; line endings do not count.
-func Checksum(text []byte) string {
-	norm := strings.ReplaceAll(string(text), "\r\n", "\n")
-	sum := sha256.Sum256([]byte(norm))
-	return hex.EncodeToString(sum[:])
 }
 
 // Entry is what a release knows of one migration (from its files or from
@@ -66,7 +55,7 @@ func Compare(previous []Entry, current []*migration.Migration) Diff {
 		switch {
 		case !ok:
 			d.Pending = append(d.Pending, m)
-		case e.Checksum != Checksum(m.File.Text):
+		case e.Checksum != migration.Checksum(m.File.Text):
 			if m.Repeatable {
 				d.Pending = append(d.Pending, m)
 			} else {
@@ -90,7 +79,7 @@ func Entries(ms []*migration.Migration) []Entry {
 		if m.Down {
 			continue
 		}
-		out = append(out, Entry{Key: Key(m), Path: m.Path, Checksum: Checksum(m.File.Text)})
+		out = append(out, Entry{Key: Key(m), Path: m.Path, Checksum: migration.Checksum(m.File.Text)})
 	}
 	return out
 }

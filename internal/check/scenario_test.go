@@ -87,7 +87,7 @@ func runScenario(t *testing.T, repoDir, newSide string) *check.Result {
 	t.Cleanup(func() { prevFS.Close() })
 	in := check.Input{
 		Previous: []check.Tree{{Name: "previous", FS: prevFS}},
-		Index: func(tr check.Tree) (*refs.Index, error) {
+		Index: func(tr check.Tree, _ []string) (*refs.Index, error) {
 			idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: []string{"db/migrations/**", "db/migrate/**", "db/post_migrate/**", "migrations/**", "prisma/migrations/**", "db/structure.sql", "alembic/versions/**"}})
 			return idx, err
 		},

@@ -37,7 +37,7 @@ func TestSessionGivesTheSameFindings(t *testing.T) {
 			Previous: []check.Tree{{Name: "previous", FS: prev}},
 			New:      check.Tree{Name: "HEAD", FS: next},
 			Session:  s,
-			Index: func(tr check.Tree) (*refs.Index, error) {
+			Index: func(tr check.Tree, _ []string) (*refs.Index, error) {
 				idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: []string{"migrations/**"}})
 				return idx, err
 			},

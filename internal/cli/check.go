@@ -3,9 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -15,8 +13,6 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/refs"
-	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
@@ -31,7 +27,6 @@ type checkFlags struct {
 	newRev       string
 	repo         string
 	noCache      bool
-	verbose      bool
 	// checked are the releases the last run checked against, as the
 	// command line or the service named them (gate tags the task with them).
 	checked []string
@@ -52,7 +47,6 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.newRev, "new", "", "the release being deployed, as a git revision (default: the working tree)")
 	cmd.Flags().StringVar(&f.repo, "repo", "", "the git repository, or without git the directory the release's paths start from (default: the one containing the working directory)")
 	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "rebuild reference indexes instead of reading the cache")
-	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "say what is read and skipped")
 	f.releaseFlags.register(cmd.Flags())
 	f.pg.register(cmd.Flags())
 }
@@ -84,6 +78,7 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 			if err != nil {
 				return fail("%v", err)
 			}
+			f.considered(stdio, res.Dirs, res.Considered)
 			code, err := f.writeReport(stdio.Out, "check", res.Findings, res.Files, res.Notes, level)
 			if err != nil {
 				return fail("%v", err)
@@ -110,7 +105,7 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 	ctx, stop := signalContext()
 	defer stop()
 	previous, err := f.previousTrees(ctx, env, stdio)
-	var missing *missingRelease
+	var missing *check.MissingRelease
 	if errors.As(err, &missing) && f.ifPreviousMissing == "lint" {
 		previous, err = &previousReleases{}, nil
 	}
@@ -133,10 +128,15 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 		env.cfg = cfg
 		env.verbose("no schemagate.yaml here: using the config the new release's snapshot was taken with")
 	}
-	in := env.input()
+	in := env.scope().Input()
 	in.New = newTree
 	if missing != nil {
-		res, err := lintOnly(in, missing, stdio.Err)
+		res, err := check.LintOnly(in, missing)
+		if err == nil {
+			for _, n := range res.Notes {
+				fmt.Fprintln(stdio.Err, "schemagate: "+n)
+			}
+		}
 		return res, env.cfg, err
 	}
 	in.Previous = previous.trees
@@ -150,7 +150,7 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 
 // checkEnv is what check, gate and snapshot share: the config, the git
 // repository when there is one, the directory the trees' paths start
-// from, and how a tree's references are indexed.
+// from, and the scope check reads of them.
 type checkEnv struct {
 	cfg     *config.Config
 	lopt    migrations.PathOptions
@@ -161,7 +161,6 @@ type checkEnv struct {
 	cache   *scan.Cache
 	memo    *scan.Memo // shares per-file references between the releases' index builds
 	verbose func(string, ...any)
-	treeIDs map[string]string // tree name -> git tree id, for the cache
 }
 
 func newCheckEnv(c *commonFlags, repoDir string, noCache, verbose bool, stdio IO) (*checkEnv, error) {
@@ -173,7 +172,7 @@ func newCheckEnv(c *commonFlags, repoDir string, noCache, verbose bool, stdio IO
 	if err != nil {
 		return nil, err
 	}
-	e := &checkEnv{cfg: cfg, lopt: lopt, memo: scan.NewMemo(), treeIDs: map[string]string{}, verbose: func(string, ...any) {}}
+	e := &checkEnv{cfg: cfg, lopt: lopt, memo: scan.NewMemo(), verbose: func(string, ...any) {}}
 	if verbose {
 		e.verbose = func(format string, args ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+format+"\n", args...) }
 	}
@@ -215,90 +214,18 @@ func (e *checkEnv) setRoot(repoFlag, snapshotConfigDir string) {
 	}
 }
 
-// input is check's input without the releases: directories, dump and the
-// reference indexer, with paths under the config's directory.
-func (e *checkEnv) input() check.Input {
-	cfg := e.cfg
-	in := check.Input{Config: cfg, Format: e.lopt.Format, SchemaDump: joinPrefix(e.prefix, cfg.SchemaDump)}
-	for _, d := range cfg.Migrations {
-		d.Dir = joinPrefix(e.prefix, d.Dir)
-		in.Dirs = append(in.Dirs, d)
-	}
-	exclude := append([]string{}, cfg.Exclude...)
-	exclude = append(exclude, cfg.References.Exclude...)
-	for _, d := range append(in.Dirs, defaultDirs()...) {
-		exclude = append(exclude, d.Dir+"/**")
-	}
-	exclude = append(exclude, check.DefaultDumps...)
-	in.Index = func(t check.Tree) (*refs.Index, error) {
-		idx, stats, cached, err := build.Index(t.FS, build.Options{
-			Exclude: exclude, IncludeTests: cfg.References.IncludeTests,
-			Cache: e.cache, TreeID: e.treeIDs[t.Name], Version: ToolVersion(), Verbose: e.verbose, Memo: e.memo,
-		})
-		if err == nil {
-			if cached {
-				e.verbose("references of %s: from the cache (%d)", t.Name, len(idx.Refs))
-			} else {
-				e.verbose("references of %s: %d files read, %d skipped %v, %d references", t.Name, stats.Read, stats.Skipped, stats.SkippedReasons, stats.Refs)
-			}
-		}
-		return idx, err
-	}
-	return in
+// scope is what check reads of the trees.
+func (e *checkEnv) scope() *check.Scope {
+	return &check.Scope{Config: e.cfg, Prefix: e.prefix, Format: e.lopt.Format, Cache: e.cache, Memo: e.memo, Version: ToolVersion(), Log: e.verbose}
 }
 
 // gitTree opens a git revision. When there is no repository or it lacks
-// the revision, the error is a *missingRelease.
+// the revision, the error is a *check.MissingRelease.
 func (e *checkEnv) gitTree(rev string) (check.Tree, error) {
-	if e.repo == nil {
-		return check.Tree{}, &missingRelease{lookedFor: []string{fmt.Sprintf("git revision %s (%v)", rev, trimGitrev(e.gitErr))}}
-	}
-	t, tree, err := revTree(e.repo, rev)
-	if errors.Is(err, gitrev.ErrMissingRevision) {
-		return check.Tree{}, &missingRelease{lookedFor: []string{fmt.Sprintf("git revision %s (%v)", rev, trimGitrev(err))}}
-	}
-	if err != nil {
-		return check.Tree{}, err
-	}
-	e.treeIDs[t.Name] = tree
-	return t, nil
+	return check.OpenRevision(e.repo, e.gitErr, rev)
 }
 
 // workingTree is the files on disk, which need no git.
 func (e *checkEnv) workingTree() check.Tree {
 	return check.Tree{Name: "working tree", FS: os.DirFS(e.root)}
 }
-
-func defaultDirs() []config.MigrationDir {
-	var out []config.MigrationDir
-	for _, d := range check.DefaultDirs {
-		out = append(out, config.MigrationDir{Dir: d})
-	}
-	return out
-}
-
-// revTree opens a revision as a tree named by its short commit id.
-func revTree(repo *gitrev.Repo, rev string) (check.Tree, string, error) {
-	commit, err := repo.Resolve(rev)
-	if err != nil {
-		return check.Tree{}, "", err
-	}
-	fsys, err := repo.FS(commit)
-	if err != nil {
-		return check.Tree{}, "", err
-	}
-	name := commit[:min(7, len(commit))]
-	if !strings.HasPrefix(commit, rev) {
-		name += " (" + rev + ")"
-	}
-	return check.Tree{Name: name, FS: fsys}, fsys.Tree(), nil
-}
-
-func joinPrefix(prefix, p string) string {
-	if p == "" || prefix == "" {
-		return p
-	}
-	return path.Join(prefix, p)
-}
-
-var _ fs.FS = (*gitrev.RevFS)(nil)

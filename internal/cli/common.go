@@ -28,6 +28,7 @@ type commonFlags struct {
 	color           string
 	ruleSeverities  []string
 	maxFileSize     int64
+	verbose         bool
 }
 
 func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
@@ -40,6 +41,21 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringVar(&c.color, "color", "auto", "colour in the text format: auto, always or never")
 	fs.StringArrayVar(&c.ruleSeverities, "rule", nil, "set a rule's severity, e.g. --rule prefer-text-field=warning (repeatable)")
 	fs.Int64Var(&c.maxFileSize, "max-file-size", 8<<20, "largest migration file read, in bytes")
+	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what is read and skipped: which directories were considered for migrations and why they were not taken")
+}
+
+// considered prints, with -v, which directories were read as migrations
+// and which were considered and passed over, and why.
+func (c *commonFlags) considered(stdio IO, dirs []migrations.Dir, rejected []migrations.Candidate) {
+	if !c.verbose {
+		return
+	}
+	for _, d := range dirs {
+		fmt.Fprintf(stdio.Err, "schemagate: read %s: %s, %d migration(s) (%s)\n", d.Path, d.Format, d.Count, d.Found)
+	}
+	for _, r := range rejected {
+		fmt.Fprintf(stdio.Err, "schemagate: not read %s: %s\n", r.Dir, r.Reason)
+	}
 }
 
 // load reads the config and applies the flags to it.

@@ -62,6 +62,7 @@ func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	g.considered(stdio, res.Dirs, res.Considered)
 	code, err := g.writeReport(stdio.Out, "gate", res.Findings, res.Files, res.Notes, level)
 	if err != nil {
 		return ExitError, err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,11 +13,8 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/source"
 )
-
-// defaultMigrationDirs are tried, in order, when neither arguments nor
-// the config name migration directories.
-var defaultMigrationDirs = []string{"db/migrations", "db/migrate", "migrations", "prisma/migrations", "sql/migrations", "db"}
 
 func newLintCmd(stdio IO) *cobra.Command {
 	var (
@@ -30,8 +28,9 @@ func newLintCmd(stdio IO) *cobra.Command {
 		Long: `Lint parses each migration with PostgreSQL's own parser and reports statements that take
 dangerous locks, rewrite tables, misuse transactions or may break the release that is still
 running. PATHs are migration files or directories (the format is detected per directory);
-with none, the config's migration directories or the usual ones (db/migrations, migrations, ...)
-are linted. "-" or --stdin lints standard input (name it with --stdin-filename).
+with none, the config's migration directories, or every migration directory found below the
+config's directory (or the working directory without one), at any depth. "-" or --stdin lints
+standard input (name it with --stdin-filename).
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -51,6 +50,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				stdin, args = true, nil
 			}
 			var loaded *migrations.Loaded
+			var notes []string
 			if stdin {
 				if len(args) > 0 {
 					return fail("--stdin takes no paths")
@@ -59,20 +59,20 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				if err != nil {
 					return fail("%v", err)
 				}
+			} else if len(args) > 0 {
+				loaded = migrations.Paths(args, lopt)
 			} else {
-				paths := args
-				if len(paths) == 0 {
-					paths, err = migrationPaths(cfg)
-					if err != nil {
-						return fail("%v", err)
-					}
+				var found *migrations.Result
+				if loaded, found, err = discoverHere(cfg, lopt); err != nil {
+					return fail("%v", err)
 				}
-				loaded = migrations.Paths(paths, lopt)
+				notes = append(notes, found.Summary())
+				flags.considered(stdio, found.Dirs, found.Rejected)
 			}
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			findings := lint.Run(loaded.Migrations, lint.Options{Config: cfg, Catalog: catalog.New()})
-			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, level)
+			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, notes, level)
 			if err != nil {
 				return fail("%v", err)
 			}
@@ -107,22 +107,54 @@ func readStdin(in io.Reader, name string, lopt migrations.PathOptions, cfg *conf
 	return migrations.Text(name, data, lopt)
 }
 
-// migrationPaths returns the config's migration directories, or the first
-// of the usual ones that exists.
-func migrationPaths(cfg *config.Config) ([]string, error) {
-	var out []string
+// discoverHere reads the migrations lint takes without paths: the
+// config's directories, or those discovery finds below the config's
+// directory (the working directory without one), with paths as lint
+// prints them: from the working directory. Finding none, or a directory
+// that looks like migrations and gives nothing, is an error.
+func discoverHere(cfg *config.Config, lopt migrations.PathOptions) (*migrations.Loaded, *migrations.Result, error) {
+	base := cfg.Root
+	if base == "" {
+		base = "."
+	}
+	var dirs []config.MigrationDir
 	for _, m := range cfg.Migrations {
-		out = append(out, relToWD(cfg.Abs(m.Dir)))
-	}
-	if len(out) > 0 {
-		return out, nil
-	}
-	for _, d := range defaultMigrationDirs {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return []string{d}, nil
+		rel, err := filepath.Rel(base, cfg.Abs(m.Dir))
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return nil, nil, fmt.Errorf("migrations: %s is outside %s", m.Dir, base)
 		}
+		m.Dir = filepath.ToSlash(rel)
+		dirs = append(dirs, m)
 	}
-	return nil, fmt.Errorf("no paths given, no migrations in the config, and none of %v exists here", defaultMigrationDirs)
+	found, err := migrations.Load(os.DirFS(base), migrations.Config{
+		Dirs: dirs, Exclude: cfg.Exclude, Format: lopt.Format, IncludeDown: lopt.IncludeDown,
+		MaxFileSize: lopt.MaxFileSize, PGVersion: lopt.PGVersion,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	where := relToWD(base)
+	if where == "." {
+		where = "the working directory"
+	}
+	if err := found.Blind(where); err != nil {
+		return nil, nil, err
+	}
+	out := &migrations.Loaded{Files: map[string]*source.File{}}
+	for _, m := range found.Migrations {
+		p := relToWD(filepath.Join(base, filepath.FromSlash(m.Path)))
+		m.Path, m.File.Path = filepath.ToSlash(p), filepath.ToSlash(p)
+		out.Migrations = append(out.Migrations, m)
+		out.Files[m.Path] = m.File
+	}
+	for _, s := range found.Skipped {
+		p := filepath.ToSlash(relToWD(filepath.Join(base, filepath.FromSlash(s.Path))))
+		out.Skip(p, s.Reason)
+	}
+	for i, d := range found.Dirs {
+		found.Dirs[i].Path = filepath.ToSlash(relToWD(filepath.Join(base, filepath.FromSlash(d.Path))))
+	}
+	return out, found, nil
 }
 
 func relToWD(p string) string {

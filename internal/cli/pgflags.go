@@ -51,8 +51,8 @@ func (p *pgFlags) apply(ctx context.Context, in *check.Input, verbose func(strin
 		}
 	}
 	index, newName := in.Index, in.New.Name
-	in.Index = func(t check.Tree) (*refs.Index, error) {
-		idx, err := index(t)
+	in.Index = func(t check.Tree, skip []string) (*refs.Index, error) {
+		idx, err := index(t, skip)
 		if err != nil || t.Name == newName {
 			return idx, err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/refs"
@@ -72,11 +73,11 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 				if err != nil {
 					return fail("%v", err)
 				}
-				t, tree, err := revTree(repo, rev)
+				t, err := check.OpenRevision(repo, nil, rev)
 				if err != nil {
 					return fail("%v", err)
 				}
-				opt.TreeID, label = tree, t.Name
+				opt.TreeID, label = t.TreeID, t.Name
 				idx, stats, cached, err = build.Index(t.FS, opt)
 				if err != nil {
 					return fail("%v", err)

@@ -14,15 +14,10 @@ import (
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
-	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/ecs"
-	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/snapshot"
-	"github.com/schemagate/schemagate/internal/source"
 )
 
 func init() { extraCommands = append(extraCommands, newSnapshotCmd) }
@@ -52,27 +47,6 @@ func (r *releaseFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&r.cluster, "cluster", "", "ECS cluster (of --previous-from-service and, for gate ecs, of the migration task)")
 	f.StringVar(&r.region, "region", "", "AWS region (default: the SDK's chain: AWS_REGION, profile)")
 	f.StringVar(&r.endpointURL, "endpoint-url", "", "AWS endpoint override for ECS, CloudWatch Logs and S3, e.g. LocalStack (default: AWS_ENDPOINT_URL)")
-}
-
-// missingRelease says that a release that may still run could not be
-// read, where it was looked for, and the ways out.
-type missingRelease struct {
-	lookedFor []string
-}
-
-func (e *missingRelease) Error() string {
-	return "the previous release is needed but could not be read: looked for " + strings.Join(e.lookedFor, "; and for ") +
-		". Either fetch the history (a full clone, or git fetch --unshallow), or use CodePipeline's full-clone source (OutputArtifactFormat CODEBUILD_CLONE_REF)," +
-		" or upload snapshots from the build stage (schemagate snapshot --upload s3://BUCKET/PREFIX/) and check with --previous-snapshot-from s3://BUCKET/PREFIX/." +
-		" --if-previous-missing lint goes on with operational lint only"
-}
-
-// trimGitrev drops the package prefix from gitrev's errors.
-func trimGitrev(err error) string {
-	if err == nil {
-		return "no git repository"
-	}
-	return strings.TrimPrefix(err.Error(), "gitrev: ")
 }
 
 // previousReleases are the releases that may still run, the first
@@ -113,17 +87,17 @@ func (f *checkFlags) previousTrees(ctx context.Context, env *checkEnv, stdio IO)
 
 	var (
 		out     previousReleases
-		missing missingRelease
+		missing check.MissingRelease
 		store   *snapshot.Store
 		dirSet  bool
 	)
 	add := func(s *snapshot.Snapshot, t check.Tree, name string, err error) error {
-		var m *missingRelease
+		var m *check.MissingRelease
 		switch {
 		case errors.As(err, &m):
-			missing.lookedFor = append(missing.lookedFor, m.lookedFor...)
+			missing.LookedFor = append(missing.LookedFor, m.LookedFor...)
 		case errors.Is(err, snapshot.ErrNotFound):
-			missing.lookedFor = append(missing.lookedFor, "the snapshot "+err.Error())
+			missing.LookedFor = append(missing.LookedFor, "the snapshot "+err.Error())
 		case err != nil:
 			return err
 		default:
@@ -171,7 +145,7 @@ func (f *checkFlags) previousTrees(ctx context.Context, env *checkEnv, stdio IO)
 			return nil, err
 		}
 	}
-	if len(missing.lookedFor) > 0 {
+	if len(missing.LookedFor) > 0 {
 		return nil, &missing
 	}
 	return &out, nil
@@ -181,7 +155,7 @@ func treeOf(s *snapshot.Snapshot) check.Tree {
 	if s == nil {
 		return check.Tree{}
 	}
-	return s.Tree()
+	return check.SnapshotTree(s)
 }
 
 func revisionOf(s *snapshot.Snapshot) string {
@@ -216,30 +190,12 @@ func (f *checkFlags) serviceRevisions(ctx context.Context, stdio IO) ([]string, 
 }
 
 func (f *checkFlags) s3Store(ctx context.Context, store **snapshot.Store) (*snapshot.Store, error) {
-	if *store == nil {
-		client, err := snapshot.NewS3Client(ctx, f.region, f.endpointURL)
-		if err != nil {
-			return nil, err
-		}
-		*store = &snapshot.Store{Client: client}
-	}
-	return *store, nil
+	return check.S3Store(ctx, store, f.region, f.endpointURL)
 }
 
 // loadSnapshot reads a snapshot from a file or an s3:// URL.
 func (f *checkFlags) loadSnapshot(ctx context.Context, store **snapshot.Store, where string) (*snapshot.Snapshot, error) {
-	if !snapshot.IsS3URL(where) {
-		return snapshot.ReadFile(where)
-	}
-	loc, err := snapshot.ParseS3URL(where, false)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.s3Store(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	return st.Get(ctx, loc)
+	return check.OpenSnapshot(ctx, store, f.region, f.endpointURL, where)
 }
 
 // newTree is the release being deployed: a snapshot, a git revision, or
@@ -255,52 +211,16 @@ func (f *checkFlags) newTree(ctx context.Context, env *checkEnv) (check.Tree, er
 			return check.Tree{}, fmt.Errorf("--new-snapshot: %w", err)
 		}
 		f.deployed, f.newSnap = s.Revision, s
-		return s.Tree(), nil
+		return check.SnapshotTree(s), nil
 	case f.newRev != "":
 		t, err := env.gitTree(f.newRev)
-		var m *missingRelease
+		var m *check.MissingRelease
 		if errors.As(err, &m) {
-			return check.Tree{}, fmt.Errorf("--new: %s", strings.Join(m.lookedFor, "; "))
+			return check.Tree{}, fmt.Errorf("--new: %s", strings.Join(m.LookedFor, "; "))
 		}
 		return t, err
 	}
 	return env.workingTree(), nil
-}
-
-// lintOnly is --if-previous-missing lint: with no release to compare
-// against, the pending migrations cannot be told apart, so every
-// migration of the new release gets the operational lint `schemagate
-// lint` gives, and the report says loudly what was not checked.
-func lintOnly(in check.Input, missing *missingRelease, warn io.Writer) (*check.Result, error) {
-	cfg := in.Config
-	res := &check.Result{Files: map[string]*source.File{}}
-	loaded, err := migrations.Load(in.New.FS, migrations.Config{Dirs: in.Dirs, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion})
-	if err != nil {
-		return nil, fmt.Errorf("%w in %s", err, in.New.Name)
-	}
-	for _, s := range loaded.Skipped {
-		if migration.Unreadable(s.Reason) {
-			res.Problems = append(res.Problems, migrations.ReadError{Path: s.Path, Err: s.Reason})
-		}
-	}
-	units := loaded.Migrations
-	for _, m := range units {
-		res.Files[m.Path] = m.File
-		res.Pending = append(res.Pending, m)
-	}
-	res.Findings = lint.Run(units, lint.Options{Config: cfg, Catalog: catalog.New()})
-	name := in.New.Name
-	if name == "working tree" {
-		name = "the working tree"
-	}
-	res.Notes = []string{
-		"WARNING: NOT CHECKED against the releases that may still run: " + strings.Join(missing.lookedFor, "; and ") + " could not be read (--if-previous-missing lint)",
-		fmt.Sprintf("WARNING: only operational lint ran, over all %d migration(s) of %s, since the pending ones cannot be told apart", len(units), name),
-	}
-	for _, n := range res.Notes {
-		fmt.Fprintln(warn, "schemagate: "+n)
-	}
-	return res, nil
 }
 
 func newSnapshotCmd(stdio IO) *cobra.Command {
@@ -340,26 +260,26 @@ Exit codes: 0 written, 2 could not.`,
 				return fail("%v", err)
 			}
 			env.setRoot(repo, "")
-			in := env.input()
+			scope := env.scope()
+			in := scope.Input()
 			opt := snapshot.Options{
 				Version: ToolVersion(), Config: env.cfg, Prefix: env.prefix,
-				Dirs: in.Dirs, Format: in.Format, SchemaDump: in.SchemaDump,
+				Dirs: in.Dirs, Exclude: in.Exclude, Format: in.Format, SchemaDump: in.SchemaDump,
 				ConfigFile: configFileIn(env),
 			}
 			var tree check.Tree
 			if rev != "" {
 				if tree, err = env.gitTree(rev); err != nil {
-					var m *missingRelease
+					var m *check.MissingRelease
 					if errors.As(err, &m) {
-						return fail("snapshot --rev reads git: %s (without --rev it takes the working tree)", strings.Join(m.lookedFor, "; "))
+						return fail("snapshot --rev reads git: %s (without --rev it takes the working tree)", strings.Join(m.LookedFor, "; "))
 					}
 					return fail("%v", err)
 				}
 				if c, ok := tree.FS.(io.Closer); ok {
 					defer c.Close()
 				}
-				opt.Commit, _ = env.repo.Resolve(rev)
-				opt.TreeID = env.treeIDs[tree.Name]
+				opt.Commit, opt.TreeID = tree.Commit, tree.TreeID
 			} else {
 				tree = env.workingTree()
 				opt.Commit = workingCommit(env)
@@ -371,7 +291,7 @@ Exit codes: 0 written, 2 could not.`,
 			if opt.Revision == "" {
 				return fail("name the release with --revision (the tag its images carry): the working tree is not a git checkout and CODEBUILD_RESOLVED_SOURCE_VERSION is not set")
 			}
-			if opt.Index, err = in.Index(tree); err != nil {
+			if opt.Index, err = scope.References(tree); err != nil {
 				return fail("indexing references of %s: %v", tree.Name, err)
 			}
 			snap, err := snapshot.Build(tree.FS, opt)

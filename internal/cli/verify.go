@@ -99,7 +99,7 @@ func runVerify(ctx context.Context, f *checkFlags, databaseURL string, stdio IO)
 		return nil, nil, err
 	}
 	env.setRoot(f.repo, previous.configDir)
-	in := env.input()
+	in := env.scope().Input()
 	if in.New, err = f.newTree(ctx, env); err != nil {
 		return nil, nil, err
 	}

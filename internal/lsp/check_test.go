@@ -16,8 +16,6 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/lsp"
-	"github.com/schemagate/schemagate/internal/refs"
-	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -67,21 +65,11 @@ func wantCheck(t *testing.T, repo, file string) (findings []rules.Finding, relea
 	}
 	defer prev.Close()
 	release = commit[:7] + " (" + cfg.Previous + ")"
-	exclude := []string{"db/migrations/**"}
-	for _, d := range check.DefaultDirs {
-		exclude = append(exclude, d+"/**")
-	}
-	exclude = append(exclude, check.DefaultDumps...)
-	res, err := check.Run(check.Input{
-		Config:   cfg,
-		Previous: []check.Tree{{Name: release, FS: prev}},
-		New:      check.Tree{Name: "working tree", FS: os.DirFS(repo)},
-		Dirs:     cfg.Migrations,
-		Index: func(tr check.Tree) (*refs.Index, error) {
-			idx, _, _, err := build.Index(tr.FS, build.Options{Exclude: exclude})
-			return idx, err
-		},
-	})
+	// What `schemagate check` says, through the same scope it reads.
+	in := (&check.Scope{Config: cfg}).Input()
+	in.Previous = []check.Tree{{Name: release, FS: prev}}
+	in.New = check.Tree{Name: "working tree", FS: os.DirFS(repo)}
+	res, err := check.Run(in)
 	if err != nil {
 		t.Fatal(err)
 	}

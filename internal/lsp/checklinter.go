@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -19,7 +20,6 @@ import (
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs"
-	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
 )
 
@@ -90,6 +90,13 @@ func (l *CheckLinter) SetHooks(h Hooks) {
 func (l *CheckLinter) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	for _, s := range l.sessions {
+		select {
+		case <-s.ready:
+			s.close()
+		default: // still opening: its revision's process ends when it is collected
+		}
+	}
 	l.sessions = map[string]*checkSession{}
 	return nil
 }
@@ -180,7 +187,7 @@ func (l *CheckLinter) session(cfg *config.Config, in Input) *checkSession {
 				l.show(MessageWarning, "schemagate: showing lint findings only, not check's: "+s.err.Error())
 				return
 			}
-			l.show(MessageInfo, fmt.Sprintf("schemagate: checking pending migrations against %s (references indexed in %s)", s.prevName, time.Since(start).Round(time.Millisecond)))
+			l.show(MessageInfo, fmt.Sprintf("schemagate: checking pending migrations against %s (references indexed in %s)", s.prevTree.Name, time.Since(start).Round(time.Millisecond)))
 			l.relint()
 		}()
 		return nil
@@ -199,8 +206,9 @@ func (l *CheckLinter) session(cfg *config.Config, in Input) *checkSession {
 }
 
 // checkSession is what check needs about one deployed revision, read
-// once: its migrations and schema dumps (copied out of git), and the
-// reference indexes of it and of the working tree.
+// once: the revision's tree (its migrations and schema are read once, kept
+// by a check.Session), and the reference indexes of it and of the working
+// tree, built with check's scope so that they index what check indexes.
 type checkSession struct {
 	cfg *config.Config
 	opt LinterOptions
@@ -209,14 +217,9 @@ type checkSession struct {
 	err   error
 
 	repoDir  string
-	prefix   string // the config's directory inside the repository
-	dirs     []config.MigrationDir
-	format   migration.Format
-	dump     string
-	prevName string
-	prevFS   fs.FS
+	scope    *check.Scope
+	prevTree check.Tree
 	prevIdx  *refs.Index
-	index    func(fs.FS, string) (*refs.Index, error)
 	// check keeps the deployed release's migrations and schema between
 	// saves: only the working tree is read again.
 	kept *check.Session
@@ -227,7 +230,7 @@ type checkSession struct {
 	rebuilding bool
 }
 
-// open resolves the revision and reads what check needs from it.
+// open resolves the revision and indexes both releases' references.
 func (s *checkSession) open(in Input) error {
 	start := s.cfg.Root
 	if start == "" {
@@ -238,102 +241,47 @@ func (s *checkSession) open(in Input) error {
 		return err
 	}
 	s.repoDir = repo.Dir
+	prefix := ""
 	if s.cfg.Root != "" {
 		if rel, err := filepath.Rel(repo.Dir, s.cfg.Root); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
-			s.prefix = filepath.ToSlash(rel)
+			prefix = filepath.ToSlash(rel)
 		}
 	}
-	for _, d := range s.cfg.Migrations {
-		d.Dir = joinPrefix(s.prefix, filepath.ToSlash(d.Dir))
-		s.dirs = append(s.dirs, d)
-	}
-	s.dump = joinPrefix(s.prefix, s.cfg.SchemaDump)
-	commit, err := repo.Resolve(s.cfg.Previous)
-	if err != nil {
-		return err
-	}
-	revFS, err := repo.FS(commit)
-	if err != nil {
-		return err
-	}
-	defer revFS.Close()
-	s.prevName = commit[:min(7, len(commit))]
-	if !strings.HasPrefix(commit, s.cfg.Previous) {
-		s.prevName += " (" + s.cfg.Previous + ")"
-	}
-	// Only the migrations and dumps are read again on every lint: copy
-	// them out of git once.
-	dirs := s.dirs
-	if len(dirs) == 0 {
-		for _, d := range check.DefaultDirs {
-			dirs = append(dirs, config.MigrationDir{Dir: joinPrefix(s.prefix, d)})
-		}
-	}
-	snap := fstest.MapFS{}
-	for _, d := range dirs {
-		if err := copyTree(revFS, d.Dir, snap); err != nil {
-			return fmt.Errorf("reading %s at %s: %w", d.Dir, s.prevName, err)
-		}
-	}
-	for _, p := range append([]string{s.dump}, check.DefaultDumps...) {
-		if p == "" {
-			continue
-		}
-		p = joinPrefix(s.prefix, p)
-		if data, err := fs.ReadFile(revFS, p); err == nil {
-			snap[p] = &fstest.MapFile{Data: data, Mode: 0o644}
-		}
-	}
-	s.prevFS = snap
-
-	exclude := append([]string{}, s.cfg.Exclude...)
-	exclude = append(exclude, s.cfg.References.Exclude...)
-	for _, d := range dirs {
-		exclude = append(exclude, d.Dir+"/**")
-	}
-	for _, d := range check.DefaultDirs {
-		exclude = append(exclude, d+"/**")
-	}
-	exclude = append(exclude, check.DefaultDumps...)
 	cache := s.opt.Cache
 	if cache == nil && !s.opt.NoCache {
 		cache = &scan.Cache{}
 	}
-	s.index = func(fsys fs.FS, tree string) (*refs.Index, error) {
-		c := cache
-		if tree == "" {
-			c = nil
-		}
-		idx, _, _, err := build.Index(fsys, build.Options{Exclude: exclude, IncludeTests: s.cfg.References.IncludeTests, Cache: c, TreeID: tree, Version: s.opt.Version})
-		return idx, err
+	s.scope = &check.Scope{Config: s.cfg, Prefix: prefix, Cache: cache, Version: s.opt.Version}
+	// The revision stays open for the session: the deployed release's
+	// migrations are read from it once, on the first check.
+	if s.prevTree, err = check.OpenRevision(repo, nil, s.cfg.Previous); err != nil {
+		return err
 	}
-	if s.prevIdx, err = s.index(revFS, revFS.Tree()); err != nil {
-		return fmt.Errorf("indexing references of %s: %w", s.prevName, err)
+	if s.prevIdx, err = s.scope.References(s.prevTree); err != nil {
+		return fmt.Errorf("indexing references of %s: %w", s.prevTree.Name, err)
 	}
-	if s.newIdx, err = s.index(os.DirFS(s.repoDir), ""); err != nil {
+	if s.newIdx, err = s.scope.References(s.workingTree()); err != nil {
 		return fmt.Errorf("indexing references of the working tree: %w", err)
 	}
 	return nil
 }
 
+func (s *checkSession) workingTree() check.Tree {
+	return check.Tree{Name: "working tree", FS: os.DirFS(s.repoDir)}
+}
+
+// close ends the revision's git process.
+func (s *checkSession) close() {
+	if c, ok := s.prevTree.FS.(io.Closer); ok {
+		_ = c.Close()
+	}
+}
+
+// isMigration reports whether p is in a migration directory of the
+// working tree.
 func (s *checkSession) isMigration(p string) bool {
-	rel, err := filepath.Rel(s.repoDir, p)
-	if err != nil {
-		return false
-	}
-	rel = filepath.ToSlash(rel)
-	dirs := s.dirs
-	if len(dirs) == 0 {
-		for _, d := range check.DefaultDirs {
-			dirs = append(dirs, config.MigrationDir{Dir: joinPrefix(s.prefix, d)})
-		}
-	}
-	for _, d := range dirs {
-		if strings.HasPrefix(rel, d.Dir+"/") {
-			return true
-		}
-	}
-	return false
+	_, _, ok := migrationDir(s.cfg, s.repoDir, p)
+	return ok
 }
 
 func (s *checkSession) markStale() {
@@ -352,7 +300,7 @@ func (s *checkSession) refreshStale(done func()) {
 	}
 	s.stale, s.rebuilding = false, true
 	go func() {
-		idx, err := s.index(os.DirFS(s.repoDir), "")
+		idx, err := s.scope.References(s.workingTree())
 		s.mu.Lock()
 		if err == nil {
 			s.newIdx = idx
@@ -381,15 +329,11 @@ func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 	newIdx := s.newIdx
 	s.mu.Unlock()
 	overlay := &overlayFS{base: os.DirFS(s.repoDir), name: rel, file: fstest.MapFS{rel: &fstest.MapFile{Data: in.Text, Mode: 0o644}}}
-	cin := check.Input{
-		Config:     in.Config,
-		Previous:   []check.Tree{{Name: s.prevName, FS: s.prevFS, Index: s.prevIdx}},
-		New:        check.Tree{Name: "working tree", FS: overlay, Index: newIdx},
-		Dirs:       s.dirs,
-		Format:     s.format,
-		SchemaDump: s.dump,
-		Session:    s.checkSession(),
-	}
+	cin := s.scope.Input()
+	cin.Config = in.Config
+	cin.Previous = []check.Tree{{Name: s.prevTree.Name, FS: s.prevTree.FS, Index: s.prevIdx}}
+	cin.New = check.Tree{Name: "working tree", FS: overlay, Index: newIdx}
+	cin.Session = s.checkSession()
 	cres, err := check.Run(cin)
 	if err != nil {
 		return nil, err
@@ -474,38 +418,6 @@ func (o *overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return entries, nil
-}
-
-// copyTree copies the files under dir of src into dst; a missing dir
-// copies nothing.
-func copyTree(src fs.FS, dir string, dst fstest.MapFS) error {
-	if _, err := fs.Stat(src, dir); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return fs.WalkDir(src, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := fs.ReadFile(src, p)
-		if err != nil {
-			return err
-		}
-		dst[p] = &fstest.MapFile{Data: data, Mode: 0o644}
-		return nil
-	})
-}
-
-func joinPrefix(prefix, p string) string {
-	if p == "" || prefix == "" {
-		return p
-	}
-	return path.Join(prefix, p)
 }
 
 // relInside returns p relative to root, and whether p is below root.

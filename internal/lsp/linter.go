@@ -312,6 +312,7 @@ func parsePieces(m *migration.Migration, last map[string][]relStatement) ([]sqlp
 // Invalidate implements Invalidator: a saved or changed file of a
 // migration directory is read again on next use.
 func (l *PlainLinter) Invalidate(paths []string) {
+	discovered.forget(paths)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(paths) == 0 {

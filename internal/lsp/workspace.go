@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
@@ -174,8 +174,8 @@ func (w *workspace) forget() {
 
 // migrationDir returns the migration directory (absolute) that holds
 // path, with its configured format: one of the config's directories, or
-// when it names none, one of the usual ones under the config's (or the
-// workspace's) root.
+// when it names none, one that discovery finds under the config's (or the
+// workspace's) root, as lint and check find them.
 func migrationDir(cfg *config.Config, root, path string) (dir string, format migration.Format, ok bool) {
 	if path == "" || !filepath.IsAbs(path) {
 		return "", "", false
@@ -200,7 +200,12 @@ func migrationDir(cfg *config.Config, root, path string) (dir string, format mig
 		cands = append(cands, cand{d, m.Format})
 	}
 	if len(cfg.Migrations) == 0 && base != "" {
-		for _, d := range check.DefaultDirs {
+		for _, d := range discovered.dirs(base, cfg.Exclude) {
+			cands = append(cands, cand{filepath.Join(base, filepath.FromSlash(d)), ""})
+		}
+		// A document in a directory discovery cannot see yet (not saved
+		// yet, the first of a new directory) where migrations usually are.
+		for _, d := range usualDirs {
 			cands = append(cands, cand{filepath.Join(base, d), ""})
 		}
 	}
@@ -215,6 +220,73 @@ func migrationDir(cfg *config.Config, root, path string) (dir string, format mig
 		}
 	}
 	return dir, format, dir != ""
+}
+
+// usualDirs are where migrations usually are.
+var usualDirs = []string{"db/migrations", "db/migrate", "migrations", "prisma/migrations", "sql/migrations", "db/post_migrate"}
+
+// discovered keeps the migration directories discovery found under each
+// root until a file below it is created, saved or deleted.
+var discovered = &dirCache{byRoot: map[string][]string{}}
+
+type dirCache struct {
+	mu     sync.Mutex
+	byRoot map[string][]string
+}
+
+// dirs are the migration directories below root, relative to it.
+func (c *dirCache) dirs(root string, exclude []string) []string {
+	key := root + "\x00" + strings.Join(exclude, "\x00")
+	c.mu.Lock()
+	ds, ok := c.byRoot[key]
+	c.mu.Unlock()
+	if ok {
+		return ds
+	}
+	ds = []string{}
+	for _, d := range migrations.Find(os.DirFS(root), ".", exclude) {
+		if d.Path != "." { // a project read from its root (Alembic): its files are not all migrations
+			ds = append(ds, d.Path)
+		}
+	}
+	c.mu.Lock()
+	c.byRoot[key] = ds
+	c.mu.Unlock()
+	return ds
+}
+
+// forget drops what it knows of the roots where paths may change what
+// discovery finds (all roots with none): a file deleted, or a file named
+// like a migration outside the directories found so far. A save of a
+// known migration changes nothing.
+func (c *dirCache) forget(paths []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(paths) == 0 {
+		c.byRoot = map[string][]string{}
+		return
+	}
+	for key, dirs := range c.byRoot {
+		root, _, _ := strings.Cut(key, "\x00")
+		for _, p := range paths {
+			if within(root, p) && changesDiscovery(root, dirs, p) {
+				delete(c.byRoot, key)
+				break
+			}
+		}
+	}
+}
+
+func changesDiscovery(root string, dirs []string, p string) bool {
+	if _, err := os.Stat(p); err != nil {
+		return true
+	}
+	for _, d := range dirs {
+		if within(filepath.Join(root, filepath.FromSlash(d)), p) {
+			return false
+		}
+	}
+	return migration.LeadingDigits(filepath.Base(p)) != "" || strings.HasPrefix(filepath.Base(p), "V")
 }
 
 // within reports whether path is dir or inside it.

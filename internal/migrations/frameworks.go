@@ -92,10 +92,37 @@ func readDir(fsys fs.FS, dir string, opt migration.Options) (*dirSet, error) {
 	return &dirSet{Set: set, framework: fw, dir: dir}, nil
 }
 
+// read reads a directory: in the framework or SQL format discovery saw,
+// or, when configured, in the format its contents show.
+func (f foundDir) read(fsys fs.FS, opt migration.Options) (*dirSet, error) {
+	switch {
+	case f.how == FoundConfigured:
+		return readDir(fsys, f.dir, opt)
+	case f.framework != nil:
+		set, err := f.framework.Discover(fsys, f.dir, opt)
+		if err != nil {
+			return nil, err
+		}
+		set.Format = f.framework.Format()
+		return &dirSet{Set: set, framework: f.framework, dir: f.dir}, nil
+	}
+	set, err := Discover(fsys, f.dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &dirSet{Set: set, dir: f.dir}, nil
+}
+
 // translate translates the framework sets. Sets of one framework (Rails'
 // db/migrate and db/post_migrate run in one version order) are translated
-// together, so each migration sees the state every earlier one left.
-func translate(sets []*dirSet, opt migration.TranslateOptions) {
+// together, so each migration sees the state every earlier one left. run,
+// when set, stands in for the framework's Translate (a Memo).
+func translate(sets []*dirSet, opt migration.TranslateOptions, run func(migration.Framework, []*migration.Migration, migration.TranslateOptions) []migration.Translation) {
+	if run == nil {
+		run = func(fw migration.Framework, ms []*migration.Migration, opt migration.TranslateOptions) []migration.Translation {
+			return fw.Translate(ms, opt)
+		}
+	}
 	var order []migration.Framework
 	groups := map[migration.Format][]*dirSet{}
 	for _, s := range sets {
@@ -116,7 +143,7 @@ func translate(sets []*dirSet, opt migration.TranslateOptions) {
 		if fw.Format().Tool().OneOrder && len(group) > 1 {
 			slices.SortStableFunc(all, func(a, b *migration.Migration) int { return migration.CompareNumbers(a.Version, b.Version) })
 		}
-		for _, t := range fw.Translate(all, opt) {
+		for _, t := range run(fw, all, opt) {
 			t.Apply()
 		}
 		// A migration the translator left out still reads as framework

@@ -91,7 +91,7 @@ func (l *Loaded) dir(p string, opt PathOptions) {
 		l.Problems = append(l.Problems, ReadError{p, err.Error()})
 		return
 	}
-	translate([]*dirSet{set}, opt.translate())
+	translate([]*dirSet{set}, opt.translate(), nil)
 	for _, s := range set.Skipped {
 		l.skipped(filepath.ToSlash(filepath.Join(p, s.Path)), s.Reason)
 	}
@@ -117,7 +117,7 @@ func (l *Loaded) file(p string, opt PathOptions) {
 		// replays every earlier migration of the directory.
 		set, err := readDir(os.DirFS(dir), ".", migration.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize})
 		if err == nil {
-			translate([]*dirSet{set}, opt.translate())
+			translate([]*dirSet{set}, opt.translate(), nil)
 			for _, m := range set.Migrations {
 				if m.Path == base {
 					m.Path, m.File.Path = filepath.ToSlash(p), filepath.ToSlash(p)
@@ -178,6 +178,9 @@ func (l *Loaded) add(m *migration.Migration) {
 	l.Migrations = append(l.Migrations, m)
 	l.Files[m.Path] = m.File
 }
+
+// Skip records a file the reader passed over (see skipped).
+func (l *Loaded) Skip(p, reason string) { l.skipped(p, reason) }
 
 // skipped sorts out a file the reader passed over. A file that could not
 // be read as text (binary, not UTF-8, too large, unreadable) is a problem

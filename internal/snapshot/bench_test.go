@@ -122,7 +122,7 @@ func BenchmarkSnapshot(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			res, err := check.Run(check.Input{Previous: []check.Tree{prev.Tree()}, New: next.Tree()})
+			res, err := check.Run(check.Input{Previous: []check.Tree{check.SnapshotTree(prev)}, New: check.SnapshotTree(next)})
 			if err != nil || len(res.Pending) != 1 {
 				b.Fatalf("%v, pending %d", err, len(res.Pending))
 			}

@@ -8,10 +8,10 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/schemagate/schemagate/internal/catalog"
-	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -29,10 +29,11 @@ type Options struct {
 	TreeID   string // git tree id, when known
 	Version  string // schemagate's version
 
-	Config     *config.Config // nil: defaults
-	ConfigFile string         // the config file's path in the tree
-	Prefix     string         // the config file's directory in the tree
-	Dirs       []config.MigrationDir
+	Config     *config.Config        // nil: defaults
+	ConfigFile string                // the config file's path in the tree
+	Prefix     string                // the config file's directory in the tree
+	Dirs       []config.MigrationDir // configured; none: discovered below Prefix
+	Exclude    []string              // path globs never read
 	Format     migration.Format
 	SchemaDump string
 
@@ -71,42 +72,35 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 		s.References = refs.NewIndex(nil)
 	}
 
-	// The migrations, found exactly as check finds them.
-	dirs := opt.Dirs
-	if len(dirs) == 0 {
-		for _, d := range check.DefaultDirs {
-			if isDir(fsys, d) {
-				dirs = append(dirs, config.MigrationDir{Dir: d})
-			}
-		}
+	// The migrations, found exactly as check finds them; every file that
+	// finding them read is kept, so that check finds them again in the
+	// snapshot.
+	rec := &recordFS{FS: fsys, read: map[string]bool{}}
+	loaded, err := migrations.Load(rec, migrations.Config{Dirs: opt.Dirs, Root: opt.Prefix, Exclude: opt.Exclude, Format: opt.Format, MaxFileSize: maxSize, PGVersion: cfg.PGVersion})
+	if err != nil {
+		return nil, err
 	}
+	s.Read = loaded
 	var migs []*migration.Migration
 	isMigration := map[string]bool{}
-	for _, d := range dirs {
-		if !isDir(fsys, d.Dir) {
+	for _, m := range loaded.Migrations {
+		// Framework migrations are code: kept as files, their schema is
+		// the dump's.
+		if m.Down || m.Framework || isMigration[m.Path] {
 			continue
 		}
-		set, err := migrations.Discover(fsys, d.Dir, migration.Options{Format: opt.Format, MaxFileSize: maxSize})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", d.Dir, err)
-		}
-		for _, m := range set.Migrations {
-			if m.Down || isMigration[m.Path] {
-				continue
-			}
-			isMigration[m.Path] = true
-			migs = append(migs, m)
-			s.Migrations = append(s.Migrations, Migration{
-				Path: m.Path, Format: string(m.Format), Version: m.Version,
-				Checksum: check.Checksum(m.File.Text), Transactional: m.Transactional,
-				Repeatable: m.Repeatable, Text: string(m.File.Text),
-			})
-		}
+		isMigration[m.Path] = true
+		migs = append(migs, m)
+		s.Migrations = append(s.Migrations, Migration{
+			Path: m.Path, Format: string(m.Format), Version: m.Version,
+			Checksum: migration.Checksum(m.File.Text), Transactional: m.Transactional,
+			Repeatable: m.Repeatable, Text: string(m.File.Text),
+		})
 	}
 
 	// Every other file check may read.
-	wanted := wantedFiles(dirs, opt)
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	wanted := wantedFiles(loaded, rec.read, opt)
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -131,7 +125,7 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 	}
 	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 
-	cat, err := replay(fsys, migs, cfg.PGVersion, opt, dirs)
+	cat, err := replay(fsys, migs, cfg.PGVersion, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -142,21 +136,19 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 	return s, nil
 }
 
-// wantedFiles returns the test for "may check read this file": files under
-// a migration directory (configured or usual, at the root or under the
-// config's directory), schema dumps and framework files, Django app
-// migrations, and Alembic versions next to their env.py.
-func wantedFiles(dirs []config.MigrationDir, opt Options) func(fs.FS, string) bool {
+// wantedFiles returns the test for "may check read this file": files
+// reading the migrations read, files under a migration directory, schema
+// dumps and framework files, Django app migrations, and Alembic versions
+// next to their env.py.
+func wantedFiles(loaded *migrations.Result, read map[string]bool, opt Options) func(fs.FS, string) bool {
 	under := map[string]bool{}
 	named := map[string]bool{}
-	for _, d := range dirs {
-		under[d.Dir] = true
+	for _, d := range loaded.Dirs {
+		if d.Path != "." {
+			under[d.Path] = true
+		}
 	}
-	for _, d := range check.DefaultDirs {
-		under[d] = true
-		under[join(opt.Prefix, d)] = true
-	}
-	for _, d := range append(slices.Clone(check.DefaultDumps), frameworkFiles...) {
+	for _, d := range append(slices.Clone(migrations.DefaultDumps), frameworkFiles...) {
 		named[d] = true
 		named[join(opt.Prefix, d)] = true
 	}
@@ -164,7 +156,7 @@ func wantedFiles(dirs []config.MigrationDir, opt Options) func(fs.FS, string) bo
 		named[opt.SchemaDump] = true
 	}
 	return func(fsys fs.FS, p string) bool {
-		if named[p] {
+		if named[p] || read[p] {
 			return true
 		}
 		for d := path.Dir(p); d != "."; d = path.Dir(d) {
@@ -177,6 +169,25 @@ func wantedFiles(dirs []config.MigrationDir, opt Options) func(fs.FS, string) bo
 		}
 		return false
 	}
+}
+
+// recordFS notes every file read through it.
+type recordFS struct {
+	fs.FS
+	mu   sync.Mutex
+	read map[string]bool
+}
+
+func (r *recordFS) Open(name string) (fs.File, error) {
+	f, err := r.FS.Open(name)
+	if err == nil {
+		if st, err := f.Stat(); err == nil && !st.IsDir() {
+			r.mu.Lock()
+			r.read[name] = true
+			r.mu.Unlock()
+		}
+	}
+	return f, err
 }
 
 // readFile stores one file: as text when it is UTF-8, else as bytes; a
@@ -207,7 +218,7 @@ func readFile(fsys fs.FS, p string, maxSize int64) (File, error) {
 // replay builds the catalog the release's migrations leave, as check
 // does; a release whose migrations are not SQL gets the catalog of its
 // schema dump.
-func replay(fsys fs.FS, migs []*migration.Migration, pgVersion int, opt Options, dirs []config.MigrationDir) (cat *catalog.Catalog, err error) {
+func replay(fsys fs.FS, migs []*migration.Migration, pgVersion int, opt Options) (cat *catalog.Catalog, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("building the catalog of %s: internal error: %v", opt.Revision, r)
@@ -225,7 +236,7 @@ func replay(fsys fs.FS, migs []*migration.Migration, pgVersion int, opt Options,
 	if len(migs) > 0 {
 		return cat, nil
 	}
-	dumps := check.DefaultDumps
+	dumps := migrations.DefaultDumps
 	if opt.SchemaDump != "" {
 		dumps = []string{opt.SchemaDump}
 	}

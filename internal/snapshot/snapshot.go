@@ -13,7 +13,8 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
-	"github.com/schemagate/schemagate/internal/check"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs"
 )
 
@@ -55,6 +56,10 @@ type Snapshot struct {
 	Files      []File           `json:"files"`
 	References *refs.Index      `json:"references"`
 	Catalog    *catalog.Catalog `json:"catalog"`
+
+	// Read is what reading the tree's migrations saw (which directories,
+	// how found), for Build's caller; it is not part of the document.
+	Read *migrations.Result `json:"-"`
 }
 
 // Config is the configuration in force when the snapshot was taken.
@@ -93,7 +98,7 @@ type Migration struct {
 	Path          string `json:"path"`
 	Format        string `json:"format"`
 	Version       string `json:"version,omitempty"`
-	Checksum      string `json:"checksum"` // check.Checksum of Text
+	Checksum      string `json:"checksum"` // migration.Checksum of Text
 	Transactional bool   `json:"transactional"`
 	Repeatable    bool   `json:"repeatable,omitempty"`
 	Text          string `json:"text"`
@@ -124,12 +129,6 @@ func (s *Snapshot) Name() string {
 	return name
 }
 
-// Tree presents the snapshot to check: its files at their paths, and its
-// reference index.
-func (s *Snapshot) Tree() check.Tree {
-	return check.Tree{Name: s.Name(), FS: s.FS(), Index: s.References}
-}
-
 // validate checks what a reader relies on; a document that fails it is
 // corrupt and never used.
 func (s *Snapshot) validate() error {
@@ -153,7 +152,7 @@ func (s *Snapshot) validate() error {
 		if m.Format == "" {
 			return fmt.Errorf("migration %s: no format", m.Path)
 		}
-		if got := check.Checksum([]byte(m.Text)); got != m.Checksum {
+		if got := migration.Checksum([]byte(m.Text)); got != m.Checksum {
 			return fmt.Errorf("migration %s: its text does not match its checksum (%.12s, text gives %.12s)", m.Path, m.Checksum, got)
 		}
 	}

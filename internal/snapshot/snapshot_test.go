@@ -17,7 +17,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -159,7 +158,7 @@ func discoverAll(t *testing.T, fsys fs.FS, dirs []string, maxSize int64) ([]migr
 			for _, p := range m.Problems {
 				probs = append(probs, p.Message)
 			}
-			out = append(out, migrationSummary{m.Path, string(m.Format), m.Version, check.Checksum(m.File.Text), m.Transactional, m.Repeatable, probs})
+			out = append(out, migrationSummary{m.Path, string(m.Format), m.Version, migration.Checksum(m.File.Text), m.Transactional, m.Repeatable, probs})
 		}
 		skipped = append(skipped, set.Skipped...)
 	}
@@ -195,10 +194,13 @@ func TestSnapshotReadsLikeItsTree(t *testing.T) {
 				dirs = append(dirs, d.Dir)
 			}
 			if len(dirs) == 0 {
-				for _, d := range check.DefaultDirs {
-					if st, err := fs.Stat(orig, d); err == nil && st.IsDir() {
-						dirs = append(dirs, d)
-					}
+				// The directories discovery finds in the tree.
+				loaded, err := migrations.Load(orig, migrations.Config{MaxFileSize: cfg.MaxFileSize})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range loaded.Dirs {
+					dirs = append(dirs, d.Path)
 				}
 			}
 			wantMigs, wantSkipped := discoverAll(t, orig, dirs, cfg.MaxFileSize)

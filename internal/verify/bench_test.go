@@ -84,7 +84,7 @@ func BenchmarkVerify(b *testing.B) {
 	in := verify.Input{Check: check.Input{
 		Previous: []check.Tree{{Name: "previous", FS: os.DirFS(prev)}},
 		New:      check.Tree{Name: "new", FS: os.DirFS(next)},
-		Index: func(t check.Tree) (*refs.Index, error) {
+		Index: func(t check.Tree, _ []string) (*refs.Index, error) {
 			idx, _, _, err := build.Index(t.FS, build.Options{Exclude: exclude})
 			return idx, err
 		},

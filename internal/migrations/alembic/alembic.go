@@ -51,6 +51,10 @@ func (*Alembic) Discover(fsys fs.FS, dir string, opt migration.Options) (*migrat
 	return discover(fsys, dir, opt)
 }
 
+// PrefixStable implements migration.PrefixStable: revisions are read
+// each on its own.
+func (*Alembic) PrefixStable() bool { return true }
+
 // Translate translates the upgrade() of each migration. It never fails:
 // what it cannot read becomes a Note. Revisions share no translation
 // state (each is read on its own, as alembic imports it), so they are

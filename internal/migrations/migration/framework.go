@@ -91,6 +91,15 @@ type Framework interface {
 	Translate(ms []*Migration, opt TranslateOptions) []Translation
 }
 
+// PrefixStable is implemented by a Framework whose translation of a
+// migration depends on that migration and the ones before it only (Rails
+// replays them in order, Alembic reads each on its own; Django is not:
+// the Django version in any file's header applies to all). The loader
+// then reuses the translations of the migrations two trees share.
+type PrefixStable interface {
+	PrefixStable() bool
+}
+
 // TranslateOptions configure translation.
 type TranslateOptions struct {
 	PGVersion int

@@ -2,10 +2,13 @@ package migration
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/schemagate/schemagate/internal/source"
@@ -127,4 +130,12 @@ func Head(fsys fs.FS, name string, n int64) []byte {
 	defer f.Close()
 	b, _ := io.ReadAll(io.LimitReader(f, n))
 	return b
+}
+
+// Checksum is the content hash used to tell a released migration was
+// edited; line endings do not count.
+func Checksum(text []byte) string {
+	norm := strings.ReplaceAll(string(text), "\r\n", "\n")
+	sum := sha256.Sum256([]byte(norm))
+	return hex.EncodeToString(sum[:])
 }

@@ -40,8 +40,8 @@ type Tool struct {
 	// db/post_migrate).
 	OneOrder bool
 	// SchemaFiles are the schema files the tool regenerates with every
-	// migration, relative to the project's root: the deployed schema even
-	// when old migrations were squashed away.
+	// migration, relative to its migration directory: the deployed schema
+	// even when old migrations were squashed away.
 	SchemaFiles []string
 	// History is how the tool records applied migrations in the database;
 	// nil when it keeps none schemagate reads.
@@ -153,7 +153,7 @@ var tools = byFormat([]*Tool{
 	{
 		Format: FormatRails, Framework: true, LineComment: "#", Transaction: TxTool, Versioned: true, OneOrder: true,
 		NoTransaction: "add `disable_ddl_transaction!` to the migration class",
-		SchemaFiles:   []string{"db/structure.sql", "db/schema.rb"},
+		SchemaFiles:   []string{"../structure.sql", "../schema.rb"},
 		History:       &History{Reader: "rails", Ran: ranVersion},
 	},
 	{

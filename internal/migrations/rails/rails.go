@@ -214,6 +214,10 @@ func (r *Rails) defaultVersion() version {
 	return currentVersion
 }
 
+// PrefixStable implements migration.PrefixStable: a migration's
+// translation depends on the migrations before it only.
+func (r *Rails) PrefixStable() bool { return true }
+
 // Translate turns migrations, in apply order, into operations. The state
 // each one leaves (tables, columns, indexes, foreign keys) is what the
 // next one is translated against, starting from opt.Catalog when given.
