@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
