@@ -99,6 +99,26 @@ func (s *Scope) References(t Tree) (*refs.Index, error) {
 	return s.Index(t, append(skip, loaded.Skip()...))
 }
 
+// Blind is the error of a release check would check nothing in (see
+// migrations.Result.Blind), unless it has no migrations schemagate reads
+// but a schema dump, whose diff check reads instead.
+func (s *Scope) Blind(t Tree, loaded *migrations.Result) error {
+	err := loaded.Blind(t.Name)
+	if err == nil || len(loaded.Migrations) > 0 {
+		return err
+	}
+	dumps := []string{s.Input().SchemaDump}
+	for _, d := range migrations.DefaultDumps {
+		dumps = append(dumps, joinRoot(s.Prefix, d))
+	}
+	for _, d := range dumps {
+		if d != "" && exists(t.FS, d) {
+			return nil
+		}
+	}
+	return err
+}
+
 // Index builds (or takes from the cache) a tree's reference index,
 // skipping the config's excludes and the paths in skip.
 func (s *Scope) Index(t Tree, skip []string) (*refs.Index, error) {

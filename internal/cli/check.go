@@ -79,21 +79,20 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 				return fail("%v", err)
 			}
 			f.considered(stdio, res.Dirs, res.Considered)
-			code, err := f.writeReport(stdio.Out, "check", res.Findings, res.Files, res.Notes, level)
+			code, err := f.writeReport(stdio.Out, stdio.Err, checkRun("check", res), level)
 			if err != nil {
 				return fail("%v", err)
-			}
-			for _, p := range res.Problems {
-				fmt.Fprintln(stdio.Err, "schemagate: "+p.Error())
-			}
-			if len(res.Problems) > 0 {
-				return exitWith(ExitError)
 			}
 			return exitWith(code)
 		},
 	}
 	f.register(cmd)
 	return cmd
+}
+
+// checkRun is what a check run reports.
+func checkRun(command string, res *check.Result) runReport {
+	return runReport{command: command, findings: res.Findings, files: res.Files, notes: res.Notes, dirs: res.Dirs, problems: res.Problems}
 }
 
 // runCheck resolves the releases and runs check.

@@ -147,16 +147,50 @@ func (c *commonFlags) useColor(w io.Writer) bool {
 	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
-// writeReport prints findings and returns the exit code they give.
-func (c *commonFlags) writeReport(w io.Writer, command string, findings []rules.Finding, files map[string]*source.File, notes []string, level config.FailLevel) (int, error) {
-	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: command, Findings: findings, Files: files, Notes: notes}
-	if err := report.Write(w, c.format, r, report.Options{Color: c.useColor(w)}); err != nil {
+// runReport is what a command reports: its findings, the files they are in,
+// its notes, the migration directories it read, and the files it could
+// not read (which make it exit 2 after the report).
+type runReport struct {
+	command  string
+	findings []rules.Finding
+	files    map[string]*source.File
+	notes    []string
+	dirs     []migrations.Dir
+	problems []migrations.ReadError
+}
+
+// writeReport prints a run's report and returns the exit code it gives:
+// 2 when files could not be read, else 1 for findings at the fail level.
+func (c *commonFlags) writeReport(w, errw io.Writer, r runReport, level config.FailLevel) (int, error) {
+	rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: r.command, Findings: r.findings, Files: r.files, Notes: r.notes, Migrations: reportDirs(r.dirs)}
+	code := ExitClean
+	rep.Status = report.StatusOK
+	if lint.FailingFindings(r.findings, level.Fails) > 0 {
+		code, rep.Status = ExitFindings, report.StatusFindings
+	}
+	if len(r.problems) > 0 {
+		var msgs []string
+		for _, p := range r.problems {
+			msgs = append(msgs, p.Error())
+		}
+		code, rep.Status, rep.Error = ExitError, report.StatusError, "could not read "+strings.Join(msgs, "; ")
+	}
+	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w)}); err != nil {
 		return ExitError, err
 	}
-	if lint.FailingFindings(findings, level.Fails) > 0 {
-		return ExitFindings, nil
+	for _, p := range r.problems {
+		fmt.Fprintln(errw, "schemagate: "+p.Error())
 	}
-	return ExitClean, nil
+	return code, nil
+}
+
+// reportDirs is the migrations array of a report.
+func reportDirs(dirs []migrations.Dir) []report.Dir {
+	out := make([]report.Dir, 0, len(dirs))
+	for _, d := range dirs {
+		out = append(out, report.Dir{Dir: d.Path, Format: d.Format.String(), Count: d.Count, Found: d.Found, PostDeploy: d.PostDeploy})
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {

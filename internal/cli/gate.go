@@ -37,14 +37,19 @@ was not started) or the migration failed; 2 could not run, or the migration time
 // post-deploy switch.
 type gateFlags struct {
 	checkFlags
-	skipCheck  bool
-	postDeploy bool
+	skipCheck   bool
+	postDeploy  bool
+	ifUnchecked string
+	// postDeployDirs is set when the check read a post-deployment
+	// directory (configured, or Rails' db/post_migrate).
+	postDeployDirs bool
 }
 
 func (g *gateFlags) register(cmd *cobra.Command) {
 	g.checkFlags.register(cmd)
 	cmd.Flags().BoolVar(&g.skipCheck, "skip-check", false, "run the migration without checking it first (an emergency valve; says so loudly)")
 	cmd.Flags().BoolVar(&g.postDeploy, "post-deploy", false, "run the post-deployment migrations (the step after the new release is deployed)")
+	cmd.Flags().StringVar(&g.ifUnchecked, "if-unchecked", "fail", "when the check cannot run (no migrations found, a release that cannot be read, ...): fail (exit 2, the migration is not started) or run (start it anyway, and say so loudly)")
 }
 
 // runGateCheck runs check and prints its report. It returns the exit
@@ -54,23 +59,36 @@ func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 		fmt.Fprintln(stdio.Err, "schemagate: WARNING: --skip-check: the migration runs unchecked")
 		return -1, nil
 	}
+	if g.ifUnchecked != "fail" && g.ifUnchecked != "run" {
+		return ExitError, fmt.Errorf("--if-unchecked %q: want fail or run", g.ifUnchecked)
+	}
 	res, cfg, err := runCheck(&g.checkFlags, stdio)
 	if err != nil {
-		return ExitError, err
+		if g.ifUnchecked == "run" {
+			fmt.Fprintln(stdio.Err, "schemagate: "+oneLine(err.Error()))
+			fmt.Fprintln(stdio.Err, "schemagate: WARNING: --if-unchecked run: THE CHECK COULD NOT RUN, AND THE MIGRATION RUNS UNCHECKED")
+			return -1, nil
+		}
+		return ExitError, fmt.Errorf("%w; the migration was not started (--if-unchecked run starts it anyway)", err)
+	}
+	for _, d := range res.Dirs {
+		g.postDeployDirs = g.postDeployDirs || d.PostDeploy
 	}
 	level, err := g.failLevel(cfg, "error")
 	if err != nil {
 		return ExitError, err
 	}
 	g.considered(stdio, res.Dirs, res.Considered)
-	code, err := g.writeReport(stdio.Out, "gate", res.Findings, res.Files, res.Notes, level)
+	code, err := g.writeReport(stdio.Out, stdio.Err, checkRun("gate", res), level)
 	if err != nil {
 		return ExitError, err
 	}
-	for _, p := range res.Problems {
-		fmt.Fprintln(stdio.Err, "schemagate: "+p.Error())
-	}
-	if len(res.Problems) > 0 {
+	if code == ExitError {
+		if g.ifUnchecked == "run" {
+			fmt.Fprintln(stdio.Err, "schemagate: WARNING: --if-unchecked run: FILES THE CHECK COULD NOT READ WENT UNCHECKED, AND THE MIGRATION RUNS")
+			return -1, nil
+		}
+		fmt.Fprintln(stdio.Err, "schemagate: the check could not read every migration: the migration was not started")
 		return ExitError, nil
 	}
 	if code != ExitClean {
@@ -126,14 +144,6 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			if err != nil {
 				return fail("--env: %v", err)
 			}
-			if g.postDeploy {
-				env["SKIP_POST_DEPLOYMENT_MIGRATIONS"] = "false"
-			} else if g.hasPostDeploy() {
-				// The pre-deploy task must leave post-deployment
-				// migrations for the step after the deploy.
-				env["SKIP_POST_DEPLOYMENT_MIGRATIONS"] = "true"
-			}
-			spec.Env = env
 			ctx, stop := signalContext()
 			defer stop()
 			ecsClient, logsClient, err := ecs.NewClients(ctx, g.region, g.endpointURL)
@@ -148,6 +158,14 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 				}
 				return exitWith(code)
 			}
+			if g.postDeploy {
+				env["SKIP_POST_DEPLOYMENT_MIGRATIONS"] = "false"
+			} else if g.hasPostDeploy() {
+				// The pre-deploy task must leave post-deployment
+				// migrations for the step after the deploy.
+				env["SKIP_POST_DEPLOYMENT_MIGRATIONS"] = "true"
+			}
+			spec.Env = env
 			spec.StartedBy = "schemagate"
 			spec.Tags = map[string]string{"schemagate:phase": phase(g.postDeploy)}
 			if rev := releaseLabel(&g.checkFlags); rev != "" {
@@ -222,9 +240,13 @@ func newGateExecCmd(stdio IO) *cobra.Command {
 	return cmd
 }
 
-// hasPostDeploy reports whether the config declares a post-deployment
-// migration directory.
+// hasPostDeploy reports whether the project has post-deployment
+// migrations: a directory the check read as one (Rails' db/post_migrate),
+// or one the config declares.
 func (g *gateFlags) hasPostDeploy() bool {
+	if g.postDeployDirs {
+		return true
+	}
 	cfg, err := g.load()
 	if err != nil {
 		return false

@@ -51,6 +51,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			}
 			var loaded *migrations.Loaded
 			var notes []string
+			var dirs []migrations.Dir
 			if stdin {
 				if len(args) > 0 {
 					return fail("--stdin takes no paths")
@@ -66,21 +67,15 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				if loaded, found, err = discoverHere(cfg, lopt); err != nil {
 					return fail("%v", err)
 				}
-				notes = append(notes, found.Summary())
+				notes, dirs = append(notes, found.Summary()), found.Dirs
 				flags.considered(stdio, found.Dirs, found.Rejected)
 			}
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			findings := lint.Run(loaded.Migrations, lint.Options{Config: cfg, Catalog: catalog.New()})
-			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, notes, level)
+			code, err := flags.writeReport(stdio.Out, stdio.Err, runReport{command: "lint", findings: findings, files: loaded.Files, notes: notes, dirs: dirs, problems: loaded.Problems}, level)
 			if err != nil {
 				return fail("%v", err)
-			}
-			for _, p := range loaded.Problems {
-				fmt.Fprintln(stdio.Err, "schemagate: "+p.Error())
-			}
-			if len(loaded.Problems) > 0 {
-				return exitWith(ExitError)
 			}
 			return exitWith(code)
 		},

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -16,8 +15,8 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/refs"
-	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/report"
 )
 
 func init() { extraCommands = append(extraCommands, newRefsCmd) }
@@ -40,8 +39,8 @@ working directory outside git); --rev reads a git revision straight from git obj
 Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fail("unknown --format %q (want text or json)", format)
+			if !contains(report.Formats(), format) {
+				return fail("unknown --format %q (want %s)", format, strings.Join(report.Formats(), ", "))
 			}
 			cfg, err := loadConfig(configPath)
 			if err != nil {
@@ -55,52 +54,35 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 			if verbose {
 				log = func(f string, a ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+f+"\n", a...) }
 			}
-			opt := build.Options{IncludeTests: includeTests || cfg.References.IncludeTests, Version: ToolVersion(), Verbose: log}
-			opt.Exclude = append(opt.Exclude, cfg.Exclude...)
-			opt.Exclude = append(opt.Exclude, cfg.References.Exclude...)
-			for _, d := range cfg.Migrations {
-				opt.Exclude = append(opt.Exclude, d.Dir+"/**")
-			}
+			// The same files check indexes: all but the migrations (the
+			// configured directories, or those discovery finds) and dumps.
+			cfg.References.IncludeTests = includeTests || cfg.References.IncludeTests
+			scope := &check.Scope{Config: cfg, Version: ToolVersion(), Log: log}
 			if !noCache {
-				opt.Cache = &scan.Cache{Log: log}
+				scope.Cache = &scan.Cache{Log: log}
 			}
-			label := dir
-			var idx *refs.Index
-			var stats scan.Stats
-			var cached bool
+			tree := check.Tree{Name: dir, FS: os.DirFS(dir)}
 			if rev != "" {
 				repo, err := gitrev.Open(dir)
 				if err != nil {
 					return fail("%v", err)
 				}
-				t, err := check.OpenRevision(repo, nil, rev)
-				if err != nil {
+				if tree, err = check.OpenRevision(repo, nil, rev); err != nil {
 					return fail("%v", err)
 				}
-				opt.TreeID, label = t.TreeID, t.Name
-				idx, stats, cached, err = build.Index(t.FS, opt)
-				if err != nil {
-					return fail("%v", err)
-				}
-			} else {
-				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-					return fail("%s: not a directory", dir)
-				}
-				idx, stats, cached, err = build.Index(os.DirFS(dir), opt)
-				if err != nil {
-					return fail("%v", err)
-				}
+			} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return fail("%s: not a directory", dir)
+			}
+			idx, err := scope.References(tree)
+			if err != nil {
+				return fail("%v", err)
 			}
 			if fromStats != "" {
 				if idx, err = withStatStatements(fromStats, idx, log); err != nil {
 					return fail("%v", err)
 				}
 			}
-			if cached {
-				log("references of %s: from the cache", label)
-			} else {
-				log("references of %s: %d files seen, %d read, %d skipped %v, %d extractor errors", label, stats.Files, stats.Read, stats.Skipped, stats.SkippedReasons, stats.Errors)
-			}
+			label := tree.Name
 			selected := idx.Refs
 			switch {
 			case column != "":
@@ -117,20 +99,26 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 				schema, name := splitSchema(table)
 				selected = idx.Table(schema, name)
 			}
-			if format == "json" {
-				return writeRefsJSON(stdio.Out, label, selected)
-			}
+			var text strings.Builder
 			if column != "" || table != "" {
-				writeUses(stdio.Out, selected)
-				return nil
+				writeUses(&text, selected)
+			} else {
+				writeRefsSummary(&text, selected)
 			}
-			writeRefsSummary(stdio.Out, selected)
+			if selected == nil {
+				selected = []refs.Reference{}
+			}
+			rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: "refs", Status: report.StatusOK, NoFindings: true, Text: text.String(),
+				Fields: []report.Field{{Key: "release", Value: filepath.ToSlash(label)}, {Key: "refs", Value: selected}}}
+			if err := report.Write(stdio.Out, format, rep, report.Options{}); err != nil {
+				return fail("%v", err)
+			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&rev, "rev", "", "index this git revision instead of the working tree")
-	f.StringVarP(&format, "format", "f", "text", "text or json")
+	f.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVar(&column, "column", "", "who uses TABLE.COLUMN (schema.table.column also works)")
 	f.StringVar(&table, "table", "", "who uses TABLE")
 	f.StringVar(&configPath, "config", "", "path to schemagate.yaml")
@@ -158,22 +146,6 @@ func splitSchema(t string) (string, string) {
 		return s, n
 	}
 	return "", t
-}
-
-// writeRefsJSON writes the documented JSON: the index format plus the
-// release it is of.
-func writeRefsJSON(w io.Writer, release string, rs []refs.Reference) error {
-	if rs == nil {
-		rs = []refs.Reference{}
-	}
-	out := struct {
-		Version int              `json:"version"`
-		Release string           `json:"release"`
-		Refs    []refs.Reference `json:"refs"`
-	}{refs.IndexVersion, filepath.ToSlash(release), rs}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
 }
 
 // writeUses lists each place with its snippet.

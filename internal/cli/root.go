@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/schemagate/schemagate/internal/report"
 )
 
 // Exit codes, documented in the README.
@@ -89,22 +91,61 @@ var extraCommands []func(IO) *cobra.Command
 
 // Main runs schemagate with args and returns the exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
-	root := NewRoot(IO{In: in, Out: out, Err: errOut})
+	counted := &countingWriter{w: out}
+	root := NewRoot(IO{In: in, Out: counted, Err: errOut})
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitClean
 	}
+	code, msg := ExitError, err.Error() // cobra's own errors: unknown command, bad args
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			fmt.Fprintln(errOut, "schemagate: "+oneLine(ee.msg))
-		}
-		return ee.code
+		code, msg = ee.code, ee.msg
 	}
-	// cobra's own errors: unknown command, bad args.
-	fmt.Fprintln(errOut, "schemagate: "+oneLine(err.Error()))
-	return ExitError
+	if msg != "" {
+		fmt.Fprintln(errOut, "schemagate: "+oneLine(msg))
+	}
+	if code == ExitError && counted.n == 0 {
+		writeErrorReport(counted, cmd, oneLine(msg))
+	}
+	return code
+}
+
+// writeErrorReport gives a command that could not run, in a format a
+// program reads (json, sarif, github), a document that says so: status
+// "error" and the reason, never nothing or an empty findings list.
+func writeErrorReport(w io.Writer, cmd *cobra.Command, msg string) {
+	if cmd == nil {
+		return
+	}
+	f := cmd.Flags().Lookup("format")
+	if f == nil {
+		return
+	}
+	switch f.Value.String() {
+	case "json", "sarif", "github":
+	default:
+		return
+	}
+	command := cmd.Name()
+	for c := cmd; c.HasParent() && c.Parent().HasParent(); c = c.Parent() {
+		command = c.Parent().Name()
+	}
+	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: command, Status: report.StatusError, Error: msg}
+	_ = report.Write(w, f.Value.String(), r, report.Options{})
+}
+
+// countingWriter counts what a command wrote.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func oneLine(s string) string {

@@ -298,6 +298,13 @@ Exit codes: 0 written, 2 could not.`,
 			if err != nil {
 				return fail("%v", err)
 			}
+			if err := scope.Blind(tree, snap.Read); err != nil {
+				return fail("%v", err)
+			}
+			if verbose {
+				c.verbose = true
+				c.considered(stdio, snap.Read.Dirs, snap.Read.Rejected)
+			}
 			ctx, stop := signalContext()
 			defer stop()
 			var where []string

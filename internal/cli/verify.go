@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/report"
 	"github.com/schemagate/schemagate/internal/verify"
-	"github.com/schemagate/schemagate/rules"
 )
 
 func init() { extraCommands = append(extraCommands, newVerifyCmd) }
@@ -128,19 +126,17 @@ func scrubURL(msg, url string) string {
 // writeVerify prints the findings in the chosen format; text adds the
 // statement table and the disagreements, json carries everything.
 func writeVerify(w io.Writer, c *commonFlags, res *verify.Result, level config.FailLevel) (int, error) {
+	rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: "verify", Findings: res.Findings, Files: res.Files, Notes: res.Notes, Status: report.StatusOK}
 	code := ExitClean
 	if lint.FailingFindings(res.Findings, level.Fails) > 0 {
-		code = ExitFindings
+		code, rep.Status = ExitFindings, report.StatusFindings
 	}
-	if c.format == "json" {
-		return code, writeVerifyJSON(w, res)
-	}
-	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: "verify", Findings: res.Findings, Files: res.Files, Notes: res.Notes}
-	if err := report.Write(w, c.format, r, report.Options{Color: c.useColor(w)}); err != nil {
+	var text strings.Builder
+	writeVerifyText(&text, res)
+	rep.Text = text.String()
+	rep.Fields = verifyFields(res)
+	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w)}); err != nil {
 		return ExitError, err
-	}
-	if c.format == "text" {
-		writeVerifyText(w, res)
 	}
 	return code, nil
 }
@@ -184,62 +180,33 @@ func writeVerifyText(w io.Writer, res *verify.Result) {
 	}
 }
 
-// verifyJSON is verify's JSON document: the report's fields plus what the
-// server did, per statement and per query.
-type verifyJSON struct {
-	Version       int                   `json:"version"`
-	Tool          string                `json:"tool"`
-	ToolVersion   string                `json:"tool_version"`
-	Command       string                `json:"command"`
-	Server        string                `json:"server"`
-	PGVersion     int                   `json:"pg_version"`
-	Previous      string                `json:"previous"`
-	Notes         []string              `json:"notes"`
-	Findings      []rules.Finding       `json:"findings"`
-	Statements    []verify.Statement    `json:"statements"`
-	NotApplied    []string              `json:"not_applied"`
-	Queries       []*verify.Query       `json:"queries"`
-	Disagreements []verify.Disagreement `json:"disagreements"`
-	Summary       map[string]int        `json:"summary"`
-}
-
-func writeVerifyJSON(w io.Writer, res *verify.Result) error {
-	doc := verifyJSON{
-		Version: 1, Tool: "schemagate", ToolVersion: ToolVersion(), Command: "verify",
-		Server: res.Server, PGVersion: res.Version, Previous: res.Previous,
-		Notes: res.Notes, Findings: res.Findings, Statements: res.Statements, NotApplied: res.NotApplied,
-		Queries: res.Queries, Disagreements: res.Disagreements,
-		Summary: map[string]int{"error": 0, "warning": 0, "hint": 0},
+// verifyFields are what verify adds to the JSON document: what the
+// server did, per statement and per query. Scripts index the arrays:
+// never null.
+func verifyFields(res *verify.Result) []report.Field {
+	statements := res.Statements
+	if statements == nil {
+		statements = []verify.Statement{}
 	}
-	for _, f := range res.Findings {
-		doc.Summary[f.Severity.String()]++
-	}
-	// Scripts index these arrays: never null.
-	if doc.Notes == nil {
-		doc.Notes = []string{}
-	}
-	if doc.Findings == nil {
-		doc.Findings = []rules.Finding{}
-	}
-	if doc.Statements == nil {
-		doc.Statements = []verify.Statement{}
-	}
-	for i := range doc.Statements {
-		if doc.Statements[i].Locks == nil {
-			doc.Statements[i].Locks = []verify.Lock{}
+	for i := range statements {
+		if statements[i].Locks == nil {
+			statements[i].Locks = []verify.Lock{}
 		}
 	}
-	if doc.NotApplied == nil {
-		doc.NotApplied = []string{}
+	return []report.Field{
+		{Key: "server", Value: res.Server},
+		{Key: "pg_version", Value: res.Version},
+		{Key: "previous", Value: res.Previous},
+		{Key: "statements", Value: statements},
+		{Key: "not_applied", Value: nonNil(res.NotApplied)},
+		{Key: "queries", Value: nonNil(res.Queries)},
+		{Key: "disagreements", Value: nonNil(res.Disagreements)},
 	}
-	if doc.Queries == nil {
-		doc.Queries = []*verify.Query{}
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
 	}
-	if doc.Disagreements == nil {
-		doc.Disagreements = []verify.Disagreement{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return xs
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -295,6 +297,7 @@ func (s *Server) applySettingsLocked(st Settings) {
 // initializedNotification asks the client to report changes to configs
 // and migrations on disk, when it can.
 func (s *Server) initializedNotification(json.RawMessage) (any, error) {
+	go s.warnWithoutMigrations()
 	s.mu.Lock()
 	dynamic := s.caps.Workspace.DidChangeWatchedFiles.DynamicRegistration
 	s.mu.Unlock()
@@ -315,6 +318,33 @@ func (s *Server) initializedNotification(json.RawMessage) (any, error) {
 		}()
 	}
 	return nil, nil
+}
+
+// warnWithoutMigrations tells the user when a workspace folder has no
+// migrations schemagate can find, and how to name them: lint and check
+// would stop there too.
+func (s *Server) warnWithoutMigrations() {
+	s.ws.mu.Lock()
+	roots := slices.Clone(s.ws.roots)
+	s.ws.mu.Unlock()
+	for _, root := range roots {
+		cfg, _, _, err := s.ws.configFor(filepath.Join(root, config.FileName))
+		if err != nil || len(cfg.Migrations) > 0 {
+			continue
+		}
+		base := cmpOr(cfg.Root, root)
+		if len(discovered.dirs(base, cfg.Exclude)) == 0 {
+			s.showOnce(MessageWarning, fmt.Sprintf("schemagate: no migrations found in %s: searched %s; if they are elsewhere or in another format, %s",
+				base, migrations.Searched, fmt.Sprintf(migrations.FixHint, "path/to/migrations", "goose")))
+		}
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func (s *Server) shutdownRequest(json.RawMessage) (any, error) {

@@ -1,11 +1,14 @@
 package migrations
 
 import (
+	"io/fs"
+	"os"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/benchgen"
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/lint"
 )
 
@@ -24,5 +27,50 @@ func BenchmarkRun(b *testing.B) {
 		if len(fs) == 0 {
 			b.Fatal("no findings")
 		}
+	}
+}
+
+// BenchmarkDiscover finds the migration directories of the 10,000-file
+// application repository (500 goose migrations among Go, Ruby, Python,
+// TypeScript and Java code): the walk every command starts with.
+func BenchmarkDiscover(b *testing.B) {
+	// Not b.TempDir: git may still be packing in the background when the
+	// benchmark ends, and a failed removal would fail the run.
+	dir, err := os.MkdirTemp("", "schemagate-discover-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := benchgen.GitRepo(b.Context(), dir, benchgen.DefaultRepo); err != nil {
+		b.Fatal(err)
+	}
+	repo, err := gitrev.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rev, err := repo.FS("HEAD")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rev.Close()
+	for _, tree := range []struct {
+		name string
+		fsys fs.FS
+	}{{"working-tree", os.DirFS(dir)}, {"git", rev}} {
+		b.Run("find/"+tree.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if ds := Find(tree.fsys, ".", nil); len(ds) != 1 {
+					b.Fatalf("found %v", ds)
+				}
+			}
+		})
+		b.Run("load/"+tree.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				res, err := Load(tree.fsys, Config{})
+				if err != nil || len(res.Migrations) < benchgen.DefaultRepo.Migrations {
+					b.Fatalf("%v: %d migrations", err, len(res.Migrations))
+				}
+			}
+		})
 	}
 }

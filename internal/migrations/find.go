@@ -123,6 +123,10 @@ func (d *discovery) walk(dir string) {
 	}
 	sort.Strings(l.files)
 	sort.Strings(l.dirs)
+	if l.has("pyvenv.cfg") {
+		d.reject(dir, "skipped: a virtualenv")
+		return
+	}
 	if d.classify(l) {
 		return
 	}
@@ -136,10 +140,6 @@ func (d *discovery) walk(dir string) {
 			continue
 		case d.excluded(sub) != "":
 			d.reject(sub, "skipped: exclude: %s", d.excluded(sub))
-			continue
-		}
-		if isFile(d.fsys, path.Join(sub, "pyvenv.cfg")) {
-			d.reject(sub, "skipped: a virtualenv")
 			continue
 		}
 		d.walk(sub)

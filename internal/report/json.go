@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/schemagate/schemagate/rules"
 )
@@ -16,7 +17,10 @@ type jsonReport struct {
 	Tool        string          `json:"tool"`
 	ToolVersion string          `json:"tool_version"`
 	Command     string          `json:"command"`
+	Status      string          `json:"status"`
+	Error       string          `json:"error,omitempty"`
 	Notes       []string        `json:"notes"`
+	Migrations  []Dir           `json:"migrations,omitempty"`
 	Findings    []rules.Finding `json:"findings"`
 	Summary     jsonSummary     `json:"summary"`
 }
@@ -34,7 +38,10 @@ func writeJSON(b *bytes.Buffer, r *Report, _ Options) error {
 		Tool:        r.tool(),
 		ToolVersion: r.Version,
 		Command:     r.Command,
+		Status:      r.status(),
+		Error:       r.Error,
 		Notes:       r.Notes,
+		Migrations:  r.Migrations,
 		Findings:    r.Findings,
 		Summary:     jsonSummary{Error: c.errors, Warning: c.warnings, Hint: c.hints},
 	}
@@ -45,7 +52,28 @@ func writeJSON(b *bytes.Buffer, r *Report, _ Options) error {
 	if doc.Findings == nil {
 		doc.Findings = []rules.Finding{}
 	}
-	return encodeJSON(b, doc)
+	if len(r.Fields) == 0 {
+		return encodeJSON(b, doc)
+	}
+	// A command's own fields follow the standard ones, in its order.
+	var std bytes.Buffer
+	if err := encodeJSON(&std, doc); err != nil {
+		return err
+	}
+	out := bytes.TrimRight(std.Bytes(), "\n")
+	out = bytes.TrimSuffix(out, []byte("}"))
+	out = bytes.TrimRight(out, "\n")
+	b.Write(out)
+	for _, f := range r.Fields {
+		var v bytes.Buffer
+		if err := encodeJSON(&v, f.Value); err != nil {
+			return fmt.Errorf("%s: %w", f.Key, err)
+		}
+		key, _ := json.Marshal(f.Key)
+		fmt.Fprintf(b, ",\n  %s: %s", key, bytes.ReplaceAll(bytes.TrimRight(v.Bytes(), "\n"), []byte("\n"), []byte("\n  ")))
+	}
+	b.WriteString("\n}\n")
+	return nil
 }
 
 // encodeJSON writes v indented by two spaces with a trailing newline,

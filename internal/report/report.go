@@ -30,6 +30,56 @@ type Report struct {
 	// Notes are short lines the reader should see, such as which
 	// release the run checked against.
 	Notes []string
+	// Status is the run's outcome, StatusOK, StatusFindings or
+	// StatusError ("" reads as findings when there are any, else ok), and
+	// Error why a run that stopped with StatusError could not finish. A
+	// document of a run that failed says so: never a bare empty findings
+	// list beside exit code 2.
+	Status string
+	Error  string
+	// Migrations are the migration directories the run read.
+	Migrations []Dir
+	// Text is a command's own text (verify's statement table, refs'
+	// references), written after the findings; NoFindings says the
+	// command looks for none (refs), so no summary line is written.
+	Text       string
+	NoFindings bool
+	// Fields are a command's own fields of the JSON document (verify's
+	// statements, refs' references), after the standard ones, in order.
+	Fields []Field
+}
+
+// Run outcomes, for Report.Status.
+const (
+	StatusOK       = "ok"
+	StatusFindings = "findings"
+	StatusError    = "error"
+)
+
+// Dir is one migration directory a run read.
+type Dir struct {
+	Dir        string `json:"dir"`
+	Format     string `json:"format"`
+	Count      int    `json:"count"`
+	Found      string `json:"found"`
+	PostDeploy bool   `json:"post_deploy,omitempty"`
+}
+
+// Field is one field a command adds to its JSON document.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// status is the run's outcome as the report says it.
+func (r *Report) status() string {
+	switch {
+	case r.Status != "":
+		return r.Status
+	case len(r.Findings) > 0:
+		return StatusFindings
+	}
+	return StatusOK
 }
 
 // Options tune the output.

@@ -136,7 +136,11 @@ type (
 
 func writeSARIF(b *bytes.Buffer, r *Report, opt Options) error {
 	ruleList, ruleIndex := sarifRules(r.Findings, opt.Rules)
-	inv := sarifInvocation{ExecutionSuccessful: true}
+	inv := sarifInvocation{ExecutionSuccessful: r.status() != StatusError}
+	if !inv.ExecutionSuccessful {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarifNotification{Level: "error", Message: sarifText{r.Error}})
+	}
 	for _, n := range r.Notes {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "note", Message: sarifText{n}})

@@ -70,8 +70,11 @@ func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 		writeTextFinding(b, f, r.Files[f.File], p)
 		b.WriteByte('\n')
 	}
-	b.WriteString(textSummary(r.Findings))
-	b.WriteByte('\n')
+	if !r.NoFindings {
+		b.WriteString(textSummary(r.Findings))
+		b.WriteByte('\n')
+	}
+	b.WriteString(r.Text)
 	return nil
 }
 

@@ -1,0 +1,1 @@
+export const listPosts = (db) => db.$queryRaw`SELECT id, title FROM "Post"`;

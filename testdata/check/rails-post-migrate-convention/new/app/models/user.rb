@@ -1,0 +1,3 @@
+class User < ApplicationRecord
+  self.ignored_columns += ["karma"]
+end

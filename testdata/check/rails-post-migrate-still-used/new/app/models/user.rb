@@ -1,0 +1,5 @@
+class User < ApplicationRecord
+  def score
+    karma.to_i * 2
+  end
+end
