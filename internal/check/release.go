@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
@@ -38,6 +39,24 @@ type Scope struct {
 	Version string // schemagate's version, part of the cache key
 	// Log receives what -v prints (nil: nothing).
 	Log func(format string, args ...any)
+
+	mu     sync.Mutex
+	unread []string
+}
+
+// maxUnread bounds how many unread files a run lists by name.
+const maxUnread = 20
+
+// Unread lists the files indexing could not read (a blob missing from a
+// partial clone, a file over the size limit), one line each, for the
+// run's notes: what the references may lack, never a reason to stop.
+func (s *Scope) Unread() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.unread) <= maxUnread {
+		return slices.Clone(s.unread)
+	}
+	return append(slices.Clone(s.unread[:maxUnread]), fmt.Sprintf("warning: %d more files not read (-v lists them)", len(s.unread)-maxUnread))
 }
 
 func (s *Scope) log(format string, args ...any) {
@@ -133,6 +152,11 @@ func (s *Scope) Index(t Tree, skip []string) (*refs.Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	for _, u := range stats.Unread {
+		s.unread = append(s.unread, fmt.Sprintf("warning: %s of %s not read for references (%s)", u.Path, t.Name, u.Reason))
+	}
+	s.mu.Unlock()
 	if cached {
 		s.log("references of %s: from the cache (%d)", t.Name, len(idx.Refs))
 	} else {

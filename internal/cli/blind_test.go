@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,4 +188,64 @@ func TestRunsSayWhatTheyRead(t *testing.T) {
 			t.Errorf("%v: status %q, migrations (-want +got):\n%s", args, doc.Status, diff)
 		}
 	}
+}
+
+// A blob missing from the repository (a partial clone whose promisor is
+// gone, a damaged mirror) outside the migration directories is a warning
+// that names the file, never the end of the run.
+func TestMissingBlobIsAWarning(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	prev := map[string]string{
+		"db/migrations/001_users.sql":   "CREATE TABLE users (id bigint PRIMARY KEY, nickname text);\n",
+		"internal/store/users.go":       "package store\n\nconst q = `SELECT id, nickname FROM users`\n",
+		"internal/store/legacy_font.go": "package store\n\n// a vendored asset, as code\nconst font = `SELECT 1`\n",
+	}
+	next := release2(prev)
+	next["db/migrations/002_drop.sql"] = "ALTER TABLE users DROP COLUMN nickname;\n"
+	next["internal/store/users.go"] = "package store\n\nconst q = `SELECT id FROM users`\n"
+	repo := writeRepo(t, prev, next)
+	// The blob of the previous release's legacy_font.go goes missing.
+	oid := strings.TrimSpace(gitOut(t, repo, "rev-parse", "previous:internal/store/legacy_font.go"))
+	if err := os.Remove(filepath.Join(repo, ".git", "objects", oid[:2], oid[2:])); err != nil {
+		t.Fatal(err)
+	}
+	exit, out, stderr := run(t, repo, "", "check", "--previous", "previous", "--no-cache", "--format", "json")
+	if exit != ExitFindings {
+		t.Fatalf("exit %d, want 1 (the drop): %s%s", exit, out, stderr)
+	}
+	var doc struct {
+		Status   string   `json:"status"`
+		Notes    []string `json:"notes"`
+		Findings []struct {
+			Rule, File string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	warned := false
+	for _, n := range doc.Notes {
+		warned = warned || strings.Contains(n, "warning: internal/store/legacy_font.go of") && strings.Contains(n, "not read")
+	}
+	if !warned || doc.Status != "findings" {
+		t.Errorf("status %q, notes %q", doc.Status, doc.Notes)
+	}
+	found := false
+	for _, f := range doc.Findings {
+		found = found || f.Rule == "drop-column" && f.File == "db/migrations/002_drop.sql"
+	}
+	if !found {
+		t.Errorf("the drop was not checked: %+v", doc.Findings)
+	}
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "git", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v", args, err)
+	}
+	return string(out)
 }

@@ -127,7 +127,8 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 		env.cfg = cfg
 		env.verbose("no schemagate.yaml here: using the config the new release's snapshot was taken with")
 	}
-	in := env.scope().Input()
+	scope := env.scope()
+	in := scope.Input()
 	in.New = newTree
 	if missing != nil {
 		res, err := check.LintOnly(in, missing)
@@ -144,6 +145,9 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 	}
 	res, err := check.Run(in)
 	f.checked = previous.names
+	if err == nil {
+		res.Notes = append(res.Notes, scope.Unread()...)
+	}
 	return res, env.cfg, err
 }
 

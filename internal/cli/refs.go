@@ -108,7 +108,7 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 			if selected == nil {
 				selected = []refs.Reference{}
 			}
-			rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: "refs", Status: report.StatusOK, NoFindings: true, Text: text.String(),
+			rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: "refs", Status: report.StatusOK, NoFindings: true, Text: text.String(), Notes: scope.Unread(),
 				Fields: []report.Field{{Key: "release", Value: filepath.ToSlash(label)}, {Key: "refs", Value: selected}}}
 			if err := report.Write(stdio.Out, format, rep, report.Options{}); err != nil {
 				return fail("%v", err)

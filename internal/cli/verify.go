@@ -97,7 +97,8 @@ func runVerify(ctx context.Context, f *checkFlags, databaseURL string, stdio IO)
 		return nil, nil, err
 	}
 	env.setRoot(f.repo, previous.configDir)
-	in := env.scope().Input()
+	scope := env.scope()
+	in := scope.Input()
 	if in.New, err = f.newTree(ctx, env); err != nil {
 		return nil, nil, err
 	}
@@ -107,6 +108,9 @@ func runVerify(ctx context.Context, f *checkFlags, databaseURL string, stdio IO)
 	}
 	res, err := verify.Run(ctx, verify.Input{Check: in, DatabaseURL: databaseURL, KeepPGVersion: f.pgVersion != 0, Log: env.verbose})
 	f.checked = previous.names
+	if err == nil {
+		res.Notes = append(res.Notes, scope.Unread()...)
+	}
 	return res, env.cfg, err
 }
 

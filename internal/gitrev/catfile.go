@@ -19,6 +19,9 @@ import (
 // broken pipe, until close.
 type catFile struct {
 	repo *Repo
+	// check makes it a `git cat-file --batch-check` process, which
+	// answers an object's type and size only (info).
+	check bool
 
 	mu     sync.Mutex
 	closed bool
@@ -27,6 +30,33 @@ type catFile struct {
 	w      *bufio.Writer
 	r      *bufio.Reader
 	stderr *limitedBuffer
+	// lastSize is the size in the last header read.
+	lastSize int64
+}
+
+// info returns the size of blob oid (a --batch-check process).
+func (c *catFile) info(oid string) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return 0, fs.ErrClosed
+	}
+	if c.cmd == nil {
+		if err := c.start(); err != nil {
+			return 0, err
+		}
+	}
+	size, err := c.header(oid)
+	if err != nil {
+		var me *missingObjectError
+		if !errors.As(err, &me) {
+			// A partial clone's git dies when it cannot fetch the blob:
+			// the next question starts a fresh process.
+			_ = c.cmd.Process.Kill()
+			_ = c.stop()
+		}
+	}
+	return size, err
 }
 
 // read returns the content of blob oid.
@@ -65,30 +95,50 @@ type protocolError struct{ msg string }
 
 func (e *protocolError) Error() string { return e.msg }
 
-func (c *catFile) request(oid string) ([]byte, error) {
+// header asks for oid and reads the answer's header: "<oid> <type>
+// <size>", or "<name> missing" / "<name> ambiguous".
+func (c *catFile) header(oid string) (int64, error) {
+	_, err := c.typedHeader(oid)
+	if err != nil {
+		return 0, err
+	}
+	return c.lastSize, nil
+}
+
+func (c *catFile) typedHeader(oid string) (string, error) {
 	if _, err := c.w.WriteString(oid + "\n"); err != nil {
-		return nil, fmt.Errorf("gitrev: writing to git cat-file: %w", err)
+		return "", fmt.Errorf("gitrev: writing to git cat-file: %w", err)
 	}
 	if err := c.w.Flush(); err != nil {
-		return nil, fmt.Errorf("gitrev: writing to git cat-file: %w", err)
+		return "", fmt.Errorf("gitrev: writing to git cat-file: %w", err)
 	}
 	header, err := c.r.ReadString('\n')
 	if err != nil {
-		return nil, fmt.Errorf("gitrev: reading from git cat-file: %w", err)
+		return "", fmt.Errorf("gitrev: reading from git cat-file: %w", err)
 	}
 	header = strings.TrimSuffix(header, "\n")
-	// "<oid> <type> <size>", or "<name> missing" / "<name> ambiguous".
 	fields := strings.Split(header, " ")
 	if len(fields) == 2 && (fields[1] == "missing" || fields[1] == "ambiguous") {
-		return nil, &missingObjectError{oid: oid, what: fields[1]}
+		return "", &missingObjectError{oid: oid, what: fields[1]}
 	}
 	if len(fields) != 3 {
-		return nil, fmt.Errorf("gitrev: unexpected git cat-file header %q", header)
+		return "", fmt.Errorf("gitrev: unexpected git cat-file header %q", header)
 	}
 	size, err := strconv.ParseInt(fields[2], 10, 64)
 	if err != nil || size < 0 {
-		return nil, fmt.Errorf("gitrev: unexpected git cat-file header %q", header)
+		return "", fmt.Errorf("gitrev: unexpected git cat-file header %q", header)
 	}
+	c.lastSize = size
+	return fields[1], nil
+}
+
+func (c *catFile) request(oid string) ([]byte, error) {
+	typ, err := c.typedHeader(oid)
+	if err != nil {
+		return nil, err
+	}
+	size := c.lastSize
+	fields := []string{oid, typ}
 	data := make([]byte, size)
 	if _, err := io.ReadFull(c.r, data); err != nil {
 		return nil, fmt.Errorf("gitrev: reading object %s from git cat-file: %w", oid, err)
@@ -113,7 +163,11 @@ func (e *missingObjectError) Error() string {
 func (e *missingObjectError) Is(target error) bool { return target == fs.ErrNotExist }
 
 func (c *catFile) start() error {
-	cmd := c.repo.command("cat-file", "--batch")
+	mode := "--batch"
+	if c.check {
+		mode = "--batch-check"
+	}
+	cmd := c.repo.command("cat-file", mode)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return fmt.Errorf("gitrev: starting git cat-file: %w", err)

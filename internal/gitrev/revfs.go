@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,6 +38,10 @@ type RevFS struct {
 	modTime time.Time
 	index   map[string]*node
 	blobs   *catFile
+	// sizes answers the size of a blob the listing could not give (a
+	// partial clone, a damaged repository), one at a time, on demand.
+	sizes  *catFile
+	sizeMu sync.Mutex
 }
 
 // Object is what FileInfo.Sys() returns for a RevFS entry: the git tree
@@ -52,9 +57,12 @@ type node struct {
 	path     string
 	mode     fs.FileMode
 	obj      Object
-	size     int64
+	size     int64   // unknownSize until asked for, when the listing lacked it
 	children []*node // directories only, sorted by name
 }
+
+// unknownSize marks a blob whose size the listing did not give.
+const unknownSize = -1
 
 func (n *node) gitlink() bool { return n.obj.Type == "commit" }
 
@@ -72,18 +80,50 @@ func (r *Repo) FS(rev string) (*RevFS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gitrev: commit %s: %w", commit, err)
 	}
-	out, err := r.output("ls-tree", "-r", "-z", "--full-tree", "-l", commit)
-	if err != nil {
-		return nil, err
+	// Sizes come with the listing, except in a partial clone: there git
+	// would fetch every blob to size it, those of excluded paths too, and
+	// one it cannot fetch stops the listing. Sizes are then asked for
+	// file by file, when wanted; a blob that cannot be read is a problem
+	// of that file only.
+	var out []byte
+	if !r.partialClone() {
+		out, err = r.output("ls-tree", "-r", "-z", "--full-tree", "-l", commit)
+	}
+	if out == nil || err != nil {
+		if out, err = r.output("ls-tree", "-r", "-z", "--full-tree", commit); err != nil {
+			return nil, err
+		}
 	}
 	index, err := buildIndex(string(out))
 	if err != nil {
 		return nil, fmt.Errorf("gitrev: listing %s: %w", commit, err)
 	}
-	f := &RevFS{commit: commit, tree: tree, modTime: modTime, index: index, blobs: &catFile{repo: r}}
-	// A RevFS dropped without Close must not leave its process behind.
+	f := &RevFS{commit: commit, tree: tree, modTime: modTime, index: index, blobs: &catFile{repo: r}, sizes: &catFile{repo: r, check: true}}
+	// A RevFS dropped without Close must not leave its processes behind.
 	runtime.AddCleanup(f, func(c *catFile) { c.close() }, f.blobs)
+	runtime.AddCleanup(f, func(c *catFile) { c.close() }, f.sizes)
 	return f, nil
+}
+
+// partialClone reports whether the repository is a partial clone, whose
+// blobs are fetched from a promisor remote on demand.
+func (r *Repo) partialClone() bool {
+	out, err := r.output("config", "--get", "extensions.partialclone")
+	return err == nil && strings.TrimSpace(string(out)) != ""
+}
+
+// sizeOf returns a file's size, asking git for it when the listing did
+// not say; a blob git cannot find has size 0 (reading it fails).
+func (f *RevFS) sizeOf(n *node) int64 {
+	f.sizeMu.Lock()
+	defer f.sizeMu.Unlock()
+	if n.size == unknownSize {
+		n.size = 0
+		if size, err := f.sizes.info(n.obj.ID); err == nil {
+			n.size = size
+		}
+	}
+	return n.size
 }
 
 // parseCommit reads the tree id and committer time from a raw commit.
@@ -123,12 +163,12 @@ func buildIndex(out string) (map[string]*node, error) {
 	for len(out) > 0 {
 		var rec string
 		rec, out, _ = strings.Cut(out, "\x00")
-		// "<mode> <type> <oid> <padded size>\t<path>"
+		// "<mode> <type> <oid> <padded size>\t<path>"; without -l, no size.
 		meta, p, ok := strings.Cut(rec, "\t")
 		modeStr, rest, ok1 := strings.Cut(meta, " ")
 		typ, rest, ok2 := strings.Cut(rest, " ")
-		oid, sizeStr, ok3 := strings.Cut(rest, " ")
-		if !ok || !ok1 || !ok2 || !ok3 {
+		oid, sizeStr, _ := strings.Cut(rest, " ")
+		if !ok || !ok1 || !ok2 {
 			return nil, fmt.Errorf("unexpected git ls-tree line %q", rec)
 		}
 		gitMode, err := strconv.ParseUint(modeStr, 8, 32)
@@ -147,9 +187,11 @@ func buildIndex(out string) (map[string]*node, error) {
 			n.mode = 0o644
 		}
 		if typ == "blob" {
-			n.size, err = strconv.ParseInt(strings.TrimLeft(sizeStr, " "), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("unexpected size in git ls-tree line %q", rec)
+			// "BAD" (or "-") is a blob missing from the object store: its
+			// size is asked for when wanted, and reading it fails.
+			n.size = unknownSize
+			if size, err := strconv.ParseInt(strings.TrimLeft(sizeStr, " "), 10, 64); err == nil {
+				n.size = size
 			}
 		}
 		if p == "." || !fs.ValidPath(p) || index[p] != nil {
@@ -197,9 +239,15 @@ func (f *RevFS) Commit() string { return f.commit }
 // Tree returns the id of the commit's tree (see Repo.TreeID).
 func (f *RevFS) Tree() string { return f.tree }
 
-// Close ends the cat-file process. Reads after Close fail with
+// Close ends the cat-file processes. Reads after Close fail with
 // fs.ErrClosed; listing (Stat, ReadDir) still works.
-func (f *RevFS) Close() error { return f.blobs.close() }
+func (f *RevFS) Close() error {
+	err := f.blobs.close()
+	if err2 := f.sizes.close(); err == nil {
+		err = err2
+	}
+	return err
+}
 
 // Size returns the size of the file at name without reading it; ok is
 // false when name is not a file (missing, a directory, a submodule).
@@ -208,7 +256,7 @@ func (f *RevFS) Size(name string) (size int64, ok bool) {
 	if n == nil || n.mode.IsDir() {
 		return 0, false
 	}
-	return n.size, true
+	return f.sizeOf(n), true
 }
 
 // Gitlink returns the commit a submodule at name pins.
@@ -324,19 +372,19 @@ func (f *RevFS) entries(nodes []*node) []fs.DirEntry {
 	return list
 }
 
-func (f *RevFS) info(n *node) *fileInfo { return &fileInfo{n: n, modTime: f.modTime} }
+func (f *RevFS) info(n *node) *fileInfo { return &fileInfo{n: n, fsys: f} }
 
 // fileInfo is both the fs.FileInfo and the fs.DirEntry of a node.
 type fileInfo struct {
-	n       *node
-	modTime time.Time
+	n    *node
+	fsys *RevFS
 }
 
 func (i *fileInfo) Name() string               { return i.n.name }
-func (i *fileInfo) Size() int64                { return i.n.size }
+func (i *fileInfo) Size() int64                { return i.fsys.sizeOf(i.n) }
 func (i *fileInfo) Mode() fs.FileMode          { return i.n.mode }
 func (i *fileInfo) Type() fs.FileMode          { return i.n.mode.Type() }
-func (i *fileInfo) ModTime() time.Time         { return i.modTime }
+func (i *fileInfo) ModTime() time.Time         { return i.fsys.modTime }
 func (i *fileInfo) IsDir() bool                { return i.n.mode.IsDir() }
 func (i *fileInfo) Sys() any                   { return i.n.obj }
 func (i *fileInfo) Info() (fs.FileInfo, error) { return i, nil }

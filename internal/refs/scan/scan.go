@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -53,6 +54,15 @@ type Stats struct {
 	SkippedReasons map[string]int
 	Errors         int // extractor runs that failed on a file (the references they found are kept)
 	Refs           int // references in the index
+	// Unread are the files an extractor wanted that could not be read or
+	// were too large: what the index may lack, for the run to list.
+	Unread []Unread
+}
+
+// Unread is a file a scan could not read, and why.
+type Unread struct {
+	Path   string
+	Reason string
 }
 
 // Reasons a file or directory is skipped.
@@ -166,10 +176,12 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 			logf("%s: %v", p, err)
 			if d != nil && d.IsDir() {
 				st.SkippedReasons[ReasonReadError]++
+				st.Unread = append(st.Unread, Unread{p, readReason(err)})
 				return fs.SkipDir
 			}
 			st.Files++
 			skip(ReasonReadError)
+			st.Unread = append(st.Unread, Unread{p, readReason(err)})
 			return nil
 		}
 		if p == "." {
@@ -212,11 +224,13 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 		if err != nil {
 			logf("%s: %v", p, err)
 			skip(ReasonReadError)
+			st.Unread = append(st.Unread, Unread{p, readReason(err)})
 			return nil
 		}
 		if info.Size() > maxSize {
 			logf("%s: skipped: %d bytes is over the %d byte limit", p, info.Size(), maxSize)
 			skip(ReasonTooLarge)
+			st.Unread = append(st.Unread, Unread{p, fmt.Sprintf("larger than %d bytes", maxSize)})
 			return nil
 		}
 		todo = append(todo, file{seq: len(todo), path: p, extractors: ex})
@@ -253,9 +267,11 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 		case err != nil:
 			logf("%s: %v", f.path, err)
 			skip(ReasonReadError)
+			st.Unread = append(st.Unread, Unread{f.path, readReason(err)})
 			continue
 		case int64(len(src)) > maxSize:
 			skip(ReasonTooLarge)
+			st.Unread = append(st.Unread, Unread{f.path, fmt.Sprintf("larger than %d bytes", maxSize)})
 			continue
 		case bytes.IndexByte(src, 0) >= 0:
 			skip(ReasonBinary)
@@ -296,6 +312,15 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 	idx := refs.NewIndex(all)
 	st.Refs = len(idx.Refs)
 	return idx, st, nil
+}
+
+// readReason is a read error without the path the caller already names.
+func readReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "cannot read: " + strings.TrimPrefix(err.Error(), "gitrev: ")
 }
 
 // extract runs a file's extractors. An extractor that fails still gives

@@ -111,6 +111,8 @@ func TestBuild(t *testing.T) {
 		},
 		Errors: 2, // broken.sql's second statement, x.boom's panic
 		Refs:   len(idx.Refs),
+		// What the index may lack, for the run to list.
+		Unread: []Unread{{Path: "queries/big.sql", Reason: "larger than 1024 bytes"}},
 	}
 	if diff := cmp.Diff(wantStats, st); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
