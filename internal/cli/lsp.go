@@ -10,7 +10,6 @@ import (
 	"github.com/schemagate/schemagate/internal/lsp"
 )
 
-func init() { extraCommands = append(extraCommands, newLSPCmd) }
 
 func newLSPCmd(stdio IO) *cobra.Command {
 	var (

@@ -19,7 +19,6 @@ import (
 	"github.com/schemagate/schemagate/internal/report"
 )
 
-func init() { extraCommands = append(extraCommands, newRefsCmd) }
 
 func newRefsCmd(stdio IO) *cobra.Command {
 	var (

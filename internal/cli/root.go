@@ -78,16 +78,20 @@ func NewRoot(stdio IO) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail("%v (see `%s --help`)", err, c.CommandPath())
 	})
-	root.AddCommand(newLintCmd(stdio), newRulesCmd(stdio), newExplainCmd(stdio))
-	for _, add := range extraCommands {
-		root.AddCommand(add(stdio))
-	}
+	// The command tree, in the order help lists it.
+	root.AddCommand(
+		newLintCmd(stdio),
+		newCheckCmd(stdio),
+		newGateCmd(stdio), // gate ecs, gate exec
+		newVerifyCmd(stdio),
+		newRefsCmd(stdio),
+		newSnapshotCmd(stdio),
+		newLSPCmd(stdio),
+		newRulesCmd(stdio),
+		newExplainCmd(stdio),
+	)
 	return root
 }
-
-// extraCommands lets later commands register themselves from their own
-// files without growing this one.
-var extraCommands []func(IO) *cobra.Command
 
 // Main runs schemagate with args and returns the exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {

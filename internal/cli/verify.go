@@ -19,7 +19,6 @@ import (
 	"github.com/schemagate/schemagate/internal/verify"
 )
 
-func init() { extraCommands = append(extraCommands, newVerifyCmd) }
 
 // EnvDatabaseURL is the environment variable verify reads when
 // --database-url is not given.
