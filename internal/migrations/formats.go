@@ -67,14 +67,7 @@ type gooseFormat struct{}
 func (gooseFormat) format() migration.Format       { return migration.FormatGoose }
 func (gooseFormat) discover(b *builder, l listing) { b.discoverGoose(l) }
 func (gooseFormat) file(p string, text, _ []byte) *migration.Migration {
-	base := path.Base(p)
-	v, n, ok := gooseVersion(base)
-	ms := gooseMigrations(p, text, v, n, false)
-	if !ok {
-		ms[0].Version, ms[0].Name = versionAndName(base)
-		ms[0].Problems = append(ms[0].Problems, migration.Problem{Span: firstLineSpan(ms[0].File), Message: "not a goose file name (<version>_<name>.sql): goose ignores it"})
-	}
-	return ms[0]
+	return sectionedFile(p, text, gooseVersion, gooseMigrations, "not a goose file name (<version>_<name>.sql): goose ignores it")
 }
 
 type dbmateFormat struct{}
@@ -82,14 +75,23 @@ type dbmateFormat struct{}
 func (dbmateFormat) format() migration.Format       { return migration.FormatDbmate }
 func (dbmateFormat) discover(b *builder, l listing) { b.discoverDbmate(l) }
 func (dbmateFormat) file(p string, text, _ []byte) *migration.Migration {
+	return sectionedFile(p, text, dbmateVersion, dbmateMigrations, "file name does not start with a version number: dbmate ignores it")
+}
+
+// sectionedFile reads one file of a tool whose files hold an up and a
+// down section (goose, dbmate): its up migration, named from the file
+// name, or when the tool would not run that name, with a problem saying
+// so (badName).
+func sectionedFile(p string, text []byte, version func(string) (string, string, bool),
+	build func(p string, text []byte, v, n string, includeDown bool) []*migration.Migration, badName string) *migration.Migration {
 	base := path.Base(p)
-	v, n, ok := dbmateVersion(base)
-	ms := dbmateMigrations(p, text, v, n, false)
+	v, n, ok := version(base)
+	m := build(p, text, v, n, false)[0]
 	if !ok {
-		ms[0].Version, ms[0].Name = versionAndName(base)
-		ms[0].Problems = append(ms[0].Problems, migration.Problem{Span: firstLineSpan(ms[0].File), Message: "file name does not start with a version number: dbmate ignores it"})
+		m.Version, m.Name = versionAndName(base)
+		m.Problems = append(m.Problems, migration.Problem{Span: firstLineSpan(m.File), Message: badName})
 	}
-	return ms[0]
+	return m
 }
 
 type flywayFormat struct{}
