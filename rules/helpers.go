@@ -2,7 +2,6 @@ package rules
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -53,24 +52,9 @@ func fix(title string, edits ...*Edit) []Fix {
 }
 
 // quoteIdent quotes an identifier only when PostgreSQL needs it.
-func quoteIdent(s string) string {
-	if s == "" {
-		return s
-	}
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || (i > 0 && r >= '0' && r <= '9')) {
-			return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-		}
-	}
-	return s
-}
+func quoteIdent(s string) string { return ops.QuoteIdent(s) }
 
-func qname(n ops.Name) string {
-	if n.Schema == "" {
-		return quoteIdent(n.Name)
-	}
-	return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
-}
+func qname(n ops.Name) string { return n.Quoted() }
 
 // hintIn says a fix in the migration framework's own words when the
 // migration is Rails, Django or Alembic code, and sql otherwise.

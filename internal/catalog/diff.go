@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/schemagate/schemagate/internal/ops"
@@ -44,7 +45,7 @@ func Diff(a, b *Catalog) (added, removed []ops.Op) {
 			removed = append(removed, ops.Op{Kind: kind, Object: oa.Name, Span: oa.Origin.Span, Detail: oa.Kind})
 		case ob != nil && oa.Kind == "enum":
 			for _, v := range oa.Values {
-				if !contains(ob.Values, v) {
+				if !slices.Contains(ob.Values, v) {
 					removed = append(removed, ops.Op{Kind: ops.Other, Object: oa.Name, Value: v, Span: oa.Origin.Span, Detail: "drop enum value"})
 				}
 			}
@@ -148,13 +149,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -177,7 +177,7 @@ func Run(in Input) (*Result, error) {
 	if dumpPath == "" && len(newMigs) == 0 && len(prevMigs) == 0 {
 		for _, d := range DefaultDumps {
 			d = joinRoot(in.Root, d)
-			if exists(in.New.FS, d) || exists(prev.FS, d) {
+			if migrations.IsFile(in.New.FS, d) || migrations.IsFile(prev.FS, d) {
 				dumpPath = d
 				break
 			}
@@ -250,7 +250,7 @@ func Run(in Input) (*Result, error) {
 	}
 	// Framework migrations come with the schema file the framework
 	// regenerates: the two must agree, or one of them is wrong.
-	if dump != "" && exists(prev.FS, dump) && hasFramework(units) {
+	if dump != "" && migrations.IsFile(prev.FS, dump) && hasFramework(units) {
 		crossCheck(cat, in.New, dump, cfg.PGVersion, res)
 	}
 
@@ -327,7 +327,7 @@ func readSide(t Tree, cfg migrations.Config, res *Result) (*side, error) {
 func frameworkDump(fsys fs.FS, dirs []migrations.Dir) string {
 	for _, d := range dirs {
 		for _, p := range d.Format.Tool().SchemaFiles {
-			if p = path.Join(d.Path, p); exists(fsys, p) {
+			if p = path.Join(d.Path, p); migrations.IsFile(fsys, p) {
 				return p
 			}
 		}
@@ -343,21 +343,11 @@ func joinRoot(root, p string) string {
 	return path.Join(root, p)
 }
 
-func isDir(fsys fs.FS, p string) bool {
-	st, err := fs.Stat(fsys, p)
-	return err == nil && st.IsDir()
-}
-
-func exists(fsys fs.FS, p string) bool {
-	st, err := fs.Stat(fsys, p)
-	return err == nil && !st.IsDir()
-}
-
 // previousCatalog is the schema the deployed release runs on: its schema
 // file (pg_dump or Rails' schema.rb) when there is one, else its
 // migrations replayed.
 func previousCatalog(prev Tree, sd *side, dump string, pgVersion int) (*catalog.Catalog, error) {
-	if dump != "" && exists(prev.FS, dump) {
+	if dump != "" && migrations.IsFile(prev.FS, dump) {
 		text, err := fs.ReadFile(prev.FS, dump)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s at %s: %w", dump, prev.Name, err)

@@ -131,7 +131,7 @@ func (s *Scope) Blind(t Tree, loaded *migrations.Result) error {
 		dumps = append(dumps, joinRoot(s.Prefix, d))
 	}
 	for _, d := range dumps {
-		if d != "" && exists(t.FS, d) {
+		if d != "" && migrations.IsFile(t.FS, d) {
 			return nil
 		}
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
 
-
 // checkFlags are check's own flags; gate reuses them.
 type checkFlags struct {
 	commonFlags

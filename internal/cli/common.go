@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -99,7 +100,7 @@ func (c *commonFlags) load() (*config.Config, error) {
 	if c.maxFileSize > 0 && cfg.MaxFileSize == 0 {
 		cfg.MaxFileSize = c.maxFileSize
 	}
-	if !contains(report.Formats(), c.format) {
+	if !slices.Contains(report.Formats(), c.format) {
 		return nil, fmt.Errorf("unknown --format %q (want %s)", c.format, strings.Join(report.Formats(), ", "))
 	}
 	switch c.color {
@@ -191,13 +192,4 @@ func reportDirs(dirs []migrations.Dir) []report.Dir {
 		out = append(out, report.Dir{Dir: d.Path, Format: d.Format.String(), Count: d.Count, Found: d.Found, PostDeploy: d.PostDeploy})
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/schemagate/schemagate/internal/gate/execrunner"
 )
 
-
 func newGateCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gate",

@@ -10,7 +10,6 @@ import (
 	"github.com/schemagate/schemagate/internal/lsp"
 )
 
-
 func newLSPCmd(stdio IO) *cobra.Command {
 	var (
 		debounce time.Duration

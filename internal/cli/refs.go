@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -18,7 +19,6 @@ import (
 	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/internal/report"
 )
-
 
 func newRefsCmd(stdio IO) *cobra.Command {
 	var (
@@ -38,7 +38,7 @@ working directory outside git); --rev reads a git revision straight from git obj
 Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !contains(report.Formats(), format) {
+			if !slices.Contains(report.Formats(), format) {
 				return fail("unknown --format %q (want %s)", format, strings.Join(report.Formats(), ", "))
 			}
 			cfg, err := loadConfig(configPath)

@@ -20,7 +20,6 @@ import (
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
 
-
 // releaseFlags say where the releases come from when not from git:
 // snapshot files or S3 objects, and the ECS service whose task
 // definitions name the releases that may still run.

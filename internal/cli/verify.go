@@ -19,7 +19,6 @@ import (
 	"github.com/schemagate/schemagate/internal/verify"
 )
 
-
 // EnvDatabaseURL is the environment variable verify reads when
 // --database-url is not given.
 const EnvDatabaseURL = "SCHEMAGATE_DATABASE_URL"

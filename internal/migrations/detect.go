@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -68,17 +67,6 @@ func openDir(fsys fs.FS, dir string) (listing, error) {
 	return l, nil
 }
 
-// head reads the first bytes of a file, nil when it cannot be read.
-func head(fsys fs.FS, name string) []byte {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, headSize))
-	return b
-}
-
 // Detect tells which tool's layout the directory dir of fsys follows.
 // Mixed or unknown layouts are FormatSQL.
 func Detect(fsys fs.FS, dir string) (migration.Format, error) {
@@ -110,7 +98,7 @@ func detect(fsys fs.FS, l listing) migration.Format {
 	votes := map[migration.Format]int{}
 	for _, name := range sqlFiles {
 		// Content markers first: a goose or dbmate file may have any name.
-		h := head(fsys, path.Join(l.dir, name))
+		h := migration.Head(fsys, path.Join(l.dir, name), headSize)
 		switch {
 		case hasGooseMarker(h):
 			votes[migration.FormatGoose]++

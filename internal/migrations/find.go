@@ -283,8 +283,3 @@ func djangoRoot(dirs []string) string {
 	}
 	return root
 }
-
-func isFile(fsys fs.FS, p string) bool {
-	st, err := fs.Stat(fsys, p)
-	return err == nil && !st.IsDir()
-}

@@ -83,7 +83,7 @@ func Load(fsys fs.FS, cfg Config) (*Result, error) {
 	var want []foundDir
 	if len(cfg.Dirs) > 0 {
 		for _, d := range cfg.Dirs {
-			if !isDir(fsys, d.Dir) {
+			if !IsDir(fsys, d.Dir) {
 				res.Missing = append(res.Missing, d.Dir)
 				continue
 			}
@@ -298,9 +298,16 @@ func hasFiles(fsys fs.FS, dir string) bool {
 	return false
 }
 
-func isDir(fsys fs.FS, p string) bool {
+// IsDir reports whether p is a directory of fsys.
+func IsDir(fsys fs.FS, p string) bool {
 	st, err := fs.Stat(fsys, p)
 	return err == nil && st.IsDir()
+}
+
+// IsFile reports whether p is a file (not a directory) of fsys.
+func IsFile(fsys fs.FS, p string) bool {
+	st, err := fs.Stat(fsys, p)
+	return err == nil && !st.IsDir()
 }
 
 func cmpOr(s, def string) string {

@@ -4,6 +4,8 @@
 package ops
 
 import (
+	"strings"
+
 	pg "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/schemagate/schemagate/internal/source"
@@ -96,6 +98,34 @@ func (n Name) String() string {
 	}
 	return n.Schema + "." + n.Name
 }
+
+// Quoted is the name as SQL writes it, each part quoted only where
+// PostgreSQL needs it (QuoteIdent).
+func (n Name) Quoted() string {
+	if n.Schema == "" {
+		return QuoteIdent(n.Name)
+	}
+	return QuoteIdent(n.Schema) + "." + QuoteIdent(n.Name)
+}
+
+// QuoteIdent quotes an identifier only when PostgreSQL needs it: one
+// that is not all lower-case letters, digits and underscores, or starts
+// with a digit.
+func QuoteIdent(s string) string {
+	if s == "" {
+		return s
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || (i > 0 && r >= '0' && r <= '9')) {
+			return Quote(s)
+		}
+	}
+	return s
+}
+
+// Quote double-quotes an identifier, as frameworks' SQL compilers do
+// (ActiveRecord's quote_column_name, SQLAlchemy with quoting on).
+func Quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // Key is the name as the catalog keys it: unqualified names live in
 // public, PostgreSQL's default search path.

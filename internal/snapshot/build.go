@@ -163,7 +163,7 @@ func wantedFiles(loaded *migrations.Result, read map[string]bool, opt Options) f
 			if under[d] || path.Base(d) == "migrations" {
 				return true
 			}
-			if path.Base(d) == "versions" && exists(fsys, path.Join(path.Dir(d), "env.py")) {
+			if path.Base(d) == "versions" && migrations.IsFile(fsys, path.Join(path.Dir(d), "env.py")) {
 				return true
 			}
 		}
@@ -287,14 +287,4 @@ func join(prefix, p string) string {
 		return p
 	}
 	return path.Join(prefix, p)
-}
-
-func isDir(fsys fs.FS, p string) bool {
-	st, err := fs.Stat(fsys, p)
-	return err == nil && st.IsDir()
-}
-
-func exists(fsys fs.FS, p string) bool {
-	st, err := fs.Stat(fsys, p)
-	return err == nil && !st.IsDir()
 }

@@ -1,7 +1,6 @@
 package alembic
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -311,28 +310,13 @@ type sqlStmt struct {
 // rejects are sent too, in their place, when parsed (the file they were
 // parsed in) is given: the server rejects them as the migration runs.
 func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func(source.Span) source.Span) {
-	type piece struct {
-		st  sqlStmt
-		off int
-	}
-	var ps []piece
 	group := len(t.sent)
-	for i, st := range res.Statements {
-		s := sqlStmt{SQLStatement: migration.SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: t.stmt + i, auto: t.autoDepth > 0,
-			group: group, ctl: st.Node.GetTransactionStmt() != nil}
-		ps = append(ps, piece{s, st.Span.Start.Offset})
-	}
-	for _, e := range res.Errors {
-		if parsed == nil {
-			continue
+	for _, p := range migration.Pieces(res, parsed, mapSpan) {
+		stmt := -1
+		if p.Index >= 0 {
+			stmt = t.stmt + p.Index
 		}
-		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
-		s := sqlStmt{SQLStatement: migration.SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1, auto: t.autoDepth > 0, group: group}
-		ps = append(ps, piece{s, e.Span.Start.Offset})
-	}
-	slices.SortStableFunc(ps, func(a, b piece) int { return a.off - b.off })
-	for _, p := range ps {
-		t.sent = append(t.sent, p.st)
+		t.sent = append(t.sent, sqlStmt{SQLStatement: migration.SQLStatement{Text: p.Text, Span: p.Span}, stmt: stmt, auto: t.autoDepth > 0, group: group, ctl: p.Control})
 	}
 }
 
@@ -341,24 +325,14 @@ func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func
 // statements of one execute() outside a transaction block run in the
 // implicit transaction PostgreSQL gives them.
 func (t *translator) statements() []migration.SQLStatement {
-	inTx := map[int]bool{}
-	for _, op := range t.out {
-		if _, seen := inTx[op.Stmt]; !seen {
-			inTx[op.Stmt] = op.InTransaction
-		}
+	sent := make([]migration.Sent, len(t.sent))
+	for i, s := range t.sent {
+		sent[i] = migration.Sent{Stmt: s.stmt, Group: s.group, Control: s.ctl, InTransaction: t.m.Transactional && !s.auto}
 	}
-	size, ctl := map[int]int{}, map[int]bool{}
-	for _, s := range t.sent {
-		size[s.group]++
-		ctl[s.group] = ctl[s.group] || s.ctl
-	}
+	inTx := migration.InTransaction(t.out, sent)
 	out := make([]migration.SQLStatement, len(t.sent))
 	for i, s := range t.sent {
-		in, ok := inTx[s.stmt]
-		if !ok {
-			in = t.m.Transactional && !s.auto
-		}
-		s.InTransaction = in || size[s.group] > 1 && !ctl[s.group]
+		s.InTransaction = inTx[i]
 		out[i] = s.SQLStatement
 	}
 	return out

@@ -3,6 +3,8 @@ package alembic
 import (
 	"strconv"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
 )
 
 // colType is a column type as SQLAlchemy's PostgreSQL dialect renders it.
@@ -305,7 +307,7 @@ func createEnumSQL(en enumType) string {
 // qi quotes an identifier. SQLAlchemy quotes only where needed; quoting
 // always names the same object (it keeps case exactly as SQLAlchemy does
 // when it quotes mixed-case names).
-func qi(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func qi(s string) string { return ops.Quote(s) }
 
 func qname(schema, name string) string {
 	if schema == "" {

@@ -2,7 +2,6 @@ package django
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -102,22 +101,12 @@ func (d *Django) Detect(fsys fs.FS, dir string) bool {
 	dir = path.Clean(dir)
 	for _, md := range migrationDirs(fsys, dir) {
 		for _, name := range migrationFiles(fsys, md) {
-			if text := readHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
+			if text := migration.Head(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func readHead(fsys fs.FS, p string, limit int64) []byte {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, limit))
-	return b
 }
 
 // found is one migration file read during discovery.
@@ -170,7 +159,7 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 		var here []*found
 		for _, name := range migrationFiles(fsys, md) {
 			p := path.Join(md, name)
-			text := readHead(fsys, p, limit+1)
+			text := migration.Head(fsys, p, limit+1)
 			if int64(len(text)) > limit {
 				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: fmt.Sprintf("larger than %d bytes", limit)})
 				continue
@@ -247,7 +236,7 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 	if path.Base(migrationsDir) != "migrations" {
 		appDir = migrationsDir
 	}
-	if text := readHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
+	if text := migration.Head(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
 		if m := labelRe.FindSubmatch(text); m != nil {
 			return string(m[1])
 		}

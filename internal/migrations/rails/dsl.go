@@ -642,7 +642,7 @@ func (t *tr) backfill(table, col string, v value, typ ops.Type, typeSQL string) 
 	return piece{text: "UPDATE " + quoteTable(table) + " SET " + q + "=" + sql + " WHERE " + q + " IS NULL"}
 }
 
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteIdent(s string) string { return ops.Quote(s) }
 
 // setDefault emits SET DEFAULT or, for nil, DROP DEFAULT.
 func (t *tr) setDefault(table ops.Name, col string, v value, typ ops.Type, sp source.Span, stmt int) {

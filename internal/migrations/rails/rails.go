@@ -54,7 +54,7 @@ func (r *Rails) Detect(fsys fs.FS, dir string) bool {
 		if d.IsDir() || !migrationFile.MatchString(d.Name()) {
 			return nil
 		}
-		if migrationClassRE.Match(head(fsys, p)) {
+		if migrationClassRE.Match(migration.Head(fsys, p, 64<<10)) {
 			found = true
 			return fs.SkipAll
 		}
@@ -121,17 +121,6 @@ func (r *Rails) Discover(fsys fs.FS, dir string, opt migration.Options) (*migrat
 		m.Order = i
 	}
 	return set, nil
-}
-
-// head is the start of a file, nil when it cannot be read.
-func head(fsys fs.FS, p string) []byte {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 64<<10))
-	return b
 }
 
 func readFile(fsys fs.FS, p string, max int64) ([]byte, string) {

@@ -1,7 +1,6 @@
 package rails
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -76,23 +75,13 @@ func (t *tr) sendParsed(res sqlparse.Result, parsed *source.File, base int, mapS
 	if t.schemaFile {
 		return
 	}
-	type item struct {
-		s   sentStmt
-		off int
-	}
 	t.groups++
-	var items []item
-	for i, st := range res.Statements {
-		s := sentStmt{stmt: base + i, parts: []string{st.Text}, span: mapSpan(st.Span), group: t.groups, ctl: st.Node.GetTransactionStmt() != nil}
-		items = append(items, item{s, st.Span.Start.Offset})
-	}
-	for _, e := range res.Errors {
-		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
-		items = append(items, item{sentStmt{stmt: -1, parts: []string{text}, span: mapSpan(e.Span), group: t.groups}, e.Span.Start.Offset})
-	}
-	slices.SortStableFunc(items, func(a, b item) int { return a.off - b.off })
-	for _, it := range items {
-		t.sent = append(t.sent, it.s)
+	for _, p := range migration.Pieces(res, parsed, mapSpan) {
+		stmt := -1
+		if p.Index >= 0 {
+			stmt = base + p.Index
+		}
+		t.sent = append(t.sent, sentStmt{stmt: stmt, parts: []string{p.Text}, span: p.Span, group: t.groups, ctl: p.Control})
 	}
 }
 
@@ -101,27 +90,14 @@ func (t *tr) sendParsed(res sqlparse.Result, parsed *source.File, base int, mapS
 // transaction do), or in the implicit one PostgreSQL gives several
 // statements of one execute() outside a transaction block.
 func (t *tr) sentSQL(transactional bool) []migration.SQLStatement {
-	inTx := map[int]bool{}
-	for _, op := range t.ops {
-		if _, seen := inTx[op.Stmt]; !seen {
-			inTx[op.Stmt] = op.InTransaction
-		}
+	sent := make([]migration.Sent, len(t.sent))
+	for i, s := range t.sent {
+		sent[i] = migration.Sent{Stmt: s.stmt, Group: s.group, Control: s.ctl, InTransaction: transactional}
 	}
-	size, ctl := map[int]int{}, map[int]bool{}
-	for _, s := range t.sent {
-		size[s.group]++
-		ctl[s.group] = ctl[s.group] || s.ctl
-	}
+	inTx := migration.InTransaction(t.ops, sent)
 	out := make([]migration.SQLStatement, 0, len(t.sent))
-	for _, s := range t.sent {
-		in, ok := inTx[s.stmt]
-		if !ok {
-			in = transactional
-		}
-		if !in && size[s.group] > 1 && !ctl[s.group] {
-			in = true
-		}
-		out = append(out, migration.SQLStatement{Text: s.text(), Span: s.span, InTransaction: in})
+	for i, s := range t.sent {
+		out = append(out, migration.SQLStatement{Text: s.text(), Span: s.span, InTransaction: inTx[i]})
 	}
 	return out
 }
