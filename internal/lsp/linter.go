@@ -12,15 +12,12 @@ import (
 	"sync"
 	"time"
 
-	pg "github.com/pganalyze/pg_query_go/v5"
-
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
-	"github.com/schemagate/schemagate/internal/sqlparse"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -108,38 +105,33 @@ func displayPath(in Input) string {
 
 // PlainLinter lints a document like `schemagate lint` lints the
 // directory it is in: a migration inside a migration directory is
-// checked against the schema that the migrations before it build. What
-// does not change between lints is kept: the parse of each document's
-// last text, the parse of each migration of a directory (read again only
-// when the directory changes or one of its files is saved), and the
-// schema before a document, keyed by the contents of the migrations
-// that build it.
+// checked against the schema that the migrations before it build. The
+// engine's cache (lint.Cache) keeps the parse of each document's last
+// text and the schema before a document, keyed by the contents of the
+// migrations that build it; here are kept the migrations of each
+// directory (read again only when the directory changes or one of its
+// files is saved) and the last result of each document.
 type PlainLinter struct {
-	mu       sync.Mutex
-	dirs     map[string]*dirState
-	parsed   map[string]*parsedDoc
-	catalogs map[uint64]*catalog.Catalog
+	mu    sync.Mutex
+	cache *lint.Cache
+	dirs  map[string]*dirState
+	last  map[string]*lastLint
 }
 
 // NewPlainLinter returns a linter that runs lint's rules.
 func NewPlainLinter() *PlainLinter {
-	return &PlainLinter{dirs: map[string]*dirState{}, parsed: map[string]*parsedDoc{}, catalogs: map[uint64]*catalog.Catalog{}}
+	return &PlainLinter{cache: lint.NewCache(), dirs: map[string]*dirState{}, last: map[string]*lastLint{}}
 }
 
-// parsedDoc is the parse of a document's text.
-type parsedDoc struct {
-	text       []byte
-	format     migration.Format
-	pgVersion  int
-	statements []sqlparse.Statement
-	errors     []*sqlparse.SyntaxError
-	ops        []ops.Op
-	pieces     map[string][]relStatement // the statements, by their text
-	// the lint of this parse, with what it depended on
-	cfg    *config.Config
-	catKey uint64
-	useCat bool
-	result *Result
+// lastLint is a document's last lint, with what it depended on.
+type lastLint struct {
+	text      []byte
+	format    migration.Format
+	pgVersion int
+	cfg       *config.Config
+	catKey    uint64
+	useCat    bool
+	result    *Result
 }
 
 // dirState is a migration directory as read from disk.
@@ -157,8 +149,7 @@ type dirState struct {
 	reuse  map[uint64][]ops.Op
 }
 
-// cacheLimit bounds the parse and schema caches; past it they start
-// over.
+// cacheLimit bounds the results kept; past it they start over.
 const cacheLimit = 64
 
 // Lint implements Linter.
@@ -192,16 +183,15 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 	}
 	cat := catalog.New()
 	if useCat {
-		cat = l.catalogAt(st, n, catKey, cfg.PGVersion)
+		cat = l.cache.Schema(catKey, func() *catalog.Catalog { return l.replay(st, n, cfg.PGVersion) })
 	}
-	if !m.Framework {
-		l.prepare(in.Path, m, cfg.PGVersion)
-	}
+	l.cache.Prepare(in.Path, m, cfg.PGVersion)
 	res := &Result{Findings: lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m}
 	l.mu.Lock()
-	if p := l.parsed[in.Path]; p != nil && bytes.Equal(p.text, m.File.Text) {
-		p.cfg, p.catKey, p.useCat, p.result = cfg, catKey, useCat, res
+	if len(l.last) >= cacheLimit {
+		l.last = map[string]*lastLint{}
 	}
+	l.last[in.Path] = &lastLint{text: m.File.Text, format: m.Format, pgVersion: cfg.PGVersion, cfg: cfg, catKey: catKey, useCat: useCat, result: res}
 	l.mu.Unlock()
 	return res, nil
 }
@@ -212,112 +202,24 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 func (l *PlainLinter) cached(path string, m *migration.Migration, cfg *config.Config, catKey uint64, useCat bool) *Result {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p := l.parsed[path]
-	if p == nil || p.result == nil || p.cfg != cfg || p.catKey != catKey || p.useCat != useCat || p.format != m.Format || p.pgVersion != cfg.PGVersion || !bytes.Equal(p.text, m.File.Text) {
+	p := l.last[path]
+	if p == nil || p.cfg != cfg || p.catKey != catKey || p.useCat != useCat || p.format != m.Format || p.pgVersion != cfg.PGVersion || !bytes.Equal(p.text, m.File.Text) {
 		return nil
 	}
 	return p.result
-}
-
-// prepare parses the document, or takes the parse of the same text from
-// the last lint: a save, a hover or a code action on an unchanged
-// buffer does not parse it again.
-func (l *PlainLinter) prepare(path string, m *migration.Migration, pgVersion int) {
-	l.mu.Lock()
-	p := l.parsed[path]
-	l.mu.Unlock()
-	if p != nil && p.format == m.Format && p.pgVersion == pgVersion && bytes.Equal(p.text, m.File.Text) {
-		m.Statements, m.SyntaxErrors, m.Ops = p.statements, p.errors, p.ops
-		return
-	}
-	var pieces map[string][]relStatement
-	if p != nil {
-		pieces = p.pieces
-	}
-	ok := func() (ok bool) {
-		defer func() { ok = recover() == nil }() // lint.Run reports it
-		var next map[string][]relStatement
-		if m.Statements, next = parsePieces(m, pieces); m.Statements != nil {
-			pieces = next
-		} else {
-			pieces = nil
-		}
-		m.Prepare(pgVersion)
-		return true
-	}()
-	if !ok {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.parsed) >= cacheLimit {
-		l.parsed = map[string]*parsedDoc{}
-	}
-	l.parsed[path] = &parsedDoc{text: m.File.Text, format: m.Format, pgVersion: pgVersion, statements: m.Statements, errors: m.SyntaxErrors, ops: m.Ops, pieces: pieces}
-}
-
-// relStatement is a parsed statement with its positions relative to the
-// start of the statement's piece of text, so that it can be placed
-// again when an edit above it moves it.
-type relStatement struct {
-	node       *pg.Node
-	start, end int
-	base       int
-	text       string
-}
-
-// parsePieces parses a SQL migration statement by statement, taking the
-// statements whose text did not change from the last parse: an edit
-// parses again only what it touched. It gives nil (parse the whole file
-// instead) when the text does not split cleanly or a statement has a
-// syntax error, so that what it returns is what parsing the whole region
-// gives.
-func parsePieces(m *migration.Migration, last map[string][]relStatement) ([]sqlparse.Statement, map[string][]relStatement) {
-	next := map[string][]relStatement{}
-	var out []sqlparse.Statement
-	for _, r := range m.Regions {
-		text := string(m.File.Text[r.Start:r.End])
-		pieces, ok := sqlparse.Split(text)
-		if !ok {
-			return nil, nil
-		}
-		for _, p := range pieces {
-			key := text[p.Start:p.End]
-			at := r.Start + p.Start
-			rel, hit := next[key]
-			if !hit {
-				rel, hit = last[key]
-			}
-			if !hit {
-				res := sqlparse.ParseRegion(m.File, at, r.Start+p.End)
-				if len(res.Errors) > 0 {
-					return nil, nil
-				}
-				for _, st := range res.Statements {
-					rel = append(rel, relStatement{node: st.Node, start: st.Span.Start.Offset - at, end: st.Span.End.Offset - at, base: st.Base - at, text: st.Text})
-				}
-			}
-			next[key] = rel
-			for _, st := range rel {
-				out = append(out, sqlparse.Statement{Node: st.node, Span: m.File.Span(at+st.start, at+st.end), Base: at + st.base, Text: st.text})
-			}
-		}
-	}
-	if out == nil {
-		return nil, nil
-	}
-	return out, next
 }
 
 // Invalidate implements Invalidator: a saved or changed file of a
 // migration directory is read again on next use.
 func (l *PlainLinter) Invalidate(paths []string) {
 	discovered.forget(paths)
+	if len(paths) == 0 {
+		l.cache.ForgetSchemas() // before l.mu: the cache calls back under its own lock
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(paths) == 0 {
 		l.dirs = map[string]*dirState{}
-		l.catalogs = map[uint64]*catalog.Catalog{}
 		return
 	}
 	for _, st := range l.dirs {
@@ -448,14 +350,11 @@ func (l *PlainLinter) beforeKey(st *dirState, rel string, pgVersion int) (n int,
 	return n, h.Sum64(), true
 }
 
-// catalogAt returns a copy of the schema the first n migrations of the
-// directory build, replayed once per key.
-func (l *PlainLinter) catalogAt(st *dirState, n int, key uint64, pgVersion int) *catalog.Catalog {
+// replay builds the schema the first n migrations of the directory
+// build, parsing those not parsed yet.
+func (l *PlainLinter) replay(st *dirState, n, pgVersion int) *catalog.Catalog {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if c, ok := l.catalogs[key]; ok {
-		return c.Clone()
-	}
 	c := catalog.New()
 	for i := 0; i < n && i < len(st.migs); i++ {
 		if !st.parsed[i] {
@@ -467,9 +366,5 @@ func (l *PlainLinter) catalogAt(st *dirState, n int, key uint64, pgVersion int) 
 			c.ApplyAll(st.ops[i], st.migs[i].Path)
 		}()
 	}
-	if len(l.catalogs) >= cacheLimit {
-		l.catalogs = map[uint64]*catalog.Catalog{}
-	}
-	l.catalogs[key] = c
-	return c.Clone()
+	return c
 }
