@@ -22,10 +22,7 @@ func FromTranslation(t migrations.Translation) *Unit {
 		case migrations.NoteDataMigration:
 			r = rules.DataMigration
 		}
-		u.Extra = append(u.Extra, rules.Finding{
-			Rule: r.Name, Severity: r.Severity, Category: r.Category,
-			File: t.Migration.Path, Span: n.Span, Message: n.Message,
-		})
+		u.Extra = append(u.Extra, r.At(t.Migration.Path, n.Span, n.Message))
 	}
 	return u
 }

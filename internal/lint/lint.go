@@ -222,16 +222,10 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 		out = append(out, f)
 	}
 	for _, e := range m.SyntaxErrors {
-		out = append(out, rules.Finding{
-			Rule: rules.SyntaxError.Name, Severity: rules.SyntaxError.Severity, Category: rules.SyntaxError.Category,
-			File: m.Path, Span: source.Span{Start: e.Pos, End: e.Pos}, Message: "syntax error: " + e.Message,
-		})
+		out = append(out, rules.SyntaxError.At(m.Path, source.Span{Start: e.Pos, End: e.Pos}, "syntax error: "+e.Message))
 	}
 	for _, p := range m.Problems {
-		out = append(out, rules.Finding{
-			Rule: rules.MigrationFormat.Name, Severity: rules.MigrationFormat.Severity, Category: rules.MigrationFormat.Category,
-			File: m.Path, Span: p.Span, Message: p.Message,
-		})
+		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))
 	}
 	rm := &rules.Migration{
 		Path: m.Path, File: m.File, Format: string(m.Format), Version: m.Version,
@@ -298,7 +292,7 @@ func internalError(m *migrations.Migration, where string, rec any) rules.Finding
 	if m.File != nil {
 		span = m.File.Span(0, 0)
 	}
-	return rules.Finding{Rule: rules.InternalError.Name, Severity: rules.Error, Category: rules.InternalError.Category, File: m.Path, Span: span, Message: msg}
+	return rules.InternalError.At(m.Path, span, msg)
 }
 
 // Sort orders findings by file, position and rule.

@@ -137,14 +137,7 @@ func suppressedBy(sups []suppression, f rules.Finding) (suppression, bool) {
 }
 
 func badSuppression(path string, s suppression, msg string) rules.Finding {
-	return rules.Finding{
-		Rule:     rules.InvalidSuppression.Name,
-		Severity: rules.InvalidSuppression.Severity,
-		Category: rules.InvalidSuppression.Category,
-		File:     path,
-		Span:     s.span,
-		Message:  msg,
-	}
+	return rules.InvalidSuppression.At(path, s.span, msg)
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -297,10 +297,12 @@ func dumpChanged(prev, next check.Tree, p string) bool {
 
 // add appends a finding of rule r; sev 0 keeps the rule's severity.
 func (r *Result) add(rule *rules.Rule, sev rules.Severity, file string, span source.Span, msg, hint string) *rules.Finding {
-	if sev == 0 {
-		sev = rule.Severity
+	f := rule.At(file, span, msg)
+	f.Hint = hint
+	if sev != 0 {
+		f.Severity = sev
 	}
-	r.Findings = append(r.Findings, rules.Finding{Rule: rule.Name, Severity: sev, Category: rule.Category, File: file, Span: span, Message: msg, Hint: hint})
+	r.Findings = append(r.Findings, f)
 	return &r.Findings[len(r.Findings)-1]
 }
 

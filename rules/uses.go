@@ -1,6 +1,12 @@
 package rules
 
-import "github.com/schemagate/schemagate/internal/ops"
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+)
 
 // Use is a reference of a release to a table or column, as the
 // compatibility rules need it.
@@ -41,4 +47,54 @@ type Compat interface {
 	// NewReleaseUses returns the uses by the release being deployed
 	// (after the migration), for "still referenced by the new code".
 	NewReleaseUses(table ops.Name, column string) []Use
+}
+
+// checkHint is what lint says of a compatibility operation it cannot
+// verify without the previous release.
+const checkHint = "run `schemagate check --previous <deployed revision>` to see whether the running release still uses it"
+
+// reportUses turns the uses of something the migration removes into one
+// finding: an error when any use is certain, a warning otherwise, with up
+// to five places as evidence.
+func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
+	if len(uses) == 0 {
+		return
+	}
+	sev := Warning
+	for _, u := range uses {
+		if u.Certain {
+			sev = Error
+			break
+		}
+	}
+	f := Finding{Span: op.Span, Severity: sev, Message: message, Hint: hint}
+	releases := map[string]bool{}
+	for i, u := range uses {
+		releases[u.Release] = true
+		if i < 5 {
+			ev := u.Evidence
+			ev.Release = u.Release
+			f.Evidence = append(f.Evidence, ev)
+		}
+	}
+	f.MoreEvidence = max(0, len(uses)-5)
+	var names []string
+	for r := range releases {
+		if r != "" {
+			names = append(names, r)
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		f.Release = strings.Join(names, ", ")
+	}
+	p.ReportFinding(f)
+}
+
+func usesSummary(uses []Use) string {
+	if len(uses) == 1 {
+		e := uses[0].Evidence
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	return fmt.Sprintf("%d places", len(uses))
 }
