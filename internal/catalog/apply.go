@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
@@ -28,7 +29,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		}
 		t := &Table{Name: op.Table, Kind: "table", Constraints: map[string]*Constraint{}, Since: c.Order, Origin: origin}
 		for _, col := range op.Columns {
-			t.Columns = append(t.Columns, newColumn(col, c.Order, Origin{File: file, Span: spanOr(col.Span, op)}))
+			t.Columns = append(t.Columns, newColumn(op.Table, col, c.Order, Origin{File: file, Span: spanOr(col.Span, op)}))
 		}
 		for _, k := range op.Constraints {
 			c.addConstraint(t, k)
@@ -50,6 +51,9 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 			}
 		}
 	case ops.RenameTable, ops.RenameView:
+		if c.Tables[op.Table.Key()] == nil {
+			c.renameOwnedSequence(op.Table, op.NewName)
+		}
 		c.moveTable(op.Table, ops.Name{Schema: op.Table.Schema, Name: op.NewName})
 	case ops.SetSchema:
 		if op.Table.Name != "" {
@@ -63,7 +67,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		if t.Column(op.ColumnDef.Name) != nil {
 			return
 		}
-		t.Columns = append(t.Columns, newColumn(*op.ColumnDef, c.Order, Origin{File: file, Span: spanOr(op.ColumnDef.Span, op)}))
+		t.Columns = append(t.Columns, newColumn(op.Table, *op.ColumnDef, c.Order, Origin{File: file, Span: spanOr(op.ColumnDef.Span, op)}))
 	case ops.DropColumn:
 		if t := c.Table(op.Table); t != nil {
 			for i, col := range t.Columns {
@@ -79,10 +83,17 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 					}
 				}
 			}
+			// PostgreSQL drops the indexes on a dropped column too.
+			for k, i := range c.Indexes {
+				if i.Table == t.Name.Key() && slices.Contains(i.Columns, op.Column) {
+					delete(c.Indexes, k)
+				}
+			}
 		}
 	case ops.RenameColumn:
 		if col := c.column(op.Table, op.Column); col != nil {
 			col.Name = op.NewName
+			c.renameColumnUses(c.Table(op.Table), op.Column, op.NewName)
 		}
 	case ops.AlterColumnType:
 		if col := c.column(op.Table, op.Column); col != nil && op.Type != nil {
@@ -213,8 +224,11 @@ func spanOr(s source.Span, op *ops.Op) source.Span {
 	return s
 }
 
-func newColumn(col ops.Column, since int, origin Origin) *Column {
+func newColumn(table ops.Name, col ops.Column, since int, origin Origin) *Column {
 	c := &Column{Name: col.Name, Type: col.Type, NotNull: col.NotNull, Identity: col.Identity, Generated: col.Generated, Since: since, Origin: origin}
+	if col.Serial || col.Identity {
+		c.Sequence = table.Name + "_" + col.Name + "_seq"
+	}
 	if col.Default != nil && !col.Default.Null {
 		c.defaultExpr, c.HasDefault = col.Default, true
 	}
@@ -248,6 +262,50 @@ func (c *Catalog) moveTable(from, to ops.Name) {
 	for _, i := range c.Indexes {
 		if i.Table == from.Key() {
 			i.Table = to.Key()
+		}
+	}
+}
+
+// renameColumnUses follows a column rename in the table's constraints
+// and indexes, as PostgreSQL does (they refer to the column, not its
+// name).
+func (c *Catalog) renameColumnUses(t *Table, from, to string) {
+	rename := func(cols []string) []string {
+		if !slices.Contains(cols, from) {
+			return cols
+		}
+		out := slices.Clone(cols)
+		for i, col := range out {
+			if col == from {
+				out[i] = to
+			}
+		}
+		return out
+	}
+	for _, k := range t.Constraints {
+		k.Columns = rename(k.Columns)
+		if k.NotNullColumn == from {
+			k.NotNullColumn = to
+		}
+	}
+	for _, i := range c.Indexes {
+		if i.Table == t.Name.Key() {
+			i.Columns = rename(i.Columns)
+		}
+	}
+}
+
+// renameOwnedSequence follows ALTER TABLE (or ALTER SEQUENCE) seq RENAME
+// of the sequence a serial or identity column owns.
+func (c *Catalog) renameOwnedSequence(seq ops.Name, to string) {
+	for _, t := range c.Tables {
+		if t.Name.Key() != (ops.Name{Schema: seq.Schema, Name: t.Name.Name}).Key() {
+			continue
+		}
+		for _, col := range t.Columns {
+			if col.Sequence == seq.Name {
+				col.Sequence = to
+			}
 		}
 	}
 }

@@ -31,11 +31,15 @@ type Column struct {
 	Default string   `json:"default,omitempty"` // filled from defaultExpr when needed (DefaultSQL)
 	// HasDefault is true when the column has a default expression (which
 	// may be the text NULL, meaning none).
-	HasDefault bool   `json:"has_default,omitempty"`
-	Identity   bool   `json:"identity,omitempty"`
-	Generated  bool   `json:"generated,omitempty"`
-	Since      int    `json:"since"`
-	Origin     Origin `json:"origin"`
+	HasDefault bool `json:"has_default,omitempty"`
+	Identity   bool `json:"identity,omitempty"`
+	Generated  bool `json:"generated,omitempty"`
+	// Sequence is the sequence a serial or identity column owns, as
+	// PostgreSQL named it when the column was created and as renames
+	// moved it; "" when unknown.
+	Sequence string `json:"-"`
+	Since    int    `json:"since"`
+	Origin   Origin `json:"origin"`
 
 	defaultExpr *ops.Expr // deparsed lazily: most defaults are never shown
 }
@@ -229,6 +233,20 @@ func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
 	}
 	col := t.Column(column)
 	return col != nil && col.Since >= c.Boundary
+}
+
+// IndexesOn returns the indexes of a table, sorted by name (PostgreSQL
+// lists them so).
+func (c *Catalog) IndexesOn(table ops.Name) []*Index {
+	key := table.Key()
+	var out []*Index
+	for _, i := range c.Indexes {
+		if i.Table == key {
+			out = append(out, i)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name.Key() < out[b].Name.Key() })
+	return out
 }
 
 // Object returns a function, type, ... by kind and name.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,4 +153,33 @@ func itoa(i int) string {
 		return "0"
 	}
 	return s
+}
+
+// TestColumnChangesFollowIntoIndexesAndConstraints: PostgreSQL drops the
+// indexes on a dropped column, and a renamed column keeps its indexes
+// and constraints; the sequence of a serial key follows its renames.
+func TestColumnChangesFollowIntoIndexesAndConstraints(t *testing.T) {
+	c := replay(t,
+		"CREATE TABLE users (id bigserial PRIMARY KEY, email text, name text, team_id bigint REFERENCES teams (id)); CREATE INDEX users_email ON users (email); CREATE INDEX users_name_email ON users (name, email);",
+		"ALTER TABLE users DROP COLUMN email; ALTER TABLE users RENAME COLUMN team_id TO group_id; ALTER TABLE users RENAME COLUMN name TO full_name;",
+		`ALTER TABLE users RENAME TO members; ALTER TABLE "public"."users_id_seq" RENAME TO members_id_seq;`,
+	)
+	var idx []string
+	for _, i := range c.IndexesOn(ops.Name{Name: "members"}) {
+		idx = append(idx, i.Name.Name+"("+strings.Join(i.Columns, ",")+")")
+	}
+	if diff := cmp.Diff([]string{"users_pkey(id)"}, idx); diff != "" {
+		t.Errorf("indexes (-want +got):\n%s", diff)
+	}
+	m := c.Tables["public.members"]
+	if k := m.Constraints["users_team_id_fkey"]; k == nil || !cmp.Equal(k.Columns, []string{"group_id"}) {
+		t.Errorf("foreign key after the rename: %+v", k)
+	}
+	if seq := m.Column("id").Sequence; seq != "members_id_seq" {
+		t.Errorf("sequence of members.id = %q, want members_id_seq", seq)
+	}
+	c = replay(t, "CREATE TABLE t (a int, b int); CREATE INDEX t_a_b ON t (a, b);", "ALTER TABLE t RENAME COLUMN a TO c;")
+	if got := c.IndexesOn(ops.Name{Name: "t"}); len(got) != 1 || !cmp.Equal(got[0].Columns, []string{"c", "b"}) {
+		t.Errorf("index after the column rename: %+v", got)
+	}
 }

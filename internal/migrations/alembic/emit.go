@@ -1,7 +1,6 @@
 package alembic
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -48,7 +47,7 @@ func (t *translator) emit(p pendingStmt) {
 	}
 	out := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver})
 	if !p.standIn {
-		t.send(res, nil, func(source.Span) source.Span { return p.span })
+		t.sent.Add(res, nil, t.stmt, func(source.Span) source.Span { return p.span }, t.autoDepth > 0)
 	}
 	for i := range out {
 		op := &out[i]
@@ -195,7 +194,7 @@ func (t *translator) sql(text string, offs []int) {
 		sp := mapSpan(source.Span{Start: e.Pos, End: e.Span.End})
 		t.notes = append(t.notes, migrations.Note{Kind: migrations.NoteSyntaxError, Span: sp, Message: e.Message})
 	}
-	t.send(res, parsed, mapSpan)
+	t.sent.Add(res, parsed, t.stmt, mapSpan, t.autoDepth > 0)
 	for i := range out {
 		op := &out[i]
 		op.Span = mapSpan(op.Span)
@@ -291,77 +290,6 @@ func bindParams(text string, offs []int, values map[string]string) (string, []in
 		out = append(out, offs[i])
 	}
 	return b.String(), append(out, offs[len(text)])
-}
-
-// sqlStmt is one statement alembic sends, with what decides whether it
-// runs in alembic's transaction.
-type sqlStmt struct {
-	migrations.SQLStatement
-	stmt int  // its operations' Stmt; -1 for a statement the parser rejects
-	auto bool // inside autocommit_block()
-	// group numbers the texts sent in one execute(): PostgreSQL runs
-	// several statements sent at once outside a transaction block as one
-	// implicit transaction.
-	group int
-	ctl   bool // transaction control (BEGIN, COMMIT, ...)
-}
-
-// send records the statements of res as alembic sends them, at the next
-// statement indexes, before t.stmt moves past them. Statements the parser
-// rejects are sent too, in their place, when parsed (the file they were
-// parsed in) is given: the server rejects them as the migration runs.
-func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func(source.Span) source.Span) {
-	type piece struct {
-		st  sqlStmt
-		off int
-	}
-	var ps []piece
-	group := len(t.sent)
-	for i, st := range res.Statements {
-		s := sqlStmt{SQLStatement: migrations.SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: t.stmt + i, auto: t.autoDepth > 0,
-			group: group, ctl: st.Node.GetTransactionStmt() != nil}
-		ps = append(ps, piece{s, st.Span.Start.Offset})
-	}
-	for _, e := range res.Errors {
-		if parsed == nil {
-			continue
-		}
-		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
-		s := sqlStmt{SQLStatement: migrations.SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1, auto: t.autoDepth > 0, group: group}
-		ps = append(ps, piece{s, e.Span.Start.Offset})
-	}
-	slices.SortStableFunc(ps, func(a, b piece) int { return a.off - b.off })
-	for _, p := range ps {
-		t.sent = append(t.sent, p.st)
-	}
-}
-
-// statements are the recorded statements with their transaction state:
-// that of their operations (after finish), else alembic's own; several
-// statements of one execute() outside a transaction block run in the
-// implicit transaction PostgreSQL gives them.
-func (t *translator) statements() []migrations.SQLStatement {
-	inTx := map[int]bool{}
-	for _, op := range t.out {
-		if _, seen := inTx[op.Stmt]; !seen {
-			inTx[op.Stmt] = op.InTransaction
-		}
-	}
-	size, ctl := map[int]int{}, map[int]bool{}
-	for _, s := range t.sent {
-		size[s.group]++
-		ctl[s.group] = ctl[s.group] || s.ctl
-	}
-	out := make([]migrations.SQLStatement, len(t.sent))
-	for i, s := range t.sent {
-		in, ok := inTx[s.stmt]
-		if !ok {
-			in = t.m.Transactional && !s.auto
-		}
-		s.InTransaction = in || size[s.group] > 1 && !ctl[s.group]
-		out[i] = s.SQLStatement
-	}
-	return out
 }
 
 // sqlLiteral is a Python literal as psycopg writes it into SQL.

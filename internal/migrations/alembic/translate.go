@@ -24,9 +24,9 @@ type translator struct {
 	env     map[string]*expr // names visible where the walk is
 
 	out   []ops.Op
-	sent  []sqlStmt // the statements alembic sends, in order
-	auto  []bool    // per op: inside autocommit_block()
-	seg   []int     // per op: how many autocommit blocks ended before it
+	sent  migrations.SentSQL // the statements alembic sends, in order
+	auto  []bool             // per op: inside autocommit_block()
+	seg   []int              // per op: how many autocommit blocks ended before it
 	notes []migrations.Note
 	stmt  int // running statement index
 
@@ -87,7 +87,7 @@ func translate(m *migrations.Migration, opt migrations.TranslateOptions) migrati
 		}
 	}
 	t.finish()
-	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.statements()}
+	return migrations.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.sent.Statements(t.out, t.m.Transactional)}
 }
 
 // hasCode reports whether a body does more than pass and docstrings.
