@@ -45,10 +45,8 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 	case ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence:
 		key := op.Table.Key()
 		delete(c.Tables, key)
-		for k, i := range c.Indexes {
-			if i.Table == key {
-				delete(c.Indexes, k)
-			}
+		for k := range c.tableIndexes(key) {
+			c.deleteIndex(k)
 		}
 	case ops.RenameTable, ops.RenameView:
 		if c.Tables[op.Table.Key()] == nil {
@@ -84,9 +82,9 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 				}
 			}
 			// PostgreSQL drops the indexes on a dropped column too.
-			for k, i := range c.Indexes {
-				if i.Table == t.Name.Key() && slices.Contains(i.Columns, op.Column) {
-					delete(c.Indexes, k)
+			for k, i := range c.tableIndexes(t.Name.Key()) {
+				if slices.Contains(i.Columns, op.Column) {
+					c.deleteIndex(k)
 				}
 			}
 		}
@@ -149,14 +147,23 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		if c.Indexes[idx.Key()] != nil && op.IfNotExists {
 			return
 		}
-		c.Indexes[idx.Key()] = &Index{Name: idx, Table: op.Table.Key(), Unique: op.Index.Unique, Columns: op.Index.Columns, Since: c.Order}
+		c.setIndex(&Index{Name: idx, Table: op.Table.Key(), Unique: op.Index.Unique, Columns: op.Index.Columns, Since: c.Order})
 	case ops.DropIndex:
-		delete(c.Indexes, op.Object.Key())
+		c.deleteIndex(op.Object.Key())
 	case ops.RenameIndex:
 		if i := c.Indexes[op.Object.Key()]; i != nil {
-			delete(c.Indexes, op.Object.Key())
+			c.deleteIndex(op.Object.Key())
+			old := i.Name.Name
 			i.Name = ops.Name{Schema: op.Object.Schema, Name: op.NewName}
-			c.Indexes[i.Name.Key()] = i
+			c.setIndex(i)
+			// The constraint an index backs is renamed with it.
+			if t := c.Tables[i.Table]; t != nil {
+				if k := t.Constraints[old]; k != nil && (k.Type == ops.PrimaryKey || k.Type == ops.Unique || k.Type == ops.Exclusion) {
+					delete(t.Constraints, old)
+					k.Name = op.NewName
+					t.Constraints[op.NewName] = k
+				}
+			}
 		}
 	case ops.CreateFunction, ops.CreateEnum, ops.CreateType, ops.CreateDomain, ops.CreateSchema, ops.CreateExtension:
 		kind := objectKind(op.Kind)
@@ -259,10 +266,11 @@ func (c *Catalog) moveTable(from, to ops.Name) {
 	delete(c.Tables, from.Key())
 	t.Name = to
 	c.Tables[to.Key()] = t
-	for _, i := range c.Indexes {
-		if i.Table == from.Key() {
-			i.Table = to.Key()
-		}
+	moved := c.tableIndexes(from.Key())
+	delete(c.byTable, from.Key())
+	for k, i := range moved {
+		i.Table = to.Key()
+		c.indexOn(to.Key())[k] = i
 	}
 }
 
@@ -288,10 +296,8 @@ func (c *Catalog) renameColumnUses(t *Table, from, to string) {
 			k.NotNullColumn = to
 		}
 	}
-	for _, i := range c.Indexes {
-		if i.Table == t.Name.Key() {
-			i.Columns = rename(i.Columns)
-		}
+	for _, i := range c.tableIndexes(t.Name.Key()) {
+		i.Columns = rename(i.Columns)
 	}
 }
 
@@ -329,7 +335,7 @@ func (c *Catalog) addConstraint(t *Table, k ops.Constraint) {
 	}
 	if (k.Type == ops.PrimaryKey || k.Type == ops.Unique) && k.UsingIndex == "" {
 		idx := ops.Name{Schema: t.Name.Schema, Name: name}
-		c.Indexes[idx.Key()] = &Index{Name: idx, Table: t.Name.Key(), Unique: true, Columns: k.Columns, Since: c.Order}
+		c.setIndex(&Index{Name: idx, Table: t.Name.Key(), Unique: true, Columns: k.Columns, Since: c.Order})
 	}
 }
 

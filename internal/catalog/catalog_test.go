@@ -183,3 +183,41 @@ func TestColumnChangesFollowIntoIndexesAndConstraints(t *testing.T) {
 		t.Errorf("index after the column rename: %+v", got)
 	}
 }
+
+// TestIndexesOnFollowsEveryChange: the indexes listed per table stay
+// those of Indexes through creates, drops and renames of indexes and
+// tables, and in a clone.
+func TestIndexesOnFollowsEveryChange(t *testing.T) {
+	c := replay(t,
+		"CREATE TABLE a (id bigint PRIMARY KEY, x int, y int); CREATE TABLE b (id int UNIQUE, z int); CREATE INDEX a_x ON a (x); CREATE INDEX a_y ON a (y); CREATE INDEX b_z ON b (z);",
+	)
+	_ = c.IndexesOn(ops.Name{Name: "a"}) // the per-table lists exist from here on
+	clone := c.Clone()
+	for _, cat := range []*Catalog{c, clone} {
+		for _, sql := range []string{
+			"ALTER INDEX a_x RENAME TO a_x2; DROP INDEX a_y; ALTER TABLE a RENAME TO c; ALTER TABLE c DROP COLUMN x;",
+			"DROP TABLE b; CREATE INDEX c_id ON c (id); ALTER TABLE c ADD CONSTRAINT c_y_key UNIQUE (y);",
+		} {
+			f := source.NewFile("m.sql", []byte(sql))
+			cat.ApplyAll(ops.FromStatements(sqlparse.Parse(f).Statements, ops.Options{File: f}), "m.sql")
+		}
+		for _, table := range []string{"a", "b", "c"} {
+			var got, want []string
+			for _, i := range cat.IndexesOn(ops.Name{Name: table}) {
+				got = append(got, i.Name.Name)
+			}
+			for _, i := range cat.Indexes {
+				if i.Table == "public."+table {
+					want = append(want, i.Name.Name)
+				}
+			}
+			sort.Strings(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("IndexesOn(%s) (-Indexes +IndexesOn):\n%s", table, diff)
+			}
+		}
+		if got := len(cat.IndexesOn(ops.Name{Name: "c"})); got != 3 {
+			t.Errorf("c has %d indexes, want a_pkey, c_id and c_y_key", got)
+		}
+	}
+}
