@@ -20,6 +20,16 @@ type rcall struct {
 	sp source.Span
 }
 
+// onTable is a change_table t.<method> call as the migration method it
+// stands for: name, with the table as first argument.
+func (c *rcall) onTable(table, name string) *rcall {
+	c2 := *c
+	c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
+	c2.argN = append([]*node{nil}, c.argN...)
+	c2.name = name
+	return &c2
+}
+
 // arg returns positional argument i as a name.
 func (c *rcall) arg(i int) (string, bool) {
 	if i >= len(c.pos) {

@@ -81,6 +81,19 @@ func init() {
 	}
 }
 
+// namesArg returns positional argument i, when given, as a list of
+// names, reporting when it is not literal.
+func (t *tr) namesArg(c *rcall, i int, what string) ([]string, bool) {
+	if i >= len(c.pos) {
+		return nil, true
+	}
+	names, ok := c.pos[i].names()
+	if !ok {
+		t.hint(c.n, "%s are not literals: not checked", what)
+	}
+	return names, ok
+}
+
 // need returns positional argument i as a name, reporting when it is
 // missing or not a literal.
 func (t *tr) need(c *rcall, i int, what string) (string, bool) {
@@ -1113,13 +1126,9 @@ func (t *tr) createEnum(c *rcall) {
 	if !ok {
 		return
 	}
-	var vals []string
-	if len(c.pos) > 1 {
-		vals, ok = c.pos[1].names()
-		if !ok {
-			t.hint(c.n, "enum values are not literals: not checked")
-			return
-		}
+	vals, ok := t.namesArg(c, 1, "enum values")
+	if !ok {
+		return
 	}
 	quoted := make([]string, len(vals))
 	for i, v := range vals {
@@ -1129,15 +1138,21 @@ func (t *tr) createEnum(c *rcall) {
 }
 
 func (t *tr) dropEnum(c *rcall) {
-	name, ok := t.need(c, 0, "the type name")
+	t.nameStatement(c, "the type name", "DROP TYPE ", "if_exists", quoteTable, "")
+}
+
+// nameStatement sends head, the clause an option asks for (if_exists:
+// IF EXISTS, if_not_exists: IF NOT EXISTS), the call's first argument
+// quoted, and tail.
+func (t *tr) nameStatement(c *rcall, what, head, option string, quote func(string) string, tail string) {
+	name, ok := t.need(c, 0, what)
 	if !ok {
 		return
 	}
-	sql := "DROP TYPE "
-	if c.o.bool("if_exists", false) {
-		sql += "IF EXISTS "
+	if c.o.bool(option, false) {
+		head += strings.ToUpper(strings.ReplaceAll(option, "_", " ")) + " "
 	}
-	t.sendSQL(sql+quoteTable(name), c.sp)
+	t.sendSQL(head+quote(name)+tail, c.sp)
 }
 
 func (t *tr) renameEnum(c *rcall) {
@@ -1190,27 +1205,11 @@ func (t *tr) renameEnumValue(c *rcall) {
 }
 
 func (t *tr) createSchema(c *rcall) {
-	name, ok := t.need(c, 0, "the schema name")
-	if !ok {
-		return
-	}
-	sql := "CREATE SCHEMA "
-	if c.o.bool("if_not_exists", false) {
-		sql += "IF NOT EXISTS "
-	}
-	t.sendSQL(sql+quoteIdent(name), c.sp)
+	t.nameStatement(c, "the schema name", "CREATE SCHEMA ", "if_not_exists", quoteIdent, "")
 }
 
 func (t *tr) dropSchema(c *rcall) {
-	name, ok := t.need(c, 0, "the schema name")
-	if !ok {
-		return
-	}
-	sql := "DROP SCHEMA "
-	if c.o.bool("if_exists", false) {
-		sql += "IF EXISTS "
-	}
-	t.sendSQL(sql+quoteIdent(name)+" CASCADE", c.sp)
+	t.nameStatement(c, "the schema name", "DROP SCHEMA ", "if_exists", quoteIdent, " CASCADE")
 }
 
 // ---- change_table ----
@@ -1282,24 +1281,9 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 	}
 	table := ct.name
 	switch {
-	case columnMethods[name]:
-		t.recognised++
-		for i := range c.pos {
-			col, ok := c.arg(i)
-			if !ok {
-				t.hint(c.n, "column name is not a literal: not checked")
-				continue
-			}
-			t.tableColumn(table, col, value{k: kSymbol, s: name}, c.o, c, t.argSpan(c, i))
-		}
-	case name == "column":
-		t.recognised++
-		col, ok := c.arg(0)
-		if !ok || len(c.pos) < 2 {
-			t.hint(c.n, "column name or type is not a literal: not checked")
-			return
-		}
-		t.tableColumn(table, col, c.pos[1], c.o, c, t.argSpan(c, 0))
+	case t.columnCall(c, name, func(col string, typ value, nameSp source.Span) {
+		t.tableColumn(table, col, typ, c.o, c, nameSp)
+	}):
 	case name == "references" || name == "belongs_to":
 		t.recognised++
 		for i := range c.pos {
@@ -1350,18 +1334,10 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.changeColumn(table, col, c.pos[1], c.o, c)
 	case name == "change_default":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "change_column_default"
-		t.changeColumnDefaultCall(&c2)
+		t.changeColumnDefaultCall(c.onTable(table, "change_column_default"))
 	case name == "change_null":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "change_column_null"
-		t.changeColumnNullCall(&c2)
+		t.changeColumnNullCall(c.onTable(table, "change_column_null"))
 	case name == "index":
 		t.recognised++
 		if len(c.pos) == 0 {
@@ -1400,18 +1376,10 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.removeForeignKey(table, to, c.o, c.sp)
 	case name == "check_constraint":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "add_check_constraint"
-		t.addCheckConstraintCall(&c2)
+		t.addCheckConstraintCall(c.onTable(table, "add_check_constraint"))
 	case name == "remove_check_constraint":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "remove_check_constraint"
-		t.removeCheckConstraintCall(&c2)
+		t.removeCheckConstraintCall(c.onTable(table, "remove_check_constraint"))
 	case strings.HasSuffix(name, "_exists?"):
 		t.recognised++
 	default:
@@ -1475,13 +1443,9 @@ func (t *tr) addUniqueConstraint(c *rcall) {
 	if !ok {
 		return
 	}
-	var cols []string
-	if len(c.pos) > 1 {
-		cols, ok = c.pos[1].names()
-		if !ok {
-			t.hint(c.n, "unique constraint columns are not literals: not checked")
-			return
-		}
+	cols, ok := t.namesArg(c, 1, "unique constraint columns")
+	if !ok {
+		return
 	}
 	usingIndex, hasIndex := c.o.str("using_index")
 	name, ok := c.o.str("name")

@@ -155,12 +155,10 @@ func (t *tr) tdColumn(td *tableDef, c *rcall, name string, typ value, o opts, na
 	}
 }
 
-// tableDefCall runs t.<method> inside create_table.
-func (t *tr) tableDefCall(td *tableDef, c *rcall) {
-	name := c.name
-	if name == "numeric" {
-		name = "decimal"
-	}
+// columnCall runs t.string :a, :b and t.column :a, :type, in
+// create_table and change_table, adding each column with add; it
+// reports whether the call was one of them.
+func (t *tr) columnCall(c *rcall, name string, add func(col string, typ value, nameSp source.Span)) bool {
 	switch {
 	case columnMethods[name]:
 		t.recognised++
@@ -170,16 +168,32 @@ func (t *tr) tableDefCall(td *tableDef, c *rcall) {
 				t.hint(c.n, "column name is not a literal: not checked")
 				continue
 			}
-			t.tdColumn(td, c, col, value{k: kSymbol, s: name}, c.o, t.argSpan(c, i))
+			add(col, value{k: kSymbol, s: name}, t.argSpan(c, i))
 		}
 	case name == "column":
 		t.recognised++
 		col, ok := c.arg(0)
 		if !ok || len(c.pos) < 2 {
 			t.hint(c.n, "column name or type is not a literal: not checked")
-			return
+			break
 		}
-		t.tdColumn(td, c, col, c.pos[1], c.o, t.argSpan(c, 0))
+		add(col, c.pos[1], t.argSpan(c, 0))
+	default:
+		return false
+	}
+	return true
+}
+
+// tableDefCall runs t.<method> inside create_table.
+func (t *tr) tableDefCall(td *tableDef, c *rcall) {
+	name := c.name
+	if name == "numeric" {
+		name = "decimal"
+	}
+	switch {
+	case t.columnCall(c, name, func(col string, typ value, nameSp source.Span) {
+		t.tdColumn(td, c, col, typ, c.o, nameSp)
+	}):
 	case name == "primary_key":
 		t.recognised++
 		col, ok := c.arg(0)
