@@ -122,6 +122,10 @@ const parseTimeout = 60_000_000
 type tsFile struct {
 	src   []byte
 	lines []int // byte offset of each line start, built on first use
+	// ident, when set, gives the expression a name stands for (a
+	// constant), or nil; depth bounds how many it follows.
+	ident func(*sitter.Node) *sitter.Node
+	depth int
 }
 
 func (f *tsFile) point(off int) sitter.Point {
@@ -222,8 +226,75 @@ func (g *grammar) flatten(f *tsFile, b *builder, n *sitter.Node) bool {
 		}
 		return true
 	}
+	if v := f.follow(n); v != nil && (g.strings[v.Type()] || g.chain(v, v.Type())) {
+		f.depth++
+		defer func() { f.depth-- }()
+		return g.flatten(f, b, v)
+	}
 	b.hole(int(n.StartByte()))
 	return true
+}
+
+// follow returns the expression name n stands for, or nil.
+func (f *tsFile) follow(n *sitter.Node) *sitter.Node {
+	if f.ident == nil || f.depth >= maxDepth {
+		return nil
+	}
+	return f.ident(n)
+}
+
+// Tree parses src, a file in lang (not Go), with tree-sitter. The caller
+// closes the tree.
+func Tree(lang Language, path string, src []byte) (*sitter.Tree, error) {
+	g := grammarFor(lang, path)
+	if g == nil {
+		return nil, &unknownLanguageError{lang}
+	}
+	p, _ := g.parsers.Get().(*sitter.Parser)
+	if p == nil {
+		p = sitter.NewParser()
+		p.SetLanguage(g.lang())
+		p.SetOperationLimit(parseTimeout)
+	}
+	defer g.parsers.Put(p)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		p.Reset()
+		return nil, err
+	}
+	return tree, nil
+}
+
+// NodeValue returns the string value of expression n of src, a file in
+// lang parsed by Tree, for a caller that knows which expressions carry
+// SQL: a string or template literal, a "+" chain, parentheses. Other
+// operands of a chain (and template substitutions) are placeholders,
+// counted in Literal.Holes, unless ident (when not nil) gives the string
+// expression a name stands for. ok is false when n is not a string
+// expression.
+func NodeValue(lang Language, path string, src []byte, n *sitter.Node, ident func(*sitter.Node) *sitter.Node) (lit Literal, ok bool) {
+	g := grammarFor(lang, path)
+	if g == nil || n == nil {
+		return Literal{}, false
+	}
+	f := &tsFile{src: src, ident: ident}
+	for n != nil && !g.strings[n.Type()] && !g.chain(n, n.Type()) {
+		n = f.follow(n)
+		f.depth++
+	}
+	if n == nil || n.HasError() {
+		return Literal{}, false
+	}
+	f.depth = 0
+	b := &builder{}
+	if !g.flatten(f, b, n) {
+		return Literal{}, false
+	}
+	lit = b.finish()
+	if len(lit.Map) == 0 {
+		lit.Offset = int(n.StartByte())
+	}
+	return lit, true
 }
 
 // binaryOp returns the operator of a binary node ("" if it has none).
