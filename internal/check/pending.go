@@ -66,7 +66,7 @@ func Compare(previous []Entry, current []*migrations.Migration) Diff {
 		switch {
 		case !ok:
 			d.Pending = append(d.Pending, m)
-		case e.Checksum != Checksum(m.File.Text):
+		case e.Checksum != Checksum(m.Content()):
 			if m.Repeatable {
 				d.Pending = append(d.Pending, m)
 			} else {
@@ -90,7 +90,7 @@ func Entries(ms []*migrations.Migration) []Entry {
 		if m.Down {
 			continue
 		}
-		out = append(out, Entry{Key: Key(m), Path: m.Path, Checksum: Checksum(m.File.Text)})
+		out = append(out, Entry{Key: Key(m), Path: m.Path, Checksum: Checksum(m.Content())})
 	}
 	return out
 }

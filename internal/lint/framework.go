@@ -22,7 +22,11 @@ func FromTranslation(t migrations.Translation) *Unit {
 		case migrations.NoteDataMigration:
 			r = rules.DataMigration
 		}
-		u.Extra = append(u.Extra, r.At(t.Migration.Path, n.Span, n.Message))
+		f := r.At(t.Migration.Path, n.Span, n.Message)
+		if n.Kind == migrations.NoteUnchecked {
+			f.Severity = rules.Warning // SQL the migration certainly runs, unread
+		}
+		u.Extra = append(u.Extra, f)
 	}
 	return u
 }

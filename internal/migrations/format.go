@@ -42,12 +42,20 @@ var Formats = []Format{
 	FormatSQL, FormatGolangMigrate, FormatGoose, FormatDbmate,
 	FormatFlyway, FormatPrisma, FormatSqitch,
 	FormatRails, FormatDjango, FormatAlembic,
+	FormatGooseGo, FormatGoList, FormatGoVersioned,
+	FormatTypeORM, FormatNodePgMigrate, FormatKnex, FormatSequelize,
 }
 
 // IsFramework reports whether f is a framework format, whose migrations
 // are code that a Framework translates (package internal/frameworks).
 func (f Format) IsFramework() bool {
-	return f == FormatRails || f == FormatDjango || f == FormatAlembic
+	switch f {
+	case FormatRails, FormatDjango, FormatAlembic,
+		FormatGooseGo, FormatGoList, FormatGoVersioned,
+		FormatTypeORM, FormatNodePgMigrate, FormatKnex, FormatSequelize:
+		return true
+	}
+	return false
 }
 
 // formatAliases are other spellings accepted by ParseFormat.
@@ -58,6 +66,7 @@ var formatAliases = map[string]Format{
 	"migrate":        FormatGolangMigrate,
 	"golang_migrate": FormatGolangMigrate,
 	"golangmigrate":  FormatGolangMigrate,
+	"go-migrations":  FormatGoList,
 }
 
 // ParseFormat reads a --migration-format value ("auto" or "" for

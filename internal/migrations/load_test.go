@@ -176,6 +176,7 @@ func TestParseFormat(t *testing.T) {
 		{"auto", FormatAuto},
 		{" plain ", FormatSQL}, // surrounding spaces are trimmed
 		{"migrate", FormatGolangMigrate},
+		{"go-migrations", FormatGoList},
 	}
 	for _, a := range aliases {
 		if got, err := ParseFormat(a.in); err != nil || got != a.want {
@@ -183,7 +184,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := ParseFormat("liquibase")
-	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic)`
+	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic, goose-go, go-list, go-versioned, typeorm, node-pg-migrate, knex, sequelize)`
 	if err == nil || err.Error() != want {
 		t.Errorf("ParseFormat(liquibase) error = %v, want %q", err, want)
 	}

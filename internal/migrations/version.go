@@ -66,3 +66,22 @@ func compareNames(a, b string) int {
 	}
 	return strings.Compare(a, b)
 }
+
+// CompareVersions orders the version keys of migrations written in code:
+// dotted numbers part by part by value ("2.10" after "2.9", "10" after
+// "9"), anything else by text after the numbers.
+func CompareVersions(a, b string) int {
+	if dotted(a) && dotted(b) {
+		return compareDotted(a, b)
+	}
+	return compareNames(a, b)
+}
+
+func dotted(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if part == "" || leadingDigits(part) != part {
+			return false
+		}
+	}
+	return true
+}

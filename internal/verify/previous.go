@@ -136,7 +136,7 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 // does not know, or a syntax error.
 func untranslated(tr migrations.Translation) bool {
 	for _, n := range tr.Notes {
-		if n.Kind == migrations.NoteUnrecognised || n.Kind == migrations.NoteSyntaxError {
+		if n.Kind == migrations.NoteUnrecognised || n.Kind == migrations.NoteUnchecked || n.Kind == migrations.NoteSyntaxError {
 			return true
 		}
 	}
