@@ -307,7 +307,16 @@ func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVers
 		if !isDir(t.FS, d.Dir) {
 			continue
 		}
-		set, err := frameworks.Find(t.FS, d.Dir, opt)
+		dopt := opt
+		if d.Format != "" {
+			// The config's format for this directory (format: knex).
+			f, err := migrations.ParseFormat(d.Format)
+			if err != nil {
+				return nil, fmt.Errorf("migrations directory %s: %w", d.Dir, err)
+			}
+			dopt.Format = f
+		}
+		set, err := frameworks.Find(t.FS, d.Dir, dopt)
 		if err != nil {
 			return nil, fmt.Errorf("%s in %s: %w", d.Dir, t.Name, err)
 		}
@@ -333,7 +342,7 @@ func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVers
 		sd.formats[set.Format] = true
 		for j, m := range set.Migrations {
 			sd.migrations = append(sd.migrations, m)
-			if set.Translations != nil {
+			if set.Translations != nil && m.Format.IsFramework() {
 				sd.units[m] = lint.FromTranslation(set.Translations[j])
 				sd.translations[m] = set.Translations[j]
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/alembic"
+	"github.com/schemagate/schemagate/internal/migrations/code"
 	"github.com/schemagate/schemagate/internal/migrations/django"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
 	"github.com/schemagate/schemagate/internal/source"
@@ -21,7 +22,7 @@ import (
 
 // All returns the supported frameworks.
 func All() []migrations.Framework {
-	return []migrations.Framework{rails.New(), django.New(), alembic.New()}
+	return append([]migrations.Framework{rails.New(), django.New(), alembic.New()}, code.All()...)
 }
 
 // ByFormat returns the framework of a format, or nil for SQL formats.
@@ -62,7 +63,7 @@ func ForFile(p string, text []byte) migrations.Framework {
 			return alembic.New()
 		}
 	}
-	return nil
+	return code.ForFile(p, text)
 }
 
 // Set is the migrations of one directory, translated when they are
@@ -162,7 +163,8 @@ func versionLess(a, b string) bool {
 func (s *Set) Units() []*lint.Unit {
 	var out []*lint.Unit
 	for i, m := range s.Migrations {
-		if s.Translations != nil {
+		// A goose SQL file among goose Go migrations is SQL.
+		if s.Translations != nil && m.Format.IsFramework() {
 			out = append(out, lint.FromTranslation(s.Translations[i]))
 			continue
 		}

@@ -97,7 +97,7 @@ func (l *Loaded) dir(p string, opt Options) {
 		l.skipped(filepath.ToSlash(filepath.Join(p, s.Path)), s.Reason)
 	}
 	if len(set.Migrations) == 0 && len(set.Skipped) == 0 {
-		l.Problems = append(l.Problems, Problem{p, "no migrations found (looked for SQL, Rails, Django and Alembic migrations; use --migration-format to force a format)"})
+		l.Problems = append(l.Problems, Problem{p, "no migrations found (looked for SQL, Rails, Django and Alembic migrations and migrations written in Go, TypeScript or JavaScript; use --migration-format to force a format)"})
 	}
 	for _, u := range set.Units() {
 		rebase(u, p)
@@ -118,13 +118,19 @@ func (l *Loaded) file(p string, opt Options) {
 		// replays every earlier migration of the directory.
 		set, err := frameworks.Discover(os.DirFS(dir), ".", migrations.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize}, opt.PGVersion, opt.Base)
 		if err == nil {
+			// Every migration of the file (a Go migration list holds
+			// several).
+			found := false
 			for _, u := range set.Units() {
 				if u.Migration.Path == base {
 					rebase(u, dir)
 					u.Migration.Path, u.Migration.File.Path = filepath.ToSlash(p), filepath.ToSlash(p)
 					l.add(u)
-					return
+					found = true
 				}
+			}
+			if found {
+				return
 			}
 		}
 		text, err := os.ReadFile(p)
@@ -156,7 +162,7 @@ func frameworkOf(p string, forced migrations.Format) migrations.Framework {
 		return nil
 	}
 	switch filepath.Ext(p) {
-	case ".rb", ".py":
+	case ".rb", ".py", ".go", ".ts", ".js", ".mjs", ".cjs", ".mts", ".cts":
 		text, err := os.ReadFile(p)
 		if err != nil {
 			return nil
