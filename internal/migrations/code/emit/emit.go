@@ -31,7 +31,7 @@ type Recorder struct {
 
 	read       [][2]int // file ranges of literals that gave statements
 	candidates []source.Span
-	errors     int // error-level notes
+	raised     int // error and warning notes
 }
 
 // sent is one statement the migration sends.
@@ -71,15 +71,28 @@ func (r *Recorder) Literal(lit lang.Literal, w Where) bool {
 	}
 	f := source.NewFile(r.file.Path, []byte(lit.Text))
 	res := sqlparse.Parse(f)
+	// A statement is shown where its text is when that is inside the
+	// call; SQL assembled from elsewhere (a constant, a variable) is
+	// shown at the call that runs it.
+	inCall := func(s, e int) bool { return s >= w.Call.Start.Offset && e <= w.Call.End.Offset }
 	mapSpan := func(sp source.Span) source.Span {
-		return r.file.Span(lit.FileOffset(sp.Start.Offset), max(lit.FileOffset(sp.End.Offset), lit.FileOffset(sp.Start.Offset)))
+		s, e := lit.FileOffset(sp.Start.Offset), lit.FileOffset(sp.End.Offset)
+		e = max(e, s)
+		if !inCall(s, e) {
+			return w.Call
+		}
+		return r.file.Span(s, e)
 	}
 	for _, e := range res.Errors {
 		at := lit.FileOffset(e.Pos.Offset)
 		sp := mapSpan(e.Span)
-		sp.Start = r.file.Pos(at)
-		if sp.End.Offset < at {
-			sp.End = sp.Start
+		if inCall(at, at) {
+			sp.Start = r.file.Pos(at)
+			if sp.End.Offset < at {
+				sp.End = sp.Start
+			}
+		} else {
+			sp = r.file.Span(at, at) // in a constant declared elsewhere
 		}
 		switch {
 		case lit.Holes > 0:
@@ -187,8 +200,8 @@ func (r *Recorder) Unreadable(sp source.Span, format string, args ...any) {
 
 // Note adds a note.
 func (r *Recorder) Note(kind migrations.NoteKind, sp source.Span, format string, args ...any) {
-	if kind == migrations.NoteSyntaxError {
-		r.errors++
+	if kind == migrations.NoteSyntaxError || kind == migrations.NoteUnchecked {
+		r.raised++
 	}
 	r.notes = append(r.notes, migrations.Note{Kind: kind, Span: sp, Message: fmt.Sprintf(format, args...)})
 }
@@ -229,10 +242,11 @@ func (r *Recorder) Translation(m *migrations.Migration) migrations.Translation {
 }
 
 // uncheckedWarning warns when the migration holds DDL strings and none
-// of them was read (each failure is only a hint at its call, or none at
-// all for a string passed to code schemagate does not follow).
+// of them was read: each failure is only a hint at its call, or nothing
+// at all for a string handed to code schemagate does not follow. A
+// migration already carrying a warning or an error needs no more.
 func (r *Recorder) uncheckedWarning() {
-	if len(r.candidates) == 0 || r.errors > 0 {
+	if len(r.candidates) == 0 || r.raised > 0 {
 		return
 	}
 	for _, c := range r.candidates {
@@ -246,7 +260,11 @@ func (r *Recorder) uncheckedWarning() {
 	if n := len(r.candidates); n > 1 {
 		what = fmt.Sprintf("any of the %d SQL strings", n)
 	}
-	r.Note(migrations.NoteUnchecked, r.candidates[0], "this migration changes the schema, but schemagate could not read %s it runs: nothing in it is checked", what)
+	rest := "nothing in it is checked"
+	if len(r.ops) > 0 {
+		rest = "only its other calls are checked"
+	}
+	r.Note(migrations.NoteUnchecked, r.candidates[0], "this migration changes the schema, but schemagate could not read %s it runs: %s", what, rest)
 }
 
 // ddlWords start statements that change the schema.

@@ -320,7 +320,7 @@ func translate(m *migrations.Migration, f *goFile, opt migrations.TranslateOptio
 		f.translateSingle(w)
 	}
 	if rec.Empty() {
-		sp := m.File.Span(0, 0)
+		sp := f.upSpan()
 		if len(m.Regions) == 1 && m.Part {
 			sp = m.File.Span(m.Regions[0].Start, m.Regions[0].Start)
 		}

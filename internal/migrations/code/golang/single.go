@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"regexp"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/source"
 )
 
 // File names of migrations that are one Go file each.
@@ -254,4 +256,16 @@ func (g *goFile) translateSingle(w *walker) {
 	for _, fd := range g.entryFuncs() {
 		w.function(fd.Type, fd.Body)
 	}
+}
+
+// upSpan is where a one-file migration's up code starts (its first up
+// function or registration), for notes about all of it.
+func (g *goFile) upSpan() source.Span {
+	if reg := g.registrations(); len(reg.ups) > 0 {
+		return g.span(reg.ups[0].at)
+	}
+	if fs := g.entryFuncs(); len(fs) > 0 {
+		return g.span(fs[0].Name)
+	}
+	return g.src.Span(0, 0)
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/code/emit"
+	"github.com/schemagate/schemagate/internal/refs/lang"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -270,7 +271,11 @@ func syntaxNote(rec *emit.Recorder, f *jsFile) {
 	}
 	if n := bad(f.root); n != nil {
 		end := max(int(n.EndByte()), int(n.StartByte())+1)
-		rec.Note(migrations.NoteSyntaxError, f.src.Span(int(n.StartByte()), min(end, len(f.src.Text))), "%s syntax error: the migration does not load", strings.ToUpper(string(f.lang[:1]))+string(f.lang[1:]))
+		name := "JavaScript"
+		if f.lang == lang.TypeScript {
+			name = "TypeScript"
+		}
+		rec.Note(migrations.NoteSyntaxError, f.src.Span(int(n.StartByte()), min(end, len(f.src.Text))), "%s syntax error: the migration does not load", name)
 	}
 }
 
