@@ -126,6 +126,7 @@ type tsFile struct {
 	// constant), or nil; depth bounds how many it follows.
 	ident func(*sitter.Node) *sitter.Node
 	depth int
+	g     *grammar // the file's grammar, when names are followed
 }
 
 func (f *tsFile) point(off int) sitter.Point {
@@ -235,6 +236,27 @@ func (g *grammar) flatten(f *tsFile, b *builder, n *sitter.Node) bool {
 	return true
 }
 
+// substitute appends the value of an interpolation that is a name
+// standing for a string (a JavaScript template's ${TABLE} where TABLE is
+// a constant), when names are followed; false leaves it a placeholder.
+func (f *tsFile) substitute(b *builder, k *sitter.Node) bool {
+	if f.ident == nil || k.Type() != "template_substitution" || k.NamedChildCount() != 1 {
+		return false
+	}
+	v := f.follow(k.NamedChild(0))
+	if v == nil || !f.g.strings[v.Type()] && !f.g.chain(v, v.Type()) {
+		return false
+	}
+	inner := &builder{}
+	f.depth++
+	ok := f.g.flatten(f, inner, v)
+	f.depth--
+	if ok {
+		b.appendBuilder(inner)
+	}
+	return ok
+}
+
 // follow returns the expression name n stands for, or nil.
 func (f *tsFile) follow(n *sitter.Node) *sitter.Node {
 	if f.ident == nil || f.depth >= maxDepth {
@@ -277,7 +299,7 @@ func NodeValue(lang Language, path string, src []byte, n *sitter.Node, ident fun
 	if g == nil || n == nil {
 		return Literal{}, false
 	}
-	f := &tsFile{src: src, ident: ident}
+	f := &tsFile{src: src, ident: ident, g: g}
 	for n != nil && !g.strings[n.Type()] && !g.chain(n, n.Type()) {
 		n = f.follow(n)
 		f.depth++
@@ -384,7 +406,9 @@ func decodeParts(f *tsFile, b *builder, kids []*sitter.Node, start, end int, hol
 			continue
 		}
 		decodeRange(b, f.src, pos, ks, st)
-		b.hole(ks)
+		if !f.substitute(b, k) {
+			b.hole(ks)
+		}
 		st.lineStart = false
 		pos = ke
 	}

@@ -13,6 +13,7 @@ export async function up(knex: Knex): Promise<void> {
   if (process.env.LEGACY) {
     await knex.raw('ALTER TABLE orders ADD COLUMN legacy int NOT NUL');
   }
+  await knex.schema.raw(`ALTER TABLE ${TABLE} ADD COLUMN note text`);
   await knex.transaction(async (trx) => {
     await trx.schema.table(TABLE, (t) => t.renameColumn('total', 'amount'));
   });
