@@ -31,9 +31,13 @@ func All() []migrations.Framework {
 func ForFile(p string, text []byte) migrations.Framework {
 	switch path.Ext(p) {
 	case ".go":
-		return golang.ForFile(p, text)
+		if fw := golang.ForFile(p, text); fw != nil {
+			return fw
+		}
 	case ".ts", ".js", ".mjs", ".cjs", ".mts", ".cts":
-		return js.ForFile(p, text)
+		if fw := js.ForFile(p, text); fw != nil {
+			return fw
+		}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemagate/schemagate/internal/frameworks"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/code"
 	"github.com/schemagate/schemagate/internal/source"
@@ -133,4 +134,52 @@ func clip(s string) string {
 		return string(r[:67]) + "..."
 	}
 	return s
+}
+
+// TestForFile guesses the framework of each test file read on its own
+// (an editor buffer, --stdin), and translates it so: a migration's file
+// gives its own format and operations, a runner or a SQL file nothing.
+func TestForFile(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notMigrations := map[string]bool{"runner.go": true, "00001_init.sql": true}
+	checked := 0
+	for _, p := range files {
+		base := filepath.Base(p)
+		if base == "want.golden" {
+			continue
+		}
+		text, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := migrations.Format(filepath.Base(filepath.Dir(filepath.Dir(p))))
+		if notMigrations[base] {
+			want = ""
+		}
+		var got migrations.Format
+		if fw := code.ForFile(p, text); fw != nil {
+			got = fw.Format()
+		}
+		if got != want {
+			t.Errorf("%s: ForFile = %q, want %q", p, got, want)
+			continue
+		}
+		if want == "" {
+			continue
+		}
+		u := frameworks.Text(p, text, migrations.FormatAuto, 0)
+		if !u.Framework || u.Migration.Format != want {
+			t.Errorf("%s: Text gives format %q (framework %v), want %q", p, u.Migration.Format, u.Framework, want)
+		}
+		if len(u.Ops) == 0 && len(u.Extra) == 0 {
+			t.Errorf("%s: Text gives neither operations nor notes", p)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Errorf("only %d files checked", checked)
+	}
 }
