@@ -99,12 +99,13 @@ func Run(units []*Unit, opt Options) []rules.Finding {
 		return runInOrder(units, opt, ver, active, cfg, workers)
 	}
 	results := make([][]rules.Finding, len(units))
+	sup := &suppressions{}
 	parallel(len(units), workers, func(i int) {
 		schema := opt.Schema
 		if opt.SchemaAt != nil {
 			schema = opt.SchemaAt(i)
 		}
-		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg)
+		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg, sup)
 	})
 	var all []rules.Finding
 	for _, r := range results {
@@ -119,6 +120,7 @@ func Run(units []*Unit, opt Options) []rules.Finding {
 // left. Each unit's operations are applied to the catalog and then let
 // go, so memory stays bounded however many files there are.
 func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *config.Config, workers int) []rules.Finding {
+	sup := &suppressions{}
 	ready := make([]chan struct{}, len(units))
 	for i := range ready {
 		ready[i] = make(chan struct{})
@@ -148,7 +150,7 @@ func runInOrder(units []*Unit, opt Options, ver int, active []*rules.Rule, cfg *
 	var all []rules.Finding
 	for i, u := range units {
 		<-ready[i]
-		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg)...)
+		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg, sup)...)
 		cat.Order++
 		cat.ApplyAll(u.Ops, u.Migration.Path)
 		// The catalog has what later units need; a SQL unit's operations
@@ -209,7 +211,7 @@ func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
 
 // lintUnit runs every active rule on one migration. A panic in parsing or
 // in a rule becomes an internal-error finding for this file only.
-func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config) (out []rules.Finding) {
+func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config, sup *suppressions) (out []rules.Finding) {
 	m := u.Migration
 	defer func() {
 		if r := recover(); r != nil {
@@ -234,7 +236,7 @@ func lintUnit(u *Unit, ver int, schema rules.Schema, compat rules.Compat, active
 	for _, r := range active {
 		out = append(out, runRule(r, rm, ver, schema, compat)...)
 	}
-	out = applySuppressions(m.Path, parseSuppressions(m.File), out)
+	out = applySuppressions(m.Path, sup.of(m.File), out)
 	if cfg.HonorSafetyAssured() {
 		out = dropInSpans(out, u.Suppressed)
 	}

@@ -270,6 +270,16 @@ func (r *Recorder) uncheckedWarning() {
 // ddlWords start statements that change the schema.
 var ddlWords = []string{"create", "alter", "drop", "truncate", "comment", "rename", "reindex", "vacuum", "cluster", "grant", "revoke"}
 
+// IsDDLWord reports whether w (any case) starts a schema statement.
+func IsDDLWord(w string) bool {
+	for _, k := range ddlWords {
+		if strings.EqualFold(w, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // LooksLikeDDL reports whether text starts (after whitespace and SQL
 // comments) with a schema statement keyword and a second word.
 func LooksLikeDDL(text string) bool {
@@ -291,15 +301,7 @@ func LooksLikeDDL(text string) bool {
 		s = strings.TrimLeft(s, " \t\r\n(")
 	}
 	fields := strings.Fields(s)
-	if len(fields) < 2 {
-		return false
-	}
-	for _, w := range ddlWords {
-		if strings.EqualFold(fields[0], w) {
-			return true
-		}
-	}
-	return false
+	return len(fields) >= 2 && IsDDLWord(fields[0])
 }
 
 // Safely runs translate, turning a panic (a reader bug on one file) into

@@ -2,6 +2,7 @@ package golang
 
 import (
 	"go/ast"
+	"io"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -27,6 +28,7 @@ type goFile struct {
 
 	funcs map[string]*ast.FuncDecl // top-level functions (not methods)
 	vars  map[string]ast.Expr      // package-level var and const values
+	nodes map[[2]int]ast.Node      // by byte range, built by nodeAt
 }
 
 func parseFile(p string, text []byte) *goFile {
@@ -114,23 +116,25 @@ func (g *goFile) importName(suffix ...string) string {
 }
 
 // nodeAt finds the outermost node of the file that covers exactly
-// [start, end).
+// [start, end). The index is built on first use: a list's migrations
+// each look up their element in the same file.
 func (g *goFile) nodeAt(start, end int) ast.Node {
-	var found ast.Node
-	ast.Inspect(g.ast, func(n ast.Node) bool {
-		if n == nil || found != nil {
-			return false
-		}
-		s, e := g.off(n.Pos()), g.off(n.End())
-		if s == start && e == end {
-			if _, isFile := n.(*ast.File); !isFile {
-				found = n
+	if g.nodes == nil {
+		g.nodes = map[[2]int]ast.Node{}
+		ast.Inspect(g.ast, func(n ast.Node) bool {
+			if n == nil {
 				return false
 			}
-		}
-		return s <= start && e >= end
-	})
-	return found
+			if _, isFile := n.(*ast.File); !isFile {
+				k := [2]int{g.off(n.Pos()), g.off(n.End())}
+				if _, seen := g.nodes[k]; !seen {
+					g.nodes[k] = n
+				}
+			}
+			return true
+		})
+	}
+	return g.nodes[[2]int{start, end}]
 }
 
 // goFiles lists the non-test Go files directly in dir, sorted.
@@ -168,13 +172,16 @@ func (r *reader) read(p string) *goFile {
 	return parseFile(p, text)
 }
 
-// head is the start of a file, nil when it cannot be read.
+// head is the start of a file, where its imports and registration
+// are; nil when it cannot be read.
 func head(fsys fs.FS, p string) []byte {
-	text, reason := migrations.ReadText(fsys, p, 0)
-	if reason != "" {
+	f, err := fsys.Open(p)
+	if err != nil {
 		return nil
 	}
-	return text[:min(len(text), 16<<10)]
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 16<<10))
+	return b
 }
 
 // execNames are the methods of database/sql, sqlx, pgx, go-pg, bun and

@@ -69,13 +69,28 @@ func named(n *sitter.Node) []*sitter.Node {
 	if n == nil {
 		return nil
 	}
-	out := make([]*sitter.Node, 0, n.NamedChildCount())
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		if c := n.NamedChild(i); c.Type() != "comment" {
-			out = append(out, c)
+	// A cursor, not NamedChild(i) or NextNamedSibling: tree-sitter finds
+	// those from the first child, which is quadratic over a long body.
+	c := sitter.NewTreeCursor(n)
+	defer c.Close()
+	if !c.GoToFirstChild() {
+		return nil
+	}
+	var out []*sitter.Node
+	for {
+		if k := c.CurrentNode(); k.IsNamed() && k.Type() != "comment" {
+			out = append(out, k)
+		}
+		if !c.GoToNextSibling() {
+			return out
 		}
 	}
-	return out
+}
+
+// point is the tree-sitter position (row, byte column) of an offset.
+func (f *jsFile) point(off int) sitter.Point {
+	line := f.src.Pos(off).Line
+	return sitter.Point{Row: uint32(line - 1), Column: uint32(off - f.src.LineStart(line))}
 }
 
 func (f *jsFile) text(n *sitter.Node) string { return string(f.src.Text[n.StartByte():n.EndByte()]) }

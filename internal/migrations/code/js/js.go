@@ -14,6 +14,7 @@ package js
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -99,11 +100,7 @@ func candidates(fsys fs.FS, dir string) []string {
 func layoutOf(fsys fs.FS, dir string) migrations.Format {
 	votes := map[migrations.Format]int{}
 	for _, n := range candidates(fsys, dir) {
-		text, reason := migrations.ReadText(fsys, path.Join(dir, n), 64<<10)
-		if reason != "" && !strings.HasPrefix(reason, "larger") {
-			continue
-		}
-		if f := fileFormat(text); f != "" {
+		if f := fileFormat(head(fsys, path.Join(dir, n))); f != "" {
 			votes[f]++
 		}
 	}
@@ -114,6 +111,18 @@ func layoutOf(fsys fs.FS, dir string) migrations.Format {
 		}
 	}
 	return best
+}
+
+// head is the start of a file, where the library's import and up()
+// are; nil when it cannot be read.
+func head(fsys fs.FS, p string) []byte {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 16<<10))
+	return b
 }
 
 // Detect reports whether most migration files of dir are this library's.

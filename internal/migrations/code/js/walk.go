@@ -176,26 +176,45 @@ func (w *walker) function(fn *sitter.Node, roles ...role) {
 	w.done = done
 }
 
-// candidates records the strings of a body that look like DDL.
+// candidates records the strings of a body that look like DDL. Only
+// the nodes around a DDL keyword of the body's text are visited:
+// walking every node of a long migration through cgo costs more than
+// parsing it.
 func (w *walker) candidates(body *sitter.Node) {
 	if w.walked[body.ID()] {
 		return
 	}
 	w.walked[body.ID()] = true
-	var visit func(n *sitter.Node)
-	visit = func(n *sitter.Node) {
-		switch n.Type() {
-		case "string", "template_string":
-			if lit, ok := w.f.value(n, nil); ok && emit.LooksLikeDDL(lit.Text) {
-				w.rec.Candidate(w.f.span(n))
+	src := w.f.src.Text
+	start, end := int(body.StartByte()), int(body.EndByte())
+	seen := map[uintptr]bool{}
+	for i := start; i < end; {
+		if !isWordByte(src[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < end && isWordByte(src[j]) {
+			j++
+		}
+		if emit.IsDDLWord(string(src[i:j])) {
+			n := body.NamedDescendantForPointRange(w.f.point(i), w.f.point(j))
+			for k := 0; k < 3 && n != nil && n.Type() != "string" && n.Type() != "template_string"; k++ {
+				n = n.Parent()
 			}
-			return
+			if n != nil && !seen[n.ID()] && (n.Type() == "string" || n.Type() == "template_string") {
+				seen[n.ID()] = true
+				if lit, ok := w.f.value(n, nil); ok && emit.LooksLikeDDL(lit.Text) {
+					w.rec.Candidate(w.f.span(n))
+				}
+			}
 		}
-		for _, c := range named(n) {
-			visit(c)
-		}
+		i = j
 	}
-	visit(body)
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 func (w *walker) block(n *sitter.Node) {
