@@ -2,9 +2,9 @@ package golang
 
 import (
 	"go/ast"
-	"io"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
