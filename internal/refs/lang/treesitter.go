@@ -150,18 +150,8 @@ func (f *tsFile) text(n *sitter.Node) []byte {
 // keyword hit (see sqlHits). Only the nodes around hits are visited: walking a whole
 // tree through cgo costs more than parsing it.
 func tsLiterals(g *grammar, src []byte, hits []int) ([]Literal, error) {
-	p, _ := g.parsers.Get().(*sitter.Parser)
-	if p == nil {
-		p = sitter.NewParser()
-		p.SetLanguage(g.lang())
-		// A safety net against pathological input, far above what any
-		// source file takes (about 2 MB/s).
-		p.SetOperationLimit(parseTimeout)
-	}
-	defer g.parsers.Put(p)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
+	tree, err := g.parse(src)
 	if err != nil {
-		p.Reset()
 		return nil, err
 	}
 	defer tree.Close()
@@ -272,10 +262,18 @@ func Tree(lang Language, path string, src []byte) (*sitter.Tree, error) {
 	if g == nil {
 		return nil, &unknownLanguageError{lang}
 	}
+	return g.parse(src)
+}
+
+// parse parses src with a parser of the grammar's pool; the caller
+// closes the tree.
+func (g *grammar) parse(src []byte) (*sitter.Tree, error) {
 	p, _ := g.parsers.Get().(*sitter.Parser)
 	if p == nil {
 		p = sitter.NewParser()
 		p.SetLanguage(g.lang())
+		// A safety net against pathological input, far above what any
+		// source file takes (about 2 MB/s).
 		p.SetOperationLimit(parseTimeout)
 	}
 	defer g.parsers.Put(p)

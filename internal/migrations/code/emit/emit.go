@@ -10,8 +10,10 @@ package emit
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -302,6 +304,27 @@ func LooksLikeDDL(text string) bool {
 	}
 	fields := strings.Fields(s)
 	return len(fields) >= 2 && IsDDLWord(fields[0])
+}
+
+// Parallel calls f(0), ..., f(n-1) on up to GOMAXPROCS goroutines:
+// migrations in code are translated file by file, independently.
+func Parallel(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // Safely runs translate, turning a panic (a reader bug on one file) into

@@ -20,10 +20,8 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/code/emit"
@@ -113,15 +111,12 @@ func layoutOf(fsys fs.FS, dir string) migrations.Format {
 // Discover finds the migrations of dir in apply order.
 func (g *Go) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
 	dir = path.Clean(dir)
-	st, err := fs.Stat(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("migrations directory %s: %w", dir, err)
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("migrations directory %s is not a directory", dir)
+	if err := migrations.CheckDir(fsys, dir); err != nil {
+		return nil, err
 	}
 	set := &migrations.Set{Dir: dir, Format: g.format}
 	r := &reader{fsys: fsys, opt: opt, set: set}
+	var err error
 	switch g.format {
 	case migrations.FormatGooseGo:
 		err = r.goose(dir)
@@ -258,31 +253,18 @@ func (g *Go) Translate(ms []*migrations.Migration, opt migrations.TranslateOptio
 		}
 		byFile[m.File] = append(byFile[m.File], i)
 	}
-	next := make(chan *source.File)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(order)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for sf := range next {
-				var f *goFile
-				for _, i := range byFile[sf] {
-					m := ms[i]
-					out[i] = emit.Safely(m, func() migrations.Translation {
-						if f == nil {
-							f = parseSource(sf)
-						}
-						return translate(m, f, opt)
-					})
+	emit.Parallel(len(order), func(k int) {
+		var f *goFile
+		for _, i := range byFile[order[k]] {
+			m := ms[i]
+			out[i] = emit.Safely(m, func() migrations.Translation {
+				if f == nil {
+					f = parseSource(order[k])
 				}
-			}
-		}()
-	}
-	for _, sf := range order {
-		next <- sf
-	}
-	close(next)
-	wg.Wait()
+				return translate(m, f, opt)
+			})
+		}
+	})
 	return out
 }
 

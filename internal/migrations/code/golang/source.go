@@ -4,10 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations"
@@ -139,20 +137,9 @@ func (g *goFile) nodeAt(start, end int) ast.Node {
 
 // goFiles lists the non-test Go files directly in dir, sorted.
 func goFiles(fsys fs.FS, dir string) []string {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
-			continue
-		}
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return migrations.Files(fsys, dir, func(n string) bool {
+		return strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go")
+	})
 }
 
 // reader reads the Go files of one directory, recording those it cannot
@@ -172,17 +159,9 @@ func (r *reader) read(p string) *goFile {
 	return parseFile(p, text)
 }
 
-// head is the start of a file, where its imports and registration
+// head is the start of a file, where its imports, registration or up()
 // are; nil when it cannot be read.
-func head(fsys fs.FS, p string) []byte {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 16<<10))
-	return b
-}
+func head(fsys fs.FS, p string) []byte { return migrations.ReadHead(fsys, p, 16<<10) }
 
 // execNames are the methods of database/sql, sqlx, pgx, go-pg, bun and
 // GORM handles whose first string argument is SQL they run.

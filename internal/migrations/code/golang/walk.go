@@ -44,43 +44,39 @@ func (w *walker) function(ft *ast.FuncType, body *ast.BlockStmt) {
 	}
 	w.push()
 	defer w.pop()
-	w.params(ft, nil)
+	w.params(ft, nil, nil, nil)
 	w.candidates(body)
 	w.done = false
 	w.block(body.List)
 	w.done = false
 }
 
-// params binds a function's parameters: handles, and when args are given
-// (an inlined call) the string values of the others.
-func (w *walker) params(ft *ast.FuncType, args []ast.Expr) {
+// params binds a function's parameters. A migration function's (args
+// nil) are database handles by their type; an inlined call's are handles
+// where the caller passed one of callerHandles, else hold the caller's
+// values.
+func (w *walker) params(ft *ast.FuncType, args, values []ast.Expr, callerHandles map[string]bool) {
 	if ft == nil || ft.Params == nil {
 		return
 	}
 	i := 0
-	scope := w.scopes[len(w.scopes)-1]
 	for _, field := range ft.Params.List {
-		names := field.Names
-		if len(names) == 0 {
+		if len(field.Names) == 0 {
 			i++
 			continue
 		}
-		for _, n := range names {
-			var arg ast.Expr
-			if i < len(args) {
-				arg = args[i]
-			}
-			i++
+		for _, n := range field.Names {
 			switch {
 			case args == nil && isHandleType(field.Type):
 				w.handles[n.Name] = true
-			case arg != nil && w.isHandle(arg):
+			case i < len(args) && isHandleIn(callerHandles, args[i]):
 				w.handles[n.Name] = true
-			case arg != nil:
-				scope[n.Name] = w.settle(arg)
+			case i < len(values):
+				w.define(n.Name, values[i])
 			default:
-				scope[n.Name] = unknownExpr(n)
+				w.define(n.Name, unknownExpr(n))
 			}
+			i++
 		}
 	}
 }
@@ -368,7 +364,7 @@ func (w *walker) expr(e ast.Expr) {
 	case *ast.FuncLit:
 		// A callback (a transaction helper's function): it runs.
 		w.push()
-		w.params(e.Type, nil)
+		w.params(e.Type, nil, nil, nil)
 		w.candidates(e.Body)
 		done := w.done
 		w.block(e.Body.List)
@@ -583,7 +579,8 @@ func (w *walker) inline(c *ast.CallExpr, fd *ast.FuncDecl) {
 	saved, savedHandles, savedPrepared, savedDone := w.scopes, w.handles, w.prepared, w.done
 	w.scopes = []map[string]ast.Expr{{}}
 	w.prepared = map[string]bool{}
-	w.bindCallee(fd.Type, c.Args, settled, savedHandles)
+	w.handles = map[string]bool{}
+	w.params(fd.Type, c.Args, settled, savedHandles)
 	w.candidates(fd.Body)
 	w.block(fd.Body.List)
 	w.scopes, w.handles, w.prepared, w.done = saved, savedHandles, savedPrepared, savedDone
@@ -592,34 +589,6 @@ func (w *walker) inline(c *ast.CallExpr, fd *ast.FuncDecl) {
 func isHandleIn(handles map[string]bool, e ast.Expr) bool {
 	id := root(e)
 	return id != nil && handles[id.Name]
-}
-
-// bindCallee binds a callee's parameters: those given a handle are
-// handles, the others hold the caller's values.
-func (w *walker) bindCallee(ft *ast.FuncType, raw, settled []ast.Expr, callerHandles map[string]bool) {
-	w.handles = map[string]bool{}
-	if ft.Params == nil {
-		return
-	}
-	i := 0
-	for _, field := range ft.Params.List {
-		names := field.Names
-		if len(names) == 0 {
-			i++
-			continue
-		}
-		for _, n := range names {
-			switch {
-			case i < len(raw) && isHandleIn(callerHandles, raw[i]):
-				w.handles[n.Name] = true
-			case i < len(settled):
-				w.define(n.Name, settled[i])
-			default:
-				w.define(n.Name, unknownExpr(n))
-			}
-			i++
-		}
-	}
 }
 
 // up walks what a list element runs when applied: a function, or SQL

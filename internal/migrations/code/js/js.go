@@ -14,14 +14,11 @@ package js
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/code/emit"
@@ -79,20 +76,9 @@ func fileFormat(text []byte) migrations.Format {
 
 // candidates lists the timestamped JS/TS files directly in dir.
 func candidates(fsys fs.FS, dir string) []string {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !migrationFile.MatchString(n) || strings.HasSuffix(n, ".d.ts") || strings.Contains(n, ".test.") || strings.Contains(n, ".spec.") {
-			continue
-		}
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
+	return migrations.Files(fsys, dir, func(n string) bool {
+		return migrationFile.MatchString(n) && !strings.HasSuffix(n, ".d.ts") && !strings.Contains(n, ".test.") && !strings.Contains(n, ".spec.")
+	})
 }
 
 // layoutOf votes: the library most of dir's migration files are written
@@ -113,17 +99,9 @@ func layoutOf(fsys fs.FS, dir string) migrations.Format {
 	return best
 }
 
-// head is the start of a file, where the library's import and up()
+// head is the start of a file, where its imports, registration or up()
 // are; nil when it cannot be read.
-func head(fsys fs.FS, p string) []byte {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 16<<10))
-	return b
-}
+func head(fsys fs.FS, p string) []byte { return migrations.ReadHead(fsys, p, 16<<10) }
 
 // Detect reports whether most migration files of dir are this library's.
 func (j *JS) Detect(fsys fs.FS, dir string) bool { return layoutOf(fsys, path.Clean(dir)) == j.format }
@@ -132,12 +110,8 @@ func (j *JS) Detect(fsys fs.FS, dir string) bool { return layoutOf(fsys, path.Cl
 // library runs them (by name, which starts with the timestamp).
 func (j *JS) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migrations.Set, error) {
 	dir = path.Clean(dir)
-	st, err := fs.Stat(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("migrations directory %s: %w", dir, err)
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("migrations directory %s is not a directory", dir)
+	if err := migrations.CheckDir(fsys, dir); err != nil {
+		return nil, err
 	}
 	set := &migrations.Set{Dir: dir, Format: j.format}
 	for _, n := range candidates(fsys, dir) {
@@ -196,23 +170,10 @@ func transactional(f migrations.Format, text []byte) bool {
 // read in parallel.
 func (j *JS) Translate(ms []*migrations.Migration, opt migrations.TranslateOptions) []migrations.Translation {
 	out := make([]migrations.Translation, len(ms))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ms)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				m := ms[i]
-				out[i] = emit.Safely(m, func() migrations.Translation { return j.translate(m, opt) })
-			}
-		}()
-	}
-	for i := range ms {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	emit.Parallel(len(ms), func(i int) {
+		m := ms[i]
+		out[i] = emit.Safely(m, func() migrations.Translation { return j.translate(m, opt) })
+	})
 	return out
 }
 

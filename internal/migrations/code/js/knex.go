@@ -15,20 +15,8 @@ import (
 type knex struct{}
 
 func (knex) call(w *walker, c *chain) bool {
-	last := c.last()
-	call := last.call
-	at := w.where(call)
-	a := last.args()
-	arg := func(i int) *sitter.Node {
-		if i < len(a) {
-			return a[i]
-		}
-		return nil
-	}
-	fail := func(what string) bool {
-		w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
-		return true
-	}
+	x := w.libCall(c)
+	last, call, at, a, arg, fail := c.last(), x.node, x.at(), x.a, x.arg, x.fail
 	// knex('users').where(...).update(...): the query builder.
 	if c.links[0].name == "" {
 		switch last.name {
@@ -205,9 +193,7 @@ func (t *knexTable) statement(c *chain) {
 	first := c.links[0]
 	call := c.node
 	a := first.args()
-	fail := func(what string) {
-		w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
-	}
+	fail := func(what string) { w.cannot(call, what) }
 	switch first.name {
 	case "dropColumn", "dropColumns":
 		var cols []string
@@ -306,22 +292,13 @@ func (t *knexTable) statement(c *chain) {
 	}
 }
 
-func firstArg(a []*sitter.Node) *sitter.Node {
-	if len(a) == 0 {
-		return nil
-	}
-	return a[0]
-}
-
 // column reads t.<type>(name, ...).<modifier>()... as a column.
 func (t *knexTable) column(c *chain) {
 	w := t.w
 	first := c.links[0]
 	call := c.node
 	a := first.args()
-	fail := func(what string) {
-		w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
-	}
+	fail := func(what string) { w.cannot(call, what) }
 	name := "id"
 	if len(a) > 0 {
 		s, ok := w.plain(a[0])
@@ -355,14 +332,14 @@ func (t *knexTable) column(c *chain) {
 	case "decimal":
 		col.typ = "decimal(" + num(1, "8") + ", " + num(2, "2") + ")"
 	case "specificType":
-		s, ok := w.plain(firstArgAt(a, 1))
+		s, ok := w.plain(argAt(a, 1))
 		if !ok {
 			fail("a type")
 			return
 		}
 		col.typ = s
 	case "enu", "enum":
-		vals := unwrap(firstArgAt(a, 1))
+		vals := unwrap(argAt(a, 1))
 		var lits []string
 		for _, v := range named(vals) {
 			s, ok := w.plain(v)
@@ -427,13 +404,6 @@ func (t *knexTable) column(c *chain) {
 	t.cols = append(t.cols, col)
 	t.colAt = append(t.colAt, call)
 	t.after = append(t.after, after...)
-}
-
-func firstArgAt(a []*sitter.Node, i int) *sitter.Node {
-	if i < len(a) {
-		return a[i]
-	}
-	return nil
 }
 
 // knexReference writes references('id').inTable('users') or
@@ -512,7 +482,7 @@ func (t *knexTable) foreign(c *chain) {
 		clause = knexReference(ref, c.links[1:], w)
 	}
 	if !ok || clause == "" {
-		w.unreadable(c.node, "`%s`: a foreign key that schemagate cannot read, so it is not checked", w.f.short(c.node))
+		w.cannot(c.node, "a foreign key")
 		return
 	}
 	name := t.name + "_" + strings.Join(cols, "_") + "_foreign"

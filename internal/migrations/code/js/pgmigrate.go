@@ -39,15 +39,8 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 	if len(c.links) != 1 {
 		return false
 	}
-	call := c.last().call
-	a := c.last().args()
-	at := w.where(call)
-	arg := func(i int) *sitter.Node {
-		if i < len(a) {
-			return a[i]
-		}
-		return nil
-	}
+	x := w.libCall(c)
+	at, a, arg := x.at(), x.a, x.arg
 	opts := func(i int) map[string]*sitter.Node {
 		_, kv, _ := w.f.pairs(arg(i))
 		return kv
@@ -56,10 +49,7 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		v := unwrap(kv[k])
 		return v != nil && v.Type() == "true"
 	}
-	fail := func(what string) bool {
-		w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
-		return true
-	}
+	fail := x.fail
 	switch name := c.last().name; name {
 	case "sql":
 		lit, ok := w.f.value(arg(0), w.lookup)

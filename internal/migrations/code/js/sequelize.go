@@ -37,20 +37,8 @@ func (w *walker) seqTable(n *sitter.Node) (qualified, bare string, ok bool) {
 }
 
 func (sequelize) call(w *walker, c *chain) bool {
-	last := c.last()
-	call := last.call
-	at := w.where(call)
-	a := last.args()
-	arg := func(i int) *sitter.Node {
-		if i < len(a) {
-			return a[i]
-		}
-		return nil
-	}
-	fail := func(what string) bool {
-		w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
-		return true
-	}
+	x := w.libCall(c)
+	last, call, at, a, arg, fail := c.last(), x.node, x.at(), x.a, x.arg, x.fail
 	if _, viaSequelize := c.has("sequelize"); viaSequelize {
 		switch last.name {
 		case "query":

@@ -56,20 +56,8 @@ func (w *walker) ormOptions(n *sitter.Node) ([]string, map[string]*sitter.Node, 
 }
 
 func (typeorm) call(w *walker, c *chain) bool {
-	last := c.last()
-	call := last.call
-	at := w.where(call)
-	a := last.args()
-	arg := func(i int) *sitter.Node {
-		if i < len(a) {
-			return a[i]
-		}
-		return nil
-	}
-	fail := func(what string) bool {
-		w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
-		return true
-	}
+	x := w.libCall(c)
+	last, at, arg, fail := c.last(), x.at(), x.arg, x.fail
 	if len(c.links) > 1 {
 		// queryRunner.manager.query(...), queryRunner.connection.query(...)
 		if _, ok := c.has("manager"); !ok {

@@ -145,6 +145,37 @@ func (w *walker) where(n *sitter.Node) emit.Where {
 	return emit.Where{Call: w.f.span(n), Conditional: w.cond > 0}
 }
 
+// cannot notes a library call with an argument schemagate cannot read;
+// it reports true: the call is known, it is just not checked.
+func (w *walker) cannot(call *sitter.Node, what string) bool {
+	w.unreadable(call, "`%s`: %s that schemagate cannot read, so it is not checked", w.f.short(call), what)
+	return true
+}
+
+// libCall is the call a library handler translates: its node and
+// arguments, where it is, and how it says an argument cannot be read.
+type libCall struct {
+	w    *walker
+	node *sitter.Node
+	a    []*sitter.Node
+}
+
+func (w *walker) libCall(c *chain) libCall { return libCall{w, c.last().call, c.last().args()} }
+
+func (x libCall) arg(i int) *sitter.Node { return argAt(x.a, i) }
+func (x libCall) at() emit.Where         { return x.w.where(x.node) }
+func (x libCall) fail(what string) bool  { return x.w.cannot(x.node, what) }
+
+// argAt is the i-th argument, or nil.
+func argAt(a []*sitter.Node, i int) *sitter.Node {
+	if i < len(a) {
+		return a[i]
+	}
+	return nil
+}
+
+func firstArg(a []*sitter.Node) *sitter.Node { return argAt(a, 0) }
+
 // unreadable is a hint at a call.
 func (w *walker) unreadable(n *sitter.Node, format string, args ...any) {
 	w.rec.Unreadable(w.f.span(n), format, args...)
