@@ -65,6 +65,8 @@ func historyFormat(m *migrations.Migration) (string, error) {
 	case migrations.FormatGolangMigrate, migrations.FormatGoose, migrations.FormatDbmate, migrations.FormatFlyway,
 		migrations.FormatPrisma, migrations.FormatSqitch, migrations.FormatRails, migrations.FormatDjango:
 		return string(m.Format), nil
+	case migrations.FormatGooseGo:
+		return string(migrations.FormatGoose), nil // goose_db_version holds Go and SQL migrations alike
 	case migrations.FormatSQL:
 		return "", fmt.Errorf("--pending-from: %s is a plain SQL file, and plain SQL files have no history table to read: name the tool with --migration-format", m.Path)
 	}
