@@ -3,6 +3,7 @@ package golang
 import (
 	"go/ast"
 	"go/token"
+	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/code/emit"
 )
@@ -263,6 +264,11 @@ func (w *walker) assign(s *ast.AssignStmt) {
 	}
 	// x, err := db.BeginTx(ctx, nil) / stmt, err := tx.Prepare(...)
 	if len(s.Rhs) == 1 && len(s.Lhs) >= 1 {
+		if call, ok := s.Rhs[0].(*ast.CallExpr); ok && w.wraps(call) {
+			if id, ok := s.Lhs[0].(*ast.Ident); ok {
+				w.handles[id.Name] = true
+			}
+		}
 		if call, ok := s.Rhs[0].(*ast.CallExpr); ok {
 			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && w.isHandle(sel.X) {
 				if id, ok := s.Lhs[0].(*ast.Ident); ok {
@@ -451,6 +457,14 @@ var quietMethods = map[string]bool{
 
 func (w *walker) call(c *ast.CallExpr) {
 	sel, isSel := c.Fun.(*ast.SelectorExpr)
+	if isSel && execNames[sel.Sel.Name] && rawCall(sel.X) {
+		// bun's db.NewRaw("...").Exec(ctx): the SQL is read at NewRaw.
+		w.expr(sel.X)
+		for _, a := range c.Args {
+			w.expr(a)
+		}
+		return
+	}
 	if isSel && !w.isHandle(sel.X) && !quietMethods[sel.Sel.Name] {
 		if r := root(sel.X); r != nil && w.handles[r.Name] {
 			// A builder chain on the database (tx.Migrator().DropColumn,
@@ -502,9 +516,45 @@ func (w *walker) call(c *ast.CallExpr) {
 	}
 }
 
+// rawCall reports a receiver that is a Raw/NewRaw call, which holds the
+// SQL its chain runs.
+func rawCall(e ast.Expr) bool {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	return ok && (sel.Sel.Name == "Raw" || sel.Sel.Name == "NewRaw")
+}
+
+// wraps reports a call that wraps the database in another client
+// (bun.NewDB(db, ...), sqlx.NewDb(db, "postgres"), a project's
+// NewStore(tx)): its result is the database too, and it runs nothing.
+func (w *walker) wraps(c *ast.CallExpr) bool {
+	name := ""
+	switch f := c.Fun.(type) {
+	case *ast.SelectorExpr:
+		name = f.Sel.Name
+	case *ast.Ident:
+		name = f.Name
+	}
+	if !strings.HasPrefix(name, "New") && !strings.HasPrefix(name, "Wrap") && !strings.HasPrefix(name, "Open") {
+		return false
+	}
+	for _, a := range c.Args {
+		if w.isHandle(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // passesHandle notes a call that hands the database to code schemagate
 // does not follow (a function of another package).
 func (w *walker) passesHandle(c *ast.CallExpr) {
+	if w.wraps(c) {
+		return
+	}
 	for _, a := range c.Args {
 		if w.isHandle(a) {
 			w.rec.Unreadable(w.f.span(c), "`%s` runs code schemagate does not follow with the database: what it does is not checked", w.f.text(c))
