@@ -11,7 +11,6 @@ package emit
 import (
 	"fmt"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -27,19 +26,13 @@ type Recorder struct {
 	file  *source.File
 	pg    int
 	ops   []ops.Op
-	sent  []sent
+	sent  migrations.SentSQL
 	notes []migrations.Note
 	stmt  int // statements so far
 
 	read       [][2]int // file ranges of literals that gave statements
 	candidates []source.Span
 	raised     int // error and warning notes
-}
-
-// sent is one statement the migration sends.
-type sent struct {
-	migrations.SQLStatement
-	stmt int // its operations' Stmt; -1 for a statement the parser rejects
 }
 
 // New returns a Recorder for a migration in file f.
@@ -128,7 +121,7 @@ func (r *Recorder) Literal(lit lang.Literal, w Where) bool {
 	// Statements with placeholders give their operations, but their text
 	// is not what is sent: verify must not run it.
 	if lit.Holes == 0 {
-		r.send(res, f, mapSpan)
+		r.sent.Add(res, f, r.stmt, mapSpan, false)
 	}
 	r.add(list, len(res.Statements))
 	return true
@@ -159,7 +152,7 @@ func (r *Recorder) Written(sql string, w Where) {
 			op.Columns[j].Span = w.Call
 		}
 	}
-	r.send(res, nil, func(source.Span) source.Span { return w.Call })
+	r.sent.Add(res, nil, r.stmt, func(source.Span) source.Span { return w.Call }, false)
 	r.add(list, len(res.Statements))
 }
 
@@ -169,30 +162,6 @@ func (r *Recorder) add(list []ops.Op, stmts int) {
 	}
 	r.stmt += stmts
 	r.ops = append(r.ops, list...)
-}
-
-// send records the statements of res as sent, in order; statements the
-// parser rejects too when parsed (the file they were parsed in) is given:
-// the server rejects them as the migration runs.
-func (r *Recorder) send(res sqlparse.Result, parsed *source.File, mapSpan func(source.Span) source.Span) {
-	type piece struct {
-		s   sent
-		off int
-	}
-	var ps []piece
-	for i, st := range res.Statements {
-		ps = append(ps, piece{sent{migrations.SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, r.stmt + i}, st.Span.Start.Offset})
-	}
-	if parsed != nil {
-		for _, e := range res.Errors {
-			text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
-			ps = append(ps, piece{sent{migrations.SQLStatement{Text: text, Span: mapSpan(e.Span)}, -1}, e.Span.Start.Offset})
-		}
-	}
-	slices.SortStableFunc(ps, func(a, b piece) int { return a.off - b.off })
-	for _, p := range ps {
-		r.sent = append(r.sent, p.s)
-	}
 }
 
 // Unreadable is a hint at code that cannot be read: it is not checked.
@@ -225,22 +194,7 @@ func (r *Recorder) Empty() bool { return len(r.ops) == 0 && len(r.notes) == 0 }
 func (r *Recorder) Translation(m *migrations.Migration) migrations.Translation {
 	r.uncheckedWarning()
 	ops.Annotate(r.ops, m.Transactional)
-	inTx := map[int]bool{}
-	for _, op := range r.ops {
-		if _, seen := inTx[op.Stmt]; !seen {
-			inTx[op.Stmt] = op.InTransaction
-		}
-	}
-	out := make([]migrations.SQLStatement, len(r.sent))
-	for i, s := range r.sent {
-		in, ok := inTx[s.stmt]
-		if !ok {
-			in = m.Transactional
-		}
-		s.InTransaction = in
-		out[i] = s.SQLStatement
-	}
-	return migrations.Translation{Migration: m, Ops: r.ops, Notes: r.notes, SQL: out}
+	return migrations.Translation{Migration: m, Ops: r.ops, Notes: r.notes, SQL: r.sent.Statements(r.ops, m.Transactional)}
 }
 
 // uncheckedWarning warns when the migration holds DDL strings and none
