@@ -1,13 +1,6 @@
-// Package rules defines what a schemagate rule is, the pass a rule runs
-// on, and every rule schemagate ships. A rule is a value, like an
-// analyzer in golang.org/x/tools/go/analysis: a name, docs and a Run
-// function that reads typed schema operations and reports findings.
 package rules
 
-import (
-	"fmt"
-	"sort"
-)
+import "github.com/schemagate/schemagate/internal/source"
 
 // DocsURL is where each rule's rendered explanation lives.
 const DocsURL = "https://github.com/schemagate/schemagate/blob/main/docs/rules.md#"
@@ -36,31 +29,10 @@ type Rule struct {
 // URL is the link to the rule's docs.
 func (r *Rule) URL() string { return DocsURL + r.Name }
 
-var registry = map[string]*Rule{}
-
-// Register adds rules to the registry. Registering a name twice panics:
-// it is a programming error caught by every test.
-func Register(rs ...*Rule) {
-	for _, r := range rs {
-		if _, dup := registry[r.Name]; dup {
-			panic(fmt.Sprintf("rules: %s registered twice", r.Name))
-		}
-		registry[r.Name] = r
-	}
-}
-
-// Lookup returns the rule called name.
-func Lookup(name string) (*Rule, bool) {
-	r, ok := registry[name]
-	return r, ok
-}
-
-// All returns every registered rule sorted by name.
-func All() []*Rule {
-	out := make([]*Rule, 0, len(registry))
-	for _, r := range registry {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+// At builds a finding of the rule at span in file, with the rule's
+// default severity. It is how the findings of rules without a Run (the
+// engine's, check's and verify's) are made; rules with a Run report
+// through their Pass.
+func (r *Rule) At(file string, span source.Span, message string) Finding {
+	return Finding{Rule: r.Name, Severity: r.Severity, Category: r.Category, File: file, Span: span, Message: message}
 }

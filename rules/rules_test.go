@@ -1,9 +1,13 @@
 package rules_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,8 +22,14 @@ import (
 )
 
 // Rule cases live in testdata/rules/<rule>/*.sql. A line that should
-// carry a finding of the folder's rule ends with `-- want: <rule>`;
-// header directives set the context:
+// carry a finding of the folder's rule ends with an expectation per
+// finding: the rule and a regexp its message must match, so the text a
+// person reads is under test too:
+//
+//	ALTER TABLE users DROP COLUMN a, DROP COLUMN b; -- want: drop-column "column users\.a", drop-column "users\.b"
+//
+// The regexp is what lies between the double quotes, as written (`\"` is
+// a quote). Header directives set the context:
 //
 //	-- pg-version: 10
 //	-- format: goose
@@ -28,13 +38,24 @@ import (
 // Only the folder's rule is compared, so each case shows exactly where
 // that rule fires and where it must stay silent.
 var (
-	reWant      = regexp.MustCompile(`--\s*want:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*$`)
+	reWant      = regexp.MustCompile(`--\s*want:\s*(.*?)\s*$`)
+	reWantItem  = regexp.MustCompile(`^\s*([a-z0-9-]+)\s+"((?:[^"\\]|\\.)*)"\s*(?:,|$)`)
 	reDirective = regexp.MustCompile(`^--\s*(pg-version|format|transactional):\s*(\S+)\s*$`)
 )
 
+// hit is one finding on one line. A finding that matches an expectation
+// of its line is recorded with that expectation's pattern; one that
+// matches none with its message, so that the diff shows the text.
 type hit struct {
-	Line int
-	Rule string
+	Line    int
+	Rule    string
+	Pattern string
+	Message string
+}
+
+type want struct {
+	hit
+	re *regexp.Regexp
 }
 
 func TestRuleCases(t *testing.T) {
@@ -61,12 +82,23 @@ func TestRuleCases(t *testing.T) {
 		fires, silent := 0, 0
 		for _, path := range files {
 			t.Run(d.Name()+"/"+filepath.Base(path), func(t *testing.T) {
-				want, got := runCase(t, rule, path)
-				if len(want) > 0 {
+				wants, findings := runCase(t, path)
+				if len(wants) > 0 {
 					fires++
 				} else {
 					silent++
 				}
+				var want, got []hit
+				for _, w := range wants {
+					want = append(want, w.hit)
+				}
+				for _, f := range findings {
+					if f.Rule == rule.Name {
+						got = append(got, match(f, wants))
+					}
+				}
+				sortHits(want)
+				sortHits(got)
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("findings of %s (-want +got):\n%s", rule.Name, diff)
 				}
@@ -85,7 +117,54 @@ func TestRuleCases(t *testing.T) {
 	}
 }
 
-func runCase(t *testing.T, rule *rules.Rule, path string) (want, got []hit) {
+// match pairs a finding with the first expectation of its line it
+// satisfies; each expectation is used once.
+func match(f rules.Finding, wants []want) hit {
+	for i := range wants {
+		w := &wants[i]
+		if w.re != nil && w.Line == f.Span.Start.Line && w.Rule == f.Rule && w.re.MatchString(f.Message) {
+			w.re = nil
+			return w.hit
+		}
+	}
+	return hit{Line: f.Span.Start.Line, Rule: f.Rule, Message: f.Message}
+}
+
+func sortHits(hs []hit) {
+	sort.Slice(hs, func(i, j int) bool {
+		a, b := hs[i], hs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Pattern+a.Message < b.Pattern+b.Message
+	})
+}
+
+// parseWants reads the expectations after `-- want:` on one line.
+func parseWants(t *testing.T, path string, line int, text string) []want {
+	t.Helper()
+	var out []want
+	for text != "" {
+		m := reWantItem.FindStringSubmatch(text)
+		if m == nil {
+			t.Fatalf("%s:%d: want %q: expected <rule> \"<regexp>\"[, ...]", path, line, text)
+		}
+		re, err := regexp.Compile(m[2])
+		if err != nil {
+			t.Fatalf("%s:%d: %v", path, line, err)
+		}
+		out = append(out, want{hit{Line: line, Rule: m[1], Pattern: m[2]}, re})
+		text = text[len(m[0]):]
+	}
+	return out
+}
+
+// runCase lints one case file and returns its expectations and every
+// finding of the run.
+func runCase(t *testing.T, path string) ([]want, []rules.Finding) {
 	t.Helper()
 	text, err := os.ReadFile(path)
 	if err != nil {
@@ -98,11 +177,10 @@ func runCase(t *testing.T, rule *rules.Rule, path string) (want, got []hit) {
 		Regions: []migration.Region{{Start: 0, End: len(text)}},
 	}
 	cfg := config.Default()
+	var wants []want
 	for i, line := range strings.Split(string(text), "\n") {
 		if mm := reWant.FindStringSubmatch(line); mm != nil {
-			for _, r := range strings.Split(mm[1], ",") {
-				want = append(want, hit{i + 1, strings.TrimSpace(r)})
-			}
+			wants = append(wants, parseWants(t, path, i+1, mm[1])...)
 		}
 		if mm := reDirective.FindStringSubmatch(line); mm != nil {
 			switch mm[1] {
@@ -121,17 +199,14 @@ func runCase(t *testing.T, rule *rules.Rule, path string) (want, got []hit) {
 	}
 	findings := lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg})
 	for _, f := range findings {
-		switch f.Rule {
-		case rule.Name:
-			got = append(got, hit{f.Span.Start.Line, f.Rule})
-		case rules.SyntaxError.Name, rules.InternalError.Name:
+		switch {
+		case f.Rule == rules.SyntaxError.Name, f.Rule == rules.InternalError.Name:
 			t.Errorf("%s:%d: %s: %s", path, f.Span.Start.Line, f.Rule, f.Message)
-		}
-		if f.Rule == rule.Name && f.Message == "" {
-			t.Errorf("%s:%d: finding without a message", path, f.Span.Start.Line)
+		case f.Message == "":
+			t.Errorf("%s:%d: %s: finding without a message", path, f.Span.Start.Line, f.Rule)
 		}
 	}
-	return want, got
+	return wants, findings
 }
 
 func TestEveryRuleIsDocumented(t *testing.T) {
@@ -146,4 +221,85 @@ func TestEveryRuleIsDocumented(t *testing.T) {
 			t.Errorf("rule name %q is not kebab-case", r.Name)
 		}
 	}
+}
+
+// TestRuleFiles keeps the package's layout: every rule is a file named
+// after it holding one variable whose identifier is the name in Go
+// (drop_column.go holds DropColumn, "drop-column"), and the list in all.go
+// has every rule once, in name order.
+func TestRuleFiles(t *testing.T) {
+	fset := token.NewFileSet()
+	paths, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	for _, path := range paths {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if !ok || len(vs.Values) != 1 {
+				return true
+			}
+			name, ok := ruleName(vs.Values[0])
+			if !ok {
+				return true
+			}
+			ident := vs.Names[0].Name
+			declared[name] = true
+			if want := strings.ReplaceAll(name, "-", "_") + ".go"; filepath.Base(path) != want {
+				t.Errorf("rule %s is declared in %s, not %s", name, path, want)
+			}
+			if !strings.EqualFold(ident, strings.ReplaceAll(name, "-", "")) {
+				t.Errorf("rule %s is the Go identifier %s", name, ident)
+			}
+			if _, ok := rules.Lookup(name); !ok {
+				t.Errorf("rule %s (%s) is missing from the list in all.go", name, path)
+			}
+			return true
+		})
+	}
+	all := rules.All()
+	for i, r := range all {
+		if !declared[r.Name] {
+			t.Errorf("rule %s is listed but not declared in a file of its own", r.Name)
+		}
+		if i > 0 && all[i-1].Name >= r.Name {
+			t.Errorf("all.go: %s comes after %s; keep the list sorted by name, each rule once", r.Name, all[i-1].Name)
+		}
+	}
+}
+
+// ruleName returns the Name of a `&Rule{...}` literal.
+func ruleName(e ast.Expr) (string, bool) {
+	u, ok := e.(*ast.UnaryExpr)
+	if !ok {
+		return "", false
+	}
+	lit, ok := u.X.(*ast.CompositeLit)
+	if !ok {
+		return "", false
+	}
+	if id, ok := lit.Type.(*ast.Ident); !ok || id.Name != "Rule" {
+		return "", false
+	}
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Name" {
+			if b, ok := kv.Value.(*ast.BasicLit); ok {
+				s, err := strconv.Unquote(b.Value)
+				return s, err == nil
+			}
+		}
+	}
+	return "", false
 }

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
@@ -28,7 +29,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		}
 		t := &Table{Name: op.Table, Kind: "table", Constraints: map[string]*Constraint{}, Since: c.Order, Origin: origin}
 		for _, col := range op.Columns {
-			t.Columns = append(t.Columns, newColumn(col, c.Order, Origin{File: file, Span: spanOr(col.Span, op)}))
+			t.Columns = append(t.Columns, newColumn(op.Table, col, c.Order, Origin{File: file, Span: spanOr(col.Span, op)}))
 		}
 		for _, k := range op.Constraints {
 			c.addConstraint(t, k)
@@ -44,12 +45,13 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 	case ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence:
 		key := op.Table.Key()
 		delete(c.Tables, key)
-		for k, i := range c.Indexes {
-			if i.Table == key {
-				delete(c.Indexes, k)
-			}
+		for k := range c.tableIndexes(key) {
+			c.deleteIndex(k)
 		}
 	case ops.RenameTable, ops.RenameView:
+		if c.Tables[op.Table.Key()] == nil {
+			c.renameOwnedSequence(op.Table, op.NewName)
+		}
 		c.moveTable(op.Table, ops.Name{Schema: op.Table.Schema, Name: op.NewName})
 	case ops.SetSchema:
 		if op.Table.Name != "" {
@@ -63,7 +65,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		if t.Column(op.ColumnDef.Name) != nil {
 			return
 		}
-		t.Columns = append(t.Columns, newColumn(*op.ColumnDef, c.Order, Origin{File: file, Span: spanOr(op.ColumnDef.Span, op)}))
+		t.Columns = append(t.Columns, newColumn(op.Table, *op.ColumnDef, c.Order, Origin{File: file, Span: spanOr(op.ColumnDef.Span, op)}))
 	case ops.DropColumn:
 		if t := c.Table(op.Table); t != nil {
 			for i, col := range t.Columns {
@@ -79,10 +81,17 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 					}
 				}
 			}
+			// PostgreSQL drops the indexes on a dropped column too.
+			for k, i := range c.tableIndexes(t.Name.Key()) {
+				if slices.Contains(i.Columns, op.Column) {
+					c.deleteIndex(k)
+				}
+			}
 		}
 	case ops.RenameColumn:
 		if col := c.column(op.Table, op.Column); col != nil {
 			col.Name = op.NewName
+			c.renameColumnUses(c.Table(op.Table), op.Column, op.NewName)
 		}
 	case ops.AlterColumnType:
 		if col := c.column(op.Table, op.Column); col != nil && op.Type != nil {
@@ -138,14 +147,23 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		if c.Indexes[idx.Key()] != nil && op.IfNotExists {
 			return
 		}
-		c.Indexes[idx.Key()] = &Index{Name: idx, Table: op.Table.Key(), Unique: op.Index.Unique, Columns: op.Index.Columns, Since: c.Order}
+		c.setIndex(&Index{Name: idx, Table: op.Table.Key(), Unique: op.Index.Unique, Columns: op.Index.Columns, Since: c.Order})
 	case ops.DropIndex:
-		delete(c.Indexes, op.Object.Key())
+		c.deleteIndex(op.Object.Key())
 	case ops.RenameIndex:
 		if i := c.Indexes[op.Object.Key()]; i != nil {
-			delete(c.Indexes, op.Object.Key())
+			c.deleteIndex(op.Object.Key())
+			old := i.Name.Name
 			i.Name = ops.Name{Schema: op.Object.Schema, Name: op.NewName}
-			c.Indexes[i.Name.Key()] = i
+			c.setIndex(i)
+			// The constraint an index backs is renamed with it.
+			if t := c.Tables[i.Table]; t != nil {
+				if k := t.Constraints[old]; k != nil && (k.Type == ops.PrimaryKey || k.Type == ops.Unique || k.Type == ops.Exclusion) {
+					delete(t.Constraints, old)
+					k.Name = op.NewName
+					t.Constraints[op.NewName] = k
+				}
+			}
 		}
 	case ops.CreateFunction, ops.CreateEnum, ops.CreateType, ops.CreateDomain, ops.CreateSchema, ops.CreateExtension:
 		kind := objectKind(op.Kind)
@@ -213,8 +231,11 @@ func spanOr(s source.Span, op *ops.Op) source.Span {
 	return s
 }
 
-func newColumn(col ops.Column, since int, origin Origin) *Column {
+func newColumn(table ops.Name, col ops.Column, since int, origin Origin) *Column {
 	c := &Column{Name: col.Name, Type: col.Type, NotNull: col.NotNull, Identity: col.Identity, Generated: col.Generated, Since: since, Origin: origin}
+	if col.Serial || col.Identity {
+		c.Sequence = table.Name + "_" + col.Name + "_seq"
+	}
 	if col.Default != nil && !col.Default.Null {
 		c.defaultExpr, c.HasDefault = col.Default, true
 	}
@@ -245,9 +266,52 @@ func (c *Catalog) moveTable(from, to ops.Name) {
 	delete(c.Tables, from.Key())
 	t.Name = to
 	c.Tables[to.Key()] = t
-	for _, i := range c.Indexes {
-		if i.Table == from.Key() {
-			i.Table = to.Key()
+	moved := c.tableIndexes(from.Key())
+	delete(c.byTable, from.Key())
+	for k, i := range moved {
+		i.Table = to.Key()
+		c.indexOn(to.Key())[k] = i
+	}
+}
+
+// renameColumnUses follows a column rename in the table's constraints
+// and indexes, as PostgreSQL does (they refer to the column, not its
+// name).
+func (c *Catalog) renameColumnUses(t *Table, from, to string) {
+	rename := func(cols []string) []string {
+		if !slices.Contains(cols, from) {
+			return cols
+		}
+		out := slices.Clone(cols)
+		for i, col := range out {
+			if col == from {
+				out[i] = to
+			}
+		}
+		return out
+	}
+	for _, k := range t.Constraints {
+		k.Columns = rename(k.Columns)
+		if k.NotNullColumn == from {
+			k.NotNullColumn = to
+		}
+	}
+	for _, i := range c.tableIndexes(t.Name.Key()) {
+		i.Columns = rename(i.Columns)
+	}
+}
+
+// renameOwnedSequence follows ALTER TABLE (or ALTER SEQUENCE) seq RENAME
+// of the sequence a serial or identity column owns.
+func (c *Catalog) renameOwnedSequence(seq ops.Name, to string) {
+	for _, t := range c.Tables {
+		if t.Name.Key() != (ops.Name{Schema: seq.Schema, Name: t.Name.Name}).Key() {
+			continue
+		}
+		for _, col := range t.Columns {
+			if col.Sequence == seq.Name {
+				col.Sequence = to
+			}
 		}
 	}
 }
@@ -271,7 +335,7 @@ func (c *Catalog) addConstraint(t *Table, k ops.Constraint) {
 	}
 	if (k.Type == ops.PrimaryKey || k.Type == ops.Unique) && k.UsingIndex == "" {
 		idx := ops.Name{Schema: t.Name.Schema, Name: name}
-		c.Indexes[idx.Key()] = &Index{Name: idx, Table: t.Name.Key(), Unique: true, Columns: k.Columns, Since: c.Order}
+		c.setIndex(&Index{Name: idx, Table: t.Name.Key(), Unique: true, Columns: k.Columns, Since: c.Order})
 	}
 }
 

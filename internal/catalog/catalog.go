@@ -31,11 +31,15 @@ type Column struct {
 	Default string   `json:"default,omitempty"` // filled from defaultExpr when needed (DefaultSQL)
 	// HasDefault is true when the column has a default expression (which
 	// may be the text NULL, meaning none).
-	HasDefault bool   `json:"has_default,omitempty"`
-	Identity   bool   `json:"identity,omitempty"`
-	Generated  bool   `json:"generated,omitempty"`
-	Since      int    `json:"since"`
-	Origin     Origin `json:"origin"`
+	HasDefault bool `json:"has_default,omitempty"`
+	Identity   bool `json:"identity,omitempty"`
+	Generated  bool `json:"generated,omitempty"`
+	// Sequence is the sequence a serial or identity column owns, as
+	// PostgreSQL named it when the column was created and as renames
+	// moved it; "" when unknown.
+	Sequence string `json:"-"`
+	Since    int    `json:"since"`
+	Origin   Origin `json:"origin"`
 
 	defaultExpr *ops.Expr // deparsed lazily: most defaults are never shown
 }
@@ -114,6 +118,12 @@ type Catalog struct {
 	// database.
 	Order    int `json:"-"`
 	Boundary int `json:"-"`
+
+	// byTable holds the Indexes of each table by key, for the questions
+	// and changes about one table's indexes; it is built when first
+	// needed (a cloned or decoded catalog has none yet) and kept by
+	// setIndex and deleteIndex, through which Apply changes Indexes.
+	byTable map[string]map[string]*Index
 }
 
 // New returns an empty catalog in which everything applied counts as
@@ -229,6 +239,64 @@ func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
 	}
 	col := t.Column(column)
 	return col != nil && col.Since >= c.Boundary
+}
+
+// IndexesOn returns the indexes of a table, sorted by name (PostgreSQL
+// lists them so).
+func (c *Catalog) IndexesOn(table ops.Name) []*Index {
+	on := c.tableIndexes(table.Key())
+	keys := make([]string, 0, len(on))
+	for k := range on {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]*Index, len(keys))
+	for i, k := range keys {
+		out[i] = on[k]
+	}
+	return out
+}
+
+// tableIndexes returns the indexes of the table with that key, by key.
+func (c *Catalog) tableIndexes(table string) map[string]*Index {
+	if c.byTable == nil {
+		c.byTable = map[string]map[string]*Index{}
+		for k, i := range c.Indexes {
+			c.indexOn(i.Table)[k] = i
+		}
+	}
+	return c.byTable[table]
+}
+
+func (c *Catalog) indexOn(table string) map[string]*Index {
+	m := c.byTable[table]
+	if m == nil {
+		m = map[string]*Index{}
+		c.byTable[table] = m
+	}
+	return m
+}
+
+// setIndex adds or replaces an index.
+func (c *Catalog) setIndex(i *Index) {
+	key := i.Name.Key()
+	c.deleteIndex(key)
+	c.Indexes[key] = i
+	if c.byTable != nil {
+		c.indexOn(i.Table)[key] = i
+	}
+}
+
+// deleteIndex removes the index with that key.
+func (c *Catalog) deleteIndex(key string) {
+	i := c.Indexes[key]
+	if i == nil {
+		return
+	}
+	delete(c.Indexes, key)
+	if c.byTable != nil {
+		delete(c.byTable[i.Table], key)
+	}
 }
 
 // Object returns a function, type, ... by kind and name.

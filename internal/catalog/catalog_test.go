@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,4 +153,71 @@ func itoa(i int) string {
 		return "0"
 	}
 	return s
+}
+
+// TestColumnChangesFollowIntoIndexesAndConstraints: PostgreSQL drops the
+// indexes on a dropped column, and a renamed column keeps its indexes
+// and constraints; the sequence of a serial key follows its renames.
+func TestColumnChangesFollowIntoIndexesAndConstraints(t *testing.T) {
+	c := replay(t,
+		"CREATE TABLE users (id bigserial PRIMARY KEY, email text, name text, team_id bigint REFERENCES teams (id)); CREATE INDEX users_email ON users (email); CREATE INDEX users_name_email ON users (name, email);",
+		"ALTER TABLE users DROP COLUMN email; ALTER TABLE users RENAME COLUMN team_id TO group_id; ALTER TABLE users RENAME COLUMN name TO full_name;",
+		`ALTER TABLE users RENAME TO members; ALTER TABLE "public"."users_id_seq" RENAME TO members_id_seq;`,
+	)
+	var idx []string
+	for _, i := range c.IndexesOn(ops.Name{Name: "members"}) {
+		idx = append(idx, i.Name.Name+"("+strings.Join(i.Columns, ",")+")")
+	}
+	if diff := cmp.Diff([]string{"users_pkey(id)"}, idx); diff != "" {
+		t.Errorf("indexes (-want +got):\n%s", diff)
+	}
+	m := c.Tables["public.members"]
+	if k := m.Constraints["users_team_id_fkey"]; k == nil || !cmp.Equal(k.Columns, []string{"group_id"}) {
+		t.Errorf("foreign key after the rename: %+v", k)
+	}
+	if seq := m.Column("id").Sequence; seq != "members_id_seq" {
+		t.Errorf("sequence of members.id = %q, want members_id_seq", seq)
+	}
+	c = replay(t, "CREATE TABLE t (a int, b int); CREATE INDEX t_a_b ON t (a, b);", "ALTER TABLE t RENAME COLUMN a TO c;")
+	if got := c.IndexesOn(ops.Name{Name: "t"}); len(got) != 1 || !cmp.Equal(got[0].Columns, []string{"c", "b"}) {
+		t.Errorf("index after the column rename: %+v", got)
+	}
+}
+
+// TestIndexesOnFollowsEveryChange: the indexes listed per table stay
+// those of Indexes through creates, drops and renames of indexes and
+// tables, and in a clone.
+func TestIndexesOnFollowsEveryChange(t *testing.T) {
+	c := replay(t,
+		"CREATE TABLE a (id bigint PRIMARY KEY, x int, y int); CREATE TABLE b (id int UNIQUE, z int); CREATE INDEX a_x ON a (x); CREATE INDEX a_y ON a (y); CREATE INDEX b_z ON b (z);",
+	)
+	_ = c.IndexesOn(ops.Name{Name: "a"}) // the per-table lists exist from here on
+	clone := c.Clone()
+	for _, cat := range []*Catalog{c, clone} {
+		for _, sql := range []string{
+			"ALTER INDEX a_x RENAME TO a_x2; DROP INDEX a_y; ALTER TABLE a RENAME TO c; ALTER TABLE c DROP COLUMN x;",
+			"DROP TABLE b; CREATE INDEX c_id ON c (id); ALTER TABLE c ADD CONSTRAINT c_y_key UNIQUE (y);",
+		} {
+			f := source.NewFile("m.sql", []byte(sql))
+			cat.ApplyAll(ops.FromStatements(sqlparse.Parse(f).Statements, ops.Options{File: f}), "m.sql")
+		}
+		for _, table := range []string{"a", "b", "c"} {
+			var got, want []string
+			for _, i := range cat.IndexesOn(ops.Name{Name: table}) {
+				got = append(got, i.Name.Name)
+			}
+			for _, i := range cat.Indexes {
+				if i.Table == "public."+table {
+					want = append(want, i.Name.Name)
+				}
+			}
+			sort.Strings(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("IndexesOn(%s) (-Indexes +IndexesOn):\n%s", table, diff)
+			}
+		}
+		if got := len(cat.IndexesOn(ops.Name{Name: "c"})); got != 3 {
+			t.Errorf("c has %d indexes, want a_pkey, c_id and c_y_key", got)
+		}
+	}
 }

@@ -286,7 +286,9 @@ func Run(in Input) (*Result, error) {
 }
 
 func releaseFinding(r *rules.Rule, file string, span source.Span, msg, hint, release string) rules.Finding {
-	return rules.Finding{Rule: r.Name, Severity: r.Severity, Category: r.Category, File: file, Span: span, Message: msg, Hint: hint, Release: release}
+	f := r.At(file, span, msg)
+	f.Hint, f.Release = hint, release
+	return f
 }
 
 func applySeverities(fs []rules.Finding, cfg *config.Config) {

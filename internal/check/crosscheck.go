@@ -34,9 +34,9 @@ func crossCheck(after *catalog.Catalog, next Tree, dump string, pgVersion int, r
 	want := readSchemaFile(f, pgVersion)
 	res.Files[dump] = f
 	report := func(file string, span source.Span, msg string) {
-		r := rules.SchemaDumpMismatch
-		res.Findings = append(res.Findings, rules.Finding{Rule: r.Name, Severity: r.Severity, Category: r.Category, File: file, Span: span, Message: msg,
-			Hint: "run the migrations and commit the regenerated " + dump})
+		f := rules.SchemaDumpMismatch.At(file, span, msg)
+		f.Hint = "run the migrations and commit the regenerated " + dump
+		res.Findings = append(res.Findings, f)
 	}
 	where := func(o catalog.Origin) string {
 		return fmt.Sprintf("%s:%d", o.File, o.Span.Start.Line)

@@ -33,8 +33,7 @@ func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *com
 	newCat, errs := catalog.FromDump(newFile, cfg.PGVersion)
 	var out []rules.Finding
 	for _, e := range errs {
-		out = append(out, rules.Finding{Rule: rules.SyntaxError.Name, Severity: rules.Error, Category: rules.Correctness,
-			File: dumpPath, Span: source.Span{Start: e.Pos, End: e.Pos}, Message: "syntax error in schema dump: " + e.Message})
+		out = append(out, rules.SyntaxError.At(dumpPath, source.Span{Start: e.Pos, End: e.Pos}, "syntax error in schema dump: "+e.Message))
 	}
 	added, removed := catalog.Diff(oldCat, newCat)
 	if len(added) == 0 && len(removed) == 0 {

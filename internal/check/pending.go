@@ -55,7 +55,7 @@ func Compare(previous []Entry, current []*migration.Migration) Diff {
 		switch {
 		case !ok:
 			d.Pending = append(d.Pending, m)
-		case e.Checksum != migration.Checksum(m.File.Text):
+		case e.Checksum != migration.Checksum(m.Content()):
 			if m.Repeatable {
 				d.Pending = append(d.Pending, m)
 			} else {
@@ -79,7 +79,7 @@ func Entries(ms []*migration.Migration) []Entry {
 		if m.Down {
 			continue
 		}
-		out = append(out, Entry{Key: Key(m), Path: m.Path, Checksum: migration.Checksum(m.File.Text)})
+		out = append(out, Entry{Key: Key(m), Path: m.Path, Checksum: migration.Checksum(m.Content())})
 	}
 	return out
 }

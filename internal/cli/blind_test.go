@@ -117,15 +117,15 @@ func TestGateIfUncheckedRun(t *testing.T) {
 // reads is an error that names it, even beside migrations it reads.
 func TestUnreadMigrationsDirectoryIsAnError(t *testing.T) {
 	files := map[string]string{
-		"services/api/migrations/001_init.sql":             "CREATE TABLE users (id bigint PRIMARY KEY);\n",
-		"services/web/migrations/20240101_create_users.js": "exports.up = (knex) => knex.raw('CREATE TABLE x (id int)');\n",
+		"services/api/migrations/001_init.sql":                              "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+		"services/web/priv/repo/migrations/20240101000000_create_users.exs": "defmodule Web.Repo.Migrations.CreateUsers do\n  use Ecto.Migration\nend\n",
 	}
 	repo := writeRepo(t, files, release2(files))
 	exit, out, stderr := run(t, repo, "", "lint", "--format", "json")
 	if exit != ExitError {
 		t.Fatalf("exit %d: %s", exit, stderr)
 	}
-	if !strings.Contains(stderr, "services/web/migrations (1 numbered .js files") || !strings.Contains(stderr, "exclude: [services/web/migrations/**]") {
+	if !strings.Contains(stderr, "services/web/priv/repo/migrations (1 numbered .exs files") || !strings.Contains(stderr, "exclude: [services/web/priv/repo/migrations/**]") {
 		t.Errorf("stderr %q", stderr)
 	}
 	var doc errorDoc

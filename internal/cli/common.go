@@ -37,7 +37,7 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringVarP(&c.format, "format", "f", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	fs.StringVar(&c.failOn, "fail-on", "", "lowest severity that fails the run: error, warning, hint or never (default "+defaultFailOn+", or fail-on in the config)")
 	fs.IntVar(&c.pgVersion, "pg-version", 0, "PostgreSQL major version the migrations run on (default 16, or pg-version in the config)")
-	fs.StringVar(&c.migrationFormat, "migration-format", "", "force a migration format: sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic (default: detected per directory)")
+	fs.StringVar(&c.migrationFormat, "migration-format", "", "force a migration format: "+formatNames()+" (default: detected per directory)")
 	fs.BoolVar(&c.includeDown, "include-down", false, "also lint down migrations")
 	fs.StringVar(&c.color, "color", "auto", "colour in the text format: auto, always or never")
 	fs.StringArrayVar(&c.ruleSeverities, "rule", nil, "set a rule's severity, e.g. --rule prefer-text-field=warning (repeatable)")
@@ -192,4 +192,13 @@ func reportDirs(dirs []migrations.Dir) []report.Dir {
 		out = append(out, report.Dir{Dir: d.Path, Format: d.Format.String(), Count: d.Count, Found: d.Found, PostDeploy: d.PostDeploy})
 	}
 	return out
+}
+
+// formatNames lists the migration formats for --migration-format's help.
+func formatNames() string {
+	names := make([]string, len(migration.Formats))
+	for i, f := range migration.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
 }

@@ -63,12 +63,13 @@ func Run(units []*migration.Migration, opt Options) []rules.Finding {
 		return runInOrder(units, opt, ver, active, cfg, workers)
 	}
 	results := make([][]rules.Finding, len(units))
+	sup := &suppressions{}
 	parallel(len(units), workers, func(i int) {
 		schema := opt.Schema
 		if opt.SchemaAt != nil {
 			schema = opt.SchemaAt(i)
 		}
-		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg)
+		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg, sup)
 	})
 	var all []rules.Finding
 	for _, r := range results {
@@ -83,6 +84,7 @@ func Run(units []*migration.Migration, opt Options) []rules.Finding {
 // left. Each unit's operations are applied to the catalog and then let
 // go, so memory stays bounded however many files there are.
 func runInOrder(units []*migration.Migration, opt Options, ver int, active []*rules.Rule, cfg *config.Config, workers int) []rules.Finding {
+	sup := &suppressions{}
 	ready := make([]chan struct{}, len(units))
 	for i := range ready {
 		ready[i] = make(chan struct{})
@@ -112,7 +114,7 @@ func runInOrder(units []*migration.Migration, opt Options, ver int, active []*ru
 	var all []rules.Finding
 	for i, u := range units {
 		<-ready[i]
-		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg)...)
+		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg, sup)...)
 		cat.Order++
 		cat.ApplyAll(u.Ops, u.Path)
 		// The catalog has what later units need; a SQL unit's operations
@@ -173,7 +175,7 @@ func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
 
 // lintUnit runs every active rule on one migration. A panic in parsing or
 // in a rule becomes an internal-error finding for this file only.
-func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config) (out []rules.Finding) {
+func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config, sup *suppressions) (out []rules.Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = append(out, internalError(m, "reading the file", r))
@@ -189,24 +191,22 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 		case migration.NoteDataMigration:
 			r = rules.DataMigration
 		}
-		out = append(out, rules.Finding{Rule: r.Name, Severity: r.Severity, Category: r.Category, File: m.Path, Span: n.Span, Message: n.Message})
+		f := r.At(m.Path, n.Span, n.Message)
+		if n.Kind == migration.NoteUnchecked {
+			f.Severity = rules.Warning // SQL the migration certainly runs, unread
+		}
+		out = append(out, f)
 	}
 	for _, e := range m.SyntaxErrors {
-		out = append(out, rules.Finding{
-			Rule: rules.SyntaxError.Name, Severity: rules.SyntaxError.Severity, Category: rules.SyntaxError.Category,
-			File: m.Path, Span: source.Span{Start: e.Pos, End: e.Pos}, Message: "syntax error: " + e.Message,
-		})
+		out = append(out, rules.SyntaxError.At(m.Path, source.Span{Start: e.Pos, End: e.Pos}, "syntax error: "+e.Message))
 	}
 	for _, p := range m.Problems {
-		out = append(out, rules.Finding{
-			Rule: rules.MigrationFormat.Name, Severity: rules.MigrationFormat.Severity, Category: rules.MigrationFormat.Category,
-			File: m.Path, Span: p.Span, Message: p.Message,
-		})
+		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))
 	}
 	for _, r := range active {
 		out = append(out, runRule(r, m, ver, schema, compat)...)
 	}
-	out = applySuppressions(m.Path, parseSuppressions(m.File), out)
+	out = applySuppressions(m.Path, sup.of(m.File), out)
 	if cfg.HonorSafetyAssured() {
 		out = dropInSpans(out, m.Suppressed)
 	}
@@ -260,7 +260,7 @@ func internalError(m *migration.Migration, where string, rec any) rules.Finding 
 	if m.File != nil {
 		span = m.File.Span(0, 0)
 	}
-	return rules.Finding{Rule: rules.InternalError.Name, Severity: rules.Error, Category: rules.InternalError.Category, File: m.Path, Span: span, Message: msg}
+	return rules.InternalError.At(m.Path, span, msg)
 }
 
 // Sort orders findings by file, position and rule.

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
@@ -18,6 +19,27 @@ type suppression struct {
 }
 
 const marker = "schemagate:ignore"
+
+// suppressions parses each file's comments once per run: the units of
+// one file (the migrations of a Go migration list) share them.
+type suppressions struct {
+	mu sync.Mutex
+	m  map[*source.File][]suppression
+}
+
+func (c *suppressions) of(f *source.File) []suppression {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.m[f]; ok {
+		return s
+	}
+	if c.m == nil {
+		c.m = map[*source.File][]suppression{}
+	}
+	s := parseSuppressions(f)
+	c.m[f] = s
+	return s
+}
 
 // parseSuppressions finds `-- schemagate:ignore RULE[,RULE] reason` and
 // `-- schemagate:ignore-file RULE` comments (also after `#` and `//` for
@@ -137,14 +159,7 @@ func suppressedBy(sups []suppression, f rules.Finding) (suppression, bool) {
 }
 
 func badSuppression(path string, s suppression, msg string) rules.Finding {
-	return rules.Finding{
-		Rule:     rules.InvalidSuppression.Name,
-		Severity: rules.InvalidSuppression.Severity,
-		Category: rules.InvalidSuppression.Category,
-		File:     path,
-		Span:     s.span,
-		Message:  msg,
-	}
+	return rules.InvalidSuppression.At(path, s.span, msg)
 }
 
 func quote(s string) string { return `"` + s + `"` }

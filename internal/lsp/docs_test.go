@@ -76,7 +76,7 @@ func TestEditorDocs(t *testing.T) {
 	}
 	file := filepath.Join(dir, "db", "migrations", "001_x.sql")
 	// A warning, a note (a hint) and an error.
-	wantRules := []string{rules.RequireConcurrentIndexCreation.Name, rules.PreferText.Name, rules.SyntaxError.Name}
+	wantRules := []string{rules.RequireConcurrentIndexCreation.Name, rules.PreferTextField.Name, rules.SyntaxError.Name}
 
 	for _, b := range blocks {
 		switch b.lang {

@@ -1,7 +1,6 @@
 package migrations
 
 import (
-	"errors"
 	"fmt"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"io/fs"
@@ -38,17 +37,8 @@ func (l listing) sqlFiles() []string {
 // openDir checks that dir is a readable directory of fsys and lists it.
 // Its errors are one line naming the directory.
 func openDir(fsys fs.FS, dir string) (listing, error) {
-	if !fs.ValidPath(dir) {
-		return listing{}, fmt.Errorf("migrations directory %q: not a valid path (slash-separated, relative, no ..)", dir)
-	}
-	st, err := fs.Stat(fsys, dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return listing{}, fmt.Errorf("migrations directory %s does not exist", dir)
-	case err != nil:
-		return listing{}, fmt.Errorf("migrations directory %s: %s", dir, migration.ReadReason(err))
-	case !st.IsDir():
-		return listing{}, fmt.Errorf("migrations directory %s is not a directory", dir)
+	if err := migration.CheckDir(fsys, dir); err != nil {
+		return listing{}, err
 	}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -98,7 +88,7 @@ func detect(fsys fs.FS, l listing) migration.Format {
 	votes := map[migration.Format]int{}
 	for _, name := range sqlFiles {
 		// Content markers first: a goose or dbmate file may have any name.
-		h := migration.Head(fsys, path.Join(l.dir, name), headSize)
+		h := migration.ReadHead(fsys, path.Join(l.dir, name), headSize)
 		switch {
 		case hasGooseMarker(h):
 			votes[migration.FormatGoose]++

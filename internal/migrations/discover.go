@@ -56,7 +56,7 @@ func (b *builder) add(ms ...*migration.Migration) { b.set.Migrations = append(b.
 // read reads a migration file, recording it as skipped when it cannot
 // be used.
 func (b *builder) read(p string) ([]byte, bool) {
-	text, reason, err := migration.ReadText(b.fsys, p, b.opt.MaxSize())
+	text, reason, err := migration.Read(b.fsys, p, b.opt.MaxSize())
 	if err != nil {
 		reason = migration.ReadReason(err)
 	}
@@ -267,7 +267,7 @@ func LoadFile(fsys fs.FS, p string, opt migration.Options) (*migration.Migration
 	if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
 		return nil, nil, fmt.Errorf("%s is a directory, not a migration file", p)
 	}
-	text, reason, err := migration.ReadText(fsys, p, opt.MaxSize())
+	text, reason, err := migration.Read(fsys, p, opt.MaxSize())
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil, fmt.Errorf("%s: no such file", p)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/alembic"
+	"github.com/schemagate/schemagate/internal/migrations/code"
 	"github.com/schemagate/schemagate/internal/migrations/django"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
@@ -152,7 +153,7 @@ func (d *discovery) walk(dir string) {
 func (d *discovery) classify(l listing) bool {
 	dir, base := l.dir, path.Base(l.dir)
 	parent := path.Base(path.Dir(l.dir))
-	if l.has("alembic.ini") || l.has("pyproject.toml") && strings.Contains(string(migration.Head(d.fsys, path.Join(dir, "pyproject.toml"), 1<<20)), "[tool.alembic") {
+	if l.has("alembic.ini") || l.has("pyproject.toml") && strings.Contains(string(migration.ReadHead(d.fsys, path.Join(dir, "pyproject.toml"), 1<<20)), "[tool.alembic") {
 		if alembic.New().Detect(d.fsys, dir) {
 			d.found = append(d.found, foundDir{dir: dir, framework: alembic.New(), how: FoundDiscovered + ": alembic.ini"})
 		} else {
@@ -188,6 +189,17 @@ func (d *discovery) classify(l listing) bool {
 		}
 		return false
 	}
+	// Migrations written in code (goose Go, Go lists and versioned files,
+	// TypeORM, Sequelize, node-pg-migrate, Knex): where a file is named
+	// like one, or a migrations directory holds code.
+	if codeCandidate(base, l.files) {
+		for _, fw := range code.All() {
+			if fw.Detect(d.fsys, dir) {
+				d.found = append(d.found, foundDir{dir: dir, framework: fw, how: FoundDiscovered + ": " + string(fw.Format()) + " migrations"})
+				return true
+			}
+		}
+	}
 	if sqls := l.sqlFiles(); len(sqls) > 0 {
 		n := 0
 		for _, name := range sqls {
@@ -221,6 +233,26 @@ func (d *discovery) classify(l listing) bool {
 	}
 	return false
 }
+
+// codeCandidate reports whether a directory may hold migrations written
+// in code: a code file named like a migration (numbered, versioned, or
+// "migrations.go"), or any code file in a migrations directory. Only
+// those are read to tell.
+func codeCandidate(base string, files []string) bool {
+	for _, f := range files {
+		ext := path.Ext(f)
+		if !codeExts[ext] {
+			continue
+		}
+		name := strings.ToLower(strings.TrimSuffix(f, ext))
+		if migrationDirNames[base] || numberedCode.MatchString(f) || strings.Contains(name, "migrat") {
+			return true
+		}
+	}
+	return false
+}
+
+var codeExts = map[string]bool{".go": true, ".ts": true, ".js": true, ".mjs": true, ".cjs": true, ".mts": true, ".cts": true}
 
 // looksVersioned reports whether a .sql file is named like a migration:
 // a leading version number, or Flyway's V/U/R prefixes.

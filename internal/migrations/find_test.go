@@ -35,16 +35,17 @@ var monorepo = mapFSOf(map[string]string{
 	"sql/002_seed.sql":                                                "INSERT INTO t VALUES (1);\n",
 	"database/migrations/V1__init.sql":                                createTable,
 	// Not migrations, or not this project's.
-	"queries/users.sql":                           "SELECT id FROM users;\n",
-	"vendor/github.com/x/y/migrations/001_x.sql":  createTable,
-	"node_modules/pkg/migrations/001_x.sql":       createTable,
-	"web/testdata/migrations/001_x.sql":           createTable,
-	"api/tests/fixtures/migrations/0001_x.sql":    createTable,
-	".git/objects/migrations/001.sql":             createTable,
-	"legacy/migrations/001_old.sql":               createTable,
-	"docs/examples/README.md":                     "# examples\n",
-	"web/src/migrations/20240101_add_users.ts":    "export async function up(knex) {}\n",
-	"services/billing/internal/store/queries.sql": "SELECT 1;\n",
+	"queries/users.sql":                                     "SELECT id FROM users;\n",
+	"vendor/github.com/x/y/migrations/001_x.sql":            createTable,
+	"node_modules/pkg/migrations/001_x.sql":                 createTable,
+	"web/testdata/migrations/001_x.sql":                     createTable,
+	"api/tests/fixtures/migrations/0001_x.sql":              createTable,
+	".git/objects/migrations/001.sql":                       createTable,
+	"legacy/migrations/001_old.sql":                         createTable,
+	"docs/examples/README.md":                               "# examples\n",
+	"web/priv/repo/migrations/20240101000000_add_users.exs": "defmodule Web.Repo.Migrations.AddUsers do\n  use Ecto.Migration\nend\n",
+	"services/billing/internal/store/queries.sql":           "SELECT 1;\n",
+	"web/src/migrations/20240101000000_add_users.js":        "exports.up = (knex) => knex.raw('ALTER TABLE users ADD COLUMN nickname text');\n",
 })
 
 // Discovery finds every migration directory at any depth, in path
@@ -77,6 +78,7 @@ func TestFindMonorepo(t *testing.T) {
 		{"services/billing/migrations", migration.FormatGoose, 2, false},
 		{"sql", migration.FormatSQL, 2, false},
 		{"tools/reports", migration.FormatAlembic, 1, false},
+		{"web/src/migrations", migration.FormatKnex, 1, false},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("directories read (-want +got):\n%s", diff)
@@ -108,13 +110,13 @@ func TestFindMonorepo(t *testing.T) {
 			t.Errorf("%s: rejected as %q, want %q", dir, rejected[dir], reason)
 		}
 	}
-	if diff := cmp.Diff([]Candidate{{"web/src/migrations", "1 numbered .ts files: migrations in a language schemagate does not read"}}, res.Unread); diff != "" {
+	if diff := cmp.Diff([]Candidate{{"web/priv/repo/migrations", "1 numbered .exs files: migrations in a language schemagate does not read"}}, res.Unread); diff != "" {
 		t.Errorf("unread (-want +got):\n%s", diff)
 	}
-	// The unread Knex directory makes the run blind there: an error that
+	// The unread Ecto directory makes the run blind there: an error that
 	// names it and the config line.
 	err = res.Blind("the working tree")
-	if err == nil || !strings.Contains(err.Error(), "web/src/migrations") || !strings.Contains(err.Error(), "schemagate.yaml") {
+	if err == nil || !strings.Contains(err.Error(), "web/priv/repo/migrations") || !strings.Contains(err.Error(), "schemagate.yaml") {
 		t.Errorf("blind: %v", err)
 	}
 }

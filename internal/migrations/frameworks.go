@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/alembic"
+	"github.com/schemagate/schemagate/internal/migrations/code"
 	"github.com/schemagate/schemagate/internal/migrations/django"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
@@ -16,9 +17,10 @@ import (
 )
 
 // Frameworks returns the translators of migrations written as code, in
-// the order they are tried.
+// the order they are tried: Rails, Django, Alembic, then migrations in Go,
+// TypeScript and JavaScript.
 func Frameworks() []migration.Framework {
-	return []migration.Framework{rails.New(), django.New(), alembic.New()}
+	return append([]migration.Framework{rails.New(), django.New(), alembic.New()}, code.All()...)
 }
 
 // frameworkOf returns the framework of a format, or nil for SQL formats.
@@ -60,7 +62,7 @@ func frameworkOfFile(p string, text []byte) migration.Framework {
 			return alembic.New()
 		}
 	}
-	return nil
+	return code.ForFile(p, text)
 }
 
 // dirSet is the migrations of one directory, in apply order, with the
@@ -84,6 +86,7 @@ func readDir(fsys fs.FS, dir string, opt migration.Options) (*dirSet, error) {
 		}
 		return &dirSet{Set: set, dir: dir}, nil
 	}
+	opt.SQL = Discover
 	set, err := fw.Discover(fsys, dir, opt)
 	if err != nil {
 		return nil, err
@@ -99,6 +102,7 @@ func (f foundDir) read(fsys fs.FS, opt migration.Options) (*dirSet, error) {
 	case f.how == FoundConfigured:
 		return readDir(fsys, f.dir, opt)
 	case f.framework != nil:
+		opt.SQL = Discover
 		set, err := f.framework.Discover(fsys, f.dir, opt)
 		if err != nil {
 			return nil, err
@@ -144,14 +148,19 @@ func translate(sets []*dirSet, opt migration.TranslateOptions, run func(migratio
 			slices.SortStableFunc(all, func(a, b *migration.Migration) int { return migration.CompareNumbers(a.Version, b.Version) })
 		}
 		for _, t := range run(fw, all, opt) {
-			t.Apply()
+			// A goose SQL file among goose Go migrations is SQL.
+			if t.Migration.Format.IsFramework() {
+				t.Apply()
+			}
 		}
 		// A migration the translator left out still reads as framework
 		// code: no statements to parse.
 		for _, m := range all {
-			m.Framework = true
-			if m.Ops == nil {
-				m.Ops = []ops.Op{}
+			if m.Format.IsFramework() {
+				m.Framework = true
+				if m.Ops == nil {
+					m.Ops = []ops.Op{}
+				}
 			}
 		}
 	}

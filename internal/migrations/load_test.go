@@ -177,6 +177,7 @@ func TestParseFormat(t *testing.T) {
 		{"auto", migration.FormatAuto},
 		{" plain ", migration.FormatSQL}, // surrounding spaces are trimmed
 		{"migrate", migration.FormatGolangMigrate},
+		{"go-migrations", migration.FormatGoList},
 	}
 	for _, a := range aliases {
 		if got, err := migration.ParseFormat(a.in); err != nil || got != a.want {
@@ -184,7 +185,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := migration.ParseFormat("liquibase")
-	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic)`
+	want := `unknown migration format "liquibase" (valid: auto, sql, golang-migrate, goose, dbmate, flyway, prisma, sqitch, rails, django, alembic, goose-go, go-list, go-versioned, typeorm, node-pg-migrate, knex, sequelize)`
 	if err == nil || err.Error() != want {
 		t.Errorf("ParseFormat(liquibase) error = %v, want %q", err, want)
 	}

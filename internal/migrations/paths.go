@@ -96,7 +96,7 @@ func (l *Loaded) dir(p string, opt PathOptions) {
 		l.skipped(filepath.ToSlash(filepath.Join(p, s.Path)), s.Reason)
 	}
 	if len(set.Migrations) == 0 && len(set.Skipped) == 0 {
-		l.Problems = append(l.Problems, ReadError{p, "no migrations found (looked for SQL, Rails, Django and Alembic migrations; use --migration-format to force a format)"})
+		l.Problems = append(l.Problems, ReadError{p, "no migrations found (looked for SQL, Rails, Django and Alembic migrations and migrations written in Go, TypeScript or JavaScript; use --migration-format to force a format)"})
 	}
 	for _, m := range set.Migrations {
 		rebase(m, p)
@@ -118,12 +118,18 @@ func (l *Loaded) file(p string, opt PathOptions) {
 		set, err := readDir(os.DirFS(dir), ".", migration.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize})
 		if err == nil {
 			translate([]*dirSet{set}, opt.translate(), nil)
+			// Every migration of the file (a Go migration list holds
+			// several).
+			found := false
 			for _, m := range set.Migrations {
 				if m.Path == base {
 					m.Path, m.File.Path = filepath.ToSlash(p), filepath.ToSlash(p)
 					l.add(m)
-					return
+					found = true
 				}
+			}
+			if found {
+				return
 			}
 		}
 		text, err := os.ReadFile(p)
@@ -154,7 +160,7 @@ func frameworkOfPath(p string, forced migration.Format) migration.Framework {
 		return frameworkOf(forced)
 	}
 	switch filepath.Ext(p) {
-	case ".rb", ".py":
+	case ".rb", ".py", ".go", ".ts", ".js", ".mjs", ".cjs", ".mts", ".cts":
 		text, err := os.ReadFile(p)
 		if err != nil {
 			return nil

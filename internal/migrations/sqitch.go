@@ -166,7 +166,7 @@ func (b *builder) discoverSqitch(l listing) {
 		}
 		script := path.Join(lay.deploy, version+".sql")
 		listed[script] = true
-		text, reason, err := migration.ReadText(b.fsys, script, b.opt.MaxSize())
+		text, reason, err := migration.Read(b.fsys, script, b.opt.MaxSize())
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// The problem is in the plan, so the migration points there;

@@ -382,21 +382,14 @@ func TestSARIFLocations(t *testing.T) {
 	}
 }
 
-// TestSARIFRuleMetadata covers a finding from outside the registry and
+// TestSARIFRuleMetadata covers a finding of a rule outside the list and
 // the default lookup (rules.Lookup) when Options.Rules is nil.
 func TestSARIFRuleMetadata(t *testing.T) {
-	registered := &rules.Rule{
-		Name:     "report-test-registered",
-		Severity: rules.Warning,
-		Category: rules.Transaction,
-		Summary:  "A rule registered by the report tests",
-		Doc:      "Registered only to check that SARIF falls back to rules.Lookup.",
-	}
-	if _, done := rules.Lookup(registered.Name); !done { // -count=N runs this again
-		rules.Register(registered)
-	}
+	// A rule from the list with a severity other than the finding's: the
+	// metadata must come from rules.Lookup, not from the finding.
+	registered := rules.MigrationFormat
 	r := &Report{Findings: []rules.Finding{
-		{Rule: "report-test-registered", Severity: rules.Error, Category: rules.Transaction, File: "a.sql", Message: "m1"},
+		{Rule: registered.Name, Severity: rules.Error, Category: rules.Transaction, File: "a.sql", Message: "m1"},
 		{Rule: "report-test-unregistered", Severity: rules.Error, Category: rules.Correctness, File: "b.sql", Message: "made by a tool outside the registry"},
 	}}
 	var doc sarifDoc

@@ -28,7 +28,7 @@ func AppliedFrom(ctx context.Context, url string) func([]*migration.Migration) (
 				_ = conn.Close(context.WithoutCancel(ctx))
 			}
 		}()
-		history := map[migration.Format]migration.Applied{}
+		history := map[string]migration.Applied{} // by history table: goose Go and SQL share one
 		for i, m := range ms {
 			if m.Down {
 				continue
@@ -37,7 +37,7 @@ func AppliedFrom(ctx context.Context, url string) func([]*migration.Migration) (
 			if err != nil {
 				return nil, err
 			}
-			a, seen := history[m.Format]
+			a, seen := history[h.Reader]
 			if !seen {
 				if conn == nil {
 					if conn, err = pgdb.Connect(ctx, url); err != nil {
@@ -52,7 +52,7 @@ func AppliedFrom(ctx context.Context, url string) func([]*migration.Migration) (
 					return nil, fmt.Errorf("--pending-from %s: %s", pgdb.Redact(url), strings.Join(read.Problems, "; "))
 				}
 				a = migration.Applied{Versions: read.Versions, Baseline: read.Baseline}
-				history[m.Format] = a
+				history[h.Reader] = a
 			}
 			out[i] = h.Ran(m, a)
 		}

@@ -40,6 +40,14 @@ func TestAppliedFrom(t *testing.T) {
 			want:   []bool{true, false},
 		},
 		{
+			name: "goose Go migrations: the same goose_db_version",
+			setup: `CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp DEFAULT now());
+				INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true)`,
+			format: migration.FormatGooseGo,
+			files:  []string{"db/migrations/00001_a.go", "db/migrations/00002_b.go"},
+			want:   []bool{true, false},
+		},
+		{
 			name: "flyway: baseline and versions",
 			setup: `CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL,
 				script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL, installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success boolean NOT NULL);
@@ -65,7 +73,11 @@ func TestAppliedFrom(t *testing.T) {
 			mustExec(t, db, tc.setup)
 			var ms []*migration.Migration
 			for _, p := range tc.files {
-				ms = append(ms, migrations.FromText(p, []byte("SELECT 1;\n"), tc.format))
+				m := migrations.FromText(p, []byte("SELECT 1;\n"), tc.format)
+				if tc.format.IsFramework() {
+					m.Format = tc.format // FromText reads SQL only; the version is the file's number
+				}
+				ms = append(ms, m)
 			}
 			got, err := verify.AppliedFrom(context.Background(), db)(ms)
 			if err != nil {

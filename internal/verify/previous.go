@@ -136,7 +136,7 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 // does not know, or a syntax error.
 func untranslated(m *migration.Migration) bool {
 	for _, n := range m.Notes {
-		if n.Kind == migration.NoteUnrecognised || n.Kind == migration.NoteSyntaxError {
+		if n.Kind == migration.NoteUnrecognised || n.Kind == migration.NoteUnchecked || n.Kind == migration.NoteSyntaxError {
 			return true
 		}
 	}

@@ -181,10 +181,12 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 			}
 			res.add(rules.VerifyStatementFailed, 0, f.File, f.Span, msg, f.Hint)
 		}
-	case dump != "" && newDump == dump && dumpChanged(prev, in.Check.New, dump):
+	case dump != "" && newDump == dump && preDeploy(static.Pending) && dumpChanged(prev, in.Check.New, dump):
 		// Framework migrations whose translations send no SQL, with a
 		// committed dump: the schema after is the new release's dump.
-		// What each statement locked cannot be known without them.
+		// What each statement locked cannot be known without them. (Not
+		// when only post-deployment migrations are pending: the dump
+		// has them done, and the previous release never sees them.)
 		conn, err := res.loadNewDump(ctx, srv, in, dump, guard)
 		if err != nil {
 			return nil, err
@@ -217,15 +219,32 @@ func RunOn(ctx context.Context, srv *Server, in Input) (*Result, error) {
 	return res, nil
 }
 
+// preDeploy reports whether the change runs before the deploy, while the
+// previous release serves: not when every pending migration is a
+// post-deployment one.
+func preDeploy(pending []*migration.Migration) bool {
+	for _, m := range pending {
+		if !m.PostDeploy {
+			return true
+		}
+	}
+	return len(pending) == 0
+}
+
 // runnablePending are the pending migrations verify can apply: SQL
 // migrations, and framework migrations whose translation has SQL. The
 // notes say what is left out.
 func runnablePending(static *check.Result) ([]*migration.Migration, []string) {
 	var runnable []*migration.Migration
 	foreign, empty, partial := map[migration.Format]int{}, map[migration.Format]int{}, map[migration.Format]int{}
+	post := 0
 	for _, m := range static.Pending {
 		translated := m.Framework
 		switch {
+		case m.PostDeploy:
+			// It runs once the previous release is gone: the previous
+			// release's queries need not survive it.
+			post++
 		case m.Format.IsFramework() && translated && len(m.SQL) > 0:
 			if untranslated(m) {
 				partial[m.Format]++
@@ -240,6 +259,9 @@ func runnablePending(static *check.Result) ([]*migration.Migration, []string) {
 		}
 	}
 	var notes []string
+	if post > 0 {
+		notes = append(notes, fmt.Sprintf("%d post-deployment migration(s) were not applied: they run after the new release is deployed, when the previous release's queries no longer run (check checks them against the new release)", post))
+	}
 	for _, format := range slices.Sorted(maps.Keys(foreign)) {
 		notes = append(notes, fmt.Sprintf("%d pending %s migration(s) are not SQL and were not applied", foreign[format], format))
 	}
@@ -297,10 +319,12 @@ func dumpChanged(prev, next check.Tree, p string) bool {
 
 // add appends a finding of rule r; sev 0 keeps the rule's severity.
 func (r *Result) add(rule *rules.Rule, sev rules.Severity, file string, span source.Span, msg, hint string) *rules.Finding {
-	if sev == 0 {
-		sev = rule.Severity
+	f := rule.At(file, span, msg)
+	f.Hint = hint
+	if sev != 0 {
+		f.Severity = sev
 	}
-	r.Findings = append(r.Findings, rules.Finding{Rule: rule.Name, Severity: sev, Category: rule.Category, File: file, Span: span, Message: msg, Hint: hint})
+	r.Findings = append(r.Findings, f)
 	return &r.Findings[len(r.Findings)-1]
 }
 

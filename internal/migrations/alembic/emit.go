@@ -47,7 +47,7 @@ func (t *translator) emit(p pendingStmt) {
 	}
 	out := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver})
 	if !p.standIn {
-		t.send(res, nil, func(source.Span) source.Span { return p.span })
+		t.sent.Add(res, nil, t.stmt, func(source.Span) source.Span { return p.span }, t.autoDepth > 0)
 	}
 	for i := range out {
 		op := &out[i]
@@ -194,7 +194,7 @@ func (t *translator) sql(text string, offs []int) {
 		sp := mapSpan(source.Span{Start: e.Pos, End: e.Span.End})
 		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: sp, Message: e.Message})
 	}
-	t.send(res, parsed, mapSpan)
+	t.sent.Add(res, parsed, t.stmt, mapSpan, t.autoDepth > 0)
 	for i := range out {
 		op := &out[i]
 		op.Span = mapSpan(op.Span)
@@ -290,52 +290,6 @@ func bindParams(text string, offs []int, values map[string]string) (string, []in
 		out = append(out, offs[i])
 	}
 	return b.String(), append(out, offs[len(text)])
-}
-
-// sqlStmt is one statement alembic sends, with what decides whether it
-// runs in alembic's transaction.
-type sqlStmt struct {
-	migration.SQLStatement
-	stmt int  // its operations' Stmt; -1 for a statement the parser rejects
-	auto bool // inside autocommit_block()
-	// group numbers the texts sent in one execute(): PostgreSQL runs
-	// several statements sent at once outside a transaction block as one
-	// implicit transaction.
-	group int
-	ctl   bool // transaction control (BEGIN, COMMIT, ...)
-}
-
-// send records the statements of res as alembic sends them, at the next
-// statement indexes, before t.stmt moves past them. Statements the parser
-// rejects are sent too, in their place, when parsed (the file they were
-// parsed in) is given: the server rejects them as the migration runs.
-func (t *translator) send(res sqlparse.Result, parsed *source.File, mapSpan func(source.Span) source.Span) {
-	group := len(t.sent)
-	for _, p := range migration.Pieces(res, parsed, mapSpan) {
-		stmt := -1
-		if p.Index >= 0 {
-			stmt = t.stmt + p.Index
-		}
-		t.sent = append(t.sent, sqlStmt{SQLStatement: migration.SQLStatement{Text: p.Text, Span: p.Span}, stmt: stmt, auto: t.autoDepth > 0, group: group, ctl: p.Control})
-	}
-}
-
-// statements are the recorded statements with their transaction state:
-// that of their operations (after finish), else alembic's own; several
-// statements of one execute() outside a transaction block run in the
-// implicit transaction PostgreSQL gives them.
-func (t *translator) statements() []migration.SQLStatement {
-	sent := make([]migration.Sent, len(t.sent))
-	for i, s := range t.sent {
-		sent[i] = migration.Sent{Stmt: s.stmt, Group: s.group, Control: s.ctl, InTransaction: t.m.Transactional && !s.auto}
-	}
-	inTx := migration.InTransaction(t.out, sent)
-	out := make([]migration.SQLStatement, len(t.sent))
-	for i, s := range t.sent {
-		s.InTransaction = inTx[i]
-		out[i] = s.SQLStatement
-	}
-	return out
 }
 
 // sqlLiteral is a Python literal as psycopg writes it into SQL.

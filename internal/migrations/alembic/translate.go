@@ -24,9 +24,9 @@ type translator struct {
 	env     map[string]*expr // names visible where the walk is
 
 	out   []ops.Op
-	sent  []sqlStmt // the statements alembic sends, in order
-	auto  []bool    // per op: inside autocommit_block()
-	seg   []int     // per op: how many autocommit blocks ended before it
+	sent  migration.SentSQL // the statements alembic sends, in order
+	auto  []bool            // per op: inside autocommit_block()
+	seg   []int             // per op: how many autocommit blocks ended before it
 	notes []migration.Note
 	stmt  int // running statement index
 
@@ -87,7 +87,7 @@ func translate(m *migration.Migration, opt migration.TranslateOptions) migration
 		}
 	}
 	t.finish()
-	return migration.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.statements()}
+	return migration.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.sent.Statements(t.out, t.m.Transactional)}
 }
 
 // hasCode reports whether a body does more than pass and docstrings.

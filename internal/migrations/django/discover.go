@@ -101,7 +101,7 @@ func (d *Django) Detect(fsys fs.FS, dir string) bool {
 	dir = path.Clean(dir)
 	for _, md := range migrationDirs(fsys, dir) {
 		for _, name := range migrationFiles(fsys, md) {
-			if text := migration.Head(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
+			if text := migration.ReadHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
 				return true
 			}
 		}
@@ -159,7 +159,7 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 		var here []*found
 		for _, name := range migrationFiles(fsys, md) {
 			p := path.Join(md, name)
-			text := migration.Head(fsys, p, limit+1)
+			text := migration.ReadHead(fsys, p, limit+1)
 			if int64(len(text)) > limit {
 				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: fmt.Sprintf("larger than %d bytes", limit)})
 				continue
@@ -236,7 +236,7 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 	if path.Base(migrationsDir) != "migrations" {
 		appDir = migrationsDir
 	}
-	if text := migration.Head(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
+	if text := migration.ReadHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
 		if m := labelRe.FindSubmatch(text); m != nil {
 			return string(m[1])
 		}

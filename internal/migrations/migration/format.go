@@ -2,6 +2,7 @@ package migration
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -10,6 +11,10 @@ type Options struct {
 	Format      Format // FormatAuto: detect per directory
 	IncludeDown bool   // golang-migrate .down.sql, Flyway U files, goose/dbmate Down sections
 	MaxFileSize int64  // DefaultMaxFileSize when 0; larger files are Skipped, not read whole
+	// SQL is the loader's reader of SQL migration formats, for frameworks
+	// whose directories hold SQL migrations too (goose's Go and SQL files
+	// share one version order); the loader sets it.
+	SQL func(fsys fs.FS, dir string, opt Options) (*Set, error)
 }
 
 // MaxSize is the largest file read.
@@ -39,6 +44,8 @@ var Formats = []Format{
 	FormatSQL, FormatGolangMigrate, FormatGoose, FormatDbmate,
 	FormatFlyway, FormatPrisma, FormatSqitch,
 	FormatRails, FormatDjango, FormatAlembic,
+	FormatGooseGo, FormatGoList, FormatGoVersioned,
+	FormatTypeORM, FormatNodePgMigrate, FormatKnex, FormatSequelize,
 }
 
 // formatAliases are other spellings accepted by ParseFormat.
@@ -49,6 +56,7 @@ var formatAliases = map[string]Format{
 	"migrate":        FormatGolangMigrate,
 	"golang_migrate": FormatGolangMigrate,
 	"golangmigrate":  FormatGolangMigrate,
+	"go-migrations":  FormatGoList,
 }
 
 // ParseFormat reads a --migration-format value ("auto" or "" for

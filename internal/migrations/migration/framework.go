@@ -64,6 +64,11 @@ const (
 	NoteUnrecognised  NoteKind = "unrecognised-migration-code" // hint
 	NoteSyntaxError   NoteKind = "syntax-error"                // error
 	NoteDataMigration NoteKind = "data-migration"              // hint: RunPython, update_all
+	// NoteUnchecked is unrecognised-migration-code raised to a warning:
+	// SQL the migration certainly runs that nothing could read (every
+	// DDL string of a migration in code), or a syntax error in a branch
+	// that may be for another database.
+	NoteUnchecked NoteKind = "unrecognised-migration-code/warning"
 )
 
 // Note is something a translator reports at a span of the migration file.

@@ -30,6 +30,16 @@ const (
 	FormatRails   Format = "rails"   // db/migrate/<version>_<name>.rb
 	FormatDjango  Format = "django"  // <app>/migrations/NNNN_<name>.py
 	FormatAlembic Format = "alembic" // <script_location>/versions/*.py
+
+	// Migrations written in Go, TypeScript or JavaScript: the SQL their
+	// calls execute, translated by internal/migrations/code.
+	FormatGooseGo       Format = "goose-go"        // goose Go migrations: 00002_name.go with goose.AddMigration
+	FormatGoList        Format = "go-list"         // a Go slice or map of migration functions or structs
+	FormatGoVersioned   Format = "go-versioned"    // one Go file per migration, versioned by its name (v2.1.0.go)
+	FormatTypeORM       Format = "typeorm"         // <timestamp>-Name.ts, a MigrationInterface class
+	FormatNodePgMigrate Format = "node-pg-migrate" // exports.up = (pgm) => ...
+	FormatKnex          Format = "knex"            // exports.up = function (knex) ...
+	FormatSequelize     Format = "sequelize"       // up(queryInterface, Sequelize)
 )
 
 // Region is a byte range [Start, End) of a file that holds SQL to run.
@@ -69,6 +79,10 @@ type Migration struct {
 	Regions []Region
 	// Problems are format-level problems found while reading the file.
 	Problems []Problem
+	// Part is true when the migration is one part of a file that holds
+	// several (one element of a Go migration list): its Regions are that
+	// part, and only they identify it across releases.
+	Part bool
 
 	// Statements and SyntaxErrors are filled by Parse.
 	Statements   []sqlparse.Statement
@@ -111,6 +125,19 @@ func (m *Migration) Prepare(pgVersion int) {
 	for i := range m.Statements {
 		m.Statements[i].Node = nil
 	}
+}
+
+// Content is what identifies the migration's text across releases: the
+// whole file, or the regions of a migration that is part of a file.
+func (m *Migration) Content() []byte {
+	if !m.Part {
+		return m.File.Text
+	}
+	var out []byte
+	for _, r := range m.Regions {
+		out = append(out, m.File.Text[r.Start:r.End]...)
+	}
+	return out
 }
 
 // Parse parses every region of m with PostgreSQL's parser.

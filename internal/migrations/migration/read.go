@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -20,10 +21,11 @@ const DefaultMaxFileSize = 8 << 20
 
 var errIsDir = errors.New("is a directory")
 
-// ReadText reads a migration file of at most max bytes. A file that
-// cannot be used as text gives a reason (for a Skipped entry) instead of
-// text; err is only for files that cannot be opened or read at all.
-func ReadText(fsys fs.FS, name string, max int64) (text []byte, reason string, err error) {
+// Read reads a migration file of at most max bytes (0: the default
+// limit). A file that cannot be used as text gives a reason (for a
+// Skipped entry) instead of text; err is only for files that cannot be
+// opened or read at all.
+func Read(fsys fs.FS, name string, max int64) (text []byte, reason string, err error) {
 	if max <= 0 {
 		max = DefaultMaxFileSize
 	}
@@ -120,9 +122,20 @@ func BodyStart(text []byte) int {
 	return 0
 }
 
-// Head reads the first n bytes of a file, nil when it cannot be read:
-// enough for the markers detection looks for.
-func Head(fsys fs.FS, name string, n int64) []byte {
+// ReadText is Read with an error that is a reason too: a file that
+// cannot be used as text, or read at all, gives a reason for a Skipped
+// entry ("binary file", "larger than 8 MiB", "cannot read: ...").
+func ReadText(fsys fs.FS, name string, max int64) (text []byte, reason string) {
+	text, reason, err := Read(fsys, name, max)
+	if err != nil {
+		return nil, ReadReason(err)
+	}
+	return text, reason
+}
+
+// ReadHead reads the first n bytes of a file (where a tool's markers,
+// imports and registrations are); nil when it cannot be read.
+func ReadHead(fsys fs.FS, name string, n int64) []byte {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil
@@ -138,4 +151,39 @@ func Checksum(text []byte) string {
 	norm := strings.ReplaceAll(string(text), "\r\n", "\n")
 	sum := sha256.Sum256([]byte(norm))
 	return hex.EncodeToString(sum[:])
+}
+
+// CheckDir says, in one line naming it, why dir of fsys is not a
+// readable directory of migrations; nil when it is.
+func CheckDir(fsys fs.FS, dir string) error {
+	if !fs.ValidPath(dir) {
+		return fmt.Errorf("migrations directory %q: not a valid path (slash-separated, relative, no ..)", dir)
+	}
+	st, err := fs.Stat(fsys, dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("migrations directory %s does not exist", dir)
+	case err != nil:
+		return fmt.Errorf("migrations directory %s: %s", dir, ReadReason(err))
+	case !st.IsDir():
+		return fmt.Errorf("migrations directory %s is not a directory", dir)
+	}
+	return nil
+}
+
+// Files lists the names of the files directly in dir that keep accepts,
+// sorted; nil when dir cannot be listed.
+func Files(fsys fs.FS, dir string, keep func(name string) bool) []string {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && keep(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
 }

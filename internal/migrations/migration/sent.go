@@ -8,62 +8,67 @@ import (
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
-// Piece is one statement of a SQL text a framework migration sends in one
-// call (execute, RunSQL, op.execute), in source order.
-type Piece struct {
-	Text string
-	Span source.Span
-	// Index is the statement's index in res (its operations' Stmt is the
-	// call's first index plus it); -1 for a statement the parser rejects,
-	// which is sent too: the server rejects it when the migration runs.
-	Index int
-	// Control is true for transaction control (BEGIN, COMMIT, ...).
-	Control bool
+// SentSQL records, in order, the statements a framework migration sends
+// to PostgreSQL, as its translator parses them; Statements makes
+// Translation.SQL of them. Rails and Alembic share it.
+type SentSQL struct {
+	list   []sentStatement
+	groups int
 }
 
-// Pieces are the statements of one call, parsed statements and those the
-// parser rejected (taken from parsed, when given) in source order, with
-// their spans mapped into the migration's file.
-func Pieces(res sqlparse.Result, parsed *source.File, mapSpan func(source.Span) source.Span) []Piece {
-	type at struct {
-		p   Piece
+// sentStatement is one recorded statement with what decides whether it
+// runs in a transaction.
+type sentStatement struct {
+	SQLStatement
+	stmt int // the Op.Stmt of its operations; -1 for text the parser rejects
+	// outside is set for statements the framework runs outside its
+	// transaction on its own say (alembic's autocommit_block()).
+	outside bool
+	// group numbers the texts sent at once (one execute()): PostgreSQL
+	// runs several statements sent at once outside a transaction block
+	// as one implicit transaction.
+	group int
+	ctl   bool // transaction control (BEGIN, COMMIT, ...)
+}
+
+// Add records the statements of one text the migration sends at once:
+// res is that text parsed in file parsed, whose statements the parser
+// rejects are recorded in their place too (the server rejects them when
+// the migration runs; nil parsed leaves them out). mapSpan moves spans
+// into the migration file; the first statement's operations have Stmt
+// base.
+func (s *SentSQL) Add(res sqlparse.Result, parsed *source.File, base int, mapSpan func(source.Span) source.Span, outside bool) {
+	type item struct {
+		st  sentStatement
 		off int
 	}
-	var list []at
+	s.groups++
+	var items []item
 	for i, st := range res.Statements {
-		list = append(list, at{Piece{Text: st.Text, Span: mapSpan(st.Span), Index: i, Control: st.Node.GetTransactionStmt() != nil}, st.Span.Start.Offset})
+		items = append(items, item{sentStatement{SQLStatement: SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: base + i,
+			outside: outside, group: s.groups, ctl: st.Node.GetTransactionStmt() != nil}, st.Span.Start.Offset})
 	}
-	if parsed != nil {
-		for _, e := range res.Errors {
-			text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
-			list = append(list, at{Piece{Text: text, Span: mapSpan(e.Span), Index: -1}, e.Span.Start.Offset})
+	for _, e := range res.Errors {
+		if parsed == nil {
+			continue
 		}
+		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
+		items = append(items, item{sentStatement{SQLStatement: SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1,
+			outside: outside, group: s.groups}, e.Span.Start.Offset})
 	}
-	slices.SortStableFunc(list, func(a, b at) int { return a.off - b.off })
-	out := make([]Piece, len(list))
-	for i, a := range list {
-		out[i] = a.p
+	slices.SortStableFunc(items, func(a, b item) int { return a.off - b.off })
+	for _, it := range items {
+		s.list = append(s.list, it.st)
 	}
-	return out
 }
 
-// Sent is what decides whether a statement a framework sends runs in a
-// transaction.
-type Sent struct {
-	Stmt    int  // its operations' Stmt; -1 when it has none
-	Group   int  // the call that sent it: statements sent together share it
-	Control bool // transaction control
-	// InTransaction is where it runs when no operation says: the
-	// framework's transaction, unless the migration opted out of it.
-	InTransaction bool
-}
-
-// InTransaction decides, for each statement a framework sends, whether it
-// runs in a transaction: as its operations do (the migration's
-// transaction, or one the migration opens), else as the framework runs
-// it; several statements sent in one call outside a transaction block run
-// in the implicit transaction PostgreSQL gives them.
-func InTransaction(list []ops.Op, sent []Sent) []bool {
+// Statements returns the recorded statements for Translation.SQL. Each
+// runs in a transaction when its operations do (list, after
+// ops.Annotate), else when the migration is transactional and the
+// statement not sent outside its transaction; several statements sent at
+// once outside a transaction block run in the implicit transaction
+// PostgreSQL gives them.
+func (s *SentSQL) Statements(list []ops.Op, transactional bool) []SQLStatement {
 	inTx := map[int]bool{}
 	for _, op := range list {
 		if _, seen := inTx[op.Stmt]; !seen {
@@ -71,17 +76,18 @@ func InTransaction(list []ops.Op, sent []Sent) []bool {
 		}
 	}
 	size, ctl := map[int]int{}, map[int]bool{}
-	for _, s := range sent {
-		size[s.Group]++
-		ctl[s.Group] = ctl[s.Group] || s.Control
+	for _, st := range s.list {
+		size[st.group]++
+		ctl[st.group] = ctl[st.group] || st.ctl
 	}
-	out := make([]bool, len(sent))
-	for i, s := range sent {
-		in, ok := inTx[s.Stmt]
+	out := make([]SQLStatement, len(s.list))
+	for i, st := range s.list {
+		in, ok := inTx[st.stmt]
 		if !ok {
-			in = s.InTransaction
+			in = transactional && !st.outside
 		}
-		out[i] = in || size[s.Group] > 1 && !ctl[s.Group]
+		st.InTransaction = in || size[st.group] > 1 && !ctl[st.group]
+		out[i] = st.SQLStatement
 	}
 	return out
 }

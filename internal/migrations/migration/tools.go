@@ -170,6 +170,19 @@ var tools = byFormat([]*Tool{
 		Format: FormatAlembic, Framework: true, LineComment: "#", Transaction: TxTool, Versioned: true,
 		NoTransaction: "wrap it in `with op.get_context().autocommit_block():`",
 	},
+	// Migrations written in Go, TypeScript or JavaScript.
+	{
+		Format: FormatGooseGo, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true,
+		NoTransaction: "register it with goose.AddMigrationNoTxContext",
+		// goose_db_version holds Go and SQL migrations alike.
+		History: &History{Reader: "goose", Ran: ranVersion},
+	},
+	{Format: FormatGoList, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true, NoTransaction: "run it outside a transaction"},
+	{Format: FormatGoVersioned, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true, NoTransaction: "run it outside a transaction"},
+	{Format: FormatTypeORM, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true, NoTransaction: "set `transaction = false` on the migration class"},
+	{Format: FormatNodePgMigrate, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true, NoTransaction: "call `pgm.noTransaction()` in the migration"},
+	{Format: FormatKnex, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true, NoTransaction: "export `config = { transaction: false }` from the migration"},
+	{Format: FormatSequelize, Framework: true, LineComment: "//", Transaction: TxTool, Versioned: true, NoTransaction: "run it outside a transaction"},
 })
 
 func byFormat(list []*Tool) map[Format]*Tool {

@@ -38,10 +38,10 @@ func CompareNumbers(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// CompareVersions compares dotted versions ("1.2.10" > "1.2.9") part by
-// part with CompareNumbers; missing parts count as 0, so "1.0" equals
-// "1" (Flyway's rule, and a plain number is a one-part version).
-func CompareVersions(a, b string) int {
+// CompareDotted compares dotted versions ("1.2.10" > "1.2.9") part by
+// part with CompareNumbers; missing parts count as 0, so "1.0" equals "1"
+// (Flyway's rule, and a plain number is a one-part version).
+func CompareDotted(a, b string) int {
 	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
 	for i := 0; i < len(pa) || i < len(pb); i++ {
 		x, y := "0", "0"
@@ -56,6 +56,25 @@ func CompareVersions(a, b string) int {
 		}
 	}
 	return 0
+}
+
+// CompareVersions orders version keys: dotted numbers part by part by
+// value ("2.10" after "2.9", "10" after "9", "1.0" equal to "1"),
+// anything else by its leading number, then by text.
+func CompareVersions(a, b string) int {
+	if dotted(a) && dotted(b) {
+		return CompareDotted(a, b)
+	}
+	return CompareNames(a, b)
+}
+
+func dotted(s string) bool {
+	for _, part := range strings.Split(s, ".") {
+		if !digits(part) {
+			return false
+		}
+	}
+	return true
 }
 
 // CompareNames orders plain files by name, comparing leading version

@@ -1,9 +1,9 @@
 package rails
 
 import (
+	"slices"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -18,6 +18,16 @@ type rcall struct {
 	e     *env
 	// sp is the call without its block: where findings about it point.
 	sp source.Span
+}
+
+// onTable is a change_table t.<method> call as the migration method it
+// stands for: name, with the table as first argument.
+func (c *rcall) onTable(table, name string) *rcall {
+	c2 := *c
+	c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
+	c2.argN = append([]*node{nil}, c.argN...)
+	c2.name = name
+	return &c2
 }
 
 // arg returns positional argument i as a name.
@@ -257,13 +267,13 @@ func (t *tr) callByName(n, recv *node, name string, argsN, block *node, e *env) 
 		_, body := blockParts(block)
 		outer := t.disableTx && t.txDepth == 0
 		if outer {
-			t.emit(ops.Op{Kind: ops.Begin}, c.sp, t.nextStmt())
+			t.sendSQL("BEGIN", c.sp)
 		}
 		t.txDepth++
 		t.exec(body, newEnv(e))
 		t.txDepth--
 		if outer {
-			t.emit(ops.Op{Kind: ops.Commit}, t.span(n), t.nextStmt())
+			t.sendSQL("COMMIT", t.span(n))
 		}
 	case "revert":
 		t.hint(n, "revert is not translated: the schema changes it makes are not checked")
@@ -356,7 +366,7 @@ func (t *tr) predicate(n *node, e *env) (tri, bool) {
 		first, _ = pos[0].str()
 	}
 	if name == "extension_enabled?" {
-		if t.st.extensions[first] {
+		if t.extensionEnabled(first) {
 			return triTrue, true
 		}
 		return triUnknown, true
@@ -378,7 +388,7 @@ func (t *tr) tablePredicate(table, name string, argsN *node, e *env) (tri, bool)
 // tableQuestion answers a predicate about table from the replayed state;
 // unknown tables give triUnknown.
 func (t *tr) tableQuestion(table, name string, pos []value, o opts) (tri, bool) {
-	tb := t.st.table(table)
+	tb := t.table(table)
 	switch name {
 	case "table_exists?", "data_source_exists?", "view_exists?":
 		if tb != nil {
@@ -398,10 +408,10 @@ func (t *tr) tableQuestion(table, name string, pos []value, o opts) (tri, bool) 
 		if !ok {
 			return triUnknown, true
 		}
-		return triOf(tb.column(col) != nil), true
+		return triOf(tb.Column(col) != nil), true
 	case "index_exists?":
 		if nm, ok := o.str("name"); ok {
-			return triOf(tb.indexNamed(nm) != nil), true
+			return triOf(t.indexNamed(table, nm) != nil), true
 		}
 		if len(pos) < 2 {
 			return triUnknown, true
@@ -410,8 +420,8 @@ func (t *tr) tableQuestion(table, name string, pos []value, o opts) (tri, bool) 
 		if !ok {
 			return triUnknown, true
 		}
-		for _, i := range tb.indexes {
-			if strings.Join(i.columns, ",") == strings.Join(cols, ",") {
+		for _, i := range t.indexes(table) {
+			if slices.Equal(i.Columns, cols) {
 				return triTrue, true
 			}
 		}
@@ -421,7 +431,7 @@ func (t *tr) tableQuestion(table, name string, pos []value, o opts) (tri, bool) 
 			return triUnknown, true
 		}
 		nm, _ := pos[1].str()
-		return triOf(tb.indexNamed(nm) != nil), true
+		return triOf(t.indexNamed(table, nm) != nil), true
 	case "foreign_key_exists?":
 		to := ""
 		if len(pos) > 1 {
@@ -437,40 +447,7 @@ func (t *tr) tableQuestion(table, name string, pos []value, o opts) (tri, bool) 
 			expr, _ := pos[1].str()
 			nm = checkConstraintName(table, expr)
 		}
-		for _, k := range tb.checks {
-			if k.name == nm {
-				return triTrue, true
-			}
-		}
-		return triFalse, true
+		return triOf(hasCheck(tb, nm)), true
 	}
 	return triUnknown, true
-}
-
-func (t *tr) nextStmt() int {
-	s := t.stmt
-	t.stmt++
-	return s
-}
-
-// emit adds an operation of the call at sp, in statement stmt, and the
-// SQL it sends: p when given, else what the operation says.
-func (t *tr) emit(op ops.Op, sp source.Span, stmt int, p ...piece) {
-	op.Span = sp
-	op.Stmt = stmt
-	t.ops = append(t.ops, op)
-	if len(p) == 0 {
-		p = []piece{opSQL(op)}
-	}
-	for _, x := range p {
-		t.send(x, sp, stmt)
-	}
-}
-
-// tname is a table name as quote_table_name reads it: "schema.table".
-func tname(s string) ops.Name {
-	if i := strings.IndexByte(s, '.'); i > 0 {
-		return ops.Name{Schema: s[:i], Name: s[i+1:]}
-	}
-	return ops.Name{Name: s}
 }

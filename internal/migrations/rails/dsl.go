@@ -8,7 +8,6 @@ import (
 
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
-	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // dsl maps the migration methods (ActiveRecord's SchemaStatements and
@@ -80,6 +79,19 @@ func init() {
 		"remove_concurrent_index_by_name": (*tr).removeConcurrentIndexByName,
 		"add_concurrent_foreign_key":      (*tr).addConcurrentForeignKey,
 	}
+}
+
+// namesArg returns positional argument i, when given, as a list of
+// names, reporting when it is not literal.
+func (t *tr) namesArg(c *rcall, i int, what string) ([]string, bool) {
+	if i >= len(c.pos) {
+		return nil, true
+	}
+	names, ok := c.pos[i].names()
+	if !ok {
+		t.hint(c.n, "%s are not literals: not checked", what)
+	}
+	return names, ok
 }
 
 // need returns positional argument i as a name, reporting when it is
@@ -164,63 +176,64 @@ func (t *tr) createTable(c *rcall) {
 }
 
 func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
-	name := tname(td.name)
 	if fv, ok := o.get("force"); ok && fv.truthy() && !t.schemaFile {
 		s, _ := fv.str()
-		t.emit(ops.Op{Kind: ops.DropTable, Table: name, IfExists: true, Cascade: s == "cascade", Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
-		delete(t.st.tables, td.name)
+		sql := "DROP TABLE IF EXISTS " + quoteTable(td.name)
+		if s == "cascade" {
+			sql += " CASCADE"
+		}
+		t.sendSQL(sql, c.sp)
 	}
 	if _, hasAs := o.get("as"); hasAs {
-		as, _ := o.str("as")
-		t.emit(ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Detail: "as select"}, c.sp, t.nextStmt(),
-			piece{text: createTableHead(td, o) + " AS " + as})
-		t.st.tables[td.name] = &table{name: td.name}
+		as, ok := o.str("as")
+		if !ok {
+			t.hint(c.n, "as: is not a literal: this table is not checked")
+			return
+		}
+		t.sendSQL(createTableHead(td, o)+" AS "+as, c.sp)
 		return
 	}
-	var defs []string
-	op := ops.Op{Kind: ops.CreateTable, Table: name, IfNotExists: td.ifNotExists, Lock: ops.AccessExclusive}
-	st := &table{name: td.name}
-	for _, d := range td.cols {
-		defs = append(defs, columnSQL(d))
-		op.Columns = append(op.Columns, d.col)
-		if d.col.PrimaryKey {
-			op.Constraints = append(op.Constraints, ops.Constraint{Type: ops.PrimaryKey, Columns: []string{d.col.Name}})
-			st.pk = []string{d.col.Name}
-			if d.col.Serial || d.col.Identity {
-				st.seq = name.Name + "_" + d.col.Name + "_seq"
-			}
+	s := stmt{span: c.sp}
+	var b strings.Builder
+	b.WriteString(createTableHead(td, o) + " (")
+	defs := 0
+	def := func(text string) {
+		if defs > 0 {
+			b.WriteString(", ")
 		}
-		st.columns = append(st.columns, &column{name: d.col.Name, typ: d.col.Type, railsType: d.railsType, array: d.col.Type.Array})
+		defs++
+		b.WriteString(text)
+	}
+	for _, d := range td.cols {
+		if defs > 0 {
+			b.WriteString(", ")
+		}
+		defs++
+		s.cols = append(s.cols, part{b.Len(), d.nameSp})
+		if d.def != nil {
+			s.rubyDefault(d.name, d.def.ruby)
+		}
+		b.WriteString(columnSQL(d))
 	}
 	if len(td.compositePK) > 0 {
-		op.Constraints = append(op.Constraints, ops.Constraint{Type: ops.PrimaryKey, Columns: td.compositePK})
-		st.pk = td.compositePK
-		defs = append(defs, "PRIMARY KEY ("+quoteIdents(td.compositePK)+")")
+		def("PRIMARY KEY (" + quoteIdents(td.compositePK) + ")")
 	}
 	for _, fk := range td.fks {
-		k, ok := t.foreignKeyConstraint(td.name, fk.to, fk.o, true)
-		if !ok {
-			continue
+		if k, _, ok := t.foreignKeySQL(td.name, fk.to, fk.o, true); ok {
+			def(k)
 		}
-		defs = append(defs, constraintSQL(k, &fk.o))
-		op.Constraints = append(op.Constraints, k)
-		st.fks = append(st.fks, &foreignKey{name: k.Name, column: first(k.Columns), toTable: fk.to, pk: first(k.RefColumns)})
 	}
 	for _, ck := range td.checks {
-		k, ok := t.checkConstraint(td.name, ck.expr, ck.o, ck.sp, true)
-		if !ok {
-			continue
+		if k, _, ok := t.checkSQL(td.name, ck.expr, ck.o, ck.sp, true); ok {
+			def(k)
 		}
-		defs = append(defs, "CONSTRAINT "+quoteIdent(k.Name)+" CHECK ("+ck.expr+")")
-		op.Constraints = append(op.Constraints, k)
-		st.checks = append(st.checks, &check{name: k.Name, expr: ck.expr})
 	}
-	sql := createTableHead(td, o) + " (" + strings.Join(defs, ", ") + ")"
+	b.WriteString(")")
 	if opt, ok := o.str("options"); ok {
-		sql += " " + opt
+		b.WriteString(" " + opt)
 	}
-	t.emit(op, c.sp, t.nextStmt(), piece{text: sql})
-	t.st.tables[td.name] = st
+	s.text = b.String()
+	t.send(s)
 	for _, ix := range td.indexes {
 		io := ix.o
 		if td.ifNotExists {
@@ -229,30 +242,13 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 		t.addIndex(td.name, ix.cols, io, ix.sp)
 	}
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
-		t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), piece{text: commentSQL("TABLE "+quoteTable(td.name), cv)})
+		t.sendSQL(commentSQL("TABLE "+quoteTable(td.name), cv), c.sp)
 	}
 	for _, d := range td.cols {
 		if d.comment != nil {
-			t.emit(ops.Op{Kind: ops.Comment}, d.col.Span, t.nextStmt(), piece{text: commentSQL("COLUMN "+quoteTable(td.name)+"."+quoteIdent(d.col.Name), *d.comment)})
+			t.sendSQL(commentSQL("COLUMN "+quoteTable(td.name)+"."+quoteIdent(d.name), *d.comment), d.nameSp)
 		}
 	}
-}
-
-// createTableHead is CREATE [TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS]
-// "name".
-func createTableHead(td *tableDef, o opts) string {
-	s := "CREATE "
-	switch {
-	case o.bool("temporary", false):
-		s += "TEMPORARY "
-	case o.bool("unlogged", false):
-		s += "UNLOGGED "
-	}
-	s += "TABLE "
-	if td.ifNotExists {
-		s += "IF NOT EXISTS "
-	}
-	return s + quoteTable(td.name)
 }
 
 func first(s []string) string {
@@ -310,38 +306,32 @@ func (t *tr) dropTable(c *rcall) {
 		t.need(c, 0, "the table name")
 		return
 	}
-	stmt := t.nextStmt()
 	var names []string
 	for i := range c.pos {
 		if name, ok := c.arg(i); ok {
-			names = append(names, name)
+			names = append(names, quoteTable(name))
 		} else {
 			t.hint(c.n, "table name is not a literal: not checked")
 		}
 	}
-	fs, _ := c.o.str("force")
+	if len(names) == 0 {
+		return
+	}
 	// DROP TABLE "a", "b": one statement.
+	fs, _ := c.o.str("force")
+	t.sendSQL(dropTableSQL(strings.Join(names, ", "), c.o.bool("if_exists", false), fs == "cascade"), c.sp)
+}
+
+func dropTableSQL(tables string, ifExists, cascade bool) string {
 	sql := "DROP TABLE "
-	if c.o.bool("if_exists", false) {
+	if ifExists {
 		sql += "IF EXISTS "
 	}
-	for i, name := range names {
-		if i > 0 {
-			sql += ", "
-		}
-		sql += quoteTable(name)
-	}
-	if fs == "cascade" {
+	sql += tables
+	if cascade {
 		sql += " CASCADE"
 	}
-	for i, name := range names {
-		p := piece{text: sql}
-		if i > 0 {
-			p = piece{}
-		}
-		t.emit(ops.Op{Kind: ops.DropTable, Table: tname(name), IfExists: c.o.bool("if_exists", false), Cascade: fs == "cascade", Lock: ops.AccessExclusive}, c.sp, stmt, p)
-		delete(t.st.tables, name)
-	}
+	return sql
 }
 
 func (t *tr) dropJoinTable(c *rcall) {
@@ -355,8 +345,7 @@ func (t *tr) dropJoinTable(c *rcall) {
 		name = joinTableName(a, b)
 	}
 	fs, _ := c.o.str("force")
-	t.emit(ops.Op{Kind: ops.DropTable, Table: tname(name), IfExists: c.o.bool("if_exists", false), Cascade: fs == "cascade", Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
-	delete(t.st.tables, name)
+	t.sendSQL(dropTableSQL(quoteTable(name), c.o.bool("if_exists", false), fs == "cascade"), c.sp)
 }
 
 func (t *tr) renameTableCall(c *rcall) {
@@ -372,34 +361,29 @@ func (t *tr) renameTableCall(c *rcall) {
 // primary key index and sequence, and the indexes bearing Rails' default
 // name for the old table.
 func (t *tr) renameTable(from, to string, sp source.Span) {
-	t.emit(ops.Op{Kind: ops.RenameTable, Table: tname(from), NewName: tname(to).Name, Lock: ops.AccessExclusive}, sp, t.nextStmt())
-	tb := t.st.table(from)
-	if tb == nil {
-		// Not created by a migration we read: assume Rails' default
-		// primary key, id with its sequence.
-		tb = &table{name: from, pk: []string{"id"}, seq: tname(from).Name + "_id_seq"}
+	pk, seq := []string{"id"}, tname(from).Name+"_id_seq"
+	if tb := t.table(from); tb != nil {
+		pk, seq = primaryKey(tb), pkSequence(tb)
 	}
-	delete(t.st.tables, from)
-	tb.name = to
-	t.st.tables[to] = tb
+	// Not created by a migration we read: Rails' default primary key, id
+	// with its sequence, is assumed.
+	indexes := t.indexes(from)
 	oldN, newN := tname(from), tname(to)
-	if len(tb.pk) > 0 {
-		t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: oldN.Name + "_pkey"}, NewName: newN.Name + "_pkey", Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
-		if len(tb.pk) == 1 && tb.seq == oldN.Name+"_"+tb.pk[0]+"_seq" {
+	t.sendSQL("ALTER TABLE "+quoteTable(from)+" RENAME TO "+quoteIdent(newN.Name), sp)
+	if len(pk) > 0 {
+		t.sendSQL("ALTER INDEX "+quoteIdent(oldN.Name+"_pkey")+" RENAME TO "+quoteIdent(newN.Name+"_pkey"), sp)
+		if len(pk) == 1 && seq == oldN.Name+"_"+pk[0]+"_seq" {
 			schema := oldN.Schema
 			if schema == "" {
 				schema = "public"
 			}
-			newSeq := newN.Name + "_" + tb.pk[0] + "_seq"
-			t.emit(ops.Op{Kind: ops.RenameTable, Table: ops.Name{Schema: schema, Name: tb.seq}, NewName: newSeq, Lock: ops.AccessExclusive}, sp, t.nextStmt())
-			tb.seq = newSeq
+			t.sendSQL("ALTER TABLE "+quoteIdent(schema)+"."+quoteIdent(seq)+" RENAME TO "+quoteIdent(newN.Name+"_"+pk[0]+"_seq"), sp)
 		}
 	}
-	for _, ix := range tb.indexes {
-		if ix.name == indexName(from, ix.columns, t.ver.hashedIndexNames()) {
-			nn := indexName(to, ix.columns, t.ver.hashedIndexNames())
-			t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: ix.name}, NewName: nn, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
-			ix.name = nn
+	hashed := t.ver.hashedIndexNames()
+	for _, ix := range indexes {
+		if ix.Name.Name == indexName(from, ix.Columns, hashed) {
+			t.sendSQL("ALTER INDEX "+quoteIdent(ix.Name.Name)+" RENAME TO "+quoteIdent(indexName(to, ix.Columns, hashed)), sp)
 		}
 	}
 }
@@ -427,8 +411,7 @@ func (t *tr) addColumnCall(c *rcall) {
 
 // addColumn is add_column: ALTER TABLE ... ADD.
 func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp source.Span) {
-	tb := t.st.table(table)
-	if o.bool("if_not_exists", false) && tb.column(col) != nil {
+	if o.bool("if_not_exists", false) && t.column(table, col) != nil {
 		return
 	}
 	d, ok := t.columnDef(col, typ, o, nameSp)
@@ -436,30 +419,15 @@ func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp so
 		t.hint(c.n, "column type is not a literal: column %q is not checked", col)
 		return
 	}
-	stmt := t.alterStmt()
-	name := tname(table)
-	cd := d.col
-	add := "ADD "
-	if o.bool("if_not_exists", false) {
-		add = "ADD COLUMN IF NOT EXISTS "
+	// if_not_exists: is Rails' own check above; the SQL is a plain ADD.
+	f := fragment{text: "ADD " + columnSQL(d), span: c.sp, col: &d.nameSp, colAt: len("ADD "), column: col}
+	if d.def != nil {
+		f.ruby = d.def.ruby
 	}
-	t.emit(ops.Op{Kind: ops.AddColumn, Table: name, Column: col, ColumnDef: &cd, Lock: ops.AccessExclusive, Rewrite: addColumnRewrites(cd, t.pg)}, c.sp, stmt,
-		piece{alter: quoteTable(table), text: add + columnSQL(d)})
-	if cd.PrimaryKey {
-		t.emit(ops.Op{Kind: ops.AddConstraint, Table: name, Constraint: &ops.Constraint{Type: ops.PrimaryKey, Columns: []string{col}}, Lock: ops.AccessExclusive, Detail: "inline"}, c.sp, stmt, piece{})
-	}
-	if tb != nil && tb.column(col) == nil {
-		tb.columns = append(tb.columns, &column{name: col, typ: cd.Type, railsType: d.railsType, array: cd.Type.Array})
-		if cd.PrimaryKey {
-			tb.pk = []string{col}
-			if cd.Serial {
-				tb.seq = name.Name + "_" + col + "_seq"
-			}
-		}
-	}
+	t.alter(quoteTable(table), f)
 	if d.comment != nil {
 		sql := commentSQL("COLUMN "+quoteTable(table)+"."+quoteIdent(col), *d.comment)
-		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), piece{text: sql}) })
+		t.later(func() { t.sendSQL(sql, c.sp) })
 	}
 }
 
@@ -469,8 +437,7 @@ func (t *tr) removeColumnCall(c *rcall) {
 	if !ok1 || !ok2 {
 		return
 	}
-	tb := t.st.table(table)
-	if c.o.bool("if_exists", false) && tb != nil && tb.column(col) == nil {
+	if c.o.bool("if_exists", false) && t.table(table) != nil && t.column(table, col) == nil {
 		return
 	}
 	t.dropColumns(table, []string{col}, c.sp)
@@ -497,13 +464,11 @@ func (t *tr) removeColumnsCall(c *rcall) {
 
 // dropColumns is one ALTER TABLE ... DROP COLUMN a, DROP COLUMN b.
 func (t *tr) dropColumns(table string, cols []string, sp source.Span) {
-	stmt := t.alterStmt()
-	for _, col := range cols {
-		t.emit(ops.Op{Kind: ops.DropColumn, Table: tname(table), Column: col, Lock: ops.AccessExclusive}, sp, stmt)
-		if tb := t.st.table(table); tb != nil {
-			tb.dropColumn(col)
+	t.inOneAlter(func() {
+		for _, col := range cols {
+			t.alter(quoteTable(table), fragment{text: "DROP COLUMN " + quoteIdent(col), span: sp})
 		}
-	}
+	})
 }
 
 func (t *tr) renameColumnCall(c *rcall) {
@@ -518,41 +483,27 @@ func (t *tr) renameColumnCall(c *rcall) {
 
 // renameColumn renames the column and the indexes Rails named after it.
 func (t *tr) renameColumn(table, from, to string, sp source.Span) {
-	t.emit(ops.Op{Kind: ops.RenameColumn, Table: tname(table), Column: from, NewName: to, Lock: ops.AccessExclusive}, sp, t.nextStmt())
-	tb := t.st.table(table)
-	if tb == nil {
-		return
+	type named struct {
+		name    string
+		columns []string
 	}
-	if col := tb.column(from); col != nil {
-		col.name = to
+	var indexes []named
+	for _, ix := range t.indexes(table) {
+		indexes = append(indexes, named{ix.Name.Name, ix.Columns})
 	}
-	for i, k := range tb.pk {
-		if k == from {
-			tb.pk[i] = to
-		}
-	}
-	for _, fk := range tb.fks {
-		if fk.column == from {
-			fk.column = to
-		}
-	}
+	t.sendSQL("ALTER TABLE "+quoteTable(table)+" RENAME COLUMN "+quoteIdent(from)+" TO "+quoteIdent(to), sp)
 	hashed := t.ver.hashedIndexNames()
-	for _, ix := range tb.indexes {
-		if !slices.Contains(ix.columns, from) {
+	for _, ix := range indexes {
+		if !slices.Contains(ix.columns, from) || ix.name != indexName(table, ix.columns, hashed) {
 			continue
 		}
-		newCols := slices.Clone(ix.columns)
-		for i, c := range newCols {
+		renamed := slices.Clone(ix.columns)
+		for i, c := range renamed {
 			if c == from {
-				newCols[i] = to
+				renamed[i] = to
 			}
 		}
-		if ix.name == indexName(table, ix.columns, hashed) {
-			nn := indexName(table, newCols, hashed)
-			t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: ix.name}, NewName: nn, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
-			ix.name = nn
-		}
-		ix.columns = newCols
+		t.sendSQL("ALTER INDEX "+quoteIdent(ix.name)+" RENAME TO "+quoteIdent(indexName(table, renamed, hashed)), sp)
 	}
 }
 
@@ -579,100 +530,85 @@ func (t *tr) changeColumn(table, col string, typ value, o opts, c *rcall) {
 		t.hint(c.n, "column type is not a literal: not checked")
 		return
 	}
-	name := tname(table)
-	stmt := t.alterStmt()
-	typeCopy := d.col.Type
-	op := ops.Op{Kind: ops.AlterColumnType, Table: name, Column: col, Type: &typeCopy, Lock: ops.AccessExclusive}
 	alter := "ALTER COLUMN " + quoteIdent(col) + " TYPE " + d.typeSQL
 	if d.collation != "" {
 		alter += " COLLATE " + quoteIdent(d.collation)
 	}
 	if using, ok := o.str("using"); ok {
-		if e, msg := sqlExpr(using); e != nil {
-			op.Using = e.Text
-		} else {
+		if msg := exprError(asUsing, using); msg != "" {
 			t.syntaxNote(c.sp, "using: is not valid SQL: "+msg)
+		} else {
+			alter += " USING " + using
 		}
-		alter += " USING " + using
 	} else if castAs, ok := o.get("cast_as"); ok {
 		ct, _ := t.columnDef(col, castAs, o.without("default", "null"), c.sp)
-		cast := "CAST(" + quoteIdent(col) + " AS " + ct.typeSQL + ")"
-		if e, _ := sqlExpr("CAST(" + quoteIdent(col) + " AS " + ct.col.Type.String() + ")"); e != nil {
-			op.Using = e.Text
-		}
-		alter += " USING " + cast
-	}
-	t.emit(op, c.sp, stmt, piece{alter: quoteTable(table), text: alter})
-	tb := t.st.table(table)
-	if cc := tb.column(col); cc != nil {
-		cc.typ, cc.railsType = d.col.Type, d.railsType
+		alter += " USING CAST(" + quoteIdent(col) + " AS " + ct.typeSQL + ")"
 	}
 	split := t.ver.splitChangeColumn() && t.bulk == nil
-	if dv, ok := o.get("default"); ok {
-		s := stmt
-		if split {
-			s = t.nextStmt()
+	parts := func() {
+		t.alter(quoteTable(table), fragment{text: alter, span: c.sp})
+		dv, hasDefault := o.get("default")
+		if hasDefault {
+			t.setDefault(table, col, dv, d.typ, c.sp)
 		}
-		t.setDefault(name, col, dv, d.col.Type, c.sp, s)
-	}
-	if nv, ok := o.get("null"); ok {
-		s := stmt
-		if split {
-			if dv, ok := o.get("default"); ok && nv.known() && !nv.truthy() && dv.k != kNil {
-				t.emit(ops.Op{Kind: ops.Update, Table: name, Lock: ops.RowExclusive}, c.sp, t.nextStmt(), t.backfill(table, col, dv, d.col.Type, d.typeSQL))
+		if nv, ok := o.get("null"); ok {
+			if split && hasDefault && nv.known() && !nv.truthy() && dv.k != kNil {
+				t.backfill(table, col, dv, d.typ, d.typeSQL, c.sp)
 			}
-			s = t.nextStmt()
+			t.setNull(table, col, nv, c.sp)
 		}
-		t.setNull(name, col, nv, c.sp, s)
+	}
+	if split {
+		parts()
+	} else {
+		t.inOneAlter(parts)
 	}
 	if cv, ok := o.get("comment"); ok && cv.known() {
 		sql := commentSQL("COLUMN "+quoteTable(table)+"."+quoteIdent(col), cv)
-		t.later(func() { t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), piece{text: sql}) })
+		t.later(func() { t.sendSQL(sql, c.sp) })
 	}
 }
 
 // backfill is the UPDATE change_column_null (and change_column before
 // Rails 5.2) runs before SET NOT NULL: NULLs become the default.
-func (t *tr) backfill(table, col string, v value, typ ops.Type, typeSQL string) piece {
-	sql, ok := valueSQL(v, typ, typeSQL, t.src)
-	if !ok {
-		return piece{}
-	}
-	q := quoteIdent(col)
-	return piece{text: "UPDATE " + quoteTable(table) + " SET " + q + "=" + sql + " WHERE " + q + " IS NULL"}
-}
-
-func quoteIdent(s string) string { return ops.Quote(s) }
-
-// setDefault emits SET DEFAULT or, for nil, DROP DEFAULT.
-func (t *tr) setDefault(table ops.Name, col string, v value, typ ops.Type, sp source.Span, stmt int) {
-	if v.k == kNil {
-		t.emit(ops.Op{Kind: ops.DropDefault, Table: table, Column: col, Lock: ops.AccessExclusive}, sp, stmt)
+func (t *tr) backfill(table, col string, v value, typ ops.Type, typeSQL string, sp source.Span) {
+	d, msg := defaultSQL(v, typ, typeSQL, t.src)
+	if msg != "" {
+		t.syntaxNote(sp, "the value for NULLs is not valid SQL: "+msg)
 		return
 	}
-	e, msg := defaultExpr(v, typ, t.src)
+	q := quoteIdent(col)
+	t.send(stmt{text: "UPDATE " + quoteTable(table) + " SET " + q + "=" + d.sql + " WHERE " + q + " IS NULL", span: sp})
+}
+
+// setDefault sends SET DEFAULT or, for nil, DROP DEFAULT.
+func (t *tr) setDefault(table, col string, v value, typ ops.Type, sp source.Span) {
+	column := "ALTER COLUMN " + quoteIdent(col)
+	if v.k == kNil {
+		t.alter(quoteTable(table), fragment{text: column + " DROP DEFAULT", span: sp})
+		return
+	}
+	d, msg := defaultSQL(v, typ, "", t.src)
 	if msg != "" {
 		t.syntaxNote(sp, "default is not valid SQL: "+msg)
 		return
 	}
-	sql, _ := valueSQL(v, typ, "", t.src)
-	t.emit(ops.Op{Kind: ops.SetDefault, Table: table, Column: col, Default: e, Lock: ops.AccessExclusive}, sp, stmt,
-		piece{alter: quoteName(table), text: "ALTER COLUMN " + quoteIdent(col) + " SET DEFAULT " + sql})
+	t.alter(quoteTable(table), fragment{text: column + " SET DEFAULT " + d.sql, span: sp, column: col, ruby: d.ruby})
 }
 
-func (t *tr) setNull(table ops.Name, col string, null value, sp source.Span, stmt int) {
+func (t *tr) setNull(table, col string, null value, sp source.Span) {
+	change := " DROP NOT NULL"
 	if null.known() && !null.truthy() {
-		t.emit(ops.Op{Kind: ops.SetNotNull, Table: table, Column: col, Lock: ops.AccessExclusive, Scan: true}, sp, stmt)
-		return
+		change = " SET NOT NULL"
 	}
-	t.emit(ops.Op{Kind: ops.DropNotNull, Table: table, Column: col, Lock: ops.AccessExclusive}, sp, stmt)
+	t.alter(quoteTable(table), fragment{text: "ALTER COLUMN " + quoteIdent(col) + change, span: sp})
 }
 
 // columnType is the type a default is serialised by: the column's type
 // when the replay knows it, else what the Ruby value suggests.
 func (t *tr) columnType(table, col string, v value) ops.Type {
-	if cc := t.st.table(table).column(col); cc != nil {
-		return cc.typ
+	if cc := t.column(table, col); cc != nil {
+		return cc.Type
 	}
 	switch v.k {
 	case kBool:
@@ -713,7 +649,7 @@ func (t *tr) changeColumnDefaultCall(c *rcall) {
 			}
 		}
 	}
-	t.setDefault(tname(table), col, v, t.columnType(table, col, v), c.sp, t.alterStmt())
+	t.setDefault(table, col, v, t.columnType(table, col, v), c.sp)
 }
 
 func (t *tr) changeColumnNullCall(c *rcall) {
@@ -730,20 +666,26 @@ func (t *tr) changeColumnNullCall(c *rcall) {
 	null := c.pos[2]
 	if len(c.pos) > 3 && c.pos[3].k != kNil && null.known() && !null.truthy() && t.bulk == nil {
 		v := c.pos[3]
-		t.emit(ops.Op{Kind: ops.Update, Table: tname(table), Lock: ops.RowExclusive}, c.sp, t.nextStmt(), t.backfill(table, col, v, t.columnType(table, col, v), ""))
+		t.backfill(table, col, v, t.columnType(table, col, v), "", c.sp)
 	}
-	t.setNull(tname(table), col, null, c.sp, t.alterStmt())
+	t.setNull(table, col, null, c.sp)
 }
 
 // commentCall is change_table_comment(table, comment) and
 // change_column_comment(table, column, comment), the comment also as
 // from:/to:.
 func (t *tr) commentCall(c *rcall) {
-	table, _ := c.arg(0)
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return
+	}
 	what := "TABLE " + quoteTable(table)
 	at := 1
 	if c.name == "change_column_comment" {
-		col, _ := c.arg(1)
+		col, ok := t.need(c, 1, "the column name")
+		if !ok {
+			return
+		}
 		what = "COLUMN " + quoteTable(table) + "." + quoteIdent(col)
 		at = 2
 	}
@@ -751,11 +693,7 @@ func (t *tr) commentCall(c *rcall) {
 	if at < len(c.pos) {
 		v = c.pos[at]
 	}
-	p := piece{text: commentSQL(what, v)}
-	if table == "" {
-		p = piece{}
-	}
-	t.emit(ops.Op{Kind: ops.Comment}, c.sp, t.nextStmt(), p)
+	t.sendSQL(commentSQL(what, v), c.sp)
 }
 
 func (t *tr) addTimestampsCall(c *rcall) {
@@ -769,13 +707,11 @@ func (t *tr) addTimestampsCall(c *rcall) {
 // addTimestamps is one ALTER TABLE adding created_at and updated_at.
 func (t *tr) addTimestamps(table string, o opts, c *rcall) {
 	o = t.timestampOptions(o)
-	if t.bulk == nil {
-		t.bulk = &bulk{}
-		defer func() { t.flushBulk(); t.bulk = nil }()
-	}
-	for _, col := range []string{"created_at", "updated_at"} {
-		t.addColumn(table, col, value{k: kSymbol, s: "datetime"}, o, c, c.sp)
-	}
+	t.inOneAlter(func() {
+		for _, col := range []string{"created_at", "updated_at"} {
+			t.addColumn(table, col, value{k: kSymbol, s: "datetime"}, o, c, c.sp)
+		}
+	})
 }
 
 func (t *tr) removeTimestampsCall(c *rcall) {
@@ -825,118 +761,10 @@ func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
 			t.note = append(t.note, noteUnrecognised(sp, "index name "+name+" is longer than 63 characters: Rails "+t.ver.String()+" refuses it; pass name:"))
 		}
 	}
-	tn := tname(table)
-	idx := &ops.Index{Name: name, Unique: o.bool("unique", false), Method: "btree", Concurrently: isConcurrently(o)}
-	if u, ok := o.str("using"); ok {
-		idx.Method = strings.ToLower(u)
-	}
-	if expr != "" || o.has("where") {
-		// Expressions are SQL: let PostgreSQL's parser say what they are.
-		sql := "CREATE INDEX x ON t ("
-		if expr != "" {
-			sql += expr
-		} else {
-			quoted := make([]string, len(cols))
-			for i, c := range cols {
-				quoted[i] = quoteIdent(c)
-			}
-			sql += strings.Join(quoted, ", ")
-		}
-		sql += ")"
-		if w, ok := o.str("where"); ok {
-			sql += " WHERE " + w
-		}
-		ci, msg := indexSQL(sql)
-		if ci == nil {
-			t.syntaxNote(sp, "index definition is not valid SQL: "+msg)
-			return
-		}
-		idx.Columns, idx.Where = ci.Columns, ci.Where
-	} else {
-		idx.Columns = cols
-	}
-	lock := ops.Share
-	if idx.Concurrently {
-		lock = ops.ShareUpdateExclusive
-	}
-	t.emit(ops.Op{Kind: ops.CreateIndex, Table: tn, Object: ops.Name{Schema: tn.Schema, Name: name}, Index: idx,
-		IfNotExists: o.bool("if_not_exists", false), Concurrently: idx.Concurrently, Lock: lock}, sp, t.nextStmt(),
-		piece{text: createIndexSQL(table, name, cols, expr, o)})
-	if tb := t.st.table(table); tb != nil && tb.indexNamed(name) == nil {
-		stored := cols
-		if expr != "" {
-			stored = []string{expr}
-		}
-		tb.indexes = append(tb.indexes, &index{name: name, columns: stored, unique: idx.Unique})
-	}
+	t.send(stmt{text: createIndexSQL(table, name, cols, expr, o), span: sp, what: "index definition"})
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
-		t.emit(ops.Op{Kind: ops.Comment}, sp, t.nextStmt(), piece{text: commentSQL("INDEX "+quoteName(ops.Name{Schema: tn.Schema, Name: name}), cv)})
+		t.sendSQL(commentSQL("INDEX "+quoteName(ops.Name{Schema: tname(table).Schema, Name: name}), cv), sp)
 	}
-}
-
-// createIndexSQL is add_index's CREATE INDEX: columns with their
-// opclass: and order:, or an expression; USING, INCLUDE, NULLS NOT
-// DISTINCT, WHERE.
-func createIndexSQL(table, name string, cols []string, expr string, o opts) string {
-	s := "CREATE "
-	if o.bool("unique", false) {
-		s += "UNIQUE "
-	}
-	s += "INDEX "
-	if isConcurrently(o) {
-		s += "CONCURRENTLY "
-	}
-	if o.bool("if_not_exists", false) {
-		s += "IF NOT EXISTS "
-	}
-	s += quoteIdent(name) + " ON " + quoteTable(table)
-	if u, ok := o.str("using"); ok {
-		s += " USING " + u
-	}
-	list := expr
-	if expr == "" {
-		per := func(key, col string) string {
-			v, ok := o.get(key)
-			if !ok {
-				return ""
-			}
-			if v.k == kHash {
-				v, ok = v.get(col)
-				if !ok {
-					return ""
-				}
-			}
-			str, _ := v.str()
-			return str
-		}
-		parts := make([]string, len(cols))
-		for i, c := range cols {
-			parts[i] = quoteIdent(c)
-			if isExpression(c) {
-				parts[i] = c
-			}
-			if oc := per("opclass", c); oc != "" {
-				parts[i] += " " + oc
-			}
-			if ord := per("order", c); ord != "" {
-				parts[i] += " " + strings.ToUpper(ord)
-			}
-		}
-		list = strings.Join(parts, ", ")
-	}
-	s += " (" + list + ")"
-	if inc, ok := o.get("include"); ok {
-		if names, ok := inc.names(); ok && len(names) > 0 {
-			s += " INCLUDE (" + quoteIdents(names) + ")"
-		}
-	}
-	if o.bool("nulls_not_distinct", false) {
-		s += " NULLS NOT DISTINCT"
-	}
-	if w, ok := o.str("where"); ok {
-		s += " WHERE " + w
-	}
-	return s
 }
 
 func nodeOr(n, def *node, t *tr) *node {
@@ -947,11 +775,6 @@ func nodeOr(n, def *node, t *tr) *node {
 		return def
 	}
 	return &node{start: 0, end: 0}
-}
-
-func isConcurrently(o opts) bool {
-	s, ok := o.str("algorithm")
-	return ok && s == "concurrently"
 }
 
 func (t *tr) removeIndexCall(c *rcall) {
@@ -970,7 +793,6 @@ func (t *tr) removeIndexCall(c *rcall) {
 // columns among the indexes the replay knows, else by Rails' default
 // name.
 func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
-	tb := t.st.table(table)
 	hashed := t.ver.hashedIndexNames()
 	name, byName := o.str("name")
 	if !colV.known() {
@@ -983,21 +805,17 @@ func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
 		return
 	}
 	if colV.known() {
-		var cols []string
 		if colV.k == kString && isExpression(colV.s) {
 			if !byName {
 				name = indexName(table, expressionNameColumns(colV.s), hashed)
 			}
-		} else if cs, ok := colV.names(); ok {
-			cols = cs
+		} else if cols, ok := colV.names(); ok {
 			want := indexName(table, cols, hashed)
 			found := ""
-			if tb != nil {
-				for _, ix := range tb.indexes {
-					if indexName(table, ix.columns, hashed) == want && (!byName || ix.name == name) {
-						found = ix.name
-						break
-					}
+			for _, ix := range t.indexes(table) {
+				if indexName(table, ix.Columns, hashed) == want && (!byName || ix.Name.Name == name) {
+					found = ix.Name.Name
+					break
 				}
 			}
 			switch {
@@ -1008,41 +826,31 @@ func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
 			}
 		}
 	}
-	if o.bool("if_exists", false) && tb != nil && tb.indexNamed(name) == nil {
+	if o.bool("if_exists", false) && t.table(table) != nil && t.indexNamed(table, name) == nil {
 		return
 	}
-	tn := tname(table)
-	conc := isConcurrently(o)
-	lock := ops.AccessExclusive
-	if conc {
-		lock = ops.ShareUpdateExclusive
+	sql := "DROP INDEX "
+	if isConcurrently(o) {
+		sql += "CONCURRENTLY "
 	}
-	drop := ops.Op{Kind: ops.DropIndex, Object: ops.Name{Schema: tn.Schema, Name: name}, Concurrently: conc, Lock: lock}
-	p := opSQL(drop)
 	if o.bool("if_exists", false) {
-		p = opSQL(ops.Op{Kind: ops.DropIndex, Object: drop.Object, Concurrently: conc, IfExists: true})
+		sql += "IF EXISTS "
 	}
-	t.emit(drop, sp, t.nextStmt(), p)
-	if tb != nil {
-		tb.dropIndex(name)
-	}
+	t.sendSQL(sql+quoteName(ops.Name{Schema: tname(table).Schema, Name: name}), sp)
 }
 
 func (t *tr) renameIndexCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
+	_, ok1 := t.need(c, 0, "the table name")
 	from, ok2 := t.need(c, 1, "the index name")
 	to, ok3 := t.need(c, 2, "the new name")
 	if !ok1 || !ok2 || !ok3 {
 		return
 	}
-	t.renameIndex(table, from, to, c.sp)
+	t.renameIndex(from, to, c.sp)
 }
 
-func (t *tr) renameIndex(table, from, to string, sp source.Span) {
-	t.emit(ops.Op{Kind: ops.RenameIndex, Object: ops.Name{Name: from}, NewName: to, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
-	if ix := t.st.table(table).indexNamed(from); ix != nil {
-		ix.name = to
-	}
+func (t *tr) renameIndex(from, to string, sp source.Span) {
+	t.sendSQL("ALTER INDEX "+quoteIdent(from)+" RENAME TO "+quoteIdent(to), sp)
 }
 
 // ---- references and foreign keys ----
@@ -1113,13 +921,13 @@ func (t *tr) addForeignKeyCall(c *rcall) {
 	t.addForeignKey(from, to, c.o, c.sp)
 }
 
-// foreignKeyConstraint is the constraint add_foreign_key writes.
-func (t *tr) foreignKeyConstraint(from, to string, o opts, inCreate bool) (ops.Constraint, bool) {
+// foreignKeySQL is the constraint add_foreign_key writes, and its name.
+func (t *tr) foreignKeySQL(from, to string, o opts, inCreate bool) (sql, name string, ok bool) {
 	var cols []string
 	if cv, ok := o.get("column"); ok {
 		cs, ok := cv.names()
 		if !ok {
-			return ops.Constraint{}, false
+			return "", "", false
 		}
 		cols = cs
 	} else {
@@ -1131,60 +939,31 @@ func (t *tr) foreignKeyConstraint(from, to string, o opts, inCreate bool) (ops.C
 			pk = ps
 		}
 	}
-	name, ok := o.str("name")
+	name, ok = o.str("name")
 	if !ok {
 		name = foreignKeyName(from, cols)
 	}
-	ref := tname(to)
-	k := ops.Constraint{Name: name, Type: ops.ForeignKey, Columns: cols, RefTable: &ref, RefColumns: pk}
-	if !inCreate {
-		k.NotValid = !o.bool("validate", true)
+	sql = "CONSTRAINT " + quoteIdent(name) + " FOREIGN KEY (" + quoteIdents(cols) + ") REFERENCES " + quoteTable(to) + " (" + quoteIdents(pk) + ")" + foreignKeyActions(o)
+	if !inCreate && !o.bool("validate", true) {
+		sql += " NOT VALID"
 	}
-	return k, true
+	return sql, name, true
 }
 
 func (t *tr) addForeignKey(from, to string, o opts, sp source.Span) {
-	k, ok := t.foreignKeyConstraint(from, to, o, false)
+	k, _, ok := t.foreignKeySQL(from, to, o, false)
 	if !ok {
 		t.note = append(t.note, noteUnrecognised(sp, "foreign key column is not a literal: not checked"))
 		return
 	}
-	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(from), Constraint: &k, Lock: ops.ShareRowExclusive, Scan: !k.NotValid}, sp, t.nextStmt(),
-		piece{alter: quoteTable(from), text: "ADD " + constraintSQL(k, &o)})
-	if tb := t.st.table(from); tb != nil {
-		tb.fks = append(tb.fks, &foreignKey{name: k.Name, column: first(k.Columns), toTable: to, pk: first(k.RefColumns)})
-	}
-}
-
-// findForeignKey is foreign_key_for: by name, column or referenced table.
-func (t *tr) findForeignKey(tb *table, to string, o opts) *foreignKey {
-	if tb == nil {
-		return nil
-	}
-	name, byName := o.str("name")
-	col, byCol := o.str("column")
-	if !byCol && to != "" && !byName {
-		col, byCol = singularize(tname(to).Name)+"_id", false
-	}
-	for _, fk := range tb.fks {
-		switch {
-		case byName && fk.name != name:
-			continue
-		case byCol && fk.column != col:
-			continue
-		case to != "" && fk.toTable != to && tname(fk.toTable).Name != tname(to).Name:
-			continue
-		}
-		return fk
-	}
-	return nil
+	t.sendSQL("ALTER TABLE "+quoteTable(from)+" ADD "+k, sp)
 }
 
 // foreignKeyNameFor finds the name remove_foreign_key and
 // validate_foreign_key act on.
 func (t *tr) foreignKeyNameFor(from, to string, o opts) string {
-	if fk := t.findForeignKey(t.st.table(from), to, o); fk != nil {
-		return fk.name
+	if fk := t.findForeignKey(t.table(from), to, o); fk != nil {
+		return fk.Name
 	}
 	if name, ok := o.str("name"); ok {
 		return name
@@ -1209,15 +988,12 @@ func (t *tr) removeForeignKeyCall(c *rcall) {
 }
 
 func (t *tr) removeForeignKey(from, to string, o opts, sp source.Span) {
-	tb := t.st.table(from)
+	tb := t.table(from)
 	if o.bool("if_exists", false) && tb != nil && t.findForeignKey(tb, to, o) == nil {
 		return
 	}
 	name := t.foreignKeyNameFor(from, to, o)
-	t.emit(ops.Op{Kind: ops.DropConstraint, Table: tname(from), Object: ops.Name{Name: name}, Lock: ops.AccessExclusive}, sp, t.alterStmt())
-	if tb != nil {
-		tb.fks = slices.DeleteFunc(tb.fks, func(f *foreignKey) bool { return f.name == name })
-	}
+	t.alter(quoteTable(from), fragment{text: "DROP CONSTRAINT " + quoteIdent(name), span: sp})
 }
 
 func (t *tr) validateForeignKeyCall(c *rcall) {
@@ -1238,27 +1014,26 @@ func (t *tr) validateConstraintCall(c *rcall) {
 }
 
 func (t *tr) validate(table, name string, sp source.Span) {
-	t.emit(ops.Op{Kind: ops.ValidateConstr, Table: tname(table), Object: ops.Name{Name: name}, Lock: ops.ShareUpdateExclusive}, sp, t.nextStmt())
+	t.sendSQL("ALTER TABLE "+quoteTable(table)+" VALIDATE CONSTRAINT "+quoteIdent(name), sp)
 }
 
 // ---- check constraints ----
 
-// checkConstraint is the constraint add_check_constraint writes.
-func (t *tr) checkConstraint(table, expr string, o opts, sp source.Span, inCreate bool) (ops.Constraint, bool) {
-	k, msg := checkSQL(expr)
-	if msg != "" {
+// checkSQL is the constraint add_check_constraint writes, and its name.
+func (t *tr) checkSQL(table, expr string, o opts, sp source.Span, inCreate bool) (sql, name string, ok bool) {
+	if msg := exprError(asCheck, expr); msg != "" {
 		t.syntaxNote(sp, "check constraint is not valid SQL: "+msg)
-		return ops.Constraint{}, false
+		return "", "", false
 	}
-	name, ok := o.str("name")
+	name, ok = o.str("name")
 	if !ok {
 		name = checkConstraintName(table, expr)
 	}
-	k.Name = name
-	if !inCreate {
-		k.NotValid = !o.bool("validate", true)
+	sql = "CONSTRAINT " + quoteIdent(name) + " CHECK (" + expr + ")"
+	if !inCreate && !o.bool("validate", true) {
+		sql += " NOT VALID"
 	}
-	return k, true
+	return sql, name, true
 }
 
 func (t *tr) addCheckConstraintCall(c *rcall) {
@@ -1267,18 +1042,8 @@ func (t *tr) addCheckConstraintCall(c *rcall) {
 	if !ok1 || !ok2 {
 		return
 	}
-	k, ok := t.checkConstraint(table, expr, c.o, c.sp, false)
-	if !ok {
-		return
-	}
-	sql := "ADD CONSTRAINT " + quoteIdent(k.Name) + " CHECK (" + expr + ")"
-	if k.NotValid {
-		sql += " NOT VALID"
-	}
-	t.emit(ops.Op{Kind: ops.AddConstraint, Table: tname(table), Constraint: &k, Lock: ops.AccessExclusive, Scan: !k.NotValid}, c.sp, t.nextStmt(),
-		piece{alter: quoteTable(table), text: sql})
-	if tb := t.st.table(table); tb != nil {
-		tb.checks = append(tb.checks, &check{name: k.Name, expr: expr})
+	if k, _, ok := t.checkSQL(table, expr, c.o, c.sp, false); ok {
+		t.sendSQL("ALTER TABLE "+quoteTable(table)+" ADD "+k, c.sp)
 	}
 }
 
@@ -1307,14 +1072,15 @@ func (t *tr) removeCheckConstraintCall(c *rcall) {
 	if !ok {
 		return
 	}
-	tb := t.st.table(table)
-	if c.o.bool("if_exists", false) && tb != nil && !slices.ContainsFunc(tb.checks, func(k *check) bool { return k.name == name }) {
+	if tb := t.table(table); c.o.bool("if_exists", false) && tb != nil && !hasCheck(tb, name) {
 		return
 	}
-	t.emit(ops.Op{Kind: ops.DropConstraint, Table: tname(table), Object: ops.Name{Name: name}, Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
-	if tb != nil {
-		tb.checks = slices.DeleteFunc(tb.checks, func(k *check) bool { return k.name == name })
-	}
+	t.dropConstraint(table, name, c.sp)
+}
+
+// dropConstraint is ALTER TABLE ... DROP CONSTRAINT.
+func (t *tr) dropConstraint(table, name string, sp source.Span) {
+	t.sendSQL("ALTER TABLE "+quoteTable(table)+" DROP CONSTRAINT "+quoteIdent(name), sp)
 }
 
 func (t *tr) validateCheckConstraintCall(c *rcall) {
@@ -1334,17 +1100,13 @@ func (t *tr) enableExtension(c *rcall) {
 	if !ok {
 		return
 	}
-	schema := ""
-	if i := strings.IndexByte(name, '.'); i > 0 {
-		schema, name = name[:i], name[i+1:]
+	sql := "CREATE EXTENSION IF NOT EXISTS "
+	if schema, ext, ok := strings.Cut(name, "."); ok && schema != "" {
+		sql += quoteIdent(ext) + " SCHEMA " + quoteIdent(schema)
+	} else {
+		sql += quoteIdent(name)
 	}
-	op := ops.Op{Kind: ops.CreateExtension, Object: ops.Name{Name: name}, IfNotExists: true}
-	p := opSQL(op)
-	if schema != "" {
-		p.text += " SCHEMA " + quoteIdent(schema)
-	}
-	t.emit(op, c.sp, t.nextStmt(), p)
-	t.st.extensions[name] = true
+	t.sendSQL(sql, c.sp)
 }
 
 func (t *tr) disableExtension(c *rcall) {
@@ -1352,10 +1114,11 @@ func (t *tr) disableExtension(c *rcall) {
 	if !ok {
 		return
 	}
-	fs, _ := c.o.str("force")
-	cascade := t.ver.disableExtensionCascades() || fs == "cascade"
-	t.emit(ops.Op{Kind: ops.DropExtension, Object: ops.Name{Name: name}, IfExists: true, Cascade: cascade}, c.sp, t.nextStmt())
-	delete(t.st.extensions, name)
+	sql := "DROP EXTENSION IF EXISTS " + quoteIdent(name)
+	if fs, _ := c.o.str("force"); t.ver.disableExtensionCascades() || fs == "cascade" {
+		sql += " CASCADE"
+	}
+	t.sendSQL(sql, c.sp)
 }
 
 func (t *tr) createEnum(c *rcall) {
@@ -1363,23 +1126,33 @@ func (t *tr) createEnum(c *rcall) {
 	if !ok {
 		return
 	}
-	var vals []string
-	if len(c.pos) > 1 {
-		vals, ok = c.pos[1].names()
-		if !ok {
-			t.hint(c.n, "enum values are not literals: not checked")
-			return
-		}
-	}
-	t.emit(ops.Op{Kind: ops.CreateEnum, Object: tname(name), Values: vals}, c.sp, t.nextStmt())
-}
-
-func (t *tr) dropEnum(c *rcall) {
-	name, ok := t.need(c, 0, "the type name")
+	vals, ok := t.namesArg(c, 1, "enum values")
 	if !ok {
 		return
 	}
-	t.emit(ops.Op{Kind: ops.DropType, Object: tname(name), IfExists: c.o.bool("if_exists", false)}, c.sp, t.nextStmt())
+	quoted := make([]string, len(vals))
+	for i, v := range vals {
+		quoted[i] = quoteString(v)
+	}
+	t.sendSQL("CREATE TYPE "+quoteTable(name)+" AS ENUM ("+strings.Join(quoted, ", ")+")", c.sp)
+}
+
+func (t *tr) dropEnum(c *rcall) {
+	t.nameStatement(c, "the type name", "DROP TYPE ", "if_exists", quoteTable, "")
+}
+
+// nameStatement sends head, the clause an option asks for (if_exists:
+// IF EXISTS, if_not_exists: IF NOT EXISTS), the call's first argument
+// quoted, and tail.
+func (t *tr) nameStatement(c *rcall, what, head, option string, quote func(string) string, tail string) {
+	name, ok := t.need(c, 0, what)
+	if !ok {
+		return
+	}
+	if c.o.bool(option, false) {
+		head += strings.ToUpper(strings.ReplaceAll(option, "_", " ")) + " "
+	}
+	t.sendSQL(head+quote(name)+tail, c.sp)
 }
 
 func (t *tr) renameEnum(c *rcall) {
@@ -1395,7 +1168,7 @@ func (t *tr) renameEnum(c *rcall) {
 		t.hint(c.n, "new enum name is not a literal: not checked")
 		return
 	}
-	t.emit(ops.Op{Kind: ops.RenameType, Object: tname(name), NewName: to}, c.sp, t.nextStmt())
+	t.sendSQL("ALTER TYPE "+quoteTable(name)+" RENAME TO "+quoteIdent(to), c.sp)
 }
 
 func (t *tr) addEnumValue(c *rcall) {
@@ -1404,14 +1177,17 @@ func (t *tr) addEnumValue(c *rcall) {
 	if !ok1 || !ok2 {
 		return
 	}
-	op := ops.Op{Kind: ops.AddEnumValue, Object: tname(name), NewName: val, IfNotExists: c.o.bool("if_not_exists", false)}
-	p := opSQL(op)
-	if b, ok := c.o.str("before"); ok {
-		p.text += " BEFORE " + quoteString(b)
-	} else if a, ok := c.o.str("after"); ok {
-		p.text += " AFTER " + quoteString(a)
+	sql := "ALTER TYPE " + quoteTable(name) + " ADD VALUE "
+	if c.o.bool("if_not_exists", false) {
+		sql += "IF NOT EXISTS "
 	}
-	t.emit(op, c.sp, t.nextStmt(), p)
+	sql += quoteString(val)
+	if b, ok := c.o.str("before"); ok {
+		sql += " BEFORE " + quoteString(b)
+	} else if a, ok := c.o.str("after"); ok {
+		sql += " AFTER " + quoteString(a)
+	}
+	t.sendSQL(sql, c.sp)
 }
 
 func (t *tr) renameEnumValue(c *rcall) {
@@ -1425,23 +1201,15 @@ func (t *tr) renameEnumValue(c *rcall) {
 		t.hint(c.n, "rename_enum_value needs literal from: and to:: not checked")
 		return
 	}
-	t.emit(ops.Op{Kind: ops.RenameEnumValue, Object: tname(name), Value: from, NewName: to}, c.sp, t.nextStmt())
+	t.sendSQL("ALTER TYPE "+quoteTable(name)+" RENAME VALUE "+quoteString(from)+" TO "+quoteString(to), c.sp)
 }
 
 func (t *tr) createSchema(c *rcall) {
-	name, ok := t.need(c, 0, "the schema name")
-	if !ok {
-		return
-	}
-	t.emit(ops.Op{Kind: ops.CreateSchema, Object: ops.Name{Name: name}, IfNotExists: c.o.bool("if_not_exists", false)}, c.sp, t.nextStmt())
+	t.nameStatement(c, "the schema name", "CREATE SCHEMA ", "if_not_exists", quoteIdent, "")
 }
 
 func (t *tr) dropSchema(c *rcall) {
-	name, ok := t.need(c, 0, "the schema name")
-	if !ok {
-		return
-	}
-	t.emit(ops.Op{Kind: ops.DropSchema, Object: ops.Name{Name: name}, IfExists: c.o.bool("if_exists", false), Cascade: true}, c.sp, t.nextStmt())
+	t.nameStatement(c, "the schema name", "DROP SCHEMA ", "if_exists", quoteIdent, " CASCADE")
 }
 
 // ---- change_table ----
@@ -1456,50 +1224,6 @@ type changeTable struct {
 	// replays them into as few ALTER TABLEs as it can.
 	recorded  []func()
 	recording bool
-}
-
-// bulk collects the fragments of one ALTER TABLE (change_table bulk:
-// true, add_timestamps); statements that cannot join it run after.
-type bulk struct {
-	open     bool
-	stmt     int
-	deferred []func()
-}
-
-// alterStmt is the statement an ALTER TABLE fragment belongs to.
-func (t *tr) alterStmt() int {
-	if t.bulk == nil {
-		return t.nextStmt()
-	}
-	if !t.bulk.open {
-		t.bulk.open, t.bulk.stmt = true, t.nextStmt()
-	}
-	return t.bulk.stmt
-}
-
-// later runs f after the current ALTER TABLE (column comments).
-func (t *tr) later(f func()) {
-	if t.bulk == nil {
-		f()
-		return
-	}
-	t.bulk.deferred = append(t.bulk.deferred, f)
-}
-
-// flushBulk ends the current ALTER TABLE and runs what waited for it.
-func (t *tr) flushBulk() {
-	if t.bulk == nil {
-		return
-	}
-	b := t.bulk
-	b.open = false
-	d := b.deferred
-	b.deferred = nil
-	t.bulk = nil
-	for _, f := range d {
-		f()
-	}
-	t.bulk = b
 }
 
 func (t *tr) changeTable(c *rcall) {
@@ -1557,24 +1281,9 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 	}
 	table := ct.name
 	switch {
-	case columnMethods[name]:
-		t.recognised++
-		for i := range c.pos {
-			col, ok := c.arg(i)
-			if !ok {
-				t.hint(c.n, "column name is not a literal: not checked")
-				continue
-			}
-			t.tableColumn(table, col, value{k: kSymbol, s: name}, c.o, c, t.argSpan(c, i))
-		}
-	case name == "column":
-		t.recognised++
-		col, ok := c.arg(0)
-		if !ok || len(c.pos) < 2 {
-			t.hint(c.n, "column name or type is not a literal: not checked")
-			return
-		}
-		t.tableColumn(table, col, c.pos[1], c.o, c, t.argSpan(c, 0))
+	case t.columnCall(c, name, func(col string, typ value, nameSp source.Span) {
+		t.tableColumn(table, col, typ, c.o, c, nameSp)
+	}):
 	case name == "references" || name == "belongs_to":
 		t.recognised++
 		for i := range c.pos {
@@ -1600,9 +1309,8 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 				cols = append(cols, col)
 			}
 		}
-		tb := t.st.table(table)
-		if c.o.bool("if_exists", false) && tb != nil {
-			cols = slices.DeleteFunc(cols, func(col string) bool { return tb.column(col) == nil })
+		if tb := t.table(table); c.o.bool("if_exists", false) && tb != nil {
+			cols = slices.DeleteFunc(cols, func(col string) bool { return tb.Column(col) == nil })
 		}
 		if len(cols) > 0 {
 			t.dropColumns(table, cols, c.sp)
@@ -1626,18 +1334,10 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.changeColumn(table, col, c.pos[1], c.o, c)
 	case name == "change_default":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "change_column_default"
-		t.changeColumnDefaultCall(&c2)
+		t.changeColumnDefaultCall(c.onTable(table, "change_column_default"))
 	case name == "change_null":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "change_column_null"
-		t.changeColumnNullCall(&c2)
+		t.changeColumnNullCall(c.onTable(table, "change_column_null"))
 	case name == "index":
 		t.recognised++
 		if len(c.pos) == 0 {
@@ -1657,7 +1357,7 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		from, ok1 := c.arg(0)
 		to, ok2 := c.arg(1)
 		if ok1 && ok2 {
-			t.renameIndex(table, from, to, c.sp)
+			t.renameIndex(from, to, c.sp)
 		}
 	case name == "timestamps":
 		t.recognised++
@@ -1676,18 +1376,10 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.removeForeignKey(table, to, c.o, c.sp)
 	case name == "check_constraint":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "add_check_constraint"
-		t.addCheckConstraintCall(&c2)
+		t.addCheckConstraintCall(c.onTable(table, "add_check_constraint"))
 	case name == "remove_check_constraint":
 		t.recognised++
-		c2 := *c
-		c2.pos = append([]value{{k: kString, s: table}}, c.pos...)
-		c2.argN = append([]*node{nil}, c.argN...)
-		c2.name = "remove_check_constraint"
-		t.removeCheckConstraintCall(&c2)
+		t.removeCheckConstraintCall(c.onTable(table, "remove_check_constraint"))
 	case strings.HasSuffix(name, "_exists?"):
 		t.recognised++
 	default:
@@ -1725,28 +1417,6 @@ func constraintName(prefix, identifier string) string {
 	return prefix + "_rails_" + hex.EncodeToString(sum[:])[:10]
 }
 
-// runGenerated adds the operations of SQL Rails builds itself, pointing
-// at the call.
-func (t *tr) runGenerated(sql string, sp source.Span) {
-	f := source.NewFile("", []byte(sql))
-	res := sqlparse.Parse(f)
-	t.sendParsed(res, f, t.stmt, func(source.Span) source.Span { return sp })
-	if len(res.Errors) > 0 {
-		t.syntaxNote(sp, "the SQL this call builds does not parse: "+res.Errors[0].Message)
-		return
-	}
-	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg})
-	base := t.stmt
-	for i := range list {
-		op := list[i]
-		op.Stmt += base
-		op.Span = sp
-		t.ops = append(t.ops, op)
-		t.applyOp(&op)
-	}
-	t.stmt += len(res.Statements)
-}
-
 func (t *tr) addExclusionConstraint(c *rcall) {
 	table, ok1 := t.need(c, 0, "the table name")
 	expr, ok2 := t.need(c, 1, "the exclusion expression")
@@ -1765,7 +1435,7 @@ func (t *tr) addExclusionConstraint(c *rcall) {
 	if where, ok := c.o.str("where"); ok {
 		sql += " WHERE (" + where + ")"
 	}
-	t.runGenerated(sql, c.sp)
+	t.sendSQL(sql, c.sp)
 }
 
 func (t *tr) addUniqueConstraint(c *rcall) {
@@ -1773,13 +1443,9 @@ func (t *tr) addUniqueConstraint(c *rcall) {
 	if !ok {
 		return
 	}
-	var cols []string
-	if len(c.pos) > 1 {
-		cols, ok = c.pos[1].names()
-		if !ok {
-			t.hint(c.n, "unique constraint columns are not literals: not checked")
-			return
-		}
+	cols, ok := t.namesArg(c, 1, "unique constraint columns")
+	if !ok {
+		return
 	}
 	usingIndex, hasIndex := c.o.str("using_index")
 	name, ok := c.o.str("name")
@@ -1803,7 +1469,7 @@ func (t *tr) addUniqueConstraint(c *rcall) {
 		}
 		sql += " (" + strings.Join(quoted, ", ") + ")"
 	}
-	t.runGenerated(sql, c.sp)
+	t.sendSQL(sql, c.sp)
 }
 
 // removeNamedConstraint is remove_exclusion_constraint and
@@ -1828,16 +1494,7 @@ func (t *tr) removeNamedConstraint(c *rcall) {
 		t.hint(c.n, "constraint given neither by name nor by literal columns: not checked")
 		return
 	}
-	t.emit(ops.Op{Kind: ops.DropConstraint, Table: tname(table), Object: ops.Name{Name: name}, Lock: ops.AccessExclusive}, c.sp, t.nextStmt())
-}
-
-// quoteTable is quote_table_name: "schema"."table".
-func quoteTable(s string) string {
-	n := tname(s)
-	if n.Schema != "" {
-		return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
-	}
-	return quoteIdent(n.Name)
+	t.dropConstraint(table, name, c.sp)
 }
 
 // ---- GitLab's migration helpers ----

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -12,18 +13,19 @@ import (
 
 // tr translates one migration file: it walks the Ruby tree as Rails
 // would run the migration's up direction, keeping what it can know of
-// local values, and turns every schema call into the operations the
-// PostgreSQL adapter's SQL would give.
+// local values, and sends every schema call's SQL, as the PostgreSQL
+// adapter writes it, through the SQL path (send.go).
 type tr struct {
-	f    *source.File
-	src  []byte
-	ver  version
-	st   *schema
+	f   *source.File
+	src []byte
+	ver version
+	// cat is the schema as the migrations read so far left it.
+	cat  *catalog.Catalog
 	pg   int
 	ops  []ops.Op
 	note []migration.Note
 	supp []source.Span
-	stmt int
+	stmt int // the statements sent so far
 	// recognised counts the migration calls understood.
 	recognised int
 	// disableTx is set by disable_ddl_transaction!.
@@ -38,9 +40,8 @@ type tr struct {
 	depth    int
 	// schemaFile is set while reading db/schema.rb.
 	schemaFile bool
-	// sent is the SQL ActiveRecord sends; groups numbers execute() calls.
-	sent   []sentStmt
-	groups int
+	// sent is the SQL ActiveRecord sends.
+	sent migration.SentSQL
 }
 
 // env holds local variables; blocks see their parent's.

@@ -106,7 +106,9 @@ end
 	}{
 		// printf %s index_subscription_notifications_on_notification_preference_category_id | sha256sum
 		{"7.1", "idx_on_notification_preference_category_id_032bf0a799", false},
-		{"7.0", "index_subscription_notifications_on_notification_preference_category_id", true},
+		// Rails 7.0 refuses the 71-byte default name; were it sent,
+		// PostgreSQL would cut it to 63 bytes.
+		{"7.0", "index_subscription_notifications_on_notification_preference_cat", true},
 	} {
 		t.Run(tc.version, func(t *testing.T) {
 			tr := translateAll(t, class(tc.version, body))[0]

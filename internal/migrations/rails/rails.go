@@ -1,10 +1,12 @@
 // Package rails reads Rails (ActiveRecord) migrations: it finds them in
 // db/migrate (and db/post_migrate), orders them by version, and
-// translates each migration's Ruby calls into the operations the
-// PostgreSQL adapter's SQL would give, replaying the schema from the
-// first migration on so that the names Rails derives (indexes, foreign
-// keys, check constraints) match. It also reads db/schema.rb into a
-// catalog.
+// translates each migration's Ruby calls into the SQL ActiveRecord's
+// PostgreSQL adapter sends for them (as the migration's Migration[x.y]
+// has it). That SQL goes through internal/sqlparse and internal/ops like
+// a SQL migration's, its operations pointing at the Ruby calls, and
+// into a catalog replayed from the first migration on, so that the names
+// Rails derives (indexes, foreign keys, check constraints) match. It
+// also reads db/schema.rb into a catalog the same way.
 package rails
 
 import (
@@ -18,6 +20,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -54,7 +57,7 @@ func (r *Rails) Detect(fsys fs.FS, dir string) bool {
 		if d.IsDir() || !migrationFile.MatchString(d.Name()) {
 			return nil
 		}
-		if migrationClassRE.Match(migration.Head(fsys, p, 64<<10)) {
+		if migrationClassRE.Match(migration.ReadHead(fsys, p, 64<<10)) {
 			found = true
 			return fs.SkipAll
 		}
@@ -220,8 +223,10 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 		}
 	}
 	tree := parseAll(srcs)
-	st := newSchema()
-	st.seedFromCatalog(opt.Catalog)
+	cat := catalog.New()
+	if opt.Catalog != nil {
+		cat = opt.Catalog.Clone()
+	}
 	pg := opt.PGVersion
 	if pg == 0 {
 		pg = ops.DefaultPGVersion
@@ -232,13 +237,13 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 		if f == nil {
 			f = source.NewFile(m.Path, nil)
 		}
-		t := &tr{f: f, src: f.Text, st: st, pg: pg, ver: r.defaultVersion()}
+		t := &tr{f: f, src: f.Text, cat: cat, pg: pg, ver: r.defaultVersion()}
 		p := tree(i)
 		t.reportSyntaxErrors(p.root, p.hasError)
 		t.runSafely(p.root, r.defaultVersion())
 		m.Transactional = !t.disableTx
 		ops.Annotate(t.ops, m.Transactional)
-		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path), SQL: t.sentSQL(m.Transactional)}
+		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(t.ops, m.Transactional)}
 	}
 	return out
 }

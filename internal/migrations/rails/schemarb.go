@@ -26,17 +26,16 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 	root, hasError := parseRuby(p, f.Text, &scratch)
 	// ActiveRecord::Schema without [x.y] (dumps of Rails 6.1 and older)
 	// loads with 6.1's defaults.
-	t := &tr{f: f, src: f.Text, st: newSchema(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
+	t := &tr{f: f, src: f.Text, cat: catalog.New(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
 	t.reportSyntaxErrors(root, hasError)
 	t.heredocs = collectHeredocs(root)
 	t.methods = map[string]*node{}
 	t.consts = map[string]value{}
 	t.ivars = map[string]value{}
 	define := findSchemaDefine(root, f.Text)
-	c := catalog.New()
 	if define == nil {
 		t.note = append(t.note, noteUnrecognised(f.Span(0, lineEnd(f.Text, 0)), "no ActiveRecord::Schema.define block found: the schema file gives no tables"))
-		return c, t.note
+		return t.cat, t.note
 	}
 	recv, _, _, block := callParts(define)
 	if er := recv.child("element_reference"); er != nil || recv.typ == "element_reference" {
@@ -58,8 +57,7 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 		}()
 		t.exec(body, newEnv(nil))
 	}()
-	c.ApplyAll(t.ops, f.Path)
-	return c, t.note
+	return t.cat, t.note
 }
 
 // findSchemaDefine finds the ActiveRecord::Schema(.define) call.

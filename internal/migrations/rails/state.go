@@ -8,186 +8,132 @@ import (
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
-// schema is what the translator knows of the database while it replays
-// migrations: Rails reads the live database to name what a call changes
+// Rails reads the live database to name what a call changes
 // (remove_index by column, remove_foreign_key by table, the indexes that
-// rename_table renames), and the replay answers the same questions.
-type schema struct {
-	tables     map[string]*table // by name as Rails writes it ("users", "audit.events")
-	extensions map[string]bool
-}
+// rename_table renames) and to answer table_exists? and friends; the
+// translator asks the replayed catalog the same questions.
 
-type table struct {
-	name    string
-	columns []*column
-	pk      []string
-	// seq is the sequence owned by the single-column primary key
-	// (serial, bigserial, identity), "" when none.
-	seq     string
-	indexes []*index
-	fks     []*foreignKey
-	checks  []*check
-}
-
-type column struct {
-	name string
-	typ  ops.Type
-	// railsType is the abstract type (string, integer, ...), "" when
-	// unknown; default: values are serialised by it.
-	railsType string
-	array     bool
-}
-
-type index struct {
-	name    string
-	columns []string
-	unique  bool
-}
-
-type foreignKey struct {
-	name    string
-	column  string
-	toTable string
-	pk      string
-}
-
-type check struct {
-	name string
-	expr string
-}
-
-func newSchema() *schema {
-	return &schema{tables: map[string]*table{}, extensions: map[string]bool{}}
-}
-
-func (s *schema) table(name string) *table { return s.tables[name] }
-
-func (t *table) column(name string) *column {
-	if t == nil {
+// table is the table named as Rails writes it ("users",
+// "audit.events"), nil when the replay does not know it.
+func (t *tr) table(name string) *catalog.Table {
+	tb := t.cat.Table(tname(name))
+	if tb == nil || tb.Kind != "table" {
 		return nil
 	}
-	for _, c := range t.columns {
-		if c.name == name {
-			return c
-		}
+	return tb
+}
+
+// column is a column of a known table.
+func (t *tr) column(table, col string) *catalog.Column {
+	if tb := t.table(table); tb != nil {
+		return tb.Column(col)
 	}
 	return nil
 }
 
-func (t *table) indexNamed(name string) *index {
-	if t == nil {
+// constraints returns a table's constraints of one type, sorted by name
+// (PostgreSQL lists them so).
+func constraints(tb *catalog.Table, typ ops.ConstraintType) []*catalog.Constraint {
+	if tb == nil {
 		return nil
 	}
-	for _, i := range t.indexes {
-		if i.name == name {
-			return i
+	var out []*catalog.Constraint
+	for _, k := range tb.Constraints {
+		if k.Type == typ {
+			out = append(out, k)
+		}
+	}
+	slices.SortFunc(out, func(a, b *catalog.Constraint) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// primaryKey returns the primary key's columns.
+func primaryKey(tb *catalog.Table) []string {
+	if pk := constraints(tb, ops.PrimaryKey); len(pk) > 0 {
+		return pk[0].Columns
+	}
+	return nil
+}
+
+// pkSequence is the sequence of a single-column serial or identity
+// primary key, "" when there is none.
+func pkSequence(tb *catalog.Table) string {
+	pk := primaryKey(tb)
+	if len(pk) != 1 {
+		return ""
+	}
+	col := tb.Column(pk[0])
+	switch {
+	case col == nil:
+		return ""
+	case col.Sequence != "":
+		return col.Sequence
+	case col.Identity || strings.HasPrefix(col.DefaultSQL(), "nextval"):
+		// Read from a schema file: PostgreSQL's name for it.
+		return tb.Name.Name + "_" + pk[0] + "_seq"
+	}
+	return ""
+}
+
+// indexes returns the indexes Rails lists for a table (not the one of
+// its primary key), sorted by name.
+func (t *tr) indexes(table string) []*catalog.Index {
+	tb := t.table(table)
+	if tb == nil {
+		return nil
+	}
+	pkeys := map[string]bool{}
+	for _, k := range constraints(tb, ops.PrimaryKey) {
+		pkeys[k.Name] = true
+	}
+	var out []*catalog.Index
+	for _, ix := range t.cat.IndexesOn(tb.Name) {
+		if !pkeys[ix.Name.Name] {
+			out = append(out, ix)
+		}
+	}
+	return out
+}
+
+// indexNamed is the index of table called name, nil when unknown.
+func (t *tr) indexNamed(table, name string) *catalog.Index {
+	for _, ix := range t.indexes(table) {
+		if ix.Name.Name == name {
+			return ix
 		}
 	}
 	return nil
 }
 
-func (t *table) dropIndex(name string) {
-	t.indexes = slices.DeleteFunc(t.indexes, func(i *index) bool { return i.name == name })
-}
-
-func (t *table) dropColumn(name string) {
-	t.columns = slices.DeleteFunc(t.columns, func(c *column) bool { return c.name == name })
-	// PostgreSQL drops the indexes and constraints on a dropped column.
-	t.indexes = slices.DeleteFunc(t.indexes, func(i *index) bool { return slices.Contains(i.columns, name) })
-	t.fks = slices.DeleteFunc(t.fks, func(f *foreignKey) bool { return f.column == name })
-	if slices.Contains(t.pk, name) {
-		t.pk, t.seq = nil, ""
+// findForeignKey is foreign_key_for: a foreign key of table tb by name:,
+// column: or the referenced table.
+func (t *tr) findForeignKey(tb *catalog.Table, to string, o opts) *catalog.Constraint {
+	name, byName := o.str("name")
+	col, byCol := o.str("column")
+	if !byCol && to != "" && !byName {
+		col, byCol = singularize(tname(to).Name)+"_id", false
 	}
-}
-
-// indexOwner finds the table an index belongs to.
-func (s *schema) indexOwner(name string) *table {
-	for _, t := range s.tables {
-		if t.indexNamed(name) != nil {
-			return t
+	for _, fk := range constraints(tb, ops.ForeignKey) {
+		switch {
+		case byName && fk.Name != name:
+			continue
+		case byCol && first(fk.Columns) != col:
+			continue
+		case to != "" && fk.RefTable != tname(to).Key() && tname(fk.RefTable).Name != tname(to).Name:
+			continue
 		}
+		return fk
 	}
 	return nil
 }
 
-// seedFromCatalog fills the state from a schema file's catalog.
-func (s *schema) seedFromCatalog(c *catalog.Catalog) {
-	if c == nil {
-		return
-	}
-	for _, ct := range c.Tables {
-		if ct.Kind != "table" {
-			continue
-		}
-		name := ct.Name.Name
-		if ct.Name.Schema != "" && ct.Name.Schema != "public" {
-			name = ct.Name.Schema + "." + ct.Name.Name
-		}
-		t := &table{name: name}
-		for _, cc := range ct.Columns {
-			t.columns = append(t.columns, &column{name: cc.Name, typ: cc.Type, railsType: railsTypeOf(cc.Type), array: cc.Type.Array})
-		}
-		for _, k := range ct.Constraints {
-			switch k.Type {
-			case ops.PrimaryKey:
-				t.pk = append([]string(nil), k.Columns...)
-				if len(k.Columns) == 1 {
-					if col := ct.Column(k.Columns[0]); col != nil && (col.Identity || strings.HasPrefix(col.Default, "nextval")) {
-						t.seq = ct.Name.Name + "_" + k.Columns[0] + "_seq"
-					}
-				}
-			case ops.ForeignKey:
-				fk := &foreignKey{name: k.Name, toTable: strings.TrimPrefix(k.RefTable, "public."), pk: "id"}
-				if len(k.Columns) > 0 {
-					fk.column = k.Columns[0]
-				}
-				t.fks = append(t.fks, fk)
-			case ops.Check:
-				t.checks = append(t.checks, &check{name: k.Name})
-			}
-		}
-		s.tables[name] = t
-	}
-	for _, ci := range c.Indexes {
-		ct := c.Tables[ci.Table]
-		if ct == nil {
-			continue
-		}
-		name := ct.Name.Name
-		if ct.Name.Schema != "" && ct.Name.Schema != "public" {
-			name = ct.Name.Schema + "." + ct.Name.Name
-		}
-		t := s.tables[name]
-		if t == nil || (len(t.pk) > 0 && ci.Name.Name == ct.Name.Name+"_pkey") {
-			continue
-		}
-		t.indexes = append(t.indexes, &index{name: ci.Name.Name, columns: ci.Columns, unique: ci.Unique})
-	}
-	for _, o := range c.Objects {
-		if o.Kind == "extension" {
-			s.extensions[o.Name.Name] = true
-		}
-	}
+// hasCheck reports whether table has a check constraint called name.
+func hasCheck(tb *catalog.Table, name string) bool {
+	k := tb.Constraints[name]
+	return k != nil && k.Type == ops.Check
 }
 
-// railsTypeOf is the abstract Rails type of a PostgreSQL type, for
-// serialising defaults of columns read from a catalog.
-func railsTypeOf(t ops.Type) string {
-	switch t.Name {
-	case "character varying", "character":
-		return "string"
-	case "integer", "smallint", "bigint", "serial", "bigserial", "smallserial":
-		return "integer"
-	case "double precision", "real":
-		return "float"
-	case "numeric":
-		return "decimal"
-	case "timestamp without time zone", "timestamp with time zone":
-		return "datetime"
-	case "time without time zone", "time with time zone":
-		return "time"
-	case "bytea":
-		return "binary"
-	}
-	return t.Name
+// extensionEnabled reports whether the replay created the extension.
+func (t *tr) extensionEnabled(name string) bool {
+	return t.cat.Object("extension", ops.Name{Name: name}) != nil
 }

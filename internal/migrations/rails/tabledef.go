@@ -5,23 +5,25 @@ import (
 	"github.com/schemagate/schemagate/internal/source"
 )
 
-// colDef is a column as Rails' ColumnDefinition would write it.
+// colDef is a column as Rails' ColumnDefinition writes it.
 type colDef struct {
-	col       ops.Column
-	railsType string
+	name   string
+	nameSp source.Span // where the column is named in the file
+	// typeSQL is the type as the adapter writes it; typ its canonical
+	// form, which decides how a default is written.
+	typeSQL   string
+	typ       ops.Type
+	notNull   bool
+	pk        bool
+	def       *defaultValue
+	collation string
+	generated string // the expression of a generated column
 	comment   *value
-	// The column's SQL as the adapter writes it, where the operation
-	// does not record it: the type as written, the default (a value
-	// Ruby computes stands as a typed NULL), COLLATE, GENERATED.
-	typeSQL    string
-	defaultSQL string
-	collation  string
-	generated  string
 }
 
-// columnDef is TableDefinition#new_column_definition plus the adapter's
-// column SQL: the type with its limit/precision/scale, DEFAULT, NOT NULL
-// and PRIMARY KEY as the PostgreSQL adapter writes them.
+// columnDef is TableDefinition#new_column_definition: the type with its
+// limit/precision/scale, the default, NULL and PRIMARY KEY options as
+// the PostgreSQL adapter reads them.
 func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (colDef, bool) {
 	typ, ok := typV.str()
 	if !ok {
@@ -53,18 +55,10 @@ func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (col
 	if typ == "timestamp" {
 		typ = "datetime"
 	}
-	if typ == "primary_key" {
-		pk = true
-	}
-	d := colDef{railsType: typ}
-	d.col.Name = name
-	d.col.Span = nameSp
+	d := colDef{name: name, nameSp: nameSp}
 	if typ == "primary_key" {
 		// "bigserial primary key": the adapter adds no other option.
-		d.col.Type = ops.Type{Name: "bigserial"}
-		d.col.Serial, d.col.NotNull, d.col.PrimaryKey = true, true, true
-		d.railsType = "integer"
-		d.typeSQL = "bigserial primary key"
+		d.typeSQL, d.typ = "bigserial primary key", ops.Type{Name: "bigserial"}
 		return d, true
 	}
 	to := typeOptions{limit: limit, hasLimit: hasLimit, array: o.bool("array", false)}
@@ -76,32 +70,26 @@ func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (col
 		to.precision, to.hasPrecision = 6, true
 	}
 	d.typeSQL = typeToSQL(typ, to)
-	d.col.Type = sqlType(d.typeSQL)
-	d.col.Serial = d.col.Type.IsSerial()
-	d.col.Generated = generated
+	d.typ = sqlType(d.typeSQL)
 	d.collation, _ = o.str("collation")
 	if generated {
 		d.generated, _ = o.str("as")
 	}
 	null, hasNull := o.get("null")
-	notNull := hasNull && null.known() && !null.truthy()
-	if pk {
-		notNull = true
-	}
-	if dv, ok := o.get("default"); ok && !(notNull && dv.k == kNil) && !generated {
-		e, msg := defaultExpr(dv, d.col.Type, t.src)
+	d.notNull = hasNull && null.known() && !null.truthy() || pk
+	d.pk = pk
+	if dv, ok := o.get("default"); ok && !(d.notNull && dv.k == kNil) && !generated {
+		v, msg := defaultSQL(dv, d.typ, d.typeSQL, t.src)
 		if msg != "" {
 			sp := nameSp
 			if dv.n != nil {
 				sp = t.span(dv.n)
 			}
 			t.syntaxNote(sp, "default is not valid SQL: "+msg)
+		} else {
+			d.def = &v
 		}
-		d.col.Default = e
-		d.defaultSQL, _ = valueSQL(dv, d.col.Type, d.typeSQL, t.src)
 	}
-	d.col.NotNull = notNull || d.col.Serial
-	d.col.PrimaryKey = pk
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
 		d.comment = &cv
 	}
@@ -167,12 +155,10 @@ func (t *tr) tdColumn(td *tableDef, c *rcall, name string, typ value, o opts, na
 	}
 }
 
-// tableDefCall runs t.<method> inside create_table.
-func (t *tr) tableDefCall(td *tableDef, c *rcall) {
-	name := c.name
-	if name == "numeric" {
-		name = "decimal"
-	}
+// columnCall runs t.string :a, :b and t.column :a, :type, in
+// create_table and change_table, adding each column with add; it
+// reports whether the call was one of them.
+func (t *tr) columnCall(c *rcall, name string, add func(col string, typ value, nameSp source.Span)) bool {
 	switch {
 	case columnMethods[name]:
 		t.recognised++
@@ -182,16 +168,32 @@ func (t *tr) tableDefCall(td *tableDef, c *rcall) {
 				t.hint(c.n, "column name is not a literal: not checked")
 				continue
 			}
-			t.tdColumn(td, c, col, value{k: kSymbol, s: name}, c.o, t.argSpan(c, i))
+			add(col, value{k: kSymbol, s: name}, t.argSpan(c, i))
 		}
 	case name == "column":
 		t.recognised++
 		col, ok := c.arg(0)
 		if !ok || len(c.pos) < 2 {
 			t.hint(c.n, "column name or type is not a literal: not checked")
-			return
+			break
 		}
-		t.tdColumn(td, c, col, c.pos[1], c.o, t.argSpan(c, 0))
+		add(col, c.pos[1], t.argSpan(c, 0))
+	default:
+		return false
+	}
+	return true
+}
+
+// tableDefCall runs t.<method> inside create_table.
+func (t *tr) tableDefCall(td *tableDef, c *rcall) {
+	name := c.name
+	if name == "numeric" {
+		name = "decimal"
+	}
+	switch {
+	case t.columnCall(c, name, func(col string, typ value, nameSp source.Span) {
+		t.tdColumn(td, c, col, typ, c.o, nameSp)
+	}):
 	case name == "primary_key":
 		t.recognised++
 		col, ok := c.arg(0)

@@ -82,28 +82,16 @@ func typeToSQL(typ string, o typeOptions) string {
 }
 
 // pgCache memoises what PostgreSQL's parser says about SQL fragments
-// Rails passes through (types, default expressions, CHECK expressions,
-// index definitions): a handful of distinct strings recur across
-// thousands of migrations.
+// Rails passes through (types, default expressions, CHECK expressions):
+// a handful of distinct strings recur across thousands of migrations.
 var pgCache = struct {
 	sync.Mutex
-	types   map[string]ops.Type
-	exprs   map[string]exprResult
-	indexes map[string]indexResult
-	checks  map[string]checkResult
-}{types: map[string]ops.Type{}, exprs: map[string]exprResult{}, indexes: map[string]indexResult{}, checks: map[string]checkResult{}}
+	types map[string]ops.Type
+	exprs map[string]string // SQL expression -> the parser's complaint, "" when it parses
+}{types: map[string]ops.Type{}, exprs: map[string]string{}}
 
-type indexResult struct {
-	index *ops.Index
-	err   string
-}
-
-type checkResult struct {
-	check ops.Constraint
-	err   string
-}
-
-// sqlType turns an SQL type as Rails writes it into the canonical type.
+// sqlType turns an SQL type as Rails writes it into the canonical type,
+// which decides how a default is written.
 func sqlType(sql string) ops.Type {
 	pgCache.Lock()
 	t, ok := pgCache.types[sql]
@@ -135,44 +123,37 @@ func cloneType(t ops.Type) ops.Type {
 	return t
 }
 
-// exprResult is an SQL expression as the operations record it.
-type exprResult struct {
-	expr *ops.Expr
-	err  string
+// exprError checks raw SQL given for an expression (a lambda default, a
+// CHECK, using:) in the place wrap gives it ("SELECT %s"): PostgreSQL's
+// complaint, "" when it parses. A call whose SQL would not parse is
+// reported at the call; the rest of its statement is still sent.
+func exprError(wrap, sql string) string {
+	key := wrap + "\x00" + sql
+	pgCache.Lock()
+	msg, ok := pgCache.exprs[key]
+	pgCache.Unlock()
+	if ok {
+		return msg
+	}
+	res := sqlparse.Parse(source.NewFile("", []byte(strings.Replace(wrap, "%s", sql, 1))))
+	switch {
+	case len(res.Errors) > 0:
+		msg = res.Errors[0].Message
+	case len(res.Statements) != 1:
+		msg = "not a single SQL expression"
+	}
+	pgCache.Lock()
+	pgCache.exprs[key] = msg
+	pgCache.Unlock()
+	return msg
 }
 
-// sqlExpr classifies a raw SQL expression (a lambda default, a check
-// constraint, an index WHERE) exactly as ops does for a SET DEFAULT.
-func sqlExpr(sql string) (*ops.Expr, string) {
-	pgCache.Lock()
-	r, ok := pgCache.exprs[sql]
-	pgCache.Unlock()
-	if !ok {
-		res := sqlparse.Parse(source.NewFile("", []byte("ALTER TABLE t ALTER COLUMN c SET DEFAULT "+sql)))
-		switch {
-		case len(res.Errors) > 0:
-			r.err = res.Errors[0].Message
-		case len(res.Statements) != 1:
-			r.err = "not a single SQL expression"
-		default:
-			list := ops.FromStatements(res.Statements, ops.Options{})
-			if len(list) == 1 && list[0].Default != nil {
-				r.expr = list[0].Default
-				r.expr.SQL()
-			} else {
-				r.err = "not a single SQL expression"
-			}
-		}
-		pgCache.Lock()
-		pgCache.exprs[sql] = r
-		pgCache.Unlock()
-	}
-	if r.expr == nil {
-		return nil, r.err
-	}
-	e := *r.expr
-	return &e, ""
-}
+// Where exprError puts each kind of expression.
+const (
+	asDefault = "ALTER TABLE t ALTER COLUMN c SET DEFAULT %s"
+	asCheck   = "ALTER TABLE t ADD CONSTRAINT c CHECK (%s)"
+	asUsing   = "ALTER TABLE t ALTER COLUMN c TYPE int USING %s"
+)
 
 // typeCategory is how ActiveRecord serialises a default for a column of
 // type t (its cast type).
@@ -197,112 +178,107 @@ func typeCategory(t ops.Type) string {
 	return "string"
 }
 
-// defaultExpr is the DEFAULT Rails writes for value v on a column of
-// type t (quote_default_expression: the value cast by the column's
-// type, then quoted). ok is false when the value is not known.
-func defaultExpr(v value, t ops.Type, src []byte) (e *ops.Expr, errMsg string) {
+// defaultValue is a DEFAULT as the adapter writes it.
+type defaultValue struct {
+	sql string
+	// ruby is the Ruby text of a value computed when the migration runs:
+	// the database gets its result, a constant, which stands in the SQL
+	// as a typed NULL.
+	ruby string
+}
+
+// defaultSQL is the DEFAULT Rails writes for value v on a column of type
+// t, written typeSQL (quote_default_expression: the value cast by the
+// column's type, then quoted). err is PostgreSQL's complaint about raw
+// SQL given for it.
+func defaultSQL(v value, t ops.Type, typeSQL string, src []byte) (d defaultValue, err string) {
+	if typeSQL == "" {
+		typeSQL = t.String()
+	}
+	computed := func(ruby string) defaultValue {
+		return defaultValue{sql: "CAST(NULL AS " + typeSQL + ")", ruby: ruby}
+	}
 	cat := typeCategory(t)
 	switch v.k {
 	case kProc:
-		return sqlExpr(v.s)
+		return defaultValue{sql: v.s}, exprError(asDefault, v.s)
 	case kNil:
-		return &ops.Expr{Text: "NULL", Null: true}, ""
+		return defaultValue{sql: "NULL"}, ""
 	case kUnknown:
-		// A Ruby expression is evaluated once when the migration runs:
-		// the database gets its value, a constant.
 		text := "?"
 		if v.n != nil {
 			text = v.n.text(src)
 		}
-		return &ops.Expr{Text: text, Volatility: ops.Immutable}, ""
+		return computed(text), ""
 	}
 	if cat == "uuid" && v.k == kString && strings.Contains(v.s, "()") {
-		return sqlExpr(v.s)
+		return defaultValue{sql: v.s}, exprError(asDefault, v.s)
 	}
+	lit := func(s string) (defaultValue, string) { return defaultValue{sql: s}, "" }
 	switch cat {
 	case "boolean":
 		if b, ok := castBool(v); ok {
-			return constExpr(strconv.FormatBool(b)), ""
+			return lit(strings.ToUpper(strconv.FormatBool(b)))
 		}
 	case "integer":
 		switch v.k {
 		case kInt:
-			return constExpr(strconv.FormatInt(v.i, 10)), ""
+			return lit(strconv.FormatInt(v.i, 10))
 		case kFloat:
-			return constExpr(strconv.FormatInt(int64(v.f), 10)), ""
+			return lit(strconv.FormatInt(int64(v.f), 10))
 		case kString:
 			if i, err := strconv.ParseInt(strings.TrimSpace(v.s), 10, 64); err == nil {
-				return constExpr(strconv.FormatInt(i, 10)), ""
+				return lit(strconv.FormatInt(i, 10))
 			}
 		case kBool:
 			if v.b {
-				return constExpr("1"), ""
+				return lit("1")
 			}
-			return constExpr("0"), ""
+			return lit("0")
 		}
 	case "float", "decimal":
 		switch v.k {
 		case kInt:
-			return constExpr(strconv.FormatInt(v.i, 10) + ".0"), ""
+			return lit(strconv.FormatInt(v.i, 10) + ".0")
 		case kFloat:
-			return constExpr(rubyFloat(v.f)), ""
+			return lit(rubyFloat(v.f))
 		case kString:
 			if f, err := strconv.ParseFloat(strings.TrimSpace(v.s), 64); err == nil {
-				return constExpr(rubyFloat(f)), ""
+				return lit(rubyFloat(f))
 			}
 		}
 	case "json":
 		if v.k == kHash || v.k == kArray {
 			if s, ok := toJSON(v); ok {
-				return quotedExpr(s)
+				return lit(quoteString(s))
 			}
 		}
 	case "array":
 		if v.k == kArray {
 			if s, ok := pgArray(v); ok {
-				return quotedExpr(s)
+				return lit(quoteString(s))
 			}
 		}
 	}
 	switch v.k {
 	case kString, kSymbol:
-		return quotedExpr(v.s)
+		return lit(quoteString(v.s))
 	case kInt:
-		return quotedExpr(strconv.FormatInt(v.i, 10))
+		return lit(quoteString(strconv.FormatInt(v.i, 10)))
 	case kFloat:
-		return quotedExpr(rubyFloat(v.f))
+		return lit(quoteString(rubyFloat(v.f)))
 	case kBool:
 		// ActiveModel's string type stores booleans as "t" and "f".
 		if v.b {
-			return quotedExpr("t")
+			return lit("'t'")
 		}
-		return quotedExpr("f")
+		return lit("'f'")
 	case kHash, kArray:
 		if s, ok := toJSON(v); ok {
-			return quotedExpr(s)
+			return lit(quoteString(s))
 		}
 	}
-	return &ops.Expr{Text: v.rubyText(), Volatility: ops.Immutable}, ""
-}
-
-func constExpr(text string) *ops.Expr { return &ops.Expr{Text: text, Volatility: ops.Immutable} }
-
-// quotedExpr is a string literal as PostgreSQL's deparser prints it.
-func quotedExpr(s string) (*ops.Expr, string) {
-	if strings.ContainsAny(s, "\\\x00") || !printable(s) {
-		// Let the deparser choose E'' escapes.
-		return sqlExpr("'" + strings.ReplaceAll(s, "'", "''") + "'")
-	}
-	return constExpr("'" + strings.ReplaceAll(s, "'", "''") + "'"), ""
-}
-
-func printable(s string) bool {
-	for _, r := range s {
-		if r < 0x20 && r != '\t' {
-			return false
-		}
-	}
-	return true
+	return computed(v.rubyText()), ""
 }
 
 // castBool is ActiveModel::Type::Boolean#cast.
@@ -446,19 +422,4 @@ func pgArray(v value) (string, bool) {
 	}
 	b.WriteByte('}')
 	return b.String(), true
-}
-
-// addColumnRewrites mirrors ops: whether ADD COLUMN rewrites the table
-// on PostgreSQL version ver.
-func addColumnRewrites(col ops.Column, ver int) bool {
-	if col.Serial || col.Identity || col.Generated {
-		return true
-	}
-	if col.Default == nil || col.Default.Null {
-		return false
-	}
-	if ver < 11 {
-		return true
-	}
-	return col.Default.Volatility == ops.Volatile
 }

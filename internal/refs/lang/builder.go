@@ -80,6 +80,7 @@ func (b *builder) finish() Literal {
 	var text []byte
 	var pieces []Piece
 	n := maxParam(b.text)
+	first := n
 	shift := 0
 	pi := 0
 	for i, c := range b.text {
@@ -102,7 +103,7 @@ func (b *builder) finish() Literal {
 		text = append(text, ph...)
 		shift += len(ph) - 1
 	}
-	lit := Literal{Text: string(text), Map: pieces}
+	lit := Literal{Text: string(text), Map: pieces, Holes: n - first}
 	if len(pieces) > 0 {
 		lit.Offset = pieces[0].File
 	}
@@ -114,6 +115,16 @@ func (b *builder) finish() Literal {
 // the byte. Used for format templates (printf verbs, Python %s and
 // str.format fields) once the whole template is known.
 func (b *builder) transform(fn func(text []byte, i int) (n int, repl string, ph bool)) *builder {
+	return b.splice(func(text []byte, i int) (int, string, bool, *builder) {
+		n, repl, ph := fn(text, i)
+		return n, repl, ph, nil
+	})
+}
+
+// splice is transform whose fn may also put another builder's text (with
+// its map) in place of the n bytes it consumes: a printf argument whose
+// value is known.
+func (b *builder) splice(fn func(text []byte, i int) (n int, repl string, ph bool, insert *builder)) *builder {
 	out := &builder{text: make([]byte, 0, len(b.text)), pieces: make([]Piece, 0, len(b.pieces))}
 	c := cursor{b: b, k: -1}
 	for i := 0; i < len(b.text); {
@@ -123,7 +134,7 @@ func (b *builder) transform(fn func(text []byte, i int) (n int, repl string, ph 
 			i++
 			continue
 		}
-		n, repl, ph := fn(b.text, i)
+		n, repl, ph, insert := fn(b.text, i)
 		switch {
 		case n == 0 && single && !escStart:
 			// The rest of a multi-byte escape: extend the escape just written.
@@ -132,6 +143,8 @@ func (b *builder) transform(fn func(text []byte, i int) (n int, repl string, ph 
 			out.esc(file, string(b.text[i:i+1]))
 		case n == 0:
 			out.raw(file, b.text[i:i+1])
+		case insert != nil:
+			out.appendBuilder(insert)
 		case ph:
 			out.hole(file)
 		default:

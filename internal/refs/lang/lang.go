@@ -101,6 +101,9 @@ type Literal struct {
 	// first source byte, and the rest of what it produced is left
 	// unmapped (FileOffset sends it to the same source byte).
 	Map []Piece
+	// Holes counts the placeholders that stand for parts only known when
+	// the program runs.
+	Holes int
 }
 
 // Piece says that Text[Text:Text+Len] came from file bytes

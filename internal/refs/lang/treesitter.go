@@ -122,6 +122,11 @@ const parseTimeout = 60_000_000
 type tsFile struct {
 	src   []byte
 	lines []int // byte offset of each line start, built on first use
+	// ident, when set, gives the expression a name stands for (a
+	// constant), or nil; depth bounds how many it follows.
+	ident func(*sitter.Node) *sitter.Node
+	depth int
+	g     *grammar // the file's grammar, when names are followed
 }
 
 func (f *tsFile) point(off int) sitter.Point {
@@ -145,18 +150,8 @@ func (f *tsFile) text(n *sitter.Node) []byte {
 // keyword hit (see sqlHits). Only the nodes around hits are visited: walking a whole
 // tree through cgo costs more than parsing it.
 func tsLiterals(g *grammar, src []byte, hits []int) ([]Literal, error) {
-	p, _ := g.parsers.Get().(*sitter.Parser)
-	if p == nil {
-		p = sitter.NewParser()
-		p.SetLanguage(g.lang())
-		// A safety net against pathological input, far above what any
-		// source file takes (about 2 MB/s).
-		p.SetOperationLimit(parseTimeout)
-	}
-	defer g.parsers.Put(p)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
+	tree, err := g.parse(src)
 	if err != nil {
-		p.Reset()
 		return nil, err
 	}
 	defer tree.Close()
@@ -222,8 +217,104 @@ func (g *grammar) flatten(f *tsFile, b *builder, n *sitter.Node) bool {
 		}
 		return true
 	}
+	if v := f.follow(n); v != nil && (g.strings[v.Type()] || g.chain(v, v.Type())) {
+		f.depth++
+		defer func() { f.depth-- }()
+		return g.flatten(f, b, v)
+	}
 	b.hole(int(n.StartByte()))
 	return true
+}
+
+// substitute appends the value of an interpolation that is a name
+// standing for a string (a JavaScript template's ${TABLE} where TABLE is
+// a constant), when names are followed; false leaves it a placeholder.
+func (f *tsFile) substitute(b *builder, k *sitter.Node) bool {
+	if f.ident == nil || k.Type() != "template_substitution" || k.NamedChildCount() != 1 {
+		return false
+	}
+	v := f.follow(k.NamedChild(0))
+	if v == nil || !f.g.strings[v.Type()] && !f.g.chain(v, v.Type()) {
+		return false
+	}
+	inner := &builder{}
+	f.depth++
+	ok := f.g.flatten(f, inner, v)
+	f.depth--
+	if ok {
+		b.appendBuilder(inner)
+	}
+	return ok
+}
+
+// follow returns the expression name n stands for, or nil.
+func (f *tsFile) follow(n *sitter.Node) *sitter.Node {
+	if f.ident == nil || f.depth >= maxDepth {
+		return nil
+	}
+	return f.ident(n)
+}
+
+// Tree parses src, a file in lang (not Go), with tree-sitter. The caller
+// closes the tree.
+func Tree(lang Language, path string, src []byte) (*sitter.Tree, error) {
+	g := grammarFor(lang, path)
+	if g == nil {
+		return nil, &unknownLanguageError{lang}
+	}
+	return g.parse(src)
+}
+
+// parse parses src with a parser of the grammar's pool; the caller
+// closes the tree.
+func (g *grammar) parse(src []byte) (*sitter.Tree, error) {
+	p, _ := g.parsers.Get().(*sitter.Parser)
+	if p == nil {
+		p = sitter.NewParser()
+		p.SetLanguage(g.lang())
+		// A safety net against pathological input, far above what any
+		// source file takes (about 2 MB/s).
+		p.SetOperationLimit(parseTimeout)
+	}
+	defer g.parsers.Put(p)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		p.Reset()
+		return nil, err
+	}
+	return tree, nil
+}
+
+// NodeValue returns the string value of expression n of src, a file in
+// lang parsed by Tree, for a caller that knows which expressions carry
+// SQL: a string or template literal, a "+" chain, parentheses. Other
+// operands of a chain (and template substitutions) are placeholders,
+// counted in Literal.Holes, unless ident (when not nil) gives the string
+// expression a name stands for. ok is false when n is not a string
+// expression.
+func NodeValue(lang Language, path string, src []byte, n *sitter.Node, ident func(*sitter.Node) *sitter.Node) (lit Literal, ok bool) {
+	g := grammarFor(lang, path)
+	if g == nil || n == nil {
+		return Literal{}, false
+	}
+	f := &tsFile{src: src, ident: ident, g: g}
+	for n != nil && !g.strings[n.Type()] && !g.chain(n, n.Type()) {
+		n = f.follow(n)
+		f.depth++
+	}
+	if n == nil || n.HasError() {
+		return Literal{}, false
+	}
+	f.depth = 0
+	b := &builder{}
+	if !g.flatten(f, b, n) {
+		return Literal{}, false
+	}
+	lit = b.finish()
+	if len(lit.Map) == 0 {
+		lit.Offset = int(n.StartByte())
+	}
+	return lit, true
 }
 
 // binaryOp returns the operator of a binary node ("" if it has none).
@@ -313,7 +404,9 @@ func decodeParts(f *tsFile, b *builder, kids []*sitter.Node, start, end int, hol
 			continue
 		}
 		decodeRange(b, f.src, pos, ks, st)
-		b.hole(ks)
+		if !f.substitute(b, k) {
+			b.hole(ks)
+		}
 		st.lineStart = false
 		pos = ke
 	}

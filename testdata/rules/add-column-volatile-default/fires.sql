@@ -1,5 +1,5 @@
-ALTER TABLE events ADD COLUMN uuid uuid DEFAULT gen_random_uuid(); -- want: add-column-volatile-default
-ALTER TABLE events ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp(); -- want: add-column-volatile-default
-ALTER TABLE events ADD COLUMN seq bigserial; -- want: add-column-volatile-default
-ALTER TABLE events ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY; -- want: add-column-volatile-default
-ALTER TABLE events ADD COLUMN score int DEFAULT my_score(); -- want: add-column-volatile-default
+ALTER TABLE events ADD COLUMN uuid uuid DEFAULT gen_random_uuid(); -- want: add-column-volatile-default "column uuid to events rewrites the table under an ACCESS EXCLUSIVE lock: the default gen_random_uuid\(\) is volatile"
+ALTER TABLE events ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp(); -- want: add-column-volatile-default "seen_at .* clock_timestamp\(\) is volatile"
+ALTER TABLE events ADD COLUMN seq bigserial; -- want: add-column-volatile-default "seq to events rewrites .* bigserial column fills every row"
+ALTER TABLE events ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY; -- want: add-column-volatile-default "column n to events rewrites .* identity column fills every row"
+ALTER TABLE events ADD COLUMN score int DEFAULT my_score(); -- want: add-column-volatile-default "score .* my_score\(\) is volatile"

@@ -1,2 +1,2 @@
-ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id); -- want: constraint-missing-not-valid
-ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0); -- want: constraint-missing-not-valid
+ALTER TABLE orders ADD CONSTRAINT orders_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id); -- want: constraint-missing-not-valid "FOREIGN KEY orders_user_id_fk to orders scans every row under a SHARE ROW EXCLUSIVE lock on both tables"
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0); -- want: constraint-missing-not-valid "CHECK constraint orders_total_positive to orders scans every row under an ACCESS EXCLUSIVE lock"

@@ -1,2 +1,2 @@
-DROP INDEX index_users_on_email; -- want: require-concurrent-index-deletion
-DROP INDEX IF EXISTS public.index_users_on_name, index_users_on_age; -- want: require-concurrent-index-deletion, require-concurrent-index-deletion
+DROP INDEX index_users_on_email; -- want: require-concurrent-index-deletion "DROP INDEX index_users_on_email without CONCURRENTLY takes an ACCESS EXCLUSIVE lock"
+DROP INDEX IF EXISTS public.index_users_on_name, index_users_on_age; -- want: require-concurrent-index-deletion "DROP INDEX public\.index_users_on_name without CONCURRENTLY", require-concurrent-index-deletion "DROP INDEX index_users_on_age without CONCURRENTLY"

@@ -1,2 +1,2 @@
-REINDEX INDEX index_users_on_email; -- want: require-concurrent-reindex
-REINDEX TABLE users; -- want: require-concurrent-reindex
+REINDEX INDEX index_users_on_email; -- want: require-concurrent-reindex "REINDEX without CONCURRENTLY blocks reads and writes"
+REINDEX TABLE users; -- want: require-concurrent-reindex "REINDEX without CONCURRENTLY blocks reads and writes"

@@ -1,4 +1,4 @@
 BEGIN;
 ALTER TABLE users ADD COLUMN a int;
-BEGIN; -- want: transaction-nesting
+BEGIN; -- want: transaction-nesting "BEGIN inside a transaction: an earlier BEGIN is still open"
 COMMIT;

@@ -1,2 +1,2 @@
-BEGIN; -- want: unterminated-transaction
+BEGIN; -- want: unterminated-transaction "this BEGIN is never committed"
 ALTER TABLE users ADD COLUMN a int;

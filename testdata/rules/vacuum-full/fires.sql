@@ -1,2 +1,2 @@
-VACUUM FULL events; -- want: vacuum-full
-VACUUM (FULL, ANALYZE) users; -- want: vacuum-full
+VACUUM FULL events; -- want: vacuum-full "VACUUM FULL rewrites events under an ACCESS EXCLUSIVE lock"
+VACUUM (FULL, ANALYZE) users; -- want: vacuum-full "VACUUM FULL rewrites users"

@@ -24,10 +24,15 @@ known = ActiveRecord::Migration::Compatibility.constants.grep(/\AV\d+_\d+\z/).ma
 known << ActiveRecord::Migration.current_version.to_s
 newest = known.max_by { |v| Gem::Version.new(v) }
 
+# BEGIN and COMMIT are the migration's own only in a migration without
+# the DDL transaction (a transaction block); otherwise they are the
+# runner's.
 captured = nil
+own_transactions = false
 ActiveSupport::Notifications.subscribe("sql.active_record") do |*, payload|
   next unless captured
-  next if %w[SCHEMA TRANSACTION].include?(payload[:name])
+  next if payload[:name] == "SCHEMA"
+  next if payload[:name] == "TRANSACTION" && !own_transactions
   captured << { "name" => payload[:name].to_s, "sql" => payload[:sql] }
 end
 
@@ -41,6 +46,7 @@ ARGV.each do |path|
   klass = holder.const_get(name.camelize)
   migration = klass.new(name, version.to_i)
   captured = []
+  own_transactions = klass.disable_ddl_transaction
   begin
     if klass.disable_ddl_transaction
       migration.migrate(:up)

@@ -1,0 +1,26 @@
+package rules
+
+import "github.com/schemagate/schemagate/internal/ops"
+
+// Cluster flags CLUSTER.
+var Cluster = &Rule{
+	Name:     "cluster",
+	Severity: Warning,
+	Category: Rewrite,
+	Summary:  "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock",
+	Doc:      `CLUSTER rewrites the whole table in index order and rebuilds its indexes while holding ACCESS EXCLUSIVE. pg_repack can reorder a table online.`,
+	Bad:      "CLUSTER events USING events_created_at_idx;",
+	Good:     "-- pg_repack --order-by=created_at --table=events, outside the migration",
+	Steps:    []string{"Use pg_repack outside the migration, or a maintenance window."},
+	Run: func(p *Pass) {
+		for _, op := range p.Ops(ops.Cluster) {
+			if !p.IsNew(op) {
+				target := "the clustered tables"
+				if op.Table.Name != "" {
+					target = qname(op.Table)
+				}
+				p.Reportf(op.Span, "use pg_repack outside the migration", "CLUSTER rewrites %s under an ACCESS EXCLUSIVE lock", target)
+			}
+		}
+	},
+}

@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/schemagate/schemagate/internal/ops"
+)
+
+// DropTable flags dropping a table, view, materialized view or sequence
+// the running release may still use.
+var DropTable = &Rule{
+	Name:            "drop-table",
+	Severity:        Warning,
+	Category:        Compatibility,
+	NeedsReferences: true,
+	Summary:         "dropping a table, view or sequence that the running release still uses breaks it",
+	Doc:             `Queries and models of the running release that name the table (or view, materialized view, sequence) fail with "relation does not exist" once it is dropped. Stop using it in one release, drop it in a later one.`,
+	Bad:             "DROP TABLE legacy_events;",
+	Good:            "-- release N: remove every use of legacy_events\n-- release N+1:\nDROP TABLE legacy_events;",
+	Steps:           []string{"Release N: remove every use of the relation.", "Deploy release N everywhere.", "Release N+1: drop it."},
+	Run: func(p *Pass) {
+		for _, op := range p.Ops(ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence) {
+			if p.IsNew(op) {
+				continue
+			}
+			kind := relationWord(op.Kind)
+			if p.Compat == nil {
+				if op.Kind != ops.DropTable {
+					continue // views and sequences are rarely used directly; check verifies them
+				}
+				p.Reportf(op.Span, checkHint, "dropping %s %s breaks the running release if it still uses it", kind, qname(op.Table))
+				continue
+			}
+			uses := p.Compat.TableUses(op.Table)
+			p.reportUses(op, uses,
+				fmt.Sprintf("%s %s is dropped while the running release still uses it (%s)", kind, qname(op.Table), usesSummary(uses)),
+				fmt.Sprintf("first deploy a release that no longer uses %s, then drop it in a later release", qname(op.Table)))
+		}
+	},
+}
+
+func relationWord(k ops.Kind) string {
+	switch k {
+	case ops.DropView:
+		return "view"
+	case ops.DropMatView:
+		return "materialized view"
+	case ops.DropSequence:
+		return "sequence"
+	}
+	return "table"
+}

@@ -1,0 +1,59 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/schemagate/schemagate/internal/ops"
+)
+
+// NotNullBreaksInserts flags SET NOT NULL and DROP DEFAULT on columns the
+// running release's INSERTs leave out.
+var NotNullBreaksInserts = &Rule{
+	Name:            "not-null-breaks-inserts",
+	Severity:        Error,
+	Category:        Compatibility,
+	NeedsReferences: true,
+	Summary:         "a NOT NULL column without a default that the running release's INSERTs leave out",
+	Doc:             `The running release inserts rows without setting this column. Once the column is NOT NULL and has no default (SET NOT NULL, DROP DEFAULT on a NOT NULL column, or a NOT NULL column added without a default), each of those INSERTs fails with "null value in column violates not-null constraint". Keep a default until every running release writes the column, or add NOT NULL a release later.`,
+	Bad:             "ALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL; -- the running release inserts users without tenant_id",
+	Good:            "-- release N writes tenant_id on every insert; release N+1:\nALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL;",
+	Steps:           []string{"Deploy code that sets the column on every INSERT.", "Backfill existing rows.", "Add NOT NULL (or drop the default) in a later release."},
+	Run: func(p *Pass) {
+		if p.Compat == nil {
+			return
+		}
+		for _, op := range p.Ops(ops.SetNotNull, ops.DropDefault, ops.AddColumn) {
+			if p.IsNew(op) {
+				continue
+			}
+			column := op.Column
+			switch op.Kind {
+			case ops.AddColumn:
+				c := op.ColumnDef
+				if c == nil || !c.NotNull || (c.Default != nil && !c.Default.Null) || c.Serial || c.Identity || c.Generated {
+					continue
+				}
+				column = c.Name
+			case ops.DropDefault:
+				if !notNullAfter(p, op) {
+					continue
+				}
+			}
+			uses := p.Compat.Inserters(op.Table, column)
+			col := qname(op.Table) + "." + quoteIdent(column)
+			p.reportUses(op, uses,
+				fmt.Sprintf("%s makes %s required, but the running release inserts into %s without it (%s)", describe(op), col, qname(op.Table), usesSummary(uses)),
+				"keep a default, or wait until every running release writes the column")
+		}
+	},
+}
+
+// notNullAfter reports whether the column of a DROP DEFAULT is NOT NULL.
+func notNullAfter(p *Pass, op *ops.Op) bool {
+	for _, o := range p.Ops(ops.SetNotNull, ops.AddColumn) {
+		if o.Table.Key() == op.Table.Key() && (o.Column == op.Column || (o.ColumnDef != nil && o.ColumnDef.Name == op.Column && o.ColumnDef.NotNull)) {
+			return true
+		}
+	}
+	return p.Schema != nil && p.Schema.HasValidNotNullCheck(op.Table, op.Column)
+}

@@ -1,0 +1,62 @@
+package rules
+
+import "github.com/schemagate/schemagate/internal/ops"
+
+// StatementAfterAccessExclusive flags slow work done while an ACCESS
+// EXCLUSIVE lock from an earlier statement of the same transaction is held.
+var StatementAfterAccessExclusive = &Rule{
+	Name:     "statement-after-access-exclusive",
+	Severity: Warning,
+	Category: Locking,
+	Summary:  "work done after taking ACCESS EXCLUSIVE in the same transaction keeps the table locked for all of it",
+	Doc:      `Locks are held until the transaction ends. Once a statement takes ACCESS EXCLUSIVE on an existing table, everything after it in the same transaction (an index build, a backfill, a lock on a second table) runs while the running release can neither read nor write the first table. Put the ACCESS EXCLUSIVE statement last, or in a transaction of its own.`,
+	Bad:      "BEGIN;\nALTER TABLE users ADD COLUMN flag boolean;\nUPDATE orders SET status = 'x' WHERE status IS NULL;\nCOMMIT;",
+	Good:     "-- migration 1\nALTER TABLE users ADD COLUMN flag boolean;\n-- migration 2\nUPDATE orders SET status = 'x' WHERE status IS NULL;",
+	Steps:    []string{"Split the migration: the statement that takes ACCESS EXCLUSIVE goes in a transaction of its own, or last."},
+	Run: func(p *Pass) {
+		held := map[int]*ops.Op{} // tx -> first op that took ACCESS EXCLUSIVE on an existing table
+		reported := map[int]bool{}
+		for _, op := range p.Ops() {
+			if !op.InTransaction {
+				continue
+			}
+			first := held[op.Tx]
+			if first != nil && op.Stmt != first.Stmt && !reported[op.Stmt] && slowUnderLock(p, op, first) {
+				reported[op.Stmt] = true
+				p.Reportf(op.Span, "commit before it, or move the ACCESS EXCLUSIVE statement to the end of the transaction",
+					"%s runs while the ACCESS EXCLUSIVE lock on %s taken at line %d is held, so that table stays blocked until it finishes",
+					describe(op), qname(first.Table), first.Span.Start.Line)
+			}
+			if first == nil && op.Lock == ops.AccessExclusive && op.Table.Name != "" && !p.IsNew(op) {
+				held[op.Tx] = op
+			}
+		}
+	},
+}
+
+// slowUnderLock reports whether op does work that takes time or locks
+// another existing table, as opposed to more instant catalog changes.
+func slowUnderLock(p *Pass, op, first *ops.Op) bool {
+	if p.IsNew(op) {
+		return false
+	}
+	switch op.Kind {
+	case ops.Set, ops.Comment, ops.Grant, ops.Commit, ops.Rollback, ops.Begin, ops.Savepoint, ops.Select:
+		return false
+	case ops.CreateTable:
+		// A new, empty table is instant, unless filled from a query.
+		return op.Detail == "as select"
+	case ops.CreateView, ops.CreateSequence, ops.CreateFunction, ops.CreateEnum, ops.CreateType,
+		ops.CreateDomain, ops.CreateSchema, ops.CreateExtension:
+		return false
+	case ops.Update, ops.Delete, ops.Insert, ops.Do:
+		return true
+	}
+	if op.Rewrite || op.Scan {
+		return true
+	}
+	if op.Kind == ops.CreateIndex || op.Kind == ops.Reindex || op.Kind == ops.Cluster || op.Kind == ops.Vacuum {
+		return true
+	}
+	return op.Table.Name != "" && op.Table.Key() != first.Table.Key() && op.Lock >= ops.ShareUpdateExclusive
+}

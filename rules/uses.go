@@ -1,0 +1,100 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+)
+
+// Use is a reference of a release to a table or column, as the
+// compatibility rules need it.
+type Use struct {
+	Release string
+	// Certain is true for a resolved reference or an ORM model that
+	// loads every column: the finding is an error. Otherwise (ambiguous,
+	// name-only, plain SELECT *) it is a warning.
+	Certain  bool
+	Evidence Evidence
+	// Insert is true for a writer that inserts rows into the table;
+	// InsertColumns lists the columns it names (nil: all it knows).
+	Insert        bool
+	InsertColumns []string
+	// Usage is how the place uses it: select, insert, update, delete,
+	// wildcard or model.
+	Usage string
+	// Statement is the SQL the use is part of, when it comes from SQL:
+	// uses in one statement are one place.
+	Statement string
+}
+
+// Compat answers what the releases that may still run use. The check
+// command implements it over the reference indexes and the catalog.
+type Compat interface {
+	// Releases names the releases checked against ("abc1234").
+	Releases() []string
+	// ColumnUses returns the uses of table.column by the releases that
+	// still run.
+	ColumnUses(table ops.Name, column string) []Use
+	// TableUses returns the uses of a table (or view, sequence).
+	TableUses(table ops.Name) []Use
+	// ObjectUses returns the uses of a function or type by name.
+	ObjectUses(kind ops.Kind, name ops.Name) []Use
+	// Inserters returns the releases' INSERTs into table that do not
+	// name column (so a new NOT NULL column without default breaks them).
+	Inserters(table ops.Name, column string) []Use
+	// NewReleaseUses returns the uses by the release being deployed
+	// (after the migration), for "still referenced by the new code".
+	NewReleaseUses(table ops.Name, column string) []Use
+}
+
+// checkHint is what lint says of a compatibility operation it cannot
+// verify without the previous release.
+const checkHint = "run `schemagate check --previous <deployed revision>` to see whether the running release still uses it"
+
+// reportUses turns the uses of something the migration removes into one
+// finding: an error when any use is certain, a warning otherwise, with up
+// to five places as evidence.
+func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
+	if len(uses) == 0 {
+		return
+	}
+	sev := Warning
+	for _, u := range uses {
+		if u.Certain {
+			sev = Error
+			break
+		}
+	}
+	f := Finding{Span: op.Span, Severity: sev, Message: message, Hint: hint}
+	releases := map[string]bool{}
+	for i, u := range uses {
+		releases[u.Release] = true
+		if i < 5 {
+			ev := u.Evidence
+			ev.Release = u.Release
+			f.Evidence = append(f.Evidence, ev)
+		}
+	}
+	f.MoreEvidence = max(0, len(uses)-5)
+	var names []string
+	for r := range releases {
+		if r != "" {
+			names = append(names, r)
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		f.Release = strings.Join(names, ", ")
+	}
+	p.ReportFinding(f)
+}
+
+func usesSummary(uses []Use) string {
+	if len(uses) == 1 {
+		e := uses[0].Evidence
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	return fmt.Sprintf("%d places", len(uses))
+}

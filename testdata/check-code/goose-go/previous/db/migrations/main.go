@@ -1,0 +1,2 @@
+// Package migrations holds the goose migrations, SQL and Go.
+package migrations

@@ -1,0 +1,8 @@
+const { pool } = require("./db");
+
+async function findUser(id) {
+  const { rows } = await pool.query("SELECT email, nickname FROM users WHERE id = $1", [id]);
+  return rows[0];
+}
+
+module.exports = { findUser };
