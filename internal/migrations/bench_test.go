@@ -1,9 +1,12 @@
 package migrations
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/schemagate/schemagate/internal/benchgen"
 	"github.com/schemagate/schemagate/internal/catalog"
@@ -69,6 +72,46 @@ func BenchmarkDiscover(b *testing.B) {
 				res, err := Load(tree.fsys, Config{})
 				if err != nil || len(res.Migrations) < benchgen.DefaultRepo.Migrations {
 					b.Fatalf("%v: %d migrations", err, len(res.Migrations))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMemo loads the Rails migrations of two releases, as check
+// does: the deployed one (1,999 migrations) and the new one (2,000). With
+// the memo the deployed release's translations come from the new one's.
+func BenchmarkMemo(b *testing.B) {
+	next := fstest.MapFS{}
+	for i := 0; i < 2000; i++ {
+		var src string
+		if i%10 == 0 {
+			src = fmt.Sprintf("class CreateT%d < ActiveRecord::Migration[7.1]\n  def change\n    create_table :t%d do |t|\n      t.string :name, null: false\n      t.timestamps\n    end\n  end\nend\n", i, i)
+		} else {
+			src = fmt.Sprintf("class AddC%d < ActiveRecord::Migration[7.1]\n  def change\n    add_column :t%d, :c%d, :string\n    add_index :t%d, :c%d\n  end\nend\n", i, i-i%10, i, i-i%10, i)
+		}
+		next[fmt.Sprintf("db/migrate/%014d_m%d.rb", 20240101000000+i, i)] = &fstest.MapFile{Data: []byte(src)}
+	}
+	prev := fstest.MapFS{}
+	for p, f := range next {
+		if !strings.HasSuffix(p, "m1999.rb") {
+			prev[p] = f
+		}
+	}
+	for _, memo := range []bool{false, true} {
+		b.Run(fmt.Sprintf("memo=%v", memo), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				cfg := Config{}
+				if memo {
+					cfg.Memo = NewMemo()
+				}
+				n, err := Load(next, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := Load(prev, cfg)
+				if err != nil || len(n.Migrations) != 2000 || len(p.Migrations) != 1999 {
+					b.Fatalf("%v: %d and %d migrations", err, len(n.Migrations), len(p.Migrations))
 				}
 			}
 		})

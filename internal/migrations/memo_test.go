@@ -1,0 +1,48 @@
+package migrations
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/schemagate/schemagate/internal/migrations/migration"
+)
+
+// The deployed release's Rails migrations, translated through the memo
+// after the new release's, are exactly what translating them alone gives;
+// a release that is not a prefix is translated anew.
+func TestMemoGivesTheSameTranslations(t *testing.T) {
+	files := map[string]string{
+		"db/migrate/20240101000000_create_users.rb": "class CreateUsers < ActiveRecord::Migration[7.1]\n  def change\n    create_table :users do |t|\n      t.string :email\n    end\n    add_index :users, :email\n  end\nend\n",
+		"db/migrate/20240102000000_add_karma.rb":    "class AddKarma < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n  def change\n    add_column :users, :karma, :integer\n    add_index :users, :karma, algorithm: :concurrently\n  end\nend\n",
+	}
+	next := mapFSOf(files)
+	next["db/migrate/20240103000000_drop_karma.rb"] = &fstest.MapFile{Data: []byte("class DropKarma < ActiveRecord::Migration[7.1]\n  def change\n    remove_column :users, :karma\n  end\nend\n")}
+	prev := mapFSOf(files)
+	edited := mapFSOf(files)
+	edited["db/migrate/20240102000000_add_karma.rb"] = &fstest.MapFile{Data: []byte("class AddKarma < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :karma, :bigint\n  end\nend\n")}
+
+	memo := NewMemo()
+	if _, err := Load(next, Config{Memo: memo}); err != nil {
+		t.Fatal(err)
+	}
+	for name, tree := range map[string]fstest.MapFS{"prefix": prev, "edited": edited} {
+		viaMemo, err := Load(tree, Config{Memo: memo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone, err := Load(tree, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := []cmp.Option{cmpopts.IgnoreFields(migration.Migration{}, "File"), cmpopts.EquateEmpty()}
+		if diff := cmp.Diff(alone.Migrations, viaMemo.Migrations, opts...); diff != "" {
+			t.Errorf("%s: through the memo (-alone +memo):\n%s", name, diff)
+		}
+		if len(viaMemo.Migrations) == 0 || len(viaMemo.Migrations[0].Ops) == 0 {
+			t.Fatalf("%s: nothing translated", name)
+		}
+	}
+}
