@@ -211,3 +211,17 @@ func TestCheckWithoutRepository(t *testing.T) {
 	}
 	c.shutdown()
 }
+
+// A workspace where discovery finds no migrations tells the user where it
+// looked and how to name them, as lint and check would.
+func TestWorkspaceWithoutMigrations(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "src", "main.go"), "package main\n")
+	c := startServer(t, lsp.Options{Linter: lsp.NewLinter(lsp.LinterOptions{NoCache: true})})
+	c.initialize(root, editorCaps(), nil)
+	l := c.waitLog("no migrations found in " + root)
+	if l.Type != lsp.MessageWarning || !strings.Contains(l.Message, "schemagate.yaml: migrations: [{dir: ") {
+		t.Errorf("message %+v", l)
+	}
+	c.shutdown()
+}
