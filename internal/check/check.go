@@ -307,7 +307,9 @@ func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVers
 		if !isDir(t.FS, d.Dir) {
 			continue
 		}
-		set, err := frameworks.Find(t.FS, d.Dir, opt)
+		dopt := opt
+		dopt.Format = d.ReadFormat(opt.Format)
+		set, err := frameworks.Find(t.FS, d.Dir, dopt)
 		if err != nil {
 			return nil, fmt.Errorf("%s in %s: %w", d.Dir, t.Name, err)
 		}

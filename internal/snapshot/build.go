@@ -85,7 +85,11 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 		if !isDir(fsys, d.Dir) {
 			continue
 		}
-		set, err := migrations.Discover(fsys, d.Dir, migrations.Options{Format: opt.Format, MaxFileSize: maxSize})
+		format := d.ReadFormat(opt.Format)
+		if format.IsFramework() {
+			continue // framework migrations are kept as files and translated by the reader
+		}
+		set, err := migrations.Discover(fsys, d.Dir, migrations.Options{Format: format, MaxFileSize: maxSize})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.Dir, err)
 		}
