@@ -84,7 +84,7 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 			if err != nil {
 				return fail("%v", err)
 			}
-			code, err := f.writeReport(stdio.Out, "check", res.Findings, res.Files, res.Notes, level)
+			code, err := f.writeReport(stdio.Out, "check", res.Findings, res.Files, res.Notes, res.Problems, level)
 			if err != nil {
 				return fail("%v", err)
 			}

@@ -62,7 +62,7 @@ func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	code, err := g.writeReport(stdio.Out, "gate", res.Findings, res.Files, res.Notes, level)
+	code, err := g.writeReport(stdio.Out, "gate", res.Findings, res.Files, res.Notes, res.Problems, level)
 	if err != nil {
 		return ExitError, err
 	}

@@ -76,7 +76,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			findings := lint.Run(loaded.Units, lint.Options{Config: cfg, Catalog: catalog.New()})
-			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, level)
+			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, loaded.Problems, level)
 			if err != nil {
 				return fail("%v", err)
 			}
