@@ -108,7 +108,8 @@ func Find(dir string) string {
 	}
 	for {
 		p := filepath.Join(dir, FileName)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		// Only a regular file: a FIFO of that name would block the read.
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			return p
 		}
 		parent := filepath.Dir(dir)
@@ -119,11 +120,23 @@ func Find(dir string) string {
 	}
 }
 
-// Load reads the config at path.
+// maxSize bounds the config read: a config is a few hundred bytes.
+const maxSize = 1 << 20
+
+// Load reads the config at path (a pipe too: --config <(...)), at most
+// maxSize bytes of it.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a schemagate config", path, maxSize)
 	}
 	c, err := Parse(path, data)
 	if err != nil {
