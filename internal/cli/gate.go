@@ -27,7 +27,9 @@ job, a script): it runs check against the release that is running, and only when
 it runs the migration, waits for it to end, streams its output, and exits with its verdict.
 
 Exit codes: 0 the check passed and the migration succeeded; 1 the check failed (the migration
-was not started) or the migration failed; 2 could not run, or the migration timed out.`,
+was not started), the migration failed, or a signal ended the wait; 2 could not run, or the wait
+ended without a verdict (the timeout, an endpoint that stopped answering, an answer about the
+task that could not be believed).`,
 	}
 	cmd.AddCommand(newGateECSCmd(stdio), newGateExecCmd(stdio))
 	return cmd
