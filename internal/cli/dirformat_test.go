@@ -2,8 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,14 +81,10 @@ func TestConfiguredDirectoryFormatIsHonoured(t *testing.T) {
 
 // An unknown format is a config error with its line, for every command.
 func TestConfiguredDirectoryFormatIsValidated(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "db", "migrations"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cfg := "pg-version: 16\nmigrations:\n  - dir: db/migrations\n    format: gooose\n"
-	if err := os.WriteFile(filepath.Join(dir, "schemagate.yaml"), []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeTree(t, map[string]string{
+		"db/migrations/.keep": "",
+		"schemagate.yaml":     "pg-version: 16\nmigrations:\n  - dir: db/migrations\n    format: gooose\n",
+	})
 	for _, cmd := range []string{"lint", "check", "snapshot"} {
 		code, _, stderr := run(t, dir, "", cmd)
 		want := `line 4: migrations[0] (db/migrations): format: unknown migration format "gooose"`

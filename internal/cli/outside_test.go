@@ -43,28 +43,19 @@ func runBounded(t *testing.T, dir string, args ...string) (int, string, string) 
 // committed as git symlinks, plus a FIFO in the working tree.
 func symlinkRepo(t *testing.T) string {
 	t.Helper()
-	base := t.TempDir()
-	if err := os.WriteFile(filepath.Join(base, ".env"), []byte(besideSecret+"\n"), 0o600); err != nil {
+	repo := writeTree(t, map[string]string{
+		"db/migrations/001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+		"shared/sql/003_index.sql":    "CREATE INDEX users_email ON users (email);\n",
+		"queries/users.sql":           "SELECT id, email FROM users WHERE id = $1;\n",
+	})
+	if err := os.WriteFile(filepath.Join(filepath.Dir(repo), ".env"), []byte(besideSecret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
-	}
-	repo := filepath.Join(base, "repo")
-	write := func(p, text string) {
-		full := filepath.Join(repo, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	link := func(p, target string) {
 		if err := os.Symlink(target, filepath.Join(repo, p)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("db/migrations/001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
-	write("shared/sql/003_index.sql", "CREATE INDEX users_email ON users (email);\n")
-	write("queries/users.sql", "SELECT id, email FROM users WHERE id = $1;\n")
 	link("db/migrations/002_env.sql", "../../../.env")
 	link("db/migrations/003_index.sql", "../../shared/sql/003_index.sql")
 	link("queries/secrets.sql", "../../.env")
@@ -72,7 +63,9 @@ func symlinkRepo(t *testing.T) string {
 	testutil.Git(t, repo, "add", "-A")
 	testutil.Git(t, repo, "commit", "-q", "-m", "previous release")
 	testutil.Git(t, repo, "tag", "previous")
-	write("db/migrations/004_age.sql", "ALTER TABLE users ADD COLUMN age integer;\n")
+	if err := os.WriteFile(filepath.Join(repo, "db/migrations/004_age.sql"), []byte("ALTER TABLE users ADD COLUMN age integer;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	testutil.Git(t, repo, "add", "-A")
 	testutil.Git(t, repo, "commit", "-q", "-m", "new release")
 	if err := syscall.Mkfifo(filepath.Join(repo, "db/migrations/005_fifo.sql"), 0o644); err != nil {
@@ -132,22 +125,13 @@ func TestFilesStayInsideTheRepository(t *testing.T) {
 // --max-file-size holds for framework migrations named on the command
 // line, which are read on their own when their directory skips them.
 func TestMaxFileSizeForNamedFrameworkFiles(t *testing.T) {
-	dir := t.TempDir()
 	big := "class AddNotes < ActiveRecord::Migration[7.1]\n  def change\n    add_column :orders, :notes, :text\n  end\nend\n" + strings.Repeat("# padding\n", 500)
 	files := map[string]string{
 		"db/migrate/20240501093000_add_notes.rb":        big,
 		"app/migrations/0002_big.py":                    "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = []\n" + strings.Repeat("# padding\n", 500),
 		"alembic/versions/a1b2c3d4e5f6_big_revision.py": "revision = 'a1b2c3d4e5f6'\ndown_revision = None\n\ndef upgrade():\n    pass\n" + strings.Repeat("# padding\n", 500),
 	}
-	for p, text := range files {
-		full := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeTree(t, files)
 	for p := range files {
 		t.Run(p, func(t *testing.T) {
 			code, out, stderr := runBounded(t, dir, "lint", "--max-file-size", "1000", p)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,20 +12,12 @@ import (
 // SARIF log (written even when the run stopped before its report) has
 // executionSuccessful false and the error as a notification.
 func TestSARIFOnRunsThatExit2(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("partial/001_index.sql", "CREATE INDEX users_email ON users (email);\n")
-	write("partial/002_seed.sql", "INSERT INTO users VALUES (\x00);\n")
-	write("badcfg/schemagate.yaml", "rules: {<<, {00}}")
-	write("badcfg/db/migrations/001.sql", "SELECT 1;\n")
+	dir := writeTree(t, map[string]string{
+		"partial/001_index.sql":        "CREATE INDEX users_email ON users (email);\n",
+		"partial/002_seed.sql":         "INSERT INTO users VALUES (\x00);\n",
+		"badcfg/schemagate.yaml":       "rules: {<<, {00}}",
+		"badcfg/db/migrations/001.sql": "SELECT 1;\n",
+	})
 
 	tests := []struct {
 		name    string
