@@ -79,6 +79,18 @@ func newRunner(t *testing.T, srv *ecstest.Server) (*ecs.Runner, *bytes.Buffer) {
 	}, out
 }
 
+// shopServer is an endpoint with the shop's task definition and log group
+// whose next task follows script, and a runner pointed at it.
+func shopServer(t *testing.T, script ecstest.TaskScript) (*ecstest.Server, *ecs.Runner, *bytes.Buffer) {
+	t.Helper()
+	srv := ecstest.New(t)
+	srv.CreateLogGroup("/ecs/shop")
+	srv.AddTaskDefinition(shopTaskDef("/ecs/shop"))
+	srv.QueueTask(script)
+	r, out := newRunner(t, srv)
+	return srv, r, out
+}
+
 func baseSpec() ecs.TaskSpec {
 	return ecs.TaskSpec{
 		Cluster:        "shop",
@@ -369,11 +381,7 @@ func TestRunFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := ecstest.New(t)
-			srv.CreateLogGroup("/ecs/shop")
-			srv.AddTaskDefinition(shopTaskDef("/ecs/shop"))
-			srv.QueueTask(tt.script)
-			r, _ := newRunner(t, srv)
+			_, r, _ := shopServer(t, tt.script)
 			res, err := r.Run(context.Background(), baseSpec())
 			if err != nil {
 				t.Fatal(err)

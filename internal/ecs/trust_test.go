@@ -54,11 +54,7 @@ func TestRunRefusesUntrustworthyAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := ecstest.New(t)
-			srv.CreateLogGroup("/ecs/shop")
-			srv.AddTaskDefinition(shopTaskDef("/ecs/shop"))
-			srv.QueueTask(tt.script)
-			r, _ := newRunner(t, srv)
+			srv, r, _ := shopServer(t, tt.script)
 			spec := baseSpec()
 			spec.StopOnCancel = tt.stopOnCancel
 			res, err := r.Run(context.Background(), spec)
@@ -113,10 +109,7 @@ func TestRunLostEndpointSaysWhatBecameOfTheTask(t *testing.T) {
 // Container log lines and the endpoint's reasons reach the terminal with
 // their control characters escaped.
 func TestRunEscapesControlCharacters(t *testing.T) {
-	srv := ecstest.New(t)
-	srv.CreateLogGroup("/ecs/shop")
-	srv.AddTaskDefinition(shopTaskDef("/ecs/shop"))
-	srv.QueueTask(ecstest.TaskScript{
+	_, r, out := shopServer(t, ecstest.TaskScript{
 		StoppedReason: "Essential container in task exited\x1b[8m",
 		Containers:    map[string]ecstest.ContainerOutcome{"app": {ExitCode: 1, Reason: "bad\x07"}},
 		Logs: []ecstest.LogEvent{
@@ -125,7 +118,6 @@ func TestRunEscapesControlCharacters(t *testing.T) {
 			{Message: "c1 \u009b31m nul \x00 del \x7f ok é", AfterPolls: 2},
 		},
 	})
-	r, out := newRunner(t, srv)
 	res, err := r.Run(context.Background(), baseSpec())
 	if err != nil {
 		t.Fatal(err)
