@@ -20,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -308,22 +309,22 @@ func readSide(t Tree, dirs []config.MigrationDir, opt migrations.Options, pgVers
 			continue
 		}
 		dopt := opt
-		if d.Format != "" {
-			// The config's format for this directory (format: knex).
-			f, err := migrations.ParseFormat(d.Format)
-			if err != nil {
-				return nil, fmt.Errorf("migrations directory %s: %w", d.Dir, err)
-			}
-			dopt.Format = f
-		}
+		dopt.Format = d.ReadFormat(opt.Format)
 		set, err := frameworks.Find(t.FS, d.Dir, dopt)
 		if err != nil {
 			return nil, fmt.Errorf("%s in %s: %w", d.Dir, t.Name, err)
 		}
 		if res != nil {
 			for _, s := range set.Skipped {
-				if load.Unreadable(s.Reason) {
-					res.Problems = append(res.Problems, load.Problem{Path: path.Join(d.Dir, s.Path), Err: s.Reason})
+				p := s.Path // already under d.Dir, as migration paths are
+				if !strings.HasPrefix(p, d.Dir+"/") && d.Dir != "." {
+					p = path.Join(d.Dir, p)
+				}
+				switch {
+				case load.Unreadable(s.Reason):
+					res.Problems = append(res.Problems, load.Problem{Path: p, Err: s.Reason})
+				case strings.HasSuffix(s.Reason, safefs.SkipSuffix): // a FIFO, socket or device, never opened
+					res.Notes = append(res.Notes, "warning: "+p+": "+s.Reason)
 				}
 			}
 		}

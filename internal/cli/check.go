@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
 
@@ -84,7 +84,7 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 			if err != nil {
 				return fail("%v", err)
 			}
-			code, err := f.writeReport(stdio.Out, "check", res.Findings, res.Files, res.Notes, level)
+			code, err := f.writeReport(stdio.Out, "check", res.Findings, res.Files, res.Notes, res.Problems, level)
 			if err != nil {
 				return fail("%v", err)
 			}
@@ -266,7 +266,7 @@ func (e *checkEnv) gitTree(rev string) (check.Tree, error) {
 
 // workingTree is the files on disk, which need no git.
 func (e *checkEnv) workingTree() check.Tree {
-	return check.Tree{Name: "working tree", FS: os.DirFS(e.root)}
+	return check.Tree{Name: "working tree", FS: safefs.Dir(e.root)}
 }
 
 func defaultDirs() []config.MigrationDir {
@@ -291,7 +291,7 @@ func revTree(repo *gitrev.Repo, rev string) (check.Tree, string, error) {
 	if !strings.HasPrefix(commit, rev) {
 		name += " (" + rev + ")"
 	}
-	return check.Tree{Name: name, FS: fsys}, fsys.Tree(), nil
+	return check.Tree{Name: name, FS: safefs.New(fsys, "the tree of "+name)}, fsys.Tree(), nil
 }
 
 func joinPrefix(prefix, p string) string {

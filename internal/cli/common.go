@@ -131,11 +131,19 @@ func (c *commonFlags) useColor(w io.Writer) bool {
 	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
-// writeReport prints findings and returns the exit code they give.
-func (c *commonFlags) writeReport(w io.Writer, command string, findings []rules.Finding, files map[string]*source.File, notes []string, level config.FailLevel) (int, error) {
+// writeReport prints findings and returns the exit code they give: 2
+// when there are problems (what could not be read), which the report
+// carries too (SARIF marks the run unsuccessful).
+func (c *commonFlags) writeReport(w io.Writer, command string, findings []rules.Finding, files map[string]*source.File, notes []string, problems []load.Problem, level config.FailLevel) (int, error) {
 	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: command, Findings: findings, Files: files, Notes: notes}
+	for _, p := range problems {
+		r.Errors = append(r.Errors, p.Error())
+	}
 	if err := report.Write(w, c.format, r, report.Options{Color: c.useColor(w)}); err != nil {
 		return ExitError, err
+	}
+	if len(problems) > 0 {
+		return ExitError, nil
 	}
 	if lint.FailingFindings(findings, level.Fails) > 0 {
 		return ExitFindings, nil

@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/load"
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/source"
 )
 
 // defaultMigrationDirs are tried, in order, when neither arguments nor
@@ -67,12 +71,12 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 						return fail("%v", err)
 					}
 				}
-				loaded = load.Paths(paths, lopt)
+				loaded = loadPaths(paths, lopt, cfg)
 			}
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			findings := lint.Run(loaded.Units, lint.Options{Config: cfg, Catalog: catalog.New()})
-			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, level)
+			code, err := flags.writeReport(stdio.Out, "lint", findings, loaded.Files, nil, loaded.Problems, level)
 			if err != nil {
 				return fail("%v", err)
 			}
@@ -105,6 +109,39 @@ func readStdin(in io.Reader, name string, lopt load.Options, cfg *config.Config)
 		return nil, fmt.Errorf("%s: standard input is larger than %d bytes (--max-file-size)", name, limit)
 	}
 	return load.Text(name, data, lopt)
+}
+
+// loadPaths reads each path with the format of the config's migration
+// directory it is in (the deepest), unless --migration-format forces one.
+func loadPaths(paths []string, lopt load.Options, cfg *config.Config) *load.Loaded {
+	out := &load.Loaded{Files: map[string]*source.File{}}
+	for _, p := range paths {
+		o := lopt
+		o.Format = configuredFormat(cfg, p, lopt.Format)
+		l := load.Paths([]string{p}, o)
+		out.Units = append(out.Units, l.Units...)
+		out.Problems = append(out.Problems, l.Problems...)
+		maps.Copy(out.Files, l.Files)
+	}
+	return out
+}
+
+func configuredFormat(cfg *config.Config, p string, forced migrations.Format) migrations.Format {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return forced
+	}
+	best, format := "", forced
+	for _, m := range cfg.Migrations {
+		d, err := filepath.Abs(cfg.Abs(m.Dir))
+		if err != nil || len(d) <= len(best) {
+			continue
+		}
+		if rel, err := filepath.Rel(d, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			best, format = d, m.ReadFormat(forced)
+		}
+	}
+	return format
 }
 
 // migrationPaths returns the config's migration directories, or the first

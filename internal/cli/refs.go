@@ -17,6 +17,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 func init() { extraCommands = append(extraCommands, newRefsCmd) }
@@ -85,7 +86,7 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 					return fail("%s: not a directory", dir)
 				}
-				idx, stats, cached, err = build.Index(os.DirFS(dir), opt)
+				idx, stats, cached, err = build.Index(safefs.Dir(dir), opt)
 				if err != nil {
 					return fail("%v", err)
 				}

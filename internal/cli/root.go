@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/schemagate/schemagate/internal/report"
 )
 
 // Exit codes, documented in the README.
@@ -89,22 +91,61 @@ var extraCommands []func(IO) *cobra.Command
 
 // Main runs schemagate with args and returns the exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
-	root := NewRoot(IO{In: in, Out: out, Err: errOut})
+	written := &countingWriter{w: out}
+	root := NewRoot(IO{In: in, Out: written, Err: errOut})
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitClean
 	}
+	code, msg := ExitError, oneLine(err.Error()) // cobra's own errors: unknown command, bad args
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			fmt.Fprintln(errOut, "schemagate: "+oneLine(ee.msg))
-		}
-		return ee.code
+		code, msg = ee.code, oneLine(ee.msg)
 	}
-	// cobra's own errors: unknown command, bad args.
-	fmt.Fprintln(errOut, "schemagate: "+oneLine(err.Error()))
-	return ExitError
+	if msg != "" {
+		fmt.Fprintln(errOut, "schemagate: "+msg)
+	}
+	if code == ExitError && written.n == 0 && formatOf(cmd) == "sarif" {
+		failedSARIF(out, cmd, msg)
+	}
+	return code
+}
+
+// failedSARIF writes, for a run asked for SARIF that stopped before its
+// report (a bad config, an unreadable release), a SARIF log that says the
+// run failed and why, so code scanning does not read an empty report as a
+// clean one.
+func failedSARIF(out io.Writer, cmd *cobra.Command, msg string) {
+	if msg == "" {
+		msg = "schemagate could not run"
+	}
+	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: cmd.Name(), Errors: []string{msg}}
+	_ = report.Write(out, "sarif", r, report.Options{})
+}
+
+// formatOf is the value of the command's --format flag, "" without one.
+func formatOf(cmd *cobra.Command) string {
+	if cmd == nil {
+		return ""
+	}
+	f := cmd.Flags().Lookup("format")
+	if f == nil {
+		return ""
+	}
+	return f.Value.String()
+}
+
+// countingWriter counts what a command wrote to standard output.
+type countingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += n
+	return n, err
 }
 
 func oneLine(s string) string {
@@ -117,6 +158,9 @@ func oneLine(s string) string {
 
 // isTerminal reports whether w is a terminal, for colour.
 func isTerminal(w io.Writer) bool {
+	if c, ok := w.(*countingWriter); ok {
+		w = c.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -289,7 +289,7 @@ func lintOnly(in check.Input, missing *missingRelease, warn io.Writer) (*check.R
 		if !isDirFS(in.New.FS, d.Dir) {
 			continue
 		}
-		set, err := frameworks.Discover(in.New.FS, d.Dir, migrations.Options{Format: in.Format, MaxFileSize: cfg.MaxFileSize}, cfg.PGVersion, nil)
+		set, err := frameworks.Discover(in.New.FS, d.Dir, migrations.Options{Format: d.ReadFormat(in.Format), MaxFileSize: cfg.MaxFileSize}, cfg.PGVersion, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s in %s: %w", d.Dir, in.New.Name, err)
 		}

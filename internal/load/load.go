@@ -17,6 +17,7 @@ import (
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -42,6 +43,14 @@ func (o Options) excluded(p string) bool {
 		}
 	}
 	return false
+}
+
+// maxSize is the file size limit, for every kind of file.
+func (o Options) maxSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return migrations.DefaultMaxFileSize
 }
 
 func (o Options) migrations() migrations.Options {
@@ -88,7 +97,7 @@ func Paths(paths []string, opt Options) *Loaded {
 }
 
 func (l *Loaded) dir(p string, opt Options) {
-	set, err := frameworks.Discover(os.DirFS(p), ".", opt.migrations(), opt.PGVersion, opt.Base)
+	set, err := frameworks.Discover(safefs.Within(p), ".", opt.migrations(), opt.PGVersion, opt.Base)
 	if err != nil {
 		l.Problems = append(l.Problems, Problem{p, err.Error()})
 		return
@@ -113,10 +122,10 @@ func (l *Loaded) file(p string, opt Options) {
 	if dir == "" {
 		dir = "."
 	}
-	if fw := frameworkOf(p, opt.Format); fw != nil {
+	if fw := frameworkOf(p, opt); fw != nil {
 		// A framework migration needs its siblings: the translator
 		// replays every earlier migration of the directory.
-		set, err := frameworks.Discover(os.DirFS(dir), ".", migrations.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize}, opt.PGVersion, opt.Base)
+		set, err := frameworks.Discover(safefs.Within(dir), ".", migrations.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize}, opt.PGVersion, opt.Base)
 		if err == nil {
 			// Every migration of the file (a Go migration list holds
 			// several).
@@ -133,15 +142,22 @@ func (l *Loaded) file(p string, opt Options) {
 				return
 			}
 		}
-		text, err := os.ReadFile(p)
-		if err != nil {
+		// Not found among them (skipped, or not named like a migration):
+		// read it alone, within the same limits.
+		text, err := safefs.ReadFile(safefs.Within(dir), base, opt.maxSize())
+		switch {
+		case safefs.SkipReason(err) != "":
+			l.skipped(p, safefs.SkipReason(err))
+		case errors.Is(err, safefs.ErrTooLarge):
+			l.Problems = append(l.Problems, Problem{p, fmt.Sprintf("larger than %d bytes (--max-file-size)", opt.maxSize())})
+		case err != nil:
 			l.Problems = append(l.Problems, Problem{p, describeErr(err)})
-			return
+		default:
+			l.add(frameworks.Text(filepath.ToSlash(p), text, fw.Format(), opt.PGVersion))
 		}
-		l.add(frameworks.Text(filepath.ToSlash(p), text, fw.Format(), opt.PGVersion))
 		return
 	}
-	m, skipped, err := migrations.LoadFile(os.DirFS(dir), base, opt.migrations())
+	m, skipped, err := migrations.LoadFile(safefs.Within(dir), base, opt.migrations())
 	switch {
 	case err != nil:
 		l.Problems = append(l.Problems, Problem{p, strings.TrimPrefix(err.Error(), base+": ")})
@@ -154,7 +170,8 @@ func (l *Loaded) file(p string, opt Options) {
 	}
 }
 
-func frameworkOf(p string, forced migrations.Format) migrations.Framework {
+func frameworkOf(p string, opt Options) migrations.Framework {
+	forced := opt.Format
 	if forced.IsFramework() {
 		return frameworks.ByFormat(forced)
 	}
@@ -163,9 +180,13 @@ func frameworkOf(p string, forced migrations.Format) migrations.Framework {
 	}
 	switch filepath.Ext(p) {
 	case ".rb", ".py", ".go", ".ts", ".js", ".mjs", ".cjs", ".mts", ".cts":
-		text, err := os.ReadFile(p)
+		dir, base := filepath.Split(p)
+		if dir == "" {
+			dir = "."
+		}
+		text, err := safefs.ReadFile(safefs.Within(dir), base, opt.maxSize())
 		if err != nil {
-			return nil
+			return nil // read again as a file, which says what is wrong
 		}
 		return frameworks.ForFile(p, text)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 // Hooks let a linter that works in the background reach the session.
@@ -310,7 +310,7 @@ func (s *checkSession) open(in Input) error {
 	if s.prevIdx, err = s.index(revFS, revFS.Tree()); err != nil {
 		return fmt.Errorf("indexing references of %s: %w", s.prevName, err)
 	}
-	if s.newIdx, err = s.index(os.DirFS(s.repoDir), ""); err != nil {
+	if s.newIdx, err = s.index(safefs.Dir(s.repoDir), ""); err != nil {
 		return fmt.Errorf("indexing references of the working tree: %w", err)
 	}
 	return nil
@@ -352,7 +352,7 @@ func (s *checkSession) refreshStale(done func()) {
 	}
 	s.stale, s.rebuilding = false, true
 	go func() {
-		idx, err := s.index(os.DirFS(s.repoDir), "")
+		idx, err := s.index(safefs.Dir(s.repoDir), "")
 		s.mu.Lock()
 		if err == nil {
 			s.newIdx = idx
@@ -380,7 +380,7 @@ func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 	s.mu.Lock()
 	newIdx := s.newIdx
 	s.mu.Unlock()
-	overlay := &overlayFS{base: os.DirFS(s.repoDir), name: rel, file: fstest.MapFS{rel: &fstest.MapFile{Data: in.Text, Mode: 0o644}}}
+	overlay := &overlayFS{base: safefs.Dir(s.repoDir), name: rel, file: fstest.MapFS{rel: &fstest.MapFile{Data: in.Text, Mode: 0o644}}}
 	cin := check.Input{
 		Config:     in.Config,
 		Previous:   []check.Tree{{Name: s.prevName, FS: s.prevFS, Index: s.prevIdx}},

@@ -20,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/load"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -347,7 +348,7 @@ func (l *PlainLinter) dir(dir string, format migrations.Format, cfg *config.Conf
 		return st
 	}
 	opts := migrations.Options{Format: format, MaxFileSize: cfg.MaxFileSize}
-	set, err := migrations.Discover(os.DirFS(dir), ".", opts)
+	set, err := migrations.Discover(safefs.Within(dir), ".", opts)
 	if err != nil {
 		return nil
 	}
@@ -390,7 +391,7 @@ func (st *dirState) reload() bool {
 		if !ok {
 			return false
 		}
-		m, skipped, err := migrations.LoadFile(os.DirFS(st.dir), rel, st.opts)
+		m, skipped, err := migrations.LoadFile(safefs.Within(st.dir), rel, st.opts)
 		if err != nil || skipped != nil || m == nil {
 			return false
 		}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"unicode/utf8"
 
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -15,28 +15,19 @@ var errIsDir = errors.New("is a directory")
 
 // readText reads a migration file. A file that cannot be used as SQL text
 // gives a reason (for a Skipped entry) instead of text; err is only for
-// files that cannot be opened or read at all.
+// files that cannot be opened or read at all (a symlink out of the tree
+// among them). A FIFO, socket or device is skipped, never opened.
 func readText(fsys fs.FS, name string, max int64) (text []byte, reason string, err error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return nil, "", errIsDir
-		}
-		if st.Size() > max {
-			return nil, "larger than " + sizeText(max), nil
-		}
-	}
-	// Stat may not know the size (or lie): never read more than max+1.
-	text, err = io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(text)) > max {
+	text, err = safefs.ReadFile(fsys, name, max)
+	switch {
+	case errors.Is(err, safefs.ErrIsDir):
+		return nil, "", errIsDir
+	case safefs.SkipReason(err) != "":
+		return nil, safefs.SkipReason(err), nil
+	case errors.Is(err, safefs.ErrTooLarge):
 		return nil, "larger than " + sizeText(max), nil
+	case err != nil:
+		return nil, "", err
 	}
 	if reason := textProblem(text); reason != "" {
 		return nil, reason, nil

@@ -30,6 +30,12 @@ type Report struct {
 	// Notes are short lines the reader should see, such as which
 	// release the run checked against.
 	Notes []string
+	// Errors say what kept the run from checking everything (a file it
+	// could not read, a release it could not load): such a run exits 2,
+	// and its findings are only part of the answer. SARIF marks the
+	// invocation unsuccessful; the text formats leave them to standard
+	// error.
+	Errors []string
 }
 
 // Options tune the output.

@@ -3,7 +3,6 @@ package snapshot
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -85,9 +85,20 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 		if !isDir(fsys, d.Dir) {
 			continue
 		}
-		set, err := migrations.Discover(fsys, d.Dir, migrations.Options{Format: opt.Format, MaxFileSize: maxSize})
+		format := d.ReadFormat(opt.Format)
+		if format.IsFramework() {
+			continue // framework migrations are kept as files and translated by the reader
+		}
+		set, err := migrations.Discover(fsys, d.Dir, migrations.Options{Format: format, MaxFileSize: maxSize})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.Dir, err)
+		}
+		// A migration linked out of the tree is neither read nor stored,
+		// and a snapshot without it would not read like its tree.
+		for _, sk := range set.Skipped {
+			if _, err := fs.Stat(fsys, sk.Path); errors.Is(err, safefs.ErrOutside) {
+				return nil, fmt.Errorf("%s: %w", sk.Path, errors.Unwrap(err))
+			}
 		}
 		for _, m := range set.Migrations {
 			if m.Down || isMigration[m.Path] {
@@ -181,20 +192,13 @@ func wantedFiles(dirs []config.MigrationDir, opt Options) func(fs.FS, string) bo
 // readFile stores one file: as text when it is UTF-8, else as bytes; a
 // file larger than the limit only by its size, as migrations skips it.
 func readFile(fsys fs.FS, p string, maxSize int64) (File, error) {
-	f, err := fsys.Open(p)
-	if err != nil {
+	data, err := safefs.ReadFile(fsys, p, maxSize)
+	var tooLarge *safefs.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return File{Path: p, Size: tooLarge.Size}, nil
+	case err != nil:
 		return File{}, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > maxSize {
-		return File{Path: p, Size: st.Size()}, nil
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return File{}, err
-	}
-	if int64(len(data)) > maxSize {
-		return File{Path: p, Size: int64(len(data))}, nil
 	}
 	if utf8.Valid(data) {
 		text := string(data)

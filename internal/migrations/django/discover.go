@@ -1,6 +1,7 @@
 package django
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -170,9 +172,16 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migrations.Options) (*migr
 		var here []*found
 		for _, name := range migrationFiles(fsys, md) {
 			p := path.Join(md, name)
-			text := readHead(fsys, p, limit+1)
-			if int64(len(text)) > limit {
+			text, err := safefs.ReadFile(fsys, p, limit)
+			switch {
+			case safefs.SkipReason(err) != "":
+				set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: safefs.SkipReason(err)})
+				continue
+			case errors.Is(err, safefs.ErrTooLarge):
 				set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: fmt.Sprintf("larger than %d bytes", limit)})
+				continue
+			case err != nil:
+				set.Skipped = append(set.Skipped, migrations.Skipped{Path: p, Reason: "cannot read: " + err.Error()})
 				continue
 			}
 			if reason := migrations.TextProblem(text); reason != "" {

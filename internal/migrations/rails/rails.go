@@ -11,6 +11,7 @@ package rails
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,6 +24,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -138,17 +140,14 @@ func head(fsys fs.FS, p string) []byte {
 }
 
 func readFile(fsys fs.FS, p string, max int64) ([]byte, string) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil, "cannot read: " + err.Error()
-	}
-	defer f.Close()
-	text, err := io.ReadAll(io.LimitReader(f, max+1))
+	text, err := safefs.ReadFile(fsys, p, max)
 	switch {
+	case safefs.SkipReason(err) != "":
+		return nil, safefs.SkipReason(err)
+	case errors.Is(err, safefs.ErrTooLarge):
+		return nil, fmt.Sprintf("larger than %d bytes", max)
 	case err != nil:
 		return nil, "cannot read: " + err.Error()
-	case int64(len(text)) > max:
-		return nil, fmt.Sprintf("larger than %d bytes", max)
 	case len(bytes.TrimSpace(text)) == 0:
 		return nil, "empty file"
 	case bytes.IndexByte(text, 0) >= 0:
