@@ -191,19 +191,7 @@ func (x *gormFile) columns(st *ast.StructType, prefix string, depth int) []strin
 }
 
 func (x *gormFile) localStruct(e ast.Expr) (*ast.StructType, bool) {
-	if s, ok := e.(*ast.StarExpr); ok {
-		e = s.X
-	}
-	id, ok := e.(*ast.Ident)
-	if !ok {
-		return nil, false
-	}
-	ts, ok := x.g.types[id.Name]
-	if !ok {
-		return nil, false
-	}
-	st, ok := ts.Type.(*ast.StructType)
-	return st, ok
+	return localStruct(x.g, e)
 }
 
 var goBasicTypes = map[string]bool{

@@ -14,6 +14,7 @@ import (
 // goFile is the part of a Go file the struct-tag extractors read.
 type goFile struct {
 	fset    *token.FileSet
+	file    *ast.File
 	f       *source.File
 	imports map[string]string // local name -> import path
 	types   map[string]*ast.TypeSpec
@@ -41,6 +42,7 @@ func readGoFile(p string, src []byte) (*goFile, error) {
 	}
 	g := &goFile{
 		fset:    fset,
+		file:    file,
 		f:       source.NewFile(p, src),
 		imports: map[string]string{},
 		types:   map[string]*ast.TypeSpec{},

@@ -29,6 +29,11 @@ func Extractors() []refs.Extractor {
 		&Prisma{},
 		&GORM{},
 		&Sqlx{},
+		&Ent{},
+		&Bun{},
+		&SQLBoiler{},
+		&JavaScript{},
+		&JVM{},
 	}
 }
 
@@ -101,4 +106,13 @@ outer:
 		list = append(list, x)
 	}
 	return list
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
