@@ -6,9 +6,9 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 )
 
-// JPQL (read by JVM): the queries of Spring Data @Query annotations
-// (without nativeQuery = true; native SQL is read by the SQL-in-strings
-// extractor) and of @NamedQuery. Range variables (FROM User u, JOIN
+// JPQL (read by JVM): the queries of Spring Data JPA @Query annotations
+// (without nativeQuery = true; native SQL, and Spring Data JDBC's @Query,
+// are read by the SQL-in-strings extractor) and of @NamedQuery. Range variables (FROM User u, JOIN
 // u.company c, UPDATE User u) bind aliases to entities; every path
 // alias.attribute is a column reference of the entity's table, Select,
 // or Update for the targets of an UPDATE's SET: a basic attribute's
@@ -287,9 +287,10 @@ func (m *jpaModel) queries() []refs.Reference {
 	for _, f := range m.p.files {
 		for _, c := range f.classes {
 			var texts []*jvVal
+			sqlQuery := strings.Contains(f.imports["Query"], ".jdbc.") // Spring Data JDBC's @Query holds SQL
 			for _, mt := range c.methods {
 				a := mt.annotations.get("Query")
-				if a == nil || a.arg("nativeQuery").isTrue() {
+				if a == nil || a.arg("nativeQuery").isTrue() || sqlQuery {
 					continue
 				}
 				texts = append(texts, a.arg("value"))
