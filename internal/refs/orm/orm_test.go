@@ -67,14 +67,15 @@ func TestExtractorsRouting(t *testing.T) {
 		"ent":        {"ent/ent/schema/pet.go", "ent/ent/schema/user.go"},
 		"bun":        {"bun/store/models.go"},
 		"sqlboiler":  {"sqlboiler/models/users.go"},
-		// One file at a time: the query files of a program need its
-		// models, so only the files that define them show up here.
+		// One file at a time: most query files need the program's models
+		// (a raw-table TypeORM query builder does not).
 		"javascript-orm": {
 			"drizzle/src/db/schema.ts", "knex/src/users.js", "kysely/src/repo.ts",
 			"mikroorm/src/entities/Author.ts", "mikroorm/src/entities/Publisher.ts",
 			"sequelize-ts/src/models/account.model.ts", "sequelize-ts/src/models/owner.model.ts",
 			"sequelize/models/company.js", "sequelize/models/post.js", "sequelize/models/user.js",
 			"typeorm/src/entities/company.entity.ts", "typeorm/src/entities/role.entity.ts", "typeorm/src/entities/user.entity.ts",
+			"typeorm/src/users/users.service.ts",
 		},
 		"jvm-orm": {
 			"jpa/src/main/java/com/shop/domain/Company.java", "jpa/src/main/java/com/shop/domain/Customer.java",

@@ -566,9 +566,6 @@ func (m *typeormModel) lookup(p *jsProgram, f *jsFile, name string) *typeormEnti
 // typeorm returns the references of TypeORM entities and queries.
 func (p *jsProgram) typeorm() []refs.Reference {
 	m := p.typeormEntities()
-	if len(m.entities) == 0 && len(m.schemas) == 0 {
-		return nil
-	}
 	var out []refs.Reference
 	emit := func(e *typeormEntity) {
 		r := fileRef(e.file, refs.TypeORM, e.off, e.table)
