@@ -993,6 +993,9 @@ func (r *jsReader) callSite(n *sitter.Node) (*jsCallSite, bool) {
 			}
 		}
 	}
+	if !r.interesting(n) {
+		return nil, false
+	}
 	site := &jsCallSite{val: r.value(n, 0)}
 	// Where does the value go?
 	up := p
@@ -1032,4 +1035,72 @@ func (r *jsReader) callSite(n *sitter.Node) (*jsCallSite, bool) {
 		}
 	}
 	return site, true
+}
+
+// jsChainNames are the callee and method names the readers look at; a
+// chain without any of them is not converted (most calls of a file are
+// not ORM calls, and converting costs a walk of their arguments).
+var jsChainNames = map[string]bool{}
+
+func init() {
+	for _, set := range []map[string]bool{jsMethodMarkers, knexMethods, knexRootMethods, typeormStringSteps, typeormJoinSteps, drizzleTableFuncs} {
+		for k := range set {
+			jsChainNames[k] = true
+		}
+	}
+	for k := range kyselyStarts {
+		jsChainNames[k] = true
+	}
+	for k := range sequelizeQueryMethods {
+		jsChainNames[k] = true
+	}
+	for _, k := range []string{
+		"EntitySchema", "Sequelize", "knexSnakeCaseMappers", "CamelCasePlugin", "drizzle", "pgSchema",
+		"table", "values", "set", "belongsTo", "hasMany", "hasOne", "require", "knex", "Knex", "with",
+		"withRecursive", "getTreeRepository", "withRepository", "selectAll", "returningAll", "addFrom",
+		"into", "increment", "decrement", "merge", "onConflict", "columns",
+	} {
+		jsChainNames[k] = true
+	}
+}
+
+// interesting reports whether a chain top calls a name the readers look
+// at, or is a plain call of a name with one string or object argument
+// (knex("users") on an instance of any name).
+func (r *jsReader) interesting(n *sitter.Node) bool {
+	for depth := 0; n != nil && depth < 64; depth++ {
+		var fn *sitter.Node
+		switch n.Type() {
+		case "call_expression":
+			fn = n.ChildByFieldName("function")
+		case "new_expression":
+			fn = n.ChildByFieldName("constructor")
+		default:
+			return false
+		}
+		if fn == nil {
+			return false
+		}
+		switch fn.Type() {
+		case "member_expression":
+			if jsChainNames[r.text(fn.ChildByFieldName("property"))] {
+				return true
+			}
+			n = fn.ChildByFieldName("object")
+			if t := n.Type(); t != "call_expression" && t != "new_expression" {
+				return false
+			}
+		case "identifier":
+			if jsChainNames[r.text(fn)] {
+				return true
+			}
+			args := namedChildren(n.ChildByFieldName("arguments"))
+			return len(args) == 1 && (args[0].Type() == "string" || args[0].Type() == "object")
+		case "call_expression": // require("knex")({...})
+			n = fn
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -103,23 +103,16 @@ func jsRelevant(src []byte) bool {
 
 // ExtractFiles implements refs.FilesExtractor.
 func (x *JavaScript) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
-	var relevant []*source.File
-	for _, f := range files {
+	parsed := make([]*jsFile, len(files))
+	errs := make([]error, len(files))
+	parallel(len(files), func(i int) {
+		f := files[i]
 		if jsRelevant(f.Text) && !looksMinified(f.Text) {
-			relevant = append(relevant, f)
+			parsed[i], errs[i] = readJSFile(f, bytes.Contains(f.Text, []byte("drizzle")))
 		}
-	}
-	if len(relevant) == 0 {
-		return nil, nil
-	}
-	parsed := make([]*jsFile, len(relevant))
-	errs := make([]error, len(relevant))
-	parallel(len(relevant), func(i int) {
-		f := relevant[i]
-		parsed[i], errs[i] = readJSFile(f, bytes.Contains(f.Text, []byte("drizzle")))
 	})
 	var firstErr error
-	p := &jsProgram{byPath: map[string]*jsFile{}, classes: map[string][]jsClassRef{}}
+	p := &jsProgram{byPath: map[string]*jsFile{}, classes: map[string][]jsClassRef{}, modules: map[string]*jsFile{}}
 	for i, jf := range parsed {
 		if errs[i] != nil && firstErr == nil {
 			firstErr = errs[i]
@@ -188,6 +181,7 @@ type jsProgram struct {
 
 	typeormModel *typeormModel
 	sequelizeSet *sequelizeModels
+	modules      map[string]*jsFile // resolved import specifiers
 }
 
 type jsClassRef struct {
@@ -206,6 +200,19 @@ func (p *jsProgram) module(from *jsFile, spec string) *jsFile {
 	if spec == "" {
 		return nil
 	}
+	key := spec
+	if strings.HasPrefix(spec, ".") {
+		key = path.Dir(from.path()) + "\x00" + spec
+	}
+	if f, ok := p.modules[key]; ok {
+		return f
+	}
+	f := p.findModule(from, spec)
+	p.modules[key] = f
+	return f
+}
+
+func (p *jsProgram) findModule(from *jsFile, spec string) *jsFile {
 	var base string
 	if strings.HasPrefix(spec, ".") {
 		base = path.Join(path.Dir(from.path()), spec)
@@ -332,19 +339,6 @@ func (p *jsProgram) uniqueClass(name string) (jsClassRef, bool) {
 		return cs[0], true
 	}
 	return jsClassRef{}, false
-}
-
-// walkVals calls fn on v and every value inside it.
-func walkVals(v *jsVal, fn func(*jsVal)) {
-	if v == nil {
-		return
-	}
-	fn(v)
-	for _, c := range v.vals {
-		walkVals(c, fn)
-	}
-	walkVals(v.recv, fn)
-	walkVals(v.ret, fn)
 }
 
 // fileRef builds a reference located at byte offset off of file f.

@@ -613,10 +613,7 @@ func (r *jvReader) kotlinCallValue(v *jvVal, n *sitter.Node, depth int) {
 		return
 	}
 	name := r.text(k[0])
-	var args []*sitter.Node
-	for _, va := range namedChildren(firstChildOfType(k[1], "value_arguments")) {
-		args = append(args, va)
-	}
+	args := namedChildren(firstChildOfType(k[1], "value_arguments"))
 	switch name {
 	case "arrayOf", "listOf":
 		v.kind = jvArray

@@ -80,28 +80,27 @@ func jvmRelevant(src []byte) bool {
 // ExtractFiles implements refs.FilesExtractor.
 func (x *JVM) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
 	p := &jvProgram{classes: map[string][]*jvClass{}}
-	var relevant []*source.File
+	var sources []*source.File
 	for _, f := range files {
 		if isSpringConfig(path.Base(f.Path)) {
 			p.config = append(p.config, f)
 			continue
 		}
+		sources = append(sources, f)
+	}
+	parsed := make([]*jvFile, len(sources))
+	errs := make([]error, len(sources))
+	spring := make([]bool, len(sources))
+	parallel(len(sources), func(i int) {
+		f := sources[i]
+		spring[i] = bytes.Contains(f.Text, []byte("org.springframework"))
 		if jvmRelevant(f.Text) {
-			relevant = append(relevant, f)
+			parsed[i], errs[i] = readJVMFile(f, bytes.Contains(f.Text, []byte("jooq")))
 		}
-		if !p.spring && bytes.Contains(f.Text, []byte("org.springframework")) {
-			p.spring = true
-		}
-	}
-	if len(relevant) == 0 {
-		return nil, nil
-	}
-	parsed := make([]*jvFile, len(relevant))
-	errs := make([]error, len(relevant))
-	parallel(len(relevant), func(i int) {
-		f := relevant[i]
-		parsed[i], errs[i] = readJVMFile(f, bytes.Contains(f.Text, []byte("jooq")))
 	})
+	for _, s := range spring {
+		p.spring = p.spring || s
+	}
 	var firstErr error
 	for i, jf := range parsed {
 		if errs[i] != nil && firstErr == nil {
