@@ -103,7 +103,7 @@ func (p *jvProgram) jpaEntities() *jpaModel {
 	m := &jpaModel{p: p, entities: map[*jvClass]*jpaEntity{}, byName: map[string]*jpaEntity{}, busy: map[*jvClass]bool{}}
 	for _, f := range p.files {
 		for _, c := range f.classes {
-			if c.annotations.get("Entity") != nil && c.kind == "class" {
+			if isJPAEntity(c) {
 				if e := m.entity(c); e != nil {
 					m.list = append(m.list, e)
 				}
@@ -111,6 +111,39 @@ func (p *jvProgram) jpaEntities() *jpaModel {
 		}
 	}
 	return m
+}
+
+// jpaPackages are where JPA's annotations come from.
+var jpaPackages = []string{"javax.persistence", "jakarta.persistence", "org.hibernate.annotations"}
+
+// isJPAEntity reports a class annotated with JPA's @Entity: imported from
+// javax/jakarta.persistence (or Hibernate), by name or on a wildcard
+// import. Morphia's, Objectify's or Micronaut Data's @Entity is another
+// annotation and maps no table.
+func isJPAEntity(c *jvClass) bool {
+	if c.kind != "class" || c.annotations.get("Entity") == nil {
+		return false
+	}
+	f := c.file
+	from := func(q string) bool {
+		for _, p := range jpaPackages {
+			if q == p || strings.HasPrefix(q, p+".") {
+				return true
+			}
+		}
+		return false
+	}
+	if q, ok := f.imports["Entity"]; ok {
+		return from(q)
+	}
+	for _, w := range f.wildcards {
+		if from(w) {
+			return true
+		}
+	}
+	// Written qualified (@jakarta.persistence.Entity) or imported in a
+	// way we do not read: decide by the other JPA annotations in use.
+	return strings.Contains(string(f.f.Text), "persistence.")
 }
 
 // entity builds (once) the entity of an @Entity class.
@@ -140,7 +173,7 @@ func (m *jpaModel) entity(c *jvClass) *jpaEntity {
 	// The entity above this one, if any, decides the inheritance.
 	var parent *jpaEntity
 	for sc, depth := m.p.class(c.file, c.superclass), 0; sc != nil && depth < 16; sc, depth = m.p.class(sc.file, sc.superclass), depth+1 {
-		if sc.annotations.get("Entity") != nil {
+		if isJPAEntity(sc) {
 			parent = m.entity(sc)
 			break
 		}

@@ -64,8 +64,8 @@ func (x *JVM) Extract(p string, src []byte) ([]refs.Reference, error) {
 }
 
 var jvmMarkers = [][]byte{
-	[]byte("Entity"), []byte("Embeddable"), []byte("MappedSuperclass"), []byte("@Query"),
-	[]byte("jooq"), []byte("TableImpl"),
+	[]byte("@Entity"), []byte("@Embeddable"), []byte("@MappedSuperclass"), []byte("@Query"),
+	[]byte("@NamedQuer"), []byte("jooq"), []byte("TableImpl"),
 }
 
 func jvmRelevant(src []byte) bool {

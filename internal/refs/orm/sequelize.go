@@ -353,9 +353,9 @@ func (s *sequelizeModels) lookup(p *jsProgram, f *jsFile, name string) *sequeliz
 		return nil
 	}
 	if cls, ok := p.class(f, name); ok {
-		if m := s.byClass[cls.c]; m != nil {
-			return m
-		}
+		// A class that is not a Sequelize model (a TypeORM entity's
+		// static update, say) is not one by name either.
+		return s.byClass[cls.c]
 	}
 	last := lastDot(name)
 	if df, local := p.declaration(f, last); df != nil && df != f {
