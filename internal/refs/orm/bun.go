@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"bytes"
 	"go/ast"
 	"strings"
 
@@ -29,11 +28,8 @@ func (b *Bun) Match(p string) bool { return matchGo(p) }
 
 // Extract implements refs.Extractor.
 func (b *Bun) Extract(p string, src []byte) ([]refs.Reference, error) {
-	if !bytes.Contains(src, []byte("uptrace/bun")) {
-		return nil, nil
-	}
-	gf, err := readGoFile(p, src)
-	if err != nil {
+	gf, err := readGoFileIf(p, src, "uptrace/bun")
+	if gf == nil {
 		return nil, err
 	}
 	var out []refs.Reference

@@ -37,7 +37,7 @@ func (e *Ent) Match(p string) bool { return matchGo(p) }
 
 // Extract implements refs.Extractor for one file.
 func (e *Ent) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return e.ExtractFiles([]*source.File{source.NewFile(p, src)})
+	return extractOne(e, p, src)
 }
 
 type entEdge struct {

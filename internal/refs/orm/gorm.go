@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"bytes"
 	"go/ast"
 	"strings"
 
@@ -42,11 +41,8 @@ var gormModelColumns = []string{"id", "created_at", "updated_at", "deleted_at"}
 
 // Extract implements refs.Extractor.
 func (g *GORM) Extract(p string, src []byte) ([]refs.Reference, error) {
-	if !bytes.Contains(src, []byte("gorm")) {
-		return nil, nil // no gorm import, no gorm tag
-	}
-	gf, err := readGoFile(p, src)
-	if err != nil {
+	gf, err := readGoFileIf(p, src, "gorm") // no gorm import, no gorm tag
+	if gf == nil {
 		return nil, err
 	}
 	x := &gormFile{g: gf, ns: schema.NamingStrategy{TablePrefix: g.TablePrefix, SingularTable: g.SingularTable}}

@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -98,6 +99,15 @@ func readGoFile(p string, src []byte) (*goFile, error) {
 		}
 	}
 	return g, nil
+}
+
+// readGoFileIf parses src when it contains marker (an import path or a
+// tag key the extractor needs); nil without error otherwise.
+func readGoFileIf(p string, src []byte, marker string) (*goFile, error) {
+	if !bytes.Contains(src, []byte(marker)) {
+		return nil, nil
+	}
+	return readGoFile(p, src)
 }
 
 // typeName returns T for T, *T and generic T[X]; "" otherwise.

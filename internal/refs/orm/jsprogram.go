@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/refs/lang"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -58,7 +59,7 @@ func (x *JavaScript) Match(p string) bool {
 
 // Extract implements refs.Extractor for one file.
 func (x *JavaScript) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return x.ExtractFiles([]*source.File{source.NewFile(p, src)})
+	return extractOne(x, p, src)
 }
 
 // jsStrongMarkers are words whose presence makes a file worth parsing.
@@ -107,7 +108,7 @@ func (x *JavaScript) ExtractFiles(files []*source.File) ([]refs.Reference, error
 	errs := make([]error, len(files))
 	parallel(len(files), func(i int) {
 		f := files[i]
-		if jsRelevant(f.Text) && !looksMinified(f.Text) {
+		if jsRelevant(f.Text) && !lang.LooksBundled(f.Text) {
 			parsed[i], errs[i] = readJSFile(f, bytes.Contains(f.Text, []byte("drizzle")))
 		}
 	})
@@ -133,23 +134,6 @@ func (x *JavaScript) ExtractFiles(files []*source.File) ([]refs.Reference, error
 	out = append(out, p.drizzle()...)
 	out = append(out, p.queryBuilders()...)
 	return out, firstErr
-}
-
-// looksMinified reports build output: very long lines.
-func looksMinified(src []byte) bool {
-	head := src[:min(len(src), 64<<10)]
-	line := 0
-	for _, c := range head {
-		if c == '\n' {
-			line = 0
-			continue
-		}
-		line++
-		if line > 2000 {
-			return true
-		}
-	}
-	return false
 }
 
 // parallel runs fn(0..n-1) on GOMAXPROCS goroutines.

@@ -60,7 +60,7 @@ func isSpringConfig(base string) bool {
 
 // Extract implements refs.Extractor for one file.
 func (x *JVM) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return x.ExtractFiles([]*source.File{source.NewFile(p, src)})
+	return extractOne(x, p, src)
 }
 
 var jvmMarkers = [][]byte{

@@ -44,17 +44,8 @@ type mikroEntity struct {
 }
 
 func (p *jsProgram) mikroNaming() mikroNaming {
-	var n mikroNaming
-	for _, name := range p.namingStrategies("mikro-orm") {
-		switch name {
-		case "EntityCaseNamingStrategy":
-			n.entityCase = true
-		case "UnderscoreNamingStrategy":
-		default:
-			n.unknown = true
-		}
-	}
-	return n
+	used, unknown := p.namingStrategies("mikro-orm", "UnderscoreNamingStrategy", "EntityCaseNamingStrategy")
+	return mikroNaming{entityCase: used["EntityCaseNamingStrategy"], unknown: unknown}
 }
 
 // mikroORM returns the references of MikroORM entities.

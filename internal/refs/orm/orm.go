@@ -94,6 +94,11 @@ func excludedDir(p string) bool {
 	return false
 }
 
+// extractOne runs an extractor that reads files together on one file.
+func extractOne(x refs.FilesExtractor, p string, src []byte) ([]refs.Reference, error) {
+	return x.ExtractFiles([]*source.File{source.NewFile(p, src)})
+}
+
 // uniq appends s to list unless it is there already.
 func uniq(list []string, s ...string) []string {
 outer:

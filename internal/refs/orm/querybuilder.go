@@ -193,6 +193,16 @@ func (q *qbQuery) keys(v *jsVal, usage refs.Usage) {
 	}
 }
 
+// written reads the columns an update sets: the keys of an object, or a
+// column name (update("count", 1), increment("count")).
+func (q *qbQuery) written(v *jsVal) {
+	if v != nil && v.kind == jsObject {
+		q.keys(v, refs.Update)
+		return
+	}
+	q.column(v, refs.Update)
+}
+
 // condition reads where(col, ...), where({col: v}) and whereIn(col, ...).
 func (q *qbQuery) condition(args []*jsVal) {
 	if len(args) == 0 {
@@ -418,20 +428,9 @@ func (q *qbQuery) knexStep(c *jsVal) {
 		if len(c.vals) > 1 {
 			q.column(c.vals[1], refs.Select)
 		}
-	case "update":
+	case "update", "increment", "decrement":
 		q.usage = refs.Update
-		if a := c.arg(0); a != nil && a.kind == jsString {
-			q.column(a, refs.Update)
-		} else {
-			q.keys(a, refs.Update)
-		}
-	case "increment", "decrement":
-		q.usage = refs.Update
-		if a := c.arg(0); a != nil && a.kind == jsObject {
-			q.keys(a, refs.Update)
-		} else {
-			q.column(a, refs.Update)
-		}
+		q.written(c.arg(0))
 	case "del", "delete":
 		q.usage = refs.Delete
 	case "returning":
@@ -439,11 +438,7 @@ func (q *qbQuery) knexStep(c *jsVal) {
 	case "onConflict":
 		q.column(c.arg(0), refs.Select)
 	case "merge":
-		if a := c.arg(0); a != nil && a.kind == jsObject {
-			q.keys(a, refs.Update)
-		} else {
-			q.column(a, refs.Update)
-		}
+		q.written(c.arg(0))
 	case "join", "innerJoin", "leftJoin", "leftOuterJoin", "rightJoin", "fullOuterJoin":
 		q.addTable(c.arg(0))
 		for _, a := range c.vals[1:] {
@@ -521,11 +516,7 @@ func kyselyChain(f *jsFile, calls []*jsVal, snake bool) *qbQuery {
 				}
 			}
 		case "set":
-			if a := c.arg(0); a != nil && a.kind == jsString {
-				q.column(a, refs.Update)
-			} else {
-				q.keys(c.arg(0), refs.Update)
-			}
+			q.written(c.arg(0))
 		}
 	}
 	return q

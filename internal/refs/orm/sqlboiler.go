@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"bytes"
 	"go/ast"
 	"strconv"
 	"strings"
@@ -27,11 +26,8 @@ func (s *SQLBoiler) Match(p string) bool { return matchGo(p) }
 
 // Extract implements refs.Extractor.
 func (s *SQLBoiler) Extract(p string, src []byte) ([]refs.Reference, error) {
-	if !bytes.Contains(src, []byte(`boil:"`)) {
-		return nil, nil
-	}
-	gf, err := readGoFile(p, src)
-	if err != nil {
+	gf, err := readGoFileIf(p, src, `boil:"`)
+	if gf == nil {
 		return nil, err
 	}
 	table := sqlboilerTable(gf)

@@ -3,6 +3,7 @@ package orm
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/refs"
@@ -221,36 +222,32 @@ func (p *jsProgram) typeormEntities() *typeormModel {
 
 // typeormNaming finds the naming strategy the program configures.
 func (p *jsProgram) typeormNaming() typeormNaming {
-	var n typeormNaming
-	for _, name := range p.namingStrategies("typeorm") {
-		switch name {
-		case "SnakeNamingStrategy":
-			n.snake = true
-		case "DefaultNamingStrategy":
-		default:
-			n.unknown = true
-		}
-	}
-	return n
+	used, unknown := p.namingStrategies("typeorm", "DefaultNamingStrategy", "SnakeNamingStrategy")
+	return typeormNaming{snake: used["SnakeNamingStrategy"], unknown: unknown}
 }
 
 var reNamingStrategy = regexp.MustCompile(`namingStrategy\s*:\s*(?:new\s+)?([A-Za-z_$][\w$.]*)`)
 
-// namingStrategies returns the class names the files mentioning a
-// library set as its namingStrategy option (in a data source, a config
-// object, a module's options), read from the text: configuration
-// objects are often not arguments of any call.
-func (p *jsProgram) namingStrategies(library string) []string {
-	var out []string
+// namingStrategies reads the namingStrategy option that files mentioning
+// a library set (in a data source, a config object, a module's options)
+// from their text, since configuration objects are often not arguments of
+// any call: which known strategies are used, and whether another one is.
+func (p *jsProgram) namingStrategies(library string, known ...string) (map[string]bool, bool) {
+	used, unknown := map[string]bool{}, false
 	for _, f := range p.files {
 		if !bytes.Contains(f.f.Text, []byte(library)) {
 			continue
 		}
 		for _, m := range reNamingStrategy.FindAllSubmatch(f.f.Text, -1) {
-			out = uniq(out, lastDot(string(m[1])))
+			name := lastDot(string(m[1]))
+			if slices.Contains(known, name) {
+				used[name] = true
+			} else {
+				unknown = true
+			}
 		}
 	}
-	return out
+	return used, unknown
 }
 
 // entity builds (once) the entity of an @Entity or @ChildEntity class.
