@@ -108,15 +108,37 @@ func embeds(gf *goFile, st *ast.StructType, pathSuffix, name string) bool {
 	return false
 }
 
+// entMerge gathers the methods and constants of a package's files: a
+// schema's Fields, Edges and Annotations, and the constants they use, may
+// be declared in any file of the package.
+func entMerge(files []*goFile) *goFile {
+	pkg := &goFile{consts: map[string]string{}, methods: map[string]map[string]*ast.FuncDecl{}}
+	for _, gf := range files {
+		for k, v := range gf.consts {
+			pkg.consts[k] = v
+		}
+		for typ, ms := range gf.methods {
+			if pkg.methods[typ] == nil {
+				pkg.methods[typ] = map[string]*ast.FuncDecl{}
+			}
+			for name, fd := range ms {
+				pkg.methods[typ][name] = fd
+			}
+		}
+	}
+	return pkg
+}
+
 func entPackage(files []*goFile) []refs.Reference {
 	var types []*entType
 	byName := map[string]*entType{}
+	pkg := entMerge(files)
 	mixins := map[string]*ast.FuncDecl{} // local mixin type -> its Fields()
 	for _, gf := range files {
 		for _, ts := range gf.order {
 			st := ts.Type.(*ast.StructType)
 			if embeds(gf, st, "schema/mixin", "Schema") {
-				if fd := gf.methods[ts.Name.Name]["Fields"]; fd != nil {
+				if fd := pkg.methods[ts.Name.Name]["Fields"]; fd != nil {
 					mixins[ts.Name.Name] = fd
 				}
 			}
@@ -129,9 +151,9 @@ func entPackage(files []*goFile) []refs.Reference {
 				continue
 			}
 			t := &entType{name: ts.Name.Name, file: gf, off: gf.offset(ts.Pos())}
-			t.table = entTable(gf, ts.Name.Name)
+			t.table = entTable(pkg, ts.Name.Name)
 			cols := []string{"id"}
-			if fd := gf.methods[t.name]["Mixin"]; fd != nil {
+			if fd := pkg.methods[t.name]["Mixin"]; fd != nil {
 				for _, el := range returnedElements(fd) {
 					lit, ok := el.(*ast.CompositeLit)
 					if !ok {
@@ -142,17 +164,17 @@ func entPackage(files []*goFile) []refs.Reference {
 						cols = uniq(cols, entBuiltinMixins[typ.Sel.Name]...)
 					case *ast.Ident:
 						if fd := mixins[typ.Name]; fd != nil {
-							cols = uniq(cols, entFields(gf, fd)...)
+							cols = uniq(cols, entFields(pkg, fd)...)
 						}
 					}
 				}
 			}
-			if fd := gf.methods[t.name]["Fields"]; fd != nil {
-				cols = uniq(cols, entFields(gf, fd)...)
+			if fd := pkg.methods[t.name]["Fields"]; fd != nil {
+				cols = uniq(cols, entFields(pkg, fd)...)
 			}
 			t.columns = cols
-			if fd := gf.methods[t.name]["Edges"]; fd != nil {
-				t.edges = entEdges(gf, fd)
+			if fd := pkg.methods[t.name]["Edges"]; fd != nil {
+				t.edges = entEdges(pkg, fd)
 			}
 			types = append(types, t)
 			byName[t.name] = t

@@ -223,3 +223,31 @@ public class CardPayment extends Payment {
 		"Payment.java:5:23 Payment model resolved jpa cols=kind,id,amount",
 	}, got)
 }
+
+// A schema's methods and constants may sit in other files of the
+// package.
+func TestEntMethodsAcrossFiles(t *testing.T) {
+	got := extractSources(t, &Ent{}, map[string]string{
+		"ent/schema/post.go": `package schema
+
+import "entgo.io/ent"
+
+type Post struct {
+	ent.Schema
+}
+`,
+		"ent/schema/post_fields.go": `package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+)
+
+func (Post) Fields() []ent.Field {
+	return []ent.Field{field.String(titleField)}
+}
+`,
+		"ent/schema/names.go": "package schema\n\nimport _ \"entgo.io/ent\"\n\nconst titleField = \"headline\"\n",
+	})
+	checkLines(t, "methods across files", []string{"ent/schema/post.go:5:6 posts model resolved ent cols=id,headline"}, got)
+}
