@@ -19,6 +19,8 @@ func FromTranslation(t migrations.Translation) *Unit {
 		switch n.Kind {
 		case migrations.NoteSyntaxError:
 			r = rules.SyntaxError
+		case migrations.NoteTooComplex:
+			r = rules.StatementTooComplex
 		case migrations.NoteDataMigration:
 			r = rules.DataMigration
 		}

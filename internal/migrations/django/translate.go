@@ -521,9 +521,9 @@ func (t *translator) sqlText(v *value, params *value) {
 	}
 	for _, e := range res.Errors {
 		if inPlace {
-			t.note(migrations.NoteSyntaxError, e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
+			t.note(migrations.SQLNoteKind(e), e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
 		} else {
-			t.note(migrations.NoteSyntaxError, v.start, v.end, "%s (at line %d, column %d of the SQL)", e.Message, e.Pos.Line, e.Pos.Column)
+			t.note(migrations.SQLNoteKind(e), v.start, v.end, "%s (at line %d, column %d of the SQL)", e.Message, e.Pos.Line, e.Pos.Column)
 		}
 	}
 	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg, File: file})
