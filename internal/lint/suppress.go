@@ -2,10 +2,17 @@ package lint
 
 import (
 	"bytes"
+	"context"
+	"path"
 	"strings"
 	"sync"
 
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+	"github.com/smacker/go-tree-sitter/ruby"
+
 	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -42,35 +49,32 @@ func (c *suppressions) of(f *source.File) []suppression {
 }
 
 // parseSuppressions finds `-- schemagate:ignore RULE[,RULE] reason` and
-// `-- schemagate:ignore-file RULE` comments (also after `#` and `//` for
-// Ruby and Python migrations). A comment alone on its line applies to the
-// next line that holds code; after code, to its own line.
+// `-- schemagate:ignore-file RULE` comments: real comments of the file's
+// language (SQL's -- and /* */, Ruby's and Python's #), never text inside
+// a string literal or a dollar-quoted body. A comment alone on its line
+// applies to the next line that holds code; after code, to its own line.
 func parseSuppressions(f *source.File) []suppression {
 	if !bytes.Contains(f.Text, []byte(marker)) {
 		return nil
 	}
 	var out []suppression
-	n := f.LineCount()
-	for i := 1; i <= n; i++ {
-		line := f.Line(i)
-		at := strings.Index(line, marker)
-		if at < 0 {
+	for _, c := range comments(f) {
+		body := string(f.Text[c.start:c.end])
+		at := strings.Index(body, marker)
+		// The directive opens the comment: "-- note: schemagate:ignore"
+		// is prose about one.
+		if at < 0 || strings.TrimSpace(strings.TrimLeft(body[:at], "-#/*")) != "" {
 			continue
 		}
-		before := strings.TrimSpace(line[:at])
-		prefix := ""
-		for _, p := range []string{"--", "#", "//", "/*"} {
-			if strings.HasSuffix(before, p) {
-				prefix = p
-				break
-			}
+		abs := c.start + at
+		line := f.Pos(abs).Line
+		lineStart := f.LineStart(line)
+		code := ""
+		if c.start > lineStart {
+			code = strings.TrimSpace(string(f.Text[lineStart:c.start]))
 		}
-		if prefix == "" {
-			continue
-		}
-		code := strings.TrimSpace(strings.TrimSuffix(before, prefix))
-		rest := line[at+len(marker):]
-		s := suppression{line: i}
+		rest, _, _ := strings.Cut(body[at+len(marker):], "\n")
+		s := suppression{line: line}
 		if strings.HasPrefix(rest, "-file") {
 			s.file = true
 			rest = rest[len("-file"):]
@@ -85,14 +89,61 @@ func parseSuppressions(f *source.File) []suppression {
 			}
 			s.reason = strings.TrimSpace(strings.Join(fields[1:], " "))
 		}
-		start := f.LineStart(i) + at
-		s.span = f.Span(start, f.LineStart(i)+len(line))
+		s.span = f.Span(abs, lineStart+len(f.Line(line)))
 		if code == "" && !s.file {
-			s.line = nextCodeLine(f, i+1)
+			s.line = nextCodeLine(f, line+1)
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+type byteRange struct{ start, end int }
+
+// comments returns the comments of f in the language of its file: Ruby
+// and Python (framework migrations) through their tree-sitter grammars,
+// anything else as SQL through PostgreSQL's scanner rules.
+func comments(f *source.File) []byteRange {
+	switch strings.ToLower(path.Ext(f.Path)) {
+	case ".rb":
+		return hostComments(ruby.GetLanguage(), f.Text)
+	case ".py":
+		return hostComments(python.GetLanguage(), f.Text)
+	}
+	var out []byteRange
+	for _, t := range sqlparse.Comments(string(f.Text)) {
+		out = append(out, byteRange{t.Start, t.End})
+	}
+	return out
+}
+
+// hostComments returns the comment nodes of a tree-sitter parse of src,
+// walking the tree with a cursor (linear, and no recursion on deep trees).
+func hostComments(lang *sitter.Language, src []byte) []byteRange {
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(lang)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil || tree == nil {
+		return nil
+	}
+	defer tree.Close()
+	c := sitter.NewTreeCursor(tree.RootNode())
+	defer c.Close()
+	var out []byteRange
+	for {
+		if n := c.CurrentNode(); n.Type() == "comment" {
+			out = append(out, byteRange{int(n.StartByte()), int(n.EndByte())})
+		}
+		if c.GoToFirstChild() {
+			continue
+		}
+		for !c.GoToNextSibling() {
+			if !c.GoToParent() {
+				return out
+			}
+		}
+	}
 }
 
 func nextCodeLine(f *source.File, from int) int {
