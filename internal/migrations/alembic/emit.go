@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"

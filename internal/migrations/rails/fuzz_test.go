@@ -1,0 +1,42 @@
+package rails
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// FuzzTranslate translates arbitrary text as a Rails migration: it never
+// panics, and every operation and note stays inside the file.
+func FuzzTranslate(f *testing.F) {
+	files, _ := filepath.Glob("../../../testdata/frameworks/rails/*/db/migrate/*.rb")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+			f.Add(b[:len(b)/2])
+		}
+	}
+	f.Add([]byte(class("7.1", "execute \"SELECT E'\\\\\\xce\\xce;';\"\n")))
+	f.Add([]byte(class("7.1", "reversible do |dir|\n  dir.up { execute <<~SQL\n    SELECT 1 + (2)\n  SQL\n  }\nend\n")))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m := migration("20240101000000", "fuzz", string(src))
+		for _, tr := range New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{}) {
+			inFile := func(s source.Span) bool {
+				return s.Start.Offset >= 0 && s.End.Offset <= len(src) && s.Start.Offset <= s.End.Offset
+			}
+			for _, op := range tr.Ops {
+				if !inFile(op.Span) {
+					t.Fatalf("op span %+v outside the file", op.Span)
+				}
+			}
+			for _, n := range tr.Notes {
+				if !inFile(n.Span) {
+					t.Fatalf("note span %+v outside the file", n.Span)
+				}
+			}
+		}
+	})
+}
