@@ -281,12 +281,14 @@ func escapeLen(s string, i int) (n int, high bool, msg string) {
 			if !ok || w < 0xDC00 || w > 0xDFFF {
 				return 0, false, "invalid Unicode surrogate pair"
 			}
-			return n + 2 + d, true, ""
+			return n + 2 + d, false, ""
 		}
 		if v >= 0xDC00 && v <= 0xDFFF {
 			return 0, false, "invalid Unicode surrogate pair"
 		}
-		return n, v > 0x7F, ""
+		// A Unicode escape is converted to UTF-8 and does not make the
+		// scanner check the literal.
+		return n, false, ""
 	case c >= '0' && c <= '7':
 		j := i + 2
 		v := int(c - '0')
@@ -626,4 +628,28 @@ func Comments(text string) []Token {
 			out = append(out, t)
 		}
 	}
+}
+
+// LiteralEnd reports whether a comment, a string constant, a quoted
+// identifier or a dollar-quoted string starts at text[i], and where
+// PostgreSQL's scanner ends it (the end of the text when it is
+// unterminated). Scanners of SQL-like text that is not SQL yet (queries
+// with driver placeholders) use it to skip what is not code.
+func LiteralEnd(text string, i int) (int, bool) {
+	if i >= len(text) || isSpace(text[i]) {
+		return 0, false
+	}
+	l := &lexer{text: text, pos: i}
+	t, ok := l.next()
+	if !ok {
+		if l.fatal && l.err.Offset == i {
+			return len(text), true
+		}
+		return 0, false
+	}
+	switch t.Kind {
+	case TokString, TokDollarString, TokQuotedIdent, TokLineComment, TokBlockComment:
+		return t.End, true
+	}
+	return 0, false
 }
