@@ -54,6 +54,11 @@ func ParseTree(text string) (*pg.ParseResult, error) {
 	if d := Depth(text); d > MaxDepth() {
 		return nil, &TooComplexError{Depth: d, Max: MaxDepth()}
 	}
+	return parseMeasured(text)
+}
+
+// parseMeasured parses text whose depth is known to be within MaxDepth.
+func parseMeasured(text string) (*pg.ParseResult, error) {
 	buf, err := pgparser.ParseToProtobuf(text)
 	if err != nil {
 		return nil, err
@@ -92,28 +97,28 @@ func Depth(text string) int {
 	for {
 		t, ok := l.next()
 		if !ok {
-			return m.max
+			return int(m.max)
 		}
 		m.step(text, t)
 	}
 }
 
 type depthLevel struct {
-	weight int  // what the opening bracket itself costs
-	chain  int  // operators since the last separator
-	sticky int  // set operations and joins at this level
-	isCase bool // closed by END
+	weight int32 // what the opening bracket itself costs
+	chain  int32 // operators since the last separator
+	sticky int32 // set operations and joins at this level
+	isCase bool  // closed by END
 }
 
 type depthMeter struct {
 	stack []depthLevel
 	cur   depthLevel
-	outer int // the depth of the levels under cur: their weights, chains and sticky counts
-	max   int
+	outer int32 // the depth of the levels under cur: their weights, chains and sticky counts
+	max   int32
 	prev  Token
 }
 
-func (m *depthMeter) open(weight int, isCase bool) {
+func (m *depthMeter) open(weight int32, isCase bool) {
 	m.stack = append(m.stack, m.cur)
 	m.outer += m.cur.chain + m.cur.sticky + weight
 	m.cur = depthLevel{weight: weight, isCase: isCase}

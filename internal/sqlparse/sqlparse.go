@@ -59,7 +59,7 @@ func ParseRegion(f *source.File, start, end int) Result {
 	text := string(f.Text[start:end])
 	var res Result
 	if Depth(text) <= MaxDepth() {
-		tree, err := ParseTree(text)
+		tree, err := parseMeasured(text)
 		if err == nil {
 			res.Statements = statements(f, start, text, tree, 0)
 			return res
