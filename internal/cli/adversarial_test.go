@@ -85,3 +85,22 @@ func TestDeepStatementEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// PostgreSQL ends a -- comment at a carriage return: a golang-migrate
+// file with CR-only line ends has the same statements as its LF twin,
+// so the implicit-transaction error is found in both (the splitter ran
+// the comment to the end of the file and lint exited 0).
+func TestCROnlyLineEndings(t *testing.T) {
+	dir := t.TempDir()
+	text := "-- first\nCREATE TABLE a (id bigint);\n-- second\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n"
+	writeFilesUnder(t, dir, map[string]string{
+		"lf/000001_x.up.sql": text,
+		"cr/000001_x.up.sql": strings.ReplaceAll(text, "\n", "\r"),
+	})
+	for _, sub := range []string{"lf", "cr"} {
+		code, out, stderr := run(t, dir, "", "lint", "--fail-on", "error", "--migration-format", "golang-migrate", sub)
+		if code != ExitFindings || !strings.Contains(out, "concurrently-in-transaction") {
+			t.Errorf("%s: exit %d, want %d with concurrently-in-transaction:\n%s\n%s", sub, code, ExitFindings, out, stderr)
+		}
+	}
+}
