@@ -10,6 +10,7 @@ import (
 // where comments, literals and statement terminators are.
 type TokenKind uint8
 
+// The token kinds.
 const (
 	TokIdent        TokenKind = iota + 1 // a bare word: identifier or keyword
 	TokQuotedIdent                       // "x", U&"x"
@@ -462,7 +463,7 @@ func (l *lexer) number(start int) (Token, bool) {
 	s := l.text
 	i := start
 	if s[i] == '0' && i+1 < len(s) && strings.IndexByte("xXoObB", s[i+1]) >= 0 {
-		ok := func(c byte) bool { return isHexDigit(c) }
+		ok := isHexDigit
 		msg := "invalid hexadecimal integer"
 		switch s[i+1] | 0x20 {
 		case 'o':

@@ -93,9 +93,9 @@ func checkAgainstScanner(text string) error {
 	got, err := ourLandmarks(text)
 	switch {
 	case pgErr != nil && err == nil:
-		return fmt.Errorf("PostgreSQL's scanner rejects %q (%v), the lexer accepts it", text, pgErr)
+		return fmt.Errorf("PostgreSQL's scanner rejects %q (%w), the lexer accepts it", text, pgErr)
 	case pgErr == nil && err != nil:
-		return fmt.Errorf("the lexer rejects %q (%v), PostgreSQL's scanner accepts it", text, err)
+		return fmt.Errorf("the lexer rejects %q (%w), PostgreSQL's scanner accepts it", text, err)
 	case pgErr == nil:
 		if diff := cmp.Diff(want, got); diff != "" {
 			return fmt.Errorf("%q: tokens differ from PostgreSQL's scanner (-scanner +lexer):\n%s", text, diff)
