@@ -29,7 +29,8 @@ func writeFilesUnder(t *testing.T, root string, files map[string]string) {
 // Every command reads a statement too deep to parse as a finding (or
 // skips it, for references) and goes on: lint of SQL, Rails, Django and
 // Alembic migrations, check (the statement in the deployed release's
-// migrations and in its code's SQL strings), refs and snapshot.
+// migrations, also in one deleted since, and in its code's SQL strings),
+// refs and snapshot.
 func TestDeepStatementEveryCommand(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("CODEBUILD_RESOLVED_SOURCE_VERSION", "")
@@ -41,6 +42,10 @@ func TestDeepStatementEveryCommand(t *testing.T) {
 			"const deep = `SELECT legacy_score FROM users WHERE id = " + deepExpr + "`\n",
 	}
 	writeFilesUnder(t, filepath.Join(scenario, "previous"), common)
+	// A migration only the deployed release has (deleted since) is read too.
+	writeFilesUnder(t, filepath.Join(scenario, "previous"), map[string]string{
+		"db/migrations/000_gone.sql": "-- +goose Up\nSELECT " + deepExpr + ";\n",
+	})
 	writeFilesUnder(t, filepath.Join(scenario, "new"), common)
 	writeFilesUnder(t, filepath.Join(scenario, "new"), map[string]string{
 		"db/migrations/003_drop_score.sql": "-- +goose Up\nALTER TABLE users DROP COLUMN legacy_score;\n",
