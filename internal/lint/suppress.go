@@ -2,15 +2,14 @@ package lint
 
 import (
 	"bytes"
-	"context"
-	"path"
+	"go/scanner"
+	"go/token"
 	"strings"
 	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
-	"github.com/smacker/go-tree-sitter/python"
-	"github.com/smacker/go-tree-sitter/ruby"
 
+	"github.com/schemagate/schemagate/internal/refs/lang"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
 	"github.com/schemagate/schemagate/rules"
@@ -100,15 +99,23 @@ func parseSuppressions(f *source.File) []suppression {
 
 type byteRange struct{ start, end int }
 
-// comments returns the comments of f in the language of its file: Ruby
-// and Python (framework migrations) through their tree-sitter grammars,
-// anything else as SQL through PostgreSQL's scanner rules.
+// comments returns the comments of f in the language of its file: Go
+// through go/scanner, Ruby, Python, JavaScript, TypeScript and Java
+// (framework migrations, migrations written in code) through their
+// tree-sitter grammars, anything else as SQL through PostgreSQL's scanner
+// rules.
 func comments(f *source.File) []byteRange {
-	switch strings.ToLower(path.Ext(f.Path)) {
-	case ".rb":
-		return hostComments(ruby.GetLanguage(), f.Text)
-	case ".py":
-		return hostComments(python.GetLanguage(), f.Text)
+	switch l := lang.Detect(f.Path); l {
+	case "":
+	case lang.Go:
+		return goComments(f.Text)
+	default:
+		tree, err := lang.Tree(l, f.Path, f.Text)
+		if err != nil {
+			return nil
+		}
+		defer tree.Close()
+		return treeComments(tree.RootNode())
 	}
 	var out []byteRange
 	for _, t := range sqlparse.Comments(string(f.Text)) {
@@ -117,22 +124,33 @@ func comments(f *source.File) []byteRange {
 	return out
 }
 
-// hostComments returns the comment nodes of a tree-sitter parse of src,
-// walking the tree with a cursor (linear, and no recursion on deep trees).
-func hostComments(lang *sitter.Language, src []byte) []byteRange {
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(lang)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
-	if err != nil || tree == nil {
-		return nil
+func goComments(src []byte) []byteRange {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	var s scanner.Scanner
+	s.Init(file, src, nil, scanner.ScanComments)
+	var out []byteRange
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		if tok == token.COMMENT {
+			off := file.Offset(pos)
+			out = append(out, byteRange{off, min(off+len(lit), len(src))})
+		}
 	}
-	defer tree.Close()
-	c := sitter.NewTreeCursor(tree.RootNode())
+}
+
+// treeComments returns the comment nodes under root, walking the tree
+// with a cursor (linear, and no recursion on deep trees).
+func treeComments(root *sitter.Node) []byteRange {
+	c := sitter.NewTreeCursor(root)
 	defer c.Close()
 	var out []byteRange
 	for {
-		if n := c.CurrentNode(); n.Type() == "comment" {
+		switch n := c.CurrentNode(); n.Type() {
+		case "comment", "line_comment", "block_comment":
 			out = append(out, byteRange{int(n.StartByte()), int(n.EndByte())})
 		}
 		if c.GoToFirstChild() {

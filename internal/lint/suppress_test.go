@@ -40,6 +40,10 @@ func TestSuppressionsAreComments(t *testing.T) {
 		{"python docstring", "m.py", "\"\"\"\n# schemagate:ignore-file drop-column why\n\"\"\"\nop.drop_column('t', 'c')\n", nil},
 		{"ruby comment", "m.rb", "def change\n  remove_column :t, :c # schemagate:ignore drop-column why\nend\n", []supWant{{2, []string{"drop-column"}, false}}},
 		{"ruby heredoc", "m.rb", "def change\n  execute <<~SQL\n    -- schemagate:ignore-file drop-column why\n  SQL\n  remove_column :t, :c\nend\n", nil},
+		{"go comment", "m.go", "package m\n\n// schemagate:ignore-file drop-column why\nvar up = `ALTER TABLE t DROP COLUMN c`\n", []supWant{{3, []string{"drop-column"}, true}}},
+		{"go raw string", "m.go", "package m\n\nvar up = `\n-- schemagate:ignore-file drop-column why\nALTER TABLE t DROP COLUMN c`\n", nil},
+		{"typescript comment", "m.ts", "export async function up(knex) {\n  await knex.raw('ALTER TABLE t DROP COLUMN c'); // schemagate:ignore drop-column why\n}\n", []supWant{{2, []string{"drop-column"}, false}}},
+		{"typescript string", "m.ts", "export async function up(knex) {\n  await knex.raw('ALTER TABLE t DROP COLUMN c; -- schemagate:ignore drop-column why');\n}\n", nil},
 		{"ruby string", "m.rb", "def change\n  execute \"# schemagate:ignore-file drop-column why\"\n  remove_column :t, :c\nend\n", nil},
 	}
 	for _, c := range cases {
