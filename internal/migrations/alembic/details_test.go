@@ -14,6 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/testutil"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -334,20 +335,7 @@ func FuzzTranslate(f *testing.F) {
 	f.Add([]byte("def upgrade():\n    op.execute(f'{'\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := &migrations.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migrations.FormatAlembic, Transactional: true}
-		tr := translate(m, migrations.TranslateOptions{})
-		inFile := func(s source.Span) bool {
-			return s.Start.Offset >= 0 && s.End.Offset <= len(src) && s.Start.Offset <= s.End.Offset
-		}
-		for _, op := range tr.Ops {
-			if !inFile(op.Span) {
-				t.Fatalf("op span %+v outside the file", op.Span)
-			}
-		}
-		for _, n := range tr.Notes {
-			if !inFile(n.Span) {
-				t.Fatalf("note span %+v outside the file", n.Span)
-			}
-		}
+		testutil.TranslationInFile(t, translate(m, migrations.TranslateOptions{}), len(src))
 	})
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/testutil"
 )
 
 // FuzzTranslate translates arbitrary text as the second migration of an
@@ -34,19 +34,7 @@ func FuzzTranslate(f *testing.F) {
 			if tr.Migration.Path != p {
 				continue
 			}
-			inFile := func(s source.Span) bool {
-				return s.Start.Offset >= 0 && s.End.Offset <= len(src) && s.Start.Offset <= s.End.Offset
-			}
-			for _, op := range tr.Ops {
-				if !inFile(op.Span) {
-					t.Fatalf("op span %+v outside the file", op.Span)
-				}
-			}
-			for _, n := range tr.Notes {
-				if !inFile(n.Span) {
-					t.Fatalf("note span %+v outside the file", n.Span)
-				}
-			}
+			testutil.TranslationInFile(t, tr, len(src))
 		}
 	})
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/testutil"
 )
 
 // FuzzTranslate translates arbitrary text as a Rails migration: it never
@@ -24,19 +24,7 @@ func FuzzTranslate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := migration("20240101000000", "fuzz", string(src))
 		for _, tr := range New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{}) {
-			inFile := func(s source.Span) bool {
-				return s.Start.Offset >= 0 && s.End.Offset <= len(src) && s.Start.Offset <= s.End.Offset
-			}
-			for _, op := range tr.Ops {
-				if !inFile(op.Span) {
-					t.Fatalf("op span %+v outside the file", op.Span)
-				}
-			}
-			for _, n := range tr.Notes {
-				if !inFile(n.Span) {
-					t.Fatalf("note span %+v outside the file", n.Span)
-				}
-			}
+			testutil.TranslationInFile(t, tr, len(src))
 		}
 	})
 }
