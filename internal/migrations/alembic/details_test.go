@@ -12,9 +12,9 @@ import (
 
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migrationstest"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
-	"github.com/schemagate/schemagate/internal/testutil"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -335,7 +335,7 @@ func FuzzTranslate(f *testing.F) {
 	f.Add([]byte("def upgrade():\n    op.execute(f'{'\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := &migrations.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migrations.FormatAlembic, Transactional: true}
-		testutil.TranslationInFile(t, translate(m, migrations.TranslateOptions{}), len(src))
+		migrationstest.TranslationInFile(t, translate(m, migrations.TranslateOptions{}), len(src))
 	})
 }
 

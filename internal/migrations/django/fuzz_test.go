@@ -7,7 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/testutil"
+	"github.com/schemagate/schemagate/internal/migrations/migrationstest"
 )
 
 // FuzzTranslate translates arbitrary text as the second migration of an
@@ -34,7 +34,7 @@ func FuzzTranslate(f *testing.F) {
 			if tr.Migration.Path != p {
 				continue
 			}
-			testutil.TranslationInFile(t, tr, len(src))
+			migrationstest.TranslationInFile(t, tr, len(src))
 		}
 	})
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/migrations"
-	"github.com/schemagate/schemagate/internal/testutil"
+	"github.com/schemagate/schemagate/internal/migrations/migrationstest"
 )
 
 // FuzzTranslate translates arbitrary text as a Rails migration: it never
@@ -24,7 +24,7 @@ func FuzzTranslate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := migration("20240101000000", "fuzz", string(src))
 		for _, tr := range New().Translate([]*migrations.Migration{m}, migrations.TranslateOptions{}) {
-			testutil.TranslationInFile(t, tr, len(src))
+			migrationstest.TranslationInFile(t, tr, len(src))
 		}
 	})
 }

@@ -1,4 +1,5 @@
-package testutil
+// Package migrationstest has checks that the framework translators' tests share.
+package migrationstest
 
 import (
 	"testing"
