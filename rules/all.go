@@ -46,6 +46,7 @@ var all = []*Rule{
 	SchemaDumpMismatch,
 	SetNotNullWithoutCheck,
 	StatementAfterAccessExclusive,
+	StatementTooComplex,
 	StillReferencedByNewRelease,
 	SyntaxError,
 	TransactionNesting,

@@ -19,6 +19,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/snapshot"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
@@ -315,8 +316,11 @@ func readSide(t Tree, cfg migrations.Config, res *Result) (*side, error) {
 	}
 	if res != nil {
 		for _, s := range loaded.Skipped {
-			if migration.Unreadable(s.Reason) {
+			switch {
+			case migration.Unreadable(s.Reason):
 				res.Problems = append(res.Problems, migrations.ReadError{Path: s.Path, Err: s.Reason})
+			case strings.HasSuffix(s.Reason, safefs.SkipSuffix): // a FIFO, socket or device, never opened
+				res.Notes = append(res.Notes, "warning: "+s.Path+": "+s.Reason)
 			}
 		}
 	}

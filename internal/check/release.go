@@ -18,6 +18,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/snapshot"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -188,7 +189,8 @@ func OpenRevision(repo *gitrev.Repo, gitErr error, rev string) (Tree, error) {
 	if !strings.HasPrefix(commit, rev) {
 		name += " (" + rev + ")"
 	}
-	return Tree{Name: name, FS: fsys, TreeID: fsys.Tree(), Commit: commit}, nil
+	// Files stay inside the tree: a symlink out of it is never followed.
+	return Tree{Name: name, FS: safefs.New(fsys, "the tree of "+name), TreeID: fsys.Tree(), Commit: commit}, nil
 }
 
 // OpenSnapshot reads a release snapshot from a file or an s3:// URL; the

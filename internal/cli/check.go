@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/schemagate/schemagate/internal/gitrev"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/snapshot"
 )
 
@@ -228,5 +228,5 @@ func (e *checkEnv) gitTree(rev string) (check.Tree, error) {
 
 // workingTree is the files on disk, which need no git.
 func (e *checkEnv) workingTree() check.Tree {
-	return check.Tree{Name: "working tree", FS: os.DirFS(e.root)}
+	return check.Tree{Name: "working tree", FS: safefs.Dir(e.root)}
 }

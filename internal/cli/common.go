@@ -174,7 +174,7 @@ func (c *commonFlags) writeReport(w, errw io.Writer, r runReport, level config.F
 		for _, p := range r.problems {
 			msgs = append(msgs, p.Error())
 		}
-		code, rep.Status, rep.Error = ExitError, report.StatusError, "could not read "+strings.Join(msgs, "; ")
+		code, rep.Status, rep.Errors = ExitError, report.StatusError, msgs
 	}
 	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w)}); err != nil {
 		return ExitError, err

@@ -25,7 +25,9 @@ job, a script): it runs check against the release that is running, and only when
 it runs the migration, waits for it to end, streams its output, and exits with its verdict.
 
 Exit codes: 0 the check passed and the migration succeeded; 1 the check failed (the migration
-was not started) or the migration failed; 2 could not run, or the migration timed out.`,
+was not started), the migration failed, or a signal ended the wait; 2 could not run, or the wait
+ended without a verdict (the timeout, an endpoint that stopped answering, an answer about the
+task that could not be believed).`,
 	}
 	cmd.AddCommand(newGateECSCmd(stdio), newGateExecCmd(stdio))
 	return cmd
@@ -96,9 +98,11 @@ func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 	return -1, nil
 }
 
-// signalContext is canceled on SIGINT or SIGTERM.
+// signalContext is canceled on SIGINT, SIGTERM, SIGHUP (the terminal or
+// the CI runner's session went away) or SIGQUIT: each ends the command
+// the same way, saying what it leaves behind, instead of dying silently.
 func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 }
 
 func newGateECSCmd(stdio IO) *cobra.Command {
@@ -178,7 +182,7 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			}
 			res, err := runner.Run(ctx, spec)
 			if err != nil {
-				return &exitError{code: ExitFindings, msg: err.Error()}
+				return fail("%s", ecs.Printable(err.Error())) // no task was started
 			}
 			fmt.Fprintln(stdio.Err, "schemagate: "+res.Line())
 			return exitWith(res.ExitStatus())
@@ -196,7 +200,7 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 	f.StringVar(&command, "command", "", `the migration command, overriding the container's (e.g. "bin/rails db:migrate")`)
 	f.StringArrayVar(&containerEnv, "env", nil, "NAME=VALUE set in the container (repeatable); values are never printed")
 	f.DurationVar(&spec.Timeout, "timeout", 30*time.Minute, "give up waiting for the task after this long (exit 2)")
-	f.BoolVar(&spec.StopOnCancel, "stop-on-cancel", false, "stop the task when the gate is interrupted or times out")
+	f.BoolVar(&spec.StopOnCancel, "stop-on-cancel", false, "stop the task when the gate ends without its verdict: a signal, --timeout, a lost endpoint or a refused answer")
 	f.DurationVar(&pollInterval, "poll-interval", ecs.DefaultPoll.Initial, "first DescribeTasks interval; it doubles up to five times that")
 	return cmd
 }

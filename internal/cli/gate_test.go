@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -144,5 +149,96 @@ func TestGateExec(t *testing.T) {
 	code, _, _ = run(t, repo, "", "gate", "exec", "--previous", "previous", "--", "true")
 	if code != 0 {
 		t.Errorf("exit %d, want 0", code)
+	}
+}
+
+// Every signal that ends a CI job (SIGINT, SIGTERM, SIGHUP when the
+// runner's session goes away, SIGQUIT) ends the gate the same way: one
+// line naming the task and its last state, and the task stopped only with
+// --stop-on-cancel. The gate runs as a process of its own and gets a real
+// signal.
+func TestGateECSSignals(t *testing.T) {
+	const arn = "arn:aws:ecs:us-east-1:123456789012:task/shop/00000000000000000000000a11ce0001"
+	repo := scenarioRepo(t, "go-sqlc-safe-drop")
+	tests := []struct {
+		sig          syscall.Signal
+		cause        string
+		stopOnCancel bool
+	}{
+		{syscall.SIGINT, "interrupt signal received", false},
+		{syscall.SIGTERM, "terminated signal received", true},
+		{syscall.SIGHUP, "hangup signal received", false},
+		{syscall.SIGHUP, "hangup signal received", true},
+		{syscall.SIGQUIT, "quit signal received", false},
+		{syscall.SIGQUIT, "quit signal received", true},
+	}
+	for _, tt := range tests {
+		name := tt.sig.String()
+		if tt.stopOnCancel {
+			name += " with --stop-on-cancel"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := ecsServer(t)
+			srv.QueueTask(ecstest.TaskScript{
+				Statuses: []string{"PROVISIONING", "PENDING", "RUNNING"}, // never stops
+				Logs:     []ecstest.LogEvent{{Message: "== 2 DropLegacyScore: migrating", AfterPolls: 2}},
+			})
+			args := gateArgs(srv)
+			if tt.stopOnCancel {
+				args = append(args, "--stop-on-cancel")
+			}
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Dir = repo
+			cmd.Env = append(os.Environ(), envRunMain+"=1")
+			var out, errOut bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-srv.WaitFor("DescribeTasks", 4):
+			case <-time.After(2 * time.Minute):
+				_ = cmd.Process.Kill()
+				t.Fatalf("the task was never polled; stderr:\n%s", errOut.String())
+			}
+			if err := cmd.Process.Signal(tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != ExitFindings {
+				t.Errorf("exit %v, want 1; stderr:\n%s", err, errOut.String())
+			}
+			stderrLines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+			want := "schemagate: migration task " + arn + " canceled: interrupted (" + tt.cause + ") when the task was RUNNING; the migration's end was not seen; the task was left running"
+			if tt.stopOnCancel {
+				want = strings.TrimSuffix(want, "the task was left running") + "StopTask was sent"
+			}
+			if got := stderrLines[len(stderrLines)-1]; got != want {
+				t.Errorf("last line of stderr:\n  %q\nwant\n  %q\nstderr:\n%s", got, want, errOut.String())
+			}
+			if n := srv.Count("StopTask"); (n == 1) != tt.stopOnCancel {
+				t.Errorf("StopTask sent %d times (--stop-on-cancel %v)", n, tt.stopOnCancel)
+			}
+		})
+	}
+}
+
+// An answer about another task is no verdict: exit 2 and one line that says
+// the task was left running, however well the other task did.
+func TestGateECSRefusesAnswerAboutAnotherTask(t *testing.T) {
+	const arn = "arn:aws:ecs:us-east-1:123456789012:task/shop/00000000000000000000000a11ce0001"
+	const other = "arn:aws:ecs:us-east-1:123456789012:task/shop/ffffffffffffffffffffffffffffffff"
+	srv := ecsServer(t)
+	srv.QueueTask(ecstest.TaskScript{ForeignARN: other})
+	repo := scenarioRepo(t, "go-sqlc-safe-drop")
+	code, _, stderr := run(t, repo, "", gateArgs(srv)...)
+	if code != ExitError {
+		t.Errorf("exit %d, want 2; stderr:\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	want := "schemagate: migration task " + arn + ` gave no verdict: DescribeTasks answered about task "` + other + `", not the task started (the task was PROVISIONING); the task was left running`
+	if got := lines[len(lines)-1]; got != want {
+		t.Errorf("last line:\n  %q\nwant\n  %q", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -61,7 +63,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 					return fail("%v", err)
 				}
 			} else if len(args) > 0 {
-				loaded = migrations.Paths(args, lopt)
+				loaded = loadPaths(args, lopt, cfg)
 			} else {
 				var found *migrations.Result
 				if loaded, found, err = discoverHere(cfg, lopt); err != nil {
@@ -100,6 +102,39 @@ func readStdin(in io.Reader, name string, lopt migrations.PathOptions, cfg *conf
 		return nil, fmt.Errorf("%s: standard input is larger than %d bytes (--max-file-size)", name, limit)
 	}
 	return migrations.Text(name, data, lopt)
+}
+
+// loadPaths reads each path with the format of the config's migration
+// directory it is in (the deepest), unless --migration-format forces one.
+func loadPaths(paths []string, lopt migrations.PathOptions, cfg *config.Config) *migrations.Loaded {
+	out := &migrations.Loaded{Files: map[string]*source.File{}}
+	for _, p := range paths {
+		o := lopt
+		o.Format = configuredFormat(cfg, p, lopt.Format)
+		l := migrations.Paths([]string{p}, o)
+		out.Migrations = append(out.Migrations, l.Migrations...)
+		out.Problems = append(out.Problems, l.Problems...)
+		maps.Copy(out.Files, l.Files)
+	}
+	return out
+}
+
+func configuredFormat(cfg *config.Config, p string, forced migration.Format) migration.Format {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return forced
+	}
+	best, format := "", forced
+	for _, m := range cfg.Migrations {
+		d, err := filepath.Abs(cfg.Abs(m.Dir))
+		if err != nil || len(d) <= len(best) {
+			continue
+		}
+		if rel, err := filepath.Rel(d, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			best, format = d, m.ReadFormat(forced)
+		}
+	}
+	return format
 }
 
 // discoverHere reads the migrations lint takes without paths: the

@@ -18,6 +18,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/internal/report"
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 func newRefsCmd(stdio IO) *cobra.Command {
@@ -60,7 +61,7 @@ Exit codes: 0 done (also when nothing uses the column), 2 could not run.`,
 			if !noCache {
 				scope.Cache = &scan.Cache{Log: log}
 			}
-			tree := check.Tree{Name: dir, FS: os.DirFS(dir)}
+			tree := check.Tree{Name: dir, FS: safefs.Dir(dir)}
 			if rev != "" {
 				repo, err := gitrev.Open(dir)
 				if err != nil {

@@ -136,7 +136,10 @@ func writeErrorReport(w io.Writer, cmd *cobra.Command, msg string) {
 	for c := cmd; c.HasParent() && c.Parent().HasParent(); c = c.Parent() {
 		command = c.Parent().Name()
 	}
-	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: command, Status: report.StatusError, Error: msg}
+	if msg == "" {
+		msg = "schemagate could not run"
+	}
+	r := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: command, Status: report.StatusError, Errors: []string{msg}}
 	_ = report.Write(w, f.Value.String(), r, report.Options{})
 }
 
@@ -162,6 +165,9 @@ func oneLine(s string) string {
 
 // isTerminal reports whether w is a terminal, for colour.
 func isTerminal(w io.Writer) bool {
+	if c, ok := w.(*countingWriter); ok {
+		w = c.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

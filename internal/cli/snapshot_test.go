@@ -320,6 +320,13 @@ func TestBadSnapshotsAreNeverTrusted(t *testing.T) {
 	if err := json.Unmarshal(plain, &doc); err != nil {
 		t.Fatal(err)
 	}
+	// Without its reference list the release would seem to use nothing,
+	// and the drop it needs would pass.
+	delete(doc["references"].(map[string]any), "refs")
+	noRefs, _ := json.Marshal(doc)
+	if err := json.Unmarshal(plain, &doc); err != nil {
+		t.Fatal(err)
+	}
 	doc["format"], doc["min_format"], doc["schemagate_version"] = 2, 2, "v2.0.0"
 	newer, _ := json.Marshal(doc)
 
@@ -332,6 +339,7 @@ func TestBadSnapshotsAreNeverTrusted(t *testing.T) {
 	}
 	truncated := write("truncated.json.gz", gz[:len(gz)*2/3])
 	other := write("newer.json", newer)
+	withoutRefs := write("norefs.json", noRefs)
 	srv.Put("snaps", "shop/c3c3c3c.json.gz", gz) // the snapshot of commit, under another revision's key
 
 	export := exportTree(t, "go-sqlc-unsafe-drop")
@@ -342,6 +350,7 @@ func TestBadSnapshotsAreNeverTrusted(t *testing.T) {
 	}{
 		{"truncated gzip", []string{"--previous-snapshot", truncated}, truncated + ": not a usable snapshot: gzip: the data ends early (truncated)"},
 		{"another format version", []string{"--previous-snapshot", other}, "snapshot format 2 (written by schemagate v2.0.0, readable from format 2) is newer than this schemagate reads (formats 1 to 1)"},
+		{"no reference list", []string{"--previous-snapshot", withoutRefs}, withoutRefs + `: not a usable snapshot: the required section "references.refs" is missing`},
 		{"revision differs from its key", []string{"--previous", "c3c3c3c", "--previous-snapshot-from", "s3://snaps/shop/"}, "s3://snaps/shop/c3c3c3c.json.gz: not a usable snapshot: it is the snapshot of revision " + commit + ", not of c3c3c3c"},
 	}
 	for _, c := range cases {

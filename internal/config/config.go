@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -60,12 +61,29 @@ type Config struct {
 
 // MigrationDir is one migration directory.
 type MigrationDir struct {
-	Dir    string `yaml:"dir"`
+	Dir string `yaml:"dir"`
+	// Format is the directory's migration format (see ReadFormat); empty
+	// means detected. Parse refuses a name migration.ParseFormat does not
+	// know.
 	Format string `yaml:"format"`
 	// PostDeploy marks a directory whose migrations run after the new
 	// release is deployed (Rails db/post_migrate when the deploy runs it
 	// separately).
 	PostDeploy bool `yaml:"post-deploy"`
+}
+
+// ReadFormat is the format the directory is read with: forced (the
+// --migration-format flag) when it is not auto, else the directory's
+// format:, else auto (detected from the files).
+func (d MigrationDir) ReadFormat(forced migration.Format) migration.Format {
+	if forced != migration.FormatAuto {
+		return forced
+	}
+	f, err := migration.ParseFormat(d.Format)
+	if err != nil {
+		return migration.FormatAuto // not reached for a parsed config
+	}
+	return f
 }
 
 // References configures what the reference index reads.
@@ -90,7 +108,8 @@ func Find(dir string) string {
 	}
 	for {
 		p := filepath.Join(dir, FileName)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		// Only a regular file: a FIFO of that name would block the read.
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			return p
 		}
 		parent := filepath.Dir(dir)
@@ -101,11 +120,23 @@ func Find(dir string) string {
 	}
 }
 
-// Load reads the config at path.
+// maxSize bounds the config read: a config is a few hundred bytes.
+const maxSize = 1 << 20
+
+// Load reads the config at path (a pipe too: --config <(...)), at most
+// maxSize bytes of it.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a schemagate config", path, maxSize)
 	}
 	c, err := Parse(path, data)
 	if err != nil {
@@ -116,13 +147,24 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// Parse reads config text; path is used in error messages.
-func Parse(path string, data []byte) (*Config, error) {
+// Parse reads config text; path is used in error messages. Whatever the
+// text, the answer is a config or a one-line error, never a panic.
+func Parse(path string, data []byte) (cfg *Config, err error) {
+	defer func() {
+		// The YAML decoder panics on some inputs; keys() turns away those
+		// known (non-scalar keys), this catches any other.
+		if r := recover(); r != nil {
+			cfg, err = nil, fmt.Errorf("%s: %s: %v", path, decoderFailed, oneLine(fmt.Sprint(r)))
+		}
+	}()
 	c := &Config{Path: path}
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("%s: %s", path, oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
+	}
+	if err := keys(&root, 0); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(root.Content) > 0 {
 		strict := yaml.NewDecoder(bytes.NewReader(data))
@@ -135,6 +177,59 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// decoderFailed starts the error for input the YAML decoder could not
+// take at all.
+const decoderFailed = "the YAML decoder failed on this file"
+
+// maxDepth bounds how deep keys walks: a config is a few levels deep.
+const maxDepth = 100
+
+// keys refuses mappings whose keys are not plain values (a config's keys
+// are names): yaml.v3 panics on some of them, such as a mapping used as a
+// key next to a merge key (rules: {<<, {00}}). Aliases are not followed:
+// what they point to was checked where it was defined.
+func keys(n *yaml.Node, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("line %d: nested more than %d levels deep", n.Line, maxDepth)
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			if k.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: a key must be a name, not a %s", n.Content[i].Line, kindName(k.Kind))
+			}
+		}
+	}
+	if n.Kind == yaml.AliasNode {
+		return nil
+	}
+	for _, c := range n.Content {
+		if err := keys(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "document"
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func cleanYAMLError(err error) string {
@@ -202,8 +297,38 @@ func (c *Config) validate(root *yaml.Node) error {
 		if m.Dir == "" {
 			return fmt.Errorf("line %d: migrations[%d] needs a dir", lineOf(root, "migrations"), i)
 		}
+		if _, err := migration.ParseFormat(m.Format); err != nil {
+			return fmt.Errorf("line %d: migrations[%d] (%s): format: %w", itemLine(root, "migrations", i, "format"), i, m.Dir, err)
+		}
 	}
 	return nil
+}
+
+// itemLine finds the line of key in item i of the list under top, or of
+// the list when there is no such item.
+func itemLine(root *yaml.Node, top string, i int, key string) int {
+	line := lineOf(root, top)
+	if root == nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return line
+	}
+	m := root.Content[0]
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		if m.Content[j].Value != top {
+			continue
+		}
+		list := m.Content[j+1]
+		if list.Kind != yaml.SequenceNode || i >= len(list.Content) || list.Content[i].Kind != yaml.MappingNode {
+			return line
+		}
+		item := list.Content[i]
+		for k := 0; k+1 < len(item.Content); k += 2 {
+			if item.Content[k].Value == key {
+				return item.Content[k].Line
+			}
+		}
+		return item.Line
+	}
+	return line
 }
 
 // Severity returns the severity configured for a rule, and whether one is

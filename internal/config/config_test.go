@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -15,6 +16,7 @@ func TestParse(t *testing.T) {
 	text := `pg-version: 13
 migrations:
   - dir: db/migrate
+    format: rails
   - dir: db/post_migrate
     post-deploy: true
 exclude: ["legacy/**"]
@@ -50,7 +52,7 @@ safety-assured: false
 		TextSev  rules.Severity
 		LockSev  rules.Severity
 		Unset    bool
-	}{13, []MigrationDir{{Dir: "db/migrate"}, {Dir: "db/post_migrate", PostDeploy: true}}, []string{"legacy/**"}, "hint", "origin/main", false, rules.Warning, rules.Off, false}
+	}{13, []MigrationDir{{Dir: "db/migrate", Format: "rails"}, {Dir: "db/post_migrate", PostDeploy: true}}, []string{"legacy/**"}, "hint", "origin/main", false, rules.Warning, rules.Off, false}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -76,6 +78,11 @@ func TestParseErrors(t *testing.T) {
 		{"fail-on: sometimes\n", `line 1: fail-on: unknown level "sometimes"`},
 		{"migrations:\n  - format: goose\n", "line 1: migrations[0] needs a dir"},
 		{"migrations: [\n", "schemagate.yaml:"},
+		// Found by probing: yaml.v3 panicked on a mapping key next to a merge key.
+		{"rules: {<<, {00}}", "line 1: a key must be a name, not a mapping"},
+		{"rules:\n  ? [a, b]\n  : off\n", "line 2: a key must be a name, not a list"},
+		{"migrations:\n  - dir: db/migrate\n  - dir: db/post_migrate\n    post-deploy: true\n    format: rials\n", `line 5: migrations[1] (db/post_migrate): format: unknown migration format "rials" (valid: auto, sql,`},
+		{"migrations:\n  - {dir: sql, format: [sql]}\n", "line 2: cannot unmarshal !!seq into string"},
 	}
 	for _, c := range cases {
 		_, err := Parse("schemagate.yaml", []byte(c.text))
@@ -118,5 +125,23 @@ func TestFindUpwardAndDefaults(t *testing.T) {
 	}
 	if never, _ := ParseFailOn("never"); never.Fails(rules.Error) {
 		t.Error("never fails nothing")
+	}
+}
+
+// A directory's format: decides how it is read, unless the command line
+// forces one for every directory.
+func TestReadFormat(t *testing.T) {
+	c, err := Parse("schemagate.yaml", []byte("migrations:\n  - dir: db/migrate\n    format: Rails\n  - dir: sql\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []migration.Format{
+		c.Migrations[0].ReadFormat(migration.FormatAuto),
+		c.Migrations[1].ReadFormat(migration.FormatAuto),
+		c.Migrations[0].ReadFormat(migration.FormatGoose),
+	}
+	want := []migration.Format{migration.FormatRails, migration.FormatAuto, migration.FormatGoose}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

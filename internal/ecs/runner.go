@@ -65,9 +65,11 @@ const maxDescribeFailures = 3
 
 var errTimeout = errors.New("migration timeout")
 
+// printf prints one line. Much of what it prints comes from the task or the
+// endpoint (log lines, reasons, errors), so control characters are escaped.
 func (r *Runner) printf(format string, args ...any) {
 	if r.Out != nil {
-		fmt.Fprintf(r.Out, format+"\n", args...)
+		fmt.Fprintln(r.Out, Printable(fmt.Sprintf(format, args...)))
 	}
 }
 
@@ -159,9 +161,11 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // Run starts the migration task and waits for its end. The error is non-nil
-// only when the AWS API kept failing (after the SDK's retries) so that no
-// verdict could be reached; everything else, including cancellation of ctx
-// (the SIGINT/SIGTERM path), is told by the Result.
+// only when no task was started because the spec, the task definition or
+// the AWS API (after the SDK's retries) stood in the way. Once a task runs,
+// everything is told by the Result, including the ends without a verdict:
+// cancellation of ctx (the signal path), the timeout, an endpoint that
+// stopped answering, and an answer about the task that cannot be believed.
 func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 	res := Result{TaskDefinition: spec.TaskDefinition}
 	if err := spec.validate(); err != nil {
@@ -178,10 +182,17 @@ func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 		if wctx.Err() == nil {
 			return false
 		}
-		if errors.Is(context.Cause(wctx), errTimeout) {
+		cause := context.Cause(wctx)
+		switch {
+		case errors.Is(cause, errTimeout):
 			res.TimedOut = true
 			res.Reason = fmt.Sprintf("no end seen within %s: %s", spec.Timeout, what)
-		} else {
+		case cause != nil && cause.Error() != context.Canceled.Error():
+			// A signal: NotifyContext's cause names it (and matches
+			// context.Canceled, so errors.Is cannot tell it apart).
+			res.Canceled = true
+			res.Reason = "interrupted (" + cause.Error() + ") when " + what + "; the migration's end was not seen"
+		default:
 			res.Canceled = true
 			res.Reason = "interrupted when " + what + "; the migration's end was not seen"
 		}
@@ -229,6 +240,7 @@ func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 	res.TaskARN = aws.ToString(task.TaskArn)
 	id := taskID(res.TaskARN)
 	r.printf("%s started task %s", r.stamp(), res.TaskARN)
+	refused := checkTask(task, res.TaskARN, "RunTask")
 
 	var tail *logTail
 	if r.Logs != nil {
@@ -257,7 +269,7 @@ func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 		_, err := r.ECS.StopTask(cctx, &ecs.StopTaskInput{
 			Cluster: in.Cluster,
 			Task:    aws.String(res.TaskARN),
-			Reason:  aws.String("schemagate: migration gate " + map[bool]string{true: "timed out", false: "canceled"}[res.TimedOut]),
+			Reason:  aws.String("schemagate: migration gate " + res.gaveUp()),
 		})
 		if err != nil {
 			res.Reason += "; StopTask failed: " + apiErrText(err)
@@ -271,6 +283,12 @@ func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 	delay := p.Initial
 	failures := 0
 	for {
+		if refused != nil {
+			res.Refused = true
+			res.Reason = fmt.Sprintf("%v (the task was %s)", refused, orUnknown(res.LastStatus))
+			cleanup()
+			return res, nil
+		}
 		if st := aws.ToString(task.LastStatus); st != res.LastStatus {
 			if st == "STOPPED" {
 				cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
@@ -310,8 +328,10 @@ func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 			}
 			failures++
 			if failures >= maxDescribeFailures {
+				res.Lost = true
 				res.Reason = fmt.Sprintf("lost track of the task while it was %s: DescribeTasks: %s", res.LastStatus, apiErrText(err))
-				return res, fmt.Errorf("DescribeTasks %s: %s", res.TaskARN, apiErrText(err))
+				cleanup()
+				return res, nil
 			}
 			r.printf("warning: DescribeTasks: %s (will retry)", apiErrText(err))
 			continue
@@ -323,8 +343,36 @@ func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 			res.Reason = fmt.Sprintf("the task vanished while it was %s (DescribeTasks: %s); its end was not seen", res.LastStatus, failureText(dt.Failures))
 			return res, nil
 		}
-		task = dt.Tasks[0]
+		task, refused = dt.Tasks[0], checkTask(dt.Tasks[0], res.TaskARN, "DescribeTasks")
+		if len(dt.Tasks) > 1 {
+			refused = fmt.Errorf("DescribeTasks answered with %d tasks for the one asked about", len(dt.Tasks))
+		}
 	}
+}
+
+// checkTask says why a description of the task started as arn cannot be
+// believed: it is about another task, or it lists a container twice (so
+// which exit code decides would be a guess). op names the call that gave it.
+func checkTask(t types.Task, arn, op string) error {
+	if got := aws.ToString(t.TaskArn); got != arn {
+		return fmt.Errorf("%s answered about task %q, not the task started", op, got)
+	}
+	seen := map[string]bool{}
+	for _, c := range t.Containers {
+		name := aws.ToString(c.Name)
+		if seen[name] {
+			return fmt.Errorf("%s listed container %s twice, so its exit code is not known", op, name)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
+func orUnknown(status string) string {
+	if status == "" {
+		return "not yet described"
+	}
+	return status
 }
 
 // started says whether the containers may be running and logging.

@@ -79,6 +79,18 @@ func newRunner(t *testing.T, srv *ecstest.Server) (*ecs.Runner, *bytes.Buffer) {
 	}, out
 }
 
+// shopServer is an endpoint with the shop's task definition and log group
+// whose next task follows script, and a runner pointed at it.
+func shopServer(t *testing.T, script ecstest.TaskScript) (*ecstest.Server, *ecs.Runner, *bytes.Buffer) {
+	t.Helper()
+	srv := ecstest.New(t)
+	srv.CreateLogGroup("/ecs/shop")
+	srv.AddTaskDefinition(shopTaskDef("/ecs/shop"))
+	srv.QueueTask(script)
+	r, out := newRunner(t, srv)
+	return srv, r, out
+}
+
 func baseSpec() ecs.TaskSpec {
 	return ecs.TaskSpec{
 		Cluster:        "shop",
@@ -369,11 +381,7 @@ func TestRunFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := ecstest.New(t)
-			srv.CreateLogGroup("/ecs/shop")
-			srv.AddTaskDefinition(shopTaskDef("/ecs/shop"))
-			srv.QueueTask(tt.script)
-			r, _ := newRunner(t, srv)
+			_, r, _ := shopServer(t, tt.script)
 			res, err := r.Run(context.Background(), baseSpec())
 			if err != nil {
 				t.Fatal(err)
@@ -584,11 +592,14 @@ func TestRunAPIErrorsAfterRetries(t *testing.T) {
 		r, out := newRunner(t, srv)
 		res, err := r.Run(context.Background(), baseSpec())
 		arn := "arn:aws:ecs:us-east-1:123456789012:task/shop/00000000000000000000000a11ce0001"
-		if want := "DescribeTasks " + arn + ": ServerException: Service unavailable"; err == nil || err.Error() != want {
-			t.Errorf("error = %v, want %q", err, want)
+		if err != nil {
+			t.Errorf("error = %v; a started task's end is told by the Result", err)
 		}
-		if want := "migration task " + arn + " failed: lost track of the task while it was PROVISIONING: DescribeTasks: ServerException: Service unavailable"; res.Line() != want {
+		if want := "migration task " + arn + " gave no verdict: lost track of the task while it was PROVISIONING: DescribeTasks: ServerException: Service unavailable; the task was left running"; res.Line() != want {
 			t.Errorf("Line() = %q, want %q", res.Line(), want)
+		}
+		if !res.Lost || res.OK() || res.ExitStatus() != 2 {
+			t.Errorf("Lost %v, OK() %v, ExitStatus() %d; want true, false, 2 (the endpoint is unreachable)", res.Lost, res.OK(), res.ExitStatus())
 		}
 		if n := srv.Count("DescribeTasks"); n != 12 {
 			t.Errorf("DescribeTasks sent %d times, want 12 (3 polls x 4 attempts)", n)

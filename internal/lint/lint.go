@@ -188,6 +188,8 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 		switch n.Kind {
 		case migration.NoteSyntaxError:
 			r = rules.SyntaxError
+		case migration.NoteTooComplex:
+			r = rules.StatementTooComplex
 		case migration.NoteDataMigration:
 			r = rules.DataMigration
 		}
@@ -198,7 +200,12 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 		out = append(out, f)
 	}
 	for _, e := range m.SyntaxErrors {
-		out = append(out, rules.SyntaxError.At(m.Path, source.Span{Start: e.Pos, End: e.Pos}, "syntax error: "+e.Message))
+		at := source.Span{Start: e.Pos, End: e.Pos}
+		if e.TooComplex {
+			out = append(out, rules.StatementTooComplex.At(m.Path, at, e.Message))
+			continue
+		}
+		out = append(out, rules.SyntaxError.At(m.Path, at, "syntax error: "+e.Message))
 	}
 	for _, p := range m.Problems {
 		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))

@@ -91,7 +91,7 @@ func TestPanickingRuleIsContained(t *testing.T) {
 func TestDeeplyNested(t *testing.T) {
 	deep := "SELECT " + strings.Repeat("(", 20000) + "1" + strings.Repeat(")", 20000) + ";\nCREATE INDEX a ON users (email);\n"
 	got := hits(Run([]*migration.Migration{unit("deep.sql", deep)}, Options{Catalog: catalog.New()}))
-	want := []hit{{1, "syntax-error", "error"}, {2, "require-concurrent-index-creation", "warning"}}
+	want := []hit{{1, "statement-too-complex", "error"}, {2, "require-concurrent-index-creation", "warning"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -2,10 +2,16 @@ package lint
 
 import (
 	"bytes"
+	"go/scanner"
+	"go/token"
 	"strings"
 	"sync"
 
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/refs/lang"
 	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -42,35 +48,32 @@ func (c *suppressions) of(f *source.File) []suppression {
 }
 
 // parseSuppressions finds `-- schemagate:ignore RULE[,RULE] reason` and
-// `-- schemagate:ignore-file RULE` comments (also after `#` and `//` for
-// Ruby and Python migrations). A comment alone on its line applies to the
-// next line that holds code; after code, to its own line.
+// `-- schemagate:ignore-file RULE` comments: real comments of the file's
+// language (SQL's -- and /* */, Ruby's and Python's #), never text inside
+// a string literal or a dollar-quoted body. A comment alone on its line
+// applies to the next line that holds code; after code, to its own line.
 func parseSuppressions(f *source.File) []suppression {
 	if !bytes.Contains(f.Text, []byte(marker)) {
 		return nil
 	}
 	var out []suppression
-	n := f.LineCount()
-	for i := 1; i <= n; i++ {
-		line := f.Line(i)
-		at := strings.Index(line, marker)
-		if at < 0 {
+	for _, c := range comments(f) {
+		body := string(f.Text[c.start:c.end])
+		at := strings.Index(body, marker)
+		// The directive opens the comment: "-- note: schemagate:ignore"
+		// is prose about one.
+		if at < 0 || strings.TrimSpace(strings.TrimLeft(body[:at], "-#/*")) != "" {
 			continue
 		}
-		before := strings.TrimSpace(line[:at])
-		prefix := ""
-		for _, p := range []string{"--", "#", "//", "/*"} {
-			if strings.HasSuffix(before, p) {
-				prefix = p
-				break
-			}
+		abs := c.start + at
+		line := f.Pos(abs).Line
+		lineStart := f.LineStart(line)
+		code := ""
+		if c.start > lineStart {
+			code = strings.TrimSpace(string(f.Text[lineStart:c.start]))
 		}
-		if prefix == "" {
-			continue
-		}
-		code := strings.TrimSpace(strings.TrimSuffix(before, prefix))
-		rest := line[at+len(marker):]
-		s := suppression{line: i}
+		rest, _, _ := strings.Cut(body[at+len(marker):], "\n")
+		s := suppression{line: line}
 		if strings.HasPrefix(rest, "-file") {
 			s.file = true
 			rest = rest[len("-file"):]
@@ -85,14 +88,80 @@ func parseSuppressions(f *source.File) []suppression {
 			}
 			s.reason = strings.TrimSpace(strings.Join(fields[1:], " "))
 		}
-		start := f.LineStart(i) + at
-		s.span = f.Span(start, f.LineStart(i)+len(line))
+		s.span = f.Span(abs, lineStart+len(f.Line(line)))
 		if code == "" && !s.file {
-			s.line = nextCodeLine(f, i+1)
+			s.line = nextCodeLine(f, line+1)
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+type byteRange struct{ start, end int }
+
+// comments returns the comments of f in the language of its file: Go
+// through go/scanner, Ruby, Python, JavaScript, TypeScript and Java
+// (framework migrations, migrations written in code) through their
+// tree-sitter grammars, anything else as SQL through PostgreSQL's scanner
+// rules.
+func comments(f *source.File) []byteRange {
+	switch l := lang.Detect(f.Path); l {
+	case "":
+	case lang.Go:
+		return goComments(f.Text)
+	default:
+		tree, err := lang.Tree(l, f.Path, f.Text)
+		if err != nil {
+			return nil
+		}
+		defer tree.Close()
+		return treeComments(tree.RootNode())
+	}
+	var out []byteRange
+	for _, t := range sqlparse.Comments(string(f.Text)) {
+		out = append(out, byteRange{t.Start, t.End})
+	}
+	return out
+}
+
+func goComments(src []byte) []byteRange {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	var s scanner.Scanner
+	s.Init(file, src, nil, scanner.ScanComments)
+	var out []byteRange
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		if tok == token.COMMENT {
+			off := file.Offset(pos)
+			out = append(out, byteRange{off, min(off+len(lit), len(src))})
+		}
+	}
+}
+
+// treeComments returns the comment nodes under root, walking the tree
+// with a cursor (linear, and no recursion on deep trees).
+func treeComments(root *sitter.Node) []byteRange {
+	c := sitter.NewTreeCursor(root)
+	defer c.Close()
+	var out []byteRange
+	for {
+		switch n := c.CurrentNode(); n.Type() {
+		case "comment", "line_comment", "block_comment":
+			out = append(out, byteRange{int(n.StartByte()), int(n.EndByte())})
+		}
+		if c.GoToFirstChild() {
+			continue
+		}
+		for !c.GoToNextSibling() {
+			if !c.GoToParent() {
+				return out
+			}
+		}
+	}
 }
 
 func nextCodeLine(f *source.File, from int) int {

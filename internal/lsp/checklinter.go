@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 // Hooks let a linter that works in the background reach the session.
@@ -267,7 +267,7 @@ func (s *checkSession) open(in Input) error {
 }
 
 func (s *checkSession) workingTree() check.Tree {
-	return check.Tree{Name: "working tree", FS: os.DirFS(s.repoDir)}
+	return check.Tree{Name: "working tree", FS: safefs.Dir(s.repoDir)}
 }
 
 // close ends the revision's git process.
@@ -328,7 +328,7 @@ func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 	s.mu.Lock()
 	newIdx := s.newIdx
 	s.mu.Unlock()
-	overlay := &overlayFS{base: os.DirFS(s.repoDir), name: rel, file: fstest.MapFS{rel: &fstest.MapFile{Data: in.Text, Mode: 0o644}}}
+	overlay := &overlayFS{base: safefs.Dir(s.repoDir), name: rel, file: fstest.MapFS{rel: &fstest.MapFile{Data: in.Text, Mode: 0o644}}}
 	cin := s.scope.Input()
 	cin.Config = in.Config
 	cin.Previous = []check.Tree{{Name: s.prevTree.Name, FS: s.prevTree.FS, Index: s.prevIdx}}

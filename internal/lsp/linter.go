@@ -18,6 +18,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -248,7 +249,7 @@ func (l *PlainLinter) dir(dir string, format migration.Format, cfg *config.Confi
 		return st
 	}
 	opts := migration.Options{Format: format, MaxFileSize: cfg.MaxFileSize}
-	set, err := migrations.Discover(os.DirFS(dir), ".", opts)
+	set, err := migrations.Discover(safefs.Within(dir), ".", opts)
 	if err != nil {
 		return nil
 	}
@@ -291,7 +292,7 @@ func (st *dirState) reload() bool {
 		if !ok {
 			return false
 		}
-		m, skipped, err := migrations.LoadFile(os.DirFS(st.dir), rel, st.opts)
+		m, skipped, err := migrations.LoadFile(safefs.Within(st.dir), rel, st.opts)
 		if err != nil || skipped != nil || m == nil {
 			return false
 		}

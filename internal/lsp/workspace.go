@@ -12,6 +12,7 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 // Settings are what an editor may configure, in initializationOptions
@@ -244,7 +245,7 @@ func (c *dirCache) dirs(root string, exclude []string) []string {
 		return ds
 	}
 	ds = []string{}
-	for _, d := range migrations.Find(os.DirFS(root), ".", exclude) {
+	for _, d := range migrations.Find(safefs.Dir(root), ".", exclude) {
 		if d.Path != "." { // a project read from its root (Alembic): its files are not all migrations
 			ds = append(ds, d.Path)
 		}

@@ -88,14 +88,7 @@ func Load(fsys fs.FS, cfg Config) (*Result, error) {
 				continue
 			}
 			f := foundDir{dir: path.Clean(d.Dir), how: FoundConfigured, postDeploy: d.PostDeploy}
-			format := cfg.Format
-			if d.Format != "" {
-				var err error
-				if format, err = migration.ParseFormat(d.Format); err != nil {
-					return nil, fmt.Errorf("migrations: %s: %w", d.Dir, err)
-				}
-			}
-			f.format = format
+			f.format = d.ReadFormat(cfg.Format)
 			want = append(want, f)
 		}
 	} else {

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -36,6 +37,14 @@ func (o PathOptions) excluded(p string) bool {
 		}
 	}
 	return false
+}
+
+// maxSize is the file size limit, for every kind of file.
+func (o PathOptions) maxSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return migration.DefaultMaxFileSize
 }
 
 func (o PathOptions) migrations() migration.Options {
@@ -86,7 +95,7 @@ func Paths(paths []string, opt PathOptions) *Loaded {
 }
 
 func (l *Loaded) dir(p string, opt PathOptions) {
-	set, err := readDir(os.DirFS(p), ".", opt.migrations())
+	set, err := readDir(safefs.Within(p), ".", opt.migrations())
 	if err != nil {
 		l.Problems = append(l.Problems, ReadError{p, err.Error()})
 		return
@@ -112,10 +121,10 @@ func (l *Loaded) file(p string, opt PathOptions) {
 	if dir == "" {
 		dir = "."
 	}
-	if fw := frameworkOfPath(p, opt.Format); fw != nil {
+	if fw := frameworkOfPath(p, opt); fw != nil {
 		// A framework migration needs its siblings: the translator
 		// replays every earlier migration of the directory.
-		set, err := readDir(os.DirFS(dir), ".", migration.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize})
+		set, err := readDir(safefs.Within(dir), ".", migration.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize})
 		if err == nil {
 			translate([]*dirSet{set}, opt.translate(), nil)
 			// Every migration of the file (a Go migration list holds
@@ -132,15 +141,22 @@ func (l *Loaded) file(p string, opt PathOptions) {
 				return
 			}
 		}
-		text, err := os.ReadFile(p)
-		if err != nil {
+		// Not found among them (skipped, or not named like a migration):
+		// read it alone, within the same limits.
+		text, err := safefs.ReadFile(safefs.Within(dir), base, opt.maxSize())
+		switch {
+		case safefs.SkipReason(err) != "":
+			l.skipped(p, safefs.SkipReason(err))
+		case errors.Is(err, safefs.ErrTooLarge):
+			l.Problems = append(l.Problems, ReadError{p, fmt.Sprintf("larger than %d bytes (--max-file-size)", opt.maxSize())})
+		case err != nil:
 			l.Problems = append(l.Problems, ReadError{p, describeErr(err)})
-			return
+		default:
+			l.add(fromText(filepath.ToSlash(p), text, fw.Format(), opt.PGVersion, opt.Base))
 		}
-		l.add(fromText(filepath.ToSlash(p), text, fw.Format(), opt.PGVersion, opt.Base))
 		return
 	}
-	m, skipped, err := LoadFile(os.DirFS(dir), base, opt.migrations())
+	m, skipped, err := LoadFile(safefs.Within(dir), base, opt.migrations())
 	switch {
 	case err != nil:
 		l.Problems = append(l.Problems, ReadError{p, strings.TrimPrefix(err.Error(), base+": ")})
@@ -155,15 +171,19 @@ func (l *Loaded) file(p string, opt PathOptions) {
 
 // frameworkOfPath is the framework of a file named on the command line:
 // the forced one, or what its extension and text show.
-func frameworkOfPath(p string, forced migration.Format) migration.Framework {
-	if forced != migration.FormatAuto {
+func frameworkOfPath(p string, opt PathOptions) migration.Framework {
+	if forced := opt.Format; forced != migration.FormatAuto {
 		return frameworkOf(forced)
 	}
 	switch filepath.Ext(p) {
 	case ".rb", ".py", ".go", ".ts", ".js", ".mjs", ".cjs", ".mts", ".cts":
-		text, err := os.ReadFile(p)
+		dir, base := filepath.Split(p)
+		if dir == "" {
+			dir = "."
+		}
+		text, err := safefs.ReadFile(safefs.Within(dir), base, opt.maxSize())
 		if err != nil {
-			return nil
+			return nil // read again as a file, which says what is wrong
 		}
 		return frameworkOfFile(p, text)
 	}

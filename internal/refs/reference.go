@@ -48,6 +48,17 @@ const (
 	Prisma       Source = "prisma"
 	GORM         Source = "gorm"
 	Sqlx         Source = "sqlx"
+	TypeORM      Source = "typeorm"
+	Sequelize    Source = "sequelize"
+	MikroORM     Source = "mikroorm"
+	Drizzle      Source = "drizzle"
+	Knex         Source = "knex"
+	Kysely       Source = "kysely"
+	JPA          Source = "jpa" // JPA/Hibernate entities and JPQL (Spring Data @Query)
+	JOOQ         Source = "jooq"
+	Ent          Source = "ent"
+	Bun          Source = "bun"
+	SQLBoiler    Source = "sqlboiler"
 	Runtime      Source = "runtime" // pg_stat_statements
 )
 

@@ -12,8 +12,8 @@ import (
 // writeGitHub prints GitHub Actions workflow commands, which the runner
 // turns into annotations on the pull request's files.
 func writeGitHub(b *bytes.Buffer, r *Report, _ Options) error {
-	if r.status() == StatusError {
-		fmt.Fprintf(b, "::error title=%s::%s\n", escapeProperty(r.tool()), escapeData(sanitize(r.Error)))
+	for _, e := range r.Errors {
+		fmt.Fprintf(b, "::error title=%s::%s\n", escapeProperty(r.tool()), escapeData(sanitize(e)))
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(b, "::notice title=%s::%s\n", escapeProperty(r.tool()), escapeData(sanitize(n)))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/schemagate/schemagate/rules"
 )
@@ -39,7 +40,7 @@ func writeJSON(b *bytes.Buffer, r *Report, _ Options) error {
 		ToolVersion: r.Version,
 		Command:     r.Command,
 		Status:      r.status(),
-		Error:       r.Error,
+		Error:       strings.Join(r.Errors, "; "),
 		Notes:       r.Notes,
 		Migrations:  r.Migrations,
 		Findings:    r.Findings,

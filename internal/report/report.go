@@ -30,13 +30,17 @@ type Report struct {
 	// Notes are short lines the reader should see, such as which
 	// release the run checked against.
 	Notes []string
+	// Errors say what kept the run from checking everything (a file it
+	// could not read, a release it could not load): such a run exits 2,
+	// and its findings are only part of the answer. SARIF marks the
+	// invocation unsuccessful; the text formats leave them to standard
+	// error.
+	Errors []string
 	// Status is the run's outcome, StatusOK, StatusFindings or
-	// StatusError ("" reads as findings when there are any, else ok), and
-	// Error why a run that stopped with StatusError could not finish. A
-	// document of a run that failed says so: never a bare empty findings
-	// list beside exit code 2.
+	// StatusError ("" reads as error when there are Errors, else as
+	// findings when there are any, else ok). A document of a run that
+	// failed says so: never a bare empty findings list beside exit code 2.
 	Status string
-	Error  string
 	// Migrations are the migration directories the run read.
 	Migrations []Dir
 	// Text is a command's own text (verify's statement table, refs'
@@ -76,6 +80,8 @@ func (r *Report) status() string {
 	switch {
 	case r.Status != "":
 		return r.Status
+	case len(r.Errors) > 0:
+		return StatusError
 	case len(r.Findings) > 0:
 		return StatusFindings
 	}

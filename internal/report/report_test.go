@@ -32,6 +32,7 @@ func render(t *testing.T, format string, r *Report, opt Options) string {
 
 func TestGolden(t *testing.T) {
 	empty := &Report{Tool: "schemagate", Version: "0.3.0", Command: "lint"}
+	failed := failedRun()
 	tests := []struct {
 		golden string
 		format string
@@ -49,6 +50,7 @@ func TestGolden(t *testing.T) {
 		{"empty.sarif", "sarif", empty, false},
 		{"empty.github.txt", "github", empty, false},
 		{"empty.gcc.txt", "gcc", empty, false},
+		{"failed.sarif", "sarif", failed, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -136,10 +136,12 @@ type (
 
 func writeSARIF(b *bytes.Buffer, r *Report, opt Options) error {
 	ruleList, ruleIndex := sarifRules(r.Findings, opt.Rules)
+	// A run that exits 2 did not execute successfully, whatever it found:
+	// code scanning must not read its results as the whole answer.
 	inv := sarifInvocation{ExecutionSuccessful: r.status() != StatusError}
-	if !inv.ExecutionSuccessful {
+	for _, e := range r.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
-			sarifNotification{Level: "error", Message: sarifText{r.Error}})
+			sarifNotification{Level: "error", Message: sarifText{e}})
 	}
 	for _, n := range r.Notes {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,

@@ -44,7 +44,7 @@ func TestSARIFSchema(t *testing.T) {
 		rules.Finding{Rule: "syntax-error", Severity: rules.Error, Category: rules.Correctness, File: "/abs/db/schema.sql", Message: "syntax error at or near \"TABL\""},
 		rules.Finding{Rule: "missing-down", Severity: rules.Hint, Category: rules.Reliability, Message: "no down migration"},
 	)
-	for name, r := range map[string]*Report{"full": fixture(t), "empty": {}, "odd": odd} {
+	for name, r := range map[string]*Report{"full": fixture(t), "empty": {}, "odd": odd, "failed": failedRun()} {
 		out := render(t, "sarif", r, Options{})
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
 		if err != nil {
@@ -430,5 +430,60 @@ func TestPascalCase(t *testing.T) {
 		if got := pascalCase(in); got != want {
 			t.Errorf("pascalCase(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// failedRun is a run that exits 2: one migration could not be read, so the
+// finding for the other is only part of the answer.
+func failedRun() *Report {
+	f := source.NewFile("db/migrations/002_index.sql", []byte("CREATE INDEX users_email ON users (email);\n"))
+	return &Report{
+		Tool: "schemagate", Version: "0.3.0", Command: "lint",
+		Findings: []rules.Finding{{
+			Rule: "require-concurrent-index-creation", Severity: rules.Warning, Category: rules.Locking,
+			File: f.Path, Span: f.Span(0, 41),
+			Message: "CREATE INDEX on users without CONCURRENTLY blocks writes to the table until the index is built",
+		}},
+		Files:  map[string]*source.File{f.Path: f},
+		Errors: []string{"db/migrations/003_seed.sql: binary file", "db/migrations/004_link.sql: cannot read: symlink db/migrations/004_link.sql leads outside db/migrations (to ../../.env): not followed"},
+	}
+}
+
+// A run that exits 2 says so: executionSuccessful is false and each error
+// is an error notification, ahead of the notes; the findings of the files
+// that were read are still there.
+func TestSARIFFailedRun(t *testing.T) {
+	r := failedRun()
+	r.Notes = []string{"1 pending migration(s) checked"}
+	var doc struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful        bool `json:"executionSuccessful"`
+				ToolExecutionNotifications []struct {
+					Level   string `json:"level"`
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(render(t, "sarif", r, Options{})), &doc); err != nil {
+		t.Fatal(err)
+	}
+	inv := doc.Runs[0].Invocations[0]
+	var got []string
+	for _, n := range inv.ToolExecutionNotifications {
+		got = append(got, n.Level+": "+n.Message.Text)
+	}
+	want := []string{"error: " + r.Errors[0], "error: " + r.Errors[1], "note: " + r.Notes[0]}
+	if diff := cmp.Diff(want, got); diff != "" || inv.ExecutionSuccessful {
+		t.Errorf("executionSuccessful %v, notifications (-want +got):\n%s", inv.ExecutionSuccessful, diff)
+	}
+	if len(doc.Runs[0].Results) != 1 {
+		t.Errorf("%d results, want the finding of the file that was read", len(doc.Runs[0].Results))
 	}
 }

@@ -3,7 +3,6 @@ package snapshot
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -81,6 +81,13 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 		return nil, err
 	}
 	s.Read = loaded
+	// A migration linked out of the tree is neither read nor stored, and
+	// a snapshot without it would not read like its tree.
+	for _, sk := range loaded.Skipped {
+		if _, err := fs.Stat(fsys, sk.Path); errors.Is(err, safefs.ErrOutside) {
+			return nil, fmt.Errorf("%s: %w", sk.Path, errors.Unwrap(err))
+		}
+	}
 	var migs []*migration.Migration
 	isMigration := map[string]bool{}
 	for _, m := range loaded.Migrations {
@@ -193,20 +200,13 @@ func (r *recordFS) Open(name string) (fs.File, error) {
 // readFile stores one file: as text when it is UTF-8, else as bytes; a
 // file larger than the limit only by its size, as migrations skips it.
 func readFile(fsys fs.FS, p string, maxSize int64) (File, error) {
-	f, err := fsys.Open(p)
-	if err != nil {
+	data, err := safefs.ReadFile(fsys, p, maxSize)
+	var tooLarge *safefs.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return File{Path: p, Size: tooLarge.Size}, nil
+	case err != nil:
 		return File{}, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > maxSize {
-		return File{Path: p, Size: st.Size()}, nil
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return File{}, err
-	}
-	if int64(len(data)) > maxSize {
-		return File{Path: p, Size: int64(len(data))}, nil
 	}
 	if utf8.Valid(data) {
 		text := string(data)

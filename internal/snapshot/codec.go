@@ -150,6 +150,12 @@ func decodeBytes(raw []byte, name string) (*Snapshot, error) {
 	if err := s.validate(); err != nil {
 		return nil, &CorruptError{name, err}
 	}
+	switch missing, err := missingSection(data); {
+	case err != nil:
+		return nil, &CorruptError{name, fmt.Errorf("JSON: %s", jsonErrText(err))}
+	case missing != "":
+		return nil, &CorruptError{name, fmt.Errorf("the required section %q is missing", missing)}
+	}
 	return s, nil
 }
 

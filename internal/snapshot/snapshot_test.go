@@ -348,6 +348,16 @@ func TestDecodeRefusesBadDocuments(t *testing.T) {
 		{"no reference index", edit(func(d map[string]any) { delete(d, "references") }), "no reference index", &snapshot.CorruptError{}},
 		{"reference index of another version", edit(func(d map[string]any) { d["references"].(map[string]any)["version"] = 7 }), "reference index: version 7", &snapshot.CorruptError{}},
 		{"data after the document", append(bytes.Clone(plain), []byte(`{"format":1}`)...), "data after the JSON document", &snapshot.CorruptError{}},
+		// A missing section never reads as an empty one.
+		{"no reference list", edit(func(d map[string]any) { delete(d["references"].(map[string]any), "refs") }), `the required section "references.refs" is missing`, &snapshot.CorruptError{}},
+		{"null reference list", edit(func(d map[string]any) { d["references"].(map[string]any)["refs"] = nil }), `the required section "references.refs" is missing`, &snapshot.CorruptError{}},
+		{"no migration list", edit(func(d map[string]any) { delete(d, "migrations") }), `the required section "migrations" is missing`, &snapshot.CorruptError{}},
+		{"no file list", edit(func(d map[string]any) { delete(d, "files") }), `the required section "files" is missing`, &snapshot.CorruptError{}},
+		{"no config", edit(func(d map[string]any) { delete(d, "config") }), `the required section "config" is missing`, &snapshot.CorruptError{}},
+		{"no configured directories", edit(func(d map[string]any) { delete(d["config"].(map[string]any), "migrations") }), `the required section "config.migrations" is missing`, &snapshot.CorruptError{}},
+		{"no rules", edit(func(d map[string]any) { delete(d["config"].(map[string]any), "rules") }), `the required section "config.rules" is missing`, &snapshot.CorruptError{}},
+		{"migration without its transaction mode", edit(func(d map[string]any) { delete(firstMigration(d), "transactional") }), `the required section "migrations[0].transactional" is missing`, &snapshot.CorruptError{}},
+		{"no catalog tables", edit(func(d map[string]any) { delete(d["catalog"].(map[string]any), "tables") }), `the required section "catalog.tables" is missing`, &snapshot.CorruptError{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -33,7 +33,14 @@ type File struct {
 	Text []byte
 
 	lines []int // byte offset of each line start
+	// marks are offsets every markEvery bytes (moved to the start of a
+	// character) and runes the characters before each, so that the
+	// column of an offset far into a long line (a minified file, one
+	// with CR-only line ends) is not counted from the line start.
+	marks, runes []int
 }
+
+const markEvery = 4096
 
 // NewFile returns a File for text.
 func NewFile(path string, text []byte) *File {
@@ -50,6 +57,24 @@ func (f *File) index() {
 			f.lines = append(f.lines, i+1)
 		}
 	}
+	prev, count := 0, 0
+	for m := markEvery; m < len(f.Text); m += markEvery {
+		for m < len(f.Text) && !utf8.RuneStart(f.Text[m]) {
+			m++
+		}
+		count += utf8.RuneCount(f.Text[prev:m])
+		f.marks, f.runes = append(f.marks, m), append(f.runes, count)
+		prev = m
+	}
+}
+
+// runesBefore counts the characters of f.Text[:off], from the nearest mark.
+func (f *File) runesBefore(off int) int {
+	k := sort.SearchInts(f.marks, off+1) - 1
+	if k < 0 {
+		return utf8.RuneCount(f.Text[:off])
+	}
+	return f.runes[k] + utf8.RuneCount(f.Text[f.marks[k]:off])
 }
 
 // Pos returns the position of byte offset off, clamped to the file.
@@ -63,7 +88,13 @@ func (f *File) Pos(off int) Pos {
 	}
 	line := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
 	start := f.lines[line]
-	return Pos{Offset: off, Line: line + 1, Column: utf8.RuneCount(f.Text[start:off]) + 1}
+	col := 0
+	if off-start <= markEvery {
+		col = utf8.RuneCount(f.Text[start:off])
+	} else {
+		col = f.runesBefore(off) - f.runesBefore(start)
+	}
+	return Pos{Offset: off, Line: line + 1, Column: col + 1}
 }
 
 // Span returns the span of bytes [start, end).

@@ -1,7 +1,10 @@
 package source
 
 import (
+	"bytes"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -37,5 +40,20 @@ func TestUTF16(t *testing.T) {
 	}
 	if OffsetOfRune([]byte("é😀x"), 2) != 6 {
 		t.Error("OffsetOfRune")
+	}
+}
+
+// Columns far into a long line (counted from marks, not from the line
+// start) are the same as counting from the line start, with multi-byte
+// and invalid UTF-8 across the marks.
+func TestColumnsOnLongLines(t *testing.T) {
+	text := []byte(strings.Repeat("é🚀a\xff\xce", 5000) + "\n" + strings.Repeat("xé", 9000))
+	f := NewFile("long.sql", text)
+	for off := 0; off <= len(text); off += 97 {
+		line := bytes.LastIndexByte(text[:off], '\n') + 1
+		want := utf8.RuneCount(text[line:off]) + 1
+		if got := f.Pos(off).Column; got != want {
+			t.Fatalf("offset %d: column %d, want %d", off, got, want)
+		}
 	}
 }

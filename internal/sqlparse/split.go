@@ -8,11 +8,12 @@ type Piece struct {
 }
 
 // Split cuts SQL text into statements at top-level semicolons, in pure Go
-// and without parsing: semicolons inside quoted strings (standard and
-// E” escapes), quoted identifiers, dollar quotes, comments (nested block
-// comments too) and BEGIN ATOMIC ... END bodies do not count. Pieces that
-// hold only space and comments are left out. ok is false when the text
-// ends inside a quote or comment; the pieces up to there are returned.
+// and without parsing, with the tokens of PostgreSQL's own scanner (see
+// Tokens): semicolons inside quoted strings, quoted identifiers, dollar
+// quotes, comments and BEGIN ATOMIC ... END bodies do not count. Pieces
+// that hold only space and comments are left out. ok is false when the
+// text ends inside a quote or comment; the pieces up to there are
+// returned, the unterminated one last.
 //
 // It answers structural questions (how many statements, where a
 // statement ends) cheaply; statements themselves are parsed by pg_query.
@@ -34,155 +35,85 @@ func Split(text string) (pieces []Piece, ok bool) {
 // Semicolons returns the offsets of the top-level semicolons of text (see
 // Split); ok is false when the text ends inside a quote or comment.
 func Semicolons(text string) (semis []int, ok bool) {
-	atomicDepth := 0
-	var prevWord string
-	i := 0
-	for i < len(text) {
-		c := text[i]
+	l := newLexer(text)
+	var atomic atomicTracker
+	for {
+		t, more := l.next()
+		if !more {
+			return semis, !l.fatal
+		}
+		if atomic.step(text, t) && t.Kind == TokPunct && text[t.Start] == ';' {
+			semis = append(semis, t.Start)
+		}
+	}
+}
+
+// atomicTracker follows BEGIN ATOMIC ... END bodies (SQL-standard function
+// bodies), whose semicolons do not end the statement, as psql does: a
+// CASE inside such a body also ends with END.
+type atomicTracker struct {
+	depth     int
+	prevBegin bool
+}
+
+// step takes the next token and reports whether it is at the top level.
+func (a *atomicTracker) step(text string, t Token) bool {
+	if t.IsComment() {
+		return a.depth == 0
+	}
+	wasBegin := a.prevBegin
+	a.prevBegin = false
+	if t.Kind != TokIdent {
+		if t.Kind == TokPunct && text[t.Start] == ';' && a.depth == 0 {
+			return true
+		}
+		return a.depth == 0
+	}
+	word := text[t.Start:t.End]
+	switch {
+	case equalFold(word, "begin"):
+		a.prevBegin = true
+	case equalFold(word, "atomic") && wasBegin:
+		a.depth++
+	case equalFold(word, "case") && a.depth > 0:
+		a.depth++
+	case equalFold(word, "end") && a.depth > 0:
+		a.depth--
+	}
+	return a.depth == 0
+}
+
+// equalFold compares an ASCII keyword case-insensitively.
+func equalFold(s, kw string) bool {
+	if len(s) != len(kw) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != kw[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasContent(s string) bool {
+	return SkipSpaceAndComments(s, 0) < len(s)
+}
+
+// SkipSpaceAndComments returns the offset of the first byte at or after
+// i that is neither white space nor inside a SQL comment.
+func SkipSpaceAndComments(s string, i int) int {
+	for i < len(s) {
 		switch {
-		case c == '-' && i+1 < len(text) && text[i+1] == '-':
-			for i < len(text) && text[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(text) && text[i+1] == '*':
-			j, closed := skipBlockComment(text, i)
-			if !closed {
-				return semis, false
-			}
-			i = j
-		case c == '\'':
-			escapes := i > 0 && (text[i-1] == 'e' || text[i-1] == 'E') && (i < 2 || !isIdentChar(text[i-2]))
-			j, closed := skipQuoted(text, i, '\'', escapes)
-			if !closed {
-				return semis, false
-			}
-			i = j
-		case c == '"':
-			j, closed := skipQuoted(text, i, '"', false)
-			if !closed {
-				return semis, false
-			}
-			i = j
-		case c == '$' && (i == 0 || !isIdentChar(text[i-1])):
-			if tag, ok := dollarTag(text, i); ok {
-				end := indexFrom(text, tag, i+len(tag))
-				if end < 0 {
-					return semis, false
-				}
-				i = end + len(tag)
-			} else {
-				i++
-			}
-		case isIdentStart(c):
-			j := i
-			for j < len(text) && isIdentChar(text[j]) {
-				j++
-			}
-			word := upper(text[i:j])
-			switch {
-			case word == "ATOMIC" && prevWord == "BEGIN":
-				atomicDepth++
-			case word == "END" && atomicDepth > 0:
-				atomicDepth--
-			}
-			prevWord = word
-			i = j
-		case c == ';' && atomicDepth == 0:
-			semis = append(semis, i)
-			prevWord = ""
+		case isSpace(s[i]):
 			i++
+		case s[i] == '-' && i+1 < len(s) && s[i+1] == '-':
+			i = lineCommentEnd(s, i)
+		case s[i] == '/' && i+1 < len(s) && s[i+1] == '*':
+			i, _ = blockCommentEnd(s, i)
 		default:
-			if !isSpace(c) {
-				prevWord = ""
-			}
-			i++
-		}
-	}
-	return semis, true
-}
-
-func skipBlockComment(text string, i int) (int, bool) {
-	depth := 0
-	for i < len(text) {
-		switch {
-		case text[i] == '/' && i+1 < len(text) && text[i+1] == '*':
-			depth++
-			i += 2
-		case text[i] == '*' && i+1 < len(text) && text[i+1] == '/':
-			depth--
-			i += 2
-			if depth == 0 {
-				return i, true
-			}
-		default:
-			i++
-		}
-	}
-	return i, false
-}
-
-// skipQuoted skips a quoted string or identifier starting at i; a doubled
-// quote is an escaped one, and with escapes a backslash escapes too.
-func skipQuoted(text string, i int, q byte, escapes bool) (int, bool) {
-	i++
-	for i < len(text) {
-		switch {
-		case escapes && text[i] == '\\':
-			i += 2
-		case text[i] == q:
-			if i+1 < len(text) && text[i+1] == q {
-				i += 2
-				continue
-			}
-			return i + 1, true
-		default:
-			i++
-		}
-	}
-	return i, false
-}
-
-// dollarTag returns the $tag$ opening a dollar-quoted string at i.
-func dollarTag(text string, i int) (string, bool) {
-	j := i + 1
-	for j < len(text) && text[j] != '$' {
-		if !isIdentChar(text[j]) || (j == i+1 && text[j] >= '0' && text[j] <= '9') {
-			return "", false
-		}
-		j++
-	}
-	if j >= len(text) {
-		return "", false
-	}
-	return text[i : j+1], true
-}
-
-func indexFrom(s, sub string, from int) int {
-	for i := from; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
 			return i
 		}
 	}
-	return -1
-}
-
-func isIdentStart(c byte) bool {
-	return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= 0x80
-}
-
-func isIdentChar(c byte) bool {
-	return isIdentStart(c) || (c >= '0' && c <= '9') || c == '$'
-}
-
-func upper(s string) string {
-	if len(s) > 8 {
-		return "" // only short keywords matter
-	}
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
+	return i
 }

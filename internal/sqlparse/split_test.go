@@ -22,6 +22,17 @@ func TestSplit(t *testing.T) {
 		{"empty statements", ";; ;\n-- only a comment\n", nil, true},
 		{"unterminated", "SELECT 1; SELECT 'oops;", []string{"SELECT 1", " SELECT 'oops;"}, false},
 		{"identifier with dollar", "SELECT a$b; SELECT 2", []string{"SELECT a$b", " SELECT 2"}, true},
+		// PostgreSQL ends a -- comment at a carriage return too.
+		{"CR line endings", "-- one\rSELECT 1;\r-- two\rSELECT 2;", []string{"-- one\rSELECT 1", "\r-- two\rSELECT 2"}, true},
+		// $$ right after a dollar quote or a number opens a dollar quote.
+		{"dollar quote after dollar quote", "SELECT $a$x$a$$$;$$; SELECT 2", []string{"SELECT $a$x$a$$$;$$", " SELECT 2"}, true},
+		{"dollar quote after digit", "SELECT 1$$;$$; SELECT 2", []string{"SELECT 1$$;$$", " SELECT 2"}, true},
+		{"case in begin atomic", "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END; SELECT 3;",
+			[]string{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END", " SELECT 3"}, true},
+		// An escape that makes invalid UTF-8 is an error the scanner
+		// reports, not the end of the literal.
+		{"bad escape", "SELECT E'\\\xce\xce;'; SELECT 2;", []string{"SELECT E'\\\xce\xce;'", " SELECT 2"}, true},
+		{"junk after number", "SELECT 1abc; SELECT 2;", []string{"SELECT 1abc", " SELECT 2"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

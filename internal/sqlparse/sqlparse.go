@@ -8,7 +8,6 @@ package sqlparse
 import (
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
 	pgparser "github.com/pganalyze/pg_query_go/v5/parser"
@@ -32,6 +31,9 @@ type SyntaxError struct {
 	Message string
 	Pos     source.Pos  // where the parser stopped
 	Span    source.Span // the statement that failed
+	// TooComplex marks a statement refused for its depth (by schemagate's
+	// bound or by PostgreSQL's own parser stack), not for its grammar.
+	TooComplex bool
 }
 
 func (e *SyntaxError) Error() string {
@@ -50,29 +52,32 @@ func Parse(f *source.File) Result {
 }
 
 // ParseRegion parses f.Text[start:end], keeping positions relative to
-// the file.
+// the file. A statement nested deeper than MaxDepth is refused before it
+// reaches the parser (see Depth) and reported as a SyntaxError with
+// TooComplex set.
 func ParseRegion(f *source.File, start, end int) Result {
 	text := string(f.Text[start:end])
 	var res Result
-	tree, err := pg.Parse(text)
-	if err == nil {
-		res.Statements = statements(f, start, text, tree, 0)
-		return res
+	if Depth(text) <= MaxDepth() {
+		tree, err := parseMeasured(text)
+		if err == nil {
+			res.Statements = statements(f, start, text, tree, 0)
+			return res
+		}
 	}
 	// Split at top-level semicolons and parse each piece on its own, so
 	// that one bad statement does not hide the findings of the others.
-	pieces, scanErr := split(text)
+	// A piece that ends inside an unterminated literal comes last and
+	// fails with the scanner's message.
+	pieces, _ := Split(text)
 	for _, p := range pieces {
-		piece := text[p.start:p.end]
-		tree, err := pg.Parse(piece)
+		piece := text[p.Start:p.End]
+		tree, err := ParseTree(piece)
 		if err != nil {
-			res.Errors = append(res.Errors, syntaxError(f, start, p.start, piece, err))
+			res.Errors = append(res.Errors, syntaxError(f, start, p.Start, piece, err))
 			continue
 		}
-		res.Statements = append(res.Statements, statements(f, start, piece, tree, p.start)...)
-	}
-	if scanErr != nil {
-		res.Errors = append(res.Errors, scanErr.toSyntaxError(f, start, text))
+		res.Statements = append(res.Statements, statements(f, start, piece, tree, p.Start)...)
 	}
 	return res
 }
@@ -104,6 +109,10 @@ func syntaxError(f *source.File, base, pieceOff int, piece string, err error) *S
 	e := trimRightSpace(piece)
 	at := s
 	msg := err.Error()
+	var tc *TooComplexError
+	if errors.As(err, &tc) {
+		return &SyntaxError{Message: msg, Pos: f.Pos(base + pieceOff + s), Span: f.Span(base+pieceOff+s, base+pieceOff+max(e, s)), TooComplex: true}
+	}
 	var pe *pgparser.Error
 	if errors.As(err, &pe) {
 		msg = pe.Message
@@ -116,10 +125,15 @@ func syntaxError(f *source.File, base, pieceOff int, piece string, err error) *S
 	if at > len(piece) {
 		at = len(piece)
 	}
+	deep := isParserStackError(msg)
+	if deep {
+		msg = "statement nests too deeply for PostgreSQL's parser, which stops here too (" + msg + ")"
+	}
 	return &SyntaxError{
-		Message: msg,
-		Pos:     f.Pos(base + pieceOff + at),
-		Span:    f.Span(base+pieceOff+s, base+pieceOff+max(e, s)),
+		TooComplex: deep,
+		Message:    msg,
+		Pos:        f.Pos(base + pieceOff + at),
+		Span:       f.Span(base+pieceOff+s, base+pieceOff+max(e, s)),
 	}
 }
 
@@ -129,134 +143,4 @@ func trimRightSpace(s string) int {
 		e--
 	}
 	return e
-}
-
-type piece struct{ start, end int }
-
-type scanError struct {
-	err error
-	at  int // offset in the text where scanning stopped
-}
-
-func (e *scanError) toSyntaxError(f *source.File, base int, text string) *SyntaxError {
-	// The scanner's cursor counts characters of the whole text; report it
-	// on the piece that starts after the last complete statement.
-	return syntaxError(f, base, e.at, text[e.at:], shiftCursor(e.err, []byte(text), e.at))
-}
-
-// shiftCursor rebases a parser error's character cursor from the start of
-// text to byte offset from.
-func shiftCursor(err error, text []byte, from int) error {
-	var pe *pgparser.Error
-	if !errors.As(err, &pe) || pe.Cursorpos <= 0 {
-		return err
-	}
-	shifted := *pe
-	shifted.Cursorpos -= utf8.RuneCount(text[:from])
-	if shifted.Cursorpos < 1 {
-		shifted.Cursorpos = 1
-	}
-	return &shifted
-}
-
-// split cuts text into statements at the semicolons that PostgreSQL's
-// scanner reports as tokens (so semicolons inside strings, quoted
-// identifiers, dollar quotes and comments do not count). When the scanner
-// itself fails (an unterminated quote), the text up to the last complete
-// statement is still split and the rest is reported.
-func split(text string) ([]piece, *scanError) {
-	scan, err := pg.Scan(text)
-	if err != nil {
-		// Scan the longest prefix that still scans; the unterminated
-		// literal starts after it.
-		return splitPrefix(text, err)
-	}
-	var out []piece
-	start := 0
-	for _, tok := range scan.Tokens {
-		if tok.Token == pg.Token_ASCII_59 {
-			if hasContent(text[start:tok.Start]) {
-				out = append(out, piece{start, int(tok.Start)})
-			}
-			start = int(tok.End)
-		}
-	}
-	if hasContent(text[start:]) {
-		out = append(out, piece{start, len(text)})
-	}
-	return out, nil
-}
-
-func splitPrefix(text string, err error) ([]piece, *scanError) {
-	var pe *pgparser.Error
-	cut := len(text)
-	if errors.As(err, &pe) && pe.Cursorpos > 0 {
-		cut = source.OffsetOfRune([]byte(text), pe.Cursorpos-1)
-	}
-	// Back off to the last semicolon before the failure that scans cleanly.
-	for cut > 0 {
-		i := lastSemicolon(text[:cut])
-		if i < 0 {
-			break
-		}
-		pieces, sErr := split(text[:i+1])
-		if sErr == nil {
-			return pieces, &scanError{err: err, at: i + 1}
-		}
-		cut = i
-	}
-	return nil, &scanError{err: err, at: 0}
-}
-
-func lastSemicolon(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == ';' {
-			return i
-		}
-	}
-	return -1
-}
-
-func hasContent(s string) bool {
-	return SkipSpaceAndComments(s, 0) < len(s)
-}
-
-func isSpace(b byte) bool {
-	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
-}
-
-// SkipSpaceAndComments returns the offset of the first byte at or after
-// i that is neither white space nor inside a SQL comment.
-func SkipSpaceAndComments(s string, i int) int {
-	for i < len(s) {
-		switch {
-		case isSpace(s[i]):
-			i++
-		case s[i] == '-' && i+1 < len(s) && s[i+1] == '-':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-		case s[i] == '/' && i+1 < len(s) && s[i+1] == '*':
-			depth := 0
-			for i < len(s) {
-				if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
-					depth++
-					i += 2
-					continue
-				}
-				if s[i] == '*' && i+1 < len(s) && s[i+1] == '/' {
-					depth--
-					i += 2
-					if depth == 0 {
-						break
-					}
-					continue
-				}
-				i++
-			}
-		default:
-			return i
-		}
-	}
-	return i
 }

@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	pg "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // Query kinds.
@@ -111,7 +111,7 @@ func (q *Query) addPlace(r refs.Reference) {
 
 // isInsert reports whether sql is an INSERT (possibly under WITH).
 func isInsert(sql string) bool {
-	tree, err := pg.Parse(sql)
+	tree, err := sqlparse.ParseTree(sql)
 	if err != nil || len(tree.Stmts) != 1 {
 		return false
 	}

@@ -109,36 +109,53 @@ func (t *task) view() taskView {
 			v.StopCode, v.StoppedReason = "UserInitiated", t.stopReason
 		}
 	}
+	faulty := t.polls > t.script.FaultAfterPolls // RunTask's answer is always right
+	if faulty && t.script.ForeignARN != "" {
+		v.TaskArn = t.script.ForeignARN
+	}
 	for i, cd := range t.td.ContainerDefinitions {
-		c := containerView{
-			ContainerArn: fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%d", Region, Account, clusterName(t.clusterArn), t.id, i),
-			TaskArn:      t.arn,
-			Name:         cd.Name,
-			Image:        cd.Image,
+		if dup, ok := t.script.Duplicates[cd.Name]; ok && faulty {
+			c := t.containerView(i, cd, st, dup)
+			c.TaskArn = v.TaskArn
+			v.Containers = append(v.Containers, c)
 		}
-		switch st {
-		case "PROVISIONING", "PENDING", "ACTIVATING":
-			c.LastStatus = "PENDING"
-		case "STOPPED":
-			c.LastStatus = "STOPPED"
-			out, ok := t.script.Containers[cd.Name]
-			if !ok {
-				out = ContainerOutcome{ExitCode: 0}
-			}
-			if t.stopRequested && !out.NoExitCode {
-				out = ContainerOutcome{ExitCode: 143} // killed by the SIGTERM StopTask sends
-			}
-			if !out.NoExitCode {
-				code := out.ExitCode
-				c.ExitCode = &code
-			}
-			c.Reason = out.Reason
-		default:
-			c.LastStatus = "RUNNING"
+		out, ok := t.script.Containers[cd.Name]
+		if !ok {
+			out = ContainerOutcome{ExitCode: 0}
 		}
+		c := t.containerView(i, cd, st, out)
+		c.TaskArn = v.TaskArn
 		v.Containers = append(v.Containers, c)
 	}
 	return v
+}
+
+// containerView describes container i of the task in status st, ending
+// with out once STOPPED.
+func (t *task) containerView(i int, cd ContainerDefinition, st string, out ContainerOutcome) containerView {
+	c := containerView{
+		ContainerArn: fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%d", Region, Account, clusterName(t.clusterArn), t.id, i),
+		TaskArn:      t.arn,
+		Name:         cd.Name,
+		Image:        cd.Image,
+	}
+	switch st {
+	case "PROVISIONING", "PENDING", "ACTIVATING":
+		c.LastStatus = "PENDING"
+	case "STOPPED":
+		c.LastStatus = "STOPPED"
+		if t.stopRequested && !out.NoExitCode {
+			out = ContainerOutcome{ExitCode: 143} // killed by the SIGTERM StopTask sends
+		}
+		if !out.NoExitCode {
+			code := out.ExitCode
+			c.ExitCode = &code
+		}
+		c.Reason = out.Reason
+	default:
+		c.LastStatus = "RUNNING"
+	}
+	return c
 }
 
 type taskOverride struct {

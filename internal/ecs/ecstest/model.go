@@ -109,6 +109,18 @@ type TaskScript struct {
 	// LateStreams delays each log stream's creation to its first event
 	// (by default streams exist as soon as the task is RUNNING).
 	LateStreams bool
+
+	// Fault modes: answers a broken or hostile endpoint could give.
+
+	// ForeignARN makes DescribeTasks describe the task under this ARN
+	// instead of its own.
+	ForeignARN string
+	// Duplicates makes DescribeTasks list these containers a second time,
+	// ahead of their real entry, ending with the outcome given here.
+	Duplicates map[string]ContainerOutcome
+	// FaultAfterPolls is the number of DescribeTasks calls answered
+	// correctly before ForeignARN and Duplicates take effect.
+	FaultAfterPolls int
 }
 
 // ContainerOutcome is how one container of a scripted task ends.

@@ -21,7 +21,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
-// Alembic implements migrations.Framework for Alembic projects.
+// Alembic implements migration.Framework for Alembic projects.
 type Alembic struct{}
 
 // New returns the Alembic framework.
@@ -29,7 +29,7 @@ func New() *Alembic { return &Alembic{} }
 
 var _ migration.Framework = (*Alembic)(nil)
 
-// Format is migrations.FormatAlembic.
+// Format is migration.FormatAlembic.
 func (*Alembic) Format() migration.Format { return migration.FormatAlembic }
 
 // Detect reports whether dir is an Alembic project: an alembic.ini with a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/migrations/migrationstest"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
@@ -335,20 +336,7 @@ func FuzzTranslate(f *testing.F) {
 	f.Add([]byte("def upgrade():\n    op.execute(f'{'\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := &migration.Migration{Path: "x.py", File: source.NewFile("x.py", src), Format: migration.FormatAlembic, Transactional: true}
-		tr := translate(m, migration.TranslateOptions{})
-		inFile := func(s source.Span) bool {
-			return s.Start.Offset >= 0 && s.End.Offset <= len(src) && s.Start.Offset <= s.End.Offset
-		}
-		for _, op := range tr.Ops {
-			if !inFile(op.Span) {
-				t.Fatalf("op span %+v outside the file", op.Span)
-			}
-		}
-		for _, n := range tr.Notes {
-			if !inFile(n.Span) {
-				t.Fatalf("note span %+v outside the file", n.Span)
-			}
-		}
+		migrationstest.TranslationInFile(t, translate(m, migration.TranslateOptions{}), len(src))
 	})
 }
 

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	pg "github.com/pganalyze/pg_query_go/v5"
-
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -192,7 +190,7 @@ func (t *translator) sql(text string, offs []int) {
 	}
 	for _, e := range res.Errors {
 		sp := mapSpan(source.Span{Start: e.Pos, End: e.Span.End})
-		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: sp, Message: e.Message})
+		t.notes = append(t.notes, migration.Note{Kind: migration.SQLNoteKind(e), Span: sp, Message: e.Message})
 	}
 	t.sent.Add(res, parsed, t.stmt, mapSpan, t.autoDepth > 0)
 	for i := range out {
@@ -222,7 +220,7 @@ func (t *translator) rawSQL(e *expr, wrap string) (string, bool) {
 	}
 	prefix, _, _ := strings.Cut(wrap, "%s")
 	full := strings.Replace(wrap, "%s", text, 1)
-	if _, err := pg.Parse(full); err != nil {
+	if _, err := sqlparse.ParseTree(full); err != nil {
 		r := sqlparse.Parse(source.NewFile("", []byte(full)))
 		at := offs[0]
 		msg := err.Error()

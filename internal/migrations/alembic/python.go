@@ -8,6 +8,8 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // The translator works on a small model of the Python a revision file is
@@ -103,6 +105,7 @@ type withItem struct {
 // module is a parsed revision file.
 type module struct {
 	src     []byte
+	str     string // src as a string
 	body    []*stmt
 	funcs   map[string]*funcDef // module-level functions
 	imports map[string]string   // local name -> dotted path it was imported as
@@ -136,17 +139,16 @@ func parseModule(src []byte) *module {
 	defer p.Close()
 	p.SetLanguage(pythonLang)
 	tree, err := p.ParseCtx(context.Background(), nil, src)
-	m := &module{src: src, funcs: map[string]*funcDef{}, imports: map[string]string{}}
+	m := &module{src: src, str: string(src), funcs: map[string]*funcDef{}, imports: map[string]string{}}
 	if err != nil || tree == nil {
 		m.errors = append(m.errors, syntaxErr{start: 0, end: len(src)})
 		return m
 	}
 	defer tree.Close()
 	root := tree.RootNode()
-	b := builder{src: src, mod: m}
+	b := builder{src: src, str: m.str, mod: m}
 	m.collectErrors(root)
-	for i := 0; i < int(root.NamedChildCount()); i++ {
-		n := root.NamedChild(i)
+	for _, n := range tsnode.Named(root) {
 		switch n.Type() {
 		case "import_statement", "import_from_statement":
 			m.addImport(n)
@@ -174,14 +176,14 @@ func (m *module) addFunc(b *builder, n *sitter.Node) {
 	}
 	f := &funcDef{start: int(n.StartByte())}
 	if ps := n.ChildByFieldName("parameters"); ps != nil {
-		for i := 0; i < int(ps.NamedChildCount()); i++ {
-			f.params = append(f.params, b.param(ps.NamedChild(i)))
+		for _, kid := range tsnode.Named(ps) {
+			f.params = append(f.params, b.param(kid))
 		}
 	}
 	if body := n.ChildByFieldName("body"); body != nil {
 		f.body = b.block(body)
 	}
-	m.funcs[name.Content(m.src)] = f
+	m.funcs[b.text(name)] = f
 }
 
 // collectErrors records the outermost ERROR nodes and every MISSING node.
@@ -197,8 +199,8 @@ func (m *module) collectErrors(n *sitter.Node) {
 	if !n.HasError() {
 		return
 	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		m.collectErrors(n.Child(i))
+	for _, kid := range tsnode.Children(n) {
+		m.collectErrors(kid)
 	}
 }
 
@@ -207,8 +209,7 @@ func (b *builder) param(n *sitter.Node) param {
 	case "identifier":
 		return param{name: b.text(n)}
 	case "typed_parameter":
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			switch c.Type() {
 			case "identifier":
 				return param{name: b.text(c)}
@@ -230,19 +231,18 @@ func (b *builder) param(n *sitter.Node) param {
 }
 
 func (m *module) addImport(n *sitter.Node) {
-	src := m.src
+	b := builder{src: m.src, str: m.str, mod: m}
 	if n.Type() == "import_statement" {
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			switch c.Type() {
 			case "dotted_name":
 				// import a.b binds a.
-				full := c.Content(src)
+				full := b.text(c)
 				root, _, _ := strings.Cut(full, ".")
 				m.imports[root] = root
 			case "aliased_import":
 				if name, alias := c.ChildByFieldName("name"), c.ChildByFieldName("alias"); name != nil && alias != nil {
-					m.imports[alias.Content(src)] = name.Content(src)
+					m.imports[b.text(alias)] = b.text(name)
 				}
 			}
 		}
@@ -252,19 +252,18 @@ func (m *module) addImport(n *sitter.Node) {
 	if modNode == nil {
 		return
 	}
-	mod := modNode.Content(src)
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		c := n.NamedChild(i)
+	mod := b.text(modNode)
+	for _, c := range tsnode.Named(n) {
 		if c.Equal(modNode) {
 			continue
 		}
 		switch c.Type() {
 		case "dotted_name":
-			name := c.Content(src)
+			name := b.text(c)
 			m.imports[name] = mod + "." + name
 		case "aliased_import":
 			if name, alias := c.ChildByFieldName("name"), c.ChildByFieldName("alias"); name != nil && alias != nil {
-				m.imports[alias.Content(src)] = mod + "." + name.Content(src)
+				m.imports[b.text(alias)] = mod + "." + b.text(name)
 			}
 		case "wildcard_import":
 			m.star = append(m.star, mod)
@@ -274,15 +273,16 @@ func (m *module) addImport(n *sitter.Node) {
 
 type builder struct {
 	src []byte
+	str string // src, for substrings that share its memory
 	mod *module
 }
 
-func (b *builder) text(n *sitter.Node) string { return n.Content(b.src) }
+func (b *builder) text(n *sitter.Node) string { return tsnode.Text(n, b.str) }
 
 func (b *builder) block(n *sitter.Node) []*stmt {
 	var out []*stmt
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		if s := b.stmt(n.NamedChild(i)); s != nil {
+	for _, kid := range tsnode.Named(n) {
+		if s := b.stmt(kid); s != nil {
 			out = append(out, s)
 		}
 	}
@@ -337,13 +337,11 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 		}
 	case "with_statement":
 		s.kind = stmtWith
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() != "with_clause" {
 				continue
 			}
-			for j := 0; j < int(c.NamedChildCount()); j++ {
-				item := c.NamedChild(j)
+			for _, item := range tsnode.Named(c) {
 				if item.Type() != "with_item" {
 					continue
 				}
@@ -394,8 +392,7 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 		} else {
 			s.blocks = append(s.blocks, nil)
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			switch c.Type() {
 			case "elif_clause":
 				var cond *expr
@@ -420,14 +417,13 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 		s.kind = stmtOther
 		s.what = strings.TrimSuffix(n.Type(), "_statement")
 		// Translate what is nested (try bodies, while bodies) too.
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() == "block" {
 				s.blocks = append(s.blocks, b.block(c))
 				continue
 			}
-			for j := 0; j < int(c.NamedChildCount()); j++ {
-				if cc := c.NamedChild(j); cc.Type() == "block" {
+			for _, cc := range tsnode.Named(c) {
+				if cc.Type() == "block" {
 					s.blocks = append(s.blocks, b.block(cc))
 				}
 			}
@@ -464,8 +460,7 @@ func (b *builder) target(n *sitter.Node) target {
 		return target{names: []string{b.text(n)}, ok: true}
 	case "pattern_list", "tuple_pattern", "list_pattern":
 		t := target{tuple: true, ok: true}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() != "identifier" {
 				t.ok = false
 				continue
@@ -478,8 +473,15 @@ func (b *builder) target(n *sitter.Node) target {
 }
 
 func (b *builder) expr(n *sitter.Node) *expr {
+	// (x) is x: unwrapped in a loop, so that deep parentheses cost no
+	// recursion.
+	typ := n.Type()
+	for typ == "parenthesized_expression" && n.NamedChildCount() == 1 {
+		n = n.NamedChild(0)
+		typ = n.Type()
+	}
 	e := &expr{start: int(n.StartByte()), end: int(n.EndByte())}
-	switch n.Type() {
+	switch typ {
 	case "identifier":
 		e.kind, e.name = exprName, b.text(n)
 	case "attribute":
@@ -501,8 +503,7 @@ func (b *builder) expr(n *sitter.Node) *expr {
 			e.args = append(e.args, &expr{kind: exprOther, start: int(args.StartByte()), end: int(args.EndByte()), text: b.text(args)})
 			break
 		}
-		for i := 0; i < int(args.NamedChildCount()); i++ {
-			a := args.NamedChild(i)
+		for _, a := range tsnode.Named(args) {
 			switch a.Type() {
 			case "comment":
 			case "keyword_argument":
@@ -526,8 +527,8 @@ func (b *builder) expr(n *sitter.Node) *expr {
 		e.str = b.stringParts(n)
 	case "concatenated_string":
 		e.kind = exprString
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			if c := n.NamedChild(i); c.Type() == "string" {
+		for _, c := range tsnode.Named(n) {
+			if c.Type() == "string" {
 				e.str = append(e.str, b.stringParts(c)...)
 			}
 		}
@@ -539,15 +540,14 @@ func (b *builder) expr(n *sitter.Node) *expr {
 		e.kind, e.text = exprBool, b.text(n)
 	case "list", "tuple":
 		e.kind, e.tuple = exprList, n.Type() == "tuple"
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			if c := n.NamedChild(i); c.Type() != "comment" {
+		for _, c := range tsnode.Named(n) {
+			if c.Type() != "comment" {
 				e.args = append(e.args, b.expr(c))
 			}
 		}
 	case "dictionary":
 		e.kind = exprDict
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() != "pair" {
 				continue
 			}
@@ -556,11 +556,6 @@ func (b *builder) expr(n *sitter.Node) *expr {
 				e.keys = append(e.keys, b.expr(k))
 				e.args = append(e.args, b.expr(v))
 			}
-		}
-	case "parenthesized_expression":
-		if n.NamedChildCount() == 1 {
-			inner := b.expr(n.NamedChild(0))
-			return inner
 		}
 	case "unary_operator":
 		// -1 is a number to the translator.
@@ -607,8 +602,7 @@ func (b *builder) stringParts(n *sitter.Node) []strPart {
 	var parts []strPart
 	pos := cs
 	if isF {
-		for j := 0; j < int(n.NamedChildCount()); j++ {
-			c := n.NamedChild(j)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() != "interpolation" {
 				continue
 			}

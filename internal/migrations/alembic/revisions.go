@@ -1,6 +1,7 @@
 package alembic
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -167,12 +169,14 @@ type rev struct {
 }
 
 func readRevision(fsys fs.FS, p string, max int64) (*rev, string) {
-	if st, err := fs.Stat(fsys, p); err == nil && st.Size() > max {
+	text, err := safefs.ReadFile(fsys, p, max)
+	switch {
+	case safefs.SkipReason(err) != "":
+		return nil, safefs.SkipReason(err)
+	case errors.Is(err, safefs.ErrTooLarge):
 		return nil, fmt.Sprintf("larger than %d MiB", max>>20)
-	}
-	text, err := fs.ReadFile(fsys, p)
-	if err != nil {
-		return nil, "unreadable: " + err.Error()
+	case err != nil:
+		return nil, "cannot read: " + err.Error()
 	}
 	mod := parseModule(text)
 	h := readHeader(mod)

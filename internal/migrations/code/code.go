@@ -1,7 +1,7 @@
 // Package code reads migrations written in code rather than SQL: Go
 // (goose Go migrations, migration lists, versioned files; package
 // golang) and TypeScript/JavaScript (TypeORM, node-pg-migrate, Knex,
-// Sequelize; package js). Each is a migrations.Framework: the SQL its up
+// Sequelize; package js). Each is a migration.Framework: the SQL its up
 // code executes (string literals at the calls that run them) and the SQL
 // its library's builder calls send become operations at the call in the
 // .go, .ts or .js file (package emit), so every rule, report and editor

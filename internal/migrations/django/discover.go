@@ -1,7 +1,9 @@
 package django
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -101,12 +104,22 @@ func (d *Django) Detect(fsys fs.FS, dir string) bool {
 	dir = path.Clean(dir)
 	for _, md := range migrationDirs(fsys, dir) {
 		for _, name := range migrationFiles(fsys, md) {
-			if text := migration.ReadHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
+			if text := readHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func readHead(fsys fs.FS, p string, limit int64) []byte {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, limit))
+	return b
 }
 
 // found is one migration file read during discovery.
@@ -159,9 +172,16 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 		var here []*found
 		for _, name := range migrationFiles(fsys, md) {
 			p := path.Join(md, name)
-			text := migration.ReadHead(fsys, p, limit+1)
-			if int64(len(text)) > limit {
+			text, err := safefs.ReadFile(fsys, p, limit)
+			switch {
+			case safefs.SkipReason(err) != "":
+				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: safefs.SkipReason(err)})
+				continue
+			case errors.Is(err, safefs.ErrTooLarge):
 				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: fmt.Sprintf("larger than %d bytes", limit)})
+				continue
+			case err != nil:
+				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: "cannot read: " + err.Error()})
 				continue
 			}
 			if reason := migration.TextProblem(text); reason != "" {
@@ -236,7 +256,7 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 	if path.Base(migrationsDir) != "migrations" {
 		appDir = migrationsDir
 	}
-	if text := migration.ReadHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
+	if text := readHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
 		if m := labelRe.FindSubmatch(text); m != nil {
 			return string(m[1])
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // migrationClass is what a migration module declares in its
@@ -33,8 +35,7 @@ func (m *module) readMigration() migrationClass {
 	var mc migrationClass
 	mc.header = generatedBy(m.src)
 	var cls *sitter.Node
-	for i := 0; i < int(m.root.NamedChildCount()); i++ {
-		n := m.root.NamedChild(i)
+	for _, n := range tsnode.Named(m.root) {
 		if n.Type() == "decorated_definition" {
 			n = n.ChildByFieldName("definition")
 		}
@@ -58,8 +59,7 @@ func (m *module) readMigration() migrationClass {
 	if body == nil {
 		return mc
 	}
-	for i := 0; i < int(body.NamedChildCount()); i++ {
-		st := body.NamedChild(i)
+	for _, st := range tsnode.Named(body) {
 		if st.Type() == "comment" {
 			continue
 		}
@@ -80,7 +80,7 @@ func (m *module) readMigration() migrationClass {
 			continue
 		}
 		v := m.eval(right)
-		switch left.Content(m.src) {
+		switch tsnode.Text(left, m.str) {
 		case "dependencies":
 			mc.dependencies = v
 		case "operations":
@@ -110,8 +110,8 @@ func isMigrationClass(cls *sitter.Node, src []byte) bool {
 	if sup == nil {
 		return false
 	}
-	for i := 0; i < int(sup.NamedChildCount()); i++ {
-		name, ok := dottedName(sup.NamedChild(i), src)
+	for _, kid := range tsnode.Named(sup) {
+		name, ok := dottedName(kid, src)
 		if !ok {
 			continue
 		}

@@ -2,12 +2,15 @@ package django
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // kind is what a Python expression evaluated to, as far as a migration
@@ -148,6 +151,7 @@ func (v *value) lastName() string {
 // module is a parsed Python file.
 type module struct {
 	src    []byte
+	str    string // src, for substrings that share its memory
 	tree   *sitter.Tree
 	root   *sitter.Node
 	consts map[string]*sitter.Node // module-level NAME = expr
@@ -171,27 +175,26 @@ func parsePython(src []byte) *module {
 	if err != nil {
 		panic("django: tree-sitter Python parser: " + err.Error())
 	}
-	m := &module{src: src, tree: tree, root: tree.RootNode(), consts: map[string]*sitter.Node{}, funcs: map[string]bool{}}
+	m := &module{src: src, str: string(src), tree: tree, root: tree.RootNode(), consts: map[string]*sitter.Node{}, funcs: map[string]bool{}}
 	m.collectErrors(m.root)
-	for i := 0; i < int(m.root.NamedChildCount()); i++ {
-		n := m.root.NamedChild(i)
+	for _, n := range tsnode.Named(m.root) {
 		switch n.Type() {
 		case "expression_statement":
 			if a := n.NamedChild(0); a != nil && a.Type() == "assignment" {
 				if l := a.ChildByFieldName("left"); l != nil && l.Type() == "identifier" {
 					if r := a.ChildByFieldName("right"); r != nil {
-						m.consts[l.Content(src)] = r
+						m.consts[tsnode.Text(l, m.str)] = r
 					}
 				}
 			}
 		case "function_definition":
 			if nm := n.ChildByFieldName("name"); nm != nil {
-				m.funcs[nm.Content(src)] = true
+				m.funcs[tsnode.Text(nm, m.str)] = true
 			}
 		case "decorated_definition":
 			if d := n.ChildByFieldName("definition"); d != nil && d.Type() == "function_definition" {
 				if nm := d.ChildByFieldName("name"); nm != nil {
-					m.funcs[nm.Content(src)] = true
+					m.funcs[tsnode.Text(nm, m.str)] = true
 				}
 			}
 		}
@@ -212,15 +215,15 @@ func (m *module) collectErrors(n *sitter.Node) {
 		return
 	}
 	if n.IsError() {
-		m.errors = append(m.errors, syntaxErr{int(n.StartByte()), int(n.EndByte()), "Python syntax error: unexpected " + describeTokens(n.Content(m.src))})
+		m.errors = append(m.errors, syntaxErr{int(n.StartByte()), int(n.EndByte()), "Python syntax error: unexpected " + describeTokens(tsnode.Text(n, m.str))})
 		return
 	}
 	if n.IsMissing() {
 		m.errors = append(m.errors, syntaxErr{int(n.StartByte()), int(n.EndByte()), "Python syntax error: missing " + strconv.Quote(n.Type())})
 		return
 	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		m.collectErrors(n.Child(i))
+	for _, kid := range tsnode.Children(n) {
+		m.collectErrors(kid)
 	}
 }
 
@@ -244,10 +247,24 @@ func describeTokens(s string) string {
 func (m *module) eval(n *sitter.Node) *value { return m.evalDepth(n, 0) }
 
 func (m *module) evalDepth(n *sitter.Node, depth int) *value {
-	v := &value{start: int(n.StartByte()), end: int(n.EndByte())}
-	v.text = n.Content(m.src)
-	v.hasError = n.HasError()
-	switch n.Type() {
+	start, end := int(n.StartByte()), int(n.EndByte())
+	// (x) is x over the outer span: unwrapped in a loop, so that deep
+	// parentheses cost no recursion.
+	typ := n.Type()
+	if typ == "parenthesized_expression" {
+		inner := n
+		for typ == "parenthesized_expression" && inner.NamedChildCount() == 1 {
+			inner = inner.NamedChild(0)
+			typ = inner.Type()
+		}
+		if inner != n {
+			v := m.evalDepth(inner, depth)
+			v.start, v.end, v.text = start, end, m.str[start:end]
+			return v
+		}
+	}
+	v := &value{start: start, end: end, text: m.str[start:end], hasError: n.HasError()}
+	switch typ {
 	case "none":
 		v.kind = kNone
 	case "true":
@@ -289,9 +306,9 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 	case "concatenated_string":
 		var b strings.Builder
 		ok, bytesLit := true, false
-		for i := 0; i < int(n.NamedChildCount()); i++ {
+		for _, kid := range tsnode.Named(n) {
 			part := &value{}
-			m.evalString(n.NamedChild(i), part)
+			m.evalString(kid, part)
 			if part.kind != kStr && part.kind != kBytes {
 				ok = false
 				break
@@ -305,12 +322,6 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 				v.kind = kBytes
 			}
 		}
-	case "parenthesized_expression":
-		if c := n.NamedChild(0); c != nil && n.NamedChildCount() == 1 {
-			inner := m.evalDepth(c, depth)
-			inner.start, inner.end, inner.text = v.start, v.end, v.text
-			return inner
-		}
 	case "list", "tuple", "set", "expression_list":
 		switch n.Type() {
 		case "list":
@@ -320,8 +331,7 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 		default:
 			v.kind = kTuple
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() == "comment" {
 				continue
 			}
@@ -329,8 +339,7 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 		}
 	case "dictionary":
 		v.kind = kDict
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			c := n.NamedChild(i)
+		for _, c := range tsnode.Named(n) {
 			if c.Type() != "pair" {
 				if c.Type() == "comment" {
 					continue
@@ -389,13 +398,12 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 		if args == nil {
 			break
 		}
-		for i := 0; i < int(args.NamedChildCount()); i++ {
-			a := args.NamedChild(i)
+		for _, a := range tsnode.Named(args) {
 			switch a.Type() {
 			case "keyword_argument":
 				k, val := a.ChildByFieldName("name"), a.ChildByFieldName("value")
 				if k != nil && val != nil {
-					v.kwargs = append(v.kwargs, kwarg{k.Content(m.src), m.evalDepth(val, depth)})
+					v.kwargs = append(v.kwargs, kwarg{tsnode.Text(k, m.str), m.evalDepth(val, depth)})
 				}
 			case "comment":
 			default:
@@ -407,23 +415,24 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 	return v
 }
 
-// dottedName reads identifier and attribute chains ("a.b.c").
+// dottedName reads identifier and attribute chains ("a.b.c"), walking
+// down the chain once.
 func dottedName(n *sitter.Node, src []byte) (string, bool) {
-	switch n.Type() {
-	case "identifier":
-		return n.Content(src), true
-	case "attribute":
+	var parts []string
+	for n.Type() == "attribute" {
 		obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
 		if obj == nil || attr == nil {
 			return "", false
 		}
-		left, ok := dottedName(obj, src)
-		if !ok {
-			return "", false
-		}
-		return left + "." + attr.Content(src), true
+		parts = append(parts, string(src[attr.StartByte():attr.EndByte()]))
+		n = obj
 	}
-	return "", false
+	if n.Type() != "identifier" {
+		return "", false
+	}
+	parts = append(parts, string(src[n.StartByte():n.EndByte()]))
+	slices.Reverse(parts)
+	return strings.Join(parts, "."), true
 }
 
 // evalString decodes one string literal node.
@@ -435,11 +444,10 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 	var b strings.Builder
 	verbatim := true
 	valStart, valEnd := -1, -1
-	for i := 0; i < int(n.ChildCount()); i++ {
-		c := n.Child(i)
+	for _, c := range tsnode.Children(n) {
 		switch c.Type() {
 		case "string_start":
-			t := c.Content(m.src)
+			t := tsnode.Text(c, m.str)
 			prefix = strings.ToLower(strings.TrimRight(t, `"'`))
 			valStart = int(c.EndByte())
 		case "string_end":
@@ -449,18 +457,17 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 		case "string_content":
 			raw := strings.Contains(prefix, "r")
 			if raw {
-				b.WriteString(c.Content(m.src))
+				b.WriteString(tsnode.Text(c, m.str))
 				continue
 			}
 			// Escapes are children of the content node.
 			pos := int(c.StartByte())
-			for j := 0; j < int(c.ChildCount()); j++ {
-				e := c.Child(j)
+			for _, e := range tsnode.Children(c) {
 				if e.Type() != "escape_sequence" && e.Type() != "escape_interpolation" {
 					continue
 				}
 				b.Write(m.src[pos:e.StartByte()])
-				b.WriteString(decodeEscape(e.Content(m.src)))
+				b.WriteString(decodeEscape(tsnode.Text(e, m.str)))
 				verbatim = false
 				pos = int(e.EndByte())
 			}

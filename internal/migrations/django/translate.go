@@ -67,7 +67,7 @@ type Django struct {
 // migrations themselves.
 func New() *Django { return &Django{} }
 
-// Format is migrations.FormatDjango.
+// Format is migration.FormatDjango.
 func (d *Django) Format() migration.Format { return migration.FormatDjango }
 
 var _ migration.Framework = (*Django)(nil)
@@ -521,9 +521,9 @@ func (t *translator) sqlText(v *value, params *value) {
 	}
 	for _, e := range res.Errors {
 		if inPlace {
-			t.note(migration.NoteSyntaxError, e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
+			t.note(migration.SQLNoteKind(e), e.Pos.Offset, e.Span.End.Offset, "%s", e.Message)
 		} else {
-			t.note(migration.NoteSyntaxError, v.start, v.end, "%s (at line %d, column %d of the SQL)", e.Message, e.Pos.Line, e.Pos.Column)
+			t.note(migration.SQLNoteKind(e), v.start, v.end, "%s (at line %d, column %d of the SQL)", e.Message, e.Pos.Line, e.Pos.Column)
 		}
 	}
 	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg, File: file})

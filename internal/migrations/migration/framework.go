@@ -6,6 +6,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // Translation is one framework migration turned into the operations a SQL
@@ -63,6 +64,7 @@ type NoteKind string
 const (
 	NoteUnrecognised  NoteKind = "unrecognised-migration-code" // hint
 	NoteSyntaxError   NoteKind = "syntax-error"                // error
+	NoteTooComplex    NoteKind = "statement-too-complex"       // error: SQL nested too deeply to parse
 	NoteDataMigration NoteKind = "data-migration"              // hint: RunPython, update_all
 	// NoteUnchecked is unrecognised-migration-code raised to a warning:
 	// SQL the migration certainly runs that nothing could read (every
@@ -70,6 +72,15 @@ const (
 	// that may be for another database.
 	NoteUnchecked NoteKind = "unrecognised-migration-code/warning"
 )
+
+// SQLNoteKind is the kind of note for SQL the parser refused: a syntax
+// error, or a statement too deeply nested to parse.
+func SQLNoteKind(e *sqlparse.SyntaxError) NoteKind {
+	if e.TooComplex {
+		return NoteTooComplex
+	}
+	return NoteSyntaxError
+}
 
 // Note is something a translator reports at a span of the migration file.
 type Note struct {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -24,31 +25,22 @@ var errIsDir = errors.New("is a directory")
 // Read reads a migration file of at most max bytes (0: the default
 // limit). A file that cannot be used as text gives a reason (for a
 // Skipped entry) instead of text; err is only for files that cannot be
-// opened or read at all.
+// opened or read at all (a symlink out of the tree among them). A FIFO,
+// socket or device is skipped, never opened.
 func Read(fsys fs.FS, name string, max int64) (text []byte, reason string, err error) {
 	if max <= 0 {
 		max = DefaultMaxFileSize
 	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return nil, "", errIsDir
-		}
-		if st.Size() > max {
-			return nil, "larger than " + SizeText(max), nil
-		}
-	}
-	// Stat may not know the size (or lie): never read more than max+1.
-	text, err = io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(text)) > max {
+	text, err = safefs.ReadFile(fsys, name, max)
+	switch {
+	case errors.Is(err, safefs.ErrIsDir):
+		return nil, "", errIsDir
+	case safefs.SkipReason(err) != "":
+		return nil, safefs.SkipReason(err), nil
+	case errors.Is(err, safefs.ErrTooLarge):
 		return nil, "larger than " + SizeText(max), nil
+	case err != nil:
+		return nil, "", err
 	}
 	if reason := TextProblem(text); reason != "" {
 		return nil, reason, nil

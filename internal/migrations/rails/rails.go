@@ -11,8 +11,8 @@ package rails
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -23,10 +23,11 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
-// Rails implements migrations.Framework for ActiveRecord migrations.
+// Rails implements migration.Framework for ActiveRecord migrations.
 type Rails struct {
 	// DefaultVersion is the Migration[x.y] assumed for a class whose
 	// superclass carries no version (a project's own base class such as
@@ -127,17 +128,14 @@ func (r *Rails) Discover(fsys fs.FS, dir string, opt migration.Options) (*migrat
 }
 
 func readFile(fsys fs.FS, p string, max int64) ([]byte, string) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil, "cannot read: " + err.Error()
-	}
-	defer f.Close()
-	text, err := io.ReadAll(io.LimitReader(f, max+1))
+	text, err := safefs.ReadFile(fsys, p, max)
 	switch {
+	case safefs.SkipReason(err) != "":
+		return nil, safefs.SkipReason(err)
+	case errors.Is(err, safefs.ErrTooLarge):
+		return nil, fmt.Sprintf("larger than %d bytes", max)
 	case err != nil:
 		return nil, "cannot read: " + err.Error()
-	case int64(len(text)) > max:
-		return nil, fmt.Sprintf("larger than %d bytes", max)
 	case len(bytes.TrimSpace(text)) == 0:
 		return nil, "empty file"
 	case bytes.IndexByte(text, 0) >= 0:

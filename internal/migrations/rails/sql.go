@@ -91,6 +91,10 @@ func (t *tr) runSQL(m *mtext) {
 		if sp.End.Offset < at {
 			sp.End = sp.Start
 		}
+		if err.TooComplex {
+			t.note = append(t.note, migration.Note{Kind: migration.NoteTooComplex, Span: sp, Message: err.Message})
+			continue
+		}
 		t.syntaxNote(sp, "SQL syntax error: "+err.Message)
 	}
 	if !t.schemaFile {

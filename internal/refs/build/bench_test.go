@@ -5,10 +5,14 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/schemagate/schemagate/internal/benchgen"
 	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/refs/orm"
 	"github.com/schemagate/schemagate/internal/refs/scan"
 )
 
@@ -99,4 +103,46 @@ func BenchmarkGitGrep(b *testing.B) {
 			b.Fatalf("git grep: %v", err)
 		}
 	}
+}
+
+// BenchmarkIndexColdORMs indexes the same tree with and without the
+// Node, Java/Kotlin and Go ORM extractors (issue 19), alternating in one
+// process, and reports the process CPU time per index besides the wall
+// time: on a shared machine the CPU time is the steadier figure.
+func BenchmarkIndexColdORMs(b *testing.B) {
+	fsys := revFS(b, "previous")
+	defer fsys.Close()
+	var without []refs.Extractor
+	for _, x := range Extractors() {
+		switch x.(type) {
+		case *orm.JavaScript, *orm.JVM, *orm.Ent, *orm.Bun, *orm.SQLBoiler:
+			continue
+		}
+		without = append(without, x)
+	}
+	for _, bc := range []struct {
+		name string
+		ex   []refs.Extractor
+	}{{"without", without}, {"with", Extractors()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			start := cpuTime()
+			for i := 0; i < b.N; i++ {
+				idx, _, err := scan.Build(fsys, scan.Options{Exclude: []string{"db/migrations/**"}, Extractors: bc.ex})
+				if err != nil || len(idx.Refs) == 0 {
+					b.Fatalf("%v", err)
+				}
+				b.ReportMetric(float64(len(idx.Refs)), "refs")
+			}
+			b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// cpuTime is the user and system time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

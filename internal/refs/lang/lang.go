@@ -147,7 +147,7 @@ func Literals(lang Language, path string, src []byte) ([]Literal, error) {
 	case Go:
 		lits, err = goLiterals(path, src)
 	case Ruby, Python, JavaScript, TypeScript, Java:
-		if (lang == JavaScript || lang == TypeScript) && looksBundled(src) {
+		if (lang == JavaScript || lang == TypeScript) && LooksBundled(src) {
 			return nil, nil
 		}
 		lits, err = tsLiterals(grammarFor(lang, path), src, hits)
@@ -172,9 +172,9 @@ func (e *unknownLanguageError) Error() string {
 	return "lang: no string reader for language " + string(e.lang)
 }
 
-// looksBundled reports whether a JavaScript file is build output rather
+// LooksBundled reports whether a JavaScript file is build output rather
 // than source: bundlers emit very long lines or a webpack runtime header.
-func looksBundled(src []byte) bool {
+func LooksBundled(src []byte) bool {
 	head := src
 	if len(head) > 64<<10 {
 		head = head[:64<<10]

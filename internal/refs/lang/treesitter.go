@@ -37,6 +37,9 @@ type grammar struct {
 	// template rewrites the value when the literal is a format template
 	// (Python % and str.format, Java String.format); may be nil.
 	template func(f *tsFile, b *builder, root *sitter.Node) *builder
+	// notSQL reports a literal that holds another query language (JPQL
+	// in a JPA @Query); may be nil.
+	notSQL func(f *tsFile, root *sitter.Node) bool
 }
 
 var (
@@ -71,6 +74,7 @@ var (
 		operands: binaryOrNamedOperands,
 		decode:   javaDecode,
 		template: javaTemplate,
+		notSQL:   jpqlAnnotation,
 	}
 )
 
@@ -187,6 +191,9 @@ func tsLiterals(g *grammar, src []byte, hits []int) ([]Literal, error) {
 			continue
 		}
 		seen[top.StartByte()] = true
+		if g.notSQL != nil && g.notSQL(f, top) {
+			continue
+		}
 		b := &builder{}
 		if !g.flatten(f, b, top) {
 			continue

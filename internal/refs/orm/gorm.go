@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"bytes"
 	"go/ast"
 	"strings"
 
@@ -42,11 +41,8 @@ var gormModelColumns = []string{"id", "created_at", "updated_at", "deleted_at"}
 
 // Extract implements refs.Extractor.
 func (g *GORM) Extract(p string, src []byte) ([]refs.Reference, error) {
-	if !bytes.Contains(src, []byte("gorm")) {
-		return nil, nil // no gorm import, no gorm tag
-	}
-	gf, err := readGoFile(p, src)
-	if err != nil {
+	gf, err := readGoFileIf(p, src, "gorm") // no gorm import, no gorm tag
+	if gf == nil {
 		return nil, err
 	}
 	x := &gormFile{g: gf, ns: schema.NamingStrategy{TablePrefix: g.TablePrefix, SingularTable: g.SingularTable}}
@@ -191,19 +187,7 @@ func (x *gormFile) columns(st *ast.StructType, prefix string, depth int) []strin
 }
 
 func (x *gormFile) localStruct(e ast.Expr) (*ast.StructType, bool) {
-	if s, ok := e.(*ast.StarExpr); ok {
-		e = s.X
-	}
-	id, ok := e.(*ast.Ident)
-	if !ok {
-		return nil, false
-	}
-	ts, ok := x.g.types[id.Name]
-	if !ok {
-		return nil, false
-	}
-	st, ok := ts.Type.(*ast.StructType)
-	return st, ok
+	return localStruct(x.g, e)
 }
 
 var goBasicTypes = map[string]bool{

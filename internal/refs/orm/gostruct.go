@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -14,6 +15,7 @@ import (
 // goFile is the part of a Go file the struct-tag extractors read.
 type goFile struct {
 	fset    *token.FileSet
+	file    *ast.File
 	f       *source.File
 	imports map[string]string // local name -> import path
 	types   map[string]*ast.TypeSpec
@@ -41,6 +43,7 @@ func readGoFile(p string, src []byte) (*goFile, error) {
 	}
 	g := &goFile{
 		fset:    fset,
+		file:    file,
 		f:       source.NewFile(p, src),
 		imports: map[string]string{},
 		types:   map[string]*ast.TypeSpec{},
@@ -96,6 +99,15 @@ func readGoFile(p string, src []byte) (*goFile, error) {
 		}
 	}
 	return g, nil
+}
+
+// readGoFileIf parses src when it contains marker (an import path or a
+// tag key the extractor needs); nil without error otherwise.
+func readGoFileIf(p string, src []byte, marker string) (*goFile, error) {
+	if !bytes.Contains(src, []byte(marker)) {
+		return nil, nil
+	}
+	return readGoFile(p, src)
 }
 
 // typeName returns T for T, *T and generic T[X]; "" otherwise.

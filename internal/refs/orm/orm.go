@@ -29,6 +29,11 @@ func Extractors() []refs.Extractor {
 		&Prisma{},
 		&GORM{},
 		&Sqlx{},
+		&Ent{},
+		&Bun{},
+		&SQLBoiler{},
+		&JavaScript{},
+		&JVM{},
 	}
 }
 
@@ -89,6 +94,11 @@ func excludedDir(p string) bool {
 	return false
 }
 
+// extractOne runs an extractor that reads files together on one file.
+func extractOne(x refs.FilesExtractor, p string, src []byte) ([]refs.Reference, error) {
+	return x.ExtractFiles([]*source.File{source.NewFile(p, src)})
+}
+
 // uniq appends s to list unless it is there already.
 func uniq(list []string, s ...string) []string {
 outer:
@@ -101,4 +111,13 @@ outer:
 		list = append(list, x)
 	}
 	return list
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }

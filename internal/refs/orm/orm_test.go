@@ -64,6 +64,24 @@ func TestExtractorsRouting(t *testing.T) {
 		"prisma":     {"prisma/prisma/schema.prisma", "prisma/prisma/schema/billing.prisma"},
 		"gorm":       {"gorm/internal/model/models.go"},
 		"sqlx":       {"sqlx/store/users.go"},
+		"ent":        {"ent/ent/schema/pet.go", "ent/ent/schema/user.go"},
+		"bun":        {"bun/store/models.go"},
+		"sqlboiler":  {"sqlboiler/models/users.go"},
+		// One file at a time: most query files need the program's models
+		// (a raw-table TypeORM query builder does not).
+		"javascript-orm": {
+			"drizzle/src/db/schema.ts", "knex/src/users.js", "kysely/src/repo.ts",
+			"mikroorm/src/entities/Author.ts", "mikroorm/src/entities/Publisher.ts",
+			"sequelize-ts/src/models/account.model.ts", "sequelize-ts/src/models/owner.model.ts",
+			"sequelize/models/company.js", "sequelize/models/post.js", "sequelize/models/user.js",
+			"typeorm/src/entities/company.entity.ts", "typeorm/src/entities/role.entity.ts", "typeorm/src/entities/user.entity.ts",
+			"typeorm/src/users/users.service.ts",
+		},
+		"jvm-orm": {
+			"jpa/src/main/java/com/shop/domain/Company.java", "jpa/src/main/java/com/shop/domain/Customer.java",
+			"jpa/src/main/java/com/shop/domain/Order.java", "jpa/src/main/java/com/shop/domain/Vehicle.java",
+			"jpa/src/main/java/com/shop/report/AccountReport.java", "jpa/src/main/kotlin/com/shop/billing/Invoice.kt",
+		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("files with references per extractor (-want +got):\n%s", diff)
@@ -98,7 +116,7 @@ func TestExtractorNames(t *testing.T) {
 	for _, x := range Extractors() {
 		names = append(names, x.Name())
 	}
-	want := []string{"activerecord", "django", "sqlalchemy", "prisma", "gorm", "sqlx"}
+	want := []string{"activerecord", "django", "sqlalchemy", "prisma", "gorm", "sqlx", "ent", "bun", "sqlboiler", "javascript-orm", "jvm-orm"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("Extractors() names (-want +got):\n%s", diff)
 	}

@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"bytes"
 	"go/ast"
 	"strings"
 
@@ -25,11 +24,8 @@ func (s *Sqlx) Match(p string) bool { return matchGo(p) }
 
 // Extract implements refs.Extractor.
 func (s *Sqlx) Extract(p string, src []byte) ([]refs.Reference, error) {
-	if !bytes.Contains(src, []byte("db:")) {
-		return nil, nil
-	}
-	gf, err := readGoFile(p, src)
-	if err != nil {
+	gf, err := readGoFileIf(p, src, "db:")
+	if gf == nil {
 		return nil, err
 	}
 	var out []refs.Reference

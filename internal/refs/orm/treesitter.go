@@ -10,6 +10,9 @@ import (
 	"github.com/smacker/go-tree-sitter/ruby"
 )
 
+// parseOperationLimit bounds one parse, in microseconds.
+const parseOperationLimit = 60_000_000
+
 // parseTree parses src with a fresh parser (parsers are not safe for
 // concurrent use). Tree-sitter recovers from syntax errors, so the tree
 // always covers what parses; the caller must Close it.
@@ -17,6 +20,9 @@ func parseTree(lang *sitter.Language, path string, src []byte) (*sitter.Tree, er
 	p := sitter.NewParser()
 	defer p.Close()
 	p.SetLanguage(lang)
+	// A safety net against pathological input, far above what any
+	// source file takes.
+	p.SetOperationLimit(parseOperationLimit)
 	t, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse: %w", path, err)

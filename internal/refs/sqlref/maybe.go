@@ -3,6 +3,8 @@ package sqlref
 import (
 	"regexp"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // Shapes that follow the first keyword of a statement. Each is matched
@@ -68,19 +70,11 @@ func MaybeSQL(s string) bool {
 // skipLead skips white space, comments and opening parentheses.
 func skipLead(s string) int {
 	i := 0
-	for i < len(s) {
-		switch {
-		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '(':
-			i++
-		case strings.HasPrefix(s[i:], "--"):
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-		case strings.HasPrefix(s[i:], "/*"):
-			i = skipBlockComment(s, i)
-		default:
+	for {
+		i = sqlparse.SkipSpaceAndComments(s, i)
+		if i >= len(s) || s[i] != '(' {
 			return i
 		}
+		i++
 	}
-	return i
 }

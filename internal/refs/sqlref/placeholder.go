@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // Replacement is one piece of text that NormalizePlaceholders rewrote:
@@ -88,17 +90,15 @@ func scanPlaceholders(s string) ([]placeholder, int) {
 	i := 0
 	for i < len(s) {
 		c := s[i]
-		switch {
-		case c == '\'':
-			i = skipString(s, i)
-		case c == '"':
-			i = skipQuoted(s, i, '"')
-		case c == '-' && i+1 < len(s) && s[i+1] == '-':
-			for i < len(s) && s[i] != '\n' {
-				i++
+		// Strings, quoted identifiers, comments and dollar quotes end
+		// where PostgreSQL's scanner ends them.
+		if c == '\'' || c == '"' || c == '-' || c == '/' || (c == '$' && !(i+1 < len(s) && s[i+1] == '{') && (i == 0 || !isIdentStart(s[i-1]))) {
+			if end, ok := sqlparse.LiteralEnd(s, i); ok {
+				i = end
+				continue
 			}
-		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			i = skipBlockComment(s, i)
+		}
+		switch {
 		case c == '$':
 			if i+1 < len(s) && s[i+1] == '{' {
 				if end := matchBrace(s, i+1); end > 0 {
@@ -107,7 +107,7 @@ func scanPlaceholders(s string) ([]placeholder, int) {
 					continue
 				}
 			}
-			if i > 0 && isIdentByte(s[i-1]) {
+			if i > 0 && isIdentStart(s[i-1]) {
 				i++ // part of an identifier such as a$b
 				continue
 			}
@@ -116,10 +116,6 @@ func scanPlaceholders(s string) ([]placeholder, int) {
 					maxN = n
 				}
 				i = j
-				continue
-			}
-			if end, ok := dollarQuoteEnd(s, i); ok {
-				i = end
 				continue
 			}
 			i++
@@ -216,8 +212,8 @@ func scanPlaceholders(s string) ([]placeholder, int) {
 			if j == i {
 				j = i + 1
 			}
-			if j < len(s) && s[j] == '\'' && (s[j-1] == 'e' || s[j-1] == 'E') && j-i == 1 {
-				i = skipEscapeString(s, j)
+			if end, ok := sqlparse.LiteralEnd(s, i); ok {
+				i = end // E'...', B'...', X'...', U&'...'
 				continue
 			}
 			i = j
@@ -286,101 +282,6 @@ func sqlcArg(s string, i int) (placeholder, bool) {
 	}
 	name := strings.Trim(strings.TrimSpace(rest[j+1:j+k]), `'"`)
 	return placeholder{start: i, end: i + j + k + 1, key: "@" + name}, true
-}
-
-func skipString(s string, i int) int {
-	i++
-	for i < len(s) {
-		if s[i] == '\'' {
-			if i+1 < len(s) && s[i+1] == '\'' {
-				i += 2
-				continue
-			}
-			return i + 1
-		}
-		i++
-	}
-	return i
-}
-
-func skipEscapeString(s string, i int) int {
-	i++
-	for i < len(s) {
-		switch s[i] {
-		case '\\':
-			i += 2
-			continue
-		case '\'':
-			if i+1 < len(s) && s[i+1] == '\'' {
-				i += 2
-				continue
-			}
-			return i + 1
-		}
-		i++
-	}
-	return len(s)
-}
-
-func skipQuoted(s string, i int, q byte) int {
-	i++
-	for i < len(s) {
-		if s[i] == q {
-			if i+1 < len(s) && s[i+1] == q {
-				i += 2
-				continue
-			}
-			return i + 1
-		}
-		i++
-	}
-	return i
-}
-
-func skipBlockComment(s string, i int) int {
-	depth := 0
-	for i < len(s) {
-		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
-			depth++
-			i += 2
-			continue
-		}
-		if s[i] == '*' && i+1 < len(s) && s[i+1] == '/' {
-			depth--
-			i += 2
-			if depth == 0 {
-				return i
-			}
-			continue
-		}
-		i++
-	}
-	return i
-}
-
-// dollarQuoteEnd returns the end of a $tag$...$tag$ string starting at i.
-func dollarQuoteEnd(s string, i int) (int, bool) {
-	j := i + 1
-	if j < len(s) && s[j] != '$' {
-		if !isIdentStart(s[j]) {
-			return 0, false
-		}
-		for j < len(s) && isIdentByte(s[j]) {
-			j++
-		}
-		if j >= len(s) || s[j] != '$' {
-			return 0, false
-		}
-	}
-	if j >= len(s) {
-		return 0, false
-	}
-	tag := s[i : j+1]
-	k := strings.Index(s[j+1:], tag)
-	if k < 0 {
-		return len(s), true
-	}
-	return j + 1 + k + len(tag), true
 }
 
 // matchBrace returns the offset after the '}' that closes the '{' at i,

@@ -32,6 +32,9 @@ func TestNormalizePlaceholders(t *testing.T) {
 /* ? :w */ WHERE a = ?`, `SELECT ':x', "a?b", E'\'?', $$ :y ? $$, $fn$ ? $fn$ FROM t -- :z ?
 /* ? :w */ WHERE a = $1`},
 		{"no placeholders", `SELECT 1`, `SELECT 1`},
+		// Comments and dollar quotes end where PostgreSQL's scanner ends them.
+		{"comment ends at a carriage return", "SELECT a FROM t -- c\rWHERE id = ?", "SELECT a FROM t -- c\rWHERE id = $1"},
+		{"dollar quote after a parameter", `SELECT $1$$ ? $$ FROM t WHERE a = ?`, `SELECT $1$$ ? $$ FROM t WHERE a = $2`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // relKind says what a FROM item is.
@@ -785,7 +786,10 @@ func splitQualified(s string) []string {
 	for s != "" {
 		var p string
 		if s[0] == '"' {
-			end := skipQuoted(s, 0, '"')
+			end, ok := sqlparse.LiteralEnd(s, 0)
+			if !ok {
+				end = len(s)
+			}
 			p = strings.ReplaceAll(s[1:max(1, end-1)], `""`, `"`)
 			s = s[end:]
 		} else {

@@ -32,7 +32,6 @@ import (
 	"sort"
 	"strings"
 
-	pg "github.com/pganalyze/pg_query_go/v5"
 	pgparser "github.com/pganalyze/pg_query_go/v5/parser"
 
 	"github.com/schemagate/schemagate/internal/refs"
@@ -58,7 +57,7 @@ func (e *SyntaxError) Error() string {
 // Resolve satisfies refs.ResolveFunc.
 func Resolve(sql string) ([]refs.Reference, error) {
 	norm, m := NormalizePlaceholders(sql)
-	tree, err := pg.Parse(norm)
+	tree, err := sqlparse.ParseTree(norm)
 	if err != nil {
 		return nil, syntaxError(norm, m, err)
 	}

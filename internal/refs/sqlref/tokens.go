@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
 // The parse tree locates a qualified name by its first part and does not
@@ -30,7 +32,9 @@ func (r *resolver) nameOffset(loc, idx int) int {
 	for k := 0; k < idx; k++ {
 		j := i
 		if j < len(t) && t[j] == '"' {
-			j = skipQuoted(t, j, '"')
+			if e, ok := sqlparse.LiteralEnd(t, j); ok {
+				j = e
+			}
 		} else {
 			j = identEnd(t, j)
 		}

@@ -1,0 +1,168 @@
+package orm
+
+import (
+	"bytes"
+	"path"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// JVM extracts the references of Java and Kotlin programs: JPA/Hibernate
+// entities, JPQL in Spring Data @Query annotations, and jOOQ's generated
+// table references. See jpa.go, jpql.go and jooq.go.
+//
+// Entities reach across files (a @MappedSuperclass, an @Embeddable, the
+// entity a JPQL query names), so the extractor reads every matching file
+// of a release together; class names resolve through the file's package
+// and imports, else to the only class of that name. Spring Boot's
+// application.properties/.yml are read for the physical naming strategy.
+type JVM struct{}
+
+var _ refs.FilesExtractor = (*JVM)(nil)
+
+// Name implements refs.Extractor.
+func (x *JVM) Name() string { return "jvm-orm" }
+
+// Match reads Java and Kotlin sources outside tests and build output,
+// and Spring Boot's application configuration files.
+func (x *JVM) Match(p string) bool {
+	if excludedDir(p) {
+		return false
+	}
+	for _, s := range segments(p) {
+		if s == "build" || s == "target" || s == "out" || s == ".gradle" {
+			return false
+		}
+	}
+	base := path.Base(p)
+	if isSpringConfig(base) {
+		return true
+	}
+	switch path.Ext(base) {
+	case ".java", ".kt":
+		return !strings.HasSuffix(base, "Test.java") && !strings.HasSuffix(base, "Test.kt") && !strings.HasSuffix(base, "Tests.java") && !strings.HasSuffix(base, "Tests.kt")
+	}
+	return false
+}
+
+func isSpringConfig(base string) bool {
+	if !strings.HasPrefix(base, "application") {
+		return false
+	}
+	switch path.Ext(base) {
+	case ".properties", ".yml", ".yaml":
+		return true
+	}
+	return false
+}
+
+// Extract implements refs.Extractor for one file.
+func (x *JVM) Extract(p string, src []byte) ([]refs.Reference, error) {
+	return extractOne(x, p, src)
+}
+
+var jvmMarkers = [][]byte{
+	[]byte("@Entity"), []byte("@Embeddable"), []byte("@MappedSuperclass"), []byte("@Query"),
+	[]byte("@NamedQuer"), []byte("jooq"), []byte("TableImpl"),
+}
+
+func jvmRelevant(src []byte) bool {
+	for _, m := range jvmMarkers {
+		if bytes.Contains(src, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// ExtractFiles implements refs.FilesExtractor.
+func (x *JVM) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+	p := &jvProgram{classes: map[string][]*jvClass{}}
+	var sources []*source.File
+	for _, f := range files {
+		if isSpringConfig(path.Base(f.Path)) {
+			p.config = append(p.config, f)
+			continue
+		}
+		sources = append(sources, f)
+	}
+	parsed := make([]*jvFile, len(sources))
+	errs := make([]error, len(sources))
+	spring := make([]bool, len(sources))
+	parallel(len(sources), func(i int) {
+		f := sources[i]
+		spring[i] = bytes.Contains(f.Text, []byte("org.springframework"))
+		if jvmRelevant(f.Text) {
+			parsed[i], errs[i] = readJVMFile(f, bytes.Contains(f.Text, []byte("jooq")))
+		}
+	})
+	for _, s := range spring {
+		p.spring = p.spring || s
+	}
+	var firstErr error
+	for i, jf := range parsed {
+		if errs[i] != nil && firstErr == nil {
+			firstErr = errs[i]
+		}
+		if jf == nil {
+			continue
+		}
+		p.files = append(p.files, jf)
+		for _, c := range jf.classes {
+			p.classes[c.name] = append(p.classes[c.name], c)
+		}
+	}
+	p.naming = p.jpaNaming()
+	m := p.jpaEntities()
+	out := m.references()
+	out = append(out, m.queries()...)
+	out = append(out, p.jooq()...)
+	return out, firstErr
+}
+
+// jvProgram is the parsed files of one release.
+type jvProgram struct {
+	files   []*jvFile
+	classes map[string][]*jvClass
+	config  []*source.File
+	spring  bool
+	naming  jpaNaming
+}
+
+// class finds the class a simple or qualified name used in file f
+// refers to: same package, imported, on a wildcard import, else the only
+// class of that name.
+func (p *jvProgram) class(f *jvFile, name string) *jvClass {
+	if name == "" {
+		return nil
+	}
+	simple := lastDot(name)
+	cands := p.classes[simple]
+	switch len(cands) {
+	case 0:
+		return nil
+	case 1:
+		return cands[0]
+	}
+	want := []string{}
+	if strings.Contains(name, ".") {
+		want = append(want, name)
+	}
+	if q, ok := f.imports[simple]; ok {
+		want = append(want, q)
+	}
+	want = append(want, f.pkg+"."+simple)
+	for _, w := range f.wildcards {
+		want = append(want, w+"."+simple)
+	}
+	for _, w := range want {
+		for _, c := range cands {
+			if c.file.pkg+"."+c.name == w {
+				return c
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,1 @@
+CREATE TABLE users (id bigserial PRIMARY KEY, nickname text, legacy text, created_at timestamptz);

@@ -1,0 +1,3 @@
+package com.shop.users;
+
+public record UserDto(String nickname, String legacy) {}

@@ -1,0 +1,13 @@
+import { Entity, PrimaryKey, Property } from "@mikro-orm/core";
+
+@Entity({ tableName: "users" })
+export class User {
+  @PrimaryKey()
+  id!: number;
+
+  @Property()
+  nickname!: string;
+
+  @Property()
+  createdAt = new Date();
+}

@@ -1,0 +1,13 @@
+const { DataTypes, Model } = require("sequelize");
+
+module.exports = (sequelize) => {
+  class User extends Model {}
+  User.init(
+    {
+      nickname: DataTypes.STRING,
+      legacy: DataTypes.STRING,
+    },
+    { sequelize, tableName: "users", underscored: true, updatedAt: false },
+  );
+  return User;
+};

@@ -1,0 +1,1 @@
+module.exports = (user) => ({ nickname: user.nickname, legacy: undefined, attributes: ["legacy"] });

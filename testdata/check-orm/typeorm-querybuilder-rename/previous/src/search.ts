@@ -1,0 +1,10 @@
+import { DataSource } from "typeorm";
+
+export function search(ds: DataSource, q: string) {
+  return ds
+    .createQueryBuilder()
+    .select("u.id")
+    .from("users", "u")
+    .where("u.nickname = :q", { q })
+    .getRawMany();
+}

@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity("users")
+export class User {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column()
+  nickname!: string;
+
+  @Column({ nullable: true, select: false })
+  legacy?: string;
+
+  @CreateDateColumn({ name: "created_at" })
+  createdAt!: Date;
+}
