@@ -15,7 +15,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 	"github.com/schemagate/schemagate/internal/report"
 	"github.com/schemagate/schemagate/internal/verify"
 	"github.com/schemagate/schemagate/rules"
@@ -115,14 +115,7 @@ func runVerify(ctx context.Context, f *checkFlags, databaseURL string, stdio IO)
 // scrubURL makes sure no password of the connection string reaches the
 // output, whatever produced the message.
 func scrubURL(msg, url string) string {
-	if url == "" {
-		return msg
-	}
-	msg = strings.ReplaceAll(msg, url, pgdb.Redact(url))
-	if pw := os.Getenv("PGPASSWORD"); pw != "" {
-		msg = strings.ReplaceAll(msg, pw, "xxxxx")
-	}
-	return msg
+	return redact.Text(msg, append(redact.Passwords(url), os.Getenv("PGPASSWORD"))...)
 }
 
 // writeVerify prints the findings in the chosen format; text adds the

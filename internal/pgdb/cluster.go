@@ -293,7 +293,7 @@ func (c *Cluster) PID() int { return c.pid }
 
 // URL is a connection URL for database db as the superuser over the
 // cluster's socket: postgres://postgres@/db?host=<socketdir>&port=<port>.
-// It carries the password when the cluster has one: print it with Redact.
+// It carries the password when the cluster has one: print it with redact.ConnString.
 func (c *Cluster) URL(db string) string {
 	u := url.URL{
 		Scheme:   "postgres",

@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // ScratchPrefix starts the name of every scratch database.
@@ -30,7 +32,7 @@ const dropTimeout = 30 * time.Second
 // dropped at the end. Nothing else on that server is written to.
 type Scratch struct {
 	Name    string // schemagate_scratch_<random hex>
-	URL     string // the admin connection string pointed at Name; it may carry a password: print it with Redact
+	URL     string // the admin connection string pointed at Name; it may carry a password: print it with redact.ConnString
 	Version int    // the server's major version
 
 	adminURL string
@@ -59,7 +61,7 @@ func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
 		"SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&role, &allowed)
 	if err != nil {
 		admin.Close(context.Background())
-		return nil, fmt.Errorf("checking the role's privileges on %s: %w", Redact(adminURL), err)
+		return nil, fmt.Errorf("checking the role's privileges on %s: %w", redact.ConnString(adminURL), err)
 	}
 	if !allowed {
 		admin.Close(context.Background())
@@ -74,7 +76,7 @@ func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
 		if errors.As(err, &pgErr) && pgErr.Code == "42501" {
 			return nil, noCreateDB(role)
 		}
-		return nil, fmt.Errorf("creating scratch database %s on %s: %w", s.Name, Redact(adminURL), err)
+		return nil, fmt.Errorf("creating scratch database %s on %s: %w", s.Name, redact.ConnString(adminURL), err)
 	}
 	return s, nil
 }
@@ -225,6 +227,12 @@ func WithDatabase(conn, db string) string {
 		}
 	}
 	return out + fragment
+}
+
+// isURL reports whether conn is a URL as pgx reads one (anything else
+// is a key=value DSN to it).
+func isURL(conn string) bool {
+	return strings.HasPrefix(conn, "postgres://") || strings.HasPrefix(conn, "postgresql://")
 }
 
 func quoteDSN(v string) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // AppliedFrom returns a check.Input.Applied hook that reads, from the
@@ -46,10 +47,10 @@ func AppliedFrom(ctx context.Context, url string) func([]*migrations.Migration) 
 					}
 				}
 				if a, err = pgdb.AppliedMigrations(ctx, conn, table); err != nil {
-					return nil, fmt.Errorf("--pending-from %s: %w", pgdb.Redact(url), err)
+					return nil, fmt.Errorf("--pending-from %s: %w", redact.ConnString(url), err)
 				}
 				if len(a.Problems) > 0 {
-					return nil, fmt.Errorf("--pending-from %s: %s", pgdb.Redact(url), strings.Join(a.Problems, "; "))
+					return nil, fmt.Errorf("--pending-from %s: %s", redact.ConnString(url), strings.Join(a.Problems, "; "))
 				}
 				history[m.Format] = a
 			}

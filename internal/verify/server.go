@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // Server is where verify works: a scratch database on the server
@@ -38,7 +39,7 @@ func Open(ctx context.Context, databaseURL string) (_ *Server, err error) {
 		s.adminURL = c.URL("postgres")
 		s.Name = fmt.Sprintf("embedded PostgreSQL %d from %s", c.Version, c.BinDir)
 	} else {
-		s.Name = pgdb.Redact(databaseURL)
+		s.Name = redact.ConnString(databaseURL)
 	}
 	defer func() {
 		if err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -73,7 +74,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	if in.DatabaseURL == "" {
 		logf(in, "starting an embedded PostgreSQL")
 	} else {
-		logf(in, "connecting to %s", pgdb.Redact(in.DatabaseURL))
+		logf(in, "connecting to %s", redact.ConnString(in.DatabaseURL))
 	}
 	srv, err := Open(ctx, in.DatabaseURL)
 	if err != nil {
