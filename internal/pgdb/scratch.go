@@ -1,6 +1,7 @@
 package pgdb
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -28,10 +29,11 @@ var ErrNoCreateDB = errors.New("role lacks CREATEDB")
 // cleanup still happens after the caller's context was cancelled.
 const dropTimeout = 30 * time.Second
 
-// Scratch is a database this package created on someone's server, to be
-// dropped at the end. Nothing else on that server is written to.
+// Scratch is a database this package created, to be dropped at the end:
+// in verify's sandbox, or on a test server (pgtest). Nothing else on
+// that server is written to.
 type Scratch struct {
-	Name    string // schemagate_scratch_<random hex>
+	Name    string // schemagate_scratch_<random hex>, or ScratchOptions.Name
 	URL     string // the admin connection string pointed at Name; it may carry a password: print it with redact.ConnString
 	Version int    // the server's major version
 
@@ -41,11 +43,24 @@ type Scratch struct {
 	dropped  bool
 }
 
+// ScratchOptions tune NewScratchWith.
+type ScratchOptions struct {
+	// Name is the database's name; empty: ScratchPrefix and random hex.
+	Name string
+	// Owner, when set, owns the database instead of the admin role.
+	Owner string
+}
+
 // NewScratch connects with adminURL, checks the role may create
 // databases, and creates an empty, uniquely named database from
 // template0. Call Drop when done, also on error paths: it works after
 // ctx is cancelled.
 func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
+	return NewScratchWith(ctx, adminURL, ScratchOptions{})
+}
+
+// NewScratchWith is NewScratch with a chosen name and owner.
+func NewScratchWith(ctx context.Context, adminURL string, opt ScratchOptions) (*Scratch, error) {
 	admin, err := Connect(ctx, adminURL)
 	if err != nil {
 		return nil, err
@@ -67,9 +82,13 @@ func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
 		admin.Close(context.Background())
 		return nil, noCreateDB(role)
 	}
-	s.Name = ScratchPrefix + randomHex(8)
+	s.Name = cmp.Or(opt.Name, ScratchPrefix+randomHex(8))
 	s.URL = WithDatabase(adminURL, s.Name)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+s.Name+" TEMPLATE template0"); err != nil {
+	create := "CREATE DATABASE " + quoteIdent(s.Name) + " TEMPLATE template0"
+	if opt.Owner != "" {
+		create += " OWNER " + quoteIdent(opt.Owner)
+	}
+	if _, err := admin.Exec(ctx, create); err != nil {
 		// A cancelled CREATE DATABASE may have committed: drop to be sure.
 		_ = s.Drop(ctx)
 		var pgErr *pgconn.PgError
@@ -86,7 +105,7 @@ func noCreateDB(role string) error { return &noCreateDBError{role: role} }
 type noCreateDBError struct{ role string }
 
 func (e *noCreateDBError) Error() string {
-	return fmt.Sprintf("role %q may not create databases (it lacks CREATEDB), and schemagate works in a scratch database it creates and drops: grant it with ALTER ROLE %s CREATEDB, or pass a --database-url whose role has CREATEDB",
+	return fmt.Sprintf("role %q may not create databases (it lacks CREATEDB), and a scratch database is created and dropped on this server: grant it with ALTER ROLE %s CREATEDB",
 		e.role, quoteIdent(e.role))
 }
 
@@ -138,7 +157,7 @@ func (s *Scratch) Drop(ctx context.Context) error {
 	}
 	s.closeAdmin(ctx)
 	if err != nil {
-		return fmt.Errorf("dropping scratch database %s: %w (drop it by hand: DROP DATABASE %s)", s.Name, err, s.Name)
+		return fmt.Errorf("dropping scratch database %s: %w (drop it by hand: DROP DATABASE %s)", s.Name, err, quoteIdent(s.Name))
 	}
 	s.dropped = true
 	return nil
@@ -167,7 +186,7 @@ func (s *Scratch) drop(ctx context.Context) error {
 	if err != nil && s.admin.IsClosed() {
 		return err // connection trouble; a permission error is fine here
 	}
-	drop := "DROP DATABASE IF EXISTS " + s.Name
+	drop := "DROP DATABASE IF EXISTS " + quoteIdent(s.Name)
 	if s.Version >= 13 {
 		drop += " WITH (FORCE)"
 	}

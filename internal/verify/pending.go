@@ -42,7 +42,7 @@ func AppliedFrom(ctx context.Context, url string) func([]*migrations.Migration) 
 					return nil, err
 				}
 				if conn == nil {
-					if conn, err = pgdb.Connect(ctx, url); err != nil {
+					if conn, err = pgdb.ConnectReadOnly(ctx, url); err != nil {
 						return nil, err
 					}
 				}
