@@ -147,7 +147,7 @@ func writeVerify(w io.Writer, c *commonFlags, res *verify.Result, level config.F
 
 func writeVerifyText(w io.Writer, res *verify.Result) {
 	if len(res.Statements) > 0 {
-		fmt.Fprintf(w, "\nWhat PostgreSQL %d did (locks taken on existing relations, rewrites, time on the empty scratch schema):\n", res.Version)
+		fmt.Fprintf(w, "\nWhat PostgreSQL %d did (locks taken on existing relations, rewrites, time on the empty sandbox schema):\n", res.Version)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, s := range res.Statements {
 			locks := "-"
