@@ -154,14 +154,13 @@ type ApplyOptions struct {
 }
 
 // Apply applies migrations to the database url names, as the role url
-// logs in as, in order,
-// statement by statement, each in the transaction mode its tool uses,
-// and stops at the first statement PostgreSQL rejects. A framework
-// migration runs as the SQL of its translation in opt.Translations. For
-// each statement it records, from a second connection while the
-// statement's transaction is open, the locks it took on relations that
-// existed before Apply began, which of them it rewrote, and how long it
-// ran.
+// logs in as, in order, statement by statement, each in the transaction
+// mode its tool uses, and stops at the first statement PostgreSQL
+// rejects. A framework migration runs as the SQL of its translation in
+// opt.Translations. For each statement it records, from a second
+// connection while the statement's transaction is open, the locks it
+// took on relations that existed before Apply began, which of them it
+// rewrote, and how long it ran.
 func Apply(ctx context.Context, url string, ms []*migrations.Migration, opt ApplyOptions) (*Applied, error) {
 	a, err := newApplier(ctx, url, opt.Observer, opt.PGVersion)
 	if err != nil {

@@ -85,7 +85,7 @@ type database struct {
 
 	sandbox *Sandbox
 	scratch *pgdb.Scratch
-	owner   bool // the owner role was created for it
+	roles   []string // the roles created for it, the owner first
 }
 
 // ownerAttrs: the owner may do what the owner of a database may, and
@@ -117,13 +117,17 @@ func (s *Sandbox) newDatabase(ctx context.Context, name, owner string, roles []s
 	if _, err := admin.Exec(ctx, "CREATE ROLE "+pgx.Identifier{owner}.Sanitize()+" "+ownerAttrs); err != nil {
 		return nil, fmt.Errorf("creating role %s in the sandbox: %w", owner, err)
 	}
-	db.Owner, db.owner = owner, true
+	db.Owner = owner
+	db.roles = append(db.roles, owner)
 	for _, r := range roles {
 		if r == owner || r == sandboxSuperuser {
 			continue
 		}
 		_, err := admin.Exec(ctx, "CREATE ROLE "+pgx.Identifier{r}.Sanitize()+" NOLOGIN")
-		if err != nil && pgCode(err) != "42710" { // there already: a sandbox that several runs share
+		switch {
+		case err == nil:
+			db.roles = append(db.roles, r)
+		case pgCode(err) != "42710": // there already: a sandbox that several runs share
 			return nil, fmt.Errorf("copying role %s into the sandbox: %w", r, err)
 		}
 	}
@@ -171,7 +175,7 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
-// drop removes the database and its owner role: the cluster goes with
+// drop removes the database and the roles made for it: the cluster goes with
 // Sandbox.Close anyway, this keeps a sandbox that several runs share
 // clean. It works after the run's context ended, like Close.
 func (db *database) drop() error {
@@ -181,7 +185,7 @@ func (db *database) drop() error {
 			errs = append(errs, err)
 		}
 	}
-	if db.owner {
+	if len(db.roles) > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		admin, err := pgdb.Connect(ctx, db.sandbox.cluster.URL("postgres"))
@@ -189,11 +193,13 @@ func (db *database) drop() error {
 			return errors.Join(append(errs, err)...)
 		}
 		defer admin.Close(ctx)
-		// What the migrations granted the owner elsewhere (ALTER ROLE
-		// SET, memberships) goes with it; a grant on an object the
+		// What the migrations gave a role elsewhere (ALTER ROLE SET,
+		// memberships) goes with it; a privilege on an object the
 		// sandbox keeps would make this fail, and the cluster's removal
 		// ends it anyway.
-		_, _ = admin.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{db.Owner}.Sanitize())
+		for _, r := range db.roles {
+			_, _ = admin.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{r}.Sanitize())
+		}
 	}
 	return errors.Join(errs...)
 }

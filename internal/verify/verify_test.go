@@ -23,6 +23,13 @@ import (
 // and verifies the working tree against the tag "previous".
 func verifyTrees(t *testing.T, previous, next map[string]string) *verify.Result {
 	t.Helper()
+	return verifyTreesOn(t, "", previous, next)
+}
+
+// verifyTreesOn is verifyTrees with the previous schema read from the
+// database databaseURL names (none: from the previous release).
+func verifyTreesOn(t *testing.T, databaseURL string, previous, next map[string]string) *verify.Result {
+	t.Helper()
 	scenario := t.TempDir()
 	for side, files := range map[string]map[string]string{"previous": previous, "new": next} {
 		for p, text := range files {
@@ -39,7 +46,7 @@ func verifyTrees(t *testing.T, previous, next map[string]string) *verify.Result 
 	repo := testutil.CommitScenario(t, scenario)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := verify.RunOn(ctx, sb, verify.Input{Check: scenarioInput(t, repo)})
+	res, err := verify.RunOn(ctx, sb, verify.Input{Check: scenarioInput(t, repo), DatabaseURL: databaseURL})
 	if err != nil {
 		t.Fatal(err)
 	}
