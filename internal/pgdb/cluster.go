@@ -20,7 +20,8 @@ import (
 	"time"
 )
 
-// ClusterOptions tunes StartCluster. The zero value is what verify uses.
+// ClusterOptions tunes StartCluster. verify names its superuser (User);
+// the tests take the zero value.
 type ClusterOptions struct {
 	// BinDir holds initdb and postgres; empty: FindBinaries.
 	BinDir string
