@@ -14,6 +14,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/ecs"
 	"github.com/schemagate/schemagate/internal/gate/execrunner"
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 func newGateCmd(stdio IO) *cobra.Command {
@@ -284,10 +285,11 @@ func releaseLabel(f *checkFlags) string {
 
 func parseEnv(list []string) (map[string]string, error) {
 	out := map[string]string{}
-	for _, kv := range list {
+	for i, kv := range list {
 		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("%q: want NAME=VALUE", k)
+		if !ok || !redact.EnvName(k) {
+			// The value may be the secret itself: never echo it whole.
+			return nil, fmt.Errorf("value %d (%s) is not NAME=VALUE with NAME of letters, digits and _", i+1, redact.Env(kv))
 		}
 		out[k] = v
 	}

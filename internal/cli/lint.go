@@ -15,6 +15,7 @@ import (
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -156,7 +157,7 @@ func discoverHere(cfg *config.Config, lopt migrations.PathOptions) (*migrations.
 		m.Dir = filepath.ToSlash(rel)
 		dirs = append(dirs, m)
 	}
-	found, err := migrations.Load(os.DirFS(base), migrations.Config{
+	found, err := migrations.Load(safefs.Dir(base), migrations.Config{
 		Dirs: dirs, Exclude: cfg.Exclude, Format: lopt.Format, IncludeDown: lopt.IncludeDown,
 		MaxFileSize: lopt.MaxFileSize, PGVersion: lopt.PGVersion,
 	})

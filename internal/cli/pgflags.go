@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/check"
-	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/verify"
 )
@@ -69,7 +69,7 @@ func readRuntime(ctx context.Context, url string, verbose func(string, ...any)) 
 	if err != nil {
 		return nil, err
 	}
-	verbose("%d runtime references from pg_stat_statements of %s (%d texts that do not parse skipped)", len(runtime), pgdb.Redact(url), skipped)
+	verbose("%d runtime references from pg_stat_statements of %s (%d texts that do not parse skipped)", len(runtime), redact.ConnString(url), skipped)
 	return runtime, nil
 }
 

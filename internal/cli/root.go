@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/schemagate/schemagate/internal/redact"
 	"github.com/schemagate/schemagate/internal/report"
 )
 
@@ -102,10 +103,10 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 	if err == nil {
 		return ExitClean
 	}
-	code, msg := ExitError, err.Error() // cobra's own errors: unknown command, bad args
+	code, msg := ExitError, oneLine(scrub(err.Error())) // cobra's own errors: unknown command, bad args
 	var ee *exitError
 	if errors.As(err, &ee) {
-		code, msg = ee.code, ee.msg
+		code, msg = ee.code, oneLine(scrub(ee.msg))
 	}
 	if msg != "" {
 		fmt.Fprintln(errOut, "schemagate: "+oneLine(msg))
@@ -114,6 +115,13 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 		writeErrorReport(counted, cmd, oneLine(msg))
 	}
 	return code
+}
+
+// scrub is the last line of defence for every error printed: any
+// connection string in it is redacted, and so are the passwords the
+// environment holds.
+func scrub(msg string) string {
+	return redact.Text(msg, append(redact.Passwords(os.Getenv(EnvDatabaseURL)), os.Getenv("PGPASSWORD"))...)
 }
 
 // writeErrorReport gives a command that could not run, in a format a

@@ -14,7 +14,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
-	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 	"github.com/schemagate/schemagate/internal/report"
 	"github.com/schemagate/schemagate/internal/verify"
 )
@@ -31,21 +31,28 @@ func newVerifyCmd(stdio IO) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "verify",
-		Short: "Prove the verdict on a real PostgreSQL: apply the pending migrations to a scratch copy of the previous schema",
-		Long: `Verify asks the server itself. It builds the schema the deployed release (--previous) runs on
-in a scratch database (from its db/structure.sql, or by replaying its migrations), prepares every
-query of that release there, applies the pending migrations statement by statement while a
-second connection reads the locks each one holds and whether it rewrote a table, then prepares
-the queries again and runs the release's INSERTs in savepoints that are always rolled back.
+		Short: "Prove the verdict on a real PostgreSQL: apply the pending migrations to a sandboxed copy of the previous schema",
+		Long: `Verify asks the server itself, in a sandbox: a throwaway PostgreSQL it starts from the server
+binaries on this machine, listening only on a Unix socket in a temp dir, and removes at the end,
+also after an error, a timeout or Ctrl-C (one that a killed run left behind is removed by the
+next run). There it builds the schema the deployed release (--previous) runs on, prepares every
+query of that release, applies the pending migrations statement by statement while a second
+connection reads the locks each one holds and whether it rewrote a table, then prepares the
+queries again and runs the release's INSERTs in savepoints that are always rolled back.
+Everything a release brings runs as a role without superuser, CREATEROLE or CREATEDB that owns
+the sandbox's database, so PostgreSQL itself refuses what reaches outside it (COPY ... PROGRAM,
+server files, untrusted languages, ALTER SYSTEM, other roles and their sessions): such a
+statement is a verify-statement-failed finding.
 It reports strong locks (verify-lock), rewrites (verify-rewrite), statements PostgreSQL rejects
 (verify-statement-failed), and queries or INSERTs of the running release that break
 (verify-query-broken, verify-insert-broken), and where the server disagrees with check.
 
-With --database-url (or $SCHEMAGATE_DATABASE_URL) it creates a uniquely named scratch database
-on that server (the role needs CREATEDB), works only there, and drops it at the end, also after
-an error, a timeout or Ctrl-C. Without it, it starts a throwaway PostgreSQL from the server
-binaries on this machine, listening only on a Unix socket in a temp dir, and removes it after.
-The server's major version is used as --pg-version unless that flag is given.
+The previous schema comes from the previous release (its db/structure.sql, or its migrations
+replayed), or with --database-url (or $SCHEMAGATE_DATABASE_URL) from the deployed database:
+verify only reads it, in read-only transactions (its version, its roles' names, pg_dump
+--schema-only), copies that into the sandbox, and never sends it a statement of the migrations.
+The deployed server's major version (else the sandbox's) is used as --pg-version unless that
+flag is given; the sandbox uses the binaries of that major version when they are installed.
 
 Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 could not run.`,
 		Args: cobra.NoArgs,
@@ -60,10 +67,10 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 			res, cfg, err := runVerify(ctx, &f, databaseURL, stdio)
 			if err != nil {
 				if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
-					return fail("verify did not finish within --timeout %s; the scratch database was dropped", timeout)
+					return fail("verify did not finish within --timeout %s; the sandbox was removed", timeout)
 				}
 				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-					return fail("verify was interrupted; the scratch database was dropped")
+					return fail("verify was interrupted; the sandbox was removed")
 				}
 				return fail("%s", scrubURL(err.Error(), databaseURL))
 			}
@@ -79,8 +86,8 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&databaseURL, "database-url", "", "server to create the scratch database on (postgres:// URL or key=value DSN; default $"+EnvDatabaseURL+", else an embedded throwaway cluster); PG* variables and sslmode work as in libpq")
-	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long (the scratch database is dropped all the same)")
+	cmd.Flags().StringVar(&databaseURL, "database-url", "", "the deployed database, read only (version, roles, pg_dump --schema-only), whose schema is copied into the sandbox as the previous schema (postgres:// URL or key=value DSN; default $"+EnvDatabaseURL+", else the previous release's schema); PG* variables and sslmode work as in libpq")
+	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long (the sandbox is removed all the same)")
 	return cmd
 }
 
@@ -115,14 +122,7 @@ func runVerify(ctx context.Context, f *checkFlags, databaseURL string, stdio IO)
 // scrubURL makes sure no password of the connection string reaches the
 // output, whatever produced the message.
 func scrubURL(msg, url string) string {
-	if url == "" {
-		return msg
-	}
-	msg = strings.ReplaceAll(msg, url, pgdb.Redact(url))
-	if pw := os.Getenv("PGPASSWORD"); pw != "" {
-		msg = strings.ReplaceAll(msg, pw, "xxxxx")
-	}
-	return msg
+	return redact.Text(msg, append(redact.Passwords(url), os.Getenv("PGPASSWORD"))...)
 }
 
 // writeVerify prints the findings in the chosen format; text adds the
@@ -145,7 +145,7 @@ func writeVerify(w io.Writer, c *commonFlags, res *verify.Result, level config.F
 
 func writeVerifyText(w io.Writer, res *verify.Result) {
 	if len(res.Statements) > 0 {
-		fmt.Fprintf(w, "\nWhat PostgreSQL %d did (locks taken on existing relations, rewrites, time on the empty scratch schema):\n", res.Version)
+		fmt.Fprintf(w, "\nWhat PostgreSQL %d did (locks taken on existing relations, rewrites, time on the empty sandbox schema):\n", res.Version)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, s := range res.Statements {
 			locks := "-"
@@ -195,7 +195,7 @@ func verifyFields(res *verify.Result) []report.Field {
 			statements[i].Locks = []verify.Lock{}
 		}
 	}
-	return []report.Field{
+	fields := []report.Field{
 		{Key: "server", Value: res.Server},
 		{Key: "pg_version", Value: res.Version},
 		{Key: "previous", Value: res.Previous},
@@ -204,6 +204,11 @@ func verifyFields(res *verify.Result) []report.Field {
 		{Key: "queries", Value: nonNil(res.Queries)},
 		{Key: "disagreements", Value: nonNil(res.Disagreements)},
 	}
+	if res.Source != "" {
+		// Where the schema was copied from, when verify read a server.
+		fields = append(fields[:1], append([]report.Field{{Key: "source", Value: res.Source}}, fields[1:]...)...)
+	}
+	return fields
 }
 
 func nonNil[T any](xs []T) []T {

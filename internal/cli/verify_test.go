@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -52,24 +53,55 @@ func writeRepo(t *testing.T, previous, next map[string]string) string {
 	return testutil.CommitScenario(t, scenario)
 }
 
-// scratchDatabases lists the scratch databases on the test server.
-func scratchDatabases(t *testing.T) []string {
+// privateTempDir points TMPDIR at a directory of the test's own, which
+// the server's user can enter when the tests run as root, so that the
+// sandboxes verify starts there can be counted.
+func privateTempDir(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgdb.Connect(ctx, pgtest.AdminURL(t))
-	if err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	if os.Geteuid() == 0 {
+		for _, d := range []string{filepath.Dir(dir), dir} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'schemagate\_scratch\_%' ORDER BY 1`)
+	t.Setenv("TMPDIR", dir)
+	return dir
+}
+
+// sandboxesLeft lists what verify left in dir: cluster directories, and
+// processes that still name one.
+func sandboxesLeft(t *testing.T, dir string) []string {
+	t.Helper()
+	left, _ := filepath.Glob(filepath.Join(dir, "schemagate-pg-*"))
+	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		t.Fatal(err)
+		return left
 	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(b), dir+"/schemagate-pg-") {
+			left = append(left, "process "+e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
+		}
 	}
-	return names
+	return left
+}
+
+// deployedDatabase is a database of the test server that holds what
+// the previous release's migrations (files under the scenario's
+// previous tree) created, as the deployed database would.
+func deployedDatabase(t *testing.T, migrations ...string) string {
+	t.Helper()
+	db := pgtest.Database(t)
+	for _, m := range migrations {
+		text, err := os.ReadFile(filepath.Join(repoRoot(t), m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		execSQL(t, db, string(text))
+	}
+	return db
 }
 
 func execSQL(t *testing.T, conn string, sql ...string) {
@@ -145,7 +177,7 @@ func TestVerifyEmbeddedJSON(t *testing.T) {
 	}
 	t.Setenv(EnvDatabaseURL, "")
 	repo := scenarioRepo(t, "type-change")
-	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "schemagate-pg-*"))
+	tmp := privateTempDir(t)
 	code, out, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--format", "json")
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want 1; stderr %s\n%s", code, stderr, out)
@@ -193,28 +225,30 @@ func TestVerifyEmbeddedJSON(t *testing.T) {
 	if diff := cmp.Diff(wantRules, rulesSeen); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "schemagate-pg-*"))
-	if diff := cmp.Diff(before, after); diff != "" {
-		t.Errorf("the embedded cluster's directory was left behind (-before +after):\n%s", diff)
+	if left := sandboxesLeft(t, tmp); len(left) > 0 {
+		t.Errorf("the sandbox was left behind: %v", left)
 	}
 }
 
 // A pending migration that fails: the error finding points at the
-// position PostgreSQL reports, the text report shows the statement table,
-// and the scratch database is gone afterwards.
-func TestVerifyFailingMigrationDropsScratch(t *testing.T) {
-	admin := pgtest.AdminURL(t)
+// position PostgreSQL reports, the text report shows the statement
+// table, the deployed database it read is as it was, and the sandbox is
+// gone afterwards.
+func TestVerifyFailingMigrationLeavesNothing(t *testing.T) {
+	create := "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
 	repo := writeRepo(t, map[string]string{
-		"db/migrations/001_create.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+		"db/migrations/001_create.sql": create,
 		"queries/users.sql":            "SELECT id, email FROM users WHERE id = $1;\n",
 	}, map[string]string{
-		"db/migrations/001_create.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+		"db/migrations/001_create.sql": create,
 		"db/migrations/002_index.sql":  "CREATE INDEX users_email ON users (email);\nUPDATE users\n   SET email = lower(emial)\n WHERE id > 0;\n",
 		"db/migrations/003_more.sql":   "ALTER TABLE users ADD COLUMN age integer;\n",
 		"queries/users.sql":            "SELECT id, email FROM users WHERE id = $1;\n",
 	})
-	before := scratchDatabases(t)
-	code, out, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--database-url", admin, "--color", "never")
+	deployed := pgtest.Database(t)
+	execSQL(t, deployed, create)
+	tmp := privateTempDir(t)
+	code, out, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--database-url", deployed, "--color", "never")
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want 1; stderr %s\n%s", code, stderr, out)
 	}
@@ -223,102 +257,104 @@ func TestVerifyFailingMigrationDropsScratch(t *testing.T) {
 		"Not applied after the failure: db/migrations/003_more.sql",
 		"db/migrations/002_index.sql:1  ",
 		"SHARE users",
+		"previous schema: read from PostgreSQL",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if diff := cmp.Diff(before, scratchDatabases(t)); diff != "" {
-		t.Errorf("scratch databases left behind (-before +after):\n%s", diff)
+	if left := sandboxesLeft(t, tmp); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	var indexes int
+	ctx := context.Background()
+	c, err := pgdb.Connect(ctx, deployed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_email'").Scan(&indexes); err != nil || indexes != 0 {
+		t.Errorf("the deployed database has the migration's index (%d, %v)", indexes, err)
 	}
 }
 
-// SIGINT while a migration runs, and --timeout: verify stops, drops the
-// scratch database and says so in one line.
-func TestVerifyInterruptedDropsScratch(t *testing.T) {
-	admin := pgtest.AdminURL(t)
+// SIGINT while a migration runs, and --timeout: verify stops, removes
+// the sandbox and says so in one line.
+func TestVerifyInterruptedRemovesSandbox(t *testing.T) {
+	if _, err := pgdb.FindBinaries(); err != nil {
+		pgtest.Unavailable(t, err)
+	}
 	repo := writeRepo(t, map[string]string{
 		"db/migrations/001_create.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
 	}, map[string]string{
 		"db/migrations/001_create.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
 		"db/migrations/002_slow.sql":   "SELECT pg_sleep(120);\n",
 	})
-	before := scratchDatabases(t)
+	t.Setenv(EnvDatabaseURL, "")
 	t.Run("SIGINT", func(t *testing.T) {
-		cmd := exec.Command(os.Args[0], "verify", "--previous", "previous", "--no-cache", "--database-url", admin)
+		tmp := privateTempDir(t)
+		cmd := exec.Command(os.Args[0], "verify", "--previous", "previous", "--no-cache", "--verbose")
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), envRunMain+"=1")
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, admin, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' AND datname LIKE 'schemagate\\_scratch\\_%'")
+		// Once it says it applies the migrations, pg_sleep runs.
+		var lines []string
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+			if strings.Contains(sc.Text(), "applying 1 pending migration(s)") {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
 		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 			t.Fatal(err)
 		}
-		err := cmd.Wait()
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+		}
+		err = cmd.Wait()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != ExitError {
-			t.Errorf("exit %v, want 2; stderr %s", err, errOut.String())
+			t.Errorf("exit %v, want 2; stderr %s", err, strings.Join(lines, "\n"))
 		}
-		if got := strings.TrimSpace(errOut.String()); got != "schemagate: verify was interrupted; the scratch database was dropped" {
-			t.Errorf("stderr %q", got)
+		if got := lines[len(lines)-1]; got != "schemagate: verify was interrupted; the sandbox was removed" {
+			t.Errorf("last line %q of\n%s", got, strings.Join(lines, "\n"))
 		}
-		if diff := cmp.Diff(before, scratchDatabases(t)); diff != "" {
-			t.Errorf("scratch databases left behind (-before +after):\n%s", diff)
+		if left := sandboxesLeft(t, tmp); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
-		code, _, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--database-url", admin, "--timeout", "3s")
-		if code != ExitError || strings.TrimSpace(stderr) != "schemagate: verify did not finish within --timeout 3s; the scratch database was dropped" {
+		tmp := privateTempDir(t)
+		code, _, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--timeout", "20s")
+		if code != ExitError || strings.TrimSpace(stderr) != "schemagate: verify did not finish within --timeout 20s; the sandbox was removed" {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
-		if diff := cmp.Diff(before, scratchDatabases(t)); diff != "" {
-			t.Errorf("scratch databases left behind (-before +after):\n%s", diff)
+		if left := sandboxesLeft(t, tmp); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
 		}
 	})
-}
-
-// waitFor polls query (a count) until it is positive.
-func waitFor(t *testing.T, conn, query string) {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgdb.Connect(ctx, conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	deadline := time.Now().Add(time.Minute)
-	for {
-		var n int
-		if err := c.QueryRow(ctx, query).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", query)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // Connection problems are one line, exit 2, and never show a password.
 func TestVerifyConnectionErrors(t *testing.T) {
 	admin := pgtest.AdminURL(t)
 	repo := scenarioRepo(t, "go-sqlc-unsafe-drop")
-	role := "schemagate_cli_nocreatedb"
-	const password = "N0-Create-Secret"
-	execSQL(t, admin, "CREATE ROLE "+role+" LOGIN NOCREATEDB PASSWORD '"+password+"'")
-	t.Cleanup(func() { execSQL(t, admin, "DROP ROLE "+role) })
-	noCreateDB := withPassword(t, admin, role, password)
+	missing := withPassword(t, pgdb.WithDatabase(admin, "schemagate_no_such_db"), "postgres", "N0-Such-Db-Secret")
 	cases := []struct {
 		name, url, want string
 	}{
 		{"unreachable", "postgres://app:Unreach4ble-Secret@127.0.0.1:1/app?connect_timeout=5", "connecting to postgres://app:xxxxx@127.0.0.1:1/app?connect_timeout=5: "},
-		{"role without CREATEDB", noCreateDB, `role "` + role + `" may not create databases (it lacks CREATEDB)`},
+		{"no such database", missing, `database "schemagate_no_such_db" does not exist`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -330,7 +366,7 @@ func TestVerifyConnectionErrors(t *testing.T) {
 			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, c.want) {
 				t.Errorf("stderr %q, want one line with %q", stderr, c.want)
 			}
-			for _, secret := range []string{"Unreach4ble-Secret", password, "Env-Secret-Pw"} {
+			for _, secret := range []string{"Unreach4ble-Secret", "N0-Such-Db-Secret", "Env-Secret-Pw"} {
 				if strings.Contains(stderr+out, secret) {
 					t.Errorf("output shows a password: %q", stderr)
 				}
@@ -475,7 +511,9 @@ func TestRuntimeReferences(t *testing.T) {
 
 // A key=value DSN that leaves host, port and user to the PG* variables
 // works as with libpq, and a password in a URL that works is still never
-// printed.
+// printed. The deployed database holds the previous release's schema:
+// verify reads it, with pg_dump too, and finds the query the pending
+// drop breaks.
 func TestVerifyConnectionStrings(t *testing.T) {
 	admin := pgtest.AdminURL(t)
 	u, err := url.Parse(admin)
@@ -483,6 +521,12 @@ func TestVerifyConnectionStrings(t *testing.T) {
 		t.Fatal(err)
 	}
 	repo := scenarioRepo(t, "go-sqlc-unsafe-drop")
+	deployed := deployedDatabase(t, "testdata/check/go-sqlc-unsafe-drop/previous/db/migrations/001_create_users.sql")
+	du, err := url.Parse(deployed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbname := strings.TrimPrefix(du.Path, "/")
 	t.Run("PG variables", func(t *testing.T) {
 		if os.Getenv(pgtest.EnvURL) != "" {
 			t.Skip("the PG* variables are set from the embedded cluster's socket")
@@ -490,14 +534,14 @@ func TestVerifyConnectionStrings(t *testing.T) {
 		t.Setenv("PGHOST", u.Query().Get("host"))
 		t.Setenv("PGPORT", u.Query().Get("port"))
 		t.Setenv("PGUSER", u.User.Username())
-		code, out, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--database-url", "dbname=postgres sslmode=disable")
+		code, out, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--database-url", "dbname="+dbname+" sslmode=disable")
 		if code != ExitFindings || !strings.Contains(out, "verify-query-broken") {
 			t.Errorf("exit %d; stderr %s\n%s", code, stderr, out)
 		}
 	})
 	t.Run("password", func(t *testing.T) {
 		const password = "W0rking-Url-Secret"
-		withPw := withPassword(t, admin, u.User.Username(), password)
+		withPw := withPassword(t, deployed, u.User.Username(), password)
 		code, out, stderr := run(t, repo, "", "verify", "--previous", "previous", "--no-cache", "--database-url", withPw, "--format", "json", "--verbose")
 		if code != ExitFindings {
 			t.Errorf("exit %d; stderr %s", code, stderr)
@@ -506,7 +550,7 @@ func TestVerifyConnectionStrings(t *testing.T) {
 			t.Errorf("the password is printed:\n%s\n%s", out, stderr)
 		}
 		if !strings.Contains(out, ":xxxxx@") {
-			t.Errorf("the server is not named with the password replaced:\n%s", out)
+			t.Errorf("the database is not named with the password replaced:\n%s", out)
 		}
 	})
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/smithy-go"
+
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // NewClients builds ECS and CloudWatch Logs clients from the standard AWS
@@ -31,7 +33,7 @@ func NewClients(ctx context.Context, region, endpointURL string, optFns ...func(
 	if endpointURL != "" {
 		u, err := url.Parse(endpointURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redactURL(endpointURL))
+			return nil, nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redact.ConnString(endpointURL))
 		}
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
@@ -52,14 +54,6 @@ func NewClients(ctx context.Context, region, endpointURL string, optFns ...func(
 		}
 	})
 	return e, l, nil
-}
-
-// redactURL hides a password embedded in a URL before it is shown.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "(unparsable URL)"
 }
 
 // apiErrText is the short "Code: message" of an AWS API error, or the error

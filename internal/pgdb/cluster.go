@@ -20,12 +20,15 @@ import (
 	"time"
 )
 
-// ClusterOptions tunes StartCluster. The zero value is what verify uses.
+// ClusterOptions tunes StartCluster. verify names its superuser (User);
+// the tests take the zero value.
 type ClusterOptions struct {
 	// BinDir holds initdb and postgres; empty: FindBinaries.
 	BinDir string
 	// Parent is where the cluster's temp dir is made; empty: os.TempDir().
 	Parent string
+	// User names the bootstrap superuser; empty: "postgres".
+	User string
 	// Password, when set, makes the superuser authenticate with it
 	// (scram-sha-256) instead of being trusted on the socket.
 	Password string
@@ -48,7 +51,7 @@ type Cluster struct {
 	Port      int
 	Version   int    // major version, from PG_VERSION
 	BinDir    string // where initdb and postgres came from
-	User      string // the superuser: "postgres"
+	User      string // the bootstrap superuser: ClusterOptions.User, default "postgres"
 	Password  string // the superuser's password; empty when trusted
 	// StatStatements is true when pg_stat_statements is in
 	// shared_preload_libraries, so CREATE EXTENSION pg_stat_statements works.
@@ -67,7 +70,9 @@ const superuser = "postgres"
 // it, tuned for speed over durability (no fsync, no full page writes,
 // asynchronous commit). When running as root, the server runs as the
 // "postgres" system user (else "nobody") because PostgreSQL refuses root.
-// On error nothing is left behind.
+// On error nothing is left behind. The directory carries the pid of this
+// process, so that if it is killed before Stop, the next StartCluster
+// in the same parent removes what it left (see SweepStale).
 func StartCluster(ctx context.Context, opt ClusterOptions) (_ *Cluster, err error) {
 	bin := opt.BinDir
 	if bin == "" {
@@ -88,9 +93,15 @@ func StartCluster(ctx context.Context, opt ClusterOptions) (_ *Cluster, err erro
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(opt.Parent, "schemagate-pg-")
+	parent := cmp.Or(opt.Parent, os.TempDir())
+	SweepStale(parent)
+	dir, err := os.MkdirTemp(parent, clusterPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("creating the cluster directory: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("marking the cluster directory: %w", err)
 	}
 	c := &Cluster{
 		Dir:       dir,
@@ -99,7 +110,7 @@ func StartCluster(ctx context.Context, opt ClusterOptions) (_ *Cluster, err erro
 		LogFile:   filepath.Join(dir, "server.log"),
 		Port:      cmp.Or(opt.Port, 5432),
 		BinDir:    bin,
-		User:      superuser,
+		User:      cmp.Or(opt.User, superuser),
 		Password:  opt.Password,
 	}
 	defer func() {
@@ -293,7 +304,7 @@ func (c *Cluster) PID() int { return c.pid }
 
 // URL is a connection URL for database db as the superuser over the
 // cluster's socket: postgres://postgres@/db?host=<socketdir>&port=<port>.
-// It carries the password when the cluster has one: print it with Redact.
+// It carries the password when the cluster has one: print it with redact.ConnString.
 func (c *Cluster) URL(db string) string {
 	u := url.URL{
 		Scheme:   "postgres",

@@ -123,7 +123,7 @@ func TestStartClusterWithoutBinaries(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNoBinaries", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{empty, "apt-get install postgresql", "--database-url"} {
+	for _, want := range []string{empty, "apt-get install postgresql", "throwaway server"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not mention %q", msg, want)
 		}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // Connect opens one connection. conn is a postgres:// URL or a key=value
@@ -44,18 +47,19 @@ func (e *ConnectError) Error() string {
 func (e *ConnectError) Unwrap() error { return e.err }
 
 func newConnectError(conn string, cfg *pgx.ConnConfig, err error) *ConnectError {
-	target, secrets := redact(conn)
+	target := redact.ConnString(conn)
 	if strings.TrimSpace(conn) == "" {
 		target = describe(cfg)
 	}
-	if pw := os.Getenv("PGPASSWORD"); pw != "" {
-		secrets = append(secrets, pw)
-	}
+	secrets := append(redact.Passwords(conn), os.Getenv("PGPASSWORD"))
 	if cfg != nil {
 		secrets = append(secrets, cfg.Password)
 	}
-	return &ConnectError{Target: target, Reason: scrub(reason(err), secrets), err: err}
+	return &ConnectError{Target: target, Reason: redact.Text(reason(err), secrets...), err: err}
 }
+
+// quotedWord is the input pgx quotes in `missing "=" after "..."`.
+var quotedWord = regexp.MustCompile(`after "(?:[^"\\]|\\.)*"`)
 
 // reason is the driver's message without the parts that repeat the
 // target (which Target shows redacted), on one line.
@@ -69,7 +73,9 @@ func reason(err error) string {
 		if i := strings.LastIndex(msg, "`: "); i >= 0 {
 			msg = msg[i+3:]
 		}
-		msg = "invalid connection string: " + msg
+		// pgx quotes the word it stopped at, which may be a piece of a
+		// quoted password.
+		msg = "invalid connection string: " + quotedWord.ReplaceAllString(msg, "after "+redact.Mask)
 	case errors.As(err, &connErr) && errors.Unwrap(connErr) != nil:
 		msg = errors.Unwrap(connErr).Error()
 	}
@@ -77,17 +83,6 @@ func reason(err error) string {
 	msg = strings.ReplaceAll(msg, "\n\t", "; ")
 	msg = strings.ReplaceAll(msg, "\n", "; ")
 	return strings.Join(strings.Fields(msg), " ")
-}
-
-// scrub replaces every secret in msg. The driver already keeps passwords
-// out of its messages; this makes sure of it.
-func scrub(msg string, secrets []string) string {
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, redacted)
-		}
-	}
-	return msg
 }
 
 // describe names the effective target of an empty connection string

@@ -1,9 +1,11 @@
 // Package pgdb is schemagate's PostgreSQL access: a throwaway embedded
-// cluster (for verify without --database-url), scratch databases on a
-// given server, connection handling that never prints a password,
-// reading migration tools' history tables and pg_stat_statements.
+// cluster (the only server verify runs migrations on) and scratch
+// databases in it, connection handling that never prints a password,
+// and what is read from a user's server: its schema (pg_dump), migration
+// tools' history tables and pg_stat_statements.
 //
-// Everything that only reads (history tables, pg_stat_statements) runs in
-// a READ ONLY transaction; the only things ever written are the scratch
-// databases this package creates and drops itself.
+// A user's server is only ever read, in READ ONLY transactions of
+// sessions whose transactions are read-only by default; the only things
+// ever written are the clusters and scratch databases this package
+// creates and removes itself.
 package pgdb

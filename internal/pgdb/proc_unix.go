@@ -3,6 +3,7 @@
 package pgdb
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -87,4 +88,11 @@ func killGroup(pid int) {
 	if pid > 0 {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 	}
+}
+
+// processAlive reports whether a process with this pid exists (one of
+// another user's counts).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

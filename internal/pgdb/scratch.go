@@ -1,6 +1,7 @@
 package pgdb
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // ScratchPrefix starts the name of every scratch database.
@@ -26,11 +29,12 @@ var ErrNoCreateDB = errors.New("role lacks CREATEDB")
 // cleanup still happens after the caller's context was cancelled.
 const dropTimeout = 30 * time.Second
 
-// Scratch is a database this package created on someone's server, to be
-// dropped at the end. Nothing else on that server is written to.
+// Scratch is a database this package created, to be dropped at the end:
+// in verify's sandbox, or on a test server (pgtest). Nothing else on
+// that server is written to.
 type Scratch struct {
-	Name    string // schemagate_scratch_<random hex>
-	URL     string // the admin connection string pointed at Name; it may carry a password: print it with Redact
+	Name    string // schemagate_scratch_<random hex>, or ScratchOptions.Name
+	URL     string // the admin connection string pointed at Name; it may carry a password: print it with redact.ConnString
 	Version int    // the server's major version
 
 	adminURL string
@@ -39,11 +43,24 @@ type Scratch struct {
 	dropped  bool
 }
 
+// ScratchOptions tune NewScratchWith.
+type ScratchOptions struct {
+	// Name is the database's name; empty: ScratchPrefix and random hex.
+	Name string
+	// Owner, when set, owns the database instead of the admin role.
+	Owner string
+}
+
 // NewScratch connects with adminURL, checks the role may create
 // databases, and creates an empty, uniquely named database from
 // template0. Call Drop when done, also on error paths: it works after
 // ctx is cancelled.
 func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
+	return NewScratchWith(ctx, adminURL, ScratchOptions{})
+}
+
+// NewScratchWith is NewScratch with a chosen name and owner.
+func NewScratchWith(ctx context.Context, adminURL string, opt ScratchOptions) (*Scratch, error) {
 	admin, err := Connect(ctx, adminURL)
 	if err != nil {
 		return nil, err
@@ -59,22 +76,26 @@ func NewScratch(ctx context.Context, adminURL string) (*Scratch, error) {
 		"SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&role, &allowed)
 	if err != nil {
 		admin.Close(context.Background())
-		return nil, fmt.Errorf("checking the role's privileges on %s: %w", Redact(adminURL), err)
+		return nil, fmt.Errorf("checking the role's privileges on %s: %w", redact.ConnString(adminURL), err)
 	}
 	if !allowed {
 		admin.Close(context.Background())
 		return nil, noCreateDB(role)
 	}
-	s.Name = ScratchPrefix + randomHex(8)
+	s.Name = cmp.Or(opt.Name, ScratchPrefix+randomHex(8))
 	s.URL = WithDatabase(adminURL, s.Name)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+s.Name+" TEMPLATE template0"); err != nil {
+	create := "CREATE DATABASE " + quoteIdent(s.Name) + " TEMPLATE template0"
+	if opt.Owner != "" {
+		create += " OWNER " + quoteIdent(opt.Owner)
+	}
+	if _, err := admin.Exec(ctx, create); err != nil {
 		// A cancelled CREATE DATABASE may have committed: drop to be sure.
 		_ = s.Drop(ctx)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "42501" {
 			return nil, noCreateDB(role)
 		}
-		return nil, fmt.Errorf("creating scratch database %s on %s: %w", s.Name, Redact(adminURL), err)
+		return nil, fmt.Errorf("creating scratch database %s on %s: %w", s.Name, redact.ConnString(adminURL), err)
 	}
 	return s, nil
 }
@@ -84,7 +105,7 @@ func noCreateDB(role string) error { return &noCreateDBError{role: role} }
 type noCreateDBError struct{ role string }
 
 func (e *noCreateDBError) Error() string {
-	return fmt.Sprintf("role %q may not create databases (it lacks CREATEDB), and schemagate works in a scratch database it creates and drops: grant it with ALTER ROLE %s CREATEDB, or pass a --database-url whose role has CREATEDB",
+	return fmt.Sprintf("role %q may not create databases (it lacks CREATEDB), and a scratch database is created and dropped on this server: grant it with ALTER ROLE %s CREATEDB",
 		e.role, quoteIdent(e.role))
 }
 
@@ -136,7 +157,7 @@ func (s *Scratch) Drop(ctx context.Context) error {
 	}
 	s.closeAdmin(ctx)
 	if err != nil {
-		return fmt.Errorf("dropping scratch database %s: %w (drop it by hand: DROP DATABASE %s)", s.Name, err, s.Name)
+		return fmt.Errorf("dropping scratch database %s: %w (drop it by hand: DROP DATABASE %s)", s.Name, err, quoteIdent(s.Name))
 	}
 	s.dropped = true
 	return nil
@@ -165,7 +186,7 @@ func (s *Scratch) drop(ctx context.Context) error {
 	if err != nil && s.admin.IsClosed() {
 		return err // connection trouble; a permission error is fine here
 	}
-	drop := "DROP DATABASE IF EXISTS " + s.Name
+	drop := "DROP DATABASE IF EXISTS " + quoteIdent(s.Name)
 	if s.Version >= 13 {
 		drop += " WITH (FORCE)"
 	}
@@ -225,6 +246,12 @@ func WithDatabase(conn, db string) string {
 		}
 	}
 	return out + fragment
+}
+
+// isURL reports whether conn is a URL as pgx reads one (anything else
+// is a key=value DSN to it).
+func isURL(conn string) bool {
+	return strings.HasPrefix(conn, "postgres://") || strings.HasPrefix(conn, "postgresql://")
 }
 
 func quoteDSN(v string) string {

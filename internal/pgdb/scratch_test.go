@@ -166,7 +166,7 @@ func TestScratchNeedsCreateDB(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNoCreateDB", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{`role "` + role + `"`, "ALTER ROLE " + role + " CREATEDB", "--database-url"} {
+	for _, want := range []string{`role "` + role + `"`, "ALTER ROLE " + role + " CREATEDB", "a scratch database is created"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not contain %q", msg, want)
 		}

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // NewS3Client builds an S3 client from the standard AWS SDK chain, as
@@ -31,7 +33,7 @@ func NewS3Client(ctx context.Context, region, endpointURL string, optFns ...func
 	if endpointURL != "" {
 		u, err := url.Parse(endpointURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redactURL(endpointURL))
+			return nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redact.ConnString(endpointURL))
 		}
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
@@ -49,13 +51,6 @@ func NewS3Client(ctx context.Context, region, endpointURL string, optFns ...func
 			o.UsePathStyle = true
 		}
 	}), nil
-}
-
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "(unparsable URL)"
 }
 
 // Location is an S3 bucket and key (or key prefix).

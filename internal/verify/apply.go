@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,28 +84,24 @@ type Statement struct {
 // applier runs statements on the migrating connection and watches them
 // from a second one.
 type applier struct {
-	url string
-	m   *pgx.Conn // migrating
-	o   *pgx.Conn // observing
-	pid uint32
-	ver int
-	// guard refuses statements that act outside the scratch database
-	// (roles, databases, tablespaces): on someone's server they would
-	// change more than verify may.
-	guard bool
+	observer string    // connection string of the observing and lock-holding connections
+	m        *pgx.Conn // migrating
+	o        *pgx.Conn // observing
+	pid      uint32
+	ver      int
 
 	baseline map[uint32]bool     // relations before the pending migrations
 	rels     map[uint32]relation // relations after the last statement
 	held     map[lockKey]bool    // locks held in the open transaction
 }
 
-func newApplier(ctx context.Context, url string, ver int, guard bool) (*applier, error) {
-	a := &applier{url: url, ver: ver, guard: guard, held: map[lockKey]bool{}}
+func newApplier(ctx context.Context, url, observer string, ver int) (*applier, error) {
+	a := &applier{observer: cmp.Or(observer, url), ver: ver, held: map[lockKey]bool{}}
 	var err error
 	if a.m, err = pgdb.Connect(ctx, url); err != nil {
 		return nil, err
 	}
-	if a.o, err = pgdb.Connect(ctx, url); err != nil {
+	if a.o, err = pgdb.Connect(ctx, a.observer); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -144,22 +141,23 @@ type ApplyOptions struct {
 	// PGVersion is the version the rules assume, for Statement.Static
 	// (0: the default).
 	PGVersion int
-	// Guard refuses statements that reach outside the database (roles,
-	// other databases, server files): set it on a server verify does not
-	// own.
-	Guard bool
+	// Observer connects the connections that watch the migrating one
+	// and hold locks on its tables (empty: the migrating URL). In the
+	// sandbox they are the superuser's, so that a migration, which runs
+	// as the database's owner, cannot end them.
+	Observer string
 }
 
-// Apply applies migrations to the database url names, in order,
-// statement by statement, each in the transaction mode its tool uses,
-// and stops at the first statement PostgreSQL rejects. A framework
-// migration runs as the SQL its translation carries (Migration.SQL). For
-// each statement it records, from a second connection while the
-// statement's transaction is open, the locks it took on relations that
-// existed before Apply began, which of them it rewrote, and how long it
-// ran.
+// Apply applies migrations to the database url names, as the role url
+// logs in as, in order, statement by statement, each in the transaction
+// mode its tool uses, and stops at the first statement PostgreSQL
+// rejects. A framework migration runs as the SQL its translation carries
+// (Migration.SQL). For each statement it records, from a second
+// connection while the statement's transaction is open, the locks it
+// took on relations that existed before Apply began, which of them it
+// rewrote, and how long it ran.
 func Apply(ctx context.Context, url string, ms []*migration.Migration, opt ApplyOptions) (*Applied, error) {
-	a, err := newApplier(ctx, url, opt.PGVersion, opt.Guard)
+	a, err := newApplier(ctx, url, opt.Observer, opt.PGVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -258,10 +256,6 @@ func (a *applier) rollback(ctx context.Context) error {
 func (a *applier) statement(ctx context.Context, f *source.File, st sqlparse.Statement) (Statement, *Failure, error) {
 	conn := a.m.PgConn()
 	s := Statement{File: f.Path, Line: st.Span.Start.Line, Span: st.Span, SQL: oneLineSQL(st.Text), InTransaction: conn.TxStatus() != 'I'}
-	if why := a.refuse(st.Node); why != "" {
-		s.Skipped = why
-		return s, nil, nil
-	}
 	if kind := txControl(st.Node); kind != "" {
 		start := time.Now()
 		err := exec(ctx, conn, st.Text)
@@ -449,7 +443,7 @@ func (a *applier) hold(ctx context.Context, tables []string) *pgx.Conn {
 	if len(tables) == 0 {
 		return nil
 	}
-	h, err := pgdb.Connect(ctx, a.url)
+	h, err := pgdb.Connect(ctx, a.observer)
 	if err != nil {
 		return nil
 	}
@@ -668,36 +662,6 @@ func txControl(n *pg.Node) string {
 		return "savepoint"
 	}
 	return "end"
-}
-
-// refuse says why a statement must not run on a server verify does not
-// own: it would change roles, databases or files outside the scratch
-// database. On the embedded cluster everything runs.
-func (a *applier) refuse(n *pg.Node) string {
-	if !a.guard {
-		return ""
-	}
-	return outsideScratch(n)
-}
-
-func outsideScratch(n *pg.Node) string {
-	if n == nil {
-		return ""
-	}
-	switch x := n.Node.(type) {
-	case *pg.Node_CreatedbStmt, *pg.Node_DropdbStmt, *pg.Node_AlterDatabaseStmt, *pg.Node_AlterDatabaseSetStmt,
-		*pg.Node_AlterDatabaseRefreshCollStmt:
-		return "not run: it changes another database, and verify works only in its scratch database"
-	case *pg.Node_CreateRoleStmt, *pg.Node_AlterRoleStmt, *pg.Node_AlterRoleSetStmt, *pg.Node_DropRoleStmt, *pg.Node_GrantRoleStmt:
-		return "not run: roles belong to the whole server, and verify changes nothing outside its scratch database"
-	case *pg.Node_AlterSystemStmt, *pg.Node_CreateTableSpaceStmt, *pg.Node_DropTableSpaceStmt, *pg.Node_AlterTableSpaceOptionsStmt:
-		return "not run: it changes the server's configuration or files"
-	case *pg.Node_CopyStmt:
-		if x.CopyStmt.Filename != "" || x.CopyStmt.IsProgram {
-			return "not run: COPY with a server file or program reaches outside the scratch database"
-		}
-	}
-	return ""
 }
 
 func pgCode(err error) string {

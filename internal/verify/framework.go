@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	pg "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -194,7 +193,8 @@ func (a *applier) prepareOnly(ctx context.Context, f *source.File, st sqlparse.S
 // back and ends the migration, as the framework would; outside one, the
 // next statement still runs, so that as much of the schema as possible
 // is there.
-func replayTranslation(ctx context.Context, conn *pgconn.PgConn, m *migration.Migration, guard bool) ([]Failure, error) {
+func replayTranslation(ctx context.Context, l *loader, m *migration.Migration) ([]Failure, error) {
+	conn := l.pg()
 	f := m.File
 	var failures []Failure
 	end := func() error {
@@ -220,7 +220,7 @@ func replayTranslation(ctx context.Context, conn *pgconn.PgConn, m *migration.Mi
 		}
 		inTx := sent.InTransaction || implicitGroup(stmts, sent.InTransaction)
 		for _, st := range stmts {
-			if (guard && outsideScratch(st.Node) != "") || hasParams(st.Text) {
+			if hasParams(st.Text) {
 				continue
 			}
 			if txControl(st.Node) == "" {
@@ -235,7 +235,7 @@ func replayTranslation(ctx context.Context, conn *pgconn.PgConn, m *migration.Mi
 					}
 				}
 			}
-			err := exec(ctx, conn, st.Text)
+			err := l.exec(ctx, st)
 			if ctx.Err() != nil {
 				return failures, ctx.Err()
 			}

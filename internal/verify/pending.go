@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/pgdb"
+	"github.com/schemagate/schemagate/internal/redact"
 )
 
 // AppliedFrom returns a check.Input.Applied hook that reads, from the
@@ -40,16 +41,16 @@ func AppliedFrom(ctx context.Context, url string) func([]*migration.Migration) (
 			a, seen := history[h.Reader]
 			if !seen {
 				if conn == nil {
-					if conn, err = pgdb.Connect(ctx, url); err != nil {
+					if conn, err = pgdb.ConnectReadOnly(ctx, url); err != nil {
 						return nil, err
 					}
 				}
 				read, err := pgdb.AppliedMigrations(ctx, conn, h.Reader)
 				if err != nil {
-					return nil, fmt.Errorf("--pending-from %s: %w", pgdb.Redact(url), err)
+					return nil, fmt.Errorf("--pending-from %s: %w", redact.ConnString(url), err)
 				}
 				if len(read.Problems) > 0 {
-					return nil, fmt.Errorf("--pending-from %s: %s", pgdb.Redact(url), strings.Join(read.Problems, "; "))
+					return nil, fmt.Errorf("--pending-from %s: %s", redact.ConnString(url), strings.Join(read.Problems, "; "))
 				}
 				a = migration.Applied{Versions: read.Versions, Baseline: read.Baseline}
 				history[h.Reader] = a

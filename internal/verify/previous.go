@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/schemagate/schemagate/internal/check"
@@ -70,12 +69,12 @@ func syntaxFailure(f *source.File, e *sqlparse.SyntaxError) Failure {
 // framework migrations as the SQL of their translation.
 // Statements that fail are returned, not skipped silently; the rest is
 // still loaded.
-func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPath string, static *check.Result, guard bool) (notes []string, failures []Failure, err error) {
+func previousSchema(ctx context.Context, l *loader, prev check.Tree, dumpPath string, static *check.Result) (notes []string, failures []Failure, err error) {
 	if dumpPath != "" {
 		text, rerr := fs.ReadFile(prev.FS, dumpPath)
 		if rerr == nil {
 			f := source.NewFile(dumpPath, text)
-			failures, err = loadDump(ctx, conn, f, guard)
+			failures, err = loadDump(ctx, l, f)
 			return []string{fmt.Sprintf("previous schema: %s at %s", dumpPath, prev.Name)}, failures, err
 		}
 	}
@@ -85,7 +84,7 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 	}
 	stmts, names := standIns(static, pending)
 	for _, s := range stmts {
-		if err := exec(ctx, conn.PgConn(), s); err != nil {
+		if err := exec(ctx, l.pg(), s); err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
@@ -106,12 +105,12 @@ func previousSchema(ctx context.Context, conn *pgx.Conn, prev check.Tree, dumpPa
 			if untranslated(m) {
 				partial[m.Format]++
 			}
-			fails, err = replayTranslation(ctx, conn.PgConn(), m, guard)
+			fails, err = replayTranslation(ctx, l, m)
 		case len(m.Regions) == 0 || m.Format.IsFramework():
 			foreign[m.Format]++
 			continue
 		default:
-			fails, err = replay(ctx, conn.PgConn(), m, guard)
+			fails, err = replay(ctx, l, m)
 		}
 		if err != nil {
 			return nil, failures, err
@@ -160,9 +159,9 @@ func findDump(t check.Tree, configured string) string {
 
 // loadDump runs a pg_dump --schema-only file statement by statement.
 // psql meta-commands (\connect, \restrict) are not SQL and are skipped.
-// The dump empties search_path for its own session, so conn must not be
+// The dump empties search_path for its own session, so l must not be
 // used for anything else afterwards.
-func loadDump(ctx context.Context, conn *pgx.Conn, f *source.File, guard bool) ([]Failure, error) {
+func loadDump(ctx context.Context, l *loader, f *source.File) ([]Failure, error) {
 	parsed := source.NewFile(f.Path, blankMetaCommands(f.Text))
 	res := sqlparse.Parse(parsed)
 	var failures []Failure
@@ -170,12 +169,12 @@ func loadDump(ctx context.Context, conn *pgx.Conn, f *source.File, guard bool) (
 		failures = append(failures, syntaxFailure(f, e))
 	}
 	for _, st := range res.Statements {
-		if (guard && outsideScratch(st.Node) != "") || st.Node.GetInsertStmt() != nil {
+		if st.Node.GetInsertStmt() != nil {
 			// Rows in a schema dump are the migration tool's bookkeeping
 			// (Rails' schema_migrations versions), not schema.
 			continue
 		}
-		err := exec(ctx, conn.PgConn(), st.Text)
+		err := l.exec(ctx, st)
 		if ctx.Err() != nil {
 			return failures, ctx.Err()
 		}
@@ -198,9 +197,10 @@ func harmlessInDump(st sqlparse.Statement, err error) bool {
 // statement. A failure rolls the tool's transaction back and ends the
 // migration, as the tool would; the caller goes on with the next one so
 // as much of the schema as possible is there.
-func replay(ctx context.Context, conn *pgconn.PgConn, m *migration.Migration, guard bool) ([]Failure, error) {
-	if m.Statements == nil && m.SyntaxErrors == nil || guard {
-		m.Parse() // the guard reads the parse trees
+func replay(ctx context.Context, l *loader, m *migration.Migration) ([]Failure, error) {
+	conn := l.pg()
+	if m.Statements == nil && m.SyntaxErrors == nil {
+		m.Parse() // check let the parse trees go
 	}
 	var failures []Failure
 	for _, e := range m.SyntaxErrors {
@@ -212,10 +212,7 @@ func replay(ctx context.Context, conn *pgconn.PgConn, m *migration.Migration, gu
 		}
 	}
 	for _, st := range m.Statements {
-		if guard && outsideScratch(st.Node) != "" {
-			continue
-		}
-		err := exec(ctx, conn, st.Text)
+		err := l.exec(ctx, st)
 		if ctx.Err() != nil {
 			return failures, ctx.Err()
 		}

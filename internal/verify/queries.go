@@ -329,7 +329,7 @@ func isPgError(err error) bool {
 // transaction that is rolled back too: nothing is left behind. before
 // selects the run on the previous schema (values are made then, and
 // reused after, as the running release keeps sending the same values).
-func executeInserts(ctx context.Context, conn *pgx.Conn, qs []*Query, before bool, superuser bool) (err error) {
+func executeInserts(ctx context.Context, conn *pgx.Conn, qs []*Query, before bool) (err error) {
 	var todo []*Query
 	for _, q := range qs {
 		if q.insert && q.Before == resultOK && (before || (q.ExecBefore == resultOK && q.After == resultOK)) {
@@ -383,7 +383,7 @@ func executeInserts(ctx context.Context, conn *pgx.Conn, qs []*Query, before boo
 	for _, q := range todo {
 		if before {
 			r, pgErr, err := run(q)
-			for err == nil && pgErr != nil && pgErr.Code == "23503" && superuser && len(q.fkOff) < 5 {
+			for err == nil && pgErr != nil && pgErr.Code == "23503" && len(q.fkOff) < 5 {
 				// The referenced rows do not exist in an empty schema:
 				// switch that foreign key's check off, before and after
 				// alike. Other triggers keep firing.
@@ -415,25 +415,29 @@ func executeInserts(ctx context.Context, conn *pgx.Conn, qs []*Query, before boo
 // foreignKey names a foreign key constraint of a table.
 type foreignKey struct{ schema, table, name string }
 
-// disableForeignKey switches off the check triggers of a foreign key on
-// its table, inside the caller's savepoint (superuser only: the triggers
-// are the system's). A foreign key the migrations dropped is ignored.
+// disableForeignKey defers the check of a foreign key on its table to
+// the end of the transaction, inside the caller's savepoint, whose
+// rollback then drops the pending check: the table's owner may make it
+// DEFERRABLE, where switching its triggers off needs a superuser. A
+// foreign key the migrations dropped, or on a table the role does not
+// own, is left as it is.
 func disableForeignKey(ctx context.Context, conn *pgx.Conn, fk foreignKey) error {
-	rows, err := conn.Query(ctx, `
-		SELECT format('ALTER TABLE %s DISABLE TRIGGER %I', t.tgrelid::regclass, t.tgname)
-		FROM pg_trigger t JOIN pg_constraint c ON c.oid = t.tgconstraint
-		WHERE c.conname = $3 AND t.tgrelid = c.conrelid
-		  AND c.conrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2))`, fk.schema, fk.table, fk.name)
-	if err != nil {
-		return fmt.Errorf("finding the triggers of %s: %w", fk.name, err)
+	var alter, deferred string
+	err := conn.QueryRow(ctx, `
+		SELECT format('ALTER TABLE %s ALTER CONSTRAINT %I DEFERRABLE INITIALLY DEFERRED', c.conrelid::regclass, c.conname),
+		       format('SET CONSTRAINTS %I.%I DEFERRED', n.nspname, c.conname)
+		FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace JOIN pg_class t ON t.oid = c.conrelid
+		WHERE c.conname = $3 AND c.contype = 'f' AND pg_has_role(t.relowner, 'USAGE')
+		  AND c.conrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2))`, fk.schema, fk.table, fk.name).Scan(&alter, &deferred)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
 	}
-	stmts, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return fmt.Errorf("finding the triggers of %s: %w", fk.name, err)
+		return fmt.Errorf("finding foreign key %s: %w", fk.name, err)
 	}
-	for _, s := range stmts {
+	for _, s := range []string{alter, deferred} {
 		if err := exec(ctx, conn.PgConn(), s); err != nil {
-			return fmt.Errorf("switching off %s: %w", fk.name, err)
+			return fmt.Errorf("deferring %s: %w", fk.name, err)
 		}
 	}
 	return nil

@@ -20,7 +20,7 @@ const RuntimeFile = "pg_stat_statements"
 // other services on the same database). skipped counts the texts that
 // did not parse.
 func RuntimeReferences(ctx context.Context, url string) (out []refs.Reference, skipped int, err error) {
-	conn, err := pgdb.Connect(ctx, url)
+	conn, err := pgdb.ConnectReadOnly(ctx, url)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/gitrev"
-	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/testutil"
@@ -41,31 +40,13 @@ func scenarioInput(t *testing.T, repoDir string) check.Input {
 	}
 }
 
-// openServer opens the test server as verify would open --database-url.
-func openServer(t *testing.T) (*verify.Server, string) {
-	t.Helper()
-	admin := pgtest.AdminURL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	srv, err := verify.Open(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return srv, admin
-}
-
 func runScenario(t *testing.T, dir string) *verify.Result {
 	t.Helper()
-	srv, admin := openServer(t)
+	sb := sandbox(t)
 	repo := testutil.CommitScenario(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := verify.RunOn(ctx, srv, verify.Input{Check: scenarioInput(t, repo), DatabaseURL: admin})
+	res, err := verify.RunOn(ctx, sb, verify.Input{Check: scenarioInput(t, repo)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,8 +126,12 @@ func ReadText(fsys fs.FS, name string, max int64) (text []byte, reason string) {
 }
 
 // ReadHead reads the first n bytes of a file (where a tool's markers,
-// imports and registrations are); nil when it cannot be read.
+// imports and registrations are); nil when it cannot be read. A FIFO,
+// socket or device is never opened.
 func ReadHead(fsys fs.FS, name string, n int64) []byte {
+	if st, err := fs.Stat(fsys, name); err != nil || !st.Mode().IsRegular() {
+		return nil
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil

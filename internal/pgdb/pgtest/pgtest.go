@@ -34,10 +34,20 @@ var (
 	startErr   error
 )
 
-// Main runs the tests and stops the cluster, if one was started.
-func Main(m *testing.M) {
+// Main runs the tests and stops the cluster, if one was started. Each of
+// cleanup then runs too (a package's own shared servers); an error fails
+// the run.
+func Main(m *testing.M, cleanup ...func() error) {
 	mainCalled = true
 	code := m.Run()
+	for _, c := range cleanup {
+		if err := c(); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest:", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
 	if cluster != nil {
 		if err := cluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest: stopping the test cluster:", err)
