@@ -70,8 +70,8 @@ func resolve(l linker, root, op, name string) (string, error) {
 func Dir(dir string) fs.FS {
 	root, err := os.OpenRoot(dir)
 	label := dir
-	if dir == "." || dir == "" {
-		label = "the working directory"
+	if abs, aerr := filepath.Abs(dir); aerr == nil {
+		label = abs // a message names the directory, not "."
 	}
 	return &osFS{label: label, root: root, err: err}
 }
