@@ -166,7 +166,7 @@ func Run(in Input) (*Result, error) {
 	}
 	cat, ok := in.Session.catalog(sessionKey)
 	if !ok {
-		if cat, err = previousCatalog(prev, prevSide, dump, cfg.PGVersion); err != nil {
+		if cat, err = previousCatalog(prev, prevSide, dump, cfg); err != nil {
 			return nil, err
 		}
 		in.Session.keep(sessionKey, prevSide, cat)
@@ -252,7 +252,7 @@ func Run(in Input) (*Result, error) {
 	// Framework migrations come with the schema file the framework
 	// regenerates: the two must agree, or one of them is wrong.
 	if dump != "" && migrations.IsFile(prev.FS, dump) && hasFramework(units) {
-		crossCheck(cat, in.New, dump, cfg.PGVersion, res)
+		crossCheck(cat, in.New, dump, cfg, res)
 	}
 
 	if dumpPath != "" && len(units) == 0 {
@@ -352,9 +352,10 @@ func joinRoot(root, p string) string {
 // previousCatalog is the schema the deployed release runs on: its schema
 // file (pg_dump or Rails' schema.rb) when there is one, else its
 // migrations replayed.
-func previousCatalog(prev Tree, sd *side, dump string, pgVersion int) (*catalog.Catalog, error) {
+func previousCatalog(prev Tree, sd *side, dump string, cfg *config.Config) (*catalog.Catalog, error) {
+	pgVersion := cfg.PGVersion
 	if dump != "" && migrations.IsFile(prev.FS, dump) {
-		text, err := fs.ReadFile(prev.FS, dump)
+		text, err := safefs.ReadFile(prev.FS, dump, dumpLimit(cfg))
 		if err != nil {
 			return nil, fmt.Errorf("reading %s at %s: %w", dump, prev.Name, err)
 		}

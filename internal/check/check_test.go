@@ -1,9 +1,11 @@
 package check
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -45,5 +47,29 @@ func TestSchemaDumpIsTheStartingPoint(t *testing.T) {
 	}
 	if got := run(""); len(got) != 1 {
 		t.Errorf("without the dump the old type is unknown: %v, want one change-column-type", got)
+	}
+}
+
+// A schema dump is held to the file size limit like a migration: one
+// larger than max-file-size is an error that names it, not a read of
+// whatever is there.
+func TestSchemaDumpOverTheSizeLimit(t *testing.T) {
+	dump := "CREATE TABLE public.users (id bigint NOT NULL);\n-- " + strings.Repeat("x", 200) + "\n"
+	tree := fstest.MapFS{
+		"db/structure.sql":         {Data: []byte(dump)},
+		"db/migrations/1_a.sql":    {Data: []byte("-- +goose Up\nSELECT 1;\n")},
+		"db/migrations/2_drop.sql": {Data: []byte("-- +goose Up\nALTER TABLE users DROP COLUMN id;\n")},
+	}
+	_, err := Run(Input{
+		Config:     &config.Config{MaxFileSize: 100},
+		Previous:   []Tree{{Name: "prev", FS: tree, Index: refs.NewIndex(nil)}},
+		New:        Tree{Name: "new", FS: tree, Index: refs.NewIndex(nil)},
+		SchemaDump: "db/structure.sql",
+	})
+	if err == nil || !strings.Contains(err.Error(), "db/structure.sql") {
+		t.Fatalf("err = %v, want one naming db/structure.sql", err)
+	}
+	if !strings.Contains(err.Error(), "larger than") && !strings.Contains(err.Error(), "too large") {
+		t.Errorf("err = %v, want the size limit", err)
 	}
 }

@@ -2,11 +2,12 @@ package check
 
 import (
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/migrations/rails"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -25,8 +26,9 @@ func readSchemaFile(f *source.File, pgVersion int) *catalog.Catalog {
 // (after) with the schema file committed in the new release: tables and
 // columns one has and the other lacks, and columns whose type or NOT NULL
 // differ. Each difference names both places.
-func crossCheck(after *catalog.Catalog, next Tree, dump string, pgVersion int, res *Result) {
-	text, err := fs.ReadFile(next.FS, dump)
+func crossCheck(after *catalog.Catalog, next Tree, dump string, cfg *config.Config, res *Result) {
+	pgVersion := cfg.PGVersion
+	text, err := safefs.ReadFile(next.FS, dump, dumpLimit(cfg))
 	if err != nil {
 		return
 	}

@@ -2,13 +2,13 @@ package check
 
 import (
 	"fmt"
-	"io/fs"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -19,11 +19,11 @@ import (
 // reported at their line in the new dump, removals at their line in the
 // previous one.
 func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *compat, res *Result) ([]rules.Finding, []string, error) {
-	oldText, err := fs.ReadFile(prev.FS, dumpPath)
+	oldText, err := safefs.ReadFile(prev.FS, dumpPath, dumpLimit(cfg))
 	if err != nil {
 		oldText = nil // no dump in the previous release: everything is new
 	}
-	newText, err := fs.ReadFile(in.New.FS, dumpPath)
+	newText, err := safefs.ReadFile(in.New.FS, dumpPath, dumpLimit(cfg))
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s in %s: %w", dumpPath, in.New.Name, err)
 	}
@@ -64,4 +64,13 @@ func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *com
 	out = append(out, fsRemoved...)
 	res.Files[dumpPath] = newFile
 	return out, []string{fmt.Sprintf("migrations are not SQL: checked the change of %s between %s and %s", dumpPath, prev.Name, in.New.Name)}, nil
+}
+
+// dumpLimit is the largest schema dump read: the config's file size
+// limit, which a project with a large structure.sql raises.
+func dumpLimit(cfg *config.Config) int64 {
+	if cfg != nil && cfg.MaxFileSize > 0 {
+		return cfg.MaxFileSize
+	}
+	return migration.DefaultMaxFileSize
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -288,7 +289,7 @@ func LoadFile(fsys fs.FS, p string, opt migration.Options) (*migration.Migration
 	}
 	var conf []byte
 	if format == migration.FormatFlyway {
-		conf, _ = fs.ReadFile(fsys, p+".conf")
+		conf, _ = safefs.ReadFile(fsys, p+".conf", migration.DefaultMaxFileSize)
 	}
 	return buildOne(format, p, text, conf), nil, nil
 }

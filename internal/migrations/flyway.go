@@ -2,11 +2,11 @@ package migrations
 
 import (
 	"io/fs"
-
 	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -47,7 +47,7 @@ func (b *builder) discoverFlyway(l listing) {
 		if !ok {
 			return nil
 		}
-		conf, _ := fs.ReadFile(b.fsys, p+".conf")
+		conf, _ := safefs.ReadFile(b.fsys, p+".conf", migration.DefaultMaxFileSize)
 		m := flywayMigration(p, text, kind, v, desc, conf)
 		switch kind {
 		case flywayVersioned:

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -30,7 +31,7 @@ func findSqitch(fsys fs.FS, l listing) (sqitchLayout, bool) {
 	if l.has("sqitch.plan") || l.has("sqitch.conf") {
 		lay := sqitchLayout{plan: path.Join(l.dir, "sqitch.plan"), deploy: path.Join(l.dir, "deploy")}
 		if l.has("sqitch.conf") {
-			if conf, err := fs.ReadFile(fsys, path.Join(l.dir, "sqitch.conf")); err == nil {
+			if conf, err := safefs.ReadFile(fsys, path.Join(l.dir, "sqitch.conf"), migration.DefaultMaxFileSize); err == nil {
 				lay = sqitchConf(l.dir, string(conf))
 			}
 		}

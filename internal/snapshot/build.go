@@ -241,7 +241,7 @@ func replay(fsys fs.FS, migs []*migration.Migration, pgVersion int, opt Options)
 		dumps = []string{opt.SchemaDump}
 	}
 	for _, d := range dumps {
-		text, err := fs.ReadFile(fsys, d)
+		text, err := safefs.ReadFile(fsys, d, migration.DefaultMaxFileSize)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -8,6 +8,9 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 // location is a directory alembic loads revision files from.
@@ -112,10 +115,10 @@ func resolvePath(dir, p string) (string, error) {
 // pyproject.toml's [tool.alembic], or a versions/ directory of revision
 // files (dir itself when it is one).
 func locate(fsys fs.FS, dir string) ([]location, error) {
-	if text, err := fs.ReadFile(fsys, path.Join(dir, "alembic.ini")); err == nil {
+	if text, err := safefs.ReadFile(fsys, path.Join(dir, "alembic.ini"), migration.DefaultMaxFileSize); err == nil {
 		return iniLocations(parseIni(text, "alembic"), dir, "alembic.ini")
 	}
-	if text, err := fs.ReadFile(fsys, path.Join(dir, "pyproject.toml")); err == nil {
+	if text, err := safefs.ReadFile(fsys, path.Join(dir, "pyproject.toml"), migration.DefaultMaxFileSize); err == nil {
 		if f := parseToolAlembic(text); f["script_location"] != "" {
 			return iniLocations(f, dir, "pyproject.toml")
 		}
