@@ -222,6 +222,7 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 			out[i].Severity = s
 		}
 	}
+	capInSpans(out, m.Undecided)
 	// Several operations can come from one call (a Django CreateModel
 	// makes its join tables too): one finding per rule, place and message.
 	kept := out[:0]
@@ -293,19 +294,33 @@ func dropInSpans(fs []rules.Finding, spans []source.Span) []rules.Finding {
 	}
 	out := fs[:0]
 	for _, f := range fs {
-		inside := false
-		for _, s := range spans {
-			if f.Span.Start.Offset >= s.Start.Offset && f.Span.Start.Offset < s.End.Offset {
-				inside = true
-				break
-			}
-		}
-		if inside && !(f.Category == rules.Compatibility && f.Severity == rules.Error) {
+		if inSpans(f.Span, spans) && !(f.Category == rules.Compatibility && f.Severity == rules.Error) {
 			continue
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// capInSpans lowers the errors found inside the spans to warnings: code
+// under a condition the translator could not decide may never run, and
+// an error blocks a deploy only for a hazard it can show.
+func capInSpans(fs []rules.Finding, spans []source.Span) {
+	for i := range fs {
+		if fs[i].Severity > rules.Warning && inSpans(fs[i].Span, spans) {
+			fs[i].Severity = rules.Warning
+			fs[i].Message += " (a warning, not an error: this code runs only under a condition schemagate cannot decide)"
+		}
+	}
+}
+
+func inSpans(sp source.Span, spans []source.Span) bool {
+	for _, s := range spans {
+		if sp.Start.Offset >= s.Start.Offset && sp.Start.Offset < s.End.Offset {
+			return true
+		}
+	}
+	return false
 }
 
 // FailingFindings counts the findings at or above a severity.

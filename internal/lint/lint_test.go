@@ -152,3 +152,22 @@ func TestSafetyAssuredSpans(t *testing.T) {
 		t.Errorf("with safety-assured: false the finding stays, got %d", len(got))
 	}
 }
+
+// Code under a condition the translator could not decide is reported,
+// but never as an error, whatever the rule or the config says.
+func TestUndecidedSpansCapErrors(t *testing.T) {
+	text := "DROP TABLE users;\nDROP TABLE orders;\n"
+	u := unit("m.sql", text)
+	u.Undecided = []source.Span{u.File.Span(0, len("DROP TABLE users;"))}
+	cfg, err := config.Parse("schemagate.yaml", []byte("rules:\n  drop-table: error\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Run([]*migration.Migration{u}, Options{Config: cfg, Rules: []*rules.Rule{rules.DropTable}})
+	if diff := cmp.Diff([]hit{{1, "drop-table", "warning"}, {2, "drop-table", "error"}}, hits(fs)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if len(fs) > 0 && !strings.Contains(fs[0].Message, "runs only under a condition schemagate cannot decide") {
+		t.Errorf("the lowered finding does not say why: %q", fs[0].Message)
+	}
+}

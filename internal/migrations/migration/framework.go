@@ -26,6 +26,12 @@ type Translation struct {
 	// inside which lint findings are suppressed; compatibility errors are
 	// not.
 	Suppressed []source.Span
+	// Undecided are spans of code that runs only under a condition the
+	// translator could not decide (an `if` on a setting or an
+	// environment variable): it is translated as if it ran, and what is
+	// found inside is reported at most as a warning, since the hazard is
+	// real only if the branch runs.
+	Undecided []source.Span
 	// PostDeploy is true for migrations that run after the new release is
 	// deployed (db/post_migrate, is_post_deployment).
 	PostDeploy bool
@@ -44,7 +50,7 @@ func (t Translation) Apply() {
 	if m.Ops == nil {
 		m.Ops = []ops.Op{}
 	}
-	m.Notes, m.Suppressed, m.PostDeploy, m.SQL = t.Notes, t.Suppressed, t.PostDeploy, t.SQL
+	m.Notes, m.Suppressed, m.Undecided, m.PostDeploy, m.SQL = t.Notes, t.Suppressed, t.Undecided, t.PostDeploy, t.SQL
 }
 
 // SQLStatement is one statement a framework migration runs.

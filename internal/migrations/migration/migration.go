@@ -102,6 +102,10 @@ type Migration struct {
 	// Suppressed are spans (strong_migrations' safety_assured blocks) in
 	// which lint findings are suppressed; compatibility errors are not.
 	Suppressed []source.Span
+	// Undecided are spans of code that runs only under a condition the
+	// translator could not decide (see Translation.Undecided): findings
+	// inside are at most warnings.
+	Undecided []source.Span
 	// PostDeploy is true for a migration that runs after the new release
 	// is deployed (db/post_migrate, is_post_deployment).
 	PostDeploy bool
