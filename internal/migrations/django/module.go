@@ -74,32 +74,29 @@ func (m *module) readMigration() migrationClass {
 			mc.others = append(mc.others, st)
 			continue
 		}
-		left, right := a.ChildByFieldName("left"), a.ChildByFieldName("right")
-		if left == nil || right == nil || left.Type() != "identifier" {
-			mc.others = append(mc.others, st)
-			continue
-		}
-		v := m.eval(right)
-		switch tsnode.Text(left, m.str) {
-		case "dependencies":
-			mc.dependencies = v
-		case "operations":
-			mc.operations = v
-		case "replaces":
-			mc.replaces = v
-		case "run_before":
-			mc.runBefore = v
-		case "atomic":
-			mc.atomic = v
-		case "initial":
-			mc.initial = v
-		case "is_post_deployment":
-			mc.postDeploy = v
-		default:
+		left := a.ChildByFieldName("left")
+		if left == nil || left.Type() != "identifier" || !classAttrs[tsnode.Text(left, m.str)] {
 			mc.others = append(mc.others, st)
 		}
 	}
+	// What Django reads is the class's attributes once the module has
+	// run: operations = ops, database_operations + [...], a base class's
+	// attributes, Migration.operations += [...] after the class.
+	c := m.in.classes[cls.StartByte()]
+	mc.dependencies = m.classValue(c, "dependencies")
+	mc.operations = m.classValue(c, "operations")
+	mc.replaces = m.classValue(c, "replaces")
+	mc.runBefore = m.classValue(c, "run_before")
+	mc.atomic = m.classValue(c, "atomic")
+	mc.initial = m.classValue(c, "initial")
+	mc.postDeploy = m.classValue(c, "is_post_deployment")
 	return mc
+}
+
+// classAttrs are the Migration attributes Django reads.
+var classAttrs = map[string]bool{
+	"dependencies": true, "operations": true, "replaces": true, "run_before": true,
+	"atomic": true, "initial": true, "is_post_deployment": true,
 }
 
 // isMigrationClass reports whether a class derives from something named

@@ -21,6 +21,16 @@ type translator struct {
 	// the position in e.out they precede.
 	notes []migration.Note
 	pg    int
+	mod   *module
+}
+
+// because says why a value is unknown, as " (reason)", when a name the
+// module binds in code schemagate does not run made it so.
+func (t *translator) because(v *value) string {
+	if why := t.mod.whyUnknown(v); why != "" {
+		return " (" + why + ")"
+	}
+	return ""
 }
 
 func (t *translator) next() int {
@@ -62,7 +72,7 @@ func (t *translator) operations(list *value, db bool) {
 	items, ok := list.seq()
 	if !ok {
 		if list != nil {
-			t.note(migration.NoteUnrecognised, list.start, list.end, "operations is not a list of operation calls: not checked")
+			t.note(migration.NoteUnrecognised, list.start, list.end, "operations is not a list of operation calls%s: not checked", t.because(list))
 		}
 		return
 	}
@@ -76,7 +86,7 @@ func (t *translator) operation(op *value, db bool) {
 		return // reported as a syntax error
 	}
 	if !op.is(kCall) {
-		t.note(migration.NoteUnrecognised, op.start, op.end, "%s is not a migration operation call: not checked", clipText(op.text))
+		t.note(migration.NoteUnrecognised, op.start, op.end, "%s is not a migration operation call%s: not checked", clipText(op.text), t.because(op))
 		return
 	}
 	defer func() {

@@ -154,9 +154,9 @@ type module struct {
 	str    string // src, for substrings that share its memory
 	tree   *sitter.Tree
 	root   *sitter.Node
-	consts map[string]*sitter.Node // module-level NAME = expr
-	funcs  map[string]bool         // module-level def names
+	funcs  map[string]bool // module-level def names
 	errors []syntaxErr
+	in     *interp // the names the module binds (interp.go)
 }
 
 type syntaxErr struct {
@@ -175,18 +175,10 @@ func parsePython(src []byte) *module {
 	if err != nil {
 		panic("django: tree-sitter Python parser: " + err.Error())
 	}
-	m := &module{src: src, str: string(src), tree: tree, root: tree.RootNode(), consts: map[string]*sitter.Node{}, funcs: map[string]bool{}}
+	m := &module{src: src, str: string(src), tree: tree, root: tree.RootNode(), funcs: map[string]bool{}}
 	m.collectErrors(m.root)
 	for _, n := range tsnode.Named(m.root) {
 		switch n.Type() {
-		case "expression_statement":
-			if a := n.NamedChild(0); a != nil && a.Type() == "assignment" {
-				if l := a.ChildByFieldName("left"); l != nil && l.Type() == "identifier" {
-					if r := a.ChildByFieldName("right"); r != nil {
-						m.consts[tsnode.Text(l, m.str)] = r
-					}
-				}
-			}
 		case "function_definition":
 			if nm := n.ChildByFieldName("name"); nm != nil {
 				m.funcs[tsnode.Text(nm, m.str)] = true
@@ -199,6 +191,7 @@ func parsePython(src []byte) *module {
 			}
 		}
 	}
+	m.run()
 	return m
 }
 
@@ -359,17 +352,8 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 		if !ok {
 			break
 		}
-		if n.Type() == "identifier" && depth < 4 {
-			if c, ok := m.consts[name]; ok {
-				r := m.evalDepth(c, depth+1)
-				if r.kind != kUnknown {
-					// Keep the value, but point at the use.
-					cp := *r
-					cp.start, cp.end, cp.text = v.start, v.end, v.text
-					cp.verbatim = r.verbatim
-					return &cp
-				}
-			}
+		if r := m.resolve(name, v); r != nil {
+			return r
 		}
 		v.kind, v.s = kName, name
 	case "subscript":
@@ -384,7 +368,12 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 		if ok && key.kind == kStr {
 			v.kind, v.s = kName, name+"."+key.s
 		}
+	case "binary_operator":
+		m.binary(n, v, depth)
 	case "call":
+		if m.method(n, v, depth) {
+			break
+		}
 		fn := n.ChildByFieldName("function")
 		args := n.ChildByFieldName("arguments")
 		if fn == nil {
@@ -453,7 +442,12 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 		case "string_end":
 			valEnd = int(c.StartByte())
 		case "interpolation":
-			return // f-string: not a constant
+			s, ok := m.interpolation(c)
+			if !ok {
+				return // f-string of values known when the migration runs
+			}
+			b.WriteString(s)
+			verbatim = false
 		case "string_content":
 			raw := strings.Contains(prefix, "r")
 			if raw {
@@ -473,9 +467,6 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 			}
 			b.Write(m.src[pos:c.EndByte()])
 		}
-	}
-	if strings.Contains(prefix, "f") {
-		return
 	}
 	v.kind, v.s = kStr, b.String()
 	if strings.Contains(prefix, "b") {

@@ -213,9 +213,12 @@ func (d *Django) translateOne(m *migration.Migration, mod *module, mc migrationC
 			m.Transactional = b
 		}
 	}
-	t := &translator{e: &editor{ver: ver, st: st, db: db}, st: st, app: app, m: m, pg: pg}
+	t := &translator{e: &editor{ver: ver, st: st, db: db}, st: st, app: app, m: m, pg: pg, mod: mod}
 	for _, se := range mod.errors {
 		t.note(migration.NoteSyntaxError, se.start, se.end, "%s", se.message)
+	}
+	for _, h := range mod.hints() {
+		t.note(migration.NoteUnrecognised, h.start, h.end, "%s", h.message)
 	}
 	tr.PostDeploy, _ = mc.postDeploy.truthy()
 	switch {
@@ -245,6 +248,9 @@ func (d *Django) translateOne(m *migration.Migration, mod *module, mc migrationC
 		implicitTransactions(tr.Ops, groups)
 	}
 	tr.Notes = t.notes
+	for _, u := range mod.undecided() {
+		tr.Undecided = append(tr.Undecided, m.File.Span(u[0], u[1]))
+	}
 	sort.SliceStable(tr.Notes, func(a, b int) bool { return tr.Notes[a].Span.Start.Offset < tr.Notes[b].Span.Start.Offset })
 	return tr
 }
@@ -488,7 +494,7 @@ func (t *translator) runSQL(op *value, db bool) {
 			}
 		}
 	default:
-		t.note(migration.NoteUnrecognised, sql.start, sql.end, "RunSQL with SQL built when the migration runs (%s): not checked", clipText(sql.text))
+		t.note(migration.NoteUnrecognised, sql.start, sql.end, "RunSQL with SQL built when the migration runs (%s)%s: not checked", clipText(sql.text), t.because(sql))
 	}
 }
 
