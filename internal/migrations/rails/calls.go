@@ -95,6 +95,9 @@ func (t *tr) call(n *node, e *env) value {
 			return t.loop(n, v, name, block, e)
 		}
 	}
+	if (recv.typ == "constant" || recv.typ == "scope_resolution") && t.discourseCall(n, recv, name, argsN, block, e) {
+		return value{}
+	}
 	if root := chainRoot(recv); root != nil && (root.typ == "constant" || root.typ == "scope_resolution") {
 		return t.modelCall(n, recv, name, block, e)
 	}

@@ -42,6 +42,10 @@ type tr struct {
 	schemaFile bool
 	// sent is the SQL ActiveRecord sends.
 	sent migration.SentSQL
+	// undecided are the spans of branches no condition decided;
+	// restUndecided is set by a `return if` it could not decide.
+	undecided     []source.Span
+	restUndecided bool
 }
 
 // env holds local variables; blocks see their parent's.
@@ -210,6 +214,13 @@ func (t *tr) run(root *node, defVersion version) {
 		stmts = body.kids
 	}
 	var up, change *node
+	// Methods defined at the top of the file are private methods of
+	// every object, the migration's too.
+	for _, s := range root.kids {
+		if s.typ == "method" {
+			t.methods[methodName(s, t.src)] = s
+		}
+	}
 	for _, s := range stmts {
 		switch s.typ {
 		case "method", "singleton_method":
@@ -226,8 +237,18 @@ func (t *tr) run(root *node, defVersion version) {
 				t.consts[l.text(t.src)] = t.eval(s.lastNamed(), newEnv(nil))
 			}
 		case "call", "identifier":
-			if name := callName(s, t.src); name == "disable_ddl_transaction!" {
+			switch name := callName(s, t.src); name {
+			case "disable_ddl_transaction!":
 				t.disableTx = true
+			case "private", "protected", "public", "private_class_method":
+				// private def helper(...) ... end
+				if _, _, args, _ := callParts(s); args != nil {
+					for _, m := range args.kids {
+						if m.typ == "method" || m.typ == "singleton_method" {
+							t.methods[methodName(m, t.src)] = m
+						}
+					}
+				}
 			}
 		}
 	}
@@ -295,6 +316,11 @@ func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
 	e := newEnv(parent)
 	var body *node
 	i := 0
+	if params := m.child("method_parameters"); params != nil && len(o.h.list) > 0 && params.child("keyword_parameter") == nil && params.child("hash_splat_parameter") == nil {
+		// helper(:users, null: false) into def helper(table, options = {}):
+		// the options are the last positional argument.
+		pos = append(pos[:len(pos):len(pos)], o.h)
+	}
 	for _, k := range m.kids {
 		switch k.typ {
 		case "method_parameters":
@@ -315,6 +341,19 @@ func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
 						e.vars[name.text(t.src)] = t.eval(p.lastNamed(), e)
 					}
 					i++
+				case "splat_parameter":
+					rest := value{k: kArray}
+					if i < len(pos) {
+						rest.list = append(rest.list, pos[i:]...)
+						i = len(pos)
+					}
+					if name := p.firstNamed(); name != nil {
+						e.vars[name.text(t.src)] = rest
+					}
+				case "hash_splat_parameter":
+					if name := p.firstNamed(); name != nil {
+						e.vars[name.text(t.src)] = o.h
+					}
 				case "keyword_parameter":
 					name := p.firstNamed().text(t.src)
 					if v, ok := o.get(name); ok {
@@ -344,11 +383,18 @@ func (t *tr) exec(stmts []*node, e *env) bool {
 }
 
 func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
-	for _, s := range stmts {
+	for i, s := range stmts {
 		if !s.named {
 			continue
 		}
 		stop, v := t.statement(s, e)
+		if t.restUndecided {
+			// After `return if <undecided>`: what follows may not run.
+			t.restUndecided = false
+			if rest := stmts[i+1:]; len(rest) > 0 {
+				t.undecided = append(t.undecided, t.f.Span(rest[0].start, rest[len(rest)-1].end))
+			}
+		}
 		if last != nil {
 			*last = v
 		}
@@ -390,6 +436,8 @@ func (t *tr) statement(s *node, e *env) (stop bool, v value) {
 		return false, value{}
 	case "if", "unless":
 		return t.ifStatement(s, e)
+	case "case":
+		return t.caseStatement(s, e)
 	case "if_modifier", "unless_modifier":
 		return t.modifier(s, e)
 	case "conditional":
@@ -573,6 +621,11 @@ func (t *tr) ifStatement(s *node, e *env) (bool, value) {
 		}
 		return t.statement(b, e)
 	}
+	if r != triUnknown {
+		// A decided condition (on the adapter, a constant) is code
+		// understood, even when the branch it takes is empty.
+		t.recognised++
+	}
 	switch {
 	case r == triTrue:
 		return runBranch(then)
@@ -583,7 +636,9 @@ func (t *tr) ifStatement(s *node, e *env) (bool, value) {
 		// replay does not know: assume it lets its body run.
 		return runBranch(then)
 	}
-	t.hint(condN, "condition not evaluated: every branch is checked")
+	t.hint(condN, "condition not evaluated: every branch is checked, and what is found there is at most a warning")
+	t.undecidedSpan(then)
+	t.undecidedSpan(alt)
 	stop1, v := runBranch(then)
 	stop2, _ := runBranch(alt)
 	return stop1 && stop2, v
@@ -604,6 +659,9 @@ func (t *tr) modifier(s *node, e *env) (bool, value) {
 		}
 	}
 	isReturn := body.typ == "return"
+	if r != triUnknown {
+		t.recognised++
+	}
 	switch {
 	case r == triTrue:
 		return t.statement(body, e)
@@ -611,15 +669,17 @@ func (t *tr) modifier(s *node, e *env) (bool, value) {
 		return false, value{}
 	case isReturn:
 		// `return if ...` we cannot decide: keep going, so the rest is
-		// checked.
+		// checked, as code that may not run.
 		if !schemaOnly {
-			t.hint(condN, "condition not evaluated: the rest of the method is checked")
+			t.hint(condN, "condition not evaluated: the rest of the method is checked, and what is found there is at most a warning")
+			t.restUndecided = true
 		}
 		return false, value{}
 	case schemaOnly:
 		return t.statement(body, e)
 	}
-	t.hint(condN, "condition not evaluated: the statement is checked as if it runs")
+	t.hint(condN, "condition not evaluated: the statement is checked as if it runs, and what is found there is at most a warning")
+	t.undecidedSpan(body)
 	return t.statement(body, e)
 }
 
@@ -820,6 +880,9 @@ func (t *tr) eval(n *node, e *env) value {
 		if m := t.methods[name]; m != nil {
 			return t.callMethod(m, nil, emptyOpts(), nil)
 		}
+		if v, ok := t.adapterQuestion(n, nil, name, nil, e); ok {
+			return v
+		}
 		return value{n: n}
 	case "constant":
 		if v, ok := t.consts[n.text(t.src)]; ok {
@@ -833,6 +896,10 @@ func (t *tr) eval(n *node, e *env) value {
 		return value{n: n}
 	case "lambda":
 		return t.procValue(n, n.child("block"), n.child("do_block"))
+	case "regex":
+		return t.regexValue(n)
+	case "case":
+		return t.caseValue(n, e)
 	case "conditional":
 		r, _ := t.cond(n.firstNamed(), e)
 		kids := n.namedKids()
@@ -869,10 +936,28 @@ func (t *tr) eval(n *node, e *env) value {
 			if a.k == kInt && b.k == kInt {
 				return value{k: kInt, i: a.i * b.i, s: strconv.FormatInt(a.i*b.i, 10), n: n}
 			}
+		case "<", "<=", ">", ">=":
+			if a.k == kInt && b.k == kInt {
+				lt, eq := a.i < b.i, a.i == b.i
+				r := map[string]bool{"<": lt, "<=": lt || eq, ">": !lt && !eq, ">=": !lt}[op]
+				return value{k: kBool, b: r, n: n}
+			}
 		case "==", "!=":
 			if a.known() && b.known() {
-				eq := a.k == b.k && a.s == b.s && a.i == b.i && a.b == b.b && a.f == b.f
-				return value{k: kBool, b: eq == (op == "=="), n: n}
+				return value{k: kBool, b: equal(a, b) == (op == "=="), n: n}
+			}
+		case "=~":
+			if m, ok := match(a, b); ok {
+				m.n = n
+				return m
+			}
+		case "!~":
+			if m, ok := match(a, b); ok {
+				return value{k: kBool, b: m.k == kNil, n: n}
+			}
+		case "===":
+			if r := caseEqual(a, b); r != triUnknown {
+				return value{k: kBool, b: r == triTrue, n: n}
 			}
 		case "&&", "and", "||", "or":
 			r, _ := t.cond(n, e)
@@ -978,6 +1063,9 @@ func (t *tr) evalCall(n *node, e *env) value {
 			pos, o, _ := t.args(argsN, e)
 			return t.callMethod(m, pos, o, nil)
 		}
+		if v, ok := t.adapterQuestion(n, nil, name, argsN, e); ok {
+			return v
+		}
 		return value{n: n}
 	}
 	if r, ok := t.predicate(n, e); ok {
@@ -986,8 +1074,14 @@ func (t *tr) evalCall(n *node, e *env) value {
 		}
 		return value{k: kBool, b: r == triTrue, n: n}
 	}
+	if v, ok := t.adapterQuestion(n, recv, name, argsN, e); ok {
+		return v
+	}
 	x := t.eval(recv, e)
 	pos, _, _ := t.args(argsN, e)
+	if b, ok := stringQuestion(name, x, pos); ok {
+		return value{k: kBool, b: b, n: n}
+	}
 	switch name {
 	case "to_s":
 		if s, ok := x.str(); ok {

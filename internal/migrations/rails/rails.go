@@ -241,7 +241,7 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 		t.runSafely(p.root, r.defaultVersion())
 		m.Transactional = !t.disableTx
 		ops.Annotate(t.ops, m.Transactional)
-		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(t.ops, m.Transactional)}
+		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, Undecided: t.undecided, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(t.ops, m.Transactional)}
 	}
 	return out
 }

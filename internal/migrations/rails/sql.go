@@ -15,10 +15,18 @@ func noteUnrecognised(sp source.Span, msg string) migration.Note {
 // methods) through PostgreSQL's parser, with positions mapped back into
 // the string or heredoc.
 func (t *tr) executeCall(c *rcall) {
+	if m := t.sqlArg(c); m != nil {
+		t.runSQL(m)
+	}
+}
+
+// sqlArg reads the SQL a call's first argument holds, or says why it
+// cannot and returns nil.
+func (t *tr) sqlArg(c *rcall) *mtext {
 	if len(c.pos) == 0 {
 		t.recognised--
 		t.hint(c.n, "`%s` without SQL: not checked", c.name)
-		return
+		return nil
 	}
 	arg := c.argN[0]
 	var m *mtext
@@ -30,13 +38,13 @@ func (t *tr) executeCall(c *rcall) {
 		if v.k != kString {
 			t.recognised--
 			t.hint(c.n, "SQL built at run time is not checked: %s", t.snippet(c.n))
-			return
+			return nil
 		}
 		// A string assembled from known parts: map it all to the call.
 		m = &mtext{}
 		m.add([]byte(v.s), c.n.start, false)
 	}
-	t.runSQL(m)
+	return m
 }
 
 // sqlText reads the SQL argument node with offsets: a literal, a

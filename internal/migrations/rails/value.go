@@ -18,7 +18,8 @@ const (
 	kSymbol
 	kArray
 	kHash
-	kProc // a lambda or proc whose body is a string: raw SQL for default:
+	kProc  // a lambda or proc whose body is a string: raw SQL for default:
+	kRegex // a regex literal; s is the Go regular expression
 	// Block parameters the migration DSL yields.
 	kTableDef   // create_table's t
 	kTable      // change_table's t
