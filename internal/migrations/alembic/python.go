@@ -31,6 +31,8 @@ const (
 	exprDict                    // {k: v}
 	exprCompare                 // x == y, x != y, x in y (name holds the operator)
 	exprNot                     // not x
+	exprBoolOp                  // x and y, x or y (name holds the operator)
+	exprCond                    // y if x else args[0]
 )
 
 type expr struct {
@@ -565,6 +567,16 @@ func (b *builder) expr(n *sitter.Node) *expr {
 	case "not_operator":
 		if arg := n.ChildByFieldName("argument"); arg != nil {
 			e.kind, e.x = exprNot, b.expr(arg)
+		}
+	case "boolean_operator":
+		l, r, op := n.ChildByFieldName("left"), n.ChildByFieldName("right"), n.ChildByFieldName("operator")
+		if l != nil && r != nil && op != nil {
+			e.kind, e.x, e.y, e.name = exprBoolOp, b.expr(l), b.expr(r), op.Type()
+		}
+	case "conditional_expression":
+		if n.NamedChildCount() == 3 {
+			e.kind, e.y, e.x = exprCond, b.expr(n.NamedChild(0)), b.expr(n.NamedChild(1))
+			e.args = []*expr{b.expr(n.NamedChild(2))}
 		}
 	case "comparison_operator":
 		if n.NamedChildCount() == 2 {

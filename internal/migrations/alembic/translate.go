@@ -36,6 +36,10 @@ type translator struct {
 	depth     int  // helper-function inlining depth
 	returned  bool // a return statement ended the function being walked
 	steps     int  // statements walked, bounded by maxSteps
+	// undecided are the blocks of branches no condition decided;
+	// restUndecided is set when one of them returns.
+	undecided     []source.Span
+	restUndecided bool
 
 	unknownDefaults map[string]string // placeholder function -> Python source of a default
 }
@@ -87,7 +91,7 @@ func translate(m *migration.Migration, opt migration.TranslateOptions) migration
 		}
 	}
 	t.finish()
-	return migration.Translation{Migration: m, Ops: t.out, Notes: t.notes, SQL: t.sent.Statements(t.out, t.m.Transactional)}
+	return migration.Translation{Migration: m, Ops: t.out, Notes: t.notes, Undecided: t.undecided, SQL: t.sent.Statements(t.out, t.m.Transactional)}
 }
 
 // hasCode reports whether a body does more than pass and docstrings.
@@ -178,11 +182,15 @@ func (t *translator) finish() {
 }
 
 func (t *translator) block(stmts []*stmt) {
-	for _, s := range stmts {
+	for i, s := range stmts {
 		if t.returned {
 			return
 		}
 		t.statement(s)
+		if t.restUndecided {
+			t.restUndecided = false
+			t.undecidedBlock(stmts[i+1:])
+		}
 	}
 }
 
@@ -243,7 +251,7 @@ func (t *translator) bind(tg target, v *expr) {
 	if !tg.ok {
 		return
 	}
-	r := t.resolve(v)
+	r := t.fold(t.resolve(v))
 	if !tg.tuple {
 		t.env[tg.names[0]] = r
 		return
@@ -259,14 +267,30 @@ func (t *translator) bind(tg target, v *expr) {
 	}
 }
 
-// resolve follows names to the value last assigned to them.
+// resolve follows names to the value last assigned to them, and a
+// conditional expression to the branch its condition decides.
 func (t *translator) resolve(e *expr) *expr {
-	for i := 0; e != nil && e.kind == exprName && i < 32; i++ {
-		v, ok := t.env[e.name]
-		if !ok || v == e {
+	for i := 0; e != nil && i < 32; i++ {
+		switch e.kind {
+		case exprName:
+			v, ok := t.env[e.name]
+			if !ok || v == e {
+				return e
+			}
+			e = v
+		case exprCond:
+			yes, known := t.truth(e.x)
+			switch {
+			case !known || len(e.args) != 1:
+				return e
+			case yes:
+				e = e.y
+			default:
+				e = e.args[0]
+			}
+		default:
 			return e
 		}
-		e = v
 	}
 	return e
 }
@@ -414,7 +438,8 @@ func (t *translator) isConnection(e *expr) bool {
 	if t.alembicCall(e) == "get_bind" {
 		return true
 	}
-	if e.kind == exprAttr && (e.name == "connection" || e.name == "bind") && t.alembicCall(e.x) == "get_context" {
+	if e.kind == exprAttr && (e.name == "connection" || e.name == "bind") && (t.alembicCall(e.x) == "get_context" || t.isOpModule(e.x)) {
+		// op.get_context().bind, context.bind
 		return true
 	}
 	return false
@@ -691,23 +716,42 @@ func (t *translator) forLoop(s *stmt) {
 	t.block(s.orelse)
 }
 
+// ifStmt runs the branch the conditions decide. Past a condition it
+// cannot decide, every branch that may run is translated (up to one
+// whose condition is true), each recorded as undecided.
 func (t *translator) ifStmt(s *stmt) {
+	var run [][]*stmt
+	undecided, reached := false, true
 	for i, c := range s.conds {
 		v, known := t.truth(c)
-		if !known {
-			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch is translated")
-			for _, b := range s.blocks[i:] {
-				t.block(b)
-			}
-			t.block(s.orelse)
-			return
+		if !known && !undecided {
+			undecided = true
+			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch that may run is translated, and what is found there is at most a warning")
 		}
-		if v {
-			t.block(s.blocks[i])
-			return
+		if !known || v {
+			run = append(run, s.blocks[i])
+		}
+		if known && v {
+			reached = false
+			break
 		}
 	}
-	t.block(s.orelse)
+	if reached {
+		run = append(run, s.orelse)
+	}
+	returned := false
+	for _, b := range run {
+		if undecided {
+			t.undecidedBlock(b)
+		}
+		t.block(b)
+		if undecided && t.returned {
+			// A branch that may not run returns: the others, and what
+			// follows the if statement, may run too.
+			returned, t.returned = true, false
+		}
+	}
+	t.restUndecided = returned
 }
 
 // truth evaluates the conditions migrations branch on: the dialect's
@@ -725,6 +769,10 @@ func (t *translator) truth(c *expr) (bool, bool) {
 	case exprNot:
 		v, ok := t.truth(c.x)
 		return !v, ok
+	case exprBoolOp:
+		return t.boolOp(c)
+	case exprCall:
+		return t.dialectCall(c)
 	case exprCompare:
 		l, r := c.x, c.y
 		if !t.isDialectName(l) {
@@ -767,7 +815,7 @@ func (t *translator) isDialectName(e *expr) bool {
 	if d.kind != exprAttr || (d.name != "dialect" && d.name != "engine") {
 		return false
 	}
-	return t.isConnection(d.x) || t.alembicCall(d.x) == "get_context" || t.isOpModule(d.x)
+	return t.isConnection(d.x) || t.alembicCall(d.x) == "get_context" || t.isOpModule(d.x) || t.isEngineOrInspector(d.x)
 }
 
 // sortedFuncs lists the module's functions named prefix*, in source

@@ -37,7 +37,6 @@ func (m *module) runIf(st *sitter.Node) {
 	type branch struct{ cond, block *sitter.Node }
 	var branches []branch
 	branches = append(branches, branch{st.ChildByFieldName("condition"), st.ChildByFieldName("consequence")})
-	hasElse := false
 	for i := 0; i < int(st.ChildCount()); i++ {
 		if st.FieldNameForChild(i) != "alternative" {
 			continue
@@ -47,32 +46,38 @@ func (m *module) runIf(st *sitter.Node) {
 			branches = append(branches, branch{alt.ChildByFieldName("condition"), alt.ChildByFieldName("consequence")})
 		case "else_clause":
 			branches = append(branches, branch{nil, alt.ChildByFieldName("body")})
-			hasElse = true
 		}
 	}
-	for i, br := range branches {
+	// The blocks that may run: past a condition it cannot decide, every
+	// one up to the first whose condition is true.
+	var blocks []*sitter.Node
+	undecided, reached := false, true
+	for _, br := range branches {
 		if br.block == nil {
 			return // a syntax error, reported as one
 		}
-		if br.cond == nil {
-			m.runBlock(br.block)
-			return
+		yes, known := true, true
+		if br.cond != nil {
+			yes, known = m.truth(br.cond)
 		}
-		yes, known := m.truth(br.cond)
-		if !known {
+		if !known && !undecided {
+			undecided = true
 			m.in.hints = append(m.in.hints, syntaxErr{int(br.cond.StartByte()), int(br.cond.EndByte()),
-				"condition schemagate cannot evaluate: the code under every branch is read, and what is found there is at most a warning"})
-			var blocks []*sitter.Node
-			for _, rest := range branches[i:] {
-				blocks = append(blocks, rest.block)
-			}
-			m.runUndecided(st, blocks, !hasElse)
-			return
+				"condition schemagate cannot evaluate: the code under every branch that may run is read, and what is found there is at most a warning"})
 		}
-		if yes {
-			m.runBlock(br.block)
-			return
+		if !known || yes {
+			blocks = append(blocks, br.block)
 		}
+		if known && yes {
+			reached = false
+			break
+		}
+	}
+	switch {
+	case undecided:
+		m.runUndecided(st, blocks, reached)
+	case len(blocks) == 1:
+		m.runBlock(blocks[0])
 	}
 }
 

@@ -221,7 +221,7 @@ func TestModuleControlFlow(t *testing.T) {
         operations = [migrations.RunSQL("ANALYZE shop_tag")]
 `,
 		want:      "ANALYZE shop_order; ANALYZE shop_tag;",
-		notes:     []noteWant{{migration.NoteUnrecognised, "condition schemagate cannot evaluate: the code under every branch is read"}},
+		notes:     []noteWant{{migration.NoteUnrecognised, "condition schemagate cannot evaluate: the code under every branch that may run is read"}},
 		undecided: 2,
 	}, {
 		name: "operations extended under a setting (django-allauth's shape)",
@@ -259,6 +259,20 @@ TABLES = ("shop_order",)`,
         operations.append(migrations.RunSQL("ANALYZE shop_tag"))
 `,
 		want: "ANALYZE shop_order; ANALYZE shop_tag;",
+	}, {
+		name:   "past an undecided condition, a decided elif ends the branches that may run",
+		module: "from django.db import connection\nfrom django.conf import settings",
+		class: `
+    if settings.LEGACY:
+        operations = [migrations.RunSQL("ANALYZE shop_order")]
+    elif connection.vendor == "postgresql":
+        operations = [migrations.RunSQL("ANALYZE shop_tag")]
+    else:
+        operations = [migrations.RunSQL("DROP TABLE shop_tag")]
+`,
+		want:      "ANALYZE shop_order; ANALYZE shop_tag;",
+		notes:     []noteWant{{migration.NoteUnrecognised, "condition schemagate cannot evaluate"}},
+		undecided: 2,
 	}, {
 		name:   "a loop over a literal list is unrolled",
 		module: "OPS = []\nfor t in ['shop_order', 'shop_tag']:\n    OPS.append(migrations.RunSQL('ANALYZE ' + t))\nelse:\n    OPS.append(migrations.RunSQL('ANALYZE shop_customer'))",
