@@ -2,7 +2,6 @@ package django
 
 import (
 	"fmt"
-	"maps"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -21,16 +20,29 @@ import (
 // there is reported at most as a warning.
 
 // maxSteps bounds the statements run (loops unrolled, branches each
-// run), so that no input makes the run slow.
-const maxSteps = 100_000
+// run), and maxWork the bytes of statements run plus the names copied
+// for branches, so that no input makes the run slow.
+const (
+	maxSteps = 100_000
+	maxWork  = 64 << 20
+)
 
-// step counts a statement; false once the bound is passed.
+// step counts a statement; false once a bound is passed.
 func (m *module) step(st *sitter.Node) bool {
 	m.in.steps++
-	if m.in.steps == maxSteps {
-		m.in.hints = append(m.in.hints, syntaxErr{int(st.StartByte()), int(st.StartByte()), "schemagate stopped reading the module here: its loops and branches run too many statements to follow"})
+	m.in.work += int(st.EndByte() - st.StartByte())
+	return m.inBounds(st)
+}
+
+func (m *module) inBounds(at *sitter.Node) bool {
+	if m.in.steps < maxSteps && m.in.work < maxWork {
+		return true
 	}
-	return m.in.steps < maxSteps
+	if !m.in.stopped {
+		m.in.stopped = true
+		m.in.hints = append(m.in.hints, syntaxErr{int(at.StartByte()), int(at.StartByte()), "schemagate stopped reading the module here: its loops and branches run too many statements to follow"})
+	}
+	return false
 }
 
 func (m *module) runIf(st *sitter.Node) {
@@ -99,7 +111,7 @@ func (m *module) runFor(st *sitter.Node) {
 		return
 	}
 	for _, it := range items {
-		if m.in.steps >= maxSteps {
+		if !m.inBounds(st) {
 			return
 		}
 		m.bindTarget(left, it, st)
@@ -135,7 +147,9 @@ func (m *module) runWith(st *sitter.Node) {
 	aliases = func(n *sitter.Node) {
 		if n.Type() == "as_pattern" {
 			if al := n.ChildByFieldName("alias"); al != nil {
-				m.unknownTargets(al, false, why, st)
+				for _, sl := range m.targetSlots(nil, al, false) {
+					m.bindUnknown(sl.sc, sl.name, why, st)
+				}
 			}
 			return
 		}
@@ -192,55 +206,56 @@ func lastBlock(n *sitter.Node) *sitter.Node {
 	return nil
 }
 
-// bindings are what the names of every scope are bound to.
-type bindings map[*scope]map[string]*binding
-
-func (m *module) save() bindings {
-	s := bindings{m.in.global: maps.Clone(m.in.global.vars), m.in.cur: maps.Clone(m.in.cur.vars)}
-	for _, c := range m.in.classes {
-		s[c.body] = maps.Clone(c.body.vars)
-	}
-	return s
-}
-
-func (m *module) restore(s bindings) {
-	for sc, vars := range s {
-		sc.vars = maps.Clone(vars)
-	}
-}
-
 // runUndecided runs each block from the same state, records it as
 // undecided, and merges what the blocks bound. fallThrough adds the
-// path that runs none of them.
+// path that runs none of them. Only the names the blocks may bind are
+// saved and merged, so the cost is the size of the blocks.
 func (m *module) runUndecided(st *sitter.Node, blocks []*sitter.Node, fallThrough bool) {
-	before := m.save()
-	var after []bindings
+	var slots []slot
 	for _, b := range blocks {
-		m.restore(before)
+		slots = append(slots, m.slotsIn(b)...)
+	}
+	m.in.work += len(slots) * (len(blocks) + 2)
+	if !m.inBounds(st) {
+		return
+	}
+	state := func() []*binding {
+		out := make([]*binding, len(slots))
+		for i, sl := range slots {
+			out[i] = sl.sc.vars[sl.name]
+		}
+		return out
+	}
+	set := func(bs []*binding) {
+		for i, sl := range slots {
+			if bs[i] == nil {
+				delete(sl.sc.vars, sl.name)
+			} else {
+				sl.sc.vars[sl.name] = bs[i]
+			}
+		}
+	}
+	before := state()
+	var after [][]*binding
+	for _, b := range blocks {
+		set(before)
 		m.in.undecided = append(m.in.undecided, [2]int{int(b.StartByte()), int(b.EndByte())})
 		m.runBlock(b)
-		after = append(after, m.save())
+		after = append(after, state())
 	}
 	if fallThrough {
 		after = append(after, before)
 	}
 	why := fmt.Sprintf("it is bound differently by the branches of %s (line %d), which schemagate cannot decide", compoundNames[st.Type()], st.StartPoint().Row+1)
-	for sc := range before {
-		merged := map[string]*binding{}
-		for _, a := range after {
-			for name := range a[sc] {
-				merged[name] = nil
-			}
+	merged := make([]*binding, len(slots))
+	for i := range slots {
+		bs := make([]*binding, len(after))
+		for j, a := range after {
+			bs[j] = a[i]
 		}
-		for name := range merged {
-			var bs []*binding
-			for _, a := range after {
-				bs = append(bs, a[sc][name])
-			}
-			merged[name] = m.merge(bs, why, st)
-		}
-		sc.vars = merged
+		merged[i] = m.merge(bs, why, st)
 	}
+	set(merged)
 }
 
 // merge is a name after branches that bound it to bs (nil where a

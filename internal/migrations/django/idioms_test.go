@@ -1,6 +1,7 @@
 package django
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -409,5 +410,29 @@ func TestBuiltinsOfConstants(t *testing.T) {
 	}
 	if v := get("E"); !v.is(kCall) {
 		t.Errorf("list rebound by the module is not the builtin: %+v", v)
+	}
+}
+
+func TestManyUndecidedBranchesStayLinear(t *testing.T) {
+	// Each undecided if saves and merges only the names its branches
+	// bind, not every name bound so far (the square of the file).
+	var b strings.Builder
+	b.WriteString("from django.db import migrations\nfrom django.conf import settings\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "if settings.X:\n    A%d = %d\n", i, i)
+	}
+	b.WriteString("\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL('ANALYZE shop_order')]\n")
+	src := b.String()
+	m := parsePython([]byte(src))
+	defer m.close()
+	if m.in.stopped || m.in.work > 4*len(src) {
+		t.Errorf("work %d for a file of %d bytes (stopped: %v)", m.in.work, len(src), m.in.stopped)
+	}
+	mc := m.readMigration()
+	if items, ok := mc.operations.seq(); !ok || len(items) != 1 {
+		t.Errorf("operations: %+v", mc.operations)
+	}
+	if got := len(m.hints()); got != 5000 {
+		t.Errorf("%d hints, want one for each undecided condition", got)
 	}
 }

@@ -92,8 +92,10 @@ type interp struct {
 	// made, so that no input makes evaluation large.
 	built     int
 	overBuilt bool
-	// steps counts the statements run (control.go).
-	steps int
+	// steps and work count what the run did (control.go); stopped is
+	// set once a bound stopped it.
+	steps, work int
+	stopped     bool
 	// undecided are the blocks of branches no condition decided.
 	undecided [][2]int
 }
@@ -427,48 +429,83 @@ var compoundNames = map[string]string{
 }
 
 // unknownIn makes every name a compound statement binds or changes
-// unknown: schemagate does not decide its branches or run its loops.
-// Imports inside it (try: import x except ImportError: ...) are read as
-// names, as outside.
+// unknown: schemagate does not run its loop. Defs and imports inside it
+// make names plain names, as outside.
 func (m *module) unknownIn(st *sitter.Node) {
 	why := fmt.Sprintf("it is bound inside %s (line %d), which schemagate does not run", compoundNames[st.Type()], st.StartPoint().Row+1)
+	for _, sl := range m.slotsIn(st) {
+		if sl.unbind {
+			delete(sl.sc.vars, sl.name)
+			continue
+		}
+		m.bindUnknown(sl.sc, sl.name, why, st)
+	}
+}
+
+// slot is a name a statement may bind or change, in the scope it lives
+// in; unbind is set for defs and imports, which make it a plain name.
+type slot struct {
+	sc     *scope
+	name   string
+	unbind bool
+}
+
+// slotsIn lists the names the statements under n may bind or change,
+// without running them. Function bodies run later and class bodies bind
+// in scopes of their own: neither is looked into.
+func (m *module) slotsIn(n *sitter.Node) []slot {
+	var out []slot
 	var walk func(n *sitter.Node)
 	walk = func(n *sitter.Node) {
 		switch n.Type() {
-		case "function_definition", "lambda":
+		case "function_definition", "class_definition":
 			if nm := n.ChildByFieldName("name"); nm != nil {
-				m.unbind(nm.Content(m.src))
+				out = append(out, slot{m.in.cur, nm.Content(m.src), n.Type() == "function_definition"})
 			}
 			return
-		case "class_definition":
-			if nm := n.ChildByFieldName("name"); nm != nil {
-				m.bindUnknown(m.in.cur, nm.Content(m.src), why, st)
-			}
+		case "lambda":
 			return
 		case "import_statement", "import_from_statement":
-			m.unbindImports(n)
+			for i := 0; i < int(n.ChildCount()); i++ {
+				if n.FieldNameForChild(i) != "name" {
+					continue
+				}
+				switch c := n.Child(i); c.Type() {
+				case "dotted_name":
+					if first := c.NamedChild(0); first != nil {
+						out = append(out, slot{m.in.cur, first.Content(m.src), true})
+					}
+				case "aliased_import":
+					if al := c.ChildByFieldName("alias"); al != nil {
+						out = append(out, slot{m.in.cur, al.Content(m.src), true})
+					}
+				}
+			}
 			return
 		case "assignment", "for_statement":
 			if l := n.ChildByFieldName("left"); l != nil {
-				m.unknownTargets(l, false, why, st)
+				out = m.targetSlots(out, l, false)
 			}
 		case "augmented_assignment":
 			if l := n.ChildByFieldName("left"); l != nil {
-				m.unknownTargets(l, true, why, st)
+				out = m.targetSlots(out, l, true)
 			}
 		case "as_pattern":
 			if al := n.ChildByFieldName("alias"); al != nil {
-				m.unknownTargets(al, false, why, st)
+				out = m.targetSlots(out, al, false)
 			}
 		case "named_expression":
 			if nm := n.ChildByFieldName("name"); nm != nil {
-				m.unknownTargets(nm, false, why, st)
+				out = m.targetSlots(out, nm, false)
 			}
+		case "delete_statement":
+			m.forTargets(n, func(name string, _ *sitter.Node) { out = append(out, slot{m.in.cur, name, true}) })
+			return
 		case "call":
 			if fn := n.ChildByFieldName("function"); fn != nil && fn.Type() == "attribute" {
 				if meth := fn.ChildByFieldName("attribute"); meth != nil && listChangers[meth.Content(m.src)] {
 					if obj := fn.ChildByFieldName("object"); obj != nil {
-						m.unknownTargets(obj, true, why, st)
+						out = m.targetSlots(out, obj, true)
 					}
 				}
 			}
@@ -477,31 +514,33 @@ func (m *module) unknownIn(st *sitter.Node) {
 			walk(n.NamedChild(i))
 		}
 	}
-	walk(st)
+	walk(n)
+	return out
 }
 
-// unknownTargets makes the names of a target unknown: bound in the
+// targetSlots adds the names of an assignment target: bound in the
 // current scope, or where they live for an in-place change.
-func (m *module) unknownTargets(tg *sitter.Node, inPlace bool, why string, st *sitter.Node) {
+func (m *module) targetSlots(out []slot, tg *sitter.Node, inPlace bool) []slot {
 	switch tg.Type() {
 	case "attribute":
 		if c, attr := m.classAttrTarget(tg); c != nil {
-			m.bindUnknown(c.body, attr, why, st)
+			out = append(out, slot{c.body, attr, false})
 		}
-		return
+		return out
 	case "subscript":
 		if obj := tg.ChildByFieldName("value"); obj != nil {
-			m.unknownTargets(obj, true, why, st)
+			return m.targetSlots(out, obj, true)
 		}
-		return
+		return out
 	}
 	m.forTargetsOf(tg, func(name string, _ *sitter.Node) {
-		s := m.in.cur
+		sc := m.in.cur
 		if inPlace {
-			s = m.scopeOf(name)
+			sc = m.scopeOf(name)
 		}
-		m.bindUnknown(s, name, why, st)
+		out = append(out, slot{sc, name, false})
 	})
+	return out
 }
 
 // scopeOf is the scope a name is bound in, else the current one.

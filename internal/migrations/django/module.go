@@ -83,6 +83,10 @@ func (m *module) readMigration() migrationClass {
 	// run: operations = ops, database_operations + [...], a base class's
 	// attributes, Migration.operations += [...] after the class.
 	c := m.in.classes[cls.StartByte()]
+	if c == nil {
+		// The run stopped before the class statement.
+		c = &class{body: newScope(nil)}
+	}
 	mc.dependencies = m.classValue(c, "dependencies")
 	mc.operations = m.classValue(c, "operations")
 	mc.replaces = m.classValue(c, "replaces")
