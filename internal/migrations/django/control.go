@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // Control flow at module and class level, as migration files use it:
@@ -49,11 +51,8 @@ func (m *module) runIf(st *sitter.Node) {
 	type branch struct{ cond, block *sitter.Node }
 	var branches []branch
 	branches = append(branches, branch{st.ChildByFieldName("condition"), st.ChildByFieldName("consequence")})
-	for i := 0; i < int(st.ChildCount()); i++ {
-		if st.FieldNameForChild(i) != "alternative" {
-			continue
-		}
-		switch alt := st.Child(i); alt.Type() {
+	for _, alt := range tsnode.Named(st) {
+		switch alt.Type() {
 		case "elif_clause":
 			branches = append(branches, branch{alt.ChildByFieldName("condition"), alt.ChildByFieldName("consequence")})
 		case "else_clause":
@@ -132,8 +131,8 @@ func hasJump(n *sitter.Node) bool {
 	case "for_statement", "while_statement", "function_definition", "class_definition", "lambda":
 		return false
 	}
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		if hasJump(n.NamedChild(i)) {
+	for _, c := range tsnode.Named(n) {
+		if hasJump(c) {
 			return true
 		}
 	}
@@ -153,8 +152,8 @@ func (m *module) runWith(st *sitter.Node) {
 			}
 			return
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			if c := n.NamedChild(i); c.Type() != "block" {
+		for _, c := range tsnode.Named(n) {
+			if c.Type() != "block" {
 				aliases(c)
 			}
 		}
@@ -173,8 +172,7 @@ func (m *module) runTry(st *sitter.Node) {
 	}
 	var handlers []*sitter.Node
 	var elseBlock, finallyBlock *sitter.Node
-	for i := 0; i < int(st.NamedChildCount()); i++ {
-		c := st.NamedChild(i)
+	for _, c := range tsnode.Named(st) {
 		switch c.Type() {
 		case "except_clause", "except_group_clause":
 			if b := lastBlock(c); b != nil {
@@ -198,12 +196,13 @@ func (m *module) runTry(st *sitter.Node) {
 }
 
 func lastBlock(n *sitter.Node) *sitter.Node {
-	for i := int(n.NamedChildCount()) - 1; i >= 0; i-- {
-		if c := n.NamedChild(i); c.Type() == "block" {
-			return c
+	var last *sitter.Node
+	for _, c := range tsnode.Named(n) {
+		if c.Type() == "block" {
+			last = c
 		}
 	}
-	return nil
+	return last
 }
 
 // runUndecided runs each block from the same state, records it as
@@ -347,9 +346,9 @@ func (m *module) compare(n *sitter.Node) (bool, bool) {
 		return false, false
 	}
 	var op string
-	for i := 0; i < int(n.ChildCount()); i++ {
-		if n.FieldNameForChild(i) == "operators" {
-			op = n.Child(i).Type()
+	for _, c := range tsnode.Children(n) {
+		if !c.IsNamed() {
+			op = c.Type() // ==, !=, in, "not in", ...
 		}
 	}
 	a, b := m.operand(n.NamedChild(0)), m.operand(n.NamedChild(1))

@@ -23,6 +23,12 @@ func FuzzTranslate(f *testing.F) {
 	}
 	f.Add([]byte(second("5.2", "", "", "        migrations.RunSQL(\"SELECT E'\\\\\\xce\\xce;';\"),\n")))
 	f.Add([]byte(second("5.2", "", "# schemagate:ignore-file drop-column\n", "        migrations.RunSQL(\"SELECT 1\" \"+1\"),\n")))
+	// The module-level code interp.go runs.
+	f.Add([]byte(idiomFile(idiomCase{
+		module: "from django.conf import settings\nOPS = [migrations.RunSQL('ANALYZE ' + 'shop_order')]\nfor t in ['a', 'b']:\n    OPS.append(migrations.RunSQL(f'ANALYZE {t!r}'))",
+		class:  "    database_operations = OPS + [migrations.RunSQL('%s' % 'x')]\n    if settings.X:\n        operations = [migrations.SeparateDatabaseAndState(database_operations=database_operations)]\n    else:\n        operations = Migration.x\n",
+		after:  "Migration.operations += ['{}'.format(1)]",
+	})))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		const p = "shop/migrations/0002_fuzz.py"
 		fsys := fstest.MapFS{"shop/migrations/0001_initial.py": {Data: []byte(initial)}, p: {Data: src}}

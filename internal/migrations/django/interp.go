@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // A migration module runs once, top to bottom, when Django imports it,
@@ -112,10 +114,13 @@ func (m *module) run() {
 }
 
 func (m *module) runBlock(block *sitter.Node) {
-	for i := 0; i < int(block.NamedChildCount()); i++ {
-		m.runStmt(block.NamedChild(i))
+	for _, st := range tsnode.Named(block) {
+		m.runStmt(st)
 	}
 }
+
+// text is a node's source text.
+func (m *module) text(n *sitter.Node) string { return tsnode.Text(n, m.str) }
 
 func (m *module) runStmt(st *sitter.Node) {
 	if !m.step(st) {
@@ -123,8 +128,8 @@ func (m *module) runStmt(st *sitter.Node) {
 	}
 	switch st.Type() {
 	case "expression_statement":
-		for i := 0; i < int(st.NamedChildCount()); i++ {
-			switch c := st.NamedChild(i); c.Type() {
+		for _, c := range tsnode.Named(st) {
+			switch c.Type() {
 			case "assignment":
 				m.assign(c, st)
 			case "augmented_assignment":
@@ -140,13 +145,13 @@ func (m *module) runStmt(st *sitter.Node) {
 			if d.Type() == "class_definition" {
 				m.defineClass(d)
 			} else if nm := d.ChildByFieldName("name"); nm != nil {
-				m.unbind(nm.Content(m.src))
+				m.unbind(m.text(nm))
 			}
 		}
 	case "function_definition":
 		// A def rebinds its name to a function: no longer a constant.
 		if nm := st.ChildByFieldName("name"); nm != nil {
-			m.unbind(nm.Content(m.src))
+			m.unbind(m.text(nm))
 		}
 	case "import_statement", "import_from_statement", "future_import_statement":
 		m.unbindImports(st)
@@ -203,12 +208,9 @@ func (m *module) assign(a, st *sitter.Node) {
 func (m *module) bindTarget(tg *sitter.Node, v *value, st *sitter.Node) {
 	switch tg.Type() {
 	case "identifier":
-		m.bind(tg.Content(m.src), v, st)
+		m.bind(m.text(tg), v, st)
 	case "pattern_list", "tuple_pattern", "list_pattern":
-		var names []*sitter.Node
-		for i := 0; i < int(tg.NamedChildCount()); i++ {
-			names = append(names, tg.NamedChild(i))
-		}
+		names := tsnode.Named(tg)
 		items, ok := v.seq()
 		if ok && len(items) == len(names) && !v.is(kSet) {
 			for i, n := range names {
@@ -229,7 +231,7 @@ func (m *module) bindTarget(tg *sitter.Node, v *value, st *sitter.Node) {
 	case "subscript":
 		// NAME[i] = x changes the list in place.
 		if obj := tg.ChildByFieldName("value"); obj != nil && obj.Type() == "identifier" {
-			m.changedInPlace(obj.Content(m.src), st)
+			m.changedInPlace(m.text(obj), st)
 		}
 	}
 }
@@ -240,11 +242,11 @@ func (m *module) classAttrTarget(n *sitter.Node) (*class, string) {
 	if obj == nil || attr == nil || obj.Type() != "identifier" {
 		return nil, ""
 	}
-	b := m.in.cur.lookup(obj.Content(m.src))
+	b := m.in.cur.lookup(m.text(obj))
 	if b == nil || b.cls == nil {
 		return nil, ""
 	}
-	return b.cls, attr.Content(m.src)
+	return b.cls, m.text(attr)
 }
 
 // target finds the binding a statement changes in place: NAME or
@@ -252,7 +254,7 @@ func (m *module) classAttrTarget(n *sitter.Node) (*class, string) {
 func (m *module) target(n *sitter.Node) (*binding, *scope, string) {
 	switch n.Type() {
 	case "identifier":
-		name := n.Content(m.src)
+		name := m.text(n)
 		for s := m.in.cur; s != nil; s = s.parent {
 			if b, ok := s.vars[name]; ok {
 				return b, s, name
@@ -318,7 +320,7 @@ func (m *module) mutate(call, st *sitter.Node) {
 	if b == nil || b.v == nil || !b.v.is(kList) {
 		return
 	}
-	method := meth.Content(m.src)
+	method := m.text(meth)
 	c := m.eval(call)
 	var items []*value
 	switch {
@@ -386,9 +388,9 @@ func (m *module) defineClass(cls *sitter.Node) {
 	}
 	c := &class{body: newScope(m.in.global)}
 	if sup := cls.ChildByFieldName("superclasses"); sup != nil {
-		for i := 0; i < int(sup.NamedChildCount()); i++ {
-			if base := sup.NamedChild(i); base.Type() == "identifier" {
-				if b := m.in.cur.lookup(base.Content(m.src)); b != nil && b.cls != nil {
+		for _, base := range tsnode.Named(sup) {
+			if base.Type() == "identifier" {
+				if b := m.in.cur.lookup(m.text(base)); b != nil && b.cls != nil {
 					c.bases = append(c.bases, b.cls)
 				}
 			}
@@ -401,26 +403,37 @@ func (m *module) defineClass(cls *sitter.Node) {
 		m.runBlock(body)
 		m.in.cur = prev
 	}
-	m.in.cur.vars[nm.Content(m.src)] = &binding{cls: c, start: int(cls.StartByte()), end: int(cls.EndByte())}
+	m.in.cur.vars[m.text(nm)] = &binding{cls: c, start: int(cls.StartByte()), end: int(cls.EndByte())}
 }
 
 func (m *module) unbindImports(st *sitter.Node) {
-	for i := 0; i < int(st.ChildCount()); i++ {
-		if st.FieldNameForChild(i) != "name" {
+	for _, name := range m.importedNames(st) {
+		m.unbind(name)
+	}
+}
+
+// importedNames are the names an import statement binds: a of import
+// a.b, a of from m import a, b of import a as b.
+func (m *module) importedNames(st *sitter.Node) []string {
+	// The module of from m import a is the first dotted name.
+	skip := st.ChildByFieldName("module_name")
+	var out []string
+	for _, n := range tsnode.Named(st) {
+		if skip != nil && n.StartByte() == skip.StartByte() && n.EndByte() == skip.EndByte() {
 			continue
 		}
-		switch n := st.Child(i); n.Type() {
+		switch n.Type() {
 		case "dotted_name":
-			// import a.b binds a; from m import a binds a.
 			if first := n.NamedChild(0); first != nil {
-				m.unbind(first.Content(m.src))
+				out = append(out, m.text(first))
 			}
 		case "aliased_import":
 			if al := n.ChildByFieldName("alias"); al != nil {
-				m.unbind(al.Content(m.src))
+				out = append(out, m.text(al))
 			}
 		}
 	}
+	return out
 }
 
 var compoundNames = map[string]string{
@@ -460,26 +473,14 @@ func (m *module) slotsIn(n *sitter.Node) []slot {
 		switch n.Type() {
 		case "function_definition", "class_definition":
 			if nm := n.ChildByFieldName("name"); nm != nil {
-				out = append(out, slot{m.in.cur, nm.Content(m.src), n.Type() == "function_definition"})
+				out = append(out, slot{m.in.cur, m.text(nm), n.Type() == "function_definition"})
 			}
 			return
 		case "lambda":
 			return
 		case "import_statement", "import_from_statement":
-			for i := 0; i < int(n.ChildCount()); i++ {
-				if n.FieldNameForChild(i) != "name" {
-					continue
-				}
-				switch c := n.Child(i); c.Type() {
-				case "dotted_name":
-					if first := c.NamedChild(0); first != nil {
-						out = append(out, slot{m.in.cur, first.Content(m.src), true})
-					}
-				case "aliased_import":
-					if al := c.ChildByFieldName("alias"); al != nil {
-						out = append(out, slot{m.in.cur, al.Content(m.src), true})
-					}
-				}
+			for _, name := range m.importedNames(n) {
+				out = append(out, slot{m.in.cur, name, true})
 			}
 			return
 		case "assignment", "for_statement":
@@ -503,15 +504,15 @@ func (m *module) slotsIn(n *sitter.Node) []slot {
 			return
 		case "call":
 			if fn := n.ChildByFieldName("function"); fn != nil && fn.Type() == "attribute" {
-				if meth := fn.ChildByFieldName("attribute"); meth != nil && listChangers[meth.Content(m.src)] {
+				if meth := fn.ChildByFieldName("attribute"); meth != nil && listChangers[m.text(meth)] {
 					if obj := fn.ChildByFieldName("object"); obj != nil {
 						out = m.targetSlots(out, obj, true)
 					}
 				}
 			}
 		}
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			walk(n.NamedChild(i))
+		for _, c := range tsnode.Named(n) {
+			walk(c)
 		}
 	}
 	walk(n)
@@ -555,18 +556,18 @@ func (m *module) scopeOf(name string) *scope {
 
 // forTargets calls f for each name a del statement or pattern names.
 func (m *module) forTargets(st *sitter.Node, f func(string, *sitter.Node)) {
-	for i := 0; i < int(st.NamedChildCount()); i++ {
-		m.forTargetsOf(st.NamedChild(i), f)
+	for _, c := range tsnode.Named(st) {
+		m.forTargetsOf(c, f)
 	}
 }
 
 func (m *module) forTargetsOf(n *sitter.Node, f func(string, *sitter.Node)) {
 	switch n.Type() {
 	case "identifier":
-		f(n.Content(m.src), n)
+		f(m.text(n), n)
 	case "pattern_list", "tuple_pattern", "list_pattern", "expression_list", "tuple", "list", "list_splat_pattern", "parenthesized_expression", "as_pattern_target":
-		for i := 0; i < int(n.NamedChildCount()); i++ {
-			m.forTargetsOf(n.NamedChild(i), f)
+		for _, c := range tsnode.Named(n) {
+			m.forTargetsOf(c, f)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // The operators migration files build SQL and operation lists with,
@@ -58,13 +60,13 @@ var stringMethods = map[string]bool{"format": true, "join": true, "strip": true,
 func (m *module) method(n *sitter.Node, v *value, depth int) bool {
 	fn := n.ChildByFieldName("function")
 	if fn != nil && fn.Type() == "identifier" {
-		return m.builtin(fn.Content(m.src), n, v, depth)
+		return m.builtin(m.text(fn), n, v, depth)
 	}
 	if fn == nil || fn.Type() != "attribute" {
 		return false
 	}
 	obj, attr := fn.ChildByFieldName("object"), fn.ChildByFieldName("attribute")
-	if obj == nil || attr == nil || !stringMethods[attr.Content(m.src)] {
+	if obj == nil || attr == nil || !stringMethods[m.text(attr)] {
 		return false
 	}
 	recv := m.evalDepth(obj, depth)
@@ -77,7 +79,7 @@ func (m *module) method(n *sitter.Node, v *value, depth int) bool {
 		return true // a string method on values schemagate cannot read
 	}
 	out := ""
-	switch name := attr.Content(m.src); name {
+	switch name := m.text(attr); name {
 	case "format":
 		if out, ok = pyFormat(s, pos, kw); !ok {
 			return true
@@ -166,8 +168,7 @@ func (m *module) callArgs(args *sitter.Node, depth int) (pos []*value, kw []kwar
 	if args == nil {
 		return nil, nil, true
 	}
-	for i := 0; i < int(args.NamedChildCount()); i++ {
-		a := args.NamedChild(i)
+	for _, a := range tsnode.Named(args) {
 		switch a.Type() {
 		case "comment":
 		case "keyword_argument":
@@ -175,7 +176,7 @@ func (m *module) callArgs(args *sitter.Node, depth int) (pos []*value, kw []kwar
 			if k == nil || val == nil {
 				return nil, nil, false
 			}
-			kw = append(kw, kwarg{k.Content(m.src), m.evalDepth(val, depth)})
+			kw = append(kw, kwarg{m.text(k), m.evalDepth(val, depth)})
 		case "list_splat":
 			items, isSeq := m.evalDepth(a.NamedChild(0), depth).seq()
 			if !isSeq {
@@ -210,17 +211,17 @@ func (m *module) interpolation(n *sitter.Node) (string, bool) {
 	if e == nil {
 		return "", false
 	}
-	if fs := n.ChildByFieldName("format_specifier"); fs != nil && strings.TrimPrefix(fs.Content(m.src), ":") != "" {
+	if fs := n.ChildByFieldName("format_specifier"); fs != nil && strings.TrimPrefix(m.text(fs), ":") != "" {
 		return "", false
 	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		if n.Child(i).Type() == "=" {
+	for _, c := range tsnode.Children(n) {
+		if c.Type() == "=" {
 			return "", false // {x=} writes the expression's text too
 		}
 	}
 	conv := ""
 	if tc := n.ChildByFieldName("type_conversion"); tc != nil {
-		conv = strings.TrimPrefix(tc.Content(m.src), "!")
+		conv = strings.TrimPrefix(m.text(tc), "!")
 	}
 	return pyConvert(conv, m.eval(e))
 }

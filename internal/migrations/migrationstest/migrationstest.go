@@ -8,9 +8,9 @@ import (
 	"github.com/schemagate/schemagate/internal/source"
 )
 
-// TranslationInFile fails t when an operation or a note of a translated
-// framework migration has a span outside its file of size bytes (the
-// property every translator's fuzz target checks).
+// TranslationInFile fails t when an operation, a note or an undecided
+// span of a translated framework migration is outside its file of size
+// bytes (the property every translator's fuzz target checks).
 func TranslationInFile(t testing.TB, tr migration.Translation, size int) {
 	t.Helper()
 	inFile := func(s source.Span) bool {
@@ -24,6 +24,11 @@ func TranslationInFile(t testing.TB, tr migration.Translation, size int) {
 	for _, n := range tr.Notes {
 		if !inFile(n.Span) {
 			t.Fatalf("note span %+v outside the file", n.Span)
+		}
+	}
+	for _, u := range tr.Undecided {
+		if !inFile(u) {
+			t.Fatalf("undecided span %+v outside the file", u)
 		}
 	}
 }
