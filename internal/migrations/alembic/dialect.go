@@ -1,6 +1,10 @@
 package alembic
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/migrations/cond"
+)
 
 // Conditions on the database a revision runs on are decided as
 // PostgreSQL ("postgresql" is the dialect's name): the dialect or engine
@@ -18,21 +22,9 @@ func (t *translator) boolOp(c *expr) (bool, bool) {
 	a, aok := t.truth(c.x)
 	b, bok := t.truth(c.y)
 	if c.name == "and" {
-		switch {
-		case aok && !a, bok && !b:
-			return false, true
-		case aok && bok:
-			return true, true
-		}
-		return false, false
+		return cond.And(a, aok, b, bok)
 	}
-	switch {
-	case aok && a, bok && b:
-		return true, true
-	case aok && bok:
-		return false, true
-	}
-	return false, false
+	return cond.Or(a, aok, b, bok)
 }
 
 // dbHelpers are the names applications give the question "is this that

@@ -6,6 +6,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/schemagate/schemagate/internal/migrations/cond"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -314,21 +315,9 @@ func (m *module) truth(n *sitter.Node) (yes, known bool) {
 		a, aok := m.truth(l)
 		b, bok := m.truth(r)
 		if op.Type() == "and" {
-			switch {
-			case aok && !a, bok && !b:
-				return false, true
-			case aok && bok:
-				return true, true
-			}
-			return false, false
+			return cond.And(a, aok, b, bok)
 		}
-		switch {
-		case aok && a, bok && b:
-			return true, true
-		case aok && bok:
-			return false, true
-		}
-		return false, false
+		return cond.Or(a, aok, b, bok)
 	case "comparison_operator":
 		return m.compare(n)
 	case "identifier", "attribute":

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/rubyre"
 )
 
 // The questions migrations ask about the database they run on, answered
@@ -162,20 +164,9 @@ func (t *tr) regexValue(n *node) value {
 			}
 		}
 	}
-	prefix := ""
-	for _, f := range flags {
-		switch f {
-		case 'i':
-			prefix += "i"
-		case 'm':
-			prefix += "s"
-		default:
-			return value{n: n}
-		}
-	}
-	src := body.String()
-	if prefix != "" {
-		src = "(?" + prefix + ")" + src
+	src, err := rubyre.Source(body.String(), flags)
+	if err != nil {
+		return value{n: n}
 	}
 	if _, err := regexp.Compile(src); err != nil {
 		return value{n: n}

@@ -20,61 +20,50 @@ var miniSQLMethods = map[string]bool{
 // discourseCall translates a call on DB or a Discourse dropper; false
 // when the call is none of them.
 func (t *tr) discourseCall(n, recv *node, name string, argsN, block *node, e *env) bool {
+	r := strings.TrimPrefix(recv.text(t.src), "::")
+	switch {
+	case r == "DB" && miniSQLMethods[name]:
+	case (r == "Migration::ColumnDropper" || r == "Migration::TableDropper") && name == "execute_drop":
+	default:
+		return false
+	}
 	c := &rcall{n: n, name: name, block: block, e: e, sp: t.headSpan(n, block)}
-	switch strings.TrimPrefix(recv.text(t.src), "::") {
-	case "DB":
-		if !miniSQLMethods[name] {
-			return false
-		}
-		c.pos, c.o, c.argN = t.args(argsN, e)
-		t.recognised++
+	c.pos, c.o, c.argN = t.args(argsN, e)
+	t.recognised++
+	if r == "DB" {
 		if m := t.sqlArg(c); m != nil {
 			t.runSQL(miniSQLParams(m, c.pos[1:], c.o))
 		}
-	case "Migration::ColumnDropper":
-		if name != "execute_drop" {
-			return false
-		}
-		c.pos, c.o, c.argN = t.args(argsN, e)
-		t.recognised++
-		table, ok := t.need(c, 0, "the table name")
-		if !ok {
-			return true
-		}
-		if len(c.pos) < 2 {
-			t.hint(n, "`execute_drop` without columns: nothing is dropped")
-			return true
-		}
-		cols, ok := c.pos[1].names()
-		if !ok {
-			t.hint(n, "the columns of `execute_drop` are not literals: not checked")
-			return true
-		}
-		for i, col := range cols {
-			sp := c.sp
-			if c.pos[1].k == kArray {
-				if el := c.pos[1].list[i].n; el != nil && el.start >= n.start && el.end <= n.end {
-					sp = t.span(el)
-				}
-			}
-			t.sendSQL("DROP FUNCTION IF EXISTS discourse_functions.raise_"+table+"_"+col+"_readonly() CASCADE", c.sp)
-			t.sendSQL("DROP FUNCTION IF EXISTS raise_"+table+"_"+col+"_readonly() CASCADE", c.sp)
-			t.sendSQL("ALTER TABLE "+table+" DROP COLUMN IF EXISTS "+col, sp)
-		}
-	case "Migration::TableDropper":
-		if name != "execute_drop" {
-			return false
-		}
-		c.pos, c.o, c.argN = t.args(argsN, e)
-		t.recognised++
-		table, ok := t.need(c, 0, "the table name")
-		if !ok {
-			return true
-		}
+		return true
+	}
+	table, ok := t.need(c, 0, "the table name")
+	if !ok {
+		return true
+	}
+	if r == "Migration::TableDropper" {
 		t.sendSQL("DROP TABLE IF EXISTS "+table, c.sp)
 		t.sendSQL("DROP FUNCTION IF EXISTS discourse_functions.raise_"+table+"_readonly() CASCADE", c.sp)
-	default:
-		return false
+		return true
+	}
+	if len(c.pos) < 2 {
+		t.hint(n, "`execute_drop` without columns: nothing is dropped")
+		return true
+	}
+	cols, ok := c.pos[1].names()
+	if !ok {
+		t.hint(n, "the columns of `execute_drop` are not literals: not checked")
+		return true
+	}
+	for i, col := range cols {
+		sp := c.sp
+		if c.pos[1].k == kArray {
+			if el := c.pos[1].list[i].n; el != nil && el.start >= n.start && el.end <= n.end {
+				sp = t.span(el)
+			}
+		}
+		t.sendSQL("DROP FUNCTION IF EXISTS discourse_functions.raise_"+table+"_"+col+"_readonly() CASCADE", c.sp)
+		t.sendSQL("DROP FUNCTION IF EXISTS raise_"+table+"_"+col+"_readonly() CASCADE", c.sp)
+		t.sendSQL("ALTER TABLE "+table+" DROP COLUMN IF EXISTS "+col, sp)
 	}
 	return true
 }

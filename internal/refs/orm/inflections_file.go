@@ -7,6 +7,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/schemagate/schemagate/internal/rubyre"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -138,20 +139,9 @@ func rubyPattern(n *sitter.Node, src []byte) (*regexp.Regexp, error) {
 	if strings.Contains(body, "#{") {
 		return nil, fmt.Errorf("interpolated regexp %s", raw)
 	}
-	body = strings.NewReplacer(`\Z`, `$`, `\h`, `[0-9a-fA-F]`, `\/`, `/`).Replace(body)
-	goFlags := ""
-	for _, c := range flags {
-		switch c {
-		case 'i':
-			goFlags += "i"
-		case 'm':
-			goFlags += "s"
-		case 'x':
-			return nil, fmt.Errorf("extended regexp %s is not supported", raw)
-		}
-	}
-	if goFlags != "" {
-		body = "(?" + goFlags + ")" + body
+	body, err := rubyre.Source(body, flags)
+	if err != nil {
+		return nil, fmt.Errorf("regexp %s: %w", raw, err)
 	}
 	re, err := regexp.Compile(body)
 	if err != nil {
