@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -31,27 +32,6 @@ type idiomScenario struct {
 	want []string
 }
 
-const djangoInitial = `from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-
-    initial = True
-
-    dependencies = []
-
-    operations = [
-        migrations.CreateModel(
-            name="Order",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("total", models.DecimalField(decimal_places=2, max_digits=10)),
-                ("coupon_code", models.CharField(max_length=32, null=True)),
-            ],
-        ),
-    ]
-`
-
 const railsUsers = `class CreateUsers < ActiveRecord::Migration[7.1]
   def change
     create_table :users do |t|
@@ -64,82 +44,35 @@ const railsUsers = `class CreateUsers < ActiveRecord::Migration[7.1]
 end
 `
 
-const alembicAccounts = `"""create accounts
-
-Revision ID: a1b2c3d4e5f6
-Revises:
-Create Date: 2024-01-01 10:00:00
-
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = "a1b2c3d4e5f6"
-down_revision = None
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.create_table(
-        "accounts",
-        sa.Column("id", sa.BigInteger(), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("plan", sa.String(length=20), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-    )
-
-
-def downgrade() -> None:
-    op.drop_table("accounts")
-`
-
-const alembicModel = `from sqlalchemy import BigInteger, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Account(Base):
-    __tablename__ = "accounts"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-`
-
-var idiomScenarios = []idiomScenario{{
-	name: "django operations in class attributes",
-	previous: map[string]string{
-		"manage.py":                       "import sys\n",
-		"shop/__init__.py":                "",
-		"shop/migrations/__init__.py":     "",
-		"shop/migrations/0001_initial.py": djangoInitial,
-		"shop/models.py": `from django.db import models
-
-
-class Order(models.Model):
-    total = models.DecimalField(max_digits=10, decimal_places=2)
-    coupon_code = models.CharField(max_length=32, null=True)
-`,
-	},
-	safe: map[string]string{
-		"shop/models.py": `from django.db import models
-
-
-class Order(models.Model):
-    total = models.DecimalField(max_digits=10, decimal_places=2)
-`,
-	},
-	next: map[string]string{
-		"shop/models.py": `from django.db import models
-
-
-class Order(models.Model):
-    total = models.DecimalField(max_digits=10, decimal_places=2)
-`,
-		"shop/migrations/0002_drop_coupon_code.py": `from django.db import migrations
+// idiomScenarios builds on the check fixtures' releases: testdata/check
+// django-remove-field and alembic-drop-column.
+func idiomScenarios(t *testing.T) []idiomScenario {
+	fixture := func(dir string) map[string]string {
+		files := map[string]string{}
+		root := filepath.Join(repoRoot(t), "testdata", "check", filepath.FromSlash(dir))
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			files[filepath.ToSlash(rel)] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	djangoModels := fixture("django-remove-field/new")["shop/models.py"]
+	alembicModels := fixture("alembic-drop-column/new")["app/models.py"]
+	return []idiomScenario{{
+		name:     "django operations in class attributes",
+		previous: fixture("django-remove-field/previous"),
+		safe:     map[string]string{"shop/models.py": djangoModels},
+		next: map[string]string{
+			"shop/models.py": djangoModels,
+			"shop/migrations/0002_drop_coupon_code.py": `from django.db import migrations
 
 
 class Migration(migrations.Migration):
@@ -160,14 +93,14 @@ class Migration(migrations.Migration):
         ),
     ]
 `,
-	},
-	want: []string{"shop/migrations/0002_drop_coupon_code.py:9 drop-column"},
-}, {
-	name: "rails migration with a SQL Server branch (Doorkeeper's shape)",
-	previous: map[string]string{
-		"app/models/application_record.rb": "class ApplicationRecord < ActiveRecord::Base\n  primary_abstract_class\nend\n",
-		"app/models/oauth_access_token.rb": "class OauthAccessToken < ApplicationRecord\nend\n",
-		"db/migrate/20240101000000_create_doorkeeper_tables.rb": `class CreateDoorkeeperTables < ActiveRecord::Migration[7.1]
+		},
+		want: []string{"shop/migrations/0002_drop_coupon_code.py:9 drop-column"},
+	}, {
+		name: "rails migration with a SQL Server branch (Doorkeeper's shape)",
+		previous: map[string]string{
+			"app/models/application_record.rb": "class ApplicationRecord < ActiveRecord::Base\n  primary_abstract_class\nend\n",
+			"app/models/oauth_access_token.rb": "class OauthAccessToken < ApplicationRecord\nend\n",
+			"db/migrate/20240101000000_create_doorkeeper_tables.rb": `class CreateDoorkeeperTables < ActiveRecord::Migration[7.1]
   def change
     create_table :oauth_access_tokens do |t|
       t.string :token, null: false
@@ -179,13 +112,13 @@ class Migration(migrations.Migration):
   end
 end
 `,
-	},
-	safe: map[string]string{
-		"app/models/oauth_access_token.rb": "class OauthAccessToken < ApplicationRecord\n  self.ignored_columns = %w[previous_refresh_token]\nend\n",
-	},
-	next: map[string]string{
-		"app/models/oauth_access_token.rb": "class OauthAccessToken < ApplicationRecord\nend\n",
-		"db/migrate/20240301000000_index_refresh_tokens.rb": `class IndexRefreshTokens < ActiveRecord::Migration[7.1]
+		},
+		safe: map[string]string{
+			"app/models/oauth_access_token.rb": "class OauthAccessToken < ApplicationRecord\n  self.ignored_columns = %w[previous_refresh_token]\nend\n",
+		},
+		next: map[string]string{
+			"app/models/oauth_access_token.rb": "class OauthAccessToken < ApplicationRecord\nend\n",
+			"db/migrate/20240301000000_index_refresh_tokens.rb": `class IndexRefreshTokens < ActiveRecord::Migration[7.1]
   def change
     # See https://github.com/doorkeeper-gem/doorkeeper/issues/1592
     if ActiveRecord::Base.connection.adapter_name == "SQLServer"
@@ -200,19 +133,19 @@ end
   end
 end
 `,
-	},
-	want: []string{"db/migrate/20240301000000_index_refresh_tokens.rb:11 drop-column"},
-}, {
-	name: "discourse ColumnDropper migration",
-	previous: map[string]string{
-		"app/models/user.rb":                        "class User < ActiveRecord::Base\nend\n",
-		"db/migrate/20240101000000_create_users.rb": railsUsers,
-	},
-	safe: map[string]string{
-		"app/models/user.rb": "class User < ActiveRecord::Base\n  self.ignored_columns = %w[legacy_title legacy_badge]\nend\n",
-	},
-	next: map[string]string{
-		"db/migrate/20240301000000_drop_legacy_user_columns.rb": `# frozen_string_literal: true
+		},
+		want: []string{"db/migrate/20240301000000_index_refresh_tokens.rb:11 drop-column"},
+	}, {
+		name: "discourse ColumnDropper migration",
+		previous: map[string]string{
+			"app/models/user.rb":                        "class User < ActiveRecord::Base\nend\n",
+			"db/migrate/20240101000000_create_users.rb": railsUsers,
+		},
+		safe: map[string]string{
+			"app/models/user.rb": "class User < ActiveRecord::Base\n  self.ignored_columns = %w[legacy_title legacy_badge]\nend\n",
+		},
+		next: map[string]string{
+			"db/migrate/20240301000000_drop_legacy_user_columns.rb": `# frozen_string_literal: true
 
 require "migration/column_dropper"
 
@@ -230,25 +163,19 @@ class DropLegacyUserColumns < ActiveRecord::Migration[7.1]
   end
 end
 `,
-	},
-	// One error a column, at the execute_drop call.
-	want: []string{
-		"db/migrate/20240301000000_drop_legacy_user_columns.rb:10 drop-column",
-		"db/migrate/20240301000000_drop_legacy_user_columns.rb:10 drop-column",
-	},
-}, {
-	name: "alembic dialect branch",
-	previous: map[string]string{
-		"alembic.ini":    "[alembic]\nscript_location = alembic\nsqlalchemy.url = postgresql://localhost/app\n",
-		"alembic/env.py": "from alembic import context\n",
-		"alembic/versions/a1b2c3d4e5f6_create_accounts.py": alembicAccounts,
-		"app/models.py": alembicModel + `    plan: Mapped[str | None] = mapped_column(String(20))
-`,
-	},
-	safe: map[string]string{"app/models.py": alembicModel},
-	next: map[string]string{
-		"app/models.py": alembicModel,
-		"alembic/versions/b2c3d4e5f6a7_drop_plan.py": `"""drop plan
+		},
+		// One error a column, at the execute_drop call.
+		want: []string{
+			"db/migrate/20240301000000_drop_legacy_user_columns.rb:10 drop-column",
+			"db/migrate/20240301000000_drop_legacy_user_columns.rb:10 drop-column",
+		},
+	}, {
+		name:     "alembic dialect branch",
+		previous: fixture("alembic-drop-column/previous"),
+		safe:     map[string]string{"app/models.py": alembicModels},
+		next: map[string]string{
+			"app/models.py": alembicModels,
+			"alembic/versions/b2c3d4e5f6a7_drop_plan.py": `"""drop plan
 
 Revision ID: b2c3d4e5f6a7
 Revises: a1b2c3d4e5f6
@@ -272,9 +199,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     pass
 `,
-	},
-	want: []string{"alembic/versions/b2c3d4e5f6a7_drop_plan.py:19 drop-column"},
-}}
+		},
+		want: []string{"alembic/versions/b2c3d4e5f6a7_drop_plan.py:19 drop-column"},
+	}}
+}
 
 // idiomRepo commits the previous release (tagged "previous"), then the
 // new one, and leaves the new one checked out.
@@ -311,7 +239,7 @@ func TestFrameworkIdiomsEndToEnd(t *testing.T) {
 		Line     int    `json:"line"`
 		Message  string `json:"message"`
 	}
-	for _, sc := range idiomScenarios {
+	for _, sc := range idiomScenarios(t) {
 		for _, variant := range []string{"unsafe", "safe"} {
 			t.Run(sc.name+"/"+variant, func(t *testing.T) {
 				previous := maps.Clone(sc.previous)
