@@ -284,24 +284,18 @@ func (c exprCompiler) expr(v *value) (string, bool) {
 	return "", false
 }
 
-// quoteLiteral quotes a Python constant as psycopg2 would.
+// quoteLiteral quotes a Python constant as psycopg2 would: strings
+// quoted, None as NULL, numbers and booleans as str() writes them, in
+// lower case.
 func quoteLiteral(v *value) (string, bool) {
 	switch {
 	case v.is(kStr):
 		return quoteString(v.s), true
-	case v.is(kInt):
-		return strconv.FormatInt(v.i, 10), true
-	case v.is(kFloat):
-		return pyFloat(v.s), true
-	case v.is(kBool):
-		if v.b {
-			return "true", true
-		}
-		return "false", true
 	case v.is(kNone):
 		return "NULL", true
 	}
-	return "", false
+	s, ok := pyConvert("", v)
+	return strings.ToLower(s), ok
 }
 
 // pyFloat writes a float as Python's repr does ("1.0", "0.5").
