@@ -1,0 +1,3 @@
+class User < ActiveRecord::Base
+  self.ignored_columns = %w[legacy_title legacy_badge]
+end

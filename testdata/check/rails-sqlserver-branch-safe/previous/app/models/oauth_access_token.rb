@@ -1,0 +1,3 @@
+class OauthAccessToken < ApplicationRecord
+  self.ignored_columns = %w[previous_refresh_token]
+end
