@@ -1,7 +1,8 @@
 // Package report writes findings in the formats schemagate offers:
 // text for people, json for scripts, sarif for GitHub code scanning,
-// github for workflow annotations and gcc for editors that parse
-// compiler output (Vim, Emacs flymake, efm).
+// github for workflow annotations, gcc for editors that parse compiler
+// output (Vim, Emacs flymake, efm) and gitlab for GitLab's code quality
+// report.
 package report
 
 import (
@@ -48,6 +49,9 @@ type Report struct {
 	// command looks for none (refs), so no summary line is written.
 	Text       string
 	NoFindings bool
+	// RuleSummary ends the text format with the number of findings per
+	// rule (a lint of a whole history).
+	RuleSummary bool
 	// Fields are a command's own fields of the JSON document (verify's
 	// statements, refs' references), after the standard ones, in order.
 	Fields []Field
@@ -105,6 +109,7 @@ var writers = []struct {
 	{"sarif", writeSARIF},
 	{"github", writeGitHub},
 	{"gcc", writeGCC},
+	{"gitlab", writeGitLab},
 }
 
 // Formats lists the format names Write accepts, the default first.

@@ -45,11 +45,13 @@ func TestGolden(t *testing.T) {
 		{"full.sarif", "sarif", fixture(t), false},
 		{"full.github.txt", "github", fixture(t), false},
 		{"full.gcc.txt", "gcc", fixture(t), false},
+		{"full.gitlab.json", "gitlab", fixture(t), false},
 		{"empty.txt", "text", empty, false},
 		{"empty.json", "json", empty, false},
 		{"empty.sarif", "sarif", empty, false},
 		{"empty.github.txt", "github", empty, false},
 		{"empty.gcc.txt", "gcc", empty, false},
+		{"empty.gitlab.json", "gitlab", empty, false},
 		{"failed.sarif", "sarif", failed, false},
 	}
 	for _, tt := range tests {
@@ -74,7 +76,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	want := []string{"text", "json", "sarif", "github", "gcc"}
+	want := []string{"text", "json", "sarif", "github", "gcc", "gitlab"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() (-want +got):\n%s", diff)
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -58,6 +59,12 @@ func (p palette) severity(sev rules.Severity, s string) string {
 
 func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 	p := palette{on: opt.Color}
+	if r.status() == StatusError && len(r.Findings) == 0 && r.Text == "" {
+		// A run that could not run has nothing to say on standard output:
+		// "no findings" would read as a clean result. Its errors go to
+		// standard error.
+		return nil
+	}
 	for _, n := range r.Notes {
 		b.WriteString(sanitize(n))
 		b.WriteByte('\n')
@@ -72,7 +79,13 @@ func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 	}
 	if !r.NoFindings {
 		b.WriteString(textSummary(r.Findings))
+		if r.status() == StatusError {
+			b.WriteString(" (incomplete: the run could not read everything; see standard error)")
+		}
 		b.WriteByte('\n')
+		if r.RuleSummary && len(r.Findings) > 0 {
+			writeRuleSummary(b, r.Findings)
+		}
 	}
 	b.WriteString(r.Text)
 	return nil
@@ -153,6 +166,45 @@ func textSummary(fs []rules.Finding) string {
 		s += ": " + strings.Join(parts, ", ")
 	}
 	return s
+}
+
+// writeRuleSummary prints how many findings each rule gave, most first
+// (then by name), with the rule's severity: the overview a lint of a
+// whole history needs before its hundreds of findings.
+func writeRuleSummary(b *bytes.Buffer, fs []rules.Finding) {
+	type ruleCount struct {
+		rule string
+		sev  rules.Severity
+		n    int
+	}
+	byRule := map[string]*ruleCount{}
+	var order []*ruleCount
+	for _, f := range fs {
+		c := byRule[f.Rule]
+		if c == nil {
+			c = &ruleCount{rule: f.Rule, sev: f.Severity}
+			byRule[f.Rule] = c
+			order = append(order, c)
+		}
+		c.n++
+		if f.Severity > c.sev {
+			c.sev = f.Severity
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].n != order[j].n {
+			return order[i].n > order[j].n
+		}
+		return order[i].rule < order[j].rule
+	})
+	width := 0
+	for _, c := range order {
+		width = max(width, len(sanitize(c.rule)))
+	}
+	b.WriteString("\nper rule:\n")
+	for _, c := range order {
+		fmt.Fprintf(b, "  %*d  %-*s  %s\n", len(strconv.Itoa(order[0].n)), c.n, width, sanitize(c.rule), c.sev)
+	}
 }
 
 // cell is one printed piece of a source line: a character, one column

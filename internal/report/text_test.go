@@ -204,3 +204,45 @@ func FuzzExcerpt(f *testing.F) {
 		}
 	})
 }
+
+// A run that could not run and found nothing prints nothing: "no findings"
+// beside exit code 2 reads as a clean result. One that found something in
+// the files it read prints it, and says the answer is incomplete.
+func TestTextOfARunThatCouldNotRun(t *testing.T) {
+	if got := render(t, "text", &Report{Status: StatusError, Errors: []string{"/nonexistent: no such file or directory"}, Notes: []string{"read 0 migrations"}}, Options{}); got != "" {
+		t.Errorf("text of a failed run with no findings: %q, want nothing", got)
+	}
+	out := render(t, "text", failedRun(), Options{})
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if !strings.Contains(out, "require-concurrent-index-creation") || !strings.HasPrefix(lines[len(lines)-1], "1 finding: 1 warning (incomplete") {
+		t.Errorf("text of a failed run with a finding:\n%s", out)
+	}
+}
+
+// The per-rule summary counts each rule's findings, most first, with the
+// highest severity the rule reported.
+func TestRuleSummary(t *testing.T) {
+	var fs []rules.Finding
+	add := func(rule string, sev rules.Severity, n int) {
+		for range n {
+			fs = append(fs, rules.Finding{Rule: rule, Severity: sev, File: "a.sql", Message: "m"})
+		}
+	}
+	add("prefer-text-field", rules.Hint, 2)
+	add("drop-column", rules.Error, 12)
+	add("require-concurrent-index-creation", rules.Warning, 2)
+	out := render(t, "text", &Report{Findings: fs, RuleSummary: true}, Options{})
+	_, got, ok := strings.Cut(out, "\nper rule:\n")
+	want := "  12  drop-column                        error\n" +
+		"   2  prefer-text-field                  hint\n" +
+		"   2  require-concurrent-index-creation  warning\n"
+	if !ok {
+		t.Fatalf("no per-rule summary:\n%s", out)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("per-rule summary (-want +got):\n%s", diff)
+	}
+	if out := render(t, "text", &Report{Findings: fs}, Options{}); strings.Contains(out, "per rule") {
+		t.Errorf("summary without RuleSummary:\n%s", out)
+	}
+}
