@@ -63,6 +63,9 @@ const (
 	Correctness   Category = "correctness"   // the migration cannot run as written
 )
 
+// Categories lists every category, in the order `schemagate rules` names them.
+var Categories = []Category{Compatibility, Locking, Rewrite, Transaction, Reliability, Data, Style, Correctness}
+
 // Evidence is one place in a release that makes a finding true, such as
 // a query that still reads a dropped column.
 type Evidence struct {

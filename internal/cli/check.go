@@ -68,6 +68,9 @@ definition --previous-from-service may still run. See docs/snapshots.md.
 Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.validate("error"); err != nil {
+				return fail("%v", err)
+			}
 			res, cfg, err := runCheck(&f, stdio)
 			if err != nil {
 				return fail("%v", err)

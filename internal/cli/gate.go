@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,11 @@ type gateFlags struct {
 	// postDeployDirs is set when the check read a post-deployment
 	// directory (configured, or Rails' db/post_migrate).
 	postDeployDirs bool
+	// holdReport keeps a passing check's report back until the gate's
+	// verdict (gate ecs): a run that then cannot reach ECS exits 2, and
+	// must not leave a report that reads as success on standard output.
+	holdReport bool
+	held       bytes.Buffer
 }
 
 func (g *gateFlags) register(cmd *cobra.Command) {
@@ -53,15 +59,24 @@ func (g *gateFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.ifUnchecked, "if-unchecked", "fail", "when the check cannot run (no migrations found, a release that cannot be read, ...): fail (exit 2, the migration is not started) or run (start it anyway, and say so loudly)")
 }
 
+// validate checks gate's flags before anything runs.
+func (g *gateFlags) validate() error {
+	if g.ifUnchecked != "fail" && g.ifUnchecked != "run" {
+		return fmt.Errorf("--if-unchecked %q: want fail or run", g.ifUnchecked)
+	}
+	if g.skipCheck {
+		_, err := g.load() // the config still decides post-deployment directories
+		return err
+	}
+	return g.checkFlags.validate("error")
+}
+
 // runGateCheck runs check and prints its report. It returns the exit
 // code to stop with, or -1 to go on to the migration.
 func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 	if g.skipCheck {
 		fmt.Fprintln(stdio.Err, "schemagate: WARNING: --skip-check: the migration runs unchecked")
 		return -1, nil
-	}
-	if g.ifUnchecked != "fail" && g.ifUnchecked != "run" {
-		return ExitError, fmt.Errorf("--if-unchecked %q: want fail or run", g.ifUnchecked)
 	}
 	res, cfg, err := runCheck(&g.checkFlags, stdio)
 	if err != nil {
@@ -80,8 +95,14 @@ func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 		return ExitError, err
 	}
 	g.considered(stdio, res.Dirs, res.Considered)
-	code, err := g.writeReport(stdio.Out, stdio.Err, checkRun("gate", res), level)
+	var report bytes.Buffer
+	code, err := g.writeReport(&report, stdio.Err, checkRun("gate", res), level)
 	if err != nil {
+		return ExitError, err
+	}
+	if g.holdReport && code == ExitClean {
+		g.held = report
+	} else if _, err := stdio.Out.Write(report.Bytes()); err != nil {
 		return ExitError, err
 	}
 	if code == ExitError {
@@ -97,6 +118,23 @@ func runGateCheck(g *gateFlags, stdio IO) (int, error) {
 		return code, nil
 	}
 	return -1, nil
+}
+
+// release writes the check's report held back for the gate's verdict:
+// on standard output, unless the gate could not run the migration to a
+// verdict (exit 2), when the text goes to standard error for people and a
+// document for programs is replaced by the error document.
+func (g *gateFlags) release(stdio IO, code int) {
+	if g.held.Len() == 0 {
+		return
+	}
+	switch {
+	case code != ExitError:
+		_, _ = stdio.Out.Write(g.held.Bytes())
+	case g.format == "text":
+		_, _ = stdio.Err.Write(g.held.Bytes())
+	}
+	g.held.Reset()
 }
 
 // signalContext is canceled on SIGINT, SIGTERM, SIGHUP (the terminal or
@@ -138,14 +176,19 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			if err != nil {
 				return fail("--command: %v", err)
 			}
-			if len(argv) > 0 && spec.Container == "" {
-				return fail("--command needs --container: the container whose command it overrides")
-			}
+			// Without --container the command overrides the essential
+			// container's, which the runner finds in the task definition.
 			spec.Command = argv
 			spec.Subnets, spec.SecurityGroups = subnets, securityGroups
 			env, err := parseEnv(containerEnv)
 			if err != nil {
 				return fail("--env: %v", err)
+			}
+			if err := spec.Validate(); err != nil {
+				return fail("%v", err)
+			}
+			if err := g.validate(); err != nil {
+				return fail("%v", err)
 			}
 			ctx, stop := signalContext()
 			defer stop()
@@ -155,6 +198,7 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			}
 			runner := &ecs.Runner{ECS: ecsClient, Logs: logsClient, Out: stdio.Err, Now: time.Now,
 				Poll: ecs.PollConfig{Initial: pollInterval, Max: 5 * pollInterval}}
+			g.holdReport = true
 			if code, err := runGateCheck(&g, stdio); err != nil || code >= 0 {
 				if err != nil {
 					return fail("%v", err)
@@ -183,8 +227,10 @@ func newGateECSCmd(stdio IO) *cobra.Command {
 			}
 			res, err := runner.Run(ctx, spec)
 			if err != nil {
+				g.release(stdio, ExitError)
 				return fail("%s", ecs.Printable(err.Error())) // no task was started
 			}
+			g.release(stdio, res.ExitStatus())
 			fmt.Fprintln(stdio.Err, "schemagate: "+res.Line())
 			return exitWith(res.ExitStatus())
 		},
@@ -214,6 +260,9 @@ func newGateExecCmd(stdio IO) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() < 0 || len(args) == 0 {
 				return fail("gate exec needs the migration command after --, e.g. schemagate gate exec --previous origin/main -- bin/rails db:migrate")
+			}
+			if err := g.validate(); err != nil {
+				return fail("%v", err)
 			}
 			if code, err := runGateCheck(&g, stdio); err != nil || code >= 0 {
 				if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,9 @@ func newRulesCmd(stdio IO) *cobra.Command {
 		Short: "List every rule with its default severity and category",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if category != "" && !slices.Contains(rules.Categories, rules.Category(category)) {
+				return fail("unknown --category %q (want %s)", category, categoryNames())
+			}
 			tw := tabwriter.NewWriter(stdio.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "RULE\tSEVERITY\tCATEGORY\tSUMMARY")
 			for _, r := range rules.All() {
@@ -29,7 +33,7 @@ func newRulesCmd(stdio IO) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&category, "category", "", "only rules of this category (compatibility, locking, rewrite, transaction, reliability, data, style, correctness)")
+	cmd.Flags().StringVar(&category, "category", "", "only rules of this category ("+categoryNames()+")")
 	return cmd
 }
 
@@ -41,7 +45,10 @@ func newExplainCmd(stdio IO) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, ok := rules.Lookup(args[0])
 			if !ok {
-				return fail("unknown rule %q; did you mean %s? (`schemagate rules` lists them all)", args[0], closestRule(args[0]))
+				if near := closeRules(args[0]); len(near) > 0 {
+					return fail("unknown rule %q; did you mean %s? (`schemagate rules` lists them all)", args[0], strings.Join(near, " or "))
+				}
+				return fail("unknown rule %q (`schemagate rules` lists them all)", args[0])
 			}
 			fmt.Fprint(stdio.Out, Explain(r))
 			return nil
@@ -99,21 +106,41 @@ func wrap(s string, width int) string {
 	return b.String()
 }
 
-// closestRule suggests the rule whose name is nearest to name.
-func closestRule(name string) string {
+// closeRules suggests the rules whose names are close to name (a typo, a
+// word left out), nearest first, at most three; none when nothing is
+// close, so an unrelated rule is never offered.
+func closeRules(name string) []string {
 	type cand struct {
 		name string
 		d    int
 	}
+	name = strings.ToLower(strings.TrimSpace(name))
+	limit := max(2, len(name)/4)
 	var cs []cand
 	for _, r := range rules.All() {
-		cs = append(cs, cand{r.Name, levenshtein(name, r.Name)})
+		d := levenshtein(name, r.Name)
+		if len(name) >= 4 && strings.Contains(r.Name, name) {
+			d = min(d, 1) // a part of the name: drop-column for "drop-column-referenced"
+		}
+		if d <= limit {
+			cs = append(cs, cand{r.Name, d})
+		}
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
-	if len(cs) == 0 {
-		return ""
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, cs[i].name)
 	}
-	return cs[0].name
+	return out
+}
+
+// categoryNames lists the rule categories for help and errors.
+func categoryNames() string {
+	names := make([]string, len(rules.Categories))
+	for i, c := range rules.Categories {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
 }
 
 func levenshtein(a, b string) int {

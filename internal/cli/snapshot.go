@@ -61,13 +61,8 @@ type previousReleases struct {
 // cannot be found are gathered into one *missingRelease; any other error
 // stops at once.
 func (f *checkFlags) previousTrees(ctx context.Context, env *checkEnv, stdio IO) (*previousReleases, error) {
-	switch {
-	case f.ifPreviousMissing != "fail" && f.ifPreviousMissing != "lint":
-		return nil, fmt.Errorf("--if-previous-missing %q: want fail or lint", f.ifPreviousMissing)
-	case len(f.previous) > 0 && f.previousFromService != "":
-		return nil, errors.New("--previous and --previous-from-service exclude each other")
-	case len(f.previousSnapshots) > 0 && (len(f.previous) > 0 || f.previousFromService != "" || f.previousSnapshotFrom != ""):
-		return nil, errors.New("--previous-snapshot names the releases itself: it excludes --previous, --previous-from-service and --previous-snapshot-from")
+	if err := f.validateReleases(); err != nil {
+		return nil, err
 	}
 	revisions := f.previous
 	if f.previousFromService != "" {
@@ -161,6 +156,47 @@ func revisionOf(s *snapshot.Snapshot) string {
 		return ""
 	}
 	return s.Revision
+}
+
+// validateReleases checks the release flags on their own, so a mistake
+// in them stops the run before anything is read.
+func (f *checkFlags) validateReleases() error {
+	switch {
+	case f.ifPreviousMissing != "fail" && f.ifPreviousMissing != "lint":
+		return fmt.Errorf("--if-previous-missing %q: want fail or lint", f.ifPreviousMissing)
+	case len(f.previous) > 0 && f.previousFromService != "":
+		return errors.New("--previous and --previous-from-service exclude each other")
+	case len(f.previousSnapshots) > 0 && (len(f.previous) > 0 || f.previousFromService != "" || f.previousSnapshotFrom != ""):
+		return errors.New("--previous-snapshot names the releases itself: it excludes --previous, --previous-from-service and --previous-snapshot-from")
+	}
+	if f.previousSnapshotFrom != "" {
+		if _, err := snapshot.ParseS3URL(f.previousSnapshotFrom, true); err != nil {
+			return fmt.Errorf("--previous-snapshot-from: %w", err)
+		}
+	}
+	if f.previousFromService != "" {
+		if err := ecs.ValidRevisionFrom(f.revisionFrom); err != nil {
+			return fmt.Errorf("--revision-from: %w", err)
+		}
+	}
+	return nil
+}
+
+// validate checks every flag check, gate and verify share, and the config
+// they name, before any work: a bad --fail-on is refused at once, not
+// after the releases were read and the database was asked.
+func (f *checkFlags) validate(defaultFailOn string) error {
+	cfg, err := f.load()
+	if err != nil {
+		return err
+	}
+	if _, err := f.failLevel(cfg, defaultFailOn); err != nil {
+		return err
+	}
+	if _, err := f.loadOptions(cfg); err != nil {
+		return err
+	}
+	return f.validateReleases()
 }
 
 // serviceRevisions asks ECS for the revisions the service may still run,

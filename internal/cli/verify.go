@@ -60,6 +60,9 @@ Exit codes: 0 no finding at or above --fail-on (default error), 1 findings, 2 co
 			if databaseURL == "" {
 				databaseURL = os.Getenv(EnvDatabaseURL)
 			}
+			if err := f.validate("error"); err != nil {
+				return fail("%v", err)
+			}
 			ctx, stop := signalContext()
 			defer stop()
 			ctx, cancel := context.WithTimeout(ctx, timeout)

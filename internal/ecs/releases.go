@@ -46,6 +46,12 @@ func parseRevisionFrom(s string) (revisionSource, error) {
 // revisionFrom is "tag" (the image tag of the only essential container),
 // "tag:CONTAINER", or "env:NAME" (a container environment variable). Entries
 // are not merged: two deployments of one revision give two Releases.
+// ValidRevisionFrom checks a --revision-from value without asking ECS.
+func ValidRevisionFrom(s string) error {
+	_, err := parseRevisionFrom(s)
+	return err
+}
+
 func (r *Runner) DeployedReleases(ctx context.Context, cluster, service, revisionFrom string) ([]Release, error) {
 	how, err := parseRevisionFrom(revisionFrom)
 	if err != nil {

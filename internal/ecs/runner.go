@@ -92,7 +92,8 @@ func (r *Runner) poll() PollConfig {
 	return p
 }
 
-func (spec TaskSpec) validate() error {
+// Validate checks the spec without asking ECS.
+func (spec TaskSpec) Validate() error {
 	if spec.TaskDefinition == "" {
 		return errors.New("no task definition given")
 	}
@@ -168,7 +169,7 @@ func sortedKeys(m map[string]string) []string {
 // stopped answering, and an answer about the task that cannot be believed.
 func (r *Runner) Run(ctx context.Context, spec TaskSpec) (Result, error) {
 	res := Result{TaskDefinition: spec.TaskDefinition}
-	if err := spec.validate(); err != nil {
+	if err := spec.Validate(); err != nil {
 		return res, err
 	}
 	wctx, cancel := context.WithCancelCause(ctx)

@@ -110,3 +110,42 @@ func parseNameStatus(out []byte) ([]Change, error) {
 	}
 	return changes, nil
 }
+
+// ChangedSince lists the files of the work tree that were added or changed
+// since revision from, whether committed, staged or not, and the untracked
+// files git does not ignore (a new migration not yet added): what a
+// pre-merge lint or a pre-commit hook looks at. Deleted files are left
+// out; a renamed file is Added, as a migration's tool sees a new name.
+// Paths are relative to r.Dir.
+func (r *Repo) ChangedSince(from string) ([]Change, error) {
+	commit, err := r.Resolve(from)
+	if err != nil {
+		return nil, err
+	}
+	// git diff (not diff-index) refreshes the index's stat data first, so
+	// a file touched but not changed is not reported.
+	out, err := r.output("diff", "--no-ext-diff", "--no-textconv", "--no-relative", "--no-renames", "--name-status", "-z", commit, "--")
+	if err != nil {
+		return nil, err
+	}
+	all, err := parseNameStatus(out)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	for _, c := range all {
+		if c.Status != Deleted {
+			changes = append(changes, c)
+		}
+	}
+	untracked, err := r.output("ls-files", "-z", "--others", "--exclude-standard", "--full-name")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range bytes.Split(untracked, []byte{0}) {
+		if len(p) > 0 {
+			changes = append(changes, Change{Status: Added, Path: string(p)})
+		}
+	}
+	return changes, nil
+}

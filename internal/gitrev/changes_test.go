@@ -1,6 +1,8 @@
 package gitrev
 
 import (
+	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -97,5 +99,50 @@ func TestStatusString(t *testing.T) {
 	want := []string{"added", "modified", "deleted", "renamed", `Status('X')`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// ChangedSince sees committed, staged, unstaged and untracked changes
+// since a revision, leaves deletions out, reports a rename as an added
+// file, and leaves ignored files and files only touched out.
+func TestChangedSince(t *testing.T) {
+	repo := newTestRepo(t)
+	repo.write(".gitignore", "*.log\n", 0o644)
+	repo.write("db/001_users.sql", "CREATE TABLE users (id int);\n", 0o644)
+	repo.write("db/002_orders.sql", "CREATE TABLE orders (id int);\n", 0o644)
+	repo.write("db/003_old.sql", "SELECT 1;\n", 0o644)
+	repo.write("db/004_touched.sql", "SELECT 4;\n", 0o644)
+	base := repo.commit("base", nil)
+	repo.write("db/005_committed.sql", "SELECT 5;\n", 0o644)
+	repo.commit("a migration on the branch", nil)
+	repo.write("db/006_staged.sql", "SELECT 6;\n", 0o644)
+	repo.git("add", "db/006_staged.sql")
+	repo.write("db/001_users.sql", "CREATE TABLE users (id bigint);\n", 0o644) // unstaged edit
+	repo.write("db/007_untracked.sql", "SELECT 7;\n", 0o644)
+	repo.write("debug.log", "ignored\n", 0o644)
+	repo.remove("db/003_old.sql")
+	repo.rename("db/002_orders.sql", "db/002_orders_renamed.sql")
+	repo.write("db/004_touched.sql", "SELECT 4;\n", 0o644) // same content, new mtime
+
+	r, err := Open(filepath.Join(repo.dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.ChangedSince(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{
+		{Status: Modified, Path: "db/001_users.sql"},
+		{Status: Added, Path: "db/002_orders_renamed.sql"},
+		{Status: Added, Path: "db/005_committed.sql"},
+		{Status: Added, Path: "db/006_staged.sql"},
+		{Status: Added, Path: "db/007_untracked.sql"},
+	}
+	if diff := cmp.Diff(want, sortChanges(got)); diff != "" {
+		t.Errorf("ChangedSince (-want +got):\n%s", diff)
+	}
+	if _, err := r.ChangedSince("no-such-branch"); !errors.Is(err, ErrMissingRevision) {
+		t.Errorf("ChangedSince(no-such-branch): %v, want ErrMissingRevision", err)
 	}
 }
