@@ -158,12 +158,14 @@ type runReport struct {
 	notes    []string
 	dirs     []migrations.Dir
 	problems []migrations.ReadError
+	// ruleSummary ends the text report with the findings per rule.
+	ruleSummary bool
 }
 
 // writeReport prints a run's report and returns the exit code it gives:
 // 2 when files could not be read, else 1 for findings at the fail level.
 func (c *commonFlags) writeReport(w, errw io.Writer, r runReport, level config.FailLevel) (int, error) {
-	rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: r.command, Findings: r.findings, Files: r.files, Notes: r.notes, Migrations: reportDirs(r.dirs)}
+	rep := &report.Report{Tool: "schemagate", Version: ToolVersion(), Command: r.command, Findings: r.findings, Files: r.files, Notes: r.notes, Migrations: reportDirs(r.dirs), RuleSummary: r.ruleSummary}
 	code := ExitClean
 	rep.Status = report.StatusOK
 	if lint.FailingFindings(r.findings, level.Fails) > 0 {

@@ -24,6 +24,7 @@ func newLintCmd(stdio IO) *cobra.Command {
 		flags         commonFlags
 		stdin         bool
 		stdinFilename string
+		changedFrom   string
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
@@ -33,7 +34,10 @@ dangerous locks, rewrite tables, misuse transactions or may break the release th
 running. PATHs are migration files or directories (the format is detected per directory);
 with none, the config's migration directories, or every migration directory found below the
 config's directory (or the working directory without one), at any depth. "-" or --stdin lints
-standard input (name it with --stdin-filename).
+standard input (name it with --stdin-filename). --changed-from REV (or changed-from in the
+config) reports only the migrations added or modified since the git revision REV, committed
+or not: what a pre-merge job or a pre-commit hook wants. A lint of every migration ends with
+the number of findings per rule.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -51,6 +55,18 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			}
 			if len(args) == 1 && args[0] == "-" {
 				stdin, args = true, nil
+			}
+			if changedFrom == "" && !stdin {
+				changedFrom = cfg.ChangedFrom
+			}
+			var changed *changedSet
+			if changedFrom != "" {
+				if stdin {
+					return fail("--changed-from and --stdin exclude each other")
+				}
+				if changed, err = changedSince(changedFrom); err != nil {
+					return fail("--changed-from: %v", err)
+				}
 			}
 			var loaded *migrations.Loaded
 			var notes []string
@@ -76,7 +92,15 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			findings := lint.Run(loaded.Migrations, lint.Options{Config: cfg, Catalog: catalog.New()})
-			code, err := flags.writeReport(stdio.Out, stdio.Err, runReport{command: "lint", findings: findings, files: loaded.Files, notes: notes, dirs: dirs, problems: loaded.Problems}, level)
+			if changed != nil {
+				// Every migration still builds the schema the changed ones
+				// are checked against; only the changed ones are reported.
+				var n int
+				findings, n = changed.keep(findings, loaded.Migrations)
+				notes = append(notes, fmt.Sprintf("%d %s added or modified since %s (of %d linted)", n, plural(n, "migration"), changedFrom, len(loaded.Migrations)))
+			}
+			code, err := flags.writeReport(stdio.Out, stdio.Err, runReport{command: "lint", findings: findings, files: loaded.Files, notes: notes, dirs: dirs, problems: loaded.Problems,
+				ruleSummary: changed == nil && !stdin && len(args) == 0}, level)
 			if err != nil {
 				return fail("%v", err)
 			}
@@ -84,6 +108,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 		},
 	}
 	flags.register(cmd.Flags(), "warning")
+	cmd.Flags().StringVar(&changedFrom, "changed-from", "", "report only the migrations added or modified since this git revision, committed or not (e.g. origin/main; default: changed-from in the config)")
 	cmd.Flags().BoolVar(&stdin, "stdin", false, "lint standard input")
 	cmd.Flags().StringVar(&stdinFilename, "stdin-filename", "stdin.sql", "the path standard input stands for (its name decides the migration format)")
 	return cmd

@@ -41,6 +41,9 @@ type Config struct {
 	FailOn string `yaml:"fail-on"`
 	// Previous is the deployed revision check compares against.
 	Previous string `yaml:"previous"`
+	// ChangedFrom makes lint report only the migrations added or changed
+	// since this git revision (lint --changed-from).
+	ChangedFrom string `yaml:"changed-from"`
 	// SchemaDump is a pg_dump --schema-only file (db/structure.sql).
 	SchemaDump string `yaml:"schema-dump"`
 	// References configures the reference index.
