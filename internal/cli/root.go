@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/schemagate/schemagate/internal/redact"
 	"github.com/schemagate/schemagate/internal/report"
+	"github.com/schemagate/schemagate/internal/version"
 )
 
 // Exit codes, documented in the README.
@@ -25,21 +25,8 @@ const (
 	ExitError    = 2 // could not run: bad flag, unreadable path, bad config
 )
 
-// Version is the schemagate version; release builds set it with
-// -ldflags "-X github.com/schemagate/schemagate/internal/cli.Version=v1.2.3".
-var Version = ""
-
-// ToolVersion returns Version, or the module version the binary was built
-// from.
-func ToolVersion() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+// ToolVersion is the schemagate version reports and snapshots record.
+func ToolVersion() string { return version.Get().Version }
 
 // exitError carries an exit code through cobra.
 type exitError struct {
@@ -73,6 +60,9 @@ func NewRoot(stdio IO) *cobra.Command {
 		SilenceErrors: true,
 		Version:       ToolVersion(),
 	}
+	// --version says which build this is, in full: a snapshot or a bug
+	// report needs the commit and the parser, not just a number.
+	root.SetVersionTemplate(version.Get().String())
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)

@@ -99,9 +99,9 @@ variable "codebuild_security_group_ids" {
 # --- schemagate -------------------------------------------------------------
 
 variable "schemagate_version" {
-  description = "The schemagate release both CodeBuild projects install (go install ...@VERSION), e.g. v1.4.0: the one that takes the snapshots also reads them. Pin it in production. A schemagate_image must carry the same version."
+  description = "The schemagate release both CodeBuild projects install (go install ...@VERSION), e.g. v0.1.0: the one that takes the snapshots also reads them. Pin it in production. A schemagate_image must carry the same version."
   type        = string
-  default     = "latest"
+  default     = "v0.1.0"
 }
 
 variable "snapshot_prefix" {
