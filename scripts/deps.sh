@@ -2,10 +2,11 @@
 # Installs the system packages schemagate's tests use, when missing:
 # PostgreSQL (server binaries for the embedded test cluster), git, and the
 # real frameworks the differential tests run (ActiveRecord, Django,
-# Alembic). Idempotent; needs root (or sudo) only when something is missing.
+# Alembic), and pre-commit (the hooks' test runs them through it).
+# Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-pkgs=(git postgresql postgresql-contrib ruby-activerecord ruby-pg python3-django python3-psycopg2 alembic)
+pkgs=(git postgresql postgresql-contrib ruby-activerecord ruby-pg python3-django python3-psycopg2 alembic pre-commit)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
