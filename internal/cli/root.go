@@ -71,6 +71,7 @@ func NewRoot(stdio IO) *cobra.Command {
 	})
 	// The command tree, in the order help lists it.
 	root.AddCommand(
+		newInitCmd(stdio),
 		newLintCmd(stdio),
 		newCheckCmd(stdio),
 		newGateCmd(stdio), // gate ecs, gate exec
