@@ -33,8 +33,8 @@ func TestInit(t *testing.T) {
 	dir := t.TempDir()
 	testutil.CopyTree(t, filepath.Join(repoRoot(t), "testdata", "check", "rails-post-migrate-convention", "new"), dir)
 	files := map[string]string{
-		".gitlab-ci.yml":     "test:\n  services:\n    - postgres:14.9\n  script: [bin/rails test]\n",
-		"docker-compose.yml": "services:\n  db:\n    image: postgres:15\n",
+		".gitlab-ci.yml":                           "test:\n  services:\n    - postgres:14.9\n  script: [bin/rails test]\n",
+		"docker-compose.yml":                       "services:\n  db:\n    image: postgres:15\n",
 		"config/initializers/strong_migrations.rb": "StrongMigrations.target_version = 15\n",
 	}
 	writeFilesUnder(t, dir, files)
