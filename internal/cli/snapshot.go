@@ -373,8 +373,7 @@ Exit codes: 0 written, 2 could not.`,
 				}
 				where = append(where, "standard output")
 			}
-			fmt.Fprintf(stdio.Err, "schemagate: snapshot of %s: %d migration(s), %d file(s), %d reference(s) -> %s\n",
-				snap.Name(), len(snap.Migrations), len(snap.Files), len(snap.References.Refs), strings.Join(where, ", "))
+			fmt.Fprintf(stdio.Err, "schemagate: snapshot of %s: %s -> %s\n", snap.Name(), snapshotSummary(snap), strings.Join(where, ", "))
 			return nil
 		},
 	}
@@ -465,4 +464,27 @@ func configFromSnapshot(sc snapshot.Config) (*config.Config, error) {
 		return nil, err
 	}
 	return config.Parse("snapshot config", data)
+}
+
+// snapshotSummary says what a snapshot holds per migration directory and
+// format: a Rails app's migrations are kept as their Ruby files (check
+// translates them when it reads the snapshot), so a count of SQL
+// migrations alone would read "0 migrations" for a project that has many.
+func snapshotSummary(snap *snapshot.Snapshot) string {
+	var parts []string
+	if snap.Read != nil {
+		for _, d := range snap.Read.Dirs {
+			p := fmt.Sprintf("%d %s migration%s in %s", d.Count, d.Format, map[bool]string{true: "", false: "s"}[d.Count == 1], d.Path)
+			if d.PostDeploy {
+				p += " (post-deploy)"
+			}
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no migrations")
+	}
+	return fmt.Sprintf("%s; %d file%s stored for check (SQL, framework sources, schema dumps); %d reference%s",
+		strings.Join(parts, ", "), len(snap.Migrations)+len(snap.Files), map[bool]string{true: "", false: "s"}[len(snap.Migrations)+len(snap.Files) == 1],
+		len(snap.References.Refs), map[bool]string{true: "", false: "s"}[len(snap.References.Refs) == 1])
 }

@@ -133,7 +133,7 @@ func TestSnapshotCommand(t *testing.T) {
 	for i := range 2 {
 		p := filepath.Join(out, []string{"a.json.gz", "b.json.gz"}[i])
 		code, _, stderr := run(t, repo, "", "snapshot", "--rev", "HEAD", "-o", p, "--no-cache")
-		if code != 0 || !strings.Contains(stderr, "snapshot of "+head[:7]+": 0 migration(s), 3 file(s)") {
+		if code != 0 || !strings.Contains(stderr, "snapshot of "+head[:7]+": 2 rails migrations in db/migrate; 3 files stored for check") {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		data, err := os.ReadFile(p)
@@ -349,7 +349,7 @@ func TestBadSnapshotsAreNeverTrusted(t *testing.T) {
 		want string
 	}{
 		{"truncated gzip", []string{"--previous-snapshot", truncated}, truncated + ": not a usable snapshot: gzip: the data ends early (truncated)"},
-		{"another format version", []string{"--previous-snapshot", other}, "snapshot format 2 (written by schemagate v2.0.0, readable from format 2) is newer than this schemagate reads (formats 1 to 1)"},
+		{"another format version", []string{"--previous-snapshot", other}, "snapshot format 2 (written by schemagate v2.0.0, readable from format 2) is newer than schemagate " + ToolVersion() + " reads (formats 1 to 1)"},
 		{"no reference list", []string{"--previous-snapshot", withoutRefs}, withoutRefs + `: not a usable snapshot: the required section "references.refs" is missing`},
 		{"revision differs from its key", []string{"--previous", "c3c3c3c", "--previous-snapshot-from", "s3://snaps/shop/"}, "s3://snaps/shop/c3c3c3c.json.gz: not a usable snapshot: it is the snapshot of revision " + commit + ", not of c3c3c3c"},
 	}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/version"
 )
 
 // Marshal encodes the snapshot as JSON, gzip-compressed when gz is set.
@@ -73,9 +75,9 @@ func (e *FormatError) Error() string {
 		by = " by schemagate " + e.WrittenBy
 	}
 	if e.Format < MinReadFormat {
-		return fmt.Sprintf("%s: snapshot format %d (written%s) is older than this schemagate reads (formats %d to %d): take the snapshot again with this version", e.Name, e.Format, by, MinReadFormat, Format)
+		return fmt.Sprintf("%s: snapshot format %d (written%s) is older than schemagate %s reads (formats %d to %d): take the snapshot again with this version", e.Name, e.Format, by, version.Get().Version, MinReadFormat, Format)
 	}
-	return fmt.Sprintf("%s: snapshot format %d (written%s, readable from format %d) is newer than this schemagate reads (formats %d to %d): use the same schemagate version to take and to check snapshots", e.Name, e.Format, by, e.MinFormat, MinReadFormat, Format)
+	return fmt.Sprintf("%s: snapshot format %d (written%s, readable from format %d) is newer than schemagate %s reads (formats %d to %d): use the same schemagate version to take and to check snapshots", e.Name, e.Format, by, e.MinFormat, version.Get().Version, MinReadFormat, Format)
 }
 
 // CorruptError is a snapshot that cannot be trusted: truncated,

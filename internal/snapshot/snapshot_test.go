@@ -22,6 +22,7 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/snapshot"
+	"github.com/schemagate/schemagate/internal/version"
 )
 
 // manyFormats is a repository with a migration directory of every kind
@@ -336,7 +337,7 @@ func TestDecodeRefusesBadDocuments(t *testing.T) {
 		{"not JSON", []byte("<html>Access Denied</html>"), "invalid character", &snapshot.CorruptError{}},
 		{"no format", edit(func(d map[string]any) { delete(d, "format") }), "not a schemagate snapshot", &snapshot.CorruptError{}},
 		{"newer format", edit(func(d map[string]any) { d["format"], d["min_format"], d["schemagate_version"] = 2, 2, "v9.0.0" }),
-			"snapshot format 2 (written by schemagate v9.0.0, readable from format 2) is newer than this schemagate reads (formats 1 to 1)", &snapshot.FormatError{}},
+			"snapshot format 2 (written by schemagate v9.0.0, readable from format 2) is newer than schemagate " + version.Get().Version + " reads (formats 1 to 1)", &snapshot.FormatError{}},
 		{"older format", edit(func(d map[string]any) { d["format"], d["min_format"] = 0, 0 }), "snapshot format 0", &snapshot.FormatError{}},
 		{"edited migration text", edit(func(d map[string]any) { firstMigration(d)["text"] = "DROP TABLE users;\n" }), "does not match its checksum", &snapshot.CorruptError{}},
 		{"path outside the tree", edit(func(d map[string]any) { firstMigration(d)["path"] = "../etc/passwd" }), "not a relative", &snapshot.CorruptError{}},
