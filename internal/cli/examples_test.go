@@ -701,7 +701,7 @@ func (e *examples) readYAML(name string, data []byte) []schemagateLine {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i].Value, n.Content[i+1]
 				switch {
-				case (k == "commands" || k == "finally") && v.Kind == yaml.SequenceNode:
+				case (k == "commands" || k == "finally" || k == "script") && v.Kind == yaml.SequenceNode:
 					for _, c := range v.Content {
 						add(c)
 					}
