@@ -40,18 +40,18 @@ func parseRevisionFrom(s string) (revisionSource, error) {
 	return revisionSource{}, fmt.Errorf("revision source %q: want tag, tag:CONTAINER or env:NAME", s)
 }
 
-// DeployedReleases finds every revision the service may still be running:
-// for the ECS deployment controller each deployment with status PRIMARY or
-// ACTIVE, for CODE_DEPLOY and EXTERNAL each such task set; PRIMARY first.
-// revisionFrom is "tag" (the image tag of the only essential container),
-// "tag:CONTAINER", or "env:NAME" (a container environment variable). Entries
-// are not merged: two deployments of one revision give two Releases.
 // ValidRevisionFrom checks a --revision-from value without asking ECS.
 func ValidRevisionFrom(s string) error {
 	_, err := parseRevisionFrom(s)
 	return err
 }
 
+// DeployedReleases finds every revision the service may still be running:
+// for the ECS deployment controller each deployment with status PRIMARY or
+// ACTIVE, for CODE_DEPLOY and EXTERNAL each such task set; PRIMARY first.
+// revisionFrom is "tag" (the image tag of the only essential container),
+// "tag:CONTAINER", or "env:NAME" (a container environment variable). Entries
+// are not merged: two deployments of one revision give two Releases.
 func (r *Runner) DeployedReleases(ctx context.Context, cluster, service, revisionFrom string) ([]Release, error) {
 	how, err := parseRevisionFrom(revisionFrom)
 	if err != nil {
