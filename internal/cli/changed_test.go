@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,7 +73,7 @@ func TestLintChangedFrom(t *testing.T) {
 	}
 	// The whole history reports the unchanged migration too.
 	code, out, _ = run(t, repo, "", "lint", "--format", "gcc")
-	if code != ExitFindings || !slicesContains(findingFiles(out), "db/migrations/002_users_email.up.sql") {
+	if code != ExitFindings || !slices.Contains(findingFiles(out), "db/migrations/002_users_email.up.sql") {
 		t.Errorf("whole-history lint: exit %d\n%s", code, out)
 	}
 
@@ -113,13 +114,4 @@ func uniq(s []string) []string {
 		}
 	}
 	return out
-}
-
-func slicesContains(s []string, x string) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

@@ -141,7 +141,7 @@ func TestExitCodeContract(t *testing.T) {
 				if last := lines[len(lines)-1]; !strings.Contains(last, c.want) {
 					t.Errorf("stderr's last line does not name %q:\n%s", c.want, stderr)
 				}
-				if strings.Contains(stdoutAndErr(out, stderr), "Dead-Db-Secret") {
+				if strings.Contains(out+stderr, "Dead-Db-Secret") {
 					t.Errorf("a password was printed")
 				}
 				if format == "text" || !takesFormat(args) {
@@ -165,8 +165,6 @@ func TestExitCodeContract(t *testing.T) {
 		}
 	}
 }
-
-func stdoutAndErr(out, stderr string) string { return out + stderr }
 
 // takesFormat reports whether the command has a --format flag.
 func takesFormat(args []string) bool {

@@ -474,7 +474,7 @@ func snapshotSummary(snap *snapshot.Snapshot) string {
 	var parts []string
 	if snap.Read != nil {
 		for _, d := range snap.Read.Dirs {
-			p := fmt.Sprintf("%d %s migration%s in %s", d.Count, d.Format, map[bool]string{true: "", false: "s"}[d.Count == 1], d.Path)
+			p := fmt.Sprintf("%d %s %s in %s", d.Count, d.Format, plural(d.Count, "migration"), d.Path)
 			if d.PostDeploy {
 				p += " (post-deploy)"
 			}
@@ -484,7 +484,7 @@ func snapshotSummary(snap *snapshot.Snapshot) string {
 	if len(parts) == 0 {
 		parts = append(parts, "no migrations")
 	}
-	return fmt.Sprintf("%s; %d file%s stored for check (SQL, framework sources, schema dumps); %d reference%s",
-		strings.Join(parts, ", "), len(snap.Migrations)+len(snap.Files), map[bool]string{true: "", false: "s"}[len(snap.Migrations)+len(snap.Files) == 1],
-		len(snap.References.Refs), map[bool]string{true: "", false: "s"}[len(snap.References.Refs) == 1])
+	files, refs := len(snap.Migrations)+len(snap.Files), len(snap.References.Refs)
+	return fmt.Sprintf("%s; %d %s stored for check (SQL, framework sources, schema dumps); %d %s",
+		strings.Join(parts, ", "), files, plural(files, "file"), refs, plural(refs, "reference"))
 }
