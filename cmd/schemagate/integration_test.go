@@ -25,34 +25,52 @@ const (
 	testDate    = "2026-12-06T16:00:00Z"
 )
 
+// builds are the binaries the tests built, by their -ldflags.
 var (
-	releaseOnce sync.Once
-	releaseBin  string
-	releaseErr  error
+	buildsMu sync.Mutex
+	builds   = map[string]*builtBinary{}
 )
 
-// releaseBinary builds schemagate with the -ldflags scripts/release.sh
-// gives it, once per test run.
-func releaseBinary(t *testing.T) string {
-	t.Helper()
-	releaseOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "schemagate-release")
+type builtBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// buildBinary builds schemagate with ldflags, once per test run.
+func buildBinary(tb testing.TB, ldflags string) string {
+	tb.Helper()
+	buildsMu.Lock()
+	b := builds[ldflags]
+	if b == nil {
+		b = &builtBinary{}
+		builds[ldflags] = b
+	}
+	buildsMu.Unlock()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "schemagate-bin")
 		if err != nil {
-			releaseErr = err
+			b.err = err
 			return
 		}
-		releaseBin = filepath.Join(dir, "schemagate")
-		pkg := "github.com/schemagate/schemagate/internal/version"
-		ldflags := "-X " + pkg + ".Version=" + testVersion + " -X " + pkg + ".Commit=" + testCommit + " -X " + pkg + ".Date=" + testDate
-		out, err := exec.Command("go", "build", "-ldflags", ldflags, "-o", releaseBin, ".").CombinedOutput()
+		b.path = filepath.Join(dir, "schemagate")
+		out, err := exec.Command("go", "build", "-ldflags", ldflags, "-o", b.path, ".").CombinedOutput()
 		if err != nil {
-			releaseErr = errors.New(err.Error() + ": " + string(out))
+			b.err = errors.New(err.Error() + ": " + string(out))
 		}
 	})
-	if releaseErr != nil {
-		t.Fatal(releaseErr)
+	if b.err != nil {
+		tb.Fatal(b.err)
 	}
-	return releaseBin
+	return b.path
+}
+
+// releaseBinary is schemagate built with the -ldflags scripts/release.sh
+// gives it.
+func releaseBinary(t *testing.T) string {
+	t.Helper()
+	pkg := "github.com/schemagate/schemagate/internal/version"
+	return buildBinary(t, "-X "+pkg+".Version="+testVersion+" -X "+pkg+".Commit="+testCommit+" -X "+pkg+".Date="+testDate)
 }
 
 func TestReleaseBuildVersion(t *testing.T) {
