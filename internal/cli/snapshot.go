@@ -289,6 +289,13 @@ then check against the releases the service runs, without git:
 Exit codes: 0 written, 2 could not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var loc snapshot.Location
+			if upload != "" {
+				var err error
+				if loc, err = snapshot.ParseS3URL(upload, true); err != nil {
+					return fail("--upload: %v", err) // before the snapshot is taken
+				}
+			}
 			env, err := newCheckEnv(&c, repo, noCache, verbose, stdio)
 			if err != nil {
 				return fail("%v", err)
@@ -349,10 +356,6 @@ Exit codes: 0 written, 2 could not.`,
 				where = append(where, output)
 			}
 			if upload != "" {
-				loc, err := snapshot.ParseS3URL(upload, true)
-				if err != nil {
-					return fail("--upload: %v", err)
-				}
 				client, err := snapshot.NewS3Client(ctx, rf.region, rf.endpointURL)
 				if err != nil {
 					return fail("%v", err)
