@@ -8,8 +8,9 @@
 # VERSION defaults to the tag on HEAD (git describe --exact-match), else
 # v0.0.0-dev. Each archive holds the schemagate binary (cgo: pg_query and
 # tree-sitter are C, so each architecture needs a C cross-compiler:
-# Debian's gcc-x86-64-linux-gnu and gcc-aarch64-linux-gnu, installed with
-# apt when missing and this runs as root or with sudo), README.md and
+# Debian's gcc-aarch64-linux-gnu and libc6-dev-arm64-cross on amd64
+# (gcc-x86-64-linux-gnu and libc6-dev-amd64-cross on arm64), installed
+# with apt when missing and this runs as root or with sudo), README.md and
 # CHANGELOG.md. The binary carries the version, commit and date
 # (schemagate --version); the build is reproducible: -trimpath, the
 # commit's date as the build date and as every archive entry's mtime.
@@ -39,20 +40,41 @@ host="$(go env GOHOSTARCH)"
 archs="${RELEASE_ARCHS:-amd64 arm64}"
 archs="${archs//host/$host}"
 
-# cc_for prints the C compiler for GOARCH $1, and the Debian package that has it.
+# cc_for prints the C compiler for GOARCH $1, then the Debian packages it
+# needs: the cross gcc and the target's C library headers (only recommended
+# by the gcc package, so --no-install-recommends would leave them out).
 cc_for() {
-  if [ "$1" = "$host" ]; then echo "gcc gcc"; return; fi
+  if [ "$1" = "$host" ]; then echo "gcc gcc libc6-dev"; return; fi
   case "$1" in
-    amd64) echo "x86_64-linux-gnu-gcc gcc-x86-64-linux-gnu" ;;
-    arm64) echo "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu" ;;
-    *) die "no cross-compiler known for linux/$1 (known: amd64, arm64)" ;;
+    amd64) echo "x86_64-linux-gnu-gcc gcc-x86-64-linux-gnu libc6-dev-amd64-cross" ;;
+    arm64) echo "aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
   esac
 }
 
+installed() {
+  if command -v dpkg-query >/dev/null; then
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+  else
+    return 1
+  fi
+}
+
+for arch in $archs; do
+  case "$arch" in
+    amd64 | arm64) ;;
+    *) die "no cross-compiler known for linux/$arch (known: amd64, arm64)" ;;
+  esac
+done
 missing=()
 for arch in $archs; do
-  read -r cc pkg <<<"$(cc_for "$arch")"
-  command -v "$cc" >/dev/null || missing+=("$pkg")
+  read -r cc pkgs <<<"$(cc_for "$arch")"
+  for p in $pkgs; do
+    if command -v dpkg-query >/dev/null; then
+      installed "$p" || missing+=("$p")
+    elif ! command -v "$cc" >/dev/null; then
+      die "no $cc for linux/$arch, and no dpkg to install it: install a C cross-compiler for $arch"
+    fi
+  done
 done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
