@@ -2,11 +2,14 @@
 # Installs the system packages schemagate's tests use, when missing:
 # PostgreSQL (server binaries for the embedded test cluster), git, and the
 # real frameworks the differential tests run (ActiveRecord, Django,
-# Alembic), and pre-commit (the hooks' test runs them through it).
-# Idempotent; needs root (or sudo) only when something is missing.
+# Alembic), pre-commit (the hooks' test runs them through it), and the
+# editors the editor tests drive headless (Neovim, Emacs with eglot, ALE,
+# efm-langserver). Idempotent; needs root (or sudo) only when something is
+# missing.
 set -euo pipefail
 
-pkgs=(git postgresql postgresql-contrib ruby-activerecord ruby-pg python3-django python3-psycopg2 alembic pre-commit)
+pkgs=(git postgresql postgresql-contrib ruby-activerecord ruby-pg python3-django python3-psycopg2 alembic pre-commit
+  neovim emacs-nox elpa-eglot vim-ale efm-langserver)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
