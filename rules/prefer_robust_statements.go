@@ -45,21 +45,7 @@ var PreferRobustStatements = &Rule{
 			if !optedOut && !concurrentIndex {
 				continue
 			}
-			var missing string
-			switch op.Kind {
-			case ops.CreateIndex, ops.CreateTable, ops.CreateSequence, ops.CreateSchema, ops.CreateExtension:
-				if !op.IfNotExists && (op.Kind != ops.CreateIndex || op.Object.Name != "") {
-					missing = "IF NOT EXISTS"
-				}
-			case ops.AddColumn:
-				if !op.IfNotExists {
-					missing = "IF NOT EXISTS"
-				}
-			case ops.DropIndex, ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence, ops.DropFunction, ops.DropType, ops.DropColumn, ops.DropConstraint, ops.DropSchema:
-				if !op.IfExists {
-					missing = "IF EXISTS"
-				}
-			}
+			missing := MissingGuard(op)
 			if missing == "" {
 				continue
 			}
@@ -82,4 +68,26 @@ var PreferRobustStatements = &Rule{
 			p.ReportFinding(f)
 		}
 	},
+}
+
+// MissingGuard is the clause (IF NOT EXISTS, IF EXISTS) that would make
+// op safe to run again after a failure half way, or "" when it is safe
+// already or has none. Editors ask it before they take a migration out of
+// its transaction.
+func MissingGuard(op *ops.Op) string {
+	switch op.Kind {
+	case ops.CreateIndex, ops.CreateTable, ops.CreateSequence, ops.CreateSchema, ops.CreateExtension:
+		if !op.IfNotExists && (op.Kind != ops.CreateIndex || op.Object.Name != "") {
+			return "IF NOT EXISTS"
+		}
+	case ops.AddColumn:
+		if !op.IfNotExists {
+			return "IF NOT EXISTS"
+		}
+	case ops.DropIndex, ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence, ops.DropFunction, ops.DropType, ops.DropColumn, ops.DropConstraint, ops.DropSchema:
+		if !op.IfExists {
+			return "IF EXISTS"
+		}
+	}
+	return ""
 }

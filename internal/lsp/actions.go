@@ -3,16 +3,13 @@ package lsp
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/rules"
 )
-
-// IgnoreReason is the reason the ignore quick fix writes, for the user
-// to replace: a compatibility error needs a real one.
-const IgnoreReason = "TODO: say why this is safe"
 
 func (s *Server) codeAction(params json.RawMessage) (any, error) {
 	var p CodeActionParams
@@ -31,14 +28,20 @@ func (s *Server) codeAction(params json.RawMessage) (any, error) {
 	caps := s.caps
 	s.mu.Unlock()
 	start, end := offset(lr.file, p.Range.Start), offset(lr.file, p.Range.End)
-	ed := editor{uri: p.TextDocument.URI, version: lr.version, file: lr.file, versioned: caps.Workspace.WorkspaceEdit.DocumentChanges}
+	path, onDisk := uriToPath(p.TextDocument.URI)
+	ed := editor{
+		uri: p.TextDocument.URI, version: lr.version, file: lr.file, path: path, onDisk: onDisk,
+		versioned:   caps.Workspace.WorkspaceEdit.DocumentChanges,
+		createFiles: caps.Workspace.WorkspaceEdit.DocumentChanges && slices.Contains(caps.Workspace.WorkspaceEdit.ResourceOperations, "create"),
+	}
+	fx := newFixer(ed, lr.res)
 	for i := range lr.findings {
 		f := &lr.findings[i]
 		if f.Span.Empty() || f.Span.Start.Offset > end || f.Span.End.Offset < start {
 			continue
 		}
 		diag := diagnostic(lr, f, caps)
-		out = append(out, fixActions(ed, lr.res.Migration, f, diag)...)
+		out = append(out, fx.actions(f, diag)...)
 		if a, ok := ignoreAction(ed, commentToken(lr.res.Migration), f, diag); ok {
 			out = append(out, a)
 		}
@@ -62,10 +65,13 @@ func kindAllowed(only []string, kind string) bool {
 
 // editor builds workspace edits for one linted version of a document.
 type editor struct {
-	uri       string
-	version   int32
-	file      *source.File
-	versioned bool // the client takes documentChanges with a version
+	uri         string
+	version     int32
+	file        *source.File
+	path        string // the document's file, when onDisk
+	onDisk      bool
+	versioned   bool // the client takes documentChanges with a version
+	createFiles bool // and CreateFile operations among them
 }
 
 func (e editor) textEdits(edits []rules.Edit) []TextEdit {
@@ -82,50 +88,6 @@ func (e editor) workspaceEdit(edits []TextEdit) *WorkspaceEdit {
 		return &WorkspaceEdit{DocumentChanges: []TextDocumentEdit{{TextDocument: OptionalVersionedTextDocumentIdentifier{URI: e.uri, Version: &v}, Edits: edits}}}
 	}
 	return &WorkspaceEdit{Changes: map[string][]TextEdit{e.uri: edits}}
-}
-
-// fixActions offers a finding's mechanical fixes. Adding CONCURRENTLY
-// to a migration that its tool runs in a transaction also adds the
-// format's annotation that runs it outside one, and so does the action
-// offered for concurrently-in-transaction.
-func fixActions(ed editor, m *migration.Migration, f *rules.Finding, diag Diagnostic) []CodeAction {
-	var out []CodeAction
-	for _, fix := range f.Fixes {
-		edits := ed.textEdits(fix.Edits)
-		title := fix.Title
-		if strings.HasPrefix(fix.Title, "Add CONCURRENTLY") {
-			if tx, note, ok := outsideTransaction(m); ok {
-				edits = append(edits, ed.textEdits(tx)...)
-				title += " and " + note
-			}
-		}
-		out = append(out, CodeAction{Title: title, Kind: CodeActionQuickFix, Diagnostics: []Diagnostic{diag}, IsPreferred: len(out) == 0, Edit: ed.workspaceEdit(edits)})
-	}
-	if f.Rule == rules.ConcurrentlyInTransaction.Name {
-		if tx, note, ok := outsideTransaction(m); ok {
-			out = append(out, CodeAction{Title: strings.ToUpper(note[:1]) + note[1:], Kind: CodeActionQuickFix, Diagnostics: []Diagnostic{diag}, IsPreferred: len(out) == 0, Edit: ed.workspaceEdit(ed.textEdits(tx))})
-		}
-	}
-	return out
-}
-
-// outsideTransaction returns the edits that make a migration's tool run
-// it outside a transaction, for the tools that say so in the file
-// (goose's NO TRANSACTION annotation, dbmate's transaction:false).
-func outsideTransaction(m *migration.Migration) ([]rules.Edit, string, bool) {
-	if m == nil || !m.Transactional {
-		return nil, "", false
-	}
-	edit := m.Format.Tool().OutsideTransaction
-	if edit == nil {
-		return nil, "", false
-	}
-	edits, note, ok := edit(m)
-	out := make([]rules.Edit, len(edits))
-	for i, e := range edits {
-		out[i] = rules.Edit{Start: e.Start, End: e.End, Text: e.Text}
-	}
-	return out, note, ok
 }
 
 // noIgnore are findings a schemagate:ignore comment should not hide:
@@ -145,11 +107,13 @@ func commentToken(m *migration.Migration) string {
 	return m.Format.Tool().LineComment
 }
 
-// ignoreAction offers a `-- schemagate:ignore RULE reason` comment on
-// the line above the finding, indented like it; when that line already
-// is such a comment, the rule is added to its list.
+// ignoreAction offers a `-- schemagate:ignore RULE` comment on the line
+// above the finding, indented like it; when that line already is such a
+// comment, the rule is added to its list. A compatibility finding gets
+// none: its suppression needs a reason a person writes (check rejects a
+// placeholder), and LSP 3.17 has no way to put the cursor on it.
 func ignoreAction(ed editor, comment string, f *rules.Finding, diag Diagnostic) (CodeAction, bool) {
-	if noIgnore[f.Rule] {
+	if noIgnore[f.Rule] || f.Category == rules.Compatibility {
 		return CodeAction{}, false
 	}
 	if _, ok := rules.Lookup(f.Rule); !ok {
@@ -171,7 +135,7 @@ func ignoreAction(ed editor, comment string, f *rules.Finding, diag Diagnostic) 
 		text := file.Line(line)
 		indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
 		at := file.LineStart(line)
-		edit = rules.Edit{Start: at, End: at, Text: indent + comment + " schemagate:ignore " + f.Rule + " " + IgnoreReason + newline(file.Text)}
+		edit = rules.Edit{Start: at, End: at, Text: indent + comment + " schemagate:ignore " + f.Rule + newline(file.Text)}
 	}
 	return CodeAction{Title: title, Kind: CodeActionQuickFix, Diagnostics: []Diagnostic{diag}, Edit: ed.workspaceEdit(ed.textEdits([]rules.Edit{edit}))}, true
 }

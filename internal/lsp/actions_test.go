@@ -45,18 +45,15 @@ func TestCodeActionFixes(t *testing.T) {
 		left []string
 	}{
 		{
-			name: "goose: CONCURRENTLY and NO TRANSACTION, then IF NOT EXISTS",
+			name: "goose: CONCURRENTLY IF NOT EXISTS and NO TRANSACTION",
 			file: "db/migrations/20240101120000_index.sql",
 			text: "-- +goose Up\nCOMMENT ON TABLE users IS 'naïve 🚀'; CREATE INDEX idx_users_email ON users (email);\n",
 			steps: []step{
-				{rules.RequireConcurrentIndexCreation.Name, "Add CONCURRENTLY and run the migration outside a transaction (-- +goose NO TRANSACTION)", func(text string) []lsp.TextEdit {
+				{rules.RequireConcurrentIndexCreation.Name, "Add CONCURRENTLY IF NOT EXISTS and run the migration outside a transaction (-- +goose NO TRANSACTION)", func(text string) []lsp.TextEdit {
 					return []lsp.TextEdit{
-						insertAt(text, "CREATE INDEX", 0, true, " CONCURRENTLY"),
+						insertAt(text, "CREATE INDEX", 0, true, " CONCURRENTLY IF NOT EXISTS"),
 						{Range: lsp.Range{}, NewText: "-- +goose NO TRANSACTION\n"},
 					}
-				}},
-				{rules.PreferRobustStatements.Name, "Add IF NOT EXISTS", func(text string) []lsp.TextEdit {
-					return []lsp.TextEdit{insertAt(text, "CONCURRENTLY", 0, true, " IF NOT EXISTS")}
 				}},
 			},
 			left: []string{},
@@ -184,7 +181,7 @@ func TestCodeActionIgnore(t *testing.T) {
 			text: "BEGIN;\n    SELECT '🚀'; CREATE INDEX idx ON users (email);\nCOMMIT;\n",
 			rule: rules.RequireConcurrentIndexCreation.Name,
 			wantEdit: func(text string) lsp.TextEdit {
-				return insertAt(text, "    SELECT", 0, false, "    -- schemagate:ignore require-concurrent-index-creation "+lsp.IgnoreReason+"\n")
+				return insertAt(text, "    SELECT", 0, false, "    -- schemagate:ignore require-concurrent-index-creation\n")
 			},
 		},
 		{
@@ -200,7 +197,7 @@ func TestCodeActionIgnore(t *testing.T) {
 			text: "-- 🚀\r\nALTER TABLE users ADD COLUMN nickname text;\r\n",
 			rule: rules.RequireLockTimeout.Name,
 			wantEdit: func(text string) lsp.TextEdit {
-				return insertAt(text, "ALTER", 0, false, "-- schemagate:ignore require-lock-timeout "+lsp.IgnoreReason+"\r\n")
+				return insertAt(text, "ALTER", 0, false, "-- schemagate:ignore require-lock-timeout\r\n")
 			},
 		},
 	}
@@ -302,7 +299,7 @@ func TestFrameworkMigration(t *testing.T) {
 	if j < 0 {
 		t.Fatalf("no action %q among %v", title, titles(actions))
 	}
-	want := []lsp.TextEdit{insertAt(text, "    add_index", 0, false, "    # schemagate:ignore require-concurrent-index-creation "+lsp.IgnoreReason+"\n")}
+	want := []lsp.TextEdit{insertAt(text, "    add_index", 0, false, "    # schemagate:ignore require-concurrent-index-creation\n")}
 	if diff := cmp.Diff(want, actionEdits(t, actions[j], uri)); diff != "" {
 		t.Fatalf("edits (-want +got):\n%s", diff)
 	}
@@ -314,6 +311,6 @@ func TestFrameworkMigration(t *testing.T) {
 
 	// Python outside a migration directory is not a migration.
 	c.openAs(filepath.Join(root, "app", "models.py"), "python", "class User:\n    pass\n")
-	c.waitLog("models.py is not SQL")
+	c.waitLog("models.py is not a migration")
 	c.shutdown()
 }

@@ -183,7 +183,7 @@ func TestBadInput(t *testing.T) {
 
 	// Documents that are not SQL migrations.
 	c.notify("textDocument/didOpen", lsp.DidOpenTextDocumentParams{TextDocument: lsp.TextDocumentItem{URI: fileURI(filepath.Join(root, "README.md")), LanguageID: "markdown", Version: 1, Text: "# Hello\n"}})
-	c.waitLog("README.md is not SQL")
+	c.waitLog("README.md is not a migration")
 	binary := c.open(filepath.Join(root, "db/migrations/002_bin.sql"), "SELECT 1;\x00\x01\x02")
 	if p := c.waitVersion(binary, 1); len(p.Diagnostics) != 0 {
 		t.Errorf("binary document: %v", p.Diagnostics)

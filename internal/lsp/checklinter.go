@@ -344,7 +344,7 @@ func (s *checkSession) check(in Input, plain *Result) (*Result, error) {
 			pending = m
 		}
 	}
-	out := &Result{EvidenceRoot: s.repoDir}
+	out := &Result{EvidenceRoot: s.repoDir, Ops: plain.Ops} // the same text
 	if pending != nil {
 		out.Migration = pending
 		for _, f := range cres.Findings {

@@ -2,8 +2,6 @@ package lsp
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/source"
@@ -50,26 +48,6 @@ type snapshot struct {
 
 func (d *document) snapshot() snapshot {
 	return snapshot{uri: d.uri, path: d.path, onDisk: d.onDisk, version: d.version, text: d.text}
-}
-
-// sqlLanguages are the languageIds editors give SQL buffers.
-var sqlLanguages = map[string]bool{"sql": true, "pgsql": true, "postgres": true, "postgresql": true, "plpgsql": true, "psql": true}
-
-// lintable reports whether a document is a migration schemagate reads:
-// a .sql file, a buffer the editor says is SQL, or a Ruby or Python file
-// in a Rails, Django or Alembic migration directory.
-func lintable(path, languageID string) bool {
-	if strings.EqualFold(filepath.Ext(path), ".sql") || sqlLanguages[strings.ToLower(languageID)] {
-		return true
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".rb", ".py":
-		switch filepath.Base(filepath.Dir(path)) {
-		case "migrate", "post_migrate", "migrations", "versions":
-			return true
-		}
-	}
-	return false
 }
 
 // applyChanges applies didChange events in order: a change without a

@@ -46,6 +46,9 @@ type Result struct {
 	Migration *migration.Migration
 	// EvidenceRoot is the directory evidence paths are relative to.
 	EvidenceRoot string
+	// Ops are the document's operations: the transaction each statement
+	// runs in decides which fixes are safe.
+	Ops []ops.Op
 }
 
 // Linter turns a document into findings. The server calls it from
@@ -165,6 +168,7 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	inContext, contextCat := false, (*catalog.Catalog)(nil)
 	// As lint reads a file: its format is the configured one, or what its
 	// name and text show, or when they show nothing, its directory's.
 	if format == migration.FormatAuto && st != nil && m.Format == migration.FormatSQL && st.format != migration.FormatSQL {
@@ -172,22 +176,29 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 			return nil, err
 		}
 	}
+	if cm, cat := djangoInContext(in, m); cm != nil {
+		m, inContext, contextCat = cm, true, cat
+	}
 	// The schema before the document, named by the contents of the
 	// migrations that build it.
 	n, catKey, useCat := 0, uint64(0), false
-	if st != nil && !m.Down {
+	if st != nil && !m.Down && !inContext {
 		rel, _ := filepath.Rel(dir, in.Path)
 		n, catKey, useCat = l.beforeKey(st, filepath.ToSlash(rel), cfg.PGVersion)
 	}
-	if r := l.cached(in.Path, m, cfg, catKey, useCat); r != nil {
+	if r := l.cached(in.Path, m, cfg, catKey, useCat); r != nil && !inContext {
 		return r, nil
 	}
-	cat := catalog.New()
+	cat := contextCat
+	if cat == nil {
+		cat = catalog.New()
+	}
 	if useCat {
 		cat = l.cache.Schema(catKey, func() *catalog.Catalog { return l.replay(st, n, cfg.PGVersion) })
 	}
 	l.cache.Prepare(in.Path, m, cfg.PGVersion)
-	res := &Result{Findings: lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m}
+	list := m.Ops // Run lets a migration's operations go
+	res := &Result{Findings: lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m, Ops: list}
 	l.mu.Lock()
 	if len(l.last) >= cacheLimit {
 		l.last = map[string]*lastLint{}

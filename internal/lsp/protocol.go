@@ -62,7 +62,8 @@ type WorkspaceFolder struct {
 type ClientCapabilities struct {
 	Workspace struct {
 		WorkspaceEdit struct {
-			DocumentChanges bool `json:"documentChanges"`
+			DocumentChanges    bool     `json:"documentChanges"`
+			ResourceOperations []string `json:"resourceOperations"`
 		} `json:"workspaceEdit"`
 		DidChangeWatchedFiles struct {
 			DynamicRegistration bool `json:"dynamicRegistration"`
@@ -249,10 +250,23 @@ type TextEdit struct {
 	NewText string `json:"newText"`
 }
 
-// TextDocumentEdit is edits to one version of a document.
+// TextDocumentEdit is one entry of WorkspaceEdit.documentChanges: edits
+// to one version of a document or, with Kind "create", a CreateFile
+// operation (URI and Options), which the protocol lists in the same
+// array.
 type TextDocumentEdit struct {
-	TextDocument OptionalVersionedTextDocumentIdentifier `json:"textDocument"`
-	Edits        []TextEdit                              `json:"edits"`
+	TextDocument OptionalVersionedTextDocumentIdentifier `json:"textDocument,omitzero"`
+	Edits        []TextEdit                              `json:"edits,omitempty"`
+
+	Kind    string             `json:"kind,omitempty"`
+	URI     string             `json:"uri,omitempty"`
+	Options *CreateFileOptions `json:"options,omitempty"`
+}
+
+// CreateFileOptions say what a CreateFile does when the file exists.
+type CreateFileOptions struct {
+	Overwrite      bool `json:"overwrite,omitempty"`
+	IgnoreIfExists bool `json:"ignoreIfExists,omitempty"`
 }
 
 // WorkspaceEdit is a change to documents: Changes, or DocumentChanges

@@ -371,7 +371,7 @@ func (s *Server) didOpen(params json.RawMessage) (any, error) {
 		path = uriName(td.URI)
 	}
 	d := &document{uri: td.URI, path: path, onDisk: onDisk, languageID: td.LanguageID, version: td.Version, text: []byte(td.Text)}
-	d.lintable = lintable(path, td.LanguageID)
+	d.lintable = s.isMigration(d)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old := s.docs[td.URI]; old != nil {
@@ -379,7 +379,7 @@ func (s *Server) didOpen(params json.RawMessage) (any, error) {
 	}
 	s.docs[td.URI] = d
 	if !d.lintable {
-		s.logf(MessageInfo, "schemagate: %s is not SQL (language %q) nor a framework migration: not linted", filepath.Base(path), td.LanguageID)
+		s.logf(MessageInfo, "schemagate: %s is not a migration (not SQL, language %q, nor a Rails, Django, Alembic, Go, TypeScript or JavaScript migration): not linted", filepath.Base(path), td.LanguageID)
 		return nil, nil
 	}
 	s.scheduleLocked(d, 0)
@@ -430,6 +430,13 @@ func (s *Server) didSave(params json.RawMessage) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !d.lintable && !d.closed {
+		// A file that became a migration as it was written (a new .ts file
+		// that now has its up function) is linted from its first save.
+		if d.lintable = s.isMigration(d); d.lintable {
+			s.logf(MessageInfo, "schemagate: %s is a migration now: linting it", filepath.Base(d.path))
+		}
+	}
 	if d.lintable && !d.closed {
 		// A save lints now: the text on disk changed, and a lint waiting
 		// for the end of typing need not wait any longer.
@@ -460,6 +467,17 @@ func (s *Server) didClose(params json.RawMessage) (any, error) {
 		s.publishLocked(d.uri, nil, nil)
 	}
 	return nil, nil
+}
+
+// isMigration decides whether a document is a migration, with the
+// config that applies to it. It takes no lock of the server's.
+func (s *Server) isMigration(d *document) bool {
+	cfgDoc := ""
+	if d.onDisk {
+		cfgDoc = d.path
+	}
+	cfg, _, _, _ := s.ws.configFor(cfgDoc) // a broken config is reported when the document is linted
+	return isMigration(cfg, s.ws.rootOf(d.path), d.path, d.languageID, d.text)
 }
 
 func (s *Server) closeLocked(d *document) {

@@ -47,6 +47,17 @@ func detectFramework(fsys fs.FS, dir string, forced migration.Format) migration.
 	return nil
 }
 
+// FrameworkOfFile is the format of a migration written as code (Rails,
+// Django, Alembic, Go, TypeScript, JavaScript) that a file's name and text
+// show, or FormatAuto when they show none (the editor asks it of every
+// file of these languages).
+func FrameworkOfFile(p string, text []byte) migration.Format {
+	if fw := frameworkOfFile(p, text); fw != nil {
+		return fw.Format()
+	}
+	return migration.FormatAuto
+}
+
 // frameworkOfFile guesses the framework of a single file from its name
 // and text.
 func frameworkOfFile(p string, text []byte) migration.Framework {
