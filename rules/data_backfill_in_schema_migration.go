@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/schemagate/schemagate/internal/ops"
+import (
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
 
 // DataBackfillInSchemaMigration flags UPDATE/DELETE of existing tables
 // in migrations that also change the schema.
@@ -25,20 +28,57 @@ var DataBackfillInSchemaMigration = &Rule{
 		if !ddl {
 			return
 		}
-		for _, op := range p.Ops(ops.Update, ops.Delete) {
-			if p.IsNew(op) {
+		// A run of backfill statements of one table is one finding with the
+		// span of the run: a data migration of thousands of UPDATEs after
+		// one ALTER TABLE says it once.
+		var run []*ops.Op
+		flush := func() {
+			if len(run) == 0 {
+				return
+			}
+			first, last := run[0], run[len(run)-1]
+			verb, scope := backfillVerb(first)
+			if len(run) == 1 {
+				p.Reportf(first.Span, "run the backfill separately, in batches, after the schema change is deployed",
+					"%s%s of %s in a schema migration holds its row locks (and any lock the schema changes took) for the whole backfill", verb, scope, qname(first.Table))
+			} else {
+				p.Reportf(source.Span{Start: first.Span.Start, End: last.Span.End}, "run the backfill separately, in batches, after the schema change is deployed",
+					"%d %s statements%s of %s (to line %d) in a schema migration hold their row locks (and any lock the schema changes took) for the whole backfill", len(run), verb, scope, qname(first.Table), last.Span.Start.Line)
+			}
+			run = nil
+		}
+		for _, op := range p.Ops() {
+			switch op.Kind {
+			case ops.Set, ops.Comment, ops.Select:
+				continue // between two backfill statements, part of the run
+			case ops.Update, ops.Delete:
+				if p.IsNew(op) {
+					break
+				}
+				if len(run) > 0 {
+					v, s := backfillVerb(op)
+					rv, rs := backfillVerb(run[0])
+					if v != rv || s != rs || op.Table.Key() != run[0].Table.Key() {
+						flush()
+					}
+				}
+				run = append(run, op)
 				continue
 			}
-			verb := "UPDATE"
-			if op.Kind == ops.Delete {
-				verb = "DELETE"
-			}
-			scope := ""
-			if op.Detail == "all rows" {
-				scope = " of every row"
-			}
-			p.Reportf(op.Span, "run the backfill separately, in batches, after the schema change is deployed",
-				"%s%s of %s in a schema migration holds its row locks (and any lock the schema changes took) for the whole backfill", verb, scope, qname(op.Table))
+			flush()
 		}
+		flush()
 	},
+}
+
+// backfillVerb names a backfill statement and how much it touches.
+func backfillVerb(op *ops.Op) (verb, scope string) {
+	verb = "UPDATE"
+	if op.Kind == ops.Delete {
+		verb = "DELETE"
+	}
+	if op.Detail == "all rows" {
+		scope = " of every row"
+	}
+	return verb, scope
 }

@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/schemagate/schemagate/internal/ops"
+import (
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
 
 // StatementAfterAccessExclusive flags slow work done while an ACCESS
 // EXCLUSIVE lock from an earlier statement of the same transaction is held.
@@ -14,22 +17,54 @@ var StatementAfterAccessExclusive = &Rule{
 	Good:     "-- migration 1\nALTER TABLE users ADD COLUMN flag boolean;\n-- migration 2\nUPDATE orders SET status = 'x' WHERE status IS NULL;",
 	Steps:    []string{"Split the migration: the statement that takes ACCESS EXCLUSIVE goes in a transaction of its own, or last."},
 	Run: func(p *Pass) {
+		// One finding per lock: the statements after it are all
+		// consequences of the one statement that took it, so they are
+		// reported together, with the span of the whole run (a data
+		// migration of thousands of statements after one ALTER TABLE is
+		// one finding, not thousands).
+		type run struct {
+			first, last *ops.Op
+			n           int
+		}
 		held := map[int]*ops.Op{} // tx -> first op that took ACCESS EXCLUSIVE on an existing table
-		reported := map[int]bool{}
+		runs := map[int]*run{}
+		var order []int
+		counted := map[int]bool{}
 		for _, op := range p.Ops() {
 			if !op.InTransaction {
 				continue
 			}
 			first := held[op.Tx]
-			if first != nil && op.Stmt != first.Stmt && !reported[op.Stmt] && slowUnderLock(p, op, first) {
-				reported[op.Stmt] = true
-				p.Reportf(op.Span, "commit before it, or move the ACCESS EXCLUSIVE statement to the end of the transaction",
-					"%s runs while the ACCESS EXCLUSIVE lock on %s taken at line %d is held, so that table stays blocked until it finishes",
-					describe(op), qname(first.Table), first.Span.Start.Line)
+			if first != nil && op.Stmt != first.Stmt && !counted[op.Stmt] && slowUnderLock(p, op, first) {
+				counted[op.Stmt] = true
+				r := runs[op.Tx]
+				if r == nil {
+					r = &run{first: op}
+					runs[op.Tx] = r
+					order = append(order, op.Tx)
+				}
+				r.last = op
+				r.n++
 			}
 			if first == nil && op.Lock == ops.AccessExclusive && op.Table.Name != "" && !p.IsNew(op) {
 				held[op.Tx] = op
 			}
+		}
+		for _, tx := range order {
+			r, lock := runs[tx], held[tx]
+			if r.n == 1 {
+				p.Reportf(r.first.Span, "commit before it, or move the ACCESS EXCLUSIVE statement to the end of the transaction",
+					"%s runs while the ACCESS EXCLUSIVE lock on %s taken at line %d is held, so that table stays blocked until it finishes",
+					describe(r.first), qname(lock.Table), lock.Span.Start.Line)
+				continue
+			}
+			more := "statement"
+			if r.n > 2 {
+				more = "statements"
+			}
+			p.Reportf(source.Span{Start: r.first.Span.Start, End: r.last.Span.End}, "commit before them, or move the ACCESS EXCLUSIVE statement to the end of the transaction",
+				"%s and %d more %s (to line %d) run while the ACCESS EXCLUSIVE lock on %s taken at line %d is held, so that table stays blocked until they finish",
+				describe(r.first), r.n-1, more, r.last.Span.Start.Line, qname(lock.Table), lock.Span.Start.Line)
 		}
 	},
 }

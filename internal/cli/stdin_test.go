@@ -100,7 +100,8 @@ func TestLintStdinGCC(t *testing.T) {
 			stdin: "ALTER TABLE;\n",
 			args:  []string{"--stdin", "--stdin-filename", "x.sql", "--format", "gcc"},
 			code:  1,
-			want:  []gccLine{{"x.sql", 1, 12, "error", "syntax-error"}},
+			// At the token the parser stopped after ("at end of input").
+			want: []gccLine{{"x.sql", 1, 7, "error", "syntax-error"}},
 		},
 	}
 	for _, tc := range cases {

@@ -205,7 +205,7 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 			out = append(out, rules.StatementTooComplex.At(m.Path, at, e.Message))
 			continue
 		}
-		out = append(out, rules.SyntaxError.At(m.Path, at, "syntax error: "+e.Message))
+		out = append(out, rules.SyntaxError.At(m.Path, e.Token(m.File), "syntax error: "+e.Message))
 	}
 	for _, p := range m.Problems {
 		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))

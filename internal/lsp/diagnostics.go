@@ -16,13 +16,34 @@ func position(f *source.File, off int) Position {
 	return Position{Line: p.Line - 1, Character: f.UTF16Column(p.Offset)}
 }
 
-// spanRange converts a finding's span; a finding about the whole file
-// (no position) is put at its start.
+// spanRange converts a finding's span. A span without width (a finding
+// about the whole file, at its start) gets the rest of its line, or the
+// line when it is at its end, so that the editor has something to
+// underline.
 func spanRange(f *source.File, sp source.Span) Range {
+	s, e := sp.Start.Offset, sp.End.Offset
 	if sp.Empty() {
-		return Range{}
+		s, e = 0, 0
 	}
-	return Range{Start: position(f, sp.Start.Offset), End: position(f, sp.End.Offset)}
+	if e <= s {
+		s, e = lineAround(f, s)
+	}
+	return Range{Start: position(f, s), End: position(f, e)}
+}
+
+// lineAround widens the empty span at off to the text after it on its
+// line, or when there is none, the line's text before it.
+func lineAround(f *source.File, off int) (int, int) {
+	p := f.Pos(off)
+	line := f.Line(p.Line)
+	start := f.LineStart(p.Line)
+	col := min(max(p.Offset-start, 0), len(line))
+	if after := strings.TrimRight(line[col:], " \t\r"); after != "" {
+		return start + col, start + col + len(after)
+	}
+	before := strings.TrimRight(line[:col], " \t\r")
+	lead := len(before) - len(strings.TrimLeft(before, " \t"))
+	return start + lead, start + len(before)
 }
 
 // offset converts an LSP position into a byte offset of f.
