@@ -343,3 +343,66 @@ func TestDirectoryContext(t *testing.T) {
 	}
 	c.shutdown()
 }
+
+// A broken config is shown once, however many documents use it and
+// however often they are linted; fixed and broken again, it is shown
+// again.
+func TestBrokenConfigShownOnce(t *testing.T) {
+	root := t.TempDir()
+	cfgPath := filepath.Join(root, "schemagate.yaml")
+	age := -time.Hour
+	writeCfg := func(text string) {
+		t.Helper()
+		writeFile(t, cfgPath, text)
+		age += time.Minute
+		when := time.Now().Add(age)
+		if err := os.Chtimes(cfgPath, when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeCfg("rules:\n  require-concurrent-index-creation: error\n")
+	c := startServer(t, lsp.Options{})
+	c.initialize(root, editorCaps(), nil)
+	a := c.open(filepath.Join(root, "db/migrations/001_a.sql"), "CREATE INDEX a ON users (email);\n")
+	c.waitVersion(a, 1)
+	b := c.open(filepath.Join(root, "db/migrations/002_b.sql"), "CREATE INDEX b ON users (name);\n")
+	c.waitVersion(b, 1)
+	shown := func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		n := 0
+		for _, m := range c.shown {
+			if strings.Contains(m.Message, "unknown rule") {
+				n++
+			}
+		}
+		return n
+	}
+	lintBoth := func() {
+		t.Helper()
+		for _, uri := range []string{a, b} {
+			c.notify("textDocument/didSave", lsp.DidSaveTextDocumentParams{TextDocument: lsp.TextDocumentIdentifier{URI: uri}})
+			c.waitVersion(uri, 1)
+		}
+	}
+
+	// Broken behind the editor's back, seen by the next lint; both
+	// documents linted again, twice, and the change reported.
+	writeCfg("rules:\n  no-such-rule: error\n")
+	lintBoth()
+	lintBoth()
+	c.notify("workspace/didChangeWatchedFiles", lsp.DidChangeWatchedFilesParams{Changes: []lsp.FileEvent{{URI: fileURI(cfgPath), Type: lsp.FileChanged}}})
+	lintBoth()
+	if n := shown(); n != 1 {
+		t.Fatalf("the broken config was shown %d times, want once", n)
+	}
+
+	writeCfg("rules: {}\n")
+	lintBoth()
+	writeCfg("rules:\n  no-such-rule: error\n")
+	lintBoth()
+	if n := shown(); n != 2 {
+		t.Errorf("fixed and broken again: shown %d times in all, want 2", n)
+	}
+	c.shutdown()
+}

@@ -40,6 +40,7 @@ type client struct {
 
 	mu      sync.Mutex
 	logSeen []lsp.LogMessageParams
+	shown   []lsp.LogMessageParams // window/showMessage only
 
 	// arrival records when the first bytes after arm() came from the
 	// server: the server's latency, without this client's decoding.
@@ -156,6 +157,9 @@ func (c *client) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 		}
 		c.mu.Lock()
 		c.logSeen = append(c.logSeen, p)
+		if req.Method == "window/showMessage" {
+			c.shown = append(c.shown, p)
+		}
 		c.mu.Unlock()
 		c.logs <- p
 	}

@@ -200,10 +200,8 @@ func (s *Server) runLint(snap snapshot, d *document) (lr *lintResult, err error)
 	if snap.onDisk {
 		cfgDoc = snap.path
 	}
-	cfg, _, reloaded, cfgErr := s.ws.configFor(cfgDoc)
-	if cfgErr != nil {
-		s.showOnce(MessageError, "schemagate: "+firstLine(cfgErr.Error())+" (linting with the default configuration)")
-	}
+	cfg, cfgPath, reloaded, cfgErr := s.ws.configFor(cfgDoc)
+	s.reportConfig(cfgPath, cfgErr)
 	if reloaded {
 		s.invalidate(nil)
 		s.relintAll(d)

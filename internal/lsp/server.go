@@ -73,8 +73,9 @@ type Server struct {
 	docs        map[string]*document
 	queue       []*document
 
-	shownMu sync.Mutex
-	shown   map[string]bool // messages shown once
+	shownMu     sync.Mutex
+	shown       map[string]bool   // messages shown once
+	configShown map[string]string // by config path, the error last shown for it
 }
 
 // NewServer returns a server; Serve runs it.
@@ -98,6 +99,8 @@ func NewServer(opt Options) *Server {
 		debounce: opt.Debounce,
 		docs:     map[string]*document{},
 		shown:    map[string]bool{},
+
+		configShown: map[string]string{},
 	}
 	if h, ok := opt.Linter.(interface{ SetHooks(Hooks) }); ok {
 		h.SetHooks(Hooks{Relint: func() { s.relintAll(nil) }, Show: s.showOnce})
@@ -575,6 +578,28 @@ func (s *Server) relintAll(skip *document) {
 func (s *Server) logf(typ int, format string, args ...any) {
 	if out := s.out.Load(); out != nil {
 		_ = out.Notify("window/logMessage", LogMessageParams{Type: typ, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// reportConfig shows the error of the config at path once: every
+// document linted with it, and every lint after a change that leaves it
+// as broken, would report it again. Once the config reads, its next
+// error is shown again.
+func (s *Server) reportConfig(path string, err error) {
+	msg := ""
+	if err != nil {
+		msg = "schemagate: " + firstLine(err.Error()) + " (linting with the default configuration)"
+	}
+	s.shownMu.Lock()
+	last := s.configShown[path]
+	s.configShown[path] = msg
+	s.shownMu.Unlock()
+	if msg == "" || msg == last {
+		return
+	}
+	s.logf(MessageError, "%s", msg)
+	if out := s.out.Load(); out != nil {
+		_ = out.Notify("window/showMessage", LogMessageParams{Type: MessageError, Message: msg})
 	}
 }
 
