@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations"
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -24,8 +25,8 @@ func TestOneFindingForARun(t *testing.T) {
 	b.WriteString("COMMIT;\n")
 	text := b.String()
 	for _, r := range []*rules.Rule{rules.StatementAfterAccessExclusive, rules.DataBackfillInSchemaMigration} {
-		m := migrations.FromText("data.sql", []byte(text), migrations.FormatSQL)
-		fs := lint.Run([]*lint.Unit{{Migration: m}}, lint.Options{Rules: []*rules.Rule{r}})
+		m := migrations.FromText("data.sql", []byte(text), migration.FormatSQL)
+		fs := lint.Run([]*migration.Migration{m}, lint.Options{Rules: []*rules.Rule{r}})
 		if len(fs) != 1 {
 			t.Fatalf("%s: %d findings, want 1", r.Name, len(fs))
 		}

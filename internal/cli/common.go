@@ -30,6 +30,7 @@ type commonFlags struct {
 	ruleSeverities  []string
 	maxFileSize     int64
 	verbose         bool
+	columnUnit      string
 }
 
 func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
@@ -43,6 +44,7 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringArrayVar(&c.ruleSeverities, "rule", nil, "set a rule's severity, e.g. --rule prefer-text-field=warning (repeatable)")
 	fs.Int64Var(&c.maxFileSize, "max-file-size", 8<<20, "largest migration file read, in bytes")
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what is read and skipped: which directories were considered for migrations and why they were not taken")
+	fs.StringVar(&c.columnUnit, "column-unit", report.ColumnChars, "what the column of file:line:col counts in the text and gcc formats: "+strings.Join(report.ColumnUnits, ", ")+" (Emacs counts chars, Vim bytes, LSP clients through efm-langserver utf-16)")
 }
 
 // considered prints, with -v, which directories were read as migrations
@@ -107,6 +109,9 @@ func (c *commonFlags) load() (*config.Config, error) {
 	case "auto", "always", "never":
 	default:
 		return nil, fmt.Errorf("unknown --color %q (want auto, always or never)", c.color)
+	}
+	if !slices.Contains(report.ColumnUnits, c.columnUnit) {
+		return nil, fmt.Errorf("unknown --column-unit %q (want %s)", c.columnUnit, strings.Join(report.ColumnUnits, ", "))
 	}
 	return cfg, nil
 }
@@ -178,7 +183,7 @@ func (c *commonFlags) writeReport(w, errw io.Writer, r runReport, level config.F
 		}
 		code, rep.Status, rep.Errors = ExitError, report.StatusError, msgs
 	}
-	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w)}); err != nil {
+	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w), ColumnUnit: c.columnUnit}); err != nil {
 		return ExitError, err
 	}
 	for _, p := range r.problems {

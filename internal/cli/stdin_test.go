@@ -188,3 +188,48 @@ func TestLintStdinProblems(t *testing.T) {
 		})
 	}
 }
+
+// --column-unit counts the column as the program reading it does: code
+// points (Emacs), bytes (Vim and ALE), UTF-16 code units (LSP clients,
+// through efm-langserver). The statement starts after 'é', five 'ü' and
+// two emoji on its line.
+func TestLintStdinColumnUnits(t *testing.T) {
+	prefix := "SELECT 'é üüüüü 🚀🚀'; "
+	stdin := "-- +goose Up\n" + prefix + "CREATE INDEX idx ON users (email);\n"
+	runes := len([]rune(prefix))
+	cases := []struct {
+		unit string
+		col  int
+	}{
+		{"", runes + 1},
+		{"char", runes + 1},
+		{"byte", len(prefix) + 1},
+		{"utf-16", runes + 2 + 1}, // each emoji is two UTF-16 code units
+	}
+	for _, c := range cases {
+		args := []string{"--stdin", "--stdin-filename", "db/migrations/001_x.sql", "--format", "gcc", "--fail-on", "never"}
+		if c.unit != "" {
+			args = append(args, "--column-unit", c.unit)
+		}
+		for _, format := range []string{"gcc", "text"} {
+			args[4] = format
+			code, out, stderr := lintStdin(t, stdin, args...)
+			if code != 0 {
+				t.Fatalf("%s %s: exit %d: %s", c.unit, format, code, stderr)
+			}
+			want := "db/migrations/001_x.sql:2:" + strconv.Itoa(c.col) + ": "
+			found := false
+			for _, l := range strings.Split(out, "\n") {
+				if strings.HasPrefix(l, want) && strings.Contains(l, "require-concurrent-index-creation") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("--column-unit %q --format %s: no line starting %q with the finding:\n%s", c.unit, format, want, out)
+			}
+		}
+	}
+	if code, _, stderr := lintStdin(t, stdin, "--stdin", "--column-unit", "runes"); code != 2 || !strings.Contains(stderr, `unknown --column-unit "runes" (want char, byte, utf-16)`) {
+		t.Errorf("bad unit: exit %d, %q", code, stderr)
+	}
+}

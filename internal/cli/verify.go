@@ -140,7 +140,7 @@ func writeVerify(w io.Writer, c *commonFlags, res *verify.Result, level config.F
 	writeVerifyText(&text, res)
 	rep.Text = text.String()
 	rep.Fields = verifyFields(res)
-	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w)}); err != nil {
+	if err := report.Write(w, c.format, rep, report.Options{Color: c.useColor(w), ColumnUnit: c.columnUnit}); err != nil {
 		return ExitError, err
 	}
 	return code, nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/rules"
 )
 
@@ -35,7 +36,7 @@ func TestSuppressionNeedsAWrittenReason(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.reason, func(t *testing.T) {
 			text := "-- schemagate:ignore add-column-not-null-without-default " + c.reason + "\n" + stmt
-			fs := Run([]*Unit{unit("m.sql", text)}, Options{Rules: []*rules.Rule{rules.AddColumnNotNullWithoutDefault}})
+			fs := Run([]*migration.Migration{unit("m.sql", text)}, Options{Rules: []*rules.Rule{rules.AddColumnNotNullWithoutDefault}})
 			var got []string
 			msg := ""
 			for _, f := range fs {
@@ -63,7 +64,7 @@ func TestSuppressionNeedsAWrittenReason(t *testing.T) {
 func TestSuppressionReasonOptionalElsewhere(t *testing.T) {
 	for _, reason := range []string{"", "TODO"} {
 		text := "-- schemagate:ignore require-concurrent-index-creation " + reason + "\nCREATE INDEX a ON users (email);\n"
-		fs := Run([]*Unit{unit("m.sql", text)}, Options{Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}})
+		fs := Run([]*migration.Migration{unit("m.sql", text)}, Options{Rules: []*rules.Rule{rules.RequireConcurrentIndexCreation}})
 		if len(fs) != 0 {
 			t.Errorf("reason %q: %v", reason, hits(fs))
 		}

@@ -11,10 +11,10 @@ import (
 // finding and nothing else, the shape editors' compiler parsers read.
 // Like gcc, a finding about a whole file has no line and column, and
 // one about no file is prefixed with the tool's name.
-func writeGCC(b *bytes.Buffer, r *Report, _ Options) error {
+func writeGCC(b *bytes.Buffer, r *Report, o Options) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		loc := location(f)
+		loc := location(r, f, o)
 		if loc == "" {
 			loc = r.tool()
 		}

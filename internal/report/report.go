@@ -96,6 +96,9 @@ func (r *Report) status() string {
 type Options struct {
 	// Color adds ANSI colour to the text format.
 	Color bool
+	// ColumnUnit is what the column of the text and gcc formats'
+	// file:line:col counts (ColumnUnits; code points when empty).
+	ColumnUnit string
 	// Rules finds a rule's metadata for SARIF; nil means rules.Lookup.
 	Rules func(name string) (*rules.Rule, bool)
 }
@@ -178,6 +181,35 @@ func countFindings(fs []rules.Finding) counts {
 
 // hasPos reports whether the finding points at a line, not just a file.
 func hasPos(f *rules.Finding) bool { return f.Span.Start.Line > 0 }
+
+// Column units: what the program reading file:line:col counts. Emacs
+// counts characters, Vim (and ALE) bytes, LSP clients (through
+// efm-langserver, which passes the column on) UTF-16 code units.
+const (
+	ColumnChars = "char"
+	ColumnBytes = "byte"
+	ColumnUTF16 = "utf-16"
+)
+
+// ColumnUnits lists the units Options.ColumnUnit takes.
+var ColumnUnits = []string{ColumnChars, ColumnBytes, ColumnUTF16}
+
+// column is the finding's 1-based column in unit, counted in the text of
+// its file (code points when the report does not hold the file).
+func (r *Report) column(f *rules.Finding, unit string) int {
+	file := r.Files[f.File]
+	if file == nil || unit == "" || unit == ColumnChars {
+		return startColumn(f)
+	}
+	p := file.Pos(f.Span.Start.Offset)
+	switch unit {
+	case ColumnBytes:
+		return p.Offset - file.LineStart(p.Line) + 1
+	case ColumnUTF16:
+		return file.UTF16Column(p.Offset) + 1
+	}
+	return startColumn(f)
+}
 
 // startColumn is the finding's 1-based column, 1 when unknown.
 func startColumn(f *rules.Finding) int { return max(f.Span.Start.Column, 1) }

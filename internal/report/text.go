@@ -74,7 +74,7 @@ func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		writeTextFinding(b, f, r.Files[f.File], p)
+		writeTextFinding(b, f, location(r, f, opt), r.Files[f.File], p)
 		b.WriteByte('\n')
 	}
 	if !r.NoFindings {
@@ -91,8 +91,8 @@ func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 	return nil
 }
 
-func writeTextFinding(b *bytes.Buffer, f *rules.Finding, file *source.File, p palette) {
-	if loc := location(f); loc != "" {
+func writeTextFinding(b *bytes.Buffer, f *rules.Finding, loc string, file *source.File, p palette) {
+	if loc != "" {
 		b.WriteString(p.bold(loc + ":"))
 		b.WriteByte(' ')
 	}
@@ -128,15 +128,15 @@ func writeTextFinding(b *bytes.Buffer, f *rules.Finding, file *source.File, p pa
 }
 
 // location is "file:line:col", "file" for a finding about a whole file,
-// or "" for one about no file.
-func location(f *rules.Finding) string {
+// or "" for one about no file; col counts in o.ColumnUnit.
+func location(r *Report, f *rules.Finding, o Options) string {
 	if f.File == "" {
 		return ""
 	}
 	if !hasPos(f) {
 		return sanitize(f.File)
 	}
-	return fmt.Sprintf("%s:%d:%d", sanitize(f.File), f.Span.Start.Line, startColumn(f))
+	return fmt.Sprintf("%s:%d:%d", sanitize(f.File), f.Span.Start.Line, r.column(f, o.ColumnUnit))
 }
 
 func evidencePlace(e rules.Evidence) string {
