@@ -55,7 +55,7 @@ func TestEditorDocs(t *testing.T) {
 	for _, b := range blocks {
 		langs[b.lang]++
 	}
-	for lang, n := range map[string]int{"lua": 2, "json": 1, "toml": 1, "elisp": 2, "vim": 1, "yaml": 1} {
+	for lang, n := range map[string]int{"lua": 3, "toml": 1, "elisp": 2, "vim": 1, "yaml": 1} {
 		if langs[lang] < n {
 			t.Errorf("docs/editors.md has %d %s snippets, want %d", langs[lang], lang, n)
 		}
@@ -80,30 +80,26 @@ func TestEditorDocs(t *testing.T) {
 
 	for _, b := range blocks {
 		switch b.lang {
-		case "json":
-			var settings map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(b.text), &settings); err != nil {
-				t.Fatalf("JSON snippet: %v\n%s", err, b.text)
-			}
-			var cmd string
-			var args []string
-			json.Unmarshal(settings["glspc.server.command"], &cmd)
-			json.Unmarshal(settings["glspc.server.commandArguments"], &args)
-			checkServerCommand(t, append([]string{cmd}, args...))
-			checkSettings(t, settings["glspc.server.initializationOptions"])
 		case "lua":
-			if !strings.Contains(b.text, `cmd = { "schemagate", "lsp" }`) || !strings.Contains(b.text, `filetypes = { "sql" }`) {
-				t.Errorf("Lua snippet does not start `schemagate lsp` for sql:\n%s", b.text)
+			if !strings.Contains(b.text, `cmd = { "schemagate", "lsp" }`) {
+				t.Errorf("Lua snippet does not start `schemagate lsp`:\n%s", b.text)
 			}
+			checkLanguages(t, b.text)
 			checkServerCommand(t, []string{"schemagate", "lsp"})
 		case "toml":
 			if !strings.Contains(b.text, `command = "schemagate"`) || !strings.Contains(b.text, `args = ["lsp"]`) {
 				t.Errorf("TOML snippet does not start `schemagate lsp`:\n%s", b.text)
 			}
+			checkLanguages(t, b.text)
 		case "elisp":
 			if strings.Contains(b.text, "eglot") {
 				if !strings.Contains(b.text, `("schemagate" "lsp"`) {
 					t.Errorf("eglot snippet does not start `schemagate lsp`:\n%s", b.text)
+				}
+				for _, mode := range []string{"sql-mode", "ruby-mode", "python-mode", "typescript-mode"} {
+					if !strings.Contains(b.text, mode) {
+						t.Errorf("eglot snippet leaves out %s", mode)
+					}
 				}
 				continue
 			}
@@ -140,6 +136,67 @@ func TestEditorDocs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkLanguages checks that a setup attaches the server to the
+// languages migrations are written in, not to SQL alone.
+func checkLanguages(t *testing.T, text string) {
+	t.Helper()
+	for _, lang := range []string{"sql", "ruby", "python", "typescript"} {
+		if !strings.Contains(text, `"`+lang+`"`) {
+			t.Errorf("setup leaves out %s migrations:\n%s", lang, text)
+		}
+	}
+}
+
+// The VS Code extension's settings are the server's: their defaults,
+// sent as initialization options, decode strictly into lsp.Settings,
+// and it starts `schemagate lsp` for every migration language.
+func TestVSCodeExtensionSettings(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "editors", "vscode", "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct {
+		Main             string   `json:"main"`
+		ActivationEvents []string `json:"activationEvents"`
+		Contributes      struct {
+			Configuration struct {
+				Properties map[string]struct {
+					Default json.RawMessage `json:"default"`
+				} `json:"properties"`
+			} `json:"configuration"`
+		} `json:"contributes"`
+	}
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	settings := map[string]json.RawMessage{}
+	for name, p := range pkg.Contributes.Configuration.Properties {
+		key, ok := strings.CutPrefix(name, "schemagate.")
+		if !ok {
+			t.Errorf("setting %s is not under schemagate.", name)
+			continue
+		}
+		if key != "path" { // the executable, read by the extension itself
+			settings[key] = p.Default
+		}
+	}
+	raw, _ := json.Marshal(map[string]any{"schemagate": settings})
+	checkSettings(t, raw)
+	for _, lang := range []string{"sql", "ruby", "python", "typescript", "javascript", "go"} {
+		if !slices.Contains(pkg.ActivationEvents, "onLanguage:"+lang) {
+			t.Errorf("the extension does not start on %s files", lang)
+		}
+	}
+	js, err := os.ReadFile(filepath.Join("..", "..", "editors", "vscode", pkg.Main))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `args: ["lsp"]`) {
+		t.Errorf("%s does not start schemagate lsp", pkg.Main)
+	}
+	checkServerCommand(t, []string{"schemagate", "lsp"})
 }
 
 // checkServerCommand runs the command's flag parsing for the language
