@@ -168,6 +168,16 @@ var fixCorpus = []fixCase{
 		want: []string{"Add COMMIT at the end", "Add CONCURRENTLY", "Add NOT VALID and a separate VALIDATE CONSTRAINT"},
 	},
 	{
+		name: "plain SQL outside a transaction: IF [NOT] EXISTS, lock_timeout, REFRESH CONCURRENTLY",
+		dir:  "db/migrations",
+		files: map[string]string{
+			"db/migrations/001_users.sql":  "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE TABLE old_notes (id bigint);\nCREATE INDEX idx_users_old ON users (email);\nCREATE MATERIALIZED VIEW user_emails AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX user_emails_id ON user_emails (id);\n",
+			"db/migrations/002_robust.sql": "-- naïve 🚀\nCREATE INDEX CONCURRENTLY idx_users_email ON users (email);\nDROP INDEX CONCURRENTLY idx_users_old;\nCREATE TABLE notes (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN nick text;\nREFRESH MATERIALIZED VIEW user_emails;\n",
+		},
+		open: "db/migrations/002_robust.sql",
+		want: []string{"Add CONCURRENTLY", "Add IF EXISTS", "Add IF NOT EXISTS", "Insert SET lock_timeout"},
+	},
+	{
 		name: "Rails, one call: algorithm: :concurrently and disable_ddl_transaction!",
 		dir:  "db/migrate",
 		files: map[string]string{
