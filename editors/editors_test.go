@@ -279,6 +279,10 @@ type nvimReport struct {
 	Titles  []string         `json:"titles"`
 	Text    string           `json:"text"`
 	Applied bool             `json:"applied"`
+	// KIsHover is true when K asked the server for hover; Hover is what
+	// it answered on the finding.
+	KIsHover bool   `json:"k_is_hover"`
+	Hover    string `json:"hover"`
 }
 
 // nvimHarness waits for $RULE's diagnostic and records the buffer's
@@ -315,12 +319,24 @@ if not vim.wait(60000, function() return find(rule) ~= nil end, 50) then
   return
 end
 out.before = diags()
+local d = find(rule)
+vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+-- K on the finding: with the set-up it asks the server for hover.
+out.hover = ""
+vim.lsp.handlers["textDocument/hover"] = function(_, result)
+  out.k_is_hover = true
+  local c = result and result.contents
+  if c then out.hover = c.value or vim.inspect(c) end
+end
+-- K without a mapping runs 'keywordprg' (man): made harmless, so that
+-- a set-up that leaves K alone fails fast instead of waiting for man.
+vim.o.keywordprg = ":echo"
+pcall(vim.cmd, "normal K")
+vim.wait(20000, function() return out.k_is_hover end, 50)
 if (vim.env.ACTION or "") == "" then
   finish()
   return
 end
-local d = find(rule)
-vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
 vim.ui.select = function(items, _, on_choice)
   for _, item in ipairs(items) do
     table.insert(out.titles, (item[2] or item).title)
@@ -417,15 +433,22 @@ func checkNvimPosition(t *testing.T, m migration, ds []nvimDiagnostic) {
 }
 
 // The Neovim 0.7 set-up (the built-in client, no plugin) shows the
-// findings of SQL, Rails, Alembic and TypeORM migrations at their place
-// and applies the CONCURRENTLY fix, after which the finding is gone and
-// nothing as severe has come.
+// findings of SQL, Rails, Alembic and TypeORM migrations at their place,
+// K shows hover on them, and it applies the CONCURRENTLY fix, after
+// which the finding is gone and nothing as severe has come.
 func TestNeovimBuiltinClient(t *testing.T) {
 	init := snippet(t, "nvim-0.7")
 	for _, m := range migrations {
 		t.Run(m.name, func(t *testing.T) {
 			rep := nvim(t, m, init, m.action)
 			checkNvimPosition(t, m, rep.Before)
+			// Before Neovim 0.10 K runs man unless the set-up maps it.
+			if !rep.KIsHover {
+				t.Errorf("K does not show hover")
+			}
+			if !strings.Contains(rep.Hover, m.rule) {
+				t.Errorf("hover on the finding does not explain %s: %q", m.rule, rep.Hover)
+			}
 		})
 	}
 }
