@@ -145,6 +145,25 @@ func TestCheckFindings(t *testing.T) {
 		t.Errorf("no diagnostic points at queries/customers.sql line 2: %+v", got.Diagnostics)
 	}
 
+	// A compatibility error gets no ignore action: its suppression needs
+	// a reason a person writes, which the action could not ask for.
+	for i, d := range got.Diagnostics {
+		if i >= len(findings) || findings[i].Category != rules.Compatibility || findings[i].Severity != rules.Error {
+			continue
+		}
+		var actions []lsp.CodeAction
+		c.mustCall("textDocument/codeAction", lsp.CodeActionParams{
+			TextDocument: lsp.TextDocumentIdentifier{URI: uri},
+			Range:        d.Range,
+			Context:      lsp.CodeActionContext{Diagnostics: []lsp.Diagnostic{d}},
+		}, &actions)
+		for _, a := range actions {
+			if len(a.Diagnostics) == 1 && a.Diagnostics[0].Code == d.Code && strings.HasPrefix(a.Title, "Ignore ") {
+				t.Errorf("%s, a compatibility error, is offered %q", d.Code, a.Title)
+			}
+		}
+	}
+
 	// An edit that drops nothing the release uses is checked from the
 	// same indexes.
 	safe := "-- 👋 a new column\nALTER TABLE customers ADD COLUMN email text;\n"
