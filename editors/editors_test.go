@@ -13,7 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -59,8 +59,7 @@ func schemagateOnPath(t *testing.T) string {
 		if buildErr != nil {
 			return
 		}
-		goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
-		out, err := exec.Command(goCmd, "build", "-o", filepath.Join(binDir, "schemagate"), "github.com/schemagate/schemagate/cmd/schemagate").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, "schemagate"), "github.com/schemagate/schemagate/cmd/schemagate").CombinedOutput()
 		if err != nil {
 			buildErr = &buildError{err, out}
 		}
@@ -233,7 +232,7 @@ func run(t *testing.T, dir string, env []string, report any, argv ...string) {
 	out := filepath.Join(t.TempDir(), "report.json")
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
-	cmd.Env = append(env, "OUT="+out)
+	cmd.Env = append(slices.Clip(env), "OUT="+out)
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Start(); err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/lint"
-		"github.com/schemagate/schemagate/internal/lsp"
+	"github.com/schemagate/schemagate/internal/lsp"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/rules"
 )
