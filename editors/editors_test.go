@@ -15,9 +15,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testutil"
 )
 
 // snippet returns the code block of docs/editors.md marked
@@ -44,45 +45,11 @@ func snippet(t *testing.T, name string) string {
 	return code + "\n"
 }
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
-// schemagateOnPath builds the schemagate command once and returns a PATH
-// that finds it first.
+// schemagateOnPath returns a PATH that finds the schemagate command,
+// built once, first.
 func schemagateOnPath(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "schemagate-editors-")
-		if buildErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, "schemagate"), "github.com/schemagate/schemagate/cmd/schemagate").CombinedOutput()
-		if err != nil {
-			buildErr = &buildError{err, out}
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binDir + string(os.PathListSeparator) + os.Getenv("PATH")
-}
-
-type buildError struct {
-	err error
-	out []byte
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + string(e.out) }
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
+	return filepath.Dir(testutil.Schemagate(t)) + string(os.PathListSeparator) + os.Getenv("PATH")
 }
 
 // need skips the test when the editor is not installed.
