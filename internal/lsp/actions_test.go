@@ -118,12 +118,7 @@ func TestCodeActionFixes(t *testing.T) {
 					t.Fatalf("no %s diagnostic in %v\ntext:\n%s", st.rule, codes(diags), text)
 				}
 				d := diags[i]
-				var actions []lsp.CodeAction
-				c.mustCall("textDocument/codeAction", lsp.CodeActionParams{
-					TextDocument: lsp.TextDocumentIdentifier{URI: uri},
-					Range:        d.Range,
-					Context:      lsp.CodeActionContext{Diagnostics: []lsp.Diagnostic{d}},
-				}, &actions)
+				actions := c.codeActions(uri, d)
 				j := slices.IndexFunc(actions, func(a lsp.CodeAction) bool { return a.Title == st.title })
 				if j < 0 {
 					t.Fatalf("no action %q among %v", st.title, titles(actions))

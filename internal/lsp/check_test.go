@@ -151,12 +151,7 @@ func TestCheckFindings(t *testing.T) {
 		if i >= len(findings) || findings[i].Category != rules.Compatibility || findings[i].Severity != rules.Error {
 			continue
 		}
-		var actions []lsp.CodeAction
-		c.mustCall("textDocument/codeAction", lsp.CodeActionParams{
-			TextDocument: lsp.TextDocumentIdentifier{URI: uri},
-			Range:        d.Range,
-			Context:      lsp.CodeActionContext{Diagnostics: []lsp.Diagnostic{d}},
-		}, &actions)
+		actions := c.codeActions(uri, d)
 		for _, a := range actions {
 			if len(a.Diagnostics) == 1 && a.Diagnostics[0].Code == d.Code && strings.HasPrefix(a.Title, "Ignore ") {
 				t.Errorf("%s, a compatibility error, is offered %q", d.Code, a.Title)

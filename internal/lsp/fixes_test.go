@@ -306,12 +306,7 @@ func TestEveryFixResolvesAndAddsNothingWorse(t *testing.T) {
 			var fixes []string
 			tried := 0
 			for _, d := range diags {
-				var actions []lsp.CodeAction
-				c.mustCall("textDocument/codeAction", lsp.CodeActionParams{
-					TextDocument: lsp.TextDocumentIdentifier{URI: uri},
-					Range:        d.Range,
-					Context:      lsp.CodeActionContext{Diagnostics: []lsp.Diagnostic{d}},
-				}, &actions)
+				actions := c.codeActions(uri, d)
 				for _, a := range actions {
 					if len(a.Diagnostics) != 1 || a.Diagnostics[0].Code != d.Code {
 						continue // another finding's, tried with it

@@ -179,6 +179,18 @@ func (c *client) mustCall(method string, params, result any) {
 	}
 }
 
+// codeActions asks for the code actions on a diagnostic, as an editor
+// does with the cursor on it.
+func (c *client) codeActions(uri string, d lsp.Diagnostic) []lsp.CodeAction {
+	var actions []lsp.CodeAction
+	c.mustCall("textDocument/codeAction", lsp.CodeActionParams{
+		TextDocument: lsp.TextDocumentIdentifier{URI: uri},
+		Range:        d.Range,
+		Context:      lsp.CodeActionContext{Diagnostics: []lsp.Diagnostic{d}},
+	}, &actions)
+	return actions
+}
+
 func (c *client) notify(method string, params any) {
 	c.t.Helper()
 	if err := c.conn.Notify(context.Background(), method, params); err != nil {
