@@ -110,7 +110,7 @@ func (c *commonFlags) load() (*config.Config, error) {
 	default:
 		return nil, fmt.Errorf("unknown --color %q (want auto, always or never)", c.color)
 	}
-	if !slices.Contains(report.ColumnUnits, c.columnUnit) {
+	if c.columnUnit != "" && !slices.Contains(report.ColumnUnits, c.columnUnit) { // "" for commands without the flag
 		return nil, fmt.Errorf("unknown --column-unit %q (want %s)", c.columnUnit, strings.Join(report.ColumnUnits, ", "))
 	}
 	return cfg, nil
