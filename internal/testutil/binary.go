@@ -29,9 +29,9 @@ func Schemagate(tb testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "schemagate")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/schemagate/schemagate/cmd/schemagate").CombinedOutput()
+		out, err := exec.CommandContext(tb.Context(), "go", "build", "-o", binPath, "github.com/schemagate/schemagate/cmd/schemagate").CombinedOutput()
 		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if buildErr != nil {
