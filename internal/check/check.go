@@ -264,12 +264,7 @@ func Run(in Input) (*Result, error) {
 		res.Notes = append(res.Notes, notes...)
 	}
 
-	for _, m := range diff.Modified {
-		res.Files[m.Path] = m.File
-		res.Findings = append(res.Findings, releaseFinding(rules.ReleasedMigrationModified, m.Path, m.File.Span(0, 0),
-			fmt.Sprintf("migration %s was edited after %s was deployed with it: it has already run there and will not run again", path.Base(m.Path), prev.Name),
-			"revert the edit and put the change in a new migration", prev.Name))
-	}
+	modifiedFindings(diff.Modified, prevMigs, prev.Name, res)
 	for _, e := range diff.Deleted {
 		res.Findings = append(res.Findings, releaseFinding(rules.ReleasedMigrationDeleted, e.Path, source.Span{},
 			fmt.Sprintf("migration %s, deployed with %s, was deleted: deleting the file does not undo it", path.Base(e.Path), prev.Name),

@@ -41,11 +41,15 @@ func together(v *value) ([][]string, bool) {
 	if v == nil || v.is(kNone) {
 		return nil, true
 	}
-	// set(), frozenset(), tuple(): empty.
-	if v.is(kCall) && len(v.items) == 0 && len(v.kwargs) == 0 {
+	// set(), frozenset(), tuple(): empty; set([...]), the spelling of
+	// migrations written before set literals: its argument.
+	if v.is(kCall) && len(v.items) <= 1 && len(v.kwargs) == 0 {
 		switch v.s {
 		case "set", "frozenset", "tuple", "list":
-			return nil, true
+			if len(v.items) == 0 {
+				return nil, true
+			}
+			return together(v.items[0])
 		}
 	}
 	items, ok := v.seq()

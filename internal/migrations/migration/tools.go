@@ -43,6 +43,10 @@ type Tool struct {
 	// migration, relative to its migration directory: the deployed schema
 	// even when old migrations were squashed away.
 	SchemaFiles []string
+	// ValidatesChecksums is true when the tool refuses to migrate once
+	// the text of an applied migration changed (Flyway's validate), so
+	// that even a comment edit of a released migration breaks the deploy.
+	ValidatesChecksums bool
 	// History is how the tool records applied migrations in the database;
 	// nil when it keeps none schemagate reads.
 	History *History
@@ -126,7 +130,7 @@ var tools = byFormat([]*Tool{
 		History:            &History{Reader: "dbmate", Ran: ranVersion},
 	},
 	{
-		Format: FormatFlyway, LineComment: "--", Transaction: TxTool, Versioned: true,
+		Format: FormatFlyway, LineComment: "--", Transaction: TxTool, Versioned: true, ValidatesChecksums: true,
 		NoTransaction: "add a `V<version>__<name>.sql.conf` file with `executeInTransaction=false`",
 		History: &History{Reader: "flyway", Ran: func(m *Migration, a Applied) bool {
 			if a.Baseline != "" && CompareVersions(m.Version, a.Baseline) <= 0 {

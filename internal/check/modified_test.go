@@ -1,0 +1,28 @@
+package check_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/testutil"
+)
+
+// A bulk reformat of released migrations is one note, not a finding per
+// file: the scenario's want.txt says there is no finding, this says the
+// note is there.
+func TestEquivalentEditsAreOneNote(t *testing.T) {
+	for _, name := range []string{"sql-migration-reformatted", "django-migration-reformatted"} {
+		repo := testutil.CommitScenario(t, filepath.Join("..", "..", "testdata", "check", name))
+		res := runScenario(t, repo, "revision")
+		var notes []string
+		for _, n := range res.Notes {
+			if strings.Contains(n, "released migration(s) edited without changing what they do") {
+				notes = append(notes, n)
+			}
+		}
+		if len(notes) != 1 || !strings.HasPrefix(notes[0], "1 released migration(s)") {
+			t.Errorf("%s: want one note about one equivalent edit, got %q (all notes: %q)", name, notes, res.Notes)
+		}
+	}
+}

@@ -1,0 +1,2 @@
+-- the shop's items
+CREATE TABLE items (id bigint PRIMARY KEY, name text);

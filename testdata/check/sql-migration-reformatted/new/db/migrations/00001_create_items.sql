@@ -1,0 +1,10 @@
+-- +goose Up
+-- Items sold in the shop.
+create table items (
+    id    bigint primary key,
+    name  text,
+    price numeric(12, 2) default 0 -- in euros
+);
+
+/* looked up by name */
+create index items_name on items(name);
