@@ -24,6 +24,12 @@ type Schema interface {
 	HasValidNotNullCheck(table ops.Name, column string) bool
 	// IndexTable returns the table an index is on, when known.
 	IndexTable(index ops.Name) (ops.Name, bool)
+	// ColumnIsNew reports whether the column was added by a pending
+	// migration, so the deployed release never saw it.
+	ColumnIsNew(table ops.Name, column string) bool
+	// EnumLabels returns the labels of an enum type (a column type's
+	// name, maybe schema-qualified), or false when it is no known enum.
+	EnumLabels(typeName string) ([]string, bool)
 }
 
 // Pass is one rule's run over one migration.

@@ -8,6 +8,7 @@ package catalog
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -239,6 +240,19 @@ func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
 	}
 	col := t.Column(column)
 	return col != nil && col.Since >= c.Boundary
+}
+
+// EnumLabels implements rules.Schema.
+func (c *Catalog) EnumLabels(typeName string) ([]string, bool) {
+	n := ops.Name{Name: typeName}
+	if i := strings.LastIndexByte(typeName, '.'); i > 0 {
+		n = ops.Name{Schema: typeName[:i], Name: typeName[i+1:]}
+	}
+	o := c.Objects[objectKey("enum", n)]
+	if o == nil {
+		return nil, false
+	}
+	return o.Values, true
 }
 
 // IndexesOn returns the indexes of a table, sorted by name (PostgreSQL

@@ -89,7 +89,19 @@ func indent(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// wrap fills each paragraph of s to width; a paragraph indented by four
+// spaces (a table, code) is kept as written.
 func wrap(s string, width int) string {
+	paras := strings.Split(s, "\n\n")
+	for i, p := range paras {
+		if !strings.HasPrefix(p, "    ") {
+			paras[i] = fill(p, width)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+func fill(s string, width int) string {
 	var b strings.Builder
 	n := 0
 	for _, w := range strings.Fields(s) {
