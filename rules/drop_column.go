@@ -23,7 +23,7 @@ var DropColumn = &Rule{
 	},
 	Run: func(p *Pass) {
 		for _, op := range p.Ops(ops.DropColumn) {
-			if p.IsNew(op) {
+			if p.IsNew(op) || p.columnIsNew(op) {
 				continue
 			}
 			col := qname(op.Table) + "." + quoteIdent(op.Column)

@@ -59,8 +59,8 @@ A USING clause other than a plain cast of the column may change every value, and
 			if p.IsNew(op) || op.Type == nil {
 				continue
 			}
-			if p.Schema != nil && p.Schema.ColumnIsNew(op.Table, op.Column) {
-				continue // added by a pending migration: the running release never saw it
+			if p.columnIsNew(op) {
+				continue
 			}
 			from := op.Detail
 			if p.Schema != nil {

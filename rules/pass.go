@@ -87,6 +87,13 @@ func (p *Pass) IsNew(op *ops.Op) bool {
 	return false
 }
 
+// columnIsNew reports whether the operation's column was added by a
+// pending migration: the deployed release never saw it, so dropping or
+// renaming it cannot break that release.
+func (p *Pass) columnIsNew(op *ops.Op) bool {
+	return p.Schema != nil && op.Column != "" && p.Schema.ColumnIsNew(op.Table, op.Column)
+}
+
 // Report records a finding for the pass's rule at span.
 func (p *Pass) Report(span source.Span, message, hint string) *Finding {
 	f := Finding{

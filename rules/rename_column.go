@@ -24,7 +24,7 @@ var RenameColumn = &Rule{
 	},
 	Run: func(p *Pass) {
 		for _, op := range p.Ops(ops.RenameColumn) {
-			if p.IsNew(op) {
+			if p.IsNew(op) || p.columnIsNew(op) {
 				continue
 			}
 			col := qname(op.Table) + "." + quoteIdent(op.Column)

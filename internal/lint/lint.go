@@ -114,6 +114,7 @@ func runInOrder(units []*migration.Migration, opt Options, ver int, active []*ru
 	var all []rules.Finding
 	for i, u := range units {
 		<-ready[i]
+		u.Ops = withoutNoopDrops(u.Ops, cat)
 		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg, sup)...)
 		cat.Order++
 		cat.ApplyAll(u.Ops, u.Path)

@@ -1,0 +1,3 @@
+class Import < ApplicationRecord
+  validates :name, presence: true
+end

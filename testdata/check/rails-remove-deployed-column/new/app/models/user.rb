@@ -1,0 +1,7 @@
+class User < ApplicationRecord
+  validates :email, presence: true
+
+  def karma_label
+    "#{karma} points"
+  end
+end
