@@ -105,9 +105,21 @@ func resolvePath(dir, p string) (string, error) {
 		return "", fmt.Errorf("%q is an absolute path: run schemagate on the migration directory itself", p)
 	}
 	if pkg, rest, ok := strings.Cut(p, ":"); ok && !strings.Contains(pkg, "/") && pkg != "" && !strings.Contains(p, "\\") {
-		return path.Join(dir, strings.ReplaceAll(pkg, ".", "/"), rest), nil
+		return path.Join(importRoot(dir, strings.ReplaceAll(pkg, ".", "/")), strings.ReplaceAll(pkg, ".", "/"), rest), nil
 	}
 	return path.Join(dir, p), nil
+}
+
+// importRoot is the directory Python imports pkgDir from: the part of
+// dir before pkgDir when the ini file lives inside the package itself
+// (an installed package's alembic.ini names its own package, as in
+// "aodh.storage.sqlalchemy:alembic"), else dir.
+func importRoot(dir, pkgDir string) string {
+	d := "/" + dir + "/"
+	if i := strings.LastIndex(d, "/"+pkgDir+"/"); i >= 0 {
+		return strings.Trim(d[:i], "/")
+	}
+	return dir
 }
 
 // locate finds the revision directories of the alembic project at dir:

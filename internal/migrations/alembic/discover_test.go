@@ -134,6 +134,19 @@ func TestDiscover(t *testing.T) {
 			},
 		},
 		{
+			name: "package resource script_location in an installed package's own alembic.ini",
+			fs: fstest.MapFS{
+				"usr/lib/python3/dist-packages/aodh/storage/sqlalchemy/alembic/alembic.ini":              file("[alembic]\nscript_location = aodh.storage.sqlalchemy:alembic\n"),
+				"usr/lib/python3/dist-packages/aodh/storage/sqlalchemy/alembic/versions/a1_init.py":      revFile("a1", nil),
+				"usr/lib/python3/dist-packages/aodh/storage/sqlalchemy/alembic/versions/b2_add_state.py": revFile("b2", "a1"),
+			},
+			dir: "usr/lib/python3/dist-packages/aodh/storage/sqlalchemy/alembic",
+			want: []found{
+				{Path: "usr/lib/python3/dist-packages/aodh/storage/sqlalchemy/alembic/versions/a1_init.py", Version: "a1", Name: "init", Order: 0},
+				{Path: "usr/lib/python3/dist-packages/aodh/storage/sqlalchemy/alembic/versions/b2_add_state.py", Version: "b2", Name: "add_state", Order: 1},
+			},
+		},
+		{
 			name: "version_locations split on the os separator, recursive",
 			fs: fstest.MapFS{
 				"alembic.ini":                             file("[alembic]\nscript_location = db\nversion_locations = %(here)s/db/versions:%(here)s/plugins/billing/versions\nversion_path_separator = os\nrecursive_version_locations = true\n"),
