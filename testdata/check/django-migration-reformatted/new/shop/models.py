@@ -2,6 +2,7 @@ from django.db import models
 
 
 class Order(models.Model):
+    note = models.TextField(blank=True, null=True)
     code = models.CharField(max_length=32)
     region = models.CharField(max_length=8, default="eu")
 
