@@ -164,13 +164,13 @@ func compareActions(before, after []action) *change {
 // (formatting, comments, imports, equivalent literals) are summed up in
 // one note.
 func modifiedFindings(modified, previous []*migration.Migration, prevName string, res *Result) {
-	prevByKey := map[string]*migration.Migration{}
+	prevByKey := map[string][]*migration.Migration{}
 	for _, m := range previous {
-		prevByKey[Key(m)] = m
+		prevByKey[Key(m)] = append(prevByKey[Key(m)], m)
 	}
 	var same []string
 	for _, m := range modified {
-		old := prevByKey[Key(m)]
+		old, _ := samePlace(prevByKey[Key(m)], m.Path, func(m *migration.Migration) string { return m.Path })
 		var c *change
 		checksummed := m.Format.Tool().ValidatesChecksums
 		untranslated := false

@@ -39,9 +39,9 @@ type Diff struct {
 // Compare computes pending, modified and deleted migrations. Flyway
 // repeatables that changed are pending (Flyway reruns them), not modified.
 func Compare(previous []Entry, current []*migration.Migration) Diff {
-	prev := map[string]Entry{}
+	prev := map[string][]Entry{}
 	for _, e := range previous {
-		prev[e.Key] = e
+		prev[e.Key] = append(prev[e.Key], e)
 	}
 	var d Diff
 	seen := map[string]bool{}
@@ -51,7 +51,7 @@ func Compare(previous []Entry, current []*migration.Migration) Diff {
 		}
 		k := Key(m)
 		seen[k] = true
-		e, ok := prev[k]
+		e, ok := samePlace(prev[k], m.Path, func(e Entry) string { return e.Path })
 		switch {
 		case !ok:
 			d.Pending = append(d.Pending, m)
@@ -70,6 +70,22 @@ func Compare(previous []Entry, current []*migration.Migration) Diff {
 	}
 	sort.Slice(d.Deleted, func(i, j int) bool { return d.Deleted[i].Path < d.Deleted[j].Path })
 	return d
+}
+
+// samePlace picks, among a previous release's migrations of one key, the
+// one at path, else the first: two directories may hold the same version
+// (a Rails app and its plugin's 001_*), and a moved file keeps its key.
+func samePlace[T any](list []T, path string, pathOf func(T) string) (T, bool) {
+	for _, x := range list {
+		if pathOf(x) == path {
+			return x, true
+		}
+	}
+	if len(list) > 0 {
+		return list[0], true
+	}
+	var zero T
+	return zero, false
 }
 
 // Entries lists the migrations of a release for Compare.
