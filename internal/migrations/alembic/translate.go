@@ -375,6 +375,11 @@ func (t *translator) libName(e *expr) (lib, name string) {
 	case "sqlalchemy", "sqlmodel", "geoalchemy2", "sqlalchemy_utils", "alembic":
 		return root, name
 	}
+	if q == "oslo_db.sqlalchemy.types.String" {
+		// OpenStack's String: SQLAlchemy's, with a MySQL NDB variant
+		// (mysql_ndb_type=, mysql_ndb_length=) PostgreSQL never sees.
+		return "sqlalchemy", name
+	}
 	first := e
 	for first.kind == exprAttr {
 		first = first.x

@@ -141,6 +141,13 @@ sa.PrimaryKeyConstraint('id')
 				ip INET, bits BIT(8), PRIMARY KEY (id));`,
 		},
 		{
+			name:   "OpenStack's oslo_db String with a MySQL NDB variant",
+			module: "from oslo_db.sqlalchemy.types import String\nfrom sqlalchemy.dialects.mysql import TINYTEXT",
+			body: `
+op.add_column('baymodel', sa.Column('volume_driver', String(255, mysql_ndb_type=TINYTEXT), nullable=True))`,
+			sql: `ALTER TABLE baymodel ADD COLUMN volume_driver VARCHAR(255);`,
+		},
+		{
 			name: "which primary keys become SERIAL",
 			body: `
 op.create_table('a', sa.Column('id', sa.SmallInteger(), primary_key=True))
