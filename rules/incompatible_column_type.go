@@ -42,7 +42,7 @@ A widening is compatible with the running release, and is no finding of this rul
     text, varchar            integer, jsonb, an enum, ...           error: rejects free text
     char(n)                  varchar, text                          error: trailing spaces change
 
-A USING clause other than a plain cast of the column may change every value, and makes any change an error.`,
+A USING clause other than a plain cast of the column may change every value, and makes any change an error. When the old type is unknown (the column was created outside the migrations schemagate reads), the change may be a widening: a warning.`,
 	Bad:  "ALTER TABLE orders ALTER COLUMN reference TYPE integer USING reference::integer;",
 	Good: "ALTER TABLE orders ADD COLUMN reference_number integer;\n-- dual-write, backfill, switch reads, drop the old column later\n-- widenings are compatible:\nALTER TABLE orders ALTER COLUMN note TYPE varchar(500); -- was varchar(100)",
 	Steps: []string{
@@ -62,9 +62,10 @@ A USING clause other than a plain cast of the column may change every value, and
 			if p.columnIsNew(op) {
 				continue
 			}
-			from := op.Detail
+			from, known := op.Detail, false
 			if p.Schema != nil {
-				if old, ok := p.Schema.ColumnType(op.Table, op.Column); ok {
+				var old ops.Type
+				if old, known = p.Schema.ColumnType(op.Table, op.Column); known {
 					if plainCast(op.Using, op.Column) && widens(p.Schema, old, *op.Type) {
 						continue
 					}
@@ -74,6 +75,13 @@ A USING clause other than a plain cast of the column may change every value, and
 			uses := p.Compat.ColumnUses(op.Table, op.Column)
 			if len(uses) == 0 {
 				continue
+			}
+			if !known {
+				// Without the old type the change may be a widening, or
+				// no change at all: a warning to look at, not an error.
+				for i := range uses {
+					uses[i].Certain = false
+				}
 			}
 			col := qname(op.Table) + "." + quoteIdent(op.Column)
 			if from != "" {

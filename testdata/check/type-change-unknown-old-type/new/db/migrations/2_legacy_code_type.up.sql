@@ -1,0 +1,1 @@
+ALTER TABLE legacy_codes ALTER COLUMN code TYPE varchar(20);
