@@ -125,7 +125,7 @@ func parseField(name string, call *value, app string, s *state) (*field, string)
 		f.dbDefault = v
 	}
 	intKw := func(k string, dst *int) {
-		if v := call.kw(k); v.is(kInt) {
+		if v := call.kw(k).settingDefault(); v.is(kInt) {
 			*dst = int(v.i)
 		} else if v.is(kNone) {
 			*dst = 0

@@ -400,12 +400,17 @@ func (m *module) evalDepth(n *sitter.Node, depth int) *value {
 				v.items = append(v.items, m.evalDepth(a, depth))
 			}
 		}
-		// getattr(settings, "NAME", default): a setting with its default,
-		// what a project that does not set it runs (max_length=getattr(
-		// settings, "..._MAX_LENGTH", 255) in reusable apps).
-		if name == "getattr" && len(v.items) == 3 && len(v.kwargs) == 0 && v.items[0].is(kName) && v.items[0].s == "settings" {
-			return v.items[2]
-		}
+	}
+	return v
+}
+
+// settingDefault returns the default of getattr(settings, "NAME",
+// default): what a project that does not set NAME runs. Reusable apps
+// size fields so (max_length=getattr(settings, "..._MAX_LENGTH", 255)).
+// Conditions on settings stay undecided: only field sizes use it.
+func (v *value) settingDefault() *value {
+	if v.is(kCall) && v.s == "getattr" && len(v.items) == 3 && len(v.kwargs) == 0 && v.items[0].is(kName) && v.items[0].s == "settings" {
+		return v.items[2]
 	}
 	return v
 }
