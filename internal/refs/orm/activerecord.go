@@ -194,6 +194,10 @@ type arClass struct {
 	noPluralize bool
 	ignoreOps   []arIgnoreOp
 	parentCls   *arClass
+
+	writes    []refs.Write          // columns its validations and defaults make sure of
+	callbacks []string              // methods run before an insert
+	setters   map[string][]arSetter // columns each method assigns
 }
 
 type arValue struct {
@@ -338,8 +342,12 @@ func (w *arWalker) statement(st *sitter.Node, scope []string, cls *arClass) {
 		items, _ := w.items(st.ChildByFieldName("right"), scope)
 		cls.ignoreOps = append(cls.ignoreOps, arIgnoreOp{items: items})
 	case "call":
-		if cls != nil {
+		if cls != nil && !w.writesCall(st, cls) {
 			w.call(st, scope, cls)
+		}
+	case "method":
+		if cls != nil {
+			w.method(st, cls)
 		}
 	case "identifier":
 		// Rails 7's `primary_abstract_class` marks ApplicationRecord

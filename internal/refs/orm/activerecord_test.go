@@ -14,6 +14,12 @@ func ar(file string, line, col int, snippet, table string, ignored ...string) re
 	return withIgnored(model(refs.ActiveRecord, file, line, col, snippet, table), ignored...)
 }
 
+// always says a model writes col on every insert, at line.
+func always(r refs.Reference, col string, line int, snippet string) refs.Reference {
+	r.Writes = append(r.Writes, refs.Write{Column: col, Always: true, Line: line, Snippet: snippet})
+	return r
+}
+
 func TestActiveRecordExtract(t *testing.T) {
 	const m = "app/models/"
 	tests := []struct {
@@ -22,7 +28,8 @@ func TestActiveRecordExtract(t *testing.T) {
 	}{
 		{m + "application_record.rb", nil},
 		{m + "user.rb", []refs.Reference{
-			ar(m+"user.rb", 13, 1, "class User < ApplicationRecord", "users", "legacy_token", "avatar_url"),
+			always(ar(m+"user.rb", 13, 1, "class User < ApplicationRecord", "users", "legacy_token", "avatar_url"),
+				"email", 21, "validates :email, presence: true, uniqueness: true"),
 		}},
 		{m + "project.rb", []refs.Reference{
 			ar(m+"project.rb", 3, 1, "class Project < ApplicationRecord", "projects",
@@ -41,7 +48,7 @@ func TestActiveRecordExtract(t *testing.T) {
 		}},
 		// The STI parent lives in another file: its tableized name.
 		{m + "bus.rb", []refs.Reference{
-			ar(m+"bus.rb", 1, 1, "class Bus < Vehicle", "vehicles"),
+			always(ar(m+"bus.rb", 1, 1, "class Bus < Vehicle", "vehicles"), "seats", 2, "validates :seats, numericality: true"),
 		}},
 		{m + "billing.rb", nil},
 		// Alone, the Billing prefix and the Gitlab constant are unknown.
@@ -133,7 +140,7 @@ func TestActiveRecordExtractFiles(t *testing.T) {
 		ar(v, 5, 1, "class Car < Vehicle", "vehicles", "vin_legacy"),
 		ar(v, 8, 1, "class Truck < Vehicle", "vehicles", "vin_legacy", "payload_lbs"),
 		ar(v, 12, 1, "class Trailer < Vehicle", "vehicles", "hitch_type"),
-		ar("app/models/bus.rb", 1, 1, "class Bus < Vehicle", "vehicles", "vin_legacy"),
+		always(ar("app/models/bus.rb", 1, 1, "class Bus < Vehicle", "vehicles", "vin_legacy"), "seats", 2, "validates :seats, numericality: true"),
 		ar("app/models/billing/invoice.rb", 2, 3, "class Invoice < ApplicationRecord", "billing_invoices", "pdf_blob", "tax_cents_old"),
 		// The prefix comes from the abstract base, the STI parent from a
 		// file given after this one.
@@ -271,5 +278,70 @@ func TestActiveRecordMatch(t *testing.T) {
 		if got := x.Match(p); got != want {
 			t.Errorf("Match(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestActiveRecordWrites: the validations, attribute defaults and
+// callbacks that give a column a value on every create, at their line;
+// conditional ones (if:, unless:, on: :update, allow_nil, an if around
+// them) do not count.
+func TestActiveRecordWrites(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("app/models/payment.rb", []byte(`class Payment < ApplicationRecord
+  validates :amount, :currency, presence: true
+  validates_presence_of :payer_id
+  validates :state, inclusion: { in: %w[new paid] }
+  validates :memo, presence: true, if: :manual?
+  validates :kind, inclusion: { in: %w[a b], allow_nil: true }
+  validates :note, presence: true, on: :update
+  validates :code, presence: true, on: :create
+  attribute :retries, :integer, default: 0
+  before_validation :assign_token
+  before_save :touch_ref, if: :new_record?
+  before_create { self.uuid ||= SecureRandom.uuid }
+  if Rails.env.production?
+    validates :region, presence: true
+  end
+
+  private
+
+  def assign_token
+    self.token = SecureRandom.hex
+    self[:slug] = token.first(8) if slug.blank?
+  end
+
+  def touch_ref
+    self.ref = 1
+  end
+end
+
+class Refund < Payment
+  validates :reason, presence: true
+end
+`)),
+	}
+	got, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ExtractFiles = %+v, %v; want two models", got, err)
+	}
+	w := func(col string, line int, snip string) refs.Write {
+		return refs.Write{Column: col, Always: true, Line: line, Snippet: snip}
+	}
+	payment := []refs.Write{
+		w("amount", 2, "validates :amount, :currency, presence: true"),
+		w("currency", 2, "validates :amount, :currency, presence: true"),
+		w("payer_id", 3, "validates_presence_of :payer_id"),
+		w("state", 4, "validates :state, inclusion: { in: %w[new paid] }"),
+		w("code", 8, "validates :code, presence: true, on: :create"),
+		w("retries", 9, "attribute :retries, :integer, default: 0"),
+		w("uuid", 12, "before_create { self.uuid ||= SecureRandom.uuid }"),
+		w("token", 20, "self.token = SecureRandom.hex"),
+	}
+	if diff := cmp.Diff(payment, got[0].Writes); diff != "" {
+		t.Errorf("Payment writes (-want +got):\n%s", diff)
+	}
+	refund := append(append([]refs.Write(nil), payment...), w("reason", 30, "validates :reason, presence: true"))
+	if diff := cmp.Diff(refund, got[1].Writes); diff != "" {
+		t.Errorf("Refund (STI) writes (-want +got):\n%s", diff)
 	}
 }

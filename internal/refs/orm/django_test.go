@@ -3,6 +3,9 @@ package orm
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/schemagate/schemagate/internal/refs"
 )
 
@@ -49,10 +52,56 @@ func TestDjangoExtract(t *testing.T) {
 			dj(broken, 10, 1, "class Fine(models.Model):", "broken_fine", "id", "label"),
 		}},
 	}
+	// How each field is written is TestDjangoWrites' subject.
+	noWrites := cmpopts.IgnoreFields(refs.Reference{}, "Writes")
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &Django{}, tt.file, "django/"+tt.file, tt.want)
+			got, err := (&Django{}).Extract(tt.file, readTestdata(t, "django/"+tt.file))
+			if err != nil {
+				t.Fatalf("Extract(%s): %v", tt.file, err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpRefs, noWrites); diff != "" {
+				t.Errorf("Extract(%s) mismatch (-want +got):\n%s", tt.file, diff)
+			}
 		})
+	}
+}
+
+// TestDjangoWrites: every concrete field says whether Django's inserts
+// always give it a value, at the field's line; null=True without a
+// default may insert NULL. Inherited fields keep their base's line.
+func TestDjangoWrites(t *testing.T) {
+	src := `from django.db import models
+
+class Stamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True, null=True)
+
+    class Meta:
+        abstract = True
+
+class Invoice(Stamped):
+    number = models.CharField(max_length=20)
+    note = models.TextField(null=True, blank=True)
+    extra = models.JSONField(null=True, default=dict)
+    settled = models.BooleanField(null=True, db_default=False)
+    owner = models.ForeignKey("auth.User", null=True, on_delete=models.CASCADE)
+    nothing = models.TextField(null=True, default=None)
+`
+	got, err := (&Django{}).Extract("billing/models.py", []byte(src))
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Extract = %+v, %v; want one model", got, err)
+	}
+	want := []refs.Write{
+		{Column: "number", Always: true, Line: 10, Snippet: "number = models.CharField(max_length=20)"},
+		{Column: "note", Line: 11, Snippet: "note = models.TextField(null=True, blank=True)"},
+		{Column: "extra", Always: true, Line: 12, Snippet: "extra = models.JSONField(null=True, default=dict)"},
+		{Column: "settled", Always: true, Line: 13, Snippet: "settled = models.BooleanField(null=True, db_default=False)"},
+		{Column: "owner_id", Line: 14, Snippet: `owner = models.ForeignKey("auth.User", null=True, on_delete=models.CASCADE)`},
+		{Column: "nothing", Line: 15, Snippet: "nothing = models.TextField(null=True, default=None)"},
+		{Column: "created", Always: true, Line: 4, Snippet: "created = models.DateTimeField(auto_now_add=True, null=True)"},
+	}
+	if diff := cmp.Diff(want, got[0].Writes); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
 	}
 }
 
