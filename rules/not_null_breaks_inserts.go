@@ -35,17 +35,47 @@ var NotNullBreaksInserts = &Rule{
 				}
 				column = c.Name
 			case ops.DropDefault:
-				if !notNullAfter(p, op) {
+				if !notNullAfter(p, op) || temporaryDefault(p, op) {
 					continue
 				}
 			}
 			uses := p.Compat.Inserters(op.Table, column)
 			col := qname(op.Table) + "." + quoteIdent(column)
 			p.reportUses(op, uses,
-				fmt.Sprintf("%s makes %s required, but the running release inserts into %s without it (%s)", describe(op), col, qname(op.Table), usesSummary(uses)),
+				fmt.Sprintf("%s makes %s required, but the running release can insert into %s without a value in it (%s)", describe(op), col, qname(op.Table), insertSummary(uses)),
 				"keep a default, or wait until every running release writes the column")
 		}
 	},
+}
+
+// insertSummary names the place that decides, and why, for one writer;
+// the count and the first for several.
+func insertSummary(uses []Use) string {
+	if len(uses) == 0 {
+		return ""
+	}
+	e := uses[0].Evidence
+	first := fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Kind)
+	if len(uses) == 1 {
+		return first
+	}
+	return fmt.Sprintf("%d places; first %s", len(uses), first)
+}
+
+// temporaryDefault reports a DROP DEFAULT that removes a default the same
+// migration set earlier (Django's AlterField backfills NULLs through a
+// temporary default): the column ends without a default as the running
+// release knew it, and the SET NOT NULL is what it has to answer for.
+func temporaryDefault(p *Pass, op *ops.Op) bool {
+	for _, o := range p.Ops(ops.SetDefault, ops.DropDefault) {
+		if o == op {
+			return false
+		}
+		if o.Kind == ops.SetDefault && o.Table.Key() == op.Table.Key() && o.Column == op.Column {
+			return true
+		}
+	}
+	return false
 }
 
 // notNullAfter reports whether the column of a DROP DEFAULT is NOT NULL.
