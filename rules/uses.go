@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
@@ -27,6 +28,45 @@ type Use struct {
 	// Statement is the SQL the use is part of, when it comes from SQL:
 	// uses in one statement are one place.
 	Statement string
+	// Source is the kind of code the use is in: "activerecord", "django",
+	// "prisma", "sql", ... (refs.Source); hints speak its framework.
+	Source string
+}
+
+// NamesColumn reports whether the use names the column itself (a query,
+// an INSERT column list, a model that maps its fields), not merely loads
+// whatever the table has (SELECT *, an ActiveRecord model).
+func (u Use) NamesColumn() bool {
+	switch u.Usage {
+	case "model", "wildcard", "insert":
+		return len(u.InsertColumns) > 0
+	}
+	return true
+}
+
+// stagingHint says how the project's framework stops using a column a
+// release ahead of the drop, from the frameworks of the uses or else of
+// the migration: ignored_columns for ActiveRecord, a state-only removal
+// for Django, removing the field from schema.prisma for Prisma; "" when
+// none of them is in play.
+func (p *Pass) stagingHint(uses []Use, column string) string {
+	frameworks := map[string]bool{}
+	for _, u := range uses {
+		frameworks[u.Source] = true
+	}
+	format := migration.FormatAuto
+	if p.Migration != nil {
+		format = p.Migration.Format
+	}
+	switch {
+	case frameworks["activerecord"] || format == migration.FormatRails:
+		return fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column)
+	case frameworks["django"] || format == migration.FormatDjango:
+		return fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column)
+	case frameworks["prisma"] || format == migration.FormatPrisma:
+		return fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column)
+	}
+	return ""
 }
 
 // Compat answers what the releases that may still run use. The check

@@ -227,6 +227,7 @@ func use(release string, r refs.Reference) rules.Use {
 		InsertColumns: r.Columns,
 		Usage:         string(r.Usage),
 		Statement:     r.SQL,
+		Source:        string(r.Source),
 	}
 }
 
