@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -107,6 +108,12 @@ func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
 			break
 		}
 	}
+	// The places that name the column come first: they are what a person
+	// edits; a model that loads every column is listed after them.
+	uses = slices.Clone(uses)
+	slices.SortStableFunc(uses, func(a, b Use) int {
+		return boolOrder(b.NamesColumn()) - boolOrder(a.NamesColumn())
+	})
 	f := Finding{Span: op.Span, Severity: sev, Message: message, Hint: hint}
 	releases := map[string]bool{}
 	for i, u := range uses {
@@ -129,6 +136,13 @@ func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
 		f.Release = strings.Join(names, ", ")
 	}
 	p.ReportFinding(f)
+}
+
+func boolOrder(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func usesSummary(uses []Use) string {

@@ -204,6 +204,8 @@ func (c *compat) NewReleaseUses(t ops.Name, column string) []rules.Use {
 func use(release string, r refs.Reference) rules.Use {
 	certain := false
 	switch {
+	case r.Usage == refs.Attribute:
+		// Evidence a person can follow; the model decides.
 	case r.Column != "":
 		certain = r.Certainty == refs.Resolved
 	case r.Usage == refs.Model, r.Usage == refs.Insert:

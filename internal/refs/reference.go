@@ -22,6 +22,10 @@ const (
 	Wildcard Usage = "wildcard" // SELECT * or table.*: every column the table has
 	Model    Usage = "model"    // an ORM model that loads and writes every column it knows
 	Other    Usage = "other"    // named in DDL-like or function context (views, functions)
+	// Attribute is a column named through an ORM model (where(col: ...),
+	// filter(col=...), permit(:col), a serializer's fields): evidence a
+	// person can follow; whether the release breaks comes from the model.
+	Attribute Usage = "attribute"
 )
 
 // Certainty says how sure the extractor is about the table of a column.

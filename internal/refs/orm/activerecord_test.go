@@ -1,10 +1,12 @@
 package orm
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -12,6 +14,13 @@ import (
 
 func ar(file string, line, col int, snippet, table string, ignored ...string) refs.Reference {
 	return withIgnored(model(refs.ActiveRecord, file, line, col, snippet, table), ignored...)
+}
+
+// attr is an attribute use of a model's column.
+func attr(file string, line, col int, snippet, table, column string) refs.Reference {
+	r := model(refs.ActiveRecord, file, line, col, snippet, table)
+	r.Column, r.Usage = column, refs.Attribute
+	return r
 }
 
 // always says a model writes col on every insert, at line.
@@ -30,6 +39,7 @@ func TestActiveRecordExtract(t *testing.T) {
 		{m + "user.rb", []refs.Reference{
 			always(ar(m+"user.rb", 13, 1, "class User < ApplicationRecord", "users", "legacy_token", "avatar_url"),
 				"email", 21, "validates :email, presence: true, uniqueness: true"),
+			attr(m+"user.rb", 23, 23, "scope :active, -> { where(active: true) }", "users", "active"),
 		}},
 		{m + "project.rb", []refs.Reference{
 			ar(m+"project.rb", 3, 1, "class Project < ApplicationRecord", "projects",
@@ -320,9 +330,15 @@ class Refund < Payment
 end
 `)),
 	}
-	got, err := NewActiveRecord(nil).ExtractFiles(files)
+	all, err := NewActiveRecord(nil).ExtractFiles(files)
+	var got []refs.Reference
+	for _, r := range all {
+		if r.Usage == refs.Model {
+			got = append(got, r)
+		}
+	}
 	if err != nil || len(got) != 2 {
-		t.Fatalf("ExtractFiles = %+v, %v; want two models", got, err)
+		t.Fatalf("ExtractFiles = %+v, %v; want two models", all, err)
 	}
 	w := func(col string, line int, snip string) refs.Write {
 		return refs.Write{Column: col, Always: true, Line: line, Snippet: snip}
@@ -343,5 +359,62 @@ end
 	refund := append(append([]refs.Write(nil), payment...), w("reason", 30, "validates :reason, presence: true"))
 	if diff := cmp.Diff(refund, got[1].Writes); diff != "" {
 		t.Errorf("Refund (STI) writes (-want +got):\n%s", diff)
+	}
+}
+
+// TestActiveRecordAttributeUses: the places a release names a column
+// through a model, resolved to the model's table; chains whose model
+// cannot be named, class-level self.x = and SQL fragments are not uses.
+func TestActiveRecordAttributeUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("app/models/import.rb", []byte(`class Import < ApplicationRecord
+  self.table_name = "imports"
+  scope :fresh, -> { where(state: "new").order(created_at: :desc) }
+
+  def preview
+    self.raw_csv_str.first(100) + self[:header_row].to_s
+  end
+
+  def self.stale
+    where.not(state: "done")
+  end
+end
+`)),
+		source.NewFile("app/controllers/imports_controller.rb", []byte(`class ImportsController < ApplicationController
+  def index
+    @imports = Import.fresh.where(account_id: current_account.id).pluck(:id, :raw_csv_str)
+    Import.order("created_at DESC").select("raw_csv_str")
+    rows.where(raw_csv_str: nil)
+    Import.find_by(:token => params[:token])
+  end
+
+  def import_params
+    params.require(:import).permit(:raw_csv_str, :col_sep, mappings: [])
+  end
+end
+`)),
+	}
+	all, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range all {
+		if r.Usage == refs.Attribute {
+			got = append(got, fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, r.Table, r.Column))
+		}
+	}
+	c, m := "app/controllers/imports_controller.rb", "app/models/import.rb"
+	want := []string{
+		m + ":3 imports.state", m + ":3 imports.created_at",
+		m + ":6 imports.raw_csv_str", m + ":6 imports.header_row",
+		m + ":10 imports.state",
+		c + ":3 imports.id", c + ":3 imports.raw_csv_str", c + ":3 imports.account_id",
+		c + ":4 imports.raw_csv_str",
+		c + ":6 imports.token",
+		c + ":10 imports.raw_csv_str", c + ":10 imports.col_sep", c + ":10 imports.mappings",
+	}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("attribute uses (-want +got):\n%s", diff)
 	}
 }
