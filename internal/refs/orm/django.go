@@ -105,6 +105,8 @@ type djangoFile struct {
 	label  string
 	models map[*pyClass]*djModel
 	busy   map[*pyClass]bool
+	// fieldCol maps each class's own field names to their columns.
+	fieldCol map[*pyClass]map[string]string
 }
 
 // djModel is what a class contributes, after inheritance.
@@ -114,8 +116,9 @@ type djModel struct {
 	proxy    bool
 	table    string
 	columns  []string
-	writes   []refs.Write // how inserts fill each column, at its field
-	pk       bool         // a column is the primary key
+	writes   []refs.Write      // how inserts fill each column, at its field
+	fields   map[string]string // field name -> column, for attribute uses
+	pk       bool              // a column is the primary key
 	m2m      []djM2M
 	concrete *pyClass // for proxies: the concrete base
 }
@@ -160,7 +163,7 @@ func (x *djangoFile) model(c *pyClass) *djModel {
 
 func (x *djangoFile) build(c *pyClass) *djModel {
 	src := x.m.src
-	dm := &djModel{}
+	dm := &djModel{fields: map[string]string{}}
 	known := false // some base says this is a model
 	var inherited []string
 	var inheritedWrites []refs.Write
@@ -180,6 +183,9 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 			case bm.abstract:
 				inherited = uniq(inherited, bm.columns...)
 				inheritedWrites = append(inheritedWrites, bm.writes...)
+				for k, v := range bm.fields {
+					dm.fields[k] = v
+				}
 				dm.pk = dm.pk || bm.pk
 				dm.m2m = append(dm.m2m, bm.m2m...)
 			case dm.concrete == nil:
@@ -202,6 +208,9 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 		}
 	}
 	own, ownWrites, ownM2M, ownPK, hasFields := x.fields(c)
+	for k, v := range x.fieldCol[c] {
+		dm.fields[k] = v
+	}
 	if !known && !hasFields {
 		return dm
 	}
@@ -228,6 +237,7 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 	cols = uniq(cols, own...)
 	if !dm.pk {
 		cols = append([]string{"id"}, cols...)
+		dm.fields["id"] = "id"
 	}
 	dm.columns = cols
 	dm.table = x.tableName(c)
@@ -301,6 +311,10 @@ var djangoNonColumn = map[string]bool{
 // the primary key and whether any Django field was seen.
 func (x *djangoFile) fields(c *pyClass) (cols []string, writes []refs.Write, m2m []djM2M, pk, seen bool) {
 	src := x.m.src
+	if x.fieldCol == nil {
+		x.fieldCol = map[*pyClass]map[string]string{}
+	}
+	x.fieldCol[c] = map[string]string{}
 	for _, a := range c.attrs {
 		call, ok := readCall(a.value, src)
 		if !ok {
@@ -337,6 +351,7 @@ func (x *djangoFile) fields(c *pyClass) (cols []string, writes []refs.Write, m2m
 			}
 			cols = uniq(cols, col)
 			writes = append(writes, x.djangoWrite(col, a, call))
+			x.fieldCol[c][a.name] = col
 			pk = pk || isTrue(call.kwargs["primary_key"])
 		case strings.HasSuffix(kind, "Field"):
 			seen = true
@@ -346,6 +361,7 @@ func (x *djangoFile) fields(c *pyClass) (cols []string, writes []refs.Write, m2m
 			}
 			cols = uniq(cols, col)
 			writes = append(writes, x.djangoWrite(col, a, call))
+			x.fieldCol[c][a.name] = col
 			pk = pk || isTrue(call.kwargs["primary_key"])
 		}
 	}

@@ -25,6 +25,7 @@ func Extractors() []refs.Extractor {
 	return []refs.Extractor{
 		NewActiveRecord(nil),
 		&Django{},
+		&DjangoAttributes{},
 		&SQLAlchemy{},
 		&Prisma{},
 		&GORM{},
