@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/schemagate/schemagate/internal/ops"
 )
@@ -40,6 +41,10 @@ var NotNullBreaksInserts = &Rule{
 				}
 			}
 			uses := p.Compat.Inserters(op.Table, column)
+			if op.Kind == ops.SetNotNull && defaultedAfter(p, op) {
+				// An INSERT that leaves the column out gets the default.
+				uses = slices.DeleteFunc(uses, func(u Use) bool { return !u.WritesNull })
+			}
 			col := qname(op.Table) + "." + quoteIdent(column)
 			p.reportUses(op, uses,
 				fmt.Sprintf("%s makes %s required, but the running release can insert into %s without a value in it (%s)", describe(op), col, qname(op.Table), insertSummary(uses)),
@@ -60,6 +65,20 @@ func insertSummary(uses []Use) string {
 		return first
 	}
 	return fmt.Sprintf("%d places; first %s", len(uses), first)
+}
+
+// defaultedAfter reports whether the column of a SET NOT NULL has a
+// default once the migration has run: one it had before that the
+// migration does not drop, or one the migration sets.
+func defaultedAfter(p *Pass, op *ops.Op) bool {
+	has := p.Schema != nil && p.Schema.HasDefault(op.Table, op.Column)
+	for _, o := range p.Ops(ops.SetDefault, ops.DropDefault) {
+		if o.Table.Key() != op.Table.Key() || o.Column != op.Column {
+			continue
+		}
+		has = o.Kind == ops.SetDefault && (o.Default == nil || !o.Default.Null)
+	}
+	return has
 }
 
 // temporaryDefault reports a DROP DEFAULT that removes a default the same

@@ -23,6 +23,11 @@ type Use struct {
 	// InsertColumns lists the columns it names (nil: all it knows).
 	Insert        bool
 	InsertColumns []string
+	// WritesNull is true for a writer that puts NULL into the column
+	// itself (an ORM model that maps it and may leave it unset), which a
+	// column default does not help; false for one that leaves the column
+	// out of its INSERT.
+	WritesNull bool
 	// Usage is how the place uses it: select, insert, update, delete,
 	// wildcard or model.
 	Usage string

@@ -8,6 +8,7 @@ package catalog
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
@@ -199,6 +200,16 @@ func (c *Catalog) ColumnType(n ops.Name, column string) (ops.Type, bool) {
 		return ops.Type{}, false
 	}
 	return col.Type, true
+}
+
+// HasDefault implements rules.Schema.
+func (c *Catalog) HasDefault(n ops.Name, column string) bool {
+	t := c.Tables[n.Key()]
+	if t == nil {
+		return false
+	}
+	col := t.Column(column)
+	return col != nil && col.HasDefault && !strings.EqualFold(strings.TrimSpace(col.DefaultSQL()), "NULL")
 }
 
 // HasValidNotNullCheck implements rules.Schema.

@@ -146,6 +146,7 @@ func (c *compat) modelInserts(release string, ref refs.Reference, t ops.Name, co
 		return u, true
 	}
 	w, known := ref.Fill(column)
+	u.WritesNull = true
 	switch {
 	case known && w.Always:
 		return u, false
@@ -156,6 +157,10 @@ func (c *compat) modelInserts(release string, ref refs.Reference, t ops.Name, co
 	case len(ref.Columns) > 0:
 		// A mapped column the extractor could not judge: the model
 		// writes it; no finding on a guess.
+		return u, false
+	case c.catalog != nil && c.catalog.HasDefault(t, column):
+		// ActiveRecord read the deployed default when the release
+		// booted and fills new records with it.
 		return u, false
 	}
 	u.Evidence.Kind += ", nothing makes sure " + column + " is set (no presence validation, default or callback)"
