@@ -100,8 +100,17 @@ func temporaryDefault(p *Pass, op *ops.Op) bool {
 // notNullAfter reports whether the column of a DROP DEFAULT is NOT NULL.
 func notNullAfter(p *Pass, op *ops.Op) bool {
 	for _, o := range p.Ops(ops.SetNotNull, ops.AddColumn) {
-		if o.Table.Key() == op.Table.Key() && (o.Column == op.Column || (o.ColumnDef != nil && o.ColumnDef.Name == op.Column && o.ColumnDef.NotNull)) {
+		if o.Table.Key() != op.Table.Key() {
+			continue
+		}
+		switch {
+		case o.Kind == ops.SetNotNull && o.Column == op.Column:
 			return true
+		case o.Kind == ops.AddColumn && o.ColumnDef != nil && o.ColumnDef.Name == op.Column:
+			// A column this migration adds is NOT NULL only if it says so
+			// (Django's AddField(null=True, default=...) drops the
+			// backfill default of a nullable column).
+			return o.ColumnDef.NotNull
 		}
 	}
 	return p.Schema != nil && p.Schema.HasValidNotNullCheck(op.Table, op.Column)
