@@ -27,9 +27,9 @@ var arCallbacks = map[string]bool{
 	"before_validation": true, "before_save": true, "before_create": true, "after_initialize": true,
 }
 
-// arNilFails are the validators that reject nil unless allow_nil or
+// arNilFailsOrder are the validators that reject nil unless allow_nil or
 // allow_blank is given.
-var arNilFails = map[string]bool{"presence": true, "inclusion": true, "numericality": true}
+var arNilFailsOrder = []string{"presence", "inclusion", "numericality"}
 
 // arValidatesOf are the validates_*_of forms of arNilFails.
 var arValidatesOf = map[string]bool{
@@ -63,7 +63,7 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 		if conditional(opts, src) {
 			return true
 		}
-		for _, k := range []string{"presence", "inclusion", "numericality"} {
+		for _, k := range arNilFailsOrder {
 			if v, ok := opts[k]; ok && v.Type() != "false" && v.Type() != "nil" && !hashAllowsNil(v, src) {
 				w.always(cls, syms, st)
 				break
@@ -89,9 +89,7 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 				w.alwaysAt(cls, s.column, s.off)
 			}
 		}
-		for _, name := range syms {
-			cls.callbacks = append(cls.callbacks, name)
-		}
+		cls.callbacks = append(cls.callbacks, syms...)
 		return true
 	}
 	return false
