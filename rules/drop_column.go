@@ -33,11 +33,26 @@ var DropColumn = &Rule{
 			}
 			uses := p.Compat.ColumnUses(op.Table, op.Column)
 			msg := fmt.Sprintf("column %s is dropped while the running release still uses it (%s)", col, usesSummary(uses))
-			if len(uses) > 0 && len(p.Compat.NewReleaseUses(op.Table, op.Column)) == 0 {
+			if lastUseRemoved(uses) && len(p.Compat.NewReleaseUses(op.Table, op.Column)) == 0 {
 				msg += "; this change also removes the last use, so the drop must wait for a later deploy"
 			}
-			p.reportUses(op, uses, msg,
-				fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it (Rails: self.ignored_columns += [%q] first)", col, op.Column))
+			hint := fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col)
+			if h := p.stagingHint(uses, op.Column); h != "" {
+				hint += " (" + h + ")"
+			}
+			p.reportUses(op, uses, msg, hint)
 		}
 	},
+}
+
+// lastUseRemoved reports whether the running release names the column
+// somewhere (so that a new release naming it nowhere removed a use); a
+// model that merely loads every column of its table is no use removed.
+func lastUseRemoved(uses []Use) bool {
+	for _, u := range uses {
+		if u.NamesColumn() {
+			return true
+		}
+	}
+	return false
 }

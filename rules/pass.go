@@ -22,6 +22,9 @@ type Schema interface {
 	// HasValidNotNullCheck reports whether a validated CHECK (col IS NOT
 	// NULL) constraint on the column exists before this migration.
 	HasValidNotNullCheck(table ops.Name, column string) bool
+	// HasDefault reports whether the column has a default (other than
+	// NULL) before this migration.
+	HasDefault(table ops.Name, column string) bool
 	// IndexTable returns the table an index is on, when known.
 	IndexTable(index ops.Name) (ops.Name, bool)
 	// ColumnIsNew reports whether the column was added by a pending

@@ -2,9 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 )
 
@@ -21,12 +23,56 @@ type Use struct {
 	// InsertColumns lists the columns it names (nil: all it knows).
 	Insert        bool
 	InsertColumns []string
+	// WritesNull is true for a writer that puts NULL into the column
+	// itself (an ORM model that maps it and may leave it unset), which a
+	// column default does not help; false for one that leaves the column
+	// out of its INSERT.
+	WritesNull bool
 	// Usage is how the place uses it: select, insert, update, delete,
 	// wildcard or model.
 	Usage string
 	// Statement is the SQL the use is part of, when it comes from SQL:
 	// uses in one statement are one place.
 	Statement string
+	// Source is the kind of code the use is in: "activerecord", "django",
+	// "prisma", "sql", ... (refs.Source); hints speak its framework.
+	Source string
+}
+
+// NamesColumn reports whether the use names the column itself (a query,
+// an INSERT column list, a model that maps its fields), not merely loads
+// whatever the table has (SELECT *, an ActiveRecord model).
+func (u Use) NamesColumn() bool {
+	switch u.Usage {
+	case "model", "wildcard", "insert":
+		return len(u.InsertColumns) > 0
+	}
+	return true
+}
+
+// stagingHint says how the project's framework stops using a column a
+// release ahead of the drop, from the frameworks of the uses or else of
+// the migration: ignored_columns for ActiveRecord, a state-only removal
+// for Django, removing the field from schema.prisma for Prisma; "" when
+// none of them is in play.
+func (p *Pass) stagingHint(uses []Use, column string) string {
+	frameworks := map[string]bool{}
+	for _, u := range uses {
+		frameworks[u.Source] = true
+	}
+	format := migration.FormatAuto
+	if p.Migration != nil {
+		format = p.Migration.Format
+	}
+	switch {
+	case frameworks["activerecord"] || format == migration.FormatRails:
+		return fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column)
+	case frameworks["django"] || format == migration.FormatDjango:
+		return fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column)
+	case frameworks["prisma"] || format == migration.FormatPrisma:
+		return fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column)
+	}
+	return ""
 }
 
 // Compat answers what the releases that may still run use. The check
@@ -67,6 +113,12 @@ func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
 			break
 		}
 	}
+	// The places that name the column come first: they are what a person
+	// edits; a model that loads every column is listed after them.
+	uses = slices.Clone(uses)
+	slices.SortStableFunc(uses, func(a, b Use) int {
+		return boolOrder(b.NamesColumn()) - boolOrder(a.NamesColumn())
+	})
 	f := Finding{Span: op.Span, Severity: sev, Message: message, Hint: hint}
 	releases := map[string]bool{}
 	for i, u := range uses {
@@ -89,6 +141,13 @@ func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
 		f.Release = strings.Join(names, ", ")
 	}
 	p.ReportFinding(f)
+}
+
+func boolOrder(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func usesSummary(uses []Use) string {

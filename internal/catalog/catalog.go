@@ -202,6 +202,16 @@ func (c *Catalog) ColumnType(n ops.Name, column string) (ops.Type, bool) {
 	return col.Type, true
 }
 
+// HasDefault implements rules.Schema.
+func (c *Catalog) HasDefault(n ops.Name, column string) bool {
+	t := c.Tables[n.Key()]
+	if t == nil {
+		return false
+	}
+	col := t.Column(column)
+	return col != nil && col.HasDefault && !strings.EqualFold(strings.TrimSpace(col.DefaultSQL()), "NULL")
+}
+
 // HasValidNotNullCheck implements rules.Schema.
 func (c *Catalog) HasValidNotNullCheck(n ops.Name, column string) bool {
 	t := c.Tables[n.Key()]

@@ -102,26 +102,79 @@ func (c *compat) Inserters(t ops.Name, column string) []rules.Use {
 	var out []rules.Use
 	for _, r := range c.previous {
 		for _, ref := range r.Index.Table(t.Schema, t.Name) {
+			var u rules.Use
 			switch {
 			case ref.Column == "" && ref.Usage == refs.Insert:
 				if column != "" && containsFold(ref.Columns, column) {
 					continue
 				}
+				u = use(r.Name, ref)
 			case ref.Column == "" && ref.Usage == refs.Model:
-				// An ORM inserts the columns it knows; a column the
-				// running release's model does not map is left out.
-				if column != "" && len(ref.Columns) > 0 && containsFold(ref.Columns, column) {
+				var ok bool
+				if u, ok = c.modelInserts(r.Name, ref, t, column); !ok {
 					continue
 				}
 			default:
 				continue
 			}
-			u := use(r.Name, ref)
 			u.Certain = ref.Certainty == refs.Resolved
 			out = append(out, u)
 		}
 	}
 	return out
+}
+
+// modelInserts says whether an ORM model of the running release can
+// insert a row without a value in column, and where that is decided: a
+// model that does not map the column leaves it out (its class line); a
+// model that maps it may write NULL unless it always gives it a value
+// (ref.Writes: the Django field, the ActiveRecord validation, default or
+// callback). ActiveRecord maps whatever the table had when the release
+// booted: a column the deployed schema lacks is unknown to it, whatever
+// its validations say.
+func (c *compat) modelInserts(release string, ref refs.Reference, t ops.Name, column string) (rules.Use, bool) {
+	u := use(release, ref)
+	if column == "" {
+		return u, true
+	}
+	mapped := len(ref.Columns) == 0 || containsFold(ref.Columns, column)
+	if len(ref.Columns) == 0 && !c.deployedColumn(t, column) {
+		mapped = false
+	}
+	if !mapped {
+		u.Evidence.Kind += ", does not map " + column
+		return u, true
+	}
+	w, known := ref.Fill(column)
+	u.WritesNull = true
+	switch {
+	case known && w.Always:
+		return u, false
+	case known:
+		u.Evidence.Line, u.Evidence.Column, u.Evidence.Snippet = w.Line, 0, w.Snippet
+		u.Evidence.Kind += ", may leave " + column + " NULL"
+		return u, true
+	case len(ref.Columns) > 0:
+		// A mapped column the extractor could not judge: the model
+		// writes it; no finding on a guess.
+		return u, false
+	case c.catalog != nil && c.catalog.HasDefault(t, column):
+		// ActiveRecord read the deployed default when the release
+		// booted and fills new records with it.
+		return u, false
+	}
+	u.Evidence.Kind += ", nothing makes sure " + column + " is set (no presence validation, default or callback)"
+	return u, true
+}
+
+// deployedColumn reports whether the deployed schema has the column (true
+// when the schema is unknown).
+func (c *compat) deployedColumn(t ops.Name, column string) bool {
+	if c.catalog == nil {
+		return true
+	}
+	tab := c.catalog.Table(t)
+	return tab == nil || tab.Column(column) != nil
 }
 
 func (c *compat) NewReleaseUses(t ops.Name, column string) []rules.Use {
@@ -156,6 +209,8 @@ func (c *compat) NewReleaseUses(t ops.Name, column string) []rules.Use {
 func use(release string, r refs.Reference) rules.Use {
 	certain := false
 	switch {
+	case r.Usage == refs.Attribute:
+		// Evidence a person can follow; the model decides.
 	case r.Column != "":
 		certain = r.Certainty == refs.Resolved
 	case r.Usage == refs.Model, r.Usage == refs.Insert:
@@ -179,6 +234,7 @@ func use(release string, r refs.Reference) rules.Use {
 		InsertColumns: r.Columns,
 		Usage:         string(r.Usage),
 		Statement:     r.SQL,
+		Source:        string(r.Source),
 	}
 }
 

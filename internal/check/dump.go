@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
@@ -57,8 +58,7 @@ func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *com
 	fsAdded := lint.Run(units, opt)
 	fsRemoved := lint.Run([]*migration.Migration{mk(oldFile, removed)}, opt)
 	for i := range fsRemoved {
-		fsRemoved[i].Message += fmt.Sprintf(" (line %d of %s at %s)", fsRemoved[i].Span.Start.Line, dumpPath, prev.Name)
-		// The line is in the previous dump; the text shown must be too.
+		placeRemoval(&fsRemoved[i], removed, oldFile, newFile, newCat, prev.Name)
 	}
 	out = append(out, fsAdded...)
 	out = append(out, fsRemoved...)
@@ -73,4 +73,29 @@ func dumpLimit(cfg *config.Config) int64 {
 		return cfg.MaxFileSize
 	}
 	return migration.DefaultMaxFileSize
+}
+
+// placeRemoval moves a finding on something the new dump no longer has
+// from its line in the previous dump (which the new file does not show)
+// to the new dump's definition of its table, or the file's start when the
+// table is gone, and keeps the previous line as evidence labelled with
+// the previous release's revision.
+func placeRemoval(f *rules.Finding, removed []ops.Op, oldFile, newFile *source.File, newCat *catalog.Catalog, prevName string) {
+	oldLine := f.Span.Start.Line
+	f.Message += fmt.Sprintf(" (line %d of %s at %s)", oldLine, oldFile.Path, prevName)
+	f.Evidence = append(f.Evidence, rules.Evidence{
+		Release: prevName, File: oldFile.Path, Line: oldLine,
+		Snippet: strings.TrimSpace(oldFile.Line(oldLine)), Kind: "schema dump at " + prevName,
+	})
+	span := source.Span{Start: source.Pos{Line: 1, Column: 1}, End: source.Pos{Line: 1, Column: 1}}
+	for _, op := range removed {
+		if op.Span != f.Span {
+			continue
+		}
+		if t := newCat.Table(op.Table); t != nil && t.Origin.File == newFile.Path && t.Origin.Span.Start.Line > 0 {
+			span = t.Origin.Span
+		}
+		break
+	}
+	f.Span = span
 }

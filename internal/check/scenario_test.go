@@ -26,7 +26,7 @@ import (
 // one line per expected compatibility (or released-migration, or
 // invalid-suppression) finding:
 //
-//	<severity> <rule> <file>:<line> [evidence=<file>:<line>,...] [message~=<text>]
+//	<severity> <rule> <file>:<line> [evidence=<file>:<line>,...] [hint~=<text>] [message~=<text> | message!~=<text>]
 //
 // Operational lint findings are covered by the rule cases and left out.
 
@@ -54,11 +54,7 @@ func TestScenarios(t *testing.T) {
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("new release as %s: findings (-want +got):\n%s\nall findings:\n%s", newSide, diff, dump(res.Findings))
 				}
-				for key, sub := range messages {
-					if !strings.Contains(gotMessages[key], sub) {
-						t.Errorf("%s: message %q does not contain %q", key, gotMessages[key], sub)
-					}
-				}
+				checkMessages(t, messages, gotMessages)
 				for _, f := range got {
 					fired[f.Rule] = true
 				}
@@ -135,12 +131,33 @@ func summarize(fs []rules.Finding) ([]scenarioFinding, map[string]string) {
 		sf := scenarioFinding{f.Severity.String(), f.Rule, fmt.Sprintf("%s:%d", f.File, f.Span.Start.Line), strings.Join(ev, ",")}
 		out = append(out, sf)
 		msgs[sf.Rule+" "+sf.Where] = f.Message
+		msgs["hint: "+sf.Rule+" "+sf.Where] = f.Hint
 	}
 	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })
 	return out, msgs
 }
 
-var reWantLine = regexp.MustCompile(`^(\w+) (\S+) (\S+)(?: evidence=(\S+))?(?: message~=(.+))?$`)
+var reWantLine = regexp.MustCompile(`^(\w+) (\S+) (\S+)(?: evidence=(\S+))?(?: hint~=(.+?))?(?: message(!?)~=(.+))?$`)
+
+// notPrefix marks a message key whose text must be absent (message!~=).
+const notPrefix = "not: "
+
+// checkMessages compares the message and hint texts a want.txt asks for
+// with the findings' (see readWant).
+func checkMessages(t *testing.T, want, got map[string]string) {
+	t.Helper()
+	for key, sub := range want {
+		if k, ok := strings.CutPrefix(key, notPrefix); ok {
+			if strings.Contains(got[k], sub) {
+				t.Errorf("%s: message %q contains %q", k, got[k], sub)
+			}
+			continue
+		}
+		if !strings.Contains(got[key], sub) {
+			t.Errorf("%s: message %q does not contain %q", key, got[key], sub)
+		}
+	}
+}
 
 func readWant(t *testing.T, path string) ([]scenarioFinding, map[string]string) {
 	t.Helper()
@@ -163,7 +180,13 @@ func readWant(t *testing.T, path string) ([]scenarioFinding, map[string]string) 
 		}
 		out = append(out, scenarioFinding{m[1], m[2], m[3], m[4]})
 		if m[5] != "" {
-			msgs[m[2]+" "+m[3]] = m[5]
+			msgs["hint: "+m[2]+" "+m[3]] = m[5]
+		}
+		switch {
+		case m[7] != "" && m[6] == "!":
+			msgs[notPrefix+m[2]+" "+m[3]] = m[7]
+		case m[7] != "":
+			msgs[m[2]+" "+m[3]] = m[7]
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })

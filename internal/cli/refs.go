@@ -154,14 +154,31 @@ func writeUses(w io.Writer, rs []refs.Reference) {
 		fmt.Fprintln(w, "no references")
 		return
 	}
+	// The places that name the column come first; the models and
+	// wildcards that load every column of the table after them.
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b refs.Reference) int {
+		return boolRank(!a.Direct()) - boolRank(!b.Direct())
+	})
+	direct := 0
 	for _, r := range rs {
+		if r.Direct() {
+			direct++
+		}
 		what := string(r.Usage)
 		if r.Certainty != refs.Resolved {
 			what += ", " + string(r.Certainty)
 		}
 		fmt.Fprintf(w, "%s:%d: %s (%s, %s)\n    %s\n", r.File, r.Line, refName(r), what, r.Source, r.Snippet)
 	}
-	fmt.Fprintf(w, "%d %s\n", len(rs), plural(len(rs), "reference"))
+	fmt.Fprintf(w, "%d %s: %d naming it, %d through the whole table (model, SELECT *, INSERT)\n", len(rs), plural(len(rs), "reference"), direct, len(rs)-direct)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func refName(r refs.Reference) string {

@@ -58,3 +58,27 @@ func itoa(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
 }
+
+// refs --column lists the places that name the column (here ActiveRecord
+// attribute uses) before the model that loads every column, with a count.
+func TestRefsColumnUsesFirst(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	repo := scenarioRepo(t, "rails-drop-attribute-uses")
+	code, out, stderr := run(t, repo, "", "refs", "--rev", "previous", "--column", "imports.raw_csv_str")
+	if code != ExitClean {
+		t.Fatalf("refs: exit %d: %s", code, stderr)
+	}
+	var places []string
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.Index(line, ": imports."); i > 0 && !strings.HasPrefix(line, " ") {
+			places = append(places, line[:i])
+		}
+	}
+	want := []string{"app/controllers/imports_controller.rb:3", "app/controllers/imports_controller.rb:7", "app/models/import.rb:3", "app/models/import.rb:1"}
+	if diff := cmp.Diff(want, places); diff != "" {
+		t.Errorf("places (-want +got):\n%s\n%s", diff, out)
+	}
+	if !strings.Contains(out, "4 references: 3 naming it, 1 through the whole table") {
+		t.Errorf("no count line in:\n%s", out)
+	}
+}

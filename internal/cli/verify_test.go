@@ -217,8 +217,8 @@ func TestVerifyEmbeddedJSON(t *testing.T) {
 		rulesSeen = append(rulesSeen, f.Rule+" "+f.File+":"+itoa(f.Line))
 	}
 	wantRules := []string{
-		"verify-query-broken app/products.py:4",
 		"verify-lock db/migrations/2_change_types.up.sql:1",
+		"verify-query-broken db/migrations/2_change_types.up.sql:1",
 		"verify-rewrite db/migrations/2_change_types.up.sql:1",
 		"verify-lock db/migrations/3_widen_sku.up.sql:1",
 	}

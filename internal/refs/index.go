@@ -78,7 +78,22 @@ func compareRefs(a, b Reference) int {
 	if c := slices.Compare(a.Columns, b.Columns); c != 0 {
 		return c
 	}
-	return slices.Compare(a.Ignored, b.Ignored)
+	if c := slices.Compare(a.Ignored, b.Ignored); c != 0 {
+		return c
+	}
+	return slices.CompareFunc(a.Writes, b.Writes, func(x, y Write) int {
+		return cmp.Or(cmp.Compare(x.Column, y.Column), cmp.Compare(x.Line, y.Line), cmp.Compare(x.Snippet, y.Snippet), boolCompare(x.Always, y.Always))
+	})
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // Direct reports whether the reference names its column itself. A

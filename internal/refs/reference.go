@@ -4,7 +4,11 @@
 // and the index that answers "who uses this?".
 package refs
 
-import "github.com/schemagate/schemagate/internal/source"
+import (
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/source"
+)
 
 // Usage says how a reference uses its table or column.
 type Usage string
@@ -18,6 +22,10 @@ const (
 	Wildcard Usage = "wildcard" // SELECT * or table.*: every column the table has
 	Model    Usage = "model"    // an ORM model that loads and writes every column it knows
 	Other    Usage = "other"    // named in DDL-like or function context (views, functions)
+	// Attribute is a column named through an ORM model (where(col: ...),
+	// filter(col=...), permit(:col), a serializer's fields): evidence a
+	// person can follow; whether the release breaks comes from the model.
+	Attribute Usage = "attribute"
 )
 
 // Certainty says how sure the extractor is about the table of a column.
@@ -81,6 +89,11 @@ type Reference struct {
 	// Ignored lists columns an ORM model explicitly does not load
 	// (ActiveRecord ignored_columns).
 	Ignored []string `json:"ignored,omitempty"`
+	// Writes says, for an ORM model, how its inserts fill the columns it
+	// maps: whether each gets a value on every insert or may be left
+	// NULL, at the line that decides. A column with no entry is unknown
+	// (see Fill).
+	Writes []Write `json:"writes,omitempty"`
 	// SQL is the full statement text a reference came from, with
 	// placeholders normalised to $n, so verify can prepare it.
 	SQL string `json:"sql,omitempty"`
@@ -90,6 +103,31 @@ type Reference struct {
 	// from (the SQL string for a ResolveFunc); extractors map it to
 	// File, Line and Col.
 	Offset int `json:"-"`
+}
+
+// Write is what an ORM model's inserts put into one column, and the line
+// that decides it: the field definition (Django: null=True without a
+// default may insert NULL; any other concrete field gets a value), the
+// presence validation, the default or the callback that assigns it
+// (ActiveRecord).
+type Write struct {
+	Column string `json:"column"`
+	// Always is true when every insert through the model writes a value
+	// (not NULL); false when the model may leave the column NULL.
+	Always  bool   `json:"always,omitempty"`
+	Line    int    `json:"line"`
+	Snippet string `json:"snippet,omitempty"`
+}
+
+// Fill returns how the model writes column (case-insensitive), and
+// whether it says.
+func (r Reference) Fill(column string) (Write, bool) {
+	for _, w := range r.Writes {
+		if strings.EqualFold(w.Column, column) {
+			return w, true
+		}
+	}
+	return Write{}, false
 }
 
 // ResolveFunc resolves the table and column references of one SQL text.

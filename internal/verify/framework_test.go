@@ -191,7 +191,7 @@ func TestDjangoReplayWithContribTables(t *testing.T) {
 	res := verifyTrees(t, prev, next)
 	if diff := cmp.Diff([]string{
 		"verify-lock shop/migrations/0002_remove_order_coupon_code.py:13",
-		"verify-query-broken shop/models.py:4",
+		"verify-query-broken shop/migrations/0002_remove_order_coupon_code.py:13",
 	}, findingLines(res)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s\nnotes: %q", diff, res.Notes)
 	}

@@ -522,13 +522,27 @@ func (r *Result) queryFindings(prev check.Tree) {
 		default:
 			msg = fmt.Sprintf("this query of %s prepares on the previous schema and fails after the pending migrations: %s", r.Previous, q.After)
 		}
-		span := r.placeSpan(prev, q.File, q.Line, q.Column)
 		hint := "ship this migration after the release that stops using what it changes"
-		if by := r.blame(q); len(by) > 0 {
+		by := r.blame(q)
+		if len(by) > 0 {
 			hint = "changed by " + strings.Join(by, ", ") + ": " + hint
 		}
-		f := r.add(rule, 0, q.File, span, msg, hint)
+		// The finding lands on the change under review, the first
+		// statement that changed what the query uses, like check's; the
+		// query is its evidence. Without one it stays at the query.
+		file, span := q.File, r.placeSpan(prev, q.File, q.Line, q.Column)
+		var first *Statement
+		if len(by) > 0 {
+			first = r.blamedStatement(q)
+		}
+		if first != nil {
+			file, span = first.File, first.Span
+		}
+		f := r.add(rule, 0, file, span, msg, hint)
 		f.Release = r.Previous
+		if first != nil {
+			f.Evidence = append(f.Evidence, rules.Evidence{Release: r.Previous, File: q.File, Line: q.Line, Column: q.Column, Snippet: r.placeSnippet(q.File, q.Line), Kind: "query"})
+		}
 		for i, p := range q.places {
 			if i == 3 {
 				f.MoreEvidence = len(q.places) - 3
@@ -562,22 +576,55 @@ func (r *Result) placeSpan(prev check.Tree, file string, line, col int) source.S
 	return f.Span(off, start+len(f.Line(line)))
 }
 
-// blame lists the pending statements that locked a table the query uses.
-func (r *Result) blame(q *Query) []string {
+// placeSnippet is the trimmed text of a line of a file placeSpan loaded.
+func (r *Result) placeSnippet(file string, line int) string {
+	f := r.Files[file]
+	if f == nil || line < 1 || line > f.LineCount() {
+		return ""
+	}
+	return strings.TrimSpace(f.Line(line))
+}
+
+// blamedStatement is the first statement blame names.
+func (r *Result) blamedStatement(q *Query) *Statement {
+	tables := queryTables(q)
+	for i := range r.Statements {
+		if r.Statements[i].locksAny(tables) {
+			return &r.Statements[i]
+		}
+	}
+	return nil
+}
+
+func queryTables(q *Query) map[string]bool {
 	tables := map[string]bool{}
 	for _, p := range q.places {
 		if p.Table != "" {
 			tables[strings.ToLower(p.Table)] = true
 		}
 	}
+	return tables
+}
+
+// locksAny reports whether the statement took a lock that changes a
+// table of tables (SHARE UPDATE EXCLUSIVE or stronger).
+func (s *Statement) locksAny(tables map[string]bool) bool {
+	for _, l := range s.Locks {
+		name := strings.ToLower(strings.Trim(l.Relation[strings.LastIndex(l.Relation, ".")+1:], `"`))
+		if tables[name] && l.Mode >= ops.ShareUpdateExclusive {
+			return true
+		}
+	}
+	return false
+}
+
+// blame lists the pending statements that locked a table the query uses.
+func (r *Result) blame(q *Query) []string {
+	tables := queryTables(q)
 	var out []string
 	for _, s := range r.Statements {
-		for _, l := range s.Locks {
-			name := strings.ToLower(strings.Trim(l.Relation[strings.LastIndex(l.Relation, ".")+1:], `"`))
-			if tables[name] && l.Mode >= ops.ShareUpdateExclusive {
-				out = append(out, fmt.Sprintf("%s:%d", s.File, s.Line))
-				break
-			}
+		if s.locksAny(tables) {
+			out = append(out, fmt.Sprintf("%s:%d", s.File, s.Line))
 		}
 		if len(out) == 3 {
 			break

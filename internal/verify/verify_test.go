@@ -96,7 +96,7 @@ CREATE TRIGGER events_source BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTI
 	}
 	res := verifyTrees(t, prev, next)
 	want := []string{
-		"verify-insert-broken src/events.ts:1",
+		"verify-insert-broken db/migrations/002_source.sql:1",
 		"verify-lock db/migrations/002_source.sql:1",
 		"verify-lock db/migrations/002_source.sql:7",
 	}
@@ -109,6 +109,11 @@ CREATE TRIGGER events_source BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTI
 		}
 		if f.Rule == rules.VerifyInsertBroken.Name && f.Hint != "changed by db/migrations/002_source.sql:1, db/migrations/002_source.sql:7: ship this migration after the release that stops using what it changes" {
 			t.Errorf("hint: %s", f.Hint)
+		}
+		// Reported at the statement that breaks it, the query is the
+		// evidence, in the previous release.
+		if f.Rule == rules.VerifyInsertBroken.Name && (len(f.Evidence) == 0 || f.Evidence[0].File != "src/events.ts" || f.Evidence[0].Line != 1 || f.Evidence[0].Release != res.Previous) {
+			t.Errorf("evidence: %+v, want the INSERT at src/events.ts:1 of %s first", f.Evidence, res.Previous)
 		}
 	}
 	if diff := cmp.Diff([]string{"verify-only src/events.ts:1"}, disagreementLines(res)); diff != "" {
@@ -175,7 +180,7 @@ func TestModelInsertAndConstraint(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("queries (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"verify-insert-broken models/user.go:3", "verify-lock migrations/000002_check.up.sql:1"}, findingLines(res)); diff != "" {
+	if diff := cmp.Diff([]string{"verify-insert-broken migrations/000002_check.up.sql:1", "verify-lock migrations/000002_check.up.sql:1"}, findingLines(res)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
@@ -207,7 +212,7 @@ CREATE INDEX users_email ON public.users USING gist (email);
 	})
 	if diff := cmp.Diff([]string{
 		"verify-lock db/migrations/001_drop.sql:1",
-		"verify-query-broken queries/users.sql:1",
+		"verify-query-broken db/migrations/001_drop.sql:1",
 		"verify-statement-failed db/structure.sql:11",
 	}, findingLines(res)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)

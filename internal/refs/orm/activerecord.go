@@ -133,9 +133,12 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 	// Parsing dominates; it runs in parallel over the files that can
 	// matter, the walk that fills the shared tables runs in order.
 	var relevant []*source.File
+	var forModels []bool
 	for _, f := range files {
-		if mayMatterToModels(f) {
+		m := mayMatterToModels(f)
+		if m || usesRelevant(f) {
 			relevant = append(relevant, f)
+			forModels = append(forModels, m)
 		}
 	}
 	trees := make([]*sitter.Tree, len(relevant))
@@ -164,14 +167,23 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 			}
 			continue
 		}
-		all = append(all, r.collectTree(f, trees[i])...)
-		trees[i].Close()
+		if forModels[i] {
+			all = append(all, r.collectTree(f, trees[i])...)
+		}
 	}
 	var out []refs.Reference
 	for _, c := range all {
 		if ref, ok := r.reference(c); ok {
 			out = append(out, ref)
 		}
+	}
+	// Attribute uses need every model known first.
+	for i, f := range relevant {
+		if errs[i] != nil {
+			continue
+		}
+		out = append(out, r.attributeUses(f, trees[i])...)
+		trees[i].Close()
 	}
 	return out, firstErr
 }
@@ -194,6 +206,10 @@ type arClass struct {
 	noPluralize bool
 	ignoreOps   []arIgnoreOp
 	parentCls   *arClass
+
+	writes    []refs.Write          // columns its validations and defaults make sure of
+	callbacks []string              // methods run before an insert
+	setters   map[string][]arSetter // columns each method assigns
 }
 
 type arValue struct {
@@ -338,8 +354,12 @@ func (w *arWalker) statement(st *sitter.Node, scope []string, cls *arClass) {
 		items, _ := w.items(st.ChildByFieldName("right"), scope)
 		cls.ignoreOps = append(cls.ignoreOps, arIgnoreOp{items: items})
 	case "call":
-		if cls != nil {
+		if cls != nil && !w.writesCall(st, cls) {
 			w.call(st, scope, cls)
+		}
+	case "method":
+		if cls != nil {
+			w.method(st, cls)
 		}
 	case "identifier":
 		// Rails 7's `primary_abstract_class` marks ApplicationRecord

@@ -1,10 +1,12 @@
 package orm
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -12,6 +14,19 @@ import (
 
 func ar(file string, line, col int, snippet, table string, ignored ...string) refs.Reference {
 	return withIgnored(model(refs.ActiveRecord, file, line, col, snippet, table), ignored...)
+}
+
+// attr is an attribute use of a model's column.
+func attr(file string, line, col int, snippet, table, column string) refs.Reference {
+	r := model(refs.ActiveRecord, file, line, col, snippet, table)
+	r.Column, r.Usage = column, refs.Attribute
+	return r
+}
+
+// always says a model writes col on every insert, at line.
+func always(r refs.Reference, col string, line int, snippet string) refs.Reference {
+	r.Writes = append(r.Writes, refs.Write{Column: col, Always: true, Line: line, Snippet: snippet})
+	return r
 }
 
 func TestActiveRecordExtract(t *testing.T) {
@@ -22,7 +37,9 @@ func TestActiveRecordExtract(t *testing.T) {
 	}{
 		{m + "application_record.rb", nil},
 		{m + "user.rb", []refs.Reference{
-			ar(m+"user.rb", 13, 1, "class User < ApplicationRecord", "users", "legacy_token", "avatar_url"),
+			always(ar(m+"user.rb", 13, 1, "class User < ApplicationRecord", "users", "legacy_token", "avatar_url"),
+				"email", 21, "validates :email, presence: true, uniqueness: true"),
+			attr(m+"user.rb", 23, 23, "scope :active, -> { where(active: true) }", "users", "active"),
 		}},
 		{m + "project.rb", []refs.Reference{
 			ar(m+"project.rb", 3, 1, "class Project < ApplicationRecord", "projects",
@@ -41,7 +58,7 @@ func TestActiveRecordExtract(t *testing.T) {
 		}},
 		// The STI parent lives in another file: its tableized name.
 		{m + "bus.rb", []refs.Reference{
-			ar(m+"bus.rb", 1, 1, "class Bus < Vehicle", "vehicles"),
+			always(ar(m+"bus.rb", 1, 1, "class Bus < Vehicle", "vehicles"), "seats", 2, "validates :seats, numericality: true"),
 		}},
 		{m + "billing.rb", nil},
 		// Alone, the Billing prefix and the Gitlab constant are unknown.
@@ -133,7 +150,7 @@ func TestActiveRecordExtractFiles(t *testing.T) {
 		ar(v, 5, 1, "class Car < Vehicle", "vehicles", "vin_legacy"),
 		ar(v, 8, 1, "class Truck < Vehicle", "vehicles", "vin_legacy", "payload_lbs"),
 		ar(v, 12, 1, "class Trailer < Vehicle", "vehicles", "hitch_type"),
-		ar("app/models/bus.rb", 1, 1, "class Bus < Vehicle", "vehicles", "vin_legacy"),
+		always(ar("app/models/bus.rb", 1, 1, "class Bus < Vehicle", "vehicles", "vin_legacy"), "seats", 2, "validates :seats, numericality: true"),
 		ar("app/models/billing/invoice.rb", 2, 3, "class Invoice < ApplicationRecord", "billing_invoices", "pdf_blob", "tax_cents_old"),
 		// The prefix comes from the abstract base, the STI parent from a
 		// file given after this one.
@@ -271,5 +288,133 @@ func TestActiveRecordMatch(t *testing.T) {
 		if got := x.Match(p); got != want {
 			t.Errorf("Match(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestActiveRecordWrites: the validations, attribute defaults and
+// callbacks that give a column a value on every create, at their line;
+// conditional ones (if:, unless:, on: :update, allow_nil, an if around
+// them) do not count.
+func TestActiveRecordWrites(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("app/models/payment.rb", []byte(`class Payment < ApplicationRecord
+  validates :amount, :currency, presence: true
+  validates_presence_of :payer_id
+  validates :state, inclusion: { in: %w[new paid] }
+  validates :memo, presence: true, if: :manual?
+  validates :kind, inclusion: { in: %w[a b], allow_nil: true }
+  validates :note, presence: true, on: :update
+  validates :code, presence: true, on: :create
+  attribute :retries, :integer, default: 0
+  before_validation :assign_token
+  before_save :touch_ref, if: :new_record?
+  before_create { self.uuid ||= SecureRandom.uuid }
+  if Rails.env.production?
+    validates :region, presence: true
+  end
+
+  private
+
+  def assign_token
+    self.token = SecureRandom.hex
+    self[:slug] = token.first(8) if slug.blank?
+  end
+
+  def touch_ref
+    self.ref = 1
+  end
+end
+
+class Refund < Payment
+  validates :reason, presence: true
+end
+`)),
+	}
+	all, err := NewActiveRecord(nil).ExtractFiles(files)
+	var got []refs.Reference
+	for _, r := range all {
+		if r.Usage == refs.Model {
+			got = append(got, r)
+		}
+	}
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ExtractFiles = %+v, %v; want two models", all, err)
+	}
+	w := func(col string, line int, snip string) refs.Write {
+		return refs.Write{Column: col, Always: true, Line: line, Snippet: snip}
+	}
+	payment := []refs.Write{
+		w("amount", 2, "validates :amount, :currency, presence: true"),
+		w("currency", 2, "validates :amount, :currency, presence: true"),
+		w("payer_id", 3, "validates_presence_of :payer_id"),
+		w("state", 4, "validates :state, inclusion: { in: %w[new paid] }"),
+		w("code", 8, "validates :code, presence: true, on: :create"),
+		w("retries", 9, "attribute :retries, :integer, default: 0"),
+		w("uuid", 12, "before_create { self.uuid ||= SecureRandom.uuid }"),
+		w("token", 20, "self.token = SecureRandom.hex"),
+	}
+	if diff := cmp.Diff(payment, got[0].Writes); diff != "" {
+		t.Errorf("Payment writes (-want +got):\n%s", diff)
+	}
+	refund := append(append([]refs.Write(nil), payment...), w("reason", 30, "validates :reason, presence: true"))
+	if diff := cmp.Diff(refund, got[1].Writes); diff != "" {
+		t.Errorf("Refund (STI) writes (-want +got):\n%s", diff)
+	}
+}
+
+// TestActiveRecordAttributeUses: the places a release names a column
+// through a model, resolved to the model's table; chains whose model
+// cannot be named, class-level self.x = and SQL fragments are not uses.
+func TestActiveRecordAttributeUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("app/models/import.rb", []byte(`class Import < ApplicationRecord
+  self.table_name = "imports"
+  scope :fresh, -> { where(state: "new").order(created_at: :desc) }
+
+  def preview
+    self.raw_csv_str.first(100) + self[:header_row].to_s
+  end
+
+  def self.stale
+    where.not(state: "done")
+  end
+end
+`)),
+		source.NewFile("app/controllers/imports_controller.rb", []byte(`class ImportsController < ApplicationController
+  def index
+    @imports = Import.fresh.where(account_id: current_account.id).pluck(:id, :raw_csv_str)
+    Import.order("created_at DESC").select("raw_csv_str")
+    rows.where(raw_csv_str: nil)
+    Import.find_by(:token => params[:token])
+  end
+
+  def import_params
+    params.require(:import).permit(:raw_csv_str, :col_sep, mappings: [])
+  end
+end
+`)),
+	}
+	all, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range all {
+		if r.Usage == refs.Attribute {
+			got = append(got, fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, r.Table, r.Column))
+		}
+	}
+	c, m := "app/controllers/imports_controller.rb", "app/models/import.rb"
+	want := []string{
+		m + ":3 imports.state", m + ":3 imports.created_at",
+		m + ":6 imports.raw_csv_str", m + ":6 imports.header_row",
+		m + ":10 imports.state",
+		c + ":3 imports.id", c + ":3 imports.raw_csv_str", c + ":3 imports.account_id",
+		c + ":4 imports.raw_csv_str",
+		c + ":6 imports.token",
+		c + ":10 imports.raw_csv_str", c + ":10 imports.col_sep", c + ":10 imports.mappings",
+	}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("attribute uses (-want +got):\n%s", diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/refs"
@@ -104,6 +105,8 @@ type djangoFile struct {
 	label  string
 	models map[*pyClass]*djModel
 	busy   map[*pyClass]bool
+	// fieldCol maps each class's own field names to their columns.
+	fieldCol map[*pyClass]map[string]string
 }
 
 // djModel is what a class contributes, after inheritance.
@@ -113,7 +116,9 @@ type djModel struct {
 	proxy    bool
 	table    string
 	columns  []string
-	pk       bool // a column is the primary key
+	writes   []refs.Write      // how inserts fill each column, at its field
+	fields   map[string]string // field name -> column, for attribute uses
+	pk       bool              // a column is the primary key
 	m2m      []djM2M
 	concrete *pyClass // for proxies: the concrete base
 }
@@ -158,9 +163,10 @@ func (x *djangoFile) model(c *pyClass) *djModel {
 
 func (x *djangoFile) build(c *pyClass) *djModel {
 	src := x.m.src
-	dm := &djModel{}
+	dm := &djModel{fields: map[string]string{}}
 	known := false // some base says this is a model
 	var inherited []string
+	var inheritedWrites []refs.Write
 	var ptr string
 	for _, b := range c.bases {
 		name := dotted(b, src)
@@ -176,6 +182,10 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 			switch {
 			case bm.abstract:
 				inherited = uniq(inherited, bm.columns...)
+				inheritedWrites = append(inheritedWrites, bm.writes...)
+				for k, v := range bm.fields {
+					dm.fields[k] = v
+				}
 				dm.pk = dm.pk || bm.pk
 				dm.m2m = append(dm.m2m, bm.m2m...)
 			case dm.concrete == nil:
@@ -197,7 +207,10 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 			}
 		}
 	}
-	own, ownM2M, ownPK, hasFields := x.fields(c)
+	own, ownWrites, ownM2M, ownPK, hasFields := x.fields(c)
+	for k, v := range x.fieldCol[c] {
+		dm.fields[k] = v
+	}
 	if !known && !hasFields {
 		return dm
 	}
@@ -207,6 +220,7 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 	dm.proxy = isTrue(meta.attr("proxy"))
 	dm.m2m = append(dm.m2m, ownM2M...)
 	dm.pk = dm.pk || ownPK
+	dm.writes = mergeWrites(inheritedWrites, ownWrites)
 	switch {
 	case dm.abstract:
 		dm.columns = uniq(inherited, own...)
@@ -223,6 +237,7 @@ func (x *djangoFile) build(c *pyClass) *djModel {
 	cols = uniq(cols, own...)
 	if !dm.pk {
 		cols = append([]string{"id"}, cols...)
+		dm.fields["id"] = "id"
 	}
 	dm.columns = cols
 	dm.table = x.tableName(c)
@@ -255,6 +270,36 @@ func truncateName(name string, length int) string {
 	return name[:length-4] + hex.EncodeToString(sum[:])[:4]
 }
 
+// mergeWrites returns the writes of a model's own fields and of those it
+// inherits; a field it declares itself overrides an inherited one.
+func mergeWrites(inherited, own []refs.Write) []refs.Write {
+	out := slices.Clone(own)
+	for _, w := range inherited {
+		if !slices.ContainsFunc(own, func(o refs.Write) bool { return strings.EqualFold(o.Column, w.Column) }) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// djangoWrite says how Django's inserts fill a concrete field's column:
+// a value on every insert unless the field is null=True without a
+// default (default=, db_default=, auto_now, auto_now_add), which lets a
+// model instance be saved with None.
+func (x *djangoFile) djangoWrite(col string, a pyAttr, call pyCall) refs.Write {
+	pos := x.f.Pos(a.off)
+	may := isTrue(call.kwargs["null"])
+	for _, k := range []string{"default", "db_default"} {
+		if v, ok := call.kwargs[k]; ok && v.Type() != "none" {
+			may = false
+		}
+	}
+	if isTrue(call.kwargs["auto_now"]) || isTrue(call.kwargs["auto_now_add"]) || isTrue(call.kwargs["primary_key"]) {
+		may = false
+	}
+	return refs.Write{Column: col, Always: !may, Line: pos.Line, Snippet: snippet(x.f, pos.Line)}
+}
+
 // djangoNonColumn are field-like classes that add no column to the
 // model's table.
 var djangoNonColumn = map[string]bool{
@@ -264,8 +309,12 @@ var djangoNonColumn = map[string]bool{
 
 // fields reads the class body: columns, M2M relations, whether a field is
 // the primary key and whether any Django field was seen.
-func (x *djangoFile) fields(c *pyClass) (cols []string, m2m []djM2M, pk, seen bool) {
+func (x *djangoFile) fields(c *pyClass) (cols []string, writes []refs.Write, m2m []djM2M, pk, seen bool) {
 	src := x.m.src
+	if x.fieldCol == nil {
+		x.fieldCol = map[*pyClass]map[string]string{}
+	}
+	x.fieldCol[c] = map[string]string{}
 	for _, a := range c.attrs {
 		call, ok := readCall(a.value, src)
 		if !ok {
@@ -301,6 +350,8 @@ func (x *djangoFile) fields(c *pyClass) (cols []string, m2m []djM2M, pk, seen bo
 				col = s
 			}
 			cols = uniq(cols, col)
+			writes = append(writes, x.djangoWrite(col, a, call))
+			x.fieldCol[c][a.name] = col
 			pk = pk || isTrue(call.kwargs["primary_key"])
 		case strings.HasSuffix(kind, "Field"):
 			seen = true
@@ -309,10 +360,12 @@ func (x *djangoFile) fields(c *pyClass) (cols []string, m2m []djM2M, pk, seen bo
 				col = s
 			}
 			cols = uniq(cols, col)
+			writes = append(writes, x.djangoWrite(col, a, call))
+			x.fieldCol[c][a.name] = col
 			pk = pk || isTrue(call.kwargs["primary_key"])
 		}
 	}
-	return cols, m2m, pk, seen
+	return cols, writes, m2m, pk, seen
 }
 
 // formLike are modules whose XField classes are form, serializer or
@@ -353,13 +406,13 @@ func (x *djangoFile) references(c *pyClass) []refs.Reference {
 	if !dm.isModel || dm.abstract {
 		return nil
 	}
-	table, cols := dm.table, dm.columns
+	table, cols, writes := dm.table, dm.columns, dm.writes
 	if dm.proxy {
 		if dm.concrete == nil {
 			return nil
 		}
 		base := x.model(dm.concrete)
-		table, cols = base.table, base.columns
+		table, cols, writes = base.table, base.columns, base.writes
 		if table == "" {
 			return nil
 		}
@@ -367,6 +420,7 @@ func (x *djangoFile) references(c *pyClass) []refs.Reference {
 	ref := newRef(x.f, refs.Django, c.off, table)
 	ref.Schema, ref.Table = djangoSplitTable(table)
 	ref.Columns = cols
+	ref.Writes = writes
 	out := []refs.Reference{ref}
 	if dm.proxy {
 		return out

@@ -1,9 +1,14 @@
 package orm
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
 )
 
 func dj(file string, line, col int, snippet, table string, cols ...string) refs.Reference {
@@ -49,10 +54,56 @@ func TestDjangoExtract(t *testing.T) {
 			dj(broken, 10, 1, "class Fine(models.Model):", "broken_fine", "id", "label"),
 		}},
 	}
+	// How each field is written is TestDjangoWrites' subject.
+	noWrites := cmpopts.IgnoreFields(refs.Reference{}, "Writes")
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &Django{}, tt.file, "django/"+tt.file, tt.want)
+			got, err := (&Django{}).Extract(tt.file, readTestdata(t, "django/"+tt.file))
+			if err != nil {
+				t.Fatalf("Extract(%s): %v", tt.file, err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpRefs, noWrites); diff != "" {
+				t.Errorf("Extract(%s) mismatch (-want +got):\n%s", tt.file, diff)
+			}
 		})
+	}
+}
+
+// TestDjangoWrites: every concrete field says whether Django's inserts
+// always give it a value, at the field's line; null=True without a
+// default may insert NULL. Inherited fields keep their base's line.
+func TestDjangoWrites(t *testing.T) {
+	src := `from django.db import models
+
+class Stamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True, null=True)
+
+    class Meta:
+        abstract = True
+
+class Invoice(Stamped):
+    number = models.CharField(max_length=20)
+    note = models.TextField(null=True, blank=True)
+    extra = models.JSONField(null=True, default=dict)
+    settled = models.BooleanField(null=True, db_default=False)
+    owner = models.ForeignKey("auth.User", null=True, on_delete=models.CASCADE)
+    nothing = models.TextField(null=True, default=None)
+`
+	got, err := (&Django{}).Extract("billing/models.py", []byte(src))
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Extract = %+v, %v; want one model", got, err)
+	}
+	want := []refs.Write{
+		{Column: "number", Always: true, Line: 10, Snippet: "number = models.CharField(max_length=20)"},
+		{Column: "note", Line: 11, Snippet: "note = models.TextField(null=True, blank=True)"},
+		{Column: "extra", Always: true, Line: 12, Snippet: "extra = models.JSONField(null=True, default=dict)"},
+		{Column: "settled", Always: true, Line: 13, Snippet: "settled = models.BooleanField(null=True, db_default=False)"},
+		{Column: "owner_id", Line: 14, Snippet: `owner = models.ForeignKey("auth.User", null=True, on_delete=models.CASCADE)`},
+		{Column: "nothing", Line: 15, Snippet: "nothing = models.TextField(null=True, default=None)"},
+		{Column: "created", Always: true, Line: 4, Snippet: "created = models.DateTimeField(auto_now_add=True, null=True)"},
+	}
+	if diff := cmp.Diff(want, got[0].Writes); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
 	}
 }
 
@@ -150,5 +201,73 @@ func TestDjangoMatch(t *testing.T) {
 		if got := (&Django{}).Match(p); got != want {
 			t.Errorf("Match(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestDjangoAttributeUses: queryset lookups, admin options and
+// serializer fields name a model's columns; names that are not fields
+// (properties, annotations, other models' fields) are not uses.
+func TestDjangoAttributeUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("blog/models.py", []byte(`from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=80)
+    body = models.TextField()
+    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+
+    @property
+    def summary(self):
+        return self.body[:80]
+`)),
+		source.NewFile("blog/views.py", []byte(`from .models import Post
+
+
+def index(request):
+    posts = Post.objects.filter(title__icontains="x", author__username="y").order_by("-title")
+    rows = Post.objects.values("body", "summary")
+    other.objects.filter(body=1)
+    return Post.objects.annotate(n=Count("id")).exclude(author_id=None)
+`)),
+		source.NewFile("blog/admin.py", []byte(`from django.contrib import admin
+from .models import Post
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("title", "summary")
+    search_fields = ["body"]
+`)),
+		source.NewFile("blog/serializers.py", []byte(`from rest_framework import serializers
+from .models import Post
+
+
+class PostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Post
+        fields = ["id", "title", "author"]
+`)),
+	}
+	got, err := (&DjangoAttributes{}).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uses []string
+	for _, r := range got {
+		if r.Usage != refs.Attribute || r.Source != refs.Django {
+			t.Errorf("reference %+v is not a Django attribute use", r)
+		}
+		uses = append(uses, fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, r.Table, r.Column))
+	}
+	want := []string{
+		"blog/views.py:5 blog_post.title", "blog/views.py:5 blog_post.author_id", "blog/views.py:5 blog_post.title",
+		"blog/views.py:6 blog_post.body",
+		"blog/views.py:8 blog_post.author_id",
+		"blog/admin.py:7 blog_post.title", "blog/admin.py:8 blog_post.body",
+		"blog/serializers.py:8 blog_post.id", "blog/serializers.py:8 blog_post.title", "blog/serializers.py:8 blog_post.author_id",
+	}
+	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("attribute uses (-want +got):\n%s", diff)
 	}
 }

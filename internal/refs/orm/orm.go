@@ -25,6 +25,7 @@ func Extractors() []refs.Extractor {
 	return []refs.Extractor{
 		NewActiveRecord(nil),
 		&Django{},
+		&DjangoAttributes{},
 		&SQLAlchemy{},
 		&Prisma{},
 		&GORM{},
@@ -85,6 +86,9 @@ func segments(p string) []string {
 func excludedDir(p string) bool {
 	segs := segments(p)
 	for _, s := range segs[:len(segs)-1] {
+		if strings.HasSuffix(s, "_migrations") { // legacy_migrations, alembic_migrations
+			return true
+		}
 		switch s {
 		case "test", "tests", "spec", "specs", "fixtures", "migrations", "migrate", "post_migrate",
 			"vendor", "node_modules", "__pycache__", ".git", "alembic":

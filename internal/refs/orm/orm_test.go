@@ -59,14 +59,16 @@ func TestExtractorsRouting(t *testing.T) {
 			"rails/app/models/bus.rb", "rails/app/models/ci/bridge.rb", "rails/app/models/ci/build.rb", "rails/app/models/order.rb", "rails/app/models/post.rb", "rails/app/models/project.rb",
 			"rails/app/models/staff.rb", "rails/app/models/user.rb", "rails/app/models/vehicle.rb",
 		},
-		"django":     {"django/blog/models/post.py", "django/broken/models.py", "django/shop/models.py"},
-		"sqlalchemy": {"sqlalchemy/app/db/models_v2.py", "sqlalchemy/app/models.py", "sqlalchemy/flaskapp/models.py"},
-		"prisma":     {"prisma/prisma/schema.prisma", "prisma/prisma/schema/billing.prisma"},
-		"gorm":       {"gorm/internal/model/models.go"},
-		"sqlx":       {"sqlx/store/users.go"},
-		"ent":        {"ent/ent/schema/pet.go", "ent/ent/schema/user.go"},
-		"bun":        {"bun/store/models.go"},
-		"sqlboiler":  {"sqlboiler/models/users.go"},
+		"django": {"django/blog/models/post.py", "django/broken/models.py", "django/shop/models.py"},
+		// The ModelForm's Meta fields, in the models file.
+		"django-attributes": {"django/blog/models/post.py"},
+		"sqlalchemy":        {"sqlalchemy/app/db/models_v2.py", "sqlalchemy/app/models.py", "sqlalchemy/flaskapp/models.py"},
+		"prisma":            {"prisma/prisma/schema.prisma", "prisma/prisma/schema/billing.prisma"},
+		"gorm":              {"gorm/internal/model/models.go"},
+		"sqlx":              {"sqlx/store/users.go"},
+		"ent":               {"ent/ent/schema/pet.go", "ent/ent/schema/user.go"},
+		"bun":               {"bun/store/models.go"},
+		"sqlboiler":         {"sqlboiler/models/users.go"},
 		// One file at a time: most query files need the program's models
 		// (a raw-table TypeORM query builder does not).
 		"javascript-orm": {
@@ -116,7 +118,7 @@ func TestExtractorNames(t *testing.T) {
 	for _, x := range Extractors() {
 		names = append(names, x.Name())
 	}
-	want := []string{"activerecord", "django", "sqlalchemy", "prisma", "gorm", "sqlx", "ent", "bun", "sqlboiler", "javascript-orm", "jvm-orm"}
+	want := []string{"activerecord", "django", "django-attributes", "sqlalchemy", "prisma", "gorm", "sqlx", "ent", "bun", "sqlboiler", "javascript-orm", "jvm-orm"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("Extractors() names (-want +got):\n%s", diff)
 	}

@@ -83,7 +83,7 @@ const (
 // schema dumps, docs, locale files, vendored and generated code) ...
 var defaultExcludes = []string{
 	"**/.git/", "**/.hg/", "**/.svn/", "**/vendor/", "**/node_modules/", "**/bower_components/",
-	"**/db/migrate/", "**/db/post_migrate/", "**/migrations/", "**/alembic/versions/",
+	"**/db/migrate/", "**/db/post_migrate/", "**/migrations/", "**/*_migrations/", "**/alembic/versions/",
 	"**/db/schema.rb", "**/db/*_schema.rb", "**/structure.sql", "**/db/*_structure.sql",
 	"*.md", "*.markdown", "*.rst", "*.po", "*.pot", "**/locales/", "**/locale/", "**/config/locales/", "**/i18n/",
 	"**/dist/", "*.min.js", "*.bundle.js", "**/public/packs/", "**/public/assets/",

@@ -70,6 +70,7 @@ func appFS() fstest.MapFS {
 		"db/migrate/20240101_init.sql": q("ALTER TABLE users DROP COLUMN email;"),
 		"db/structure.sql":             q("CREATE VIEW v AS SELECT email FROM users;"),
 		"db/migrations_v2/001.sql":     q("SELECT email FROM users;"),
+		"db/legacy_migrations/135.sql": q("SELECT email FROM users;"),
 		"vendor/lib/q.sql":             q("SELECT email FROM users;"),
 		"node_modules/pkg/q.sql":       q("SELECT email FROM users;"),
 		"spec/fixtures/q.sql":          q("SELECT email FROM fixtures_users;"),
@@ -99,7 +100,7 @@ func TestBuild(t *testing.T) {
 		Read:    4,  // users, orders, broken, x.boom
 		Skipped: 9,
 		SkippedReasons: map[string]int{
-			ReasonExcludedDir: 6, // db/migrate, db/migrations_v2, vendor, node_modules, spec, config/locales
+			ReasonExcludedDir: 7, // db/migrate, db/migrations_v2, db/legacy_migrations, vendor, node_modules, spec, config/locales
 			ReasonSubmodule:   1,
 			ReasonExcluded:    3, // db/structure.sql, q_test.sql, docs/queries.md
 			ReasonSymlink:     1,

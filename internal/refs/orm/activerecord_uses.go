@@ -1,0 +1,270 @@
+package orm
+
+import (
+	"bytes"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// The attribute uses of ActiveRecord models: where a release names a
+// column through a model rather than in SQL. They are evidence a person
+// can follow (Usage Attribute); whether the release breaks still comes
+// from the model, which loads every column. Read are
+//   - query methods on a chain rooted at a model constant (or, inside the
+//     model, at no receiver or self): where(col: ...), where.not(col:),
+//     find_by(col:), find_or_create_by(col:), exists?(col:),
+//     update_all(col:), pluck(:col), select(:col), order(:col) and
+//     order(col: :desc), group(:col), pick(:col);
+//   - strong parameters whose model is named: params.require(:user)
+//     .permit(:col, ...) for a model User;
+//   - self.col, self.col = and self[:col] in the model's instance
+//     methods.
+// A chain whose model cannot be named (a local variable, an
+// association) is left out: a name alone is no evidence of a table.
+
+// arHashQuery name their columns as the keys of a hash argument.
+var arHashQuery = map[string]bool{
+	"where": true, "not": true, "rewhere": true, "find_by": true, "find_by!": true,
+	"find_or_create_by": true, "find_or_create_by!": true, "find_or_initialize_by": true,
+	"exists?": true, "update_all": true, "order": true, "reorder": true, "create_with": true,
+}
+
+// arSymbolQuery name their columns as symbol (or plain string) arguments.
+var arSymbolQuery = map[string]bool{
+	"pluck": true, "select": true, "order": true, "reorder": true, "group": true, "pick": true,
+}
+
+// usesRelevant is a cheap test for Ruby files that may hold an attribute
+// use worth parsing for.
+func usesRelevant(f *source.File) bool {
+	for _, k := range [][]byte{[]byte("where"), []byte("find_by"), []byte("pluck"), []byte("permit"), []byte("self."), []byte("self["), []byte("order("), []byte("select(")} {
+		if bytes.Contains(f.Text, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// usesWalker finds the attribute uses in one file.
+type usesWalker struct {
+	r   *arResolver
+	f   *source.File
+	src []byte
+	out []refs.Reference
+}
+
+func (r *arResolver) attributeUses(f *source.File, tree *sitter.Tree) []refs.Reference {
+	w := &usesWalker{r: r, f: f, src: f.Text}
+	w.walk(tree.RootNode(), nil, nil, false)
+	return w.out
+}
+
+// walk visits n; scope is the lexical namespace, cls the model class
+// whose body n is in (nil outside one), inMethod whether n is in one of
+// its instance methods (where self is a record, not the class).
+func (w *usesWalker) walk(n *sitter.Node, scope []string, cls *arClass, inMethod bool) {
+	switch n.Type() {
+	case "module":
+		if name := rubyConstPath(n.ChildByFieldName("name"), w.src); name != "" {
+			scope = append(append([]string(nil), scope...), joinConst(scope, name))
+		}
+	case "class":
+		inMethod = false
+		if name := rubyConstPath(n.ChildByFieldName("name"), w.src); name != "" {
+			full := joinConst(scope, name)
+			scope = append(append([]string(nil), scope...), full)
+			cls = nil
+			if c := w.r.classes[full]; c != nil && w.model(c) {
+				cls = c
+			}
+		}
+	case "method":
+		inMethod = cls != nil
+	case "singleton_method", "singleton_class":
+		inMethod = false
+	case "call":
+		w.call(n, scope, cls, inMethod)
+	case "element_reference":
+		if inMethod {
+			if col := selfAttr(n, w.src); col != "" {
+				w.emit(cls, col, n)
+			}
+		}
+	}
+	for _, c := range namedChildren(n) {
+		w.walk(c, scope, cls, inMethod)
+	}
+}
+
+func (w *usesWalker) model(c *arClass) bool {
+	k := w.r.kind(c)
+	return k == arBase || k == arSTI
+}
+
+func (w *usesWalker) call(n *sitter.Node, scope []string, cls *arClass, inMethod bool) {
+	src := w.src
+	method := text(n.ChildByFieldName("method"), src)
+	recv := n.ChildByFieldName("receiver")
+	args := n.ChildByFieldName("arguments")
+	if method == "permit" {
+		if c := w.permitModel(recv, scope); c != nil {
+			syms, _ := rubyArgs(args, src)
+			for _, s := range syms {
+				w.emit(c, s, n)
+			}
+			for _, p := range namedChildren(args) {
+				if p.Type() == "pair" { // tags: [] permits an array attribute
+					if s, ok := pairKey(p, src); ok {
+						w.emit(c, s, n)
+					}
+				}
+			}
+		}
+		return
+	}
+	if inMethod && recv != nil && recv.Type() == "self" && args == nil && !arHashQuery[method] && !arSymbolQuery[method] {
+		if col := selfAttr(n, src); col != "" {
+			w.emit(cls, col, n)
+		}
+		return
+	}
+	if !arHashQuery[method] && !arSymbolQuery[method] {
+		return
+	}
+	c := w.chainModel(recv, scope, cls)
+	if c == nil {
+		return
+	}
+	for _, a := range namedChildren(args) {
+		switch a.Type() {
+		case "pair":
+			if arHashQuery[method] {
+				if s, ok := pairKey(a, src); ok {
+					w.emit(c, s, n)
+				}
+			}
+		case "hash":
+			if arHashQuery[method] {
+				for _, p := range namedChildren(a) {
+					if s, ok := pairKey(p, src); ok && p.Type() == "pair" {
+						w.emit(c, s, n)
+					}
+				}
+			}
+		case "simple_symbol":
+			if arSymbolQuery[method] {
+				s, _ := rubyLiteral(a, src)
+				w.emit(c, s, n)
+			}
+		case "string":
+			// select("col") and order("col"): a bare column name only,
+			// not SQL fragments ("created_at DESC", "count(*)").
+			if s, ok := rubyLiteral(a, src); ok && arSymbolQuery[method] && isRubyIdent(s) {
+				w.emit(c, s, n)
+			}
+		}
+	}
+}
+
+// pairKey returns the key of key: value or :key => value.
+func pairKey(p *sitter.Node, src []byte) (string, bool) {
+	k := p.ChildByFieldName("key")
+	if k == nil {
+		return "", false
+	}
+	if k.Type() == "hash_key_symbol" {
+		return text(k, src), true
+	}
+	return rubyLiteral(k, src)
+}
+
+func isRubyIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isWordByte(s[i]) {
+			return false
+		}
+	}
+	return !isDigit(s[0])
+}
+
+// chainModel returns the model a query chain starts from: a model
+// constant, or the enclosing model for no receiver or self.
+func (w *usesWalker) chainModel(recv *sitter.Node, scope []string, cls *arClass) *arClass {
+	for recv != nil {
+		switch recv.Type() {
+		case "constant", "scope_resolution":
+			name := rubyConstPath(recv, w.src)
+			full := lookupConst(w.r.classes, name, scope)
+			if c := w.r.classes[full]; c != nil && w.model(c) {
+				return c
+			}
+			return nil
+		case "self":
+			return cls
+		case "call":
+			recv = recv.ChildByFieldName("receiver")
+			if recv == nil {
+				return cls // a scope called inside the model: active.where(...)
+			}
+		case "identifier":
+			// Inside a model a bare name is its own scope or relation
+			// (where.not, active.where); elsewhere a local variable.
+			return cls
+		default:
+			return nil
+		}
+	}
+	return cls
+}
+
+// permitModel returns the model of params.require(:name).permit(...).
+func (w *usesWalker) permitModel(recv *sitter.Node, scope []string) *arClass {
+	if recv == nil || recv.Type() != "call" || text(recv.ChildByFieldName("method"), w.src) != "require" {
+		return nil
+	}
+	syms, _ := rubyArgs(recv.ChildByFieldName("arguments"), w.src)
+	if len(syms) != 1 {
+		return nil
+	}
+	return w.r.modelNamed(syms[0])
+}
+
+// modelNamed returns the one model whose demodulized class name
+// underscores to name (params.require(:line_item) -> LineItem).
+func (r *arResolver) modelNamed(name string) *arClass {
+	var found *arClass
+	for full, c := range r.classes {
+		if r.infl.Underscore(demodulize(full)) != name {
+			continue
+		}
+		if k := r.kind(c); k != arBase && k != arSTI {
+			continue
+		}
+		if found != nil {
+			return nil // ambiguous: Admin::User and User
+		}
+		found = c
+	}
+	return found
+}
+
+func (w *usesWalker) emit(c *arClass, col string, at *sitter.Node) {
+	if col == "" || strings.ContainsAny(col, " .()") {
+		return
+	}
+	table, sure := w.r.table(c)
+	if !sure {
+		return
+	}
+	ref := newRef(w.f, refs.ActiveRecord, int(at.StartByte()), table)
+	ref.Column = col
+	ref.Usage = refs.Attribute
+	w.out = append(w.out, ref)
+}

@@ -1,0 +1,331 @@
+package orm
+
+import (
+	"bytes"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/refs"
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// DjangoAttributes extracts the attribute uses of Django models: the
+// places a release names a field through the ORM rather than in SQL,
+// resolved to the model's table and the field's column (Usage
+// Attribute, Source Django). They are evidence a person can follow; the
+// model decides whether a change breaks the release. Read are
+//   - queryset methods on Model.objects (or any manager attribute of a
+//     model class): filter/exclude/get/get_or_create/update_or_create/
+//     update/create keyword arguments (the first part of a lookup:
+//     author__name is author), values/values_list/order_by/only/defer/
+//     distinct string arguments ("-created" is created);
+//   - ModelAdmin options (list_display, fields, search_fields,
+//     list_filter, readonly_fields, ordering, ...) of an admin registered
+//     with @admin.register(Model) or admin.site.register(Model, Admin);
+//   - serializer and ModelForm Meta fields/exclude lists with model =.
+//
+// Only names that are fields of the model count; a model is known by
+// its class name when exactly one model of that name is extracted.
+type DjangoAttributes struct{}
+
+// Name implements refs.Extractor.
+func (d *DjangoAttributes) Name() string { return "django-attributes" }
+
+// Match reads Python files outside tests and migrations.
+func (d *DjangoAttributes) Match(p string) bool {
+	return strings.HasSuffix(p, ".py") && !excludedDir(p)
+}
+
+// Extract implements refs.Extractor for one file.
+func (d *DjangoAttributes) Extract(p string, src []byte) ([]refs.Reference, error) {
+	return extractOne(d, p, src)
+}
+
+// djInfo is what attribute uses need of a model.
+type djInfo struct {
+	schema, table string
+	fields        map[string]string
+}
+
+var djQueryKwargs = map[string]bool{
+	"filter": true, "exclude": true, "get": true, "get_or_create": true, "update_or_create": true,
+	"update": true, "create": true,
+}
+
+var djQueryStrings = map[string]bool{
+	"values": true, "values_list": true, "order_by": true, "only": true, "defer": true, "distinct": true,
+}
+
+var djAdminOptions = map[string]bool{
+	"list_display": true, "list_display_links": true, "fields": true, "search_fields": true,
+	"list_filter": true, "readonly_fields": true, "ordering": true, "list_editable": true,
+	"raw_id_fields": true, "exclude": true, "date_hierarchy": true, "autocomplete_fields": true,
+}
+
+// ExtractFiles implements refs.FilesExtractor: models first, then uses.
+func (d *DjangoAttributes) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+	var firstErr error
+	models := map[string]*djInfo{}
+	seen := map[string]int{}
+	dj := &Django{}
+	for _, f := range files {
+		if !dj.Match(f.Path) || !bytes.Contains(f.Text, []byte("django")) {
+			continue
+		}
+		tree, err := parsePython(f.Path, f.Text)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		m := readPyModule(tree.RootNode(), f.Text)
+		if m.importsPrefix("django") {
+			x := &djangoFile{m: m, f: f, label: appLabel(f.Path), models: map[*pyClass]*djModel{}}
+			for _, c := range m.classes {
+				dm := x.model(c)
+				if !dm.isModel || dm.abstract || dm.proxy || dm.table == "" {
+					continue
+				}
+				seen[c.name]++
+				sch, tbl := djangoSplitTable(dm.table)
+				models[c.name] = &djInfo{schema: sch, table: tbl, fields: dm.fields}
+			}
+		}
+		tree.Close()
+	}
+	for name, n := range seen {
+		if n > 1 {
+			delete(models, name) // two models of that name: which one is unknown
+		}
+	}
+	if len(models) == 0 {
+		return nil, firstErr
+	}
+	var out []refs.Reference
+	for _, f := range files {
+		if !djangoUsesRelevant(f.Text) {
+			continue
+		}
+		tree, err := parsePython(f.Path, f.Text)
+		if err != nil {
+			continue // reported by the model pass or of no consequence
+		}
+		w := &djUsesWalker{models: models, f: f, src: f.Text}
+		w.walk(tree.RootNode())
+		out = append(out, w.out...)
+		tree.Close()
+	}
+	return out, firstErr
+}
+
+func djangoUsesRelevant(src []byte) bool {
+	for _, k := range [][]byte{[]byte(".objects"), []byte("fields"), []byte("list_display"), []byte("register(")} {
+		if bytes.Contains(src, k) {
+			return true
+		}
+	}
+	return false
+}
+
+type djUsesWalker struct {
+	models map[string]*djInfo
+	f      *source.File
+	src    []byte
+	out    []refs.Reference
+	admins map[string]*djInfo // admin class name -> model, from admin.site.register
+}
+
+func (w *djUsesWalker) walk(root *sitter.Node) {
+	w.admins = map[string]*djInfo{}
+	// admin.site.register(Model, ModelAdmin) may come after the class.
+	var visit func(n *sitter.Node)
+	visit = func(n *sitter.Node) {
+		if n.Type() == "call" {
+			if c, ok := readCall(n, w.src); ok && strings.HasSuffix(c.fn, "site.register") && len(c.args) == 2 {
+				if mi := w.models[lastPart(dotted(c.args[0], w.src))]; mi != nil {
+					w.admins[dotted(c.args[1], w.src)] = mi
+				}
+			}
+		}
+		for _, c := range namedChildren(n) {
+			visit(c)
+		}
+	}
+	visit(root)
+	var uses func(n *sitter.Node, decorators []*sitter.Node)
+	uses = func(n *sitter.Node, decorators []*sitter.Node) {
+		switch n.Type() {
+		case "decorated_definition":
+			var decs []*sitter.Node
+			for _, c := range namedChildren(n) {
+				if c.Type() == "decorator" {
+					decs = append(decs, c)
+				}
+			}
+			if d := n.ChildByFieldName("definition"); d != nil {
+				uses(d, decs)
+			}
+			return
+		case "class_definition":
+			w.class(n, decorators)
+		case "call":
+			w.query(n)
+		}
+		for _, c := range namedChildren(n) {
+			uses(c, nil)
+		}
+	}
+	uses(root, nil)
+}
+
+// query reads one queryset call on a model's manager.
+func (w *djUsesWalker) query(n *sitter.Node) {
+	fn := n.ChildByFieldName("function")
+	if fn == nil || fn.Type() != "attribute" {
+		return
+	}
+	method := text(fn.ChildByFieldName("attribute"), w.src)
+	if !djQueryKwargs[method] && !djQueryStrings[method] {
+		return
+	}
+	mi := w.managerModel(fn.ChildByFieldName("object"))
+	if mi == nil {
+		return
+	}
+	for _, a := range namedChildren(n.ChildByFieldName("arguments")) {
+		switch {
+		case a.Type() == "keyword_argument" && djQueryKwargs[method]:
+			w.emit(mi, text(a.ChildByFieldName("name"), w.src), a)
+		case djQueryStrings[method]:
+			if s, ok := pyString(a, w.src); ok {
+				w.emit(mi, strings.TrimPrefix(s, "-"), a)
+			}
+		}
+	}
+}
+
+// managerModel follows a chain (Model.objects.filter(...).order_by) down
+// to Model.<manager> and returns the model.
+func (w *djUsesWalker) managerModel(n *sitter.Node) *djInfo {
+	for n != nil {
+		switch n.Type() {
+		case "call":
+			n = n.ChildByFieldName("function")
+		case "attribute":
+			obj := n.ChildByFieldName("object")
+			if obj != nil && obj.Type() == "identifier" {
+				attr := text(n.ChildByFieldName("attribute"), w.src)
+				if attr == "objects" || strings.HasSuffix(attr, "_objects") {
+					return w.models[text(obj, w.src)]
+				}
+				return nil
+			}
+			n = obj
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// class reads ModelAdmin options and Meta fields of serializers and
+// model forms.
+func (w *djUsesWalker) class(n *sitter.Node, decorators []*sitter.Node) {
+	name := text(n.ChildByFieldName("name"), w.src)
+	mi := w.admins[name]
+	for _, d := range decorators {
+		for _, c := range namedChildren(d) {
+			if call, ok := readCall(c, w.src); ok && lastPart(call.fn) == "register" && len(call.args) > 0 {
+				if m := w.models[lastPart(dotted(call.args[0], w.src))]; m != nil {
+					mi = m
+				}
+			}
+		}
+	}
+	body := n.ChildByFieldName("body")
+	for _, st := range namedChildren(body) {
+		if st.Type() == "class_definition" && text(st.ChildByFieldName("name"), w.src) == "Meta" {
+			w.meta(st)
+		}
+		if mi == nil {
+			continue
+		}
+		for _, a := range classAssigns(st, w.src) {
+			if djAdminOptions[a.name] {
+				w.emitList(mi, a.value)
+			}
+		}
+	}
+}
+
+// meta reads `model = X` and `fields = [...]`/`exclude = [...]`.
+func (w *djUsesWalker) meta(meta *sitter.Node) {
+	var mi *djInfo
+	var lists []*sitter.Node
+	for _, st := range namedChildren(meta.ChildByFieldName("body")) {
+		for _, a := range classAssigns(st, w.src) {
+			switch a.name {
+			case "model":
+				mi = w.models[lastPart(dotted(a.value, w.src))]
+			case "fields", "exclude", "read_only_fields":
+				lists = append(lists, a.value)
+			}
+		}
+	}
+	if mi == nil {
+		return
+	}
+	for _, l := range lists {
+		w.emitList(mi, l)
+	}
+}
+
+// classAssigns returns the `name = value` of one class-body statement.
+func classAssigns(st *sitter.Node, src []byte) []pyAttr {
+	if st.Type() != "expression_statement" {
+		return nil
+	}
+	var out []pyAttr
+	for _, a := range namedChildren(st) {
+		out = append(out, pyAssign(a, src)...)
+	}
+	return out
+}
+
+func (w *djUsesWalker) emitList(mi *djInfo, list *sitter.Node) {
+	if list == nil {
+		return
+	}
+	switch list.Type() {
+	case "list", "tuple":
+		for _, e := range namedChildren(list) {
+			if s, ok := pyString(e, w.src); ok {
+				w.emit(mi, strings.TrimPrefix(s, "-"), e)
+			}
+		}
+	default:
+		if s, ok := pyString(list, w.src); ok {
+			w.emit(mi, s, list)
+		}
+	}
+}
+
+// emit records a use of field (a lookup's first part) when it is a field
+// of the model.
+func (w *djUsesWalker) emit(mi *djInfo, field string, at *sitter.Node) {
+	field, _, _ = strings.Cut(field, "__")
+	col, ok := mi.fields[field]
+	if !ok {
+		if c, isFK := strings.CutSuffix(field, "_id"); isFK && mi.fields[c] == field {
+			col, ok = field, true
+		}
+	}
+	if !ok {
+		return
+	}
+	ref := newRef(w.f, refs.Django, int(at.StartByte()), mi.table)
+	ref.Schema, ref.Table, ref.Column, ref.Usage = mi.schema, mi.table, col, refs.Attribute
+	w.out = append(w.out, ref)
+}

@@ -1,0 +1,4 @@
+UPDATE events SET source = 'web' WHERE source IS NULL;
+ALTER TABLE events ALTER COLUMN source SET DEFAULT 'web';
+ALTER TABLE events ALTER COLUMN source SET NOT NULL;
+ALTER TABLE events ALTER COLUMN status SET NOT NULL;

@@ -1,0 +1,2 @@
+class Import < ApplicationRecord
+end
