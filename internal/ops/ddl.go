@@ -10,11 +10,18 @@ import (
 
 func (c *converter) createTable(s *pg.CreateStmt) {
 	op := Op{Kind: CreateTable, Table: rangeVarName(s.Relation), IfNotExists: s.IfNotExists, Lock: AccessExclusive}
-	if s.Partbound != nil {
+	switch {
+	case s.Partbound != nil:
 		op.Detail = "partition"
+	case len(s.InhRelations) > 0:
+		op.Detail = "inherits"
 	}
 	for _, e := range s.TableElts {
 		switch x := e.Node.(type) {
+		case *pg.Node_TableLikeClause:
+			if op.Detail == "" {
+				op.Detail = "like"
+			}
 		case *pg.Node_ColumnDef:
 			col, cons := columnDef(x.ColumnDef)
 			col.Span = c.columnSpan(x.ColumnDef)
