@@ -23,6 +23,7 @@ var all = []*Rule{
 	DropNotNull,
 	DropTable,
 	EnumAddValueInTransaction,
+	FailsAgainstSchema,
 	IncompatibleColumnType,
 	InternalError,
 	InvalidSuppression,
