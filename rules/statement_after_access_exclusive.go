@@ -12,7 +12,7 @@ var StatementAfterAccessExclusive = &Rule{
 	Severity: Warning,
 	Category: Locking,
 	Summary:  "work done after taking ACCESS EXCLUSIVE in the same transaction keeps the table locked for all of it",
-	Doc:      `Locks are held until the transaction ends. Once a statement takes ACCESS EXCLUSIVE on an existing table, everything after it in the same transaction (an index build, a backfill, a lock on a second table) runs while the running release can neither read nor write the first table. Put the ACCESS EXCLUSIVE statement last, or in a transaction of its own.`,
+	Doc:      `Locks are held until the transaction ends. Once a statement takes ACCESS EXCLUSIVE on an existing table, everything after it in the same transaction (an index build, a backfill, a lock on a second table) runs while the running release can neither read nor write the first table. Put the ACCESS EXCLUSIVE statement last, or in a transaction of its own. A table the transaction drops is not counted: queries of it fail once it is gone, which drop-table is about.`,
 	Bad:      "BEGIN;\nALTER TABLE users ADD COLUMN flag boolean;\nUPDATE orders SET status = 'x' WHERE status IS NULL;\nCOMMIT;",
 	Good:     "-- migration 1\nALTER TABLE users ADD COLUMN flag boolean;\n-- migration 2\nUPDATE orders SET status = 'x' WHERE status IS NULL;",
 	Steps:    []string{"Split the migration: the statement that takes ACCESS EXCLUSIVE goes in a transaction of its own, or last."},
@@ -46,7 +46,12 @@ var StatementAfterAccessExclusive = &Rule{
 				r.last = op
 				r.n++
 			}
-			if first == nil && op.Lock == ops.AccessExclusive && op.Table.Name != "" && !p.IsNew(op) {
+			switch {
+			case first != nil && drops(op) && op.Table.Key() == first.Table.Key():
+				// The table is gone: no query of the running release waits
+				// for it any more, they fail (drop-table's concern).
+				delete(held, op.Tx)
+			case first == nil && op.Lock == ops.AccessExclusive && op.Table.Name != "" && !p.IsNew(op) && !drops(op):
 				held[op.Tx] = op
 			}
 		}
@@ -67,6 +72,15 @@ var StatementAfterAccessExclusive = &Rule{
 				describe(r.first), r.n-1, more, r.last.Span.Start.Line, qname(lock.Table), lock.Span.Start.Line)
 		}
 	},
+}
+
+// drops reports whether op drops the table it names.
+func drops(op *ops.Op) bool {
+	switch op.Kind {
+	case ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence:
+		return true
+	}
+	return false
 }
 
 // slowUnderLock reports whether op does work that takes time or locks

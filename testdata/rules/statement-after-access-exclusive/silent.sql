@@ -10,3 +10,14 @@ ALTER TABLE users ADD COLUMN team_id bigint;
 CREATE TABLE teams (id bigint PRIMARY KEY, name text);
 CREATE SEQUENCE team_numbers;
 COMMIT;
+-- A dropped table's lock blocks no one who could still use it: Rails'
+-- drop_table :permissions; drop_table :permissions_roles.
+BEGIN;
+DROP TABLE permissions;
+DROP TABLE permissions_roles;
+COMMIT;
+BEGIN;
+ALTER TABLE sessions ADD COLUMN expired boolean;
+DROP TABLE sessions;
+DROP TABLE old_sessions;
+COMMIT;
