@@ -127,7 +127,14 @@ func runInOrder(units []*migration.Migration, opt Options, ver int, active []*ru
 			replayed = true
 			cat.Order++
 			if opaque(u) {
+				// Code the translator could not read may have run before
+				// any of the unit's statements, and what it did read may
+				// be wrong where it guessed (a name known only at run
+				// time): the unit is applied unjudged, and the catalog
+				// vouches for nothing it knew.
+				cat.ApplyAll(u.Ops, u.Path)
 				cat.Opaque()
+				return nil
 			}
 			found := cat.Replay(u.Ops, u.Path)
 			if !conflicts {

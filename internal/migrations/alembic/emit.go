@@ -68,7 +68,8 @@ func (t *translator) emit(p pendingStmt) {
 }
 
 func (t *translator) add(out []ops.Op) {
-	for range out {
+	for i := range out {
+		out[i].Guarded = t.guards > 0
 		t.auto = append(t.auto, t.autoDepth > 0)
 		t.seg = append(t.seg, t.segment)
 	}
