@@ -22,6 +22,7 @@ var all = []*Rule{
 	DropFunction,
 	DropNotNull,
 	DropTable,
+	DuplicateColumn,
 	EnumAddValueInTransaction,
 	FailsAgainstSchema,
 	IncompatibleColumnType,
