@@ -87,7 +87,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 					break
 				}
 			}
-			t.rememberColumn(op.Column, origin, "dropped it")
+			t.rememberColumn(op.Column, origin, "dropped it", c.Order)
 			for name, k := range t.Constraints {
 				for _, kc := range k.Columns {
 					if kc == op.Column {
@@ -108,7 +108,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 			t := c.Table(op.Table)
 			col.Name = op.NewName
 			c.renameColumnUses(t, op.Column, op.NewName)
-			t.rememberColumn(op.Column, origin, "renamed it to "+op.NewName)
+			t.rememberColumn(op.Column, origin, "renamed it to "+op.NewName, c.Order)
 			delete(t.removedColumns, op.NewName)
 		}
 	case ops.AlterColumnType:

@@ -19,6 +19,8 @@ type Conflict struct {
 	// ("dropped it", "added it", "created the table without it").
 	Origin Origin
 	How    string
+
+	since int // the replay order of Origin
 }
 
 // Replay checks each operation against the catalog and applies those
@@ -30,7 +32,11 @@ type Conflict struct {
 func (c *Catalog) Replay(list []ops.Op, file string) []Conflict {
 	var out []Conflict
 	for i := range list {
-		if k := c.conflict(&list[i]); k != nil {
+		k := c.conflict(&list[i])
+		// A migration replayed on a catalog that holds it already (check
+		// replays a pending migration the previous release's replay
+		// included, when the database is behind) meets its own work.
+		if k != nil && (k.Origin.File != file || k.since >= c.Order) {
 			out = append(out, *k)
 			continue
 		}
@@ -121,7 +127,7 @@ func (c *Catalog) conflict(op *ops.Op) *Conflict {
 			return nil
 		}
 		if t, col := c.knownColumn(op.Table, op.ColumnDef.Name); col != nil {
-			return &Conflict{Op: op, Error: fmt.Sprintf("column %q of relation %q already exists", col.Name, t.Name.Name), Origin: col.Origin, How: "added it"}
+			return &Conflict{Op: op, Error: fmt.Sprintf("column %q of relation %q already exists", col.Name, t.Name.Name), Origin: col.Origin, How: "added it", since: col.Since}
 		}
 	case ops.DropColumn, ops.AlterColumnType, ops.SetNotNull, ops.DropNotNull, ops.SetDefault, ops.DropDefault:
 		return c.missingColumn(op, op.Table, op.Column, fmt.Sprintf("column %q of relation %q does not exist", op.Column, op.Table.Name))
@@ -133,7 +139,7 @@ func (c *Catalog) conflict(op *ops.Op) *Conflict {
 			return k
 		}
 		if t, col := c.knownColumn(op.Table, op.NewName); col != nil {
-			return &Conflict{Op: op, Error: fmt.Sprintf("column %q of relation %q already exists", col.Name, t.Name.Name), Origin: col.Origin, How: "added it"}
+			return &Conflict{Op: op, Error: fmt.Sprintf("column %q of relation %q already exists", col.Name, t.Name.Name), Origin: col.Origin, How: "added it", since: col.Since}
 		}
 	case ops.AddConstraint:
 		k := op.Constraint
@@ -187,9 +193,9 @@ func (c *Catalog) missingColumn(op *ops.Op, table ops.Name, name, msg string) *C
 		return nil
 	}
 	if r, ok := t.removedColumns[name]; ok {
-		return &Conflict{Op: op, Error: msg, Origin: r.Origin, How: r.How}
+		return &Conflict{Op: op, Error: msg, Origin: r.Origin, How: r.How, since: r.Since}
 	}
-	return &Conflict{Op: op, Error: msg, Origin: t.Origin, How: "created the table without it, and no later migration adds it"}
+	return &Conflict{Op: op, Error: msg, Origin: t.Origin, How: "created the table without it, and no later migration adds it", since: t.Since}
 }
 
 // gone is the conflict of a relation the replay saw go.
@@ -201,7 +207,7 @@ func (c *Catalog) gone(op *ops.Op, n ops.Name, what string) *Conflict {
 	if !ok {
 		return nil
 	}
-	return &Conflict{Op: op, Error: fmt.Sprintf("%s %q does not exist", what, n.Name), Origin: r.Origin, How: r.How}
+	return &Conflict{Op: op, Error: fmt.Sprintf("%s %q does not exist", what, n.Name), Origin: r.Origin, How: r.How, since: r.Since}
 }
 
 // goneIndex is the conflict of an index the replay saw go.
@@ -213,18 +219,18 @@ func (c *Catalog) goneIndex(op *ops.Op, n ops.Name, what string) *Conflict {
 	if !ok {
 		return nil
 	}
-	return &Conflict{Op: op, Error: fmt.Sprintf("%s %q does not exist", what, n.Name), Origin: r.Origin, How: r.How}
+	return &Conflict{Op: op, Error: fmt.Sprintf("%s %q does not exist", what, n.Name), Origin: r.Origin, How: r.How, since: r.Since}
 }
 
 // taken is the conflict of a relation name (tables, views, sequences and
 // indexes share one namespace per schema) the replay knows is in use.
 func (c *Catalog) taken(op *ops.Op, n ops.Name) *Conflict {
 	if t := c.Tables[n.Key()]; t != nil && !t.Unsure {
-		return &Conflict{Op: op, Error: fmt.Sprintf("relation %q already exists", n.Name), Origin: t.Origin, How: "created it"}
+		return &Conflict{Op: op, Error: fmt.Sprintf("relation %q already exists", n.Name), Origin: t.Origin, How: "created it", since: t.Since}
 	}
 	if i := c.Indexes[n.Key()]; i != nil {
 		if t := c.Tables[i.Table]; t != nil && !t.Unsure {
-			return &Conflict{Op: op, Error: fmt.Sprintf("relation %q already exists", n.Name), Origin: i.Origin, How: "created it"}
+			return &Conflict{Op: op, Error: fmt.Sprintf("relation %q already exists", n.Name), Origin: i.Origin, How: "created it", since: i.Since}
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import "github.com/schemagate/schemagate/internal/ops"
 type removal struct {
 	Origin Origin
 	How    string // "dropped it", "renamed it to x", ...
+	Since  int    // the replay order it went at
 }
 
 func relationKey(n ops.Name) string { return "relation:" + n.Key() }
@@ -16,17 +17,17 @@ func (c *Catalog) remember(key string, at Origin, how string) {
 	if c.removed == nil {
 		c.removed = map[string]removal{}
 	}
-	c.removed[key] = removal{at, how}
+	c.removed[key] = removal{at, how, c.Order}
 }
 
 // forget drops what was recorded under key: the object is back.
 func (c *Catalog) forget(key string) { delete(c.removed, key) }
 
-func (t *Table) rememberColumn(name string, at Origin, how string) {
+func (t *Table) rememberColumn(name string, at Origin, how string, order int) {
 	if t.removedColumns == nil {
 		t.removedColumns = map[string]removal{}
 	}
-	t.removedColumns[name] = removal{at, how}
+	t.removedColumns[name] = removal{at, how, order}
 }
 
 // Opaque records that code the replay could not read ran (a DO block, a
