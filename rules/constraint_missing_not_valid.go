@@ -97,7 +97,9 @@ func reportInlineReference(p *Pass, op *ops.Op, k *ops.Constraint) {
 	}
 	p.Reportf(op.Span, hintIn(p.Migration.Format,
 		fmt.Sprintf("add the column without REFERENCES, then ALTER TABLE %s ADD CONSTRAINT ... FOREIGN KEY (%s) REFERENCES %s NOT VALID; and VALIDATE CONSTRAINT in a separate transaction", qname(op.Table), quoteIdent(col), ref),
-		"add_reference ..., foreign_key: { validate: false } (or add_foreign_key ..., validate: false); then validate_foreign_key in a later migration", "", ""),
+		"add_reference ..., foreign_key: { validate: false } (or add_foreign_key ..., validate: false); then validate_foreign_key in a later migration",
+		"add the field with db_constraint=False; then add the foreign key NOT VALID and VALIDATE CONSTRAINT in later migrations with migrations.RunSQL (in SeparateDatabaseAndState, with an AlterField to db_constraint=True as its state operation)",
+		"add the column without the ForeignKey; then op.create_foreign_key(..., postgresql_not_valid=True) and VALIDATE CONSTRAINT in a later revision"),
 		"adding column %s with REFERENCES %s validates every row of %s under a SHARE ROW EXCLUSIVE lock on %s (no writes), while the ADD COLUMN holds ACCESS EXCLUSIVE on %s",
 		quoteIdent(col), ref, qname(op.Table), ref, qname(op.Table))
 }

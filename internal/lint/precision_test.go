@@ -307,6 +307,21 @@ func TestDjangoPrecision(t *testing.T) {
 			want: []want{{"0002_prefs.py", 12, `the default MakeCode\(\) is volatile`}},
 		},
 		{
+			name: "AddField of a ForeignKey is ADD COLUMN ... REFERENCES: every row is validated",
+			files: app(map[string]string{"shop/migrations/0002_author.py": djangoMigration("5.0", `("shop", "0001_initial")`, `        migrations.CreateModel(
+            name="Author",
+            fields=[("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"))],
+        ),
+        migrations.AddField(
+            model_name="book",
+            name="author",
+            field=models.ForeignKey(null=True, on_delete=models.deletion.CASCADE, to="shop.author"),
+        ),
+`, true)}),
+			dir: ".", rule: "constraint-missing-not-valid", hint: true,
+			want: []want{{"0002_author.py", 16, `^add the field with db_constraint=False`}},
+		},
+		{
 			name: "a column RunSQL drops after RemoveField dropped it",
 			files: app(map[string]string{
 				"shop/migrations/0002_remove.py": djangoMigration("5.0", `("shop", "0001_initial")`, "        migrations.RemoveField(model_name=\"book\", name=\"title\"),\n", true),
