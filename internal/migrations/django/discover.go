@@ -268,19 +268,31 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 }
 
 // inferLabel finds an app's label from its migrations' dependencies on
-// each other, for a migrations directory scanned on its own.
+// each other, for a migrations directory scanned on its own: the app
+// most dependencies on a migration of the directory name. One vote is not
+// enough to win against more: taggit's 0001_initial depends on
+// contenttypes' 0001_initial, which shares a name with its own.
 func inferLabel(here []*found) string {
 	names := map[string]bool{}
 	for _, f := range here {
 		names[f.name] = true
 	}
+	votes := map[string]int{}
+	best := ""
 	for _, f := range here {
 		deps, _ := pairs(f.class.dependencies, "auth.User")
 		for _, dep := range deps {
-			if names[dep.name] {
-				return dep.app
+			if !names[dep.name] {
+				continue
+			}
+			votes[dep.app]++
+			if n := votes[dep.app]; best == "" || n > votes[best] || n == votes[best] && dep.app < best {
+				best = dep.app
 			}
 		}
 	}
-	return "app"
+	if best == "" {
+		return "app"
+	}
+	return best
 }

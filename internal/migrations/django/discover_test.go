@@ -131,6 +131,16 @@ func TestDiscoverOrder(t *testing.T) {
 		},
 		want: []string{"shop.0001_initial", "shop.0002_order_coupon"},
 	}, {
+		// taggit's history: its first migration depends on contenttypes'
+		// 0001_initial, a name its own first migration shares.
+		name: "scanned on its own: the label most dependencies agree on",
+		files: map[string]string{
+			"0001_initial.py":      mig(`("contenttypes", "0001_initial")`),
+			"0002_auto.py":         mig(`("taggit", "0001_initial")`),
+			"0003_unique_index.py": mig(`("contenttypes", "0002_remove_content_type_name"), ("taggit", "0002_auto")`),
+		},
+		want: []string{"taggit.0001_initial", "taggit.0002_auto", "taggit.0003_unique_index"},
+	}, {
 		name: "virtualenvs and node_modules are not searched",
 		files: map[string]string{
 			"shop/migrations/0001_initial.py":                                      mig(``),
