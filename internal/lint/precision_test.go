@@ -140,6 +140,17 @@ func TestRailsPrecision(t *testing.T) {
 			dir: "db/migrate", rule: "statement-after-access-exclusive",
 		},
 		{
+			// redmine's 20130215073721: one change_column sends ALTER TYPE,
+			// SET DEFAULT and SET NOT NULL; the next call waits behind them.
+			name: "the statements of one change_column are one step",
+			files: map[string]string{
+				"db/migrate/20240101000000_create_things.rb": createThings,
+				"db/migrate/20240102000000_widen.rb":         "class Widen < ActiveRecord::Migration[4.2]\n  def up\n    change_column :things, :name, :text, default: '', null: false\n    add_index :things, :id\n  end\nend\n",
+			},
+			dir: "db/migrate", rule: "statement-after-access-exclusive",
+			want: []want{{"20240102000000_widen.rb", 4, "^CREATE INDEX runs while the ACCESS EXCLUSIVE lock on things taken at line 3"}},
+		},
+		{
 			name: "create_table force: true on a table that is not there",
 			files: map[string]string{
 				"db/migrate/001_setup.rb": rb("Setup", "  def self.up\n    create_table :attachments, force: true do |t|\n      t.string :filename\n    end\n    create_table :journals, force: true do |t|\n      t.text :notes\n    end\n  end\n"),
