@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/schemagate/schemagate/internal/ops"
 )
 
 // Operations a revision runs only after asking whether their object
@@ -28,6 +30,31 @@ op.add_column('users', sa.Column('plain', sa.Text()))`)
 		got = append(got, guarded{string(op.Kind), op.Guarded})
 	}
 	want := []guarded{{"create-table", true}, {"add-column", true}, {"create-index", true}, {"add-column", false}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A server default Python computes (octavia's constants.ONLINE, aodh's
+// str(timeutils.utcnow())) is a string literal to PostgreSQL, not a
+// volatile expression; it is shown as written.
+func TestPythonComputedServerDefault(t *testing.T) {
+	src := revisionSource("from octavia.common import constants\nfrom oslo_utils import timeutils\n", `
+op.add_column('l7rule', sa.Column('operating_status', sa.String(16), nullable=False, server_default=constants.ONLINE))
+op.add_column('alarm', sa.Column('evaluate_timestamp', sa.DateTime(), server_default=str(timeutils.utcnow())))
+op.add_column('alarm', sa.Column('token', sa.Text(), server_default=make_token()))`)
+	tr := translateSource(t, src)
+	type def struct {
+		Text     string
+		Volatile bool
+	}
+	var got []def
+	for _, op := range tr.Ops {
+		if op.ColumnDef != nil && op.ColumnDef.Default != nil {
+			got = append(got, def{op.ColumnDef.Default.Text, op.ColumnDef.Default.Volatility == ops.Volatile})
+		}
+	}
+	want := []def{{"constants.ONLINE", false}, {"str(timeutils.utcnow())", false}, {"make_token()", true}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
