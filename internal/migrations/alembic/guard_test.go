@@ -59,3 +59,30 @@ op.add_column('alarm', sa.Column('token', sa.Text(), server_default=make_token()
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// `bind and bind.engine.name == "mysql"` (gnocchi, aodh) is False on
+// PostgreSQL whatever bind is: what runs under it is not translated.
+func TestDialectConditionWithAnd(t *testing.T) {
+	src := revisionSource("", `
+bind = op.get_bind()
+if bind and bind.engine.name == "mysql":
+    op.alter_column('resource', 'started_at', type_=sa.DateTime())
+if bind and bind.engine.name == "postgresql":
+    op.add_column('resource', sa.Column('pg_only', sa.Text()))
+if bind.engine.name == "sqlite" or bind.engine.name == "postgresql":
+    op.add_column('resource', sa.Column('either', sa.Text()))
+if bind.engine.name == "mysql" or bind.engine.name == "sqlite":
+    op.add_column('resource', sa.Column('neither', sa.Text()))`)
+	tr := translateSource(t, src)
+	var got []string
+	for _, op := range tr.Ops {
+		got = append(got, string(op.Kind)+" "+op.Column)
+	}
+	want := []string{"add-column pg_only", "add-column either"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for _, n := range tr.Notes {
+		t.Errorf("note at line %d: %s", n.Span.Start.Line, n.Message)
+	}
+}

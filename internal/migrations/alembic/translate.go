@@ -769,6 +769,9 @@ func (t *translator) truth(c *expr) (bool, bool) {
 	if c == nil {
 		return false, false
 	}
+	if t.isConnection(c) {
+		return true, true // op.get_bind(): a connection, never None
+	}
 	c = t.resolve(c)
 	switch c.kind {
 	case exprBool:
