@@ -37,10 +37,11 @@ func readHeader(mod *module) header {
 			continue
 		}
 		vals, ok := stringsOf(mod.src, s.x)
-		if !ok && name == "branch_labels" && s.x.kind == exprList {
-			// ('ocata01', migration.CONTRACT_BRANCH), as glance writes
-			// them: labels only name the revision, down_revision places
-			// it; the labels schemagate can read are kept.
+		if !ok && name == "branch_labels" {
+			// migration.EXPAND_BRANCH or ('ocata01',
+			// migration.CONTRACT_BRANCH), as glance writes them: labels
+			// only name the revision, down_revision places it; the labels
+			// schemagate can read are kept.
 			for _, a := range s.x.args {
 				if l, ok := literalString(a); ok {
 					h.branchLabels = append(h.branchLabels, l)

@@ -266,10 +266,26 @@ func (t *tr) run(root *node, defVersion version) {
 		return
 	}
 	t.callMethod(entry, nil, emptyOpts(), newEnv(nil))
-	if t.recognised == 0 {
+	if t.recognised == 0 && hasStatements(entry) {
 		t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: header,
 			Message: "migration class has no call schemagate recognises: its schema changes are not checked"})
 	}
+}
+
+// hasStatements reports whether a method's body holds code, not only
+// comments (redmine's "# No-op" migrations).
+func hasStatements(m *node) bool {
+	for _, k := range m.kids {
+		if k.typ != "body_statement" {
+			continue
+		}
+		for _, s := range k.kids {
+			if s.named && s.typ != "comment" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func lineEnd(src []byte, off int) int {
