@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/schemagate/schemagate/internal/ops"
+import (
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+)
 
 // ChangeColumnType flags column type changes that rewrite the table.
 var ChangeColumnType = &Rule{
@@ -19,13 +23,14 @@ var ChangeColumnType = &Rule{
 	},
 	Run: func(p *Pass) {
 		for _, op := range p.Ops(ops.AlterColumnType) {
-			if op.Type == nil || p.IsNew(op) {
-				continue
+			if op.Type == nil || p.IsNew(op) || unreadType(*op.Type) {
+				continue // (an unread type has a translator's note)
 			}
 			old, ok := addedType(p, op)
 			if !ok && p.Schema != nil {
 				old, ok = p.Schema.ColumnType(op.Table, op.Column)
 			}
+			ok = ok && !unreadType(old)
 			if ok {
 				if ops.BinaryCompatible(old, *op.Type) && op.Using == "" {
 					continue
@@ -54,4 +59,11 @@ func addedType(p *Pass, op *ops.Op) (ops.Type, bool) {
 		}
 	}
 	return t, found
+}
+
+// unreadType reports a type a translator could not read and named by its
+// source (mistral's st.JsonEncoded()): what PostgreSQL makes of it is
+// unknown.
+func unreadType(t ops.Type) bool {
+	return strings.ContainsAny(t.Name, "()")
 }

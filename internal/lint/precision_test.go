@@ -356,9 +356,31 @@ func TestAlembicPrecision(t *testing.T) {
 		"migrations/versions/a1_users.py":   alembicRevision("a1", "None", "    op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('email', sa.Text()), sa.Column('name', sa.Text()))\n"),
 		"migrations/versions/b2_indexes.py": alembicRevision("b2", "'a1'", "    with op.get_context().autocommit_block():\n        insp = sa.inspect(op.get_bind())\n        if 'ix_users_email' not in [i['name'] for i in insp.get_indexes('users')]:\n            op.create_index('ix_users_email', 'users', ['email'], postgresql_concurrently=True)\n        op.create_index('ix_users_name', 'users', ['name'], postgresql_concurrently=True)\n"),
 	}
+	// OpenStack's histories: a MySQL-only block, oslo_db's String, an
+	// application type, a server default Python computes.
+	openstack := map[string]string{
+		"alembic.ini":                   files["alembic.ini"],
+		"migrations/env.py":             "",
+		"migrations/versions/a1_bay.py": alembicRevision("a1", "None", "    op.create_table('bay', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('cert_uuid', sa.String(36)), sa.Column('spec', sa.Text()), sa.Column('created', sa.Float()))\n"),
+		"migrations/versions/b2_widen.py": "from oslo_db.sqlalchemy.types import String\nfrom mistral.db.sqlalchemy import types as st\nfrom octavia.common import constants\n" + alembicRevision("b2", "'a1'", `    bind = op.get_bind()
+    if bind and bind.engine.name == "mysql":
+        op.alter_column('bay', 'created', type_=sa.DateTime())
+    op.alter_column('bay', 'cert_uuid', type_=String(512, mysql_ndb_type=TEXT))
+    op.alter_column('bay', 'spec', type_=st.JsonMediumDictType())
+    op.add_column('bay', sa.Column('status', sa.String(16), nullable=False, server_default=constants.ONLINE))
+    op.alter_column('bay', 'id', type_=sa.BigInteger())
+`),
+	}
 	runPrecisionCases(t, []precisionCase{{
 		name:  "a guarded create_index is robust; the hint is Alembic's",
 		files: files, dir: ".", rule: "prefer-robust-statements", hint: true,
 		want: []want{{"b2_indexes.py", 17, `^pass if_not_exists=True to op\.create_index \(Alembic 1\.12\+\)`}},
+	}, {
+		name:  "type changes that rewrite nothing, or only on MySQL",
+		files: openstack, dir: ".", rule: "change-column-type",
+		want: []want{{"b2_widen.py", 22, `^changing bay\.id from integer to bigint rewrites`}},
+	}, {
+		name:  "a server default Python computes is a constant",
+		files: openstack, dir: ".", rule: "add-column-volatile-default",
 	}})
 }

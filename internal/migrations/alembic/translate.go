@@ -378,6 +378,10 @@ func (t *translator) libName(e *expr) (lib, name string) {
 	case "sqlalchemy", "sqlmodel", "geoalchemy2", "sqlalchemy_utils", "alembic":
 		return root, name
 	}
+	if q == "oslo_db.sqlalchemy.types.String" {
+		// OpenStack's String: sa.String with MySQL NDB options.
+		return "sqlalchemy", name
+	}
 	first := e
 	for first.kind == exprAttr {
 		first = first.x
