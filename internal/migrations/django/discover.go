@@ -221,7 +221,13 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 		deps, bad := pairs(f.class.dependencies, user)
 		f.deps = deps
 		for _, b := range bad {
-			f.m.Problems = append(f.m.Problems, migration.Problem{Span: f.m.File.Span(b.start, b.end), Message: "dependency is not an (app_label, migration_name) pair: Django cannot resolve it"})
+			msg := "dependency is not an (app_label, migration_name) pair: Django cannot resolve it"
+			if b == f.class.dependencies {
+				// allauth's `[...] if app_settings.SITES_ENABLED else [] + [...]`:
+				// Django evaluates it; schemagate cannot.
+				msg = "dependencies is an expression schemagate cannot read: the migration is ordered without them"
+			}
+			f.m.Problems = append(f.m.Problems, migration.Problem{Span: f.m.File.Span(b.start, b.end), Message: msg})
 		}
 	}
 	ordered, skipped := orderMigrations(all)

@@ -114,6 +114,20 @@ func TestDiscoverOrder(t *testing.T) {
 			"shop.0002_more: circular dependency",
 		},
 	}, {
+		// allauth's socialaccount 0001: Django evaluates the expression.
+		name: "dependencies written as an expression: schemagate says it cannot read them",
+		files: map[string]string{
+			"shop/migrations/0001_initial.py": mig(``),
+			"shop/migrations/0002_sites.py": strings.Replace(mig(`("shop", "0001_initial")`),
+				`dependencies = [("shop", "0001_initial")]`, `dependencies = ([("shop", "0001_initial")] if SITES_ENABLED else [])`, 1),
+			"shop/migrations/0003_pair.py": mig(`("shop", "0002_sites"), ("shop",)`),
+		},
+		want: []string{"shop.0001_initial", "shop.0002_sites", "shop.0003_pair"},
+		problems: []string{
+			"shop.0002_sites: dependencies is an expression schemagate cannot read",
+			"shop.0003_pair: dependency is not an (app_label, migration_name) pair",
+		},
+	}, {
 		name: "modules that are not migrations",
 		files: map[string]string{
 			"shop/migrations/0001_initial.py": mig(``),
