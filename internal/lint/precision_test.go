@@ -85,7 +85,7 @@ func runPrecisionCases(t *testing.T, cases []precisionCase) {
 				g := got{File: f.File, Line: f.Span.Start.Line, Text: text}
 				for _, w := range c.want {
 					if strings.HasSuffix(f.File, w.File) && w.Line == g.Line && regexp.MustCompile(w.Text).MatchString(text) {
-						g = got{File: w.File, Line: w.Line, Text: w.Text}
+						g = got(w)
 						break
 					}
 				}
