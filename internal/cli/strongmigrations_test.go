@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -32,7 +31,6 @@ func TestStrongMigrationsInitializer(t *testing.T) {
 	// outside, from another directory with the path of its db/migrate.
 	lintApp := func(t *testing.T, withInitializer, outside bool, args ...string) []hit {
 		t.Helper()
-		dir := t.TempDir()
 		all := map[string]string{}
 		for k, v := range files {
 			all[k] = v
@@ -40,15 +38,7 @@ func TestStrongMigrationsInitializer(t *testing.T) {
 		if withInitializer {
 			all["config/initializers/strong_migrations.rb"] = initializer
 		}
-		for p, text := range all {
-			full := filepath.Join(dir, p)
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := writeTree(t, all)
 		cwd := dir
 		if outside {
 			cwd = t.TempDir()
