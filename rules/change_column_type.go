@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/schemagate/schemagate/internal/ops"
+import (
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/ops"
+)
 
 // ChangeColumnType flags column type changes that rewrite the table.
 var ChangeColumnType = &Rule{
@@ -19,21 +23,47 @@ var ChangeColumnType = &Rule{
 	},
 	Run: func(p *Pass) {
 		for _, op := range p.Ops(ops.AlterColumnType) {
-			if op.Type == nil || p.IsNew(op) {
-				continue
+			if op.Type == nil || p.IsNew(op) || unreadType(*op.Type) {
+				continue // (an unread type has a translator's note)
 			}
-			if p.Schema != nil {
-				if old, ok := p.Schema.ColumnType(op.Table, op.Column); ok {
-					if ops.BinaryCompatible(old, *op.Type) && op.Using == "" {
-						continue
-					}
-					p.Reportf(op.Span, "add a new column, backfill it and switch over instead",
-						"changing %s.%s from %s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock", qname(op.Table), quoteIdent(op.Column), old, op.Type)
+			old, ok := addedType(p, op)
+			if !ok && p.Schema != nil {
+				old, ok = p.Schema.ColumnType(op.Table, op.Column)
+			}
+			ok = ok && !unreadType(old)
+			if ok {
+				if ops.BinaryCompatible(old, *op.Type) && op.Using == "" {
 					continue
 				}
+				p.Reportf(op.Span, "add a new column, backfill it and switch over instead",
+					"changing %s.%s from %s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock", qname(op.Table), quoteIdent(op.Column), old, op.Type)
+				continue
 			}
 			p.Reportf(op.Span, "add a new column, backfill it and switch over instead (varchar(n) to text or a larger varchar is safe; check knows the old type)",
 				"changing the type of %s.%s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless the old type is binary compatible", qname(op.Table), quoteIdent(op.Column), op.Type)
 		}
 	},
+}
+
+// addedType is the type an earlier statement of the migration added the
+// column with (add_column, then change_column ... null: false).
+func addedType(p *Pass, op *ops.Op) (ops.Type, bool) {
+	var t ops.Type
+	found := false
+	for _, o := range p.Ops(ops.AddColumn) {
+		if o.Stmt >= op.Stmt {
+			break
+		}
+		if o.ColumnDef != nil && o.ColumnDef.Name == op.Column && o.Table.Key() == op.Table.Key() {
+			t, found = o.ColumnDef.Type, true
+		}
+	}
+	return t, found
+}
+
+// unreadType reports a type a translator could not read and named by its
+// source (mistral's st.JsonEncoded()): what PostgreSQL makes of it is
+// unknown.
+func unreadType(t ops.Type) bool {
+	return strings.ContainsAny(t.Name, "()")
 }

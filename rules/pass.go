@@ -81,8 +81,8 @@ func (p *Pass) Ops(kinds ...ops.Kind) []*ops.Op {
 // this migration, or by a pending migration the deployed release never
 // ran. Locks and rewrites on new tables hurt nobody.
 func (p *Pass) IsNew(op *ops.Op) bool {
-	if op.NewTable {
-		return true
+	if op.NewTable || op.Kind == ops.CreateTable || op.Kind == ops.CreateMatView {
+		return true // (the CREATE itself: it locks a table no one can use yet)
 	}
 	if p.Schema != nil && op.Table.Name != "" {
 		return !p.Schema.TableExisted(op.Table)

@@ -22,7 +22,7 @@ var PreferRobustStatements = &Rule{
 	Severity: Warning,
 	Category: Reliability,
 	Summary:  "a migration outside a transaction can fail half way; its statements must be safe to run again",
-	Doc:      `Outside a transaction, each statement commits on its own. If the migration fails at statement 3, statements 1 and 2 stay applied, and the retry fails at statement 1 with "already exists". A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind with the same effect. Write IF NOT EXISTS / IF EXISTS so the retry can run from the top.`,
+	Doc:      `Outside a transaction, each statement commits on its own. If the migration fails at statement 3, statements 1 and 2 stay applied, and the retry fails at statement 1 with "already exists". A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind with the same effect. Write IF NOT EXISTS / IF EXISTS so the retry can run from the top. A statement the migration guards with a question to the database (Rails' ` + "`unless index_exists?(...)`" + `, ` + "`if column_exists?(...)`" + `; Alembic's ` + "`if not inspector.has_table(...)`" + `) is rerunnable already. Where the framework's call cannot say IF NOT EXISTS (Django's operations), the hint gives the framework's way.`,
 	Bad:      "-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY index_users_on_email ON users (email);",
 	Good:     "-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);",
 	Steps:    []string{"Add IF NOT EXISTS to CREATE statements and ADD COLUMN.", "Add IF EXISTS to DROP statements and DROP COLUMN."},
@@ -38,7 +38,7 @@ var PreferRobustStatements = &Rule{
 		}
 		optedOut := len(stmts) > 1 && p.Migration.Format.Tool().Transaction != migration.TxNone && !p.Migration.Transactional
 		for _, op := range p.Ops() {
-			if op.InTransaction {
+			if op.InTransaction || op.Guarded {
 				continue
 			}
 			concurrentIndex := (op.Kind == ops.CreateIndex || op.Kind == ops.DropIndex) && op.Concurrently
@@ -52,8 +52,7 @@ var PreferRobustStatements = &Rule{
 			f := Finding{
 				Span:    op.Span,
 				Message: fmt.Sprintf("%s without %s runs outside a transaction: if the migration fails after it, the retry fails here", describe(op), missing),
-				Hint: hintIn(p.Migration.Format, "add "+missing,
-					"pass if_not_exists: true / if_exists: true (Rails 6.1+)", "", "pass if_not_exists=True / if_exists=True (Alembic 1.12+)"),
+				Hint:    robustHint(p, op, missing),
 			}
 			switch op.Kind {
 			case ops.CreateIndex:
@@ -88,6 +87,58 @@ func MissingGuard(op *ops.Op) string {
 		if !op.IfExists {
 			return "IF EXISTS"
 		}
+	}
+	return ""
+}
+
+// reWrittenSQL finds SQL a migration writes itself (Rails' execute,
+// Django's RunSQL, op.execute, a string in Go or TypeScript): there IF
+// [NOT] EXISTS can be added where it is.
+var reWrittenSQL = regexp.MustCompile(`(?i)\b(create|drop|alter)\s`)
+
+// reCall reads the name of the call at the start of a span
+// ("add_index", "migrations.AddIndexConcurrently", "op.create_index").
+var reCall = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)`)
+
+// robustHint says how to make op safe to run again, in the migration's
+// own words: IF [NOT] EXISTS in SQL it writes; the framework's option or
+// guard for its calls; for a call that cannot be told (Django's
+// operations), the framework's way of writing the SQL instead; nothing
+// for calls schemagate does not know the words of.
+func robustHint(p *Pass, op *ops.Op, missing string) string {
+	if !p.Migration.Framework || p.Migration.File == nil {
+		return "add " + missing
+	}
+	text := string(p.Migration.File.Text[op.Span.Start.Offset:op.Span.End.Offset])
+	if reWrittenSQL.MatchString(text) {
+		return "add " + missing + " to the SQL"
+	}
+	call := ""
+	if m := reCall.FindStringSubmatch(text); m != nil {
+		call = m[1]
+	}
+	exists := "if_exists"
+	if missing == "IF NOT EXISTS" {
+		exists = "if_not_exists"
+	}
+	switch p.Migration.Format {
+	case "rails":
+		guard := map[ops.Kind]string{ops.CreateIndex: "unless index_exists?(...)", ops.DropIndex: "if index_exists?(...)",
+			ops.AddColumn: "unless column_exists?(...)", ops.DropColumn: "if column_exists?(...)",
+			ops.CreateTable: "unless table_exists?(...)", ops.DropTable: "if table_exists?(...)"}[op.Kind]
+		if guard == "" {
+			return ""
+		}
+		return fmt.Sprintf("pass %s: true to %s (Rails 6.1+), or guard it: %s %s", exists, call, call, guard)
+	case "django":
+		return fmt.Sprintf("Django's %s cannot say %s: write the SQL with %s in migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL(...)], state_operations=[migrations.%s(...)])", call, missing, missing, call)
+	case "alembic":
+		since := map[ops.Kind]string{ops.CreateIndex: "1.12", ops.DropIndex: "1.12", ops.CreateTable: "1.13.3", ops.DropTable: "1.13.3",
+			ops.AddColumn: "1.16", ops.DropColumn: "1.16"}[op.Kind]
+		if since == "" {
+			return "guard it with sa.inspect(op.get_bind()) (if not inspector.has_...)"
+		}
+		return fmt.Sprintf("pass %s=True to op.%s (Alembic %s+), or guard it with sa.inspect(op.get_bind())", exists, call, since)
 	}
 	return ""
 }

@@ -20,8 +20,18 @@ var RequireConcurrentIndexDeletion = &Rule{
 	Steps:    []string{"Run the migration outside a transaction.", "DROP INDEX CONCURRENTLY IF EXISTS ...;"},
 	Run: func(p *Pass) {
 		created := map[string]bool{}
-		for _, op := range p.Ops(ops.CreateIndex, ops.DropIndex) {
-			if op.Kind == ops.CreateIndex {
+		// Tables the migration drops from here on: dropping an index first
+		// (Rails' remove_index before drop_table) locks nothing that stays.
+		droppedLater := map[string]int{}
+		for _, op := range p.Ops(ops.DropTable) {
+			droppedLater[op.Table.Key()]++
+		}
+		for _, op := range p.Ops(ops.CreateIndex, ops.DropIndex, ops.DropTable) {
+			switch op.Kind {
+			case ops.DropTable:
+				droppedLater[op.Table.Key()]--
+				continue
+			case ops.CreateIndex:
 				created[op.Object.Name] = true
 				continue
 			}
@@ -29,7 +39,8 @@ var RequireConcurrentIndexDeletion = &Rule{
 				continue
 			}
 			if p.Schema != nil {
-				if t, ok := p.Schema.IndexTable(op.Object); ok && !p.Schema.TableExisted(t) {
+				t, ok := p.Schema.IndexTable(op.Object)
+				if ok && (!p.Schema.TableExisted(t) || droppedLater[t.Key()] > 0) {
 					continue
 				}
 			}

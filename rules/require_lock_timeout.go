@@ -38,9 +38,6 @@ var RequireLockTimeout = &Rule{
 				continue // the transaction already holds the lock
 			}
 			held[key] = true
-			if op.Kind == ops.CreateTable {
-				continue
-			}
 			reported[op.Stmt] = true
 			f := Finding{
 				Span:    op.Span,

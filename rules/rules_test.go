@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -197,7 +198,8 @@ func runCase(t *testing.T, path string) ([]want, []rules.Finding) {
 			}
 		}
 	}
-	findings := lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg})
+	// The case is replayed on an empty schema, as lint replays a run.
+	findings := lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg, Catalog: catalog.New()})
 	for _, f := range findings {
 		switch {
 		case f.Rule == rules.SyntaxError.Name, f.Rule == rules.InternalError.Name:

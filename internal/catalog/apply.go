@@ -22,40 +22,52 @@ func (c *Catalog) ApplyAll(list []ops.Op, file string) {
 func (c *Catalog) Apply(op *ops.Op, file string) {
 	origin := Origin{File: file, Span: op.Span}
 	switch op.Kind {
+	case ops.Do:
+		c.Opaque()
+	case ops.Other:
+		if op.Detail == "CallStmt" {
+			c.Opaque() // a procedure may change any table
+		}
 	case ops.CreateTable:
 		key := op.Table.Key()
 		if c.Tables[key] != nil && op.IfNotExists {
 			return
 		}
-		t := &Table{Name: op.Table, Kind: "table", Constraints: map[string]*Constraint{}, Since: c.Order, Origin: origin}
+		// AS SELECT, LIKE, INHERITS and PARTITION OF take columns from
+		// elsewhere.
+		t := &Table{Name: op.Table, Kind: "table", Constraints: map[string]*Constraint{}, Since: c.Order, Origin: origin, Partial: op.Detail != ""}
 		for _, col := range op.Columns {
 			t.Columns = append(t.Columns, newColumn(op.Table, col, c.Order, Origin{File: file, Span: spanOr(col.Span, op)}))
 		}
 		for _, k := range op.Constraints {
-			c.addConstraint(t, k)
+			c.addConstraint(t, k, origin)
 		}
 		c.Tables[key] = t
+		c.forget(relationKey(op.Table))
 	case ops.CreateView, ops.CreateMatView, ops.CreateSequence:
 		kind := map[ops.Kind]string{ops.CreateView: "view", ops.CreateMatView: "materialized-view", ops.CreateSequence: "sequence"}[op.Kind]
 		key := op.Table.Key()
 		if old := c.Tables[key]; old != nil && (op.OrReplace || op.IfNotExists) {
 			return
 		}
-		c.Tables[key] = &Table{Name: op.Table, Kind: kind, Constraints: map[string]*Constraint{}, Since: c.Order, Origin: origin}
+		c.Tables[key] = &Table{Name: op.Table, Kind: kind, Constraints: map[string]*Constraint{}, Since: c.Order, Origin: origin, Partial: true}
+		c.forget(relationKey(op.Table))
 	case ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence:
 		key := op.Table.Key()
 		delete(c.Tables, key)
-		for k := range c.tableIndexes(key) {
+		c.remember(relationKey(op.Table), origin, "dropped it")
+		for k, i := range c.tableIndexes(key) {
 			c.deleteIndex(k)
+			c.remember(indexKey(i.Name), origin, "dropped its table")
 		}
 	case ops.RenameTable, ops.RenameView:
 		if c.Tables[op.Table.Key()] == nil {
 			c.renameOwnedSequence(op.Table, op.NewName)
 		}
-		c.moveTable(op.Table, ops.Name{Schema: op.Table.Schema, Name: op.NewName})
+		c.moveTable(op.Table, ops.Name{Schema: op.Table.Schema, Name: op.NewName}, origin, "renamed it to "+op.NewName)
 	case ops.SetSchema:
 		if op.Table.Name != "" {
-			c.moveTable(op.Table, ops.Name{Schema: op.NewSchema, Name: op.Table.Name})
+			c.moveTable(op.Table, ops.Name{Schema: op.NewSchema, Name: op.Table.Name}, origin, "moved it to schema "+op.NewSchema)
 		}
 	case ops.AddColumn:
 		t := c.Table(op.Table)
@@ -66,6 +78,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 			return
 		}
 		t.Columns = append(t.Columns, newColumn(op.Table, *op.ColumnDef, c.Order, Origin{File: file, Span: spanOr(op.ColumnDef.Span, op)}))
+		delete(t.removedColumns, op.ColumnDef.Name)
 	case ops.DropColumn:
 		if t := c.Table(op.Table); t != nil {
 			for i, col := range t.Columns {
@@ -74,6 +87,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 					break
 				}
 			}
+			t.rememberColumn(op.Column, origin, "dropped it", c.Order)
 			for name, k := range t.Constraints {
 				for _, kc := range k.Columns {
 					if kc == op.Column {
@@ -85,13 +99,17 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 			for k, i := range c.tableIndexes(t.Name.Key()) {
 				if slices.Contains(i.Columns, op.Column) {
 					c.deleteIndex(k)
+					c.remember(indexKey(i.Name), origin, "dropped its column "+op.Column)
 				}
 			}
 		}
 	case ops.RenameColumn:
 		if col := c.column(op.Table, op.Column); col != nil {
+			t := c.Table(op.Table)
 			col.Name = op.NewName
-			c.renameColumnUses(c.Table(op.Table), op.Column, op.NewName)
+			c.renameColumnUses(t, op.Column, op.NewName)
+			t.rememberColumn(op.Column, origin, "renamed it to "+op.NewName, c.Order)
+			delete(t.removedColumns, op.NewName)
 		}
 	case ops.AlterColumnType:
 		if col := c.column(op.Table, op.Column); col != nil && op.Type != nil {
@@ -115,7 +133,7 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		}
 	case ops.AddConstraint:
 		if t := c.Table(op.Table); t != nil && op.Constraint != nil {
-			c.addConstraint(t, *op.Constraint)
+			c.addConstraint(t, *op.Constraint, origin)
 		}
 	case ops.ValidateConstr:
 		if t := c.Table(op.Table); t != nil {
@@ -147,14 +165,18 @@ func (c *Catalog) Apply(op *ops.Op, file string) {
 		if c.Indexes[idx.Key()] != nil && op.IfNotExists {
 			return
 		}
-		c.setIndex(&Index{Name: idx, Table: op.Table.Key(), Unique: op.Index.Unique, Columns: op.Index.Columns, Since: c.Order})
+		c.setIndex(&Index{Name: idx, Table: op.Table.Key(), Unique: op.Index.Unique, Columns: op.Index.Columns, Since: c.Order, Origin: origin})
+		c.forget(indexKey(idx))
 	case ops.DropIndex:
 		c.deleteIndex(op.Object.Key())
+		c.remember(indexKey(op.Object), origin, "dropped it")
 	case ops.RenameIndex:
 		if i := c.Indexes[op.Object.Key()]; i != nil {
 			c.deleteIndex(op.Object.Key())
+			c.remember(indexKey(op.Object), origin, "renamed it to "+op.NewName)
 			old := i.Name.Name
 			i.Name = ops.Name{Schema: op.Object.Schema, Name: op.NewName}
+			c.forget(indexKey(i.Name))
 			c.setIndex(i)
 			// The constraint an index backs is renamed with it.
 			if t := c.Tables[i.Table]; t != nil {
@@ -258,12 +280,14 @@ func (c *Catalog) column(t ops.Name, name string) *Column {
 	return tab.Column(name)
 }
 
-func (c *Catalog) moveTable(from, to ops.Name) {
+func (c *Catalog) moveTable(from, to ops.Name, at Origin, how string) {
 	t := c.Tables[from.Key()]
 	if t == nil {
 		return
 	}
 	delete(c.Tables, from.Key())
+	c.remember(relationKey(from), at, how)
+	c.forget(relationKey(to))
 	t.Name = to
 	c.Tables[to.Key()] = t
 	moved := c.tableIndexes(from.Key())
@@ -316,7 +340,7 @@ func (c *Catalog) renameOwnedSequence(seq ops.Name, to string) {
 	}
 }
 
-func (c *Catalog) addConstraint(t *Table, k ops.Constraint) {
+func (c *Catalog) addConstraint(t *Table, k ops.Constraint, at Origin) {
 	name := k.Name
 	if name == "" {
 		name = defaultConstraintName(t.Name.Name, k)
@@ -335,7 +359,7 @@ func (c *Catalog) addConstraint(t *Table, k ops.Constraint) {
 	}
 	if (k.Type == ops.PrimaryKey || k.Type == ops.Unique) && k.UsingIndex == "" {
 		idx := ops.Name{Schema: t.Name.Schema, Name: name}
-		c.setIndex(&Index{Name: idx, Table: t.Name.Key(), Unique: true, Columns: k.Columns, Since: c.Order})
+		c.setIndex(&Index{Name: idx, Table: t.Name.Key(), Unique: true, Columns: k.Columns, Since: c.Order, Origin: at})
 	}
 }
 

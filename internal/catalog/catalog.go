@@ -7,6 +7,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"maps"
 	"sort"
 	"strings"
 
@@ -78,6 +79,17 @@ type Table struct {
 	Constraints map[string]*Constraint `json:"constraints,omitempty"`
 	Since       int                    `json:"since"`
 	Origin      Origin                 `json:"origin"`
+	// Partial is true when the replay does not know every column: the
+	// table was made from another (AS SELECT, LIKE, INHERITS, PARTITION
+	// OF) or is not a table, or code the replay could not read ran after
+	// it was made (then Unsure is true too: not even its existence is
+	// vouched for).
+	Partial bool `json:"partial,omitempty"`
+	Unsure  bool `json:"unsure,omitempty"`
+
+	// removedColumns records where columns of the table went, as
+	// Catalog.removed does for relations.
+	removedColumns map[string]removal
 }
 
 // Column returns the named column.
@@ -106,6 +118,7 @@ type Index struct {
 	Unique  bool     `json:"unique,omitempty"`
 	Columns []string `json:"columns,omitempty"`
 	Since   int      `json:"since"`
+	Origin  Origin   `json:"origin"`
 }
 
 // Catalog is a schema state.
@@ -119,6 +132,11 @@ type Catalog struct {
 	// database.
 	Order    int `json:"-"`
 	Boundary int `json:"-"`
+
+	// removed records where the replay saw a relation, column or index
+	// go (dropped, renamed away), so a later statement that needs it can
+	// say which migration removed it; keyed by removedKey.
+	removed map[string]removal
 
 	// byTable holds the Indexes of each table by key, for the questions
 	// and changes about one table's indexes; it is built when first
@@ -150,6 +168,7 @@ func (c *Catalog) Clone() *Catalog {
 			cc := *col
 			nt.Columns[i] = &cc
 		}
+		nt.removedColumns = maps.Clone(t.removedColumns)
 		nt.Constraints = map[string]*Constraint{}
 		for ck, con := range t.Constraints {
 			cc := *con
@@ -165,6 +184,7 @@ func (c *Catalog) Clone() *Catalog {
 		no := *o
 		n.Objects[k] = &no
 	}
+	n.removed = maps.Clone(c.removed)
 	return n
 }
 

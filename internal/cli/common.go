@@ -83,7 +83,7 @@ func (c *commonFlags) load() (*config.Config, error) {
 		if c.pgVersion < 9 || c.pgVersion > 99 {
 			return nil, fmt.Errorf("--pg-version %d is not a PostgreSQL major version (like 16)", c.pgVersion)
 		}
-		cfg.PGVersion = c.pgVersion
+		cfg.SetPGVersion(c.pgVersion)
 	}
 	for _, rs := range c.ruleSeverities {
 		name, sev, ok := strings.Cut(rs, "=")
@@ -99,6 +99,8 @@ func (c *commonFlags) load() (*config.Config, error) {
 		}
 		cfg.SetSeverity(name, s)
 	}
+	wd, _ := os.Getwd()
+	strongMigrationsDefaults(cfg, cfg.Root, wd)
 	if c.maxFileSize > 0 && cfg.MaxFileSize == 0 {
 		cfg.MaxFileSize = c.maxFileSize
 	}

@@ -80,6 +80,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 					return fail("%v", err)
 				}
 			} else if len(args) > 0 {
+				strongMigrationsDefaults(cfg, args...)
 				loaded = loadPaths(args, lopt, cfg)
 			} else {
 				var found *migrations.Result

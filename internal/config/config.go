@@ -59,7 +59,13 @@ type Config struct {
 	// errors are never suppressed by them.
 	SafetyAssured *bool `yaml:"safety-assured"`
 
-	severities map[string]rules.Severity
+	// StartAfter is a Rails migration version: migrations at or before
+	// it are replayed but not linted (strong_migrations' start_after,
+	// read from the application's initializer).
+	StartAfter string `yaml:"-"`
+
+	severities   map[string]rules.Severity
+	pgVersionSet bool
 }
 
 // MigrationDir is one migration directory.
@@ -97,7 +103,7 @@ type References struct {
 
 // Default returns the configuration used when there is no file.
 func Default() *Config {
-	c := &Config{PGVersion: 16, FailOn: ""}
+	c := &Config{}
 	_ = c.validate(nil)
 	return c
 }
@@ -276,6 +282,8 @@ func lineOf(root *yaml.Node, keys ...string) int {
 func (c *Config) validate(root *yaml.Node) error {
 	if c.PGVersion == 0 {
 		c.PGVersion = 16
+	} else {
+		c.pgVersionSet = true
 	}
 	if c.PGVersion < 9 || c.PGVersion > 99 {
 		return fmt.Errorf("line %d: pg-version %d is not a PostgreSQL major version (like 16)", lineOf(root, "pg-version"), c.PGVersion)
@@ -378,6 +386,28 @@ func ParseFailOn(s string) (FailLevel, error) {
 // Fails reports whether a finding of severity s fails the run.
 func (l FailLevel) Fails(s rules.Severity) bool {
 	return l != Never && s != rules.Off && int(s) >= int(l)
+}
+
+// PGVersionSet reports whether the config file names the PostgreSQL
+// version (or SetPGVersion did), rather than the default.
+func (c *Config) PGVersionSet() bool { return c.pgVersionSet }
+
+// SetPGVersion sets the PostgreSQL version (from a flag).
+func (c *Config) SetPGVersion(v int) {
+	c.PGVersion, c.pgVersionSet = v, true
+}
+
+// Unlinted reports whether a migration of format at version is one
+// StartAfter leaves unlinted. Versions compare as numbers.
+func (c *Config) Unlinted(format, version string) bool {
+	if c.StartAfter == "" || format != "rails" || version == "" {
+		return false
+	}
+	v, a := strings.TrimLeft(version, "0"), strings.TrimLeft(c.StartAfter, "0")
+	if len(v) != len(a) {
+		return len(v) < len(a)
+	}
+	return v <= a
 }
 
 // HonorSafetyAssured reports whether safety_assured blocks suppress lint

@@ -145,3 +145,30 @@ func TestReadFormat(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestUnlinted(t *testing.T) {
+	c := Default()
+	c.StartAfter = "20230101000000"
+	cases := []struct {
+		format, version string
+		want            bool
+	}{
+		{"rails", "20221231235959", true},
+		{"rails", "20230101000000", true},
+		{"rails", "20230101000001", false},
+		{"rails", "099", true}, // Rails' early numbered migrations
+		{"sql", "20220101000000", false},
+		{"rails", "", false},
+	}
+	for _, tc := range cases {
+		if got := c.Unlinted(tc.format, tc.version); got != tc.want {
+			t.Errorf("Unlinted(%s, %s) = %v, want %v", tc.format, tc.version, got, tc.want)
+		}
+	}
+	if Default().Unlinted("rails", "1") {
+		t.Error("without start_after every migration is linted")
+	}
+	if Default().PGVersionSet() {
+		t.Error("the default PostgreSQL version counts as set")
+	}
+}

@@ -6,8 +6,10 @@ package lint
 
 import (
 	"fmt"
+	"path"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,7 +71,7 @@ func Run(units []*migration.Migration, opt Options) []rules.Finding {
 		if opt.SchemaAt != nil {
 			schema = opt.SchemaAt(i)
 		}
-		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg, sup)
+		results[i] = lintUnit(units[i], ver, schema, opt.Compat, active, cfg, sup, nil)
 	})
 	var all []rules.Finding
 	for _, r := range results {
@@ -111,13 +113,40 @@ func runInOrder(units []*migration.Migration, opt Options, ver int, active []*ru
 		}()
 	}
 	cat := opt.Catalog
+	conflicts := slices.Contains(active, rules.FailsAgainstSchema)
+	files := map[string]*source.File{}
 	var all []rules.Finding
 	for i, u := range units {
 		<-ready[i]
 		u.Ops = withoutNoopDrops(u.Ops, cat)
-		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg, sup)...)
-		cat.Order++
-		cat.ApplyAll(u.Ops, u.Path)
+		files[u.Path] = u.File
+		// After the rules have seen the catalog as the units before left
+		// it, the unit is replayed on it; what will fail there is found
+		// on the way.
+		replayed := false
+		replay := func() []rules.Finding {
+			replayed = true
+			cat.Order++
+			if opaque(u) {
+				// Code the translator could not read may have run before
+				// any of the unit's statements, and what it did read may
+				// be wrong where it guessed (a name known only at run
+				// time): the unit is applied unjudged, and the catalog
+				// vouches for nothing it knew.
+				cat.ApplyAll(u.Ops, u.Path)
+				cat.Opaque()
+				return nil
+			}
+			found := cat.Replay(u.Ops, u.Path)
+			if !conflicts {
+				return nil
+			}
+			return conflictFindings(u, found, files)
+		}
+		all = append(all, lintUnit(u, ver, cat, opt.Compat, active, cfg, sup, replay)...)
+		if !replayed {
+			cat.Order++ // the unit could not be read: it changes nothing known
+		}
 		// The catalog has what later units need; a SQL unit's operations
 		// and statements are let go (Prepare recomputes them if asked).
 		if !u.Framework {
@@ -127,6 +156,55 @@ func runInOrder(units []*migration.Migration, opt Options, ver int, active []*ru
 	}
 	Sort(all)
 	return all
+}
+
+// opaque reports whether the unit holds code the replay could not read
+// (a migration in a framework's language the translator did not
+// understand, SQL that does not parse): the catalog can no longer vouch
+// for the tables it knows.
+func opaque(m *migration.Migration) bool {
+	if len(m.SyntaxErrors) > 0 {
+		return true
+	}
+	for _, n := range m.Notes {
+		switch n.Kind {
+		case migration.NoteUnrecognised, migration.NoteUnchecked, migration.NoteSyntaxError, migration.NoteTooComplex:
+			return true
+		}
+	}
+	return false
+}
+
+// conflictFindings are fails-against-schema findings for the statements
+// the replay says will fail, each naming the earlier statement that made
+// it so (as evidence, with its line when the file was read in this run).
+func conflictFindings(m *migration.Migration, found []catalog.Conflict, files map[string]*source.File) []rules.Finding {
+	var out []rules.Finding
+	for _, k := range found {
+		msg := "PostgreSQL will reject this: " + k.Error
+		if k.Origin.File != "" {
+			at := k.Origin.File
+			if at == m.Path {
+				at = "this migration"
+			} else {
+				at = path.Base(at)
+			}
+			if line := k.Origin.Span.Start.Line; line > 0 {
+				at += fmt.Sprintf(" (line %d)", line)
+			}
+			msg += "; " + at + " " + k.How
+		}
+		f := rules.FailsAgainstSchema.At(m.Path, k.Op.Span, msg)
+		if k.Origin.File != "" {
+			e := rules.Evidence{File: k.Origin.File, Line: k.Origin.Span.Start.Line}
+			if src := files[k.Origin.File]; src != nil && e.Line > 0 {
+				e.Snippet = strings.TrimSpace(src.Line(e.Line))
+			}
+			f.Evidence = []rules.Evidence{e}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // parallel calls f(0..n-1) on up to workers goroutines.
@@ -156,7 +234,8 @@ func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
 	}
 	var out []*rules.Rule
 	for _, r := range candidates {
-		if r.Run == nil {
+		// fails-against-schema has no Run: the ordered replay reports it.
+		if r.Run == nil && r != rules.FailsAgainstSchema {
 			continue
 		}
 		sev := r.Severity
@@ -174,15 +253,23 @@ func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
 	return out
 }
 
-// lintUnit runs every active rule on one migration. A panic in parsing or
-// in a rule becomes an internal-error finding for this file only.
-func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config, sup *suppressions) (out []rules.Finding) {
+// lintUnit runs every active rule on one migration, then replay (when
+// set), whose findings join the rules'. A panic in parsing or in a rule
+// becomes an internal-error finding for this file only.
+func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules.Compat, active []*rules.Rule, cfg *config.Config, sup *suppressions, replay func() []rules.Finding) (out []rules.Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = append(out, internalError(m, "reading the file", r))
 		}
 	}()
 	m.Prepare(ver)
+	if cfg.Unlinted(string(m.Format), m.Version) {
+		// Before strong_migrations' start_after: replayed, not linted.
+		if replay != nil {
+			replay()
+		}
+		return nil
+	}
 	// What a translator could not read is a finding at its span.
 	for _, n := range m.Notes {
 		r := rules.UnrecognisedMigrationCode
@@ -212,7 +299,12 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))
 	}
 	for _, r := range active {
-		out = append(out, runRule(r, m, ver, schema, compat)...)
+		if r.Run != nil {
+			out = append(out, runRule(r, m, ver, schema, compat)...)
+		}
+	}
+	if replay != nil {
+		out = append(out, replay()...)
 	}
 	out = applySuppressions(m.Path, sup.of(m.File), out)
 	if cfg.HonorSafetyAssured() {

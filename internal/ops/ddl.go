@@ -10,11 +10,18 @@ import (
 
 func (c *converter) createTable(s *pg.CreateStmt) {
 	op := Op{Kind: CreateTable, Table: rangeVarName(s.Relation), IfNotExists: s.IfNotExists, Lock: AccessExclusive}
-	if s.Partbound != nil {
+	switch {
+	case s.Partbound != nil:
 		op.Detail = "partition"
+	case len(s.InhRelations) > 0:
+		op.Detail = "inherits"
 	}
 	for _, e := range s.TableElts {
 		switch x := e.Node.(type) {
+		case *pg.Node_TableLikeClause:
+			if op.Detail == "" {
+				op.Detail = "like"
+			}
 		case *pg.Node_ColumnDef:
 			col, cons := columnDef(x.ColumnDef)
 			col.Span = c.columnSpan(x.ColumnDef)
@@ -160,7 +167,7 @@ func (c *converter) alterTable(s *pg.AlterTableStmt) {
 			op.Kind = AlterColumnType
 			if d != nil {
 				op.Type = ptr(typeFromNode(d.TypeName))
-				if d.RawDefault != nil {
+				if d.RawDefault != nil && !castToItself(d.RawDefault, ac.Name, *op.Type) {
 					op.Using = Deparse(d.RawDefault)
 				}
 			}
@@ -409,4 +416,21 @@ func (c *converter) columnSpan(d *pg.ColumnDef) source.Span {
 	}
 	start := c.st.Base + int(d.Location)
 	return c.file.Span(start, start+len(d.Colname))
+}
+
+// castToItself reports whether a USING expression is the column cast to
+// the new type (Django's `USING "col"::text`): the conversion PostgreSQL
+// makes without USING, so a binary compatible change still rewrites
+// nothing.
+func castToItself(using *pg.Node, column string, to Type) bool {
+	tc := using.GetTypeCast()
+	if tc == nil || tc.TypeName == nil {
+		return false
+	}
+	ref := tc.Arg.GetColumnRef()
+	if ref == nil || len(ref.Fields) != 1 || stringValue(ref.Fields[0]) != column {
+		return false
+	}
+	t := typeFromNode(tc.TypeName)
+	return t.Name == to.Name && t.Array == to.Array && equalMods(t.Mods, to.Mods)
 }

@@ -41,6 +41,7 @@ func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
 		if len(c.ops) == 0 {
 			c.add(Op{Kind: Other, Detail: nodeName(s.Node)})
 		}
+		c.ops[0].Duplicate = duplicate(s.Node)
 		out = append(out, c.ops...)
 	}
 	Annotate(out, opt.Transactional)
@@ -239,6 +240,11 @@ func (c *converter) convert(n *pg.Node) {
 	case *pg.Node_DeleteStmt:
 		c.add(Op{Kind: Delete, Table: rangeVarName(x.DeleteStmt.Relation), Lock: RowExclusive, Detail: whereDetail(x.DeleteStmt.WhereClause)})
 	case *pg.Node_SelectStmt:
+		if into := x.SelectStmt.IntoClause; into != nil {
+			// SELECT ... INTO t is CREATE TABLE t AS SELECT ...
+			c.add(Op{Kind: CreateTable, Table: rangeVarName(into.Rel), Detail: "as select"})
+			return
+		}
 		c.add(Op{Kind: Select})
 	case *pg.Node_ViewStmt:
 		s := x.ViewStmt

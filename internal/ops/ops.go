@@ -253,8 +253,20 @@ type Op struct {
 	Local   bool   `json:"local,omitempty"`
 	// Values are an enum's labels (CreateEnum).
 	Values []string `json:"values,omitempty"`
-	// Detail says more about AlterTableOther and Other operations.
+	// Detail says more about AlterTableOther and Other operations, and
+	// for CreateTable where columns come from elsewhere too ("as select",
+	// "partition", "inherits", "like").
 	Detail string `json:"detail,omitempty"`
+	// Duplicate is the error PostgreSQL raises, whatever the schema, for
+	// a column the statement names twice (INSERT INTO t (a, a), SET a =
+	// 1, a = 2, CREATE TABLE t (a int, a int), a view's output columns);
+	// set on the statement's first operation.
+	Duplicate string `json:"duplicate,omitempty"`
+	// Guarded is true when the migration asks the database whether the
+	// object exists before it runs the operation (Rails' `unless
+	// index_exists?`, Alembic's `if not inspector.has_table`): a retry
+	// skips what is already done, as IF [NOT] EXISTS would.
+	Guarded bool `json:"guarded,omitempty"`
 
 	// Lock is the lock the operation takes on Table (none for new tables
 	// is still recorded: rules decide whether it matters).

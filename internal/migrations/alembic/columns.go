@@ -343,6 +343,13 @@ func (t *translator) defaultSQL(e, call *expr) string {
 	if s, ok := t.sqlValue(e, true, 0); ok {
 		return s
 	}
+	if t.pythonString(e) {
+		// constants.ONLINE, str(timeutils.utcnow()): Python computes the
+		// value once, and SQLAlchemy writes it as a string literal.
+		name := fmt.Sprintf("'schemagate_unknown_default_%d'", len(t.unknownDefaults)+1)
+		t.unknownDefaults[name] = t.source(e)
+		return name
+	}
 	name := fmt.Sprintf("schemagate_unknown_default_%d()", len(t.unknownDefaults)+1)
 	t.unknownDefaults[name] = t.source(e)
 	if len(t.notes) == n {
@@ -350,6 +357,34 @@ func (t *translator) defaultSQL(e, call *expr) string {
 		t.noteAt(e, call, "schemagate cannot read the server default `%s`: it is treated as a volatile expression", t.source(e))
 	}
 	return name
+}
+
+// pythonString reports whether a server default is a value Python
+// computes and SQLAlchemy renders as a string literal: str(...), or a
+// name from a module that is not SQLAlchemy's (constants.ONLINE).
+func (t *translator) pythonString(e *expr) bool {
+	r := t.resolve(e)
+	if r == nil {
+		return false
+	}
+	if r.kind == exprCall && r.x != nil && r.x.kind == exprName && r.x.name == "str" {
+		return true
+	}
+	if r.kind != exprAttr {
+		return false
+	}
+	root := r
+	for root.kind == exprAttr {
+		root = root.x
+	}
+	if root.kind != exprName {
+		return false
+	}
+	if _, imported := t.mod.imports[root.name]; !imported {
+		return false
+	}
+	lib, _ := t.libName(r)
+	return lib == ""
 }
 
 // sqlValue renders a SQLAlchemy expression used as a value in DDL (a

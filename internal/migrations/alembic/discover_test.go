@@ -223,6 +223,23 @@ func TestDiscover(t *testing.T) {
 			want: []found{{Path: "versions/2024_03_01_1015-1975ea83b712_create_users.py", Version: "1975ea83b712", Name: "create_users", Order: 0}},
 		},
 		{
+			// glance: branch_labels = ('ocata01', migration.CONTRACT_BRANCH).
+			name: "branch_labels naming a constant: the revision is placed, its literal labels kept",
+			fs: fstest.MapFS{
+				"versions/a1_init.py":     revFile("a1", nil),
+				"versions/b2_contract.py": revFile("b2", "a1", "branch_labels = ('ocata01', migration.CONTRACT_BRANCH)"),
+				"versions/b0_after.py":    revFile("b0", "a1", "depends_on = 'ocata01'"),
+				"versions/c1_expand.py":   revFile("c1", "b2", "branch_labels = migration.EXPAND_BRANCH"),
+			},
+			dir: "versions",
+			want: []found{
+				{Path: "versions/a1_init.py", Version: "a1", Name: "init", Order: 0},
+				{Path: "versions/b2_contract.py", Version: "b2", Name: "contract", Order: 1},
+				{Path: "versions/b0_after.py", Version: "b0", Name: "after", Order: 2}, // waits for ocata01
+				{Path: "versions/c1_expand.py", Version: "c1", Name: "expand", Order: 3},
+			},
+		},
+		{
 			name: "problems: unknown parent, duplicate, cycle, unreadable header",
 			fs: fstest.MapFS{
 				"versions/a1_init.py":  revFile("a1", nil),

@@ -68,7 +68,8 @@ func (t *translator) emit(p pendingStmt) {
 }
 
 func (t *translator) add(out []ops.Op) {
-	for range out {
+	for i := range out {
+		out[i].Guarded = t.guards > 0
 		t.auto = append(t.auto, t.autoDepth > 0)
 		t.seg = append(t.seg, t.segment)
 	}
@@ -77,9 +78,9 @@ func (t *translator) add(out []ops.Op) {
 
 // fixDefault shows a default schemagate could not render by its Python
 // text (it stands in the SQL as a call to a placeholder function, so it
-// counts as volatile).
+// counts as volatile, or as a string literal when Python computes it).
 func (t *translator) fixDefault(e *ops.Expr) {
-	if e == nil || len(t.unknownDefaults) == 0 || e.Node.GetFuncCall() == nil {
+	if e == nil || len(t.unknownDefaults) == 0 || e.Node.GetFuncCall() == nil && e.Node.GetAConst() == nil {
 		return
 	}
 	if py, ok := t.unknownDefaults[e.SQL()]; ok {

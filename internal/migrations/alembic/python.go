@@ -39,8 +39,8 @@ type expr struct {
 	kind       exprKind
 	start, end int
 	name       string  // exprName identifier, exprAttr attribute, exprCompare operator
-	x          *expr   // exprAttr object, exprCall callee, exprCompare left, exprNot operand
-	y          *expr   // exprCompare right
+	x          *expr   // exprAttr object, exprCall callee, exprCompare or exprBoolOp left, exprNot operand
+	y          *expr   // exprCompare or exprBoolOp right
 	args       []*expr // call positional arguments, list elements, dict values
 	keys       []*expr // dict keys
 	kw         []keyword

@@ -37,6 +37,18 @@ func readHeader(mod *module) header {
 			continue
 		}
 		vals, ok := stringsOf(mod.src, s.x)
+		if !ok && name == "branch_labels" {
+			// migration.EXPAND_BRANCH or ('ocata01',
+			// migration.CONTRACT_BRANCH), as glance writes them: labels
+			// only name the revision, down_revision places it; the labels
+			// schemagate can read are kept.
+			for _, a := range s.x.args {
+				if l, ok := literalString(a); ok {
+					h.branchLabels = append(h.branchLabels, l)
+				}
+			}
+			continue
+		}
 		if !ok {
 			h.problems = append(h.problems, fmt.Sprintf("%s is not a string, a tuple of strings or None: schemagate cannot place this revision", name))
 			continue

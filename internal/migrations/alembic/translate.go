@@ -3,6 +3,7 @@ package alembic
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -42,6 +43,8 @@ type translator struct {
 	restUndecided bool
 
 	unknownDefaults map[string]string // placeholder function -> Python source of a default
+
+	guards int // conditions around the walk that ask whether an object exists
 }
 
 // unknown stands for a value only known when the migration runs (a loop
@@ -729,6 +732,12 @@ func (t *translator) ifStmt(s *stmt) {
 	undecided, reached := false, true
 	for i, c := range s.conds {
 		v, known := t.truth(c)
+		if !known && t.asksExistence(c) {
+			// `if not inspector.has_table(...)`: what runs under it
+			// can run again, as with IF NOT EXISTS.
+			t.guards++
+			defer func() { t.guards-- }()
+		}
 		if !known && !undecided {
 			undecided = true
 			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch that may run is translated, and what is found there is at most a warning")
@@ -764,6 +773,9 @@ func (t *translator) ifStmt(s *stmt) {
 func (t *translator) truth(c *expr) (bool, bool) {
 	if c == nil {
 		return false, false
+	}
+	if t.isConnection(c) {
+		return true, true // op.get_bind(): a connection, never None
 	}
 	c = t.resolve(c)
 	switch c.kind {
@@ -834,4 +846,19 @@ func sortedFuncs(m *module, prefix string) []string {
 	}
 	slices.SortFunc(names, func(a, b string) int { return m.funcs[a].start - m.funcs[b].start })
 	return names
+}
+
+// reExistence finds the calls migrations ask the database with before
+// they change it: SQLAlchemy's inspector (has_table, get_columns, ...)
+// and helpers named like them (index_exists, exists_in_db,
+// schema_has_column).
+var reExistence = regexp.MustCompile(`\b(has_[a-z_]+|[a-z_]*exists?[a-z_]*|get_(table_names|view_names|sequence_names|columns|indexes|unique_constraints|foreign_keys|check_constraints|pk_constraint))\s*\(`)
+
+// asksExistence reports whether a condition asks whether an object
+// exists.
+func (t *translator) asksExistence(c *expr) bool {
+	if c == nil || c.start < 0 || c.end > len(t.src) || c.start >= c.end {
+		return false
+	}
+	return reExistence.Match(t.src[c.start:c.end])
 }

@@ -221,7 +221,13 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 		deps, bad := pairs(f.class.dependencies, user)
 		f.deps = deps
 		for _, b := range bad {
-			f.m.Problems = append(f.m.Problems, migration.Problem{Span: f.m.File.Span(b.start, b.end), Message: "dependency is not an (app_label, migration_name) pair: Django cannot resolve it"})
+			msg := "dependency is not an (app_label, migration_name) pair: Django cannot resolve it"
+			if b == f.class.dependencies {
+				// allauth's `[...] if app_settings.SITES_ENABLED else [] + [...]`:
+				// Django evaluates it; schemagate cannot.
+				msg = "dependencies is an expression schemagate cannot read: the migration is ordered without them"
+			}
+			f.m.Problems = append(f.m.Problems, migration.Problem{Span: f.m.File.Span(b.start, b.end), Message: msg})
 		}
 	}
 	ordered, skipped := orderMigrations(all)
@@ -268,19 +274,31 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 }
 
 // inferLabel finds an app's label from its migrations' dependencies on
-// each other, for a migrations directory scanned on its own.
+// each other, for a migrations directory scanned on its own: the app
+// most dependencies on a migration of the directory name. One vote is not
+// enough to win against more: taggit's 0001_initial depends on
+// contenttypes' 0001_initial, which shares a name with its own.
 func inferLabel(here []*found) string {
 	names := map[string]bool{}
 	for _, f := range here {
 		names[f.name] = true
 	}
+	votes := map[string]int{}
+	best := ""
 	for _, f := range here {
 		deps, _ := pairs(f.class.dependencies, "auth.User")
 		for _, dep := range deps {
-			if names[dep.name] {
-				return dep.app
+			if !names[dep.name] {
+				continue
+			}
+			votes[dep.app]++
+			if n := votes[dep.app]; best == "" || n > votes[best] || n == votes[best] && dep.app < best {
+				best = dep.app
 			}
 		}
 	}
-	return "app"
+	if best == "" {
+		return "app"
+	}
+	return best
 }

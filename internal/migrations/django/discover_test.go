@@ -114,6 +114,20 @@ func TestDiscoverOrder(t *testing.T) {
 			"shop.0002_more: circular dependency",
 		},
 	}, {
+		// allauth's socialaccount 0001: Django evaluates the expression.
+		name: "dependencies written as an expression: schemagate says it cannot read them",
+		files: map[string]string{
+			"shop/migrations/0001_initial.py": mig(``),
+			"shop/migrations/0002_sites.py": strings.Replace(mig(`("shop", "0001_initial")`),
+				`dependencies = [("shop", "0001_initial")]`, `dependencies = ([("shop", "0001_initial")] if SITES_ENABLED else [])`, 1),
+			"shop/migrations/0003_pair.py": mig(`("shop", "0002_sites"), ("shop",)`),
+		},
+		want: []string{"shop.0001_initial", "shop.0002_sites", "shop.0003_pair"},
+		problems: []string{
+			"shop.0002_sites: dependencies is an expression schemagate cannot read",
+			"shop.0003_pair: dependency is not an (app_label, migration_name) pair",
+		},
+	}, {
 		name: "modules that are not migrations",
 		files: map[string]string{
 			"shop/migrations/0001_initial.py": mig(``),
@@ -130,6 +144,16 @@ func TestDiscoverOrder(t *testing.T) {
 			"0002_order_coupon.py": mig(`("shop", "0001_initial")`),
 		},
 		want: []string{"shop.0001_initial", "shop.0002_order_coupon"},
+	}, {
+		// taggit's history: its first migration depends on contenttypes'
+		// 0001_initial, a name its own first migration shares.
+		name: "scanned on its own: the label most dependencies agree on",
+		files: map[string]string{
+			"0001_initial.py":      mig(`("contenttypes", "0001_initial")`),
+			"0002_auto.py":         mig(`("taggit", "0001_initial")`),
+			"0003_unique_index.py": mig(`("contenttypes", "0002_remove_content_type_name"), ("taggit", "0002_auto")`),
+		},
+		want: []string{"taggit.0001_initial", "taggit.0002_auto", "taggit.0003_unique_index"},
 	}, {
 		name: "virtualenvs and node_modules are not searched",
 		files: map[string]string{

@@ -223,9 +223,18 @@ func (e *editor) columnSQL(m *model, f *field, includeDefault bool, s *sqlStmt) 
 	}
 	if f.dbDefault != nil && e.ver.atLeast(5, 0) {
 		expr, ok := (exprCompiler{e, m}).expr(f.dbDefault)
+		if !ok && !f.dbDefault.is(kCall) && !f.dbDefault.is(kName) {
+			// A constant ({} for a JSONField): Django wraps it in
+			// Value(), which the field prepares as it saves a value.
+			if lit, lok := e.literal(f.dbDefault, f); lok && !lit.callable {
+				expr, ok = lit.sql, true
+			}
+		}
 		if !ok {
 			e.note(f.dbDefault.start, f.dbDefault.end, "db_default %s is not an expression schemagate can compile: the default is taken as volatile", f.dbDefault.text)
 			expr = "CAST(random() AS " + strings.TrimSuffix(def, " COLLATE "+quoteName(f.dbCollation)) + ")"
+			// Findings show the default as the migration writes it.
+			s.setDefault(f.column(), f.dbDefault.text)
 		}
 		def += " DEFAULT " + expr
 		includeDefault = false

@@ -248,9 +248,15 @@ ALTER TABLE "shop_customer" ALTER COLUMN "phone" DROP DEFAULT;`,
             name="joined_at",
             field=models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
         ),
+        migrations.AddField(
+            model_name="customer",
+            name="prefs",
+            field=models.JSONField(db_default={}),
+        ),
 `,
 		want: `ALTER TABLE "shop_customer" ADD COLUMN "is_vip" boolean DEFAULT false NOT NULL;
-ALTER TABLE "shop_customer" ADD COLUMN "joined_at" timestamp with time zone DEFAULT STATEMENT_TIMESTAMP() NOT NULL;`,
+ALTER TABLE "shop_customer" ADD COLUMN "joined_at" timestamp with time zone DEFAULT STATEMENT_TIMESTAMP() NOT NULL;
+ALTER TABLE "shop_customer" ADD COLUMN "prefs" jsonb DEFAULT '{}' NOT NULL;`,
 	}, {
 		name:   "before Django 4.1 auto fields are serial",
 		django: "4.0",

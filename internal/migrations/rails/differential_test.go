@@ -44,9 +44,29 @@ type knownDifference struct {
 	name, reason string
 	applies      func(m *migration.Migration) bool
 	adjust       func(list []ops.Op) []ops.Op
+	// opsOnly is set when Translation.SQL still sends what ActiveRecord
+	// sends and only the operations differ.
+	opsOnly bool
 }
 
 var knownDifferences = []knownDifference{
+	{
+		name: "create_table force: on a table that is not there",
+		reason: "ActiveRecord sends DROP TABLE IF EXISTS first; PostgreSQL skips it when the table is not there, so the " +
+			"translation makes no operation of it (Translation.SQL still sends it)",
+		applies: func(*migration.Migration) bool { return true },
+		opsOnly: true,
+		adjust: func(list []ops.Op) []ops.Op {
+			var out []ops.Op
+			for i, op := range list {
+				if op.Kind == ops.DropTable && op.IfExists && i+1 < len(list) && list[i+1].Kind == ops.CreateTable && list[i+1].Table == op.Table {
+					continue
+				}
+				out = append(out, op)
+			}
+			return out
+		},
+	},
 	{
 		name: "datetime precision 6 from Migration[7.0]",
 		reason: "ActiveRecord 6.1 does not know Migration[7.0] and runs it as 6.1, which leaves datetime columns without " +
@@ -236,9 +256,13 @@ func TestDifferentialActiveRecord(t *testing.T) {
 			got = append(got, ops.FromStatements(res.Statements, ops.Options{})...)
 		}
 		ops.Annotate(got, m.Transactional)
+		sentWant := slices.Clone(got)
 		for _, d := range knownDifferences {
 			if d.applies(m) {
 				got = d.adjust(got)
+				if !d.opsOnly {
+					sentWant = d.adjust(sentWant)
+				}
 			}
 		}
 		want := trs[i].Ops
@@ -252,7 +276,7 @@ func TestDifferentialActiveRecord(t *testing.T) {
 		// The SQL the translation says ActiveRecord sends means what
 		// ActiveRecord's SQL means.
 		sent := sentOps(t, trs[i].SQL, m.Transactional)
-		if diff := cmp.Diff(normalise(got), normalise(sent), opCmp...); diff != "" {
+		if diff := cmp.Diff(normalise(sentWant), normalise(sent), opCmp...); diff != "" {
 			var texts []string
 			for _, s := range trs[i].SQL {
 				texts = append(texts, s.Text)
@@ -333,7 +357,9 @@ func calledMethods(m *migration.Migration) map[string]bool {
 
 // opCmp compares operations without positions and parse trees.
 var opCmp = []cmp.Option{
-	cmpopts.IgnoreFields(ops.Op{}, "Span", "Stmt"),
+	// Whether the migration asked the database first is no part of the
+	// SQL it sends (TestGuards checks it).
+	cmpopts.IgnoreFields(ops.Op{}, "Span", "Stmt", "Guarded"),
 	cmpopts.IgnoreFields(ops.Expr{}, "Node"),
 	cmpopts.IgnoreFields(ops.Column{}, "Span"),
 	cmpopts.EquateEmpty(),

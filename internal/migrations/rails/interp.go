@@ -46,6 +46,9 @@ type tr struct {
 	// restUndecided is set by a `return if` it could not decide.
 	undecided     []source.Span
 	restUndecided bool
+	// guards counts the conditions around the call being translated that
+	// ask whether an object exists (see guardedBy).
+	guards int
 }
 
 // env holds local variables; blocks see their parent's.
@@ -263,10 +266,26 @@ func (t *tr) run(root *node, defVersion version) {
 		return
 	}
 	t.callMethod(entry, nil, emptyOpts(), newEnv(nil))
-	if t.recognised == 0 {
+	if t.recognised == 0 && hasStatements(entry) {
 		t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: header,
 			Message: "migration class has no call schemagate recognises: its schema changes are not checked"})
 	}
+}
+
+// hasStatements reports whether a method's body holds code, not only
+// comments (redmine's "# No-op" migrations).
+func hasStatements(m *node) bool {
+	for _, k := range m.kids {
+		if k.typ != "body_statement" {
+			continue
+		}
+		for _, s := range k.kids {
+			if s.named && s.typ != "comment" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func lineEnd(src []byte, off int) int {
@@ -383,6 +402,8 @@ func (t *tr) exec(stmts []*node, e *env) bool {
 }
 
 func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
+	guards := t.guards
+	defer func() { t.guards = guards }()
 	for i, s := range stmts {
 		if !s.named {
 			continue
@@ -400,6 +421,9 @@ func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
 		}
 		if stop {
 			return true
+		}
+		if t.returnsOnExistence(s) {
+			t.guards++ // `return if column_exists?(...)` guards the rest
 		}
 	}
 	return false
@@ -628,13 +652,13 @@ func (t *tr) ifStatement(s *node, e *env) (bool, value) {
 	}
 	switch {
 	case r == triTrue:
-		return runBranch(then)
+		return t.guardedBy(condN, func() (bool, value) { return runBranch(then) })
 	case r == triFalse:
-		return runBranch(alt)
+		return t.guardedBy(condN, func() (bool, value) { return runBranch(alt) })
 	case schemaOnly:
 		// A guard such as `unless index_exists?(...)` about objects the
 		// replay does not know: assume it lets its body run.
-		return runBranch(then)
+		return t.guardedBy(condN, func() (bool, value) { return runBranch(then) })
 	}
 	t.hint(condN, "condition not evaluated: every branch is checked, and what is found there is at most a warning")
 	t.undecidedSpan(then)
@@ -664,7 +688,7 @@ func (t *tr) modifier(s *node, e *env) (bool, value) {
 	}
 	switch {
 	case r == triTrue:
-		return t.statement(body, e)
+		return t.guardedBy(condN, func() (bool, value) { return t.statement(body, e) })
 	case r == triFalse:
 		return false, value{}
 	case isReturn:
@@ -676,7 +700,7 @@ func (t *tr) modifier(s *node, e *env) (bool, value) {
 		}
 		return false, value{}
 	case schemaOnly:
-		return t.statement(body, e)
+		return t.guardedBy(condN, func() (bool, value) { return t.statement(body, e) })
 	}
 	t.hint(condN, "condition not evaluated: the statement is checked as if it runs, and what is found there is at most a warning")
 	t.undecidedSpan(body)

@@ -211,11 +211,22 @@ func (t *tr) send(s stmt) {
 	t.add(list, len(res.Statements))
 }
 
+// sendNoOp records a statement ActiveRecord sends that changes nothing
+// on the replayed schema (DROP TABLE IF EXISTS of a table that is not
+// there): Translation.SQL keeps it, the operations do not.
+func (t *tr) sendNoOp(sql string, sp source.Span) {
+	f := source.NewFile(t.f.Path, []byte(sql))
+	res := sqlparse.Parse(f)
+	t.sent.Add(res, f, t.stmt, func(source.Span) source.Span { return sp }, false)
+	t.stmt += len(res.Statements)
+}
+
 // add appends operations parsed from statements sent in order, whose
 // first is the next statement, and applies them to the replay.
 func (t *tr) add(list []ops.Op, statements int) {
 	for i := range list {
 		list[i].Stmt += t.stmt
+		list[i].Guarded = t.guards > 0
 		t.cat.Apply(&list[i], t.f.Path)
 	}
 	t.ops = append(t.ops, list...)

@@ -9,3 +9,8 @@ ALTER TABLE accounts ALTER COLUMN id TYPE bigint;
 COMMENT ON TABLE accounts IS 'x';
 CREATE INDEX index_accounts_on_name ON accounts (name); -- want: statement-after-access-exclusive "^CREATE INDEX runs while the ACCESS EXCLUSIVE lock on accounts taken at line 8 is held"
 COMMIT;
+-- Dropping another table still waits for its lock while users stays locked.
+BEGIN;
+ALTER TABLE users ADD COLUMN archived boolean;
+DROP TABLE old_users; -- want: statement-after-access-exclusive "^DROP TABLE runs while the ACCESS EXCLUSIVE lock on users taken at line 14"
+COMMIT;
