@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/schemagate/schemagate/rules"
@@ -11,7 +10,7 @@ import (
 // finding and nothing else, the shape editors' compiler parsers read.
 // Like gcc, a finding about a whole file has no line and column, and
 // one about no file is prefixed with the tool's name.
-func writeGCC(b *bytes.Buffer, r *Report, o Options) error {
+func writeGCC(b *out, r *Report, o Options) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		loc := location(r, f, o)
@@ -19,6 +18,7 @@ func writeGCC(b *bytes.Buffer, r *Report, o Options) error {
 			loc = r.tool()
 		}
 		fmt.Fprintf(b, "%s: %s: %s [%s]\n", loc, gccSeverity(f.Severity), sanitize(f.Message), sanitize(f.Rule))
+		b.spill()
 	}
 	return nil
 }

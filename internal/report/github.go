@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,7 +10,7 @@ import (
 
 // writeGitHub prints GitHub Actions workflow commands, which the runner
 // turns into annotations on the pull request's files.
-func writeGitHub(b *bytes.Buffer, r *Report, _ Options) error {
+func writeGitHub(b *out, r *Report, _ Options) error {
 	for _, e := range r.Errors {
 		fmt.Fprintf(b, "::error title=%s::%s\n", escapeProperty(r.tool()), escapeData(sanitize(e)))
 	}
@@ -36,6 +35,7 @@ func writeGitHub(b *bytes.Buffer, r *Report, _ Options) error {
 		}
 		props = append(props, "title="+escapeProperty(sanitize(f.Rule)))
 		fmt.Fprintf(b, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(githubMessage(f)))
+		b.spill()
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
@@ -36,7 +35,7 @@ type gitlabLines struct {
 // GitLab compares reports of two pipelines by fingerprint, so it depends
 // on what the finding is (rule, file, message, the text of its line) and
 // not on its line number, which moves when lines are added above it.
-func writeGitLab(b *bytes.Buffer, r *Report, _ Options) error {
+func writeGitLab(b *out, r *Report, _ Options) error {
 	issues := make([]gitlabIssue, 0, len(r.Findings))
 	seen := map[string]int{}
 	for i := range r.Findings {

@@ -6,7 +6,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -105,7 +104,7 @@ type Options struct {
 
 var writers = []struct {
 	name  string
-	write func(*bytes.Buffer, *Report, Options) error
+	write func(*out, *Report, Options) error
 }{
 	{"text", writeText},
 	{"json", writeJSON},
@@ -139,13 +138,16 @@ func Write(w io.Writer, format string, r *Report, opt Options) error {
 		if f.name != format {
 			continue
 		}
-		// Render fully first so a failure never leaves half a document.
-		var buf bytes.Buffer
-		if err := f.write(&buf, r, opt); err != nil {
+		// Formats that cannot fail halfway spill to w as they go; the
+		// others render fully first so a failure never leaves half a
+		// document.
+		o := &out{w: w}
+		if err := f.write(o, r, opt); err != nil {
 			return fmt.Errorf("%s report: %w", format, err)
 		}
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return fmt.Errorf("writing %s report: %w", format, err)
+		o.flush()
+		if o.err != nil {
+			return fmt.Errorf("writing %s report: %w", format, o.err)
 		}
 		return nil
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -134,7 +133,7 @@ type (
 	}
 )
 
-func writeSARIF(b *bytes.Buffer, r *Report, opt Options) error {
+func writeSARIF(b *out, r *Report, opt Options) error {
 	ruleList, ruleIndex := sarifRules(r.Findings, opt.Rules)
 	// A run that exits 2 did not execute successfully, whatever it found:
 	// code scanning must not read its results as the whole answer.

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -57,7 +56,7 @@ func (p palette) severity(sev rules.Severity, s string) string {
 	return s
 }
 
-func writeText(b *bytes.Buffer, r *Report, opt Options) error {
+func writeText(b *out, r *Report, opt Options) error {
 	p := palette{on: opt.Color}
 	if r.status() == StatusError && len(r.Findings) == 0 && r.Text == "" {
 		// A run that could not run has nothing to say on standard output:
@@ -76,6 +75,7 @@ func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 		f := &r.Findings[i]
 		writeTextFinding(b, f, location(r, f, opt), r.Files[f.File], p)
 		b.WriteByte('\n')
+		b.spill()
 	}
 	if !r.NoFindings {
 		b.WriteString(textSummary(r.Findings))
@@ -91,7 +91,7 @@ func writeText(b *bytes.Buffer, r *Report, opt Options) error {
 	return nil
 }
 
-func writeTextFinding(b *bytes.Buffer, f *rules.Finding, loc string, file *source.File, p palette) {
+func writeTextFinding(b *out, f *rules.Finding, loc string, file *source.File, p palette) {
 	if loc != "" {
 		b.WriteString(p.bold(loc + ":"))
 		b.WriteByte(' ')
@@ -171,7 +171,7 @@ func textSummary(fs []rules.Finding) string {
 // writeRuleSummary prints how many findings each rule gave, most first
 // (then by name), with the rule's severity: the overview a lint of a
 // whole history needs before its hundreds of findings.
-func writeRuleSummary(b *bytes.Buffer, fs []rules.Finding) {
+func writeRuleSummary(b *out, fs []rules.Finding) {
 	type ruleCount struct {
 		rule string
 		sev  rules.Severity
