@@ -164,10 +164,20 @@ func (d *osFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if !ok {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
 	}
-	entries, err := dir.ReadDir(-1)
+	entries, err := listDir(d, name, f, dir)
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return entries, err
 }
+
+// rootEntry is a directory entry whose FileInfo is read through the
+// root when asked for.
+type rootEntry struct {
+	fs.DirEntry
+	d    *osFS
+	name string // the entry's path in the root
+}
+
+func (e rootEntry) Info() (fs.FileInfo, error) { return e.d.Lstat(e.name) }
 
 // New wraps a tree that keeps links as links (a git revision: its
 // symlinks are blobs holding the target path) so that reading a link
@@ -300,7 +310,13 @@ func Within(dir string) fs.FS {
 	if err != nil || rel == "." {
 		return Dir(abs)
 	}
-	return &subFS{fsys: Dir(root).(*osFS), prefix: filepath.ToSlash(rel)}
+	s := &subFS{fsys: Dir(root).(*osFS), prefix: filepath.ToSlash(rel)}
+	if s.fsys.err == nil {
+		if r, err := s.fsys.root.OpenRoot(s.prefix); err == nil {
+			s.near = &osFS{label: s.fsys.label, root: r}
+		}
+	}
+	return s
 }
 
 func repositoryOf(abs string) string {
@@ -327,6 +343,27 @@ func repositoryOf(abs string) string {
 type subFS struct {
 	fsys   *osFS
 	prefix string
+	// near is a root at prefix itself: os.Root walks a path a component
+	// at a time, so most calls are answered there in one step. Whatever
+	// fails there (a link out of prefix, a missing file) is asked of fsys
+	// again, which answers, and words errors, as it always has.
+	near *osFS
+}
+
+// tryNear calls f with the near root, then, unless that succeeded, with
+// the whole tree.
+func tryNear[T any](s *subFS, op, name string, f func(d *osFS, name string) (T, error)) (T, error) {
+	if s.near != nil && fs.ValidPath(name) {
+		if v, err := f(s.near, name); err == nil {
+			return v, nil
+		}
+	}
+	p, err := s.full(op, name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return f(s.fsys, p)
 }
 
 func (s *subFS) full(op, name string) (string, error) {
@@ -337,41 +374,21 @@ func (s *subFS) full(op, name string) (string, error) {
 }
 
 func (s *subFS) Open(name string) (fs.File, error) {
-	p, err := s.full("open", name)
-	if err != nil {
-		return nil, err
-	}
-	return s.fsys.Open(p)
+	return tryNear(s, "open", name, (*osFS).Open)
 }
 
 func (s *subFS) Stat(name string) (fs.FileInfo, error) {
-	p, err := s.full("stat", name)
-	if err != nil {
-		return nil, err
-	}
-	return s.fsys.Stat(p)
+	return tryNear(s, "stat", name, (*osFS).Stat)
 }
 
 func (s *subFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	p, err := s.full("readdir", name)
-	if err != nil {
-		return nil, err
-	}
-	return s.fsys.ReadDir(p)
+	return tryNear(s, "readdir", name, (*osFS).ReadDir)
 }
 
 func (s *subFS) Lstat(name string) (fs.FileInfo, error) {
-	p, err := s.full("lstat", name)
-	if err != nil {
-		return nil, err
-	}
-	return s.fsys.Lstat(p)
+	return tryNear(s, "lstat", name, (*osFS).Lstat)
 }
 
 func (s *subFS) ReadLink(name string) (string, error) {
-	p, err := s.full("readlink", name)
-	if err != nil {
-		return "", err
-	}
-	return s.fsys.ReadLink(p)
+	return tryNear(s, "readlink", name, (*osFS).ReadLink)
 }
