@@ -65,10 +65,13 @@ func Detect(fsys fs.FS, dir string) (migration.Format, error) {
 	if err != nil {
 		return migration.FormatAuto, err
 	}
-	return detect(fsys, l), nil
+	return detect(fsys, l, nil), nil
 }
 
-func detect(fsys fs.FS, l listing) migration.Format {
+// detect decides the format of listing l; texts, when not nil, are the
+// files' contents already read (readTexts), which spares reading their
+// first bytes again.
+func detect(fsys fs.FS, l listing, texts map[string]fileText) migration.Format {
 	if _, ok := findSqitch(fsys, l); ok {
 		return migration.FormatSqitch
 	}
@@ -88,7 +91,11 @@ func detect(fsys fs.FS, l listing) migration.Format {
 	votes := map[migration.Format]int{}
 	for _, name := range sqlFiles {
 		// Content markers first: a goose or dbmate file may have any name.
-		h := migration.ReadHead(fsys, path.Join(l.dir, name), headSize)
+		p := path.Join(l.dir, name)
+		h := texts[p].head()
+		if h == nil {
+			h = migration.ReadHead(fsys, p, headSize)
+		}
 		switch {
 		case hasGooseMarker(h):
 			votes[migration.FormatGoose]++

@@ -26,11 +26,15 @@ func Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, er
 	if err != nil {
 		return nil, err
 	}
+	// Every SQL file of the directory is read once, by every core at
+	// once; detection and the formats that read them (all but Prisma and
+	// sqitch) find them here.
+	texts := readTexts(fsys, l.dir, l.sqlFiles(), opt.MaxSize())
 	format := opt.Format
 	if format == migration.FormatAuto {
-		format = detect(fsys, l)
+		format = detect(fsys, l, texts)
 	}
-	b := &builder{fsys: fsys, opt: opt, set: &migration.Set{Dir: dir, Format: format}}
+	b := &builder{fsys: fsys, opt: opt, set: &migration.Set{Dir: dir, Format: format}, texts: texts}
 	f, ok := sqlFormats[format]
 	if !ok {
 		return nil, migration.UnknownFormat(string(format))
@@ -43,9 +47,10 @@ func Discover(fsys fs.FS, dir string, opt migration.Options) (*migration.Set, er
 }
 
 type builder struct {
-	fsys fs.FS
-	opt  migration.Options
-	set  *migration.Set
+	fsys  fs.FS
+	opt   migration.Options
+	set   *migration.Set
+	texts map[string]fileText // read ahead, by path
 }
 
 func (b *builder) skip(p, reason string) {
@@ -57,7 +62,11 @@ func (b *builder) add(ms ...*migration.Migration) { b.set.Migrations = append(b.
 // read reads a migration file, recording it as skipped when it cannot
 // be used.
 func (b *builder) read(p string) ([]byte, bool) {
-	text, reason, err := migration.Read(b.fsys, p, b.opt.MaxSize())
+	t, ok := b.texts[p]
+	if !ok {
+		t.text, t.reason, t.err = migration.Read(b.fsys, p, b.opt.MaxSize())
+	}
+	text, reason, err := t.text, t.reason, t.err
 	if err != nil {
 		reason = migration.ReadReason(err)
 	}
@@ -196,7 +205,12 @@ func (b *builder) discoverSectioned(l listing, tool string,
 	version func(name string) (v, n string, ok bool),
 	build func(p string, text []byte, v, n string, includeDown bool) []*migration.Migration,
 	badName string) {
-	var ups, downs []*migration.Migration
+	type file struct {
+		p, v, n string
+		text    []byte
+		ms      []*migration.Migration
+	}
+	var files []*file
 	for _, name := range l.sqlFiles() {
 		p := path.Join(l.dir, name)
 		v, n, ok := version(name)
@@ -208,9 +222,18 @@ func (b *builder) discoverSectioned(l listing, tool string,
 		if !ok {
 			continue
 		}
-		ms := build(p, text, v, n, b.opt.IncludeDown)
-		ups = append(ups, ms[0])
-		downs = append(downs, ms[1:]...)
+		files = append(files, &file{p: p, v: v, n: n, text: text})
+	}
+	// Splitting a file into its sections is its own business: every core
+	// takes files.
+	parallel(len(files), func(i int) {
+		f := files[i]
+		f.ms = build(f.p, f.text, f.v, f.n, b.opt.IncludeDown)
+	})
+	var ups, downs []*migration.Migration
+	for _, f := range files {
+		ups = append(ups, f.ms[0])
+		downs = append(downs, f.ms[1:]...)
 	}
 	sortByVersion(ups, migration.CompareNumbers)
 	sortByVersion(downs, migration.CompareNumbers)
