@@ -157,6 +157,11 @@ func New() *Catalog {
 	}
 }
 
+// Empty reports whether c is as New made it.
+func (c *Catalog) Empty() bool {
+	return len(c.Tables) == 0 && len(c.Indexes) == 0 && len(c.Objects) == 0 && c.Order == Baseline && c.Boundary == 1<<30
+}
+
 // Clone returns a deep copy.
 func (c *Catalog) Clone() *Catalog {
 	n := New()

@@ -47,6 +47,14 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringVar(&c.columnUnit, "column-unit", report.ColumnChars, "what the column of file:line:col counts in the text and gcc formats: "+strings.Join(report.ColumnUnits, ", ")+" (Emacs counts chars, Vim bytes, LSP clients through efm-langserver utf-16)")
 }
 
+// logf prints, with -v, what a cache discarded or could not write.
+func (c *commonFlags) logf(stdio IO) func(format string, args ...any) {
+	if !c.verbose {
+		return nil
+	}
+	return func(format string, args ...any) { fmt.Fprintf(stdio.Err, "schemagate: "+format+"\n", args...) }
+}
+
 // considered prints, with -v, which directories were read as migrations
 // and which were considered and passed over, and why.
 func (c *commonFlags) considered(stdio IO, dirs []migrations.Dir, rejected []migrations.Candidate) {

@@ -13,6 +13,7 @@ import (
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/lint"
+	"github.com/schemagate/schemagate/internal/lintcache"
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/safefs"
@@ -25,6 +26,7 @@ func newLintCmd(stdio IO) *cobra.Command {
 		stdin         bool
 		stdinFilename string
 		changedFrom   string
+		noCache       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
@@ -92,7 +94,13 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			}
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
-			findings := lint.Run(loaded.Migrations, lint.Options{Config: cfg, Catalog: catalog.New()})
+			lintOpt := lint.Options{Config: cfg, Catalog: catalog.New()}
+			if !noCache {
+				store := lintcache.Open(ToolVersion(), flags.logf(stdio))
+				defer store.Wait()
+				lintOpt.Store = store
+			}
+			findings := lint.Run(loaded.Migrations, lintOpt)
 			if changed != nil {
 				// Every migration still builds the schema the changed ones
 				// are checked against; only the changed ones are reported.
@@ -111,6 +119,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 	flags.register(cmd.Flags(), "warning")
 	cmd.Flags().StringVar(&changedFrom, "changed-from", "", "report only the migrations added or modified since this git revision, committed or not (e.g. origin/main; default: changed-from in the config)")
 	cmd.Flags().BoolVar(&stdin, "stdin", false, "lint standard input")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "lint every migration again instead of reading the findings of an earlier run over the same files ($"+lintcache.DirEnv+" sets the cache directory)")
 	cmd.Flags().StringVar(&stdinFilename, "stdin-filename", "stdin.sql", "the path standard input stands for (its name decides the migration format)")
 	return cmd
 }

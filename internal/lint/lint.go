@@ -43,6 +43,22 @@ type Options struct {
 	Rules []*rules.Rule
 	// Workers bounds parallelism (GOMAXPROCS when 0).
 	Workers int
+	// Store, when set, keeps a run's findings between runs under a key
+	// naming everything they depend on (see storeKey): a run over
+	// unchanged migrations reads them back and parses nothing, leaving
+	// Catalog as it was. Runs it cannot name (translated migrations,
+	// Compat, Schema or SchemaAt set, a Catalog not empty and no
+	// StoreBase) do not use it.
+	Store Store
+	// StoreBase names the schema in Catalog for Store's key (the
+	// contents of the migrations that built it).
+	StoreBase string
+}
+
+// Store keeps findings between runs (lintcache.Store on disk).
+type Store interface {
+	Get(key string) ([]rules.Finding, bool)
+	Put(key string, findings []rules.Finding)
 }
 
 // Run lints migrations and returns all findings sorted by file, position
@@ -62,7 +78,17 @@ func Run(units []*migration.Migration, opt Options) []rules.Finding {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if opt.Catalog != nil {
-		return runInOrder(units, opt, ver, active, cfg, workers)
+		key := storeKey(units, opt, ver, active, cfg)
+		if key != "" {
+			if all, ok := opt.Store.Get(key); ok {
+				return all
+			}
+		}
+		all := runInOrder(units, opt, ver, active, cfg, workers)
+		if key != "" {
+			opt.Store.Put(key, all)
+		}
+		return all
 	}
 	results := make([][]rules.Finding, len(units))
 	sup := &suppressions{}

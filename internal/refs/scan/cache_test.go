@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/schemagate/schemagate/internal/diskcache"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/sqlfile"
 )
@@ -67,7 +68,7 @@ func TestCacheCorruptEntries(t *testing.T) {
 		damage func(data []byte, c *Cache) []byte
 	}{
 		{"truncated", func(d []byte, _ *Cache) []byte { return d[:len(d)-10] }},
-		{"header only", func(d []byte, _ *Cache) []byte { return d[:headerLen] }},
+		{"header only", func(d []byte, _ *Cache) []byte { return d[:diskcache.HeaderLen] }},
 		{"flipped payload byte", func(d []byte, _ *Cache) []byte { d[len(d)/2] ^= 0xff; return d }},
 		{"flipped checksum byte", func(d []byte, _ *Cache) []byte { d[10] ^= 0x01; return d }},
 		{"not an entry", func([]byte, *Cache) []byte { return []byte("{\"version\":1,\"refs\":[]}") }},
