@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/schemagate/schemagate/internal/lintcache"
 	"github.com/schemagate/schemagate/internal/pgdb"
 	"github.com/schemagate/schemagate/internal/pgdb/pgtest"
 	"github.com/schemagate/schemagate/internal/testutil"
@@ -31,7 +33,14 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envRunMain) == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	pgtest.Main(m)
+	// lint's findings cache: one of the test binary's own, not the user's.
+	cache, err := os.MkdirTemp("", "schemagate-cli-test-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	os.Setenv(lintcache.DirEnv, cache)
+	pgtest.Main(m, func() error { return os.RemoveAll(cache) })
 }
 
 // writeRepo commits previous and then next (path -> text) into a fresh

@@ -88,7 +88,10 @@ func (d *Dir) Get(key string) ([]byte, bool) {
 		payload, err = io.ReadAll(r)
 		return err
 	})
-	return payload, ok
+	if !ok {
+		return nil, false
+	}
+	return payload, true
 }
 
 // GetFunc has read read the payload stored under key as it streams from

@@ -30,9 +30,15 @@ func storeKey(units []*migration.Migration, opt Options, ver int, active []*rule
 	if !writeJSON(h, cfg) {
 		return ""
 	}
+	// Severities set on the command line are not in the config's fields.
 	writeInt(h, len(active))
 	for _, r := range active {
 		writeString(h, r.Name)
+		sev, ok := cfg.Severity(r.Name)
+		if !ok {
+			sev = -1
+		}
+		writeInt(h, int(sev))
 	}
 	writeString(h, opt.StoreBase)
 	writeInt(h, len(units))
