@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/schemagate/schemagate/internal/lintcache"
 	"github.com/schemagate/schemagate/internal/lsp"
 )
 
@@ -27,8 +28,14 @@ its mechanical fix or add a schemagate:ignore comment. See docs/editors.md.
 The server exits with 0 after shutdown and exit, 1 when the editor goes away without them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			lopt := lsp.LinterOptions{Version: ToolVersion(), NoCache: noCache}
+			if !noCache {
+				store := lintcache.Open(ToolVersion(), nil)
+				defer store.Wait()
+				lopt.LintStore = store
+			}
 			srv := lsp.NewServer(lsp.Options{
-				Linter:   lsp.NewLinter(lsp.LinterOptions{Version: ToolVersion(), NoCache: noCache}),
+				Linter:   lsp.NewLinter(lopt),
 				Debounce: debounce,
 				Explain:  Explain,
 				Version:  ToolVersion(),
@@ -44,6 +51,6 @@ The server exits with 0 after shutdown and exit, 1 when the editor goes away wit
 		},
 	}
 	cmd.Flags().DurationVar(&debounce, "debounce", lsp.DefaultDebounce, "pause after an edit before linting")
-	cmd.Flags().BoolVar(&noCache, "no-cache", false, "rebuild reference indexes instead of reading the cache")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "rebuild reference indexes and lint findings instead of reading the caches")
 	return cmd
 }

@@ -55,6 +55,19 @@ type Options struct {
 	StoreBase string
 }
 
+// settings are the configuration and PostgreSQL version of a run.
+func (opt Options) settings() (*config.Config, int) {
+	cfg := opt.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	ver := opt.PGVersion
+	if ver == 0 {
+		ver = cfg.PGVersion
+	}
+	return cfg, ver
+}
+
 // Store keeps findings between runs (lintcache.Store on disk).
 type Store interface {
 	Get(key string) ([]rules.Finding, bool)
@@ -64,14 +77,7 @@ type Store interface {
 // Run lints migrations and returns all findings sorted by file, position
 // and rule. It never fails: problems become findings.
 func Run(units []*migration.Migration, opt Options) []rules.Finding {
-	cfg := opt.Config
-	if cfg == nil {
-		cfg = config.Default()
-	}
-	ver := opt.PGVersion
-	if ver == 0 {
-		ver = cfg.PGVersion
-	}
+	cfg, ver := opt.settings()
 	active := activeRules(cfg, opt.Rules)
 	workers := opt.Workers
 	if workers <= 0 {
@@ -105,6 +111,21 @@ func Run(units []*migration.Migration, opt Options) []rules.Finding {
 	}
 	Sort(all)
 	return all
+}
+
+// Cached returns the findings opt.Store keeps for a run of units with
+// opt, for a caller that needs Catalog only to lint: opt.Catalog nil
+// stands for the schema StoreBase names, or for an empty one.
+func Cached(units []*migration.Migration, opt Options) ([]rules.Finding, bool) {
+	if opt.Store == nil {
+		return nil, false
+	}
+	cfg, ver := opt.settings()
+	key := storeKey(units, opt, ver, activeRules(cfg, opt.Rules), cfg)
+	if key == "" {
+		return nil, false
+	}
+	return opt.Store.Get(key)
 }
 
 // runInOrder parses units in parallel, a bounded distance ahead, while

@@ -21,7 +21,7 @@ func storeKey(units []*migration.Migration, opt Options, ver int, active []*rule
 	if opt.Store == nil || opt.Compat != nil || opt.Schema != nil || opt.SchemaAt != nil {
 		return ""
 	}
-	if opt.StoreBase == "" && !opt.Catalog.Empty() {
+	if opt.StoreBase == "" && opt.Catalog != nil && !opt.Catalog.Empty() {
 		return ""
 	}
 	h := sha256.New()

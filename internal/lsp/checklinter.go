@@ -17,6 +17,7 @@ import (
 	"github.com/schemagate/schemagate/internal/check"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/gitrev"
+	"github.com/schemagate/schemagate/internal/lint"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/scan"
@@ -40,6 +41,9 @@ type LinterOptions struct {
 	// means the user cache directory, NoCache none at all.
 	Cache   *scan.Cache
 	NoCache bool
+	// LintStore keeps lint findings across sessions (lintcache); nil
+	// keeps none.
+	LintStore lint.Store
 }
 
 // CheckLinter is the server's default linter. It lints like
@@ -67,6 +71,7 @@ func NewLinter(opt ...LinterOptions) *CheckLinter {
 	l := &CheckLinter{plain: NewPlainLinter(), enabled: true, sessions: map[string]*checkSession{}}
 	if len(opt) > 0 {
 		l.opt = opt[0]
+		l.plain.store = l.opt.LintStore
 	}
 	return l
 }

@@ -3,7 +3,9 @@ package lsp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -118,6 +120,7 @@ func displayPath(in Input) string {
 type PlainLinter struct {
 	mu    sync.Mutex
 	cache *lint.Cache
+	store lint.Store // findings across sessions, when set
 	dirs  map[string]*dirState
 	last  map[string]*lastLint
 }
@@ -198,7 +201,13 @@ func (l *PlainLinter) Lint(ctx context.Context, in Input) (*Result, error) {
 	}
 	l.cache.Prepare(in.Path, m, cfg.PGVersion)
 	list := m.Ops // Run lets a migration's operations go
-	res := &Result{Findings: lint.Run([]*migration.Migration{m}, lint.Options{Config: cfg, Catalog: cat, Workers: 1}), Migration: m, Ops: list}
+	// The findings cache names the schema before the document by the
+	// migrations that build it (lint.Run uses no store for another one).
+	opt := lint.Options{Config: cfg, Catalog: cat, Workers: 1, Store: l.store}
+	if useCat && l.store != nil {
+		opt.StoreBase = l.storeBase(st, n)
+	}
+	res := &Result{Findings: lint.Run([]*migration.Migration{m}, opt), Migration: m, Ops: list}
 	l.mu.Lock()
 	if len(l.last) >= cacheLimit {
 		l.last = map[string]*lastLint{}
@@ -360,6 +369,21 @@ func (l *PlainLinter) beforeKey(st *dirState, rel string, pgVersion int) (n int,
 		h.Write(b[:])
 	}
 	return n, h.Sum64(), true
+}
+
+// storeBase names the schema the first n migrations of the directory
+// build, for the findings cache: their paths, formats and contents.
+func (l *PlainLinter) storeBase(st *dirState, n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", st.dir, st.format, n)
+	for i := 0; i < n && i < len(st.migs); i++ {
+		m := st.migs[i]
+		fmt.Fprintf(h, "%s\x00%s\x00%t\x00%d\x00", m.Path, m.Format, m.Transactional, len(m.Content()))
+		h.Write(m.Content())
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // replay builds the schema the first n migrations of the directory
