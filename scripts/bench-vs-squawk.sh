@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # schemagate lint against squawk 2.66 on the same files, side by side.
 #
-# For each input, runs `schemagate lint --format json` and
-# `squawk --reporter json` RUNS times each (default 5), alternating, and
-# prints both tools' median wall time, median CPU time (user+sys) and
-# peak RSS, and schemagate's ratio to squawk. The ratio is the figure
-# that matters: on a shared machine absolute times move with the load,
-# which is printed with the figures.
+# For each input, runs `schemagate lint --no-cache --format json` (cold),
+# `squawk --reporter json` and `schemagate lint --format json` with its
+# findings cache filled by an earlier run (warm) RUNS times each (default
+# 5), alternating, and prints the median wall time, median CPU time
+# (user+sys) and peak RSS of each, schemagate's cold ratio to squawk and
+# its warm speed-up over cold. The ratios are the figures that matter: on
+# a shared machine absolute times move with the load, which is printed
+# with the figures. The warm runs keep their cache in the cache
+# directory's lintcache/, emptied first.
 #
 # Inputs (generated once into the cache directory):
 #   squawk-1.27MB  2,000 files, 1.27 MB, 17,893 statements (scripts/bench/gen_corpus.py)
@@ -90,22 +93,28 @@ for name in "${inputs[@]}"; do
 	path=$(input "$name")
 	files=("$path")
 	[[ -d $path ]] && files=("$path"/*.sql)
-	sg=$(mktemp) sq=$(mktemp)
+	sg=$(mktemp) sq=$(mktemp) warm=$(mktemp)
+	rm -rf "$cache/lintcache" && mkdir -p "$cache/lintcache"
+	SCHEMAGATE_CACHE_DIR=$cache/lintcache "$bin" lint --format json "$path" >/dev/null || (($? == 1)) || die "priming the cache failed"
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	for ((i = 0; i < runs; i++)); do
-		measure "$sg" "$bin" lint --format json "$path"
+		measure "$sg" "$bin" lint --no-cache --format json "$path"
 		measure "$sq" "$squawk" --reporter json "${files[@]}"
+		SCHEMAGATE_CACHE_DIR=$cache/lintcache measure "$warm" "$bin" lint --format json "$path"
 	done
 	load1=$(cut -d' ' -f1 /proc/loadavg)
-	for tool in schemagate squawk; do
+	for tool in schemagate squawk sg-warm; do
 		f=$sg
 		[[ $tool == squawk ]] && f=$sq
+		[[ $tool == sg-warm ]] && f=$warm
 		printf '%-14s %-10s %9s %9s %9.0f\n' "$name" "$tool" "$(col 1 "$f" | median)" "$(col 2 "$f" | median)" "$(col 3 "$f" | median | awk '{ print $1 / 1024 }')"
 	done
 	awk -v a="$(col 1 "$sg" | median)" -v b="$(col 1 "$sq" | median)" \
 		-v c="$(col 2 "$sg" | median)" -v d="$(col 2 "$sq" | median)" \
 		-v e="$(col 3 "$sg" | median)" -v f="$(col 3 "$sq" | median)" \
 		-v l0="$load0" -v l1="$load1" -v n="$name" \
-		'BEGIN { printf "%-14s ratio      %9.2f %9.2f %9.2f   (schemagate / squawk; load average %s -> %s)\n", n, a / b, c / d, e / f, l0, l1 }'
-	rm -f "$sg" "$sq"
+		'BEGIN { printf "%-14s ratio      %9.2f %9.2f %9.2f   (schemagate cold / squawk; load average %s -> %s)\n", n, a / b, c / d, e / f, l0, l1 }'
+	awk -v a="$(col 1 "$sg" | median)" -v b="$(col 1 "$warm" | median)" -v c="$(col 2 "$sg" | median)" -v d="$(col 2 "$warm" | median)" -v n="$name" \
+		'BEGIN { printf "%-14s warm x    %9.2f %9.2f             (schemagate cold / warm)\n", n, a / b, c / d }'
+	rm -f "$sg" "$sq" "$warm"
 done
