@@ -339,7 +339,7 @@ func (c *converter) createIndex(s *pg.IndexStmt) {
 		}
 	}
 	if s.WhereClause != nil {
-		idx.Where = Deparse(s.WhereClause)
+		idx.Where = &Expr{Node: s.WhereClause}
 	}
 	lock := Share
 	if s.Concurrent {

@@ -212,7 +212,7 @@ type Index struct {
 	Name         string   `json:"name,omitempty"`
 	Unique       bool     `json:"unique,omitempty"`
 	Columns      []string `json:"columns,omitempty"` // expressions appear as their text
-	Where        string   `json:"where,omitempty"`
+	Where        *Expr    `json:"where,omitempty"`   // a partial index's predicate, deparsed by SQL() when shown
 	Method       string   `json:"method,omitempty"`
 	Concurrently bool     `json:"concurrently,omitempty"`
 }

@@ -455,9 +455,9 @@ func (t *translator) place(op ops.Op, s *sqlStmt) ops.Op {
 			c.Expr = s.exprOverride
 			op.Constraint = &c
 		}
-		if op.Index != nil && op.Index.Where != "" {
+		if op.Index != nil && op.Index.Where != nil {
 			ix := *op.Index
-			ix.Where = s.exprOverride
+			ix.Where = &ops.Expr{Text: s.exprOverride}
 			op.Index = &ix
 		}
 	}
