@@ -8,7 +8,6 @@
 package lintcache
 
 import (
-	"encoding/gob"
 	"fmt"
 	"io"
 	"os"
@@ -20,9 +19,6 @@ import (
 
 // MaxBytes bounds the cache directory.
 const MaxBytes = 256 << 20
-
-// chunk is how many findings are encoded at once.
-const chunk = 1024
 
 // DirEnv, when set, is the directory entries are kept in instead of the
 // user cache directory's schemagate/lint.
@@ -40,7 +36,7 @@ type Store struct {
 // about entries discarded and writes that failed.
 func Open(version string, log func(format string, args ...any)) *Store {
 	return &Store{
-		dir:  diskcache.Dir{Path: os.Getenv(DirEnv), Name: "lint", Title: "lint cache", Magic: [8]byte{'S', 'G', 'L', 'I', 'N', 'T', 0, 1}, MaxBytes: MaxBytes, Log: log},
+		dir:  diskcache.Dir{Path: os.Getenv(DirEnv), Name: "lint", Title: "lint cache", Magic: [8]byte{'S', 'G', 'L', 'I', 'N', 'T', 0, 2}, MaxBytes: MaxBytes, Log: log},
 		tool: toolID(version),
 		log:  log,
 	}
@@ -64,21 +60,9 @@ func (s *Store) key(k string) string { return s.tool + "\x00" + k }
 // Get implements lint.Store.
 func (s *Store) Get(key string) ([]rules.Finding, bool) {
 	var fs []rules.Finding
-	ok := s.dir.GetFunc(s.key(key), func(r io.Reader) error {
-		dec := gob.NewDecoder(r)
-		var n int
-		if err := dec.Decode(&n); err != nil {
-			return err
-		}
-		fs = make([]rules.Finding, 0, min(n, 1<<20))
-		for len(fs) < n {
-			var chunk []rules.Finding
-			if err := dec.Decode(&chunk); err != nil {
-				return err
-			}
-			fs = append(fs, chunk...)
-		}
-		return nil
+	ok := s.dir.GetFunc(s.key(key), func(r io.Reader) (err error) {
+		fs, err = decode(r)
+		return err
 	})
 	if !ok {
 		return nil, false
@@ -90,22 +74,7 @@ func (s *Store) Get(key string) ([]rules.Finding, bool) {
 // while the caller reports; Wait waits for it.
 func (s *Store) Put(key string, findings []rules.Finding) {
 	s.wg.Go(func() {
-		err := s.dir.PutFunc(s.key(key), func(w io.Writer) error {
-			// The count, then the findings in chunks: gob encodes a value
-			// whole in memory before writing it.
-			enc := gob.NewEncoder(w)
-			if err := enc.Encode(len(findings)); err != nil {
-				return err
-			}
-			for len(findings) > 0 {
-				n := min(len(findings), chunk)
-				if err := enc.Encode(findings[:n]); err != nil {
-					return err
-				}
-				findings = findings[n:]
-			}
-			return nil
-		})
+		err := s.dir.PutFunc(s.key(key), func(w io.Writer) error { return encode(w, findings) })
 		if err != nil && s.log != nil {
 			s.log("lint cache: %v", err)
 		}

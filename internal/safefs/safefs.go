@@ -145,9 +145,20 @@ func ReadFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 	if max > 0 {
 		r = io.LimitReader(f, max+1)
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
+	// Sized from Stat, the whole file is one read and the end another.
+	data := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew since Stat
+		}
 	}
 	if max > 0 && int64(len(data)) > max {
 		return nil, &TooLargeError{Name: name, Size: int64(len(data)), Max: max}
