@@ -45,8 +45,9 @@ type Dir struct {
 	Log func(format string, args ...any)
 }
 
-// An entry is the magic, the SHA-256 of its key, the SHA-256 of the
-// payload, the payload's length (big-endian uint64), then the payload.
+// HeaderLen is the length of an entry's header. An entry is the magic,
+// the SHA-256 of its key, the SHA-256 of the payload, the payload's
+// length (big-endian uint64), then the payload.
 const HeaderLen = 8 + sha256.Size + sha256.Size + 8
 
 // ext ends every entry's file name; pruning deletes only such files.

@@ -35,8 +35,11 @@ func encode(w io.Writer, fs []rules.Finding) error {
 	return e.w.Flush()
 }
 
-func (e *encoder) uint(n uint64) { e.w.Write(binary.AppendUvarint(e.buf[:0], n)) }
-func (e *encoder) int(n int)     { e.w.Write(binary.AppendVarint(e.buf[:0], int64(n))) }
+// A bufio.Writer keeps its first error and Flush returns it: the writes
+// need not be checked one by one.
+
+func (e *encoder) uint(n uint64) { _, _ = e.w.Write(binary.AppendUvarint(e.buf[:0], n)) }
+func (e *encoder) int(n int)     { _, _ = e.w.Write(binary.AppendVarint(e.buf[:0], int64(n))) }
 
 // str writes a string seen before as its number plus one, a new one as
 // 0, its length and its bytes.
@@ -48,7 +51,7 @@ func (e *encoder) str(s string) {
 	e.strings[s] = len(e.strings)
 	e.uint(0)
 	e.uint(uint64(len(s)))
-	e.w.WriteString(s)
+	_, _ = e.w.WriteString(s)
 }
 
 // count writes a slice's length plus one, or 0 for nil.

@@ -20,8 +20,9 @@ import (
 // MaxBytes bounds the cache directory.
 const MaxBytes = 256 << 20
 
-// DirEnv, when set, is the directory entries are kept in instead of the
-// user cache directory's schemagate/lint.
+// DirEnv names the environment variable that, when set, is the directory
+// entries are kept in instead of the user cache directory's
+// schemagate/lint.
 const DirEnv = "SCHEMAGATE_CACHE_DIR"
 
 // Store is a lint.Store on disk. Its zero value is not usable: use Open.
