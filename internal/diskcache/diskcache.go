@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -43,6 +44,9 @@ type Dir struct {
 	MaxBytes int64
 	// Log, when set, is told why an entry was discarded.
 	Log func(format string, args ...any)
+
+	mu     sync.Mutex
+	pruned time.Time // the last time Put listed the directory to bound it
 }
 
 // HeaderLen is the length of an entry's header. An entry is the magic,
@@ -213,10 +217,24 @@ func (d *Dir) PutFunc(key string, write func(io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.Title, err)
 	}
-	if d.MaxBytes > 0 {
+	if d.MaxBytes > 0 && d.pruneDue() {
 		d.prune(dir)
 	}
 	return nil
+}
+
+// pruneDue says whether Put should bound the directory now: on its first
+// Put, then at most once a minute (the language server puts on every
+// edit; listing the directory each time would cost more than the entry).
+func (d *Dir) pruneDue() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	if !d.pruned.IsZero() && now.Sub(d.pruned) < time.Minute {
+		return false
+	}
+	d.pruned = now
+	return true
 }
 
 // writeEntry writes the header with the checksum and length left zero,
