@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/benchgen"
+	"github.com/schemagate/schemagate/internal/lintcache"
 )
 
 // The lint benchmarks run the real binary, end to end, as a user would:
@@ -48,6 +49,24 @@ func BenchmarkLintCorpus(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.SetBytes(dirSize(b, dir))
+	runCLI(b, "lint", "--no-cache", "--color", "never", dir)
+}
+
+// BenchmarkLintCorpusWarm: the same corpus again, its findings in lint's
+// cache from a first run (issue 16: at least 5x faster than cold).
+func BenchmarkLintCorpusWarm(b *testing.B) {
+	dir := b.TempDir()
+	if err := benchgen.MigrationCorpus(dir, 2000, 4000); err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv(lintcache.DirEnv, b.TempDir())
+	b.SetBytes(dirSize(b, dir))
+	if err := exec.Command(binary(b), "lint", "--color", "never", dir).Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			b.Fatal(err)
+		}
+	}
 	runCLI(b, "lint", "--color", "never", dir)
 }
 
@@ -61,7 +80,7 @@ func BenchmarkLintLongFile(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.SetBytes(dirSize(b, dir))
-			runCLI(b, "lint", "--color", "never", "--max-file-size", "100000000", p)
+			runCLI(b, "lint", "--no-cache", "--color", "never", "--max-file-size", "100000000", p)
 		})
 	}
 }

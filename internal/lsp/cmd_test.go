@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/schemagate/schemagate/internal/cli"
+	"github.com/schemagate/schemagate/internal/lintcache"
 	"github.com/schemagate/schemagate/internal/lsp"
 	"github.com/schemagate/schemagate/rules"
 )
 
 // runCommand runs `schemagate lsp ARGS` as an editor does, on pipes.
 func runCommand(t *testing.T, args ...string) (*client, *bytes.Buffer) {
+	t.Setenv(lintcache.DirEnv, t.TempDir()) // not the user's cache
 	var stderr bytes.Buffer
 	c := dial(t, func(_ context.Context, in io.Reader, out io.Writer) error {
 		code := cli.Main(append([]string{"lsp"}, args...), in, out, &stderr)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/cli"
+	"github.com/schemagate/schemagate/internal/lintcache"
 	"github.com/schemagate/schemagate/internal/lsp"
 	"github.com/schemagate/schemagate/rules"
 )
@@ -64,6 +65,7 @@ func TestEditorDocs(t *testing.T) {
 	// What a lint of a buffer prints, to match the patterns against.
 	dir := t.TempDir()
 	t.Chdir(dir)
+	t.Setenv(lintcache.DirEnv, t.TempDir()) // not the user's cache
 	buffer := "-- 🚀\nSELECT 'é'; CREATE INDEX idx ON users (email);\nCREATE TABLE t (v varchar(20));\nALTER TABLE;\n"
 	lintOut := func(args []string) string {
 		t.Helper()
