@@ -113,21 +113,6 @@ func Run(units []*migration.Migration, opt Options) []rules.Finding {
 	return all
 }
 
-// Cached returns the findings opt.Store keeps for a run of units with
-// opt, for a caller that needs Catalog only to lint: opt.Catalog nil
-// stands for the schema StoreBase names, or for an empty one.
-func Cached(units []*migration.Migration, opt Options) ([]rules.Finding, bool) {
-	if opt.Store == nil {
-		return nil, false
-	}
-	cfg, ver := opt.settings()
-	key := storeKey(units, opt, ver, activeRules(cfg, opt.Rules), cfg)
-	if key == "" {
-		return nil, false
-	}
-	return opt.Store.Get(key)
-}
-
 // runInOrder parses units in parallel, a bounded distance ahead, while
 // the rules run unit by unit against the catalog state the earlier units
 // left. Each unit's operations are applied to the catalog and then let
