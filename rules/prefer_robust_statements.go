@@ -54,6 +54,12 @@ var PreferRobustStatements = &Rule{
 				Message: fmt.Sprintf("%s without %s runs outside a transaction: if the migration fails after it, the retry fails here", describe(op), missing),
 				Hint:    robustHint(p, op, missing),
 			}
+			if unguardable(p, op) {
+				// The call cannot say IF [NOT] EXISTS: nothing to change in
+				// it, only the framework's longer way around, so it is a
+				// hint, not a warning a fix could trade for another.
+				f.Severity = Hint
+			}
 			switch op.Kind {
 			case ops.CreateIndex:
 				f.Fixes = fix("Add IF NOT EXISTS", p.insertAfter(op, reCreateIndexFull, " IF NOT EXISTS"))
@@ -99,6 +105,16 @@ var reWrittenSQL = regexp.MustCompile(`(?i)\b(create|drop|alter)\s`)
 // reCall reads the name of the call at the start of a span
 // ("add_index", "migrations.AddIndexConcurrently", "op.create_index").
 var reCall = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)`)
+
+// unguardable reports whether op comes from a Django operation, not SQL
+// the migration writes: Django's schema operations have no IF [NOT]
+// EXISTS.
+func unguardable(p *Pass, op *ops.Op) bool {
+	if p.Migration.Format != "django" || p.Migration.File == nil || !p.Migration.Framework {
+		return false
+	}
+	return !reWrittenSQL.MatchString(string(p.Migration.File.Text[op.Span.Start.Offset:op.Span.End.Offset]))
+}
 
 // robustHint says how to make op safe to run again, in the migration's
 // own words: IF [NOT] EXISTS in SQL it writes; the framework's option or
