@@ -53,6 +53,15 @@ func runScenario(t *testing.T, dir string) *verify.Result {
 	return res
 }
 
+// unconfirmable are check scenarios whose hazard no query of the previous
+// release can show on an empty sandbox, with the reason; check's own
+// scenario tests hold them.
+var unconfirmable = map[string]string{
+	"django-narrow-fields":              "a narrowed column rejects only values longer than the new limit, and the previous release's queries carry none",
+	"rails-create-table-force-existing": "the table is recreated with every column the model reads: its queries still run, what is lost is the rows",
+	"type-change-unknown-old-type":      "the previous release has no schema for the table (that is the case), so the sandbox cannot build it",
+}
+
 // Every check scenario reruns through verify: an unsafe one (check has a
 // compatibility finding citing the previous release) is confirmed by a
 // query of that release that breaks at a place check cites, and a safe
@@ -66,6 +75,9 @@ func TestScenarios(t *testing.T) {
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
+			if why, ok := unconfirmable[name]; ok {
+				t.Skip(why)
+			}
 			res := runScenario(t, dir)
 			cited := map[string]bool{}
 			for _, f := range res.Static.Findings {
