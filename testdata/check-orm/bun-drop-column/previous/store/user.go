@@ -11,6 +11,6 @@ type User struct {
 
 	ID        int64 `bun:",pk,autoincrement"`
 	Nickname  string
-	Legacy    string 
+	Legacy    string
 	CreatedAt time.Time
 }

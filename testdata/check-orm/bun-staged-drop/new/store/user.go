@@ -11,5 +11,5 @@ type User struct {
 
 	ID        int64 `bun:",pk,autoincrement"`
 	Nickname  string
-    	CreatedAt time.Time
+	CreatedAt time.Time
 }
