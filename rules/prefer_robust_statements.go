@@ -49,12 +49,13 @@ var PreferRobustStatements = &Rule{
 			if missing == "" {
 				continue
 			}
+			hint, cannotSay := robustHint(p, op, missing)
 			f := Finding{
 				Span:    op.Span,
 				Message: fmt.Sprintf("%s without %s runs outside a transaction: if the migration fails after it, the retry fails here", describe(op), missing),
-				Hint:    robustHint(p, op, missing),
+				Hint:    hint,
 			}
-			if unguardable(p, op) {
+			if cannotSay {
 				// The call cannot say IF [NOT] EXISTS: nothing to change in
 				// it, only the framework's longer way around, so it is a
 				// hint, not a warning a fix could trade for another.
@@ -106,28 +107,19 @@ var reWrittenSQL = regexp.MustCompile(`(?i)\b(create|drop|alter)\s`)
 // ("add_index", "migrations.AddIndexConcurrently", "op.create_index").
 var reCall = regexp.MustCompile(`^(?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*)`)
 
-// unguardable reports whether op comes from a Django operation, not SQL
-// the migration writes: Django's schema operations have no IF [NOT]
-// EXISTS.
-func unguardable(p *Pass, op *ops.Op) bool {
-	if p.Migration.Format != "django" || p.Migration.File == nil || !p.Migration.Framework {
-		return false
-	}
-	return !reWrittenSQL.MatchString(string(p.Migration.File.Text[op.Span.Start.Offset:op.Span.End.Offset]))
-}
-
 // robustHint says how to make op safe to run again, in the migration's
 // own words: IF [NOT] EXISTS in SQL it writes; the framework's option or
 // guard for its calls; for a call that cannot be told (Django's
 // operations), the framework's way of writing the SQL instead; nothing
-// for calls schemagate does not know the words of.
-func robustHint(p *Pass, op *ops.Op, missing string) string {
+// for calls schemagate does not know the words of. cannotSay reports a
+// call that has no IF [NOT] EXISTS at all (Django's operations).
+func robustHint(p *Pass, op *ops.Op, missing string) (hint string, cannotSay bool) {
 	if !p.Migration.Framework || p.Migration.File == nil {
-		return "add " + missing
+		return "add " + missing, false
 	}
 	text := string(p.Migration.File.Text[op.Span.Start.Offset:op.Span.End.Offset])
 	if reWrittenSQL.MatchString(text) {
-		return "add " + missing + " to the SQL"
+		return "add " + missing + " to the SQL", false
 	}
 	call := ""
 	if m := reCall.FindStringSubmatch(text); m != nil {
@@ -143,18 +135,18 @@ func robustHint(p *Pass, op *ops.Op, missing string) string {
 			ops.AddColumn: "unless column_exists?(...)", ops.DropColumn: "if column_exists?(...)",
 			ops.CreateTable: "unless table_exists?(...)", ops.DropTable: "if table_exists?(...)"}[op.Kind]
 		if guard == "" {
-			return ""
+			return "", false
 		}
-		return fmt.Sprintf("pass %s: true to %s (Rails 6.1+), or guard it: %s %s", exists, call, call, guard)
+		return fmt.Sprintf("pass %s: true to %s (Rails 6.1+), or guard it: %s %s", exists, call, call, guard), false
 	case "django":
-		return fmt.Sprintf("Django's %s cannot say %s: write the SQL with %s in migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL(...)], state_operations=[migrations.%s(...)])", call, missing, missing, call)
+		return fmt.Sprintf("Django's %s cannot say %s: write the SQL with %s in migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL(...)], state_operations=[migrations.%s(...)])", call, missing, missing, call), true
 	case "alembic":
 		since := map[ops.Kind]string{ops.CreateIndex: "1.12", ops.DropIndex: "1.12", ops.CreateTable: "1.13.3", ops.DropTable: "1.13.3",
 			ops.AddColumn: "1.16", ops.DropColumn: "1.16"}[op.Kind]
 		if since == "" {
-			return "guard it with sa.inspect(op.get_bind()) (if not inspector.has_...)"
+			return "guard it with sa.inspect(op.get_bind()) (if not inspector.has_...)", false
 		}
-		return fmt.Sprintf("pass %s=True to op.%s (Alembic %s+), or guard it with sa.inspect(op.get_bind())", exists, call, since)
+		return fmt.Sprintf("pass %s=True to op.%s (Alembic %s+), or guard it with sa.inspect(op.get_bind())", exists, call, since), false
 	}
-	return ""
+	return "", false
 }
