@@ -69,10 +69,10 @@ func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *com
 // dumpLimit is the largest schema dump read: the config's file size
 // limit, which a project with a large structure.sql raises.
 func dumpLimit(cfg *config.Config) int64 {
-	if cfg != nil && cfg.MaxFileSize > 0 {
-		return cfg.MaxFileSize
+	if cfg == nil {
+		return migration.DefaultMaxFileSize
 	}
-	return migration.DefaultMaxFileSize
+	return migration.Limit(cfg.MaxFileSize)
 }
 
 // placeRemoval moves a finding on something the new dump no longer has

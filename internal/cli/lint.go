@@ -126,10 +126,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 
 // maxStdin bounds what --stdin reads, like the file size limit.
 func readStdin(in io.Reader, name string, lopt migrations.PathOptions, cfg *config.Config) (*migrations.Loaded, error) {
-	limit := cfg.MaxFileSize
-	if limit <= 0 {
-		limit = 8 << 20
-	}
+	limit := migration.Limit(cfg.MaxFileSize)
 	data, err := io.ReadAll(io.LimitReader(in, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading standard input: %w", err)

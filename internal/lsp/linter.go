@@ -72,12 +72,7 @@ type NotLintableError struct{ Reason string }
 
 func (e *NotLintableError) Error() string { return e.Reason }
 
-func maxSize(cfg *config.Config) int64 {
-	if cfg.MaxFileSize > 0 {
-		return cfg.MaxFileSize
-	}
-	return migration.DefaultMaxFileSize
-}
+func maxSize(cfg *config.Config) int64 { return migration.Limit(cfg.MaxFileSize) }
 
 // readDocument reads a document as a migration, the way lint reads
 // standard input: format from the migration directory's configuration or

@@ -40,12 +40,7 @@ func (o PathOptions) excluded(p string) bool {
 }
 
 // maxSize is the file size limit, for every kind of file.
-func (o PathOptions) maxSize() int64 {
-	if o.MaxFileSize > 0 {
-		return o.MaxFileSize
-	}
-	return migration.DefaultMaxFileSize
-}
+func (o PathOptions) maxSize() int64 { return migration.Limit(o.MaxFileSize) }
 
 func (o PathOptions) migrations() migration.Options {
 	return migration.Options{Format: o.Format, IncludeDown: o.IncludeDown, MaxFileSize: o.MaxFileSize}

@@ -58,10 +58,7 @@ func Build(fsys fs.FS, opt Options) (*Snapshot, error) {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	maxSize := cfg.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = migration.DefaultMaxFileSize
-	}
+	maxSize := migration.Limit(cfg.MaxFileSize)
 	s := &Snapshot{
 		Format: Format, MinFormat: MinReadFormat, SchemagateVersion: opt.Version,
 		Revision: opt.Revision, Commit: opt.Commit, TreeID: opt.TreeID,
@@ -269,9 +266,7 @@ func snapshotConfig(cfg *config.Config, opt Options) Config {
 	for k, v := range cfg.Rules {
 		c.Rules[k] = v
 	}
-	if c.MaxFileSize <= 0 {
-		c.MaxFileSize = migration.DefaultMaxFileSize
-	}
+	c.MaxFileSize = migration.Limit(c.MaxFileSize)
 	return c
 }
 

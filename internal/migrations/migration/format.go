@@ -18,12 +18,7 @@ type Options struct {
 }
 
 // MaxSize is the largest file read.
-func (o Options) MaxSize() int64 {
-	if o.MaxFileSize <= 0 {
-		return DefaultMaxFileSize
-	}
-	return o.MaxFileSize
-}
+func (o Options) MaxSize() int64 { return Limit(o.MaxFileSize) }
 
 // Skipped is a file that looked like a migration but could not be used.
 type Skipped struct {

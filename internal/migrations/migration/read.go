@@ -20,6 +20,15 @@ import (
 // Options.MaxFileSize is 0.
 const DefaultMaxFileSize = 8 << 20
 
+// Limit is the file size limit a configured maximum sets: max itself, or
+// DefaultMaxFileSize when max is 0 (unset) or negative.
+func Limit(max int64) int64 {
+	if max <= 0 {
+		return DefaultMaxFileSize
+	}
+	return max
+}
+
 var errIsDir = errors.New("is a directory")
 
 // Read reads a migration file of at most max bytes (0: the default
@@ -28,10 +37,7 @@ var errIsDir = errors.New("is a directory")
 // opened or read at all (a symlink out of the tree among them). A FIFO,
 // socket or device is skipped, never opened.
 func Read(fsys fs.FS, name string, max int64) (text []byte, reason string, err error) {
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
-	text, err = safefs.ReadFile(fsys, name, max)
+	text, err = safefs.ReadFile(fsys, name, Limit(max))
 	switch {
 	case errors.Is(err, safefs.ErrIsDir):
 		return nil, "", errIsDir

@@ -40,10 +40,7 @@ func CacheKey(tree, version string, opt Options) string {
 	for _, e := range opt.Extractors {
 		names = append(names, e.Name())
 	}
-	size := opt.MaxFileSize
-	if size <= 0 {
-		size = DefaultMaxFileSize
-	}
+	size := opt.maxSize()
 	parts := []string{
 		"tree=" + tree, "version=" + version,
 		"exclude=" + strings.Join(opt.excludes(), "\x1f"),

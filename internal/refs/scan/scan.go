@@ -113,6 +113,14 @@ func (o Options) excludes() []string {
 	return append(out, o.Exclude...)
 }
 
+// maxSize is the largest file read.
+func (o Options) maxSize() int64 {
+	if o.MaxFileSize <= 0 {
+		return DefaultMaxFileSize
+	}
+	return o.MaxFileSize
+}
+
 // logger returns a log function that calls Verbose from one goroutine at
 // a time.
 func (o Options) logger() func(format string, args ...any) {
@@ -149,10 +157,7 @@ type result struct {
 func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 	st := Stats{SkippedReasons: map[string]int{}}
 	logf := opt.logger()
-	maxSize := opt.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
-	}
+	maxSize := opt.maxSize()
 	excludes := opt.excludes()
 	excluded := func(p string, isDir bool) bool {
 		for _, pat := range excludes {
