@@ -7,8 +7,6 @@ package ecs
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -16,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/smithy-go"
 
-	"github.com/schemagate/schemagate/internal/redact"
+	"github.com/schemagate/schemagate/internal/awscfg"
 )
 
 // NewClients builds ECS and CloudWatch Logs clients from the standard AWS
@@ -25,23 +23,9 @@ import (
 // and AWS_ENDPOINT_URL. A non-empty region or endpointURL overrides the
 // chain's. optFns are extra load options, applied last (tests use them).
 func NewClients(ctx context.Context, region, endpointURL string, optFns ...func(*config.LoadOptions) error) (*ecs.Client, *cloudwatchlogs.Client, error) {
-	var opts []func(*config.LoadOptions) error
-	if region != "" {
-		opts = append(opts, config.WithRegion(region))
-	}
-	opts = append(opts, optFns...)
-	if endpointURL != "" {
-		u, err := url.Parse(endpointURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redact.ConnString(endpointURL))
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awscfg.Load(ctx, region, endpointURL, optFns...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("loading AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return nil, nil, errors.New("no AWS region: set AWS_REGION (or a region in the AWS config profile)")
+		return nil, nil, err
 	}
 	e := ecs.NewFromConfig(cfg, func(o *ecs.Options) {
 		if endpointURL != "" {

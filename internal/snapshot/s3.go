@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
-	"github.com/schemagate/schemagate/internal/redact"
+	"github.com/schemagate/schemagate/internal/awscfg"
 )
 
 // NewS3Client builds an S3 client from the standard AWS SDK chain, as
@@ -25,23 +24,9 @@ import (
 // path, which every S3-compatible server understands. optFns are extra
 // load options, applied last (tests use them).
 func NewS3Client(ctx context.Context, region, endpointURL string, optFns ...func(*config.LoadOptions) error) (*s3.Client, error) {
-	var opts []func(*config.LoadOptions) error
-	if region != "" {
-		opts = append(opts, config.WithRegion(region))
-	}
-	opts = append(opts, optFns...)
-	if endpointURL != "" {
-		u, err := url.Parse(endpointURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("endpoint URL %q is not an http(s) URL with a host", redact.ConnString(endpointURL))
-		}
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awscfg.Load(ctx, region, endpointURL, optFns...)
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return nil, errors.New("no AWS region: set AWS_REGION (or a region in the AWS config profile)")
+		return nil, err
 	}
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if endpointURL != "" {
