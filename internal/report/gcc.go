@@ -1,10 +1,6 @@
 package report
 
-import (
-	"fmt"
-
-	"github.com/schemagate/schemagate/rules"
-)
+import "fmt"
 
 // writeGCC prints one `file:line:col: severity: message [rule]` line per
 // finding and nothing else, the shape editors' compiler parsers read.
@@ -23,12 +19,4 @@ func writeGCC(b *out, r *Report, o Options) error {
 	return nil
 }
 
-func gccSeverity(s rules.Severity) string {
-	switch s {
-	case rules.Error:
-		return "error"
-	case rules.Warning:
-		return "warning"
-	}
-	return "note"
-}
+var gccSeverity = severityWords{err: "error", warning: "warning", hint: "note", other: "note"}.of

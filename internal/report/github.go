@@ -40,15 +40,7 @@ func writeGitHub(b *out, r *Report, _ Options) error {
 	return nil
 }
 
-func githubCommand(s rules.Severity) string {
-	switch s {
-	case rules.Error:
-		return "error"
-	case rules.Warning:
-		return "warning"
-	}
-	return "notice"
-}
+var githubCommand = severityWords{err: "error", warning: "warning", hint: "notice", other: "notice"}.of
 
 // githubMessage is the annotation body: message, hint and evidence on
 // their own lines (the annotation keeps line breaks).

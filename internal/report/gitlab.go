@@ -81,12 +81,4 @@ func lineText(r *Report, f *rules.Finding) string {
 // gitlabSeverity maps a severity to GitLab's scale (info, minor, major,
 // critical, blocker): an error breaks the running release or takes it
 // down, so it is critical.
-func gitlabSeverity(s rules.Severity) string {
-	switch s {
-	case rules.Error:
-		return "critical"
-	case rules.Warning:
-		return "major"
-	}
-	return "info"
-}
+var gitlabSeverity = severityWords{err: "critical", warning: "major", hint: "info", other: "info"}.of

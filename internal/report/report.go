@@ -181,6 +181,22 @@ func countFindings(fs []rules.Finding) counts {
 	return c
 }
 
+// severityWords names the severities in one output format's terms; other
+// is for anything below a hint.
+type severityWords struct{ err, warning, hint, other string }
+
+func (w severityWords) of(s rules.Severity) string {
+	switch s {
+	case rules.Error:
+		return w.err
+	case rules.Warning:
+		return w.warning
+	case rules.Hint:
+		return w.hint
+	}
+	return w.other
+}
+
 // hasPos reports whether the finding points at a line, not just a file.
 func hasPos(f *rules.Finding) bool { return f.Span.Start.Line > 0 }
 

@@ -305,17 +305,7 @@ func pascalCase(id string) string {
 	return b.String()
 }
 
-func sarifLevel(s rules.Severity) string {
-	switch s {
-	case rules.Error:
-		return "error"
-	case rules.Warning:
-		return "warning"
-	case rules.Hint:
-		return "note"
-	}
-	return "none"
-}
+var sarifLevel = severityWords{err: "error", warning: "warning", hint: "note", other: "none"}.of
 
 // sarifMessage is the result's text; SARIF requires it to be non-empty.
 func sarifMessage(f *rules.Finding) string {
