@@ -150,14 +150,7 @@ func appendFinding(buf []byte, f *rules.Finding, indent string) []byte {
 	}
 	if len(f.Evidence) > 0 {
 		buf = field(buf, false, "evidence")
-		buf = append(buf, '[')
-		for i := range f.Evidence {
-			buf = appendItem(buf, i, in+"  ")
-			buf = appendEvidence(buf, &f.Evidence[i], in+"  ")
-		}
-		buf = append(buf, '\n')
-		buf = append(buf, in...)
-		buf = append(buf, ']')
+		buf = appendArray(buf, f.Evidence, in, appendEvidence)
 	}
 	if f.MoreEvidence != 0 {
 		buf = field(buf, false, "more_evidence")
@@ -165,14 +158,7 @@ func appendFinding(buf []byte, f *rules.Finding, indent string) []byte {
 	}
 	if len(f.Fixes) > 0 {
 		buf = field(buf, false, "fixes")
-		buf = append(buf, '[')
-		for i := range f.Fixes {
-			buf = appendItem(buf, i, in+"  ")
-			buf = appendFix(buf, &f.Fixes[i], in+"  ")
-		}
-		buf = append(buf, '\n')
-		buf = append(buf, in...)
-		buf = append(buf, ']')
+		buf = appendArray(buf, f.Fixes, in, appendFix)
 	}
 	for _, kv := range [...]struct {
 		key string
@@ -188,6 +174,19 @@ func appendFinding(buf []byte, f *rules.Finding, indent string) []byte {
 	buf = append(buf, '\n')
 	buf = append(buf, indent...)
 	return append(buf, '}')
+}
+
+// appendArray writes items as a JSON array that closes at indent, each
+// item an element written by appendElem one level deeper.
+func appendArray[T any](buf []byte, items []T, indent string, appendElem func([]byte, *T, string) []byte) []byte {
+	buf = append(buf, '[')
+	for i := range items {
+		buf = appendItem(buf, i, indent+"  ")
+		buf = appendElem(buf, &items[i], indent+"  ")
+	}
+	buf = append(buf, '\n')
+	buf = append(buf, indent...)
+	return append(buf, ']')
 }
 
 func appendEvidence(buf []byte, e *rules.Evidence, indent string) []byte {
