@@ -2,6 +2,7 @@ package lang
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -198,17 +199,32 @@ func simpleEscape(c byte) (string, bool) {
 	return "", false
 }
 
+// commonEscape decodes what the escapes of Ruby, Python, JavaScript and
+// Java (text blocks' line continuation included) share: a backslash at
+// the end, a backslash-newline (nothing), and the one-letter escapes of
+// simpleEscape but those in lacks. n is 0 when the escape is none of
+// these; c is then the byte after the backslash.
+func commonEscape(src []byte, i, end int, lacks string) (c byte, v string, n int) {
+	if i+1 >= end {
+		return 0, "\\", 1
+	}
+	c = src[i+1]
+	if n := newlineLen(src, i+1, end); n > 0 {
+		return c, "", 1 + n
+	}
+	if strings.IndexByte(lacks, c) < 0 {
+		if v, ok := simpleEscape(c); ok {
+			return c, v, 2
+		}
+	}
+	return c, "", 0
+}
+
 // rubyEscape decodes an escape of a double-quoted Ruby string or heredoc.
 func rubyEscape(src []byte, i, end int) (string, int) {
-	if i+1 >= end {
-		return "\\", 1
-	}
-	c := src[i+1]
-	if n := newlineLen(src, i+1, end); n > 0 {
-		return "", 1 + n
-	}
-	if v, ok := simpleEscape(c); ok {
-		return v, 2
+	c, v, n := commonEscape(src, i, end, "")
+	if n > 0 {
+		return v, n
 	}
 	switch c {
 	case 's':
@@ -267,15 +283,9 @@ func rubyQuoteEscape(open, close byte) escaper {
 
 // pythonEscape decodes an escape of a non-raw Python str literal.
 func pythonEscape(src []byte, i, end int) (string, int) {
-	if i+1 >= end {
-		return "\\", 1
-	}
-	c := src[i+1]
-	if n := newlineLen(src, i+1, end); n > 0 {
-		return "", 1 + n
-	}
-	if v, ok := simpleEscape(c); ok {
-		return v, 2
+	c, v, n := commonEscape(src, i, end, "")
+	if n > 0 {
+		return v, n
 	}
 	switch c {
 	case 'x':
@@ -301,17 +311,9 @@ func pythonEscape(src []byte, i, end int) (string, int) {
 
 // jsEscape decodes an escape of a JavaScript string or template literal.
 func jsEscape(src []byte, i, end int) (string, int) {
-	if i+1 >= end {
-		return "\\", 1
-	}
-	c := src[i+1]
-	if n := newlineLen(src, i+1, end); n > 0 {
-		return "", 1 + n
-	}
-	if c != 'a' {
-		if v, ok := simpleEscape(c); ok {
-			return v, 2
-		}
+	c, v, n := commonEscape(src, i, end, "a")
+	if n > 0 {
+		return v, n
 	}
 	switch c {
 	case '0':
@@ -338,17 +340,9 @@ func jsEscape(src []byte, i, end int) (string, int) {
 
 // javaEscape decodes an escape of a Java string literal or text block.
 func javaEscape(src []byte, i, end int) (string, int) {
-	if i+1 >= end {
-		return "\\", 1
-	}
-	c := src[i+1]
-	if n := newlineLen(src, i+1, end); n > 0 {
-		return "", 1 + n // text blocks: line continuation
-	}
-	if c != 'a' && c != 'v' {
-		if v, ok := simpleEscape(c); ok {
-			return v, 2
-		}
+	c, v, n := commonEscape(src, i, end, "av")
+	if n > 0 {
+		return v, n
 	}
 	switch c {
 	case 's':
