@@ -12,12 +12,8 @@ import (
 // closing delimiter's line) and trailing spaces are removed before
 // escapes are read, as javac does.
 func javaDecode(f *tsFile, b *builder, n *sitter.Node, _ string) bool {
-	kids := children(n)
-	if len(kids) < 2 {
-		return false
-	}
-	open, close := kids[0], kids[len(kids)-1]
-	if open.IsNamed() || close.IsNamed() || open.EndByte() > close.StartByte() {
+	kids, open, close, ok := delimited(n)
+	if !ok || open.EndByte() > close.StartByte() {
 		return false
 	}
 	start, end := int(open.EndByte()), int(close.StartByte())

@@ -10,12 +10,8 @@ var jsHoles = set("template_substitution")
 // template literal (tagged or not: sql`...` sends the same text with the
 // substitutions as parameters).
 func jsDecode(f *tsFile, b *builder, n *sitter.Node, typ string) bool {
-	kids := children(n)
-	if len(kids) < 2 {
-		return false
-	}
-	open, close := kids[0], kids[len(kids)-1]
-	if open.IsNamed() || close.IsNamed() || open.EndByte() > close.StartByte() {
+	kids, open, close, ok := delimited(n)
+	if !ok || open.EndByte() > close.StartByte() {
 		return false
 	}
 	holes := map[string]bool(nil)

@@ -13,12 +13,8 @@ func rubyDecode(f *tsFile, b *builder, n *sitter.Node, typ string) bool {
 	if typ == "heredoc_body" {
 		return rubyHeredoc(f, b, n)
 	}
-	kids := children(n)
-	if len(kids) < 2 {
-		return false
-	}
-	open, close := kids[0], kids[len(kids)-1]
-	if open.IsNamed() || close.IsNamed() {
+	kids, open, close, ok := delimited(n)
+	if !ok {
 		return false
 	}
 	delim := f.text(open)

@@ -401,6 +401,21 @@ func children(n *sitter.Node) []*sitter.Node {
 	return c
 }
 
+// delimited splits a string literal into its children, the first and
+// last of which are its opening and closing delimiters (anonymous
+// nodes); ok is false for a node not shaped so.
+func delimited(n *sitter.Node) (kids []*sitter.Node, open, close *sitter.Node, ok bool) {
+	kids = children(n)
+	if len(kids) < 2 {
+		return nil, nil, nil, false
+	}
+	open, close = kids[0], kids[len(kids)-1]
+	if open.IsNamed() || close.IsNamed() {
+		return nil, nil, nil, false
+	}
+	return kids, open, close, true
+}
+
 // decodeParts decodes content src[start:end] of a string whose
 // interpolation nodes (types in holes) become placeholders.
 func decodeParts(f *tsFile, b *builder, kids []*sitter.Node, start, end int, holes map[string]bool, st *textState) {
