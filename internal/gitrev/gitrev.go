@@ -82,15 +82,8 @@ func Open(dir string) (*Repo, error) {
 // commit id, HEAD~2, ...). When the revision is not in the local repository
 // the error matches ErrMissingRevision and says how to fetch it.
 func (r *Repo) Resolve(rev string) (string, error) {
-	if err := checkRev(rev); err != nil {
-		return "", err
-	}
-	out, err := r.output("rev-parse", "--verify", "--quiet", rev+"^{commit}")
-	if err == nil {
-		return strings.TrimSpace(string(out)), nil
-	}
-	if !exitCode(err, 1) {
-		return "", err
+	if id, ok, err := r.peel(rev, "commit"); ok || err != nil {
+		return id, err
 	}
 	// The name may exist but point at something other than a commit.
 	if typ, err := r.output("cat-file", "-t", rev); err == nil {
@@ -99,18 +92,27 @@ func (r *Repo) Resolve(rev string) (string, error) {
 	return "", r.missing(rev)
 }
 
+// peel is the id of the object of the type kind ("commit", "tree") that
+// rev names; ok is false, without an error, when git finds none.
+func (r *Repo) peel(rev, kind string) (id string, ok bool, err error) {
+	if err := checkRev(rev); err != nil {
+		return "", false, err
+	}
+	out, err := r.output("rev-parse", "--verify", "--quiet", rev+"^{"+kind+"}")
+	if err == nil {
+		return strings.TrimSpace(string(out)), true, nil
+	}
+	if !exitCode(err, 1) {
+		return "", false, err
+	}
+	return "", false, nil
+}
+
 // TreeID returns the id of the tree of rev: two revisions with the same
 // tree have the same files, so it is the cache key of a revision's content.
 func (r *Repo) TreeID(rev string) (string, error) {
-	if err := checkRev(rev); err != nil {
-		return "", err
-	}
-	out, err := r.output("rev-parse", "--verify", "--quiet", rev+"^{tree}")
-	if err == nil {
-		return strings.TrimSpace(string(out)), nil
-	}
-	if !exitCode(err, 1) {
-		return "", err
+	if id, ok, err := r.peel(rev, "tree"); ok || err != nil {
+		return id, err
 	}
 	if _, err := r.Resolve(rev); err != nil {
 		return "", err
