@@ -200,22 +200,21 @@ func (c *Catalog) missingColumn(op *ops.Op, table ops.Name, name, msg string) *C
 
 // gone is the conflict of a relation the replay saw go.
 func (c *Catalog) gone(op *ops.Op, n ops.Name, what string) *Conflict {
-	if c.Tables[n.Key()] != nil || c.Indexes[n.Key()] != nil {
-		return nil
-	}
-	r, ok := c.removed[relationKey(n)]
-	if !ok {
-		return nil
-	}
-	return &Conflict{Op: op, Error: fmt.Sprintf("%s %q does not exist", what, n.Name), Origin: r.Origin, How: r.How, since: r.Since}
+	return c.goneAs(op, n, what, relationKey(n))
 }
 
 // goneIndex is the conflict of an index the replay saw go.
 func (c *Catalog) goneIndex(op *ops.Op, n ops.Name, what string) *Conflict {
-	if c.Indexes[n.Key()] != nil || c.Tables[n.Key()] != nil {
+	return c.goneAs(op, n, what, indexKey(n))
+}
+
+// goneAs is the conflict of a name that is no table or index now and
+// whose removal the replay recorded under key.
+func (c *Catalog) goneAs(op *ops.Op, n ops.Name, what, key string) *Conflict {
+	if c.Tables[n.Key()] != nil || c.Indexes[n.Key()] != nil {
 		return nil
 	}
-	r, ok := c.removed[indexKey(n)]
+	r, ok := c.removed[key]
 	if !ok {
 		return nil
 	}
