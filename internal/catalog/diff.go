@@ -17,7 +17,8 @@ func Diff(a, b *Catalog) (added, removed []ops.Op) {
 		ta := a.Tables[key]
 		tb := b.Tables[key]
 		if tb == nil {
-			removed = append(removed, ops.Op{Kind: dropKind(ta.Kind), Table: ta.Name, Span: ta.Origin.Span, Lock: ops.AccessExclusive})
+			drop, _ := relationOps(ta.Kind)
+			removed = append(removed, ops.Op{Kind: drop, Table: ta.Name, Span: ta.Origin.Span, Lock: ops.AccessExclusive})
 			continue
 		}
 		add, rem := diffTable(ta, tb)
@@ -27,7 +28,8 @@ func Diff(a, b *Catalog) (added, removed []ops.Op) {
 	for _, key := range b.TableNames() {
 		if a.Tables[key] == nil {
 			tb := b.Tables[key]
-			op := ops.Op{Kind: createKind(tb.Kind), Table: tb.Name, Span: tb.Origin.Span}
+			_, create := relationOps(tb.Kind)
+			op := ops.Op{Kind: create, Table: tb.Name, Span: tb.Origin.Span}
 			for _, c := range tb.Columns {
 				op.Columns = append(op.Columns, ops.Column{Name: c.Name, Type: c.Type, NotNull: c.NotNull})
 			}
@@ -118,28 +120,18 @@ func diffTable(ta, tb *Table) (added, removed []ops.Op) {
 	return added, removed
 }
 
-func dropKind(kind string) ops.Kind {
+// relationOps are the operations that drop and create a relation of
+// the kind (a table when the kind is none of the others).
+func relationOps(kind string) (drop, create ops.Kind) {
 	switch kind {
 	case "view":
-		return ops.DropView
+		return ops.DropView, ops.CreateView
 	case "materialized-view":
-		return ops.DropMatView
+		return ops.DropMatView, ops.CreateMatView
 	case "sequence":
-		return ops.DropSequence
+		return ops.DropSequence, ops.CreateSequence
 	}
-	return ops.DropTable
-}
-
-func createKind(kind string) ops.Kind {
-	switch kind {
-	case "view":
-		return ops.CreateView
-	case "materialized-view":
-		return ops.CreateMatView
-	case "sequence":
-		return ops.CreateSequence
-	}
-	return ops.CreateTable
+	return ops.DropTable, ops.CreateTable
 }
 
 func sortedKeys[V any](m map[string]V) []string {
