@@ -216,11 +216,7 @@ func (c *Catalog) TableExisted(n ops.Name) bool {
 
 // ColumnType implements rules.Schema.
 func (c *Catalog) ColumnType(n ops.Name, column string) (ops.Type, bool) {
-	t := c.Tables[n.Key()]
-	if t == nil {
-		return ops.Type{}, false
-	}
-	col := t.Column(column)
+	col := c.column(n, column)
 	if col == nil {
 		return ops.Type{}, false
 	}
@@ -229,11 +225,7 @@ func (c *Catalog) ColumnType(n ops.Name, column string) (ops.Type, bool) {
 
 // HasDefault implements rules.Schema.
 func (c *Catalog) HasDefault(n ops.Name, column string) bool {
-	t := c.Tables[n.Key()]
-	if t == nil {
-		return false
-	}
-	col := t.Column(column)
+	col := c.column(n, column)
 	return col != nil && col.HasDefault && !strings.EqualFold(strings.TrimSpace(col.DefaultSQL()), "NULL")
 }
 
@@ -269,11 +261,7 @@ func (c *Catalog) IndexTable(n ops.Name) (ops.Name, bool) {
 
 // ColumnIsNew reports whether the column was added by a pending migration.
 func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
-	t := c.Tables[n.Key()]
-	if t == nil {
-		return false
-	}
-	col := t.Column(column)
+	col := c.column(n, column)
 	return col != nil && col.Since >= c.Boundary
 }
 
