@@ -110,37 +110,33 @@ type Finding struct {
 	Fixes []Fix `json:"fixes,omitempty"`
 }
 
-// MarshalJSON flattens the span into line, column, end_line and
-// end_column, the documented JSON shape.
+// plainFinding is a Finding without its JSON methods.
+type plainFinding Finding
+
+// findingJSON is the documented JSON shape of a finding: the span
+// flattened into line, column, end_line, end_column and offsets.
+type findingJSON struct {
+	plainFinding
+	Line      int `json:"line"`
+	Column    int `json:"column"`
+	EndLine   int `json:"end_line"`
+	EndColumn int `json:"end_column"`
+	Offset    int `json:"offset"`
+	EndOffset int `json:"end_offset"`
+}
+
+// MarshalJSON writes findingJSON.
 func (f Finding) MarshalJSON() ([]byte, error) {
-	type plain Finding
-	return json.Marshal(struct {
-		plain
-		Line      int `json:"line"`
-		Column    int `json:"column"`
-		EndLine   int `json:"end_line"`
-		EndColumn int `json:"end_column"`
-		Offset    int `json:"offset"`
-		EndOffset int `json:"end_offset"`
-	}{plain(f), f.Span.Start.Line, f.Span.Start.Column, f.Span.End.Line, f.Span.End.Column, f.Span.Start.Offset, f.Span.End.Offset})
+	return json.Marshal(findingJSON{plainFinding(f), f.Span.Start.Line, f.Span.Start.Column, f.Span.End.Line, f.Span.End.Column, f.Span.Start.Offset, f.Span.End.Offset})
 }
 
 // UnmarshalJSON is the inverse of MarshalJSON.
 func (f *Finding) UnmarshalJSON(b []byte) error {
-	type plain Finding
-	var v struct {
-		plain
-		Line      int `json:"line"`
-		Column    int `json:"column"`
-		EndLine   int `json:"end_line"`
-		EndColumn int `json:"end_column"`
-		Offset    int `json:"offset"`
-		EndOffset int `json:"end_offset"`
-	}
+	var v findingJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*f = Finding(v.plain)
+	*f = Finding(v.plainFinding)
 	f.Span = source.Span{
 		Start: source.Pos{Offset: v.Offset, Line: v.Line, Column: v.Column},
 		End:   source.Pos{Offset: v.EndOffset, Line: v.EndLine, Column: v.EndColumn},
