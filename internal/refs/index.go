@@ -54,13 +54,7 @@ func NewIndex(refs []Reference) *Index {
 // compareRefs orders references by the fields that survive JSON (not
 // Offset), so that an index decoded from its encoding sorts the same.
 func compareRefs(a, b Reference) int {
-	if c := cmp.Compare(a.File, b.File); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Line, b.Line); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Col, b.Col); c != 0 {
+	if c := cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)); c != 0 {
 		return c
 	}
 	for _, p := range [][2]string{
@@ -72,13 +66,7 @@ func compareRefs(a, b Reference) int {
 			return c
 		}
 	}
-	if c := cmp.Compare(a.Calls, b.Calls); c != 0 {
-		return c
-	}
-	if c := slices.Compare(a.Columns, b.Columns); c != 0 {
-		return c
-	}
-	if c := slices.Compare(a.Ignored, b.Ignored); c != 0 {
+	if c := cmp.Or(cmp.Compare(a.Calls, b.Calls), slices.Compare(a.Columns, b.Columns), slices.Compare(a.Ignored, b.Ignored)); c != 0 {
 		return c
 	}
 	return slices.CompareFunc(a.Writes, b.Writes, func(x, y Write) int {
