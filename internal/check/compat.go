@@ -2,7 +2,6 @@ package check
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -105,7 +104,7 @@ func (c *compat) Inserters(t ops.Name, column string) []rules.Use {
 			var u rules.Use
 			switch {
 			case ref.Column == "" && ref.Usage == refs.Insert:
-				if column != "" && containsFold(ref.Columns, column) {
+				if column != "" && refs.ContainsFold(ref.Columns, column) {
 					continue
 				}
 				u = use(r.Name, ref)
@@ -137,7 +136,7 @@ func (c *compat) modelInserts(release string, ref refs.Reference, t ops.Name, co
 	if column == "" {
 		return u, true
 	}
-	mapped := len(ref.Columns) == 0 || containsFold(ref.Columns, column)
+	mapped := len(ref.Columns) == 0 || refs.ContainsFold(ref.Columns, column)
 	if len(ref.Columns) == 0 && !c.deployedColumn(t, column) {
 		mapped = false
 	}
@@ -260,13 +259,4 @@ func dedupeByPlace(us []rules.Use) []rules.Use {
 		out = append(out, u)
 	}
 	return out
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }

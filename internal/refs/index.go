@@ -126,11 +126,11 @@ func (x *Index) Column(schema, table, column string) []Reference {
 		case Wildcard:
 			out = append(out, r)
 		case Model:
-			if !containsFold(r.Ignored, column) && (len(r.Columns) == 0 || containsFold(r.Columns, column)) {
+			if !ContainsFold(r.Ignored, column) && (len(r.Columns) == 0 || ContainsFold(r.Columns, column)) {
 				out = append(out, r)
 			}
 		case Insert:
-			if len(r.Columns) == 0 || containsFold(r.Columns, column) {
+			if len(r.Columns) == 0 || ContainsFold(r.Columns, column) {
 				out = append(out, r)
 			}
 		}
@@ -209,7 +209,9 @@ func (x *Index) Tables() []string {
 	return out
 }
 
-func containsFold(list []string, s string) bool {
+// ContainsFold reports whether list holds s, ignoring case, as a
+// reference's column lists (Columns, Ignored) are compared with a column.
+func ContainsFold(list []string, s string) bool {
 	for _, v := range list {
 		if strings.EqualFold(v, s) {
 			return true

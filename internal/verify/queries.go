@@ -146,7 +146,7 @@ func modelQueries(ctx context.Context, conn *pgx.Conn, qs []*Query, ver int) ([]
 		}
 		var sel, ins []string
 		for _, c := range cols {
-			if containsFold(r.Ignored, c.name) || (len(r.Columns) > 0 && !containsFold(r.Columns, c.name)) {
+			if refs.ContainsFold(r.Ignored, c.name) || (len(r.Columns) > 0 && !refs.ContainsFold(r.Columns, c.name)) {
 				continue
 			}
 			sel = append(sel, pgx.Identifier{c.name}.Sanitize())
@@ -220,15 +220,6 @@ func tableColumns(ctx context.Context, conn *pgx.Conn, table string, ver int) ([
 func hasColumn(cols []column, name string) bool {
 	for _, c := range cols {
 		if strings.EqualFold(c.name, name) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
 			return true
 		}
 	}
