@@ -175,6 +175,14 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
+// dropJoin drops the database when a run ends, joining a failure to the
+// run's error *err.
+func (db *database) dropJoin(err *error) {
+	if derr := db.drop(); derr != nil {
+		*err = errors.Join(*err, derr)
+	}
+}
+
 // drop removes the database and the roles made for it: the cluster goes with
 // Sandbox.Close anyway, this keeps a sandbox that several runs share
 // clean. It works after the run's context ended, like Close.

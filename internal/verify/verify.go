@@ -194,11 +194,7 @@ func (sb *Sandbox) verify(ctx context.Context, in Input, static *check.Result, c
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if derr := db.drop(); derr != nil {
-			err = errors.Join(err, derr)
-		}
-	}()
+	defer db.dropJoin(&err)
 
 	// The previous schema.
 	logf(in, "building the previous schema")
@@ -271,11 +267,7 @@ func (sb *Sandbox) verify(ctx context.Context, in Input, static *check.Result, c
 		if err != nil {
 			return nil, err
 		}
-		defer func() {
-			if derr := newDB.drop(); derr != nil {
-				err = errors.Join(err, derr)
-			}
-		}()
+		defer newDB.dropJoin(&err)
 		afterURL = newDB.URL
 	}
 
