@@ -212,10 +212,13 @@ func reportDirs(dirs []migrations.Dir) []report.Dir {
 }
 
 // formatNames lists the migration formats for --migration-format's help.
-func formatNames() string {
-	names := make([]string, len(migration.Formats))
-	for i, f := range migration.Formats {
-		names[i] = string(f)
+func formatNames() string { return joinNames(migration.Formats) }
+
+// joinNames lists names (formats, categories) for help and errors.
+func joinNames[T ~string](list []T) string {
+	names := make([]string, len(list))
+	for i, n := range list {
+		names[i] = string(n)
 	}
 	return strings.Join(names, ", ")
 }

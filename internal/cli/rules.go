@@ -147,13 +147,7 @@ func closeRules(name string) []string {
 }
 
 // categoryNames lists the rule categories for help and errors.
-func categoryNames() string {
-	names := make([]string, len(rules.Categories))
-	for i, c := range rules.Categories {
-		names[i] = string(c)
-	}
-	return strings.Join(names, ", ")
-}
+func categoryNames() string { return joinNames(rules.Categories) }
 
 func levenshtein(a, b string) int {
 	prev := make([]int, len(b)+1)
