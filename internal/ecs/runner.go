@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -369,12 +370,7 @@ func checkTask(t types.Task, arn, op string) error {
 	return nil
 }
 
-func orUnknown(status string) string {
-	if status == "" {
-		return "not yet described"
-	}
-	return status
-}
+func orUnknown(status string) string { return cmp.Or(status, "not yet described") }
 
 // started says whether the containers may be running and logging.
 func started(status string) bool {
@@ -385,12 +381,7 @@ func started(status string) bool {
 	return true
 }
 
-func clusterOrDefault(c string) string {
-	if c == "" {
-		return "default"
-	}
-	return c
-}
+func clusterOrDefault(c string) string { return cmp.Or(c, "default") }
 
 // describeOverrides tells what RunTask overrides, naming environment
 // variables but never their values.
