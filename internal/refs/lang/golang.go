@@ -64,6 +64,20 @@ func goLiterals(path string, src []byte) ([]Literal, error) {
 	return g.lits, nil
 }
 
+// GoValues records in values the expression each name of a const or var
+// declaration is given, where names and values pair one to one.
+func GoValues(d *ast.GenDecl, values map[string]ast.Expr) {
+	for _, spec := range d.Specs {
+		vs, ok := spec.(*ast.ValueSpec)
+		if !ok || len(vs.Values) != len(vs.Names) {
+			continue
+		}
+		for i, name := range vs.Names {
+			values[name.Name] = vs.Values[i]
+		}
+	}
+}
+
 // collect finds string constants and which of them serve as templates.
 func (g *goFile) collect(file *ast.File) {
 	ast.Inspect(file, func(n ast.Node) bool {
@@ -72,15 +86,7 @@ func (g *goFile) collect(file *ast.File) {
 			if n.Tok != token.CONST {
 				return true
 			}
-			for _, spec := range n.Specs {
-				vs, ok := spec.(*ast.ValueSpec)
-				if !ok || len(vs.Values) != len(vs.Names) {
-					continue
-				}
-				for i, name := range vs.Names {
-					g.consts[name.Name] = vs.Values[i]
-				}
-			}
+			GoValues(n, g.consts)
 		case *ast.CallExpr:
 			if tmpl := formatArg(n); tmpl != nil {
 				if id, ok := tmpl.(*ast.Ident); ok {

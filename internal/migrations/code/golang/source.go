@@ -54,15 +54,7 @@ func parseSource(sf *source.File) *goFile {
 			if d.Tok != token.VAR && d.Tok != token.CONST {
 				continue
 			}
-			for _, spec := range d.Specs {
-				vs, ok := spec.(*ast.ValueSpec)
-				if !ok || len(vs.Values) != len(vs.Names) {
-					continue
-				}
-				for i, n := range vs.Names {
-					g.vars[n.Name] = vs.Values[i]
-				}
-			}
+			lang.GoValues(d, g.vars)
 		}
 	}
 	return g
