@@ -153,17 +153,7 @@ func (r *reader) goose(dir string) error {
 			ups = append(ups, m)
 		}
 	}
-	for _, n := range goFiles(r.fsys, dir) {
-		m := gooseName.FindStringSubmatch(n)
-		if m == nil {
-			continue
-		}
-		f := r.read(path.Join(dir, n))
-		if f == nil {
-			continue
-		}
-		ups = append(ups, r.single(f, migration.FormatGooseGo, m[1], m[2]))
-	}
+	ups = append(ups, r.named(dir, gooseName, migration.FormatGooseGo)...)
 	slices.SortStableFunc(ups, func(a, b *migration.Migration) int { return migration.CompareVersions(a.Version, b.Version) })
 	r.set.Migrations = slices.Concat(ups, downs)
 	return nil
@@ -171,23 +161,29 @@ func (r *reader) goose(dir string) error {
 
 // versioned reads one migration per version-named Go file.
 func (r *reader) versioned(dir string) {
-	for _, n := range goFiles(r.fsys, dir) {
-		m := versionedName.FindStringSubmatch(n)
-		if m == nil {
-			continue
-		}
-		f := r.read(path.Join(dir, n))
-		if f == nil {
-			continue
-		}
-		r.set.Migrations = append(r.set.Migrations, r.single(f, migration.FormatGoVersioned, m[1], m[2]))
-	}
+	r.set.Migrations = append(r.set.Migrations, r.named(dir, versionedName, migration.FormatGoVersioned)...)
 	slices.SortStableFunc(r.set.Migrations, func(a, b *migration.Migration) int {
 		if c := migration.CompareVersions(a.Version, b.Version); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Path, b.Path)
 	})
+}
+
+// named reads each Go file of dir whose name re matches (its groups the
+// version and the name) as one migration.
+func (r *reader) named(dir string, re *regexp.Regexp, format migration.Format) []*migration.Migration {
+	var out []*migration.Migration
+	for _, n := range goFiles(r.fsys, dir) {
+		m := re.FindStringSubmatch(n)
+		if m == nil {
+			continue
+		}
+		if f := r.read(path.Join(dir, n)); f != nil {
+			out = append(out, r.single(f, format, m[1], m[2]))
+		}
+	}
+	return out
 }
 
 func (r *reader) single(f *goFile, format migration.Format, version, name string) *migration.Migration {
