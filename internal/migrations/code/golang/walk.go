@@ -174,6 +174,25 @@ func (w *walker) branch(s ast.Stmt) {
 	w.done = false // a return in a branch does not end the function
 }
 
+// open starts the scope of an if, for or switch (closed by pop): its
+// init statement, then its condition or tag.
+func (w *walker) open(init ast.Stmt, cond ast.Expr) {
+	w.push()
+	if init != nil {
+		w.stmt(init)
+	}
+	w.expr(cond)
+}
+
+// cases walks each case of a switch as a branch.
+func (w *walker) cases(body *ast.BlockStmt) {
+	for _, c := range body.List {
+		if cc, ok := c.(*ast.CaseClause); ok {
+			w.branch(&ast.BlockStmt{List: cc.Body})
+		}
+	}
+}
+
 func (w *walker) stmt(s ast.Stmt) {
 	w.steps++
 	switch s := s.(type) {
@@ -206,11 +225,7 @@ func (w *walker) stmt(s ast.Stmt) {
 	case *ast.BlockStmt:
 		w.block(s.List)
 	case *ast.IfStmt:
-		w.push()
-		if s.Init != nil {
-			w.stmt(s.Init)
-		}
-		w.expr(s.Cond)
+		w.open(s.Init, s.Cond)
 		w.branch(s.Body)
 		w.branch(s.Else)
 		w.pop()
@@ -224,31 +239,15 @@ func (w *walker) stmt(s ast.Stmt) {
 	case *ast.RangeStmt:
 		w.rangeStmt(s)
 	case *ast.ForStmt:
-		w.push()
-		if s.Init != nil {
-			w.stmt(s.Init)
-		}
-		w.expr(s.Cond)
+		w.open(s.Init, s.Cond)
 		w.branch(s.Body)
 		w.pop()
 	case *ast.SwitchStmt:
-		w.push()
-		if s.Init != nil {
-			w.stmt(s.Init)
-		}
-		w.expr(s.Tag)
-		for _, c := range s.Body.List {
-			if cc, ok := c.(*ast.CaseClause); ok {
-				w.branch(&ast.BlockStmt{List: cc.Body})
-			}
-		}
+		w.open(s.Init, s.Tag)
+		w.cases(s.Body)
 		w.pop()
 	case *ast.TypeSwitchStmt:
-		for _, c := range s.Body.List {
-			if cc, ok := c.(*ast.CaseClause); ok {
-				w.branch(&ast.BlockStmt{List: cc.Body})
-			}
-		}
+		w.cases(s.Body)
 	case *ast.LabeledStmt:
 		w.stmt(s.Stmt)
 	case *ast.DeferStmt:
