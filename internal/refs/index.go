@@ -209,8 +209,9 @@ func (x *Index) Tables() []string {
 	return out
 }
 
-// ContainsFold reports whether list holds s, ignoring case, as a
-// reference's column lists (Columns, Ignored) are compared with a column.
+// ContainsFold reports whether list holds s, ignoring case, as SQL
+// keywords and a reference's column lists (Columns, Ignored) are
+// compared.
 func ContainsFold(list []string, s string) bool {
 	for _, v := range list {
 		if strings.EqualFold(v, s) {

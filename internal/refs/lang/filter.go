@@ -3,6 +3,8 @@ package lang
 import (
 	"sort"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/refs"
 )
 
 // MaybeSQL is the cheap test a literal passes before the SQL parser sees
@@ -67,14 +69,7 @@ func wordAt(s string, i int) string {
 
 var statementWords = []string{"select", "insert", "update", "delete", "with", "explain", "create", "copy", "merge"}
 
-func statementStart(w string) bool {
-	for _, k := range statementWords {
-		if strings.EqualFold(w, k) {
-			return true
-		}
-	}
-	return false
-}
+func statementStart(w string) bool { return refs.ContainsFold(statementWords, w) }
 
 // titleCase reports "Select": a capital followed by lower-case letters.
 func titleCase(w string) bool {

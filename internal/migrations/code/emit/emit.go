@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/lang"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -227,14 +228,7 @@ func (r *Recorder) uncheckedWarning() {
 var ddlWords = []string{"create", "alter", "drop", "truncate", "comment", "rename", "reindex", "vacuum", "cluster", "grant", "revoke"}
 
 // IsDDLWord reports whether w (any case) starts a schema statement.
-func IsDDLWord(w string) bool {
-	for _, k := range ddlWords {
-		if strings.EqualFold(w, k) {
-			return true
-		}
-	}
-	return false
-}
+func IsDDLWord(w string) bool { return refs.ContainsFold(ddlWords, w) }
 
 // LooksLikeDDL reports whether text starts (after whitespace and SQL
 // comments) with a schema statement keyword and a second word.
