@@ -358,35 +358,27 @@ func parenthesised(n *sitter.Node) bool {
 	return count == 1
 }
 
-func rubyChain(n *sitter.Node, typ string) bool {
-	switch typ {
-	case "chained_string":
-		return true
-	case "binary":
-		return binaryOp(n) == "+"
-	case "parenthesized_statements":
-		return parenthesised(n)
-	}
-	return false
-}
+// chainTypes are a grammar's node types that join strings: adjacent
+// literals ("" where the language has none), a binary operator (joining
+// with "+") and parentheses (around one string).
+type chainTypes struct{ adjacent, binary, paren string }
 
-func pythonChain(n *sitter.Node, typ string) bool {
-	switch typ {
-	case "concatenated_string":
-		return true
-	case "binary_operator":
-		return binaryOp(n) == "+"
-	case "parenthesized_expression":
-		return parenthesised(n)
-	}
-	return false
-}
+var (
+	rubyChain   = chainTypes{adjacent: "chained_string", binary: "binary", paren: "parenthesized_statements"}.joins
+	pythonChain = chainTypes{adjacent: "concatenated_string", binary: "binary_operator", paren: "parenthesized_expression"}.joins
+	cLikeChain  = chainTypes{binary: "binary_expression", paren: "parenthesized_expression"}.joins
+)
 
-func cLikeChain(n *sitter.Node, typ string) bool {
-	switch typ {
-	case "binary_expression":
+// joins is grammar.chain.
+func (c chainTypes) joins(n *sitter.Node, typ string) bool {
+	switch {
+	case typ == "":
+		return false
+	case typ == c.adjacent:
+		return true
+	case typ == c.binary:
 		return binaryOp(n) == "+"
-	case "parenthesized_expression":
+	case typ == c.paren:
 		return parenthesised(n)
 	}
 	return false
