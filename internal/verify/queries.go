@@ -231,15 +231,12 @@ func hasColumn(cols []column, name string) bool {
 // of those types.
 func prepareBefore(ctx context.Context, conn *pgconn.PgConn, qs []*Query) error {
 	for _, q := range qs {
-		d, err := conn.Prepare(ctx, "", q.SQL, nil)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+		d, rejected, err := prepare(ctx, conn, q.SQL, nil)
 		if err != nil {
-			if !isPgError(err) {
-				return err
-			}
-			q.Before = pgMessage(err)
+			return err
+		}
+		if d == nil {
+			q.Before = rejected
 			continue
 		}
 		q.Before = resultOK
@@ -258,15 +255,12 @@ func prepareAfter(ctx context.Context, conn *pgconn.PgConn, qs []*Query) error {
 		if q.Before != resultOK {
 			continue
 		}
-		d, err := conn.Prepare(ctx, "", q.SQL, q.paramOIDs)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+		d, rejected, err := prepare(ctx, conn, q.SQL, q.paramOIDs)
 		if err != nil {
-			if !isPgError(err) {
-				return err
-			}
-			q.After = pgMessage(err)
+			return err
+		}
+		if d == nil {
+			q.After = rejected
 			q.Broken, q.BrokenBy = true, "prepare"
 			continue
 		}
@@ -308,6 +302,24 @@ func quoteList(names []string) string {
 		q[i] = `column "` + n + `"`
 	}
 	return strings.Join(q, ", ")
+}
+
+// prepare prepares sql with the parameter types paramOIDs. A statement
+// PostgreSQL refuses gives no description and the server's message
+// (rejected); err is for what stops the run (the context ended, the
+// connection broke).
+func prepare(ctx context.Context, conn *pgconn.PgConn, sql string, paramOIDs []uint32) (d *pgconn.StatementDescription, rejected string, err error) {
+	d, err = conn.Prepare(ctx, "", sql, paramOIDs)
+	if ctx.Err() != nil {
+		return nil, "", ctx.Err()
+	}
+	if err != nil {
+		if !isPgError(err) {
+			return nil, "", err
+		}
+		return nil, pgMessage(err), nil
+	}
+	return d, "", nil
 }
 
 func isPgError(err error) bool {
