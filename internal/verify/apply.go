@@ -217,17 +217,29 @@ func (a *applier) apply(ctx context.Context, m *migration.Migration, out *Applie
 			f := syntaxFailure(m.File, it.err)
 			return &f, a.rollback(ctx)
 		}
-		s, fail, err := a.statement(ctx, m.File, *it.st)
-		if err != nil {
-			return nil, err
+		kept, fail, err := a.step(ctx, a.statement, m.File, *it.st, out)
+		if fail != nil || err != nil {
+			return fail, err
 		}
-		out.Statements = append(out.Statements, s)
-		last = &out.Statements[len(out.Statements)-1]
-		if fail != nil {
-			return fail, a.rollback(ctx)
-		}
+		last = kept
 	}
 	return a.commit(ctx, m.File, last)
+}
+
+// step runs one statement with run and keeps its result in out (kept
+// points at it there); a statement PostgreSQL rejects ends the migration,
+// rolled back.
+func (a *applier) step(ctx context.Context, run func(context.Context, *source.File, sqlparse.Statement) (Statement, *Failure, error), f *source.File, st sqlparse.Statement, out *Applied) (kept *Statement, fail *Failure, err error) {
+	s, fail, err := run(ctx, f, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Statements = append(out.Statements, s)
+	kept = &out.Statements[len(out.Statements)-1]
+	if fail != nil {
+		return kept, fail, a.rollback(ctx)
+	}
+	return kept, nil, nil
 }
 
 func itemOffset(it item) int {

@@ -103,15 +103,11 @@ func (a *applier) applyTranslation(ctx context.Context, m *migration.Migration, 
 			if hasParams(st.Text) {
 				run = a.prepareOnly
 			}
-			s, fail, err := run(ctx, f, st)
-			if err != nil {
-				return nil, err
+			kept, fail, err := a.step(ctx, run, f, st, out)
+			if fail != nil || err != nil {
+				return fail, err
 			}
-			out.Statements = append(out.Statements, s)
-			last = &out.Statements[len(out.Statements)-1]
-			if fail != nil {
-				return fail, a.rollback(ctx)
-			}
+			last = kept
 		}
 		if bad != nil {
 			fail := syntaxFailure(f, bad)
