@@ -20,30 +20,33 @@ type Session struct {
 // NewSession returns a new, empty session.
 func NewSession() *Session { return &Session{} }
 
-func (s *Session) side(key string) (*side, bool) {
+// kept is what the session keeps for key (nils for another key). The
+// kept catalog is never changed, only replaced, so it is cloned outside
+// the lock.
+func (s *Session) kept(key string) (*side, *catalog.Catalog) {
 	if s == nil {
-		return nil, false
+		return nil, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.key != key || s.prev == nil {
-		return nil, false
+	if s.key != key {
+		return nil, nil
 	}
-	return s.prev, true
+	return s.prev, s.cat
+}
+
+func (s *Session) side(key string) (*side, bool) {
+	prev, _ := s.kept(key)
+	return prev, prev != nil
 }
 
 // catalog returns a copy of the kept schema: a run applies its pending
 // migrations to the copy.
 func (s *Session) catalog(key string) (*catalog.Catalog, bool) {
-	if s == nil {
-		return nil, false
+	if _, cat := s.kept(key); cat != nil {
+		return cat.Clone(), true
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key != key || s.cat == nil {
-		return nil, false
-	}
-	return s.cat.Clone(), true
+	return nil, false
 }
 
 // keep remembers the previous release's side and a copy of its schema.
