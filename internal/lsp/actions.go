@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"bytes"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -11,11 +10,7 @@ import (
 	"github.com/schemagate/schemagate/rules"
 )
 
-func (s *Server) codeAction(params json.RawMessage) (any, error) {
-	var p CodeActionParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) codeAction(p CodeActionParams) (any, error) {
 	out := []CodeAction{}
 	if !kindAllowed(p.Context.Only, CodeActionQuickFix) {
 		return out, nil

@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,11 +8,7 @@ import (
 	"github.com/schemagate/schemagate/rules"
 )
 
-func (s *Server) hover(params json.RawMessage) (any, error) {
-	var p TextDocumentPositionParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) hover(p TextDocumentPositionParams) (any, error) {
 	lr, _ := s.current(p.TextDocument.URI)
 	if lr == nil {
 		return nil, nil

@@ -220,17 +220,28 @@ var handlers map[string]func(*Server, json.RawMessage) (any, error)
 
 func init() {
 	handlers = map[string]func(*Server, json.RawMessage) (any, error){
-		"initialize":                       (*Server).initialize,
+		"initialize":                       typed((*Server).initialize),
 		"initialized":                      (*Server).initializedNotification,
 		"shutdown":                         (*Server).shutdownRequest,
-		"textDocument/didOpen":             (*Server).didOpen,
-		"textDocument/didChange":           (*Server).didChange,
-		"textDocument/didSave":             (*Server).didSave,
-		"textDocument/didClose":            (*Server).didClose,
-		"textDocument/hover":               (*Server).hover,
-		"textDocument/codeAction":          (*Server).codeAction,
-		"workspace/didChangeConfiguration": (*Server).didChangeConfiguration,
-		"workspace/didChangeWatchedFiles":  (*Server).didChangeWatchedFiles,
+		"textDocument/didOpen":             typed((*Server).didOpen),
+		"textDocument/didChange":           typed((*Server).didChange),
+		"textDocument/didSave":             typed((*Server).didSave),
+		"textDocument/didClose":            typed((*Server).didClose),
+		"textDocument/hover":               typed((*Server).hover),
+		"textDocument/codeAction":          typed((*Server).codeAction),
+		"workspace/didChangeConfiguration": typed((*Server).didChangeConfiguration),
+		"workspace/didChangeWatchedFiles":  typed((*Server).didChangeWatchedFiles),
+	}
+}
+
+// typed adapts a handler of decoded params.
+func typed[P any](h func(*Server, P) (any, error)) func(*Server, json.RawMessage) (any, error) {
+	return func(s *Server, params json.RawMessage) (any, error) {
+		var p P
+		if err := decode(params, &p); err != nil {
+			return nil, err
+		}
+		return h(s, p)
 	}
 }
 
@@ -245,11 +256,7 @@ func decode(params json.RawMessage, v any) error {
 	return nil
 }
 
-func (s *Server) initialize(params json.RawMessage) (any, error) {
-	var p InitializeParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) initialize(p InitializeParams) (any, error) {
 	var roots []string
 	for _, f := range p.WorkspaceFolders {
 		if dir, ok := uriToPath(f.URI); ok {
@@ -363,11 +370,7 @@ func (s *Server) shutdownRequest(json.RawMessage) (any, error) {
 	return nil, nil
 }
 
-func (s *Server) didOpen(params json.RawMessage) (any, error) {
-	var p DidOpenTextDocumentParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) didOpen(p DidOpenTextDocumentParams) (any, error) {
 	td := p.TextDocument
 	path, onDisk := uriToPath(td.URI)
 	if !onDisk {
@@ -389,11 +392,7 @@ func (s *Server) didOpen(params json.RawMessage) (any, error) {
 	return nil, nil
 }
 
-func (s *Server) didChange(params json.RawMessage) (any, error) {
-	var p DidChangeTextDocumentParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) didChange(p DidChangeTextDocumentParams) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.docs[p.TextDocument.URI]
@@ -409,11 +408,7 @@ func (s *Server) didChange(params json.RawMessage) (any, error) {
 	return nil, err
 }
 
-func (s *Server) didSave(params json.RawMessage) (any, error) {
-	var p DidSaveTextDocumentParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) didSave(p DidSaveTextDocumentParams) (any, error) {
 	s.mu.Lock()
 	d := s.docs[p.TextDocument.URI]
 	if d != nil && p.Text != nil {
@@ -456,11 +451,7 @@ func (s *Server) didSave(params json.RawMessage) (any, error) {
 	return nil, nil
 }
 
-func (s *Server) didClose(params json.RawMessage) (any, error) {
-	var p DidCloseTextDocumentParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) didClose(p DidCloseTextDocumentParams) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d := s.docs[p.TextDocument.URI]; d != nil {
@@ -490,11 +481,7 @@ func (s *Server) closeLocked(d *document) {
 	}
 }
 
-func (s *Server) didChangeConfiguration(params json.RawMessage) (any, error) {
-	var p DidChangeConfigurationParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) didChangeConfiguration(p DidChangeConfigurationParams) (any, error) {
 	st, err := parseSettings(p.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
@@ -509,11 +496,7 @@ func (s *Server) didChangeConfiguration(params json.RawMessage) (any, error) {
 	return nil, nil
 }
 
-func (s *Server) didChangeWatchedFiles(params json.RawMessage) (any, error) {
-	var p DidChangeWatchedFilesParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
+func (s *Server) didChangeWatchedFiles(p DidChangeWatchedFilesParams) (any, error) {
 	var paths []string
 	for _, c := range p.Changes {
 		path, ok := uriToPath(c.URI)
