@@ -223,26 +223,14 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 			w.rec.Written(sql+quote(idx)+";", at)
 			return true
 		}
-		sql := "CREATE "
-		if flag(o, "unique") {
-			sql += "UNIQUE "
-		}
-		sql += "INDEX "
-		if flag(o, "concurrently") {
-			sql += "CONCURRENTLY "
-		}
-		if flag(o, "ifNotExists") {
-			sql += "IF NOT EXISTS "
-		}
-		sql += quote(idx) + " ON " + t
+		ix := createIndex{name: idx, table: t, columns: cols, unique: flag(o, "unique"), concurrently: flag(o, "concurrently"), ifNotExists: flag(o, "ifNotExists")}
 		if m, ok := w.plain(o["method"]); ok {
-			sql += " USING " + m
+			ix.method = &m
 		}
-		sql += " (" + quoteAll(cols) + ")"
 		if where, ok := w.plain(o["where"]); ok {
-			sql += " WHERE " + where
+			ix.where = &where
 		}
-		w.rec.Written(sql+";", at)
+		w.rec.Written(ix.sql()+";", at)
 	default:
 		return false
 	}

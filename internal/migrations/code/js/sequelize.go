@@ -167,20 +167,11 @@ func (sequelize) call(w *walker, c *chain) bool {
 		if s, ok := w.plain(kv["name"]); ok {
 			name = s
 		}
-		sql := "CREATE "
-		if isTrue("unique") {
-			sql += "UNIQUE "
-		}
-		sql += "INDEX "
-		if isTrue("concurrently") {
-			sql += "CONCURRENTLY "
-		}
-		sql += quote(name) + " ON " + t
+		ix := createIndex{name: name, table: t, columns: fields, unique: isTrue("unique"), concurrently: isTrue("concurrently")}
 		if m, ok := w.plain(kv["using"]); ok {
-			sql += " USING " + m
+			ix.method = &m
 		}
-		sql += " (" + quoteAll(fields) + ");"
-		w.rec.Written(sql, at)
+		w.rec.Written(ix.sql()+";", at)
 	case "removeIndex":
 		_, bare, ok := w.seqTable(arg(0))
 		if !ok {

@@ -110,6 +110,38 @@ func (w *walker) names(n *sitter.Node) ([]string, bool) {
 	return []string{s}, true
 }
 
+// createIndex is CREATE INDEX as node-pg-migrate, TypeORM and Sequelize
+// write it. method and where are nil when the migration gives none.
+type createIndex struct {
+	name, table                       string // the table quoted already
+	columns                           []string
+	unique, concurrently, ifNotExists bool
+	method, where                     *string
+}
+
+func (ix createIndex) sql() string {
+	sql := "CREATE "
+	if ix.unique {
+		sql += "UNIQUE "
+	}
+	sql += "INDEX "
+	if ix.concurrently {
+		sql += "CONCURRENTLY "
+	}
+	if ix.ifNotExists {
+		sql += "IF NOT EXISTS "
+	}
+	sql += quote(ix.name) + " ON " + ix.table
+	if ix.method != nil {
+		sql += " USING " + *ix.method
+	}
+	sql += " (" + quoteAll(ix.columns) + ")"
+	if ix.where != nil {
+		sql += " WHERE " + *ix.where
+	}
+	return sql
+}
+
 func quoteAll(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {

@@ -191,15 +191,12 @@ func (typeorm) call(w *walker, c *chain) bool {
 		if !ok || !ok2 || !ok3 {
 			return fail("an index definition")
 		}
-		sql := "CREATE "
-		if u := unwrap(kv["isUnique"]); u != nil && u.Type() == "true" {
-			sql += "UNIQUE "
-		}
-		sql += "INDEX " + quote(name) + " ON " + t + " (" + quoteAll(cols) + ")"
+		u := unwrap(kv["isUnique"])
+		ix := createIndex{name: name, table: t, columns: cols, unique: u != nil && u.Type() == "true"}
 		if where, ok := w.plain(kv["where"]); ok {
-			sql += " WHERE " + where
+			ix.where = &where
 		}
-		w.rec.Written(sql, at)
+		w.rec.Written(ix.sql(), at)
 	default:
 		return false
 	}
