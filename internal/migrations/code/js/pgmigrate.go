@@ -223,13 +223,8 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 			w.rec.Written(sql+quote(idx)+";", at)
 			return true
 		}
-		ix := createIndex{name: idx, table: t, columns: cols, unique: flag(o, "unique"), concurrently: flag(o, "concurrently"), ifNotExists: flag(o, "ifNotExists")}
-		if m, ok := w.plain(o["method"]); ok {
-			ix.method = &m
-		}
-		if where, ok := w.plain(o["where"]); ok {
-			ix.where = &where
-		}
+		ix := createIndex{name: idx, table: t, columns: cols, unique: flag(o, "unique"), concurrently: flag(o, "concurrently"), ifNotExists: flag(o, "ifNotExists"),
+			method: w.given(o["method"]), where: w.given(o["where"])}
 		w.rec.Written(ix.sql()+";", at)
 	default:
 		return false

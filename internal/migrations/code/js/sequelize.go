@@ -167,10 +167,7 @@ func (sequelize) call(w *walker, c *chain) bool {
 		if s, ok := w.plain(kv["name"]); ok {
 			name = s
 		}
-		ix := createIndex{name: name, table: t, columns: fields, unique: isTrue("unique"), concurrently: isTrue("concurrently")}
-		if m, ok := w.plain(kv["using"]); ok {
-			ix.method = &m
-		}
+		ix := createIndex{name: name, table: t, columns: fields, unique: isTrue("unique"), concurrently: isTrue("concurrently"), method: w.given(kv["using"])}
 		w.rec.Written(ix.sql()+";", at)
 	case "removeIndex":
 		_, bare, ok := w.seqTable(arg(0))

@@ -192,10 +192,7 @@ func (typeorm) call(w *walker, c *chain) bool {
 			return fail("an index definition")
 		}
 		u := unwrap(kv["isUnique"])
-		ix := createIndex{name: name, table: t, columns: cols, unique: u != nil && u.Type() == "true"}
-		if where, ok := w.plain(kv["where"]); ok {
-			ix.where = &where
-		}
+		ix := createIndex{name: name, table: t, columns: cols, unique: u != nil && u.Type() == "true", where: w.given(kv["where"])}
 		w.rec.Written(ix.sql(), at)
 	default:
 		return false
