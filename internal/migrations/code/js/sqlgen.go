@@ -142,15 +142,6 @@ func (ix createIndex) sql() string {
 	return sql
 }
 
-// given is the plain value of an optional argument, nil when it has
-// none.
-func (w *walker) given(n *sitter.Node) *string {
-	if s, ok := w.plain(n); ok {
-		return &s
-	}
-	return nil
-}
-
 func quoteAll(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {

@@ -140,6 +140,15 @@ func (w *walker) define(name string, v *sitter.Node) {
 // plain is a string argument with no run-time part.
 func (w *walker) plain(n *sitter.Node) (string, bool) { return w.f.plain(n, w.lookup) }
 
+// given is the plain value of an optional argument, nil when it has
+// none.
+func (w *walker) given(n *sitter.Node) *string {
+	if s, ok := w.plain(n); ok {
+		return &s
+	}
+	return nil
+}
+
 // where is the Where of a call.
 func (w *walker) where(n *sitter.Node) emit.Where {
 	return emit.Where{Call: w.f.span(n), Conditional: w.cond > 0}
