@@ -27,15 +27,8 @@ func (knex) call(w *walker, c *chain) bool {
 	}
 	switch last.name {
 	case "raw":
-		lit, ok := w.f.value(arg(0), w.lookup)
-		if !ok {
-			return fail("SQL built when the migration runs")
-		}
-		if len(a) > 1 {
-			lit.Holes++ // ? and :name bindings are filled when it runs
-		}
-		w.rec.Literal(lit, at)
-		return true
+		// ? and :name bindings are filled when it runs.
+		return x.sql(func(string) bool { return len(a) > 1 })
 	case "transaction":
 		if fn := unwrap(arg(0)); fn != nil && isFunction(fn) {
 			w.rec.Written("BEGIN", at)

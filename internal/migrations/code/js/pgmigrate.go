@@ -52,14 +52,8 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 	fail := x.fail
 	switch name := c.last().name; name {
 	case "sql":
-		lit, ok := w.f.value(arg(0), w.lookup)
-		if !ok {
-			return fail("SQL built when the migration runs")
-		}
-		if len(a) > 1 && strings.Contains(lit.Text, "{") {
-			lit.Holes++ // {name} placeholders filled from the arguments
-		}
-		w.rec.Literal(lit, at)
+		// {name} placeholders are filled from the arguments.
+		x.sql(func(text string) bool { return len(a) > 1 && strings.Contains(text, "{") })
 	case "noTransaction", "func", "literal":
 	case "dropColumn", "dropColumns":
 		t, ok := w.pgmTable(arg(0))

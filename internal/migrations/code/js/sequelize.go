@@ -42,15 +42,11 @@ func (sequelize) call(w *walker, c *chain) bool {
 	if _, viaSequelize := c.has("sequelize"); viaSequelize {
 		switch last.name {
 		case "query":
-			lit, ok := w.f.value(arg(0), w.lookup)
-			if !ok {
-				return fail("SQL built when the migration runs")
-			}
-			if _, kv, ok := w.f.pairs(arg(1)); ok && (kv["replacements"] != nil || kv["bind"] != nil) {
-				lit.Holes++ // ? / :name / $1 filled when it runs
-			}
-			w.rec.Literal(lit, at)
-			return true
+			// ? / :name / $1 are filled when it runs.
+			return x.sql(func(string) bool {
+				_, kv, ok := w.f.pairs(arg(1))
+				return ok && (kv["replacements"] != nil || kv["bind"] != nil)
+			})
 		case "transaction":
 			w.rec.Written("BEGIN", at)
 			for _, x := range a {

@@ -175,6 +175,23 @@ func (x libCall) arg(i int) *sitter.Node { return argAt(x.a, i) }
 func (x libCall) at() emit.Where         { return x.w.where(x.node) }
 func (x libCall) fail(what string) bool  { return x.w.cannot(x.node, what) }
 
+// sql records the call's first argument as the SQL it sends (pgm.sql,
+// knex.raw, queryRunner.query, sequelize.query); filled, when given,
+// says whether the library fills placeholders in that text from other
+// arguments when it runs. Text built at run time is noted instead. It
+// reports true, as fail does.
+func (x libCall) sql(filled func(text string) bool) bool {
+	lit, ok := x.w.f.value(x.arg(0), x.w.lookup)
+	if !ok {
+		return x.fail("SQL built when the migration runs")
+	}
+	if filled != nil && filled(lit.Text) {
+		lit.Holes++
+	}
+	x.w.rec.Literal(lit, x.at())
+	return true
+}
+
 // argAt is the i-th argument, or nil.
 func argAt(a []*sitter.Node, i int) *sitter.Node {
 	if i < len(a) {
