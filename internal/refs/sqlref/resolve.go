@@ -525,12 +525,10 @@ func (r *resolver) insertStmt(s *pg.InsertStmt, parent *scope, env *cteEnv) *rel
 }
 
 func (r *resolver) updateStmt(s *pg.UpdateStmt, parent *scope, env *cteEnv) *rel {
-	env = r.with(s.WithClause, parent, env)
-	if s.Relation == nil {
+	tgt, sc := r.changeScope(s.WithClause, s.Relation, refs.Update, parent, env)
+	if tgt == nil {
 		return &rel{kind: relDerived}
 	}
-	tgt := r.target(s.Relation, refs.Update, nil)
-	sc := &scope{parent: parent, rels: []*rel{tgt}, env: env}
 	r.from(s.FromClause, sc)
 	r.setList(s.TargetList, tgt, sc)
 	r.expr(s.WhereClause, sc)
@@ -538,15 +536,24 @@ func (r *resolver) updateStmt(s *pg.UpdateStmt, parent *scope, env *cteEnv) *rel
 }
 
 func (r *resolver) deleteStmt(s *pg.DeleteStmt, parent *scope, env *cteEnv) *rel {
-	env = r.with(s.WithClause, parent, env)
-	if s.Relation == nil {
+	_, sc := r.changeScope(s.WithClause, s.Relation, refs.Delete, parent, env)
+	if sc == nil {
 		return &rel{kind: relDerived}
 	}
-	tgt := r.target(s.Relation, refs.Delete, nil)
-	sc := &scope{parent: parent, rels: []*rel{tgt}, env: env}
 	r.from(s.UsingClause, sc)
 	r.expr(s.WhereClause, sc)
 	return r.targets(s.ReturningList, sc)
+}
+
+// changeScope reads the WITH queries of an UPDATE or DELETE and opens
+// the scope of its target table, used as u; nils without a target.
+func (r *resolver) changeScope(with *pg.WithClause, target *pg.RangeVar, u refs.Usage, parent *scope, env *cteEnv) (*rel, *scope) {
+	env = r.with(with, parent, env)
+	if target == nil {
+		return nil, nil
+	}
+	tgt := r.target(target, u, nil)
+	return tgt, &scope{parent: parent, rels: []*rel{tgt}, env: env}
 }
 
 func (r *resolver) mergeStmt(s *pg.MergeStmt, parent *scope, env *cteEnv) {
