@@ -38,7 +38,7 @@ func (fx *fixer) frameworkConcurrently(f *rules.Finding, diag Diagnostic) (CodeA
 	create := op.Kind == ops.CreateIndex
 	call := fx.text[op.Span.Start.Offset:op.Span.End.Offset]
 	var edits []rules.Edit
-	var title string
+	var title, outOfTx string // outOfTx: what the title adds when the fix also leaves the transaction
 	switch fx.m.Format {
 	case migration.FormatRails:
 		if strings.Contains(call, "algorithm:") {
@@ -58,14 +58,7 @@ func (fx *fixer) frameworkConcurrently(f *rules.Finding, diag Diagnostic) (CodeA
 			return CodeAction{}, false
 		}
 		edits = append(edits, e)
-		if tx == txTool {
-			out, ok := fx.railsNoTransaction(op)
-			if !ok {
-				return CodeAction{}, false
-			}
-			edits = append(edits, out...)
-			title += " and disable_ddl_transaction!"
-		}
+		outOfTx = " and disable_ddl_transaction!"
 	case migration.FormatDjango:
 		callee, _, _ := strings.Cut(call, "(")
 		name := strings.TrimSpace(callee)
@@ -79,14 +72,7 @@ func (fx *fixer) frameworkConcurrently(f *rules.Finding, diag Diagnostic) (CodeA
 			edits = append(edits, imp...)
 		}
 		title = "Use " + with
-		if tx == txTool {
-			out, ok := fx.djangoNoTransaction(op)
-			if !ok {
-				return CodeAction{}, false
-			}
-			edits = append(edits, out...)
-			title += " with atomic = False"
-		}
+		outOfTx = " with atomic = False"
 	case migration.FormatAlembic:
 		trimmed := strings.TrimSpace(call)
 		if !strings.HasPrefix(trimmed, "op.create_index(") && !strings.HasPrefix(trimmed, "op.drop_index(") || strings.Contains(call, "postgresql_concurrently") {
@@ -102,35 +88,51 @@ func (fx *fixer) frameworkConcurrently(f *rules.Finding, diag Diagnostic) (CodeA
 			return CodeAction{}, false
 		}
 		edits = append(edits, e)
-		if tx == txTool {
-			out, ok := fx.autocommitBlock(op)
-			if !ok {
-				return CodeAction{}, false
-			}
-			edits = append(edits, out...)
-			title += " in an autocommit_block"
-		}
+		outOfTx = " in an autocommit_block"
 	default:
 		return CodeAction{}, false
 	}
+	if tx == txTool {
+		out, ok := fx.noTransaction(op)
+		if !ok {
+			return CodeAction{}, false
+		}
+		edits = append(edits, out...)
+		title += outOfTx
+	}
 	return fx.action(title, diag, fx.edit(sortEdits(edits))), true
+}
+
+// noTransaction is the edit that runs op's migration outside a
+// transaction, as its framework says it.
+func (fx *fixer) noTransaction(op *ops.Op) ([]rules.Edit, bool) {
+	switch fx.m.Format {
+	case migration.FormatRails:
+		return fx.railsNoTransaction(op)
+	case migration.FormatDjango:
+		return fx.djangoNoTransaction(op)
+	case migration.FormatAlembic:
+		return fx.autocommitBlock(op)
+	}
+	return nil, false
 }
 
 // frameworkOutOfTransaction is the fix of concurrently-in-transaction in
 // a framework migration.
 func (fx *fixer) frameworkOutOfTransaction(op *ops.Op, diag Diagnostic) (CodeAction, bool) {
-	var edits []rules.Edit
+	// Alembic's autocommit_block leaves the transaction whatever the
+	// migration's own setting.
+	if fx.m.Format != migration.FormatAlembic && !fx.m.Transactional {
+		return CodeAction{}, false
+	}
+	edits, ok := fx.noTransaction(op)
+	if !ok {
+		return CodeAction{}, false
+	}
 	var title string
 	switch fx.m.Format {
 	case migration.FormatRails:
-		if !fx.m.Transactional {
-			return CodeAction{}, false
-		}
-		out, ok := fx.railsNoTransaction(op)
-		if !ok {
-			return CodeAction{}, false
-		}
-		edits, title = out, "Add disable_ddl_transaction!"
+		title = "Add disable_ddl_transaction!"
 		if g := railsGuard(op); g != "" {
 			e, ok := appendArgs(fx.text, op.Span.Start.Offset, op.Span.End.Offset, g)
 			if !ok || !fx.railsAtLeast(6, 1) {
@@ -139,20 +141,9 @@ func (fx *fixer) frameworkOutOfTransaction(op *ops.Op, diag Diagnostic) (CodeAct
 			edits, title = append(edits, e), title+" and "+g
 		}
 	case migration.FormatDjango:
-		if !fx.m.Transactional {
-			return CodeAction{}, false
-		}
-		out, ok := fx.djangoNoTransaction(op)
-		if !ok {
-			return CodeAction{}, false
-		}
-		edits, title = out, "Set atomic = False"
+		title = "Set atomic = False"
 	case migration.FormatAlembic:
-		out, ok := fx.autocommitBlock(op)
-		if !ok {
-			return CodeAction{}, false
-		}
-		edits, title = out, "Run it in an autocommit_block"
+		title = "Run it in an autocommit_block"
 		if g := alembicGuard(op); g != "" {
 			e, ok := appendArgs(fx.text, op.Span.Start.Offset, op.Span.End.Offset, g)
 			if !ok {
@@ -160,8 +151,6 @@ func (fx *fixer) frameworkOutOfTransaction(op *ops.Op, diag Diagnostic) (CodeAct
 			}
 			edits, title = append(edits, e), title+" with "+g
 		}
-	default:
-		return CodeAction{}, false
 	}
 	return fx.action(title, diag, fx.edit(sortEdits(edits))), true
 }
