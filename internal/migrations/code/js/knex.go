@@ -182,11 +182,9 @@ func (t *knexTable) chain(e *sitter.Node, param string) *chain {
 }
 
 func (t *knexTable) statement(c *chain) {
-	w := t.w
-	first := c.links[0]
-	call := c.node
-	a := first.args()
-	fail := func(what string) { w.cannot(call, what) }
+	w, first := t.w, c.links[0]
+	x := libCall{w, c.node, first.args()} // the builder's call, first in its chain
+	call, a, fail := x.node, x.a, x.fail
 	switch first.name {
 	case "dropColumn", "dropColumns":
 		var cols []string
@@ -287,11 +285,9 @@ func (t *knexTable) statement(c *chain) {
 
 // column reads t.<type>(name, ...).<modifier>()... as a column.
 func (t *knexTable) column(c *chain) {
-	w := t.w
-	first := c.links[0]
-	call := c.node
-	a := first.args()
-	fail := func(what string) { w.cannot(call, what) }
+	w, first := t.w, c.links[0]
+	x := libCall{w, c.node, first.args()} // the builder's call, first in its chain
+	call, a, fail := x.node, x.a, x.fail
 	name := "id"
 	if len(a) > 0 {
 		s, ok := w.plain(a[0])
