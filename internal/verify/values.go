@@ -75,63 +75,50 @@ func valueFor(t typeInfo) []byte {
 	if t.label != nil {
 		return []byte(*t.label)
 	}
-	switch t.base {
-	case 16:
-		return []byte("true")
-	case 17:
-		return []byte(`\x00`)
-	case 114, 3802: // json, jsonb
-		return []byte("{}")
-	case 142: // xml
-		return []byte("<x/>")
-	case 600: // point
-		return []byte("(0,0)")
-	case 650: // cidr
-		return []byte("10.0.0.0/8")
-	case 869: // inet
-		return []byte("127.0.0.1")
-	case 829: // macaddr
-		return []byte("08:00:2b:01:02:03")
-	case 774: // macaddr8
-		return []byte("08:00:2b:01:02:03:04:05")
-	case 1082: // date
-		return []byte("2024-01-02")
-	case 1083: // time
-		return []byte("12:00:00")
-	case 1266: // timetz
-		return []byte("12:00:00+00")
-	case 1114: // timestamp
-		return []byte("2024-01-02 03:04:05")
-	case 1184: // timestamptz
-		return []byte("2024-01-02 03:04:05+00")
-	case 1186: // interval
-		return []byte("1 day")
-	case 1560, 1562: // bit, varbit
-		return []byte("1")
-	case 2950: // uuid
-		return []byte("00000000-0000-4000-8000-000000000001")
-	case 3614, 3615: // tsvector, tsquery
-		return []byte("x")
-	case 0, 705: // unknown
-		return []byte("x")
+	if v, ok := sampleByType[t.base]; ok {
+		return []byte(v)
 	}
-	switch t.category {
-	case 'A':
-		return []byte("{}")
-	case 'B':
-		return []byte("true")
-	case 'N':
-		return []byte("1")
-	case 'S':
-		return []byte("x")
-	case 'D':
-		return []byte("2024-01-02")
-	case 'T':
-		return []byte("1 day")
-	case 'R':
-		return []byte("empty")
-	case 'V':
-		return []byte("1")
+	if v, ok := sampleByCategory[t.category]; ok {
+		return []byte(v)
 	}
 	return nil
+}
+
+// sampleByType is a value of each built-in type valueFor knows by OID.
+var sampleByType = map[uint32]string{
+	16:   "true",
+	17:   `\x00`,
+	114:  "{}",                                   // json
+	3802: "{}",                                   // jsonb
+	142:  "<x/>",                                 // xml
+	600:  "(0,0)",                                // point
+	650:  "10.0.0.0/8",                           // cidr
+	869:  "127.0.0.1",                            // inet
+	829:  "08:00:2b:01:02:03",                    // macaddr
+	774:  "08:00:2b:01:02:03:04:05",              // macaddr8
+	1082: "2024-01-02",                           // date
+	1083: "12:00:00",                             // time
+	1266: "12:00:00+00",                          // timetz
+	1114: "2024-01-02 03:04:05",                  // timestamp
+	1184: "2024-01-02 03:04:05+00",               // timestamptz
+	1186: "1 day",                                // interval
+	1560: "1",                                    // bit
+	1562: "1",                                    // varbit
+	2950: "00000000-0000-4000-8000-000000000001", // uuid
+	3614: "x",                                    // tsvector
+	3615: "x",                                    // tsquery
+	0:    "x",                                    // unknown
+	705:  "x",                                    // unknown
+}
+
+// sampleByCategory is a value of any other type of a pg_type category.
+var sampleByCategory = map[byte]string{
+	'A': "{}",
+	'B': "true",
+	'N': "1",
+	'S': "x",
+	'D': "2024-01-02",
+	'T': "1 day",
+	'R': "empty",
+	'V': "1",
 }
