@@ -155,25 +155,25 @@ func (fx *fixer) frameworkOutOfTransaction(op *ops.Op, diag Diagnostic) (CodeAct
 	return fx.action(title, diag, fx.edit(sortEdits(edits))), true
 }
 
-func railsGuard(op *ops.Op) string {
+// guardArgs spell IF NOT EXISTS and IF EXISTS as a framework's
+// arguments.
+type guardArgs struct{ ifNotExists, ifExists string }
+
+// of is the argument that adds the guard op lacks, "" when it lacks none.
+func (g guardArgs) of(op *ops.Op) string {
 	switch rules.MissingGuard(op) {
 	case "IF NOT EXISTS":
-		return "if_not_exists: true"
+		return g.ifNotExists
 	case "IF EXISTS":
-		return "if_exists: true"
+		return g.ifExists
 	}
 	return ""
 }
 
-func alembicGuard(op *ops.Op) string {
-	switch rules.MissingGuard(op) {
-	case "IF NOT EXISTS":
-		return "if_not_exists=True"
-	case "IF EXISTS":
-		return "if_exists=True"
-	}
-	return ""
-}
+var (
+	railsGuard   = guardArgs{ifNotExists: "if_not_exists: true", ifExists: "if_exists: true"}.of
+	alembicGuard = guardArgs{ifNotExists: "if_not_exists=True", ifExists: "if_exists=True"}.of
+)
 
 // railsAtLeast reports whether the migration class is of Rails
 // major.minor or later (ActiveRecord::Migration[7.1]).
