@@ -4,10 +4,12 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/schemagate/schemagate/internal/ops"
 )
 
-// quote quotes an identifier as the libraries do for PostgreSQL.
-func quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+// quote quotes an identifier always, as the libraries do for PostgreSQL.
+func quote(name string) string { return ops.Quote(name) }
 
 // table quotes a table name, "schema.table" as two parts when split is
 // set (TypeORM and Knex read a dot as a schema).
