@@ -263,8 +263,9 @@ func (sb *Sandbox) verify(ctx context.Context, in Input, static *check.Result, c
 		// What each statement locked cannot be known without them. (Not
 		// when only post-deployment migrations are pending: the dump
 		// has them done, and the previous release never sees them.)
-		newDB, err := res.loadNewDump(ctx, sb, in, dump)
-		if err != nil {
+		// err is the function's own, so a failed drop reaches the caller.
+		var newDB *database
+		if newDB, err = res.loadNewDump(ctx, sb, in, dump); err != nil {
 			return nil, err
 		}
 		defer newDB.dropJoin(&err)
