@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/schemagate/schemagate/internal/migrations/codekey"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/source"
 	"github.com/schemagate/schemagate/internal/sqlparse"
@@ -69,8 +70,13 @@ func actions(m *migration.Migration) []action {
 		for _, s := range m.SQL {
 			out = append(out, action{Key: mode(s.InTransaction) + statementKey(sameAutoIncrement(s.Text)), Text: s.Text, Span: s.Span})
 		}
+		var code *codekey.Keyer
+		if len(m.Notes) > 0 {
+			code = codekey.For(m.Path, m.File.Text)
+			defer code.Close()
+		}
 		for _, n := range m.Notes {
-			out = append(out, action{Key: "note:" + string(n.Kind) + ":" + n.Message, Text: n.Message, Span: n.Span, Untranslated: true,
+			out = append(out, action{Key: "note:" + string(n.Kind) + ":" + noteKey(code, n), Text: n.Message, Span: n.Span, Untranslated: true,
 				Incomplete: n.Kind == migration.NoteUnrecognised || n.Kind == migration.NoteUnchecked})
 		}
 		return out
@@ -86,6 +92,18 @@ func actions(m *migration.Migration) []action {
 		out = append(out, action{Key: "invalid:" + strings.Join(strings.Fields(text), " "), Text: text, Span: e.Span})
 	}
 	return out
+}
+
+// noteKey stands for the code a translator's note is about: the code's
+// key (codekey: comments, layout, quotes and the SQLAlchemy 1.x/2.0
+// spellings of the same statement do not count; the bodies of the
+// functions it names, such as RunPython's, do), or the note's message
+// where there is no code to key.
+func noteKey(code *codekey.Keyer, n migration.Note) string {
+	if k := code.Key(n.Span.Start.Offset, n.Span.End.Offset); k != "" {
+		return "code:" + k
+	}
+	return n.Message
 }
 
 // statementKey is the statement's parse tree without token locations:

@@ -1,0 +1,359 @@
+// Package codekey gives a piece of migration code written in a host
+// language (Python, Ruby) a key that ignores how it is written: its
+// tree-sitter tree without comments, layout, quote style or redundant
+// parentheses, with the module's own functions it names replaced by
+// their bodies. Two versions of a data step with the same key do the
+// same; check compares released migrations by it where no translation
+// says what the code does.
+package codekey
+
+import (
+	"context"
+	"path"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+	"github.com/smacker/go-tree-sitter/ruby"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
+)
+
+// Keyer keys spans of one file.
+type Keyer struct {
+	src   string
+	ruby  bool
+	tree  *sitter.Tree
+	root  *sitter.Node
+	funcs map[string]*sitter.Node // Python module-level defs by name
+}
+
+// For returns a Keyer for a file by its name's extension (.py, .rb), or
+// nil for a language it does not read. Close it when done.
+func For(name string, src []byte) *Keyer {
+	var lang *sitter.Language
+	switch path.Ext(name) {
+	case ".py":
+		lang = python.GetLanguage()
+	case ".rb":
+		lang = ruby.GetLanguage()
+	default:
+		return nil
+	}
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(lang)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		return nil
+	}
+	k := &Keyer{src: string(src), ruby: path.Ext(name) == ".rb", tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}}
+	if !k.ruby {
+		for _, n := range tsnode.Named(k.root) {
+			if n.Type() == "decorated_definition" {
+				n = n.ChildByFieldName("definition")
+			}
+			if n != nil && n.Type() == "function_definition" {
+				if nm := n.ChildByFieldName("name"); nm != nil {
+					k.funcs[tsnode.Text(nm, k.src)] = n
+				}
+			}
+		}
+	}
+	return k
+}
+
+// Close frees the tree.
+func (k *Keyer) Close() {
+	if k != nil && k.tree != nil {
+		k.tree.Close()
+	}
+}
+
+// Key is the key of the code in [start, end): of the smallest node that
+// holds it, without the parts of that node outside the range (the body
+// of a statement whose header the range is). "" for an empty range.
+func (k *Keyer) Key(start, end int) string {
+	if k == nil || end <= start || end > len(k.src) {
+		return ""
+	}
+	n := k.root
+	for {
+		var in *sitter.Node
+		for _, c := range tsnode.Children(n) {
+			if int(c.StartByte()) <= start && int(c.EndByte()) >= end {
+				in = c
+				break
+			}
+		}
+		if in == nil {
+			break
+		}
+		n = in
+	}
+	w := &writer{k: k, start: start, end: end, expanding: map[string]bool{}}
+	w.node(n)
+	return w.b.String()
+}
+
+// Function is the key of a Python module-level function (its parameters
+// and body, not its name), and whether the file defines it.
+func (k *Keyer) Function(name string) (string, bool) {
+	if k == nil {
+		return "", false
+	}
+	f := k.funcs[name]
+	if f == nil {
+		return "", false
+	}
+	w := &writer{k: k, start: 0, end: len(k.src), expanding: map[string]bool{name: true}}
+	w.function(f)
+	return w.b.String(), true
+}
+
+type writer struct {
+	k          *Keyer
+	b          strings.Builder
+	start, end int
+	expanding  map[string]bool
+}
+
+// punctuation carries no meaning once the tree has the structure.
+var punctuation = map[string]bool{",": true, "(": true, ")": true, "[": true, "]": true, "{": true, "}": true, ":": true, ";": true, "\n": true, "=>": true}
+
+func (w *writer) node(n *sitter.Node) {
+	t := n.Type()
+	if t == "comment" || (n.IsNamed() && t == "line_continuation") {
+		return
+	}
+	if !n.IsNamed() {
+		if !punctuation[t] {
+			w.b.WriteString(t)
+			w.b.WriteByte(' ')
+		}
+		return
+	}
+	if w.k.ruby {
+		if w.rubyNode(n, t) {
+			return
+		}
+	} else if w.pythonNode(n, t) {
+		return
+	}
+	if n.ChildCount() == 0 {
+		w.b.WriteString(t)
+		w.b.WriteByte(':')
+		w.b.WriteString(tsnode.Text(n, w.k.src))
+		w.b.WriteByte(' ')
+		return
+	}
+	w.b.WriteString(t)
+	w.b.WriteByte('(')
+	for _, c := range tsnode.Children(n) {
+		if int(c.EndByte()) <= w.start || int(c.StartByte()) >= w.end {
+			continue
+		}
+		w.node(c)
+	}
+	w.b.WriteString(") ")
+}
+
+// only returns n's one named child that is not a comment, or nil.
+func only(n *sitter.Node) *sitter.Node {
+	var one *sitter.Node
+	for _, c := range tsnode.Named(n) {
+		if c.Type() == "comment" {
+			continue
+		}
+		if one != nil {
+			return nil
+		}
+		one = c
+	}
+	return one
+}
+
+func lastName(n *sitter.Node, src string) string {
+	switch n.Type() {
+	case "identifier":
+		return tsnode.Text(n, src)
+	case "attribute":
+		if a := n.ChildByFieldName("attribute"); a != nil {
+			return tsnode.Text(a, src)
+		}
+	}
+	return ""
+}
+
+// pythonNode writes the Python spellings that mean the same as another
+// (and the functions the code names); false for the rest.
+func (w *writer) pythonNode(n *sitter.Node, t string) bool {
+	src := w.k.src
+	switch t {
+	case "parenthesized_expression":
+		if c := only(n); c != nil {
+			w.node(c)
+			return true
+		}
+	case "expression_statement":
+		// A bare string (a docstring) does nothing.
+		if c := only(n); c != nil && (c.Type() == "string" || c.Type() == "concatenated_string") {
+			return true
+		}
+	case "string", "concatenated_string":
+		w.b.WriteString("str\"")
+		w.pyString(n)
+		w.b.WriteString("\" ")
+		return true
+	case "attribute":
+		// SQLAlchemy 2.0 reads a row by key through row._mapping; 1.x
+		// indexed the row itself.
+		if a := n.ChildByFieldName("attribute"); a != nil && tsnode.Text(a, src) == "_mapping" {
+			w.node(n.ChildByFieldName("object"))
+			return true
+		}
+	case "call":
+		fn, args := n.ChildByFieldName("function"), n.ChildByFieldName("arguments")
+		if fn == nil || args == nil || args.Type() != "argument_list" {
+			return false
+		}
+		arg := only(args)
+		switch lastName(fn, src) {
+		case "text":
+			// sa.text("...") sends the text as it is.
+			if arg != nil && (arg.Type() == "string" || arg.Type() == "concatenated_string") {
+				w.node(arg)
+				return true
+			}
+		case "select":
+			// select([a, b]) is SQLAlchemy 1.x for select(a, b).
+			if arg != nil && arg.Type() == "list" {
+				w.b.WriteString("call(")
+				w.node(fn)
+				w.b.WriteString("argument_list(")
+				for _, c := range tsnode.Children(arg) {
+					w.node(c)
+				}
+				w.b.WriteString(") ) ")
+				return true
+			}
+		}
+	case "identifier":
+		name := tsnode.Text(n, src)
+		if f := w.k.funcs[name]; f != nil && !w.expanding[name] && !isDefName(n) {
+			w.expanding[name] = true
+			w.function(f)
+			delete(w.expanding, name)
+			return true
+		}
+	}
+	return false
+}
+
+func isDefName(n *sitter.Node) bool {
+	p := n.Parent()
+	return p != nil && p.Type() == "function_definition" && p.ChildByFieldName("name") != nil && p.ChildByFieldName("name").Equal(n)
+}
+
+// function writes a def's parameters and body: its name is how it is
+// called, not what it does.
+func (w *writer) function(f *sitter.Node) {
+	start, end := w.start, w.end
+	w.start, w.end = int(f.StartByte()), int(f.EndByte())
+	w.b.WriteString("def(")
+	if p := f.ChildByFieldName("parameters"); p != nil {
+		w.node(p)
+	}
+	if b := f.ChildByFieldName("body"); b != nil {
+		w.node(b)
+	}
+	w.b.WriteString(") ")
+	w.start, w.end = start, end
+}
+
+// pyString writes a string literal's value: prefix letters that change
+// it (b, r, f), not u or the quotes; escapes of quotes undone.
+func (w *writer) pyString(n *sitter.Node) {
+	src := w.k.src
+	if n.Type() == "concatenated_string" {
+		for _, c := range tsnode.Named(n) {
+			if c.Type() == "string" {
+				w.pyString(c)
+			}
+		}
+		return
+	}
+	text := tsnode.Text(n, src)
+	i := strings.IndexAny(text, `'"`)
+	if i < 0 {
+		w.b.WriteString(text)
+		return
+	}
+	prefix := strings.ToLower(text[:i])
+	raw := strings.Contains(prefix, "r")
+	for _, flag := range "bfr" {
+		if strings.ContainsRune(prefix, flag) {
+			w.b.WriteRune(flag)
+		}
+	}
+	w.b.WriteByte('|')
+	for _, c := range tsnode.Children(n) {
+		switch c.Type() {
+		case "string_start", "string_end":
+		case "interpolation":
+			w.b.WriteByte('{')
+			for _, e := range tsnode.Named(c) {
+				w.node(e)
+			}
+			w.b.WriteByte('}')
+		case "escape_sequence":
+			e := tsnode.Text(c, src)
+			if !raw && (e == `\'` || e == `\"`) {
+				e = e[1:]
+			}
+			w.b.WriteString(e)
+		default:
+			w.b.WriteString(tsnode.Text(c, src))
+		}
+	}
+}
+
+// rubyNode writes the Ruby spellings that mean the same as another;
+// false for the rest.
+func (w *writer) rubyNode(n *sitter.Node, t string) bool {
+	src := w.k.src
+	switch t {
+	case "parenthesized_statements":
+		if c := only(n); c != nil {
+			w.node(c)
+			return true
+		}
+	case "string":
+		w.b.WriteString("str\"")
+		for _, c := range tsnode.Children(n) {
+			switch c.Type() {
+			case "string_content":
+				w.b.WriteString(tsnode.Text(c, src))
+			case "escape_sequence":
+				e := tsnode.Text(c, src)
+				if e == `\'` || e == `\"` {
+					e = e[1:]
+				}
+				w.b.WriteString(e)
+			case "interpolation":
+				w.b.WriteByte('{')
+				for _, e := range tsnode.Named(c) {
+					w.node(e)
+				}
+				w.b.WriteByte('}')
+			}
+		}
+		w.b.WriteString("\" ")
+		return true
+	case "simple_symbol", "hash_key_symbol":
+		// :name, and name: as a hash key, are the same symbol.
+		w.b.WriteString("sym:" + strings.TrimPrefix(tsnode.Text(n, src), ":") + " ")
+		return true
+	}
+	return false
+}
