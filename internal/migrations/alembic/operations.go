@@ -799,6 +799,15 @@ func (t *translator) construct(call, e *expr) ([]pendingStmt, bool) {
 		}
 		switch m := x.x.name; m {
 		case "update", "insert", "delete":
+			// SQLAlchemy 1.x: table.update(whereclause, values=...).
+			for _, kw := range x.kw {
+				switch kw.name {
+				case "values":
+					values = append(values, &expr{kind: exprCall, args: []*expr{kw.value}})
+				case "whereclause":
+					conds = append(conds, &expr{kind: exprCall, args: []*expr{kw.value}})
+				}
+			}
 			if s, n, ok := t.tableRef(x.x.x); ok {
 				return []pendingStmt{t.dml(m, s, n, x.x.x, values, conds, span)}, true
 			}

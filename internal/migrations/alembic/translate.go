@@ -446,6 +446,11 @@ func (t *translator) isConnection(e *expr) bool {
 	if t.alembicCall(e) == "get_bind" {
 		return true
 	}
+	if e.kind == exprCall && e.x.kind == exprAttr && e.x.name == "connect" && len(e.args) == 0 && t.isConnection(e.x.x) {
+		// op.get_bind().connect(): SQLAlchemy 1.x branches the same
+		// connection, in the same transaction (2.0 ports drop the call).
+		return true
+	}
 	if e.kind == exprAttr && (e.name == "connection" || e.name == "bind") && (t.alembicCall(e.x) == "get_context" || t.isOpModule(e.x)) {
 		// op.get_context().bind, context.bind
 		return true
@@ -479,6 +484,14 @@ func (t *translator) call(e *expr) {
 		case (fn.name == "create" || fn.name == "drop") && t.isEnumType(obj):
 			t.enumDDL(fn.name, obj, e)
 			return
+		case fn.name == "execute" && len(e.args) == 0 && len(e.kw) == 0:
+			// table.update().values(...).execute(): SQLAlchemy 1.x runs a
+			// construct on the connection its metadata is bound to, the
+			// migration's; SQLAlchemy 2.0 ports write op.execute(...).
+			if ps, ok := t.construct(e, obj); ok {
+				t.run(ps...)
+				return
+			}
 		}
 		if t.pureCall(e) {
 			return
@@ -548,6 +561,9 @@ func (t *translator) unknownCall(e *expr) {
 		return
 	}
 	if t.isDataAccess(e) {
+		if fn := e.x; fn.kind == exprAttr && (fn.name == "close" || fn.name == "close_all") {
+			return // closing a session or connection changes no data
+		}
 		t.note(migration.NoteDataMigration, e.start, e.end, "`%s` changes data through the connection or the ORM inside the migration's transaction: schemagate does not check it", t.source(e.x))
 		return
 	}
@@ -598,6 +614,9 @@ func (t *translator) connectionCall(name string, e *expr) {
 			return
 		}
 		t.execute(e, e.args[0])
+	case "connect", "close":
+		// The same connection (see isConnection); closing it is
+		// alembic's business.
 	default:
 		t.note(migration.NoteDataMigration, e.start, e.end, "`%s` uses the migration's connection directly: schemagate does not check it", t.source(e.x))
 	}
@@ -683,6 +702,13 @@ func (t *translator) with(s *stmt) {
 				t.env[it.as] = x
 			}
 			exits = append(exits, func() { t.flushBatch(bs) })
+		case t.isSessionScope(x):
+			// `with Session(bind=op.get_bind()) as session:`, `with
+			// session.begin():`: the calls inside run on the migration's
+			// connection, in its transaction, as without the block.
+			if it.as != "" {
+				t.env[it.as] = x
+			}
 		default:
 			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "schemagate does not know the context manager `%s`: the calls inside are translated as if it were not there", t.source(it.x))
 		}
@@ -693,6 +719,21 @@ func (t *translator) with(s *stmt) {
 	for i := len(exits) - 1; i >= 0; i-- {
 		exits[i]()
 	}
+}
+
+// isSessionScope reports whether a context manager is an ORM session or
+// a transaction of the migration's connection or of a session.
+func (t *translator) isSessionScope(x *expr) bool {
+	if x.kind != exprCall {
+		return false
+	}
+	if _, name := t.libName(x.x); name == "Session" || name == "sessionmaker" || name == "scoped_session" {
+		return true
+	}
+	if x.x.kind == exprAttr && (x.x.name == "begin" || x.x.name == "begin_nested") {
+		return t.isConnection(x.x.x) || t.isDataAccess(x)
+	}
+	return false
 }
 
 func (t *translator) forLoop(s *stmt) {
@@ -779,6 +820,13 @@ func (t *translator) truth(c *expr) (bool, bool) {
 	}
 	c = t.resolve(c)
 	switch c.kind {
+	case exprAttr:
+		// six.PY2 / six.PY3: alembic runs on Python 3.
+		if c.x.kind == exprName && c.x.name == "six" && (c.name == "PY2" || c.name == "PY3") {
+			if _, bound := t.env["six"]; !bound {
+				return c.name == "PY3", true
+			}
+		}
 	case exprBool:
 		return c.text == "True", true
 	case exprNone:

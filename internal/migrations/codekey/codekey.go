@@ -218,7 +218,11 @@ func (w *writer) pythonNode(n *sitter.Node, t string) bool {
 			return false
 		}
 		arg := only(args)
-		switch lastName(fn, src) {
+		switch name := lastName(fn, src); name {
+		case "execute", "create", "drop", "create_all", "drop_all":
+			if fn.Type() == "attribute" && w.boundCall(fn, args, name) {
+				return true
+			}
 		case "text":
 			// sa.text("...") sends the text as it is.
 			if arg != nil && (arg.Type() == "string" || arg.Type() == "concatenated_string") {
@@ -246,6 +250,58 @@ func (w *writer) pythonNode(n *sitter.Node, t string) bool {
 			delete(w.expanding, name)
 			return true
 		}
+	}
+	return false
+}
+
+// boundCall writes a SQLAlchemy call the same whatever connection it
+// names: conn.execute(stmt) and SQLAlchemy 1.x's stmt.execute() (on the
+// bound metadata) as exec(stmt); table.create() and
+// table.create(op.get_bind()) as table.create(). Where a statement runs
+// is the migration's business, what it is is the key's.
+func (w *writer) boundCall(fn, args *sitter.Node, name string) bool {
+	var rest []*sitter.Node
+	for _, a := range tsnode.Named(args) {
+		if a.Type() == "comment" || w.isBind(a) {
+			continue
+		}
+		rest = append(rest, a)
+	}
+	obj := fn.ChildByFieldName("object")
+	if name == "execute" {
+		w.b.WriteString("exec(")
+		if len(rest) == 0 {
+			w.node(obj)
+		}
+		for _, a := range rest {
+			w.node(a)
+		}
+		w.b.WriteString(") ")
+		return true
+	}
+	w.b.WriteString("call(")
+	w.node(fn)
+	w.b.WriteString("argument_list(")
+	for _, a := range rest {
+		w.node(a)
+	}
+	w.b.WriteString(") ) ")
+	return true
+}
+
+// isBind reports whether a call argument names the connection: bind=...,
+// op.get_bind(), or a name that says it is one (migrate_engine, conn).
+func (w *writer) isBind(a *sitter.Node) bool {
+	if a.Type() == "keyword_argument" {
+		k := a.ChildByFieldName("name")
+		return k != nil && tsnode.Text(k, w.k.src) == "bind"
+	}
+	if a.Type() == "call" {
+		return lastName(a.ChildByFieldName("function"), w.k.src) == "get_bind"
+	}
+	if a.Type() == "identifier" {
+		n := strings.ToLower(tsnode.Text(a, w.k.src))
+		return n == "bind" || n == "conn" || n == "connection" || strings.HasSuffix(n, "engine")
 	}
 	return false
 }

@@ -107,6 +107,9 @@ func TestSQLAlchemyPorts(t *testing.T) {
 		{"select of a list", `stmt = sa.select([pool.c.id]).where(pool.c.x == 'ovn')`, `stmt = sa.select(pool.c.id).where(pool.c.x == 'ovn')`, true},
 		{"sa.text", `conn.execute("UPDATE t SET a = 1")`, `conn.execute(sa.text("UPDATE t SET a = 1"))`, true},
 		{"u prefixes", `t = sa.table(u'algorithm', sa.column(u'name', sa.String(255)))`, `t = sa.table('algorithm', sa.column('name', sa.String(255)),)`, true},
+		{"implicit execution", `for r in t.select().execute():\n    pass`, `for r in op.get_bind().execute(t.select()):\n    pass`, true},
+		{"the connection a table is created on", `messages.create()`, `messages.create(op.get_bind())`, true},
+		{"another table created", `messages.create(migrate_engine)`, `notices.create(migrate_engine)`, false},
 		{"another column", `stmt = sa.select([pool.c.id])`, `stmt = sa.select(pool.c.name)`, false},
 		{"another condition", `conn.execute(t.delete().where(t.c.key == None))`, `conn.execute(t.delete().where(t.c.key != None))`, false},
 	}
