@@ -262,12 +262,22 @@ func describeChange(c *change) string {
 		return strings.Join(parts, ", ")
 	}
 	switch {
+	case sameText(c.before, c.after):
+		// The same calls whose code differs (a RunPython function's
+		// body, a data step's statement past what the message shows).
+		return "the code behind " + list(c.after) + " was edited (the call is the same, what it runs is not)"
 	case len(c.before) == 0:
 		return "it now also runs " + list(c.after)
 	case len(c.after) == 0:
 		return "it no longer runs " + list(c.before)
 	}
 	return "before " + list(c.before) + "; after " + list(c.after)
+}
+
+// sameText reports whether two lists of actions read the same in a
+// message.
+func sameText(before, after []action) bool {
+	return slices.EqualFunc(before, after, func(a, b action) bool { return a.Text == b.Text })
 }
 
 // oneLine shortens a statement to one line for a message.
