@@ -1,0 +1,3 @@
+class Setting < ApplicationRecord
+  validates :name, presence: true
+end
