@@ -165,6 +165,22 @@ func TestRailsPrecision(t *testing.T) {
 			dir: "db/migrate", rule: "statement-after-access-exclusive",
 		},
 		{
+			name: "create_table force: true on a table that is not there takes no lock",
+			files: map[string]string{
+				"db/migrate/001_setup.rb": rb("Setup", "  def self.up\n    create_table :attachments, force: true do |t|\n      t.string :filename\n    end\n  end\n"),
+			},
+			dir: "db/migrate", rule: "require-lock-timeout",
+		},
+		{
+			name: "create_table force: true locks a table that is there",
+			files: map[string]string{
+				"db/migrate/20240101000000_create_things.rb": createThings,
+				"db/migrate/20240102000000_recreate.rb":      rb("Recreate", "  def up\n    create_table :things, force: true do |t|\n      t.text :label\n    end\n  end\nend\n"),
+			},
+			dir: "db/migrate", rule: "require-lock-timeout",
+			want: []want{{"20240102000000_recreate.rb", 3, "DROP TABLE takes an ACCESS EXCLUSIVE lock on things"}},
+		},
+		{
 			name: "create_table force: true drops a table that is there",
 			files: map[string]string{
 				"db/migrate/20240101000000_create_things.rb": createThings,
