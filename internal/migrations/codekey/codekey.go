@@ -206,12 +206,36 @@ func (w *writer) pythonNode(n *sitter.Node, t string) bool {
 		w.b.WriteString("\" ")
 		return true
 	case "attribute":
-		// SQLAlchemy 2.0 reads a row by key through row._mapping; 1.x
-		// indexed the row itself.
-		if a := n.ChildByFieldName("attribute"); a != nil && tsnode.Text(a, src) == "_mapping" {
-			w.node(n.ChildByFieldName("object"))
+		a, obj := n.ChildByFieldName("attribute"), n.ChildByFieldName("object")
+		if a == nil || obj == nil {
+			return false
+		}
+		switch an := tsnode.Text(a, src); {
+		case an == "_mapping":
+			// SQLAlchemy 2.0 reads a row by key through row._mapping; 1.x
+			// indexed the row itself.
+			w.node(obj)
+			return true
+		case obj.Type() == "identifier" && tsnode.Text(obj, src) == "six" && sixTypes[an] != "":
+			// six.text_type is str on the Python 3 a migration runs on.
+			w.b.WriteString("identifier:" + sixTypes[an] + " ")
 			return true
 		}
+	case "augmented_assignment":
+		// x |= y is x = x | y.
+		left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+		op := n.ChildByFieldName("operator")
+		if left == nil || right == nil || op == nil {
+			return false
+		}
+		w.b.WriteString("assignment(")
+		w.node(left)
+		w.b.WriteString("= binary_operator(")
+		w.node(left)
+		w.b.WriteString(strings.TrimSuffix(op.Type(), "=") + " ")
+		w.node(right)
+		w.b.WriteString(") ) ")
+		return true
 	case "call":
 		fn, args := n.ChildByFieldName("function"), n.ChildByFieldName("arguments")
 		if fn == nil || args == nil || args.Type() != "argument_list" {
@@ -219,6 +243,9 @@ func (w *writer) pythonNode(n *sitter.Node, t string) bool {
 		}
 		arg := only(args)
 		switch name := lastName(fn, src); name {
+		case "RunPython":
+			w.runPython(args)
+			return true
 		case "execute", "create", "drop", "create_all", "drop_all":
 			if fn.Type() == "attribute" && w.boundCall(fn, args, name) {
 				return true
@@ -252,6 +279,39 @@ func (w *writer) pythonNode(n *sitter.Node, t string) bool {
 		}
 	}
 	return false
+}
+
+// sixTypes are six's names for Python 3 types.
+var sixTypes = map[string]string{"text_type": "str", "binary_type": "bytes", "string_types": "str"}
+
+// runPython writes what Django's RunPython runs on migrate: its code
+// (positional or code=) and atomic=, not the reverse code, hints or
+// elidable.
+func (w *writer) runPython(args *sitter.Node) {
+	w.b.WriteString("RunPython(")
+	pos := 0
+	for _, a := range tsnode.Named(args) {
+		switch {
+		case a.Type() == "comment":
+		case a.Type() == "keyword_argument":
+			k := a.ChildByFieldName("name")
+			if k == nil {
+				continue
+			}
+			switch tsnode.Text(k, w.k.src) {
+			case "code":
+				w.node(a.ChildByFieldName("value"))
+			case "atomic":
+				w.node(a)
+			}
+		default:
+			if pos == 0 {
+				w.node(a)
+			}
+			pos++
+		}
+	}
+	w.b.WriteString(") ")
 }
 
 // boundCall writes a SQLAlchemy call the same whatever connection it

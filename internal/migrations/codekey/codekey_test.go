@@ -85,6 +85,29 @@ def fill(apps, schema_editor):
 	}
 }
 
+// RunPython runs its code on migrate; a reverse function added, or the
+// code named by keyword, changes nothing there.
+func TestRunPython(t *testing.T) {
+	src := func(call string) string {
+		return "def forwards(apps, schema_editor):\n    q = Q(a=1)\n    q = q | Q(b=2)\n\n\ndef backwards(apps, schema_editor):\n    pass\n\n\nops = [" + call + "]\n"
+	}
+	base := key(t, "m.py", src("migrations.RunPython(forwards)"), "migrations.RunPython(forwards)", "")
+	for _, call := range []string{"migrations.RunPython(forwards, migrations.RunPython.noop)", "migrations.RunPython(code=forwards, reverse_code=backwards)", "migrations.RunPython(forwards, elidable=True)"} {
+		if got := key(t, "m.py", src(call), call, ""); got != base {
+			t.Errorf("%s: the key differs from RunPython(forwards)'s", call)
+		}
+	}
+	for _, call := range []string{"migrations.RunPython(backwards)", "migrations.RunPython(forwards, atomic=False)"} {
+		if got := key(t, "m.py", src(call), call, ""); got == base {
+			t.Errorf("%s: the same key as RunPython(forwards)", call)
+		}
+	}
+	aug := strings.Replace(src("migrations.RunPython(forwards)"), "q = q | Q(b=2)", "q |= Q(b=2)", 1)
+	if key(t, "m.py", aug, "migrations.RunPython(forwards)", "") != base {
+		t.Error("q |= x and q = q | x give different keys")
+	}
+}
+
 func TestPythonHelpersAreExpanded(t *testing.T) {
 	src := func(value string) string {
 		return "def region():\n    return " + value + "\n\n\ndef fill(apps, schema_editor):\n    apps.get_model('shop', 'Order').objects.update(region=region())\n"
@@ -110,6 +133,7 @@ func TestSQLAlchemyPorts(t *testing.T) {
 		{"implicit execution", `for r in t.select().execute():\n    pass`, `for r in op.get_bind().execute(t.select()):\n    pass`, true},
 		{"the connection a table is created on", `messages.create()`, `messages.create(op.get_bind())`, true},
 		{"another table created", `messages.create(migrate_engine)`, `notices.create(migrate_engine)`, false},
+		{"six.text_type", `op.execute(t.update().values({'id': six.text_type(x.id)}))`, `op.execute(t.update().values({'id': str(x.id)}))`, true},
 		{"another column", `stmt = sa.select([pool.c.id])`, `stmt = sa.select(pool.c.name)`, false},
 		{"another condition", `conn.execute(t.delete().where(t.c.key == None))`, `conn.execute(t.delete().where(t.c.key != None))`, false},
 	}
