@@ -231,6 +231,29 @@ print("skipped")`))
 			t.Errorf("notes (-want +got):\n%s\nops: %v", diff, tr.Ops)
 		}
 	})
+	t.Run("an ORM session block is no unknown context manager", func(t *testing.T) {
+		// SQLAlchemy 2.0 ports write `with Session(...) as session:` for
+		// 1.x's `with session.begin():`: the same data steps, the same
+		// notes, closing the session none.
+		for _, body := range []string{`
+session = sa.orm.Session(bind=op.get_bind().connect())
+with session.begin(subtransactions=True):
+    session.execute(accounts.update().values(plan='free'))
+session.commit()
+session.close_all()`, `
+with sa.orm.Session(bind=op.get_bind()) as session:
+    session.execute(accounts.update().values(plan='free'))
+    session.commit()`} {
+			tr := translateSource(t, revisionSource("accounts = sa.table('accounts', sa.column('plan'))", body))
+			want := []noteWant{
+				{migration.NoteDataMigration, "session.execute(accounts.update().values(plan='free'))", "changes data through the connection or the ORM"},
+				{migration.NoteDataMigration, "session.commit()", "changes data through the connection or the ORM"},
+			}
+			if diff := cmp.Diff(want, gotNotes(tr.Migration.File, tr.Notes, want)); diff != "" {
+				t.Errorf("%s\nnotes (-want +got):\n%s", body, diff)
+			}
+		}
+	})
 	t.Run("batch operation after its block", func(t *testing.T) {
 		tr := translateSource(t, revisionSource("", `
 with op.batch_alter_table('users') as batch_op:

@@ -111,6 +111,24 @@ op.execute(currencies.delete().where(currencies.c.code == legacy_code()))`,
 				// migration runs: it is not sent.
 			},
 		},
+		{
+			// What SQLAlchemy 2.0 ports replace: the same statements.
+			name: "SQLAlchemy 1.x: an Index created on the bind, a construct executed on bound metadata, a branched connection",
+			body: `
+images = sa.Table('images', sa.MetaData(bind=op.get_bind()), autoload=True)
+created_index = sa.Index('created_at_image_idx', images.c.created_at)
+created_index.create(op.get_bind())
+images.update(values={'visibility': 'public'}).where(images.c.is_public == True).execute()
+connection = op.get_bind().connect()
+connection.execute(images.delete().where(images.c.status == 'killed'))
+connection.close()`,
+			want: []sent{
+				{`CREATE INDEX "created_at_image_idx" ON "images" ("created_at")`, "created_index.create(op.get_bind())", true},
+				{`UPDATE "images" SET "visibility"='public' WHERE "images"."is_public" = true`,
+					"images.update(values={'visibility': 'public'}).where(images.c.is_public == True).execute()", true},
+				{`DELETE FROM "images" WHERE "images"."status" = 'killed'`, "connection.execute(images.delete().where(images.c.status == 'killed'))", true},
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -484,6 +484,13 @@ func (t *translator) call(e *expr) {
 		case (fn.name == "create" || fn.name == "drop") && t.isEnumType(obj):
 			t.enumDDL(fn.name, obj, e)
 			return
+		case fn.name == "create" && t.isIndex(obj):
+			// sa.Index("ix", table.c.col).create(bind): SQLAlchemy's own
+			// DDL, the CREATE INDEX op.create_index sends.
+			if ps, ok := t.indexCreate(obj, e); ok {
+				t.run(ps...)
+				return
+			}
 		case fn.name == "execute" && len(e.args) == 0 && len(e.kw) == 0:
 			// table.update().values(...).execute(): SQLAlchemy 1.x runs a
 			// construct on the connection its metadata is bound to, the
@@ -719,6 +726,50 @@ func (t *translator) with(s *stmt) {
 	for i := len(exits) - 1; i >= 0; i-- {
 		exits[i]()
 	}
+}
+
+// isIndex reports whether x builds a SQLAlchemy Index.
+func (t *translator) isIndex(x *expr) bool {
+	if x.kind != exprCall {
+		return false
+	}
+	lib, name := t.libName(x.x)
+	return lib == "sqlalchemy" && name == "Index"
+}
+
+// indexCreate renders sa.Index(name, table.c.a, ...).create(bind) on a
+// table the file names (sa.Table / sa.table); false when a column is
+// not of that form.
+func (t *translator) indexCreate(x, call *expr) ([]pendingStmt, bool) {
+	a := t.bindArgs(x, []string{"name", "*expressions"})
+	var table *expr
+	var cols []*expr
+	for _, c := range a.rest {
+		r := t.resolve(c)
+		if r.kind != exprAttr || r.x.kind != exprAttr || (r.x.name != "c" && r.x.name != "columns") {
+			return nil, false
+		}
+		if table == nil {
+			table = r.x.x
+		}
+		offs := make([]int, len(r.name)+1)
+		for i := range offs {
+			offs[i] = r.start
+		}
+		cols = append(cols, &expr{kind: exprString, start: r.start, end: r.end, str: []strPart{{text: r.name, offs: offs}}})
+	}
+	if table == nil {
+		return nil, false
+	}
+	schema, name, ok := t.tableRef(table)
+	if !ok {
+		return nil, false
+	}
+	s, ok := t.indexSQL(a, schema, name, cols)
+	if !ok {
+		return nil, false
+	}
+	return []pendingStmt{{sql: s, span: t.file.Span(call.start, call.end)}}, true
 }
 
 // isSessionScope reports whether a context manager is an ORM session or
