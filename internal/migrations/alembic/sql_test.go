@@ -121,12 +121,16 @@ created_index.create(op.get_bind())
 images.update(values={'visibility': 'public'}).where(images.c.is_public == True).execute()
 connection = op.get_bind().connect()
 connection.execute(images.delete().where(images.c.status == 'killed'))
-connection.close()`,
+connection.close()
+images.c.is_public.alter(nullable=True, server_default=None)`,
 			want: []sent{
 				{`CREATE INDEX "created_at_image_idx" ON "images" ("created_at")`, "created_index.create(op.get_bind())", true},
 				{`UPDATE "images" SET "visibility"='public' WHERE "images"."is_public" = true`,
 					"images.update(values={'visibility': 'public'}).where(images.c.is_public == True).execute()", true},
 				{`DELETE FROM "images" WHERE "images"."status" = 'killed'`, "connection.execute(images.delete().where(images.c.status == 'killed'))", true},
+				// sqlalchemy-migrate's Column.alter, as op.alter_column.
+				{`ALTER TABLE "images" ALTER COLUMN "is_public" DROP NOT NULL`, "images.c.is_public.alter(nullable=True, server_default=None)", true},
+				{`ALTER TABLE "images" ALTER COLUMN "is_public" DROP DEFAULT`, "images.c.is_public.alter(nullable=True, server_default=None)", true},
 			},
 		},
 	}

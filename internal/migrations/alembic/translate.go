@@ -491,6 +491,11 @@ func (t *translator) call(e *expr) {
 				t.run(ps...)
 				return
 			}
+		case fn.name == "alter":
+			if ps, ok := t.migrateAlter(obj, e); ok {
+				t.run(ps...)
+				return
+			}
 		case fn.name == "execute" && len(e.args) == 0 && len(e.kw) == 0:
 			// table.update().values(...).execute(): SQLAlchemy 1.x runs a
 			// construct on the connection its metadata is bound to, the
@@ -752,11 +757,7 @@ func (t *translator) indexCreate(x, call *expr) ([]pendingStmt, bool) {
 		if table == nil {
 			table = r.x.x
 		}
-		offs := make([]int, len(r.name)+1)
-		for i := range offs {
-			offs[i] = r.start
-		}
-		cols = append(cols, &expr{kind: exprString, start: r.start, end: r.end, str: []strPart{{text: r.name, offs: offs}}})
+		cols = append(cols, nameAt(r.name, r))
 	}
 	if table == nil {
 		return nil, false
@@ -770,6 +771,45 @@ func (t *translator) indexCreate(x, call *expr) ([]pendingStmt, bool) {
 		return nil, false
 	}
 	return []pendingStmt{{sql: s, span: t.file.Span(call.start, call.end)}}, true
+}
+
+// nameAt is a string literal of a name the code spells as e (a
+// column's attribute in table.c.name).
+func nameAt(name string, e *expr) *expr {
+	offs := make([]int, len(name)+1)
+	for i := range offs {
+		offs[i] = e.start
+	}
+	return &expr{kind: exprString, start: e.start, end: e.end, str: []strPart{{text: name, offs: offs}}}
+}
+
+// migrateAlter renders sqlalchemy-migrate's table.c.col.alter(...) (old
+// OpenStack revisions; their SQLAlchemy 2.0 ports write
+// op.alter_column) as alter_column; false when the table is not one the
+// file names.
+func (t *translator) migrateAlter(col, call *expr) ([]pendingStmt, bool) {
+	if col.kind != exprAttr || col.x.kind != exprAttr || (col.x.name != "c" && col.x.name != "columns") {
+		return nil, false
+	}
+	schema, table, ok := t.tableRef(col.x.x)
+	if !ok || len(call.args) > 0 {
+		return nil, false
+	}
+	a := &args{call: call, named: map[string]*expr{"table_name": nameAt(table, col.x.x), "column_name": nameAt(col.name, col)}}
+	if schema != "" {
+		a.named["schema"] = nameAt(schema, col.x.x)
+	}
+	for _, kw := range call.kw {
+		switch kw.name {
+		case "type":
+			a.named["type_"] = kw.value
+		case "name":
+			a.named["new_column_name"] = kw.value
+		default:
+			a.named[kw.name] = kw.value
+		}
+	}
+	return t.alterColumn(a), true
 }
 
 // isSessionScope reports whether a context manager is an ORM session or
