@@ -274,10 +274,10 @@ func describeChange(c *change) string {
 	return "before " + list(c.before) + "; after " + list(c.after)
 }
 
-// sameText reports whether two lists of actions read the same in a
-// message.
+// sameText reports whether two lists of notes read the same in a
+// message (SQL that reads the same differs in its transaction mode).
 func sameText(before, after []action) bool {
-	return slices.EqualFunc(before, after, func(a, b action) bool { return a.Text == b.Text })
+	return slices.EqualFunc(before, after, func(a, b action) bool { return a.Untranslated && b.Untranslated && a.Text == b.Text })
 }
 
 // oneLine shortens a statement to one line for a message.
