@@ -19,6 +19,12 @@ import (
 //     after_initialize): self.col = / self.col ||= / self[:col] = /
 //     write_attribute(:col, ...) at the top level of the callback's block
 //     or method.
+//   - belongs_to an association that is required: required: true or
+//     optional: false, or neither with the app's
+//     belongs_to_required_by_default (see activerecord_config.go); its
+//     foreign key (and, when polymorphic, its _type column) then gets a
+//     value on every create, since a nil association fails validation.
+//
 // Anything else (no validation, a conditional one) leaves the column
 // unknown: a model that may leave it NULL.
 
@@ -50,7 +56,7 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 		return false
 	}
 	method := text(st.ChildByFieldName("method"), src)
-	if method != "validates" && method != "attribute" && !arValidatesOf[method] && !arCallbacks[method] {
+	if method != "validates" && method != "attribute" && method != "belongs_to" && !arValidatesOf[method] && !arCallbacks[method] {
 		return false
 	}
 	if underCondition(st) {
@@ -75,6 +81,11 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 			w.always(cls, syms, st)
 		}
 		return true
+	case method == "belongs_to":
+		if b, ok := belongsTo(syms, opts, src, int(st.StartByte())); ok {
+			cls.belongsTo = append(cls.belongsTo, b)
+		}
+		return true
 	case method == "attribute":
 		if v, ok := opts["default"]; ok && v.Type() != "nil" && len(syms) > 0 {
 			w.always(cls, syms[:1], st)
@@ -93,6 +104,65 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 		return true
 	}
 	return false
+}
+
+// arBelongsTo is the foreign key columns of one belongs_to and whether
+// it says itself that the association is required (nil: the app's
+// default decides).
+type arBelongsTo struct {
+	columns  []string
+	required *bool
+	off      int
+}
+
+// belongsTo reads `belongs_to :account` and its options: foreign_key:,
+// polymorphic: (with foreign_type:), optional:, required:. An option the
+// extractor cannot read as a literal (optional: -> { ... }) leaves the
+// association optional; ok is false then, and for one it cannot name.
+func belongsTo(syms []string, opts map[string]*sitter.Node, src []byte, off int) (arBelongsTo, bool) {
+	if len(syms) == 0 {
+		return arBelongsTo{}, false
+	}
+	b := arBelongsTo{off: off}
+	flag := func(key string) (v, set, ok bool) {
+		n, has := opts[key]
+		if !has {
+			return false, false, true
+		}
+		switch n.Type() {
+		case "true":
+			return true, true, true
+		case "false", "nil":
+			return false, true, true
+		}
+		return false, true, false
+	}
+	opt, optSet, optOK := flag("optional")
+	req, reqSet, reqOK := flag("required")
+	switch {
+	case !optOK || !reqOK:
+		return arBelongsTo{}, false
+	case optSet:
+		r := !opt
+		b.required = &r
+	case reqSet:
+		b.required = &req
+	}
+	fk := syms[0] + "_id"
+	if s, ok := rubyLiteral(opts["foreign_key"], src); ok {
+		fk = s
+	} else if opts["foreign_key"] != nil {
+		return arBelongsTo{}, false
+	}
+	b.columns = []string{fk}
+	if poly, _, _ := flag("polymorphic"); poly {
+		ft := syms[0] + "_type"
+		if s, ok := rubyLiteral(opts["foreign_type"], src); ok {
+			ft = s
+		}
+		b.columns = append(b.columns, ft)
+	}
+	return b, true
 }
 
 // underCondition reports a class-body statement nested in a condition.
@@ -251,6 +321,14 @@ func (r *arResolver) writes(c *arClass, depth int) []refs.Write {
 		out = r.writes(p, depth+1)
 	}
 	out = append(out, c.writes...)
+	for _, b := range c.belongsTo {
+		if req := b.required; (req != nil && *req) || (req == nil && r.belongsRequired(c, 0)) {
+			line := c.file.Pos(b.off).Line
+			for _, col := range b.columns {
+				out = append(out, refs.Write{Column: col, Always: true, Line: line, Snippet: snippet(c.file, line)})
+			}
+		}
+	}
 	for _, cb := range c.callbacks {
 		// The callback's method is the class's own or an ancestor's.
 		k := c
@@ -269,4 +347,15 @@ func (r *arResolver) writes(c *arClass, depth int) []refs.Write {
 		}
 	}
 	return out
+}
+
+// belongsRequired is belongs_to_required_by_default for a class: set in
+// its body or an ancestor's, else the app's config.
+func (r *arResolver) belongsRequired(c *arClass, depth int) bool {
+	for k := c; k != nil && depth < 32; k, depth = r.parent(k), depth+1 {
+		if k.belongsDefault != nil {
+			return *k.belongsDefault
+		}
+	}
+	return belongsRequiredFor(r.configs, c.file.Path)
 }
