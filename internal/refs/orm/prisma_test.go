@@ -36,7 +36,7 @@ func TestPrismaExtract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &Prisma{}, tt.file, "prisma/"+tt.file, tt.want)
+			checkExtract(t, &Prisma{}, tt.file, "prisma/"+tt.file, tt.want, noWrites)
 		})
 	}
 }
