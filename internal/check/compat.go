@@ -149,21 +149,34 @@ func (c *compat) modelInserts(release string, ref refs.Reference, t ops.Name, co
 	switch {
 	case known && w.Always:
 		return u, false
-	case known:
-		u.Evidence.Line, u.Evidence.Column, u.Evidence.Snippet = w.Line, 0, w.Snippet
-		u.Evidence.Kind += ", may leave " + column + " NULL"
-		return u, true
-	case len(ref.Columns) > 0:
+	case !known && len(ref.Columns) > 0:
 		// A mapped column the extractor could not judge: the model
 		// writes it; no finding on a guess.
 		return u, false
-	case c.catalog != nil && c.catalog.HasDefault(t, column):
+	case len(ref.Columns) == 0 && c.catalog != nil && c.catalog.HasDefault(t, column):
 		// ActiveRecord read the deployed default when the release
 		// booted and fills new records with it.
 		return u, false
+	case known:
+		u.Evidence.Line, u.Evidence.Column, u.Evidence.Snippet = w.Line, 0, w.Snippet
+		u.Evidence.Kind += ", may leave " + column + " NULL"
+		if omitsUnset(ref.Source) {
+			// The column is left out of the INSERT, not set to NULL: a
+			// column default fills it.
+			u.WritesNull = false
+			u.Evidence.Kind += " (nullable, no default)"
+		}
+		return u, true
 	}
 	u.Evidence.Kind += ", nothing makes sure " + column + " is set (no presence validation, default or callback)"
 	return u, true
+}
+
+// omitsUnset reports the ORMs whose inserts leave out a column the code
+// did not set (SQLAlchemy, Prisma Client); Django writes every concrete
+// field, NULL included.
+func omitsUnset(s refs.Source) bool {
+	return s == refs.SQLAlchemy || s == refs.Prisma
 }
 
 // deployedColumn reports whether the deployed schema has the column (true

@@ -373,10 +373,11 @@ end
 
 // TestActiveRecordBelongsTo: a required belongs_to writes its foreign key
 // (and a polymorphic one its _type column) on every create, at the
-// belongs_to line; optional: true, required: false and an app whose
-// belongs_to_required_by_default is false (no load_defaults >= 5.0, or
-// set false in application.rb, an initializer or the model's base
-// class) leave them unknown.
+// belongs_to line, as does one whose association a presence validation
+// names (at the validation); optional: true, required: false and an app
+// whose belongs_to_required_by_default is false (no load_defaults >=
+// 5.0, or set false in application.rb, an initializer or the model's
+// base class) may leave them NULL, at the belongs_to line.
 func TestActiveRecordBelongsTo(t *testing.T) {
 	models := `class Comment < ApplicationRecord
   belongs_to :account
@@ -386,17 +387,20 @@ func TestActiveRecordBelongsTo(t *testing.T) {
   belongs_to :author, class_name: "User", foreign_key: :writer_id
   belongs_to :topic, optional: false
   belongs_to :thread, -> { visible }, optional: -> { draft? }
+  validates :post, presence: true
 end
 `
 	appRB := func(body string) *source.File {
 		return source.NewFile("config/application.rb", []byte("module Blog\n  class Application < Rails::Application\n"+body+"\n  end\nend\n"))
 	}
-	all := []string{"account_id", "owner_id", "owner_type", "writer_id", "topic_id"}
-	explicit := []string{"topic_id"}
+	byDefault := []string{"account_id", "owner_id", "owner_type", "writer_id"}
+	explicit := []string{"post_id", "topic_id"}
+	all := append(slices.Clone(explicit), byDefault...)
+	optional := []string{"editor_id"}
 	for _, tc := range []struct {
 		name  string
 		files []*source.File
-		want  []string
+		want  []string // always written; the other belongs_to may be NULL
 	}{
 		{"load_defaults 7.1", []*source.File{appRB("    config.load_defaults 7.1")}, all},
 		{"no application.rb", nil, all},
@@ -424,21 +428,33 @@ end
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
+			var always, may []string
 			for _, r := range refsFound {
 				if r.Usage != refs.Model || r.Table != "comments" {
 					continue
 				}
 				for _, w := range r.Writes {
 					line := strings.Split(models, "\n")[w.Line-1]
-					if !w.Always || w.Snippet != strings.TrimSpace(line) || !strings.Contains(line, "belongs_to") {
-						t.Errorf("write %+v: want Always at its belongs_to line", w)
+					if w.Snippet != strings.TrimSpace(line) || !strings.Contains(line, "belongs_to") && !strings.Contains(line, "validates") {
+						t.Errorf("write %+v: want it at its belongs_to or validation line", w)
 					}
-					got = append(got, w.Column)
+					if w.Always {
+						always = append(always, w.Column)
+					} else {
+						may = append(may, w.Column)
+					}
 				}
 			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			slices.Sort(always)
+			want := slices.Sorted(slices.Values(tc.want))
+			if diff := cmp.Diff(want, always); diff != "" {
 				t.Errorf("columns always written (-want +got):\n%s", diff)
+			}
+			wantMay := slices.DeleteFunc(append(slices.Clone(all), optional...), func(c string) bool { return slices.Contains(tc.want, c) })
+			slices.Sort(may)
+			slices.Sort(wantMay)
+			if diff := cmp.Diff(wantMay, may); diff != "" {
+				t.Errorf("columns that may be NULL (-want +got):\n%s", diff)
 			}
 		})
 	}

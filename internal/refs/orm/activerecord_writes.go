@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -110,6 +111,7 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 // it says itself that the association is required (nil: the app's
 // default decides).
 type arBelongsTo struct {
+	name     string
 	columns  []string
 	required *bool
 	off      int
@@ -123,7 +125,7 @@ func belongsTo(syms []string, opts map[string]*sitter.Node, src []byte, off int)
 	if len(syms) == 0 {
 		return arBelongsTo{}, false
 	}
-	b := arBelongsTo{off: off}
+	b := arBelongsTo{name: syms[0], off: off}
 	flag := func(key string) (v, set, ok bool) {
 		n, has := opts[key]
 		if !has {
@@ -321,14 +323,6 @@ func (r *arResolver) writes(c *arClass, depth int) []refs.Write {
 		out = r.writes(p, depth+1)
 	}
 	out = append(out, c.writes...)
-	for _, b := range c.belongsTo {
-		if req := b.required; (req != nil && *req) || (req == nil && r.belongsRequired(c, 0)) {
-			line := c.file.Pos(b.off).Line
-			for _, col := range b.columns {
-				out = append(out, refs.Write{Column: col, Always: true, Line: line, Snippet: snippet(c.file, line)})
-			}
-		}
-	}
 	for _, cb := range c.callbacks {
 		// The callback's method is the class's own or an ancestor's.
 		k := c
@@ -344,6 +338,50 @@ func (r *arResolver) writes(c *arClass, depth int) []refs.Write {
 		for _, s := range k.setters[cb] {
 			line := k.file.Pos(s.off).Line
 			out = append(out, refs.Write{Column: s.column, Always: true, Line: line, Snippet: snippet(k.file, line)})
+		}
+	}
+	return out
+}
+
+// associationWrites adds what the belongs_to associations of c and its
+// ancestors say to the writes of its validations and callbacks: a
+// required one, or one whose name a presence validation names
+// (validates :account, presence: true), writes its foreign key (and
+// _type) on every create, at that line; any other may leave them NULL,
+// at the belongs_to line, unless something else always sets them.
+func (r *arResolver) associationWrites(c *arClass, ws []refs.Write) []refs.Write {
+	var out, optional []refs.Write
+	names := map[string]bool{}
+	for k, depth := c, 0; k != nil && depth < 32; k, depth = r.parent(k), depth+1 {
+		for _, b := range k.belongsTo {
+			line := k.file.Pos(b.off).Line
+			at := refs.Write{Line: line, Snippet: snippet(k.file, line)}
+			if req := b.required; (req != nil && *req) || (req == nil && r.belongsRequired(k, 0)) {
+				at.Always = true
+			}
+			names[b.name] = true
+			for _, w := range ws {
+				if w.Always && w.Column == b.name {
+					at = w // the validation of the association decides
+				}
+			}
+			for _, col := range b.columns {
+				w := at
+				w.Column = col
+				if w.Always {
+					out = append(out, w)
+				} else {
+					optional = append(optional, w)
+				}
+			}
+		}
+	}
+	// An association's name is no column: its validation stands for the
+	// foreign key above.
+	out = append(slices.DeleteFunc(slices.Clone(ws), func(w refs.Write) bool { return names[w.Column] }), out...)
+	for _, w := range optional {
+		if _, set := (refs.Reference{Writes: out}).Fill(w.Column); !set {
+			out = append(out, w)
 		}
 	}
 	return out
