@@ -15,16 +15,20 @@ import (
 // CASE, IS DISTINCT FROM or a function that is not known to be strict
 // may turn NULL into false.
 
-// exprColumns returns the columns an expression reads, in order, once
-// each.
+// exprColumns returns the columns an expression reads, in the order the
+// text names them, once each.
 func exprColumns(n *pg.Node) []string {
-	var out []string
+	type ref struct {
+		at   int32
+		name string
+	}
+	var refs []ref
 	var walk func(m protoreflect.Message)
 	walk = func(m protoreflect.Message) {
 		if cr, ok := m.Interface().(*pg.ColumnRef); ok {
 			if len(cr.Fields) > 0 {
-				if s := stringValue(cr.Fields[len(cr.Fields)-1]); s != "" && !slices.Contains(out, s) {
-					out = append(out, s)
+				if s := stringValue(cr.Fields[len(cr.Fields)-1]); s != "" {
+					refs = append(refs, ref{cr.Location, s})
 				}
 			}
 			return
@@ -45,6 +49,13 @@ func exprColumns(n *pg.Node) []string {
 	}
 	if n != nil {
 		walk(n.ProtoReflect())
+	}
+	slices.SortStableFunc(refs, func(a, b ref) int { return int(a.at - b.at) })
+	var out []string
+	for _, r := range refs {
+		if !slices.Contains(out, r.name) {
+			out = append(out, r.name)
+		}
 	}
 	return out
 }
