@@ -103,15 +103,20 @@ const checkHint = "run `schemagate check --previous <deployed revision>` to see 
 // finding: an error when any use is certain, a warning otherwise, with up
 // to five places as evidence.
 func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
-	if len(uses) == 0 {
-		return
-	}
 	sev := Warning
 	for _, u := range uses {
 		if u.Certain {
 			sev = Error
 			break
 		}
+	}
+	p.reportUsesSeverity(op, uses, sev, message, hint)
+}
+
+// reportUsesSeverity is reportUses at a severity the rule decides.
+func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message, hint string) {
+	if len(uses) == 0 {
+		return
 	}
 	// The places that name the column come first: they are what a person
 	// edits; a model that loads every column is listed after them.
