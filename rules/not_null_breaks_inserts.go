@@ -101,11 +101,11 @@ func defaultedAfter(p *Pass, table ops.Name, column string) bool {
 }
 
 // notNullChecked reports a SET NOT NULL on a column a CHECK (col IS NOT
-// NULL) already guards: one in the schema before the migration, or one
-// the migration adds first (the finding is at that CHECK, where inserts
+// NULL) already guards, validated or not: one in the schema before the
+// migration, or one the migration adds first (the finding is at that CHECK, where inserts
 // start to fail).
 func notNullChecked(p *Pass, op *ops.Op) bool {
-	if p.Schema != nil && p.Schema.HasValidNotNullCheck(op.Table, op.Column) {
+	if p.Schema != nil && p.Schema.HasNotNullCheck(op.Table, op.Column) {
 		return true
 	}
 	for _, o := range p.Ops() {

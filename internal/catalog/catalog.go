@@ -246,6 +246,23 @@ func (c *Catalog) HasValidNotNullCheck(n ops.Name, column string) bool {
 	return false
 }
 
+// HasNotNullCheck implements rules.Schema.
+func (c *Catalog) HasNotNullCheck(n ops.Name, column string) bool {
+	t := c.Tables[n.Key()]
+	if t == nil {
+		return false
+	}
+	if col := t.Column(column); col != nil && col.NotNull {
+		return true
+	}
+	for _, k := range t.Constraints {
+		if k.NotNullColumn == column {
+			return true
+		}
+	}
+	return false
+}
+
 // IndexTable implements rules.Schema.
 func (c *Catalog) IndexTable(n ops.Name) (ops.Name, bool) {
 	i := c.Indexes[n.Key()]
