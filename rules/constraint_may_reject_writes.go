@@ -54,8 +54,9 @@ The evidence is the places of the running release that write the constrained col
 }
 
 // columnWriters returns the places of the running releases that write
-// any of cols: INSERTs and UPDATEs that name them, models that map them.
-// Each is uncertain: whether its values pass is unknown.
+// any of cols: INSERTs and UPDATEs that name them, models that map them
+// (at the line that defines the column, when known). Each is uncertain:
+// whether its values pass is unknown.
 func columnWriters(p *Pass, table ops.Name, cols []string) []Use {
 	var uses []Use
 	seen := map[string]bool{}
@@ -68,6 +69,9 @@ func columnWriters(p *Pass, table ops.Name, cols []string) []Use {
 			if !seen[key] {
 				seen[key] = true
 				u.Certain = false
+				if u.Defined.Line > 0 {
+					u.Evidence = u.Defined // the model's line for the column
+				}
 				uses = append(uses, u)
 			}
 		}

@@ -34,6 +34,10 @@ type Use struct {
 	// Statement is the SQL the use is part of, when it comes from SQL:
 	// uses in one statement are one place.
 	Statement string
+	// Defined is, for an ORM model, the line of its definition of the
+	// column (the field, Column(), schema.prisma line, validation or
+	// belongs_to that says how inserts fill it); zero when unknown.
+	Defined Evidence
 	// Source is the kind of code the use is in: "activerecord", "django",
 	// "prisma", "sql", ... (refs.Source); hints speak its framework.
 	Source string

@@ -39,7 +39,12 @@ func (c *compat) ColumnUses(t ops.Name, column string) []rules.Use {
 	var out []rules.Use
 	for _, r := range c.previous {
 		for _, ref := range r.Index.Column(t.Schema, t.Name, column) {
-			out = append(out, use(r.Name, ref))
+			u := use(r.Name, ref)
+			if w, ok := ref.Fill(column); ok && ref.Usage == refs.Model {
+				u.Defined = u.Evidence
+				u.Defined.Line, u.Defined.Column, u.Defined.Snippet = w.Line, 0, w.Snippet
+			}
+			out = append(out, u)
 		}
 		if c.uniqueColumnName(t, column) {
 			for _, ref := range r.Index.NameOnly(column) {
