@@ -22,6 +22,10 @@ type Schema interface {
 	// HasValidNotNullCheck reports whether a validated CHECK (col IS NOT
 	// NULL) constraint on the column exists before this migration.
 	HasValidNotNullCheck(table ops.Name, column string) bool
+	// HasNotNullCheck reports whether the column is NOT NULL or has a
+	// CHECK (col IS NOT NULL), validated or not (NOT VALID still checks
+	// new rows), before this migration.
+	HasNotNullCheck(table ops.Name, column string) bool
 	// HasDefault reports whether the column has a default (other than
 	// NULL) before this migration.
 	HasDefault(table ops.Name, column string) bool

@@ -34,6 +34,10 @@ type Use struct {
 	// Statement is the SQL the use is part of, when it comes from SQL:
 	// uses in one statement are one place.
 	Statement string
+	// Defined is, for an ORM model, the line of its definition of the
+	// column (the field, Column(), schema.prisma line, validation or
+	// belongs_to that says how inserts fill it); zero when unknown.
+	Defined Evidence
 	// Source is the kind of code the use is in: "activerecord", "django",
 	// "prisma", "sql", ... (refs.Source); hints speak its framework.
 	Source string
@@ -103,15 +107,20 @@ const checkHint = "run `schemagate check --previous <deployed revision>` to see 
 // finding: an error when any use is certain, a warning otherwise, with up
 // to five places as evidence.
 func (p *Pass) reportUses(op *ops.Op, uses []Use, message, hint string) {
-	if len(uses) == 0 {
-		return
-	}
 	sev := Warning
 	for _, u := range uses {
 		if u.Certain {
 			sev = Error
 			break
 		}
+	}
+	p.reportUsesSeverity(op, uses, sev, message, hint)
+}
+
+// reportUsesSeverity is reportUses at a severity the rule decides.
+func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message, hint string) {
+	if len(uses) == 0 {
+		return
 	}
 	// The places that name the column come first: they are what a person
 	// edits; a model that loads every column is listed after them.

@@ -231,6 +231,17 @@ func (c *Catalog) HasDefault(n ops.Name, column string) bool {
 
 // HasValidNotNullCheck implements rules.Schema.
 func (c *Catalog) HasValidNotNullCheck(n ops.Name, column string) bool {
+	return c.notNullGuard(n, column, true)
+}
+
+// HasNotNullCheck implements rules.Schema.
+func (c *Catalog) HasNotNullCheck(n ops.Name, column string) bool {
+	return c.notNullGuard(n, column, false)
+}
+
+// notNullGuard reports a NOT NULL column or a CHECK (col IS NOT NULL)
+// on it (a validated one only, if validOnly).
+func (c *Catalog) notNullGuard(n ops.Name, column string, validOnly bool) bool {
 	t := c.Tables[n.Key()]
 	if t == nil {
 		return false
@@ -239,7 +250,7 @@ func (c *Catalog) HasValidNotNullCheck(n ops.Name, column string) bool {
 		return true
 	}
 	for _, k := range t.Constraints {
-		if k.Valid && k.NotNullColumn == column {
+		if (k.Valid || !validOnly) && k.NotNullColumn == column {
 			return true
 		}
 	}

@@ -39,7 +39,12 @@ func (c *compat) ColumnUses(t ops.Name, column string) []rules.Use {
 	var out []rules.Use
 	for _, r := range c.previous {
 		for _, ref := range r.Index.Column(t.Schema, t.Name, column) {
-			out = append(out, use(r.Name, ref))
+			u := use(r.Name, ref)
+			if w, ok := ref.Fill(column); ok && ref.Usage == refs.Model {
+				u.Defined = u.Evidence
+				u.Defined.Line, u.Defined.Column, u.Defined.Snippet = w.Line, 0, w.Snippet
+			}
+			out = append(out, u)
 		}
 		if c.uniqueColumnName(t, column) {
 			for _, ref := range r.Index.NameOnly(column) {
@@ -149,21 +154,34 @@ func (c *compat) modelInserts(release string, ref refs.Reference, t ops.Name, co
 	switch {
 	case known && w.Always:
 		return u, false
-	case known:
-		u.Evidence.Line, u.Evidence.Column, u.Evidence.Snippet = w.Line, 0, w.Snippet
-		u.Evidence.Kind += ", may leave " + column + " NULL"
-		return u, true
-	case len(ref.Columns) > 0:
+	case !known && len(ref.Columns) > 0:
 		// A mapped column the extractor could not judge: the model
 		// writes it; no finding on a guess.
 		return u, false
-	case c.catalog != nil && c.catalog.HasDefault(t, column):
+	case len(ref.Columns) == 0 && c.catalog != nil && c.catalog.HasDefault(t, column):
 		// ActiveRecord read the deployed default when the release
 		// booted and fills new records with it.
 		return u, false
+	case known:
+		u.Evidence.Line, u.Evidence.Column, u.Evidence.Snippet = w.Line, 0, w.Snippet
+		u.Evidence.Kind += ", may leave " + column + " NULL"
+		if omitsUnset(ref.Source) {
+			// The column is left out of the INSERT, not set to NULL: a
+			// column default fills it.
+			u.WritesNull = false
+			u.Evidence.Kind += " (nullable, no default)"
+		}
+		return u, true
 	}
 	u.Evidence.Kind += ", nothing makes sure " + column + " is set (no presence validation, default or callback)"
 	return u, true
+}
+
+// omitsUnset reports the ORMs whose inserts leave out a column the code
+// did not set (SQLAlchemy, Prisma Client); Django writes every concrete
+// field, NULL included.
+func omitsUnset(s refs.Source) bool {
+	return s == refs.SQLAlchemy || s == refs.Prisma
 }
 
 // deployedColumn reports whether the deployed schema has the column (true

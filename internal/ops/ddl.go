@@ -89,7 +89,8 @@ func columnDef(d *pg.ColumnDef) (Column, []Constraint) {
 }
 
 func checkConstraint(k *pg.Constraint) Constraint {
-	con := Constraint{Name: k.Conname, Type: Check, Expr: Deparse(k.RawExpr), NotValid: k.SkipValidation}
+	con := Constraint{Name: k.Conname, Type: Check, Expr: Deparse(k.RawExpr), NotValid: k.SkipValidation,
+		ExprColumns: exprColumns(k.RawExpr), PassesNull: passesNull(k.RawExpr)}
 	// CHECK (col IS NOT NULL) lets SET NOT NULL skip its table scan (12+).
 	if nt := k.RawExpr.GetNullTest(); nt != nil && nt.Nulltesttype == pg.NullTestType_IS_NOT_NULL {
 		if cr := nt.Arg.GetColumnRef(); cr != nil && len(cr.Fields) == 1 {

@@ -205,6 +205,12 @@ type Constraint struct {
 	Expr       string         `json:"expr,omitempty"` // CHECK expression text
 	// NotNullColumn is the column a CHECK (col IS NOT NULL) proves non-null.
 	NotNullColumn string `json:"not_null_column,omitempty"`
+	// ExprColumns are the columns a CHECK expression reads.
+	ExprColumns []string `json:"expr_columns,omitempty"`
+	// PassesNull is true for a CHECK that a row leaving every column it
+	// reads NULL passes: each comparison is strict, so the expression is
+	// NULL, which a CHECK accepts.
+	PassesNull bool `json:"passes_null,omitempty"`
 }
 
 // Index describes an index being created.

@@ -74,12 +74,13 @@ func isInflectionsFile(p string) bool {
 }
 
 // Match reads Ruby files outside tests, migrations, db/ and config/,
-// and the app's inflections initializer (for ExtractFiles).
+// and, for ExtractFiles, the app's inflections initializer and the
+// config files that set belongs_to_required_by_default.
 func (a *ActiveRecord) Match(p string) bool {
 	if !strings.HasSuffix(p, ".rb") || excludedDir(p) {
 		return false
 	}
-	if isInflectionsFile(p) {
+	if isInflectionsFile(p) || arConfigFile(p) {
 		return true
 	}
 	segs := segments(p)
@@ -94,7 +95,7 @@ func (a *ActiveRecord) Match(p string) bool {
 // Extract implements refs.Extractor for one file. The inflections
 // initializer defines no models: alone it yields nothing.
 func (a *ActiveRecord) Extract(p string, src []byte) ([]refs.Reference, error) {
-	if isInflectionsFile(p) || !bytes.Contains(src, []byte("class")) {
+	if isInflectionsFile(p) || arConfigFile(p) || !bytes.Contains(src, []byte("class")) {
 		return nil, nil
 	}
 	return a.ExtractFiles([]*source.File{source.NewFile(p, src)})
@@ -126,6 +127,7 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 		modPrefix: map[string]string{},
 		consts:    map[string]*arConst{},
 		kinds:     map[*arClass]arKind{},
+		configs:   readARConfig(files),
 	}
 	if r.infl == nil {
 		r.infl = defaultInflections
@@ -135,6 +137,9 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 	var relevant []*source.File
 	var forModels []bool
 	for _, f := range files {
+		if arConfigFile(f.Path) && !isInflectionsFile(f.Path) {
+			continue
+		}
 		m := mayMatterToModels(f)
 		if m || usesRelevant(f) {
 			relevant = append(relevant, f)
@@ -210,6 +215,10 @@ type arClass struct {
 	writes    []refs.Write          // columns its validations and defaults make sure of
 	callbacks []string              // methods run before an insert
 	setters   map[string][]arSetter // columns each method assigns
+	belongsTo []arBelongsTo         // foreign keys of its belongs_to associations
+	// belongsDefault is self.belongs_to_required_by_default = ... in the
+	// class body (nil: not set here).
+	belongsDefault *bool
 }
 
 type arValue struct {
@@ -251,6 +260,7 @@ type arResolver struct {
 	consts    map[string]*arConst
 	kinds     map[*arClass]arKind
 	visiting  map[string]bool
+	configs   map[string]*arAppConfig // per app root, for belongs_to
 }
 
 // collectTree walks one file, recording classes, module prefixes and
@@ -506,6 +516,11 @@ func (w *arWalker) assignment(st *sitter.Node, scope []string, cls *arClass) {
 		cls.abstract = right.Type() == "true"
 	case "pluralize_table_names":
 		cls.noPluralize = right.Type() == "false"
+	case "belongs_to_required_by_default":
+		if t := right.Type(); t == "true" || t == "false" {
+			v := t == "true"
+			cls.belongsDefault = &v
+		}
 	case "ignored_columns":
 		items, inherits := w.items(right, scope)
 		cls.ignoreOps = append(cls.ignoreOps, arIgnoreOp{replace: !inherits, items: items})

@@ -129,7 +129,7 @@ func (r *arResolver) reference(c *arClass) (refs.Reference, bool) {
 		ref.Certainty = refs.Ambiguous
 	}
 	ref.Ignored = r.ignored(c, 0)
-	ref.Writes = r.writes(c, 0)
+	ref.Writes = r.associationWrites(c, r.writes(c, 0))
 	return ref, true
 }
 

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,13 +43,17 @@ func TestActiveRecordExtract(t *testing.T) {
 			attr(m+"user.rb", 23, 23, "scope :active, -> { where(active: true) }", "users", "active"),
 		}},
 		{m + "project.rb", []refs.Reference{
-			ar(m+"project.rb", 3, 1, "class Project < ApplicationRecord", "projects",
+			// No config/application.rb among the files: belongs_to is
+			// required, as in every app generated since Rails 5.
+			always(ar(m+"project.rb", 3, 1, "class Project < ApplicationRecord", "projects",
 				"mirror_last_update_at", "emails_disabled", "build_coverage_regex", "pages_https_only",
 				"issues_template", "container_registry_enabled", "import_url_legacy"),
+				"namespace_id", 13, "belongs_to :namespace"),
 		}},
 		{m + "order.rb", []refs.Reference{
-			ar(m+"order.rb", 1, 1, "class Order < ApplicationRecord", "sales_orders",
+			always(ar(m+"order.rb", 1, 1, "class Order < ApplicationRecord", "sales_orders",
 				"legacy_state", "old_total", "notes_html", "coupon_code"),
+				"user_id", 7, "belongs_to :user"),
 		}},
 		{m + "vehicle.rb", []refs.Reference{
 			ar(m+"vehicle.rb", 1, 1, "class Vehicle < ApplicationRecord", "vehicles", "vin_legacy"),
@@ -67,7 +72,7 @@ func TestActiveRecordExtract(t *testing.T) {
 				"pdf_blob", "@const:Gitlab::Legacy::INVOICE_COLUMNS"),
 		}},
 		{m + "admin/audit_log.rb", []refs.Reference{
-			ar(m+"admin/audit_log.rb", 2, 3, "class AuditLog < ApplicationRecord", "audit_logs"),
+			always(ar(m+"admin/audit_log.rb", 2, 3, "class AuditLog < ApplicationRecord", "audit_logs"), "user_id", 3, "belongs_to :user"),
 			ar(m+"admin/audit_log.rb", 7, 1, "class Admin::Setting < ApplicationRecord", "admin_settings"),
 			ar(m+"admin/audit_log.rb", 14, 3, "class DailyStat < ApplicationRecord", "reporting_daily_stats"),
 			withSchema(ar(m+"admin/audit_log.rb", 17, 3, "class Snapshot < ApplicationRecord", "snapshots"), "analytics"),
@@ -96,7 +101,8 @@ func TestActiveRecordExtract(t *testing.T) {
 			ar(m+"ci/build.rb", 4, 3, "class Build < Ci::ApplicationRecord", "builds", "token_encrypted_old"),
 		}},
 		{m + "ci/bridge.rb", []refs.Reference{
-			ar(m+"ci/bridge.rb", 4, 3, "class Bridge < Build", "builds"),
+			always(ar(m+"ci/bridge.rb", 4, 3, "class Bridge < Build", "builds"),
+				"downstream_pipeline_id", 5, `belongs_to :downstream_pipeline, class_name: "::Ci::Pipeline"`),
 		}},
 		{m + "staff.rb", []refs.Reference{
 			ar(m+"staff.rb", 1, 1, "class Staff < ApplicationRecord", "staffs"),
@@ -154,7 +160,8 @@ func TestActiveRecordExtractFiles(t *testing.T) {
 		ar("app/models/billing/invoice.rb", 2, 3, "class Invoice < ApplicationRecord", "billing_invoices", "pdf_blob", "tax_cents_old"),
 		// The prefix comes from the abstract base, the STI parent from a
 		// file given after this one.
-		ar("app/models/ci/bridge.rb", 4, 3, "class Bridge < Build", "ci_builds", "token_encrypted_old"),
+		always(ar("app/models/ci/bridge.rb", 4, 3, "class Bridge < Build", "ci_builds", "token_encrypted_old"),
+			"downstream_pipeline_id", 5, `belongs_to :downstream_pipeline, class_name: "::Ci::Pipeline"`),
 		ar("app/models/ci/build.rb", 4, 3, "class Build < Ci::ApplicationRecord", "ci_builds", "token_encrypted_old"),
 	}
 	if diff := cmp.Diff(want, got, cmpRefs); diff != "" {
@@ -282,7 +289,9 @@ func TestActiveRecordMatch(t *testing.T) {
 		"spec/models/user_spec.rb":                 false,
 		"test/models/user_test.rb":                 false,
 		"config/initializers/inflections.rb":       true, // for ExtractFiles
-		"config/initializers/devise.rb":            false,
+		"config/initializers/devise.rb":            true, // may set belongs_to_required_by_default
+		"config/application.rb":                    true,
+		"config/environments/production.rb":        false,
 		"vendor/bundle/gems/x/lib/y.rb":            false,
 	} {
 		if got := x.Match(p); got != want {
@@ -359,6 +368,95 @@ end
 	refund := append(append([]refs.Write(nil), payment...), w("reason", 30, "validates :reason, presence: true"))
 	if diff := cmp.Diff(refund, got[1].Writes); diff != "" {
 		t.Errorf("Refund (STI) writes (-want +got):\n%s", diff)
+	}
+}
+
+// TestActiveRecordBelongsTo: a required belongs_to writes its foreign key
+// (and a polymorphic one its _type column) on every create, at the
+// belongs_to line, as does one whose association a presence validation
+// names (at the validation); optional: true, required: false and an app
+// whose belongs_to_required_by_default is false (no load_defaults >=
+// 5.0, or set false in application.rb, an initializer or the model's
+// base class) may leave them NULL, at the belongs_to line.
+func TestActiveRecordBelongsTo(t *testing.T) {
+	models := `class Comment < ApplicationRecord
+  belongs_to :account
+  belongs_to :post, optional: true
+  belongs_to :editor, required: false
+  belongs_to :owner, polymorphic: true
+  belongs_to :author, class_name: "User", foreign_key: :writer_id
+  belongs_to :topic, optional: false
+  belongs_to :thread, -> { visible }, optional: -> { draft? }
+  validates :post, presence: true
+end
+`
+	appRB := func(body string) *source.File {
+		return source.NewFile("config/application.rb", []byte("module Blog\n  class Application < Rails::Application\n"+body+"\n  end\nend\n"))
+	}
+	byDefault := []string{"account_id", "owner_id", "owner_type", "writer_id"}
+	explicit := []string{"post_id", "topic_id"}
+	all := append(slices.Clone(explicit), byDefault...)
+	optional := []string{"editor_id"}
+	for _, tc := range []struct {
+		name  string
+		files []*source.File
+		want  []string // always written; the other belongs_to may be NULL
+	}{
+		{"load_defaults 7.1", []*source.File{appRB("    config.load_defaults 7.1")}, all},
+		{"no application.rb", nil, all},
+		{"no load_defaults", []*source.File{appRB("    config.time_zone = 'UTC'")}, explicit},
+		{"load_defaults 4.2", []*source.File{appRB("    config.load_defaults 4.2")}, explicit},
+		{"set false after load_defaults", []*source.File{appRB("    config.load_defaults 7.0\n    config.active_record.belongs_to_required_by_default = false")}, explicit},
+		{"commented out", []*source.File{appRB("    config.load_defaults 7.0\n    # config.active_record.belongs_to_required_by_default = false")}, all},
+		{"new_framework_defaults", []*source.File{
+			appRB(""),
+			source.NewFile("config/initializers/new_framework_defaults.rb", []byte("Rails.application.config.active_record.belongs_to_required_by_default = true\n")),
+		}, all},
+		{"initializer wins", []*source.File{
+			appRB("    config.load_defaults 6.1"),
+			source.NewFile("config/initializers/active_record.rb", []byte("ActiveRecord::Base.belongs_to_required_by_default = false\n")),
+		}, explicit},
+		{"base class", []*source.File{
+			appRB("    config.load_defaults 6.1"),
+			source.NewFile("app/models/application_record.rb", []byte("class ApplicationRecord < ActiveRecord::Base\n  self.abstract_class = true\n  self.belongs_to_required_by_default = false\nend\n")),
+		}, explicit},
+		{"another app's config", []*source.File{source.NewFile("admin/config/application.rb", []byte("config.load_defaults 4.2\n"))}, all},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := append(slices.Clone(tc.files), source.NewFile("app/models/comment.rb", []byte(models)))
+			refsFound, err := NewActiveRecord(nil).ExtractFiles(files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var always, may []string
+			for _, r := range refsFound {
+				if r.Usage != refs.Model || r.Table != "comments" {
+					continue
+				}
+				for _, w := range r.Writes {
+					line := strings.Split(models, "\n")[w.Line-1]
+					if w.Snippet != strings.TrimSpace(line) || !strings.Contains(line, "belongs_to") && !strings.Contains(line, "validates") {
+						t.Errorf("write %+v: want it at its belongs_to or validation line", w)
+					}
+					if w.Always {
+						always = append(always, w.Column)
+					} else {
+						may = append(may, w.Column)
+					}
+				}
+			}
+			slices.Sort(always)
+			want := slices.Sorted(slices.Values(tc.want))
+			if diff := cmp.Diff(want, always); diff != "" {
+				t.Errorf("columns always written (-want +got):\n%s", diff)
+			}
+			wantMay := slices.DeleteFunc(append(slices.Clone(all), optional...), func(c string) bool { return slices.Contains(tc.want, c) })
+			slices.Sort(may)
+			slices.Sort(wantMay)
+			if diff := cmp.Diff(wantMay, may); diff != "" {
+				t.Errorf("columns that may be NULL (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -19,6 +20,12 @@ import (
 //     after_initialize): self.col = / self.col ||= / self[:col] = /
 //     write_attribute(:col, ...) at the top level of the callback's block
 //     or method.
+//   - belongs_to an association that is required: required: true or
+//     optional: false, or neither with the app's
+//     belongs_to_required_by_default (see activerecord_config.go); its
+//     foreign key (and, when polymorphic, its _type column) then gets a
+//     value on every create, since a nil association fails validation.
+//
 // Anything else (no validation, a conditional one) leaves the column
 // unknown: a model that may leave it NULL.
 
@@ -50,7 +57,7 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 		return false
 	}
 	method := text(st.ChildByFieldName("method"), src)
-	if method != "validates" && method != "attribute" && !arValidatesOf[method] && !arCallbacks[method] {
+	if method != "validates" && method != "attribute" && method != "belongs_to" && !arValidatesOf[method] && !arCallbacks[method] {
 		return false
 	}
 	if underCondition(st) {
@@ -75,6 +82,11 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 			w.always(cls, syms, st)
 		}
 		return true
+	case method == "belongs_to":
+		if b, ok := belongsTo(syms, opts, src, int(st.StartByte())); ok {
+			cls.belongsTo = append(cls.belongsTo, b)
+		}
+		return true
 	case method == "attribute":
 		if v, ok := opts["default"]; ok && v.Type() != "nil" && len(syms) > 0 {
 			w.always(cls, syms[:1], st)
@@ -93,6 +105,66 @@ func (w *arWalker) writesCall(st *sitter.Node, cls *arClass) bool {
 		return true
 	}
 	return false
+}
+
+// arBelongsTo is the foreign key columns of one belongs_to and whether
+// it says itself that the association is required (nil: the app's
+// default decides).
+type arBelongsTo struct {
+	name     string
+	columns  []string
+	required *bool
+	off      int
+}
+
+// belongsTo reads `belongs_to :account` and its options: foreign_key:,
+// polymorphic: (with foreign_type:), optional:, required:. An option the
+// extractor cannot read as a literal (optional: -> { ... }) leaves the
+// association optional; ok is false then, and for one it cannot name.
+func belongsTo(syms []string, opts map[string]*sitter.Node, src []byte, off int) (arBelongsTo, bool) {
+	if len(syms) == 0 {
+		return arBelongsTo{}, false
+	}
+	b := arBelongsTo{name: syms[0], off: off}
+	flag := func(key string) (v, set, ok bool) {
+		n, has := opts[key]
+		if !has {
+			return false, false, true
+		}
+		switch n.Type() {
+		case "true":
+			return true, true, true
+		case "false", "nil":
+			return false, true, true
+		}
+		return false, true, false
+	}
+	opt, optSet, optOK := flag("optional")
+	req, reqSet, reqOK := flag("required")
+	switch {
+	case !optOK || !reqOK:
+		return arBelongsTo{}, false
+	case optSet:
+		r := !opt
+		b.required = &r
+	case reqSet:
+		b.required = &req
+	}
+	fk := syms[0] + "_id"
+	if s, ok := rubyLiteral(opts["foreign_key"], src); ok {
+		fk = s
+	} else if opts["foreign_key"] != nil {
+		return arBelongsTo{}, false
+	}
+	b.columns = []string{fk}
+	if poly, _, _ := flag("polymorphic"); poly {
+		ft := syms[0] + "_type"
+		if s, ok := rubyLiteral(opts["foreign_type"], src); ok {
+			ft = s
+		}
+		b.columns = append(b.columns, ft)
+	}
+	return b, true
 }
 
 // underCondition reports a class-body statement nested in a condition.
@@ -269,4 +341,59 @@ func (r *arResolver) writes(c *arClass, depth int) []refs.Write {
 		}
 	}
 	return out
+}
+
+// associationWrites adds what the belongs_to associations of c and its
+// ancestors say to the writes of its validations and callbacks: a
+// required one, or one whose name a presence validation names
+// (validates :account, presence: true), writes its foreign key (and
+// _type) on every create, at that line; any other may leave them NULL,
+// at the belongs_to line, unless something else always sets them.
+func (r *arResolver) associationWrites(c *arClass, ws []refs.Write) []refs.Write {
+	var out, optional []refs.Write
+	names := map[string]bool{}
+	for k, depth := c, 0; k != nil && depth < 32; k, depth = r.parent(k), depth+1 {
+		for _, b := range k.belongsTo {
+			line := k.file.Pos(b.off).Line
+			at := refs.Write{Line: line, Snippet: snippet(k.file, line)}
+			if req := b.required; (req != nil && *req) || (req == nil && r.belongsRequired(k, 0)) {
+				at.Always = true
+			}
+			names[b.name] = true
+			for _, w := range ws {
+				if w.Always && w.Column == b.name {
+					at = w // the validation of the association decides
+				}
+			}
+			for _, col := range b.columns {
+				w := at
+				w.Column = col
+				if w.Always {
+					out = append(out, w)
+				} else {
+					optional = append(optional, w)
+				}
+			}
+		}
+	}
+	// An association's name is no column: its validation stands for the
+	// foreign key above.
+	out = append(slices.DeleteFunc(slices.Clone(ws), func(w refs.Write) bool { return names[w.Column] }), out...)
+	for _, w := range optional {
+		if _, set := (refs.Reference{Writes: out}).Fill(w.Column); !set {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// belongsRequired is belongs_to_required_by_default for a class: set in
+// its body or an ancestor's, else the app's config.
+func (r *arResolver) belongsRequired(c *arClass, depth int) bool {
+	for k := c; k != nil && depth < 32; k, depth = r.parent(k), depth+1 {
+		if k.belongsDefault != nil {
+			return *k.belongsDefault
+		}
+	}
+	return belongsRequiredFor(r.configs, c.file.Path)
 }

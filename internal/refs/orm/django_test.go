@@ -54,8 +54,6 @@ func TestDjangoExtract(t *testing.T) {
 			dj(broken, 10, 1, "class Fine(models.Model):", "broken_fine", "id", "label"),
 		}},
 	}
-	// How each field is written is TestDjangoWrites' subject.
-	noWrites := cmpopts.IgnoreFields(refs.Reference{}, "Writes")
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			got, err := (&Django{}).Extract(tt.file, readTestdata(t, "django/"+tt.file))

@@ -43,6 +43,7 @@ type prismaBlock struct {
 // parentheses or brackets are open), comments removed.
 type prismaLine struct {
 	text string
+	off  int // byte offset of its first character
 }
 
 // Extract implements refs.Extractor.
@@ -68,6 +69,7 @@ func (p *Prisma) Extract(path string, src []byte) ([]refs.Reference, error) {
 func prismaModel(f *source.File, b prismaBlock, kinds map[string]string) (refs.Reference, bool) {
 	table, schema := b.name, ""
 	var cols []string
+	var writes []refs.Write
 	for _, l := range b.lines {
 		t := l.text
 		if strings.HasPrefix(t, "@@") {
@@ -97,10 +99,12 @@ func prismaModel(f *source.File, b prismaBlock, kinds map[string]string) (refs.R
 		}
 		list := strings.HasSuffix(strings.TrimSuffix(typ, "?"), "[]")
 		col := fieldName
-		skip := false
+		skip, filled := false, false
 		for _, a := range splitPrismaAttrs(attrs) {
 			name, args := prismaAttr(a)
 			switch name {
+			case "default", "updatedAt", "id":
+				filled = true
 			case "ignore", "relation":
 				skip = true
 			case "map":
@@ -111,19 +115,38 @@ func prismaModel(f *source.File, b prismaBlock, kinds map[string]string) (refs.R
 		}
 		switch k := kinds[base]; {
 		case skip:
+			continue
 		case k == "model" || k == "view" || k == "type":
-		case prismaScalars[base] || k == "enum":
-			cols = uniq(cols, col)
-		case list:
-			// A list of an unknown type: a relation to a model elsewhere.
-		default:
-			cols = uniq(cols, col)
+			continue
+		case !prismaScalars[base] && k != "enum" && list:
+			continue // a list of an unknown type: a relation to a model elsewhere
+		}
+		cols = uniq(cols, col)
+		if w, ok := prismaWrite(f, l, col, typ, base, list, filled); ok {
+			writes = append(writes, w)
 		}
 	}
 	ref := newRef(f, refs.Prisma, b.off, table)
 	ref.Schema, ref.Table = schema, table
 	ref.Columns = cols
+	ref.Writes = writes
 	return ref, true
+}
+
+// prismaWrite says how Prisma Client's creates fill a scalar field's
+// column, at the field's line: a required field (no ?) is required by
+// create() itself, and @default, @updatedAt and @id fill the column when
+// the code does not; an optional field (Type?) without them may be left
+// out, and the row gets the column's default or NULL. Scalar lists and a
+// required Unsupported field (create() is not generated for its model)
+// are left unknown.
+func prismaWrite(f *source.File, l prismaLine, col, typ, base string, list, filled bool) (refs.Write, bool) {
+	optional := strings.HasSuffix(typ, "?")
+	if list || (base == "Unsupported" && !optional) {
+		return refs.Write{}, false
+	}
+	line := f.Pos(l.off).Line
+	return refs.Write{Column: col, Always: filled || !optional, Line: line, Snippet: snippet(f, line)}, true
 }
 
 // parsePrisma splits a schema into blocks. It tolerates junk: text
@@ -149,7 +172,7 @@ func parsePrisma(src []byte) []prismaBlock {
 		// An unindented "}" or block header ends the current block even
 		// when an unbalanced parenthesis kept a line open.
 		if cur != nil && depth > 0 && lead == lineOff && (strings.HasPrefix(trimmed, "}") || isBlockHeader(trimmed)) {
-			cur.lines = append(cur.lines, prismaLine{text: pending.String()})
+			cur.lines = append(cur.lines, prismaLine{text: pending.String(), off: pendingOff})
 			pending.Reset()
 			pendingOff, depth = -1, 0
 			cur = nil
@@ -192,7 +215,7 @@ func parsePrisma(src []byte) []prismaBlock {
 			closes = true
 		}
 		if text != "" {
-			cur.lines = append(cur.lines, prismaLine{text: text})
+			cur.lines = append(cur.lines, prismaLine{text: text, off: pendingOff})
 		}
 		pending.Reset()
 		pendingOff = -1
@@ -201,7 +224,7 @@ func parsePrisma(src []byte) []prismaBlock {
 		}
 	}
 	if cur != nil && pendingOff >= 0 {
-		cur.lines = append(cur.lines, prismaLine{text: pending.String()})
+		cur.lines = append(cur.lines, prismaLine{text: pending.String(), off: pendingOff})
 	}
 	return blocks
 }

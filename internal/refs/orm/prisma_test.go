@@ -1,7 +1,10 @@
 package orm
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/refs"
 )
@@ -36,8 +39,37 @@ func TestPrismaExtract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &Prisma{}, tt.file, "prisma/"+tt.file, tt.want)
+			checkExtract(t, &Prisma{}, tt.file, "prisma/"+tt.file, tt.want, noWrites)
 		})
+	}
+}
+
+// TestPrismaWrites: a required scalar field, or one with @default,
+// @updatedAt or @id, is written on every create; an optional one
+// (Type?) without them may be left NULL; at the field's line. Scalar
+// lists stay unknown.
+func TestPrismaWrites(t *testing.T) {
+	const main = "prisma/schema.prisma"
+	src := readTestdata(t, "prisma/"+main)
+	got, err := (&Prisma{}).Extract(main, src)
+	if err != nil || len(got) < 3 {
+		t.Fatalf("Extract = %+v, %v", got, err)
+	}
+	lines := strings.Split(string(src), "\n")
+	w := func(col string, always bool, line int) refs.Write {
+		return refs.Write{Column: col, Always: always, Line: line, Snippet: strings.TrimSpace(lines[line-1])}
+	}
+	want := [][]refs.Write{
+		{w("id", true, 17), w("email_address", true, 18), w("name", false, 19), w("role", true, 20),
+			w("created_at", true, 23), w("search", false, 26)},
+		{w("id", true, 33), w("bio", true, 34), w("user_id", true, 35)},
+		{w("id", true, 42), w("title", true, 43), w("url", true, 44), w("published", true, 45),
+			w("author_id", true, 46), w("meta", false, 49)},
+	}
+	for i, ws := range want {
+		if diff := cmp.Diff(ws, got[i].Writes); diff != "" {
+			t.Errorf("%s writes (-want +got):\n%s", got[i].Table, diff)
+		}
 	}
 }
 

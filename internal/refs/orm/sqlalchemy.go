@@ -92,6 +92,7 @@ type saClass struct {
 	abstract bool   // __abstract__ or a mixin: only contributes columns
 	table    string // own or inherited table, may be "schema.table"
 	columns  []string
+	writes   []refs.Write // how inserts fill each column, at its definition
 }
 
 func (x *saFile) class(c *pyClass) *saClass {
@@ -114,9 +115,10 @@ func (x *saFile) class(c *pyClass) *saClass {
 func (x *saFile) build(c *pyClass) *saClass {
 	src := x.m.src
 	ci := &saClass{}
-	own, sawColumn := x.columns(c)
+	own, ownWrites, sawColumn := x.columns(c)
 	var parent *saClass
 	var inherited []string
+	var inheritedWrites []refs.Write
 	flaskBase := false
 	for _, b := range c.bases {
 		name := dotted(b, src)
@@ -129,6 +131,7 @@ func (x *saFile) build(c *pyClass) *saClass {
 				continue
 			}
 			inherited = uniq(inherited, bi.columns...)
+			inheritedWrites = mergeWrites(inheritedWrites, bi.writes)
 			continue
 		}
 		if strings.HasSuffix(name, ".Model") && !strings.HasPrefix(x.m.qualify(name), "django.") {
@@ -138,6 +141,7 @@ func (x *saFile) build(c *pyClass) *saClass {
 	if isTrue(c.attr("__abstract__")) {
 		ci.abstract = true
 		ci.columns = uniq(inherited, own...)
+		ci.writes = mergeWrites(inheritedWrites, ownWrites)
 		return ci
 	}
 	table, hasTable := pyString(c.attr("__tablename__"), src)
@@ -148,6 +152,7 @@ func (x *saFile) build(c *pyClass) *saClass {
 		// Single-table inheritance: the parent's table and columns.
 		table = parent.table
 		inherited = uniq(append([]string(nil), parent.columns...), inherited...)
+		inheritedWrites = mergeWrites(inheritedWrites, parent.writes)
 	case sqlModel:
 		table = strings.ToLower(c.name)
 	case flaskBase && sawColumn:
@@ -156,6 +161,7 @@ func (x *saFile) build(c *pyClass) *saClass {
 		// A mixin or plain class: its columns only matter to subclasses.
 		ci.abstract = true
 		ci.columns = uniq(inherited, own...)
+		ci.writes = mergeWrites(inheritedWrites, ownWrites)
 		return ci
 	}
 	if schema, ok := x.tableArgsSchema(c); ok && !strings.Contains(table, ".") {
@@ -164,37 +170,49 @@ func (x *saFile) build(c *pyClass) *saClass {
 	ci.mapped = true
 	ci.table = table
 	ci.columns = uniq(inherited, own...)
+	ci.writes = mergeWrites(inheritedWrites, ownWrites)
 	return ci
 }
 
-// columns returns the columns a class body maps itself.
-func (x *saFile) columns(c *pyClass) ([]string, bool) {
+// columns returns the columns a class body maps itself, and how its
+// inserts fill them.
+func (x *saFile) columns(c *pyClass) ([]string, []refs.Write, bool) {
 	src := x.m.src
 	sqlModel := x.isSQLModel(c, 0)
 	var cols []string
+	var writes []refs.Write
+	add := func(name string, w refs.Write, ok bool) {
+		cols = uniq(cols, name)
+		if ok {
+			writes = append(writes, w)
+		}
+	}
 	saw := false
 	for _, a := range c.attrs {
 		if strings.HasPrefix(a.name, "__") {
 			continue
 		}
-		if name, ok := x.columnName(a.name, a.value); ok {
-			cols = uniq(cols, name)
+		if name, call, ok := x.columnDef(a.name, a.value); ok {
+			w, known := x.saWrite(name, a, &call, lastPart(call.fn) == "mapped_column")
+			add(name, w, known)
 			saw = true
 			continue
 		}
 		if a.value == nil && isMappedAnnotation(a.typ, src) {
-			cols = uniq(cols, a.name)
+			w, known := x.saWrite(a.name, a, nil, true)
+			add(a.name, w, known)
 			saw = true
 			continue
 		}
 		if sqlModel && a.typ != nil {
 			if name, ok := x.sqlModelField(a); ok {
-				cols = uniq(cols, name)
+				w, known := x.sqlModelWrite(name, a)
+				add(name, w, known)
 				saw = true
 			}
 		}
 	}
-	return cols, saw
+	return cols, writes, saw
 }
 
 // isSQLModel reports whether c derives from SQLModel, whose annotated
@@ -215,31 +233,32 @@ func (x *saFile) isSQLModel(c *pyClass, depth int) bool {
 	return false
 }
 
-// columnName reads Column(...)/mapped_column(...) and the deferred() /
-// column_property() wrappers around them.
-func (x *saFile) columnName(attr string, v *sitter.Node) (string, bool) {
+// columnDef reads Column(...)/mapped_column(...) and the deferred() /
+// column_property() wrappers around them: the column's name and its
+// Column or mapped_column call.
+func (x *saFile) columnDef(attr string, v *sitter.Node) (string, pyCall, bool) {
 	src := x.m.src
 	call, ok := readCall(v, src)
 	if !ok {
-		return "", false
+		return "", pyCall{}, false
 	}
 	switch lastPart(call.fn) {
 	case "Column", "mapped_column":
 		if len(call.args) > 0 {
 			if s, ok := pyString(call.args[0], src); ok && s != "" {
-				return s, true
+				return s, call, true
 			}
 		}
 		if s, ok := pyString(call.kwargs["name"], src); ok && s != "" {
-			return s, true
+			return s, call, true
 		}
-		return attr, true
+		return attr, call, true
 	case "deferred", "column_property", "synonym_for":
 		if len(call.args) > 0 {
-			return x.columnName(attr, call.args[0])
+			return x.columnDef(attr, call.args[0])
 		}
 	}
-	return "", false
+	return "", pyCall{}, false
 }
 
 // isMappedAnnotation matches Mapped[...] (not a collection, which would
@@ -280,7 +299,7 @@ func (x *saFile) sqlModelField(a pyAttr) (string, bool) {
 		return "", false
 	case "Field":
 		if col := call.kwargs["sa_column"]; col != nil {
-			if name, ok := x.columnName(a.name, col); ok {
+			if name, _, ok := x.columnDef(a.name, col); ok {
 				return name, true
 			}
 		}
@@ -335,6 +354,7 @@ func (x *saFile) reference(c *pyClass) (refs.Reference, bool) {
 	}
 	ref := newRef(x.f, refs.SQLAlchemy, c.off, ci.table)
 	ref.Columns = ci.columns
+	ref.Writes = ci.writes
 	return ref, true
 }
 

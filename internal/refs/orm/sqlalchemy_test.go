@@ -1,7 +1,10 @@
 package orm
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/refs"
 )
@@ -44,7 +47,7 @@ func TestSQLAlchemyExtract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &SQLAlchemy{}, tt.file, "sqlalchemy/"+tt.file, tt.want)
+			checkExtract(t, &SQLAlchemy{}, tt.file, "sqlalchemy/"+tt.file, tt.want, noWrites)
 		})
 	}
 }
@@ -88,7 +91,7 @@ class Fine(Base):
 		t.Fatal(err)
 	}
 	want := []refs.Reference{sa("app/models.py", 14, 1, "class Fine(Base):", "fine", "id")}
-	checkRefs(t, want, got)
+	checkRefs(t, want, got, noWrites)
 }
 
 func TestFlaskTableName(t *testing.T) {
@@ -101,5 +104,72 @@ func TestFlaskTableName(t *testing.T) {
 		if got := flaskTableName(name); got != want {
 			t.Errorf("flaskTableName(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// TestSQLAlchemyWrites: each mapped column says whether the model's
+// inserts always give it a value (NOT NULL, a default, the primary key,
+// an Identity) or may leave it NULL (a plain Column, nullable=True, an
+// Optional annotation), at the line that defines it; mixin columns are
+// inherited and a subclass's own definition wins.
+func TestSQLAlchemyWrites(t *testing.T) {
+	src := `from typing import Optional
+from sqlalchemy import Column, Identity, Integer, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlmodel import Field, SQLModel
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Audited:
+    created_by = Column(String, nullable=False)
+
+
+class Invoice(Audited, Base):
+    __tablename__ = "invoices"
+
+    id = Column(Integer, Identity(), primary_key=True)
+    number = Column(String(20), nullable=False)
+    memo = Column(String)
+    state = Column(String, default="new")
+    issued_at = Column(String, server_default=func.now())
+    total: Mapped[int]
+    note: Mapped[Optional[str]]
+    account_id: Mapped[int] = mapped_column()
+    parent_id: Mapped[int | None] = mapped_column()
+    ref: Mapped[str] = mapped_column(nullable=True)
+    code = mapped_column(String)
+    flag = Column(String, nullable=FLAGS)
+
+
+class Hero(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    age: Optional[int] = None
+    team: str = "none"
+    power: Optional[str] = Field(default=None)
+`
+	got, err := (&SQLAlchemy{}).Extract("app/models.py", []byte(src))
+	if err != nil || len(got) != 2 {
+		t.Fatalf("Extract = %+v, %v; want two models", got, err)
+	}
+	lines := strings.Split(src, "\n")
+	w := func(col string, always bool, line int) refs.Write {
+		return refs.Write{Column: col, Always: always, Line: line, Snippet: strings.TrimSpace(lines[line-1])}
+	}
+	invoice := []refs.Write{
+		w("id", true, 18), w("number", true, 19), w("memo", false, 20), w("state", true, 21),
+		w("issued_at", true, 22), w("total", true, 23), w("note", false, 24), w("account_id", true, 25),
+		w("parent_id", false, 26), w("ref", false, 27), w("code", false, 28),
+		w("created_by", true, 12),
+	}
+	if diff := cmp.Diff(invoice, got[0].Writes); diff != "" {
+		t.Errorf("Invoice writes (-want +got):\n%s", diff)
+	}
+	hero := []refs.Write{w("id", true, 33), w("name", true, 34), w("age", false, 35), w("team", true, 36), w("power", false, 37)}
+	if diff := cmp.Diff(hero, got[1].Writes); diff != "" {
+		t.Errorf("Hero writes (-want +got):\n%s", diff)
 	}
 }

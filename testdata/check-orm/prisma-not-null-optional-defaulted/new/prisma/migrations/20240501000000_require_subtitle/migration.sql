@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Post" ALTER COLUMN "subtitle" SET DEFAULT '';
+ALTER TABLE "Post" ALTER COLUMN "subtitle" SET NOT NULL;

@@ -1,0 +1,4 @@
+class Comment < ApplicationRecord
+  belongs_to :account
+  belongs_to :owner, polymorphic: true
+end

@@ -1,0 +1,4 @@
+class Payment < ApplicationRecord
+  validates :amount, presence: true, if: :captured?
+  validates :memo, length: { maximum: 140 }
+end

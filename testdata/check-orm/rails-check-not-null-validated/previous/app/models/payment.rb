@@ -1,0 +1,4 @@
+class Payment < ApplicationRecord
+  validates :amount, presence: true
+  validates :memo, length: { maximum: 140 }
+end
