@@ -34,7 +34,7 @@ const (
 
 var djangoApps = []string{
 	"accounts", "billing", "catalog", "checkout", "content", "crm", "events", "files", "forums", "geo",
-	"inventory", "invoices", "jobs", "ledger", "mailing", "media", "messaging", "notifications", "orders", "payments",
+	"inventory", "invoices", "jobs", "ledger", "mailing", "gallery", "messaging", "notifications", "orders", "payments",
 	"profiles", "promotions", "reports", "reviews", "search", "shipping", "subscriptions", "support", "tags", "teams",
 }
 

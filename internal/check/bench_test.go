@@ -75,3 +75,68 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	})
 }
+
+var (
+	djangoOnce sync.Once
+	djangoDir  string
+	djangoErr  error
+)
+
+// BenchmarkCheckDjango runs check on the generated Django project of 30
+// apps (benchgen.DefaultDjango: 1,400 migrations deployed, 20 pending),
+// both releases read from git objects: cold (no cache) and warm (the
+// reference cache filled by a first run).
+func BenchmarkCheckDjango(b *testing.B) {
+	djangoOnce.Do(func() {
+		djangoDir, djangoErr = os.MkdirTemp("", "schemagate-django-bench")
+		if djangoErr == nil {
+			djangoErr = benchgen.DjangoGitRepo(b.Context(), djangoDir, benchgen.DefaultDjango)
+		}
+	})
+	if djangoErr != nil {
+		b.Fatal(djangoErr)
+	}
+	repo, err := gitrev.Open(djangoDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, cache *scan.Cache) {
+		prev, err := repo.FS(benchgen.DjangoPrevious)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer prev.Close()
+		next, err := repo.FS(benchgen.DjangoNew)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer next.Close()
+		trees := map[string]string{"previous": prev.Tree(), "new": next.Tree()}
+		memo := scan.NewMemo()
+		res, err := check.Run(check.Input{
+			Previous: []check.Tree{{Name: "previous", FS: prev}},
+			New:      check.Tree{Name: "new", FS: next},
+			Index: func(t check.Tree, skip []string) (*refs.Index, error) {
+				idx, _, _, err := build.Index(t.FS, build.Options{Exclude: skip, Cache: cache, TreeID: trees[t.Name], Version: "bench", Memo: memo})
+				return idx, err
+			},
+		})
+		if err != nil || len(res.Pending) != benchgen.DefaultDjango.Pending {
+			b.Fatalf("%v, pending %d", err, len(res.Pending))
+		}
+	}
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			run(b, nil)
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		b.ReportAllocs()
+		cache := &scan.Cache{Dir: b.TempDir()}
+		run(b, cache)
+		for b.Loop() {
+			run(b, cache)
+		}
+	})
+}
