@@ -14,8 +14,8 @@ import (
 	"github.com/schemagate/schemagate/internal/migrations"
 	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/internal/safefs"
-	"github.com/schemagate/schemagate/internal/transcache"
 	"github.com/schemagate/schemagate/internal/snapshot"
+	"github.com/schemagate/schemagate/internal/transcache"
 )
 
 // checkFlags are check's own flags; gate reuses them.
@@ -171,7 +171,7 @@ type checkEnv struct {
 	prefix  string       // the config's directory below root
 	cache   *scan.Cache
 	trans   *transcache.Store // nil with --no-cache
-	memo    *scan.Memo // shares per-file references between the releases' index builds
+	memo    *scan.Memo        // shares per-file references between the releases' index builds
 	verbose func(string, ...any)
 }
 
