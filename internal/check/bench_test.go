@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/refs/build"
 	"github.com/schemagate/schemagate/internal/refs/scan"
+	"github.com/schemagate/schemagate/internal/transcache"
 )
 
 var (
@@ -84,8 +86,9 @@ var (
 
 // BenchmarkCheckDjango runs check on the generated Django project of 30
 // apps (benchgen.DefaultDjango: 1,400 migrations deployed, 20 pending),
-// both releases read from git objects: cold (no cache) and warm (the
-// reference cache filled by a first run).
+// both releases read from git objects: cold (empty reference and
+// translation caches, filled as check runs) and warm (both filled by a
+// first run).
 func BenchmarkCheckDjango(b *testing.B) {
 	djangoOnce.Do(func() {
 		djangoDir, djangoErr = os.MkdirTemp("", "schemagate-django-bench")
@@ -100,7 +103,7 @@ func BenchmarkCheckDjango(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	run := func(b *testing.B, cache *scan.Cache) {
+	run := func(b *testing.B, cache *scan.Cache, trans *transcache.Store) {
 		prev, err := repo.FS(benchgen.DjangoPrevious)
 		if err != nil {
 			b.Fatal(err)
@@ -120,7 +123,9 @@ func BenchmarkCheckDjango(b *testing.B) {
 				idx, _, _, err := build.Index(t.FS, build.Options{Exclude: skip, Cache: cache, TreeID: trees[t.Name], Version: "bench", Memo: memo})
 				return idx, err
 			},
+			Translations: trans,
 		})
+		trans.Wait()
 		if err != nil || len(res.Pending) != benchgen.DefaultDjango.Pending {
 			b.Fatalf("%v, pending %d", err, len(res.Pending))
 		}
@@ -128,15 +133,23 @@ func BenchmarkCheckDjango(b *testing.B) {
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			run(b, nil)
+			b.StopTimer()
+			dir, err := os.MkdirTemp(b.TempDir(), "cache")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			run(b, &scan.Cache{Dir: filepath.Join(dir, "refs")}, transcache.OpenDir(filepath.Join(dir, "translations"), "bench"))
 		}
 	})
 	b.Run("warm", func(b *testing.B) {
 		b.ReportAllocs()
-		cache := &scan.Cache{Dir: b.TempDir()}
-		run(b, cache)
+		dir := b.TempDir()
+		cache := &scan.Cache{Dir: filepath.Join(dir, "refs")}
+		run(b, cache, transcache.OpenDir(filepath.Join(dir, "translations"), "bench"))
 		for b.Loop() {
-			run(b, cache)
+			// A new run: nothing of the last one in memory.
+			run(b, cache, transcache.OpenDir(filepath.Join(dir, "translations"), "bench"))
 		}
 	})
 }

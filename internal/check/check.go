@@ -121,6 +121,7 @@ func Run(in Input) (*Result, error) {
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
 	memo := migrations.NewMemo()
+	defer memo.Close()
 	mopt := migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Memo: memo, Store: in.Translations}
 	// The new release first: the deployed one's migrations are mostly a
 	// prefix of its, and take their translations from the memo.

@@ -120,7 +120,7 @@ func load(fsys fs.FS, cfg Config) (*Result, error) {
 	}
 	var sets []*dirSet
 	for _, f := range want {
-		set, err := f.read(fsys, migration.Options{Format: f.format, IncludeDown: cfg.IncludeDown, MaxFileSize: cfg.MaxFileSize})
+		set, err := f.read(fsys, migration.Options{Format: f.format, IncludeDown: cfg.IncludeDown, MaxFileSize: cfg.MaxFileSize}, cfg.Memo)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.dir, err)
 		}
