@@ -80,15 +80,6 @@ type djModel struct {
 	indexes []djIndex
 }
 
-func (m *djModel) field(name string) *djField {
-	for _, f := range m.fields {
-		if f.name == name {
-			return f
-		}
-	}
-	return nil
-}
-
 type djApp struct {
 	label  string
 	models []*djModel
