@@ -38,13 +38,8 @@ type storedTrace struct {
 // storedResult is a Result without the files' texts, which the replayed
 // trace reads.
 type storedResult struct {
+	Result     Result // but its Migrations
 	Migrations []storedMigration
-	Dirs       []Dir
-	Skipped    []migration.Skipped
-	Rejected   []Candidate
-	Unread     []Candidate
-	Missing    []string
-	Root       string
 }
 
 type storedMigration struct {
@@ -132,7 +127,7 @@ func fetchResult(store Store, key string, files map[string][]byte) (*Result, boo
 	if gob.NewDecoder(bytes.NewReader(data)).Decode(&sr) != nil {
 		return nil, false
 	}
-	res := &Result{Dirs: sr.Dirs, Skipped: sr.Skipped, Rejected: sr.Rejected, Unread: sr.Unread, Missing: sr.Missing, Root: sr.Root}
+	res := &sr.Result
 	for _, s := range sr.Migrations {
 		m := s.M
 		text := s.Text
@@ -150,7 +145,8 @@ func fetchResult(store Store, key string, files map[string][]byte) (*Result, boo
 }
 
 func encodeResult(res *Result, files map[string][]byte) ([]byte, bool) {
-	sr := storedResult{Dirs: res.Dirs, Skipped: res.Skipped, Rejected: res.Rejected, Unread: res.Unread, Missing: res.Missing, Root: res.Root}
+	sr := storedResult{Result: *res}
+	sr.Result.Migrations = nil
 	for _, m := range res.Migrations {
 		if m.File == nil || m.Statements != nil || m.SyntaxErrors != nil {
 			return nil, false // parsed SQL is not stored
