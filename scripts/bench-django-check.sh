@@ -48,7 +48,8 @@ one() {
 	local rc=0
 	(cd "$project" && env "${env[@]}" /usr/bin/time -f "%e %U %S %M" -o "$warm/time" "$bin" "${args[@]}" >/dev/null 2>"$warm/err") || rc=$?
 	[[ $rc -le 1 ]] || die "$mode: exit $rc: $(cat "$warm/err")"
-	awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$warm/time" >>"$warm/$mode"
+	# GNU time writes "Command exited with non-zero status 1" first on findings.
+	tail -1 "$warm/time" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >>"$warm/$mode"
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -67,4 +68,7 @@ for mode in cold warm; do
 	cpu=$(cut -d' ' -f2 "$warm/$mode" | median)
 	rss=$(cut -d' ' -f3 "$warm/$mode" | sort -n | tail -1)
 	printf '%-5s %10s %10s %10d\n' "$mode" "$wall" "$cpu" $((rss / 1024))
+done
+for mode in cold warm; do
+	echo "$mode runs (wall cpu rss-KB): $(paste -sd';' "$warm/$mode")"
 done
