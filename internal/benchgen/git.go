@@ -16,16 +16,7 @@ func GitRepo(ctx context.Context, dir string, spec RepoSpec) error {
 	if err := Repo(dir, spec); err != nil {
 		return err
 	}
-	git := func(args ...string) error {
-		cmd := exec.CommandContext(ctx, "git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b",
-			"GIT_COMMITTER_EMAIL=b@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("git %v: %w: %s", args, err, out)
-		}
-		return nil
-	}
+	git := gitIn(ctx, dir)
 	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"commit", "-q", "-m", "previous"}, {"tag", "previous"}} {
 		if err := git(args...); err != nil {
 			return err
@@ -42,4 +33,19 @@ func GitRepo(ctx context.Context, dir string, spec RepoSpec) error {
 		}
 	}
 	return nil
+}
+
+// gitIn returns a function running git in dir, as a fixed author with no
+// user configuration.
+func gitIn(ctx context.Context, dir string) func(args ...string) error {
+	return func(args ...string) error {
+		cmd := exec.CommandContext(ctx, "git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b",
+			"GIT_COMMITTER_EMAIL=b@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("git %v: %w: %s", args, err, out)
+		}
+		return nil
+	}
 }

@@ -76,6 +76,9 @@ type Input struct {
 	// Session, when set, keeps the previous release's migrations and
 	// schema between runs (the language server checks on every save).
 	Session *Session
+	// Translations, when set, keeps what reading each release's
+	// migrations gave across runs (see migrations.Store).
+	Translations migrations.Store
 	// Applied, when set, says which of the new release's migrations (all
 	// of them, in apply order) the database has run, from its history
 	// table (--pending-from): pending are the others, instead of those
@@ -118,7 +121,8 @@ func Run(in Input) (*Result, error) {
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
 	memo := migrations.NewMemo()
-	mopt := migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Memo: memo}
+	defer memo.Close()
+	mopt := migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Memo: memo, Store: in.Translations}
 	// The new release first: the deployed one's migrations are mostly a
 	// prefix of its, and take their translations from the memo.
 	newSide, err := readSide(in.New, mopt, res)

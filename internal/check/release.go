@@ -38,6 +38,9 @@ type Scope struct {
 	Cache   *scan.Cache
 	Memo    *scan.Memo
 	Version string // schemagate's version, part of the cache key
+	// Translations keeps what reading the migrations gave across runs
+	// (nil: none).
+	Translations migrations.Store
 	// Log receives what -v prints (nil: nothing).
 	Log func(format string, args ...any)
 
@@ -76,7 +79,7 @@ func (s *Scope) config() *config.Config {
 // Input is check's input for the scope, without the releases.
 func (s *Scope) Input() Input {
 	cfg := s.config()
-	in := Input{Config: cfg, Format: s.Format, Root: s.Prefix, SchemaDump: joinRoot(s.Prefix, cfg.SchemaDump), Index: s.Index}
+	in := Input{Config: cfg, Format: s.Format, Root: s.Prefix, SchemaDump: joinRoot(s.Prefix, cfg.SchemaDump), Index: s.Index, Translations: s.Translations}
 	for _, d := range cfg.Migrations {
 		d.Dir = joinRoot(s.Prefix, d.Dir)
 		in.Dirs = append(in.Dirs, d)
@@ -101,7 +104,7 @@ func (s *Scope) globs(patterns []string) []string {
 // Migrations reads a tree's migrations as check does.
 func (s *Scope) Migrations(t Tree) (*migrations.Result, error) {
 	in := s.Input()
-	return migrations.Load(t.FS, migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: in.Config.MaxFileSize, PGVersion: in.Config.PGVersion})
+	return migrations.Load(t.FS, migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: in.Config.MaxFileSize, PGVersion: in.Config.PGVersion, Store: in.Translations})
 }
 
 // References is a tree's reference index as check builds it: every file

@@ -15,6 +15,7 @@ import (
 	"github.com/schemagate/schemagate/internal/refs/scan"
 	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/snapshot"
+	"github.com/schemagate/schemagate/internal/transcache"
 )
 
 // checkFlags are check's own flags; gate reuses them.
@@ -44,7 +45,7 @@ func (f *checkFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.previous, "previous", nil, "the deployed release: a git revision (repeatable: every release that may still serve traffic; default: previous in the config)")
 	cmd.Flags().StringVar(&f.newRev, "new", "", "the release being deployed, as a git revision (default: the working tree)")
 	cmd.Flags().StringVar(&f.repo, "repo", "", "the git repository, or without git the directory the release's paths start from (default: the one containing the working directory)")
-	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "rebuild reference indexes instead of reading the cache")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "rebuild reference indexes and translate framework migrations again instead of reading the caches")
 	f.releaseFlags.register(cmd.Flags())
 	f.pg.register(cmd.Flags())
 }
@@ -102,6 +103,9 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if !f.noCache {
+		env.trans = transcache.Open(ToolVersion(), env.verbose)
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	previous, err := f.previousTrees(ctx, env, stdio)
@@ -145,6 +149,9 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 		return nil, nil, err
 	}
 	res, err := check.Run(in)
+	if env.trans != nil {
+		env.trans.Wait()
+	}
 	f.checked = previous.names
 	if err == nil {
 		res.Notes = append(res.Notes, scope.Unread()...)
@@ -163,7 +170,8 @@ type checkEnv struct {
 	root    string       // the working tree's root (set by setRoot)
 	prefix  string       // the config's directory below root
 	cache   *scan.Cache
-	memo    *scan.Memo // shares per-file references between the releases' index builds
+	trans   *transcache.Store // nil with --no-cache
+	memo    *scan.Memo        // shares per-file references between the releases' index builds
 	verbose func(string, ...any)
 }
 
@@ -220,7 +228,11 @@ func (e *checkEnv) setRoot(repoFlag, snapshotConfigDir string) {
 
 // scope is what check reads of the trees.
 func (e *checkEnv) scope() *check.Scope {
-	return &check.Scope{Config: e.cfg, Prefix: e.prefix, Format: e.lopt.Format, Cache: e.cache, Memo: e.memo, Version: ToolVersion(), Log: e.verbose}
+	s := &check.Scope{Config: e.cfg, Prefix: e.prefix, Format: e.lopt.Format, Cache: e.cache, Memo: e.memo, Version: ToolVersion(), Log: e.verbose}
+	if e.trans != nil {
+		s.Translations = e.trans
+	}
+	return s
 }
 
 // gitTree opens a git revision. When there is no repository or it lacks

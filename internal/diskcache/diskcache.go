@@ -301,3 +301,16 @@ func (d *Dir) prune(dir string) {
 		}
 	}
 }
+
+// ToolID names the running tool for cache keys: its version and, since a
+// development build keeps one version through every change, its
+// executable's path, size and modification time.
+func ToolID(version string) string {
+	id := version
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			id += fmt.Sprintf("\x00%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return id
+}

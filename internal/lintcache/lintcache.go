@@ -8,7 +8,6 @@
 package lintcache
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -38,22 +37,9 @@ type Store struct {
 func Open(version string, log func(format string, args ...any)) *Store {
 	return &Store{
 		dir:  diskcache.Dir{Path: os.Getenv(DirEnv), Name: "lint", Title: "lint cache", Magic: [8]byte{'S', 'G', 'L', 'I', 'N', 'T', 0, 2}, MaxBytes: MaxBytes, Log: log},
-		tool: toolID(version),
+		tool: diskcache.ToolID(version),
 		log:  log,
 	}
-}
-
-// toolID names the running tool: its version and, since a development
-// build keeps one version through every change, its executable's size
-// and modification time.
-func toolID(version string) string {
-	id := version
-	if exe, err := os.Executable(); err == nil {
-		if st, err := os.Stat(exe); err == nil {
-			id += fmt.Sprintf("\x00%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
-		}
-	}
-	return id
 }
 
 func (s *Store) key(k string) string { return s.tool + "\x00" + k }

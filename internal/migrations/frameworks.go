@@ -88,8 +88,8 @@ type dirSet struct {
 
 // readDir reads dir of fsys without translating: SQL migration formats
 // through Discover, frameworks through their own discovery.
-func readDir(fsys fs.FS, dir string, opt migration.Options) (*dirSet, error) {
-	fw := detectFramework(fsys, dir, opt.Format)
+func readDir(fsys fs.FS, dir string, opt migration.Options, memo *Memo) (*dirSet, error) {
+	fw := memo.framework(detectFramework(fsys, dir, opt.Format))
 	if fw == nil {
 		set, err := Discover(fsys, dir, opt)
 		if err != nil {
@@ -108,18 +108,19 @@ func readDir(fsys fs.FS, dir string, opt migration.Options) (*dirSet, error) {
 
 // read reads a directory: in the framework or SQL format discovery saw,
 // or, when configured, in the format its contents show.
-func (f foundDir) read(fsys fs.FS, opt migration.Options) (*dirSet, error) {
+func (f foundDir) read(fsys fs.FS, opt migration.Options, memo *Memo) (*dirSet, error) {
 	switch {
 	case f.how == FoundConfigured:
-		return readDir(fsys, f.dir, opt)
+		return readDir(fsys, f.dir, opt, memo)
 	case f.framework != nil:
+		fw := memo.framework(f.framework)
 		opt.SQL = Discover
-		set, err := f.framework.Discover(fsys, f.dir, opt)
+		set, err := fw.Discover(fsys, f.dir, opt)
 		if err != nil {
 			return nil, err
 		}
-		set.Format = f.framework.Format()
-		return &dirSet{Set: set, framework: f.framework, dir: f.dir}, nil
+		set.Format = fw.Format()
+		return &dirSet{Set: set, framework: fw, dir: f.dir}, nil
 	}
 	set, err := Discover(fsys, f.dir, opt)
 	if err != nil {

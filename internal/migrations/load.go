@@ -42,6 +42,10 @@ type Config struct {
 	// Memo, when set, translates a framework's migrations once for every
 	// tree that shares them (both releases of a check).
 	Memo *Memo
+	// Store, when set, keeps what was read between runs: a tree read
+	// before, whose files did not change, is not read and translated
+	// again. Not used with Base.
+	Store Store
 }
 
 // Dir is one migration directory that was read.
@@ -79,6 +83,13 @@ type Result struct {
 // migrations are translated, all of a framework's directories together.
 // The error is for a directory that cannot be read at all.
 func Load(fsys fs.FS, cfg Config) (*Result, error) {
+	if cfg.Store != nil && cfg.Base == nil {
+		return loadStored(fsys, cfg)
+	}
+	return load(fsys, cfg)
+}
+
+func load(fsys fs.FS, cfg Config) (*Result, error) {
 	res := &Result{}
 	var want []foundDir
 	if len(cfg.Dirs) > 0 {
@@ -109,7 +120,7 @@ func Load(fsys fs.FS, cfg Config) (*Result, error) {
 	}
 	var sets []*dirSet
 	for _, f := range want {
-		set, err := f.read(fsys, migration.Options{Format: f.format, IncludeDown: cfg.IncludeDown, MaxFileSize: cfg.MaxFileSize})
+		set, err := f.read(fsys, migration.Options{Format: f.format, IncludeDown: cfg.IncludeDown, MaxFileSize: cfg.MaxFileSize}, cfg.Memo)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.dir, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/schemagate/schemagate/internal/migrations/django"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
@@ -19,9 +20,13 @@ import (
 // of another's (the deployed release, before the pending ones) gets the
 // other's translations. Only frameworks whose translation of a migration
 // depends on nothing after it take part (see prefixStable).
+//
+// Django's translation depends on every migration of the set, so it is
+// not remembered; the files' syntax trees are, which is most of its cost.
 type Memo struct {
-	mu   sync.Mutex
-	done map[memoKey]memoEntry
+	mu     sync.Mutex
+	done   map[memoKey]memoEntry
+	django *django.Trees
 }
 
 type memoKey [sha256.Size]byte
@@ -33,6 +38,31 @@ type memoEntry struct {
 
 // NewMemo returns an empty memo.
 func NewMemo() *Memo { return &Memo{} }
+
+// framework returns fw set to share what the memo keeps: a Django
+// translator its syntax trees. A nil fw is nil.
+func (mm *Memo) framework(fw migration.Framework) migration.Framework {
+	d, ok := fw.(*django.Django)
+	if mm == nil || !ok {
+		return fw
+	}
+	mm.mu.Lock()
+	if mm.django == nil {
+		mm.django = django.NewTrees()
+	}
+	mm.mu.Unlock()
+	c := *d
+	c.Trees = mm.django
+	return &c
+}
+
+// Close frees what the memo keeps; the migrations read through it stay
+// usable.
+func (mm *Memo) Close() {
+	if mm != nil {
+		mm.django.Close()
+	}
+}
 
 // prefixStable reports whether fw translates a migration from it and the
 // migrations before it only (see migration.PrefixStable).

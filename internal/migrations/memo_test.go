@@ -1,12 +1,14 @@
 package migrations
 
 import (
+	"os"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/schemagate/schemagate/internal/benchgen"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 )
 
@@ -44,5 +46,38 @@ func TestMemoGivesTheSameTranslations(t *testing.T) {
 		if len(viaMemo.Migrations) == 0 || len(viaMemo.Migrations[0].Ops) == 0 {
 			t.Fatalf("%s: nothing translated", name)
 		}
+	}
+}
+
+// Both releases of a Django project read through one memo (which shares
+// the files' syntax trees) are read as each alone.
+func TestMemoSharesDjangoTrees(t *testing.T) {
+	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
+	prevDir, nextDir := t.TempDir(), t.TempDir()
+	if _, err := benchgen.DjangoProject(prevDir, spec); err != nil {
+		t.Fatal(err)
+	}
+	next, err := benchgen.DjangoProject(nextDir, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := next(); err != nil {
+		t.Fatal(err)
+	}
+	memo := NewMemo()
+	defer memo.Close()
+	for _, dir := range []string{nextDir, prevDir} {
+		viaMemo, err := Load(os.DirFS(dir), Config{Memo: memo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone, err := Load(os.DirFS(dir), Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(alone.Migrations) < spec.Migrations {
+			t.Fatalf("read %d migrations", len(alone.Migrations))
+		}
+		sameResult(t, dir, alone, viaMemo)
 	}
 }

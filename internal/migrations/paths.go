@@ -90,7 +90,7 @@ func Paths(paths []string, opt PathOptions) *Loaded {
 }
 
 func (l *Loaded) dir(p string, opt PathOptions) {
-	set, err := readDir(safefs.Within(p), ".", opt.migrations())
+	set, err := readDir(safefs.Within(p), ".", opt.migrations(), nil)
 	if err != nil {
 		l.Problems = append(l.Problems, ReadError{p, err.Error()})
 		return
@@ -119,7 +119,7 @@ func (l *Loaded) file(p string, opt PathOptions) {
 	if fw := frameworkOfPath(p, opt); fw != nil {
 		// A framework migration needs its siblings: the translator
 		// replays every earlier migration of the directory.
-		set, err := readDir(safefs.Within(dir), ".", migration.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize})
+		set, err := readDir(safefs.Within(dir), ".", migration.Options{Format: fw.Format(), MaxFileSize: opt.MaxFileSize}, nil)
 		if err == nil {
 			translate([]*dirSet{set}, opt.translate(), nil)
 			// Every migration of the file (a Go migration list holds

@@ -188,7 +188,7 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 				set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: reason})
 				continue
 			}
-			mod := parsePython(text)
+			mod := parsePythonIn(d.Trees, text)
 			mc := mod.readMigration()
 			mod.close()
 			if !mc.found {

@@ -1,14 +1,12 @@
 package django
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
-	"github.com/smacker/go-tree-sitter/python"
 
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
@@ -164,18 +162,15 @@ type syntaxErr struct {
 	message    string
 }
 
-func parsePython(src []byte) *module {
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(python.GetLanguage())
-	// No caller has a context to give; parsing is bounded by the file
-	// size limit. ParseCtx fails only without a language, on a cancelled
-	// context or past a timeout, none of which can happen here.
-	tree, err := p.ParseCtx(context.Background(), nil, src)
-	if err != nil {
-		panic("django: tree-sitter Python parser: " + err.Error())
-	}
+func parsePython(src []byte) *module { return parsePythonIn(nil, src) }
+
+// parsePythonIn reads a module from its tree in trees.
+func parsePythonIn(trees *Trees, src []byte) *module {
+	tree, kept := trees.tree(src)
 	m := &module{src: src, str: string(src), tree: tree, root: tree.RootNode(), funcs: map[string]bool{}}
+	if kept {
+		m.tree = nil // trees closes it
+	}
 	m.collectErrors(m.root)
 	for _, n := range tsnode.Named(m.root) {
 		switch n.Type() {

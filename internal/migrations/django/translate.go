@@ -61,6 +61,9 @@ type Django struct {
 	// the primary key Django gives auto-created M2M tables. Empty: the
 	// class of the last auto-created primary key the migrations declare.
 	DefaultAutoField string
+	// Trees, when set, shares the files' syntax trees between the reads
+	// of one run.
+	Trees *Trees
 }
 
 // New returns a Django translator that reads its settings from the
@@ -163,7 +166,7 @@ func (d *Django) Translate(ms []*migration.Migration, opt migration.TranslateOpt
 	var founds []*found
 	present := map[string]bool{}
 	for i, m := range ms {
-		mod := parsePython(m.File.Text)
+		mod := parsePythonIn(d.Trees, m.File.Text)
 		mc := mod.readMigration()
 		app, name := appAndName(m)
 		ps[i] = parsed{mod, mc, app}
