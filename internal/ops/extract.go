@@ -31,6 +31,16 @@ const DefaultPGVersion = 16
 // annotates them with transaction state and tables created earlier in the
 // same migration. Every statement yields at least one operation.
 func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
+	out := Convert(stmts, opt)
+	Annotate(out, opt.Transactional)
+	return out
+}
+
+// Convert turns statements into operations as FromStatements does, with
+// Stmt counting from 0 at stmts[0], but does not annotate them: a long
+// file's statements are converted in chunks, in parallel, and annotated
+// once joined.
+func Convert(stmts []sqlparse.Statement, opt Options) []Op {
 	if opt.PGVersion == 0 {
 		opt.PGVersion = DefaultPGVersion
 	}
@@ -44,7 +54,6 @@ func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
 		c.ops[0].Duplicate = duplicate(s.Node)
 		out = append(out, c.ops...)
 	}
-	Annotate(out, opt.Transactional)
 	return out
 }
 
