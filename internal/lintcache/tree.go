@@ -16,9 +16,10 @@ type Tree struct {
 	latest time.Time // the latest modification or change time seen
 }
 
-// maxTreeEntries bounds what StatTree walks: past it a run is not
-// memoised.
-const maxTreeEntries = 200_000
+// maxTreeEntries bounds what StatTree walks, twice in a run that keeps
+// a memo: past it (a repository's root rather than its migrations) a run
+// is not memoised.
+const maxTreeEntries = 20_000
 
 var errNoTree = errors.New("not a tree a memo can stand for")
 
