@@ -3,7 +3,8 @@
 #
 # For each input, runs `schemagate lint --no-cache --format json` (cold),
 # `squawk --reporter json` and `schemagate lint --format json` with its
-# findings cache filled by an earlier run (warm) RUNS times each (default
+# cache filled by an earlier run (warm: a directory's report as printed, a
+# single file's findings) RUNS times each (default
 # 5), alternating, and prints the median wall time, median CPU time
 # (user+sys) and peak RSS of each, schemagate's cold ratio to squawk and
 # its warm speed-up over cold. The ratios are the figures that matter: on

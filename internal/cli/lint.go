@@ -70,9 +70,15 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 					return fail("--changed-from: %v", err)
 				}
 			}
+			var store *lintcache.Store
+			if !noCache {
+				store = lintcache.Open(ToolVersion(), flags.logf(stdio))
+				defer store.Wait()
+			}
 			var loaded *migrations.Loaded
 			var notes []string
 			var dirs []migrations.Dir
+			var memo *lintMemo
 			if stdin {
 				if len(args) > 0 {
 					return fail("--stdin takes no paths")
@@ -83,6 +89,17 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				}
 			} else if len(args) > 0 {
 				strongMigrationsDefaults(cfg, args...)
+				if store != nil && changed == nil {
+					if memo = newLintMemo(cmd, stdio, store, cfg, args); memo != nil {
+						if kept, ok := memo.recall(); ok {
+							if _, err := stdio.Out.Write(kept.Out); err != nil {
+								return fail("%v", err)
+							}
+							return exitWith(kept.Code)
+						}
+						stdio = memo.tee(stdio)
+					}
+				}
 				loaded = loadPaths(args, lopt, cfg)
 			} else {
 				var found *migrations.Result
@@ -95,9 +112,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			lintOpt := lint.Options{Config: cfg, Catalog: catalog.New()}
-			if !noCache {
-				store := lintcache.Open(ToolVersion(), flags.logf(stdio))
-				defer store.Wait()
+			if store != nil {
 				lintOpt.Store = store
 			}
 			findings := lint.Run(loaded.Migrations, lintOpt)
@@ -112,6 +127,9 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				ruleSummary: changed == nil && !stdin && len(args) == 0}, level)
 			if err != nil {
 				return fail("%v", err)
+			}
+			if memo != nil {
+				memo.keep(loaded, code)
 			}
 			return exitWith(code)
 		},

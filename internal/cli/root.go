@@ -167,6 +167,13 @@ func isTerminal(w io.Writer) bool {
 	if c, ok := w.(*countingWriter); ok {
 		w = c.w
 	}
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -351,9 +350,14 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 	// Several operations can come from one call (a Django CreateModel
 	// makes its join tables too): one finding per rule, place and message.
 	kept := out[:0]
-	seen := map[string]bool{}
+	type place struct {
+		rule    string
+		offset  int
+		message string
+	}
+	seen := make(map[place]bool, len(out))
 	for _, f := range out {
-		key := f.Rule + "\x00" + strconv.Itoa(f.Span.Start.Offset) + "\x00" + f.Message
+		key := place{f.Rule, f.Span.Start.Offset, f.Message}
 		if f.Severity == rules.Off || seen[key] {
 			continue
 		}

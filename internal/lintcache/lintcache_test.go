@@ -2,6 +2,7 @@ package lintcache
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -184,6 +185,25 @@ func TestCodecNilAndEmpty(t *testing.T) {
 	for i := 0; i < len(full); i++ {
 		if _, err := decode(bytes.NewReader(full[:i])); err == nil {
 			t.Errorf("%d of %d bytes decoded", i, len(full))
+		}
+	}
+}
+
+// The decoder reads varints from memory: it must read what
+// encoding/binary writes, and refuse what encoding/binary refuses.
+func TestDecoderVarints(t *testing.T) {
+	for _, n := range []int64{0, 1, -1, 63, -64, 64, 127, 128, 1 << 20, -(1 << 40), 1<<63 - 1, -1 << 63} {
+		d := &decoder{data: string(binary.AppendVarint(nil, n))}
+		if got := d.int(); d.err != nil || int64(got) != n || d.at != len(d.data) {
+			t.Errorf("varint %d: read %d (err %v, %d of %d bytes)", n, got, d.err, d.at, len(d.data))
+		}
+	}
+	for _, bad := range []string{"", "\x80", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"} {
+		_, werr := binary.ReadUvarint(strings.NewReader(bad))
+		d := &decoder{data: bad}
+		d.uint()
+		if (d.err != nil) != (werr != nil) || werr == nil {
+			t.Errorf("%q: decoder error %v, encoding/binary's %v", bad, d.err, werr)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/alembic"
@@ -89,6 +90,7 @@ type dirSet struct {
 // readDir reads dir of fsys without translating: SQL migration formats
 // through Discover, frameworks through their own discovery.
 func readDir(fsys fs.FS, dir string, opt migration.Options, memo *Memo) (*dirSet, error) {
+	fsys = &listedFS{FS: fsys}
 	fw := memo.framework(detectFramework(fsys, dir, opt.Format))
 	if fw == nil {
 		set, err := Discover(fsys, dir, opt)
@@ -195,3 +197,33 @@ func fromText(p string, text []byte, format migration.Format, pgVersion int, bas
 	}
 	return m
 }
+
+// listedFS lists each directory once: every framework's detector lists
+// the directory being read (Rails' walks it) before discovery lists it
+// again, and a directory of thousands of migrations is worth listing once.
+type listedFS struct {
+	fs.FS
+	mu    sync.Mutex
+	lists map[string]dirListing
+}
+
+type dirListing struct {
+	entries []fs.DirEntry
+	err     error
+}
+
+func (l *listedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	got, ok := l.lists[name]
+	if !ok {
+		got.entries, got.err = fs.ReadDir(l.FS, name)
+		if l.lists == nil {
+			l.lists = map[string]dirListing{}
+		}
+		l.lists[name] = got
+	}
+	return slices.Clone(got.entries), got.err
+}
+
+func (l *listedFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(l.FS, name) }

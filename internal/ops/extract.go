@@ -31,20 +31,35 @@ const DefaultPGVersion = 16
 // annotates them with transaction state and tables created earlier in the
 // same migration. Every statement yields at least one operation.
 func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
+	out := Convert(stmts, opt)
+	Annotate(out, opt.Transactional)
+	return out
+}
+
+// Convert turns statements into operations as FromStatements does, with
+// Stmt counting from 0 at stmts[0], but does not annotate them: a long
+// file's statements are converted in chunks, in parallel, and annotated
+// once joined.
+func Convert(stmts []sqlparse.Statement, opt Options) []Op {
 	if opt.PGVersion == 0 {
 		opt.PGVersion = DefaultPGVersion
 	}
-	var out []Op
+	if len(stmts) == 0 {
+		return nil
+	}
+	// Every statement gives an operation or more; each is written in
+	// place (an operation is some 400 bytes to copy).
+	out := make([]Op, 0, len(stmts)+len(stmts)/4)
 	for i, s := range stmts {
-		c := converter{stmt: i, st: s, ver: opt.PGVersion, file: opt.File}
+		start := len(out)
+		c := converter{stmt: i, st: s, ver: opt.PGVersion, file: opt.File, ops: out}
 		c.convert(s.Node)
-		if len(c.ops) == 0 {
+		if len(c.ops) == start {
 			c.add(Op{Kind: Other, Detail: nodeName(s.Node)})
 		}
-		c.ops[0].Duplicate = duplicate(s.Node)
-		out = append(out, c.ops...)
+		c.ops[start].Duplicate = duplicate(s.Node)
+		out = c.ops
 	}
-	Annotate(out, opt.Transactional)
 	return out
 }
 
@@ -89,7 +104,7 @@ type converter struct {
 	st   sqlparse.Statement
 	ver  int
 	file *source.File
-	ops  []Op
+	ops  []Op // the operations of the statements so far, this one's last
 }
 
 func (c *converter) add(op Op) {

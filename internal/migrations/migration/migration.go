@@ -122,13 +122,66 @@ func (m *Migration) Prepare(pgVersion int) {
 	if m.Ops != nil || m.Framework {
 		return
 	}
+	opt := ops.Options{Transactional: m.Transactional, PGVersion: pgVersion, File: m.File}
+	if m.Statements == nil && m.SyntaxErrors == nil && m.prepareInChunks(opt) {
+		return
+	}
 	if m.Statements == nil && m.SyntaxErrors == nil {
 		m.Parse()
 	}
-	m.Ops = ops.FromStatements(m.Statements, ops.Options{Transactional: m.Transactional, PGVersion: pgVersion, File: m.File})
+	m.Ops = ops.FromStatements(m.Statements, opt)
 	for i := range m.Statements {
 		m.Statements[i].Node = nil
 	}
+}
+
+// prepareInChunks parses and converts a migration whose regions parse
+// without error chunk by chunk (see sqlparse.ParseChunks): a long file
+// then uses every core, and each chunk's parse trees are let go as soon
+// as its operations are built. It gives what Parse and FromStatements
+// give, or false (having changed nothing) when a region has a syntax
+// error, which the whole-region parse reports.
+func (m *Migration) prepareInChunks(opt ops.Options) bool {
+	type chunk struct {
+		stmts []sqlparse.Statement
+		ops   []ops.Op
+	}
+	var parts []chunk
+	nStmts, nOps := 0, 0
+	for _, r := range m.Regions {
+		chunks, ok := sqlparse.ParseChunks(m.File, r.Start, r.End, func(res sqlparse.Result) chunk {
+			c := chunk{stmts: res.Statements, ops: ops.Convert(res.Statements, opt)}
+			for i := range c.stmts {
+				c.stmts[i].Node = nil
+			}
+			return c
+		})
+		if !ok {
+			return false
+		}
+		for _, c := range chunks {
+			nStmts, nOps = nStmts+len(c.stmts), nOps+len(c.ops)
+		}
+		parts = append(parts, chunks...)
+	}
+	switch {
+	case nStmts == 0:
+	case len(parts) == 1:
+		m.Statements, m.Ops = parts[0].stmts, parts[0].ops
+	default:
+		// Sized once: an operation is some hundreds of bytes, and a long
+		// file has tens of thousands.
+		m.Statements, m.Ops = make([]sqlparse.Statement, 0, nStmts), make([]ops.Op, 0, nOps)
+		for _, c := range parts {
+			for i := range c.ops {
+				c.ops[i].Stmt += len(m.Statements)
+			}
+			m.Statements = append(m.Statements, c.stmts...)
+			m.Ops = append(m.Ops, c.ops...)
+		}
+	}
+	ops.Annotate(m.Ops, opt.Transactional)
+	return true
 }
 
 // Content is what identifies the migration's text across releases: the
