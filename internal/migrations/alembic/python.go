@@ -1,7 +1,9 @@
 package alembic
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -9,6 +11,7 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
 
+	"github.com/schemagate/schemagate/internal/migrations/nesting"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -113,7 +116,13 @@ type module struct {
 	imports map[string]string   // local name -> dotted path it was imported as
 	star    []string            // modules imported with "from m import *"
 	errors  []syntaxErr
+	// tooDeep is set for a file nested past Python's limit: only its
+	// header was read, and nothing of it is translated.
+	tooDeep bool
 }
+
+// tooDeepMessage is the error of a file nested past Python's limit.
+var tooDeepMessage = fmt.Sprintf("Python syntax error: too many nested parentheses (Python allows %d levels): alembic cannot import this revision, and schemagate does not read it", nesting.MaxPython)
 
 type funcDef struct {
 	start  int
@@ -130,6 +139,7 @@ type param struct {
 type syntaxErr struct {
 	start, end int
 	missing    string // the token tree-sitter inserted, for MISSING nodes
+	message    string // the whole message, when set
 }
 
 var pythonLang = python.GetLanguage()
@@ -140,7 +150,15 @@ func parseModule(src []byte) *module {
 	p := sitter.NewParser()
 	defer p.Close()
 	p.SetLanguage(pythonLang)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
+	// A file nested deeper than Python allows is not valid Python, and
+	// tree-sitter would spend seconds on it: only the lines before the
+	// bracket that crosses the bound are read, for the revision header.
+	text := src
+	deep := nesting.Python(src)
+	if deep >= 0 {
+		text = src[:bytes.LastIndexAny(src[:deep], "\r\n")+1]
+	}
+	tree, err := p.ParseCtx(context.Background(), nil, text)
 	m := &module{src: src, str: string(src), funcs: map[string]*funcDef{}, imports: map[string]string{}}
 	if err != nil || tree == nil {
 		m.errors = append(m.errors, syntaxErr{start: 0, end: len(src)})
@@ -149,7 +167,12 @@ func parseModule(src []byte) *module {
 	defer tree.Close()
 	root := tree.RootNode()
 	b := builder{src: src, str: m.str, mod: m}
-	m.collectErrors(root)
+	if deep >= 0 {
+		m.tooDeep = true
+		m.errors = append(m.errors, syntaxErr{start: deep, end: deep + 1, message: tooDeepMessage})
+	} else {
+		m.collectErrors(root)
+	}
 	for _, n := range tsnode.Named(root) {
 		switch n.Type() {
 		case "import_statement", "import_from_statement":

@@ -63,7 +63,10 @@ func translate(m *migration.Migration, opt migration.TranslateOptions) migration
 	t.mod = parseModule(t.src)
 	for _, e := range t.mod.errors {
 		msg := "Python syntax error: alembic cannot import this revision"
-		if e.missing != "" {
+		switch {
+		case e.message != "":
+			msg = e.message
+		case e.missing != "":
 			msg = fmt.Sprintf("Python syntax error: missing %q", e.missing)
 		}
 		end := e.end
@@ -71,6 +74,9 @@ func translate(m *migration.Migration, opt migration.TranslateOptions) migration
 			end = e.start + 1
 		}
 		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: t.file.Span(e.start, end), Message: msg})
+	}
+	if t.mod.tooDeep {
+		return migration.Translation{Migration: m, Notes: t.notes}
 	}
 	// Module-level assignments (constants, enum types, tables) are what
 	// upgrade() sees; nothing else at module level runs an operation.

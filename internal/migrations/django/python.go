@@ -1,6 +1,7 @@
 package django
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/schemagate/schemagate/internal/migrations/nesting"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -164,12 +166,25 @@ type syntaxErr struct {
 
 func parsePython(src []byte) *module { return parsePythonIn(nil, src) }
 
-// parsePythonIn reads a module from its tree in trees.
+// parsePythonIn reads a module from its tree in trees. A file nested
+// deeper than Python allows is not parsed at all: tree-sitter would
+// spend seconds on it, and Django cannot import it. It reads as an
+// empty module with that one error.
 func parsePythonIn(trees *Trees, src []byte) *module {
-	tree, kept := trees.tree(src)
+	deep := nesting.Python(src)
+	var tree *sitter.Tree
+	kept := false
+	if deep >= 0 {
+		tree = parseTree(nil)
+	} else {
+		tree, kept = trees.tree(src)
+	}
 	m := &module{src: src, str: string(src), tree: tree, root: tree.RootNode(), funcs: map[string]bool{}}
 	if kept {
 		m.tree = nil // trees closes it
+	}
+	if deep >= 0 {
+		m.errors = append(m.errors, syntaxErr{deep, deep + 1, tooDeepMessage})
 	}
 	m.collectErrors(m.root)
 	for _, n := range tsnode.Named(m.root) {
@@ -195,6 +210,9 @@ func (m *module) close() {
 		m.tree.Close()
 	}
 }
+
+// tooDeepMessage is the error of a file nested past Python's limit.
+var tooDeepMessage = fmt.Sprintf("Python syntax error: too many nested parentheses (Python allows %d levels): Django cannot import this migration, and schemagate does not read it", nesting.MaxPython)
 
 // collectErrors records tree-sitter's ERROR and MISSING nodes, outermost
 // only.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
+	"github.com/schemagate/schemagate/internal/migrations/nesting"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/safefs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -237,8 +238,10 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 		}
 		t := &tr{f: f, src: f.Text, cat: cat, pg: pg, ver: r.defaultVersion()}
 		p := tree(i)
-		t.reportSyntaxErrors(p.root, p.hasError)
-		t.runSafely(p.root, r.defaultVersion())
+		t.reportSyntaxErrors(p)
+		if !p.tooDeep {
+			t.runSafely(p.root, r.defaultVersion())
+		}
 		m.Transactional = !t.disableTx
 		ops.Annotate(t.ops, m.Transactional)
 		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, Undecided: t.undecided, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(t.ops, m.Transactional)}
@@ -259,12 +262,17 @@ func (t *tr) runSafely(root *node, def version) {
 }
 
 // reportSyntaxErrors turns tree-sitter's ERROR and MISSING nodes into
-// syntax-error notes.
-func (t *tr) reportSyntaxErrors(root *node, hasError bool) {
-	if !hasError {
+// syntax-error notes, and a file too deep to parse into its note.
+func (t *tr) reportSyntaxErrors(p parsed) {
+	if p.tooDeep {
+		t.note = append(t.note, migration.Note{Kind: migration.NoteTooComplex, Span: t.f.Span(p.deepAt, p.deepAt+1),
+			Message: fmt.Sprintf("brackets nest more than %d levels deep here; schemagate does not parse Ruby nested this deep (real code never is), and nothing in this file is checked", nesting.MaxRuby)})
 		return
 	}
-	for _, n := range syntaxErrors(root) {
+	if !p.hasError {
+		return
+	}
+	for _, n := range syntaxErrors(p.root) {
 		if n.missing {
 			t.syntaxNote(t.f.Span(n.start, n.end), fmt.Sprintf("Ruby syntax error: missing `%s`", n.typ))
 			continue

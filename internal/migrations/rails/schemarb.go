@@ -23,11 +23,12 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 	defer p.Close()
 	p.SetLanguage(rubyLang)
 	var scratch []int32
-	root, hasError := parseRuby(p, f.Text, &scratch)
+	parsed := parseRuby(p, f.Text, &scratch)
+	root := parsed.root
 	// ActiveRecord::Schema without [x.y] (dumps of Rails 6.1 and older)
 	// loads with 6.1's defaults.
 	t := &tr{f: f, src: f.Text, cat: catalog.New(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
-	t.reportSyntaxErrors(root, hasError)
+	t.reportSyntaxErrors(parsed)
 	t.heredocs = collectHeredocs(root)
 	t.methods = map[string]*node{}
 	t.consts = map[string]value{}

@@ -8,6 +8,8 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/ruby"
+
+	"github.com/schemagate/schemagate/internal/migrations/nesting"
 )
 
 // node is a tree-sitter node copied into Go memory: the interpreter walks
@@ -49,23 +51,31 @@ func rubyLanguage() *sitter.Language {
 	return rubyLang
 }
 
-// parseRuby parses src and copies the tree. hasError reports ERROR or
-// MISSING nodes anywhere.
-func parseRuby(p *sitter.Parser, src []byte, scratch *[]int32) (root *node, hasError bool) {
+// parseRuby parses src and copies the tree. A file nested deeper than
+// nesting.MaxRuby is not parsed (tree-sitter would spend seconds on it):
+// its tree is an empty program and tooDeep is set.
+func parseRuby(p *sitter.Parser, src []byte, scratch *[]int32) parsed {
+	if at := nesting.Ruby(src); at >= 0 {
+		return parsed{root: &node{typ: "program", end: len(src), named: true}, tooDeep: true, deepAt: at}
+	}
 	t, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil || t == nil {
-		return &node{typ: "ERROR", end: len(src), named: true}, true
+		return parsed{root: &node{typ: "ERROR", end: len(src), named: true}, hasError: true}
 	}
 	defer t.Close()
 	rn := t.RootNode()
-	hasError = rn.HasError()
-	return walkTree(rn, len(src), scratch), hasError
+	return parsed{root: walkTree(rn, len(src), scratch), hasError: rn.HasError()}
 }
 
 // parsed is one file's tree.
 type parsed struct {
-	root     *node
+	root *node
+	// hasError reports ERROR or MISSING nodes anywhere.
 	hasError bool
+	// tooDeep is set when the bracket at deepAt nests past
+	// nesting.MaxRuby: the file was not parsed.
+	tooDeep bool
+	deepAt  int
 }
 
 // parseAll parses the files on every core: parsing dominates translation
@@ -92,7 +102,7 @@ func parseAll(srcs [][]byte) (get func(i int) parsed) {
 				if i >= len(srcs) {
 					return
 				}
-				out[i].root, out[i].hasError = parseRuby(p, srcs[i], &scratch)
+				out[i] = parseRuby(p, srcs[i], &scratch)
 				close(ready[i])
 			}
 		}()
