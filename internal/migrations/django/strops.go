@@ -21,10 +21,12 @@ func (m *module) binary(n *sitter.Node, v *value, depth int) {
 	if l == nil || r == nil || op == nil {
 		return
 	}
+	if op.Type() == "+" {
+		m.sum(n, v, depth)
+		return
+	}
 	a, b := m.evalDepth(l, depth), m.evalDepth(r, depth)
 	switch op.Type() {
-	case "+":
-		m.plus(a, b, v)
 	case "%":
 		if s, ok := a.str(); ok {
 			if out, ok := pyPercent(s, b); ok && m.grow(len(out)) {
@@ -32,6 +34,72 @@ func (m *module) binary(n *sitter.Node, v *value, depth int) {
 			}
 		}
 	}
+}
+
+// sum evaluates a chain a + b + c + ... into v. Python's + is left
+// associative, so the chain is a left spine of binary nodes; it is read
+// in a loop, and a chain of strings (or of lists) is built once, at its
+// full length: folding it pair by pair would copy the prefix at every
+// step, quadratic in the chain's length, and recurse once per term.
+func (m *module) sum(n *sitter.Node, v *value, depth int) {
+	var rights []*sitter.Node
+	for n.Type() == "binary_operator" {
+		l, r, op := n.ChildByFieldName("left"), n.ChildByFieldName("right"), n.ChildByFieldName("operator")
+		if l == nil || r == nil || op == nil || op.Type() != "+" {
+			break
+		}
+		rights = append(rights, r)
+		n = l
+	}
+	terms := make([]*value, 0, len(rights)+1)
+	terms = append(terms, m.evalDepth(n, depth))
+	for i := len(rights) - 1; i >= 0; i-- {
+		terms = append(terms, m.evalDepth(rights[i], depth))
+	}
+	if m.concat(terms, v) {
+		return
+	}
+	acc := terms[0]
+	for _, t := range terms[1:] {
+		next := &value{}
+		m.plus(acc, t, next)
+		acc = next
+	}
+	v.kind, v.s, v.i, v.items = acc.kind, acc.s, acc.i, acc.items
+}
+
+// concat builds terms all of one kind (str, bytes, list or tuple) into
+// v at once; false when they are not.
+func (m *module) concat(terms []*value, v *value) bool {
+	k := terms[0].kind
+	size := 0
+	for _, t := range terms {
+		if t.kind != k {
+			return false
+		}
+		size += len(t.s) + len(t.items)
+	}
+	switch k {
+	case kStr, kBytes:
+		if m.grow(size) {
+			var b strings.Builder
+			b.Grow(size)
+			for _, t := range terms {
+				b.WriteString(t.s)
+			}
+			v.kind, v.s = k, b.String()
+		}
+	case kList, kTuple:
+		if m.grow(size) {
+			v.kind, v.items = k, make([]*value, 0, size)
+			for _, t := range terms {
+				v.items = append(v.items, t.items...)
+			}
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // plus is Python's + on constants.
