@@ -14,9 +14,27 @@ func Children(n *sitter.Node) []*sitter.Node { return children(n, false) }
 // Named returns the named children of n, in order.
 func Named(n *sitter.Node) []*sitter.Node { return children(n, true) }
 
+// fewChildren is the child count up to which indexing beats a cursor:
+// Child(i) steps through i siblings, but a cursor costs an allocation,
+// a finalizer and three more cgo calls.
+const fewChildren = 8
+
 func children(n *sitter.Node, named bool) []*sitter.Node {
-	if n == nil || n.ChildCount() == 0 {
+	if n == nil {
 		return nil
+	}
+	count := int(n.ChildCount())
+	if count == 0 {
+		return nil
+	}
+	if count <= fewChildren {
+		out := make([]*sitter.Node, 0, count)
+		for i := range count {
+			if k := n.Child(i); !named || k.IsNamed() {
+				out = append(out, k)
+			}
+		}
+		return out
 	}
 	c := sitter.NewTreeCursor(n)
 	defer c.Close()
