@@ -453,6 +453,14 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 	if n.Type() != "string" {
 		return
 	}
+	if !m.plainString(n, v) {
+		m.parsedString(n, v)
+	}
+}
+
+// parsedString decodes a string literal from its nodes: escapes and
+// f-string interpolations are children.
+func (m *module) parsedString(n *sitter.Node, v *value) {
 	var prefix string
 	var b strings.Builder
 	verbatim := true
@@ -504,6 +512,36 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 	if verbatim && valStart >= 0 && valEnd >= valStart && string(m.src[valStart:valEnd]) == v.s {
 		v.verbatim, v.valStart, v.valEnd = true, valStart, valEnd
 	}
+}
+
+// plainString decodes a string literal without escapes or
+// interpolation from its text, without visiting its nodes (a migration
+// can hold a hundred thousand literals); false when it has either.
+func (m *module) plainString(n *sitter.Node, v *value) bool {
+	start, end := int(n.StartByte()), int(n.EndByte())
+	text := m.str[start:end]
+	p := strings.IndexAny(text, `"'`)
+	if p < 0 || strings.IndexByte(text, '\\') >= 0 {
+		return false
+	}
+	prefix := strings.ToLower(text[:p])
+	if strings.ContainsAny(prefix, "ft") {
+		return false
+	}
+	q := text[p : p+1]
+	if rest := text[p:]; len(rest) >= 6 && strings.HasPrefix(rest, q+q+q) {
+		q += q + q
+	}
+	if len(text)-p < 2*len(q) || !strings.HasSuffix(text, q) {
+		return false // unterminated
+	}
+	valStart, valEnd := start+p+len(q), end-len(q)
+	v.kind, v.s = kStr, m.str[valStart:valEnd]
+	if strings.Contains(prefix, "b") {
+		v.kind = kBytes
+	}
+	v.verbatim, v.valStart, v.valEnd = true, valStart, valEnd
+	return true
 }
 
 func decodeEscape(e string) string {

@@ -44,7 +44,7 @@ func (m *module) binary(n *sitter.Node, v *value, depth int) {
 func (m *module) sum(n *sitter.Node, v *value, depth int) {
 	var rights []*sitter.Node
 	for n.Type() == "binary_operator" {
-		l, r, op := n.ChildByFieldName("left"), n.ChildByFieldName("right"), n.ChildByFieldName("operator")
+		l, op, r := binaryParts(n)
 		if l == nil || r == nil || op == nil || op.Type() != "+" {
 			break
 		}
@@ -66,6 +66,16 @@ func (m *module) sum(n *sitter.Node, v *value, depth int) {
 		acc = next
 	}
 	v.kind, v.s, v.i, v.items = acc.kind, acc.s, acc.i, acc.items
+}
+
+// binaryParts returns a binary operator's operands and operator: its
+// three children, unless comments sit among them (field lookups cost an
+// allocation and three cgo calls each).
+func binaryParts(n *sitter.Node) (l, op, r *sitter.Node) {
+	if n.ChildCount() == 3 {
+		return n.Child(0), n.Child(1), n.Child(2)
+	}
+	return n.ChildByFieldName("left"), n.ChildByFieldName("operator"), n.ChildByFieldName("right")
 }
 
 // concat builds terms all of one kind (str, bytes, list or tuple) into
