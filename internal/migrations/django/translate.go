@@ -325,7 +325,11 @@ func (t *translator) finish() ([]ops.Op, [][2]int, []migration.SQLStatement) {
 			byPiece[idx] = append(byPiece[idx], t.place(op, &t.e.out[idx]))
 		}
 	}
-	var out []ops.Op
+	size := 0
+	for i, s := range t.e.out {
+		size += len(s.raw) + len(byPiece[i])
+	}
+	out := make([]ops.Op, 0, size)
 	var groups [][2]int
 	var sent [][]sentStmt
 	for i, s := range t.e.out {
