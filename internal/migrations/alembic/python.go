@@ -2,13 +2,11 @@ package alembic
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
 
 	"github.com/schemagate/schemagate/internal/migrations/nesting"
@@ -147,9 +145,6 @@ var pythonLang = python.GetLanguage()
 // parseModule parses Python source. It never fails: syntax errors are
 // collected and the rest of the tree is still modelled.
 func parseModule(src []byte) *module {
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(pythonLang)
 	// A file nested deeper than Python allows is not valid Python, and
 	// tree-sitter would spend seconds on it: only the lines before the
 	// bracket that crosses the bound are read, for the revision header.
@@ -158,14 +153,8 @@ func parseModule(src []byte) *module {
 	if deep >= 0 {
 		text = src[:bytes.LastIndexAny(src[:deep], "\r\n")+1]
 	}
-	tree, err := p.ParseCtx(context.Background(), nil, text)
+	root := tsnode.Parse(pythonLang, text)
 	m := &module{src: src, str: string(src), funcs: map[string]*funcDef{}, imports: map[string]string{}}
-	if err != nil || tree == nil {
-		m.errors = append(m.errors, syntaxErr{start: 0, end: len(src)})
-		return m
-	}
-	defer tree.Close()
-	root := tree.RootNode()
 	b := builder{src: src, str: m.str, mod: m}
 	if deep >= 0 {
 		m.tooDeep = true
@@ -194,7 +183,7 @@ func parseModule(src []byte) *module {
 	return m
 }
 
-func (m *module) addFunc(b *builder, n *sitter.Node) {
+func (m *module) addFunc(b *builder, n *tsnode.Node) {
 	name := n.ChildByFieldName("name")
 	if name == nil {
 		return
@@ -212,7 +201,7 @@ func (m *module) addFunc(b *builder, n *sitter.Node) {
 }
 
 // collectErrors records the outermost ERROR nodes and every MISSING node.
-func (m *module) collectErrors(n *sitter.Node) {
+func (m *module) collectErrors(n *tsnode.Node) {
 	if n.IsMissing() {
 		m.errors = append(m.errors, syntaxErr{start: int(n.StartByte()), end: int(n.EndByte()), missing: n.Type()})
 		return
@@ -229,7 +218,7 @@ func (m *module) collectErrors(n *sitter.Node) {
 	}
 }
 
-func (b *builder) param(n *sitter.Node) param {
+func (b *builder) param(n *tsnode.Node) param {
 	switch n.Type() {
 	case "identifier":
 		return param{name: b.text(n)}
@@ -255,7 +244,7 @@ func (b *builder) param(n *sitter.Node) param {
 	return param{name: strings.TrimLeft(b.text(n), "*"), star: true}
 }
 
-func (m *module) addImport(n *sitter.Node) {
+func (m *module) addImport(n *tsnode.Node) {
 	b := builder{src: m.src, str: m.str, mod: m}
 	if n.Type() == "import_statement" {
 		for _, c := range tsnode.Named(n) {
@@ -279,7 +268,7 @@ func (m *module) addImport(n *sitter.Node) {
 	}
 	mod := b.text(modNode)
 	for _, c := range tsnode.Named(n) {
-		if c.Equal(modNode) {
+		if c == modNode {
 			continue
 		}
 		switch c.Type() {
@@ -302,9 +291,9 @@ type builder struct {
 	mod *module
 }
 
-func (b *builder) text(n *sitter.Node) string { return tsnode.Text(n, b.str) }
+func (b *builder) text(n *tsnode.Node) string { return tsnode.Text(n, b.str) }
 
-func (b *builder) block(n *sitter.Node) []*stmt {
+func (b *builder) block(n *tsnode.Node) []*stmt {
 	var out []*stmt
 	for _, kid := range tsnode.Named(n) {
 		if s := b.stmt(kid); s != nil {
@@ -316,7 +305,7 @@ func (b *builder) block(n *sitter.Node) []*stmt {
 
 // headerEnd is the end of the first line of n, so that a note on a
 // compound statement does not cover its whole body.
-func (b *builder) headerEnd(n *sitter.Node) int {
+func (b *builder) headerEnd(n *tsnode.Node) int {
 	start, end := int(n.StartByte()), int(n.EndByte())
 	if i := strings.IndexByte(string(b.src[start:end]), '\n'); i >= 0 {
 		return start + i
@@ -324,7 +313,7 @@ func (b *builder) headerEnd(n *sitter.Node) int {
 	return end
 }
 
-func (b *builder) stmt(n *sitter.Node) *stmt {
+func (b *builder) stmt(n *tsnode.Node) *stmt {
 	s := &stmt{start: int(n.StartByte()), end: int(n.EndByte())}
 	s.headerEnd = b.headerEnd(n)
 	switch n.Type() {
@@ -458,7 +447,7 @@ func (b *builder) stmt(n *sitter.Node) *stmt {
 }
 
 // assignment reads a = b = value and a: T = value.
-func (b *builder) assignment(s *stmt, n *sitter.Node) {
+func (b *builder) assignment(s *stmt, n *tsnode.Node) {
 	s.kind = stmtAssign
 	for {
 		if l := n.ChildByFieldName("left"); l != nil {
@@ -479,7 +468,7 @@ func (b *builder) assignment(s *stmt, n *sitter.Node) {
 	}
 }
 
-func (b *builder) target(n *sitter.Node) target {
+func (b *builder) target(n *tsnode.Node) target {
 	switch n.Type() {
 	case "identifier":
 		return target{names: []string{b.text(n)}, ok: true}
@@ -497,7 +486,7 @@ func (b *builder) target(n *sitter.Node) target {
 	return target{}
 }
 
-func (b *builder) expr(n *sitter.Node) *expr {
+func (b *builder) expr(n *tsnode.Node) *expr {
 	// (x) is x: unwrapped in a loop, so that deep parentheses cost no
 	// recursion.
 	typ := n.Type()
@@ -615,7 +604,7 @@ func (b *builder) expr(n *sitter.Node) *expr {
 }
 
 // stringParts decodes one string literal (with its prefix and quotes).
-func (b *builder) stringParts(n *sitter.Node) []strPart {
+func (b *builder) stringParts(n *tsnode.Node) []strPart {
 	start, end := int(n.StartByte()), int(n.EndByte())
 	raw := b.src[start:end]
 	// Prefix letters, then the quote.

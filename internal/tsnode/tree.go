@@ -1,0 +1,305 @@
+package tsnode
+
+/*
+#include <stdint.h>
+#include <stdbool.h>
+
+// The tree-sitter types and functions the copy needs, as
+// go-tree-sitter's api.h declares them; the definitions are linked from
+// github.com/smacker/go-tree-sitter.
+typedef uint16_t TSSymbol;
+typedef uint16_t TSFieldId;
+typedef struct TSTree TSTree;
+typedef struct TSPoint {
+	uint32_t row;
+	uint32_t column;
+} TSPoint;
+typedef struct TSNode {
+	uint32_t context[4];
+	const void *id;
+	const TSTree *tree;
+} TSNode;
+typedef struct TSTreeCursor {
+	const void *tree;
+	const void *id;
+	uint32_t context[3];
+} TSTreeCursor;
+
+TSTreeCursor ts_tree_cursor_new(TSNode);
+void ts_tree_cursor_delete(TSTreeCursor *);
+TSNode ts_tree_cursor_current_node(const TSTreeCursor *);
+TSFieldId ts_tree_cursor_current_field_id(const TSTreeCursor *);
+bool ts_tree_cursor_goto_first_child(TSTreeCursor *);
+bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *);
+bool ts_tree_cursor_goto_parent(TSTreeCursor *);
+TSSymbol ts_node_symbol(TSNode);
+uint32_t ts_node_start_byte(TSNode);
+uint32_t ts_node_end_byte(TSNode);
+TSPoint ts_node_start_point(TSNode);
+bool ts_node_is_missing(TSNode);
+bool ts_node_is_named(TSNode);
+
+// tsn_copy writes the tree in preorder, six numbers a node: symbol,
+// flags (1 named, 2 missing), start byte, end byte, depth, field id
+// and start row. It returns the number of nodes, which may exceed cap:
+// then only cap were written and the caller retries with room enough.
+// The depth is unbounded (a chain of 100,000 + is that deep), so the
+// walk keeps no stack of its own: the caller rebuilds parents from the
+// depths.
+static int tsn_copy(TSNode root, int32_t *out, int cap) {
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	int depth = 0, n = 0;
+	for (;;) {
+		TSNode x = ts_tree_cursor_current_node(&c);
+		if (n < cap) {
+			int32_t *o = out + 7*n;
+			o[0] = (int32_t)ts_node_symbol(x);
+			o[1] = (ts_node_is_named(x) ? 1 : 0) | (ts_node_is_missing(x) ? 2 : 0);
+			o[2] = (int32_t)ts_node_start_byte(x);
+			o[3] = (int32_t)ts_node_end_byte(x);
+			o[4] = depth;
+			o[5] = (int32_t)ts_tree_cursor_current_field_id(&c);
+			o[6] = (int32_t)ts_node_start_point(x).row;
+		}
+		n++;
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			depth++;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) {
+				ts_tree_cursor_delete(&c);
+				return n;
+			}
+			depth--;
+		}
+	}
+}
+*/
+import "C"
+
+import (
+	"context"
+	"sync"
+	"unsafe"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// Node is a tree-sitter node copied into Go memory. Going through
+// go-tree-sitter costs a cgo call for every step and keeps every node
+// visited in a map for the tree's life; a migration of a megabyte has
+// hundreds of thousands of nodes, and a translator visits most of them
+// more than once. Its methods are go-tree-sitter's, for the subset the
+// translators use.
+type Node struct {
+	typ        string
+	start, end uint32
+	row        uint32
+	field      uint16
+	flags      uint8
+	kids       []*Node
+	lang       *language
+}
+
+const (
+	flagNamed = 1 << iota
+	flagMissing
+	flagError    // an ERROR node
+	flagHasError // an ERROR or MISSING node here or below
+)
+
+// Point is a row and column, as tree-sitter counts them from 0.
+type Point struct{ Row, Column uint32 }
+
+// language is what a copy needs of a grammar: its symbol and field
+// names, read once.
+type language struct {
+	symbols []string
+	fields  map[string]uint16
+	lang    *sitter.Language
+}
+
+var languages sync.Map // *sitter.Language -> *language
+
+func languageOf(l *sitter.Language) *language {
+	if v, ok := languages.Load(l); ok {
+		return v.(*language)
+	}
+	info := &language{lang: l, fields: map[string]uint16{}}
+	n := int(l.SymbolCount())
+	info.symbols = make([]string, n)
+	for i := range n {
+		info.symbols[i] = l.SymbolName(sitter.Symbol(i))
+	}
+	for i := 1; ; i++ {
+		name := l.FieldName(i)
+		if name == "" {
+			break
+		}
+		info.fields[name] = uint16(i)
+	}
+	v, _ := languages.LoadOrStore(l, info)
+	return v.(*language)
+}
+
+// Parse parses src with lang and returns the root of its copy; the
+// tree-sitter tree is freed before it returns.
+func Parse(lang *sitter.Language, src []byte) *Node {
+	info := languageOf(lang)
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(lang)
+	// ParseCtx fails only without a language, on a cancelled context or
+	// past a timeout, none of which can happen here.
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		panic("tsnode: tree-sitter parser: " + err.Error())
+	}
+	defer tree.Close()
+	return copyTree(tree.RootNode(), info, len(src))
+}
+
+const fields = 7 // numbers tsn_copy writes a node
+
+func copyTree(rn *sitter.Node, info *language, srcLen int) *Node {
+	// sitter.Node starts with its C TSNode.
+	croot := *(*C.TSNode)(unsafe.Pointer(rn))
+	capacity := srcLen/2 + 64
+	for {
+		buf := make([]int32, fields*capacity)
+		n := int(C.tsn_copy(croot, (*C.int32_t)(unsafe.Pointer(&buf[0])), C.int(capacity)))
+		if n <= capacity {
+			return buildNodes(buf[:fields*n], n, info)
+		}
+		capacity = n
+	}
+}
+
+// buildNodes turns tsn_copy's output into nodes, all in one slice and
+// the child lists in one backing array.
+func buildNodes(buf []int32, n int, info *language) *Node {
+	nodes := make([]Node, n)
+	parent := make([]int32, n)
+	var stack []int32 // the open ancestors of the current node
+	counts := make([]int32, n)
+	for i := range n {
+		d := int(buf[fields*i+4])
+		stack = stack[:min(d, len(stack))]
+		parent[i] = -1
+		if d > 0 {
+			parent[i] = stack[d-1]
+			counts[parent[i]]++
+		}
+		stack = append(stack, int32(i))
+	}
+	kids := make([]*Node, n)
+	off := 0
+	for i := range n {
+		c := int(counts[i])
+		nodes[i].kids = kids[off : off : off+c]
+		off += c
+	}
+	for i := range n {
+		r := buf[fields*i : fields*i+fields]
+		x := &nodes[i]
+		sym := uint16(r[0])
+		switch {
+		case int(sym) < len(info.symbols):
+			x.typ = info.symbols[sym]
+		default:
+			x.typ = info.lang.SymbolName(sitter.Symbol(sym))
+		}
+		x.flags = uint8(r[1])
+		if sym == 0xFFFF { // ts_builtin_sym_error
+			x.flags |= flagError
+		}
+		if x.flags&(flagError|flagMissing) != 0 {
+			x.flags |= flagHasError
+		}
+		x.start, x.end, x.field, x.row = uint32(r[2]), uint32(r[3]), uint16(r[5]), uint32(r[6])
+		x.lang = info
+		if p := parent[i]; p >= 0 {
+			nodes[p].kids = append(nodes[p].kids, x)
+		}
+	}
+	for i := n - 1; i > 0; i-- {
+		if nodes[i].flags&flagHasError != 0 {
+			nodes[parent[i]].flags |= flagHasError
+		}
+	}
+	return &nodes[0]
+}
+
+// Type is the node's grammar symbol ("call", "identifier", "(").
+func (n *Node) Type() string { return n.typ }
+
+// StartByte and EndByte are the node's byte range in the source.
+func (n *Node) StartByte() uint32 { return n.start }
+
+// EndByte is the offset just past the node.
+func (n *Node) EndByte() uint32 { return n.end }
+
+// StartPoint is where the node starts; only the row is known.
+func (n *Node) StartPoint() Point { return Point{Row: n.row} }
+
+// IsNamed reports whether the node is a named one (not punctuation).
+func (n *Node) IsNamed() bool { return n.flags&flagNamed != 0 }
+
+// IsMissing reports a node the parser inserted to recover from an error.
+func (n *Node) IsMissing() bool { return n.flags&flagMissing != 0 }
+
+// IsError reports an ERROR node.
+func (n *Node) IsError() bool { return n.flags&flagError != 0 }
+
+// HasError reports an ERROR or MISSING node at n or below.
+func (n *Node) HasError() bool { return n.flags&flagHasError != 0 }
+
+// ChildCount is the number of children, named or not.
+func (n *Node) ChildCount() uint32 { return uint32(len(n.kids)) }
+
+// Child is the i-th child, or nil.
+func (n *Node) Child(i int) *Node {
+	if i < 0 || i >= len(n.kids) {
+		return nil
+	}
+	return n.kids[i]
+}
+
+// NamedChildCount is the number of named children.
+func (n *Node) NamedChildCount() uint32 {
+	c := uint32(0)
+	for _, k := range n.kids {
+		if k.IsNamed() {
+			c++
+		}
+	}
+	return c
+}
+
+// NamedChild is the i-th named child, or nil.
+func (n *Node) NamedChild(i int) *Node {
+	for _, k := range n.kids {
+		if k.IsNamed() {
+			if i == 0 {
+				return k
+			}
+			i--
+		}
+	}
+	return nil
+}
+
+// ChildByFieldName is the first child in the named field, or nil.
+func (n *Node) ChildByFieldName(name string) *Node {
+	id, ok := n.lang.fields[name]
+	if !ok {
+		return nil
+	}
+	for _, k := range n.kids {
+		if k.field == id {
+			return k
+		}
+	}
+	return nil
+}
