@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/schemagate/schemagate/internal/migrations/cond"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
@@ -31,13 +29,13 @@ const (
 )
 
 // step counts a statement; false once a bound is passed.
-func (m *module) step(st *sitter.Node) bool {
+func (m *module) step(st *tsnode.Node) bool {
 	m.in.steps++
 	m.in.work += int(st.EndByte() - st.StartByte())
 	return m.inBounds(st)
 }
 
-func (m *module) inBounds(at *sitter.Node) bool {
+func (m *module) inBounds(at *tsnode.Node) bool {
 	if m.in.steps < maxSteps && m.in.work < maxWork {
 		return true
 	}
@@ -48,8 +46,8 @@ func (m *module) inBounds(at *sitter.Node) bool {
 	return false
 }
 
-func (m *module) runIf(st *sitter.Node) {
-	type branch struct{ cond, block *sitter.Node }
+func (m *module) runIf(st *tsnode.Node) {
+	type branch struct{ cond, block *tsnode.Node }
 	var branches []branch
 	branches = append(branches, branch{st.ChildByFieldName("condition"), st.ChildByFieldName("consequence")})
 	for _, alt := range tsnode.Named(st) {
@@ -62,7 +60,7 @@ func (m *module) runIf(st *sitter.Node) {
 	}
 	// The blocks that may run: past a condition it cannot decide, every
 	// one up to the first whose condition is true.
-	var blocks []*sitter.Node
+	var blocks []*tsnode.Node
 	undecided, reached := false, true
 	for _, br := range branches {
 		if br.block == nil {
@@ -95,7 +93,7 @@ func (m *module) runIf(st *sitter.Node) {
 
 // runFor unrolls a loop over a literal sequence; any other loop makes
 // what it binds unknown.
-func (m *module) runFor(st *sitter.Node) {
+func (m *module) runFor(st *tsnode.Node) {
 	left, right, body := st.ChildByFieldName("left"), st.ChildByFieldName("right"), st.ChildByFieldName("body")
 	if left == nil || right == nil || body == nil || hasJump(body) {
 		m.unknownIn(st)
@@ -125,7 +123,7 @@ func (m *module) runFor(st *sitter.Node) {
 }
 
 // hasJump reports a break or continue of this loop.
-func hasJump(n *sitter.Node) bool {
+func hasJump(n *tsnode.Node) bool {
 	switch n.Type() {
 	case "break_statement", "continue_statement":
 		return true
@@ -141,10 +139,10 @@ func hasJump(n *sitter.Node) bool {
 }
 
 // runWith runs the body; the names bound with `as` are unknown.
-func (m *module) runWith(st *sitter.Node) {
+func (m *module) runWith(st *tsnode.Node) {
 	why := fmt.Sprintf("it is what the context manager of the with statement (line %d) gives", st.StartPoint().Row+1)
-	var aliases func(n *sitter.Node)
-	aliases = func(n *sitter.Node) {
+	var aliases func(n *tsnode.Node)
+	aliases = func(n *tsnode.Node) {
 		if n.Type() == "as_pattern" {
 			if al := n.ChildByFieldName("alias"); al != nil {
 				for _, sl := range m.targetSlots(nil, al, false) {
@@ -167,12 +165,12 @@ func (m *module) runWith(st *sitter.Node) {
 
 // runTry runs the body as if it raises nothing, then the else and
 // finally clauses; the except handlers are branches it cannot decide.
-func (m *module) runTry(st *sitter.Node) {
+func (m *module) runTry(st *tsnode.Node) {
 	if body := st.ChildByFieldName("body"); body != nil {
 		m.runBlock(body)
 	}
-	var handlers []*sitter.Node
-	var elseBlock, finallyBlock *sitter.Node
+	var handlers []*tsnode.Node
+	var elseBlock, finallyBlock *tsnode.Node
 	for _, c := range tsnode.Named(st) {
 		switch c.Type() {
 		case "except_clause", "except_group_clause":
@@ -196,8 +194,8 @@ func (m *module) runTry(st *sitter.Node) {
 	}
 }
 
-func lastBlock(n *sitter.Node) *sitter.Node {
-	var last *sitter.Node
+func lastBlock(n *tsnode.Node) *tsnode.Node {
+	var last *tsnode.Node
 	for _, c := range tsnode.Named(n) {
 		if c.Type() == "block" {
 			last = c
@@ -210,7 +208,7 @@ func lastBlock(n *sitter.Node) *sitter.Node {
 // undecided, and merges what the blocks bound. fallThrough adds the
 // path that runs none of them. Only the names the blocks may bind are
 // saved and merged, so the cost is the size of the blocks.
-func (m *module) runUndecided(st *sitter.Node, blocks []*sitter.Node, fallThrough bool) {
+func (m *module) runUndecided(st *tsnode.Node, blocks []*tsnode.Node, fallThrough bool) {
 	var slots []slot
 	for _, b := range blocks {
 		slots = append(slots, m.slotsIn(b)...)
@@ -261,7 +259,7 @@ func (m *module) runUndecided(st *sitter.Node, blocks []*sitter.Node, fallThroug
 // merge is a name after branches that bound it to bs (nil where a
 // branch left it unbound): one binding when they agree, the items of
 // every branch when they are lists, else unknown.
-func (m *module) merge(bs []*binding, why string, st *sitter.Node) *binding {
+func (m *module) merge(bs []*binding, why string, st *tsnode.Node) *binding {
 	same := true
 	for _, b := range bs[1:] {
 		same = same && b == bs[0]
@@ -296,7 +294,7 @@ func (m *module) merge(bs []*binding, why string, st *sitter.Node) *binding {
 
 // truth decides a condition on constants and on the database vendor;
 // known is false when it cannot.
-func (m *module) truth(n *sitter.Node) (yes, known bool) {
+func (m *module) truth(n *tsnode.Node) (yes, known bool) {
 	switch n.Type() {
 	case "parenthesized_expression":
 		if n.NamedChildCount() == 1 {
@@ -330,7 +328,7 @@ func (m *module) truth(n *sitter.Node) (yes, known bool) {
 
 // compare decides a == b, !=, in and not in between constants, with
 // connection.vendor read as "postgresql".
-func (m *module) compare(n *sitter.Node) (bool, bool) {
+func (m *module) compare(n *tsnode.Node) (bool, bool) {
 	if n.NamedChildCount() != 2 {
 		return false, false
 	}
@@ -367,7 +365,7 @@ func (m *module) compare(n *sitter.Node) (bool, bool) {
 }
 
 // operand evaluates one side of a comparison.
-func (m *module) operand(n *sitter.Node) *value {
+func (m *module) operand(n *tsnode.Node) *value {
 	v := m.eval(n)
 	if v.is(kName) && (v.s == "connection.vendor" || strings.HasSuffix(v.s, ".connection.vendor")) {
 		return &value{kind: kStr, s: "postgresql", start: v.start, end: v.end, text: v.text}

@@ -190,7 +190,6 @@ func (d *Django) Discover(fsys fs.FS, dir string, opt migration.Options) (*migra
 			}
 			mod := parsePythonIn(d.Trees, text)
 			mc := mod.readMigration()
-			mod.close()
 			if !mc.found {
 				if len(mod.errors) == 0 {
 					set.Skipped = append(set.Skipped, migration.Skipped{Path: p, Reason: "no Migration class (Django refuses to load it)"})

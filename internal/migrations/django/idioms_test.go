@@ -376,7 +376,6 @@ func TestModuleRunIsBounded(t *testing.T) {
 	}
 	b.WriteString("\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL(S)]\n")
 	m := parsePython([]byte(b.String()))
-	defer m.close()
 	if m.in.built > maxBuilt+maxBuilt {
 		t.Errorf("built %d bytes, bound %d", m.in.built, maxBuilt)
 	}
@@ -394,7 +393,6 @@ func TestModuleRunIsBounded(t *testing.T) {
 func TestBuiltinsOfConstants(t *testing.T) {
 	src := "from django.db import migrations\n\nA = set([('a', 'b')])\nB = list(('x',)) + list()\nC = tuple(['y'])\nD = str(3) + str('x')\nlist = 1\nE = list([1])\n"
 	m := parsePython([]byte(src))
-	defer m.close()
 	get := func(name string) *value { return m.in.global.vars[name].v }
 	if v := get("A"); !v.is(kSet) || len(v.items) != 1 || !v.items[0].is(kTuple) {
 		t.Errorf("set([...]): %+v", v)
@@ -424,7 +422,6 @@ func TestManyUndecidedBranchesStayLinear(t *testing.T) {
 	b.WriteString("\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL('ANALYZE shop_order')]\n")
 	src := b.String()
 	m := parsePython([]byte(src))
-	defer m.close()
 	if m.in.stopped || m.in.work > 4*len(src) {
 		t.Errorf("work %d for a file of %d bytes (stopped: %v)", m.in.work, len(src), m.in.stopped)
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -113,16 +111,16 @@ func (m *module) run() {
 	m.runBlock(m.root)
 }
 
-func (m *module) runBlock(block *sitter.Node) {
+func (m *module) runBlock(block *tsnode.Node) {
 	for _, st := range tsnode.Named(block) {
 		m.runStmt(st)
 	}
 }
 
 // text is a node's source text.
-func (m *module) text(n *sitter.Node) string { return tsnode.Text(n, m.str) }
+func (m *module) text(n *tsnode.Node) string { return tsnode.Text(n, m.str) }
 
-func (m *module) runStmt(st *sitter.Node) {
+func (m *module) runStmt(st *tsnode.Node) {
 	if !m.step(st) {
 		return
 	}
@@ -156,7 +154,7 @@ func (m *module) runStmt(st *sitter.Node) {
 	case "import_statement", "import_from_statement", "future_import_statement":
 		m.unbindImports(st)
 	case "delete_statement":
-		m.forTargets(st, func(name string, _ *sitter.Node) { m.unbind(name) })
+		m.forTargets(st, func(name string, _ *tsnode.Node) { m.unbind(name) })
 	case "if_statement":
 		m.runIf(st)
 	case "for_statement":
@@ -174,7 +172,7 @@ func (m *module) runStmt(st *sitter.Node) {
 // function), as it did before it was bound.
 func (m *module) unbind(name string) { delete(m.in.cur.vars, name) }
 
-func (m *module) bind(name string, v *value, st *sitter.Node) {
+func (m *module) bind(name string, v *value, st *tsnode.Node) {
 	b := &binding{v: v, start: int(st.StartByte()), end: int(st.EndByte())}
 	if why, ok := m.in.why[v]; ok {
 		b.v, b.why = nil, why
@@ -182,13 +180,13 @@ func (m *module) bind(name string, v *value, st *sitter.Node) {
 	m.in.cur.vars[name] = b
 }
 
-func (m *module) bindUnknown(s *scope, name, why string, st *sitter.Node) {
+func (m *module) bindUnknown(s *scope, name, why string, st *tsnode.Node) {
 	s.vars[name] = &binding{why: why, start: int(st.StartByte()), end: int(st.EndByte())}
 }
 
 // assign runs NAME = expr, a = b = expr, a, b = x, y and C.attr = expr.
-func (m *module) assign(a, st *sitter.Node) {
-	var targets []*sitter.Node
+func (m *module) assign(a, st *tsnode.Node) {
+	var targets []*tsnode.Node
 	right := a
 	for right != nil && right.Type() == "assignment" {
 		if l := right.ChildByFieldName("left"); l != nil {
@@ -205,7 +203,7 @@ func (m *module) assign(a, st *sitter.Node) {
 	}
 }
 
-func (m *module) bindTarget(tg *sitter.Node, v *value, st *sitter.Node) {
+func (m *module) bindTarget(tg *tsnode.Node, v *value, st *tsnode.Node) {
 	switch tg.Type() {
 	case "identifier":
 		m.bind(m.text(tg), v, st)
@@ -218,7 +216,7 @@ func (m *module) bindTarget(tg *sitter.Node, v *value, st *sitter.Node) {
 			}
 			return
 		}
-		m.forTargetsOf(tg, func(name string, _ *sitter.Node) {
+		m.forTargetsOf(tg, func(name string, _ *tsnode.Node) {
 			m.bindUnknown(m.in.cur, name, "it is unpacked from a value schemagate cannot split", st)
 		})
 	case "attribute":
@@ -237,7 +235,7 @@ func (m *module) bindTarget(tg *sitter.Node, v *value, st *sitter.Node) {
 }
 
 // classAttrTarget reads C.attr where C is a class of the module.
-func (m *module) classAttrTarget(n *sitter.Node) (*class, string) {
+func (m *module) classAttrTarget(n *tsnode.Node) (*class, string) {
 	obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
 	if obj == nil || attr == nil || obj.Type() != "identifier" {
 		return nil, ""
@@ -251,7 +249,7 @@ func (m *module) classAttrTarget(n *sitter.Node) (*class, string) {
 
 // target finds the binding a statement changes in place: NAME or
 // C.attr, and the scope it lives in.
-func (m *module) target(n *sitter.Node) (*binding, *scope, string) {
+func (m *module) target(n *tsnode.Node) (*binding, *scope, string) {
 	switch n.Type() {
 	case "identifier":
 		name := m.text(n)
@@ -272,7 +270,7 @@ func (m *module) target(n *sitter.Node) (*binding, *scope, string) {
 
 // augment runs NAME += expr (and C.attr += expr). On a list, += extends
 // it in place, as Python does.
-func (m *module) augment(a, st *sitter.Node) {
+func (m *module) augment(a, st *tsnode.Node) {
 	left, right, op := a.ChildByFieldName("left"), a.ChildByFieldName("right"), a.ChildByFieldName("operator")
 	if left == nil || right == nil || op == nil {
 		return
@@ -307,7 +305,7 @@ func (m *module) augment(a, st *sitter.Node) {
 
 // mutate runs NAME.append(x), NAME.extend(xs) and NAME.insert(i, x) on
 // a list; other list methods that change it make it unknown.
-func (m *module) mutate(call, st *sitter.Node) {
+func (m *module) mutate(call, st *tsnode.Node) {
 	fn := call.ChildByFieldName("function")
 	if fn == nil || fn.Type() != "attribute" {
 		return
@@ -364,7 +362,7 @@ var listChangers = map[string]bool{"append": true, "extend": true, "insert": tru
 
 // warnAliased reports an in-place change of a list that an earlier
 // statement already used: that use keeps the list as it was.
-func (m *module) warnAliased(b *binding, name string, st *sitter.Node) {
+func (m *module) warnAliased(b *binding, name string, st *tsnode.Node) {
 	if !b.read {
 		return
 	}
@@ -373,7 +371,7 @@ func (m *module) warnAliased(b *binding, name string, st *sitter.Node) {
 }
 
 // changedInPlace makes a name unknown after NAME[i] = x.
-func (m *module) changedInPlace(name string, st *sitter.Node) {
+func (m *module) changedInPlace(name string, st *tsnode.Node) {
 	if m.in.cur.lookup(name) != nil {
 		m.bindUnknown(m.scopeOf(name), name, "an item of it is assigned", st)
 	}
@@ -381,7 +379,7 @@ func (m *module) changedInPlace(name string, st *sitter.Node) {
 
 // defineClass runs a class body in a scope of its own (which sees the
 // module's names) and binds the class name.
-func (m *module) defineClass(cls *sitter.Node) {
+func (m *module) defineClass(cls *tsnode.Node) {
 	nm, body := cls.ChildByFieldName("name"), cls.ChildByFieldName("body")
 	if nm == nil {
 		return
@@ -406,7 +404,7 @@ func (m *module) defineClass(cls *sitter.Node) {
 	m.in.cur.vars[m.text(nm)] = &binding{cls: c, start: int(cls.StartByte()), end: int(cls.EndByte())}
 }
 
-func (m *module) unbindImports(st *sitter.Node) {
+func (m *module) unbindImports(st *tsnode.Node) {
 	for _, name := range m.importedNames(st) {
 		m.unbind(name)
 	}
@@ -414,7 +412,7 @@ func (m *module) unbindImports(st *sitter.Node) {
 
 // importedNames are the names an import statement binds: a of import
 // a.b, a of from m import a, b of import a as b.
-func (m *module) importedNames(st *sitter.Node) []string {
+func (m *module) importedNames(st *tsnode.Node) []string {
 	// The module of from m import a is the first dotted name.
 	skip := st.ChildByFieldName("module_name")
 	var out []string
@@ -444,7 +442,7 @@ var compoundNames = map[string]string{
 // unknownIn makes every name a compound statement binds or changes
 // unknown: schemagate does not run its loop. Defs and imports inside it
 // make names plain names, as outside.
-func (m *module) unknownIn(st *sitter.Node) {
+func (m *module) unknownIn(st *tsnode.Node) {
 	why := fmt.Sprintf("it is bound inside %s (line %d), which schemagate does not run", compoundNames[st.Type()], st.StartPoint().Row+1)
 	for _, sl := range m.slotsIn(st) {
 		if sl.unbind {
@@ -466,10 +464,10 @@ type slot struct {
 // slotsIn lists the names the statements under n may bind or change,
 // without running them. Function bodies run later and class bodies bind
 // in scopes of their own: neither is looked into.
-func (m *module) slotsIn(n *sitter.Node) []slot {
+func (m *module) slotsIn(n *tsnode.Node) []slot {
 	var out []slot
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
+	var walk func(n *tsnode.Node)
+	walk = func(n *tsnode.Node) {
 		switch n.Type() {
 		case "function_definition", "class_definition":
 			if nm := n.ChildByFieldName("name"); nm != nil {
@@ -500,7 +498,7 @@ func (m *module) slotsIn(n *sitter.Node) []slot {
 				out = m.targetSlots(out, nm, false)
 			}
 		case "delete_statement":
-			m.forTargets(n, func(name string, _ *sitter.Node) { out = append(out, slot{m.in.cur, name, true}) })
+			m.forTargets(n, func(name string, _ *tsnode.Node) { out = append(out, slot{m.in.cur, name, true}) })
 			return
 		case "call":
 			if fn := n.ChildByFieldName("function"); fn != nil && fn.Type() == "attribute" {
@@ -521,7 +519,7 @@ func (m *module) slotsIn(n *sitter.Node) []slot {
 
 // targetSlots adds the names of an assignment target: bound in the
 // current scope, or where they live for an in-place change.
-func (m *module) targetSlots(out []slot, tg *sitter.Node, inPlace bool) []slot {
+func (m *module) targetSlots(out []slot, tg *tsnode.Node, inPlace bool) []slot {
 	switch tg.Type() {
 	case "attribute":
 		if c, attr := m.classAttrTarget(tg); c != nil {
@@ -534,7 +532,7 @@ func (m *module) targetSlots(out []slot, tg *sitter.Node, inPlace bool) []slot {
 		}
 		return out
 	}
-	m.forTargetsOf(tg, func(name string, _ *sitter.Node) {
+	m.forTargetsOf(tg, func(name string, _ *tsnode.Node) {
 		sc := m.in.cur
 		if inPlace {
 			sc = m.scopeOf(name)
@@ -555,13 +553,13 @@ func (m *module) scopeOf(name string) *scope {
 }
 
 // forTargets calls f for each name a del statement or pattern names.
-func (m *module) forTargets(st *sitter.Node, f func(string, *sitter.Node)) {
+func (m *module) forTargets(st *tsnode.Node, f func(string, *tsnode.Node)) {
 	for _, c := range tsnode.Named(st) {
 		m.forTargetsOf(c, f)
 	}
 }
 
-func (m *module) forTargetsOf(n *sitter.Node, f func(string, *sitter.Node)) {
+func (m *module) forTargetsOf(n *tsnode.Node, f func(string, *tsnode.Node)) {
 	switch n.Type() {
 	case "identifier":
 		f(m.text(n), n)

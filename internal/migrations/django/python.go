@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/schemagate/schemagate/internal/migrations/nesting"
 	"github.com/schemagate/schemagate/internal/tsnode"
@@ -152,8 +151,7 @@ func (v *value) lastName() string {
 type module struct {
 	src    []byte
 	str    string // src, for substrings that share its memory
-	tree   *sitter.Tree
-	root   *sitter.Node
+	root   *tsnode.Node
 	funcs  map[string]bool // module-level def names
 	errors []syntaxErr
 	in     *interp // the names the module binds (interp.go)
@@ -172,17 +170,13 @@ func parsePython(src []byte) *module { return parsePythonIn(nil, src) }
 // empty module with that one error.
 func parsePythonIn(trees *Trees, src []byte) *module {
 	deep := nesting.Python(src)
-	var tree *sitter.Tree
-	kept := false
+	var root *tsnode.Node
 	if deep >= 0 {
-		tree = parseTree(nil)
+		root = parseTree(nil)
 	} else {
-		tree, kept = trees.tree(src)
+		root = trees.tree(src)
 	}
-	m := &module{src: src, str: string(src), tree: tree, root: tree.RootNode(), funcs: map[string]bool{}}
-	if kept {
-		m.tree = nil // trees closes it
-	}
+	m := &module{src: src, str: string(src), root: root, funcs: map[string]bool{}}
 	if deep >= 0 {
 		m.errors = append(m.errors, syntaxErr{deep, deep + 1, tooDeepMessage})
 	}
@@ -205,18 +199,12 @@ func parsePythonIn(trees *Trees, src []byte) *module {
 	return m
 }
 
-func (m *module) close() {
-	if m.tree != nil {
-		m.tree.Close()
-	}
-}
-
 // tooDeepMessage is the error of a file nested past Python's limit.
 var tooDeepMessage = fmt.Sprintf("Python syntax error: too many nested parentheses (Python allows %d levels): Django cannot import this migration, and schemagate does not read it", nesting.MaxPython)
 
 // collectErrors records tree-sitter's ERROR and MISSING nodes, outermost
 // only.
-func (m *module) collectErrors(n *sitter.Node) {
+func (m *module) collectErrors(n *tsnode.Node) {
 	if !n.HasError() && !n.IsMissing() {
 		return
 	}
@@ -250,9 +238,9 @@ func describeTokens(s string) string {
 
 // eval evaluates an expression node. depth bounds the resolution of
 // module-level names.
-func (m *module) eval(n *sitter.Node) *value { return m.evalDepth(n, 0) }
+func (m *module) eval(n *tsnode.Node) *value { return m.evalDepth(n, 0) }
 
-func (m *module) evalDepth(n *sitter.Node, depth int) *value {
+func (m *module) evalDepth(n *tsnode.Node, depth int) *value {
 	start, end := int(n.StartByte()), int(n.EndByte())
 	// (x) is x over the outer span: unwrapped in a loop, so that deep
 	// parentheses cost no recursion.
@@ -430,7 +418,7 @@ func (v *value) settingDefault() *value {
 
 // dottedName reads identifier and attribute chains ("a.b.c"), walking
 // down the chain once.
-func dottedName(n *sitter.Node, src []byte) (string, bool) {
+func dottedName(n *tsnode.Node, src []byte) (string, bool) {
 	var parts []string
 	for n.Type() == "attribute" {
 		obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
@@ -449,7 +437,7 @@ func dottedName(n *sitter.Node, src []byte) (string, bool) {
 }
 
 // evalString decodes one string literal node.
-func (m *module) evalString(n *sitter.Node, v *value) {
+func (m *module) evalString(n *tsnode.Node, v *value) {
 	if n.Type() != "string" {
 		return
 	}
@@ -460,7 +448,7 @@ func (m *module) evalString(n *sitter.Node, v *value) {
 
 // parsedString decodes a string literal from its nodes: escapes and
 // f-string interpolations are children.
-func (m *module) parsedString(n *sitter.Node, v *value) {
+func (m *module) parsedString(n *tsnode.Node, v *value) {
 	var prefix string
 	var b strings.Builder
 	verbatim := true
@@ -517,7 +505,7 @@ func (m *module) parsedString(n *sitter.Node, v *value) {
 // plainString decodes a string literal without escapes or
 // interpolation from its text, without visiting its nodes (a migration
 // can hold a hundred thousand literals); false when it has either.
-func (m *module) plainString(n *sitter.Node, v *value) bool {
+func (m *module) plainString(n *tsnode.Node, v *value) bool {
 	start, end := int(n.StartByte()), int(n.EndByte())
 	text := m.str[start:end]
 	p := strings.IndexAny(text, `"'`)

@@ -3,8 +3,6 @@ package django
 import (
 	"testing"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/schemagate/schemagate/internal/tsnode"
@@ -32,7 +30,6 @@ o = 'esc\n'
 p = 'unterminated
 `
 	mod := parsePython([]byte(src))
-	defer mod.close()
 	type got struct {
 		Kind             kind
 		S                string
@@ -40,8 +37,8 @@ p = 'unterminated
 		ValStart, ValEnd int
 	}
 	plain := 0
-	var walk func(n *sitter.Node)
-	walk = func(n *sitter.Node) {
+	var walk func(n *tsnode.Node)
+	walk = func(n *tsnode.Node) {
 		if n.Type() == "string" {
 			fast, slow := &value{}, &value{}
 			if mod.plainString(n, fast) {

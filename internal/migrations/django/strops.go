@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -16,7 +14,7 @@ import (
 // "...".strip(); f-strings. Anything else leaves the value unknown.
 
 // binary evaluates a binary operator into v.
-func (m *module) binary(n *sitter.Node, v *value, depth int) {
+func (m *module) binary(n *tsnode.Node, v *value, depth int) {
 	l, r, op := n.ChildByFieldName("left"), n.ChildByFieldName("right"), n.ChildByFieldName("operator")
 	if l == nil || r == nil || op == nil {
 		return
@@ -41,8 +39,8 @@ func (m *module) binary(n *sitter.Node, v *value, depth int) {
 // in a loop, and a chain of strings (or of lists) is built once, at its
 // full length: folding it pair by pair would copy the prefix at every
 // step, quadratic in the chain's length, and recurse once per term.
-func (m *module) sum(n *sitter.Node, v *value, depth int) {
-	var rights []*sitter.Node
+func (m *module) sum(n *tsnode.Node, v *value, depth int) {
+	var rights []*tsnode.Node
 	for n.Type() == "binary_operator" {
 		l, op, r := binaryParts(n)
 		if l == nil || r == nil || op == nil || op.Type() != "+" {
@@ -71,7 +69,7 @@ func (m *module) sum(n *sitter.Node, v *value, depth int) {
 // binaryParts returns a binary operator's operands and operator: its
 // three children, unless comments sit among them (field lookups cost an
 // allocation and three cgo calls each).
-func binaryParts(n *sitter.Node) (l, op, r *sitter.Node) {
+func binaryParts(n *tsnode.Node) (l, op, r *tsnode.Node) {
 	if n.ChildCount() == 3 {
 		return n.Child(0), n.Child(1), n.Child(2)
 	}
@@ -135,7 +133,7 @@ var stringMethods = map[string]bool{"format": true, "join": true, "strip": true,
 // method evaluates "...".format(...), "sep".join(...), the strip
 // methods and the builtins list(), tuple(), set() and str() of constants
 // into v; false when the call is none of them.
-func (m *module) method(n *sitter.Node, v *value, depth int) bool {
+func (m *module) method(n *tsnode.Node, v *value, depth int) bool {
 	fn := n.ChildByFieldName("function")
 	if fn != nil && fn.Type() == "identifier" {
 		return m.builtin(m.text(fn), n, v, depth)
@@ -208,7 +206,7 @@ var builtinKinds = map[string]kind{"list": kList, "tuple": kTuple, "set": kSet, 
 
 // builtin evaluates list(x), tuple(x), set(x) and str(x) of constants,
 // unless the module binds the name to something else.
-func (m *module) builtin(name string, n *sitter.Node, v *value, depth int) bool {
+func (m *module) builtin(name string, n *tsnode.Node, v *value, depth int) bool {
 	k, ok := builtinKinds[name]
 	if !ok || m.in.cur.lookup(name) != nil {
 		return false
@@ -242,7 +240,7 @@ func (m *module) builtin(name string, n *sitter.Node, v *value, depth int) bool 
 
 // callArgs evaluates a call's arguments, *list and **dict included; ok
 // is false when one cannot be read.
-func (m *module) callArgs(args *sitter.Node, depth int) (pos []*value, kw []kwarg, ok bool) {
+func (m *module) callArgs(args *tsnode.Node, depth int) (pos []*value, kw []kwarg, ok bool) {
 	if args == nil {
 		return nil, nil, true
 	}
@@ -284,7 +282,7 @@ func (m *module) callArgs(args *sitter.Node, depth int) (pos []*value, kw []kwar
 
 // interpolation is the text of an f-string's {expr}, {expr!r}: ok is
 // false when the expression is not a constant or has a format spec.
-func (m *module) interpolation(n *sitter.Node) (string, bool) {
+func (m *module) interpolation(n *tsnode.Node) (string, bool) {
 	e := n.ChildByFieldName("expression")
 	if e == nil {
 		return "", false

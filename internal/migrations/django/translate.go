@@ -174,11 +174,6 @@ func (d *Django) Translate(ms []*migration.Migration, opt migration.TranslateOpt
 		founds = append(founds, &found{app: app, class: mc})
 		present[app+"."+name] = true
 	}
-	defer func() {
-		for _, p := range ps {
-			p.mod.close()
-		}
-	}()
 	ver := d.version(headers)
 	st := newState(d.userModel(founds))
 	if d.DefaultAutoField != "" {
