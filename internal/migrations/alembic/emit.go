@@ -1,6 +1,7 @@
 package alembic
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,11 @@ func (t *translator) add(out []ops.Op) {
 		out[i].Guarded = t.guards > 0
 		t.auto = append(t.auto, t.autoDepth > 0)
 		t.seg = append(t.seg, t.segment)
+	}
+	// Doubling: append grows a long slice by a quarter at a time, which
+	// over thousands of calls allocates five times the final list.
+	if need := len(t.out) + len(out); need > cap(t.out) {
+		t.out = slices.Grow(t.out, max(len(out), len(t.out)))
 	}
 	t.out = append(t.out, out...)
 }
