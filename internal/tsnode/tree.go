@@ -93,13 +93,13 @@ import (
 // more than once. Its methods are go-tree-sitter's, for the subset the
 // translators use.
 type Node struct {
-	typ        string
-	start, end uint32
-	row        uint32
-	field      uint16
-	flags      uint8
 	kids       []*Node
 	lang       *language
+	start, end uint32
+	row        uint32
+	sym        uint16
+	field      uint16
+	flags      uint8
 }
 
 const (
@@ -162,12 +162,23 @@ func Parse(lang *sitter.Language, src []byte) *Node {
 
 const fields = 7 // numbers tsn_copy writes a node
 
+// scratch holds tsn_copy's output buffers between parses: a command
+// parses many files, and the buffer is as large as the biggest tree.
+var scratch = sync.Pool{New: func() any { return new([]int32) }}
+
 func copyTree(rn *sitter.Node, info *language, srcLen int) *Node {
 	// sitter.Node starts with its C TSNode.
 	croot := *(*C.TSNode)(unsafe.Pointer(rn))
-	capacity := srcLen/2 + 64
+	bufp := scratch.Get().(*[]int32)
+	defer scratch.Put(bufp)
+	// Python has about one node for every two bytes; denser code takes
+	// a second walk, into a buffer of the exact size.
+	capacity := max(len(*bufp)/fields, srcLen/2+64)
 	for {
-		buf := make([]int32, fields*capacity)
+		if len(*bufp) < fields*capacity {
+			*bufp = make([]int32, fields*capacity)
+		}
+		buf := *bufp
 		n := int(C.tsn_copy(croot, (*C.int32_t)(unsafe.Pointer(&buf[0])), C.int(capacity)))
 		if n <= capacity {
 			return buildNodes(buf[:fields*n], n, info)
@@ -203,15 +214,9 @@ func buildNodes(buf []int32, n int, info *language) *Node {
 	for i := range n {
 		r := buf[fields*i : fields*i+fields]
 		x := &nodes[i]
-		sym := uint16(r[0])
-		switch {
-		case int(sym) < len(info.symbols):
-			x.typ = info.symbols[sym]
-		default:
-			x.typ = info.lang.SymbolName(sitter.Symbol(sym))
-		}
+		x.sym = uint16(r[0])
 		x.flags = uint8(r[1])
-		if sym == 0xFFFF { // ts_builtin_sym_error
+		if x.sym == symError {
 			x.flags |= flagError
 		}
 		if x.flags&(flagError|flagMissing) != 0 {
@@ -231,8 +236,17 @@ func buildNodes(buf []int32, n int, info *language) *Node {
 	return &nodes[0]
 }
 
+// symError is tree-sitter's ts_builtin_sym_error, outside the grammar's
+// symbol table.
+const symError = 0xFFFF
+
 // Type is the node's grammar symbol ("call", "identifier", "(").
-func (n *Node) Type() string { return n.typ }
+func (n *Node) Type() string {
+	if int(n.sym) < len(n.lang.symbols) {
+		return n.lang.symbols[n.sym]
+	}
+	return "ERROR"
+}
 
 // StartByte and EndByte are the node's byte range in the source.
 func (n *Node) StartByte() uint32 { return n.start }
