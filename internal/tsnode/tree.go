@@ -10,10 +10,6 @@ package tsnode
 typedef uint16_t TSSymbol;
 typedef uint16_t TSFieldId;
 typedef struct TSTree TSTree;
-typedef struct TSPoint {
-	uint32_t row;
-	uint32_t column;
-} TSPoint;
 typedef struct TSNode {
 	uint32_t context[4];
 	const void *id;
@@ -35,13 +31,12 @@ bool ts_tree_cursor_goto_parent(TSTreeCursor *);
 TSSymbol ts_node_symbol(TSNode);
 uint32_t ts_node_start_byte(TSNode);
 uint32_t ts_node_end_byte(TSNode);
-TSPoint ts_node_start_point(TSNode);
 bool ts_node_is_missing(TSNode);
 bool ts_node_is_named(TSNode);
 
-// tsn_copy writes the tree in preorder, six numbers a node: symbol,
-// flags (1 named, 2 missing), start byte, end byte, depth, field id
-// and start row. It returns the number of nodes, which may exceed cap:
+// tsn_copy writes the tree in preorder, four numbers a node: symbol
+// with flags above it (1 named, 2 missing), start byte, end byte, depth
+// and field id. It returns the number of nodes, which may exceed cap:
 // then only cap were written and the caller retries with room enough.
 // The depth is unbounded (a chain of 100,000 + is that deep), so the
 // walk keeps no stack of its own: the caller rebuilds parents from the
@@ -52,14 +47,12 @@ static int tsn_copy(TSNode root, int32_t *out, int cap) {
 	for (;;) {
 		TSNode x = ts_tree_cursor_current_node(&c);
 		if (n < cap) {
-			int32_t *o = out + 7*n;
-			o[0] = (int32_t)ts_node_symbol(x);
-			o[1] = (ts_node_is_named(x) ? 1 : 0) | (ts_node_is_missing(x) ? 2 : 0);
-			o[2] = (int32_t)ts_node_start_byte(x);
-			o[3] = (int32_t)ts_node_end_byte(x);
-			o[4] = depth;
-			o[5] = (int32_t)ts_tree_cursor_current_field_id(&c);
-			o[6] = (int32_t)ts_node_start_point(x).row;
+			int32_t *o = out + 5*n;
+			o[0] = (int32_t)ts_node_symbol(x) | (ts_node_is_named(x) ? 1<<16 : 0) | (ts_node_is_missing(x) ? 2<<16 : 0);
+			o[1] = (int32_t)ts_node_start_byte(x);
+			o[2] = (int32_t)ts_node_end_byte(x);
+			o[3] = depth;
+			o[4] = (int32_t)ts_tree_cursor_current_field_id(&c);
 		}
 		n++;
 		if (ts_tree_cursor_goto_first_child(&c)) {
@@ -79,6 +72,7 @@ static int tsn_copy(TSNode root, int32_t *out, int cap) {
 import "C"
 
 import (
+	"bytes"
 	"context"
 	"sync"
 	"unsafe"
@@ -108,6 +102,8 @@ const (
 	flagError    // an ERROR node
 	flagHasError // an ERROR or MISSING node here or below
 )
+
+var newline = []byte{'\n'}
 
 // Point is a row and column, as tree-sitter counts them from 0.
 type Point struct{ Row, Column uint32 }
@@ -157,23 +153,23 @@ func Parse(lang *sitter.Language, src []byte) *Node {
 		panic("tsnode: tree-sitter parser: " + err.Error())
 	}
 	defer tree.Close()
-	return copyTree(tree.RootNode(), info, len(src))
+	return copyTree(tree.RootNode(), info, src)
 }
 
-const fields = 7 // numbers tsn_copy writes a node
+const fields = 5 // numbers tsn_copy writes a node
 
 // scratch holds tsn_copy's output buffers between parses: a command
 // parses many files, and the buffer is as large as the biggest tree.
 var scratch = sync.Pool{New: func() any { return new([]int32) }}
 
-func copyTree(rn *sitter.Node, info *language, srcLen int) *Node {
+func copyTree(rn *sitter.Node, info *language, src []byte) *Node {
 	// sitter.Node starts with its C TSNode.
 	croot := *(*C.TSNode)(unsafe.Pointer(rn))
 	bufp := scratch.Get().(*[]int32)
 	defer scratch.Put(bufp)
-	// Python has about one node for every two bytes; denser code takes
-	// a second walk, into a buffer of the exact size.
-	capacity := max(len(*bufp)/fields, srcLen/2+64)
+	// Code has up to about one node for every two bytes; denser code
+	// takes a second walk, into a buffer of the exact size.
+	capacity := max(len(*bufp)/fields, len(src)*5/8+64)
 	for {
 		if len(*bufp) < fields*capacity {
 			*bufp = make([]int32, fields*capacity)
@@ -181,7 +177,7 @@ func copyTree(rn *sitter.Node, info *language, srcLen int) *Node {
 		buf := *bufp
 		n := int(C.tsn_copy(croot, (*C.int32_t)(unsafe.Pointer(&buf[0])), C.int(capacity)))
 		if n <= capacity {
-			return buildNodes(buf[:fields*n], n, info)
+			return buildNodes(buf[:fields*n], n, info, src)
 		}
 		capacity = n
 	}
@@ -189,13 +185,13 @@ func copyTree(rn *sitter.Node, info *language, srcLen int) *Node {
 
 // buildNodes turns tsn_copy's output into nodes, all in one slice and
 // the child lists in one backing array.
-func buildNodes(buf []int32, n int, info *language) *Node {
+func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 	nodes := make([]Node, n)
 	parent := make([]int32, n)
 	var stack []int32 // the open ancestors of the current node
 	counts := make([]int32, n)
 	for i := range n {
-		d := int(buf[fields*i+4])
+		d := int(buf[fields*i+3])
 		stack = stack[:min(d, len(stack))]
 		parent[i] = -1
 		if d > 0 {
@@ -211,18 +207,25 @@ func buildNodes(buf []int32, n int, info *language) *Node {
 		nodes[i].kids = kids[off : off : off+c]
 		off += c
 	}
+	// Starts never decrease in preorder, so rows are counted in one pass.
+	row, pos := uint32(0), 0
 	for i := range n {
 		r := buf[fields*i : fields*i+fields]
 		x := &nodes[i]
 		x.sym = uint16(r[0])
-		x.flags = uint8(r[1])
+		x.flags = uint8(r[0] >> 16)
 		if x.sym == symError {
 			x.flags |= flagError
 		}
 		if x.flags&(flagError|flagMissing) != 0 {
 			x.flags |= flagHasError
 		}
-		x.start, x.end, x.field, x.row = uint32(r[2]), uint32(r[3]), uint16(r[5]), uint32(r[6])
+		x.start, x.end, x.field = uint32(r[1]), uint32(r[2]), uint16(r[4])
+		if s := min(int(x.start), len(src)); s > pos {
+			row += uint32(bytes.Count(src[pos:s], newline))
+			pos = s
+		}
+		x.row = row
 		x.lang = info
 		if p := parent[i]; p >= 0 {
 			nodes[p].kids = append(nodes[p].kids, x)

@@ -1,0 +1,83 @@
+package tsnode
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+	"github.com/smacker/go-tree-sitter/ruby"
+)
+
+// The copy must say what go-tree-sitter says of every node: type,
+// range, flags, start row, children and the child of every field.
+func TestCopyAgreesWithTreeSitter(t *testing.T) {
+	cases := []struct {
+		name string
+		lang *sitter.Language
+		src  string
+	}{
+		{"python", python.GetLanguage(), `from django.db import migrations, models  # comment
+
+
+class Migration(migrations.Migration):
+    """doc"""
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddField(model_name="order", name="f", field=models.IntegerField(null=True)),
+        migrations.RunSQL("SELECT 1" + " + 1" "x" f"{a!r:>3}", reverse_sql=b'\x00'),
+    ]
+    if x: y = lambda a, *b, **c: a[1:2]
+`},
+		{"python with errors", python.GetLanguage(), "def f(:\n    return (1 +\nclass\n"},
+		{"deep chain", python.GetLanguage(), "x = 1" + strings.Repeat(" + 1", 2000) + "\n"},
+		{"ruby", ruby.GetLanguage(), "class A < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :n, :string, null: true # c\n    execute <<~SQL\n      SELECT 1\n    SQL\n  end\nend\n"},
+	}
+	for _, c := range cases {
+		p := sitter.NewParser()
+		p.SetLanguage(c.lang)
+		tree, err := p.ParseCtx(context.Background(), nil, []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fieldNames []string
+		for i := 1; c.lang.FieldName(i) != ""; i++ {
+			fieldNames = append(fieldNames, c.lang.FieldName(i))
+		}
+		count := 0
+		var compare func(want *sitter.Node, got *Node)
+		compare = func(want *sitter.Node, got *Node) {
+			count++
+			if want.Type() != got.Type() || want.StartByte() != got.StartByte() || want.EndByte() != got.EndByte() ||
+				want.IsNamed() != got.IsNamed() || want.IsMissing() != got.IsMissing() || want.IsError() != got.IsError() ||
+				want.HasError() != got.HasError() || want.StartPoint().Row != got.StartPoint().Row ||
+				int(want.ChildCount()) != int(got.ChildCount()) || want.NamedChildCount() != got.NamedChildCount() {
+				t.Fatalf("%s: node %s [%d,%d) copied as %s [%d,%d) named=%v missing=%v error=%v/%v row=%d kids=%d",
+					c.name, want.Type(), want.StartByte(), want.EndByte(), got.Type(), got.StartByte(), got.EndByte(),
+					got.IsNamed(), got.IsMissing(), got.IsError(), got.HasError(), got.StartPoint().Row, got.ChildCount())
+			}
+			for _, f := range fieldNames {
+				w, g := want.ChildByFieldName(f), got.ChildByFieldName(f)
+				if (w == nil) != (g == nil) || w != nil && (w.StartByte() != g.StartByte() || w.EndByte() != g.EndByte() || w.Type() != g.Type()) {
+					t.Fatalf("%s: field %q of %s at %d differs", c.name, f, want.Type(), want.StartByte())
+				}
+			}
+			for i := range int(want.ChildCount()) {
+				compare(want.Child(i), got.Child(i))
+			}
+			if nc := int(want.NamedChildCount()); nc > 0 {
+				if w, g := want.NamedChild(nc-1), got.NamedChild(nc-1); w.StartByte() != g.StartByte() || w.Type() != g.Type() {
+					t.Fatalf("%s: last named child of %s differs", c.name, want.Type())
+				}
+			}
+		}
+		got := Parse(c.lang, []byte(c.src))
+		compare(tree.RootNode(), got)
+		if count < 10 {
+			t.Errorf("%s: only %d nodes compared", c.name, count)
+		}
+		tree.Close()
+		p.Close()
+	}
+}
