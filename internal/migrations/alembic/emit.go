@@ -31,9 +31,88 @@ func (t *translator) run(ps ...pendingStmt) {
 	}
 }
 
-// emit turns the SQL of one statement into operations, exactly as a SQL
-// migration's statement becomes operations, and moves them to the call.
+// queued is a statement waiting for the parse of the whole queue, with
+// what the walk knew when the call emitted it.
+type queued struct {
+	p       pendingStmt
+	guards  int
+	auto    bool
+	segment int
+}
+
+// emit queues the SQL of one statement: the queue is parsed in one go by
+// flush, before anything that depends on the operations so far (a note,
+// SQL from the file, the end of upgrade()). A migration of thousands of
+// calls then pays PostgreSQL's parser once, not once a call.
 func (t *translator) emit(p pendingStmt) {
+	t.queue = append(t.queue, queued{p: p, guards: t.guards, auto: t.autoDepth > 0, segment: t.segment})
+}
+
+// flush parses the queued statements together and turns each into
+// operations as emitOne would. When the joined text has an error, or a
+// statement cannot be told apart, each is parsed on its own instead.
+func (t *translator) flush() {
+	q := t.queue
+	if len(q) == 0 {
+		return
+	}
+	t.queue = nil
+	var b strings.Builder
+	starts := make([]int, len(q)+1)
+	for i, e := range q {
+		starts[i] = b.Len()
+		b.WriteString(e.p.sql)
+		// A trailing -- comment would hide the semicolon: the statement
+		// then runs into the next one, and the check below falls back.
+		b.WriteString(";\n")
+	}
+	starts[len(q)] = b.Len()
+	res := sqlparse.Parse(source.NewFile("alembic.sql", []byte(b.String())))
+	groups := make([][]sqlparse.Statement, len(q))
+	ok := len(res.Errors) == 0
+	k := 0
+	for _, st := range res.Statements {
+		if !ok {
+			break
+		}
+		off := st.Span.Start.Offset
+		for k < len(q) && off >= starts[k+1] {
+			k++
+		}
+		if k == len(q) || st.Span.End.Offset > starts[k]+len(q[k].p.sql) {
+			ok = false
+			break
+		}
+		groups[k] = append(groups[k], rebase(st, starts[k], q[k].p.sql))
+	}
+	guards, segment, autoDepth := t.guards, t.segment, t.autoDepth
+	for i, e := range q {
+		t.guards, t.segment = e.guards, e.segment
+		t.autoDepth = 0
+		if e.auto {
+			t.autoDepth = 1
+		}
+		if ok && len(groups[i]) > 0 {
+			t.apply(e.p, sqlparse.Result{Statements: groups[i]})
+		} else {
+			t.emitOne(e.p)
+		}
+	}
+	t.guards, t.segment, t.autoDepth = guards, segment, autoDepth
+}
+
+// rebase moves a statement parsed in the joined text to where the same
+// statement parsed alone would be: its text starts at offset start.
+func rebase(st sqlparse.Statement, start int, text string) sqlparse.Statement {
+	f := source.NewFile("alembic.sql", []byte(text))
+	st.Span = f.Span(st.Span.Start.Offset-start, st.Span.End.Offset-start)
+	return st
+}
+
+// emitOne turns the SQL of one statement into operations, exactly as a
+// SQL migration's statement becomes operations, and moves them to the
+// call.
+func (t *translator) emitOne(p pendingStmt) {
 	res := sqlparse.Parse(source.NewFile("alembic.sql", []byte(p.sql)))
 	if len(res.Errors) > 0 || len(res.Statements) == 0 {
 		msg := "no statement"
@@ -44,6 +123,11 @@ func (t *translator) emit(p pendingStmt) {
 			Message: "schemagate could not translate this call into SQL (" + msg + "): it is not checked"})
 		return
 	}
+	t.apply(p, res)
+}
+
+// apply turns one statement's parse into operations at the call.
+func (t *translator) apply(p pendingStmt, res sqlparse.Result) {
 	out := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver})
 	if !p.standIn {
 		t.sent.Add(res, nil, t.stmt, func(source.Span) source.Span { return p.span }, t.autoDepth > 0)
@@ -148,6 +232,7 @@ func (t *translator) execute(call, arg *expr) {
 // (escapes, concatenation, interpolated names) it is parsed on its own and
 // its spans are mapped back through offs.
 func (t *translator) sql(text string, offs []int) {
+	t.flush()
 	if len(offs) != len(text)+1 {
 		return
 	}
@@ -242,6 +327,7 @@ func (t *translator) rawSQL(e *expr, wrap string) (string, bool) {
 		if end < at {
 			end = at
 		}
+		t.flush()
 		t.notes = append(t.notes, migration.Note{Kind: migration.NoteSyntaxError, Span: t.file.Span(at, end), Message: msg})
 		return text, false
 	}

@@ -25,6 +25,7 @@ type translator struct {
 	env     map[string]*expr // names visible where the walk is
 
 	out   []ops.Op
+	queue []queued          // statements emitted, not yet parsed
 	sent  migration.SentSQL // the statements alembic sends, in order
 	auto  []bool            // per op: inside autocommit_block()
 	seg   []int             // per op: how many autocommit blocks ended before it
@@ -94,6 +95,7 @@ func translate(m *migration.Migration, opt migration.TranslateOptions) migration
 	} else {
 		before := len(t.notes)
 		t.block(up.body)
+		t.flush()
 		if len(t.out) == 0 && len(t.notes) == before && hasCode(up.body) {
 			end := up.start + len(firstLineText(t.src[up.start:]))
 			t.note(migration.NoteUnrecognised, up.start, end, "upgrade() runs code but no Alembic operation schemagate recognises: nothing in it is checked")
@@ -127,6 +129,7 @@ func (t *translator) note(kind migration.NoteKind, start, end int, format string
 	if start < 0 {
 		start, end = 0, 0
 	}
+	t.flush()
 	t.notes = append(t.notes, migration.Note{Kind: kind, Span: t.file.Span(start, end), Message: fmt.Sprintf(format, args...)})
 }
 
