@@ -34,7 +34,7 @@ uint32_t ts_node_end_byte(TSNode);
 bool ts_node_is_missing(TSNode);
 bool ts_node_is_named(TSNode);
 
-// tsn_copy writes the tree in preorder, four numbers a node: symbol
+// tsn_copy writes the tree in preorder, five numbers a node: symbol
 // with flags above it (1 named, 2 missing), start byte, end byte, depth
 // and field id. It returns the number of nodes, which may exceed cap:
 // then only cap were written and the caller retries with room enough.
@@ -87,13 +87,24 @@ import (
 // more than once. Its methods are go-tree-sitter's, for the subset the
 // translators use.
 type Node struct {
-	kids       []*Node
-	lang       *language
-	start, end uint32
-	row        uint32
-	sym        uint16
-	field      uint16
-	flags      uint8
+	t            *tree
+	start, end   uint32
+	row          uint32
+	first, count uint32 // the children are t.kids[first:first+count]
+	sym          uint16
+	field        uint16
+	flags        uint8
+}
+
+// tree is what the nodes of one copy share.
+type tree struct {
+	lang *language
+	kids []*Node
+}
+
+func (n *Node) kids() []*Node {
+	end := n.first + n.count
+	return n.t.kids[n.first:end:end]
 }
 
 const (
@@ -186,32 +197,31 @@ func copyTree(rn *sitter.Node, info *language, src []byte) *Node {
 // buildNodes turns tsn_copy's output into nodes, all in one slice and
 // the child lists in one backing array.
 func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
+	t := &tree{lang: info, kids: make([]*Node, n)}
 	nodes := make([]Node, n)
 	parent := make([]int32, n)
 	var stack []int32 // the open ancestors of the current node
-	counts := make([]int32, n)
 	for i := range n {
 		d := int(buf[fields*i+3])
 		stack = stack[:min(d, len(stack))]
 		parent[i] = -1
 		if d > 0 {
 			parent[i] = stack[d-1]
-			counts[parent[i]]++
+			nodes[parent[i]].count++
 		}
 		stack = append(stack, int32(i))
 	}
-	kids := make([]*Node, n)
-	off := 0
-	for i := range n {
-		c := int(counts[i])
-		nodes[i].kids = kids[off : off : off+c]
-		off += c
+	off := uint32(0)
+	for i := range nodes {
+		nodes[i].first, off = off, off+nodes[i].count
+		nodes[i].count = 0
 	}
 	// Starts never decrease in preorder, so rows are counted in one pass.
 	row, pos := uint32(0), 0
 	for i := range n {
 		r := buf[fields*i : fields*i+fields]
 		x := &nodes[i]
+		x.t = t
 		x.sym = uint16(r[0])
 		x.flags = uint8(r[0] >> 16)
 		if x.sym == symError {
@@ -226,9 +236,10 @@ func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 			pos = s
 		}
 		x.row = row
-		x.lang = info
 		if p := parent[i]; p >= 0 {
-			nodes[p].kids = append(nodes[p].kids, x)
+			q := &nodes[p]
+			t.kids[q.first+q.count] = x
+			q.count++
 		}
 	}
 	for i := n - 1; i > 0; i-- {
@@ -245,8 +256,8 @@ const symError = 0xFFFF
 
 // Type is the node's grammar symbol ("call", "identifier", "(").
 func (n *Node) Type() string {
-	if int(n.sym) < len(n.lang.symbols) {
-		return n.lang.symbols[n.sym]
+	if syms := n.t.lang.symbols; int(n.sym) < len(syms) {
+		return syms[n.sym]
 	}
 	return "ERROR"
 }
@@ -273,20 +284,20 @@ func (n *Node) IsError() bool { return n.flags&flagError != 0 }
 func (n *Node) HasError() bool { return n.flags&flagHasError != 0 }
 
 // ChildCount is the number of children, named or not.
-func (n *Node) ChildCount() uint32 { return uint32(len(n.kids)) }
+func (n *Node) ChildCount() uint32 { return n.count }
 
 // Child is the i-th child, or nil.
 func (n *Node) Child(i int) *Node {
-	if i < 0 || i >= len(n.kids) {
+	if i < 0 || i >= int(n.count) {
 		return nil
 	}
-	return n.kids[i]
+	return n.t.kids[int(n.first)+i]
 }
 
 // NamedChildCount is the number of named children.
 func (n *Node) NamedChildCount() uint32 {
 	c := uint32(0)
-	for _, k := range n.kids {
+	for _, k := range n.kids() {
 		if k.IsNamed() {
 			c++
 		}
@@ -296,7 +307,7 @@ func (n *Node) NamedChildCount() uint32 {
 
 // NamedChild is the i-th named child, or nil.
 func (n *Node) NamedChild(i int) *Node {
-	for _, k := range n.kids {
+	for _, k := range n.kids() {
 		if k.IsNamed() {
 			if i == 0 {
 				return k
@@ -309,11 +320,11 @@ func (n *Node) NamedChild(i int) *Node {
 
 // ChildByFieldName is the first child in the named field, or nil.
 func (n *Node) ChildByFieldName(name string) *Node {
-	id, ok := n.lang.fields[name]
+	id, ok := n.t.lang.fields[name]
 	if !ok {
 		return nil
 	}
-	for _, k := range n.kids {
+	for _, k := range n.kids() {
 		if k.field == id {
 			return k
 		}

@@ -12,7 +12,7 @@ func Children(n *Node) []*Node {
 	if n == nil {
 		return nil
 	}
-	return n.kids
+	return n.kids()
 }
 
 // Named returns the named children of n, in order.
@@ -21,7 +21,7 @@ func Named(n *Node) []*Node {
 		return nil
 	}
 	var out []*Node
-	for _, k := range n.kids {
+	for _, k := range n.kids() {
 		if k.IsNamed() {
 			out = append(out, k)
 		}

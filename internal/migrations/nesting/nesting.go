@@ -31,16 +31,26 @@ func Python(src []byte) int {
 			i = lineEnd(src, i) - 1
 		case '\'', '"':
 			i = pyString(src, i) - 1
-		case '(', '[', '{':
-			depth++
-			if depth > MaxPython {
+		default:
+			if bracket(&depth, c, MaxPython) {
 				return i
 			}
-		case ')', ']', '}':
-			depth = max(depth-1, 0)
 		}
 	}
 	return -1
+}
+
+// bracket moves depth past c when it is a bracket, and reports an
+// opening one past limit. A stray closing bracket never goes below 0.
+func bracket(depth *int, c byte, limit int) bool {
+	switch c {
+	case '(', '[', '{':
+		*depth++
+		return *depth > limit
+	case ')', ']', '}':
+		*depth = max(*depth-1, 0)
+	}
+	return false
 }
 
 // lineEnd is the offset of the line break at or after i, or len(src).
@@ -130,13 +140,10 @@ func Ruby(src []byte) int {
 				heredocs = append(heredocs, h)
 				i = end - 1
 			}
-		case '(', '[', '{':
-			depth++
-			if depth > MaxRuby {
+		default:
+			if bracket(&depth, c, MaxRuby) {
 				return i
 			}
-		case ')', ']', '}':
-			depth = max(depth-1, 0)
 		}
 	}
 	return -1
