@@ -522,6 +522,17 @@ func (t *translator) alterOrderWithRespectTo(op *value, db bool) {
 	}
 }
 
+// modelAndName reads an operation's model_name and its second argument
+// (key: name, new_name).
+func (t *translator) modelAndName(op *value, key string) (*model, string, bool) {
+	mn, ok1 := t.modelName(op, 0, "model_name")
+	name, ok2 := t.modelName(op, 1, key)
+	if !ok1 || !ok2 {
+		return nil, "", false
+	}
+	return t.model(op, mn), name, true
+}
+
 func removeFieldNamed(fs []*field, name string) []*field {
 	out := fs[:0:0]
 	for _, f := range fs {
@@ -533,12 +544,10 @@ func removeFieldNamed(fs []*field, name string) []*field {
 }
 
 func (t *translator) addField(op *value, db bool) {
-	mn, ok1 := t.modelName(op, 0, "model_name")
-	name, ok2 := t.modelName(op, 1, "name")
-	if !ok1 || !ok2 {
+	m, name, ok := t.modelAndName(op, "name")
+	if !ok {
 		return
 	}
-	m := t.model(op, mn)
 	call := op.arg(2, "field")
 	f := t.field(name, call, m, op)
 	if m.field(name) != nil {
@@ -555,12 +564,10 @@ func (t *translator) addField(op *value, db bool) {
 }
 
 func (t *translator) removeField(op *value, db bool) {
-	mn, ok1 := t.modelName(op, 0, "model_name")
-	name, ok2 := t.modelName(op, 1, "name")
-	if !ok1 || !ok2 {
+	m, name, ok := t.modelAndName(op, "name")
+	if !ok {
 		return
 	}
-	m := t.model(op, mn)
 	f := m.field(name)
 	if f == nil {
 		if !m.assumed {
@@ -594,12 +601,10 @@ func withoutField(tg [][]string, name string) [][]string {
 }
 
 func (t *translator) alterField(op *value, db bool) {
-	mn, ok1 := t.modelName(op, 0, "model_name")
-	name, ok2 := t.modelName(op, 1, "name")
-	if !ok1 || !ok2 {
+	m, name, ok := t.modelAndName(op, "name")
+	if !ok {
 		return
 	}
-	m := t.model(op, mn)
 	call := op.arg(2, "field")
 	nf := t.field(name, call, m, op)
 	old := m.field(name)
@@ -687,12 +692,10 @@ func (t *translator) addIndex(op *value, db, concurrently bool) {
 }
 
 func (t *translator) removeIndex(op *value, db, concurrently bool) {
-	mn, ok1 := t.modelName(op, 0, "model_name")
-	name, ok2 := t.modelName(op, 1, "name")
-	if !ok1 || !ok2 {
+	m, name, ok := t.modelAndName(op, "name")
+	if !ok {
 		return
 	}
-	m := t.model(op, mn)
 	found := false
 	for i, idx := range m.indexes {
 		if idx.name == name {
@@ -710,12 +713,10 @@ func (t *translator) removeIndex(op *value, db, concurrently bool) {
 }
 
 func (t *translator) renameIndex(op *value, db bool) {
-	mn, ok1 := t.modelName(op, 0, "model_name")
-	newName, ok2 := t.modelName(op, 1, "new_name")
-	if !ok1 || !ok2 {
+	m, newName, ok := t.modelAndName(op, "new_name")
+	if !ok {
 		return
 	}
-	m := t.model(op, mn)
 	oldName, _ := op.kw("old_name").str()
 	if oldName == "" && len(op.items) > 2 {
 		oldName, _ = op.items[2].str()
@@ -793,12 +794,10 @@ func (t *translator) addConstraint(op *value, db, notValid bool) {
 }
 
 func (t *translator) removeConstraint(op *value, db bool) {
-	mn, ok1 := t.modelName(op, 0, "model_name")
-	name, ok2 := t.modelName(op, 1, "name")
-	if !ok1 || !ok2 {
+	m, name, ok := t.modelAndName(op, "name")
+	if !ok {
 		return
 	}
-	m := t.model(op, mn)
 	var c *constraintDef
 	for i, x := range m.constraints {
 		if x.name == name {

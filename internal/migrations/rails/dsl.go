@@ -105,6 +105,14 @@ func (t *tr) need(c *rcall, i int, what string) (string, bool) {
 	return s, ok
 }
 
+// tableAnd reads a call's table name and its second argument (what it
+// is, for the hint); both are read, so that each unreadable one is said.
+func (t *tr) tableAnd(c *rcall, what string) (table, second string, ok bool) {
+	table, ok1 := t.need(c, 0, "the table name")
+	second, ok2 := t.need(c, 1, what)
+	return table, second, ok1 && ok2
+}
+
 // ---- tables ----
 
 var tableOptionKeys = []string{"temporary", "if_not_exists", "options", "as", "comment", "charset", "collation", "force", "id", "primary_key", "unlogged", "bulk"}
@@ -356,9 +364,8 @@ func (t *tr) dropJoinTable(c *rcall) {
 }
 
 func (t *tr) renameTableCall(c *rcall) {
-	from, ok1 := t.need(c, 0, "the table name")
-	to, ok2 := t.need(c, 1, "the new name")
-	if !ok1 || !ok2 {
+	from, to, ok := t.tableAnd(c, "the new name")
+	if !ok {
 		return
 	}
 	t.renameTable(from, to, c.sp)
@@ -398,9 +405,8 @@ func (t *tr) renameTable(from, to string, sp source.Span) {
 // ---- columns ----
 
 func (t *tr) addColumnCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	col, ok2 := t.need(c, 1, "the column name")
-	if !ok1 || !ok2 {
+	table, col, ok := t.tableAnd(c, "the column name")
+	if !ok {
 		return
 	}
 	if len(c.pos) < 3 {
@@ -439,9 +445,8 @@ func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp so
 }
 
 func (t *tr) removeColumnCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	col, ok2 := t.need(c, 1, "the column name")
-	if !ok1 || !ok2 {
+	table, col, ok := t.tableAnd(c, "the column name")
+	if !ok {
 		return
 	}
 	if c.o.bool("if_exists", false) && t.table(table) != nil && t.column(table, col) == nil {
@@ -515,9 +520,8 @@ func (t *tr) renameColumn(table, from, to string, sp source.Span) {
 }
 
 func (t *tr) changeColumnCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	col, ok2 := t.need(c, 1, "the column name")
-	if !ok1 || !ok2 {
+	table, col, ok := t.tableAnd(c, "the column name")
+	if !ok {
 		return
 	}
 	if len(c.pos) < 3 {
@@ -633,9 +637,8 @@ func (t *tr) columnType(table, col string, v value) ops.Type {
 }
 
 func (t *tr) changeColumnDefaultCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	col, ok2 := t.need(c, 1, "the column name")
-	if !ok1 || !ok2 {
+	table, col, ok := t.tableAnd(c, "the column name")
+	if !ok {
 		return
 	}
 	var v value
@@ -660,9 +663,8 @@ func (t *tr) changeColumnDefaultCall(c *rcall) {
 }
 
 func (t *tr) changeColumnNullCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	col, ok2 := t.need(c, 1, "the column name")
-	if !ok1 || !ok2 {
+	table, col, ok := t.tableAnd(c, "the column name")
+	if !ok {
 		return
 	}
 	if len(c.pos) < 3 {
@@ -863,9 +865,8 @@ func (t *tr) renameIndex(from, to string, sp source.Span) {
 // ---- references and foreign keys ----
 
 func (t *tr) addReferenceCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	ref, ok2 := t.need(c, 1, "the reference name")
-	if !ok1 || !ok2 {
+	table, ref, ok := t.tableAnd(c, "the reference name")
+	if !ok {
 		return
 	}
 	t.addReference(table, ref, c.o, c, t.argSpan(c, 1))
@@ -890,9 +891,8 @@ func (t *tr) addReference(table, ref string, o opts, c *rcall, nameSp source.Spa
 }
 
 func (t *tr) removeReferenceCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	ref, ok2 := t.need(c, 1, "the reference name")
-	if !ok1 || !ok2 {
+	table, ref, ok := t.tableAnd(c, "the reference name")
+	if !ok {
 		return
 	}
 	t.removeReference(table, ref, c.o, c.sp)
@@ -920,9 +920,8 @@ func (t *tr) removeReference(table, ref string, o opts, sp source.Span) {
 }
 
 func (t *tr) addForeignKeyCall(c *rcall) {
-	from, ok1 := t.need(c, 0, "the table name")
-	to, ok2 := t.need(c, 1, "the referenced table")
-	if !ok1 || !ok2 {
+	from, to, ok := t.tableAnd(c, "the referenced table")
+	if !ok {
 		return
 	}
 	t.addForeignKey(from, to, c.o, c.sp)
@@ -1044,9 +1043,8 @@ func (t *tr) checkSQL(table, expr string, o opts, sp source.Span, inCreate bool)
 }
 
 func (t *tr) addCheckConstraintCall(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	expr, ok2 := t.need(c, 1, "the check expression")
-	if !ok1 || !ok2 {
+	table, expr, ok := t.tableAnd(c, "the check expression")
+	if !ok {
 		return
 	}
 	if k, _, ok := t.checkSQL(table, expr, c.o, c.sp, false); ok {
@@ -1425,9 +1423,8 @@ func constraintName(prefix, identifier string) string {
 }
 
 func (t *tr) addExclusionConstraint(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	expr, ok2 := t.need(c, 1, "the exclusion expression")
-	if !ok1 || !ok2 {
+	table, expr, ok := t.tableAnd(c, "the exclusion expression")
+	if !ok {
 		return
 	}
 	name, ok := c.o.str("name")
@@ -1527,9 +1524,8 @@ func (t *tr) removeConcurrentIndex(c *rcall) {
 }
 
 func (t *tr) removeConcurrentIndexByName(c *rcall) {
-	table, ok1 := t.need(c, 0, "the table name")
-	name, ok2 := t.need(c, 1, "the index name")
-	if !ok1 || !ok2 {
+	table, name, ok := t.tableAnd(c, "the index name")
+	if !ok {
 		return
 	}
 	o := emptyOpts().with("name", value{k: kString, s: name}).with("algorithm", value{k: kSymbol, s: "concurrently"})
@@ -1539,9 +1535,8 @@ func (t *tr) removeConcurrentIndexByName(c *rcall) {
 // addConcurrentForeignKey adds the key NOT VALID, then validates it
 // unless validate: false: GitLab's way to avoid a long lock.
 func (t *tr) addConcurrentForeignKey(c *rcall) {
-	from, ok1 := t.need(c, 0, "the table name")
-	to, ok2 := t.need(c, 1, "the referenced table")
-	if !ok1 || !ok2 {
+	from, to, ok := t.tableAnd(c, "the referenced table")
+	if !ok {
 		return
 	}
 	cols, ok := []string(nil), false
