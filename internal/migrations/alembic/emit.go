@@ -45,6 +45,9 @@ type queued struct {
 // SQL from the file, the end of upgrade()). A migration of thousands of
 // calls then pays PostgreSQL's parser once, not once a call.
 func (t *translator) emit(p pendingStmt) {
+	if len(t.queue) == cap(t.queue) {
+		t.queue = slices.Grow(t.queue, max(len(t.queue), 16)) // doubling, as in add
+	}
 	t.queue = append(t.queue, queued{p: p, guards: t.guards, auto: t.autoDepth > 0, segment: t.segment})
 }
 
@@ -58,6 +61,11 @@ func (t *translator) flush() {
 	}
 	t.queue = nil
 	var b strings.Builder
+	size := 0
+	for _, e := range q {
+		size += len(e.p.sql) + 2
+	}
+	b.Grow(size)
 	starts := make([]int, len(q)+1)
 	for i, e := range q {
 		starts[i] = b.Len()
@@ -68,13 +76,16 @@ func (t *translator) flush() {
 	}
 	starts[len(q)] = b.Len()
 	res := sqlparse.Parse(source.NewFile("alembic.sql", []byte(b.String())))
-	groups := make([][]sqlparse.Statement, len(q))
+	// groups[i] is the range of res.Statements that call i sent.
+	groups := make([][2]int, len(q))
 	ok := len(res.Errors) == 0
 	k := 0
-	for _, st := range res.Statements {
+	var f *source.File // call k's SQL alone
+	for j := range res.Statements {
 		if !ok {
 			break
 		}
+		st := &res.Statements[j]
 		off := st.Span.Start.Offset
 		for k < len(q) && off >= starts[k+1] {
 			k++
@@ -83,7 +94,14 @@ func (t *translator) flush() {
 			ok = false
 			break
 		}
-		groups[k] = append(groups[k], rebase(st, starts[k], q[k].p.sql))
+		if groups[k][1] == 0 {
+			groups[k][0] = j
+			f = source.NewFile("alembic.sql", []byte(q[k].p.sql))
+		}
+		groups[k][1] = j + 1
+		// Where the statement would be parsed alone: its text starts at
+		// starts[k].
+		st.Span = f.Span(st.Span.Start.Offset-starts[k], st.Span.End.Offset-starts[k])
 	}
 	guards, segment, autoDepth := t.guards, t.segment, t.autoDepth
 	for i, e := range q {
@@ -92,21 +110,13 @@ func (t *translator) flush() {
 		if e.auto {
 			t.autoDepth = 1
 		}
-		if ok && len(groups[i]) > 0 {
-			t.apply(e.p, sqlparse.Result{Statements: groups[i]})
+		if g := groups[i]; ok && g[1] > 0 {
+			t.apply(e.p, sqlparse.Result{Statements: res.Statements[g[0]:g[1]:g[1]]})
 		} else {
 			t.emitOne(e.p)
 		}
 	}
 	t.guards, t.segment, t.autoDepth = guards, segment, autoDepth
-}
-
-// rebase moves a statement parsed in the joined text to where the same
-// statement parsed alone would be: its text starts at offset start.
-func rebase(st sqlparse.Statement, start int, text string) sqlparse.Statement {
-	f := source.NewFile("alembic.sql", []byte(text))
-	st.Span = f.Span(st.Span.Start.Offset-start, st.Span.End.Offset-start)
-	return st
 }
 
 // emitOne turns the SQL of one statement into operations, exactly as a
