@@ -33,6 +33,7 @@ uint32_t ts_node_start_byte(TSNode);
 uint32_t ts_node_end_byte(TSNode);
 bool ts_node_is_missing(TSNode);
 bool ts_node_is_named(TSNode);
+uint32_t ts_node_descendant_count(TSNode);
 
 // tsn_copy writes the tree in preorder, five numbers a node: symbol
 // with flags above it (1 named, 2 missing), start byte, end byte, depth
@@ -178,9 +179,9 @@ func copyTree(rn *sitter.Node, info *language, src []byte) *Node {
 	croot := *(*C.TSNode)(unsafe.Pointer(rn))
 	bufp := scratch.Get().(*[]int32)
 	defer scratch.Put(bufp)
-	// Code has up to about one node for every two bytes; denser code
-	// takes a second walk, into a buffer of the exact size.
-	capacity := max(len(*bufp)/fields, len(src)*5/8+64)
+	// tree-sitter keeps the count of visible nodes, which is what the
+	// walk visits; a second walk would only follow a wrong count.
+	capacity := int(C.ts_node_descendant_count(croot))
 	for {
 		if len(*bufp) < fields*capacity {
 			*bufp = make([]int32, fields*capacity)
