@@ -92,6 +92,7 @@ type Node struct {
 	start, end   uint32
 	row          uint32
 	first, count uint32 // the children are t.kids[first:first+count]
+	parent       int32  // index in t.nodes, -1 for the root
 	sym          uint16
 	field        uint16
 	flags        uint8
@@ -99,8 +100,9 @@ type Node struct {
 
 // tree is what the nodes of one copy share.
 type tree struct {
-	lang *language
-	kids []*Node
+	lang  *language
+	kids  []*Node
+	nodes []Node
 }
 
 func (n *Node) kids() []*Node {
@@ -200,6 +202,7 @@ func copyTree(rn *sitter.Node, info *language, src []byte) *Node {
 func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 	t := &tree{lang: info, kids: make([]*Node, n)}
 	nodes := make([]Node, n)
+	t.nodes = nodes
 	parent := make([]int32, n)
 	var stack []int32 // the open ancestors of the current node
 	for i := range n {
@@ -237,6 +240,7 @@ func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 			pos = s
 		}
 		x.row = row
+		x.parent = parent[i]
 		if p := parent[i]; p >= 0 {
 			q := &nodes[p]
 			t.kids[q.first+q.count] = x
@@ -283,6 +287,14 @@ func (n *Node) IsError() bool { return n.flags&flagError != 0 }
 
 // HasError reports an ERROR or MISSING node at n or below.
 func (n *Node) HasError() bool { return n.flags&flagHasError != 0 }
+
+// Parent is the node's parent, or nil for the root.
+func (n *Node) Parent() *Node {
+	if n.parent < 0 {
+		return nil
+	}
+	return &n.t.nodes[n.parent]
+}
 
 // ChildCount is the number of children, named or not.
 func (n *Node) ChildCount() uint32 { return n.count }

@@ -8,7 +8,6 @@
 package codekey
 
 import (
-	"context"
 	"path"
 	"strings"
 
@@ -23,13 +22,12 @@ import (
 type Keyer struct {
 	src   string
 	ruby  bool
-	tree  *sitter.Tree
-	root  *sitter.Node
-	funcs map[string]*sitter.Node // Python module-level defs by name
+	root  *tsnode.Node
+	funcs map[string]*tsnode.Node // Python module-level defs by name
 }
 
 // For returns a Keyer for a file by its name's extension (.py, .rb), or
-// nil for a language it does not read. Close it when done.
+// nil for a language it does not read.
 func For(name string, src []byte) *Keyer {
 	var lang *sitter.Language
 	switch path.Ext(name) {
@@ -40,14 +38,7 @@ func For(name string, src []byte) *Keyer {
 	default:
 		return nil
 	}
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(lang)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
-	if err != nil {
-		return nil
-	}
-	k := &Keyer{src: string(src), ruby: path.Ext(name) == ".rb", tree: tree, root: tree.RootNode(), funcs: map[string]*sitter.Node{}}
+	k := &Keyer{src: string(src), ruby: path.Ext(name) == ".rb", root: tsnode.Parse(lang, src), funcs: map[string]*tsnode.Node{}}
 	if !k.ruby {
 		for _, n := range tsnode.Named(k.root) {
 			if n.Type() == "decorated_definition" {
@@ -63,12 +54,9 @@ func For(name string, src []byte) *Keyer {
 	return k
 }
 
-// Close frees the tree.
-func (k *Keyer) Close() {
-	if k != nil && k.tree != nil {
-		k.tree.Close()
-	}
-}
+// Close is kept for callers: the tree is a Go copy (tsnode), with
+// nothing to free.
+func (k *Keyer) Close() {}
 
 // Key is the key of the code in [start, end): of the smallest node that
 // holds it, without the parts of that node outside the range (the body
@@ -79,7 +67,7 @@ func (k *Keyer) Key(start, end int) string {
 	}
 	n := k.root
 	for {
-		var in *sitter.Node
+		var in *tsnode.Node
 		for _, c := range tsnode.Children(n) {
 			if int(c.StartByte()) <= start && int(c.EndByte()) >= end {
 				in = c
@@ -121,7 +109,7 @@ type writer struct {
 // punctuation carries no meaning once the tree has the structure.
 var punctuation = map[string]bool{",": true, "(": true, ")": true, "[": true, "]": true, "{": true, "}": true, ":": true, ";": true, "\n": true, "=>": true}
 
-func (w *writer) node(n *sitter.Node) {
+func (w *writer) node(n *tsnode.Node) {
 	t := n.Type()
 	if t == "comment" || (n.IsNamed() && t == "line_continuation") {
 		return
@@ -159,8 +147,8 @@ func (w *writer) node(n *sitter.Node) {
 }
 
 // only returns n's one named child that is not a comment, or nil.
-func only(n *sitter.Node) *sitter.Node {
-	var one *sitter.Node
+func only(n *tsnode.Node) *tsnode.Node {
+	var one *tsnode.Node
 	for _, c := range tsnode.Named(n) {
 		if c.Type() == "comment" {
 			continue
@@ -173,7 +161,7 @@ func only(n *sitter.Node) *sitter.Node {
 	return one
 }
 
-func lastName(n *sitter.Node, src string) string {
+func lastName(n *tsnode.Node, src string) string {
 	switch n.Type() {
 	case "identifier":
 		return tsnode.Text(n, src)
@@ -187,7 +175,7 @@ func lastName(n *sitter.Node, src string) string {
 
 // pythonNode writes the Python spellings that mean the same as another
 // (and the functions the code names); false for the rest.
-func (w *writer) pythonNode(n *sitter.Node, t string) bool {
+func (w *writer) pythonNode(n *tsnode.Node, t string) bool {
 	src := w.k.src
 	switch t {
 	case "parenthesized_expression":
@@ -287,7 +275,7 @@ var sixTypes = map[string]string{"text_type": "str", "binary_type": "bytes", "st
 // runPython writes what Django's RunPython runs on migrate: its code
 // (positional or code=) and atomic=, not the reverse code, hints or
 // elidable.
-func (w *writer) runPython(args *sitter.Node) {
+func (w *writer) runPython(args *tsnode.Node) {
 	w.b.WriteString("RunPython(")
 	pos := 0
 	for _, a := range tsnode.Named(args) {
@@ -319,8 +307,8 @@ func (w *writer) runPython(args *sitter.Node) {
 // bound metadata) as exec(stmt); table.create() and
 // table.create(op.get_bind()) as table.create(). Where a statement runs
 // is the migration's business, what it is is the key's.
-func (w *writer) boundCall(fn, args *sitter.Node, name string) bool {
-	var rest []*sitter.Node
+func (w *writer) boundCall(fn, args *tsnode.Node, name string) bool {
+	var rest []*tsnode.Node
 	for _, a := range tsnode.Named(args) {
 		if a.Type() == "comment" || w.isBind(a) {
 			continue
@@ -351,7 +339,7 @@ func (w *writer) boundCall(fn, args *sitter.Node, name string) bool {
 
 // isBind reports whether a call argument names the connection: bind=...,
 // op.get_bind(), or a name that says it is one (migrate_engine, conn).
-func (w *writer) isBind(a *sitter.Node) bool {
+func (w *writer) isBind(a *tsnode.Node) bool {
 	if a.Type() == "keyword_argument" {
 		k := a.ChildByFieldName("name")
 		return k != nil && tsnode.Text(k, w.k.src) == "bind"
@@ -366,14 +354,14 @@ func (w *writer) isBind(a *sitter.Node) bool {
 	return false
 }
 
-func isDefName(n *sitter.Node) bool {
+func isDefName(n *tsnode.Node) bool {
 	p := n.Parent()
-	return p != nil && p.Type() == "function_definition" && p.ChildByFieldName("name") != nil && p.ChildByFieldName("name").Equal(n)
+	return p != nil && p.Type() == "function_definition" && p.ChildByFieldName("name") != nil && p.ChildByFieldName("name") == n
 }
 
 // function writes a def's parameters and body: its name is how it is
 // called, not what it does.
-func (w *writer) function(f *sitter.Node) {
+func (w *writer) function(f *tsnode.Node) {
 	start, end := w.start, w.end
 	w.start, w.end = int(f.StartByte()), int(f.EndByte())
 	w.b.WriteString("def(")
@@ -389,7 +377,7 @@ func (w *writer) function(f *sitter.Node) {
 
 // pyString writes a string literal's value: prefix letters that change
 // it (b, r, f), not u or the quotes; escapes of quotes undone.
-func (w *writer) pyString(n *sitter.Node) {
+func (w *writer) pyString(n *tsnode.Node) {
 	src := w.k.src
 	if n.Type() == "concatenated_string" {
 		for _, c := range tsnode.Named(n) {
@@ -436,7 +424,7 @@ func (w *writer) pyString(n *sitter.Node) {
 
 // rubyNode writes the Ruby spellings that mean the same as another;
 // false for the rest.
-func (w *writer) rubyNode(n *sitter.Node, t string) bool {
+func (w *writer) rubyNode(n *tsnode.Node, t string) bool {
 	src := w.k.src
 	switch t {
 	case "parenthesized_statements":
