@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-
 	"github.com/schemagate/schemagate/internal/migrations/nesting"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
