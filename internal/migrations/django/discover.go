@@ -23,8 +23,14 @@ const maxDepth = 8
 // tool caches carry third-party apps' migrations, which are not ours.
 var skipDirs = map[string]bool{
 	"node_modules": true, "site-packages": true, "dist-packages": true, "__pycache__": true,
-	"venv": true, "env": true, "virtualenv": true, "htmlcov": true, "static": true, "staticfiles": true,
-	"templates": true, "media": true,
+	"venv": true, "virtualenv": true, "htmlcov": true,
+}
+
+// assetDirs usually hold files, not apps, and are not walked; but an
+// app may carry one of these names (an app called "media"), so one that
+// holds a migrations directory of its own is read like any other.
+var assetDirs = map[string]bool{
+	"env": true, "static": true, "staticfiles": true, "templates": true, "media": true,
 }
 
 var migrationClassRe = regexp.MustCompile(`(?m)^class\s+\w+\s*\(\s*[\w.]*Migration\s*\)\s*:`)
@@ -48,6 +54,9 @@ func migrationDirs(fsys fs.FS, dir string) []string {
 		for _, e := range entries {
 			name := e.Name()
 			if !e.IsDir() || strings.HasPrefix(name, ".") || skipDirs[name] {
+				continue
+			}
+			if assetDirs[name] && !isDir(fsys, path.Join(d, name, "migrations")) {
 				continue
 			}
 			if e.Type()&fs.ModeSymlink != 0 {
@@ -300,4 +309,9 @@ func inferLabel(here []*found) string {
 		return "app"
 	}
 	return best
+}
+
+func isDir(fsys fs.FS, name string) bool {
+	fi, err := fs.Stat(fsys, name)
+	return err == nil && fi.IsDir()
 }

@@ -305,3 +305,30 @@ func TestNames(t *testing.T) {
 		t.Errorf("truncateName = %s, want %s", got, want)
 	}
 }
+
+// An app may be called "media" or "static": its migrations are read,
+// while asset directories of those names without migrations are not
+// walked, and virtualenvs never are.
+func TestDiscoverAppNamedLikeAssets(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"media/migrations/__init__.py":             "",
+		"media/migrations/0001_initial.py":         mig(""),
+		"shop/migrations/__init__.py":              "",
+		"shop/migrations/0001_initial.py":          mig(`("media", "0001_initial")`),
+		"static/css/site.css":                      "body {}\n",
+		"venv/lib/shop/migrations/__init__.py":     "",
+		"venv/lib/shop/migrations/0001_initial.py": mig(""),
+	})
+	set, err := New().Discover(fsys, ".", migration.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range set.Migrations {
+		got = append(got, m.Path)
+	}
+	want := []string{"media/migrations/0001_initial.py", "shop/migrations/0001_initial.py"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("migrations (-want +got):\n%s", diff)
+	}
+}
