@@ -36,10 +36,7 @@ var DropColumn = &Rule{
 			if lastUseRemoved(uses) && len(p.Compat.NewReleaseUses(op.Table, op.Column)) == 0 {
 				msg += "; this change also removes the last use, so the drop must wait for a later deploy"
 			}
-			hint := fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col)
-			if h := p.stagingHint(uses, op.Column); h != "" {
-				hint += " (" + h + ")"
-			}
+			hint := withHint(fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col), p.stagingHint(uses, op.Column))
 			p.reportUses(op, uses, msg, hint)
 		}
 	},

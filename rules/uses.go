@@ -54,29 +54,88 @@ func (u Use) NamesColumn() bool {
 	return true
 }
 
-// stagingHint says how the project's framework stops using a column a
-// release ahead of the drop, from the frameworks of the uses or else of
-// the migration: ignored_columns for ActiveRecord, a state-only removal
-// for Django, removing the field from schema.prisma for Prisma; "" when
-// none of them is in play.
-func (p *Pass) stagingHint(uses []Use, column string) string {
-	frameworks := map[string]bool{}
+// The frameworks whose hints the compatibility rules speak.
+const (
+	frameworkRails  = "activerecord"
+	frameworkDjango = "django"
+	frameworkPrisma = "prisma"
+)
+
+// framework names the ORM a hint should speak: the one the uses are in,
+// else the one the migration is written for; "" when none of Rails,
+// Django and Prisma is in play (a Go or SQL project gets no Rails line).
+func (p *Pass) framework(uses []Use) string {
+	seen := map[string]bool{}
 	for _, u := range uses {
-		frameworks[u.Source] = true
+		seen[u.Source] = true
 	}
 	format := migration.FormatAuto
 	if p.Migration != nil {
 		format = p.Migration.Format
 	}
 	switch {
-	case frameworks["activerecord"] || format == migration.FormatRails:
+	case seen[frameworkRails] || format == migration.FormatRails:
+		return frameworkRails
+	case seen[frameworkDjango] || format == migration.FormatDjango:
+		return frameworkDjango
+	case seen[frameworkPrisma] || format == migration.FormatPrisma:
+		return frameworkPrisma
+	}
+	return ""
+}
+
+// stagingHint says how the project's framework stops using a column a
+// release ahead of the drop: ignored_columns for ActiveRecord, a
+// state-only removal for Django, removing the field from schema.prisma
+// for Prisma; "" when none of them is in play.
+func (p *Pass) stagingHint(uses []Use, column string) string {
+	switch p.framework(uses) {
+	case frameworkRails:
 		return fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column)
-	case frameworks["django"] || format == migration.FormatDjango:
+	case frameworkDjango:
 		return fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column)
-	case frameworks["prisma"] || format == migration.FormatPrisma:
+	case frameworkPrisma:
 		return fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column)
 	}
 	return ""
+}
+
+// renameHint says how the project's framework renames a column without
+// breaking the running release: Rails adds the new column and bridges
+// the names in the model, Django and Prisma rename the field and keep
+// the column's name.
+func (p *Pass) renameHint(uses []Use, column, newName string) string {
+	switch p.framework(uses) {
+	case frameworkRails:
+		return fmt.Sprintf("Rails: add_column %s, write both in the model (alias_attribute or a callback) and backfill, switch reads, then self.ignored_columns += [%q] and remove it in a later release", newName, column)
+	case frameworkDjango:
+		return fmt.Sprintf("Django: rename the field but keep the column with db_column=%q (no database change), or rename the column later with SeparateDatabaseAndState", column)
+	case frameworkPrisma:
+		return fmt.Sprintf("Prisma: rename the field in schema.prisma and keep the column with @map(%q) instead of renaming it", column)
+	}
+	return ""
+}
+
+// dropTableHint says how the project's framework stops using a table a
+// release ahead of the drop.
+func (p *Pass) dropTableHint(uses []Use, table string) string {
+	switch p.framework(uses) {
+	case frameworkRails:
+		return fmt.Sprintf("Rails: remove the model of %s and its associations first, drop the table in a later release", table)
+	case frameworkDjango:
+		return fmt.Sprintf("Django: delete the model of %s first with a migration that removes it from the state only (SeparateDatabaseAndState with DeleteModel in state_operations), drop the table in a later release", table)
+	case frameworkPrisma:
+		return fmt.Sprintf("Prisma: remove the model of %s from schema.prisma first, in a release whose migration does not drop the table", table)
+	}
+	return ""
+}
+
+// withHint appends a framework hint in parentheses when there is one.
+func withHint(hint, framework string) string {
+	if framework == "" {
+		return hint
+	}
+	return hint + " (" + framework + ")"
 }
 
 // Compat answers what the releases that may still run use. The check

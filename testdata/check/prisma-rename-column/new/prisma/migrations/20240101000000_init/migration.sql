@@ -1,0 +1,6 @@
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "subtitle" TEXT,
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);
