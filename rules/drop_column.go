@@ -44,10 +44,11 @@ var DropColumn = &Rule{
 
 // lastUseRemoved reports whether the running release names the column
 // somewhere (so that a new release naming it nowhere removed a use); a
-// model that merely loads every column of its table is no use removed.
+// model that merely loads every column of its table is no use removed,
+// nor is record.col matched by name only.
 func lastUseRemoved(uses []Use) bool {
 	for _, u := range uses {
-		if u.NamesColumn() {
+		if u.NamesColumn() && !u.ByName {
 			return true
 		}
 	}

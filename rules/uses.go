@@ -41,6 +41,10 @@ type Use struct {
 	// Source is the kind of code the use is in: "activerecord", "django",
 	// "prisma", "sql", ... (refs.Source); hints speak its framework.
 	Source string
+	// ByName is true for an attribute use on a value whose model is
+	// unknown (record.col), matched by the column's name: listed after
+	// the other evidence, and never the proof that a use was removed.
+	ByName bool
 }
 
 // NamesColumn reports whether the use names the column itself (a query,
@@ -182,11 +186,10 @@ func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message,
 		return
 	}
 	// The places that name the column come first: they are what a person
-	// edits; a model that loads every column is listed after them.
+	// edits; a model that loads every column is listed after them, and
+	// the uses matched by name only last.
 	uses = slices.Clone(uses)
-	slices.SortStableFunc(uses, func(a, b Use) int {
-		return boolOrder(b.NamesColumn()) - boolOrder(a.NamesColumn())
-	})
+	slices.SortStableFunc(uses, func(a, b Use) int { return evidenceRank(a) - evidenceRank(b) })
 	f := Finding{Span: op.Span, Severity: sev, Message: message, Hint: hint}
 	releases := map[string]bool{}
 	for i, u := range uses {
@@ -211,17 +214,41 @@ func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message,
 	p.ReportFinding(f)
 }
 
-func boolOrder(b bool) int {
-	if b {
-		return 1
+// evidenceRank orders evidence: places that name the column, then
+// models and wildcards, then uses matched by name only.
+func evidenceRank(u Use) int {
+	switch {
+	case u.ByName:
+		return 2
+	case u.NamesColumn():
+		return 0
 	}
-	return 0
+	return 1
 }
 
+// usesSummary counts the places for a message: "app/x.rb:3" for one,
+// "17 places, 12 of them by attribute name only (first 5 listed)".
 func usesSummary(uses []Use) string {
 	if len(uses) == 1 {
 		e := uses[0].Evidence
-		return fmt.Sprintf("%s:%d", e.File, e.Line)
+		s := fmt.Sprintf("%s:%d", e.File, e.Line)
+		if uses[0].ByName {
+			s += ", by attribute name only"
+		}
+		return s
 	}
-	return fmt.Sprintf("%d places", len(uses))
+	s := fmt.Sprintf("%d places", len(uses))
+	byName := 0
+	for _, u := range uses {
+		if u.ByName {
+			byName++
+		}
+	}
+	if byName > 0 {
+		s += fmt.Sprintf(", %d of them by attribute name only", byName)
+	}
+	if len(uses) > 5 {
+		s += ", first 5 listed"
+	}
+	return s
 }

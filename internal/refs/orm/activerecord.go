@@ -182,13 +182,19 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 			out = append(out, ref)
 		}
 	}
-	// Attribute uses need every model known first.
+	// Attribute uses need every model known first, loose uses the
+	// columns those name.
+	parsed := map[*source.File]*sitter.Tree{}
 	for i, f := range relevant {
 		if errs[i] != nil {
 			continue
 		}
 		out = append(out, r.attributeUses(f, trees[i])...)
-		trees[i].Close()
+		parsed[f] = trees[i]
+	}
+	out = append(out, r.looseUses(files, parsed, out)...)
+	for _, t := range parsed {
+		t.Close()
 	}
 	return out, firstErr
 }

@@ -516,3 +516,63 @@ end
 		t.Errorf("attribute uses (-want +got):\n%s", diff)
 	}
 }
+
+// TestActiveRecordLooseUses: record.col on a value whose model is unknown
+// is a use of each model the project knows col for (NameOnly for one,
+// Ambiguous for several), narrowed to the models the file names; common
+// methods, constants' class methods, calls with arguments, request
+// values and names no model is seen with are not uses.
+func TestActiveRecordLooseUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("app/models/post.rb", []byte("class Post < ApplicationRecord\n  validates :title, presence: true\nend\n")),
+		source.NewFile("app/models/page.rb", []byte("class Page < ApplicationRecord\n  validates :title, :slug, presence: true\nend\n")),
+		source.NewFile("app/models/user.rb", []byte("class User < ApplicationRecord\nend\n")),
+		source.NewFile("app/controllers/users_controller.rb", []byte(`class UsersController < ApplicationController
+  def user_params
+    params.require(:user).permit(:nickname, :name)
+  end
+end
+`)),
+		source.NewFile("app/services/render.rb", []byte(`class Render
+  def call(record, page)
+    record.title.upcase
+    @item.slug
+    page.nickname = "x"
+    record.name
+    Admin.title
+    record.title(true)
+    response.nickname
+    record.active?
+    record.body
+  end
+end
+`)),
+		source.NewFile("app/services/posts.rb", []byte(`class Posts
+  def call(id)
+    post = Post.find(id)
+    post.title
+  end
+end
+`)),
+	}
+	all, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range all {
+		if r.ByName() {
+			got = append(got, fmt.Sprintf("%s:%d %s.%s %s", r.File, r.Line, r.Table, r.Column, r.Certainty))
+		}
+	}
+	s, p := "app/services/render.rb", "app/services/posts.rb"
+	want := []string{
+		s + ":3 posts.title ambiguous", s + ":3 pages.title ambiguous",
+		s + ":4 pages.slug name-only",
+		s + ":5 users.nickname name-only",
+		p + ":4 posts.title name-only",
+	}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("loose uses (-want +got):\n%s", diff)
+	}
+}

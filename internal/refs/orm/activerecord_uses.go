@@ -2,6 +2,8 @@ package orm
 
 import (
 	"bytes"
+	"regexp"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -267,4 +269,190 @@ func (w *usesWalker) emit(c *arClass, col string, at *sitter.Node) {
 	ref.Column = col
 	ref.Usage = refs.Attribute
 	w.out = append(w.out, ref)
+}
+
+// The loose uses: record.col (and record.col =, record.col?) on a value
+// whose model is unknown (a local, an instance variable, a method's
+// result). A name alone is no evidence of a table, so such a call counts
+// only when the project knows col as a column of a model (a query, a
+// permit or a validation of that model names it) and col is not a method
+// every object has. The use is evidence, never certainty: Certainty
+// NameOnly for the one model that knows the column, Ambiguous for each
+// of several. A file that names some of those models narrows them down.
+
+// rubyCommonMethods are methods common enough on any Ruby or Rails value
+// that record.name proves nothing about a column of that name.
+var rubyCommonMethods = map[string]bool{
+	"id": true, "name": true, "type": true, "class": true, "hash": true, "key": true, "value": true,
+	"to_s": true, "to_i": true, "to_f": true, "to_a": true, "to_h": true, "to_sym": true, "to_json": true,
+	"to_param": true, "inspect": true, "size": true, "count": true, "length": true, "first": true,
+	"last": true, "all": true, "save": true, "destroy": true, "delete": true, "reload": true,
+	"update": true, "errors": true, "attributes": true, "keys": true, "values": true, "each": true,
+	"map": true, "select": true, "strip": true, "downcase": true, "upcase": true, "presence": true,
+	"dup": true, "clone": true, "freeze": true, "tap": true, "then": true, "send": true, "new": true,
+	"params": true, "request": true, "response": true, "session": true, "path": true, "url": true,
+}
+
+// rubyRequestValues are the values of a controller that are no record:
+// response.body and request.status name no column.
+var rubyRequestValues = map[string]bool{
+	"request": true, "response": true, "params": true, "session": true, "flash": true, "cookies": true,
+	"headers": true, "env": true, "config": true, "options": true, "opts": true, "args": true,
+}
+
+// reRubyAttr finds the names called after a dot, to pick the files worth
+// parsing for loose uses.
+var reRubyAttr = regexp.MustCompile(`[\w@)\]]&?\.([a-z_][a-zA-Z0-9_]*)`)
+
+// knownColumns returns, for each column name, the tables whose models
+// the project is seen to use it with: their attribute uses and the
+// columns their validations and defaults write.
+func knownColumns(out []refs.Reference) map[string][]string {
+	known := map[string][]string{}
+	add := func(col, table string) {
+		if col != "" && !slices.Contains(known[col], table) {
+			known[col] = append(known[col], table)
+		}
+	}
+	for _, ref := range out {
+		table := ref.Table
+		if ref.Schema != "" {
+			table = ref.Schema + "." + table
+		}
+		switch ref.Usage {
+		case refs.Attribute:
+			add(ref.Column, table)
+		case refs.Model:
+			for _, w := range ref.Writes {
+				add(w.Column, table)
+			}
+		}
+	}
+	return known
+}
+
+// looseUses finds the loose uses in files, given the trees already parsed
+// (parsing the others only when a known column follows a dot) and the
+// references found so far.
+func (r *arResolver) looseUses(files []*source.File, parsed map[*source.File]*sitter.Tree, found []refs.Reference) []refs.Reference {
+	known := knownColumns(found)
+	for col := range known {
+		if rubyCommonMethods[col] {
+			delete(known, col)
+		}
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	var out []refs.Reference
+	for _, f := range files {
+		if isInflectionsFile(f.Path) || !mentionsKnown(f.Text, known) {
+			continue
+		}
+		tree, own := parsed[f], false
+		if tree == nil {
+			var err error
+			if tree, err = parseRuby(f.Path, f.Text); err != nil {
+				continue // reported by the model pass or of no consequence
+			}
+			own = true
+		}
+		w := &looseWalker{r: r, f: f, known: known, named: r.modelsNamed(tree.RootNode(), f.Text)}
+		w.walk(tree.RootNode())
+		out = append(out, w.out...)
+		if own {
+			tree.Close()
+		}
+	}
+	return out
+}
+
+func mentionsKnown(src []byte, known map[string][]string) bool {
+	for _, m := range reRubyAttr.FindAllSubmatch(src, -1) {
+		if _, ok := known[string(m[1])]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// modelsNamed returns the tables of the models a file names by constant.
+func (r *arResolver) modelsNamed(root *sitter.Node, src []byte) map[string]bool {
+	named := map[string]bool{}
+	var visit func(n *sitter.Node)
+	visit = func(n *sitter.Node) {
+		if t := n.Type(); t == "constant" || t == "scope_resolution" {
+			if c := r.classes[lookupConst(r.classes, rubyConstPath(n, src), nil)]; c != nil {
+				if k := r.kind(c); k == arBase || k == arSTI {
+					if table, sure := r.table(c); sure {
+						named[table] = true
+					}
+				}
+			}
+			if t == "scope_resolution" {
+				return
+			}
+		}
+		for _, c := range namedChildren(n) {
+			visit(c)
+		}
+	}
+	visit(root)
+	return named
+}
+
+type looseWalker struct {
+	r     *arResolver
+	f     *source.File
+	known map[string][]string
+	named map[string]bool
+	out   []refs.Reference
+}
+
+func (w *looseWalker) walk(n *sitter.Node) {
+	if n.Type() == "call" {
+		w.call(n)
+	}
+	for _, c := range namedChildren(n) {
+		w.walk(c)
+	}
+}
+
+func (w *looseWalker) call(n *sitter.Node) {
+	recv := n.ChildByFieldName("receiver")
+	if recv == nil || n.ChildByFieldName("arguments") != nil || n.ChildByFieldName("block") != nil {
+		return
+	}
+	switch recv.Type() {
+	case "identifier":
+		if rubyRequestValues[text(recv, w.f.Text)] {
+			return
+		}
+	case "instance_variable", "class_variable", "call", "element_reference", "parenthesized_statements":
+	default:
+		return // a constant's class method, self (read with the model), a literal
+	}
+	col := strings.TrimSuffix(text(n.ChildByFieldName("method"), w.f.Text), "?")
+	tables := w.known[col]
+	if len(tables) == 0 {
+		return
+	}
+	var inFile []string
+	for _, t := range tables {
+		if w.named[t] {
+			inFile = append(inFile, t)
+		}
+	}
+	if len(inFile) > 0 {
+		tables = inFile
+	}
+	certainty := refs.NameOnly
+	if len(tables) > 1 {
+		certainty = refs.Ambiguous
+	}
+	for _, t := range tables {
+		ref := newRef(w.f, refs.ActiveRecord, int(n.ChildByFieldName("method").StartByte()), t)
+		ref.Column, ref.Usage, ref.Certainty = col, refs.Attribute, certainty
+		w.out = append(w.out, ref)
+	}
 }
