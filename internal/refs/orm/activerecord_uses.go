@@ -300,9 +300,9 @@ var rubyRequestValues = map[string]bool{
 	"headers": true, "env": true, "config": true, "options": true, "opts": true, "args": true,
 }
 
-// reRubyAttr finds the names called after a dot, to pick the files worth
-// parsing for loose uses.
-var reRubyAttr = regexp.MustCompile(`[\w@)\]]&?\.([a-z_][a-zA-Z0-9_]*)`)
+// reAttrAfterDot finds the names that follow a dot (Ruby calls, Python
+// attributes), to pick the files worth parsing for loose uses.
+var reAttrAfterDot = regexp.MustCompile(`[\w@)\]]&?\.([a-z_][a-zA-Z0-9_]*)`)
 
 // knownColumns returns, for each column name, the tables whose models
 // the project is seen to use it with: their attribute uses and the
@@ -368,7 +368,7 @@ func (r *arResolver) looseUses(files []*source.File, parsed map[*source.File]*si
 }
 
 func mentionsKnown(src []byte, known map[string][]string) bool {
-	for _, m := range reRubyAttr.FindAllSubmatch(src, -1) {
+	for _, m := range reAttrAfterDot.FindAllSubmatch(src, -1) {
 		if _, ok := known[string(m[1])]; ok {
 			return true
 		}

@@ -202,8 +202,8 @@ func TestDjangoMatch(t *testing.T) {
 	}
 }
 
-// TestDjangoAttributeUses: queryset lookups, admin options and
-// serializer fields name a model's columns; names that are not fields
+// TestDjangoAttributeUses: queryset lookups, admin options, serializer
+// fields and self.field in the model's methods name a model's columns; names that are not fields
 // (properties, annotations, other models' fields) are not uses.
 func TestDjangoAttributeUses(t *testing.T) {
 	files := []*source.File{
@@ -264,8 +264,69 @@ class PostSerializer(serializers.ModelSerializer):
 		"blog/views.py:8 blog_post.author_id",
 		"blog/admin.py:7 blog_post.title", "blog/admin.py:8 blog_post.body",
 		"blog/serializers.py:8 blog_post.id", "blog/serializers.py:8 blog_post.title", "blog/serializers.py:8 blog_post.author_id",
+		"blog/models.py:11 blog_post.body", // self.body in the model's own method
 	}
 	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("attribute uses (-want +got):\n%s", diff)
+	}
+}
+
+// TestDjangoLooseUses: obj.field on a value whose model is unknown is a
+// use of each model with that field (NameOnly for one, Ambiguous for
+// several), narrowed to the models the file names; method calls,
+// imported names, request values, common names and self outside a model
+// are not uses.
+func TestDjangoLooseUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("blog/models.py", []byte(`from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=80)
+    body = models.TextField()
+    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+
+
+class Page(models.Model):
+    title = models.CharField(max_length=80)
+    name = models.CharField(max_length=80)
+`)),
+		source.NewFile("blog/render.py", []byte(`import markdown
+
+
+def render(obj, page, request):
+    html = markdown.body(obj.body)
+    obj.title.upper()
+    page.author_id
+    page.name
+    obj.body()
+    request.title
+    return self.body
+`)),
+		source.NewFile("blog/feeds.py", []byte(`from .models import Post
+
+
+def item_title(item):
+    return item.title
+`)),
+	}
+	got, err := (&DjangoAttributes{}).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uses []string
+	for _, r := range got {
+		if r.ByName() {
+			uses = append(uses, fmt.Sprintf("%s:%d %s.%s %s", r.File, r.Line, r.Table, r.Column, r.Certainty))
+		}
+	}
+	want := []string{
+		"blog/render.py:5 blog_post.body name-only",
+		"blog/render.py:6 blog_post.title ambiguous", "blog/render.py:6 blog_page.title ambiguous",
+		"blog/render.py:7 blog_post.author_id name-only",
+		"blog/feeds.py:5 blog_post.title name-only",
+	}
+	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("loose uses (-want +got):\n%s", diff)
 	}
 }

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -104,17 +105,24 @@ func (d *DjangoAttributes) ExtractFiles(files []*source.File) ([]refs.Reference,
 		return nil, firstErr
 	}
 	var out []refs.Reference
+	known := djKnownFields(models)
 	for _, f := range files {
-		if !djangoUsesRelevant(f.Text) {
+		typed, loose := djangoUsesRelevant(f.Text), mentionsKnown(f.Text, known)
+		if !typed && !loose {
 			continue
 		}
 		tree, err := parsePython(f.Path, f.Text)
 		if err != nil {
 			continue // reported by the model pass or of no consequence
 		}
-		w := &djUsesWalker{models: models, f: f, src: f.Text}
-		w.walk(tree.RootNode())
-		out = append(out, w.out...)
+		if typed {
+			w := &djUsesWalker{models: models, f: f, src: f.Text}
+			w.walk(tree.RootNode())
+			out = append(out, w.out...)
+		}
+		if loose {
+			out = append(out, djLooseUses(tree.RootNode(), f, models, known)...)
+		}
 		tree.Close()
 	}
 	return out, firstErr
@@ -329,3 +337,130 @@ func (w *djUsesWalker) emit(mi *djInfo, field string, at *sitter.Node) {
 	ref.Schema, ref.Table, ref.Column, ref.Usage = mi.schema, mi.table, col, refs.Attribute
 	w.out = append(w.out, ref)
 }
+
+// The loose uses: obj.field on a value whose model is unknown (a
+// variable, a parameter, another attribute), where field is a field of a
+// model the project defines and not a name every object has. Inside a
+// model's own methods self.field is that model's (Resolved); elsewhere
+// the use is evidence only: NameOnly for the one model with that field,
+// Ambiguous for each of several, narrowed to the models the file names.
+// Method calls (obj.field(...)), imported names (modules, classes) and
+// request values are not read.
+
+// pyCommonNames are attributes too common on any Python or Django value
+// for obj.name to say anything about a field of that name.
+var pyCommonNames = map[string]bool{
+	"id": true, "pk": true, "name": true, "type": true, "objects": true, "save": true, "delete": true,
+	"get": true, "items": true, "keys": true, "values": true, "update": true, "copy": true, "count": true,
+	"all": true, "filter": true, "first": true, "last": true, "exists": true, "append": true,
+	"format": true, "split": true, "strip": true, "lower": true, "upper": true, "join": true,
+	"data": true, "errors": true, "path": true, "url": true, "user": true,
+}
+
+// pyRequestValues are the values of a view that are no model instance.
+var pyRequestValues = map[string]bool{
+	"request": true, "settings": true, "kwargs": true, "args": true, "response": true, "os": true, "sys": true,
+}
+
+// djKnownFields maps each field name (and the _id column of a foreign
+// key) to the models that have it, leaving out the common names.
+func djKnownFields(models map[string]*djInfo) map[string][]string {
+	known := map[string][]string{}
+	for name, mi := range models {
+		for field, col := range mi.fields {
+			for _, n := range []string{field, col} {
+				if !pyCommonNames[n] && !slices.Contains(known[n], name) && (n == field || n == field+"_id") {
+					known[n] = append(known[n], name)
+				}
+			}
+		}
+	}
+	for _, names := range known {
+		slices.Sort(names)
+	}
+	return known
+}
+
+// djLooseUses returns the loose uses in one parsed file.
+func djLooseUses(root *sitter.Node, f *source.File, models map[string]*djInfo, known map[string][]string) []refs.Reference {
+	m := readPyModule(root, f.Text)
+	named := map[string]bool{}
+	var collect func(n *sitter.Node)
+	collect = func(n *sitter.Node) {
+		if n.Type() == "identifier" && models[text(n, f.Text)] != nil {
+			named[text(n, f.Text)] = true
+		}
+		for _, c := range namedChildren(n) {
+			collect(c)
+		}
+	}
+	collect(root)
+	var out []refs.Reference
+	emit := func(mi *djInfo, attr string, at *sitter.Node, certainty refs.Certainty) {
+		col, ok := mi.fields[attr]
+		if !ok {
+			col = attr // the _id column of a foreign key
+		}
+		ref := newRef(f, refs.Django, int(at.StartByte()), mi.table)
+		ref.Schema, ref.Table, ref.Column, ref.Usage, ref.Certainty = mi.schema, mi.table, col, refs.Attribute, certainty
+		out = append(out, ref)
+	}
+	var walk func(n *sitter.Node, self *djInfo)
+	walk = func(n *sitter.Node, self *djInfo) {
+		switch n.Type() {
+		case "class_definition":
+			self = models[text(n.ChildByFieldName("name"), f.Text)]
+		case "attribute":
+			if p := n.Parent(); p != nil && p.Type() == "call" && p.ChildByFieldName("function") == n {
+				break // obj.method(...)
+			}
+			attrNode := n.ChildByFieldName("attribute")
+			attr := text(attrNode, f.Text)
+			names := known[attr]
+			obj := n.ChildByFieldName("object")
+			switch {
+			case len(names) == 0 || obj == nil:
+			case obj.Type() == "identifier" && text(obj, f.Text) == "self":
+				if self != nil && self.has(attr) {
+					emit(self, attr, attrNode, refs.Resolved)
+				}
+			case obj.Type() == "identifier" && (pyRequestValues[text(obj, f.Text)] || m.imports[text(obj, f.Text)] != "" || isCapitalized(text(obj, f.Text))):
+			case obj.Type() == "attribute" && text(obj.ChildByFieldName("attribute"), f.Text) == "request":
+			default:
+				var inFile []string
+				for _, name := range names {
+					if named[name] {
+						inFile = append(inFile, name)
+					}
+				}
+				if len(inFile) > 0 {
+					names = inFile
+				}
+				certainty := refs.NameOnly
+				if len(names) > 1 {
+					certainty = refs.Ambiguous
+				}
+				for _, name := range names {
+					emit(models[name], attr, attrNode, certainty)
+				}
+			}
+		}
+		for _, c := range namedChildren(n) {
+			walk(c, self)
+		}
+	}
+	walk(root, nil)
+	return out
+}
+
+// has reports whether attr is a field of the model or a foreign key's
+// _id column.
+func (mi *djInfo) has(attr string) bool {
+	if _, ok := mi.fields[attr]; ok {
+		return true
+	}
+	fk, ok := strings.CutSuffix(attr, "_id")
+	return ok && mi.fields[fk] == attr
+}
+
+func isCapitalized(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
