@@ -214,16 +214,17 @@ func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message,
 	p.ReportFinding(f)
 }
 
-// evidenceRank orders evidence: places that name the column, then
-// models and wildcards, then uses matched by name only.
+// evidenceRank orders evidence: places that name the column (queries,
+// attribute uses), then models and wildcards (the model decides, but a
+// person edits the uses), then uses matched by name only.
 func evidenceRank(u Use) int {
 	switch {
 	case u.ByName:
 		return 2
-	case u.NamesColumn():
-		return 0
+	case u.Usage == "model" || u.Usage == "wildcard" || !u.NamesColumn():
+		return 1
 	}
-	return 1
+	return 0
 }
 
 // usesSummary counts the places for a message: "app/x.rb:3" for one,
