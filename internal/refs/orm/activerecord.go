@@ -74,9 +74,13 @@ func isInflectionsFile(p string) bool {
 }
 
 // Match reads Ruby files outside tests, migrations, db/ and config/,
-// and, for ExtractFiles, the app's inflections initializer and the
-// config files that set belongs_to_required_by_default.
+// and, for ExtractFiles, the app's inflections initializer, the config
+// files that set belongs_to_required_by_default and ERB views (for the
+// attribute uses in their Ruby).
 func (a *ActiveRecord) Match(p string) bool {
+	if isERB(p) {
+		return !excludedDir(p) // views, for the loose uses
+	}
 	if !strings.HasSuffix(p, ".rb") || excludedDir(p) {
 		return false
 	}
@@ -139,6 +143,9 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 	for _, f := range files {
 		if arConfigFile(f.Path) && !isInflectionsFile(f.Path) {
 			continue
+		}
+		if isERB(f.Path) {
+			continue // a view defines no model; its loose uses are read below
 		}
 		m := mayMatterToModels(f)
 		if m || usesRelevant(f) {

@@ -518,7 +518,7 @@ end
 }
 
 // TestActiveRecordLooseUses: record.col on a value whose model is unknown
-// is a use of each model the project knows col for (NameOnly for one,
+// (in Ruby files and in the Ruby of ERB views) is a use of each model the project knows col for (NameOnly for one,
 // Ambiguous for several), narrowed to the models the file names; common
 // methods, constants' class methods, calls with arguments, request
 // values and names no model is seen with are not uses.
@@ -547,6 +547,10 @@ end
   end
 end
 `)),
+		source.NewFile("app/views/pages/show.html.erb", []byte(`<h1 class="title"><%= @page.slug -%></h1>
+<%# @page.slug %>
+<% if @page.title? %><p><%= @page.nickname %></p><% end %>
+`)),
 		source.NewFile("app/services/posts.rb", []byte(`class Posts
   def call(id)
     post = Post.find(id)
@@ -565,12 +569,14 @@ end
 			got = append(got, fmt.Sprintf("%s:%d %s.%s %s", r.File, r.Line, r.Table, r.Column, r.Certainty))
 		}
 	}
-	s, p := "app/services/render.rb", "app/services/posts.rb"
+	s, p, v := "app/services/render.rb", "app/services/posts.rb", "app/views/pages/show.html.erb"
 	want := []string{
 		s + ":3 posts.title ambiguous", s + ":3 pages.title ambiguous",
 		s + ":4 pages.slug name-only",
 		s + ":5 users.nickname name-only",
 		p + ":4 posts.title name-only",
+		v + ":1 pages.slug name-only",
+		v + ":3 posts.title ambiguous", v + ":3 pages.title ambiguous", v + ":3 users.nickname name-only",
 	}
 	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("loose uses (-want +got):\n%s", diff)

@@ -351,8 +351,12 @@ func (r *arResolver) looseUses(files []*source.File, parsed map[*source.File]*si
 		}
 		tree, own := parsed[f], false
 		if tree == nil {
+			code := f.Text
+			if isERB(f.Path) {
+				code = rubyOfERB(f.Text)
+			}
 			var err error
-			if tree, err = parseRuby(f.Path, f.Text); err != nil {
+			if tree, err = parseRuby(f.Path, code); err != nil {
 				continue // reported by the model pass or of no consequence
 			}
 			own = true
@@ -455,4 +459,47 @@ func (w *looseWalker) call(n *sitter.Node) {
 		ref.Column, ref.Usage, ref.Certainty = col, refs.Attribute, certainty
 		w.out = append(w.out, ref)
 	}
+}
+
+func isERB(p string) bool { return strings.HasSuffix(p, ".erb") }
+
+// rubyOfERB is the Ruby of an ERB template at the same byte offsets: the
+// code inside <% %> and <%= %> kept, each tag ended with a semicolon,
+// comments (<%# %>) and the template text blanked, newlines kept.
+func rubyOfERB(src []byte) []byte {
+	out := make([]byte, len(src))
+	for i, c := range src {
+		if c == '\n' {
+			out[i] = '\n'
+		} else {
+			out[i] = ' '
+		}
+	}
+	for i := 0; i < len(src); {
+		j := bytes.Index(src[i:], []byte("<%"))
+		if j < 0 {
+			break
+		}
+		start := i + j + 2
+		comment := start < len(src) && src[start] == '#'
+		for start < len(src) && (src[start] == '=' || src[start] == '-') {
+			start++
+		}
+		end := len(src)
+		if k := bytes.Index(src[start:], []byte("%>")); k >= 0 {
+			end = start + k
+		}
+		if !comment {
+			code := end
+			if code > start && src[code-1] == '-' {
+				code-- // -%> trims the newline
+			}
+			copy(out[start:code], src[start:code])
+		}
+		if end < len(src) {
+			out[end] = ';'
+		}
+		i = end + 2
+	}
+	return out
 }
