@@ -88,20 +88,21 @@ func (p *Pass) framework(uses []Use) string {
 	return ""
 }
 
+// inFramework picks the line for the project's framework (see
+// framework), "" for none.
+func (p *Pass) inFramework(uses []Use, rails, django, prisma string) string {
+	return map[string]string{frameworkRails: rails, frameworkDjango: django, frameworkPrisma: prisma}[p.framework(uses)]
+}
+
 // stagingHint says how the project's framework stops using a column a
 // release ahead of the drop: ignored_columns for ActiveRecord, a
 // state-only removal for Django, removing the field from schema.prisma
-// for Prisma; "" when none of them is in play.
+// for Prisma.
 func (p *Pass) stagingHint(uses []Use, column string) string {
-	switch p.framework(uses) {
-	case frameworkRails:
-		return fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column)
-	case frameworkDjango:
-		return fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column)
-	case frameworkPrisma:
-		return fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column)
-	}
-	return ""
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column),
+		fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column),
+		fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column))
 }
 
 // renameHint says how the project's framework renames a column without
@@ -109,29 +110,19 @@ func (p *Pass) stagingHint(uses []Use, column string) string {
 // the names in the model, Django and Prisma rename the field and keep
 // the column's name.
 func (p *Pass) renameHint(uses []Use, column, newName string) string {
-	switch p.framework(uses) {
-	case frameworkRails:
-		return fmt.Sprintf("Rails: add_column %s, write both in the model (alias_attribute or a callback) and backfill, switch reads, then self.ignored_columns += [%q] and remove it in a later release", newName, column)
-	case frameworkDjango:
-		return fmt.Sprintf("Django: rename the field but keep the column with db_column=%q (no database change), or rename the column later with SeparateDatabaseAndState", column)
-	case frameworkPrisma:
-		return fmt.Sprintf("Prisma: rename the field in schema.prisma and keep the column with @map(%q) instead of renaming it", column)
-	}
-	return ""
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: add_column %s, write both in the model (alias_attribute or a callback) and backfill, switch reads, then self.ignored_columns += [%q] and remove it in a later release", newName, column),
+		fmt.Sprintf("Django: rename the field but keep the column with db_column=%q (no database change), or rename the column later with SeparateDatabaseAndState", column),
+		fmt.Sprintf("Prisma: rename the field in schema.prisma and keep the column with @map(%q) instead of renaming it", column))
 }
 
 // dropTableHint says how the project's framework stops using a table a
 // release ahead of the drop.
 func (p *Pass) dropTableHint(uses []Use, table string) string {
-	switch p.framework(uses) {
-	case frameworkRails:
-		return fmt.Sprintf("Rails: remove the model of %s and its associations first, drop the table in a later release", table)
-	case frameworkDjango:
-		return fmt.Sprintf("Django: delete the model of %s first with a migration that removes it from the state only (SeparateDatabaseAndState with DeleteModel in state_operations), drop the table in a later release", table)
-	case frameworkPrisma:
-		return fmt.Sprintf("Prisma: remove the model of %s from schema.prisma first, in a release whose migration does not drop the table", table)
-	}
-	return ""
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: remove the model of %s and its associations first, drop the table in a later release", table),
+		fmt.Sprintf("Django: delete the model of %s first with a migration that removes it from the state only (SeparateDatabaseAndState with DeleteModel in state_operations), drop the table in a later release", table),
+		fmt.Sprintf("Prisma: remove the model of %s from schema.prisma first, in a release whose migration does not drop the table", table))
 }
 
 // withHint appends a framework hint in parentheses when there is one.

@@ -362,7 +362,12 @@ func (r *arResolver) looseUses(files []*source.File, parsed map[*source.File]*si
 			own = true
 		}
 		w := &looseWalker{r: r, f: f, known: known, named: r.modelsNamed(tree.RootNode(), f.Text)}
-		w.walk(tree.RootNode())
+		walk(tree.RootNode(), func(n *sitter.Node) bool {
+			if n.Type() == "call" {
+				w.call(n)
+			}
+			return true
+		})
 		out = append(out, w.out...)
 		if own {
 			tree.Close()
@@ -413,15 +418,6 @@ type looseWalker struct {
 	out   []refs.Reference
 }
 
-func (w *looseWalker) walk(n *sitter.Node) {
-	if n.Type() == "call" {
-		w.call(n)
-	}
-	for _, c := range namedChildren(n) {
-		w.walk(c)
-	}
-}
-
 func (w *looseWalker) call(n *sitter.Node) {
 	recv := n.ChildByFieldName("receiver")
 	if recv == nil || n.ChildByFieldName("arguments") != nil || n.ChildByFieldName("block") != nil {
@@ -437,28 +433,31 @@ func (w *looseWalker) call(n *sitter.Node) {
 		return // a constant's class method, self (read with the model), a literal
 	}
 	col := strings.TrimSuffix(text(n.ChildByFieldName("method"), w.f.Text), "?")
-	tables := w.known[col]
-	if len(tables) == 0 {
-		return
-	}
-	var inFile []string
-	for _, t := range tables {
-		if w.named[t] {
-			inFile = append(inFile, t)
-		}
-	}
-	if len(inFile) > 0 {
-		tables = inFile
-	}
-	certainty := refs.NameOnly
-	if len(tables) > 1 {
-		certainty = refs.Ambiguous
-	}
+	tables, certainty := narrowByFile(w.known[col], w.named)
 	for _, t := range tables {
 		ref := newRef(w.f, refs.ActiveRecord, int(n.ChildByFieldName("method").StartByte()), t)
 		ref.Column, ref.Usage, ref.Certainty = col, refs.Attribute, certainty
 		w.out = append(w.out, ref)
 	}
+}
+
+// narrowByFile keeps, of the models that have a column, those the file
+// names when it names any, and says how sure a use by name is of them:
+// NameOnly for one, Ambiguous for each of several.
+func narrowByFile(candidates []string, named map[string]bool) ([]string, refs.Certainty) {
+	var inFile []string
+	for _, c := range candidates {
+		if named[c] {
+			inFile = append(inFile, c)
+		}
+	}
+	if len(inFile) > 0 {
+		candidates = inFile
+	}
+	if len(candidates) > 1 {
+		return candidates, refs.Ambiguous
+	}
+	return candidates, refs.NameOnly
 }
 
 func isERB(p string) bool { return strings.HasSuffix(p, ".erb") }

@@ -427,19 +427,7 @@ func djLooseUses(root *sitter.Node, f *source.File, models map[string]*djInfo, k
 			case obj.Type() == "identifier" && (pyRequestValues[text(obj, f.Text)] || m.imports[text(obj, f.Text)] != "" || isCapitalized(text(obj, f.Text))):
 			case obj.Type() == "attribute" && text(obj.ChildByFieldName("attribute"), f.Text) == "request":
 			default:
-				var inFile []string
-				for _, name := range names {
-					if named[name] {
-						inFile = append(inFile, name)
-					}
-				}
-				if len(inFile) > 0 {
-					names = inFile
-				}
-				certainty := refs.NameOnly
-				if len(names) > 1 {
-					certainty = refs.Ambiguous
-				}
+				names, certainty := narrowByFile(names, named)
 				for _, name := range names {
 					emit(models[name], attr, attrNode, certainty)
 				}

@@ -94,7 +94,12 @@ func (x *PrismaClient) ExtractFiles(files []*source.File) ([]refs.Reference, err
 			continue
 		}
 		w := &prismaUsesWalker{f: f, models: models, byName: byName}
-		w.walk(tree.RootNode())
+		walk(tree.RootNode(), func(n *sitter.Node) bool {
+			if n.Type() == "call_expression" {
+				w.call(n)
+			}
+			return true
+		})
 		out = append(out, w.out...)
 		tree.Close()
 	}
@@ -181,15 +186,6 @@ type prismaUsesWalker struct {
 	models map[string]*prismaInfo
 	byName map[string]*prismaInfo
 	out    []refs.Reference
-}
-
-func (w *prismaUsesWalker) walk(n *sitter.Node) {
-	if n.Type() == "call_expression" {
-		w.call(n)
-	}
-	for _, c := range namedChildren(n) {
-		w.walk(c)
-	}
 }
 
 // call reads <client>.<accessor>.<operation>(args).
