@@ -192,14 +192,16 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 	// Attribute uses need every model known first, loose uses the
 	// columns those name.
 	parsed := map[*source.File]*sitter.Tree{}
+	var declared []refs.Reference
 	for i, f := range relevant {
 		if errs[i] != nil {
 			continue
 		}
-		out = append(out, r.attributeUses(f, trees[i])...)
+		uses, decl := r.attributeUses(f, trees[i])
+		out, declared = append(out, uses...), append(declared, decl...)
 		parsed[f] = trees[i]
 	}
-	out = append(out, r.looseUses(files, parsed, out)...)
+	out = append(out, r.looseUses(files, parsed, append(declared, out...))...)
 	for _, t := range parsed {
 		t.Close()
 	}

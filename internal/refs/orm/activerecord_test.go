@@ -518,9 +518,11 @@ end
 }
 
 // TestActiveRecordLooseUses: record.col on a value whose model is unknown
-// (in Ruby files and in the Ruby of ERB views) is a use of each model the project knows col for (NameOnly for one,
+// (in Ruby files and in the Ruby of ERB views; record.update_column(:col)
+// too) is a use of each model the project knows col for, from its
+// queries and class-body macros such as validations (NameOnly for one,
 // Ambiguous for several), narrowed to the models the file names; common
-// methods, constants' class methods, calls with arguments, request
+// methods, constants' class methods, other calls with arguments, request
 // values and names no model is seen with are not uses.
 func TestActiveRecordLooseUses(t *testing.T) {
 	files := []*source.File{
@@ -544,9 +546,13 @@ end
     response.nickname
     record.active?
     record.body
+    record.update_column(:estimated_hours, 0)
+    issue.estimated_hours
+    record.update_column(:unknown, 1)
   end
 end
 `)),
+		source.NewFile("app/models/issue.rb", []byte("class Issue < ApplicationRecord\n  validates_numericality_of :estimated_hours, allow_nil: true\nend\n")),
 		source.NewFile("app/views/pages/show.html.erb", []byte(`<h1 class="title"><%= @page.slug -%></h1>
 <%# @page.slug %>
 <% if @page.title? %><p><%= @page.nickname %></p><% end %>
@@ -574,6 +580,7 @@ end
 		s + ":3 posts.title ambiguous", s + ":3 pages.title ambiguous",
 		s + ":4 pages.slug name-only",
 		s + ":5 users.nickname name-only",
+		s + ":12 issues.estimated_hours name-only", s + ":13 issues.estimated_hours name-only",
 		p + ":4 posts.title name-only",
 		v + ":1 pages.slug name-only",
 		v + ":3 posts.title ambiguous", v + ":3 pages.title ambiguous", v + ":3 users.nickname name-only",

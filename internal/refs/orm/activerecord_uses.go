@@ -20,11 +20,16 @@ import (
 //     model, at no receiver or self): where(col: ...), where.not(col:),
 //     find_by(col:), find_or_create_by(col:), exists?(col:),
 //     update_all(col:), pluck(:col), select(:col), order(:col) and
-//     order(col: :desc), group(:col), pick(:col);
+//     order(col: :desc), group(:col), pick(:col), sum/average/
+//     minimum/maximum(:col);
 //   - strong parameters whose model is named: params.require(:user)
 //     .permit(:col, ...) for a model User;
 //   - self.col, self.col = and self[:col] in the model's instance
-//     methods.
+//     methods;
+//   - the model's class-body macros that name columns: validations
+//     (validates :col, validates_*_of), attribute, serialize,
+//     store_accessor, attr_readonly, normalizes, encrypts,
+//     alias_attribute's column, Redmine's safe_attributes.
 // A chain whose model cannot be named (a local variable, an
 // association) is left out: a name alone is no evidence of a table.
 
@@ -38,6 +43,25 @@ var arHashQuery = map[string]bool{
 // arSymbolQuery name their columns as symbol (or plain string) arguments.
 var arSymbolQuery = map[string]bool{
 	"pluck": true, "select": true, "order": true, "reorder": true, "group": true, "pick": true,
+	"sum": true, "average": true, "minimum": true, "maximum": true,
+}
+
+// arMacros are class-body calls of a model that name its columns:
+// validations, attribute declarations, serialization, encryption.
+var arMacros = map[string]bool{
+	"validates": true, "validates_presence_of": true, "validates_numericality_of": true,
+	"validates_uniqueness_of": true, "validates_length_of": true, "validates_inclusion_of": true,
+	"validates_format_of": true, "validates_exclusion_of": true, "validates_absence_of": true,
+	"attribute": true, "serialize": true, "store_accessor": true, "attr_readonly": true,
+	"normalizes": true, "encrypts": true, "safe_attributes": true, "alias_attribute": true,
+}
+
+// arAttributeMethods are record methods whose first argument names a
+// column: record.update_column(:col, v), record.increment!(:col).
+var arAttributeMethods = map[string]bool{
+	"read_attribute": true, "write_attribute": true, "update_column": true, "update_attribute": true,
+	"increment": true, "increment!": true, "decrement": true, "decrement!": true, "toggle": true, "toggle!": true,
+	"attribute_changed?": true, "saved_change_to_attribute?": true, "will_save_change_to_attribute?": true,
 }
 
 // usesRelevant is a cheap test for Ruby files that may hold an attribute
@@ -57,12 +81,18 @@ type usesWalker struct {
 	f   *source.File
 	src []byte
 	out []refs.Reference
+	// declared are the columns the models' class-body macros name
+	// (validates :col, serialize :col): they make the column known to
+	// the loose uses, but are not indexed themselves.
+	declared []refs.Reference
 }
 
-func (r *arResolver) attributeUses(f *source.File, tree *sitter.Tree) []refs.Reference {
+// attributeUses returns the attribute uses of one file and the columns
+// its models declare.
+func (r *arResolver) attributeUses(f *source.File, tree *sitter.Tree) (uses, declared []refs.Reference) {
 	w := &usesWalker{r: r, f: f, src: f.Text}
 	w.walk(tree.RootNode(), nil, nil, false)
-	return w.out
+	return w.out, w.declared
 }
 
 // walk visits n; scope is the lexical namespace, cls the model class
@@ -131,6 +161,18 @@ func (w *usesWalker) call(n *sitter.Node, scope []string, cls *arClass, inMethod
 	if inMethod && recv != nil && recv.Type() == "self" && args == nil && !arHashQuery[method] && !arSymbolQuery[method] {
 		if col := selfAttr(n, src); col != "" {
 			w.emit(cls, col, n)
+		}
+		return
+	}
+	if cls != nil && !inMethod && recv == nil && arMacros[method] {
+		syms, _ := rubyArgs(args, src)
+		if method == "alias_attribute" && len(syms) == 2 {
+			syms = syms[1:] // alias_attribute :new_name, :column
+		}
+		if table, sure := w.r.table(cls); sure {
+			for _, s := range syms {
+				w.declared = append(w.declared, refs.Reference{Table: table, Column: s, Usage: refs.Attribute})
+			}
 		}
 		return
 	}
@@ -271,11 +313,12 @@ func (w *usesWalker) emit(c *arClass, col string, at *sitter.Node) {
 	w.out = append(w.out, ref)
 }
 
-// The loose uses: record.col (and record.col =, record.col?) on a value
-// whose model is unknown (a local, an instance variable, a method's
-// result). A name alone is no evidence of a table, so such a call counts
-// only when the project knows col as a column of a model (a query, a
-// permit or a validation of that model names it) and col is not a method
+// The loose uses: record.col (and record.col =, record.col?,
+// record.update_column(:col, ...)) on a value whose model is unknown (a
+// local, an instance variable, a method's result). A name alone is no
+// evidence of a table, so such a call counts only when the project knows
+// col as a column of a model (a query, a permit, a validation or another
+// class-body macro of that model names it) and col is not a method
 // every object has. The use is evidence, never certainty: Certainty
 // NameOnly for the one model that knows the column, Ambiguous for each
 // of several. A file that names some of those models narrows them down.
@@ -333,7 +376,7 @@ func knownColumns(out []refs.Reference) map[string][]string {
 
 // looseUses finds the loose uses in files, given the trees already parsed
 // (parsing the others only when a known column follows a dot) and the
-// references found so far.
+// references found so far (with the columns the models declare).
 func (r *arResolver) looseUses(files []*source.File, parsed map[*source.File]*sitter.Tree, found []refs.Reference) []refs.Reference {
 	known := knownColumns(found)
 	for col := range known {
@@ -420,8 +463,22 @@ type looseWalker struct {
 
 func (w *looseWalker) call(n *sitter.Node) {
 	recv := n.ChildByFieldName("receiver")
-	if recv == nil || n.ChildByFieldName("arguments") != nil || n.ChildByFieldName("block") != nil {
+	if recv == nil || n.ChildByFieldName("block") != nil {
 		return
+	}
+	method := text(n.ChildByFieldName("method"), w.f.Text)
+	col, at := strings.TrimSuffix(method, "?"), n.ChildByFieldName("method")
+	if args := n.ChildByFieldName("arguments"); args != nil {
+		// Only record.update_column(:col, ...) and its kind name a column.
+		first := namedChildren(args)
+		if !arAttributeMethods[method] || len(first) == 0 {
+			return
+		}
+		s, ok := rubyLiteral(first[0], w.f.Text)
+		if !ok {
+			return
+		}
+		col, at = s, first[0]
 	}
 	switch recv.Type() {
 	case "identifier":
@@ -432,10 +489,9 @@ func (w *looseWalker) call(n *sitter.Node) {
 	default:
 		return // a constant's class method, self (read with the model), a literal
 	}
-	col := strings.TrimSuffix(text(n.ChildByFieldName("method"), w.f.Text), "?")
 	tables, certainty := narrowByFile(w.known[col], w.named)
 	for _, t := range tables {
-		ref := newRef(w.f, refs.ActiveRecord, int(n.ChildByFieldName("method").StartByte()), t)
+		ref := newRef(w.f, refs.ActiveRecord, int(at.StartByte()), t)
 		ref.Column, ref.Usage, ref.Certainty = col, refs.Attribute, certainty
 		w.out = append(w.out, ref)
 	}
