@@ -202,8 +202,9 @@ func TestDjangoMatch(t *testing.T) {
 	}
 }
 
-// TestDjangoAttributeUses: queryset lookups, admin options, serializer
-// fields and self.field in the model's methods name a model's columns; names that are not fields
+// TestDjangoAttributeUses: queryset lookups (with Q, F and aggregates,
+// and get_or_create's defaults), admin options, serializer fields and
+// self.field in the model's methods name a model's columns; names that are not fields
 // (properties, annotations, other models' fields) are not uses.
 func TestDjangoAttributeUses(t *testing.T) {
 	files := []*source.File{
@@ -227,6 +228,12 @@ def index(request):
     rows = Post.objects.values("body", "summary")
     other.objects.filter(body=1)
     return Post.objects.annotate(n=Count("id")).exclude(author_id=None)
+
+
+def more():
+    Post.objects.filter(Q(title="a") | ~Q(summary="b"), body__isnull=False)
+    Post.objects.aggregate(n=Count("body"), m=Max("summary"))
+    Post.objects.get_or_create(title="t", defaults={"body": "", "summary": 1})
 `)),
 		source.NewFile("blog/admin.py", []byte(`from django.contrib import admin
 from .models import Post
@@ -265,6 +272,10 @@ class PostSerializer(serializers.ModelSerializer):
 		"blog/admin.py:7 blog_post.title", "blog/admin.py:8 blog_post.body",
 		"blog/serializers.py:8 blog_post.id", "blog/serializers.py:8 blog_post.title", "blog/serializers.py:8 blog_post.author_id",
 		"blog/models.py:11 blog_post.body", // self.body in the model's own method
+		"blog/views.py:8 blog_post.id", // Count("id")
+		"blog/views.py:12 blog_post.title", "blog/views.py:12 blog_post.body",
+		"blog/views.py:13 blog_post.body",
+		"blog/views.py:14 blog_post.title", "blog/views.py:14 blog_post.body",
 	}
 	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("attribute uses (-want +got):\n%s", diff)

@@ -19,8 +19,11 @@ import (
 //   - queryset methods on Model.objects (or any manager attribute of a
 //     model class): filter/exclude/get/get_or_create/update_or_create/
 //     update/create keyword arguments (the first part of a lookup:
-//     author__name is author), values/values_list/order_by/only/defer/
-//     distinct string arguments ("-created" is created);
+//     author__name is author) and the keys of their defaults={...},
+//     values/values_list/order_by/only/defer/distinct string arguments
+//     ("-created" is created), Q(...) lookups and F("field"),
+//     Sum("field") and the other aggregates in any of them and in
+//     annotate/aggregate;
 //   - ModelAdmin options (list_display, fields, search_fields,
 //     list_filter, readonly_fields, ordering, ...) of an admin registered
 //     with @admin.register(Model) or admin.site.register(Model, Admin);
@@ -56,6 +59,16 @@ var djQueryKwargs = map[string]bool{
 
 var djQueryStrings = map[string]bool{
 	"values": true, "values_list": true, "order_by": true, "only": true, "defer": true, "distinct": true,
+}
+
+// djQueryExprs take expressions only: annotate(total=Sum("amount")).
+var djQueryExprs = map[string]bool{"annotate": true, "aggregate": true, "alias": true}
+
+// djFieldFuncs are expressions whose first string argument is a field:
+// F("amount"), Sum("amount"), Coalesce("a", ...).
+var djFieldFuncs = map[string]bool{
+	"F": true, "Sum": true, "Avg": true, "Min": true, "Max": true, "Count": true, "Coalesce": true,
+	"StdDev": true, "Variance": true, "ArrayAgg": true, "StringAgg": true,
 }
 
 var djAdminOptions = map[string]bool{
@@ -195,7 +208,7 @@ func (w *djUsesWalker) query(n *sitter.Node) {
 		return
 	}
 	method := text(fn.ChildByFieldName("attribute"), w.src)
-	if !djQueryKwargs[method] && !djQueryStrings[method] {
+	if !djQueryKwargs[method] && !djQueryStrings[method] && !djQueryExprs[method] {
 		return
 	}
 	mi := w.managerModel(fn.ChildByFieldName("object"))
@@ -205,10 +218,54 @@ func (w *djUsesWalker) query(n *sitter.Node) {
 	for _, a := range namedChildren(n.ChildByFieldName("arguments")) {
 		switch {
 		case a.Type() == "keyword_argument" && djQueryKwargs[method]:
-			w.emit(mi, text(a.ChildByFieldName("name"), w.src), a)
+			name := text(a.ChildByFieldName("name"), w.src)
+			if name == "defaults" || name == "create_defaults" {
+				w.dictKeys(mi, a.ChildByFieldName("value"))
+				continue
+			}
+			w.emit(mi, name, a)
 		case djQueryStrings[method]:
 			if s, ok := pyString(a, w.src); ok {
 				w.emit(mi, strings.TrimPrefix(s, "-"), a)
+			}
+		}
+		w.expressions(mi, a)
+	}
+}
+
+// expressions reads the Q(...) lookups and F("field")/Sum("field") of a
+// queryset call's argument.
+func (w *djUsesWalker) expressions(mi *djInfo, arg *sitter.Node) {
+	walk(arg, func(n *sitter.Node) bool {
+		c, ok := readCall(n, w.src)
+		if !ok {
+			return true
+		}
+		switch fn := lastPart(c.fn); {
+		case fn == "Q":
+			for _, a := range namedChildren(n.ChildByFieldName("arguments")) {
+				if a.Type() == "keyword_argument" {
+					w.emit(mi, text(a.ChildByFieldName("name"), w.src), a)
+				}
+			}
+		case djFieldFuncs[fn] && len(c.args) > 0:
+			if s, ok := pyString(c.args[0], w.src); ok {
+				w.emit(mi, s, c.args[0])
+			}
+		}
+		return true
+	})
+}
+
+// dictKeys reads the string keys of get_or_create(defaults={...}).
+func (w *djUsesWalker) dictKeys(mi *djInfo, d *sitter.Node) {
+	if d == nil || d.Type() != "dictionary" {
+		return
+	}
+	for _, p := range namedChildren(d) {
+		if p.Type() == "pair" {
+			if s, ok := pyString(p.ChildByFieldName("key"), w.src); ok {
+				w.emit(mi, s, p)
 			}
 		}
 	}
