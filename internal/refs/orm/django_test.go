@@ -272,7 +272,7 @@ class PostSerializer(serializers.ModelSerializer):
 		"blog/admin.py:7 blog_post.title", "blog/admin.py:8 blog_post.body",
 		"blog/serializers.py:8 blog_post.id", "blog/serializers.py:8 blog_post.title", "blog/serializers.py:8 blog_post.author_id",
 		"blog/models.py:11 blog_post.body", // self.body in the model's own method
-		"blog/views.py:8 blog_post.id", // Count("id")
+		"blog/views.py:8 blog_post.id",     // Count("id")
 		"blog/views.py:12 blog_post.title", "blog/views.py:12 blog_post.body",
 		"blog/views.py:13 blog_post.body",
 		"blog/views.py:14 blog_post.title", "blog/views.py:14 blog_post.body",
