@@ -484,6 +484,7 @@ end
     Import.order("created_at DESC").select("raw_csv_str")
     rows.where(raw_csv_str: nil)
     Import.find_by(:token => params[:token])
+    Import.create!(col_sep: ";")
   end
 
   def import_params
@@ -510,7 +511,8 @@ end
 		c + ":3 imports.id", c + ":3 imports.raw_csv_str", c + ":3 imports.account_id",
 		c + ":4 imports.raw_csv_str",
 		c + ":6 imports.token",
-		c + ":10 imports.raw_csv_str", c + ":10 imports.col_sep", c + ":10 imports.mappings",
+		c + ":7 imports.col_sep",
+		c + ":11 imports.raw_csv_str", c + ":11 imports.col_sep", c + ":11 imports.mappings",
 	}
 	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("attribute uses (-want +got):\n%s", diff)
@@ -549,6 +551,7 @@ end
     record.update_column(:estimated_hours, 0)
     issue.estimated_hours
     record.update_column(:unknown, 1)
+    record.update(estimated_hours: 1, unknown: 2)
   end
 end
 `)),
@@ -581,6 +584,7 @@ end
 		s + ":4 pages.slug name-only",
 		s + ":5 users.nickname name-only",
 		s + ":12 issues.estimated_hours name-only", s + ":13 issues.estimated_hours name-only",
+		s + ":15 issues.estimated_hours name-only",
 		p + ":4 posts.title name-only",
 		v + ":1 pages.slug name-only",
 		v + ":3 posts.title ambiguous", v + ":3 pages.title ambiguous", v + ":3 users.nickname name-only",

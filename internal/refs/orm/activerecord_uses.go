@@ -19,7 +19,7 @@ import (
 //   - query methods on a chain rooted at a model constant (or, inside the
 //     model, at no receiver or self): where(col: ...), where.not(col:),
 //     find_by(col:), find_or_create_by(col:), exists?(col:),
-//     update_all(col:), pluck(:col), select(:col), order(:col) and
+//     update_all(col:), create/new/update/upsert(col:), pluck(:col), select(:col), order(:col) and
 //     order(col: :desc), group(:col), pick(:col), sum/average/
 //     minimum/maximum(:col);
 //   - strong parameters whose model is named: params.require(:user)
@@ -38,6 +38,7 @@ var arHashQuery = map[string]bool{
 	"where": true, "not": true, "rewhere": true, "find_by": true, "find_by!": true,
 	"find_or_create_by": true, "find_or_create_by!": true, "find_or_initialize_by": true,
 	"exists?": true, "update_all": true, "order": true, "reorder": true, "create_with": true,
+	"create": true, "create!": true, "new": true, "update": true, "upsert": true,
 }
 
 // arSymbolQuery name their columns as symbol (or plain string) arguments.
@@ -54,6 +55,12 @@ var arMacros = map[string]bool{
 	"validates_format_of": true, "validates_exclusion_of": true, "validates_absence_of": true,
 	"attribute": true, "serialize": true, "store_accessor": true, "attr_readonly": true,
 	"normalizes": true, "encrypts": true, "safe_attributes": true, "alias_attribute": true,
+}
+
+// arRecordWrites are record methods whose hash keys name columns:
+// record.update(col: v), record.assign_attributes(col: v).
+var arRecordWrites = map[string]bool{
+	"update": true, "update!": true, "assign_attributes": true, "update_columns": true, "attributes=": true,
 }
 
 // arAttributeMethods are record methods whose first argument names a
@@ -314,7 +321,7 @@ func (w *usesWalker) emit(c *arClass, col string, at *sitter.Node) {
 }
 
 // The loose uses: record.col (and record.col =, record.col?,
-// record.update_column(:col, ...)) on a value whose model is unknown (a
+// record.update_column(:col, ...), record.update(col: ...)) on a value whose model is unknown (a
 // local, an instance variable, a method's result). A name alone is no
 // evidence of a table, so such a call counts only when the project knows
 // col as a column of a model (a query, a permit, a validation or another
@@ -466,20 +473,6 @@ func (w *looseWalker) call(n *sitter.Node) {
 	if recv == nil || n.ChildByFieldName("block") != nil {
 		return
 	}
-	method := text(n.ChildByFieldName("method"), w.f.Text)
-	col, at := strings.TrimSuffix(method, "?"), n.ChildByFieldName("method")
-	if args := n.ChildByFieldName("arguments"); args != nil {
-		// Only record.update_column(:col, ...) and its kind name a column.
-		first := namedChildren(args)
-		if !arAttributeMethods[method] || len(first) == 0 {
-			return
-		}
-		s, ok := rubyLiteral(first[0], w.f.Text)
-		if !ok {
-			return
-		}
-		col, at = s, first[0]
-	}
 	switch recv.Type() {
 	case "identifier":
 		if rubyRequestValues[text(recv, w.f.Text)] {
@@ -489,6 +482,37 @@ func (w *looseWalker) call(n *sitter.Node) {
 	default:
 		return // a constant's class method, self (read with the model), a literal
 	}
+	method := text(n.ChildByFieldName("method"), w.f.Text)
+	args := namedChildren(n.ChildByFieldName("arguments"))
+	switch {
+	case n.ChildByFieldName("arguments") == nil:
+		w.emit(strings.TrimSuffix(method, "?"), n.ChildByFieldName("method"))
+	case arAttributeMethods[method] && len(args) > 0:
+		// record.update_column(:col, ...) and its kind.
+		if s, ok := rubyLiteral(args[0], w.f.Text); ok {
+			w.emit(s, args[0])
+		}
+	case arRecordWrites[method]:
+		// record.update(col: ...): the hash keys.
+		for _, a := range args {
+			pairs := []*sitter.Node{a}
+			if a.Type() == "hash" {
+				pairs = namedChildren(a)
+			}
+			for _, p := range pairs {
+				if p.Type() != "pair" {
+					continue
+				}
+				if s, ok := pairKey(p, w.f.Text); ok {
+					w.emit(s, p)
+				}
+			}
+		}
+	}
+}
+
+// emit records a use of col, at, for each model that may be meant.
+func (w *looseWalker) emit(col string, at *sitter.Node) {
 	tables, certainty := narrowByFile(w.known[col], w.named)
 	for _, t := range tables {
 		ref := newRef(w.f, refs.ActiveRecord, int(at.StartByte()), t)
