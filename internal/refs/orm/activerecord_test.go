@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -497,12 +496,7 @@ end
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range all {
-		if r.Usage == refs.Attribute {
-			got = append(got, fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, r.Table, r.Column))
-		}
-	}
+	got := placesOf(all, func(r refs.Reference) bool { return r.Usage == refs.Attribute }, false)
 	c, m := "app/controllers/imports_controller.rb", "app/models/import.rb"
 	want := []string{
 		m + ":3 imports.state", m + ":3 imports.created_at",
@@ -572,12 +566,7 @@ end
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range all {
-		if r.ByName() {
-			got = append(got, fmt.Sprintf("%s:%d %s.%s %s", r.File, r.Line, r.Table, r.Column, r.Certainty))
-		}
-	}
+	got := placesOf(all, refs.Reference.ByName, true)
 	s, p, v := "app/services/render.rb", "app/services/posts.rb", "app/views/pages/show.html.erb"
 	want := []string{
 		s + ":3 posts.title ambiguous", s + ":3 pages.title ambiguous",

@@ -202,20 +202,23 @@ func TestDjangoMatch(t *testing.T) {
 	}
 }
 
-// TestDjangoAttributeUses: queryset lookups (with Q, F and aggregates,
-// and get_or_create's defaults), admin options, serializer fields and
-// self.field in the model's methods name a model's columns; names that are not fields
-// (properties, annotations, other models' fields) are not uses.
-func TestDjangoAttributeUses(t *testing.T) {
-	files := []*source.File{
-		source.NewFile("blog/models.py", []byte(`from django.db import models
+// djBlogPost is the model the attribute use tests read.
+const djBlogPost = `from django.db import models
 
 
 class Post(models.Model):
     title = models.CharField(max_length=80)
     body = models.TextField()
     author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+`
 
+// TestDjangoAttributeUses: queryset lookups (with Q, F and aggregates,
+// and get_or_create's defaults), admin options, serializer fields and
+// self.field in the model's methods name a model's columns; names that are not fields
+// (properties, annotations, other models' fields) are not uses.
+func TestDjangoAttributeUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("blog/models.py", []byte(djBlogPost+`
     @property
     def summary(self):
         return self.body[:80]
@@ -289,14 +292,7 @@ class PostSerializer(serializers.ModelSerializer):
 // are not uses.
 func TestDjangoLooseUses(t *testing.T) {
 	files := []*source.File{
-		source.NewFile("blog/models.py", []byte(`from django.db import models
-
-
-class Post(models.Model):
-    title = models.CharField(max_length=80)
-    body = models.TextField()
-    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
-
+		source.NewFile("blog/models.py", []byte(djBlogPost+`
 
 class Page(models.Model):
     title = models.CharField(max_length=80)
@@ -325,12 +321,7 @@ def item_title(item):
 	if err != nil {
 		t.Fatal(err)
 	}
-	var uses []string
-	for _, r := range got {
-		if r.ByName() {
-			uses = append(uses, fmt.Sprintf("%s:%d %s.%s %s", r.File, r.Line, r.Table, r.Column, r.Certainty))
-		}
-	}
+	uses := placesOf(got, refs.Reference.ByName, true)
 	want := []string{
 		"blog/render.py:5 blog_post.body name-only",
 		"blog/render.py:6 blog_post.title ambiguous", "blog/render.py:6 blog_page.title ambiguous",

@@ -55,17 +55,12 @@ export async function list(email: string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var uses []string
 	for _, r := range got {
 		if r.Usage != refs.Attribute || r.Source != refs.Prisma || r.Certainty != refs.Resolved {
 			t.Errorf("reference %+v is not a resolved Prisma attribute use", r)
 		}
-		table := r.Table
-		if r.Schema != "" {
-			table = r.Schema + "." + table
-		}
-		uses = append(uses, fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, table, r.Column))
 	}
+	uses := placesOf(got, func(refs.Reference) bool { return true }, false)
 	u := "src/users.ts"
 	want := []string{
 		u + ":5 users.email", u + ":5 users.full_name", u + ":5 cms.blog_posts.title",
@@ -78,4 +73,25 @@ export async function list(email: string) {
 	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("Prisma Client uses (-want +got):\n%s", diff)
 	}
+}
+
+// placesOf renders the references keep selects as "file:line
+// [schema.]table.column", with the certainty when asked.
+func placesOf(rs []refs.Reference, keep func(refs.Reference) bool, certainty bool) []string {
+	var out []string
+	for _, r := range rs {
+		if !keep(r) {
+			continue
+		}
+		table := r.Table
+		if r.Schema != "" {
+			table = r.Schema + "." + table
+		}
+		s := fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, table, r.Column)
+		if certainty {
+			s += " " + string(r.Certainty)
+		}
+		out = append(out, s)
+	}
+	return out
 }
