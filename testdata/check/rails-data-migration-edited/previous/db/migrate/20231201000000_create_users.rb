@@ -1,7 +1,0 @@
-class CreateUsers < ActiveRecord::Migration[7.1]
-  def change
-    create_table :users do |t|
-      t.string :email
-    end
-  end
-end

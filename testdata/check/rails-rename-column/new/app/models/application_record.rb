@@ -1,3 +1,0 @@
-class ApplicationRecord < ActiveRecord::Base
-  primary_abstract_class
-end
