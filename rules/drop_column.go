@@ -36,10 +36,7 @@ var DropColumn = &Rule{
 			if lastUseRemoved(uses) && len(p.Compat.NewReleaseUses(op.Table, op.Column)) == 0 {
 				msg += "; this change also removes the last use, so the drop must wait for a later deploy"
 			}
-			hint := fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col)
-			if h := p.stagingHint(uses, op.Column); h != "" {
-				hint += " (" + h + ")"
-			}
+			hint := withHint(fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col), p.stagingHint(uses, op.Column))
 			p.reportUses(op, uses, msg, hint)
 		}
 	},
@@ -47,10 +44,11 @@ var DropColumn = &Rule{
 
 // lastUseRemoved reports whether the running release names the column
 // somewhere (so that a new release naming it nowhere removed a use); a
-// model that merely loads every column of its table is no use removed.
+// model that merely loads every column of its table is no use removed,
+// nor is record.col matched by name only.
 func lastUseRemoved(uses []Use) bool {
 	for _, u := range uses {
-		if u.NamesColumn() {
+		if u.NamesColumn() && !u.ByName {
 			return true
 		}
 	}

@@ -34,9 +34,18 @@ var DropTable = &Rule{
 			uses := p.Compat.TableUses(op.Table)
 			p.reportUses(op, uses,
 				fmt.Sprintf("%s %s is dropped while the running release still uses it (%s)", kind, qname(op.Table), usesSummary(uses)),
-				fmt.Sprintf("first deploy a release that no longer uses %s, then drop it in a later release", qname(op.Table)))
+				withHint(fmt.Sprintf("first deploy a release that no longer uses %s, then drop it in a later release", qname(op.Table)), p.tableHint(op, uses)))
 		}
 	},
+}
+
+// tableHint is the framework hint for dropping a table; views and
+// sequences have no model to remove first.
+func (p *Pass) tableHint(op *ops.Op, uses []Use) string {
+	if op.Kind != ops.DropTable {
+		return ""
+	}
+	return p.dropTableHint(uses, qname(op.Table))
 }
 
 func relationWord(k ops.Kind) string {

@@ -41,6 +41,10 @@ type Use struct {
 	// Source is the kind of code the use is in: "activerecord", "django",
 	// "prisma", "sql", ... (refs.Source); hints speak its framework.
 	Source string
+	// ByName is true for an attribute use on a value whose model is
+	// unknown (record.col), matched by the column's name: listed after
+	// the other evidence, and never the proof that a use was removed.
+	ByName bool
 }
 
 // NamesColumn reports whether the use names the column itself (a query,
@@ -54,29 +58,79 @@ func (u Use) NamesColumn() bool {
 	return true
 }
 
-// stagingHint says how the project's framework stops using a column a
-// release ahead of the drop, from the frameworks of the uses or else of
-// the migration: ignored_columns for ActiveRecord, a state-only removal
-// for Django, removing the field from schema.prisma for Prisma; "" when
-// none of them is in play.
-func (p *Pass) stagingHint(uses []Use, column string) string {
-	frameworks := map[string]bool{}
+// The frameworks whose hints the compatibility rules speak.
+const (
+	frameworkRails  = "activerecord"
+	frameworkDjango = "django"
+	frameworkPrisma = "prisma"
+)
+
+// framework names the ORM a hint should speak: the one the uses are in,
+// else the one the migration is written for; "" when none of Rails,
+// Django and Prisma is in play (a Go or SQL project gets no Rails line).
+func (p *Pass) framework(uses []Use) string {
+	seen := map[string]bool{}
 	for _, u := range uses {
-		frameworks[u.Source] = true
+		seen[u.Source] = true
 	}
 	format := migration.FormatAuto
 	if p.Migration != nil {
 		format = p.Migration.Format
 	}
 	switch {
-	case frameworks["activerecord"] || format == migration.FormatRails:
-		return fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column)
-	case frameworks["django"] || format == migration.FormatDjango:
-		return fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column)
-	case frameworks["prisma"] || format == migration.FormatPrisma:
-		return fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column)
+	case seen[frameworkRails] || format == migration.FormatRails:
+		return frameworkRails
+	case seen[frameworkDjango] || format == migration.FormatDjango:
+		return frameworkDjango
+	case seen[frameworkPrisma] || format == migration.FormatPrisma:
+		return frameworkPrisma
 	}
 	return ""
+}
+
+// inFramework picks the line for the project's framework (see
+// framework), "" for none.
+func (p *Pass) inFramework(uses []Use, rails, django, prisma string) string {
+	return map[string]string{frameworkRails: rails, frameworkDjango: django, frameworkPrisma: prisma}[p.framework(uses)]
+}
+
+// stagingHint says how the project's framework stops using a column a
+// release ahead of the drop: ignored_columns for ActiveRecord, a
+// state-only removal for Django, removing the field from schema.prisma
+// for Prisma.
+func (p *Pass) stagingHint(uses []Use, column string) string {
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: self.ignored_columns += [%q] first", column),
+		fmt.Sprintf("Django: remove the field %s from the model first, with a migration that removes it from the state only (SeparateDatabaseAndState)", column),
+		fmt.Sprintf("Prisma: remove the field for %s from schema.prisma first, in a release whose migration does not drop it", column))
+}
+
+// renameHint says how the project's framework renames a column without
+// breaking the running release: Rails adds the new column and bridges
+// the names in the model, Django and Prisma rename the field and keep
+// the column's name.
+func (p *Pass) renameHint(uses []Use, column, newName string) string {
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: add_column %s, write both in the model (alias_attribute or a callback) and backfill, switch reads, then self.ignored_columns += [%q] and remove it in a later release", newName, column),
+		fmt.Sprintf("Django: rename the field but keep the column with db_column=%q (no database change), or rename the column later with SeparateDatabaseAndState", column),
+		fmt.Sprintf("Prisma: rename the field in schema.prisma and keep the column with @map(%q) instead of renaming it", column))
+}
+
+// dropTableHint says how the project's framework stops using a table a
+// release ahead of the drop.
+func (p *Pass) dropTableHint(uses []Use, table string) string {
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: remove the model of %s and its associations first, drop the table in a later release", table),
+		fmt.Sprintf("Django: delete the model of %s first with a migration that removes it from the state only (SeparateDatabaseAndState with DeleteModel in state_operations), drop the table in a later release", table),
+		fmt.Sprintf("Prisma: remove the model of %s from schema.prisma first, in a release whose migration does not drop the table", table))
+}
+
+// withHint appends a framework hint in parentheses when there is one.
+func withHint(hint, framework string) string {
+	if framework == "" {
+		return hint
+	}
+	return hint + " (" + framework + ")"
 }
 
 // Compat answers what the releases that may still run use. The check
@@ -123,11 +177,10 @@ func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message,
 		return
 	}
 	// The places that name the column come first: they are what a person
-	// edits; a model that loads every column is listed after them.
+	// edits; a model that loads every column is listed after them, and
+	// the uses matched by name only last.
 	uses = slices.Clone(uses)
-	slices.SortStableFunc(uses, func(a, b Use) int {
-		return boolOrder(b.NamesColumn()) - boolOrder(a.NamesColumn())
-	})
+	slices.SortStableFunc(uses, func(a, b Use) int { return evidenceRank(a) - evidenceRank(b) })
 	f := Finding{Span: op.Span, Severity: sev, Message: message, Hint: hint}
 	releases := map[string]bool{}
 	for i, u := range uses {
@@ -152,17 +205,42 @@ func (p *Pass) reportUsesSeverity(op *ops.Op, uses []Use, sev Severity, message,
 	p.ReportFinding(f)
 }
 
-func boolOrder(b bool) int {
-	if b {
+// evidenceRank orders evidence: places that name the column (queries,
+// attribute uses), then models and wildcards (the model decides, but a
+// person edits the uses), then uses matched by name only.
+func evidenceRank(u Use) int {
+	switch {
+	case u.ByName:
+		return 2
+	case u.Usage == "model" || u.Usage == "wildcard" || !u.NamesColumn():
 		return 1
 	}
 	return 0
 }
 
+// usesSummary counts the places for a message: "app/x.rb:3" for one,
+// "17 places, 12 of them by attribute name only (first 5 listed)".
 func usesSummary(uses []Use) string {
 	if len(uses) == 1 {
 		e := uses[0].Evidence
-		return fmt.Sprintf("%s:%d", e.File, e.Line)
+		s := fmt.Sprintf("%s:%d", e.File, e.Line)
+		if uses[0].ByName {
+			s += ", by attribute name only"
+		}
+		return s
 	}
-	return fmt.Sprintf("%d places", len(uses))
+	s := fmt.Sprintf("%d places", len(uses))
+	byName := 0
+	for _, u := range uses {
+		if u.ByName {
+			byName++
+		}
+	}
+	if byName > 0 {
+		s += fmt.Sprintf(", %d of them by attribute name only", byName)
+	}
+	if len(uses) > 5 {
+		s += ", first 5 listed"
+	}
+	return s
 }

@@ -252,6 +252,7 @@ func use(release string, r refs.Reference) rules.Use {
 		Usage:         string(r.Usage),
 		Statement:     r.SQL,
 		Source:        string(r.Source),
+		ByName:        r.ByName(),
 	}
 }
 

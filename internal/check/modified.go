@@ -76,7 +76,7 @@ func actions(m *migration.Migration) []action {
 			defer code.Close()
 		}
 		for _, n := range m.Notes {
-			out = append(out, action{Key: "note:" + string(n.Kind) + ":" + noteKey(code, n), Text: n.Message, Span: n.Span, Untranslated: true,
+			out = append(out, action{Key: "note:" + string(n.Kind) + ":" + noteKey(code, n), Text: noteCode(m, n), Span: n.Span, Untranslated: true,
 				Incomplete: n.Kind == migration.NoteUnrecognised || n.Kind == migration.NoteUnchecked})
 		}
 		return out
@@ -104,6 +104,16 @@ func noteKey(code *codekey.Keyer, n migration.Note) string {
 		return "code:" + k
 	}
 	return n.Message
+}
+
+// noteCode is what a note's action runs, for messages: the code at the
+// note (RunPython(fill_regions), User.update_all(...)), which is what a
+// person recognises; the note's message when it has no span.
+func noteCode(m *migration.Migration, n migration.Note) string {
+	if m.File == nil || n.Span.End.Offset <= n.Span.Start.Offset || n.Span.End.Offset > len(m.File.Text) {
+		return n.Message
+	}
+	return string(m.File.Text[n.Span.Start.Offset:n.Span.End.Offset])
 }
 
 // statementKey is the statement's parse tree without token locations:

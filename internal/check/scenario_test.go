@@ -26,7 +26,7 @@ import (
 // one line per expected compatibility (or released-migration, or
 // invalid-suppression) finding:
 //
-//	<severity> <rule> <file>:<line> [evidence=<file>:<line>,...] [hint~=<text>] [message~=<text> | message!~=<text>]
+//	<severity> <rule> <file>:<line> [evidence=<file>:<line>,...] [hint~=<text> | hint!~=<text>] [message~=<text> | message!~=<text>]
 //
 // Operational lint findings are covered by the rule cases and left out.
 
@@ -137,7 +137,7 @@ func summarize(fs []rules.Finding) ([]scenarioFinding, map[string]string) {
 	return out, msgs
 }
 
-var reWantLine = regexp.MustCompile(`^(\w+) (\S+) (\S+)(?: evidence=(\S+))?(?: hint~=(.+?))?(?: message(!?)~=(.+))?$`)
+var reWantLine = regexp.MustCompile(`^(\w+) (\S+) (\S+)(?: evidence=(\S+))?(?: hint(!?)~=(.+?))?(?: message(!?)~=(.+))?$`)
 
 // notPrefix marks a message key whose text must be absent (message!~=).
 const notPrefix = "not: "
@@ -179,14 +179,17 @@ func readWant(t *testing.T, path string) ([]scenarioFinding, map[string]string) 
 			t.Fatalf("%s: bad line %q", path, line)
 		}
 		out = append(out, scenarioFinding{m[1], m[2], m[3], m[4]})
-		if m[5] != "" {
-			msgs["hint: "+m[2]+" "+m[3]] = m[5]
+		switch {
+		case m[6] != "" && m[5] == "!":
+			msgs[notPrefix+"hint: "+m[2]+" "+m[3]] = m[6]
+		case m[6] != "":
+			msgs["hint: "+m[2]+" "+m[3]] = m[6]
 		}
 		switch {
-		case m[7] != "" && m[6] == "!":
-			msgs[notPrefix+m[2]+" "+m[3]] = m[7]
-		case m[7] != "":
-			msgs[m[2]+" "+m[3]] = m[7]
+		case m[8] != "" && m[7] == "!":
+			msgs[notPrefix+m[2]+" "+m[3]] = m[8]
+		case m[8] != "":
+			msgs[m[2]+" "+m[3]] = m[8]
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })

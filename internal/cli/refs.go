@@ -155,15 +155,26 @@ func writeUses(w io.Writer, rs []refs.Reference) {
 		return
 	}
 	// The places that name the column come first; the models and
-	// wildcards that load every column of the table after them.
+	// wildcards that load every column of the table after them; the
+	// attribute uses matched by name only last.
+	rank := func(r refs.Reference) int {
+		switch {
+		case r.ByName():
+			return 2
+		case r.Direct():
+			return 0
+		}
+		return 1
+	}
 	rs = slices.Clone(rs)
-	slices.SortStableFunc(rs, func(a, b refs.Reference) int {
-		return boolRank(!a.Direct()) - boolRank(!b.Direct())
-	})
-	direct := 0
+	slices.SortStableFunc(rs, func(a, b refs.Reference) int { return rank(a) - rank(b) })
+	direct, byName := 0, 0
 	for _, r := range rs {
-		if r.Direct() {
+		switch rank(r) {
+		case 0:
 			direct++
+		case 2:
+			byName++
 		}
 		what := string(r.Usage)
 		if r.Certainty != refs.Resolved {
@@ -171,14 +182,11 @@ func writeUses(w io.Writer, rs []refs.Reference) {
 		}
 		fmt.Fprintf(w, "%s:%d: %s (%s, %s)\n    %s\n", r.File, r.Line, refName(r), what, r.Source, r.Snippet)
 	}
-	fmt.Fprintf(w, "%d %s: %d naming it, %d through the whole table (model, SELECT *, INSERT)\n", len(rs), plural(len(rs), "reference"), direct, len(rs)-direct)
-}
-
-func boolRank(b bool) int {
-	if b {
-		return 1
+	fmt.Fprintf(w, "%d %s: %d naming it, %d through the whole table (model, SELECT *, INSERT)", len(rs), plural(len(rs), "reference"), direct, len(rs)-direct-byName)
+	if byName > 0 {
+		fmt.Fprintf(w, ", %d by attribute name on a value whose model is unknown", byName)
 	}
-	return 0
+	fmt.Fprintln(w)
 }
 
 func refName(r refs.Reference) string {

@@ -105,6 +105,14 @@ type Reference struct {
 	Offset int `json:"-"`
 }
 
+// ByName reports whether the reference is an attribute use on a value
+// whose model is unknown (record.col, obj.col), matched to the table by
+// the column's name only: evidence to list after the rest, never to
+// decide.
+func (r Reference) ByName() bool {
+	return r.Usage == Attribute && r.Certainty != Resolved
+}
+
 // Write is what an ORM model's inserts put into one column, and the line
 // that decides it: the field definition (Django: null=True without a
 // default may insert NULL; any other concrete field gets a value), the

@@ -77,6 +77,9 @@ type Statement struct {
 	Static []Comparison `json:"static,omitempty"`
 	// Skipped says why the statement was not run.
 	Skipped string `json:"skipped,omitempty"`
+	// RolledBack is true when a later statement of its transaction
+	// failed, which undid it: it changed nothing the queries see.
+	RolledBack bool `json:"rolled_back,omitempty"`
 
 	truncate bool // TRUNCATE gives a table a new relfilenode without rewriting it
 }
@@ -173,11 +176,17 @@ func (a *applier) applyAll(ctx context.Context, ms []*migration.Migration) (*App
 		if m.Framework && len(m.SQL) > 0 {
 			apply = a.applyTranslation
 		}
+		start := len(out.Statements)
 		fail, err := apply(ctx, m, out)
 		if err != nil {
 			return out, err
 		}
 		if fail != nil {
+			// The failure rolled back the transaction it was in: the
+			// migration's statements since its last BEGIN.
+			for i := len(out.Statements) - 1; i >= start && out.Statements[i].InTransaction; i-- {
+				out.Statements[i].RolledBack = true
+			}
 			out.Failure = fail
 			for _, rest := range ms[i+1:] {
 				out.NotApplied = append(out.NotApplied, rest.Path)

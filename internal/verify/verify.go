@@ -533,12 +533,16 @@ func (r *Result) queryFindings(prev check.Tree) {
 		}
 		f := r.add(rule, 0, file, span, msg, hint)
 		f.Release = r.Previous
+		places := q.places
 		if first != nil {
 			f.Evidence = append(f.Evidence, rules.Evidence{Release: r.Previous, File: q.File, Line: q.Line, Column: q.Column, Snippet: r.placeSnippet(q.File, q.Line), Kind: "query"})
+			if len(places) > 0 && places[0].File == q.File && places[0].Line == q.Line {
+				places = places[1:] // the query's own place, just listed
+			}
 		}
-		for i, p := range q.places {
+		for i, p := range places {
 			if i == 3 {
-				f.MoreEvidence = len(q.places) - 3
+				f.MoreEvidence = len(places) - 3
 				break
 			}
 			kind := string(p.Usage)
@@ -582,8 +586,8 @@ func (r *Result) placeSnippet(file string, line int) string {
 func (r *Result) blamedStatement(q *Query) *Statement {
 	tables := queryTables(q)
 	for i := range r.Statements {
-		if r.Statements[i].locksAny(tables) {
-			return &r.Statements[i]
+		if s := &r.Statements[i]; !s.RolledBack && s.locksAny(tables) {
+			return s
 		}
 	}
 	return nil
@@ -611,12 +615,14 @@ func (s *Statement) locksAny(tables map[string]bool) bool {
 	return false
 }
 
-// blame lists the pending statements that locked a table the query uses.
+// blame lists the pending statements that locked a table the query uses
+// and stayed applied (not undone by a later failure in their
+// transaction).
 func (r *Result) blame(q *Query) []string {
 	tables := queryTables(q)
 	var out []string
 	for _, s := range r.Statements {
-		if s.locksAny(tables) {
+		if !s.RolledBack && s.locksAny(tables) {
 			out = append(out, fmt.Sprintf("%s:%d", s.File, s.Line))
 		}
 		if len(out) == 3 {

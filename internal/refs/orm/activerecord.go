@@ -74,9 +74,13 @@ func isInflectionsFile(p string) bool {
 }
 
 // Match reads Ruby files outside tests, migrations, db/ and config/,
-// and, for ExtractFiles, the app's inflections initializer and the
-// config files that set belongs_to_required_by_default.
+// and, for ExtractFiles, the app's inflections initializer, the config
+// files that set belongs_to_required_by_default and ERB views (for the
+// attribute uses in their Ruby).
 func (a *ActiveRecord) Match(p string) bool {
+	if isERB(p) {
+		return !excludedDir(p) // views, for the loose uses
+	}
 	if !strings.HasSuffix(p, ".rb") || excludedDir(p) {
 		return false
 	}
@@ -140,6 +144,9 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 		if arConfigFile(f.Path) && !isInflectionsFile(f.Path) {
 			continue
 		}
+		if isERB(f.Path) {
+			continue // a view defines no model; its loose uses are read below
+		}
 		m := mayMatterToModels(f)
 		if m || usesRelevant(f) {
 			relevant = append(relevant, f)
@@ -182,13 +189,21 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 			out = append(out, ref)
 		}
 	}
-	// Attribute uses need every model known first.
+	// Attribute uses need every model known first, loose uses the
+	// columns those name.
+	parsed := map[*source.File]*sitter.Tree{}
+	var declared []refs.Reference
 	for i, f := range relevant {
 		if errs[i] != nil {
 			continue
 		}
-		out = append(out, r.attributeUses(f, trees[i])...)
-		trees[i].Close()
+		uses, decl := r.attributeUses(f, trees[i])
+		out, declared = append(out, uses...), append(declared, decl...)
+		parsed[f] = trees[i]
+	}
+	out = append(out, r.looseUses(files, parsed, append(declared, out...))...)
+	for _, t := range parsed {
+		t.Close()
 	}
 	return out, firstErr
 }

@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -484,6 +483,7 @@ end
     Import.order("created_at DESC").select("raw_csv_str")
     rows.where(raw_csv_str: nil)
     Import.find_by(:token => params[:token])
+    Import.create!(col_sep: ";")
   end
 
   def import_params
@@ -496,12 +496,7 @@ end
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range all {
-		if r.Usage == refs.Attribute {
-			got = append(got, fmt.Sprintf("%s:%d %s.%s", r.File, r.Line, r.Table, r.Column))
-		}
-	}
+	got := placesOf(all, func(r refs.Reference) bool { return r.Usage == refs.Attribute }, false)
 	c, m := "app/controllers/imports_controller.rb", "app/models/import.rb"
 	want := []string{
 		m + ":3 imports.state", m + ":3 imports.created_at",
@@ -510,9 +505,80 @@ end
 		c + ":3 imports.id", c + ":3 imports.raw_csv_str", c + ":3 imports.account_id",
 		c + ":4 imports.raw_csv_str",
 		c + ":6 imports.token",
-		c + ":10 imports.raw_csv_str", c + ":10 imports.col_sep", c + ":10 imports.mappings",
+		c + ":7 imports.col_sep",
+		c + ":11 imports.raw_csv_str", c + ":11 imports.col_sep", c + ":11 imports.mappings",
 	}
 	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("attribute uses (-want +got):\n%s", diff)
+	}
+}
+
+// TestActiveRecordLooseUses: record.col on a value whose model is unknown
+// (in Ruby files and in the Ruby of ERB views; record.update_column(:col)
+// too) is a use of each model the project knows col for, from its
+// queries and class-body macros such as validations (NameOnly for one,
+// Ambiguous for several), narrowed to the models the file names; common
+// methods, constants' class methods, other calls with arguments, request
+// values and names no model is seen with are not uses.
+func TestActiveRecordLooseUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("app/models/post.rb", []byte("class Post < ApplicationRecord\n  validates :title, presence: true\nend\n")),
+		source.NewFile("app/models/page.rb", []byte("class Page < ApplicationRecord\n  validates :title, :slug, presence: true\nend\n")),
+		source.NewFile("app/models/user.rb", []byte("class User < ApplicationRecord\nend\n")),
+		source.NewFile("app/controllers/users_controller.rb", []byte(`class UsersController < ApplicationController
+  def user_params
+    params.require(:user).permit(:nickname, :name)
+  end
+end
+`)),
+		source.NewFile("app/services/render.rb", []byte(`class Render
+  def call(record, page)
+    record.title.upcase
+    @item.slug
+    page.nickname = "x"
+    record.name
+    Admin.title
+    record.title(true)
+    response.nickname
+    record.active?
+    record.body
+    record.update_column(:estimated_hours, 0)
+    issue.estimated_hours
+    record.update_column(:unknown, 1)
+    record.update(estimated_hours: 1, unknown: 2)
+  end
+end
+`)),
+		source.NewFile("app/models/issue.rb", []byte("class Issue < ApplicationRecord\n  validates_numericality_of :estimated_hours, allow_nil: true\nend\n")),
+		source.NewFile("app/views/pages/show.html.erb", []byte(`<h1 class="title"><%= @page.slug -%></h1>
+<%# @page.slug %>
+<% if @page.title? %><p><%= @page.nickname %></p><% end %>
+`)),
+		source.NewFile("app/services/posts.rb", []byte(`class Posts
+  def call(id)
+    post = Post.find(id)
+    post.title
+  end
+end
+`)),
+	}
+	all, err := NewActiveRecord(nil).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := placesOf(all, refs.Reference.ByName, true)
+	s, p, v := "app/services/render.rb", "app/services/posts.rb", "app/views/pages/show.html.erb"
+	want := []string{
+		s + ":3 posts.title ambiguous", s + ":3 pages.title ambiguous",
+		s + ":4 pages.slug name-only",
+		s + ":5 users.nickname name-only",
+		s + ":12 issues.estimated_hours name-only", s + ":13 issues.estimated_hours name-only",
+		s + ":15 issues.estimated_hours name-only",
+		p + ":4 posts.title name-only",
+		v + ":1 pages.slug name-only",
+		v + ":3 posts.title ambiguous", v + ":3 pages.title ambiguous", v + ":3 users.nickname name-only",
+	}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("loose uses (-want +got):\n%s", diff)
 	}
 }

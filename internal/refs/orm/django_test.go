@@ -202,19 +202,23 @@ func TestDjangoMatch(t *testing.T) {
 	}
 }
 
-// TestDjangoAttributeUses: queryset lookups, admin options and
-// serializer fields name a model's columns; names that are not fields
-// (properties, annotations, other models' fields) are not uses.
-func TestDjangoAttributeUses(t *testing.T) {
-	files := []*source.File{
-		source.NewFile("blog/models.py", []byte(`from django.db import models
+// djBlogPost is the model the attribute use tests read.
+const djBlogPost = `from django.db import models
 
 
 class Post(models.Model):
     title = models.CharField(max_length=80)
     body = models.TextField()
     author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+`
 
+// TestDjangoAttributeUses: queryset lookups (with Q, F and aggregates,
+// and get_or_create's defaults), admin options, serializer fields and
+// self.field in the model's methods name a model's columns; names that are not fields
+// (properties, annotations, other models' fields) are not uses.
+func TestDjangoAttributeUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("blog/models.py", []byte(djBlogPost+`
     @property
     def summary(self):
         return self.body[:80]
@@ -227,6 +231,12 @@ def index(request):
     rows = Post.objects.values("body", "summary")
     other.objects.filter(body=1)
     return Post.objects.annotate(n=Count("id")).exclude(author_id=None)
+
+
+def more():
+    Post.objects.filter(Q(title="a") | ~Q(summary="b"), body__isnull=False)
+    Post.objects.aggregate(n=Count("body"), m=Max("summary"))
+    Post.objects.get_or_create(title="t", defaults={"body": "", "summary": 1})
 `)),
 		source.NewFile("blog/admin.py", []byte(`from django.contrib import admin
 from .models import Post
@@ -264,8 +274,61 @@ class PostSerializer(serializers.ModelSerializer):
 		"blog/views.py:8 blog_post.author_id",
 		"blog/admin.py:7 blog_post.title", "blog/admin.py:8 blog_post.body",
 		"blog/serializers.py:8 blog_post.id", "blog/serializers.py:8 blog_post.title", "blog/serializers.py:8 blog_post.author_id",
+		"blog/models.py:11 blog_post.body", // self.body in the model's own method
+		"blog/views.py:8 blog_post.id",     // Count("id")
+		"blog/views.py:12 blog_post.title", "blog/views.py:12 blog_post.body",
+		"blog/views.py:13 blog_post.body",
+		"blog/views.py:14 blog_post.title", "blog/views.py:14 blog_post.body",
 	}
 	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("attribute uses (-want +got):\n%s", diff)
+	}
+}
+
+// TestDjangoLooseUses: obj.field on a value whose model is unknown is a
+// use of each model with that field (NameOnly for one, Ambiguous for
+// several), narrowed to the models the file names; method calls,
+// imported names, request values, common names and self outside a model
+// are not uses.
+func TestDjangoLooseUses(t *testing.T) {
+	files := []*source.File{
+		source.NewFile("blog/models.py", []byte(djBlogPost+`
+
+class Page(models.Model):
+    title = models.CharField(max_length=80)
+    name = models.CharField(max_length=80)
+`)),
+		source.NewFile("blog/render.py", []byte(`import markdown
+
+
+def render(obj, page, request):
+    html = markdown.body(obj.body)
+    obj.title.upper()
+    page.author_id
+    page.name
+    obj.body()
+    request.title
+    return self.body
+`)),
+		source.NewFile("blog/feeds.py", []byte(`from .models import Post
+
+
+def item_title(item):
+    return item.title
+`)),
+	}
+	got, err := (&DjangoAttributes{}).ExtractFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := placesOf(got, refs.Reference.ByName, true)
+	want := []string{
+		"blog/render.py:5 blog_post.body name-only",
+		"blog/render.py:6 blog_post.title ambiguous", "blog/render.py:6 blog_page.title ambiguous",
+		"blog/render.py:7 blog_post.author_id name-only",
+		"blog/feeds.py:5 blog_post.title name-only",
+	}
+	if diff := cmp.Diff(want, uses, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("loose uses (-want +got):\n%s", diff)
 	}
 }

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -18,8 +19,11 @@ import (
 //   - queryset methods on Model.objects (or any manager attribute of a
 //     model class): filter/exclude/get/get_or_create/update_or_create/
 //     update/create keyword arguments (the first part of a lookup:
-//     author__name is author), values/values_list/order_by/only/defer/
-//     distinct string arguments ("-created" is created);
+//     author__name is author) and the keys of their defaults={...},
+//     values/values_list/order_by/only/defer/distinct string arguments
+//     ("-created" is created), Q(...) lookups and F("field"),
+//     Sum("field") and the other aggregates in any of them and in
+//     annotate/aggregate;
 //   - ModelAdmin options (list_display, fields, search_fields,
 //     list_filter, readonly_fields, ordering, ...) of an admin registered
 //     with @admin.register(Model) or admin.site.register(Model, Admin);
@@ -55,6 +59,16 @@ var djQueryKwargs = map[string]bool{
 
 var djQueryStrings = map[string]bool{
 	"values": true, "values_list": true, "order_by": true, "only": true, "defer": true, "distinct": true,
+}
+
+// djQueryExprs take expressions only: annotate(total=Sum("amount")).
+var djQueryExprs = map[string]bool{"annotate": true, "aggregate": true, "alias": true}
+
+// djFieldFuncs are expressions whose first string argument is a field:
+// F("amount"), Sum("amount"), Coalesce("a", ...).
+var djFieldFuncs = map[string]bool{
+	"F": true, "Sum": true, "Avg": true, "Min": true, "Max": true, "Count": true, "Coalesce": true,
+	"StdDev": true, "Variance": true, "ArrayAgg": true, "StringAgg": true,
 }
 
 var djAdminOptions = map[string]bool{
@@ -104,17 +118,24 @@ func (d *DjangoAttributes) ExtractFiles(files []*source.File) ([]refs.Reference,
 		return nil, firstErr
 	}
 	var out []refs.Reference
+	known := djKnownFields(models)
 	for _, f := range files {
-		if !djangoUsesRelevant(f.Text) {
+		typed, loose := djangoUsesRelevant(f.Text), mentionsKnown(f.Text, known)
+		if !typed && !loose {
 			continue
 		}
 		tree, err := parsePython(f.Path, f.Text)
 		if err != nil {
 			continue // reported by the model pass or of no consequence
 		}
-		w := &djUsesWalker{models: models, f: f, src: f.Text}
-		w.walk(tree.RootNode())
-		out = append(out, w.out...)
+		if typed {
+			w := &djUsesWalker{models: models, f: f, src: f.Text}
+			w.walk(tree.RootNode())
+			out = append(out, w.out...)
+		}
+		if loose {
+			out = append(out, djLooseUses(tree.RootNode(), f, models, known)...)
+		}
 		tree.Close()
 	}
 	return out, firstErr
@@ -187,7 +208,7 @@ func (w *djUsesWalker) query(n *sitter.Node) {
 		return
 	}
 	method := text(fn.ChildByFieldName("attribute"), w.src)
-	if !djQueryKwargs[method] && !djQueryStrings[method] {
+	if !djQueryKwargs[method] && !djQueryStrings[method] && !djQueryExprs[method] {
 		return
 	}
 	mi := w.managerModel(fn.ChildByFieldName("object"))
@@ -197,10 +218,54 @@ func (w *djUsesWalker) query(n *sitter.Node) {
 	for _, a := range namedChildren(n.ChildByFieldName("arguments")) {
 		switch {
 		case a.Type() == "keyword_argument" && djQueryKwargs[method]:
-			w.emit(mi, text(a.ChildByFieldName("name"), w.src), a)
+			name := text(a.ChildByFieldName("name"), w.src)
+			if name == "defaults" || name == "create_defaults" {
+				w.dictKeys(mi, a.ChildByFieldName("value"))
+				continue
+			}
+			w.emit(mi, name, a)
 		case djQueryStrings[method]:
 			if s, ok := pyString(a, w.src); ok {
 				w.emit(mi, strings.TrimPrefix(s, "-"), a)
+			}
+		}
+		w.expressions(mi, a)
+	}
+}
+
+// expressions reads the Q(...) lookups and F("field")/Sum("field") of a
+// queryset call's argument.
+func (w *djUsesWalker) expressions(mi *djInfo, arg *sitter.Node) {
+	walk(arg, func(n *sitter.Node) bool {
+		c, ok := readCall(n, w.src)
+		if !ok {
+			return true
+		}
+		switch fn := lastPart(c.fn); {
+		case fn == "Q":
+			for _, a := range namedChildren(n.ChildByFieldName("arguments")) {
+				if a.Type() == "keyword_argument" {
+					w.emit(mi, text(a.ChildByFieldName("name"), w.src), a)
+				}
+			}
+		case djFieldFuncs[fn] && len(c.args) > 0:
+			if s, ok := pyString(c.args[0], w.src); ok {
+				w.emit(mi, s, c.args[0])
+			}
+		}
+		return true
+	})
+}
+
+// dictKeys reads the string keys of get_or_create(defaults={...}).
+func (w *djUsesWalker) dictKeys(mi *djInfo, d *sitter.Node) {
+	if d == nil || d.Type() != "dictionary" {
+		return
+	}
+	for _, p := range namedChildren(d) {
+		if p.Type() == "pair" {
+			if s, ok := pyString(p.ChildByFieldName("key"), w.src); ok {
+				w.emit(mi, s, p)
 			}
 		}
 	}
@@ -329,3 +394,118 @@ func (w *djUsesWalker) emit(mi *djInfo, field string, at *sitter.Node) {
 	ref.Schema, ref.Table, ref.Column, ref.Usage = mi.schema, mi.table, col, refs.Attribute
 	w.out = append(w.out, ref)
 }
+
+// The loose uses: obj.field on a value whose model is unknown (a
+// variable, a parameter, another attribute), where field is a field of a
+// model the project defines and not a name every object has. Inside a
+// model's own methods self.field is that model's (Resolved); elsewhere
+// the use is evidence only: NameOnly for the one model with that field,
+// Ambiguous for each of several, narrowed to the models the file names.
+// Method calls (obj.field(...)), imported names (modules, classes) and
+// request values are not read.
+
+// pyCommonNames are attributes too common on any Python or Django value
+// for obj.name to say anything about a field of that name.
+var pyCommonNames = map[string]bool{
+	"id": true, "pk": true, "name": true, "type": true, "objects": true, "save": true, "delete": true,
+	"get": true, "items": true, "keys": true, "values": true, "update": true, "copy": true, "count": true,
+	"all": true, "filter": true, "first": true, "last": true, "exists": true, "append": true,
+	"format": true, "split": true, "strip": true, "lower": true, "upper": true, "join": true,
+	"data": true, "errors": true, "path": true, "url": true, "user": true,
+}
+
+// pyRequestValues are the values of a view that are no model instance.
+var pyRequestValues = map[string]bool{
+	"request": true, "settings": true, "kwargs": true, "args": true, "response": true, "os": true, "sys": true,
+}
+
+// djKnownFields maps each field name (and the _id column of a foreign
+// key) to the models that have it, leaving out the common names.
+func djKnownFields(models map[string]*djInfo) map[string][]string {
+	known := map[string][]string{}
+	for name, mi := range models {
+		for field, col := range mi.fields {
+			for _, n := range []string{field, col} {
+				if !pyCommonNames[n] && !slices.Contains(known[n], name) && (n == field || n == field+"_id") {
+					known[n] = append(known[n], name)
+				}
+			}
+		}
+	}
+	for _, names := range known {
+		slices.Sort(names)
+	}
+	return known
+}
+
+// djLooseUses returns the loose uses in one parsed file.
+func djLooseUses(root *sitter.Node, f *source.File, models map[string]*djInfo, known map[string][]string) []refs.Reference {
+	m := readPyModule(root, f.Text)
+	named := map[string]bool{}
+	var collect func(n *sitter.Node)
+	collect = func(n *sitter.Node) {
+		if n.Type() == "identifier" && models[text(n, f.Text)] != nil {
+			named[text(n, f.Text)] = true
+		}
+		for _, c := range namedChildren(n) {
+			collect(c)
+		}
+	}
+	collect(root)
+	var out []refs.Reference
+	emit := func(mi *djInfo, attr string, at *sitter.Node, certainty refs.Certainty) {
+		col, ok := mi.fields[attr]
+		if !ok {
+			col = attr // the _id column of a foreign key
+		}
+		ref := newRef(f, refs.Django, int(at.StartByte()), mi.table)
+		ref.Schema, ref.Table, ref.Column, ref.Usage, ref.Certainty = mi.schema, mi.table, col, refs.Attribute, certainty
+		out = append(out, ref)
+	}
+	var walk func(n *sitter.Node, self *djInfo)
+	walk = func(n *sitter.Node, self *djInfo) {
+		switch n.Type() {
+		case "class_definition":
+			self = models[text(n.ChildByFieldName("name"), f.Text)]
+		case "attribute":
+			if p := n.Parent(); p != nil && p.Type() == "call" && p.ChildByFieldName("function") == n {
+				break // obj.method(...)
+			}
+			attrNode := n.ChildByFieldName("attribute")
+			attr := text(attrNode, f.Text)
+			names := known[attr]
+			obj := n.ChildByFieldName("object")
+			switch {
+			case len(names) == 0 || obj == nil:
+			case obj.Type() == "identifier" && text(obj, f.Text) == "self":
+				if self != nil && self.has(attr) {
+					emit(self, attr, attrNode, refs.Resolved)
+				}
+			case obj.Type() == "identifier" && (pyRequestValues[text(obj, f.Text)] || m.imports[text(obj, f.Text)] != "" || isCapitalized(text(obj, f.Text))):
+			case obj.Type() == "attribute" && text(obj.ChildByFieldName("attribute"), f.Text) == "request":
+			default:
+				names, certainty := narrowByFile(names, named)
+				for _, name := range names {
+					emit(models[name], attr, attrNode, certainty)
+				}
+			}
+		}
+		for _, c := range namedChildren(n) {
+			walk(c, self)
+		}
+	}
+	walk(root, nil)
+	return out
+}
+
+// has reports whether attr is a field of the model or a foreign key's
+// _id column.
+func (mi *djInfo) has(attr string) bool {
+	if _, ok := mi.fields[attr]; ok {
+		return true
+	}
+	fk, ok := strings.CutSuffix(attr, "_id")
+	return ok && mi.fields[fk] == attr
+}
+
+func isCapitalized(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }

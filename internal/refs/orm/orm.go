@@ -28,6 +28,7 @@ func Extractors() []refs.Extractor {
 		&DjangoAttributes{},
 		&SQLAlchemy{},
 		&Prisma{},
+		&PrismaClient{},
 		&GORM{},
 		&Sqlx{},
 		&Ent{},

@@ -60,8 +60,9 @@ func TestExtractorsRouting(t *testing.T) {
 			"rails/app/models/staff.rb", "rails/app/models/user.rb", "rails/app/models/vehicle.rb",
 		},
 		"django": {"django/blog/models/post.py", "django/broken/models.py", "django/shop/models.py"},
-		// The ModelForm's Meta fields, in the models file.
-		"django-attributes": {"django/blog/models/post.py"},
+		// The ModelForm's Meta fields, in the models file; self.title
+		// and i.quantity in the shop models' methods.
+		"django-attributes": {"django/blog/models/post.py", "django/shop/models.py"},
 		"sqlalchemy":        {"sqlalchemy/app/db/models_v2.py", "sqlalchemy/app/models.py", "sqlalchemy/flaskapp/models.py"},
 		"prisma":            {"prisma/prisma/schema.prisma", "prisma/prisma/schema/billing.prisma"},
 		"gorm":              {"gorm/internal/model/models.go"},
@@ -118,7 +119,7 @@ func TestExtractorNames(t *testing.T) {
 	for _, x := range Extractors() {
 		names = append(names, x.Name())
 	}
-	want := []string{"activerecord", "django", "django-attributes", "sqlalchemy", "prisma", "gorm", "sqlx", "ent", "bun", "sqlboiler", "javascript-orm", "jvm-orm"}
+	want := []string{"activerecord", "django", "django-attributes", "sqlalchemy", "prisma", "prisma-client", "gorm", "sqlx", "ent", "bun", "sqlboiler", "javascript-orm", "jvm-orm"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("Extractors() names (-want +got):\n%s", diff)
 	}

@@ -1,0 +1,11 @@
+from django.db import models
+
+
+class Order(models.Model):
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    coupon_code = models.CharField(max_length=32, null=True)
+    note = models.TextField(blank=True, null=True)
+
+
+class Coupon(models.Model):
+    code = models.CharField(max_length=32)

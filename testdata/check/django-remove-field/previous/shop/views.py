@@ -1,0 +1,5 @@
+from .models import Order
+
+
+def receipt(order):
+    return f"{order.total} ({order.coupon_code})"

@@ -1,0 +1,5 @@
+class RenameNickname < ActiveRecord::Migration[7.1]
+  def change
+    rename_column :users, :nickname, :handle
+  end
+end

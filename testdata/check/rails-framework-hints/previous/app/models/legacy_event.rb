@@ -1,0 +1,2 @@
+class LegacyEvent < ApplicationRecord
+end
