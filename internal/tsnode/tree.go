@@ -130,10 +130,15 @@ type language struct {
 	lang    *sitter.Language
 }
 
-var languages sync.Map // *sitter.Language -> *language
+// languages is keyed by the grammar's C pointer, not by the
+// *sitter.Language: the grammar packages' GetLanguage returns a new Go
+// value on every call, and a map keyed by it grew with every parse.
+var languages sync.Map // C TSLanguage pointer -> *language
 
 func languageOf(l *sitter.Language) *language {
-	if v, ok := languages.Load(l); ok {
+	// sitter.Language holds only its C pointer.
+	key := *(*unsafe.Pointer)(unsafe.Pointer(l))
+	if v, ok := languages.Load(key); ok {
 		return v.(*language)
 	}
 	info := &language{lang: l, fields: map[string]uint16{}}
@@ -149,7 +154,7 @@ func languageOf(l *sitter.Language) *language {
 		}
 		info.fields[name] = uint16(i)
 	}
-	v, _ := languages.LoadOrStore(l, info)
+	v, _ := languages.LoadOrStore(key, info)
 	return v.(*language)
 }
 

@@ -86,3 +86,24 @@ class Migration(migrations.Migration):
 		p.Close()
 	}
 }
+
+// Each grammar's GetLanguage returns a new Go value on every call: the
+// table of a grammar's symbols is kept once per grammar, not once per
+// parse (it was, and a long-running language server grew with every
+// file it parsed).
+func TestLanguageTableKeptOncePerGrammar(t *testing.T) {
+	for range 50 {
+		Parse(python.GetLanguage(), []byte("x = 1\n"))
+		Parse(ruby.GetLanguage(), []byte("x = 1\n"))
+	}
+	n := 0
+	languages.Range(func(key, value any) bool {
+		if l := value.(*language).lang; l != nil {
+			n++
+		}
+		return true
+	})
+	if n > 2 {
+		t.Errorf("%d symbol tables kept after 100 parses of two grammars, want at most 2", n)
+	}
+}
