@@ -73,7 +73,6 @@ func actions(m *migration.Migration) []action {
 		var code *codekey.Keyer
 		if len(m.Notes) > 0 {
 			code = codekey.For(m.Path, m.File.Text)
-			defer code.Close()
 		}
 		for _, n := range m.Notes {
 			out = append(out, action{Key: "note:" + string(n.Kind) + ":" + noteKey(code, n), Text: noteCode(m, n), Span: n.Span, Untranslated: true,

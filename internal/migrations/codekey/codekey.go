@@ -54,10 +54,6 @@ func For(name string, src []byte) *Keyer {
 	return k
 }
 
-// Close is kept for callers: the tree is a Go copy (tsnode), with
-// nothing to free.
-func (k *Keyer) Close() {}
-
 // Key is the key of the code in [start, end): of the smallest node that
 // holds it, without the parts of that node outside the range (the body
 // of a statement whose header the range is). "" for an empty range.

@@ -13,7 +13,6 @@ func key(t *testing.T, name, src, marker, fn string) string {
 	if k == nil {
 		t.Fatalf("no keyer for %s", name)
 	}
-	defer k.Close()
 	if fn != "" {
 		s, ok := k.Function(fn)
 		if !ok {
