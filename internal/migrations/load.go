@@ -224,31 +224,28 @@ func (r *Result) Blind(where string) error {
 }
 
 // Skip are path globs of everything the migrations are in, which holds
-// no references of the application: each directory, or for a project read
-// from the tree's root (Django, Alembic), the directories of its files.
+// no references of the application: each directory, or for Django,
+// whose directory may be a project or an app with its models beside its
+// migrations (a configured dir: the package holding models.py), the
+// directories of its files.
 func (r *Result) Skip() []string {
-	seen := map[string]bool{}
 	var out []string
 	add := func(dir string) {
-		if p := dir + "/**"; !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		for _, p := range out {
+			if strings.HasPrefix(dir+"/", strings.TrimSuffix(p, "**")) {
+				return // inside a directory skipped already
+			}
 		}
+		out = append(out, dir+"/**")
 	}
 	for _, d := range r.Dirs {
-		if d.Path != "." {
+		if d.Path != "." && d.Format != migration.FormatDjango {
 			add(d.Path)
 		}
 	}
 	for _, m := range r.Migrations {
-		if dir := path.Dir(m.Path); dir != "." && !seen[dir+"/**"] {
-			covered := false
-			for _, d := range r.Dirs {
-				covered = covered || d.Path != "." && strings.HasPrefix(dir+"/", d.Path+"/")
-			}
-			if !covered {
-				add(dir)
-			}
+		if dir := path.Dir(m.Path); dir != "." {
+			add(dir)
 		}
 	}
 	return out

@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/schemagate/schemagate/internal/config"
 )
 
 func TestLoadFile(t *testing.T) {
@@ -239,5 +241,25 @@ func TestTextProblems(t *testing.T) {
 		if got := migration.TextProblem([]byte(tc.text)); got != tc.want {
 			t.Errorf("migration.TextProblem(%q) = %q, want %q", tc.text, got, tc.want)
 		}
+	}
+}
+
+// A Django directory configured at the app's package holds the models
+// the reference index must read: only its migrations are skipped.
+func TestSkipKeepsDjangoModels(t *testing.T) {
+	fsys := fstest.MapFS{
+		"pkg/shop/__init__.py":                 {Data: []byte("")},
+		"pkg/shop/models.py":                   {Data: []byte("from django.db import models\n\nclass Order(models.Model):\n    total = models.IntegerField()\n")},
+		"pkg/shop/migrations/__init__.py":      {Data: []byte("")},
+		"pkg/shop/migrations/0001_initial.py":  {Data: []byte("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n    operations = []\n")},
+		"db/migrate/20240101000000_create.sql": {Data: []byte("CREATE TABLE t (id int);\n")},
+	}
+	res, err := Load(fsys, Config{Dirs: []config.MigrationDir{{Dir: "pkg/shop", Format: "django"}, {Dir: "db/migrate", Format: "sql"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"db/migrate/**", "pkg/shop/migrations/**"}
+	if diff := cmp.Diff(want, res.Skip()); diff != "" {
+		t.Errorf("Skip() (-want +got):\n%s", diff)
 	}
 }
