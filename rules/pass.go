@@ -37,6 +37,12 @@ type Schema interface {
 	// EnumLabels returns the labels of an enum type (a column type's
 	// name, maybe schema-qualified), or false when it is no known enum.
 	EnumLabels(typeName string) ([]string, bool)
+	// HasConstraintLike reports whether the table has, before this
+	// migration, a constraint that rejects the same writes as k: a UNIQUE
+	// on the same columns, a FOREIGN KEY from the same columns to the
+	// same table. (Django drops and re-adds a field's foreign key and
+	// unique constraint whenever it alters the field.)
+	HasConstraintLike(table ops.Name, k *ops.Constraint) bool
 }
 
 // Pass is one rule's run over one migration.

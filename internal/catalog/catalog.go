@@ -8,6 +8,7 @@ package catalog
 import (
 	"encoding/json"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -274,6 +275,29 @@ func (c *Catalog) IndexTable(n ops.Name) (ops.Name, bool) {
 func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
 	col := c.column(n, column)
 	return col != nil && col.Since >= c.Boundary
+}
+
+// HasConstraintLike implements rules.Schema.
+func (c *Catalog) HasConstraintLike(n ops.Name, k *ops.Constraint) bool {
+	t := c.Tables[n.Key()]
+	if t == nil || (k.Type != ops.Unique && k.Type != ops.ForeignKey) || len(k.Columns) == 0 {
+		return false
+	}
+	for _, had := range t.Constraints {
+		if had.Type != k.Type || !sameColumns(had.Columns, k.Columns) {
+			continue
+		}
+		if k.Type == ops.Unique || (k.RefTable != nil && had.RefTable == k.RefTable.Key()) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameColumns compares column lists as sets (a UNIQUE on (a, b) is one on
+// (b, a); a foreign key's columns come in the key's order on both sides).
+func sameColumns(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(c string) bool { return !slices.Contains(b, c) })
 }
 
 // EnumLabels implements rules.Schema.

@@ -221,3 +221,31 @@ func TestIndexesOnFollowsEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// TestHasConstraintLike: a UNIQUE on the same columns (in any order) or a
+// FOREIGN KEY from the same columns to the same table rejects the same
+// writes; another table, other columns or a CHECK do not count.
+func TestHasConstraintLike(t *testing.T) {
+	c := replay(t, "CREATE TABLE teams (id bigint PRIMARY KEY); CREATE TABLE groups (id bigint PRIMARY KEY); CREATE TABLE users (id bigint, a int, b int, team_id bigint REFERENCES teams (id), UNIQUE (a, b), CHECK (a > 0));")
+	users := ops.Name{Name: "users"}
+	teams, groups := ops.Name{Name: "teams"}, ops.Name{Name: "groups"}
+	for _, tc := range []struct {
+		name string
+		k    ops.Constraint
+		want bool
+	}{
+		{"same unique", ops.Constraint{Type: ops.Unique, Columns: []string{"a", "b"}}, true},
+		{"unique, columns in another order", ops.Constraint{Type: ops.Unique, Columns: []string{"b", "a"}}, true},
+		{"unique on fewer columns", ops.Constraint{Type: ops.Unique, Columns: []string{"a"}}, false},
+		{"same foreign key", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &teams}, true},
+		{"foreign key to another table", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &groups}, false},
+		{"check", ops.Constraint{Type: ops.Check, Expr: "a > 0", ExprColumns: []string{"a"}}, false},
+	} {
+		if got := c.HasConstraintLike(users, &tc.k); got != tc.want {
+			t.Errorf("%s: HasConstraintLike = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if c.HasConstraintLike(ops.Name{Name: "missing"}, &ops.Constraint{Type: ops.Unique, Columns: []string{"a"}}) {
+		t.Error("a constraint on a table that does not exist")
+	}
+}
