@@ -39,7 +39,7 @@ type Schema interface {
 	EnumLabels(typeName string) ([]string, bool)
 	// HasConstraintLike reports whether the table has, before this
 	// migration, a constraint that rejects the same writes as k: a UNIQUE
-	// on the same columns, a FOREIGN KEY from the same columns to the
+	// or PRIMARY KEY on a UNIQUE's columns, a FOREIGN KEY from the same columns to the
 	// same table. (Django drops and re-adds a field's foreign key and
 	// unique constraint whenever it alters the field.)
 	HasConstraintLike(table ops.Name, k *ops.Constraint) bool

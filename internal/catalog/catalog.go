@@ -284,7 +284,8 @@ func (c *Catalog) HasConstraintLike(n ops.Name, k *ops.Constraint) bool {
 		return false
 	}
 	for _, had := range t.Constraints {
-		if had.Type != k.Type || !sameColumns(had.Columns, k.Columns) {
+		same := had.Type == k.Type || (k.Type == ops.Unique && had.Type == ops.PrimaryKey) // a primary key is unique too
+		if !same || !sameColumns(had.Columns, k.Columns) {
 			continue
 		}
 		if k.Type == ops.Unique || (k.RefTable != nil && had.RefTable == k.RefTable.Key()) {

@@ -226,7 +226,7 @@ func TestIndexesOnFollowsEveryChange(t *testing.T) {
 // FOREIGN KEY from the same columns to the same table rejects the same
 // writes; another table, other columns or a CHECK do not count.
 func TestHasConstraintLike(t *testing.T) {
-	c := replay(t, "CREATE TABLE teams (id bigint PRIMARY KEY); CREATE TABLE groups (id bigint PRIMARY KEY); CREATE TABLE users (id bigint, a int, b int, team_id bigint REFERENCES teams (id), UNIQUE (a, b), CHECK (a > 0));")
+	c := replay(t, "CREATE TABLE teams (id bigint PRIMARY KEY); CREATE TABLE groups (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, a int, b int, team_id bigint REFERENCES teams (id), UNIQUE (a, b), CHECK (a > 0));")
 	users := ops.Name{Name: "users"}
 	teams, groups := ops.Name{Name: "teams"}, ops.Name{Name: "groups"}
 	for _, tc := range []struct {
@@ -236,6 +236,7 @@ func TestHasConstraintLike(t *testing.T) {
 	}{
 		{"same unique", ops.Constraint{Type: ops.Unique, Columns: []string{"a", "b"}}, true},
 		{"unique, columns in another order", ops.Constraint{Type: ops.Unique, Columns: []string{"b", "a"}}, true},
+		{"unique on the primary key", ops.Constraint{Type: ops.Unique, Columns: []string{"id"}}, true},
 		{"unique on fewer columns", ops.Constraint{Type: ops.Unique, Columns: []string{"a"}}, false},
 		{"same foreign key", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &teams}, true},
 		{"foreign key to another table", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &groups}, false},
