@@ -38,8 +38,8 @@ type Schema interface {
 	// name, maybe schema-qualified), or false when it is no known enum.
 	EnumLabels(typeName string) ([]string, bool)
 	// HasConstraintLike reports whether the table has, before this
-	// migration, a constraint that rejects the same writes as k: a UNIQUE
-	// or PRIMARY KEY on a UNIQUE's columns, a FOREIGN KEY from the same columns to the
+	// migration, constraints that reject every write k rejects: a UNIQUE
+	// or PRIMARY KEY on a UNIQUE's columns or some of them, a FOREIGN KEY from the same columns to the
 	// same table. (Django drops and re-adds a field's foreign key and
 	// unique constraint whenever it alters the field.)
 	HasConstraintLike(table ops.Name, k *ops.Constraint) bool

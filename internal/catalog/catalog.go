@@ -280,25 +280,29 @@ func (c *Catalog) ColumnIsNew(n ops.Name, column string) bool {
 // HasConstraintLike implements rules.Schema.
 func (c *Catalog) HasConstraintLike(n ops.Name, k *ops.Constraint) bool {
 	t := c.Tables[n.Key()]
-	if t == nil || (k.Type != ops.Unique && k.Type != ops.ForeignKey) || len(k.Columns) == 0 {
+	if t == nil || len(k.Columns) == 0 {
 		return false
 	}
 	for _, had := range t.Constraints {
-		same := had.Type == k.Type || (k.Type == ops.Unique && had.Type == ops.PrimaryKey) // a primary key is unique too
-		if !same || !sameColumns(had.Columns, k.Columns) {
-			continue
-		}
-		if k.Type == ops.Unique || (k.RefTable != nil && had.RefTable == k.RefTable.Key()) {
-			return true
+		switch {
+		case k.Type == ops.Unique && (had.Type == ops.Unique || had.Type == ops.PrimaryKey):
+			// Two rows equal on k's columns are equal on had's, which
+			// had already rejects (a primary key is unique too).
+			if len(had.Columns) > 0 && subset(had.Columns, k.Columns) {
+				return true
+			}
+		case k.Type == ops.ForeignKey && had.Type == ops.ForeignKey:
+			if k.RefTable != nil && had.RefTable == k.RefTable.Key() && len(had.Columns) == len(k.Columns) && subset(had.Columns, k.Columns) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// sameColumns compares column lists as sets (a UNIQUE on (a, b) is one on
-// (b, a); a foreign key's columns come in the key's order on both sides).
-func sameColumns(a, b []string) bool {
-	return len(a) == len(b) && !slices.ContainsFunc(a, func(c string) bool { return !slices.Contains(b, c) })
+// subset reports whether every column of a is in b.
+func subset(a, b []string) bool {
+	return !slices.ContainsFunc(a, func(c string) bool { return !slices.Contains(b, c) })
 }
 
 // EnumLabels implements rules.Schema.

@@ -222,9 +222,10 @@ func TestIndexesOnFollowsEveryChange(t *testing.T) {
 	}
 }
 
-// TestHasConstraintLike: a UNIQUE on the same columns (in any order) or a
-// FOREIGN KEY from the same columns to the same table rejects the same
-// writes; another table, other columns or a CHECK do not count.
+// TestHasConstraintLike: a UNIQUE on the columns of a UNIQUE or primary
+// key the table has, or on more (in any order), and a FOREIGN KEY from the
+// same columns to the same table reject no write the table's constraints
+// did not; another table, fewer columns or a CHECK do not count.
 func TestHasConstraintLike(t *testing.T) {
 	c := replay(t, "CREATE TABLE teams (id bigint PRIMARY KEY); CREATE TABLE groups (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, a int, b int, team_id bigint REFERENCES teams (id), UNIQUE (a, b), CHECK (a > 0));")
 	users := ops.Name{Name: "users"}
@@ -237,6 +238,7 @@ func TestHasConstraintLike(t *testing.T) {
 		{"same unique", ops.Constraint{Type: ops.Unique, Columns: []string{"a", "b"}}, true},
 		{"unique, columns in another order", ops.Constraint{Type: ops.Unique, Columns: []string{"b", "a"}}, true},
 		{"unique on the primary key", ops.Constraint{Type: ops.Unique, Columns: []string{"id"}}, true},
+		{"unique on more columns", ops.Constraint{Type: ops.Unique, Columns: []string{"b", "team_id", "a"}}, true},
 		{"unique on fewer columns", ops.Constraint{Type: ops.Unique, Columns: []string{"a"}}, false},
 		{"same foreign key", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &teams}, true},
 		{"foreign key to another table", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &groups}, false},
