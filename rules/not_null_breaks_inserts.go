@@ -62,7 +62,7 @@ check decides from the previous release's code, and names the line that decides:
 			col := qname(op.Table) + "." + quoteIdent(column)
 			p.reportUses(op, uses,
 				fmt.Sprintf("%s makes %s required, but the running release can insert into %s without a value in it (%s)", what, col, qname(op.Table), insertSummary(uses)),
-				"keep a default, or wait until every running release writes the column")
+				withHint("keep a default, or wait until every running release writes the column", p.notNullHint(uses, column)))
 		}
 	},
 }

@@ -125,6 +125,16 @@ func (p *Pass) dropTableHint(uses []Use, table string) string {
 		fmt.Sprintf("Prisma: remove the model of %s from schema.prisma first, in a release whose migration does not drop the table", table))
 }
 
+// notNullHint says how the project's framework adds a required column
+// the running release does not write: Django's AddField drops the default
+// it filled the table with, Rails and Prisma keep a database default.
+func (p *Pass) notNullHint(uses []Use, column string) string {
+	return p.inFramework(uses,
+		fmt.Sprintf("Rails: add %s with null: true or a default the column keeps, write it from the model, then change_column_null in a later release", column),
+		fmt.Sprintf("Django: AddField drops the default once existing rows are filled; give %s a db_default (Django 5.0+), or add it with null=True and make it required in a later release", column),
+		fmt.Sprintf("Prisma: keep @default on %s until every running release writes it", column))
+}
+
 // withHint appends a framework hint in parentheses when there is one.
 func withHint(hint, framework string) string {
 	if framework == "" {
