@@ -210,7 +210,7 @@ func (m *jpaModel) entity(c *jvClass) *jpaEntity {
 				e.fields[k] = v
 			}
 			m.collect(e, c, 0, false)
-			if !containsFold(root.columns, root.discr) {
+			if !refs.ContainsFold(root.columns, root.discr) {
 				root.columns = append(root.columns, root.discr)
 			}
 			e.columns = uniq(e.columns, root.discr)
