@@ -2,6 +2,7 @@ package orm
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -186,23 +187,15 @@ type jsClass struct {
 	abstract   bool
 }
 
-func (c *jsClass) decorator(names ...string) *jsDecorator {
-	for i := range c.decorators {
-		for _, n := range names {
-			if c.decorators[i].name == n {
-				return &c.decorators[i]
-			}
-		}
-	}
-	return nil
-}
+func (c *jsClass) decorator(names ...string) *jsDecorator { return findDecorator(c.decorators, names) }
 
-func (f *jsField) decorator(names ...string) *jsDecorator {
-	for i := range f.decorators {
-		for _, n := range names {
-			if f.decorators[i].name == n {
-				return &f.decorators[i]
-			}
+func (f *jsField) decorator(names ...string) *jsDecorator { return findDecorator(f.decorators, names) }
+
+// findDecorator returns the first of ds named one of names, or nil.
+func findDecorator(ds []jsDecorator, names []string) *jsDecorator {
+	for i := range ds {
+		if slices.Contains(names, ds[i].name) {
+			return &ds[i]
 		}
 	}
 	return nil
