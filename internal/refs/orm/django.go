@@ -343,19 +343,12 @@ func (x *djangoFile) fields(c *pyClass) (cols []string, writes []refs.Write, m2m
 				mm.dbTable = s
 			}
 			m2m = append(m2m, mm)
-		case strings.HasSuffix(kind, "ForeignKey") || strings.HasSuffix(kind, "OneToOneField") || kind == "ParentalKey":
-			seen = true
-			col := a.name + "_id"
-			if s, ok := pyString(call.kwargs["db_column"], src); ok && s != "" {
-				col = s
-			}
-			cols = uniq(cols, col)
-			writes = append(writes, x.djangoWrite(col, a, call))
-			x.fieldCol[c][a.name] = col
-			pk = pk || isTrue(call.kwargs["primary_key"])
-		case strings.HasSuffix(kind, "Field"):
+		case strings.HasSuffix(kind, "Field") || isForeignKey(kind):
 			seen = true
 			col := a.name
+			if isForeignKey(kind) {
+				col += "_id"
+			}
 			if s, ok := pyString(call.kwargs["db_column"], src); ok && s != "" {
 				col = s
 			}
@@ -366,6 +359,12 @@ func (x *djangoFile) fields(c *pyClass) (cols []string, writes []refs.Write, m2m
 		}
 	}
 	return cols, writes, m2m, pk, seen
+}
+
+// isForeignKey reports whether a field class is a relation whose column
+// is "<name>_id" (OneToOneField included).
+func isForeignKey(kind string) bool {
+	return strings.HasSuffix(kind, "ForeignKey") || strings.HasSuffix(kind, "OneToOneField") || kind == "ParentalKey"
 }
 
 // formLike are modules whose XField classes are form, serializer or
