@@ -26,7 +26,13 @@ type jpqlToken struct {
 
 func jpqlTokens(s string) []jpqlToken {
 	var out []jpqlToken
-	for i := 0; i < len(s); {
+	var i int
+	// emit adds s[i:end] as a token of kind and moves past it.
+	emit := func(end int, kind byte) {
+		out = append(out, jpqlToken{s[i:end], i, kind})
+		i = end
+	}
+	for i < len(s) {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
@@ -43,32 +49,19 @@ func jpqlTokens(s string) []jpqlToken {
 				}
 				j++
 			}
-			out = append(out, jpqlToken{s[i:min(j+1, len(s))], i, 's'})
-			i = j + 1
+			emit(min(j+1, len(s)), 's')
 		case c == ':' || c == '?':
-			j := i + 1
-			for j < len(s) && isIdentByte(s[j]) {
-				j++
-			}
-			out = append(out, jpqlToken{s[i:j], i, 'p'})
-			i = j
+			emit(identEnd(s, i+1), 'p')
 		case isIdentStart(c):
-			j := i
-			for j < len(s) && isIdentByte(s[j]) {
-				j++
-			}
-			out = append(out, jpqlToken{s[i:j], i, 'i'})
-			i = j
+			emit(identEnd(s, i), 'i')
 		case isDigit(c):
 			j := i
 			for j < len(s) && (isDigit(s[j]) || s[j] == '.' || isLower(s[j]) || isUpper(s[j])) {
 				j++
 			}
-			out = append(out, jpqlToken{s[i:j], i, 'n'})
-			i = j
+			emit(j, 'n')
 		default:
-			out = append(out, jpqlToken{s[i : i+1], i, c})
-			i++
+			emit(i+1, c)
 		}
 	}
 	return out

@@ -391,21 +391,12 @@ func propertyPaths(s string) []propertyPath {
 			}
 			i = j + 1
 		case isIdentStart(c) && (i == 0 || !isIdentByte(s[i-1]) && s[i-1] != ':' && s[i-1] != '.' && s[i-1] != '@'):
-			j := i
-			for j < len(s) && isIdentByte(s[j]) {
-				j++
-			}
+			j := identEnd(s, i)
 			if j < len(s)-1 && s[j] == '.' && isIdentStart(s[j+1]) {
-				k := j + 1
-				for k < len(s) && isIdentByte(s[k]) {
-					k++
-				}
+				k := identEnd(s, j+1)
 				if k < len(s) && s[k] == '.' {
 					// a.b.c: an embedded property path
-					m := k + 1
-					for m < len(s) && isIdentByte(s[m]) {
-						m++
-					}
+					m := identEnd(s, k+1)
 					if m > k+1 {
 						out = append(out, propertyPath{s[i:j], s[j+1 : m], i})
 						i = m
@@ -446,3 +437,12 @@ func quotedPath(s string, i int) (propertyPath, int, bool) {
 
 func isIdentStart(c byte) bool { return isUpper(c) || isLower(c) || c == '_' || c == '$' }
 func isIdentByte(c byte) bool  { return isIdentStart(c) || isDigit(c) }
+
+// identEnd returns the end of the identifier bytes of s from i (i when
+// there are none).
+func identEnd(s string, i int) int {
+	for i < len(s) && isIdentByte(s[i]) {
+		i++
+	}
+	return i
+}
