@@ -88,6 +88,16 @@ func scanPlaceholders(s string) ([]placeholder, int) {
 	var out []placeholder
 	maxN := 0
 	i := 0
+	// named adds s[i:end] (a sigil and its name) as a placeholder and moves
+	// past it, or past the lone sigil when no name follows (end == i+1).
+	named := func(end int) {
+		if end == i+1 {
+			i++
+			return
+		}
+		out = append(out, placeholder{start: i, end: end, key: s[i:end]})
+		i = end
+	}
 	for i < len(s) {
 		c := s[i]
 		// Strings, quoted identifiers, comments and dollar quotes end
@@ -176,28 +186,17 @@ func scanPlaceholders(s string) ([]placeholder, int) {
 				i++ // array slice a[1:2] or part of a token
 				continue
 			}
-			if j := identEnd(s, i+1); j > i+1 {
-				out = append(out, placeholder{start: i, end: j, key: s[i:j]})
-				i = j
-				continue
+			j := identEnd(s, i+1)
+			if j == i+1 {
+				j = digitsEnd(s, i+1) // :1
 			}
-			if j := digitsEnd(s, i+1); j > i+1 {
-				out = append(out, placeholder{start: i, end: j, key: s[i:j]})
-				i = j
-				continue
-			}
-			i++
+			named(j)
 		case c == '@':
 			if i > 0 && (isIdentByte(s[i-1]) || isOperatorByte(s[i-1])) {
 				i++
 				continue
 			}
-			if j := identEnd(s, i+1); j > i+1 {
-				out = append(out, placeholder{start: i, end: j, key: s[i:j]})
-				i = j
-				continue
-			}
-			i++
+			named(identEnd(s, i+1))
 		case (c == 's' || c == 'S') && (i == 0 || !isIdentByte(s[i-1])):
 			if p, ok := sqlcArg(s, i); ok {
 				out = append(out, p)
