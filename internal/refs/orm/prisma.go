@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/refs"
@@ -236,16 +237,30 @@ func isBlockHeader(s string) bool {
 	return isIdent(kind) && isIdent(name) && strings.HasPrefix(strings.TrimSpace(rest), "{")
 }
 
+// prismaCode yields the offsets of the bytes of s outside string
+// literals (the quotes themselves are not yielded).
+func prismaCode(s string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		inStr := false
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c == '\\' && inStr:
+				i++
+			case c == '"':
+				inStr = !inStr
+			case !inStr:
+				if !yield(i) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // stripPrismaComment removes a // comment outside string literals.
 func stripPrismaComment(s string) string {
-	inStr := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && inStr:
-			i++
-		case c == '"':
-			inStr = !inStr
-		case c == '/' && !inStr && i+1 < len(s) && s[i+1] == '/':
+	for i := range prismaCode(s) {
+		if s[i] == '/' && i+1 < len(s) && s[i+1] == '/' {
 			return s[:i]
 		}
 	}
@@ -254,17 +269,12 @@ func stripPrismaComment(s string) string {
 
 // prismaDepth is the net count of open ( and [ outside strings.
 func prismaDepth(s string) int {
-	d, inStr := 0, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && inStr:
-			i++
-		case c == '"':
-			inStr = !inStr
-		case inStr:
-		case c == '(' || c == '[':
+	d := 0
+	for i := range prismaCode(s) {
+		switch s[i] {
+		case '(', '[':
 			d++
-		case c == ')' || c == ']':
+		case ')', ']':
 			d--
 		}
 	}
@@ -288,14 +298,9 @@ func prismaType(s string) (string, string) {
 	if strings.HasPrefix(s, "@") {
 		return "", s
 	}
-	depth, inStr := 0, false
-	for i := 0; i < len(s); i++ {
+	depth := 0
+	for i := range prismaCode(s) {
 		switch c := s[i]; {
-		case c == '\\' && inStr:
-			i++
-		case c == '"':
-			inStr = !inStr
-		case inStr:
 		case c == '(':
 			depth++
 		case c == ')':
@@ -311,14 +316,9 @@ func prismaType(s string) (string, string) {
 // attributes without their leading @.
 func splitPrismaAttrs(s string) []string {
 	var out []string
-	depth, inStr, start := 0, false, -1
-	for i := 0; i < len(s); i++ {
+	depth, start := 0, -1
+	for i := range prismaCode(s) {
 		switch c := s[i]; {
-		case c == '\\' && inStr:
-			i++
-		case c == '"':
-			inStr = !inStr
-		case inStr:
 		case c == '(' || c == '[':
 			depth++
 		case c == ')' || c == ']':
