@@ -64,7 +64,7 @@ func (d *Django) Extract(p string, src []byte) ([]refs.Reference, error) {
 	if !m.importsPrefix("django") {
 		return nil, nil
 	}
-	x := &djangoFile{m: m, f: source.NewFile(p, src), label: appLabel(p), models: map[*pyClass]*djModel{}}
+	x := &djangoFile{m: m, f: source.NewFile(p, src), label: appLabel(p)}
 	var out []refs.Reference
 	for _, c := range m.classes {
 		out = append(out, x.references(c)...)
@@ -103,8 +103,7 @@ type djangoFile struct {
 	m      *pyModule
 	f      *source.File
 	label  string
-	models map[*pyClass]*djModel
-	busy   map[*pyClass]bool
+	models pyClassMemo[djModel]
 	// fieldCol maps each class's own field names to their columns.
 	fieldCol map[*pyClass]map[string]string
 }
@@ -144,22 +143,7 @@ var djangoBuiltinBases = map[string]struct {
 	},
 }
 
-func (x *djangoFile) model(c *pyClass) *djModel {
-	if dm, ok := x.models[c]; ok {
-		return dm
-	}
-	if x.busy == nil {
-		x.busy = map[*pyClass]bool{}
-	}
-	if x.busy[c] {
-		return &djModel{}
-	}
-	x.busy[c] = true
-	dm := x.build(c)
-	x.busy[c] = false
-	x.models[c] = dm
-	return dm
-}
+func (x *djangoFile) model(c *pyClass) *djModel { return x.models.get(c, x.build) }
 
 func (x *djangoFile) build(c *pyClass) *djModel {
 	src := x.m.src

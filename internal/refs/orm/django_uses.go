@@ -96,7 +96,7 @@ func (d *DjangoAttributes) ExtractFiles(files []*source.File) ([]refs.Reference,
 		}
 		m := readPyModule(tree.RootNode(), f.Text)
 		if m.importsPrefix("django") {
-			x := &djangoFile{m: m, f: f, label: appLabel(f.Path), models: map[*pyClass]*djModel{}}
+			x := &djangoFile{m: m, f: f, label: appLabel(f.Path)}
 			for _, c := range m.classes {
 				dm := x.model(c)
 				if !dm.isModel || dm.abstract || dm.proxy || dm.table == "" {

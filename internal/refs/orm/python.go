@@ -26,6 +26,31 @@ type pyClass struct {
 	meta   *pyClass // nested class Meta (Django)
 }
 
+// pyClassMemo builds what each class of a module contributes once, after
+// its bases. A class met again while it is being built (a base cycle in
+// broken code) gets a zero T.
+type pyClassMemo[T any] struct {
+	done map[*pyClass]*T
+	busy map[*pyClass]bool
+}
+
+func (m *pyClassMemo[T]) get(c *pyClass, build func(*pyClass) *T) *T {
+	if r, ok := m.done[c]; ok {
+		return r
+	}
+	if m.busy[c] {
+		return new(T)
+	}
+	if m.done == nil {
+		m.done, m.busy = map[*pyClass]*T{}, map[*pyClass]bool{}
+	}
+	m.busy[c] = true
+	r := build(c)
+	m.busy[c] = false
+	m.done[c] = r
+	return r
+}
+
 // pyAttr is `name [: type] [= value]`.
 type pyAttr struct {
 	name  string

@@ -51,7 +51,7 @@ func (s *SQLAlchemy) Extract(p string, src []byte) ([]refs.Reference, error) {
 	}
 	defer tree.Close()
 	m := readPyModule(tree.RootNode(), src)
-	x := &saFile{m: m, f: source.NewFile(p, src), info: map[*pyClass]*saClass{}}
+	x := &saFile{m: m, f: source.NewFile(p, src)}
 	var out []refs.Reference
 	for _, c := range m.classes {
 		if ref, ok := x.reference(c); ok {
@@ -82,8 +82,7 @@ func mayBeSQLAlchemy(src []byte) bool {
 type saFile struct {
 	m    *pyModule
 	f    *source.File
-	info map[*pyClass]*saClass
-	busy map[*pyClass]bool
+	info pyClassMemo[saClass]
 }
 
 // saClass is a class after inheritance is applied.
@@ -95,22 +94,7 @@ type saClass struct {
 	writes   []refs.Write // how inserts fill each column, at its definition
 }
 
-func (x *saFile) class(c *pyClass) *saClass {
-	if ci, ok := x.info[c]; ok {
-		return ci
-	}
-	if x.busy == nil {
-		x.busy = map[*pyClass]bool{}
-	}
-	if x.busy[c] {
-		return &saClass{}
-	}
-	x.busy[c] = true
-	ci := x.build(c)
-	x.busy[c] = false
-	x.info[c] = ci
-	return ci
-}
+func (x *saFile) class(c *pyClass) *saClass { return x.info.get(c, x.build) }
 
 func (x *saFile) build(c *pyClass) *saClass {
 	src := x.m.src
