@@ -82,10 +82,7 @@ func (p *jsProgram) drizzle() []refs.Reference {
 			if schema != "" {
 				t.table = schema + "." + name
 			}
-			for i, k := range cols.keys {
-				if k == "..." || k == "" || k[0] == '[' {
-					continue
-				}
+			for i, k := range cols.props() {
 				col := drizzleColumnName(cols.vals[i])
 				if col == "" {
 					col = k

@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"iter"
 	"path"
 	"slices"
 	"strings"
@@ -57,6 +58,24 @@ type jsVal struct {
 	callee *jsVal
 	// typeArgs are the type arguments of a call or new (getRepository<User>).
 	typeArgs []string
+}
+
+// props yields the index and name of each key of an object that names a
+// property: not a spread (...x) nor a computed key ([k]).
+func (v *jsVal) props() iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		if v == nil || v.kind != jsObject {
+			return
+		}
+		for i, k := range v.keys {
+			if k == "..." || k == "" || k[0] == '[' {
+				continue
+			}
+			if !yield(i, k) {
+				return
+			}
+		}
+	}
 }
 
 // get returns the value of key in an object.

@@ -179,13 +179,7 @@ func (q *qbQuery) keys(v *jsVal, usage refs.Usage) {
 		}
 		return
 	}
-	if v.kind != jsObject {
-		return
-	}
-	for i, k := range v.keys {
-		if k == "..." || k == "" || k[0] == '[' {
-			continue
-		}
+	for i, k := range v.props() {
 		q.cols = append(q.cols, qbColumn{name: k, off: v.koffs[i], usage: usage})
 		if usage == refs.Insert {
 			q.inserted = uniq(q.inserted, q.name(lastDot(k)))

@@ -237,10 +237,7 @@ func newSequelizeModel(f *jsFile, off int, name string, o sequelizeOptions, attr
 	m := &sequelizeModel{file: f, off: off, name: name, underscored: o.underscored, fields: map[string]string{}}
 	m.table = sequelizeTable(name, o)
 	var cols []string
-	for i, k := range attrs.keys {
-		if k == "..." || k == "" || k[0] == '[' {
-			continue
-		}
+	for i, k := range attrs.props() {
 		def := attrs.vals[i]
 		typ := def
 		field := ""
@@ -535,13 +532,7 @@ func (q *sequelizeQuery) emit(attr string, off int, usage refs.Usage) {
 
 // keys reads the attribute names of a values or where object.
 func (q *sequelizeQuery) keys(v *jsVal, usage refs.Usage) {
-	if v == nil || v.kind != jsObject {
-		return
-	}
-	for i, k := range v.keys {
-		if k == "..." || k == "" || k[0] == '[' {
-			continue
-		}
+	for i, k := range v.props() {
 		q.emit(k, v.koffs[i], usage)
 	}
 }

@@ -321,13 +321,7 @@ func (q *typeormQuery) strings(v *jsVal, usage refs.Usage) {
 // objectKeys reads the property names of a set() or values() object,
 // of the main alias's entity.
 func (q *typeormQuery) objectKeys(v *jsVal, usage refs.Usage) {
-	if v == nil || v.kind != jsObject {
-		return
-	}
-	for i, k := range v.keys {
-		if k == "..." || k == "" || k[0] == '[' {
-			continue
-		}
+	for i, k := range v.props() {
 		q.uses = append(q.uses, typeormUse{q.main, k, v.koffs[i], usage})
 	}
 }
