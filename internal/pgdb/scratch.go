@@ -82,7 +82,7 @@ func NewScratchWith(ctx context.Context, adminURL string, opt ScratchOptions) (*
 		admin.Close(context.Background())
 		return nil, noCreateDB(role)
 	}
-	s.Name = cmp.Or(opt.Name, ScratchPrefix+randomHex(8))
+	s.Name = cmp.Or(opt.Name, ScratchPrefix+RandomHex(8))
 	s.URL = WithDatabase(adminURL, s.Name)
 	create := "CREATE DATABASE " + quoteIdent(s.Name) + " TEMPLATE template0"
 	if opt.Owner != "" {
@@ -125,7 +125,9 @@ func quoteIdent(name string) string {
 	return pgx.Identifier{name}.Sanitize()
 }
 
-func randomHex(n int) string {
+// RandomHex is n random bytes in hex: the unique part of the names of
+// throwaway databases and roles.
+func RandomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read does not fail
 	return hex.EncodeToString(b)

@@ -2,8 +2,6 @@ package verify
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -112,7 +110,7 @@ func (s *Sandbox) newDatabase(ctx context.Context, name, owner string, roles []s
 		}
 	}()
 	if owner == "" || owner == sandboxSuperuser || strings.HasPrefix(owner, "pg_") || exists(ctx, admin, "pg_roles", "rolname", owner) {
-		owner = "schemagate_owner_" + randomSuffix()
+		owner = "schemagate_owner_" + pgdb.RandomHex(4)
 	}
 	if _, err := admin.Exec(ctx, "CREATE ROLE "+pgx.Identifier{owner}.Sanitize()+" "+ownerAttrs); err != nil {
 		return nil, fmt.Errorf("creating role %s in the sandbox: %w", owner, err)
@@ -167,12 +165,6 @@ func exists(ctx context.Context, admin *pgx.Conn, catalog, column, name string) 
 	var n int
 	err := admin.QueryRow(ctx, "SELECT count(*) FROM "+catalog+" WHERE "+column+" = $1", name).Scan(&n)
 	return err != nil || n > 0
-}
-
-func randomSuffix() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b) // crypto/rand.Read does not fail
-	return hex.EncodeToString(b)
 }
 
 // dropJoin drops the database when a run ends, joining a failure to the
