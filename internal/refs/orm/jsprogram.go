@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -104,24 +105,14 @@ func jsRelevant(src []byte) bool {
 
 // ExtractFiles implements refs.FilesExtractor.
 func (x *JavaScript) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
-	parsed := make([]*jsFile, len(files))
-	errs := make([]error, len(files))
-	parallel(len(files), func(i int) {
-		f := files[i]
-		if jsRelevant(f.Text) && !lang.LooksBundled(f.Text) {
-			parsed[i], errs[i] = readJSFile(f, bytes.Contains(f.Text, []byte("drizzle")))
+	parsed, firstErr := parseFiles(files, func(f *source.File) (*jsFile, error) {
+		if !jsRelevant(f.Text) || lang.LooksBundled(f.Text) {
+			return nil, nil
 		}
+		return readJSFile(f, bytes.Contains(f.Text, []byte("drizzle")))
 	})
-	var firstErr error
-	p := &jsProgram{byPath: map[string]*jsFile{}, classes: map[string][]jsClassRef{}, modules: map[string]*jsFile{}}
-	for i, jf := range parsed {
-		if errs[i] != nil && firstErr == nil {
-			firstErr = errs[i]
-		}
-		if jf == nil {
-			continue
-		}
-		p.files = append(p.files, jf)
+	p := &jsProgram{files: parsed, byPath: map[string]*jsFile{}, classes: map[string][]jsClassRef{}, modules: map[string]*jsFile{}}
+	for _, jf := range parsed {
 		p.byPath[jf.path()] = jf
 		for _, c := range jf.classes {
 			p.classes[c.name] = append(p.classes[c.name], jsClassRef{c, jf})
@@ -134,6 +125,25 @@ func (x *JavaScript) ExtractFiles(files []*source.File) ([]refs.Reference, error
 	out = append(out, p.drizzle()...)
 	out = append(out, p.queryBuilders()...)
 	return out, firstErr
+}
+
+// parseFiles parses files in parallel with parse, which returns nil for
+// a file not worth parsing. It returns the parsed files in order and the
+// first error.
+func parseFiles[T any](files []*source.File, parse func(*source.File) (*T, error)) ([]*T, error) {
+	parsed := make([]*T, len(files))
+	errs := make([]error, len(files))
+	parallel(len(files), func(i int) {
+		parsed[i], errs[i] = parse(files[i])
+	})
+	var firstErr error
+	for _, err := range errs {
+		if err != nil {
+			firstErr = err
+			break
+		}
+	}
+	return slices.DeleteFunc(parsed, func(t *T) bool { return t == nil }), firstErr
 }
 
 // parallel runs fn(0..n-1) on GOMAXPROCS goroutines.

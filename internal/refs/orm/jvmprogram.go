@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
@@ -88,28 +89,18 @@ func (x *JVM) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
 		}
 		sources = append(sources, f)
 	}
-	parsed := make([]*jvFile, len(sources))
-	errs := make([]error, len(sources))
-	spring := make([]bool, len(sources))
-	parallel(len(sources), func(i int) {
-		f := sources[i]
-		spring[i] = bytes.Contains(f.Text, []byte("org.springframework"))
-		if jvmRelevant(f.Text) {
-			parsed[i], errs[i] = readJVMFile(f, bytes.Contains(f.Text, []byte("jooq")))
+	var spring atomic.Bool
+	parsed, firstErr := parseFiles(sources, func(f *source.File) (*jvFile, error) {
+		if bytes.Contains(f.Text, []byte("org.springframework")) {
+			spring.Store(true)
 		}
+		if !jvmRelevant(f.Text) {
+			return nil, nil
+		}
+		return readJVMFile(f, bytes.Contains(f.Text, []byte("jooq")))
 	})
-	for _, s := range spring {
-		p.spring = p.spring || s
-	}
-	var firstErr error
-	for i, jf := range parsed {
-		if errs[i] != nil && firstErr == nil {
-			firstErr = errs[i]
-		}
-		if jf == nil {
-			continue
-		}
-		p.files = append(p.files, jf)
+	p.files, p.spring = parsed, spring.Load()
+	for _, jf := range parsed {
 		for _, c := range jf.classes {
 			p.classes[c.name] = append(p.classes[c.name], c)
 		}
