@@ -51,10 +51,7 @@ type prismaLine struct {
 func (p *Prisma) Extract(path string, src []byte) ([]refs.Reference, error) {
 	f := source.NewFile(path, src)
 	blocks := parsePrisma(src)
-	kinds := map[string]string{}
-	for _, b := range blocks {
-		kinds[b.name] = b.kind
-	}
+	kinds := prismaKinds(blocks)
 	var out []refs.Reference
 	for _, b := range blocks {
 		if b.kind != "model" {
@@ -67,71 +64,108 @@ func (p *Prisma) Extract(path string, src []byte) ([]refs.Reference, error) {
 	return out, nil
 }
 
+// prismaKinds maps each block's name to its kind (model, enum, view, type).
+func prismaKinds(blocks []prismaBlock) map[string]string {
+	kinds := map[string]string{}
+	for _, b := range blocks {
+		kinds[b.name] = b.kind
+	}
+	return kinds
+}
+
 func prismaModel(f *source.File, b prismaBlock, kinds map[string]string) (refs.Reference, bool) {
-	table, schema := b.name, ""
+	m := readPrismaModel(b)
+	if m.ignored {
+		return refs.Reference{}, false
+	}
 	var cols []string
 	var writes []refs.Write
+	for _, fd := range m.fields {
+		switch k := kinds[fd.base]; {
+		case fd.skip:
+			continue
+		case k == "model" || k == "view" || k == "type":
+			continue
+		case !prismaScalars[fd.base] && k != "enum" && fd.list:
+			continue // a list of an unknown type: a relation to a model elsewhere
+		}
+		cols = uniq(cols, fd.col)
+		if w, ok := prismaWrite(f, fd); ok {
+			writes = append(writes, w)
+		}
+	}
+	ref := newRef(f, refs.Prisma, b.off, m.table)
+	ref.Schema, ref.Table = m.schema, m.table
+	ref.Columns = cols
+	ref.Writes = writes
+	return ref, true
+}
+
+// prismaModelDecl is a model block read: the table and schema it maps
+// (@@map, @@schema), whether @@ignore drops it, and its fields.
+type prismaModelDecl struct {
+	table, schema string
+	ignored       bool
+	fields        []prismaField
+}
+
+// prismaField is one field of a model.
+type prismaField struct {
+	name, col string // col is @map("col"), else the name
+	typ       string // as written: String?, Post[], Unsupported("x")?
+	base      string // the type without ?, [] and arguments
+	list      bool
+	filled    bool // @default, @updatedAt or @id
+	skip      bool // @ignore or @relation
+	line      prismaLine
+}
+
+func readPrismaModel(b prismaBlock) prismaModelDecl {
+	m := prismaModelDecl{table: b.name}
 	for _, l := range b.lines {
-		t := l.text
-		if strings.HasPrefix(t, "@@") {
-			name, args := prismaAttr(t[2:])
+		if rest, ok := strings.CutPrefix(l.text, "@@"); ok {
+			name, args := prismaAttr(rest)
 			switch name {
 			case "ignore":
-				return refs.Reference{}, false
+				m.ignored = true
 			case "map":
 				if s, ok := prismaStringArg(args, "name"); ok {
-					table = s
+					m.table = s
 				}
 			case "schema":
 				if s, ok := prismaStringArg(args, "map"); ok {
-					schema = s
+					m.schema = s
 				}
 			}
 			continue
 		}
-		fieldName, rest := prismaToken(t)
+		name, rest := prismaToken(l.text)
 		typ, attrs := prismaType(rest)
-		if fieldName == "" || typ == "" || !isIdent(fieldName) {
+		if typ == "" || !isIdent(name) {
 			continue
 		}
-		base := strings.TrimSuffix(strings.TrimSuffix(typ, "?"), "[]")
-		if i := strings.IndexByte(base, '('); i >= 0 {
-			base = base[:i]
+		fd := prismaField{name: name, col: name, typ: typ, line: l}
+		fd.base = strings.TrimSuffix(strings.TrimSuffix(typ, "?"), "[]")
+		if i := strings.IndexByte(fd.base, '('); i >= 0 {
+			fd.base = fd.base[:i]
 		}
-		list := strings.HasSuffix(strings.TrimSuffix(typ, "?"), "[]")
-		col := fieldName
-		skip, filled := false, false
+		fd.list = strings.HasSuffix(strings.TrimSuffix(typ, "?"), "[]")
 		for _, a := range splitPrismaAttrs(attrs) {
 			name, args := prismaAttr(a)
 			switch name {
 			case "default", "updatedAt", "id":
-				filled = true
+				fd.filled = true
 			case "ignore", "relation":
-				skip = true
+				fd.skip = true
 			case "map":
 				if s, ok := prismaStringArg(args, "name"); ok {
-					col = s
+					fd.col = s
 				}
 			}
 		}
-		switch k := kinds[base]; {
-		case skip:
-			continue
-		case k == "model" || k == "view" || k == "type":
-			continue
-		case !prismaScalars[base] && k != "enum" && list:
-			continue // a list of an unknown type: a relation to a model elsewhere
-		}
-		cols = uniq(cols, col)
-		if w, ok := prismaWrite(f, l, col, typ, base, list, filled); ok {
-			writes = append(writes, w)
-		}
+		m.fields = append(m.fields, fd)
 	}
-	ref := newRef(f, refs.Prisma, b.off, table)
-	ref.Schema, ref.Table = schema, table
-	ref.Columns = cols
-	ref.Writes = writes
-	return ref, true
+	return m
 }
 
 // prismaWrite says how Prisma Client's creates fill a scalar field's
@@ -141,13 +175,13 @@ func prismaModel(f *source.File, b prismaBlock, kinds map[string]string) (refs.R
 // out, and the row gets the column's default or NULL. Scalar lists and a
 // required Unsupported field (create() is not generated for its model)
 // are left unknown.
-func prismaWrite(f *source.File, l prismaLine, col, typ, base string, list, filled bool) (refs.Write, bool) {
-	optional := strings.HasSuffix(typ, "?")
-	if list || (base == "Unsupported" && !optional) {
+func prismaWrite(f *source.File, fd prismaField) (refs.Write, bool) {
+	optional := strings.HasSuffix(fd.typ, "?")
+	if fd.list || (fd.base == "Unsupported" && !optional) {
 		return refs.Write{}, false
 	}
-	line := f.Pos(l.off).Line
-	return refs.Write{Column: col, Always: filled || !optional, Line: line, Snippet: snippet(f, line)}, true
+	line := f.Pos(fd.line.off).Line
+	return refs.Write{Column: fd.col, Always: fd.filled || !optional, Line: line, Snippet: snippet(f, line)}, true
 }
 
 // parsePrisma splits a schema into blocks. It tolerates junk: text

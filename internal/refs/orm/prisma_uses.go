@@ -108,57 +108,25 @@ func (x *PrismaClient) ExtractFiles(files []*source.File) ([]refs.Reference, err
 
 // prismaInfos reads the field to column map of each model of a schema.
 func prismaInfos(blocks []prismaBlock) map[string]*prismaInfo {
-	kinds := map[string]string{}
-	for _, b := range blocks {
-		kinds[b.name] = b.kind
-	}
+	kinds := prismaKinds(blocks)
 	out := map[string]*prismaInfo{}
 	for _, b := range blocks {
 		if b.kind != "model" {
 			continue
 		}
-		mi := &prismaInfo{table: b.name, columns: map[string]string{}, relations: map[string]string{}}
-		ignored := false
-		for _, l := range b.lines {
-			if rest, ok := strings.CutPrefix(l.text, "@@"); ok {
-				name, args := prismaAttr(rest)
-				switch name {
-				case "ignore":
-					ignored = true
-				case "map":
-					if s, ok := prismaStringArg(args, "name"); ok {
-						mi.table = s
-					}
-				case "schema":
-					if s, ok := prismaStringArg(args, "map"); ok {
-						mi.schema = s
-					}
-				}
-				continue
-			}
-			field, rest := prismaToken(l.text)
-			typ, attrs := prismaType(rest)
-			if !isIdent(field) || typ == "" {
-				continue
-			}
-			base := strings.TrimRight(typ, "?[]")
-			if kinds[base] == "model" {
-				mi.relations[field] = base
-				continue
-			}
-			col := field
-			for _, a := range splitPrismaAttrs(attrs) {
-				if name, args := prismaAttr(a); name == "map" {
-					if s, ok := prismaStringArg(args, "name"); ok {
-						col = s
-					}
-				}
-			}
-			mi.columns[field] = col
+		m := readPrismaModel(b)
+		if m.ignored {
+			continue
 		}
-		if !ignored {
-			out[b.name] = mi
+		mi := &prismaInfo{schema: m.schema, table: m.table, columns: map[string]string{}, relations: map[string]string{}}
+		for _, fd := range m.fields {
+			if kinds[fd.base] == "model" {
+				mi.relations[fd.name] = fd.base
+				continue
+			}
+			mi.columns[fd.name] = fd.col
 		}
+		out[b.name] = mi
 	}
 	return out
 }
