@@ -63,21 +63,16 @@ var entBuiltinMixins = map[string][]string{
 
 // ExtractFiles implements refs.FilesExtractor.
 func (e *Ent) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+	parsed, firstErr := parseFiles(files, func(f *source.File) (*goFile, error) {
+		if !bytes.Contains(f.Text, []byte("entgo.io/ent")) {
+			return nil, nil
+		}
+		return readGoFile(f.Path, f.Text)
+	})
 	byDir := map[string][]*goFile{}
 	var dirs []string
-	var firstErr error
-	for _, f := range files {
-		if !bytes.Contains(f.Text, []byte("entgo.io/ent")) {
-			continue
-		}
-		gf, err := readGoFile(f.Path, f.Text)
-		if err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		d := path.Dir(f.Path)
+	for _, gf := range parsed {
+		d := path.Dir(gf.f.Path)
 		if byDir[d] == nil {
 			dirs = append(dirs, d)
 		}
