@@ -3,9 +3,7 @@ package orm
 import (
 	"bytes"
 	"regexp"
-	"runtime"
 	"strings"
-	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -155,22 +153,9 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 	}
 	trees := make([]*sitter.Tree, len(relevant))
 	errs := make([]error, len(relevant))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				trees[i], errs[i] = parseRuby(relevant[i].Path, relevant[i].Text)
-			}
-		}()
-	}
-	for i := range relevant {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(relevant), func(i int) {
+		trees[i], errs[i] = parseRuby(relevant[i].Path, relevant[i].Text)
+	})
 	var all []*arClass
 	for i, f := range relevant {
 		if errs[i] != nil {
