@@ -402,19 +402,25 @@ func (r *jsReader) importStatement(jf *jsFile, st *sitter.Node) {
 				}
 			case "named_imports":
 				for _, s := range namedChildren(b) {
-					if s.Type() != "import_specifier" {
-						continue
+					if s.Type() == "import_specifier" {
+						name, local := r.specifier(s)
+						jf.imports[local] = jsImport{mod, name}
 					}
-					name := r.text(s.ChildByFieldName("name"))
-					local := name
-					if a := s.ChildByFieldName("alias"); a != nil {
-						local = r.text(a)
-					}
-					jf.imports[local] = jsImport{mod, name}
 				}
 			}
 		}
 	}
+}
+
+// specifier reads an import or export specifier, `name` or `name as
+// alias`: the name, and alias (the name again when there is none).
+func (r *jsReader) specifier(s *sitter.Node) (name, alias string) {
+	name = r.text(s.ChildByFieldName("name"))
+	alias = name
+	if a := s.ChildByFieldName("alias"); a != nil {
+		alias = r.text(a)
+	}
+	return name, alias
 }
 
 func (r *jsReader) exportStatement(jf *jsFile, st *sitter.Node) {
@@ -435,11 +441,7 @@ func (r *jsReader) exportStatement(jf *jsFile, st *sitter.Node) {
 				if s.Type() != "export_specifier" {
 					continue
 				}
-				name := r.text(s.ChildByFieldName("name"))
-				alias := name
-				if a := s.ChildByFieldName("alias"); a != nil {
-					alias = r.text(a)
-				}
+				name, alias := r.specifier(s)
 				if hasFrom {
 					names[alias] = name
 				} else {
