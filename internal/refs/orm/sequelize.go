@@ -301,18 +301,17 @@ func typescriptSequelizeModel(f *jsFile, c *jsClass, name string, o sequelizeOpt
 			continue
 		}
 		col := fl.decorator("Column")
-		for _, ts := range []struct{ dec, opt string }{{"CreatedAt", "createdAt"}, {"UpdatedAt", "updatedAt"}, {"DeletedAt", "deletedAt"}} {
-			if fl.decorator(ts.dec) != nil {
-				v := &jsVal{kind: jsString, str: fl.name}
-				switch ts.opt {
-				case "createdAt":
-					o.createdAt = v
-				case "updatedAt":
-					o.updatedAt = v
-				case "deletedAt":
-					o.deletedAt, o.paranoid = v, true
-				}
-			}
+		// @CreatedAt, @UpdatedAt and @DeletedAt name the timestamp
+		// attributes as the createdAt/updatedAt/deletedAt options do.
+		attr := &jsVal{kind: jsString, str: fl.name}
+		if fl.decorator("CreatedAt") != nil {
+			o.createdAt = attr
+		}
+		if fl.decorator("UpdatedAt") != nil {
+			o.updatedAt = attr
+		}
+		if fl.decorator("DeletedAt") != nil {
+			o.deletedAt, o.paranoid = attr, true
 		}
 		if col == nil {
 			continue
