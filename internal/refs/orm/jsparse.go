@@ -314,12 +314,7 @@ func readJSFile(f *source.File, withMembers bool) (*jsFile, error) {
 	defer qc.Close()
 	// Classes at any depth: Sequelize CLI models declare theirs inside
 	// the function a module exports.
-	qc.Exec(q.classes, root)
-	for {
-		m, ok := qc.NextMatch()
-		if !ok {
-			break
-		}
+	for m := range matches(qc, q.classes, root) {
 		for _, c := range m.Captures {
 			var outer []*sitter.Node
 			if p := c.Node.Parent(); p != nil && p.Type() == "export_statement" {
@@ -332,12 +327,7 @@ func readJSFile(f *source.File, withMembers bool) (*jsFile, error) {
 			jf.classes = append(jf.classes, r.class(c.Node, outer))
 		}
 	}
-	qc.Exec(q.calls, root)
-	for {
-		m, ok := qc.NextMatch()
-		if !ok {
-			break
-		}
+	for m := range matches(qc, q.calls, root) {
 		for _, c := range m.Captures {
 			if site, ok := r.callSite(c.Node); ok {
 				jf.calls = append(jf.calls, site)
@@ -345,13 +335,8 @@ func readJSFile(f *source.File, withMembers bool) (*jsFile, error) {
 		}
 	}
 	if withMembers {
-		qc.Exec(q.members, root)
-		for {
-			m, ok := qc.NextMatch()
-			if !ok || len(m.Captures) != 2 {
-				if !ok {
-					break
-				}
+		for m := range matches(qc, q.members, root) {
+			if len(m.Captures) != 2 {
 				continue
 			}
 			o, p := m.Captures[0].Node, m.Captures[1].Node

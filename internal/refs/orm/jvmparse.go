@@ -230,12 +230,7 @@ func readJVMFile(f *source.File, withAccesses bool) (*jvFile, error) {
 	r.header(jf, root)
 	qc := sitter.NewQueryCursor()
 	defer qc.Close()
-	qc.Exec(classes, root)
-	for {
-		m, ok := qc.NextMatch()
-		if !ok {
-			break
-		}
+	for m := range matches(qc, classes, root) {
 		for _, c := range m.Captures {
 			cl := r.class(c.Node)
 			cl.file = jf
@@ -243,12 +238,7 @@ func readJVMFile(f *source.File, withAccesses bool) (*jvFile, error) {
 		}
 	}
 	if withAccesses {
-		qc.Exec(accesses, root)
-		for {
-			m, ok := qc.NextMatch()
-			if !ok {
-				break
-			}
+		for m := range matches(qc, accesses, root) {
 			if len(m.Captures) != 2 {
 				continue
 			}

@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -110,6 +111,19 @@ func pythonChunks(src []byte) [][2]int {
 		chunks = append(chunks, [2]int{start, len(src)})
 	}
 	return chunks
+}
+
+// matches runs query q over root with qc and yields each match.
+func matches(qc *sitter.QueryCursor, q *sitter.Query, root *sitter.Node) iter.Seq[*sitter.QueryMatch] {
+	return func(yield func(*sitter.QueryMatch) bool) {
+		qc.Exec(q, root)
+		for {
+			m, ok := qc.NextMatch()
+			if !ok || !yield(m) {
+				return
+			}
+		}
+	}
 }
 
 // children returns the direct children of n.
