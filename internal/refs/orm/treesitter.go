@@ -199,20 +199,29 @@ func rubyLiteral(n *sitter.Node, src []byte) (string, bool) {
 	case "simple_symbol":
 		return strings.TrimPrefix(text(n, src), ":"), true
 	case "string", "delimited_symbol", "bare_string", "bare_symbol":
-		var b strings.Builder
-		for _, c := range children(n) {
-			switch c.Type() {
-			case "string_content":
-				b.WriteString(text(c, src))
-			case "escape_sequence":
-				b.WriteString(rubyUnescape(text(c, src)))
-			case "interpolation":
-				return "", false
-			}
-		}
-		return b.String(), true
+		return stringContent(n, src, rubyUnescape)
 	}
 	return "", false
+}
+
+// stringContent joins the string_content children of a string node and
+// its escape_sequence children decoded by unescape (nil: left out); ok
+// is false for a string with an interpolation.
+func stringContent(n *sitter.Node, src []byte, unescape func(string) string) (string, bool) {
+	var b strings.Builder
+	for _, c := range children(n) {
+		switch c.Type() {
+		case "string_content":
+			b.WriteString(text(c, src))
+		case "escape_sequence":
+			if unescape != nil {
+				b.WriteString(unescape(text(c, src)))
+			}
+		case "interpolation":
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 func rubyUnescape(s string) string {
@@ -243,17 +252,8 @@ func pyString(n *sitter.Node, src []byte) (string, bool) {
 		}
 		return b.String(), true
 	case "string":
-	default:
-		return "", false
+		// Python's escapes sit inside string_content, taken as written.
+		return stringContent(n, src, nil)
 	}
-	var b strings.Builder
-	for _, c := range children(n) {
-		switch c.Type() {
-		case "string_content":
-			b.WriteString(text(c, src))
-		case "interpolation":
-			return "", false
-		}
-	}
-	return b.String(), true
+	return "", false
 }
