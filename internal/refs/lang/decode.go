@@ -220,12 +220,21 @@ func commonEscape(src []byte, i, end int, lacks string) (c byte, v string, n int
 	return c, "", 0
 }
 
-// rubyEscape decodes an escape of a double-quoted Ruby string or heredoc.
-func rubyEscape(src []byte, i, end int) (string, int) {
-	c, v, n := commonEscape(src, i, end, "")
-	if n > 0 {
-		return v, n
+// withCommon makes the escaper of a language: commonEscape (less the
+// one-letter escapes in lacks), then own, which decodes the rest given c,
+// the byte after the backslash.
+func withCommon(lacks string, own func(src []byte, i, end int, c byte) (string, int)) escaper {
+	return func(src []byte, i, end int) (string, int) {
+		c, v, n := commonEscape(src, i, end, lacks)
+		if n > 0 {
+			return v, n
+		}
+		return own(src, i, end, c)
 	}
+}
+
+// rubyEscape decodes an escape of a double-quoted Ruby string or heredoc.
+var rubyEscape = withCommon("", func(src []byte, i, end int, c byte) (string, int) {
 	switch c {
 	case 's':
 		return " ", 2
@@ -266,7 +275,7 @@ func rubyEscape(src []byte, i, end int) (string, int) {
 	// Any other escaped character stands for itself (\#, \{ ...).
 	_, size := utf8.DecodeRune(src[i+1 : end])
 	return string(src[i+1 : i+1+size]), 1 + size
-}
+})
 
 // rubyQuoteEscape decodes the only escapes of '...' and %q(...): a
 // backslash before a backslash or a delimiter; others stay as written.
@@ -282,11 +291,7 @@ func rubyQuoteEscape(open, close byte) escaper {
 }
 
 // pythonEscape decodes an escape of a non-raw Python str literal.
-func pythonEscape(src []byte, i, end int) (string, int) {
-	c, v, n := commonEscape(src, i, end, "")
-	if n > 0 {
-		return v, n
-	}
+var pythonEscape = withCommon("", func(src []byte, i, end int, c byte) (string, int) {
 	switch c {
 	case 'x':
 		if v, n := hexVal(src, i+2, end, 2); n == 2 {
@@ -307,14 +312,10 @@ func pythonEscape(src []byte, i, end int) (string, int) {
 	}
 	// Unknown escapes (and \N{...}) keep the backslash, as Python does.
 	return "\\", 1
-}
+})
 
 // jsEscape decodes an escape of a JavaScript string or template literal.
-func jsEscape(src []byte, i, end int) (string, int) {
-	c, v, n := commonEscape(src, i, end, "a")
-	if n > 0 {
-		return v, n
-	}
+var jsEscape = withCommon("a", func(src []byte, i, end int, c byte) (string, int) {
 	switch c {
 	case '0':
 		if i+2 >= end || src[i+2] < '0' || src[i+2] > '9' {
@@ -336,14 +337,10 @@ func jsEscape(src []byte, i, end int) (string, int) {
 	}
 	_, size := utf8.DecodeRune(src[i+1 : end])
 	return string(src[i+1 : i+1+size]), 1 + size
-}
+})
 
 // javaEscape decodes an escape of a Java string literal or text block.
-func javaEscape(src []byte, i, end int) (string, int) {
-	c, v, n := commonEscape(src, i, end, "av")
-	if n > 0 {
-		return v, n
-	}
+var javaEscape = withCommon("av", func(src []byte, i, end int, c byte) (string, int) {
 	switch c {
 	case 's':
 		return " ", 2
@@ -365,7 +362,7 @@ func javaEscape(src []byte, i, end int) (string, int) {
 		return runeString(v), 1 + n
 	}
 	return "\\", 1
-}
+})
 
 // goEscape decodes an escape of a Go interpreted string literal.
 func goEscape(src []byte, i, end int) (string, int) {
