@@ -373,16 +373,14 @@ func splitPrismaAttrs(s string) []string {
 // prismaAttr splits `map("x")` (or `db.VarChar(20)`) into name and the
 // text inside the parentheses.
 func prismaAttr(s string) (string, string) {
-	s = strings.TrimSpace(s)
-	i := strings.IndexByte(s, '(')
-	if i < 0 {
-		return s, ""
+	name, args, ok := strings.Cut(strings.TrimSpace(s), "(")
+	if !ok {
+		return name, ""
 	}
-	args := s[i+1:]
 	if j := strings.LastIndexByte(args, ')'); j >= 0 {
 		args = args[:j]
 	}
-	return strings.TrimSpace(s[:i]), args
+	return strings.TrimSpace(name), args
 }
 
 // prismaStringArg returns the first positional string argument, or the
