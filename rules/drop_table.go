@@ -23,7 +23,7 @@ var DropTable = &Rule{
 			if p.IsNew(op) {
 				continue
 			}
-			kind := relationWord(op.Kind)
+			kind := op.Kind.DroppedRelation()
 			if p.Compat == nil {
 				if op.Kind != ops.DropTable {
 					continue // views and sequences are rarely used directly; check verifies them
@@ -46,16 +46,4 @@ func (p *Pass) tableHint(op *ops.Op, uses []Use) string {
 		return ""
 	}
 	return p.dropTableHint(uses, qname(op.Table))
-}
-
-func relationWord(k ops.Kind) string {
-	switch k {
-	case ops.DropView:
-		return "view"
-	case ops.DropMatView:
-		return "materialized view"
-	case ops.DropSequence:
-		return "sequence"
-	}
-	return "table"
 }

@@ -61,8 +61,7 @@ func (c *Catalog) conflict(op *ops.Op) *Conflict {
 		if op.IfExists {
 			return nil
 		}
-		what := map[ops.Kind]string{ops.DropTable: "table", ops.DropView: "view", ops.DropMatView: "materialized view", ops.DropSequence: "sequence"}[op.Kind]
-		return c.gone(op, op.Table, what)
+		return c.gone(op, op.Table, op.Kind.DroppedRelation())
 	case ops.RenameTable, ops.RenameView, ops.SetSchema:
 		if op.IfExists || op.Table.Name == "" {
 			return nil

@@ -86,6 +86,13 @@ const (
 	Other            Kind = "other"
 )
 
+// droppedRelation is the word for the relation each DROP of one removes.
+var droppedRelation = map[Kind]string{DropTable: "table", DropView: "view", DropMatView: "materialized view", DropSequence: "sequence"}
+
+// DroppedRelation says what a DROP TABLE, VIEW, MATERIALIZED VIEW or
+// SEQUENCE removes ("materialized view"), for messages; "" for other kinds.
+func (k Kind) DroppedRelation() string { return droppedRelation[k] }
+
 // Name is a possibly schema-qualified object name.
 type Name struct {
 	Schema string `json:"schema,omitempty"`
