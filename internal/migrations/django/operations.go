@@ -2,6 +2,7 @@ package django
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -756,24 +757,12 @@ func (t *translator) renameIndex(op *value, db bool) {
 	}
 	var kept [][]string
 	for _, it := range m.indexTogether {
-		if !equalStrings(it, fields) {
+		if !slices.Equal(it, fields) {
 			kept = append(kept, it)
 		}
 	}
 	m.indexTogether = kept
 	m.indexes = append(m.indexes, &indexDef{name: newName, fields: fields, call: op})
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (t *translator) addConstraint(op *value, db, notValid bool) {
