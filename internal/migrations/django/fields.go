@@ -314,6 +314,12 @@ func (e *editor) relDBType(f *field, depth int) string {
 	if target == nil || depth > 8 {
 		return "bigint"
 	}
+	return e.relTypeOf(target, depth+1)
+}
+
+// relTypeOf is the column type of a foreign key whose target field is
+// target.
+func (e *editor) relTypeOf(target *field, depth int) string {
 	switch target.internal {
 	case "AutoField", "PositiveIntegerField":
 		return "integer"
@@ -323,9 +329,9 @@ func (e *editor) relDBType(f *field, depth int) string {
 		return "smallint"
 	}
 	if target.isFK() {
-		return e.relDBType(target, depth+1)
+		return e.relDBType(target, depth)
 	}
-	return e.dbTypeDepth(target, depth+1)
+	return e.dbTypeDepth(target, depth)
 }
 
 // target is the field a foreign key points at.
