@@ -3,7 +3,6 @@ package django
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -113,22 +112,12 @@ func (d *Django) Detect(fsys fs.FS, dir string) bool {
 	dir = path.Clean(dir)
 	for _, md := range migrationDirs(fsys, dir) {
 		for _, name := range migrationFiles(fsys, md) {
-			if text := readHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
+			if text := migration.ReadHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func readHead(fsys fs.FS, p string, limit int64) []byte {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, limit))
-	return b
 }
 
 // found is one migration file read during discovery.
@@ -270,7 +259,7 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 	if path.Base(migrationsDir) != "migrations" {
 		appDir = migrationsDir
 	}
-	if text := readHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
+	if text := migration.ReadHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
 		if m := labelRe.FindSubmatch(text); m != nil {
 			return string(m[1])
 		}
