@@ -105,6 +105,26 @@ func (t *tr) need(c *rcall, i int, what string) (string, bool) {
 	return s, ok
 }
 
+// literal returns positional argument i of a call inside a table block,
+// hinting that what is not a literal when it cannot be read.
+func (t *tr) literal(c *rcall, i int, what string) (string, bool) {
+	s, ok := c.arg(i)
+	if !ok {
+		t.hint(c.n, "%s is not a literal: not checked", what)
+	}
+	return s, ok
+}
+
+// eachLiteral calls f with each positional argument from the first on
+// that is a literal, hinting at the others.
+func (t *tr) eachLiteral(c *rcall, first int, what string, f func(i int, s string)) {
+	for i := first; i < len(c.pos); i++ {
+		if s, ok := t.literal(c, i, what); ok {
+			f(i, s)
+		}
+	}
+}
+
 // tableAnd reads a call's table name and its second argument (what it
 // is, for the hint); both are read, so that each unreadable one is said.
 func (t *tr) tableAnd(c *rcall, what string) (table, second string, ok bool) {
@@ -322,13 +342,7 @@ func (t *tr) dropTable(c *rcall) {
 		return
 	}
 	var names []string
-	for i := range c.pos {
-		if name, ok := c.arg(i); ok {
-			names = append(names, quoteTable(name))
-		} else {
-			t.hint(c.n, "table name is not a literal: not checked")
-		}
-	}
+	t.eachLiteral(c, 0, "table name", func(_ int, name string) { names = append(names, quoteTable(name)) })
 	if len(names) == 0 {
 		return
 	}
@@ -461,14 +475,7 @@ func (t *tr) removeColumnsCall(c *rcall) {
 		return
 	}
 	var cols []string
-	for i := 1; i < len(c.pos); i++ {
-		col, ok := c.arg(i)
-		if !ok {
-			t.hint(c.n, "column name is not a literal: not checked")
-			continue
-		}
-		cols = append(cols, col)
-	}
+	t.eachLiteral(c, 1, "column name", func(_ int, col string) { cols = append(cols, col) })
 	if len(cols) > 0 {
 		t.dropColumns(table, cols, c.sp)
 	}
@@ -1291,14 +1298,9 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 	}):
 	case name == "references" || name == "belongs_to":
 		t.recognised++
-		for i := range c.pos {
-			ref, ok := c.arg(i)
-			if !ok {
-				t.hint(c.n, "reference name is not a literal: not checked")
-				continue
-			}
+		t.eachLiteral(c, 0, "reference name", func(i int, ref string) {
 			t.withoutBulk(func() { t.addReference(table, ref, c.o, c, t.argSpan(c, i)) })
-		}
+		})
 	case name == "remove_references" || name == "remove_belongs_to":
 		t.recognised++
 		for i := range c.pos {
@@ -1331,12 +1333,9 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.renameColumn(table, from, to, c.sp)
 	case name == "change":
 		t.recognised++
-		col, ok := c.arg(0)
-		if !ok || len(c.pos) < 2 {
-			t.hint(c.n, "column name or type is not a literal: not checked")
-			return
+		if col, typ, ok := t.columnAndType(c); ok {
+			t.changeColumn(table, col, typ, c.o, c)
 		}
-		t.changeColumn(table, col, c.pos[1], c.o, c)
 	case name == "change_default":
 		t.recognised++
 		t.changeColumnDefaultCall(c.onTable(table, "change_column_default"))
