@@ -191,7 +191,7 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		}
 		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t, quote(to)), at)
 	case "createIndex", "addIndex", "dropIndex":
-		tname, tableOK := w.pgmTableName(arg(0))
+		tname, tableOK := w.nameArg(arg(0))
 		t, _ := w.pgmTable(arg(0))
 		cols, ok := w.names(arg(1))
 		if !tableOK || !ok {
@@ -224,18 +224,6 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		return false
 	}
 	return true
-}
-
-// pgmTableName is a table argument's bare name (index names start with
-// it).
-func (w *walker) pgmTableName(n *sitter.Node) (string, bool) {
-	if s, ok := w.plain(n); ok {
-		return s, true
-	}
-	if _, kv, ok := w.f.pairs(n); ok {
-		return w.plain(kv["name"])
-	}
-	return "", false
 }
 
 // column reads a node-pg-migrate column definition: a type string (or

@@ -140,6 +140,19 @@ func (w *walker) define(name string, v *sitter.Node) {
 // plain is a string argument with no run-time part.
 func (w *walker) plain(n *sitter.Node) (string, bool) { return w.f.plain(n, w.lookup) }
 
+// nameArg reads an argument that is a name, or an object with the name
+// in its name key: node-pg-migrate's table { schema, name } (its bare
+// name, which index names start with), TypeORM's TableColumn.
+func (w *walker) nameArg(n *sitter.Node) (string, bool) {
+	if s, ok := w.plain(n); ok {
+		return s, true
+	}
+	if _, kv, ok := w.ormOptions(n); ok {
+		return w.plain(kv["name"])
+	}
+	return "", false
+}
+
 // given is the plain value of an optional argument, nil when it has
 // none.
 func (w *walker) given(n *sitter.Node) *string {
