@@ -89,20 +89,9 @@ var numberedName = regexp.MustCompile(`^[0-9]{4}_\w*\.py$`)
 // migrationFiles lists the modules of a migrations package as Django's
 // loader does: every .py file whose name does not start with _ or ~.
 func migrationFiles(fsys fs.FS, dir string) []string {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".py") || strings.HasPrefix(n, "_") || strings.HasPrefix(n, "~") {
-			continue
-		}
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return migration.Files(fsys, dir, func(n string) bool {
+		return strings.HasSuffix(n, ".py") && !strings.HasPrefix(n, "_") && !strings.HasPrefix(n, "~")
+	})
 }
 
 // Detect reports whether dir (a project root, an apps directory or one
