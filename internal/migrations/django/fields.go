@@ -88,9 +88,7 @@ func parseField(name string, call *value, app string, s *state) (*field, string)
 		f.maxLength = n
 	}
 	switch f.internal {
-	case "SlugField":
-		f.dbIndex = true
-	case "ForeignKey":
+	case "SlugField", "ForeignKey":
 		f.dbIndex = true
 	case "OneToOneField":
 		f.dbIndex, f.unique = true, true
