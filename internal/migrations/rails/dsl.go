@@ -194,13 +194,19 @@ func (t *tr) createTable(c *rcall) {
 			t.tdColumn(td, c, pk, idType, pkOpts, c.sp)
 		}
 	}
+	t.runBlock(c, value{k: kTableDef, ref: td})
+	t.flushCreateTable(td, c, o)
+}
+
+// runBlock runs the call's block with its first parameter (the t of
+// create_table and change_table) bound to v.
+func (t *tr) runBlock(c *rcall, v value) {
 	params, body := blockParts(c.block)
 	be := newEnv(c.e)
 	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = value{k: kTableDef, ref: td}
+		be.vars[params[0].text(t.src)] = v
 	}
 	t.exec(body, be)
-	t.flushCreateTable(td, c, o)
 }
 
 func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
@@ -327,12 +333,7 @@ func (t *tr) createJoinTable(c *rcall) {
 			foreignKey: func(to string, fo opts) { td.fks = append(td.fks, tdForeignKey{to: to, o: fo, sp: c.sp}) },
 		})
 	}
-	params, body := blockParts(c.block)
-	be := newEnv(c.e)
-	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = value{k: kTableDef, ref: td}
-	}
-	t.exec(body, be)
+	t.runBlock(c, value{k: kTableDef, ref: td})
 	t.flushCreateTable(td, c, o)
 }
 
@@ -1244,15 +1245,10 @@ func (t *tr) changeTable(c *rcall) {
 		return
 	}
 	ct := &changeTable{name: name, bulk: c.o.bool("bulk", false)}
-	params, body := blockParts(c.block)
-	be := newEnv(c.e)
-	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = value{k: kTable, ref: ct}
-	}
 	saved := t.bulk
 	t.bulk = nil
 	ct.recording = ct.bulk
-	t.exec(body, be)
+	t.runBlock(c, value{k: kTable, ref: ct})
 	if ct.bulk {
 		ct.recording = false
 		t.bulk = &bulk{}
