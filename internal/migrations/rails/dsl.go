@@ -125,6 +125,17 @@ func (t *tr) eachLiteral(c *rcall, first int, what string, f func(i int, s strin
 	}
 }
 
+// hasArgs reports whether the call has n positional arguments, hinting
+// (without what) when it has not.
+func (t *tr) hasArgs(c *rcall, n int, what string) bool {
+	if len(c.pos) >= n {
+		return true
+	}
+	t.recognised--
+	t.hint(c.n, "`%s` without %s: not checked", c.name, what)
+	return false
+}
+
 // tableAnd reads a call's table name and its second argument (what it
 // is, for the hint); both are read, so that each unreadable one is said.
 func (t *tr) tableAnd(c *rcall, what string) (table, second string, ok bool) {
@@ -299,15 +310,26 @@ func first(s []string) string {
 	return s[0]
 }
 
-func (t *tr) createJoinTable(c *rcall) {
+// joinTable reads the two tables of create_join_table and
+// drop_join_table, and the join table's name: table_name:, else the
+// one Rails derives from the two.
+func (t *tr) joinTable(c *rcall) (a, b, name string, ok bool) {
 	a, ok1 := t.need(c, 0, "the first table")
 	b, ok2 := t.need(c, 1, "the second table")
 	if !ok1 || !ok2 {
-		return
+		return "", "", "", false
 	}
-	name, ok := c.o.str("table_name")
+	name, ok = c.o.str("table_name")
 	if !ok {
 		name = joinTableName(a, b)
+	}
+	return a, b, name, true
+}
+
+func (t *tr) createJoinTable(c *rcall) {
+	a, b, name, ok := t.joinTable(c)
+	if !ok {
+		return
 	}
 	colOpts := emptyOpts()
 	if v, ok := c.o.get("column_options"); ok && v.k == kHash {
@@ -365,14 +387,9 @@ func dropTableSQL(tables string, ifExists, cascade bool) string {
 }
 
 func (t *tr) dropJoinTable(c *rcall) {
-	a, ok1 := t.need(c, 0, "the first table")
-	b, ok2 := t.need(c, 1, "the second table")
-	if !ok1 || !ok2 {
-		return
-	}
-	name, ok := c.o.str("table_name")
+	_, _, name, ok := t.joinTable(c)
 	if !ok {
-		name = joinTableName(a, b)
+		return
 	}
 	fs, _ := c.o.str("force")
 	t.sendSQL(dropTableSQL(quoteTable(name), c.o.bool("if_exists", false), fs == "cascade"), c.sp)
@@ -421,12 +438,7 @@ func (t *tr) renameTable(from, to string, sp source.Span) {
 
 func (t *tr) addColumnCall(c *rcall) {
 	table, col, ok := t.tableAnd(c, "the column name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 3 {
-		t.recognised--
-		t.hint(c.n, "`add_column` without a type: not checked")
+	if !ok || !t.hasArgs(c, 3, "a type") {
 		return
 	}
 	typ, o := c.pos[2], c.o
@@ -491,14 +503,19 @@ func (t *tr) dropColumns(table string, cols []string, sp source.Span) {
 	})
 }
 
-func (t *tr) renameColumnCall(c *rcall) {
+// renameArgs reads rename_column's and rename_index's table, old name
+// (what it is) and new name.
+func (t *tr) renameArgs(c *rcall, what string) (table, from, to string, ok bool) {
 	table, ok1 := t.need(c, 0, "the table name")
-	from, ok2 := t.need(c, 1, "the column name")
+	from, ok2 := t.need(c, 1, what)
 	to, ok3 := t.need(c, 2, "the new name")
-	if !ok1 || !ok2 || !ok3 {
-		return
+	return table, from, to, ok1 && ok2 && ok3
+}
+
+func (t *tr) renameColumnCall(c *rcall) {
+	if table, from, to, ok := t.renameArgs(c, "the column name"); ok {
+		t.renameColumn(table, from, to, c.sp)
 	}
-	t.renameColumn(table, from, to, c.sp)
 }
 
 // renameColumn renames the column and the indexes Rails named after it.
@@ -529,12 +546,7 @@ func (t *tr) renameColumn(table, from, to string, sp source.Span) {
 
 func (t *tr) changeColumnCall(c *rcall) {
 	table, col, ok := t.tableAnd(c, "the column name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 3 {
-		t.recognised--
-		t.hint(c.n, "`change_column` without a type: not checked")
+	if !ok || !t.hasArgs(c, 3, "a type") {
 		return
 	}
 	t.changeColumn(table, col, c.pos[2], c.o, c)
@@ -672,12 +684,7 @@ func (t *tr) changeColumnDefaultCall(c *rcall) {
 
 func (t *tr) changeColumnNullCall(c *rcall) {
 	table, col, ok := t.tableAnd(c, "the column name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 3 {
-		t.recognised--
-		t.hint(c.n, "`change_column_null` without null: not checked")
+	if !ok || !t.hasArgs(c, 3, "null") {
 		return
 	}
 	null := c.pos[2]
@@ -743,12 +750,7 @@ func (t *tr) removeTimestampsCall(c *rcall) {
 
 func (t *tr) addIndexCall(c *rcall) {
 	table, ok := t.need(c, 0, "the table name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 2 {
-		t.recognised--
-		t.hint(c.n, "`add_index` without columns: not checked")
+	if !ok || !t.hasArgs(c, 2, "columns") {
 		return
 	}
 	t.addIndex(table, c.pos[1], c.o, c.sp)
@@ -794,7 +796,10 @@ func nodeOr(n, def *node, t *tr) *node {
 	return &node{start: 0, end: 0}
 }
 
-func (t *tr) removeIndexCall(c *rcall) {
+func (t *tr) removeIndexCall(c *rcall) { t.removeIndexWith(c, c.o) }
+
+// removeIndexWith is remove_index(table, column, **o).
+func (t *tr) removeIndexWith(c *rcall, o opts) {
 	table, ok := t.need(c, 0, "the table name")
 	if !ok {
 		return
@@ -803,7 +808,7 @@ func (t *tr) removeIndexCall(c *rcall) {
 	if len(c.pos) > 1 {
 		col = c.pos[1]
 	}
-	t.removeIndex(table, col, c.o, c.sp)
+	t.removeIndex(table, col, o, c.sp)
 }
 
 // removeIndex is remove_index: the index is found by name, or by its
@@ -857,13 +862,9 @@ func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
 }
 
 func (t *tr) renameIndexCall(c *rcall) {
-	_, ok1 := t.need(c, 0, "the table name")
-	from, ok2 := t.need(c, 1, "the index name")
-	to, ok3 := t.need(c, 2, "the new name")
-	if !ok1 || !ok2 || !ok3 {
-		return
+	if _, from, to, ok := t.renameArgs(c, "the index name"); ok {
+		t.renameIndex(from, to, c.sp)
 	}
-	t.renameIndex(from, to, c.sp)
 }
 
 func (t *tr) renameIndex(from, to string, sp source.Span) {
@@ -1507,15 +1508,7 @@ func (t *tr) addConcurrentIndex(c *rcall) {
 }
 
 func (t *tr) removeConcurrentIndex(c *rcall) {
-	table, ok := t.need(c, 0, "the table name")
-	if !ok {
-		return
-	}
-	var col value
-	if len(c.pos) > 1 {
-		col = c.pos[1]
-	}
-	t.removeIndex(table, col, c.o.with("algorithm", value{k: kSymbol, s: "concurrently"}), c.sp)
+	t.removeIndexWith(c, c.o.with("algorithm", value{k: kSymbol, s: "concurrently"}))
 }
 
 func (t *tr) removeConcurrentIndexByName(c *rcall) {
