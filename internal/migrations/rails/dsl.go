@@ -136,6 +136,17 @@ func (t *tr) hasArgs(c *rcall, n int, what string) bool {
 	return false
 }
 
+// nameAndList reads a call's first argument as a name and its second,
+// when given, as a list of names (what each is, for the hints).
+func (t *tr) nameAndList(c *rcall, what, listWhat string) (string, []string, bool) {
+	name, ok := t.need(c, 0, what)
+	if !ok {
+		return "", nil, false
+	}
+	list, ok := t.namesArg(c, 1, listWhat)
+	return name, list, ok
+}
+
 // tableAnd reads a call's table name and its second argument (what it
 // is, for the hint); both are read, so that each unreadable one is said.
 func (t *tr) tableAnd(c *rcall, what string) (table, second string, ok bool) {
@@ -1136,11 +1147,7 @@ func (t *tr) disableExtension(c *rcall) {
 }
 
 func (t *tr) createEnum(c *rcall) {
-	name, ok := t.need(c, 0, "the type name")
-	if !ok {
-		return
-	}
-	vals, ok := t.namesArg(c, 1, "enum values")
+	name, vals, ok := t.nameAndList(c, "the type name", "enum values")
 	if !ok {
 		return
 	}
@@ -1321,9 +1328,8 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		}
 	case name == "rename":
 		t.recognised++
-		from, ok1 := c.arg(0)
-		to, ok2 := c.arg(1)
-		if !ok1 || !ok2 {
+		from, to, ok := c.twoArgs()
+		if !ok {
 			t.hint(c.n, "column names are not literals: not checked")
 			return
 		}
@@ -1355,9 +1361,7 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.removeIndex(table, col, c.o, c.sp)
 	case name == "rename_index":
 		t.recognised++
-		from, ok1 := c.arg(0)
-		to, ok2 := c.arg(1)
-		if ok1 && ok2 {
+		if from, to, ok := c.twoArgs(); ok {
 			t.renameIndex(from, to, c.sp)
 		}
 	case name == "timestamps":
@@ -1439,11 +1443,7 @@ func (t *tr) addExclusionConstraint(c *rcall) {
 }
 
 func (t *tr) addUniqueConstraint(c *rcall) {
-	table, ok := t.need(c, 0, "the table name")
-	if !ok {
-		return
-	}
-	cols, ok := t.namesArg(c, 1, "unique constraint columns")
+	table, cols, ok := t.nameAndList(c, "the table name", "unique constraint columns")
 	if !ok {
 		return
 	}
@@ -1463,11 +1463,7 @@ func (t *tr) addUniqueConstraint(c *rcall) {
 	if hasIndex {
 		sql += " USING INDEX " + quoteIdent(usingIndex)
 	} else {
-		quoted := make([]string, len(cols))
-		for i, col := range cols {
-			quoted[i] = quoteIdent(col)
-		}
-		sql += " (" + strings.Join(quoted, ", ") + ")"
+		sql += " (" + quoteIdents(cols) + ")"
 	}
 	t.sendSQL(sql, c.sp)
 }
