@@ -82,12 +82,7 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		w.rec.Written(fmt.Sprintf("ALTER TABLE %s %s;", t, strings.Join(parts, ", ")), at)
 	case "renameColumn":
 		t, ok := w.pgmTable(arg(0))
-		from, ok2 := w.plain(arg(1))
-		to, ok3 := w.plain(arg(2))
-		if !ok || !ok2 || !ok3 {
-			return fail("a table or column")
-		}
-		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME %s TO %s;", t, quote(from), quote(to)), at)
+		return x.renameColumn(t, ok, w.plain, "ALTER TABLE %s RENAME %s TO %s;")
 	case "addColumn", "addColumns":
 		t, ok := w.pgmTable(arg(0))
 		keys, kv, ok2 := w.f.pairs(arg(1))

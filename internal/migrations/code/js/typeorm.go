@@ -104,12 +104,7 @@ func (typeorm) call(w *walker, c *chain) bool {
 		}
 	case "renameColumn":
 		t, ok := w.ormTable(arg(0))
-		from, ok2 := w.nameArg(arg(1))
-		to, ok3 := w.nameArg(arg(2))
-		if !ok || !ok2 || !ok3 {
-			return fail("a table or column")
-		}
-		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s", t, quote(from), quote(to)), at)
+		return x.renameColumn(t, ok, w.nameArg, "ALTER TABLE %s RENAME COLUMN %s TO %s")
 	case "addColumn", "addColumns":
 		t, ok := w.ormTable(arg(0))
 		if !ok {

@@ -1,6 +1,8 @@
 package js
 
 import (
+	"fmt"
+
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/schemagate/schemagate/internal/migrations/code/emit"
@@ -202,6 +204,19 @@ func (x libCall) sql(filled func(text string) bool) bool {
 		lit.Holes++
 	}
 	x.w.rec.Literal(lit, x.at())
+	return true
+}
+
+// renameColumn writes renameColumn(table, from, to) as the library
+// sends it: table as the library's table reader read it (tableOK), the
+// two columns read by column, sql the statement for table, from and to.
+func (x libCall) renameColumn(table string, tableOK bool, column func(*sitter.Node) (string, bool), sql string) bool {
+	from, ok2 := column(x.arg(1))
+	to, ok3 := column(x.arg(2))
+	if !tableOK || !ok2 || !ok3 {
+		return x.fail("a table or column")
+	}
+	x.w.rec.Written(fmt.Sprintf(sql, table, quote(from), quote(to)), x.at())
 	return true
 }
 
