@@ -1275,6 +1275,19 @@ var combinable = map[string]bool{
 	"timestamps": true, "remove_timestamps": true,
 }
 
+// tableStatements are the change_table methods that are a schema
+// statement on the table, as Rails' Table has them: @base.<statement>(
+// name, ...).
+var tableStatements = map[string]string{
+	"change_default":          "change_column_default",
+	"change_null":             "change_column_null",
+	"remove_index":            "remove_index",
+	"timestamps":              "add_timestamps",
+	"remove_timestamps":       "remove_timestamps",
+	"check_constraint":        "add_check_constraint",
+	"remove_check_constraint": "remove_check_constraint",
+}
+
 // tableCall runs t.<method> inside change_table.
 func (t *tr) tableCall(ct *changeTable, c *rcall) {
 	if ct.recording {
@@ -1339,12 +1352,10 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		if col, typ, ok := t.columnAndType(c); ok {
 			t.changeColumn(table, col, typ, c.o, c)
 		}
-	case name == "change_default":
+	case tableStatements[name] != "":
 		t.recognised++
-		t.changeColumnDefaultCall(c.onTable(table, "change_column_default"))
-	case name == "change_null":
-		t.recognised++
-		t.changeColumnNullCall(c.onTable(table, "change_column_null"))
+		s := tableStatements[name]
+		dsl[s](t, c.onTable(table, s))
 	case name == "index":
 		t.recognised++
 		if len(c.pos) == 0 {
@@ -1352,24 +1363,11 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 			return
 		}
 		t.addIndex(table, c.pos[0], c.o, c.sp)
-	case name == "remove_index":
-		t.recognised++
-		var col value
-		if len(c.pos) > 0 {
-			col = c.pos[0]
-		}
-		t.removeIndex(table, col, c.o, c.sp)
 	case name == "rename_index":
 		t.recognised++
 		if from, to, ok := c.twoArgs(); ok {
 			t.renameIndex(from, to, c.sp)
 		}
-	case name == "timestamps":
-		t.recognised++
-		t.addTimestamps(table, c.o, c)
-	case name == "remove_timestamps":
-		t.recognised++
-		t.dropColumns(table, []string{"updated_at", "created_at"}, c.sp)
 	case name == "foreign_key":
 		t.recognised++
 		if to, ok := c.arg(0); ok {
@@ -1379,12 +1377,6 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.recognised++
 		to, _ := c.arg(0)
 		t.removeForeignKey(table, to, c.o, c.sp)
-	case name == "check_constraint":
-		t.recognised++
-		t.addCheckConstraintCall(c.onTable(table, "add_check_constraint"))
-	case name == "remove_check_constraint":
-		t.recognised++
-		t.removeCheckConstraintCall(c.onTable(table, "remove_check_constraint"))
 	case strings.HasSuffix(name, "_exists?"):
 		t.recognised++
 	default:
