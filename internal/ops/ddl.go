@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"slices"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
@@ -433,5 +434,5 @@ func castToItself(using *pg.Node, column string, to Type) bool {
 		return false
 	}
 	t := typeFromNode(tc.TypeName)
-	return t.Name == to.Name && t.Array == to.Array && equalMods(t.Mods, to.Mods)
+	return t.Name == to.Name && t.Array == to.Array && slices.Equal(t.Mods, to.Mods)
 }

@@ -43,65 +43,52 @@ func newExpr(n *pg.Node) *Expr {
 
 func volatility(n *pg.Node) Volatility {
 	v := Immutable
-	var walk func(n *pg.Node)
-	walk = func(n *pg.Node) {
-		if n == nil || v == Volatile {
-			return
-		}
-		switch x := n.Node.(type) {
-		case *pg.Node_AConst, *pg.Node_ParamRef:
-		case *pg.Node_TypeCast:
-			walk(x.TypeCast.Arg)
-		case *pg.Node_SqlvalueFunction:
-			// CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_USER...
-			v = max(v, Stable)
-		case *pg.Node_FuncCall:
-			name := strings.ToLower(lastName(x.FuncCall.Funcname))
-			switch {
-			case volatileFunctions[name]:
-				v = Volatile
-			case stableFunctions[name]:
+	var walk func(ns ...*pg.Node)
+	walk = func(ns ...*pg.Node) {
+		for _, n := range ns {
+			if n == nil || v == Volatile {
+				continue
+			}
+			switch x := n.Node.(type) {
+			case *pg.Node_AConst, *pg.Node_ParamRef:
+			case *pg.Node_TypeCast:
+				walk(x.TypeCast.Arg)
+			case *pg.Node_SqlvalueFunction:
+				// CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_USER...
 				v = max(v, Stable)
-				for _, a := range x.FuncCall.Args {
-					walk(a)
+			case *pg.Node_FuncCall:
+				name := strings.ToLower(lastName(x.FuncCall.Funcname))
+				switch {
+				case volatileFunctions[name]:
+					v = Volatile
+				case stableFunctions[name]:
+					v = max(v, Stable)
+					walk(x.FuncCall.Args...)
+				default:
+					v = Volatile
 				}
+			case *pg.Node_AExpr:
+				walk(x.AExpr.Lexpr, x.AExpr.Rexpr)
+			case *pg.Node_BoolExpr:
+				walk(x.BoolExpr.Args...)
+			case *pg.Node_AArrayExpr:
+				walk(x.AArrayExpr.Elements...)
+			case *pg.Node_CoalesceExpr:
+				walk(x.CoalesceExpr.Args...)
+			case *pg.Node_CaseExpr:
+				walk(x.CaseExpr.Arg, x.CaseExpr.Defresult)
+				walk(x.CaseExpr.Args...)
+			case *pg.Node_CaseWhen:
+				walk(x.CaseWhen.Expr, x.CaseWhen.Result)
+			case *pg.Node_List:
+				walk(x.List.Items...)
+			case *pg.Node_NullTest:
+				walk(x.NullTest.Arg)
 			default:
+				// Subqueries, column references and anything unusual: be
+				// conservative.
 				v = Volatile
 			}
-		case *pg.Node_AExpr:
-			walk(x.AExpr.Lexpr)
-			walk(x.AExpr.Rexpr)
-		case *pg.Node_BoolExpr:
-			for _, a := range x.BoolExpr.Args {
-				walk(a)
-			}
-		case *pg.Node_AArrayExpr:
-			for _, a := range x.AArrayExpr.Elements {
-				walk(a)
-			}
-		case *pg.Node_CoalesceExpr:
-			for _, a := range x.CoalesceExpr.Args {
-				walk(a)
-			}
-		case *pg.Node_CaseExpr:
-			walk(x.CaseExpr.Arg)
-			walk(x.CaseExpr.Defresult)
-			for _, a := range x.CaseExpr.Args {
-				walk(a)
-			}
-		case *pg.Node_CaseWhen:
-			walk(x.CaseWhen.Expr)
-			walk(x.CaseWhen.Result)
-		case *pg.Node_List:
-			for _, a := range x.List.Items {
-				walk(a)
-			}
-		case *pg.Node_NullTest:
-			walk(x.NullTest.Arg)
-		default:
-			// Subqueries, column references and anything unusual: be
-			// conservative.
-			v = Volatile
 		}
 	}
 	walk(n)

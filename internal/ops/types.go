@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,7 @@ func BinaryCompatible(t, u Type) bool {
 		return false
 	}
 	switch {
-	case t.Name == u.Name && equalMods(t.Mods, u.Mods):
+	case t.Name == u.Name && slices.Equal(t.Mods, u.Mods):
 		return true
 	case t.Name == "character varying" && u.Name == "text":
 		return true
@@ -123,18 +124,6 @@ func BinaryCompatible(t, u Type) bool {
 		return len(u.Mods) == 0 || (len(t.Mods) == 1 && u.Mods[0] >= t.Mods[0])
 	}
 	return false
-}
-
-func equalMods(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func stringValue(n *pg.Node) string {

@@ -256,33 +256,24 @@ func escapeLen(s string, i int) (n int, high bool, msg string) {
 	c := s[i+1]
 	switch {
 	case c == 'u' || c == 'U':
-		digits := 4
-		if c == 'U' {
-			digits = 8
-		}
-		v, ok := hexValue(s, i+2, digits)
+		v, n, ok := unicodeEscape(s, i)
 		if !ok {
 			return 0, false, "invalid Unicode escape"
 		}
 		if v == 0 || v > 0x10FFFF {
 			return 0, false, "invalid Unicode escape value"
 		}
-		n = 2 + digits
 		if v >= 0xD800 && v <= 0xDBFF {
 			// A first surrogate must be followed by a second one.
 			j := i + n
 			if j+1 >= len(s) || s[j] != '\\' || (s[j+1] != 'u' && s[j+1] != 'U') {
 				return 0, false, "invalid Unicode surrogate pair"
 			}
-			d := 4
-			if s[j+1] == 'U' {
-				d = 8
-			}
-			w, ok := hexValue(s, j+2, d)
+			w, m, ok := unicodeEscape(s, j)
 			if !ok || w < 0xDC00 || w > 0xDFFF {
 				return 0, false, "invalid Unicode surrogate pair"
 			}
-			return n + 2 + d, false, ""
+			return n + m, false, ""
 		}
 		if v >= 0xDC00 && v <= 0xDFFF {
 			return 0, false, "invalid Unicode surrogate pair"
@@ -308,6 +299,17 @@ func escapeLen(s string, i int) (n int, high bool, msg string) {
 		return j - i, v == 0 || v > 0x7F, ""
 	}
 	return 2, c > 0x7F, ""
+}
+
+// unicodeEscape reads the \uXXXX or \UXXXXXXXX escape whose backslash is
+// at s[i]: its value and length.
+func unicodeEscape(s string, i int) (v, n int, ok bool) {
+	digits := 4
+	if s[i+1] == 'U' {
+		digits = 8
+	}
+	v, ok = hexValue(s, i+2, digits)
+	return v, 2 + digits, ok
 }
 
 func hexValue(s string, i, n int) (int, bool) {
@@ -353,17 +355,9 @@ func decodeEscapes(raw string) []byte {
 		e := raw[i+1]
 		switch {
 		case e == 'u' || e == 'U':
-			d := 4
-			if e == 'U' {
-				d = 8
-			}
-			v, _ := hexValue(raw, i+2, d)
+			v, d, _ := unicodeEscape(raw, i)
 			if v >= 0xD800 && v <= 0xDBFF {
-				d2 := 4
-				if raw[i+2+d+1] == 'U' {
-					d2 = 8
-				}
-				w, _ := hexValue(raw, i+2+d+2, d2)
+				w, _, _ := unicodeEscape(raw, i+d)
 				v = 0x10000 + (v-0xD800)<<10 + (w - 0xDC00)
 			}
 			out = utf8.AppendRune(out, rune(v))

@@ -438,11 +438,7 @@ func (t *translator) indexSQL(a *args, schema, table string, cols []*expr) (stri
 }
 
 func (t *translator) dropTable(a *args) []pendingStmt {
-	s := "DROP TABLE "
-	if t.boolValue(a.get("if_exists"), false) {
-		s += "IF EXISTS "
-	}
-	return []pendingStmt{{sql: s + t.table(a, "table_name"), span: t.span(a)}}
+	return []pendingStmt{{sql: "DROP TABLE " + t.ifExists(a) + t.table(a, "table_name"), span: t.span(a)}}
 }
 
 func (t *translator) renameTable(a *args) []pendingStmt {
@@ -480,11 +476,22 @@ func (t *translator) addColumn(a *args) []pendingStmt {
 }
 
 func (t *translator) dropColumn(a *args) []pendingStmt {
-	s := "ALTER TABLE " + t.table(a, "table_name") + " DROP COLUMN "
+	return t.alterDrop(a, "COLUMN", "column_name", "column name")
+}
+
+// alterDrop is ALTER TABLE ... DROP COLUMN or CONSTRAINT, the name being
+// the argument param.
+func (t *translator) alterDrop(a *args, kind, param, what string) []pendingStmt {
+	s := "ALTER TABLE " + t.table(a, "table_name") + " DROP " + kind + " " + t.ifExists(a)
+	return []pendingStmt{{sql: s + qi(t.name(a.get(param), a.call, what)), span: t.span(a)}}
+}
+
+// ifExists is the IF EXISTS clause if_exists=True asks for.
+func (t *translator) ifExists(a *args) string {
 	if t.boolValue(a.get("if_exists"), false) {
-		s += "IF EXISTS "
+		return "IF EXISTS "
 	}
-	return []pendingStmt{{sql: s + qi(t.name(a.get("column_name"), a.call, "column name")), span: t.span(a)}}
+	return ""
 }
 
 // alterColumn emits what PostgreSQL's alembic implementation does, in its
@@ -563,10 +570,7 @@ func (t *translator) dropIndex(a *args) []pendingStmt {
 	if t.boolValue(a.get("postgresql_concurrently"), false) {
 		s += "CONCURRENTLY "
 	}
-	if t.boolValue(a.get("if_exists"), false) {
-		s += "IF EXISTS "
-	}
-	return []pendingStmt{{sql: s + qname(t.optName(a.get("schema"), a.call, "schema"), t.name(a.get("index_name"), a.call, "index name")), span: t.span(a)}}
+	return []pendingStmt{{sql: s + t.ifExists(a) + qname(t.optName(a.get("schema"), a.call, "schema"), t.name(a.get("index_name"), a.call, "index name")), span: t.span(a)}}
 }
 
 func (t *translator) constraintHead(a *args, table string) string {
@@ -621,11 +625,7 @@ func (t *translator) createExclude(a *args) []pendingStmt {
 }
 
 func (t *translator) dropConstraint(a *args) []pendingStmt {
-	s := "ALTER TABLE " + t.table(a, "table_name") + " DROP CONSTRAINT "
-	if t.boolValue(a.get("if_exists"), false) {
-		s += "IF EXISTS "
-	}
-	return []pendingStmt{{sql: s + qi(t.name(a.get("constraint_name"), a.call, "constraint name")), span: t.span(a)}}
+	return t.alterDrop(a, "CONSTRAINT", "constraint_name", "constraint name")
 }
 
 func (t *translator) tableComment(a *args) []pendingStmt {

@@ -117,6 +117,14 @@ func (w *writer) node(n *tsnode.Node) {
 		}
 		return
 	}
+	// (x) is x: Python's parenthesized_expression, Ruby's
+	// parenthesized_statements.
+	if t == "parenthesized_expression" || t == "parenthesized_statements" {
+		if c := only(n); c != nil {
+			w.node(c)
+			return
+		}
+	}
 	if w.k.ruby {
 		if w.rubyNode(n, t) {
 			return
@@ -174,11 +182,6 @@ func lastName(n *tsnode.Node, src string) string {
 func (w *writer) pythonNode(n *tsnode.Node, t string) bool {
 	src := w.k.src
 	switch t {
-	case "parenthesized_expression":
-		if c := only(n); c != nil {
-			w.node(c)
-			return true
-		}
 	case "expression_statement":
 		// A bare string (a docstring) does nothing.
 		if c := only(n); c != nil && (c.Type() == "string" || c.Type() == "concatenated_string") {
@@ -423,11 +426,6 @@ func (w *writer) pyString(n *tsnode.Node) {
 func (w *writer) rubyNode(n *tsnode.Node, t string) bool {
 	src := w.k.src
 	switch t {
-	case "parenthesized_statements":
-		if c := only(n); c != nil {
-			w.node(c)
-			return true
-		}
 	case "string":
 		w.b.WriteString("str\"")
 		for _, c := range tsnode.Children(n) {

@@ -330,11 +330,9 @@ func (e *editor) alterField(m *model, old, new *field) {
 		rels = append(rels, incoming...)
 	}
 	for _, r := range rels {
-		relNew := r.f.clone()
-		relType := e.relDBTypeWith(relNew, new)
-		relOld := r.f.clone()
+		relType := e.relTypeOf(new, 1)
 		frag := fmt.Sprintf("ALTER COLUMN %s TYPE %s", quoteName(r.f.column()), relType)
-		if e.relDBTypeWith(relOld, old) != relType {
+		if e.relTypeOf(old, 1) != relType {
 			frag += fmt.Sprintf(" USING %s::%s", quoteName(r.f.column()), relType)
 		}
 		e.exec(fmt.Sprintf("ALTER TABLE %s %s", quoteTable(r.m.table()), frag))
@@ -412,23 +410,6 @@ func dbDefaultText(f *field) string {
 		return ""
 	}
 	return f.dbDefault.text
-}
-
-// relDBTypeWith is the type a foreign key column gets when its target
-// field is t.
-func (e *editor) relDBTypeWith(fk *field, t *field) string {
-	switch t.internal {
-	case "AutoField", "PositiveIntegerField":
-		return "integer"
-	case "BigAutoField", "PositiveBigIntegerField":
-		return "bigint"
-	case "SmallAutoField", "PositiveSmallIntegerField":
-		return "smallint"
-	}
-	if t.isFK() {
-		return e.relDBType(t, 1)
-	}
-	return e.dbType(t)
 }
 
 // renameReferences makes the foreign keys of the state point at a

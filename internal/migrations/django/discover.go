@@ -3,7 +3,6 @@ package django
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -90,20 +89,9 @@ var numberedName = regexp.MustCompile(`^[0-9]{4}_\w*\.py$`)
 // migrationFiles lists the modules of a migrations package as Django's
 // loader does: every .py file whose name does not start with _ or ~.
 func migrationFiles(fsys fs.FS, dir string) []string {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".py") || strings.HasPrefix(n, "_") || strings.HasPrefix(n, "~") {
-			continue
-		}
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return migration.Files(fsys, dir, func(n string) bool {
+		return strings.HasSuffix(n, ".py") && !strings.HasPrefix(n, "_") && !strings.HasPrefix(n, "~")
+	})
 }
 
 // Detect reports whether dir (a project root, an apps directory or one
@@ -113,22 +101,12 @@ func (d *Django) Detect(fsys fs.FS, dir string) bool {
 	dir = path.Clean(dir)
 	for _, md := range migrationDirs(fsys, dir) {
 		for _, name := range migrationFiles(fsys, md) {
-			if text := readHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
+			if text := migration.ReadHead(fsys, path.Join(md, name), migration.DefaultMaxFileSize); migrationClassRe.Match(text) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func readHead(fsys fs.FS, p string, limit int64) []byte {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, limit))
-	return b
 }
 
 // found is one migration file read during discovery.
@@ -270,7 +248,7 @@ func appLabel(fsys fs.FS, migrationsDir string) string {
 	if path.Base(migrationsDir) != "migrations" {
 		appDir = migrationsDir
 	}
-	if text := readHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
+	if text := migration.ReadHead(fsys, path.Join(appDir, "apps.py"), 1<<16); text != nil {
 		if m := labelRe.FindSubmatch(text); m != nil {
 			return string(m[1])
 		}

@@ -678,15 +678,23 @@ func (e *editor) alterDBTable(oldTable, newTable string) {
 	}
 }
 
-// addField is add_field.
-func (e *editor) addField(m *model, f *field) {
+// changesColumn tells whether add_field or remove_field changes a
+// column of m. A many-to-many field has none: its automatic through
+// table (without through=) goes to throughTable instead, to be created
+// or deleted.
+func (e *editor) changesColumn(m *model, f *field, throughTable func(*model)) bool {
 	if f.m2m {
 		if f.through == "" {
-			e.createModel(e.throughModel(m, f))
+			throughTable(e.throughModel(m, f))
 		}
-		return
+		return false
 	}
-	if !f.hasColumn() {
+	return f.hasColumn()
+}
+
+// addField is add_field.
+func (e *editor) addField(m *model, f *field) {
+	if !e.changesColumn(m, f, e.createModel) {
 		return
 	}
 	table := m.table()
@@ -746,13 +754,7 @@ func (e *editor) effectiveDefaultQuiet(f *field) (literal, bool) {
 
 // removeField is remove_field.
 func (e *editor) removeField(m *model, f *field) {
-	if f.m2m {
-		if f.through == "" {
-			e.deleteModel(e.throughModel(m, f))
-		}
-		return
-	}
-	if !f.hasColumn() {
+	if !e.changesColumn(m, f, e.deleteModel) {
 		return
 	}
 	table := m.table()

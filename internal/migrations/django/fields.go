@@ -88,9 +88,7 @@ func parseField(name string, call *value, app string, s *state) (*field, string)
 		f.maxLength = n
 	}
 	switch f.internal {
-	case "SlugField":
-		f.dbIndex = true
-	case "ForeignKey":
+	case "SlugField", "ForeignKey":
 		f.dbIndex = true
 	case "OneToOneField":
 		f.dbIndex, f.unique = true, true
@@ -196,61 +194,49 @@ func emptyStringsAllowed(internal string) bool {
 	return false
 }
 
+// dataTypes is Django's PostgreSQL data_types templates by internal
+// type, auto fields as identity columns (serialTypes before).
+var dataTypes = map[string]string{
+	"AutoField":                 "integer",
+	"BigAutoField":              "bigint",
+	"SmallAutoField":            "smallint",
+	"BinaryField":               "bytea",
+	"BooleanField":              "boolean",
+	"NullBooleanField":          "boolean",
+	"CharField":                 "varchar(%(max_length)s)",
+	"FileField":                 "varchar(%(max_length)s)",
+	"FilePathField":             "varchar(%(max_length)s)",
+	"SlugField":                 "varchar(%(max_length)s)",
+	"DateField":                 "date",
+	"DateTimeField":             "timestamp with time zone",
+	"DecimalField":              "numeric(%(max_digits)s, %(decimal_places)s)",
+	"DurationField":             "interval",
+	"FloatField":                "double precision",
+	"IntegerField":              "integer",
+	"PositiveIntegerField":      "integer",
+	"BigIntegerField":           "bigint",
+	"PositiveBigIntegerField":   "bigint",
+	"SmallIntegerField":         "smallint",
+	"PositiveSmallIntegerField": "smallint",
+	"IPAddressField":            "inet",
+	"GenericIPAddressField":     "inet",
+	"JSONField":                 "jsonb",
+	"TextField":                 "text",
+	"TimeField":                 "time",
+	"UUIDField":                 "uuid",
+	"OneToOneField":             "integer",
+}
+
+// serialTypes are the auto fields' types before identity columns.
+var serialTypes = map[string]string{"AutoField": "serial", "BigAutoField": "bigserial", "SmallAutoField": "smallserial"}
+
 // dataType is Django's PostgreSQL data_types template for an internal
 // type (used by AlterField to decide on USING), or "".
 func (e *editor) dataType(internal string) string {
-	switch internal {
-	case "AutoField":
-		if e.identity() {
-			return "integer"
-		}
-		return "serial"
-	case "BigAutoField":
-		if e.identity() {
-			return "bigint"
-		}
-		return "bigserial"
-	case "SmallAutoField":
-		if e.identity() {
-			return "smallint"
-		}
-		return "smallserial"
-	case "BinaryField":
-		return "bytea"
-	case "BooleanField", "NullBooleanField":
-		return "boolean"
-	case "CharField", "FileField", "FilePathField", "SlugField":
-		return "varchar(%(max_length)s)"
-	case "DateField":
-		return "date"
-	case "DateTimeField":
-		return "timestamp with time zone"
-	case "DecimalField":
-		return "numeric(%(max_digits)s, %(decimal_places)s)"
-	case "DurationField":
-		return "interval"
-	case "FloatField":
-		return "double precision"
-	case "IntegerField", "PositiveIntegerField":
-		return "integer"
-	case "BigIntegerField", "PositiveBigIntegerField":
-		return "bigint"
-	case "SmallIntegerField", "PositiveSmallIntegerField":
-		return "smallint"
-	case "IPAddressField", "GenericIPAddressField":
-		return "inet"
-	case "JSONField":
-		return "jsonb"
-	case "TextField":
-		return "text"
-	case "TimeField":
-		return "time"
-	case "UUIDField":
-		return "uuid"
-	case "OneToOneField":
-		return "integer"
+	if t, ok := serialTypes[internal]; ok && !e.identity() {
+		return t
 	}
-	return ""
+	return dataTypes[internal]
 }
 
 // dbType is the column type Django's PostgreSQL backend gives a field,
@@ -314,6 +300,12 @@ func (e *editor) relDBType(f *field, depth int) string {
 	if target == nil || depth > 8 {
 		return "bigint"
 	}
+	return e.relTypeOf(target, depth+1)
+}
+
+// relTypeOf is the column type of a foreign key whose target field is
+// target.
+func (e *editor) relTypeOf(target *field, depth int) string {
 	switch target.internal {
 	case "AutoField", "PositiveIntegerField":
 		return "integer"
@@ -323,9 +315,9 @@ func (e *editor) relDBType(f *field, depth int) string {
 		return "smallint"
 	}
 	if target.isFK() {
-		return e.relDBType(target, depth+1)
+		return e.relDBType(target, depth)
 	}
-	return e.dbTypeDepth(target, depth+1)
+	return e.dbTypeDepth(target, depth)
 }
 
 // target is the field a foreign key points at.

@@ -67,43 +67,24 @@ func sortedKeys(m map[nodeKey]bool) []nodeKey {
 	return out
 }
 
-// rootOf and leafOf resolve __first__ and __latest__: the first (in name
-// order) migration of the app without a parent, respectively without a
-// child, in the same app.
-func (g *graph) rootOf(app string) (nodeKey, bool) {
+// endOf resolves __first__ and __latest__: the first (in name order)
+// migration of the app with no neighbour in the same app, neighbours
+// being a node's parents (a root, __first__) or its children (a leaf,
+// __latest__).
+func (g *graph) endOf(app string, neighbours func(*node) map[nodeKey]bool) (nodeKey, bool) {
 	var best []nodeKey
 	for k, n := range g.nodes {
 		if k.app != app {
 			continue
 		}
-		root := true
-		for p := range n.parents {
+		end := true
+		for p := range neighbours(n) {
 			if p.app == app {
-				root = false
+				end = false
 				break
 			}
 		}
-		if root {
-			best = append(best, k)
-		}
-	}
-	return first(best)
-}
-
-func (g *graph) leafOf(app string) (nodeKey, bool) {
-	var best []nodeKey
-	for k, n := range g.nodes {
-		if k.app != app {
-			continue
-		}
-		leaf := true
-		for c := range n.children {
-			if c.app == app {
-				leaf = false
-				break
-			}
-		}
-		if leaf {
+		if end {
 			best = append(best, k)
 		}
 	}
@@ -143,9 +124,9 @@ func orderMigrations(all []*found) ([]*found, []migration.Skipped) {
 		case !g.hasApp(dep.app):
 			return nodeKey{}, false // an app outside the tree (django.contrib, a package): applied before
 		case dep.name == "__first__":
-			return g.rootOf(dep.app)
+			return g.endOf(dep.app, func(n *node) map[nodeKey]bool { return n.parents })
 		case dep.name == "__latest__":
-			return g.leafOf(dep.app)
+			return g.endOf(dep.app, func(n *node) map[nodeKey]bool { return n.children })
 		}
 		k := nodeKey{dep.app, dep.name}
 		if g.nodes[k] == nil {

@@ -481,22 +481,6 @@ func (m *module) slotsIn(n *tsnode.Node) []slot {
 				out = append(out, slot{m.in.cur, name, true})
 			}
 			return
-		case "assignment", "for_statement":
-			if l := n.ChildByFieldName("left"); l != nil {
-				out = m.targetSlots(out, l, false)
-			}
-		case "augmented_assignment":
-			if l := n.ChildByFieldName("left"); l != nil {
-				out = m.targetSlots(out, l, true)
-			}
-		case "as_pattern":
-			if al := n.ChildByFieldName("alias"); al != nil {
-				out = m.targetSlots(out, al, false)
-			}
-		case "named_expression":
-			if nm := n.ChildByFieldName("name"); nm != nil {
-				out = m.targetSlots(out, nm, false)
-			}
 		case "delete_statement":
 			m.forTargets(n, func(name string, _ *tsnode.Node) { out = append(out, slot{m.in.cur, name, true}) })
 			return
@@ -508,6 +492,12 @@ func (m *module) slotsIn(n *tsnode.Node) []slot {
 					}
 				}
 			}
+		default:
+			if b, ok := binders[n.Type()]; ok {
+				if tg := n.ChildByFieldName(b.field); tg != nil {
+					out = m.targetSlots(out, tg, b.inPlace)
+				}
+			}
 		}
 		for _, c := range tsnode.Named(n) {
 			walk(c)
@@ -515,6 +505,19 @@ func (m *module) slotsIn(n *tsnode.Node) []slot {
 	}
 	walk(n)
 	return out
+}
+
+// binders are the nodes that bind their target: the target's field, and
+// whether the change is in place (x += 1 keeps x where it lives).
+var binders = map[string]struct {
+	field   string
+	inPlace bool
+}{
+	"assignment":           {"left", false},
+	"for_statement":        {"left", false},
+	"augmented_assignment": {"left", true},
+	"as_pattern":           {"alias", false},
+	"named_expression":     {"name", false},
 }
 
 // targetSlots adds the names of an assignment target: bound in the

@@ -2,6 +2,7 @@ package django
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
@@ -57,6 +58,15 @@ func (t *translator) model(op *value, name string) *model {
 	return m
 }
 
+// modelArg is the model an operation's argument i (keyword kw) names.
+func (t *translator) modelArg(op *value, i int, kw string) (*model, bool) {
+	name, ok := t.modelName(op, i, kw)
+	if !ok {
+		return nil, false
+	}
+	return t.model(op, name), true
+}
+
 func (t *translator) modelName(op *value, i int, kw string) (string, bool) {
 	s, ok := op.arg(i, kw).str()
 	if !ok {
@@ -106,8 +116,7 @@ func (t *translator) operation(op *value, db bool) {
 	case "CreateModel":
 		t.createModel(op, db)
 	case "DeleteModel":
-		if name, ok := t.modelName(op, 0, "name"); ok {
-			m := t.model(op, name)
+		if m, ok := t.modelArg(op, 0, "name"); ok {
 			if db && m.migrated() {
 				t.e.deleteModel(m)
 			}
@@ -118,8 +127,7 @@ func (t *translator) operation(op *value, db bool) {
 	case "AlterModelTable":
 		t.alterModelTable(op, db)
 	case "AlterModelTableComment":
-		if name, ok := t.modelName(op, 0, "name"); ok {
-			m := t.model(op, name)
+		if m, ok := t.modelArg(op, 0, "name"); ok {
 			c, _ := op.arg(1, "table_comment").str()
 			m.dbTableComment = c
 			if db && m.migrated() && t.e.ver.atLeast(4, 2) {
@@ -135,8 +143,7 @@ func (t *translator) operation(op *value, db bool) {
 	case "AlterOrderWithRespectTo":
 		t.alterOrderWithRespectTo(op, db)
 	case "AlterModelOptions":
-		if name, ok := t.modelName(op, 0, "name"); ok {
-			m := t.model(op, name)
+		if m, ok := t.modelArg(op, 0, "name"); ok {
 			opts := op.arg(1, "options")
 			managed := true
 			if v := dictGet(opts, "managed"); v != nil {
@@ -145,8 +152,7 @@ func (t *translator) operation(op *value, db bool) {
 			m.managed = managed
 		}
 	case "AlterModelManagers":
-		if name, ok := t.modelName(op, 0, "name"); ok {
-			m := t.model(op, name)
+		if m, ok := t.modelArg(op, 0, "name"); ok {
 			m.userManager = strings.Contains(op.arg(1, "managers").source(), "UserManager")
 		}
 	case "AddField":
@@ -170,8 +176,7 @@ func (t *translator) operation(op *value, db bool) {
 	case "AlterConstraint":
 		// Django 5.2: changes only Python-side attributes.
 	case "ValidateConstraint":
-		if name, ok := t.modelName(op, 0, "model_name"); ok {
-			m := t.model(op, name)
+		if m, ok := t.modelArg(op, 0, "model_name"); ok {
 			cn, _ := op.arg(1, "name").str()
 			if db && m.migrated() {
 				t.e.exec(fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", quoteTable(m.table()), quoteName(cn)))
@@ -340,31 +345,31 @@ func (t *translator) readOptions(m *model, opts *value) {
 				m.indexTogether = tg
 			}
 		case "indexes":
-			items, _ := v.seq()
-			for _, it := range items {
-				idx, problem := parseIndex(it)
-				if idx == nil {
-					t.note(migration.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
-					continue
-				}
-				m.indexes = append(m.indexes, idx)
-			}
+			m.indexes = append(m.indexes, parseEach(t, v, parseIndex)...)
 		case "constraints":
-			items, _ := v.seq()
-			for _, it := range items {
-				c, problem := parseConstraint(it)
-				if c == nil {
-					t.note(migration.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
-					continue
-				}
-				m.constraints = append(m.constraints, c)
-			}
+			m.constraints = append(m.constraints, parseEach(t, v, parseConstraint)...)
 		case "order_with_respect_to":
 			m.orderWRT, _ = v.str()
 		case "db_table_comment":
 			m.dbTableComment, _ = v.str()
 		}
 	}
+}
+
+// parseEach parses each item of a Meta list (indexes, constraints),
+// noting those it cannot read.
+func parseEach[T any](t *translator, list *value, parse func(*value) (*T, string)) []*T {
+	items, _ := list.seq()
+	var out []*T
+	for _, it := range items {
+		x, problem := parse(it)
+		if x == nil {
+			t.note(migration.NoteUnrecognised, it.start, it.end, "%s: not checked", problem)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 func (t *translator) renameModel(op *value, db bool) {
@@ -494,11 +499,10 @@ func (t *translator) alterTogether(op *value, db bool) {
 }
 
 func (t *translator) alterOrderWithRespectTo(op *value, db bool) {
-	name, ok := t.modelName(op, 0, "name")
+	m, ok := t.modelArg(op, 0, "name")
 	if !ok {
 		return
 	}
-	m := t.model(op, name)
 	to, _ := op.arg(1, "order_with_respect_to").str()
 	from := m.orderWRT
 	m.orderWRT = to
@@ -543,13 +547,21 @@ func removeFieldNamed(fs []*field, name string) []*field {
 	return out
 }
 
-func (t *translator) addField(op *value, db bool) {
+// fieldOp reads AddField's and AlterField's model, field name and
+// field.
+func (t *translator) fieldOp(op *value) (*model, string, *field, bool) {
 	m, name, ok := t.modelAndName(op, "name")
+	if !ok {
+		return nil, "", nil, false
+	}
+	return m, name, t.field(name, op.arg(2, "field"), m, op), true
+}
+
+func (t *translator) addField(op *value, db bool) {
+	m, name, f, ok := t.fieldOp(op)
 	if !ok {
 		return
 	}
-	call := op.arg(2, "field")
-	f := t.field(name, call, m, op)
 	if m.field(name) != nil {
 		t.note(migration.NoteUnrecognised, op.start, op.end, "AddField: %s already has a field %q: Django stops with an error", m.name, name)
 	}
@@ -601,12 +613,10 @@ func withoutField(tg [][]string, name string) [][]string {
 }
 
 func (t *translator) alterField(op *value, db bool) {
-	m, name, ok := t.modelAndName(op, "name")
+	m, name, nf, ok := t.fieldOp(op)
 	if !ok {
 		return
 	}
-	call := op.arg(2, "field")
-	nf := t.field(name, call, m, op)
 	old := m.field(name)
 	switch {
 	case old == nil:
@@ -675,20 +685,28 @@ func (t *translator) renameField(op *value, db bool) {
 }
 
 func (t *translator) addIndex(op *value, db, concurrently bool) {
-	mn, ok := t.modelName(op, 0, "model_name")
+	if m, idx, ok := modelAndParsed(t, op, "index", parseIndex); ok {
+		m.indexes = append(m.indexes, idx)
+		if db && m.migrated() {
+			t.e.addIndex(m, idx, concurrently)
+		}
+	}
+}
+
+// modelAndParsed reads AddIndex's and AddConstraint's model and their
+// second argument (what), parsed by parse; a note says what cannot be
+// read.
+func modelAndParsed[T any](t *translator, op *value, what string, parse func(*value) (*T, string)) (*model, *T, bool) {
+	m, ok := t.modelArg(op, 0, "model_name")
 	if !ok {
-		return
+		return nil, nil, false
 	}
-	m := t.model(op, mn)
-	idx, problem := parseIndex(op.arg(1, "index"))
-	if idx == nil {
+	x, problem := parse(op.arg(1, what))
+	if x == nil {
 		t.note(migration.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
-		return
+		return nil, nil, false
 	}
-	m.indexes = append(m.indexes, idx)
-	if db && m.migrated() {
-		t.e.addIndex(m, idx, concurrently)
-	}
+	return m, x, true
 }
 
 func (t *translator) removeIndex(op *value, db, concurrently bool) {
@@ -756,7 +774,7 @@ func (t *translator) renameIndex(op *value, db bool) {
 	}
 	var kept [][]string
 	for _, it := range m.indexTogether {
-		if !equalStrings(it, fields) {
+		if !slices.Equal(it, fields) {
 			kept = append(kept, it)
 		}
 	}
@@ -764,32 +782,12 @@ func (t *translator) renameIndex(op *value, db bool) {
 	m.indexes = append(m.indexes, &indexDef{name: newName, fields: fields, call: op})
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func (t *translator) addConstraint(op *value, db, notValid bool) {
-	mn, ok := t.modelName(op, 0, "model_name")
-	if !ok {
-		return
-	}
-	m := t.model(op, mn)
-	c, problem := parseConstraint(op.arg(1, "constraint"))
-	if c == nil {
-		t.note(migration.NoteUnrecognised, op.start, op.end, "%s: %s: not checked", op.lastName(), problem)
-		return
-	}
-	m.constraints = append(m.constraints, c)
-	if db && m.migrated() {
-		t.e.addConstraint(m, c, notValid)
+	if m, c, ok := modelAndParsed(t, op, "constraint", parseConstraint); ok {
+		m.constraints = append(m.constraints, c)
+		if db && m.migrated() {
+			t.e.addConstraint(m, c, notValid)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemagate/schemagate/internal/migrations/nesting"
+	"github.com/schemagate/schemagate/internal/refs/lang"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -535,27 +536,12 @@ func decodeEscape(e string) string {
 	if len(e) < 2 {
 		return e
 	}
+	if v, ok := lang.SimpleEscape(e[1]); ok {
+		return v
+	}
 	switch e[1] {
-	case '\n':
+	case '\n', '\r':
 		return ""
-	case '\r':
-		return ""
-	case '\\', '\'', '"':
-		return e[1:2]
-	case 'n':
-		return "\n"
-	case 't':
-		return "\t"
-	case 'r':
-		return "\r"
-	case 'a':
-		return "\a"
-	case 'b':
-		return "\b"
-	case 'f':
-		return "\f"
-	case 'v':
-		return "\v"
 	case 'x', 'u', 'U':
 		if n, err := strconv.ParseUint(e[2:], 16, 32); err == nil {
 			return string(rune(n))

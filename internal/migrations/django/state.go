@@ -137,36 +137,29 @@ func (m *model) table() string {
 	return truncateName(m.app+"_"+strings.ToLower(m.name), maxNameLength)
 }
 
-func (m *model) field(name string) *field {
+// fieldWhere is the first field of m that match accepts, or nil.
+func (m *model) fieldWhere(match func(*field) bool) *field {
 	for _, f := range m.fields {
-		if f.name == name {
+		if match(f) {
 			return f
 		}
 	}
 	return nil
 }
 
-// fieldByColumnOrName finds a field by name, or by attname ("user_id").
+func (m *model) field(name string) *field {
+	return m.fieldWhere(func(f *field) bool { return f.name == name })
+}
+
+// fieldByAttr finds a field by name, or by attname ("user_id").
 func (m *model) fieldByAttr(name string) *field {
 	if f := m.field(name); f != nil {
 		return f
 	}
-	for _, f := range m.fields {
-		if f.isFK() && f.name+"_id" == name {
-			return f
-		}
-	}
-	return nil
+	return m.fieldWhere(func(f *field) bool { return f.isFK() && f.name+"_id" == name })
 }
 
-func (m *model) pk() *field {
-	for _, f := range m.fields {
-		if f.primaryKey {
-			return f
-		}
-	}
-	return nil
-}
+func (m *model) pk() *field { return m.fieldWhere(func(f *field) bool { return f.primaryKey }) }
 
 // migrated reports whether Django runs schema changes for the model.
 func (m *model) migrated() bool { return m.managed && !m.proxy }

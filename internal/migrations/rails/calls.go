@@ -30,6 +30,13 @@ func (c *rcall) onTable(table, name string) *rcall {
 	return &c2
 }
 
+// twoArgs returns the first two positional arguments as names.
+func (c *rcall) twoArgs() (a, b string, ok bool) {
+	a, ok1 := c.arg(0)
+	b, ok2 := c.arg(1)
+	return a, b, ok1 && ok2
+}
+
 // arg returns positional argument i as a name.
 func (c *rcall) arg(i int) (string, bool) {
 	if i >= len(c.pos) {

@@ -105,6 +105,48 @@ func (t *tr) need(c *rcall, i int, what string) (string, bool) {
 	return s, ok
 }
 
+// literal returns positional argument i of a call inside a table block,
+// hinting that what is not a literal when it cannot be read.
+func (t *tr) literal(c *rcall, i int, what string) (string, bool) {
+	s, ok := c.arg(i)
+	if !ok {
+		t.hint(c.n, "%s is not a literal: not checked", what)
+	}
+	return s, ok
+}
+
+// eachLiteral calls f with each positional argument from the first on
+// that is a literal, hinting at the others.
+func (t *tr) eachLiteral(c *rcall, first int, what string, f func(i int, s string)) {
+	for i := first; i < len(c.pos); i++ {
+		if s, ok := t.literal(c, i, what); ok {
+			f(i, s)
+		}
+	}
+}
+
+// hasArgs reports whether the call has n positional arguments, hinting
+// (without what) when it has not.
+func (t *tr) hasArgs(c *rcall, n int, what string) bool {
+	if len(c.pos) >= n {
+		return true
+	}
+	t.recognised--
+	t.hint(c.n, "`%s` without %s: not checked", c.name, what)
+	return false
+}
+
+// nameAndList reads a call's first argument as a name and its second,
+// when given, as a list of names (what each is, for the hints).
+func (t *tr) nameAndList(c *rcall, what, listWhat string) (string, []string, bool) {
+	name, ok := t.need(c, 0, what)
+	if !ok {
+		return "", nil, false
+	}
+	list, ok := t.namesArg(c, 1, listWhat)
+	return name, list, ok
+}
+
 // tableAnd reads a call's table name and its second argument (what it
 // is, for the hint); both are read, so that each unreadable one is said.
 func (t *tr) tableAnd(c *rcall, what string) (table, second string, ok bool) {
@@ -174,13 +216,19 @@ func (t *tr) createTable(c *rcall) {
 			t.tdColumn(td, c, pk, idType, pkOpts, c.sp)
 		}
 	}
+	t.runBlock(c, value{k: kTableDef, ref: td})
+	t.flushCreateTable(td, c, o)
+}
+
+// runBlock runs the call's block with its first parameter (the t of
+// create_table and change_table) bound to v.
+func (t *tr) runBlock(c *rcall, v value) {
 	params, body := blockParts(c.block)
 	be := newEnv(c.e)
 	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = value{k: kTableDef, ref: td}
+		be.vars[params[0].text(t.src)] = v
 	}
 	t.exec(body, be)
-	t.flushCreateTable(td, c, o)
 }
 
 func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
@@ -273,15 +321,26 @@ func first(s []string) string {
 	return s[0]
 }
 
-func (t *tr) createJoinTable(c *rcall) {
+// joinTable reads the two tables of create_join_table and
+// drop_join_table, and the join table's name: table_name:, else the
+// one Rails derives from the two.
+func (t *tr) joinTable(c *rcall) (a, b, name string, ok bool) {
 	a, ok1 := t.need(c, 0, "the first table")
 	b, ok2 := t.need(c, 1, "the second table")
 	if !ok1 || !ok2 {
-		return
+		return "", "", "", false
 	}
-	name, ok := c.o.str("table_name")
+	name, ok = c.o.str("table_name")
 	if !ok {
 		name = joinTableName(a, b)
+	}
+	return a, b, name, true
+}
+
+func (t *tr) createJoinTable(c *rcall) {
+	a, b, name, ok := t.joinTable(c)
+	if !ok {
+		return
 	}
 	colOpts := emptyOpts()
 	if v, ok := c.o.get("column_options"); ok && v.k == kHash {
@@ -307,12 +366,7 @@ func (t *tr) createJoinTable(c *rcall) {
 			foreignKey: func(to string, fo opts) { td.fks = append(td.fks, tdForeignKey{to: to, o: fo, sp: c.sp}) },
 		})
 	}
-	params, body := blockParts(c.block)
-	be := newEnv(c.e)
-	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = value{k: kTableDef, ref: td}
-	}
-	t.exec(body, be)
+	t.runBlock(c, value{k: kTableDef, ref: td})
 	t.flushCreateTable(td, c, o)
 }
 
@@ -322,13 +376,7 @@ func (t *tr) dropTable(c *rcall) {
 		return
 	}
 	var names []string
-	for i := range c.pos {
-		if name, ok := c.arg(i); ok {
-			names = append(names, quoteTable(name))
-		} else {
-			t.hint(c.n, "table name is not a literal: not checked")
-		}
-	}
+	t.eachLiteral(c, 0, "table name", func(_ int, name string) { names = append(names, quoteTable(name)) })
 	if len(names) == 0 {
 		return
 	}
@@ -350,14 +398,9 @@ func dropTableSQL(tables string, ifExists, cascade bool) string {
 }
 
 func (t *tr) dropJoinTable(c *rcall) {
-	a, ok1 := t.need(c, 0, "the first table")
-	b, ok2 := t.need(c, 1, "the second table")
-	if !ok1 || !ok2 {
-		return
-	}
-	name, ok := c.o.str("table_name")
+	_, _, name, ok := t.joinTable(c)
 	if !ok {
-		name = joinTableName(a, b)
+		return
 	}
 	fs, _ := c.o.str("force")
 	t.sendSQL(dropTableSQL(quoteTable(name), c.o.bool("if_exists", false), fs == "cascade"), c.sp)
@@ -406,12 +449,7 @@ func (t *tr) renameTable(from, to string, sp source.Span) {
 
 func (t *tr) addColumnCall(c *rcall) {
 	table, col, ok := t.tableAnd(c, "the column name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 3 {
-		t.recognised--
-		t.hint(c.n, "`add_column` without a type: not checked")
+	if !ok || !t.hasArgs(c, 3, "a type") {
 		return
 	}
 	typ, o := c.pos[2], c.o
@@ -461,14 +499,7 @@ func (t *tr) removeColumnsCall(c *rcall) {
 		return
 	}
 	var cols []string
-	for i := 1; i < len(c.pos); i++ {
-		col, ok := c.arg(i)
-		if !ok {
-			t.hint(c.n, "column name is not a literal: not checked")
-			continue
-		}
-		cols = append(cols, col)
-	}
+	t.eachLiteral(c, 1, "column name", func(_ int, col string) { cols = append(cols, col) })
 	if len(cols) > 0 {
 		t.dropColumns(table, cols, c.sp)
 	}
@@ -483,14 +514,19 @@ func (t *tr) dropColumns(table string, cols []string, sp source.Span) {
 	})
 }
 
-func (t *tr) renameColumnCall(c *rcall) {
+// renameArgs reads rename_column's and rename_index's table, old name
+// (what it is) and new name.
+func (t *tr) renameArgs(c *rcall, what string) (table, from, to string, ok bool) {
 	table, ok1 := t.need(c, 0, "the table name")
-	from, ok2 := t.need(c, 1, "the column name")
+	from, ok2 := t.need(c, 1, what)
 	to, ok3 := t.need(c, 2, "the new name")
-	if !ok1 || !ok2 || !ok3 {
-		return
+	return table, from, to, ok1 && ok2 && ok3
+}
+
+func (t *tr) renameColumnCall(c *rcall) {
+	if table, from, to, ok := t.renameArgs(c, "the column name"); ok {
+		t.renameColumn(table, from, to, c.sp)
 	}
-	t.renameColumn(table, from, to, c.sp)
 }
 
 // renameColumn renames the column and the indexes Rails named after it.
@@ -521,12 +557,7 @@ func (t *tr) renameColumn(table, from, to string, sp source.Span) {
 
 func (t *tr) changeColumnCall(c *rcall) {
 	table, col, ok := t.tableAnd(c, "the column name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 3 {
-		t.recognised--
-		t.hint(c.n, "`change_column` without a type: not checked")
+	if !ok || !t.hasArgs(c, 3, "a type") {
 		return
 	}
 	t.changeColumn(table, col, c.pos[2], c.o, c)
@@ -664,12 +695,7 @@ func (t *tr) changeColumnDefaultCall(c *rcall) {
 
 func (t *tr) changeColumnNullCall(c *rcall) {
 	table, col, ok := t.tableAnd(c, "the column name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 3 {
-		t.recognised--
-		t.hint(c.n, "`change_column_null` without null: not checked")
+	if !ok || !t.hasArgs(c, 3, "null") {
 		return
 	}
 	null := c.pos[2]
@@ -735,12 +761,7 @@ func (t *tr) removeTimestampsCall(c *rcall) {
 
 func (t *tr) addIndexCall(c *rcall) {
 	table, ok := t.need(c, 0, "the table name")
-	if !ok {
-		return
-	}
-	if len(c.pos) < 2 {
-		t.recognised--
-		t.hint(c.n, "`add_index` without columns: not checked")
+	if !ok || !t.hasArgs(c, 2, "columns") {
 		return
 	}
 	t.addIndex(table, c.pos[1], c.o, c.sp)
@@ -786,7 +807,10 @@ func nodeOr(n, def *node, t *tr) *node {
 	return &node{start: 0, end: 0}
 }
 
-func (t *tr) removeIndexCall(c *rcall) {
+func (t *tr) removeIndexCall(c *rcall) { t.removeIndexWith(c, c.o) }
+
+// removeIndexWith is remove_index(table, column, **o).
+func (t *tr) removeIndexWith(c *rcall, o opts) {
 	table, ok := t.need(c, 0, "the table name")
 	if !ok {
 		return
@@ -795,7 +819,7 @@ func (t *tr) removeIndexCall(c *rcall) {
 	if len(c.pos) > 1 {
 		col = c.pos[1]
 	}
-	t.removeIndex(table, col, c.o, c.sp)
+	t.removeIndex(table, col, o, c.sp)
 }
 
 // removeIndex is remove_index: the index is found by name, or by its
@@ -849,13 +873,9 @@ func (t *tr) removeIndex(table string, colV value, o opts, sp source.Span) {
 }
 
 func (t *tr) renameIndexCall(c *rcall) {
-	_, ok1 := t.need(c, 0, "the table name")
-	from, ok2 := t.need(c, 1, "the index name")
-	to, ok3 := t.need(c, 2, "the new name")
-	if !ok1 || !ok2 || !ok3 {
-		return
+	if _, from, to, ok := t.renameArgs(c, "the index name"); ok {
+		t.renameIndex(from, to, c.sp)
 	}
-	t.renameIndex(from, to, c.sp)
 }
 
 func (t *tr) renameIndex(from, to string, sp source.Span) {
@@ -1127,11 +1147,7 @@ func (t *tr) disableExtension(c *rcall) {
 }
 
 func (t *tr) createEnum(c *rcall) {
-	name, ok := t.need(c, 0, "the type name")
-	if !ok {
-		return
-	}
-	vals, ok := t.namesArg(c, 1, "enum values")
+	name, vals, ok := t.nameAndList(c, "the type name", "enum values")
 	if !ok {
 		return
 	}
@@ -1237,15 +1253,10 @@ func (t *tr) changeTable(c *rcall) {
 		return
 	}
 	ct := &changeTable{name: name, bulk: c.o.bool("bulk", false)}
-	params, body := blockParts(c.block)
-	be := newEnv(c.e)
-	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = value{k: kTable, ref: ct}
-	}
 	saved := t.bulk
 	t.bulk = nil
 	ct.recording = ct.bulk
-	t.exec(body, be)
+	t.runBlock(c, value{k: kTable, ref: ct})
 	if ct.bulk {
 		ct.recording = false
 		t.bulk = &bulk{}
@@ -1262,6 +1273,19 @@ func (t *tr) changeTable(c *rcall) {
 var combinable = map[string]bool{
 	"column": true, "remove": true, "change": true, "change_default": true, "change_null": true,
 	"timestamps": true, "remove_timestamps": true,
+}
+
+// tableStatements are the change_table methods that are a schema
+// statement on the table, as Rails' Table has them: @base.<statement>(
+// name, ...).
+var tableStatements = map[string]string{
+	"change_default":          "change_column_default",
+	"change_null":             "change_column_null",
+	"remove_index":            "remove_index",
+	"timestamps":              "add_timestamps",
+	"remove_timestamps":       "remove_timestamps",
+	"check_constraint":        "add_check_constraint",
+	"remove_check_constraint": "remove_check_constraint",
 }
 
 // tableCall runs t.<method> inside change_table.
@@ -1291,14 +1315,9 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 	}):
 	case name == "references" || name == "belongs_to":
 		t.recognised++
-		for i := range c.pos {
-			ref, ok := c.arg(i)
-			if !ok {
-				t.hint(c.n, "reference name is not a literal: not checked")
-				continue
-			}
+		t.eachLiteral(c, 0, "reference name", func(i int, ref string) {
 			t.withoutBulk(func() { t.addReference(table, ref, c.o, c, t.argSpan(c, i)) })
-		}
+		})
 	case name == "remove_references" || name == "remove_belongs_to":
 		t.recognised++
 		for i := range c.pos {
@@ -1322,27 +1341,21 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		}
 	case name == "rename":
 		t.recognised++
-		from, ok1 := c.arg(0)
-		to, ok2 := c.arg(1)
-		if !ok1 || !ok2 {
+		from, to, ok := c.twoArgs()
+		if !ok {
 			t.hint(c.n, "column names are not literals: not checked")
 			return
 		}
 		t.renameColumn(table, from, to, c.sp)
 	case name == "change":
 		t.recognised++
-		col, ok := c.arg(0)
-		if !ok || len(c.pos) < 2 {
-			t.hint(c.n, "column name or type is not a literal: not checked")
-			return
+		if col, typ, ok := t.columnAndType(c); ok {
+			t.changeColumn(table, col, typ, c.o, c)
 		}
-		t.changeColumn(table, col, c.pos[1], c.o, c)
-	case name == "change_default":
+	case tableStatements[name] != "":
 		t.recognised++
-		t.changeColumnDefaultCall(c.onTable(table, "change_column_default"))
-	case name == "change_null":
-		t.recognised++
-		t.changeColumnNullCall(c.onTable(table, "change_column_null"))
+		s := tableStatements[name]
+		dsl[s](t, c.onTable(table, s))
 	case name == "index":
 		t.recognised++
 		if len(c.pos) == 0 {
@@ -1350,26 +1363,11 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 			return
 		}
 		t.addIndex(table, c.pos[0], c.o, c.sp)
-	case name == "remove_index":
-		t.recognised++
-		var col value
-		if len(c.pos) > 0 {
-			col = c.pos[0]
-		}
-		t.removeIndex(table, col, c.o, c.sp)
 	case name == "rename_index":
 		t.recognised++
-		from, ok1 := c.arg(0)
-		to, ok2 := c.arg(1)
-		if ok1 && ok2 {
+		if from, to, ok := c.twoArgs(); ok {
 			t.renameIndex(from, to, c.sp)
 		}
-	case name == "timestamps":
-		t.recognised++
-		t.addTimestamps(table, c.o, c)
-	case name == "remove_timestamps":
-		t.recognised++
-		t.dropColumns(table, []string{"updated_at", "created_at"}, c.sp)
 	case name == "foreign_key":
 		t.recognised++
 		if to, ok := c.arg(0); ok {
@@ -1379,12 +1377,6 @@ func (t *tr) tableCall(ct *changeTable, c *rcall) {
 		t.recognised++
 		to, _ := c.arg(0)
 		t.removeForeignKey(table, to, c.o, c.sp)
-	case name == "check_constraint":
-		t.recognised++
-		t.addCheckConstraintCall(c.onTable(table, "add_check_constraint"))
-	case name == "remove_check_constraint":
-		t.recognised++
-		t.removeCheckConstraintCall(c.onTable(table, "remove_check_constraint"))
 	case strings.HasSuffix(name, "_exists?"):
 		t.recognised++
 	default:
@@ -1443,11 +1435,7 @@ func (t *tr) addExclusionConstraint(c *rcall) {
 }
 
 func (t *tr) addUniqueConstraint(c *rcall) {
-	table, ok := t.need(c, 0, "the table name")
-	if !ok {
-		return
-	}
-	cols, ok := t.namesArg(c, 1, "unique constraint columns")
+	table, cols, ok := t.nameAndList(c, "the table name", "unique constraint columns")
 	if !ok {
 		return
 	}
@@ -1467,11 +1455,7 @@ func (t *tr) addUniqueConstraint(c *rcall) {
 	if hasIndex {
 		sql += " USING INDEX " + quoteIdent(usingIndex)
 	} else {
-		quoted := make([]string, len(cols))
-		for i, col := range cols {
-			quoted[i] = quoteIdent(col)
-		}
-		sql += " (" + strings.Join(quoted, ", ") + ")"
+		sql += " (" + quoteIdents(cols) + ")"
 	}
 	t.sendSQL(sql, c.sp)
 }
@@ -1512,15 +1496,7 @@ func (t *tr) addConcurrentIndex(c *rcall) {
 }
 
 func (t *tr) removeConcurrentIndex(c *rcall) {
-	table, ok := t.need(c, 0, "the table name")
-	if !ok {
-		return
-	}
-	var col value
-	if len(c.pos) > 1 {
-		col = c.pos[1]
-	}
-	t.removeIndex(table, col, c.o.with("algorithm", value{k: kSymbol, s: "concurrently"}), c.sp)
+	t.removeIndexWith(c, c.o.with("algorithm", value{k: kSymbol, s: "concurrently"}))
 }
 
 func (t *tr) removeConcurrentIndexByName(c *rcall) {

@@ -527,6 +527,34 @@ const (
 	triFalse
 )
 
+func (r tri) not() tri {
+	switch r {
+	case triTrue:
+		return triFalse
+	case triFalse:
+		return triTrue
+	}
+	return triUnknown
+}
+
+// junction is && (decides is triFalse) and || (triTrue): either operand
+// with the value that decides settles it, the left one without reading
+// the right.
+func (t *tr) junction(n *node, e *env, decides tri) (r tri, schemaOnly bool) {
+	a, sa := t.cond(n.firstNamed(), e)
+	if a == decides {
+		return decides, true
+	}
+	b, sb := t.cond(n.lastNamed(), e)
+	switch other := decides.not(); {
+	case b == decides:
+		return decides, true
+	case a == other && b == other:
+		return other, true
+	}
+	return triUnknown, (a != triUnknown || sa) && (b != triUnknown || sb)
+}
+
 func triOf(b bool) tri {
 	if b {
 		return triTrue
@@ -550,13 +578,7 @@ func (t *tr) cond(n *node, e *env) (r tri, schemaOnly bool) {
 		}
 		if op == "!" || op == "not" {
 			r, s := t.cond(n.lastNamed(), e)
-			switch r {
-			case triTrue:
-				return triFalse, s
-			case triFalse:
-				return triTrue, s
-			}
-			return r, s
+			return r.not(), s
 		}
 	case "binary":
 		var op string
@@ -567,31 +589,9 @@ func (t *tr) cond(n *node, e *env) (r tri, schemaOnly bool) {
 		}
 		switch op {
 		case "&&", "and":
-			a, sa := t.cond(n.firstNamed(), e)
-			if a == triFalse {
-				return triFalse, true
-			}
-			b, sb := t.cond(n.lastNamed(), e)
-			switch {
-			case b == triFalse:
-				return triFalse, true
-			case a == triTrue && b == triTrue:
-				return triTrue, true
-			}
-			return triUnknown, (a != triUnknown || sa) && (b != triUnknown || sb)
+			return t.junction(n, e, triFalse)
 		case "||", "or":
-			a, sa := t.cond(n.firstNamed(), e)
-			if a == triTrue {
-				return triTrue, true
-			}
-			b, sb := t.cond(n.lastNamed(), e)
-			switch {
-			case b == triTrue:
-				return triTrue, true
-			case a == triFalse && b == triFalse:
-				return triFalse, true
-			}
-			return triUnknown, (a != triUnknown || sa) && (b != triUnknown || sb)
+			return t.junction(n, e, triTrue)
 		}
 	case "call", "identifier":
 		if r, ok := t.predicate(n, e); ok {

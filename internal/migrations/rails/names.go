@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/schemagate/schemagate/internal/inflect"
 )
 
 // The names Rails gives to what a migration creates when no name: is
@@ -92,138 +94,26 @@ func joinTableName(a, b string) string {
 	return a + "_" + b
 }
 
-// ActiveSupport's English inflections, which Rails uses for foreign key
-// columns (users -> user_id) and reference tables (user -> users).
-
-type inflection struct {
-	re   *regexp.Regexp
-	repl string
-}
-
-var (
-	plurals      []inflection // most recent rule first, as ActiveSupport applies them
-	singulars    []inflection
-	uncountables = []string{"equipment", "information", "rice", "money", "species", "series", "fish", "sheep", "jeans", "police"}
-)
-
-func rule(list *[]inflection, re, repl string) {
-	*list = append([]inflection{{regexp.MustCompile(re), repl}}, *list...)
-}
-
-func init() {
-	p := func(re, repl string) { rule(&plurals, re, repl) }
-	s := func(re, repl string) { rule(&singulars, re, repl) }
-	p(`$`, "s")
-	p(`(?i)s$`, "s")
-	p(`(?i)^(ax|test)is$`, "${1}es")
-	p(`(?i)(octop|vir)us$`, "${1}i")
-	p(`(?i)(octop|vir)i$`, "${1}i")
-	p(`(?i)(alias|status)$`, "${1}es")
-	p(`(?i)(bu)s$`, "${1}ses")
-	p(`(?i)(buffal|tomat)o$`, "${1}oes")
-	p(`(?i)([ti])um$`, "${1}a")
-	p(`(?i)([ti])a$`, "${1}a")
-	p(`(?i)sis$`, "ses")
-	p(`(?i)(?:([^f])fe|([lr])f)$`, "${1}${2}ves")
-	p(`(?i)(hive)$`, "${1}s")
-	p(`(?i)([^aeiouy]|qu)y$`, "${1}ies")
-	p(`(?i)(x|ch|ss|sh)$`, "${1}es")
-	p(`(?i)(matr|vert|ind)(?:ix|ex)$`, "${1}ices")
-	p(`(?i)^(m|l)ouse$`, "${1}ice")
-	p(`(?i)^(m|l)ice$`, "${1}ice")
-	p(`(?i)^(ox)$`, "${1}en")
-	p(`(?i)^(oxen)$`, "${1}")
-	p(`(?i)(quiz)$`, "${1}zes")
-
-	s(`(?i)s$`, "")
-	s(`(?i)(ss)$`, "${1}")
-	s(`(?i)(n)ews$`, "${1}ews")
-	s(`(?i)([ti])a$`, "${1}um")
-	s(`(?i)((a)naly|(b)a|(d)iagno|(p)arenthe|(p)rogno|(s)ynop|(t)he)(sis|ses)$`, "${1}sis")
-	s(`(?i)(^analy)(sis|ses)$`, "${1}sis")
-	s(`(?i)([^f])ves$`, "${1}fe")
-	s(`(?i)(hive)s$`, "${1}")
-	s(`(?i)(tive)s$`, "${1}")
-	s(`(?i)([lr])ves$`, "${1}f")
-	s(`(?i)([^aeiouy]|qu)ies$`, "${1}y")
-	s(`(?i)(s)eries$`, "${1}eries")
-	s(`(?i)(m)ovies$`, "${1}ovie")
-	s(`(?i)(x|ch|ss|sh)es$`, "${1}")
-	s(`(?i)^(m|l)ice$`, "${1}ouse")
-	s(`(?i)(bus)(es)?$`, "${1}")
-	s(`(?i)(o)es$`, "${1}")
-	s(`(?i)(shoe)s$`, "${1}")
-	s(`(?i)(cris|test)(is|es)$`, "${1}is")
-	s(`(?i)^(a)x[ie]s$`, "${1}xis")
-	s(`(?i)(octop|vir)(us|i)$`, "${1}us")
-	s(`(?i)(alias|status)(es)?$`, "${1}")
-	s(`(?i)^(ox)en`, "${1}")
-	s(`(?i)(vert|ind)ices$`, "${1}ex")
-	s(`(?i)(matr)ices$`, "${1}ix")
-	s(`(?i)(quiz)zes$`, "${1}")
-	s(`(?i)(database)s$`, "${1}")
-
-	for _, ir := range [][2]string{{"person", "people"}, {"man", "men"}, {"child", "children"}, {"sex", "sexes"}, {"move", "moves"}, {"zombie", "zombies"}} {
-		sg, pl := ir[0], ir[1]
-		p(`(?i)(`+sg[:1]+`)`+sg[1:]+`$`, "${1}"+pl[1:])
-		p(`(?i)(`+pl[:1]+`)`+pl[1:]+`$`, "${1}"+pl[1:])
-		s(`(?i)(`+sg[:1]+`)`+sg[1:]+`$`, "${1}"+sg[1:])
-		s(`(?i)(`+pl[:1]+`)`+pl[1:]+`$`, "${1}"+sg[1:])
-	}
-}
-
-func uncountable(w string) bool {
-	lw := strings.ToLower(w)
-	for _, u := range uncountables {
-		if strings.HasSuffix(lw, u) {
-			i := len(lw) - len(u)
-			if i == 0 || !isWordByte(lw[i-1]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func isWordByte(b byte) bool {
-	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
-}
+// english are ActiveSupport's English inflections, which Rails uses
+// for foreign key columns (users -> user_id) and reference tables (user
+// -> users).
+var english = inflect.English()
 
 // inflected caches inflections: migrations name the same few tables
 // over and over, and the rules are regular expressions.
 var inflected sync.Map // "p:" or "s:" + word -> string
 
-func inflect(w string, rules []inflection) string {
-	key := "s:" + w
-	if len(rules) > 0 && &rules[0] == &plurals[0] {
-		key = "p:" + w
-	}
-	if v, ok := inflected.Load(key); ok {
+func inflectCached(key, w string, f func(string) string) string {
+	if v, ok := inflected.Load(key + w); ok {
 		return v.(string)
 	}
-	out := inflectUncached(w, rules)
-	inflected.Store(key, out)
+	out := f(w)
+	inflected.Store(key+w, out)
 	return out
 }
 
-func inflectUncached(w string, rules []inflection) string {
-	if w == "" || uncountable(w) {
-		return w
-	}
-	for _, r := range rules {
-		if loc := r.re.FindStringSubmatchIndex(w); loc != nil {
-			var dst []byte
-			dst = append(dst, w[:loc[0]]...)
-			dst = r.re.ExpandString(dst, r.repl, w, loc)
-			dst = append(dst, w[loc[1]:]...)
-			return string(dst)
-		}
-	}
-	return w
-}
-
 // pluralize is ActiveSupport's String#pluralize for English.
-func pluralize(w string) string { return inflect(w, plurals) }
+func pluralize(w string) string { return inflectCached("p:", w, english.Pluralize) }
 
 // singularize is ActiveSupport's String#singularize for English.
-func singularize(w string) string { return inflect(w, singulars) }
+func singularize(w string) string { return inflectCached("s:", w, english.Singularize) }

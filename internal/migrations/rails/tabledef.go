@@ -162,26 +162,28 @@ func (t *tr) columnCall(c *rcall, name string, add func(col string, typ value, n
 	switch {
 	case columnMethods[name]:
 		t.recognised++
-		for i := range c.pos {
-			col, ok := c.arg(i)
-			if !ok {
-				t.hint(c.n, "column name is not a literal: not checked")
-				continue
-			}
+		t.eachLiteral(c, 0, "column name", func(i int, col string) {
 			add(col, value{k: kSymbol, s: name}, t.argSpan(c, i))
-		}
+		})
 	case name == "column":
 		t.recognised++
-		col, ok := c.arg(0)
-		if !ok || len(c.pos) < 2 {
-			t.hint(c.n, "column name or type is not a literal: not checked")
-			break
+		if col, typ, ok := t.columnAndType(c); ok {
+			add(col, typ, t.argSpan(c, 0))
 		}
-		add(col, c.pos[1], t.argSpan(c, 0))
 	default:
 		return false
 	}
 	return true
+}
+
+// columnAndType reads the column name and type of t.column and t.change.
+func (t *tr) columnAndType(c *rcall) (string, value, bool) {
+	col, ok := c.arg(0)
+	if !ok || len(c.pos) < 2 {
+		t.hint(c.n, "column name or type is not a literal: not checked")
+		return "", value{}, false
+	}
+	return col, c.pos[1], true
 }
 
 // tableDefCall runs t.<method> inside create_table.
@@ -196,9 +198,8 @@ func (t *tr) tableDefCall(td *tableDef, c *rcall) {
 	}):
 	case name == "primary_key":
 		t.recognised++
-		col, ok := c.arg(0)
+		col, ok := t.literal(c, 0, "column name")
 		if !ok {
-			t.hint(c.n, "column name is not a literal: not checked")
 			return
 		}
 		typ := value{k: kSymbol, s: "primary_key"}
@@ -215,12 +216,7 @@ func (t *tr) tableDefCall(td *tableDef, c *rcall) {
 		t.tdColumn(td, c, col, typ, o, t.argSpan(c, 0))
 	case name == "references" || name == "belongs_to":
 		t.recognised++
-		for i := range c.pos {
-			ref, ok := c.arg(i)
-			if !ok {
-				t.hint(c.n, "reference name is not a literal: not checked")
-				continue
-			}
+		t.eachLiteral(c, 0, "reference name", func(i int, ref string) {
 			t.reference(td.name, ref, c.o, c, refTarget{
 				column: func(col string, typ value, o opts) { t.tdColumn(td, c, col, typ, o, t.argSpan(c, i)) },
 				index: func(cols []string, o opts) {
@@ -228,7 +224,7 @@ func (t *tr) tableDefCall(td *tableDef, c *rcall) {
 				},
 				foreignKey: func(to string, o opts) { td.fks = append(td.fks, tdForeignKey{to: to, o: o, sp: c.sp}) },
 			})
-		}
+		})
 	case name == "timestamps":
 		t.recognised++
 		o := t.timestampOptions(c.o)
@@ -244,20 +240,14 @@ func (t *tr) tableDefCall(td *tableDef, c *rcall) {
 		td.indexes = append(td.indexes, tdIndex{cols: c.pos[0], o: c.o, sp: c.sp})
 	case name == "check_constraint":
 		t.recognised++
-		expr, ok := c.arg(0)
-		if !ok {
-			t.hint(c.n, "check expression is not a literal: not checked")
-			return
+		if expr, ok := t.literal(c, 0, "check expression"); ok {
+			td.checks = append(td.checks, tdCheck{expr: expr, o: c.o, sp: c.sp})
 		}
-		td.checks = append(td.checks, tdCheck{expr: expr, o: c.o, sp: c.sp})
 	case name == "foreign_key":
 		t.recognised++
-		to, ok := c.arg(0)
-		if !ok {
-			t.hint(c.n, "foreign key table is not a literal: not checked")
-			return
+		if to, ok := t.literal(c, 0, "foreign key table"); ok {
+			td.fks = append(td.fks, tdForeignKey{to: to, o: c.o, sp: c.sp})
 		}
-		td.fks = append(td.fks, tdForeignKey{to: to, o: c.o, sp: c.sp})
 	default:
 		t.hint(c.n, "`t.%s` is not a create_table method schemagate knows: not checked", c.name)
 	}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/schemagate/schemagate/internal/refs/lang"
 )
 
 // mtext is the text of a Ruby string with, for every byte, the offset in
@@ -128,27 +130,16 @@ func unescape(s string) string {
 	if len(s) < 2 || s[0] != '\\' {
 		return s
 	}
-	switch c := s[1]; c {
-	case 'n':
-		return "\n"
-	case 't':
-		return "\t"
-	case 'r':
-		return "\r"
+	if v, ok := lang.SimpleEscape(s[1]); ok {
+		return v
+	}
+	switch s[1] {
 	case 's':
 		return " "
 	case '0':
 		return "\x00"
 	case 'e':
 		return "\x1b"
-	case 'a':
-		return "\a"
-	case 'b':
-		return "\b"
-	case 'f':
-		return "\f"
-	case 'v':
-		return "\v"
 	case 'u':
 		h := strings.Trim(s[2:], "{}")
 		if r, err := strconv.ParseUint(h, 16, 32); err == nil {

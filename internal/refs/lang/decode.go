@@ -176,8 +176,9 @@ func newlineLen(src []byte, i, end int) int {
 	return 0
 }
 
-// simpleEscape is the value of the one-letter escapes most languages share.
-func simpleEscape(c byte) (string, bool) {
+// SimpleEscape is the value of the one-letter escapes most languages
+// share (\n \t \r \b \f \v \a \\ \' \"), by the letter after the backslash.
+func SimpleEscape(c byte) (string, bool) {
 	switch c {
 	case 'n':
 		return "\n", true
@@ -202,7 +203,7 @@ func simpleEscape(c byte) (string, bool) {
 // commonEscape decodes what the escapes of Ruby, Python, JavaScript and
 // Java (text blocks' line continuation included) share: a backslash at
 // the end, a backslash-newline (nothing), and the one-letter escapes of
-// simpleEscape but those in lacks. n is 0 when the escape is none of
+// SimpleEscape but those in lacks. n is 0 when the escape is none of
 // these; c is then the byte after the backslash.
 func commonEscape(src []byte, i, end int, lacks string) (c byte, v string, n int) {
 	if i+1 >= end {
@@ -213,7 +214,7 @@ func commonEscape(src []byte, i, end int, lacks string) (c byte, v string, n int
 		return c, "", 1 + n
 	}
 	if strings.IndexByte(lacks, c) < 0 {
-		if v, ok := simpleEscape(c); ok {
+		if v, ok := SimpleEscape(c); ok {
 			return c, v, 2
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -48,7 +49,7 @@ type ActiveRecord struct {
 	// Inflections used to pluralize class names; nil means Rails'
 	// defaults. Read an app's config/initializers/inflections.rb with
 	// ParseInflections.
-	Inflections *Inflections
+	Inflections *inflect.Inflections
 	// AbstractBases names extra abstract base classes defined outside
 	// the extracted files (e.g. "Gitlab::Database::SharedModel").
 	AbstractBases []string
@@ -56,7 +57,7 @@ type ActiveRecord struct {
 
 // NewActiveRecord returns an ActiveRecord extractor using infl (nil:
 // Rails' default inflections).
-func NewActiveRecord(infl *Inflections) *ActiveRecord {
+func NewActiveRecord(infl *inflect.Inflections) *ActiveRecord {
 	return &ActiveRecord{Inflections: infl}
 }
 
@@ -254,7 +255,7 @@ const (
 
 type arResolver struct {
 	a         *ActiveRecord
-	infl      *Inflections
+	infl      *inflect.Inflections
 	classes   map[string]*arClass
 	modPrefix map[string]string
 	consts    map[string]*arConst

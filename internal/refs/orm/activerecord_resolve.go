@@ -3,6 +3,7 @@ package orm
 import (
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/refs"
 )
 
@@ -39,7 +40,7 @@ func (r *arResolver) parent(c *arClass) *arClass {
 }
 
 func (r *arResolver) isARBase(name string) bool {
-	if name == "ActiveRecord::Base" || strings.HasSuffix(demodulize(name), "Record") {
+	if name == "ActiveRecord::Base" || strings.HasSuffix(inflect.Demodulize(name), "Record") {
 		return true
 	}
 	for _, b := range r.a.AbstractBases {
@@ -64,7 +65,7 @@ func nonModelParent(name string) bool {
 		"Dry", "Grape", "GraphQL", "Types", "Sidekiq", "Thor", "Rake":
 		return true
 	}
-	last := demodulize(name)
+	last := inflect.Demodulize(name)
 	for _, suf := range []string{"Error", "Exception", "Job", "Worker", "Controller", "Mailer", "Serializer",
 		"Service", "Policy", "Presenter", "Decorator", "Form", "Struct", "Validator", "Type", "Resolver",
 		"Mutation", "Entity", "Builder", "Finder", "Uploader", "Channel", "Helper", "Command"} {
@@ -179,7 +180,7 @@ func (r *arResolver) defaultTable(c *arClass) string {
 			contained = t + "_"
 		}
 	}
-	name := r.infl.Underscore(demodulize(c.name))
+	name := r.infl.Underscore(inflect.Demodulize(c.name))
 	if !r.noPluralize(c) {
 		name = r.infl.Pluralize(name)
 	}

@@ -8,6 +8,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -292,7 +293,7 @@ func (w *usesWalker) permitModel(recv *sitter.Node, scope []string) *arClass {
 func (r *arResolver) modelNamed(name string) *arClass {
 	var found *arClass
 	for full, c := range r.classes {
-		if r.infl.Underscore(demodulize(full)) != name {
+		if r.infl.Underscore(inflect.Demodulize(full)) != name {
 			continue
 		}
 		if k := r.kind(c); k != arBase && k != arSTI {

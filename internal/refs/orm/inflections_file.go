@@ -7,9 +7,14 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/rubyre"
 	"github.com/schemagate/schemagate/internal/source"
 )
+
+// defaultInflections are Rails' own, for apps without an initializer
+// and for the libraries that pluralize as ActiveSupport does.
+var defaultInflections = inflect.English()
 
 // ParseInflections reads a Rails inflections initializer
 // (config/initializers/inflections.rb) and returns Rails' default
@@ -18,8 +23,8 @@ import (
 // A rule that cannot be read (a regexp Go cannot express, a computed
 // argument) is skipped; the first such problem is returned as an error
 // together with the inflections that were read.
-func ParseInflections(path string, src []byte) (*Inflections, error) {
-	in := DefaultInflections()
+func ParseInflections(path string, src []byte) (*inflect.Inflections, error) {
+	in := inflect.English()
 	tree, err := parseRuby(path, src)
 	if err != nil {
 		return in, err
@@ -55,7 +60,7 @@ func walk(n *sitter.Node, fn func(*sitter.Node) bool) {
 	}
 }
 
-func applyInflection(in *Inflections, call *sitter.Node, src []byte) error {
+func applyInflection(in *inflect.Inflections, call *sitter.Node, src []byte) error {
 	method := text(call.ChildByFieldName("method"), src)
 	args := namedChildren(call.ChildByFieldName("arguments"))
 	switch method {

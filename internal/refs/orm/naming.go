@@ -161,3 +161,8 @@ func bunWord(s string) string {
 	}
 	return string(r)
 }
+
+func isUpper(c byte) bool    { return c >= 'A' && c <= 'Z' }
+func isLower(c byte) bool    { return c >= 'a' && c <= 'z' }
+func isDigit(c byte) bool    { return c >= '0' && c <= '9' }
+func isWordByte(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) || c == '_' }

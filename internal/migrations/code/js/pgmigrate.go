@@ -82,12 +82,7 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		w.rec.Written(fmt.Sprintf("ALTER TABLE %s %s;", t, strings.Join(parts, ", ")), at)
 	case "renameColumn":
 		t, ok := w.pgmTable(arg(0))
-		from, ok2 := w.plain(arg(1))
-		to, ok3 := w.plain(arg(2))
-		if !ok || !ok2 || !ok3 {
-			return fail("a table or column")
-		}
-		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME %s TO %s;", t, quote(from), quote(to)), at)
+		return x.renameColumn(t, ok, w.plain, "ALTER TABLE %s RENAME %s TO %s;")
 	case "addColumn", "addColumns":
 		t, ok := w.pgmTable(arg(0))
 		keys, kv, ok2 := w.f.pairs(arg(1))
@@ -191,7 +186,7 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		}
 		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t, quote(to)), at)
 	case "createIndex", "addIndex", "dropIndex":
-		tname, tableOK := w.pgmTableName(arg(0))
+		tname, tableOK := w.nameArg(arg(0))
 		t, _ := w.pgmTable(arg(0))
 		cols, ok := w.names(arg(1))
 		if !tableOK || !ok {
@@ -224,18 +219,6 @@ func (l *nodePgMigrate) call(w *walker, c *chain) bool {
 		return false
 	}
 	return true
-}
-
-// pgmTableName is a table argument's bare name (index names start with
-// it).
-func (w *walker) pgmTableName(n *sitter.Node) (string, bool) {
-	if s, ok := w.plain(n); ok {
-		return s, true
-	}
-	if _, kv, ok := w.f.pairs(n); ok {
-		return w.plain(kv["name"])
-	}
-	return "", false
 }
 
 // column reads a node-pg-migrate column definition: a type string (or

@@ -85,12 +85,7 @@ func (sequelize) call(w *walker, c *chain) bool {
 		w.rec.Written(fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", t, quote(name)), at)
 	case "renameColumn":
 		t, _, ok := w.seqTable(arg(0))
-		from, ok2 := w.plain(arg(1))
-		to, ok3 := w.plain(arg(2))
-		if !ok || !ok2 || !ok3 {
-			return fail("a table or column")
-		}
-		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", t, quote(from), quote(to)), at)
+		return x.renameColumn(t, ok, w.plain, "ALTER TABLE %s RENAME COLUMN %s TO %s;")
 	case "changeColumn":
 		t, _, ok := w.seqTable(arg(0))
 		name, ok2 := w.plain(arg(1))

@@ -104,12 +104,7 @@ func (typeorm) call(w *walker, c *chain) bool {
 		}
 	case "renameColumn":
 		t, ok := w.ormTable(arg(0))
-		from, ok2 := w.ormColumnName(arg(1))
-		to, ok3 := w.ormColumnName(arg(2))
-		if !ok || !ok2 || !ok3 {
-			return fail("a table or column")
-		}
-		w.rec.Written(fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s", t, quote(from), quote(to)), at)
+		return x.renameColumn(t, ok, w.nameArg, "ALTER TABLE %s RENAME COLUMN %s TO %s")
 	case "addColumn", "addColumns":
 		t, ok := w.ormTable(arg(0))
 		if !ok {
@@ -194,18 +189,6 @@ func (typeorm) call(w *walker, c *chain) bool {
 		return false
 	}
 	return true
-}
-
-// ormColumnName reads a column argument: a name or a TableColumn.
-func (w *walker) ormColumnName(n *sitter.Node) (string, bool) {
-	if s, ok := w.plain(n); ok {
-		return s, true
-	}
-	_, kv, ok := w.ormOptions(n)
-	if !ok {
-		return "", false
-	}
-	return w.plain(kv["name"])
 }
 
 // ormTypes are TypeORM's column type aliases and what PostgreSQL calls

@@ -1,6 +1,8 @@
 package js
 
 import (
+	"fmt"
+
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/schemagate/schemagate/internal/migrations/code/emit"
@@ -140,6 +142,19 @@ func (w *walker) define(name string, v *sitter.Node) {
 // plain is a string argument with no run-time part.
 func (w *walker) plain(n *sitter.Node) (string, bool) { return w.f.plain(n, w.lookup) }
 
+// nameArg reads an argument that is a name, or an object with the name
+// in its name key: node-pg-migrate's table { schema, name } (its bare
+// name, which index names start with), TypeORM's TableColumn.
+func (w *walker) nameArg(n *sitter.Node) (string, bool) {
+	if s, ok := w.plain(n); ok {
+		return s, true
+	}
+	if _, kv, ok := w.ormOptions(n); ok {
+		return w.plain(kv["name"])
+	}
+	return "", false
+}
+
 // given is the plain value of an optional argument, nil when it has
 // none.
 func (w *walker) given(n *sitter.Node) *string {
@@ -189,6 +204,19 @@ func (x libCall) sql(filled func(text string) bool) bool {
 		lit.Holes++
 	}
 	x.w.rec.Literal(lit, x.at())
+	return true
+}
+
+// renameColumn writes renameColumn(table, from, to) as the library
+// sends it: table as the library's table reader read it (tableOK), the
+// two columns read by column, sql the statement for table, from and to.
+func (x libCall) renameColumn(table string, tableOK bool, column func(*sitter.Node) (string, bool), sql string) bool {
+	from, ok2 := column(x.arg(1))
+	to, ok3 := column(x.arg(2))
+	if !tableOK || !ok2 || !ok3 {
+		return x.fail("a table or column")
+	}
+	x.w.rec.Written(fmt.Sprintf(sql, table, quote(from), quote(to)), x.at())
 	return true
 }
 

@@ -1,4 +1,8 @@
-package orm
+// Package inflect is ActiveSupport's inflector: the English plural and
+// singular rules Rails ships (and those an app adds), and underscore.
+// Rails derives table, foreign key and join table names with it, so the
+// migration translator and the model reader must inflect alike.
+package inflect
 
 import (
 	"regexp"
@@ -22,9 +26,9 @@ type inflectRule struct {
 	repl string // Go Expand template
 }
 
-// DefaultInflections returns the English inflections ActiveSupport
-// defines out of the box.
-func DefaultInflections() *Inflections {
+// English returns the English inflections ActiveSupport defines out of
+// the box.
+func English() *Inflections {
 	in := &Inflections{uncountRE: map[string]*regexp.Regexp{}}
 	for _, r := range [][2]string{
 		{`$`, "s"},
@@ -309,15 +313,11 @@ func (in *Inflections) underscoreAcronyms(w string) string {
 // ActiveSupport's String#tableize it drops the namespace, because that
 // is what ActiveRecord's compute_table_name does.
 func (in *Inflections) Tableize(className string) string {
-	return in.Pluralize(in.Underscore(demodulize(className)))
+	return in.Pluralize(in.Underscore(Demodulize(className)))
 }
 
-var defaultInflections = DefaultInflections()
-
-// Tableize is Inflections.Tableize with Rails' default inflections.
-func Tableize(className string) string { return defaultInflections.Tableize(className) }
-
-func demodulize(name string) string {
+// Demodulize is the last constant of a path ("Admin::User" -> "User").
+func Demodulize(name string) string {
 	if i := strings.LastIndex(name, "::"); i >= 0 {
 		return name[i+2:]
 	}

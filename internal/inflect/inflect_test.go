@@ -1,14 +1,12 @@
-package orm
+package inflect
 
 import (
 	"regexp"
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestTableize(t *testing.T) {
+	in := English()
 	tests := []struct{ class, table string }{
 		{"User", "users"},
 		{"Person", "people"},
@@ -73,14 +71,14 @@ func TestTableize(t *testing.T) {
 		{"Version2Record", "version2_records"},
 	}
 	for _, tt := range tests {
-		if got := Tableize(tt.class); got != tt.table {
+		if got := in.Tableize(tt.class); got != tt.table {
 			t.Errorf("Tableize(%q) = %q, want %q", tt.class, got, tt.table)
 		}
 	}
 }
 
 func TestSingularize(t *testing.T) {
-	in := DefaultInflections()
+	in := English()
 	tests := []struct{ plural, singular string }{
 		{"posts", "post"},
 		{"people", "person"},
@@ -115,7 +113,7 @@ func TestSingularize(t *testing.T) {
 }
 
 func TestUnderscoreAcronyms(t *testing.T) {
-	in := DefaultInflections()
+	in := English()
 	in.Acronym("OAuth")
 	in.Acronym("RESTful")
 	in.Acronym("API")
@@ -136,7 +134,7 @@ func TestUnderscoreAcronyms(t *testing.T) {
 }
 
 func TestInflectionRulesAreNewestFirst(t *testing.T) {
-	in := DefaultInflections()
+	in := English()
 	in.Plural(regexp.MustCompile(`(?i)(ox)$`), `\1es`) // overrides the default oxen rule
 	in.Irregular("foot", "feet")
 	in.Uncountable("deer")
@@ -149,49 +147,5 @@ func TestInflectionRulesAreNewestFirst(t *testing.T) {
 	in.Irregular("sheep", "sheeps")
 	if got := in.Pluralize("sheep"); got != "sheeps" {
 		t.Errorf("Pluralize(sheep) after irregular = %q, want sheeps", got)
-	}
-}
-
-func TestParseInflections(t *testing.T) {
-	const file = "config/initializers/inflections.rb"
-	in, err := ParseInflections(file, readTestdata(t, "rails/"+file))
-	if err == nil {
-		t.Fatal("ParseInflections: want an error for the lookbehind rule")
-	}
-	if !strings.HasPrefix(err.Error(), file+":8:3: inflect.singular:") {
-		t.Errorf("error = %q, want it located at %s:8:3", err, file)
-	}
-	got := map[string]string{}
-	for _, w := range []string{"Staff", "Cactus", "OAuthAccessToken", "Ox", "Person"} {
-		got[w] = in.Tableize(w)
-	}
-	want := map[string]string{
-		"Staff":            "staff",
-		"Cactus":           "cacti",
-		"OAuthAccessToken": "oauth_access_tokens",
-		"Ox":               "oxen",
-		"Person":           "people",
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Tableize with app inflections (-want +got):\n%s", diff)
-	}
-}
-
-func TestParseInflectionsVariants(t *testing.T) {
-	src := `ActiveSupport::Inflector.inflections do |i|
-  i.uncountable "feedback", :metadata
-  i.irregular("criterion", "criteria")
-  i.plural %r{(quiz)$}i, "\\1zes"
-  i.plural "cow", "kine"
-end
-`
-	in, err := ParseInflections("inflections.rb", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for word, want := range map[string]string{"feedback": "feedback", "metadata": "metadata", "criterion": "criteria", "quiz": "quizzes", "cow": "kine"} {
-		if got := in.Pluralize(word); got != want {
-			t.Errorf("Pluralize(%q) = %q, want %q", word, got, want)
-		}
 	}
 }
