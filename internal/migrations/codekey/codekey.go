@@ -9,12 +9,14 @@ package codekey
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
 	"github.com/smacker/go-tree-sitter/ruby"
 
+	"github.com/schemagate/schemagate/internal/refs/orm"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -234,7 +236,23 @@ func (w *writer) pythonNode(n *tsnode.Node, t string) bool {
 			w.runPython(args)
 			return true
 		case "execute", "create", "drop", "create_all", "drop_all":
-			if fn.Type() == "attribute" && w.boundCall(fn, args, name) {
+			if fn.Type() == "attribute" && w.boundCall(n, fn, args, name) {
+				return true
+			}
+		case "iterator", "bulk_create", "bulk_update":
+			// How many rows a query fetches or writes at a time
+			// (iterator(2000), chunk_size=, batch_size=) changes no row.
+			if fn.Type() == "attribute" {
+				w.b.WriteString("call(")
+				w.node(fn)
+				w.b.WriteString("argument_list(")
+				for i, a := range tsnode.Named(args) {
+					if a.Type() == "comment" || (name == "iterator" && i == 0) || isKeyword(a, w.k.src, "chunk_size", "batch_size") {
+						continue
+					}
+					w.node(a)
+				}
+				w.b.WriteString(") ) ")
 				return true
 			}
 		case "text":
@@ -305,16 +323,27 @@ func (w *writer) runPython(args *tsnode.Node) {
 // names: conn.execute(stmt) and SQLAlchemy 1.x's stmt.execute() (on the
 // bound metadata) as exec(stmt); table.create() and
 // table.create(op.get_bind()) as table.create(). Where a statement runs
-// is the migration's business, what it is is the key's.
-func (w *writer) boundCall(fn, args *tsnode.Node, name string) bool {
+// is the migration's business, what it is is the key's. A create or drop
+// is written with whether it checks first (checkfirst=, or the
+// `if not table.exists():` guard that spells it).
+func (w *writer) boundCall(call, fn, args *tsnode.Node, name string) bool {
 	var rest []*tsnode.Node
+	checkfirst := name == "create_all" || name == "drop_all" // their default
 	for _, a := range tsnode.Named(args) {
 		if a.Type() == "comment" || w.isBind(a) {
+			continue
+		}
+		if isKeyword(a, w.k.src, "checkfirst") {
+			v := a.ChildByFieldName("value")
+			checkfirst = v != nil && v.Type() == "true"
 			continue
 		}
 		rest = append(rest, a)
 	}
 	obj := fn.ChildByFieldName("object")
+	if (name == "create" || name == "drop") && w.guardedByExists(call, obj, name == "create") {
+		checkfirst = true
+	}
 	if name == "execute" {
 		w.b.WriteString("exec(")
 		if len(rest) == 0 {
@@ -332,8 +361,55 @@ func (w *writer) boundCall(fn, args *tsnode.Node, name string) bool {
 	for _, a := range rest {
 		w.node(a)
 	}
+	if checkfirst {
+		w.b.WriteString("checkfirst ")
+	}
 	w.b.WriteString(") ) ")
 	return true
+}
+
+// guardedByExists reports whether a create (drop) of obj runs only under
+// `if not obj.exists(...):` (`if obj.exists(...):`) with no other
+// branch: what checkfirst=True does.
+func (w *writer) guardedByExists(call, obj *tsnode.Node, create bool) bool {
+	if obj == nil {
+		return false
+	}
+	want := tsnode.Text(obj, w.k.src)
+	for n := call.Parent(); n != nil && n.Type() != "function_definition"; n = n.Parent() {
+		if n.Type() != "if_statement" || n.ChildByFieldName("alternative") != nil {
+			continue
+		}
+		if body := n.ChildByFieldName("consequence"); body == nil || call.StartByte() < body.StartByte() {
+			continue
+		}
+		c := n.ChildByFieldName("condition")
+		if create {
+			if c == nil || c.Type() != "not_operator" {
+				continue
+			}
+			c = c.ChildByFieldName("argument")
+		}
+		if c == nil || c.Type() != "call" {
+			continue
+		}
+		if f := c.ChildByFieldName("function"); f != nil && f.Type() == "attribute" && lastName(f, w.k.src) == "exists" {
+			if o := f.ChildByFieldName("object"); o != nil && tsnode.Text(o, w.k.src) == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isKeyword reports whether a call argument is one of the keyword
+// arguments named.
+func isKeyword(a *tsnode.Node, src string, names ...string) bool {
+	if a.Type() != "keyword_argument" {
+		return false
+	}
+	k := a.ChildByFieldName("name")
+	return k != nil && slices.Contains(names, tsnode.Text(k, src))
 }
 
 // isBind reports whether a call argument names the connection: bind=...,
@@ -452,6 +528,137 @@ func (w *writer) rubyNode(n *tsnode.Node, t string) bool {
 		// :name, and name: as a hash key, are the same symbol.
 		w.b.WriteString("sym:" + strings.TrimPrefix(tsnode.Text(n, src), ":") + " ")
 		return true
+	case "call":
+		return w.rubyCall(n)
 	}
 	return false
+}
+
+// rubyCall writes the ActiveRecord spellings of one query alike: the
+// Rails 6.1 where.missing(:assoc) and what it stands for,
+// left_outer_joins(:assoc).where(assocs: {id: nil}) (the association's
+// table is its plural, as ActiveRecord names it); and a batched query
+// without its batch size (find_each(batch_size: 500), in_batches(of:
+// 100)), which changes how many rows are read at a time, not which.
+func (w *writer) rubyCall(n *tsnode.Node) bool {
+	src := w.k.src
+	method, recv := n.ChildByFieldName("method"), n.ChildByFieldName("receiver")
+	if method == nil {
+		return false
+	}
+	args := n.ChildByFieldName("arguments")
+	switch m := tsnode.Text(method, src); m {
+	case "missing":
+		// X.where.missing(:assoc)
+		if recv == nil || recv.Type() != "call" || args == nil || rubyMethod(recv, src) != "where" || recv.ChildByFieldName("arguments") != nil {
+			return false
+		}
+		assoc := only(args)
+		if assoc == nil || assoc.Type() != "simple_symbol" {
+			return false
+		}
+		w.whereMissing(recv.ChildByFieldName("receiver"), strings.TrimPrefix(tsnode.Text(assoc, src), ":"), n)
+		return true
+	case "where":
+		// X.left_outer_joins(:assoc).where(assocs: {id: nil})
+		if recv == nil || recv.Type() != "call" || args == nil {
+			return false
+		}
+		if j := rubyMethod(recv, src); j != "left_outer_joins" && j != "left_joins" {
+			return false
+		}
+		jargs := recv.ChildByFieldName("arguments")
+		if jargs == nil {
+			return false
+		}
+		assoc, cond := only(jargs), only(args)
+		if assoc == nil || assoc.Type() != "simple_symbol" || cond == nil {
+			return false
+		}
+		name := strings.TrimPrefix(tsnode.Text(assoc, src), ":")
+		if !w.isMissingCondition(cond, inflections.Pluralize(name)) {
+			return false
+		}
+		w.whereMissing(recv.ChildByFieldName("receiver"), name, n)
+		return true
+	case "find_each", "find_in_batches", "in_batches":
+		w.b.WriteString("call(")
+		if recv != nil {
+			w.node(recv)
+		}
+		w.b.WriteString(m + " ")
+		if args != nil {
+			for _, a := range tsnode.Named(args) {
+				if k := a.ChildByFieldName("key"); a.Type() == "comment" || (a.Type() == "pair" && k != nil && (rubySymbol(k, src) == "batch_size" || rubySymbol(k, src) == "of")) {
+					continue
+				}
+				w.node(a)
+			}
+		}
+		if b := n.ChildByFieldName("block"); b != nil {
+			w.node(b)
+		}
+		w.b.WriteString(") ")
+		return true
+	}
+	return false
+}
+
+// inflections pluralise an association's name to its table's.
+var inflections = orm.DefaultInflections()
+
+func (w *writer) whereMissing(recv *tsnode.Node, assoc string, call *tsnode.Node) {
+	w.b.WriteString("where_missing(")
+	if recv != nil {
+		w.node(recv)
+	}
+	w.b.WriteString("sym:" + assoc + " ")
+	if b := call.ChildByFieldName("block"); b != nil {
+		w.node(b)
+	}
+	w.b.WriteString(") ")
+}
+
+// isMissingCondition reports whether a where argument is `table: {id:
+// nil}` (or `:table => {:id => nil}`).
+func (w *writer) isMissingCondition(cond *tsnode.Node, table string) bool {
+	src := w.k.src
+	if cond.Type() == "hash" {
+		if cond = only(cond); cond == nil {
+			return false
+		}
+	}
+	if cond.Type() != "pair" {
+		return false
+	}
+	k, v := cond.ChildByFieldName("key"), cond.ChildByFieldName("value")
+	if k == nil || v == nil || rubySymbol(k, src) != table || v.Type() != "hash" {
+		return false
+	}
+	p := only(v)
+	if p == nil || p.Type() != "pair" {
+		return false
+	}
+	pk, pv := p.ChildByFieldName("key"), p.ChildByFieldName("value")
+	return pk != nil && pv != nil && rubySymbol(pk, src) == "id" && pv.Type() == "nil"
+}
+
+// rubyMethod is the method name of a Ruby call node.
+func rubyMethod(call *tsnode.Node, src string) string {
+	if m := call.ChildByFieldName("method"); m != nil {
+		return tsnode.Text(m, src)
+	}
+	return ""
+}
+
+// rubySymbol is the name of a symbol (:name, or name: as a hash key);
+// "" for anything else.
+func rubySymbol(n *tsnode.Node, src string) string {
+	switch n.Type() {
+	case "simple_symbol":
+		return strings.TrimPrefix(tsnode.Text(n, src), ":")
+	case "hash_key_symbol":
+		return tsnode.Text(n, src)
+	}
+	return ""
 }

@@ -143,6 +143,50 @@ func TestSQLAlchemyPorts(t *testing.T) {
 	}
 }
 
+// table.create(bind, checkfirst=True) is `if not table.exists(bind):
+// table.create(bind)`: the call under the guard keys as the one that
+// checks first (the translator drops the guard's note).
+func TestCheckfirst(t *testing.T) {
+	cases := []struct {
+		name, before, bcall, after, acall string
+		same                              bool
+	}{
+		{"a guard", "for t in tables:\n    if not t.exists():\n        t.create()", "t.create()", "for t in tables:\n    t.create(conn, checkfirst=True)", "t.create(conn, checkfirst=True)", true},
+		{"a guard around a try", "if not t.exists():\n    try:\n        t.create()\n    except Exception:\n        raise", "t.create()", "try:\n    t.create(bind=conn, checkfirst=True)\nexcept Exception:\n    raise", "t.create(bind=conn, checkfirst=True)", true},
+		{"checkfirst=False", "t.create(conn, checkfirst=False)", "", "t.create()", "", true},
+		{"create_all checks first by default", "meta.create_all(conn)", "", "meta.create_all(conn, checkfirst=True)", "", true},
+		{"a drop guarded", "if t.exists():\n    t.drop()", "t.drop()", "t.drop(checkfirst=True)", "", true},
+		{"no guard", "t.create()", "", "t.create(checkfirst=True)", "", false},
+		{"a guard on another table", "if not u.exists():\n    t.create()", "t.create()", "t.create(checkfirst=True)", "", false},
+		{"a guard with an else", "if not t.exists():\n    t.create()\nelse:\n    pass", "t.create()", "t.create(checkfirst=True)", "", false},
+		{"a create guarded by existence", "if t.exists():\n    t.create()", "t.create()", "t.create(checkfirst=True)", "", false},
+	}
+	for _, c := range cases {
+		if got := key(t, "m.py", c.before, c.bcall, "") == key(t, "m.py", c.after, c.acall, ""); got != c.same {
+			t.Errorf("%s: same key = %v, want %v", c.name, got, c.same)
+		}
+	}
+}
+
+// How many rows a Django query reads or writes at a time changes no row.
+func TestPythonBatchSizes(t *testing.T) {
+	cases := []struct {
+		name, before, after string
+		same                bool
+	}{
+		{"iterator's chunk size", `for u in users().iterator():\n    fix(u)`, `for u in users().iterator(2000):\n    fix(u)`, true},
+		{"chunk_size=", `for u in qs.iterator(chunk_size=100):\n    fix(u)`, `for u in qs.iterator():\n    fix(u)`, true},
+		{"bulk_update's batch size", `M.objects.bulk_update(objs, ["a"])`, `M.objects.bulk_update(objs, ["a"], batch_size=500)`, true},
+		{"another query", `for u in users().iterator():\n    fix(u)`, `for u in admins().iterator(2000):\n    fix(u)`, false},
+		{"another field updated", `M.objects.bulk_update(objs, ["a"], batch_size=5)`, `M.objects.bulk_update(objs, ["b"], batch_size=5)`, false},
+	}
+	for _, c := range cases {
+		if got := key(t, "m.py", c.before, "", "") == key(t, "m.py", c.after, "", ""); got != c.same {
+			t.Errorf("%s: same key = %v, want %v", c.name, got, c.same)
+		}
+	}
+}
+
 func TestHeaderSpanLeavesTheBodyOut(t *testing.T) {
 	a := "for row in session.query(t):\n    values.append(row[0])\n"
 	b := "for row in session.query(t):\n    values.append(row[1])\n"
@@ -161,6 +205,15 @@ func TestRuby(t *testing.T) {
 		{"parentheses of a call", `Setting.create! name: "a", value: 1`, `Setting.create!(name: "a", value: 1)`, true},
 		{"another value", `Setting.create!(name: 'a', value: 1)`, `Setting.create!(name: 'a', value: 2)`, false},
 		{"another condition", `Issue.where(status_id: nil).delete_all`, `Issue.where.not(status_id: nil).delete_all`, false},
+		{"where.missing", `TimeEntryActivity.left_outer_joins(:project).where(projects: {id: nil}).where.not(project_id: nil).delete_all`, `TimeEntryActivity.where.missing(:project).where.not(project_id: nil).delete_all`, true},
+		{"where.missing, left_joins and rockets", `Issue.left_joins(:category).where(:categories => {:id => nil}).delete_all`, `Issue.where.missing(:category).delete_all`, true},
+		{"where.missing of another association", `Issue.left_outer_joins(:project).where(projects: {id: nil}).delete_all`, `Issue.where.missing(:author).delete_all`, false},
+		{"a join without the missing rows", `Issue.left_outer_joins(:project).where(projects: {id: 1}).delete_all`, `Issue.where.missing(:project).delete_all`, false},
+		{"a condition on another table", `Issue.left_outer_joins(:project).where(users: {id: nil}).delete_all`, `Issue.where.missing(:project).delete_all`, false},
+		{"a batch size", `Issue.find_each { |i| i.touch }`, `Issue.find_each(batch_size: 500) { |i| i.touch }`, true},
+		{"in_batches of", `Issue.where(a: 1).in_batches(of: 100).update_all(b: 2)`, `Issue.where(a: 1).in_batches.update_all(b: 2)`, true},
+		{"a batch's start", `Issue.find_each(batch_size: 10) { |i| i.touch }`, `Issue.find_each(start: 10) { |i| i.touch }`, false},
+		{"another block", `Issue.find_each { |i| i.touch }`, `Issue.find_each(batch_size: 500) { |i| i.destroy }`, false},
 	}
 	for _, c := range cases {
 		if got := key(t, "m.rb", c.before, "", "") == key(t, "m.rb", c.after, "", ""); got != c.same {
