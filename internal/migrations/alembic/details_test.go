@@ -254,6 +254,30 @@ with sa.orm.Session(bind=op.get_bind()) as session:
 			}
 		}
 	})
+	t.Run("an exists() guard around a create is checkfirst", func(t *testing.T) {
+		// `if not table.exists(): table.create()` is what
+		// table.create(bind, checkfirst=True) does: the create's note,
+		// no note for the guard. Another guard keeps its note.
+		tr := translateSource(t, revisionSource("", `
+meta = sa.MetaData()
+notices = sa.Table('notices', meta, sa.Column('id', sa.Integer, primary_key=True))
+if not notices.exists():
+    try:
+        notices.create()
+    except Exception:
+        raise
+if not notices.exists():
+    op.add_column('users', sa.Column('note', sa.Text()))`))
+		want := []noteWant{
+			{migration.NoteUnrecognised, "try:", "cannot translate this try statement"},
+			{migration.NoteUnrecognised, "notices.create()", "changes the schema through SQLAlchemy's metadata"},
+			{migration.NoteUnrecognised, "raise", "cannot translate this raise statement"},
+			{migration.NoteUnrecognised, "if not notices.exists():", "a condition schemagate cannot evaluate"},
+		}
+		if diff := cmp.Diff(want, gotNotes(tr.Migration.File, tr.Notes, want)); diff != "" {
+			t.Errorf("notes (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("batch operation after its block", func(t *testing.T) {
 		tr := translateSource(t, revisionSource("", `
 with op.batch_alter_table('users') as batch_op:

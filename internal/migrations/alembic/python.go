@@ -34,6 +34,7 @@ const (
 	exprNot                     // not x
 	exprBoolOp                  // x and y, x or y (name holds the operator)
 	exprCond                    // y if x else args[0]
+	exprLambda                  // lambda params: x (params holds their names)
 )
 
 type expr struct {
@@ -50,6 +51,7 @@ type expr struct {
 	str        []strPart // exprString
 	text       string    // exprNumber, exprBool literal text; exprOther source
 	tuple      bool
+	params     []string // exprLambda
 }
 
 type keyword struct {
@@ -589,6 +591,20 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 		if n.NamedChildCount() == 3 {
 			e.kind, e.y, e.x = exprCond, b.expr(n.NamedChild(0)), b.expr(n.NamedChild(1))
 			e.args = []*expr{b.expr(n.NamedChild(2))}
+		}
+	case "lambda":
+		// A lambda of plain parameters whose body is an expression the
+		// translator reads: called, it is that expression.
+		body, ok := n.ChildByFieldName("body"), true
+		var params []string
+		if ps := n.ChildByFieldName("parameters"); ps != nil {
+			for _, p := range tsnode.Named(ps) {
+				ok = ok && p.Type() == "identifier"
+				params = append(params, b.text(p))
+			}
+		}
+		if ok && body != nil {
+			e.kind, e.x, e.params, e.text = exprLambda, b.expr(body), params, b.text(n)
 		}
 	case "comparison_operator":
 		if n.NamedChildCount() == 2 {

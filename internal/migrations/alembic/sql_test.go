@@ -133,6 +133,25 @@ images.c.is_public.alter(nullable=True, server_default=None)`,
 				{`ALTER TABLE "images" ALTER COLUMN "is_public" DROP DEFAULT`, "images.c.is_public.alter(nullable=True, server_default=None)", true},
 			},
 		},
+		{
+			// gnocchi's SQLAlchemy 2.0 port builds a fresh Column per use
+			// with a lambda: called, a lambda is its body.
+			name: "lambdas called",
+			body: `
+creator_col = lambda: sa.Column('creator', sa.String(255))
+named = lambda name, n: sa.Column(name, sa.String(n))
+drop = lambda t: op.drop_column(t, 'created_by')
+for table_name in ('resource', 'metric'):
+    op.add_column(table_name, creator_col())
+op.add_column('metric', named('owner', 64))
+drop('resource')`,
+			want: []sent{
+				{`ALTER TABLE "resource" ADD COLUMN "creator" VARCHAR(255)`, "op.add_column(table_name, creator_col())", true},
+				{`ALTER TABLE "metric" ADD COLUMN "creator" VARCHAR(255)`, "op.add_column(table_name, creator_col())", true},
+				{`ALTER TABLE "metric" ADD COLUMN "owner" VARCHAR(64)`, "op.add_column('metric', named('owner', 64))", true},
+				{`ALTER TABLE "resource" DROP COLUMN "created_by"`, "op.drop_column(t, 'created_by')", true},
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

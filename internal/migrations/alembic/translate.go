@@ -290,6 +290,12 @@ func (t *translator) resolve(e *expr) *expr {
 				return e
 			}
 			e = v
+		case exprCall:
+			body, ok := t.applyLambda(e)
+			if !ok {
+				return e
+			}
+			e = body
 		case exprCond:
 			yes, known := t.truth(e.x)
 			switch {
@@ -305,6 +311,67 @@ func (t *translator) resolve(e *expr) *expr {
 		}
 	}
 	return e
+}
+
+// applyLambda returns what a call of a lambda evaluates to: its body,
+// with the arguments in place of the parameters (resolved where the call
+// is, as Python binds them).
+func (t *translator) applyLambda(call *expr) (*expr, bool) {
+	if call.x == nil || call.x.kind == exprLambda {
+		return nil, false
+	}
+	f := t.resolve(call.x)
+	if f == nil || f.kind != exprLambda || len(call.args) != len(f.params) || len(call.kw) > 0 || len(call.star) > 0 || call.dstar {
+		return nil, false
+	}
+	if len(f.params) == 0 {
+		return f.x, true
+	}
+	bound := map[string]*expr{}
+	for i, p := range f.params {
+		bound[p] = t.resolve(call.args[i])
+	}
+	return substitute(f.x, bound, 0), true
+}
+
+// substitute copies e with the names bound replaced by their values.
+func substitute(e *expr, bound map[string]*expr, depth int) *expr {
+	if e == nil || depth > 64 {
+		return e
+	}
+	if e.kind == exprName {
+		if v, ok := bound[e.name]; ok {
+			return v
+		}
+		return e
+	}
+	if e.kind == exprLambda {
+		for _, p := range e.params {
+			if _, ok := bound[p]; ok {
+				return e // shadowed; nested lambdas are rare enough
+			}
+		}
+	}
+	c := *e
+	c.x, c.y = substitute(e.x, bound, depth+1), substitute(e.y, bound, depth+1)
+	c.args = make([]*expr, len(e.args))
+	for i, a := range e.args {
+		c.args[i] = substitute(a, bound, depth+1)
+	}
+	c.keys = make([]*expr, len(e.keys))
+	for i, k := range e.keys {
+		c.keys[i] = substitute(k, bound, depth+1)
+	}
+	c.kw = make([]keyword, len(e.kw))
+	for i, k := range e.kw {
+		c.kw[i] = keyword{name: k.name, value: substitute(k.value, bound, depth+1)}
+	}
+	c.str = make([]strPart, len(e.str))
+	for i, p := range e.str {
+		c.str[i] = p
+		c.str[i].interp = substitute(p.interp, bound, depth+1)
+	}
+	return &c
 }
 
 // items returns the elements of a list or tuple display, the keys of a
@@ -470,6 +537,15 @@ func (t *translator) isConnection(e *expr) bool {
 // call runs a call made as a statement (or as the value of an
 // assignment).
 func (t *translator) call(e *expr) {
+	if body, ok := t.applyLambda(e); ok {
+		// A lambda called for what it does: its body, if a call.
+		if body.kind == exprCall && t.depth < 8 {
+			t.depth++
+			t.call(body)
+			t.depth--
+		}
+		return
+	}
 	fn := e.x
 	if harmless[rootName(fn)] {
 		return
@@ -881,7 +957,9 @@ func (t *translator) ifStmt(s *stmt) {
 		}
 		if !known && !undecided {
 			undecided = true
-			t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch that may run is translated, and what is found there is at most a warning")
+			if !t.isCheckFirst(s) {
+				t.note(migration.NoteUnrecognised, s.start, s.headerEnd, "a condition schemagate cannot evaluate: every branch that may run is translated, and what is found there is at most a warning")
+			}
 		}
 		if !known || v {
 			run = append(run, s.blocks[i])
@@ -907,6 +985,40 @@ func (t *translator) ifStmt(s *stmt) {
 		}
 	}
 	t.restUndecided = returned
+}
+
+// isCheckFirst reports `if not table.exists(...): table.create(...)`
+// (and `if table.exists(...): table.drop(...)`), with no other branch:
+// what table.create(bind, checkfirst=True) does. Its branch is still
+// undecided; the note would only set the guard apart from the
+// checkfirst=True spelling, which the create's own note already covers.
+func (t *translator) isCheckFirst(s *stmt) bool {
+	if len(s.conds) != 1 || len(s.orelse) > 0 {
+		return false
+	}
+	c, action := s.conds[0], "drop"
+	if c.kind == exprNot {
+		c, action = c.x, "create"
+	}
+	if c == nil || c.kind != exprCall || c.x.kind != exprAttr || c.x.name != "exists" {
+		return false
+	}
+	obj := t.source(c.x.x)
+	var calls func(b []*stmt) bool
+	calls = func(b []*stmt) bool {
+		for _, st := range b {
+			if x := st.x; st.kind == stmtExpr && x.kind == exprCall && x.x.kind == exprAttr && x.x.name == action && t.source(x.x.x) == obj {
+				return true
+			}
+			for _, nested := range st.blocks {
+				if calls(nested) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return calls(s.blocks[0])
 }
 
 // truth evaluates the conditions migrations branch on: the dialect's
