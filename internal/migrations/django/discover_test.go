@@ -115,17 +115,22 @@ func TestDiscoverOrder(t *testing.T) {
 		},
 	}, {
 		// allauth's socialaccount 0001: Django evaluates the expression.
-		name: "dependencies written as an expression: schemagate says it cannot read them",
+		// A conditional one on a setting is read as both branches'
+		// dependencies (an order that satisfies them satisfies either);
+		// a call is not read.
+		name: "dependencies written as an expression: a conditional one is read, a call is not",
 		files: map[string]string{
 			"shop/migrations/0001_initial.py": mig(``),
 			"shop/migrations/0002_sites.py": strings.Replace(mig(`("shop", "0001_initial")`),
 				`dependencies = [("shop", "0001_initial")]`, `dependencies = ([("shop", "0001_initial")] if SITES_ENABLED else [])`, 1),
 			"shop/migrations/0003_pair.py": mig(`("shop", "0002_sites"), ("shop",)`),
+			"shop/migrations/0004_call.py": strings.Replace(mig(`("shop", "0003_pair")`),
+				`dependencies = [("shop", "0003_pair")]`, `dependencies = deps()`, 1),
 		},
-		want: []string{"shop.0001_initial", "shop.0002_sites", "shop.0003_pair"},
+		want: []string{"shop.0001_initial", "shop.0002_sites", "shop.0003_pair", "shop.0004_call"},
 		problems: []string{
-			"shop.0002_sites: dependencies is an expression schemagate cannot read",
 			"shop.0003_pair: dependency is not an (app_label, migration_name) pair",
+			"shop.0004_call: dependencies is an expression schemagate cannot read",
 		},
 	}, {
 		name: "modules that are not migrations",

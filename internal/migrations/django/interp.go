@@ -98,6 +98,9 @@ type interp struct {
 	stopped     bool
 	// undecided are the blocks of branches no condition decided.
 	undecided [][2]int
+	// condHinted are the conditional expressions (by start) already
+	// reported as undecided.
+	condHinted map[int]bool
 }
 
 // maxBuilt bounds what the operators of one module build.
@@ -105,7 +108,7 @@ const maxBuilt = 16 << 20
 
 // run executes the module's top-level statements.
 func (m *module) run() {
-	in := &interp{global: newScope(nil), classes: map[uint32]*class{}, why: map[*value]string{}}
+	in := &interp{global: newScope(nil), classes: map[uint32]*class{}, why: map[*value]string{}, condHinted: map[int]bool{}}
 	in.cur = in.global
 	m.in = in
 	m.runBlock(m.root)

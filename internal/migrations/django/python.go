@@ -371,6 +371,10 @@ func (m *module) evalDepth(n *tsnode.Node, depth int) *value {
 		}
 	case "binary_operator":
 		m.binary(n, v, depth)
+	case "conditional_expression":
+		if r := m.conditional(n, v, depth); r != nil {
+			return r
+		}
 	case "call":
 		if m.method(n, v, depth) {
 			break
@@ -403,6 +407,38 @@ func (m *module) evalDepth(n *tsnode.Node, depth int) *value {
 		}
 	}
 	return v
+}
+
+// conditional evaluates `a if cond else b`: the branch a decided
+// condition picks (returned), or, for a condition schemagate cannot
+// decide between two lists, the items of both into v, as an undecided
+// if statement merges what its branches bind (allauth's
+// `fields=[...] + ([("sites", ...)] if app_settings.SITES_ENABLED else
+// [])`). nil and v unknown otherwise.
+func (m *module) conditional(n *tsnode.Node, v *value, depth int) *value {
+	if n.NamedChildCount() != 3 {
+		return nil
+	}
+	yes, c, no := n.NamedChild(0), n.NamedChild(1), n.NamedChild(2)
+	if t, known := m.truth(c); known {
+		if t {
+			return m.evalDepth(yes, depth)
+		}
+		return m.evalDepth(no, depth)
+	}
+	a, b := m.evalDepth(yes, depth), m.evalDepth(no, depth)
+	if !(a.is(kList) || a.is(kTuple)) || !(b.is(kList) || b.is(kTuple)) || !m.grow(len(a.items)+len(b.items)) {
+		return nil
+	}
+	v.kind = kList
+	v.items = append(append(v.items, a.items...), b.items...)
+	if m.in != nil && !m.in.condHinted[v.start] {
+		m.in.condHinted[v.start] = true
+		m.in.undecided = append(m.in.undecided, [2]int{v.start, v.end})
+		m.in.hints = append(m.in.hints, syntaxErr{int(c.StartByte()), int(c.EndByte()),
+			"condition schemagate cannot evaluate: the items of both branches are read, and what is found there is at most a warning"})
+	}
+	return nil
 }
 
 // settingDefault returns the default of getattr(settings, "NAME",
