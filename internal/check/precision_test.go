@@ -13,7 +13,8 @@ import (
 // file: the scenario's want.txt says there is no finding, this says the
 // note is there.
 func TestEquivalentEditsAreOneNote(t *testing.T) {
-	for _, name := range []string{"sql-migration-reformatted", "django-migration-reformatted", "django-runpython-reformatted", "alembic-sqlalchemy2-port", "rails-data-step-reformatted"} {
+	for _, name := range []string{"sql-migration-reformatted", "django-migration-reformatted", "django-runpython-reformatted", "alembic-sqlalchemy2-port", "rails-data-step-reformatted",
+		"django-runpython-chunk-size", "django-conditional-fields", "alembic-lambda-columns", "alembic-checkfirst", "rails-where-missing"} {
 		repo := testutil.CommitScenario(t, filepath.Join("..", "..", "testdata", "check", name))
 		res := runScenario(t, repo, "revision")
 		var notes []string

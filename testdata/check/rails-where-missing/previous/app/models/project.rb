@@ -1,0 +1,3 @@
+class Project < ApplicationRecord
+  has_many :time_entry_activities
+end

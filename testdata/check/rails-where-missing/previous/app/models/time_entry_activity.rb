@@ -1,0 +1,3 @@
+class TimeEntryActivity < ApplicationRecord
+  belongs_to :project, optional: true
+end
