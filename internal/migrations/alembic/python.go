@@ -492,9 +492,12 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 	// (x) is x: unwrapped in a loop, so that deep parentheses cost no
 	// recursion.
 	typ := n.Type()
-	for typ == "parenthesized_expression" && n.NamedChildCount() == 1 {
-		n = n.NamedChild(0)
-		typ = n.Type()
+	for typ == "parenthesized_expression" {
+		inner := onlyNamed(n)
+		if inner == nil {
+			break
+		}
+		n, typ = inner, inner.Type()
 	}
 	e := &expr{start: int(n.StartByte()), end: int(n.EndByte())}
 	switch typ {
@@ -617,6 +620,25 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 		e.text = b.text(n)
 	}
 	return e
+}
+
+// onlyNamed returns n's one named child that is not a comment (a
+// parenthesized expression with a `# noqa` inside), or nil.
+func onlyNamed(n *tsnode.Node) *tsnode.Node {
+	if n.NamedChildCount() == 1 {
+		return n.NamedChild(0)
+	}
+	var one *tsnode.Node
+	for _, c := range tsnode.Named(n) {
+		if c.Type() == "comment" {
+			continue
+		}
+		if one != nil {
+			return nil
+		}
+		one = c
+	}
+	return one
 }
 
 // stringParts decodes one string literal (with its prefix and quotes).

@@ -140,7 +140,9 @@ images.c.is_public.alter(nullable=True, server_default=None)`,
 			body: `
 creator_col = lambda: sa.Column('creator', sa.String(255))
 named = lambda name, n: sa.Column(name, sa.String(n))
-drop = lambda t: op.drop_column(t, 'created_by')
+drop = lambda t: (  # noqa: E731
+    op.drop_column(t, 'created_by')
+)
 for table_name in ('resource', 'metric'):
     op.add_column(table_name, creator_col())
 op.add_column('metric', named('owner', 64))

@@ -538,11 +538,15 @@ func (t *translator) isConnection(e *expr) bool {
 // assignment).
 func (t *translator) call(e *expr) {
 	if body, ok := t.applyLambda(e); ok {
-		// A lambda called for what it does: its body, if a call.
-		if body.kind == exprCall && t.depth < 8 {
+		// A lambda called for what it does: its body, if a call; a
+		// body the translator does not read is the unknown call.
+		switch {
+		case body.kind == exprCall && t.depth < 8:
 			t.depth++
 			t.call(body)
 			t.depth--
+		case body.kind == exprOther || body.kind == exprCall:
+			t.unknownCall(e)
 		}
 		return
 	}
