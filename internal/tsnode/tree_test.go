@@ -107,3 +107,28 @@ func TestLanguageTableKeptOncePerGrammar(t *testing.T) {
 		t.Errorf("%d symbol tables kept after 100 parses of two grammars, want at most 2", n)
 	}
 }
+
+// OnlyNamed skips comments: `( # noqa\n x )` holds one expression.
+func TestOnlyNamed(t *testing.T) {
+	src := "a = (  # noqa: E731\n    f(x)\n)\nb = (x, y)\n"
+	root := Parse(python.GetLanguage(), []byte(src))
+	var got []string
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		if n.Type() == "parenthesized_expression" || n.Type() == "tuple" {
+			if c := OnlyNamed(n); c != nil {
+				got = append(got, n.Type()+": "+Text(c, src))
+			} else {
+				got = append(got, n.Type()+": none")
+			}
+		}
+		for _, c := range Children(n) {
+			walk(c)
+		}
+	}
+	walk(root)
+	want := "parenthesized_expression: f(x)|tuple: none"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}

@@ -29,6 +29,22 @@ func Named(n *Node) []*Node {
 	return out
 }
 
+// OnlyNamed returns n's one named child that is not a comment (the
+// expression of `( # noqa\n x )`), or nil when there is none or more.
+func OnlyNamed(n *Node) *Node {
+	var one *Node
+	for _, c := range Named(n) {
+		if c.Type() == "comment" {
+			continue
+		}
+		if one != nil {
+			return nil
+		}
+		one = c
+	}
+	return one
+}
+
 // Text is n's source text, sharing src's memory.
 func Text(n *Node, src string) string {
 	return src[n.StartByte():n.EndByte()]

@@ -493,7 +493,12 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 	// recursion.
 	typ := n.Type()
 	for typ == "parenthesized_expression" {
-		inner := onlyNamed(n)
+		var inner *tsnode.Node
+		if n.NamedChildCount() == 1 {
+			inner = n.NamedChild(0) // the common case, without a slice
+		} else {
+			inner = tsnode.OnlyNamed(n) // a comment inside: ( # noqa\n x )
+		}
 		if inner == nil {
 			break
 		}
@@ -620,25 +625,6 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 		e.text = b.text(n)
 	}
 	return e
-}
-
-// onlyNamed returns n's one named child that is not a comment (a
-// parenthesized expression with a `# noqa` inside), or nil.
-func onlyNamed(n *tsnode.Node) *tsnode.Node {
-	if n.NamedChildCount() == 1 {
-		return n.NamedChild(0)
-	}
-	var one *tsnode.Node
-	for _, c := range tsnode.Named(n) {
-		if c.Type() == "comment" {
-			continue
-		}
-		if one != nil {
-			return nil
-		}
-		one = c
-	}
-	return one
 }
 
 // stringParts decodes one string literal (with its prefix and quotes).

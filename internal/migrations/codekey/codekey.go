@@ -122,7 +122,7 @@ func (w *writer) node(n *tsnode.Node) {
 	// (x) is x: Python's parenthesized_expression, Ruby's
 	// parenthesized_statements.
 	if t == "parenthesized_expression" || t == "parenthesized_statements" {
-		if c := only(n); c != nil {
+		if c := tsnode.OnlyNamed(n); c != nil {
 			w.node(c)
 			return
 		}
@@ -152,21 +152,6 @@ func (w *writer) node(n *tsnode.Node) {
 	w.b.WriteString(") ")
 }
 
-// only returns n's one named child that is not a comment, or nil.
-func only(n *tsnode.Node) *tsnode.Node {
-	var one *tsnode.Node
-	for _, c := range tsnode.Named(n) {
-		if c.Type() == "comment" {
-			continue
-		}
-		if one != nil {
-			return nil
-		}
-		one = c
-	}
-	return one
-}
-
 func lastName(n *tsnode.Node, src string) string {
 	switch n.Type() {
 	case "identifier":
@@ -186,7 +171,7 @@ func (w *writer) pythonNode(n *tsnode.Node, t string) bool {
 	switch t {
 	case "expression_statement":
 		// A bare string (a docstring) does nothing.
-		if c := only(n); c != nil && (c.Type() == "string" || c.Type() == "concatenated_string") {
+		if c := tsnode.OnlyNamed(n); c != nil && (c.Type() == "string" || c.Type() == "concatenated_string") {
 			return true
 		}
 	case "string", "concatenated_string":
@@ -230,7 +215,7 @@ func (w *writer) pythonNode(n *tsnode.Node, t string) bool {
 		if fn == nil || args == nil || args.Type() != "argument_list" {
 			return false
 		}
-		arg := only(args)
+		arg := tsnode.OnlyNamed(args)
 		switch name := lastName(fn, src); name {
 		case "RunPython":
 			w.runPython(args)
@@ -553,7 +538,7 @@ func (w *writer) rubyCall(n *tsnode.Node) bool {
 		if recv == nil || recv.Type() != "call" || args == nil || rubyMethod(recv, src) != "where" || recv.ChildByFieldName("arguments") != nil {
 			return false
 		}
-		assoc := only(args)
+		assoc := tsnode.OnlyNamed(args)
 		if assoc == nil || assoc.Type() != "simple_symbol" {
 			return false
 		}
@@ -571,7 +556,7 @@ func (w *writer) rubyCall(n *tsnode.Node) bool {
 		if jargs == nil {
 			return false
 		}
-		assoc, cond := only(jargs), only(args)
+		assoc, cond := tsnode.OnlyNamed(jargs), tsnode.OnlyNamed(args)
 		if assoc == nil || assoc.Type() != "simple_symbol" || cond == nil {
 			return false
 		}
@@ -624,7 +609,7 @@ func (w *writer) whereMissing(recv *tsnode.Node, assoc string, call *tsnode.Node
 func (w *writer) isMissingCondition(cond *tsnode.Node, table string) bool {
 	src := w.k.src
 	if cond.Type() == "hash" {
-		if cond = only(cond); cond == nil {
+		if cond = tsnode.OnlyNamed(cond); cond == nil {
 			return false
 		}
 	}
@@ -635,7 +620,7 @@ func (w *writer) isMissingCondition(cond *tsnode.Node, table string) bool {
 	if k == nil || v == nil || rubySymbol(k, src) != table || v.Type() != "hash" {
 		return false
 	}
-	p := only(v)
+	p := tsnode.OnlyNamed(v)
 	if p == nil || p.Type() != "pair" {
 		return false
 	}
