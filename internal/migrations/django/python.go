@@ -435,7 +435,7 @@ func (m *module) conditional(n *tsnode.Node, v *value, depth int) *value {
 	if m.in != nil && !m.in.condHinted[v.start] {
 		m.in.condHinted[v.start] = true
 		m.in.undecided = append(m.in.undecided, [2]int{v.start, v.end})
-		m.in.hints = append(m.in.hints, syntaxErr{int(c.StartByte()), int(c.EndByte()),
+		m.in.hints = append(m.in.hints, syntaxErr{int(n.StartByte()), int(n.EndByte()),
 			"condition schemagate cannot evaluate: the items of both branches are read, and what is found there is at most a warning"})
 	}
 	return nil
