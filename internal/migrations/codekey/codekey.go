@@ -16,7 +16,7 @@ import (
 	"github.com/smacker/go-tree-sitter/python"
 	"github.com/smacker/go-tree-sitter/ruby"
 
-	"github.com/schemagate/schemagate/internal/refs/orm"
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
@@ -590,7 +590,7 @@ func (w *writer) rubyCall(n *tsnode.Node) bool {
 }
 
 // inflections pluralise an association's name to its table's.
-var inflections = orm.DefaultInflections()
+var inflections = inflect.English()
 
 func (w *writer) whereMissing(recv *tsnode.Node, assoc string, call *tsnode.Node) {
 	w.b.WriteString("where_missing(")
