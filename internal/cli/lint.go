@@ -91,11 +91,11 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 				strongMigrationsDefaults(cfg, args...)
 				if store != nil && changed == nil {
 					if memo = newLintMemo(cmd, stdio, store, cfg, args); memo != nil {
-						if kept, ok := memo.recall(); ok {
-							if _, err := stdio.Out.Write(kept.Out); err != nil {
+						if code, ok, err := memo.recall(stdio.Out); ok {
+							if err != nil {
 								return fail("%v", err)
 							}
-							return exitWith(kept.Code)
+							return exitWith(code)
 						}
 						stdio = memo.tee(stdio)
 					}

@@ -82,9 +82,9 @@ func memoKey(flags *pflag.FlagSet, cfg *config.Config, dirs []string, terminals 
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// recall returns the kept report and its exit code.
-func (m *lintMemo) recall() (lintcache.Memo, bool) {
-	return m.store.Recall(m.key, m.tree)
+// recall writes the kept report to w and returns its exit code.
+func (m *lintMemo) recall(w io.Writer) (code int, ok bool, err error) {
+	return m.store.Recall(m.key, m.tree, w)
 }
 
 // tee has what the run prints recorded. The writers unwrap to the

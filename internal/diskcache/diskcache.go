@@ -17,6 +17,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -44,14 +46,22 @@ type Dir struct {
 	MaxBytes int64
 	// Log, when set, is told why an entry was discarded.
 	Log func(format string, args ...any)
+	// CRC has entries carry the CRC-32C of their payload instead of its
+	// SHA-256 (in the first 4 bytes of the checksum's place, the rest
+	// zero): for entries of megabytes read whole on every hit (lint's
+	// report), where SHA-256 costs more than the rest of the hit. Either
+	// catches a damaged entry; neither is meant to stop a forged one in
+	// the user's own cache directory. Changing it needs a new Magic.
+	CRC bool
 
 	mu     sync.Mutex
 	pruned time.Time // the last time Put listed the directory to bound it
 }
 
 // HeaderLen is the length of an entry's header. An entry is the magic,
-// the SHA-256 of its key, the SHA-256 of the payload, the payload's
-// length (big-endian uint64), then the payload.
+// the SHA-256 of its key, the checksum of the payload (its SHA-256, or
+// its CRC-32C padded with zeros), the payload's length (big-endian
+// uint64), then the payload.
 const HeaderLen = 8 + sha256.Size + sha256.Size + 8
 
 // ext ends every entry's file name; pruning deletes only such files.
@@ -122,12 +132,8 @@ func (d *Dir) GetFunc(key string, read func(io.Reader) error) bool {
 		d.Discard(name, err)
 		return false
 	}
-	// Pruning goes by modification time: a hit counts as a use. An hour's
-	// resolution spares a write per hit.
-	if now := time.Now(); d.MaxBytes > 0 {
-		if st, err := f.Stat(); err == nil && now.Sub(st.ModTime()) > time.Hour {
-			_ = os.Chtimes(name, now, now)
-		}
+	if st, err := f.Stat(); err == nil {
+		d.used(name, st)
 	}
 	return true
 }
@@ -142,25 +148,15 @@ func (d *Dir) Discard(name string, why error) {
 
 func (d *Dir) readEntry(r io.Reader, key string, read func(io.Reader) error) error {
 	header := make([]byte, HeaderLen)
-	if n, err := io.ReadFull(r, header); err != nil {
-		if n >= 8 && bytes.Equal(header[:8], d.Magic[:]) {
-			return fmt.Errorf("truncated header: %d bytes", n)
-		}
-		return fmt.Errorf("not a schemagate %s entry", d.Title)
+	n, _ := io.ReadFull(r, header) // a short header is an error of its own
+	sum, want, err := d.checkHeader(header[:n], key)
+	if err != nil {
+		return err
 	}
-	if !bytes.Equal(header[:8], d.Magic[:]) {
-		return fmt.Errorf("not a schemagate %s entry", d.Title)
-	}
-	keySum := sha256.Sum256([]byte(key))
-	if !bytes.Equal(header[8:8+sha256.Size], keySum[:]) {
-		return errors.New("entry is for another key")
-	}
-	sum := header[8+sha256.Size : 8+2*sha256.Size]
-	want := binary.BigEndian.Uint64(header[8+2*sha256.Size:])
-	h := sha256.New()
+	h := d.newSum()
 	c := &counter{}
 	payload := io.TeeReader(io.LimitReader(r, int64(want)+1), io.MultiWriter(h, c))
-	err := read(payload)
+	err = read(payload)
 	// What read left is still part of the checksum.
 	if _, cerr := io.Copy(io.Discard, payload); err == nil {
 		err = cerr
@@ -168,12 +164,115 @@ func (d *Dir) readEntry(r io.Reader, key string, read func(io.Reader) error) err
 	switch {
 	case c.n != want:
 		return fmt.Errorf("truncated: %d of %d bytes", c.n, want)
-	case !bytes.Equal(h.Sum(nil), sum):
+	case !bytes.Equal(sumOf(h), sum):
 		return errors.New("checksum mismatch")
 	case err != nil:
 		return err
 	}
 	return nil
+}
+
+// checkHeader checks an entry's header (all of it that there is) against
+// key and returns the payload's checksum and length.
+func (d *Dir) checkHeader(header []byte, key string) (sum []byte, n uint64, err error) {
+	if len(header) < HeaderLen {
+		if len(header) >= 8 && bytes.Equal(header[:8], d.Magic[:]) {
+			return nil, 0, fmt.Errorf("truncated header: %d bytes", len(header))
+		}
+		return nil, 0, fmt.Errorf("not a schemagate %s entry", d.Title)
+	}
+	if !bytes.Equal(header[:8], d.Magic[:]) {
+		return nil, 0, fmt.Errorf("not a schemagate %s entry", d.Title)
+	}
+	keySum := sha256.Sum256([]byte(key))
+	if !bytes.Equal(header[8:8+sha256.Size], keySum[:]) {
+		return nil, 0, errors.New("entry is for another key")
+	}
+	return header[8+sha256.Size : 8+2*sha256.Size], binary.BigEndian.Uint64(header[8+2*sha256.Size:]), nil
+}
+
+// GetBytes has read read the payload stored under key, whole, and
+// reports whether it was a hit, as GetFunc does. The payload is the
+// entry's file mapped into memory where the system allows (read whole
+// elsewhere), so it is valid only until read returns: for entries of
+// megabytes that a hit copies out at once (lint's report), it spares
+// reading them through a buffer.
+func (d *Dir) GetBytes(key string, read func(payload []byte) error) bool {
+	name, err := d.File(key)
+	if err != nil {
+		d.logf("%v", err)
+		return false
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			d.logf("%s: %v", d.Title, err)
+		}
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		d.logf("%s: %v", d.Title, err)
+		return false
+	}
+	data, unmap, err := mapFile(f, st.Size())
+	if err != nil {
+		d.logf("%s: %v", d.Title, err)
+		return false
+	}
+	defer unmap()
+	err = d.checkEntry(data, key)
+	if err == nil {
+		err = read(data[HeaderLen:])
+	}
+	if err != nil {
+		d.Discard(name, err)
+		return false
+	}
+	d.used(name, st)
+	return true
+}
+
+// checkEntry checks a whole entry: its header and its payload's length
+// and checksum.
+func (d *Dir) checkEntry(data []byte, key string) error {
+	sum, want, err := d.checkHeader(data[:min(len(data), HeaderLen)], key)
+	if err != nil {
+		return err
+	}
+	payload := data[HeaderLen:]
+	if uint64(len(payload)) != want {
+		return fmt.Errorf("truncated: %d of %d bytes", len(payload), want)
+	}
+	h := d.newSum()
+	_, _ = h.Write(payload)
+	if !bytes.Equal(sumOf(h), sum) {
+		return errors.New("checksum mismatch")
+	}
+	return nil
+}
+
+// used marks the entry in name, with the stat st, used now. Pruning goes
+// by modification time; an hour's resolution spares a write per hit.
+func (d *Dir) used(name string, st fs.FileInfo) {
+	if now := time.Now(); d.MaxBytes > 0 && now.Sub(st.ModTime()) > time.Hour {
+		_ = os.Chtimes(name, now, now)
+	}
+}
+
+func (d *Dir) newSum() hash.Hash {
+	if d.CRC {
+		// The table is made once; with SSE 4.2 or ARMv8 the CPU's
+		// instruction does the work.
+		return crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	}
+	return sha256.New()
+}
+
+// sumOf is h's sum as the header holds it: padded to a SHA-256's length.
+func sumOf(h hash.Hash) []byte {
+	return append(h.Sum(make([]byte, 0, sha256.Size)), make([]byte, sha256.Size-h.Size())...)
 }
 
 type counter struct{ n uint64 }
@@ -247,7 +346,7 @@ func (d *Dir) writeEntry(f *os.File, key string, write func(io.Writer) error) er
 	if _, err := f.Write(header); err != nil {
 		return err
 	}
-	h := sha256.New()
+	h := d.newSum()
 	c := &counter{}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	if err := write(io.MultiWriter(bw, h, c)); err != nil {
@@ -256,7 +355,7 @@ func (d *Dir) writeEntry(f *os.File, key string, write func(io.Writer) error) er
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	copy(header[8+sha256.Size:], h.Sum(nil))
+	copy(header[8+sha256.Size:], sumOf(h))
 	binary.BigEndian.PutUint64(header[8+2*sha256.Size:], c.n)
 	_, err := f.WriteAt(header, 0)
 	return err
@@ -313,4 +412,13 @@ func ToolID(version string) string {
 		}
 	}
 	return id
+}
+
+// readFile reads the size bytes of f in one buffer.
+func readFile(f *os.File, size int64) (data []byte, unmap func(), err error) {
+	data = make([]byte, size)
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, nil, err
+	}
+	return data, func() {}, nil
 }

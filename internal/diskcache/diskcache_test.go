@@ -98,41 +98,66 @@ func TestDamagedEntries(t *testing.T) {
 			return b
 		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			d := testDir(t)
-			var logged []string
-			d.Log = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
-			if err := d.Put("k", payload); err != nil {
-				t.Fatal(err)
+	// Every damage is caught with either checksum, streamed or mapped.
+	type getter struct {
+		name string
+		get  func(d *Dir, key string) ([]byte, bool)
+	}
+	getters := []getter{
+		{"Get", (*Dir).Get},
+		{"GetBytes", func(d *Dir, key string) ([]byte, bool) {
+			var got []byte
+			ok := d.GetBytes(key, func(p []byte) error { got = bytes.Clone(p); return nil })
+			return got, ok
+		}},
+	}
+	for _, crc := range []bool{false, true} {
+		for _, g := range getters {
+			for _, tc := range tests {
+				t.Run(fmt.Sprintf("%s/crc=%v/%s", g.name, crc, tc.name), func(t *testing.T) {
+					d := testDir(t)
+					d.CRC = crc
+					damagedEntry(t, d, payload, tc.damage, g.get)
+				})
 			}
-			name, err := d.File("k")
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(name, tc.damage(data, d), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if got, ok := d.Get("k"); ok || got != nil {
-				t.Fatal("a damaged entry was trusted")
-			}
-			if _, err := os.Stat(name); !os.IsNotExist(err) {
-				t.Errorf("damaged entry not deleted: %v", err)
-			}
-			if len(logged) == 0 || !strings.Contains(logged[0], "test cache: discarding") {
-				t.Errorf("discarding was not reported: %q", logged)
-			}
-			if err := d.Put("k", payload); err != nil {
-				t.Fatal(err)
-			}
-			if got, ok := d.Get("k"); !ok || !bytes.Equal(got, payload) {
-				t.Error("no hit after a repairing Put")
-			}
-		})
+		}
+	}
+}
+
+// damagedEntry puts payload, damages its entry and checks that get
+// misses, deletes and reports it, and hits once it is put again.
+func damagedEntry(t *testing.T, d *Dir, payload []byte, damage func([]byte, *Dir) []byte, get func(*Dir, string) ([]byte, bool)) {
+	t.Helper()
+	var logged []string
+	d.Log = func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }
+	if err := d.Put("k", payload); err != nil {
+		t.Fatal(err)
+	}
+	name, err := d.File("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, damage(data, d), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := get(d, "k"); ok || got != nil {
+		t.Fatal("a damaged entry was trusted")
+	}
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("damaged entry not deleted: %v", err)
+	}
+	if len(logged) == 0 || !strings.Contains(logged[0], "test cache: discarding") {
+		t.Errorf("discarding was not reported: %q", logged)
+	}
+	if err := d.Put("k", payload); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := get(d, "k"); !ok || !bytes.Equal(got, payload) {
+		t.Error("no hit after a repairing Put")
 	}
 }
 

@@ -36,7 +36,7 @@ type Store struct {
 // about entries discarded and writes that failed.
 func Open(version string, log func(format string, args ...any)) *Store {
 	return &Store{
-		dir:  diskcache.Dir{Path: os.Getenv(DirEnv), Name: "lint", Title: "lint cache", Magic: [8]byte{'S', 'G', 'L', 'I', 'N', 'T', 0, 2}, MaxBytes: MaxBytes, Log: log},
+		dir:  diskcache.Dir{Path: os.Getenv(DirEnv), Name: "lint", Title: "lint cache", Magic: [8]byte{'S', 'G', 'L', 'I', 'N', 'T', 0, 3}, MaxBytes: MaxBytes, Log: log, CRC: true},
 		tool: diskcache.ToolID(version),
 		log:  log,
 	}

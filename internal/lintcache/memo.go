@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"os"
 	"time"
 )
 
@@ -24,25 +23,14 @@ type Memo struct {
 // would look unchanged (git's "racily clean" entries). Tests set it.
 var Racy = 2 * time.Second
 
-// Recall returns the memo kept under key when tree is the one it was
-// taken over.
-func (s *Store) Recall(key string, tree Tree) (Memo, bool) {
-	var m Memo
-	key = s.key("memo\x00" + key)
-	// Read in one buffer sized from the entry: a report is megabytes,
-	// and growing a buffer to it costs more than reading it.
-	size := int64(0)
-	if name, err := s.dir.File(key); err == nil {
-		if st, err := os.Stat(name); err == nil {
-			size = st.Size()
-		}
-	}
-	ok := s.dir.GetFunc(key, func(r io.Reader) error {
-		buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-		if _, err := buf.ReadFrom(r); err != nil {
-			return err
-		}
-		data := buf.Bytes()
+// Recall writes to w the report kept under key when tree is the one it
+// was taken over, and returns its exit code. On a miss (ok false)
+// nothing is written; err is w's.
+func (s *Store) Recall(key string, tree Tree, w io.Writer) (code int, ok bool, err error) {
+	// The entry is read mapped and written out in one write: a report is
+	// megabytes, and copying it through buffers cost more than the rest
+	// of a warm run.
+	ok = s.dir.GetBytes(s.key("memo\x00"+key), func(data []byte) error {
 		n, k := binary.Uvarint(data)
 		if k <= 0 || n > uint64(len(data)-k) {
 			return errDamaged
@@ -51,14 +39,16 @@ func (s *Store) Recall(key string, tree Tree) (Memo, bool) {
 			return errStale
 		}
 		data = data[k+int(n):]
-		code, k := binary.Varint(data)
+		c, k := binary.Varint(data)
 		if k <= 0 {
 			return errDamaged
 		}
-		m = Memo{Out: data[k:], Code: int(code)}
+		code = int(c)
+		// A failed write is the output's fault, not the entry's.
+		_, err = w.Write(data[k:])
 		return nil
 	})
-	return m, ok
+	return code, ok, err
 }
 
 // errStale is a memo of directories that changed since: replaced by the

@@ -2,6 +2,7 @@ package lintcache
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -96,26 +97,27 @@ func TestMemoKeptAndRecalled(t *testing.T) {
 
 	s.Keep("racy", tree, tree, time.Now(), memo)
 	s.Wait()
-	if _, ok := s.Recall("racy", tree); ok {
+	if _, ok, _ := s.Recall("racy", tree, io.Discard); ok {
 		t.Error("a memo of files changed just now was kept")
 	}
 	later := time.Now().Add(time.Hour)
 	other := Tree{state: append(bytes.Clone(tree.state), 0)}
 	s.Keep("changed", tree, other, later, memo)
 	s.Wait()
-	if _, ok := s.Recall("changed", tree); ok {
+	if _, ok, _ := s.Recall("changed", tree, io.Discard); ok {
 		t.Error("a memo of a tree that changed during the run was kept")
 	}
 	s.Keep("k", tree, tree, later, memo)
 	s.Wait()
-	if _, ok := s.Recall("k", other); ok {
+	var out bytes.Buffer
+	if _, ok, _ := s.Recall("k", other, &out); ok || out.Len() > 0 {
 		t.Error("a memo came back for another tree")
 	}
 	// The miss above discarded the stale entry.
 	s.Keep("k", tree, tree, later, memo)
 	s.Wait()
-	got, ok := s.Recall("k", tree)
-	if !ok || !bytes.Equal(got.Out, memo.Out) || got.Code != memo.Code {
-		t.Errorf("recalled %q, code %d, %v; want %q, code %d", got.Out, got.Code, ok, memo.Out, memo.Code)
+	code, ok, err := s.Recall("k", tree, &out)
+	if !ok || err != nil || !bytes.Equal(out.Bytes(), memo.Out) || code != memo.Code {
+		t.Errorf("recalled %q, code %d, %v, %v; want %q, code %d", out.Bytes(), code, ok, err, memo.Out, memo.Code)
 	}
 }
