@@ -3,8 +3,6 @@ package lintcache
 import (
 	"encoding/binary"
 	"errors"
-	"io/fs"
-	"path/filepath"
 	"time"
 )
 
@@ -32,38 +30,26 @@ func StatTree(dirs []string) (t Tree, ok bool) {
 	for _, d := range dirs {
 		t.state = binary.AppendUvarint(t.state, uint64(len(d)))
 		t.state = append(t.state, d...)
-		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if n++; n > maxTreeEntries || e.Type()&fs.ModeSymlink != 0 {
-				return errNoTree
-			}
-			info, err := e.Info()
-			if err != nil {
-				return err
-			}
-			st, ok := statOf(info)
-			if !ok || p == d && !info.IsDir() {
-				return errNoTree
-			}
-			t.state = binary.AppendUvarint(t.state, uint64(len(p)))
-			t.state = append(t.state, p...)
-			t.state = binary.AppendUvarint(t.state, uint64(info.Mode()))
-			t.state = binary.AppendVarint(t.state, info.Size())
-			for _, v := range st {
-				t.state = binary.AppendVarint(t.state, v)
-			}
-			for _, ns := range st[:2] {
-				if at := time.Unix(0, ns); at.After(t.latest) {
-					t.latest = at
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := statDir(&t, d, &n); err != nil {
 			return Tree{}, false
 		}
 	}
 	return t, true
+}
+
+// add records the entry at path p: its mode, size, and modification
+// time, change time, inode and device (the times in nanoseconds).
+func (t *Tree) add(p string, mode uint32, size int64, st [4]int64) {
+	t.state = binary.AppendUvarint(t.state, uint64(len(p)))
+	t.state = append(t.state, p...)
+	t.state = binary.AppendUvarint(t.state, uint64(mode))
+	t.state = binary.AppendVarint(t.state, size)
+	for _, v := range st {
+		t.state = binary.AppendVarint(t.state, v)
+	}
+	for _, ns := range st[:2] {
+		if at := time.Unix(0, ns); at.After(t.latest) {
+			t.latest = at
+		}
+	}
 }

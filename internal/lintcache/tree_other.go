@@ -2,8 +2,6 @@
 
 package lintcache
 
-import "io/fs"
-
-// statOf: the change time and inode are read on Linux only; elsewhere no
-// memo is taken.
-func statOf(fs.FileInfo) ([4]int64, bool) { return [4]int64{}, false }
+// statDir: the change time and inode are read on Linux only; elsewhere
+// no memo is taken.
+func statDir(*Tree, string, *int) error { return errNoTree }
