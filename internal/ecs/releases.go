@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -143,7 +144,11 @@ func filterLive[T any](xs []T, status func(T) string) []T {
 // revisionLike is what a revision read from the environment may look like:
 // a commit, tag or version. Anything else is refused without being shown, as
 // it may be a secret named by mistake.
-var revisionLike = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/+@-]{0,127}$`)
+// Compiled on first use: its repetition makes it costly, and most runs
+// never read a revision.
+var revisionLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/+@-]{0,127}$`)
+})
 
 func revisionOf(td *types.TaskDefinition, how revisionSource) (rev, image string, err error) {
 	if how.env != "" {
@@ -204,7 +209,7 @@ func revisionFromEnv(td *types.TaskDefinition, name string) (rev, image string, 
 		}
 		return "", "", fmt.Errorf("no container sets %s in its environment (containers: %s)", name, containerNames(td.ContainerDefinitions))
 	}
-	if !revisionLike.MatchString(rev) {
+	if !revisionLike().MatchString(rev) {
 		return "", "", fmt.Errorf("%s of container %s does not look like a revision (value not shown)", name, setBy[0])
 	}
 	return rev, image, nil

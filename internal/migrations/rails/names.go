@@ -96,8 +96,9 @@ func joinTableName(a, b string) string {
 
 // english are ActiveSupport's English inflections, which Rails uses
 // for foreign key columns (users -> user_id) and reference tables (user
-// -> users).
-var english = inflect.English()
+// -> users). Built on first use, not at start-up: a run without Rails
+// migrations never needs them.
+var english = sync.OnceValue(inflect.English)
 
 // inflected caches inflections: migrations name the same few tables
 // over and over, and the rules are regular expressions.
@@ -113,7 +114,7 @@ func inflectCached(key, w string, f func(string) string) string {
 }
 
 // pluralize is ActiveSupport's String#pluralize for English.
-func pluralize(w string) string { return inflectCached("p:", w, english.Pluralize) }
+func pluralize(w string) string { return inflectCached("p:", w, english().Pluralize) }
 
 // singularize is ActiveSupport's String#singularize for English.
-func singularize(w string) string { return inflectCached("s:", w, english.Singularize) }
+func singularize(w string) string { return inflectCached("s:", w, english().Singularize) }

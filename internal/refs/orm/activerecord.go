@@ -133,7 +133,7 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 		configs:   readARConfig(files),
 	}
 	if r.infl == nil {
-		r.infl = defaultInflections
+		r.infl = defaultInflections()
 	}
 	// Parsing dominates; it runs in parallel over the files that can
 	// matter, the walk that fills the shared tables runs in order.

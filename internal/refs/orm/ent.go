@@ -238,7 +238,7 @@ func entTable(gf *goFile, name string) string {
 			}
 		}
 	}
-	return entSnake(defaultInflections.Pluralize(name))
+	return entSnake(defaultInflections().Pluralize(name))
 }
 
 // returnedElements returns the elements of the slice literal a method

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -13,8 +14,10 @@ import (
 )
 
 // defaultInflections are Rails' own, for apps without an initializer
-// and for the libraries that pluralize as ActiveSupport does.
-var defaultInflections = inflect.English()
+// and for the libraries that pluralize as ActiveSupport does. They are
+// built on first use: compiling their expressions cost a run that reads
+// no ORM model (a lint) part of its start-up.
+var defaultInflections = sync.OnceValue(inflect.English)
 
 // ParseInflections reads a Rails inflections initializer
 // (config/initializers/inflections.rb) and returns Rails' default

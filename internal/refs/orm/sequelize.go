@@ -202,9 +202,9 @@ func sequelizeTable(name string, o sequelizeOptions) string {
 	case o.freeze:
 		t = name
 	case o.underscored:
-		t = sequelizeUnderscore(defaultInflections.Pluralize(name))
+		t = sequelizeUnderscore(defaultInflections().Pluralize(name))
 	default:
-		t = defaultInflections.Pluralize(name)
+		t = defaultInflections().Pluralize(name)
 	}
 	if o.schema != "" {
 		t = o.schema + "." + t
@@ -399,7 +399,7 @@ func (s *sequelizeModels) associations(p *jsProgram) {
 			if attr == "" {
 				as, _ := opts.get("as").isStr()
 				if as == "" || c.method != "belongsTo" {
-					as = defaultInflections.Singularize(named.name)
+					as = defaultInflections().Singularize(named.name)
 				}
 				attr = sequelizeCamelize(as + "_" + named.pkAttr)
 			}

@@ -3,23 +3,32 @@ package sqlref
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/sqlparse"
 )
 
-// Shapes that follow the first keyword of a statement. Each is matched
-// case-insensitively against the text after that keyword.
-var (
-	selectShape = regexp.MustCompile(`(?is)^\s+(distinct\b|all\b|[*0-9$'(:?@%{#-]|.*\bfrom\s+[a-z_"(#$:{@]|[a-z_][a-z0-9_.]*\s*\()`)
-	insertShape = regexp.MustCompile(`(?is)^\s+into\s+[a-z_"]`)
-	updateShape = regexp.MustCompile(`(?is)^\s+(only\s+)?[a-z_"#{$][^\s]*(\s+(as\s+)?[a-z_"]\w*)?\s+set\s`)
-	deleteShape = regexp.MustCompile(`(?is)^\s+from\s+[a-z_"#{$]`)
-	withShape   = regexp.MustCompile(`(?is)^\s+(recursive\s+)?("[^"]+"|[a-z_]\w*)\s*(\([^)]*\))?\s*as\s*(not\s+)?(materialized\s*)?\(`)
-	mergeShape  = regexp.MustCompile(`(?is)^\s+into\s+[a-z_"]`)
+// shapes are what follows the first keyword of a statement, each
+// matched case-insensitively against the text after that keyword. They
+// are compiled on first use: a lint never looks for SQL in code, and
+// process start-up is most of a warm one.
+var shapes = sync.OnceValue(func() (s struct {
+	after   map[string]*regexp.Regexp // by the first keyword, lower case
+	confirm *regexp.Regexp
+}) {
+	s.after = map[string]*regexp.Regexp{
+		"select": regexp.MustCompile(`(?is)^\s+(distinct\b|all\b|[*0-9$'(:?@%{#-]|.*\bfrom\s+[a-z_"(#$:{@]|[a-z_][a-z0-9_.]*\s*\()`),
+		"insert": regexp.MustCompile(`(?is)^\s+into\s+[a-z_"]`),
+		"update": regexp.MustCompile(`(?is)^\s+(only\s+)?[a-z_"#{$][^\s]*(\s+(as\s+)?[a-z_"]\w*)?\s+set\s`),
+		"delete": regexp.MustCompile(`(?is)^\s+from\s+[a-z_"#{$]`),
+		"with":   regexp.MustCompile(`(?is)^\s+(recursive\s+)?("[^"]+"|[a-z_]\w*)\s*(\([^)]*\))?\s*as\s*(not\s+)?(materialized\s*)?\(`),
+		"merge":  regexp.MustCompile(`(?is)^\s+into\s+[a-z_"]`),
+	}
 	// The keyword that confirms the shape; a sentence-case first word
 	// ("Select a file from the list") needs it in the same case.
-	shapeWord = regexp.MustCompile(`(?s)\b(From|Into|Set|As)\b`)
-)
+	s.confirm = regexp.MustCompile(`(?s)\b(From|Into|Set|As)\b`)
+	return s
+})
 
 // MaybeSQL is a cheap pre-filter for string literals found in code: it
 // reports whether s starts like a SQL statement that can reference
@@ -37,28 +46,15 @@ func MaybeSQL(s string) bool {
 		return false
 	}
 	word, rest := s[i:j], s[j:]
-	var shape *regexp.Regexp
-	switch strings.ToLower(word) {
-	case "select":
-		shape = selectShape
-	case "insert":
-		shape = insertShape
-	case "update":
-		shape = updateShape
-	case "delete":
-		shape = deleteShape
-	case "with":
-		shape = withShape
-	case "merge":
-		shape = mergeShape
-	default:
+	shape := shapes().after[strings.ToLower(word)]
+	if shape == nil {
 		return false
 	}
 	switch {
 	case word == strings.ToUpper(word), word == strings.ToLower(word):
 	case word[1:] == strings.ToLower(word[1:]):
 		// Sentence case: the confirming keyword must be title case too.
-		if !shapeWord.MatchString(rest) {
+		if !shapes().confirm.MatchString(rest) {
 			return false
 		}
 	default:

@@ -2,6 +2,7 @@ package sqlref
 
 import (
 	"strings"
+	"sync"
 
 	pg "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/proto"
@@ -714,12 +715,16 @@ func (r *resolver) children(m proto.Message, sc *scope) {
 	})
 }
 
-var nodeOneof = (&pg.Node{}).ProtoReflect().Descriptor().Oneofs().ByName("node")
+// nodeOneof is taken on first use: reading a descriptor's oneofs
+// unpacks all of pg_query's descriptors, which start-up should not pay.
+var nodeOneof = sync.OnceValue(func() protoreflect.OneofDescriptor {
+	return (&pg.Node{}).ProtoReflect().Descriptor().Oneofs().ByName("node")
+})
 
 // inner returns the message a Node wraps.
 func inner(n *pg.Node) proto.Message {
 	m := n.ProtoReflect()
-	fd := m.WhichOneof(nodeOneof)
+	fd := m.WhichOneof(nodeOneof())
 	if fd == nil {
 		return nil
 	}
