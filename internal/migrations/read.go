@@ -69,7 +69,7 @@ func parallel(n int, f func(i int)) {
 type line struct{ start, end, next int }
 
 func splitLines(text []byte) []line {
-	var out []line
+	out := make([]line, 0, bytes.Count(text, []byte{'\n'})+1)
 	for start := 0; start < len(text); {
 		nl := bytes.IndexByte(text[start:], '\n')
 		next := len(text)

@@ -17,6 +17,9 @@ func (c *converter) createTable(s *pg.CreateStmt) {
 	case len(s.InhRelations) > 0:
 		op.Detail = "inherits"
 	}
+	// Most elements are columns: sized once, not grown (a column is
+	// some hundreds of bytes).
+	op.Columns = make([]Column, 0, len(s.TableElts))
 	for _, e := range s.TableElts {
 		switch x := e.Node.(type) {
 		case *pg.Node_TableLikeClause:
@@ -31,6 +34,9 @@ func (c *converter) createTable(s *pg.CreateStmt) {
 		case *pg.Node_Constraint:
 			op.Constraints = append(op.Constraints, constraint(x.Constraint))
 		}
+	}
+	if len(op.Columns) == 0 {
+		op.Columns = nil // as before it was sized: no columns is none
 	}
 	c.add(op)
 	// A partition of an existing table locks the parent too.
