@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -112,6 +113,14 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			// Earlier migrations of the run build the schema later ones are
 			// checked against (a column's old type, a validated CHECK).
 			lintOpt := lint.Options{Config: cfg, Catalog: catalog.New()}
+			// The live heap grows to the findings and the catalog, and
+			// collecting at 80 % growth instead of Go's 100 % keeps the
+			// peak where it was before the parser's C heap was kept
+			// between parses (sqlparse), which saves more CPU than the
+			// extra collections cost. GOGC, when set, decides.
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(80)
+			}
 			if store != nil {
 				lintOpt.Store = store
 			}
