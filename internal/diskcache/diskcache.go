@@ -109,22 +109,31 @@ func (d *Dir) Get(key string) ([]byte, bool) {
 	return payload, true
 }
 
+// open opens key's entry; a missing one is a miss without a message.
+func (d *Dir) open(key string) (f *os.File, name string, ok bool) {
+	name, err := d.File(key)
+	if err != nil {
+		d.logf("%v", err)
+		return nil, "", false
+	}
+	f, err = os.Open(name)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			d.logf("%s: %v", d.Title, err)
+		}
+		return nil, "", false
+	}
+	return f, name, true
+}
+
 // GetFunc has read read the payload stored under key as it streams from
 // the file, and reports whether it was a hit: the entry whole, with its
 // checksum right, and read returning nil. Whatever read made of a miss
 // must be thrown away. A damaged entry is deleted; a hit marks the entry
 // used now.
 func (d *Dir) GetFunc(key string, read func(io.Reader) error) bool {
-	name, err := d.File(key)
-	if err != nil {
-		d.logf("%v", err)
-		return false
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			d.logf("%s: %v", d.Title, err)
-		}
+	f, name, ok := d.open(key)
+	if !ok {
 		return false
 	}
 	defer f.Close()
@@ -198,16 +207,8 @@ func (d *Dir) checkHeader(header []byte, key string) (sum []byte, n uint64, err 
 // megabytes that a hit copies out at once (lint's report), it spares
 // reading them through a buffer.
 func (d *Dir) GetBytes(key string, read func(payload []byte) error) bool {
-	name, err := d.File(key)
-	if err != nil {
-		d.logf("%v", err)
-		return false
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			d.logf("%s: %v", d.Title, err)
-		}
+	f, name, ok := d.open(key)
+	if !ok {
 		return false
 	}
 	defer f.Close()
