@@ -40,8 +40,10 @@ type tr struct {
 	depth    int
 	// schemaFile is set while reading db/schema.rb.
 	schemaFile bool
-	// sent is the SQL ActiveRecord sends.
-	sent migration.SentSQL
+	// sent is the SQL ActiveRecord sends; queue holds the statements
+	// sent but not yet parsed (see flushSent).
+	sent  migration.SentSQL
+	queue []queuedStmt
 	// undecided are the spans of branches no condition decided;
 	// restUndecided is set by a `return if` it could not decide.
 	undecided     []source.Span

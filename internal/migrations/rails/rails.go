@@ -258,6 +258,9 @@ func (t *tr) runSafely(root *node, def version) {
 				fmt.Sprintf("schemagate could not translate this file (internal error: %v); its schema changes are not checked", r)))
 		}
 	}()
+	// Deferred, so that the statements sent before an internal error
+	// keep their operations.
+	defer t.flushSent()
 	t.run(root, def)
 }
 

@@ -56,6 +56,7 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 				t.note = append(t.note, noteUnrecognised(f.Span(define.start, define.start), fmt.Sprintf("schemagate could not read the rest of this file (internal error: %v)", r)))
 			}
 		}()
+		defer t.flushSent()
 		t.exec(body, newEnv(nil))
 	}()
 	return t.cat, t.note

@@ -159,11 +159,105 @@ func (t *tr) sendSQL(sql string, sp source.Span) {
 	t.send(stmt{text: sql, span: sp})
 }
 
-// send parses a statement ActiveRecord sends, records it for
-// Translation.SQL, and adds its operations at the call.
+// send queues a statement ActiveRecord sends; flushSent parses the
+// queue in one go. A migration of thousands of calls then pays
+// PostgreSQL's parser once, not once a call (as in the Alembic
+// translator). Whatever reads what the statements did (the replayed
+// catalog, the statement count) flushes first.
 func (t *tr) send(s stmt) {
-	f := source.NewFile(t.f.Path, []byte(s.text))
-	res := sqlparse.Parse(f)
+	if len(t.queue) == cap(t.queue) {
+		t.queue = slices.Grow(t.queue, max(len(t.queue), 16)) // doubling, as in add
+	}
+	t.queue = append(t.queue, queuedStmt{s: s, guards: t.guards, noteAt: len(t.note)})
+}
+
+// queuedStmt is a statement waiting for flushSent, with what the walk
+// knew when the call sent it.
+type queuedStmt struct {
+	s      stmt
+	guards int
+	noteAt int // where its notes go in t.note
+}
+
+// flushSent parses the queued statements together and adds each one's
+// operations as if it had been parsed alone when it was sent. When the
+// joined text has an error, or a statement cannot be told apart, each is
+// parsed on its own instead.
+func (t *tr) flushSent() {
+	q := t.queue
+	if len(q) == 0 {
+		return
+	}
+	t.queue = nil
+	size := 0
+	for _, e := range q {
+		size += len(e.s.text) + 2
+	}
+	joined := make([]byte, 0, size)
+	starts := make([]int, len(q)+1)
+	for i, e := range q {
+		starts[i] = len(joined)
+		joined = append(joined, e.s.text...)
+		// A trailing -- comment would hide the semicolon: the statement
+		// then runs into the next one, and the check below falls back.
+		joined = append(joined, ";\n"...)
+	}
+	starts[len(q)] = len(joined)
+	res := sqlparse.Parse(source.NewFile(t.f.Path, joined))
+	files := make([]*source.File, len(q)) // each statement's SQL alone
+	for i, e := range q {
+		files[i] = source.NewFile(t.f.Path, []byte(e.s.text))
+	}
+	// groups[i] is the range of res.Statements that statement i holds.
+	groups := make([][2]int, len(q))
+	ok := len(res.Errors) == 0
+	k := 0
+	for j := range res.Statements {
+		if !ok {
+			break
+		}
+		st := &res.Statements[j]
+		off := st.Span.Start.Offset
+		for k < len(q) && off >= starts[k+1] {
+			k++
+		}
+		if k == len(q) || st.Span.End.Offset > starts[k]+len(q[k].s.text) {
+			ok = false
+			break
+		}
+		if groups[k][1] == 0 {
+			groups[k][0] = j
+		}
+		groups[k][1] = j + 1
+		// Where the statement would be parsed alone: its text starts at
+		// starts[k].
+		st.Span = files[k].Span(st.Span.Start.Offset-starts[k], st.Span.End.Offset-starts[k])
+		st.Base -= starts[k]
+	}
+	guards, moved := t.guards, 0
+	for i, e := range q {
+		t.guards = e.guards
+		notes := len(t.note)
+		if g := groups[i]; ok && g[1] > 0 {
+			t.sendParsed(e.s, files[i], sqlparse.Result{Statements: res.Statements[g[0]:g[1]:g[1]]})
+		} else {
+			t.sendParsed(e.s, files[i], sqlparse.Parse(files[i]))
+		}
+		// A note about the statement goes where the call was, before the
+		// notes of the calls after it.
+		if added := len(t.note) - notes; added > 0 {
+			at := e.noteAt + moved
+			mine := slices.Clone(t.note[notes:])
+			t.note = slices.Insert(t.note[:notes], at, mine...)
+			moved += added
+		}
+	}
+	t.guards = guards
+}
+
+// sendParsed records a statement's parse for Translation.SQL and adds its
+// operations at the call.
+func (t *tr) sendParsed(s stmt, f *source.File, res sqlparse.Result) {
 	whole := s.span
 	for _, p := range s.parts {
 		whole = union(t.f, whole, p.span)
@@ -215,6 +309,7 @@ func (t *tr) send(s stmt) {
 // on the replayed schema (DROP TABLE IF EXISTS of a table that is not
 // there): Translation.SQL keeps it, the operations do not.
 func (t *tr) sendNoOp(sql string, sp source.Span) {
+	t.flushSent()
 	f := source.NewFile(t.f.Path, []byte(sql))
 	res := sqlparse.Parse(f)
 	t.sent.Add(res, f, t.stmt, func(source.Span) source.Span { return sp }, false)
