@@ -160,10 +160,10 @@ func (t *tr) sendSQL(sql string, sp source.Span) {
 }
 
 // send queues a statement ActiveRecord sends; flushSent parses the
-// queue in one go. A migration of thousands of calls then pays
-// PostgreSQL's parser once, not once a call (as in the Alembic
-// translator). Whatever reads what the statements did (the replayed
-// catalog, the statement count) flushes first.
+// queue a few statements to a parser call, so that a migration of
+// thousands of calls does not pay a cgo call for each. Whatever reads
+// what the statements did (the replayed catalog, the statement count)
+// flushes first.
 func (t *tr) send(s stmt) {
 	if len(t.queue) == cap(t.queue) {
 		t.queue = slices.Grow(t.queue, max(len(t.queue), 16)) // doubling, as in add
@@ -179,76 +179,30 @@ type queuedStmt struct {
 	noteAt int // where its notes go in t.note
 }
 
-// flushSent parses the queued statements together and adds each one's
-// operations as if it had been parsed alone when it was sent. When the
-// joined text has an error, or a statement cannot be told apart, each is
-// parsed on its own instead.
+// flushSent parses the queued statements (sqlparse.ParseMany, a few
+// to a parser call) and adds each one's operations as if it had been
+// parsed alone when it was sent.
 func (t *tr) flushSent() {
 	q := t.queue
 	if len(q) == 0 {
 		return
 	}
 	t.queue = nil
-	size := 0
-	for _, e := range q {
-		size += len(e.s.text) + 2
-	}
-	joined := make([]byte, 0, size)
-	starts := make([]int, len(q)+1)
-	for i, e := range q {
-		starts[i] = len(joined)
-		joined = append(joined, e.s.text...)
-		// A trailing -- comment would hide the semicolon: the statement
-		// then runs into the next one, and the check below falls back.
-		joined = append(joined, ";\n"...)
-	}
-	starts[len(q)] = len(joined)
-	res := sqlparse.Parse(source.NewFile(t.f.Path, joined))
-	files := make([]*source.File, len(q)) // each statement's SQL alone
+	files := make([]*source.File, len(q))
 	for i, e := range q {
 		files[i] = source.NewFile(t.f.Path, []byte(e.s.text))
 	}
-	// groups[i] is the range of res.Statements that statement i holds.
-	groups := make([][2]int, len(q))
-	ok := len(res.Errors) == 0
-	k := 0
-	for j := range res.Statements {
-		if !ok {
-			break
-		}
-		st := &res.Statements[j]
-		off := st.Span.Start.Offset
-		for k < len(q) && off >= starts[k+1] {
-			k++
-		}
-		if k == len(q) || st.Span.End.Offset > starts[k]+len(q[k].s.text) {
-			ok = false
-			break
-		}
-		if groups[k][1] == 0 {
-			groups[k][0] = j
-		}
-		groups[k][1] = j + 1
-		// Where the statement would be parsed alone: its text starts at
-		// starts[k].
-		st.Span = files[k].Span(st.Span.Start.Offset-starts[k], st.Span.End.Offset-starts[k])
-		st.Base -= starts[k]
-	}
+	results := sqlparse.ParseMany(files)
 	guards, moved := t.guards, 0
 	for i, e := range q {
 		t.guards = e.guards
 		notes := len(t.note)
-		if g := groups[i]; ok && g[1] > 0 {
-			t.sendParsed(e.s, files[i], sqlparse.Result{Statements: res.Statements[g[0]:g[1]:g[1]]})
-		} else {
-			t.sendParsed(e.s, files[i], sqlparse.Parse(files[i]))
-		}
+		t.sendParsed(e.s, files[i], results[i])
 		// A note about the statement goes where the call was, before the
 		// notes of the calls after it.
 		if added := len(t.note) - notes; added > 0 {
-			at := e.noteAt + moved
 			mine := slices.Clone(t.note[notes:])
-			t.note = slices.Insert(t.note[:notes], at, mine...)
+			t.note = slices.Insert(t.note[:notes], e.noteAt+moved, mine...)
 			moved += added
 		}
 	}
