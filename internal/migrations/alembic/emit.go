@@ -40,16 +40,24 @@ type queued struct {
 	segment int
 }
 
-// emit queues the SQL of one statement: the queue is parsed in one go by
-// flush, before anything that depends on the operations so far (a note,
-// SQL from the file, the end of upgrade()). A migration of thousands of
-// calls then pays PostgreSQL's parser once, not once a call.
+// emit queues the SQL of one statement: the queue is parsed by flush, a
+// few statements to a parser call, before anything that depends on the
+// operations so far (a note, SQL from the file, the end of upgrade()) or
+// when it is full. A migration of thousands of calls then does not pay a
+// cgo call for each.
 func (t *translator) emit(p pendingStmt) {
-	if len(t.queue) == cap(t.queue) {
-		t.queue = slices.Grow(t.queue, max(len(t.queue), 16)) // doubling, as in add
+	if t.queue == nil {
+		t.queue = make([]queued, 0, queueMax)
 	}
 	t.queue = append(t.queue, queued{p: p, guards: t.guards, auto: t.autoDepth > 0, segment: t.segment})
+	if len(t.queue) == queueMax {
+		t.flush()
+	}
 }
+
+// queueMax is how many statements wait for one flush: enough for
+// ParseMany's batches, and a long revision does not hold them all.
+const queueMax = 64
 
 // flush parses the queued statements (sqlparse.ParseMany, a few to a
 // parser call) and turns each into operations.
@@ -59,6 +67,7 @@ func (t *translator) flush() {
 		return
 	}
 	t.queue = nil
+	defer func() { clear(q); t.queue = q[:0] }()
 	files := make([]*source.File, len(q))
 	for i, e := range q {
 		files[i] = source.NewFile("alembic.sql", []byte(e.p.sql))

@@ -165,11 +165,18 @@ func (t *tr) sendSQL(sql string, sp source.Span) {
 // what the statements did (the replayed catalog, the statement count)
 // flushes first.
 func (t *tr) send(s stmt) {
-	if len(t.queue) == cap(t.queue) {
-		t.queue = slices.Grow(t.queue, max(len(t.queue), 16)) // doubling, as in add
+	if t.queue == nil {
+		t.queue = make([]queuedStmt, 0, queueMax)
 	}
 	t.queue = append(t.queue, queuedStmt{s: s, guards: t.guards, noteAt: len(t.note)})
+	if len(t.queue) == queueMax {
+		t.flushSent()
+	}
 }
+
+// queueMax is how many statements wait for one flush: enough for
+// ParseMany's batches, and a long migration does not hold them all.
+const queueMax = 64
 
 // queuedStmt is a statement waiting for flushSent, with what the walk
 // knew when the call sent it.
@@ -188,6 +195,7 @@ func (t *tr) flushSent() {
 		return
 	}
 	t.queue = nil
+	defer func() { clear(q); t.queue = q[:0] }()
 	files := make([]*source.File, len(q))
 	for i, e := range q {
 		files[i] = source.NewFile(t.f.Path, []byte(e.s.text))

@@ -1,6 +1,8 @@
 package rails
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -99,5 +101,47 @@ remove_index :users, :mail
 	}
 	if diff := cmp.Diff(valid.SQL, mixed.SQL[:len(mixed.SQL)-1], same...); diff != "" {
 		t.Errorf("SQL parsed together (-) and alone (+) differs:\n%s", diff)
+	}
+}
+
+// TestSentStatementsPastOneFlush: more calls than one flush holds; the
+// note of the bad one and the operations keep their lines and order.
+func TestSentStatementsPastOneFlush(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("create_table :users\n")
+	const calls, bad, hint = 3 * queueMax, queueMax + 5, queueMax + 20
+	for i := range calls {
+		switch i {
+		case bad:
+			body.WriteString("add_column :users, :bad, \"int4 (\"\n")
+		case hint:
+			body.WriteString("execute some_sql\n")
+		default:
+			fmt.Fprintf(&body, "add_column :users, :c%d, :integer\n", i)
+		}
+	}
+	tr := translateAll(t, class("7.1", body.String()))[0]
+	// class puts the body at line 3; call i is at line 4+i.
+	var notes []int
+	for _, n := range tr.Notes {
+		notes = append(notes, n.Span.Start.Line)
+	}
+	if diff := cmp.Diff([]int{4 + bad, 4 + hint}, notes); diff != "" {
+		t.Errorf("note lines (-want +got):\n%s", diff)
+	}
+	if len(tr.Ops) != calls-1 {
+		t.Fatalf("%d operations, want %d", len(tr.Ops), calls-1)
+	}
+	for i, op := range tr.Ops[1:] {
+		call := i
+		if call >= bad {
+			call++
+		}
+		if call >= hint {
+			call++
+		}
+		if want := fmt.Sprintf("c%d", call); op.Kind != ops.AddColumn || op.Column != want && (op.ColumnDef == nil || op.ColumnDef.Name != want) || op.Span.Start.Line != 4+call || op.Stmt != i+1 {
+			t.Fatalf("op %d: %s at line %d, statement %d; want column %s at line %d, statement %d", i+1, op.Kind, op.Span.Start.Line, op.Stmt, want, 4+call, i+1)
+		}
 	}
 }
