@@ -64,7 +64,7 @@ func parseRuby(p *sitter.Parser, src []byte, scratch *[]int32) parsed {
 	}
 	defer t.Close()
 	rn := t.RootNode()
-	return parsed{root: walkTree(rn, len(src), scratch), hasError: rn.HasError()}
+	return parsed{root: walkTree(rn, scratch), hasError: rn.HasError()}
 }
 
 // parsed is one file's tree.
