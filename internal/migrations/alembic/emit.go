@@ -1,7 +1,6 @@
 package alembic
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -133,12 +132,7 @@ func (t *translator) add(out []ops.Op) {
 		t.auto = append(t.auto, t.autoDepth > 0)
 		t.seg = append(t.seg, t.segment)
 	}
-	// Doubling: append grows a long slice by a quarter at a time, which
-	// over thousands of calls allocates five times the final list.
-	if need := len(t.out) + len(out); need > cap(t.out) {
-		t.out = slices.Grow(t.out, max(len(out), len(t.out)))
-	}
-	t.out = append(t.out, out...)
+	t.out.Add(out...)
 }
 
 // fixDefault shows a default schemagate could not render by its Python

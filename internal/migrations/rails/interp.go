@@ -22,7 +22,7 @@ type tr struct {
 	// cat is the schema as the migrations read so far left it.
 	cat  *catalog.Catalog
 	pg   int
-	ops  []ops.Op
+	ops  ops.List
 	note []migration.Note
 	supp []source.Span
 	stmt int // the statements sent so far

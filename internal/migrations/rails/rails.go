@@ -243,8 +243,9 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 			t.runSafely(p.root, r.defaultVersion())
 		}
 		m.Transactional = !t.disableTx
-		ops.Annotate(t.ops, m.Transactional)
-		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, Undecided: t.undecided, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(t.ops, m.Transactional)}
+		list := t.ops.All()
+		ops.Annotate(list, m.Transactional)
+		out[i] = migration.Translation{Migration: m, Ops: list, Notes: t.note, Suppressed: t.supp, Undecided: t.undecided, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(list, m.Transactional)}
 	}
 	return out
 }

@@ -286,12 +286,7 @@ func (t *tr) add(list []ops.Op, statements int) {
 		list[i].Guarded = t.guards > 0
 		t.cat.Apply(&list[i], t.f.Path)
 	}
-	// Doubling: append grows a long slice by a quarter at a time, which
-	// over thousands of calls allocates five times the final list.
-	if need := len(t.ops) + len(list); need > cap(t.ops) {
-		t.ops = slices.Grow(t.ops, max(len(list), len(t.ops)))
-	}
-	t.ops = append(t.ops, list...)
+	t.ops.Add(list...)
 	t.stmt += statements
 }
 
