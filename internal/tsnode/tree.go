@@ -162,15 +162,14 @@ func languageOf(l *sitter.Language) *language {
 // tree-sitter tree is freed before it returns.
 func Parse(lang *sitter.Language, src []byte) *Node {
 	info := languageOf(lang)
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(lang)
+	p := GetParser(lang)
 	// ParseCtx fails only without a language, on a cancelled context or
 	// past a timeout, none of which can happen here.
 	tree, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil {
 		panic("tsnode: tree-sitter parser: " + err.Error())
 	}
+	PutParser(lang, p)
 	defer tree.Close()
 	return copyTree(tree.RootNode(), info, src)
 }
