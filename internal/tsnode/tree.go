@@ -162,15 +162,14 @@ func languageOf(l *sitter.Language) *language {
 // tree-sitter tree is freed before it returns.
 func Parse(lang *sitter.Language, src []byte) *Node {
 	info := languageOf(lang)
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(lang)
+	p := GetParser(lang)
 	// ParseCtx fails only without a language, on a cancelled context or
 	// past a timeout, none of which can happen here.
 	tree, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil {
 		panic("tsnode: tree-sitter parser: " + err.Error())
 	}
+	PutParser(lang, p)
 	defer tree.Close()
 	return copyTree(tree.RootNode(), info, src)
 }
@@ -208,15 +207,14 @@ func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 	t := &tree{lang: info, kids: make([]*Node, n)}
 	nodes := make([]Node, n)
 	t.nodes = nodes
-	parent := make([]int32, n)
 	var stack []int32 // the open ancestors of the current node
 	for i := range n {
 		d := int(buf[fields*i+3])
 		stack = stack[:min(d, len(stack))]
-		parent[i] = -1
+		nodes[i].parent = -1
 		if d > 0 {
-			parent[i] = stack[d-1]
-			nodes[parent[i]].count++
+			nodes[i].parent = stack[d-1]
+			nodes[stack[d-1]].count++
 		}
 		stack = append(stack, int32(i))
 	}
@@ -245,8 +243,7 @@ func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 			pos = s
 		}
 		x.row = row
-		x.parent = parent[i]
-		if p := parent[i]; p >= 0 {
+		if p := x.parent; p >= 0 {
 			q := &nodes[p]
 			t.kids[q.first+q.count] = x
 			q.count++
@@ -254,7 +251,7 @@ func buildNodes(buf []int32, n int, info *language, src []byte) *Node {
 	}
 	for i := n - 1; i > 0; i-- {
 		if nodes[i].flags&flagHasError != 0 {
-			nodes[parent[i]].flags |= flagHasError
+			nodes[nodes[i].parent].flags |= flagHasError
 		}
 	}
 	return &nodes[0]

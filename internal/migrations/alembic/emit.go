@@ -1,7 +1,6 @@
 package alembic
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -40,69 +39,39 @@ type queued struct {
 	segment int
 }
 
-// emit queues the SQL of one statement: the queue is parsed in one go by
-// flush, before anything that depends on the operations so far (a note,
-// SQL from the file, the end of upgrade()). A migration of thousands of
-// calls then pays PostgreSQL's parser once, not once a call.
+// emit queues the SQL of one statement: the queue is parsed by flush, a
+// few statements to a parser call, before anything that depends on the
+// operations so far (a note, SQL from the file, the end of upgrade()) or
+// when it is full. A migration of thousands of calls then does not pay a
+// cgo call for each.
 func (t *translator) emit(p pendingStmt) {
-	if len(t.queue) == cap(t.queue) {
-		t.queue = slices.Grow(t.queue, max(len(t.queue), 16)) // doubling, as in add
+	if t.queue == nil {
+		t.queue = make([]queued, 0, queueMax)
 	}
 	t.queue = append(t.queue, queued{p: p, guards: t.guards, auto: t.autoDepth > 0, segment: t.segment})
+	if len(t.queue) == queueMax {
+		t.flush()
+	}
 }
 
-// flush parses the queued statements together and turns each into
-// operations as emitOne would. When the joined text has an error, or a
-// statement cannot be told apart, each is parsed on its own instead.
+// queueMax is how many statements wait for one flush: enough for
+// ParseMany's batches, and a long revision does not hold them all.
+const queueMax = 64
+
+// flush parses the queued statements (sqlparse.ParseMany, a few to a
+// parser call) and turns each into operations.
 func (t *translator) flush() {
 	q := t.queue
 	if len(q) == 0 {
 		return
 	}
 	t.queue = nil
-	var b strings.Builder
-	size := 0
-	for _, e := range q {
-		size += len(e.p.sql) + 2
-	}
-	b.Grow(size)
-	starts := make([]int, len(q)+1)
+	defer func() { clear(q); t.queue = q[:0] }()
+	files := make([]*source.File, len(q))
 	for i, e := range q {
-		starts[i] = b.Len()
-		b.WriteString(e.p.sql)
-		// A trailing -- comment would hide the semicolon: the statement
-		// then runs into the next one, and the check below falls back.
-		b.WriteString(";\n")
+		files[i] = source.NewFile("alembic.sql", []byte(e.p.sql))
 	}
-	starts[len(q)] = b.Len()
-	res := sqlparse.Parse(source.NewFile("alembic.sql", []byte(b.String())))
-	// groups[i] is the range of res.Statements that call i sent.
-	groups := make([][2]int, len(q))
-	ok := len(res.Errors) == 0
-	k := 0
-	var f *source.File // call k's SQL alone
-	for j := range res.Statements {
-		if !ok {
-			break
-		}
-		st := &res.Statements[j]
-		off := st.Span.Start.Offset
-		for k < len(q) && off >= starts[k+1] {
-			k++
-		}
-		if k == len(q) || st.Span.End.Offset > starts[k]+len(q[k].p.sql) {
-			ok = false
-			break
-		}
-		if groups[k][1] == 0 {
-			groups[k][0] = j
-			f = source.NewFile("alembic.sql", []byte(q[k].p.sql))
-		}
-		groups[k][1] = j + 1
-		// Where the statement would be parsed alone: its text starts at
-		// starts[k].
-		st.Span = f.Span(st.Span.Start.Offset-starts[k], st.Span.End.Offset-starts[k])
-	}
+	results := sqlparse.ParseMany(files)
 	guards, segment, autoDepth := t.guards, t.segment, t.autoDepth
 	for i, e := range q {
 		t.guards, t.segment = e.guards, e.segment
@@ -110,20 +79,15 @@ func (t *translator) flush() {
 		if e.auto {
 			t.autoDepth = 1
 		}
-		if g := groups[i]; ok && g[1] > 0 {
-			t.apply(e.p, sqlparse.Result{Statements: res.Statements[g[0]:g[1]:g[1]]})
-		} else {
-			t.emitOne(e.p)
-		}
+		t.emitParsed(e.p, results[i])
 	}
 	t.guards, t.segment, t.autoDepth = guards, segment, autoDepth
 }
 
-// emitOne turns the SQL of one statement into operations, exactly as a
-// SQL migration's statement becomes operations, and moves them to the
-// call.
-func (t *translator) emitOne(p pendingStmt) {
-	res := sqlparse.Parse(source.NewFile("alembic.sql", []byte(p.sql)))
+// emitParsed turns the parse of one statement's SQL into operations,
+// exactly as a SQL migration's statement becomes operations, and moves
+// them to the call.
+func (t *translator) emitParsed(p pendingStmt, res sqlparse.Result) {
 	if len(res.Errors) > 0 || len(res.Statements) == 0 {
 		msg := "no statement"
 		if len(res.Errors) > 0 {
@@ -168,12 +132,7 @@ func (t *translator) add(out []ops.Op) {
 		t.auto = append(t.auto, t.autoDepth > 0)
 		t.seg = append(t.seg, t.segment)
 	}
-	// Doubling: append grows a long slice by a quarter at a time, which
-	// over thousands of calls allocates five times the final list.
-	if need := len(t.out) + len(out); need > cap(t.out) {
-		t.out = slices.Grow(t.out, max(len(out), len(t.out)))
-	}
-	t.out = append(t.out, out...)
+	t.out.Add(out...)
 }
 
 // fixDefault shows a default schemagate could not render by its Python

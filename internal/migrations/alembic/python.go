@@ -682,8 +682,10 @@ func (b *builder) stringParts(n *tsnode.Node) []strPart {
 // decodeString decodes Python escapes in src[start:end], keeping the
 // file offset of every byte of the result.
 func decodeString(src []byte, start, end int, isRaw, isF bool) strPart {
-	var out []byte
-	var offs []int
+	// No escape decodes to more bytes than it is written with: sized
+	// once, a literal costs two allocations, not one per doubling.
+	out := make([]byte, 0, max(end-start, 0))
+	offs := make([]int, 0, max(end-start, 0)+1)
 	emit := func(at int, bs ...byte) {
 		for _, c := range bs {
 			out = append(out, c)

@@ -24,7 +24,7 @@ type translator struct {
 	globals map[string]*expr // module-level names, as upgrade() sees them
 	env     map[string]*expr // names visible where the walk is
 
-	out   []ops.Op
+	out   ops.List
 	queue []queued          // statements emitted, not yet parsed
 	sent  migration.SentSQL // the statements alembic sends, in order
 	auto  []bool            // per op: inside autocommit_block()
@@ -96,13 +96,13 @@ func translate(m *migration.Migration, opt migration.TranslateOptions) migration
 		before := len(t.notes)
 		t.block(up.body)
 		t.flush()
-		if len(t.out) == 0 && len(t.notes) == before && hasCode(up.body) {
+		if t.out.Len() == 0 && len(t.notes) == before && hasCode(up.body) {
 			end := up.start + len(firstLineText(t.src[up.start:]))
 			t.note(migration.NoteUnrecognised, up.start, end, "upgrade() runs code but no Alembic operation schemagate recognises: nothing in it is checked")
 		}
 	}
-	t.finish()
-	return migration.Translation{Migration: m, Ops: t.out, Notes: t.notes, Undecided: t.undecided, SQL: t.sent.Statements(t.out, t.m.Transactional)}
+	list := t.finish()
+	return migration.Translation{Migration: m, Ops: list, Notes: t.notes, Undecided: t.undecided, SQL: t.sent.Statements(list, t.m.Transactional)}
 }
 
 // hasCode reports whether a body does more than pass and docstrings.
@@ -161,20 +161,21 @@ func (t *translator) source(e *expr) string {
 	return s
 }
 
-// finish marks the transaction state. Alembic commits before an
-// autocommit_block() and begins a new transaction after it (in --sql
-// output: COMMIT; ... BEGIN;). Those statements are not emitted as
+// finish marks the transaction state and returns the operations.
+// Alembic commits before an autocommit_block() and begins a new
+// transaction after it (in --sql output: COMMIT; ... BEGIN;). Those statements are not emitted as
 // operations, because a COMMIT operation would read as the migration
 // ending the tool's transaction (transaction-nesting): instead the
 // operations inside the block are outside any transaction (Tx 0) and the
 // ones after it are in a new transaction, numbered as a COMMIT/BEGIN pair
 // would number it.
-func (t *translator) finish() {
-	ops.Annotate(t.out, t.m.Transactional)
+func (t *translator) finish() []ops.Op {
+	list := t.out.All()
+	ops.Annotate(list, t.m.Transactional)
 	next := 0
 	ids := map[[2]int]int{}
-	for i := range t.out {
-		op := &t.out[i]
+	for i := range list {
+		op := &list[i]
 		if t.auto[i] {
 			op.InTransaction, op.Tx = false, 0
 			continue
@@ -191,6 +192,7 @@ func (t *translator) finish() {
 		}
 		op.Tx = id
 	}
+	return list
 }
 
 func (t *translator) block(stmts []*stmt) {

@@ -21,8 +21,14 @@ func (t *translator) strValueDepth(e *expr, depth int) (string, []int, bool) {
 	e = t.resolve(e)
 	switch e.kind {
 	case exprString:
+		// Sized for the literal parts: a plain string is one allocation.
+		size := 0
+		for _, p := range e.str {
+			size += len(p.text)
+		}
 		var b strings.Builder
-		var offs []int
+		b.Grow(size)
+		offs := make([]int, 0, size+1)
 		for _, p := range e.str {
 			if p.interp == nil {
 				b.WriteString(p.text)

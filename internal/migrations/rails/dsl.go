@@ -238,6 +238,7 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 		if s == "cascade" {
 			sql += " CASCADE"
 		}
+		t.flushSent()
 		if t.cat.Table(tname(td.name)) != nil {
 			t.sendSQL(sql, c.sp)
 		} else {

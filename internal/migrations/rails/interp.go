@@ -22,7 +22,7 @@ type tr struct {
 	// cat is the schema as the migrations read so far left it.
 	cat  *catalog.Catalog
 	pg   int
-	ops  []ops.Op
+	ops  ops.List
 	note []migration.Note
 	supp []source.Span
 	stmt int // the statements sent so far
@@ -40,8 +40,10 @@ type tr struct {
 	depth    int
 	// schemaFile is set while reading db/schema.rb.
 	schemaFile bool
-	// sent is the SQL ActiveRecord sends.
-	sent migration.SentSQL
+	// sent is the SQL ActiveRecord sends; queue holds the statements
+	// sent but not yet parsed (see flushSent).
+	sent  migration.SentSQL
+	queue []queuedStmt
 	// undecided are the spans of branches no condition decided;
 	// restUndecided is set by a `return if` it could not decide.
 	undecided     []source.Span
@@ -714,6 +716,15 @@ func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
 	if list == nil {
 		return
 	}
+	// Sized once: a call's few arguments would otherwise grow the
+	// slices two or three times, on every call of a long migration.
+	n := 0
+	for _, k := range list.kids {
+		if k.named && k.typ != "pair" {
+			n++
+		}
+	}
+	pos, argNodes = make([]value, 0, n), make([]*node, 0, n)
 	for _, k := range list.kids {
 		switch k.typ {
 		case "pair":

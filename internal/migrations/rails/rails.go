@@ -243,8 +243,9 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 			t.runSafely(p.root, r.defaultVersion())
 		}
 		m.Transactional = !t.disableTx
-		ops.Annotate(t.ops, m.Transactional)
-		out[i] = migration.Translation{Migration: m, Ops: t.ops, Notes: t.note, Suppressed: t.supp, Undecided: t.undecided, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(t.ops, m.Transactional)}
+		list := t.ops.All()
+		ops.Annotate(list, m.Transactional)
+		out[i] = migration.Translation{Migration: m, Ops: list, Notes: t.note, Suppressed: t.supp, Undecided: t.undecided, PostDeploy: isPostDeploy(m.Path), SQL: t.sent.Statements(list, m.Transactional)}
 	}
 	return out
 }
@@ -258,6 +259,9 @@ func (t *tr) runSafely(root *node, def version) {
 				fmt.Sprintf("schemagate could not translate this file (internal error: %v); its schema changes are not checked", r)))
 		}
 	}()
+	// Deferred, so that the statements sent before an internal error
+	// keep their operations.
+	defer t.flushSent()
 	t.run(root, def)
 }
 

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // ReadSchemaRB reads db/schema.rb (ActiveRecord::Schema[x.y].define do
@@ -19,9 +18,8 @@ import (
 // db/structure.sql. What it cannot read becomes a note.
 func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 	rubyLanguage()
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(rubyLang)
+	p := tsnode.GetParser(rubyLang)
+	defer tsnode.PutParser(rubyLang, p)
 	var scratch []int32
 	parsed := parseRuby(p, f.Text, &scratch)
 	root := parsed.root
@@ -56,6 +54,7 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 				t.note = append(t.note, noteUnrecognised(f.Span(define.start, define.start), fmt.Sprintf("schemagate could not read the rest of this file (internal error: %v)", r)))
 			}
 		}()
+		defer t.flushSent()
 		t.exec(body, newEnv(nil))
 	}()
 	return t.cat, t.note

@@ -159,11 +159,67 @@ func (t *tr) sendSQL(sql string, sp source.Span) {
 	t.send(stmt{text: sql, span: sp})
 }
 
-// send parses a statement ActiveRecord sends, records it for
-// Translation.SQL, and adds its operations at the call.
+// send queues a statement ActiveRecord sends; flushSent parses the
+// queue a few statements to a parser call, so that a migration of
+// thousands of calls does not pay a cgo call for each. Whatever reads
+// what the statements did (the replayed catalog, the statement count)
+// flushes first.
 func (t *tr) send(s stmt) {
-	f := source.NewFile(t.f.Path, []byte(s.text))
-	res := sqlparse.Parse(f)
+	if t.queue == nil {
+		t.queue = make([]queuedStmt, 0, queueMax)
+	}
+	t.queue = append(t.queue, queuedStmt{s: s, guards: t.guards, noteAt: len(t.note)})
+	if len(t.queue) == queueMax {
+		t.flushSent()
+	}
+}
+
+// queueMax is how many statements wait for one flush: enough for
+// ParseMany's batches, and a long migration does not hold them all.
+const queueMax = 64
+
+// queuedStmt is a statement waiting for flushSent, with what the walk
+// knew when the call sent it.
+type queuedStmt struct {
+	s      stmt
+	guards int
+	noteAt int // where its notes go in t.note
+}
+
+// flushSent parses the queued statements (sqlparse.ParseMany, a few
+// to a parser call) and adds each one's operations as if it had been
+// parsed alone when it was sent.
+func (t *tr) flushSent() {
+	q := t.queue
+	if len(q) == 0 {
+		return
+	}
+	t.queue = nil
+	defer func() { clear(q); t.queue = q[:0] }()
+	files := make([]*source.File, len(q))
+	for i, e := range q {
+		files[i] = source.NewFile(t.f.Path, []byte(e.s.text))
+	}
+	results := sqlparse.ParseMany(files)
+	guards, moved := t.guards, 0
+	for i, e := range q {
+		t.guards = e.guards
+		notes := len(t.note)
+		t.sendParsed(e.s, files[i], results[i])
+		// A note about the statement goes where the call was, before the
+		// notes of the calls after it.
+		if added := len(t.note) - notes; added > 0 {
+			mine := slices.Clone(t.note[notes:])
+			t.note = slices.Insert(t.note[:notes], e.noteAt+moved, mine...)
+			moved += added
+		}
+	}
+	t.guards = guards
+}
+
+// sendParsed records a statement's parse for Translation.SQL and adds its
+// operations at the call.
+func (t *tr) sendParsed(s stmt, f *source.File, res sqlparse.Result) {
 	whole := s.span
 	for _, p := range s.parts {
 		whole = union(t.f, whole, p.span)
@@ -215,6 +271,7 @@ func (t *tr) send(s stmt) {
 // on the replayed schema (DROP TABLE IF EXISTS of a table that is not
 // there): Translation.SQL keeps it, the operations do not.
 func (t *tr) sendNoOp(sql string, sp source.Span) {
+	t.flushSent()
 	f := source.NewFile(t.f.Path, []byte(sql))
 	res := sqlparse.Parse(f)
 	t.sent.Add(res, f, t.stmt, func(source.Span) source.Span { return sp }, false)
@@ -229,12 +286,7 @@ func (t *tr) add(list []ops.Op, statements int) {
 		list[i].Guarded = t.guards > 0
 		t.cat.Apply(&list[i], t.f.Path)
 	}
-	// Doubling: append grows a long slice by a quarter at a time, which
-	// over thousands of calls allocates five times the final list.
-	if need := len(t.ops) + len(list); need > cap(t.ops) {
-		t.ops = slices.Grow(t.ops, max(len(list), len(t.ops)))
-	}
-	t.ops = append(t.ops, list...)
+	t.ops.Add(list...)
 	t.stmt += statements
 }
 

@@ -81,6 +81,7 @@ func (t *tr) sqlText(n *node, e *env) *mtext {
 // runSQL parses SQL text and adds its operations and syntax errors with
 // spans in the host file.
 func (t *tr) runSQL(m *mtext) {
+	t.flushSent()
 	if !validUTF8(m.text) {
 		s, e := m.span(0, len(m.text))
 		t.syntaxNote(t.f.Span(s, e), "SQL is not valid UTF-8")

@@ -16,6 +16,7 @@ import (
 // table is the table named as Rails writes it ("users",
 // "audit.events"), nil when the replay does not know it.
 func (t *tr) table(name string) *catalog.Table {
+	t.flushSent()
 	tb := t.cat.Table(tname(name))
 	if tb == nil || tb.Kind != "table" {
 		return nil
@@ -135,5 +136,6 @@ func hasCheck(tb *catalog.Table, name string) bool {
 
 // extensionEnabled reports whether the replay created the extension.
 func (t *tr) extensionEnabled(name string) bool {
+	t.flushSent()
 	return t.cat.Object("extension", ops.Name{Name: name}) != nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/smacker/go-tree-sitter/ruby"
 
 	"github.com/schemagate/schemagate/internal/migrations/nesting"
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // node is a tree-sitter node copied into Go memory: the interpreter walks
@@ -60,11 +61,12 @@ func parseRuby(p *sitter.Parser, src []byte, scratch *[]int32) parsed {
 	}
 	t, err := p.ParseCtx(context.Background(), nil, src)
 	if err != nil || t == nil {
+		p.Reset() // the parser is used again
 		return parsed{root: &node{typ: "ERROR", end: len(src), named: true}, hasError: true}
 	}
 	defer t.Close()
 	rn := t.RootNode()
-	return parsed{root: walkTree(rn, len(src), scratch), hasError: rn.HasError()}
+	return parsed{root: walkTree(rn, scratch), hasError: rn.HasError()}
 }
 
 // parsed is one file's tree.
@@ -93,9 +95,8 @@ func parseAll(srcs [][]byte) (get func(i int) parsed) {
 	workers := min(runtime.GOMAXPROCS(0), len(srcs))
 	for w := 0; w < workers; w++ {
 		go func() {
-			p := sitter.NewParser()
-			defer p.Close()
-			p.SetLanguage(rubyLang)
+			p := tsnode.GetParser(rubyLang)
+			defer tsnode.PutParser(rubyLang, p)
 			var scratch []int32
 			for {
 				i := int(next.Add(1) - 1)

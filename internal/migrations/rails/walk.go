@@ -30,6 +30,7 @@ TSSymbol ts_node_symbol(TSNode);
 uint32_t ts_node_start_byte(TSNode);
 uint32_t ts_node_end_byte(TSNode);
 bool ts_node_is_missing(TSNode);
+uint32_t ts_node_descendant_count(TSNode);
 
 // sg_walk writes the tree in preorder, four numbers a node: symbol
 // (bit 16 set when MISSING), start byte, end byte, parent index (-1 for
@@ -81,10 +82,12 @@ import (
 // walkTree copies a tree into Go memory in one cgo call: walking it
 // node by node through the bindings costs more than parsing.
 // scratch is the walker's output buffer, reused across files.
-func walkTree(rn *sitter.Node, srcLen int, scratch *[]int32) *node {
+func walkTree(rn *sitter.Node, scratch *[]int32) *node {
 	// sitter.Node starts with its C TSNode.
 	croot := *(*C.TSNode)(unsafe.Pointer(rn))
-	capacity := max(len(*scratch)/4, srcLen/2+64)
+	// tree-sitter keeps the count of the nodes the walk can visit (it
+	// skips comments): room enough, without guessing from the size.
+	capacity := max(len(*scratch)/4, int(C.ts_node_descendant_count(croot)))
 	for {
 		if len(*scratch) < 4*capacity {
 			*scratch = make([]int32, 4*capacity)

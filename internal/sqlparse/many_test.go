@@ -1,0 +1,92 @@
+package sqlparse
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	pg "github.com/pganalyze/pg_query_go/v5"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/testing/protocmp"
+
+	"github.com/schemagate/schemagate/internal/source"
+)
+
+// TestParseManyIsParseEach: ParseMany gives each text what Parse gives
+// it alone, also when the texts joined would run into each other.
+func TestParseManyIsParseEach(t *testing.T) {
+	texts := []string{
+		`ALTER TABLE "users" ADD "a" integer`,
+		"CREATE INDEX i ON t (a);\nCREATE INDEX j ON t (b)",
+		"SELECT 1;",
+		"  SELECT 'x' /* trailing */  ",
+		"-- only a comment",
+		"",
+		"ALTER TABLE t ADD b int -- hides the semicolon",
+		"ALTER TABLE t ADD c int",
+		"ALTER TABLE t ADD (",
+		"SELECT 'unterminated",
+		"SELECT $$ dollar $$, 'é' AS ü",
+		"COMMENT ON COLUMN t.a IS 'it''s'",
+		"SELECT " + strings.Repeat("(", 2*MaxDepth()) + "1" + strings.Repeat(")", 2*MaxDepth()),
+		"SELECT 2\n",
+	}
+	// Every text at every place of a batch: with and without its
+	// neighbours, first and last.
+	var cases [][]string
+	for i := range texts {
+		cases = append(cases, texts[i:], texts[:i+1], []string{texts[i]})
+	}
+	for _, c := range cases {
+		files := make([]*source.File, len(c))
+		for i, s := range c {
+			files[i] = source.NewFile(fmt.Sprintf("f%d.sql", i), []byte(s))
+		}
+		got := ParseMany(files)
+		if len(got) != len(files) {
+			t.Fatalf("%d results for %d texts", len(got), len(files))
+		}
+		for i, f := range files {
+			want := Parse(f)
+			if diff := cmp.Diff(absolute(want), absolute(got[i]), protocmp.Transform()); diff != "" {
+				t.Errorf("text %q among %q: ParseMany differs from Parse (-Parse +ParseMany):\n%s", c[i], c, diff)
+			}
+		}
+	}
+}
+
+// absolute moves the node locations of res to offsets in the text
+// (Base+location, what users of a Statement read) and Base to 0: parsed
+// in a batch, locations count from the start of the batch.
+func absolute(res Result) Result {
+	out := Result{Errors: res.Errors}
+	for _, st := range res.Statements {
+		n := proto.Clone(st.Node)
+		shiftLocations(n.ProtoReflect(), int32(st.Base))
+		st.Node, st.Base = n.(*pg.Node), 0
+		out.Statements = append(out.Statements, st)
+	}
+	return out
+}
+
+func shiftLocations(m protoreflect.Message, by int32) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.Name() == "location" && fd.Kind() == protoreflect.Int32Kind:
+			if v.Int() >= 0 {
+				m.Set(fd, protoreflect.ValueOfInt32(int32(v.Int())+by))
+			}
+		case fd.Kind() != protoreflect.MessageKind || fd.IsMap():
+		case fd.IsList():
+			l := v.List()
+			for i := range l.Len() {
+				shiftLocations(l.Get(i).Message(), by)
+			}
+		default:
+			shiftLocations(v.Message(), by)
+		}
+		return true
+	})
+}
