@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/config"
@@ -123,18 +124,29 @@ func Run(in Input) (*Result, error) {
 	memo := migrations.NewMemo()
 	defer memo.Close()
 	mopt := migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Memo: memo, Store: in.Translations}
-	// The new release first: the deployed one's migrations are mostly a
-	// prefix of its, and take their translations from the memo.
-	newSide, err := readSide(in.New, mopt, res)
+	// Both releases at once. The deployed release's Rails and Alembic
+	// migrations, mostly a prefix of the new one's, wait for the new
+	// one's translations in the memo instead of translating again.
+	sessionKey := fmt.Sprint(prev.Name, "\x00", in.Dirs, "\x00", in.Root, "\x00", in.Exclude, "\x00", in.Format, "\x00", in.SchemaDump, "\x00", cfg.PGVersion, "\x00", cfg.MaxFileSize)
+	prevSide, cached := in.Session.side(sessionKey)
+	var prevErr error
+	var wg sync.WaitGroup
+	newRead := make(chan struct{})
+	if !cached {
+		popt := mopt
+		popt.After = newRead
+		wg.Go(func() { prevSide, prevErr = readSide(prev, popt, nil) })
+	}
+	newSide, err := func() (*side, error) {
+		defer close(newRead)
+		return readSide(in.New, mopt, res)
+	}()
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	sessionKey := fmt.Sprint(prev.Name, "\x00", in.Dirs, "\x00", in.Root, "\x00", in.Exclude, "\x00", in.Format, "\x00", in.SchemaDump, "\x00", cfg.PGVersion, "\x00", cfg.MaxFileSize)
-	prevSide, cached := in.Session.side(sessionKey)
-	if !cached {
-		if prevSide, err = readSide(prev, mopt, nil); err != nil {
-			return nil, err
-		}
+	if prevErr != nil {
+		return nil, prevErr
 	}
 	res.Dirs, res.Considered = newSide.loaded.Dirs, newSide.loaded.Rejected
 	prevMigs, newMigs := prevSide.migrations, newSide.migrations
@@ -218,19 +230,26 @@ func Run(in Input) (*Result, error) {
 		skip = append(skip, dump)
 	}
 	skip = slices.Compact(slices.Sorted(slices.Values(skip)))
-	var releases []Release
-	for _, t := range in.Previous {
-		idx, err := in.index(t, skip)
+	// Every release's index at once: a Django project's cross-file pass
+	// runs on one core per release.
+	trees := append(slices.Clone(in.Previous), in.New)
+	idxs := make([]*refs.Index, len(trees))
+	errs := make([]error, len(trees))
+	for i, t := range trees {
+		wg.Go(func() { idxs[i], errs[i] = in.index(t, skip) })
+	}
+	wg.Wait()
+	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("indexing references of %s: %w", t.Name, err)
+			return nil, fmt.Errorf("indexing references of %s: %w", trees[i].Name, err)
 		}
-		releases = append(releases, Release{Name: t.Name, Index: idx})
+	}
+	var releases []Release
+	for i, t := range in.Previous {
+		releases = append(releases, Release{Name: t.Name, Index: idxs[i]})
 	}
 	res.PreviousIndex = releases[0].Index
-	newIdx, err := in.index(in.New, skip)
-	if err != nil {
-		return nil, fmt.Errorf("indexing references of %s: %w", in.New.Name, err)
-	}
+	newIdx := idxs[len(trees)-1]
 	cmp := &compat{previous: releases, next: newIdx, catalog: cat}
 
 	// Pre-deploy migrations run while the previous releases serve; a

@@ -42,6 +42,12 @@ type Config struct {
 	// Memo, when set, translates a framework's migrations once for every
 	// tree that shares them (both releases of a check).
 	Memo *Memo
+	// After, when set with Memo, holds back the translation of the
+	// frameworks whose migrations Memo shares by prefix (Rails, Alembic)
+	// until it is closed: check reads both releases at once, and the
+	// deployed one's migrations, a prefix of the new one's, take the new
+	// one's translations instead of translating them again.
+	After <-chan struct{}
 	// Store, when set, keeps what was read between runs: a tree read
 	// before, whose files did not change, is not read and translated
 	// again. Not used with Base.
@@ -143,7 +149,7 @@ func load(fsys fs.FS, cfg Config) (*Result, error) {
 		sets = append(sets, set)
 		res.Dirs = append(res.Dirs, Dir{Path: f.dir, Format: set.Format, Count: len(set.Migrations), Found: f.how, PostDeploy: f.postDeploy})
 	}
-	cfg.Memo.translate(sets, migration.TranslateOptions{PGVersion: cfg.PGVersion, Catalog: cfg.Base})
+	cfg.Memo.translate(sets, migration.TranslateOptions{PGVersion: cfg.PGVersion, Catalog: cfg.Base}, cfg.After)
 	for _, set := range sets {
 		for _, m := range set.Migrations {
 			// A post-deployment directory makes every migration in it one;

@@ -72,13 +72,20 @@ func prefixStable(fw migration.Framework) bool {
 }
 
 // translate translates the framework sets (see the package-level
-// translate), taking what the memo has.
-func (mm *Memo) translate(sets []*dirSet, opt migration.TranslateOptions) {
+// translate), taking what the memo has. A framework the memo shares by
+// prefix waits for after to be closed, when it is set: the tree read at
+// the same time has the translations to take.
+func (mm *Memo) translate(sets []*dirSet, opt migration.TranslateOptions, after <-chan struct{}) {
 	if mm == nil || opt.Catalog != nil {
 		translate(sets, opt, nil)
 		return
 	}
-	translate(sets, opt, mm.run)
+	translate(sets, opt, func(fw migration.Framework, ms []*migration.Migration, opt migration.TranslateOptions) []migration.Translation {
+		if after != nil && prefixStable(fw) {
+			<-after
+		}
+		return mm.run(fw, ms, opt)
+	})
 }
 
 // run translates one framework's migrations, or takes every translation

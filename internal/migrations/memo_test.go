@@ -1,7 +1,9 @@
 package migrations
 
 import (
+	"io/fs"
 	"os"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -79,5 +81,57 @@ func TestMemoSharesDjangoTrees(t *testing.T) {
 			t.Fatalf("read %d migrations", len(alone.Migrations))
 		}
 		sameResult(t, dir, alone, viaMemo)
+	}
+}
+
+// check reads both releases at once through one memo: the deployed
+// release's Rails migrations wait (After) for the new release's
+// translations, a Django project's trees are parsed by whichever read
+// comes first, and each release reads as it does alone.
+func TestMemoReadsBothReleasesAtOnce(t *testing.T) {
+	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
+	djPrev, djNext := t.TempDir(), t.TempDir()
+	if _, err := benchgen.DjangoProject(djPrev, spec); err != nil {
+		t.Fatal(err)
+	}
+	next, err := benchgen.DjangoProject(djNext, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := next(); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"db/migrate/20240101000000_create_users.rb": "class CreateUsers < ActiveRecord::Migration[7.1]\n  def change\n    create_table :users do |t|\n      t.string :email\n    end\n  end\nend\n",
+	}
+	railsPrev, railsNext := mapFSOf(files), mapFSOf(files)
+	railsNext["db/migrate/20240102000000_add_karma.rb"] = &fstest.MapFile{Data: []byte("class AddKarma < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :karma, :integer\n  end\nend\n")}
+	for name, pair := range map[string][2]fs.FS{
+		"django": {os.DirFS(djPrev), os.DirFS(djNext)},
+		"rails":  {railsPrev, railsNext},
+	} {
+		memo := NewMemo()
+		newRead := make(chan struct{})
+		var prev *Result
+		var prevErr error
+		var wg sync.WaitGroup
+		wg.Go(func() { prev, prevErr = Load(pair[0], Config{Memo: memo, After: newRead}) })
+		next, err := Load(pair[1], Config{Memo: memo})
+		close(newRead)
+		wg.Wait()
+		memo.Close()
+		if err != nil || prevErr != nil {
+			t.Fatal(name, err, prevErr)
+		}
+		for i, got := range []*Result{prev, next} {
+			alone, err := Load(pair[i], Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alone.Migrations) == 0 || len(alone.Migrations[0].Ops) == 0 {
+				t.Fatalf("%s: nothing translated", name)
+			}
+			sameResult(t, name, alone, got)
+		}
 	}
 }

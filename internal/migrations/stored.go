@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"sync"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -58,13 +59,7 @@ func (cfg Config) storeKey() string {
 // reads give the same answers in fsys, else Load's, stored.
 func loadStored(fsys fs.FS, cfg Config) (*Result, error) {
 	key := cfg.storeKey()
-	var traces []storedTrace
-	if data, ok := cfg.Store.Get(key); ok {
-		if gob.NewDecoder(bytes.NewReader(data)).Decode(&traces) != nil {
-			traces = nil
-		}
-	}
-	for _, t := range traces {
+	for _, t := range storedTraces(cfg.Store, key) {
 		files, ok := replay(fsys, t.Recs)
 		if !ok {
 			continue
@@ -93,8 +88,12 @@ func loadStored(fsys fs.FS, cfg Config) (*Result, error) {
 	}
 	t := storedTrace{Recs: tfs.recs, Result: "result\x00" + hex.EncodeToString(h.Sum(nil))}
 	cfg.Store.Put(t.Result, payload)
+	// Two trees read at once (check's releases) each add their trace to
+	// the index: read it again, and write it, one at a time.
+	indexMu.Lock()
+	defer indexMu.Unlock()
 	kept := []storedTrace{t}
-	for _, old := range traces {
+	for _, old := range storedTraces(cfg.Store, key) {
 		if old.Result != t.Result && len(kept) < maxTraces {
 			kept = append(kept, old)
 		}
@@ -104,6 +103,20 @@ func loadStored(fsys fs.FS, cfg Config) (*Result, error) {
 		cfg.Store.Put(key, idx.Bytes())
 	}
 	return res, nil
+}
+
+// indexMu orders the updates of a store's index entries in this process.
+var indexMu sync.Mutex
+
+// storedTraces is the index entry at key: the reads of the trees stored.
+func storedTraces(store Store, key string) []storedTrace {
+	var traces []storedTrace
+	if data, ok := store.Get(key); ok {
+		if gob.NewDecoder(bytes.NewReader(data)).Decode(&traces) != nil {
+			traces = nil
+		}
+	}
+	return traces
 }
 
 // worthStoring reports whether the result has framework migrations,

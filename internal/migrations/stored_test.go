@@ -182,3 +182,36 @@ func TestReplayNoticesChanges(t *testing.T) {
 		}
 	}
 }
+
+// Two trees read at once into one store (check's releases) both find
+// their result there on the next run: neither's index update is lost.
+func TestStoreKeepsTreesReadAtOnce(t *testing.T) {
+	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
+	prevDir, nextDir := t.TempDir(), t.TempDir()
+	if _, err := benchgen.DjangoProject(prevDir, spec); err != nil {
+		t.Fatal(err)
+	}
+	next, err := benchgen.DjangoProject(nextDir, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := next(); err != nil {
+		t.Fatal(err)
+	}
+	store := &mapStore{entries: map[string][]byte{}}
+	trees := []string{prevDir, nextDir}
+	for round := range 2 {
+		var wg sync.WaitGroup
+		for _, dir := range trees {
+			wg.Go(func() {
+				if _, err := Load(os.DirFS(dir), Config{Store: store}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if want := round * len(trees); store.hits != want {
+			t.Errorf("round %d: %d results from the store, want %d", round+1, store.hits, want)
+		}
+	}
+}

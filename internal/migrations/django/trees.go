@@ -10,15 +10,22 @@ import (
 
 // Trees shares the syntax trees of migration files, by content, between
 // the reads of one run (discovery, then translation, of both releases of
-// a check): parsing is most of reading a Django project, and each file
-// is parsed once. A nil *Trees shares nothing.
+// a check, which may read at once): parsing is most of reading a Django
+// project, and each file is parsed once. A nil *Trees shares nothing.
 type Trees struct {
 	mu    sync.Mutex
-	trees map[string]*tsnode.Node
+	trees map[string]*treeEntry
+}
+
+// treeEntry is one file's tree, parsed by the first to ask for it while
+// the others wait for that one file only.
+type treeEntry struct {
+	once sync.Once
+	root *tsnode.Node
 }
 
 // NewTrees returns an empty Trees.
-func NewTrees() *Trees { return &Trees{trees: map[string]*tsnode.Node{}} }
+func NewTrees() *Trees { return &Trees{trees: map[string]*treeEntry{}} }
 
 // Close lets the trees go (they are Go memory, tsnode's copies).
 func (t *Trees) Close() {
@@ -27,7 +34,7 @@ func (t *Trees) Close() {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.trees = map[string]*tsnode.Node{}
+	t.trees = map[string]*treeEntry{}
 }
 
 // tree returns the root of src's syntax tree.
@@ -36,13 +43,14 @@ func (t *Trees) tree(src []byte) *tsnode.Node {
 		return parseTree(src)
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if root, ok := t.trees[string(src)]; ok {
-		return root
+	e, ok := t.trees[string(src)]
+	if !ok {
+		e = &treeEntry{}
+		t.trees[string(src)] = e
 	}
-	root := parseTree(src)
-	t.trees[string(src)] = root
-	return root
+	t.mu.Unlock()
+	e.once.Do(func() { e.root = parseTree(src) })
+	return e.root
 }
 
 func parseTree(src []byte) *tsnode.Node { return tsnode.Parse(python.GetLanguage(), src) }

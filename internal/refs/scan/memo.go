@@ -9,14 +9,21 @@ import (
 
 // Memo remembers each file's references by path and content, so that
 // indexing two releases in one run (check reads the deployed one and the
-// new one) extracts only the files that differ. Safe for concurrent use.
+// new one, at once) extracts only the files that differ. Safe for
+// concurrent use: a file two builds ask for at the same time is extracted
+// by the first, and the other waits for it.
 type Memo struct {
 	mu sync.Mutex
-	m  map[[32]byte]result
+	m  map[[32]byte]*memoEntry
+}
+
+type memoEntry struct {
+	once sync.Once
+	r    result
 }
 
 // NewMemo returns an empty memo.
-func NewMemo() *Memo { return &Memo{m: map[[32]byte]result{}} }
+func NewMemo() *Memo { return &Memo{m: map[[32]byte]*memoEntry{}} }
 
 func memoKey(path string, src []byte) [32]byte {
 	h := sha256.New()
@@ -28,21 +35,21 @@ func memoKey(path string, src []byte) [32]byte {
 	return k
 }
 
-func (m *Memo) get(k [32]byte) (result, bool) {
+// do returns the result remembered under k, or extract's, remembered.
+func (m *Memo) do(k [32]byte, extract func() result) result {
 	if m == nil {
-		return result{}, false
+		return extract()
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	r, ok := m.m[k]
-	return r, ok
-}
-
-func (m *Memo) put(k [32]byte, r result) {
-	if m == nil {
-		return
+	e, ok := m.m[k]
+	if !ok {
+		e = &memoEntry{}
+		m.m[k] = e
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.m[k] = result{refs: append([]refs.Reference(nil), r.refs...), errs: r.errs}
+	m.mu.Unlock()
+	e.once.Do(func() {
+		r := extract()
+		e.r = result{refs: append([]refs.Reference(nil), r.refs...), errs: r.errs}
+	})
+	return e.r
 }

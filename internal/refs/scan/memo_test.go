@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
@@ -44,5 +46,38 @@ func TestMemoSharesUnchangedFiles(t *testing.T) {
 	}
 	if len(first.Refs) != 2 {
 		t.Errorf("first index has %d refs", len(first.Refs))
+	}
+}
+
+// Two builds at once (check indexes its releases in parallel) still
+// extract each shared file once.
+func TestMemoSharesFilesBetweenConcurrentBuilds(t *testing.T) {
+	prev := fstest.MapFS{}
+	next := fstest.MapFS{}
+	for i := range 50 {
+		name := fmt.Sprintf("f%02d.txt", i)
+		prev[name] = &fstest.MapFile{Data: []byte(name)}
+		next[name] = &fstest.MapFile{Data: []byte(name)}
+	}
+	next["new.txt"] = &fstest.MapFile{Data: []byte("invoices")}
+	ex := &countingExtractor{}
+	opt := Options{Extractors: []refs.Extractor{ex}, NoDefaultExcludes: true, Memo: NewMemo()}
+	var wg sync.WaitGroup
+	idx := make([]*refs.Index, 2)
+	for i, fsys := range []fstest.MapFS{prev, next} {
+		wg.Go(func() {
+			var err error
+			if idx[i], _, err = Build(fsys, opt); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := ex.calls.Load(); n != 51 {
+		t.Errorf("extracted %d files, want 51 (each shared file once)", n)
+	}
+	plain, _, _ := Build(next, Options{Extractors: []refs.Extractor{&countingExtractor{}}, NoDefaultExcludes: true})
+	if diff := cmp.Diff(plain.Refs, idx[1].Refs); diff != "" {
+		t.Errorf("memo changed the index (-without +with):\n%s", diff)
 	}
 }

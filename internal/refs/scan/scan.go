@@ -253,13 +253,7 @@ func Build(fsys fs.FS, opt Options) (*refs.Index, Stats, error) {
 		go func() {
 			defer wg.Done()
 			for f := range jobs {
-				key := memoKey(f.path, f.src)
-				if r, ok := opt.Memo.get(key); ok {
-					results[f.seq] = r
-					continue
-				}
-				results[f.seq] = extract(f, logf)
-				opt.Memo.put(key, results[f.seq])
+				results[f.seq] = opt.Memo.do(memoKey(f.path, f.src), func() result { return extract(f, logf) })
 			}
 		}()
 	}
