@@ -112,6 +112,11 @@ func (c *catFile) typedHeader(oid string) (string, error) {
 	if err := c.w.Flush(); err != nil {
 		return "", fmt.Errorf("gitrev: writing to git cat-file: %w", err)
 	}
+	return c.readHeader(oid)
+}
+
+// readHeader reads the header of the answer about oid.
+func (c *catFile) readHeader(oid string) (string, error) {
 	header, err := c.r.ReadString('\n')
 	if err != nil {
 		return "", fmt.Errorf("gitrev: reading from git cat-file: %w", err)
@@ -137,6 +142,72 @@ func (c *catFile) request(oid string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.readBody(oid, typ)
+}
+
+// readMany returns the contents of the blobs oids. All are asked for
+// before the first answer is read, so that a run reading a thousand
+// files waits for git once, not a thousand times; an answer that leaves
+// the pipe in an unknown state fails it and the ones after.
+func (c *catFile) readMany(oids []string) ([][]byte, []error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out, errs := make([][]byte, len(oids)), make([]error, len(oids))
+	fail := func(from int, err error) {
+		for i := from; i < len(oids); i++ {
+			errs[i] = err
+		}
+	}
+	if c.closed {
+		fail(0, fs.ErrClosed)
+		return out, errs
+	}
+	if c.cmd == nil {
+		if err := c.start(); err != nil {
+			fail(0, err)
+			return out, errs
+		}
+	}
+	// A question that cannot be written shows as an answer that cannot
+	// be read.
+	w := c.w
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for _, oid := range oids {
+			if _, err := w.WriteString(oid + "\n"); err != nil {
+				return
+			}
+		}
+		_ = w.Flush()
+	}()
+	for i, oid := range oids {
+		typ, err := c.readHeader(oid)
+		if err == nil {
+			out[i], err = c.readBody(oid, typ)
+		}
+		var pe *protocolError
+		var me *missingObjectError
+		if err != nil && !errors.As(err, &pe) && !errors.As(err, &me) {
+			// As in read: the process is dropped, the next read starts a
+			// fresh one. The writer stops at its next write.
+			_ = c.cmd.Process.Kill()
+			<-written
+			_ = c.stop()
+			if msg := firstLine(c.stderr.Bytes()); msg != "" {
+				err = fmt.Errorf("%w (git cat-file: %s)", err, msg)
+			}
+			fail(i, err)
+			return out, errs
+		}
+		errs[i] = err
+	}
+	<-written
+	return out, errs
+}
+
+// readBody reads the content of an answer whose header said typ.
+func (c *catFile) readBody(oid, typ string) ([]byte, error) {
 	size := c.lastSize
 	fields := []string{oid, typ}
 	data := make([]byte, size)

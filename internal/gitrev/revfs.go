@@ -307,12 +307,49 @@ func (f *RevFS) ReadFile(name string) ([]byte, error) {
 	return f.readNode("read", n)
 }
 
-func (f *RevFS) readNode(op string, n *node) ([]byte, error) {
+// ReadFiles returns the contents of the named files, each with the
+// error ReadFile would give: git is asked for all of them at once, which
+// is much faster than one ReadFile after another for many small files.
+func (f *RevFS) ReadFiles(names []string) ([][]byte, []error) {
+	out, errs := make([][]byte, len(names)), make([]error, len(names))
+	var oids []string
+	var at []int
+	for i, name := range names {
+		n, err := f.lookup("read", name)
+		if err == nil {
+			err = f.readable("read", n)
+		}
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		oids = append(oids, n.obj.ID)
+		at = append(at, i)
+	}
+	data, rerrs := f.blobs.readMany(oids)
+	for j, i := range at {
+		out[i] = data[j]
+		if rerrs[j] != nil {
+			errs[i] = &fs.PathError{Op: "read", Path: names[i], Err: rerrs[j]}
+		}
+	}
+	return out, errs
+}
+
+// readable is the error of reading n's content, when it has none.
+func (f *RevFS) readable(op string, n *node) error {
 	switch {
 	case n.gitlink():
-		return nil, &fs.PathError{Op: op, Path: n.path, Err: errGitlink}
+		return &fs.PathError{Op: op, Path: n.path, Err: errGitlink}
 	case n.mode.IsDir():
-		return nil, &fs.PathError{Op: op, Path: n.path, Err: errIsDir}
+		return &fs.PathError{Op: op, Path: n.path, Err: errIsDir}
+	}
+	return nil
+}
+
+func (f *RevFS) readNode(op string, n *node) ([]byte, error) {
+	if err := f.readable(op, n); err != nil {
+		return nil, err
 	}
 	data, err := f.blobs.read(n.obj.ID)
 	if err != nil {

@@ -406,3 +406,43 @@ func TestRevFSLargeTree(t *testing.T) {
 		t.Errorf("read %d files, want %d", got, len(files))
 	}
 }
+
+// ReadFiles gives, for every name, what ReadFile gives: contents, or an
+// error of the same kind (missing, a directory, a submodule); after a
+// dead cat-file process and after Close too.
+func TestRevFSReadFiles(t *testing.T) {
+	s := newScenario(t)
+	f := openFS(t, s.repo.dir, s.v1)
+	var names []string
+	for p := range s.want1 {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	names = append(names, "no/such/file", "legacy", "vendor/pgkit", names[0])
+	check := func(what string) {
+		t.Helper()
+		data, errs := f.ReadFiles(names)
+		if len(data) != len(names) || len(errs) != len(names) {
+			t.Fatalf("%s: %d contents, %d errors for %d names", what, len(data), len(errs), len(names))
+		}
+		for i, name := range names {
+			want, werr := f.ReadFile(name)
+			if (werr == nil) != (errs[i] == nil) || werr != nil && werr.Error() != errs[i].Error() {
+				t.Errorf("%s: %s: error %v, ReadFile's %v", what, name, errs[i], werr)
+			}
+			if string(want) != string(data[i]) {
+				t.Errorf("%s: %s: %q, ReadFile's %q", what, name, data[i], want)
+			}
+		}
+	}
+	check("first read")
+	if err := f.blobs.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	f.ReadFiles(names[:2]) // may meet the dead pipe
+	check("after the process died")
+	f.Close()
+	if _, errs := f.ReadFiles(names[:1]); !errors.Is(errs[0], fs.ErrClosed) {
+		t.Errorf("after Close: %v, want fs.ErrClosed", errs[0])
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"strconv"
 	"sync"
+
+	"github.com/schemagate/schemagate/internal/safefs"
 )
 
 // traceFS records what a read of a tree looked at (directories listed,
@@ -183,9 +185,11 @@ func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
 func (f *memFile) Close() error               { return nil }
 
 // replay asks fsys the trace's questions again and reports whether every
-// answer is the same; the files it read are returned by path.
+// answer is the same; the files it read are returned by path. Listings
+// and stats are asked first, and the files then read all at once (a git
+// revision reads them in one go).
 func replay(fsys fs.FS, recs []traceRec) (map[string][]byte, bool) {
-	files := map[string][]byte{}
+	var reads []traceRec
 	for _, r := range recs {
 		var sum [sha256.Size]byte
 		switch r.Op {
@@ -194,16 +198,27 @@ func replay(fsys fs.FS, recs []traceRec) (map[string][]byte, bool) {
 		case 'd':
 			sum = dirSum(fs.ReadDir(fsys, r.Path))
 		case 'f':
-			data, err := fs.ReadFile(fsys, r.Path)
-			sum = fileSum(data, err)
-			if err == nil {
-				files[r.Path] = data
-			}
+			reads = append(reads, r)
+			continue
 		default:
 			return nil, false
 		}
 		if sum != r.Sum {
 			return nil, false
+		}
+	}
+	names := make([]string, len(reads))
+	for i, r := range reads {
+		names[i] = r.Path
+	}
+	data, errs := safefs.ReadFiles(fsys, names)
+	files := make(map[string][]byte, len(reads))
+	for i, r := range reads {
+		if fileSum(data[i], errs[i]) != r.Sum {
+			return nil, false
+		}
+		if errs[i] == nil {
+			files[r.Path] = data[i]
 		}
 	}
 	return files, true

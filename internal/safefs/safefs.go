@@ -110,6 +110,41 @@ func usable(name string, m fs.FileMode) error {
 	return &fs.PathError{Op: "open", Path: name, Err: &IrregularError{Name: name, Mode: m}}
 }
 
+// readable is the error ReadFile gives before it opens name: a FIFO,
+// socket or device, or a directory.
+func readable(fsys fs.FS, name string) error {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return err
+	}
+	if err := usable(name, st.Mode()); err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return &fs.PathError{Op: "read", Path: name, Err: ErrIsDir}
+	}
+	return nil
+}
+
+// manyReader reads many files at once (gitrev.RevFS).
+type manyReader interface {
+	ReadFiles(names []string) ([][]byte, []error)
+}
+
+// ReadFiles reads the named files of fsys as fs.ReadFile does, each with
+// its error: all at once where fsys can (a git revision, through New),
+// which for many small files is much faster than one after another.
+func ReadFiles(fsys fs.FS, names []string) ([][]byte, []error) {
+	if m, ok := fsys.(manyReader); ok {
+		return m.ReadFiles(names)
+	}
+	out, errs := make([][]byte, len(names)), make([]error, len(names))
+	for i, name := range names {
+		out[i], errs[i] = fs.ReadFile(fsys, name)
+	}
+	return out, errs
+}
+
 // ReadFile reads name from fsys, at most max bytes (max <= 0: no limit):
 // a larger file is a *TooLargeError, a FIFO, socket or device an
 // *IrregularError, and a directory an error. It is the one way readers of

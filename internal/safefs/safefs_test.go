@@ -225,6 +225,16 @@ func TestNewFollowsLinksOnlyInsideTheTree(t *testing.T) {
 			t.Errorf("%s: %q, %v; want ErrOutside", name, data, err)
 		}
 	}
+	// ReadFiles reads each name as ReadFile does, links and refusals
+	// alike.
+	names := []string{"db/migrations/001_users.sql", "db/migrations/002_orders.sql", "db/migrations/003_env.sql", "db/migrations/004_abs.sql", "db/shared/002_orders.sql", "db/shared", "missing.sql"}
+	data, errs := safefs.ReadFiles(tree, names)
+	for i, name := range names {
+		want, werr := fs.ReadFile(tree, name)
+		if string(data[i]) != string(want) || (errs[i] == nil) != (werr == nil) || werr != nil && errs[i].Error() != werr.Error() {
+			t.Errorf("ReadFiles: %s: %q, %v; ReadFile: %q, %v", name, data[i], errs[i], want, werr)
+		}
+	}
 	if st, err := tree.(fs.ReadLinkFS).Lstat("db/migrations/003_env.sql"); err != nil || st.Mode().Type() != fs.ModeSymlink {
 		t.Errorf("Lstat of a link: %v, %v", st, err)
 	}

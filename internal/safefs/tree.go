@@ -257,6 +257,38 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	return ReadFile(t.fsys, p, 0)
 }
 
+// ReadFiles reads the named files as ReadFile does, all at once from a
+// tree that can (a git revision).
+func (t *treeFS) ReadFiles(names []string) ([][]byte, []error) {
+	out, errs := make([][]byte, len(names)), make([]error, len(names))
+	var paths []string
+	var at []int
+	for i, name := range names {
+		p, err := t.resolve("read", name)
+		if err == nil {
+			err = readable(t.fsys, p)
+		}
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		paths = append(paths, p)
+		at = append(at, i)
+	}
+	m, ok := t.fsys.(manyReader)
+	if !ok {
+		for j, i := range at {
+			out[i], errs[i] = ReadFile(t.fsys, paths[j], 0)
+		}
+		return out, errs
+	}
+	data, rerrs := m.ReadFiles(paths)
+	for j, i := range at {
+		out[i], errs[i] = data[j], rerrs[j]
+	}
+	return out, errs
+}
+
 func (t *treeFS) Lstat(name string) (fs.FileInfo, error) {
 	p, err := t.parent("lstat", name)
 	if err != nil {
