@@ -122,7 +122,6 @@ func Run(in Input) (*Result, error) {
 	res := &Result{Files: map[string]*source.File{}}
 	prev := in.Previous[0]
 	memo := migrations.NewMemo()
-	defer memo.Close()
 	mopt := migrations.Config{Dirs: in.Dirs, Root: in.Root, Exclude: in.Exclude, Format: in.Format, MaxFileSize: cfg.MaxFileSize, PGVersion: cfg.PGVersion, Memo: memo, Store: in.Translations}
 	// Both releases at once. The deployed release's Rails and Alembic
 	// migrations, mostly a prefix of the new one's, wait for the new
@@ -142,6 +141,9 @@ func Run(in Input) (*Result, error) {
 		return readSide(in.New, mopt, res)
 	}()
 	wg.Wait()
+	// The files' syntax trees are not needed again: let them go before
+	// the reference indexes are built.
+	memo.Close()
 	if err != nil {
 		return nil, err
 	}

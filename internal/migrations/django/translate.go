@@ -186,6 +186,9 @@ func (d *Django) Translate(ms []*migration.Migration, opt migration.TranslateOpt
 	out := make([]migration.Translation, len(ms))
 	for i, m := range ms {
 		out[i] = d.translateOne(m, ps[i].mod, ps[i].mc, ps[i].app, ver, st, db, pg, present)
+		// A module's values are most of what a large project's read
+		// holds: let each go once its migration is translated.
+		ps[i] = parsed{}
 	}
 	return out
 }
