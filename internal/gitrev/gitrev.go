@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // ErrNotRepository is returned by Open when the directory is not inside a
@@ -34,6 +35,11 @@ type Repo struct {
 	// Dir is the top level of the work tree, or the git directory itself
 	// for a bare repository (or when opened from inside .git).
 	Dir string
+
+	// Each git command costs a process: what cannot change is asked once.
+	mu      sync.Mutex
+	commits map[string]bool // full commit ids resolved: an id names its commit forever
+	partial *bool           // whether the repository is a partial clone
 }
 
 // Open returns the repository that contains dir. Dir of the result is the
@@ -82,7 +88,21 @@ func Open(dir string) (*Repo, error) {
 // commit id, HEAD~2, ...). When the revision is not in the local repository
 // the error matches ErrMissingRevision and says how to fetch it.
 func (r *Repo) Resolve(rev string) (string, error) {
+	r.mu.Lock()
+	known := r.commits[rev]
+	r.mu.Unlock()
+	if known {
+		return rev, nil
+	}
 	if id, ok, err := r.peel(rev, "commit"); ok || err != nil {
+		if err == nil {
+			r.mu.Lock()
+			if r.commits == nil {
+				r.commits = map[string]bool{}
+			}
+			r.commits[id] = true
+			r.mu.Unlock()
+		}
 		return id, err
 	}
 	// The name may exist but point at something other than a commit.

@@ -108,8 +108,14 @@ func (r *Repo) FS(rev string) (*RevFS, error) {
 // partialClone reports whether the repository is a partial clone, whose
 // blobs are fetched from a promisor remote on demand.
 func (r *Repo) partialClone() bool {
-	out, err := r.output("config", "--get", "extensions.partialclone")
-	return err == nil && strings.TrimSpace(string(out)) != ""
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.partial == nil {
+		out, err := r.output("config", "--get", "extensions.partialclone")
+		p := err == nil && strings.TrimSpace(string(out)) != ""
+		r.partial = &p
+	}
+	return *r.partial
 }
 
 // sizeOf returns a file's size, asking git for it when the listing did
