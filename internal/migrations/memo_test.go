@@ -51,11 +51,11 @@ func TestMemoGivesTheSameTranslations(t *testing.T) {
 	}
 }
 
-// Both releases of a Django project read through one memo (which shares
-// the files' syntax trees) are read as each alone.
-func TestMemoSharesDjangoTrees(t *testing.T) {
-	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
-	prevDir, nextDir := t.TempDir(), t.TempDir()
+// djangoReleases writes a generated Django project's deployed release
+// and its new one (spec.Pending migrations more) in two directories.
+func djangoReleases(t *testing.T, spec benchgen.DjangoSpec) (prevDir, nextDir string) {
+	t.Helper()
+	prevDir, nextDir = t.TempDir(), t.TempDir()
 	if _, err := benchgen.DjangoProject(prevDir, spec); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +66,14 @@ func TestMemoSharesDjangoTrees(t *testing.T) {
 	if err := next(); err != nil {
 		t.Fatal(err)
 	}
+	return prevDir, nextDir
+}
+
+// Both releases of a Django project read through one memo (which shares
+// the files' syntax trees) are read as each alone.
+func TestMemoSharesDjangoTrees(t *testing.T) {
+	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
+	prevDir, nextDir := djangoReleases(t, spec)
 	memo := NewMemo()
 	defer memo.Close()
 	for _, dir := range []string{nextDir, prevDir} {
@@ -89,18 +97,7 @@ func TestMemoSharesDjangoTrees(t *testing.T) {
 // translations, a Django project's trees are parsed by whichever read
 // comes first, and each release reads as it does alone.
 func TestMemoReadsBothReleasesAtOnce(t *testing.T) {
-	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
-	djPrev, djNext := t.TempDir(), t.TempDir()
-	if _, err := benchgen.DjangoProject(djPrev, spec); err != nil {
-		t.Fatal(err)
-	}
-	next, err := benchgen.DjangoProject(djNext, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := next(); err != nil {
-		t.Fatal(err)
-	}
+	djPrev, djNext := djangoReleases(t, benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10})
 	files := map[string]string{
 		"db/migrate/20240101000000_create_users.rb": "class CreateUsers < ActiveRecord::Migration[7.1]\n  def change\n    create_table :users do |t|\n      t.string :email\n    end\n  end\nend\n",
 	}

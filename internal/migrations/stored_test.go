@@ -186,18 +186,7 @@ func TestReplayNoticesChanges(t *testing.T) {
 // Two trees read at once into one store (check's releases) both find
 // their result there on the next run: neither's index update is lost.
 func TestStoreKeepsTreesReadAtOnce(t *testing.T) {
-	spec := benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10}
-	prevDir, nextDir := t.TempDir(), t.TempDir()
-	if _, err := benchgen.DjangoProject(prevDir, spec); err != nil {
-		t.Fatal(err)
-	}
-	next, err := benchgen.DjangoProject(nextDir, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := next(); err != nil {
-		t.Fatal(err)
-	}
+	prevDir, nextDir := djangoReleases(t, benchgen.DjangoSpec{Apps: 3, Migrations: 30, Pending: 5, CodeLines: 10})
 	store := &mapStore{entries: map[string][]byte{}}
 	trees := []string{prevDir, nextDir}
 	for round := range 2 {
