@@ -22,10 +22,7 @@ var DropColumn = &Rule{
 		"Release N+1: drop the column.",
 	},
 	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.DropColumn) {
-			if p.IsNew(op) || p.columnIsNew(op) {
-				continue
-			}
+		for op := range p.knownColumns(ops.DropColumn) {
 			col := qname(op.Table) + "." + quoteIdent(op.Column)
 			if p.Compat == nil {
 				p.Reportf(op.Span, checkHint, "dropping column %s breaks the running release if it still reads or writes it", col)

@@ -55,11 +55,8 @@ A USING clause other than a plain cast of the column may change every value, and
 		if p.Compat == nil {
 			return
 		}
-		for _, op := range p.Ops(ops.AlterColumnType) {
-			if p.IsNew(op) || op.Type == nil {
-				continue
-			}
-			if p.columnIsNew(op) {
+		for op := range p.knownColumns(ops.AlterColumnType) {
+			if op.Type == nil {
 				continue
 			}
 			from, known := op.Detail, false

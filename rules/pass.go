@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -105,6 +106,18 @@ func (p *Pass) IsNew(op *ops.Op) bool {
 // renaming it cannot break that release.
 func (p *Pass) columnIsNew(op *ops.Op) bool {
 	return p.Schema != nil && op.Column != "" && p.Schema.ColumnIsNew(op.Table, op.Column)
+}
+
+// knownColumns returns the operations of the given kinds on columns the
+// running release knows: neither the table nor the column is new.
+func (p *Pass) knownColumns(kinds ...ops.Kind) iter.Seq[*ops.Op] {
+	return func(yield func(*ops.Op) bool) {
+		for _, op := range p.Ops(kinds...) {
+			if !p.IsNew(op) && !p.columnIsNew(op) && !yield(op) {
+				return
+			}
+		}
+	}
 }
 
 // Report records a finding for the pass's rule at span.

@@ -23,10 +23,7 @@ var RenameColumn = &Rule{
 		"Drop the old column in a later release.",
 	},
 	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.RenameColumn) {
-			if p.IsNew(op) || p.columnIsNew(op) {
-				continue
-			}
+		for op := range p.knownColumns(ops.RenameColumn) {
 			col := qname(op.Table) + "." + quoteIdent(op.Column)
 			hint := fmt.Sprintf("add %s, write both and backfill, switch reads to it, then drop %s in a later release", quoteIdent(op.NewName), quoteIdent(op.Column))
 			if p.Compat == nil {
