@@ -15,6 +15,7 @@ var ConstraintMayRejectWrites = &Rule{
 	Severity:        Warning,
 	Category:        Compatibility,
 	NeedsReferences: true,
+	CheckOnly:       true,
 	Summary:         "a new constraint on a table the running release writes may reject its writes",
 	Doc: `A new UNIQUE, CHECK, FOREIGN KEY or EXCLUSION constraint applies to the running release's INSERTs and UPDATEs at once. If that code can write values the constraint forbids (duplicates, orphans, out-of-range values), its requests start failing. Make sure the running release already writes only valid values (validate in the application first), then add the constraint.
 
@@ -23,9 +24,6 @@ The evidence is the places of the running release that write the constrained col
 	Good:  "-- release N validates uniqueness in the app; release N+1 adds the constraint",
 	Steps: []string{"Deploy code that only writes valid values.", "Clean up existing rows.", "Add the constraint (NOT VALID, then VALIDATE) in a later release."},
 	Run: func(p *Pass) {
-		if p.Compat == nil {
-			return
-		}
 		for _, op := range p.Ops(ops.AddConstraint) {
 			k := op.Constraint
 			if k == nil || p.IsNew(op) || k.Type == ops.PrimaryKey || k.Type == ops.NotNull || k.NotNullColumn != "" {

@@ -13,15 +13,13 @@ var DropFunction = &Rule{
 	Severity:        Warning,
 	Category:        Compatibility,
 	NeedsReferences: true,
+	CheckOnly:       true,
 	Summary:         "dropping a function or type that the running release still uses breaks it",
 	Doc:             `SQL of the running release that calls the function (or casts to the type) fails with "function does not exist" once it is dropped. Stop using it first, drop it in a later release.`,
 	Bad:             "DROP FUNCTION normalize_email(text);",
 	Good:            "-- release N: stop calling normalize_email\n-- release N+1:\nDROP FUNCTION normalize_email(text);",
 	Steps:           []string{"Release N: remove every call.", "Release N+1: drop the function or type."},
 	Run: func(p *Pass) {
-		if p.Compat == nil {
-			return
-		}
 		for _, op := range p.Ops(ops.DropFunction, ops.DropType, ops.DropDomain) {
 			uses := p.Compat.ObjectUses(op.Kind, op.Object)
 			word := "function"

@@ -16,6 +16,7 @@ var IncompatibleColumnType = &Rule{
 	Severity:        Error,
 	Category:        Compatibility,
 	NeedsReferences: true,
+	CheckOnly:       true,
 	Summary:         "changing the type of a column the running release reads or writes",
 	Doc: `The running release was written for the old type: its reads may now get values it cannot decode (integer to text, text to jsonb), and its writes may be rejected (text to integer, a narrower varchar).
 
@@ -52,9 +53,6 @@ A USING clause other than a plain cast of the column may change every value, and
 		"Drop the old column in a later release.",
 	},
 	Run: func(p *Pass) {
-		if p.Compat == nil {
-			return
-		}
 		for op := range p.knownColumns(ops.AlterColumnType) {
 			if op.Type == nil {
 				continue

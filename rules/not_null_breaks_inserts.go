@@ -14,6 +14,7 @@ var NotNullBreaksInserts = &Rule{
 	Severity:        Error,
 	Category:        Compatibility,
 	NeedsReferences: true,
+	CheckOnly:       true,
 	Summary:         "a NOT NULL column without a default that the running release's INSERTs leave out",
 	Doc: `The running release inserts rows without setting this column. Once the column is NOT NULL and has no default (SET NOT NULL, DROP DEFAULT on a NOT NULL column, a NOT NULL column added without a default, or a CHECK (col IS NOT NULL), which applies to new rows at once even when NOT VALID), each of those INSERTs fails with "null value in column violates not-null constraint" (or "violates check constraint"). Keep a default until every running release writes the column, or add NOT NULL a release later.
 
@@ -22,9 +23,6 @@ check decides from the previous release's code, and names the line that decides:
 	Good:  "-- release N writes tenant_id on every insert; release N+1:\nALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL;",
 	Steps: []string{"Deploy code that sets the column on every INSERT.", "Backfill existing rows.", "Add NOT NULL (or drop the default) in a later release."},
 	Run: func(p *Pass) {
-		if p.Compat == nil {
-			return
-		}
 		for _, op := range p.Ops(ops.SetNotNull, ops.DropDefault, ops.AddColumn, ops.AddConstraint) {
 			if p.IsNew(op) {
 				continue

@@ -23,7 +23,11 @@ type Rule struct {
 	// with the previous release's references (check); lint reports them
 	// with a hint that check can verify them.
 	NeedsReferences bool
-	Run             func(*Pass)
+	// CheckOnly marks, among those, the rules that say nothing without
+	// the references: the engine runs them only for check (Pass.Compat is
+	// never nil in them), and lint does not report them.
+	CheckOnly bool
+	Run       func(*Pass)
 }
 
 // URL is the link to the rule's docs.

@@ -74,7 +74,9 @@ func Explain(r *rules.Rule) string {
 			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
 		}
 	}
-	if r.NeedsReferences {
+	if r.CheckOnly {
+		fmt.Fprintf(&b, "\nOnly `schemagate check --previous REV` reports this: it needs to know what the running release uses.\n")
+	} else if r.NeedsReferences {
 		fmt.Fprintf(&b, "\n`schemagate lint` reports this as a warning; `schemagate check --previous REV` knows whether the running release uses what is changed and reports an error only then.\n")
 	}
 	fmt.Fprintf(&b, "\nDocs: %s\n", r.URL())

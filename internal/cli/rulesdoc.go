@@ -31,7 +31,9 @@ func RulesMarkdown() string {
 				fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 			}
 		}
-		if r.NeedsReferences {
+		if r.CheckOnly {
+			b.WriteString("\nOnly `check --previous REV` reports this: it needs to know what the running release uses.\n")
+		} else if r.NeedsReferences {
 			b.WriteString("\n`lint` reports this as a warning; `check --previous REV` knows whether the running release uses what is changed and reports it only then (an error when the use is certain).\n")
 		}
 	}
