@@ -14,6 +14,27 @@ const (
 	manyBytes = 2 << 10
 )
 
+// ParseQueued empties *queue: it parses each entry's SQL text as a file
+// at path (ParseMany, a few to a parser call) and hands the entry, its
+// file and its parse to each, in queue order. The translators queue the
+// SQL their calls send and flush it through here; the queue's array is
+// kept for the next batch.
+func ParseQueued[E any](queue *[]E, path string, text func(E) string, each func(E, *source.File, Result)) {
+	q := *queue
+	if len(q) == 0 {
+		return
+	}
+	*queue = nil
+	defer func() { clear(q); *queue = q[:0] }()
+	files := make([]*source.File, len(q))
+	for i, e := range q {
+		files[i] = source.NewFile(path, []byte(text(e)))
+	}
+	for i, res := range ParseMany(files) {
+		each(q[i], files[i], res)
+	}
+}
+
 // ParseMany parses several short texts, each a file of its own (the SQL
 // a translator writes for one call), and returns what Parse returns for
 // each. Texts are joined a few at a time for one parser call; a batch

@@ -90,3 +90,26 @@ func shiftLocations(m protoreflect.Message, by int32) {
 		return true
 	})
 }
+
+// TestParseQueued: every queued text is parsed, in queue order, as its
+// own file at the path given, and the queue is empty afterwards with its
+// array kept.
+func TestParseQueued(t *testing.T) {
+	queue := make([]string, 0, 8)
+	queue = append(queue, "SELECT 1;", "ALTER TABLE t ADD COLUMN c int;", "SELEC 2;")
+	var got []string
+	ParseQueued(&queue, "q.sql", func(s string) string { return s }, func(s string, f *source.File, res Result) {
+		if f.Path != "q.sql" || string(f.Text) != s {
+			t.Errorf("file %q %q for entry %q", f.Path, f.Text, s)
+		}
+		got = append(got, fmt.Sprintf("%s statements=%d errors=%d", s, len(res.Statements), len(res.Errors)))
+	})
+	want := []string{"SELECT 1; statements=1 errors=0", "ALTER TABLE t ADD COLUMN c int; statements=1 errors=0", "SELEC 2; statements=0 errors=1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	if len(queue) != 0 || cap(queue) != 8 {
+		t.Errorf("queue after: len %d cap %d, want 0 and 8", len(queue), cap(queue))
+	}
+	ParseQueued(&queue, "q.sql", func(s string) string { return s }, func(string, *source.File, Result) { t.Error("an empty queue parsed something") })
+}

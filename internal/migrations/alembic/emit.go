@@ -61,26 +61,15 @@ const queueMax = 64
 // flush parses the queued statements (sqlparse.ParseMany, a few to a
 // parser call) and turns each into operations.
 func (t *translator) flush() {
-	q := t.queue
-	if len(q) == 0 {
-		return
-	}
-	t.queue = nil
-	defer func() { clear(q); t.queue = q[:0] }()
-	files := make([]*source.File, len(q))
-	for i, e := range q {
-		files[i] = source.NewFile("alembic.sql", []byte(e.p.sql))
-	}
-	results := sqlparse.ParseMany(files)
 	guards, segment, autoDepth := t.guards, t.segment, t.autoDepth
-	for i, e := range q {
+	sqlparse.ParseQueued(&t.queue, "alembic.sql", func(e queued) string { return e.p.sql }, func(e queued, _ *source.File, res sqlparse.Result) {
 		t.guards, t.segment = e.guards, e.segment
 		t.autoDepth = 0
 		if e.auto {
 			t.autoDepth = 1
 		}
-		t.emitParsed(e.p, results[i])
-	}
+		t.emitParsed(e.p, res)
+	})
 	t.guards, t.segment, t.autoDepth = guards, segment, autoDepth
 }
 

@@ -190,22 +190,11 @@ type queuedStmt struct {
 // to a parser call) and adds each one's operations as if it had been
 // parsed alone when it was sent.
 func (t *tr) flushSent() {
-	q := t.queue
-	if len(q) == 0 {
-		return
-	}
-	t.queue = nil
-	defer func() { clear(q); t.queue = q[:0] }()
-	files := make([]*source.File, len(q))
-	for i, e := range q {
-		files[i] = source.NewFile(t.f.Path, []byte(e.s.text))
-	}
-	results := sqlparse.ParseMany(files)
 	guards, moved := t.guards, 0
-	for i, e := range q {
+	sqlparse.ParseQueued(&t.queue, t.f.Path, func(e queuedStmt) string { return e.s.text }, func(e queuedStmt, f *source.File, res sqlparse.Result) {
 		t.guards = e.guards
 		notes := len(t.note)
-		t.sendParsed(e.s, files[i], results[i])
+		t.sendParsed(e.s, f, res)
 		// A note about the statement goes where the call was, before the
 		// notes of the calls after it.
 		if added := len(t.note) - notes; added > 0 {
@@ -213,7 +202,7 @@ func (t *tr) flushSent() {
 			t.note = slices.Insert(t.note[:notes], e.noteAt+moved, mine...)
 			moved += added
 		}
-	}
+	})
 	t.guards = guards
 }
 
