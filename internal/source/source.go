@@ -5,6 +5,7 @@ package source
 
 import (
 	"sort"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -27,12 +28,14 @@ type Span struct {
 func (s Span) Empty() bool { return s.Start.Line == 0 }
 
 // File is the path and content of one input. The line index is built on
-// first use.
+// first use, once, and may be asked for from several goroutines at once
+// (a long file's chunks are parsed and placed in parallel).
 type File struct {
 	Path string
 	Text []byte
 
-	lines []int // byte offset of each line start
+	indexed sync.Once
+	lines   []int // byte offset of each line start
 	// marks are offsets every markEvery bytes (moved to the start of a
 	// character) and runes the characters before each, so that the
 	// column of an offset far into a long line (a minified file, one
@@ -47,10 +50,9 @@ func NewFile(path string, text []byte) *File {
 	return &File{Path: path, Text: text}
 }
 
-func (f *File) index() {
-	if f.lines != nil {
-		return
-	}
+func (f *File) index() { f.indexed.Do(f.buildIndex) }
+
+func (f *File) buildIndex() {
 	f.lines = append(f.lines, 0)
 	for i, b := range f.Text {
 		if b == '\n' {

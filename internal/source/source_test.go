@@ -2,7 +2,9 @@ package source
 
 import (
 	"bytes"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -54,6 +56,40 @@ func TestColumnsOnLongLines(t *testing.T) {
 		want := utf8.RuneCount(text[line:off]) + 1
 		if got := f.Pos(off).Column; got != want {
 			t.Fatalf("offset %d: column %d, want %d", off, got, want)
+		}
+	}
+}
+
+// TestPosFromGoroutines: the line index is built once even when several
+// goroutines ask for positions of a fresh file at once (a long file's
+// chunks are placed in parallel); each gets what a lone caller gets.
+// Before, a caller could find the index half built and count lines from
+// it (lint and the language server then disagreed on a finding's line).
+func TestPosFromGoroutines(t *testing.T) {
+	text := []byte(strings.Repeat("ALTER TABLE users ADD COLUMN c int;\n", 20000))
+	offsets := []int{0, 35, len(text) / 2, len(text) - 10, len(text)}
+	alone := NewFile("a.sql", text)
+	want := make([]Pos, len(offsets))
+	for i, off := range offsets {
+		want[i] = alone.Pos(off)
+	}
+	for range 20 {
+		f := NewFile("a.sql", text)
+		got := make([][]Pos, 8)
+		var wg sync.WaitGroup
+		for g := range got {
+			wg.Go(func() {
+				for _, off := range slices.Backward(offsets) {
+					got[g] = append(got[g], f.Pos(off))
+				}
+				slices.Reverse(got[g])
+			})
+		}
+		wg.Wait()
+		for g := range got {
+			if diff := cmp.Diff(want, got[g]); diff != "" {
+				t.Fatalf("goroutine %d (-alone +concurrent):\n%s", g, diff)
+			}
 		}
 	}
 }
