@@ -25,7 +25,7 @@ const maxIdle = 4
 // GetParser returns a parser set to lang, kept from an earlier parse
 // when there is one. Give it back with PutParser.
 func GetParser(lang *sitter.Language) *sitter.Parser {
-	key := *(*unsafe.Pointer)(unsafe.Pointer(lang))
+	key := grammarKey(lang)
 	parsers.Lock()
 	idle := parsers.idle[key]
 	if n := len(idle); n > 0 {
@@ -44,7 +44,7 @@ func GetParser(lang *sitter.Language) *sitter.Parser {
 // parse must have finished, or p been Reset: a parser whose parse
 // stopped part way would resume it.
 func PutParser(lang *sitter.Language, p *sitter.Parser) {
-	key := *(*unsafe.Pointer)(unsafe.Pointer(lang))
+	key := grammarKey(lang)
 	parsers.Lock()
 	if len(parsers.idle[key]) < maxIdle {
 		parsers.idle[key] = append(parsers.idle[key], p)

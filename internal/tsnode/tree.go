@@ -135,9 +135,14 @@ type language struct {
 // value on every call, and a map keyed by it grew with every parse.
 var languages sync.Map // C TSLanguage pointer -> *language
 
+// grammarKey is the grammar's C pointer, which sitter.Language holds
+// and nothing else: the same for every Go value of one grammar.
+func grammarKey(l *sitter.Language) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(l))
+}
+
 func languageOf(l *sitter.Language) *language {
-	// sitter.Language holds only its C pointer.
-	key := *(*unsafe.Pointer)(unsafe.Pointer(l))
+	key := grammarKey(l)
 	if v, ok := languages.Load(key); ok {
 		return v.(*language)
 	}
