@@ -131,8 +131,8 @@ type manyReader interface {
 	ReadFiles(names []string) ([][]byte, []error)
 }
 
-// ReadFiles reads the named files of fsys as fs.ReadFile does, each with
-// its error: all at once where fsys can (a git revision, through New),
+// ReadFiles reads the named files of fsys as ReadFile does (no size
+// limit), each with its error: all at once where fsys can (a git revision, through New),
 // which for many small files is much faster than one after another.
 func ReadFiles(fsys fs.FS, names []string) ([][]byte, []error) {
 	if m, ok := fsys.(manyReader); ok {
@@ -140,7 +140,7 @@ func ReadFiles(fsys fs.FS, names []string) ([][]byte, []error) {
 	}
 	out, errs := make([][]byte, len(names)), make([]error, len(names))
 	for i, name := range names {
-		out[i], errs[i] = fs.ReadFile(fsys, name)
+		out[i], errs[i] = ReadFile(fsys, name, 0)
 	}
 	return out, errs
 }
