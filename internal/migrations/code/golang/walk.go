@@ -358,46 +358,33 @@ func (w *walker) rangeStmt(s *ast.RangeStmt) {
 }
 
 // expr walks an expression in evaluation order and records the calls
-// that run SQL.
+// that run SQL. A call walks its own receiver and arguments; a function
+// literal is a callback (a transaction helper's function): it runs.
 func (w *walker) expr(e ast.Expr) {
 	if e == nil {
 		return
 	}
-	switch e := e.(type) {
-	case *ast.CallExpr:
-		w.call(e)
-	case *ast.FuncLit:
-		// A callback (a transaction helper's function): it runs.
-		w.push()
-		w.params(e.Type, nil, nil, nil)
-		w.candidates(e.Body)
-		done := w.done
-		w.block(e.Body.List)
-		w.done = done
-		w.pop()
-	case *ast.ParenExpr:
-		w.expr(e.X)
-	case *ast.SelectorExpr:
-		w.expr(e.X)
-	case *ast.UnaryExpr:
-		w.expr(e.X)
-	case *ast.BinaryExpr:
-		w.expr(e.X)
-		w.expr(e.Y)
-	case *ast.StarExpr:
-		w.expr(e.X)
-	case *ast.IndexExpr:
-		w.expr(e.X)
-		w.expr(e.Index)
-	case *ast.CompositeLit:
-		for _, el := range e.Elts {
-			w.expr(el)
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			w.call(n)
+			return false
+		case *ast.FuncLit:
+			w.funcLit(n)
+			return false
 		}
-	case *ast.KeyValueExpr:
-		w.expr(e.Value)
-	case *ast.TypeAssertExpr:
-		w.expr(e.X)
-	}
+		return true
+	})
+}
+
+func (w *walker) funcLit(f *ast.FuncLit) {
+	w.push()
+	w.params(f.Type, nil, nil, nil)
+	w.candidates(f.Body)
+	done := w.done
+	w.block(f.Body.List)
+	w.done = done
+	w.pop()
 }
 
 // root is the name an expression of selectors, calls and indexes starts
