@@ -76,23 +76,36 @@ func columnDef(d *pg.ColumnDef) (Column, []Constraint) {
 		case pg.ConstrType_CONSTR_PRIMARY:
 			col.PrimaryKey = true
 			col.NotNull = true
-			cons = append(cons, Constraint{Name: k.Conname, Type: PrimaryKey, Columns: []string{d.Colname}, UsingIndex: k.Indexname})
 		case pg.ConstrType_CONSTR_UNIQUE:
 			col.Unique = true
-			cons = append(cons, Constraint{Name: k.Conname, Type: Unique, Columns: []string{d.Colname}, UsingIndex: k.Indexname})
 		case pg.ConstrType_CONSTR_FOREIGN:
-			ref := rangeVarName(k.Pktable)
-			col.References = &ref
-			cons = append(cons, Constraint{Name: k.Conname, Type: ForeignKey, Columns: []string{d.Colname}, RefTable: &ref, RefColumns: stringList(k.PkAttrs), NotValid: k.SkipValidation})
+			col.References = ptr(rangeVarName(k.Pktable))
 		case pg.ConstrType_CONSTR_CHECK:
 			col.Check = true
-			cons = append(cons, checkConstraint(k))
+		}
+		if con, ok := inlineConstraint(k, d.Colname); ok {
+			cons = append(cons, con)
 		}
 	}
 	if col.Serial {
 		col.NotNull = true
 	}
 	return col, cons
+}
+
+// inlineConstraint is a column constraint that is a table constraint too
+// (PRIMARY KEY, UNIQUE, REFERENCES, CHECK): the table constraint, on the
+// column it is written on.
+func inlineConstraint(k *pg.Constraint, column string) (Constraint, bool) {
+	switch k.Contype {
+	case pg.ConstrType_CONSTR_PRIMARY, pg.ConstrType_CONSTR_UNIQUE, pg.ConstrType_CONSTR_FOREIGN:
+		con := constraint(k)
+		con.Columns = []string{column}
+		return con, true
+	case pg.ConstrType_CONSTR_CHECK:
+		return checkConstraint(k), true
+	}
+	return Constraint{}, false
 }
 
 func checkConstraint(k *pg.Constraint) Constraint {
