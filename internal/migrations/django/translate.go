@@ -618,101 +618,101 @@ func txControl(k pg.TransactionStmtKind) ops.Kind {
 	return ""
 }
 
-// interpolate puts the literal values of a RunSQL (sql, params) pair
-// into the SQL as psycopg does (%s in order, %(name)s by name, %% for
-// %); ok is false when a value is not a literal.
-func interpolate(sql string, params *value) (string, bool) {
-	lit := func(v *value) (string, bool) {
-		switch {
-		case v == nil:
-			return "", false
-		case v.is(kNone):
-			return "NULL", true
-		case v.is(kBool):
-			return strconv.FormatBool(v.b), true
-		case v.is(kInt):
-			return strconv.FormatInt(v.i, 10), true
-		case v.is(kFloat):
-			return v.s, true
-		case v.is(kStr):
-			return quoteString(v.s), true
-		}
-		return "", false
-	}
+// rewriteParams rewrites the parameters of a RunSQL (sql, params) pair
+// as psycopg reads them: %% is %, and each %s (not named) and %(name)s is
+// replaced by what param gives for it. Any other % stays as written. ok
+// is false when param's is.
+func rewriteParams(sql string, param func(name string, named bool) (string, bool)) (string, bool) {
 	var b strings.Builder
-	n := 0
 	for i := 0; i < len(sql); i++ {
 		if sql[i] != '%' || i+1 >= len(sql) {
 			b.WriteByte(sql[i])
 			continue
 		}
-		var v *value
-		switch c := sql[i+1]; {
-		case c == '%':
+		name, named := "", false
+		switch sql[i+1] {
+		case '%':
 			b.WriteByte('%')
 			i++
 			continue
-		case c == 's' && (params.is(kList) || params.is(kTuple)):
+		case 's':
+			i++
+		case '(':
+			j := strings.Index(sql[i:], ")s")
+			if j < 0 {
+				b.WriteByte('%')
+				continue
+			}
+			name, named = sql[i+2:i+j], true
+			i += j + 1
+		default:
+			b.WriteByte('%')
+			continue
+		}
+		text, ok := param(name, named)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(text)
+	}
+	return b.String(), true
+}
+
+// placeholders turns the parameters of a RunSQL (sql, params) pair into
+// PostgreSQL's $n.
+func placeholders(sql string) string {
+	n := 0
+	out, _ := rewriteParams(sql, func(string, bool) (string, bool) {
+		n++
+		return "$" + strconv.Itoa(n), true
+	})
+	return out
+}
+
+// interpolate puts the literal values of a RunSQL (sql, params) pair
+// into the SQL as psycopg does: %s in order from a list or tuple,
+// %(name)s by name from a dict (a parameter of the other kind stays as
+// written); ok is false when a value is missing or not a literal.
+func interpolate(sql string, params *value) (string, bool) {
+	n := 0
+	return rewriteParams(sql, func(name string, named bool) (string, bool) {
+		switch {
+		case !named && (params.is(kList) || params.is(kTuple)):
 			if n >= len(params.items) {
 				return "", false
 			}
-			v = params.items[n]
 			n++
-			i++
-		case c == '(' && params.is(kDict):
-			j := strings.Index(sql[i:], ")s")
-			if j < 0 {
-				return "", false
-			}
-			name := sql[i+2 : i+j]
+			return sqlLiteral(params.items[n-1])
+		case named && params.is(kDict):
+			var v *value
 			for k, key := range params.keys {
 				if key.is(kStr) && key.s == name {
 					v = params.items[k]
 				}
 			}
-			i += j + 1
-		default:
-			b.WriteByte(sql[i])
-			continue
+			return sqlLiteral(v)
+		case named:
+			return "%(" + name + ")s", true
 		}
-		l, ok := lit(v)
-		if !ok {
-			return "", false
-		}
-		b.WriteString(l)
-	}
-	return b.String(), true
+		return "%s", true
+	})
 }
 
-// placeholders turns the %s (and %(name)s) parameters of a RunSQL
-// (sql, params) pair into PostgreSQL's $n, and %% into %.
-func placeholders(s string) string {
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		switch {
-		case s[i+1] == '%':
-			b.WriteByte('%')
-			i++
-		case s[i+1] == 's':
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			i++
-		case s[i+1] == '(':
-			if j := strings.Index(s[i:], ")s"); j > 0 {
-				n++
-				b.WriteString("$" + strconv.Itoa(n))
-				i += j + 1
-				continue
-			}
-			b.WriteByte(s[i])
-		default:
-			b.WriteByte(s[i])
-		}
+// sqlLiteral is a Python literal as psycopg quotes it.
+func sqlLiteral(v *value) (string, bool) {
+	switch {
+	case v == nil:
+		return "", false
+	case v.is(kNone):
+		return "NULL", true
+	case v.is(kBool):
+		return strconv.FormatBool(v.b), true
+	case v.is(kInt):
+		return strconv.FormatInt(v.i, 10), true
+	case v.is(kFloat):
+		return v.s, true
+	case v.is(kStr):
+		return quoteString(v.s), true
 	}
-	return b.String()
+	return "", false
 }
