@@ -114,8 +114,8 @@ func BenchmarkIndexColdORMs(b *testing.B) {
 	defer fsys.Close()
 	var without []refs.Extractor
 	for _, x := range Extractors() {
-		switch x.(type) {
-		case *orm.JavaScript, *orm.JVM, *orm.Ent, *orm.Bun, *orm.SQLBoiler:
+		switch x {
+		case orm.JavaScript, orm.JVM, orm.Ent, orm.Bun, orm.SQLBoiler:
 			continue
 		}
 		without = append(without, x)

@@ -88,11 +88,11 @@ func BenchmarkORMExtract(b *testing.B) {
 		x    refs.Extractor
 		dirs []string
 	}{
-		{"javascript-orm", &JavaScript{}, js},
-		{"jvm-orm", &JVM{}, []string{"jpa"}},
-		{"ent", &Ent{}, []string{"ent"}},
-		{"bun", &Bun{}, []string{"bun"}},
-		{"sqlboiler", &SQLBoiler{}, []string{"sqlboiler"}},
+		{"javascript-orm", JavaScript, js},
+		{"jvm-orm", JVM, []string{"jpa"}},
+		{"ent", Ent, []string{"ent"}},
+		{"bun", Bun, []string{"bun"}},
+		{"sqlboiler", SQLBoiler, []string{"sqlboiler"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			files, lines := benchProgram(b, bc.x, 50, bc.dirs...)
@@ -101,10 +101,10 @@ func BenchmarkORMExtract(b *testing.B) {
 	}
 	b.Run("javascript-orm/plain-code", func(b *testing.B) {
 		files, lines := plainProgram(2000, ".ts")
-		benchExtract(b, &JavaScript{}, files, lines)
+		benchExtract(b, JavaScript, files, lines)
 	})
 	b.Run("jvm-orm/plain-code", func(b *testing.B) {
 		files, lines := plainProgram(2000, ".java")
-		benchExtract(b, &JVM{}, files, lines)
+		benchExtract(b, JVM, files, lines)
 	})
 }

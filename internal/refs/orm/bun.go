@@ -18,35 +18,23 @@ import (
 // Not columns: `bun:"-"`, `scanonly` fields, relations (`rel:`, `m2m:`)
 // and unexported fields. A staged drop marks the field `bun:"-"` (or
 // removes it) a release ahead.
-type Bun struct{}
+var Bun refs.Extractor = &extractor{
+	name:    string(refs.Bun),
+	match:   matchGo,
+	extract: goStructs("uptrace/bun", bunReferences),
+}
 
-// Name implements refs.Extractor.
-func (b *Bun) Name() string { return string(refs.Bun) }
-
-// Match reads Go files other than tests.
-func (b *Bun) Match(p string) bool { return matchGo(p) }
-
-// Extract implements refs.Extractor.
-func (b *Bun) Extract(p string, src []byte) ([]refs.Reference, error) {
-	gf, err := readGoFileIf(p, src, "uptrace/bun")
-	if gf == nil {
-		return nil, err
+func bunReferences(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
+	table, ok := bunModel(gf, st)
+	if !ok {
+		return nil
 	}
-	var out []refs.Reference
-	for _, ts := range gf.order {
-		st := ts.Type.(*ast.StructType)
-		table, ok := bunModel(gf, st)
-		if !ok {
-			continue
-		}
-		if table == "" {
-			table = inflection.Plural(bunUnderscore(ts.Name.Name))
-		}
-		r := newRef(gf.f, refs.Bun, gf.offset(ts.Pos()), table)
-		r.Columns = bunColumns(gf, st, "", 0)
-		out = append(out, r)
+	if table == "" {
+		table = inflection.Plural(bunUnderscore(ts.Name.Name))
 	}
-	return out, nil
+	r := newRef(gf.f, refs.Bun, gf.offset(ts.Pos()), table)
+	r.Columns = bunColumns(gf, st, "", 0)
+	return []refs.Reference{r}
 }
 
 // isBunBaseModel matches bun.BaseModel.

@@ -32,13 +32,14 @@ import (
 // PermissionsMixin) contribute their known fields. A class whose base is
 // defined in another file counts as a model when it declares Django
 // fields; the base's fields are then unknown.
-type Django struct{}
+var Django refs.Extractor = &extractor{
+	name:    string(refs.Django),
+	match:   matchDjangoModels,
+	extract: djangoModels,
+}
 
-// Name implements refs.Extractor.
-func (d *Django) Name() string { return string(refs.Django) }
-
-// Match reads models.py and the modules of models/ packages.
-func (d *Django) Match(p string) bool {
+// matchDjangoModels reads models.py and the modules of models/ packages.
+func matchDjangoModels(p string) bool {
 	if !strings.HasSuffix(p, ".py") || excludedDir(p) {
 		return false
 	}
@@ -50,8 +51,7 @@ func (d *Django) Match(p string) bool {
 // truncates generated table names to.
 const djangoMaxName = 63
 
-// Extract implements refs.Extractor.
-func (d *Django) Extract(p string, src []byte) ([]refs.Reference, error) {
+func djangoModels(p string, src []byte) ([]refs.Reference, error) {
 	if !bytes.Contains(src, []byte("django")) {
 		return nil, nil // models need an import from django
 	}

@@ -56,7 +56,7 @@ func TestDjangoExtract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := (&Django{}).Extract(tt.file, readTestdata(t, "django/"+tt.file))
+			got, err := Django.Extract(tt.file, readTestdata(t, "django/"+tt.file))
 			if err != nil {
 				t.Fatalf("Extract(%s): %v", tt.file, err)
 			}
@@ -87,7 +87,7 @@ class Invoice(Stamped):
     owner = models.ForeignKey("auth.User", null=True, on_delete=models.CASCADE)
     nothing = models.TextField(null=True, default=None)
 `
-	got, err := (&Django{}).Extract("billing/models.py", []byte(src))
+	got, err := Django.Extract("billing/models.py", []byte(src))
 	if err != nil || len(got) != 1 {
 		t.Fatalf("Extract = %+v, %v; want one model", got, err)
 	}
@@ -128,7 +128,7 @@ def helper(x):
 `,
 	}
 	for p, src := range srcs {
-		got, err := (&Django{}).Extract(p, []byte(src))
+		got, err := Django.Extract(p, []byte(src))
 		if err != nil || len(got) != 0 {
 			t.Errorf("Extract(%s) = %+v, %v; want nothing", p, got, err)
 		}
@@ -147,7 +147,7 @@ class Event(models.Model):
     class Meta:
         db_table = 'analytics"."events'
 `
-	got, err := (&Django{}).Extract("some_app_with_a_long_label/models.py", []byte(src))
+	got, err := Django.Extract("some_app_with_a_long_label/models.py", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestDjangoMatch(t *testing.T) {
 		"shop/tests/models.py":            false,
 		"shop/models.pyc":                 false,
 	} {
-		if got := (&Django{}).Match(p); got != want {
+		if got := Django.Match(p); got != want {
 			t.Errorf("Match(%q) = %v, want %v", p, got, want)
 		}
 	}
@@ -257,7 +257,7 @@ class PostSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "author"]
 `)),
 	}
-	got, err := (&DjangoAttributes{}).ExtractFiles(files)
+	got, err := DjangoAttributes.ExtractFiles(files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ def item_title(item):
     return item.title
 `)),
 	}
-	got, err := (&DjangoAttributes{}).ExtractFiles(files)
+	got, err := DjangoAttributes.ExtractFiles(files)
 	if err != nil {
 		t.Fatal(err)
 	}

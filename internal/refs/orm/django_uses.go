@@ -31,19 +31,10 @@ import (
 //
 // Only names that are fields of the model count; a model is known by
 // its class name when exactly one model of that name is extracted.
-type DjangoAttributes struct{}
-
-// Name implements refs.Extractor.
-func (d *DjangoAttributes) Name() string { return "django-attributes" }
-
-// Match reads Python files outside tests and migrations.
-func (d *DjangoAttributes) Match(p string) bool {
-	return strings.HasSuffix(p, ".py") && !excludedDir(p)
-}
-
-// Extract implements refs.Extractor for one file.
-func (d *DjangoAttributes) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return extractOne(d, p, src)
+var DjangoAttributes refs.FilesExtractor = &program{
+	name:    "django-attributes",
+	match:   matchPython,
+	extract: djangoUses,
 }
 
 // djInfo is what attribute uses need of a model.
@@ -77,14 +68,13 @@ var djAdminOptions = map[string]bool{
 	"raw_id_fields": true, "exclude": true, "date_hierarchy": true, "autocomplete_fields": true,
 }
 
-// ExtractFiles implements refs.FilesExtractor: models first, then uses.
-func (d *DjangoAttributes) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+// djangoUses reads the models first, then the uses.
+func djangoUses(files []*source.File) ([]refs.Reference, error) {
 	var firstErr error
 	models := map[string]*djInfo{}
 	seen := map[string]int{}
-	dj := &Django{}
 	for _, f := range files {
-		if !dj.Match(f.Path) || !bytes.Contains(f.Text, []byte("django")) {
+		if !matchDjangoModels(f.Path) || !bytes.Contains(f.Text, []byte("django")) {
 			continue
 		}
 		tree, err := parsePython(f.Path, f.Text)

@@ -25,19 +25,10 @@ import (
 //
 // A schema's edges and mixins live in other files of the schema
 // package, so the extractor reads a package's files together.
-type Ent struct{}
-
-var _ refs.FilesExtractor = (*Ent)(nil)
-
-// Name implements refs.Extractor.
-func (e *Ent) Name() string { return string(refs.Ent) }
-
-// Match reads Go files other than tests.
-func (e *Ent) Match(p string) bool { return matchGo(p) }
-
-// Extract implements refs.Extractor for one file.
-func (e *Ent) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return extractOne(e, p, src)
+var Ent refs.FilesExtractor = &program{
+	name:    string(refs.Ent),
+	match:   matchGo,
+	extract: entSchemas,
 }
 
 type entEdge struct {
@@ -61,8 +52,8 @@ var entBuiltinMixins = map[string][]string{
 	"Time": {"create_time", "update_time"}, "CreateTime": {"create_time"}, "UpdateTime": {"update_time"},
 }
 
-// ExtractFiles implements refs.FilesExtractor.
-func (e *Ent) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+// entSchemas reads the schema packages among files.
+func entSchemas(files []*source.File) ([]refs.Reference, error) {
 	parsed, firstErr := parseFiles(files, func(f *source.File) (*goFile, error) {
 		if !bytes.Contains(f.Text, []byte("entgo.io/ent")) {
 			return nil, nil

@@ -41,18 +41,14 @@ var gormModelColumns = []string{"id", "created_at", "updated_at", "deleted_at"}
 
 // Extract implements refs.Extractor.
 func (g *GORM) Extract(p string, src []byte) ([]refs.Reference, error) {
-	gf, err := readGoFileIf(p, src, "gorm") // no gorm import, no gorm tag
-	if gf == nil {
-		return nil, err
-	}
-	x := &gormFile{g: gf, ns: schema.NamingStrategy{TablePrefix: g.TablePrefix, SingularTable: g.SingularTable}}
-	var out []refs.Reference
-	for _, ts := range gf.order {
-		if ref, ok := x.model(ts); ok {
-			out = append(out, ref)
+	ns := schema.NamingStrategy{TablePrefix: g.TablePrefix, SingularTable: g.SingularTable}
+	return goStructs("gorm", func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
+		x := &gormFile{g: gf, ns: ns}
+		if ref, ok := x.model(ts, st); ok {
+			return []refs.Reference{ref}
 		}
-	}
-	return out, nil
+		return nil
+	})(p, src) // no gorm import, no gorm tag: not parsed
 }
 
 type gormFile struct {
@@ -87,8 +83,7 @@ func (x *gormFile) isGormModel(e ast.Expr) bool {
 	return path == "gorm.io/gorm" || path == "github.com/jinzhu/gorm"
 }
 
-func (x *gormFile) model(ts *ast.TypeSpec) (refs.Reference, bool) {
-	st := ts.Type.(*ast.StructType)
+func (x *gormFile) model(ts *ast.TypeSpec, st *ast.StructType) (refs.Reference, bool) {
 	tableName, hasMethod := x.g.methods[ts.Name.Name]["TableName"]
 	isModel := hasMethod && x.importsGORM()
 	for _, f := range st.Fields.List {

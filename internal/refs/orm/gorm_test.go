@@ -98,7 +98,7 @@ func TestSqlxExtract(t *testing.T) {
 		tag(22, "Street string `db:\"street\"`", "street"),
 		tag(23, "City   string `db:\"city,omitempty\"`", "city"),
 	}
-	checkExtract(t, &Sqlx{}, f, "sqlx/"+f, want)
+	checkExtract(t, Sqlx, f, "sqlx/"+f, want)
 }
 
 func TestGoMatch(t *testing.T) {
@@ -111,7 +111,7 @@ func TestGoMatch(t *testing.T) {
 		if got := (&GORM{}).Match(p); got != want {
 			t.Errorf("GORM.Match(%q) = %v, want %v", p, got, want)
 		}
-		if got := (&Sqlx{}).Match(p); got != want {
+		if got := Sqlx.Match(p); got != want {
 			t.Errorf("Sqlx.Match(%q) = %v, want %v", p, got, want)
 		}
 	}

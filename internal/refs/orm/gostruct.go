@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
 )
 
@@ -108,6 +109,24 @@ func readGoFileIf(p string, src []byte, marker string) (*goFile, error) {
 		return nil, nil
 	}
 	return readGoFile(p, src)
+}
+
+// goStructs is the extract function of a struct-tag ORM: a file that
+// contains marker (an import path or a tag key the ORM needs) is parsed,
+// and refsOf gives the references of each of its struct types, in
+// source order.
+func goStructs(marker string, refsOf func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference) func(string, []byte) ([]refs.Reference, error) {
+	return func(p string, src []byte) ([]refs.Reference, error) {
+		gf, err := readGoFileIf(p, src, marker)
+		if gf == nil {
+			return nil, err
+		}
+		var out []refs.Reference
+		for _, ts := range gf.order {
+			out = append(out, refsOf(gf, ts, ts.Type.(*ast.StructType))...)
+		}
+		return out, nil
+	}
 }
 
 // typeName returns T for T, *T and generic T[X]; "" otherwise.

@@ -26,16 +26,15 @@ import (
 //
 // Only files that mention one of the libraries, or call a method that
 // only query builders have, are parsed.
-type JavaScript struct{}
+var JavaScript refs.FilesExtractor = &program{
+	name:    "javascript-orm",
+	match:   matchJS,
+	extract: jsReferences,
+}
 
-var _ refs.FilesExtractor = (*JavaScript)(nil)
-
-// Name implements refs.Extractor.
-func (x *JavaScript) Name() string { return "javascript-orm" }
-
-// Match reads TypeScript and JavaScript sources outside tests, migrations,
-// dependencies and build output.
-func (x *JavaScript) Match(p string) bool {
+// matchJS reads TypeScript and JavaScript sources outside tests,
+// migrations, dependencies and build output.
+func matchJS(p string) bool {
 	base := strings.ToLower(path.Base(p))
 	switch path.Ext(base) {
 	case ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs":
@@ -56,11 +55,6 @@ func (x *JavaScript) Match(p string) bool {
 		}
 	}
 	return true
-}
-
-// Extract implements refs.Extractor for one file.
-func (x *JavaScript) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return extractOne(x, p, src)
 }
 
 // jsStrongMarkers are words whose presence makes a file worth parsing.
@@ -103,8 +97,8 @@ func jsRelevant(src []byte) bool {
 	return false
 }
 
-// ExtractFiles implements refs.FilesExtractor.
-func (x *JavaScript) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+// jsReferences reads the program the files make.
+func jsReferences(files []*source.File) ([]refs.Reference, error) {
 	parsed, firstErr := parseFiles(files, func(f *source.File) (*jsFile, error) {
 		if !jsRelevant(f.Text) || lang.LooksBundled(f.Text) {
 			return nil, nil

@@ -19,16 +19,15 @@ import (
 // of a release together; class names resolve through the file's package
 // and imports, else to the only class of that name. Spring Boot's
 // application.properties/.yml are read for the physical naming strategy.
-type JVM struct{}
+var JVM refs.FilesExtractor = &program{
+	name:    "jvm-orm",
+	match:   matchJVM,
+	extract: jvmReferences,
+}
 
-var _ refs.FilesExtractor = (*JVM)(nil)
-
-// Name implements refs.Extractor.
-func (x *JVM) Name() string { return "jvm-orm" }
-
-// Match reads Java and Kotlin sources outside tests and build output,
+// matchJVM reads Java and Kotlin sources outside tests and build output,
 // and Spring Boot's application configuration files.
-func (x *JVM) Match(p string) bool {
+func matchJVM(p string) bool {
 	if excludedDir(p) {
 		return false
 	}
@@ -59,11 +58,6 @@ func isSpringConfig(base string) bool {
 	return false
 }
 
-// Extract implements refs.Extractor for one file.
-func (x *JVM) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return extractOne(x, p, src)
-}
-
 var jvmMarkers = [][]byte{
 	[]byte("@Entity"), []byte("@Embeddable"), []byte("@MappedSuperclass"), []byte("@Query"),
 	[]byte("@NamedQuer"), []byte("jooq"), []byte("TableImpl"),
@@ -78,8 +72,8 @@ func jvmRelevant(src []byte) bool {
 	return false
 }
 
-// ExtractFiles implements refs.FilesExtractor.
-func (x *JVM) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+// jvmReferences reads the program the files make.
+func jvmReferences(files []*source.File) ([]refs.Reference, error) {
 	p := &jvProgram{classes: map[string][]*jvClass{}}
 	var sources []*source.File
 	for _, f := range files {

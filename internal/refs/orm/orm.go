@@ -24,18 +24,18 @@ import (
 func Extractors() []refs.Extractor {
 	return []refs.Extractor{
 		NewActiveRecord(nil),
-		&Django{},
-		&DjangoAttributes{},
-		&SQLAlchemy{},
-		&Prisma{},
-		&PrismaClient{},
+		Django,
+		DjangoAttributes,
+		SQLAlchemy,
+		Prisma,
+		PrismaClient,
 		&GORM{},
-		&Sqlx{},
-		&Ent{},
-		&Bun{},
-		&SQLBoiler{},
-		&JavaScript{},
-		&JVM{},
+		Sqlx,
+		Ent,
+		Bun,
+		SQLBoiler,
+		JavaScript,
+		JVM,
 	}
 }
 
@@ -97,11 +97,6 @@ func excludedDir(p string) bool {
 		}
 	}
 	return false
-}
-
-// extractOne runs an extractor that reads files together on one file.
-func extractOne(x refs.FilesExtractor, p string, src []byte) ([]refs.Reference, error) {
-	return x.ExtractFiles([]*source.File{source.NewFile(p, src)})
 }
 
 // uniq appends s to list unless it is there already.

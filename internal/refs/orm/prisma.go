@@ -18,13 +18,14 @@ import (
 // A field typed by a name that is neither a scalar nor a block of the
 // same file (multi-file schemas) is taken to be an enum column unless it
 // is a list or has @relation.
-type Prisma struct{}
+var Prisma refs.Extractor = &extractor{
+	name:    string(refs.Prisma),
+	match:   matchPrisma,
+	extract: prismaModels,
+}
 
-// Name implements refs.Extractor.
-func (p *Prisma) Name() string { return string(refs.Prisma) }
-
-// Match reads .prisma files.
-func (p *Prisma) Match(path string) bool {
+// matchPrisma reads .prisma files.
+func matchPrisma(path string) bool {
 	return strings.HasSuffix(path, ".prisma") && !excludedDir(path)
 }
 
@@ -47,8 +48,7 @@ type prismaLine struct {
 	off  int // byte offset of its first character
 }
 
-// Extract implements refs.Extractor.
-func (p *Prisma) Extract(path string, src []byte) ([]refs.Reference, error) {
+func prismaModels(path string, src []byte) ([]refs.Reference, error) {
 	f := source.NewFile(path, src)
 	blocks := parsePrisma(src)
 	kinds := prismaKinds(blocks)

@@ -39,7 +39,7 @@ func TestPrismaExtract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &Prisma{}, tt.file, "prisma/"+tt.file, tt.want, noWrites)
+			checkExtract(t, Prisma, tt.file, "prisma/"+tt.file, tt.want, noWrites)
 		})
 	}
 }
@@ -51,7 +51,7 @@ func TestPrismaExtract(t *testing.T) {
 func TestPrismaWrites(t *testing.T) {
 	const main = "prisma/schema.prisma"
 	src := readTestdata(t, "prisma/"+main)
-	got, err := (&Prisma{}).Extract(main, src)
+	got, err := Prisma.Extract(main, src)
 	if err != nil || len(got) < 3 {
 		t.Fatalf("Extract = %+v, %v", got, err)
 	}
@@ -81,7 +81,7 @@ func TestPrismaNotModels(t *testing.T) {
 		"comments":    "// model Fake {\n//   id Int @id\n// }\n",
 		"garbage":     "this is not { a schema\n}}}\n((\n",
 	} {
-		got, err := (&Prisma{}).Extract("schema.prisma", []byte(src))
+		got, err := Prisma.Extract("schema.prisma", []byte(src))
 		if err != nil || len(got) != 0 {
 			t.Errorf("%s: Extract = %+v, %v; want nothing", name, got, err)
 		}
@@ -96,7 +96,7 @@ func TestPrismaMatch(t *testing.T) {
 		"prisma/migrations/x.sql":                   false,
 		"node_modules/.prisma/client/schema.prisma": false,
 	} {
-		if got := (&Prisma{}).Match(p); got != want {
+		if got := Prisma.Match(p); got != want {
 			t.Errorf("Match(%q) = %v, want %v", p, got, want)
 		}
 	}

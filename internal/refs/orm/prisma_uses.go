@@ -21,22 +21,11 @@ import (
 // groupBy's by lists, the aggregates (_count, _sum, ...) and include;
 // a relation key's nested select/where/orderBy/include reads the related
 // model. They are evidence (Usage Attribute); the model decides.
-type PrismaClient struct{}
-
-var _ refs.FilesExtractor = (*PrismaClient)(nil)
-
-// Name implements refs.Extractor.
-func (x *PrismaClient) Name() string { return "prisma-client" }
-
-// Match reads Prisma schemas and the sources the JavaScript extractor
-// reads.
-func (x *PrismaClient) Match(p string) bool {
-	return (&Prisma{}).Match(p) || (&JavaScript{}).Match(p)
-}
-
-// Extract implements refs.Extractor for one file.
-func (x *PrismaClient) Extract(p string, src []byte) ([]refs.Reference, error) {
-	return extractOne(x, p, src)
+var PrismaClient refs.FilesExtractor = &program{
+	name: "prisma-client",
+	// Prisma schemas and the sources the JavaScript extractor reads.
+	match:   func(p string) bool { return matchPrisma(p) || matchJS(p) },
+	extract: prismaClientUses,
 }
 
 // prismaInfo is what the uses need of one model.
@@ -57,9 +46,8 @@ var prismaOperations = map[string]bool{
 // rePrismaCall finds `.accessor.operation(` to pick the files worth parsing.
 var rePrismaCall = regexp.MustCompile(`\.\s*([A-Za-z_$][\w$]*)\s*\.\s*(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany|count|aggregate|groupBy)\s*[(<]`)
 
-// ExtractFiles implements refs.FilesExtractor: schemas first, then the
-// client calls.
-func (x *PrismaClient) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
+// prismaClientUses reads the schemas first, then the client calls.
+func prismaClientUses(files []*source.File) ([]refs.Reference, error) {
 	models := map[string]*prismaInfo{} // accessor (lowerCamel model name) -> model
 	byName := map[string]*prismaInfo{}
 	seen := map[string]int{}

@@ -51,7 +51,7 @@ export async function list(email: string) {
 }
 `)),
 	}
-	got, err := (&PrismaClient{}).ExtractFiles(files)
+	got, err := PrismaClient.ExtractFiles(files)
 	if err != nil {
 		t.Fatal(err)
 	}

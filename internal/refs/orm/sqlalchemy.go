@@ -30,18 +30,13 @@ import (
 //
 // __table_args__ = {"schema": "s"} (or a tuple ending in such a dict)
 // sets the schema.
-type SQLAlchemy struct{}
-
-// Name implements refs.Extractor.
-func (s *SQLAlchemy) Name() string { return string(refs.SQLAlchemy) }
-
-// Match reads Python files outside tests and migrations.
-func (s *SQLAlchemy) Match(p string) bool {
-	return strings.HasSuffix(p, ".py") && !excludedDir(p)
+var SQLAlchemy refs.Extractor = &extractor{
+	name:    string(refs.SQLAlchemy),
+	match:   matchPython,
+	extract: sqlalchemyModels,
 }
 
-// Extract implements refs.Extractor.
-func (s *SQLAlchemy) Extract(p string, src []byte) ([]refs.Reference, error) {
+func sqlalchemyModels(p string, src []byte) ([]refs.Reference, error) {
 	if !mayBeSQLAlchemy(src) {
 		return nil, nil
 	}

@@ -47,7 +47,7 @@ func TestSQLAlchemyExtract(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			checkExtract(t, &SQLAlchemy{}, tt.file, "sqlalchemy/"+tt.file, tt.want, noWrites)
+			checkExtract(t, SQLAlchemy, tt.file, "sqlalchemy/"+tt.file, tt.want, noWrites)
 		})
 	}
 }
@@ -61,7 +61,7 @@ func TestSQLAlchemyNotModels(t *testing.T) {
 		"app/services.py": "def total(order):\n    return Column(order)\n",
 	}
 	for p, src := range srcs {
-		got, err := (&SQLAlchemy{}).Extract(p, []byte(src))
+		got, err := SQLAlchemy.Extract(p, []byte(src))
 		if err != nil || len(got) != 0 {
 			t.Errorf("Extract(%s) = %+v, %v; want nothing", p, got, err)
 		}
@@ -86,7 +86,7 @@ class Fine(Base):
     __tablename__ = "fine"
     id = Column(Integer, primary_key=True)
 `
-	got, err := (&SQLAlchemy{}).Extract("app/models.py", []byte(src))
+	got, err := SQLAlchemy.Extract("app/models.py", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ class Hero(SQLModel, table=True):
     team: str = "none"
     power: Optional[str] = Field(default=None)
 `
-	got, err := (&SQLAlchemy{}).Extract("app/models.py", []byte(src))
+	got, err := SQLAlchemy.Extract("app/models.py", []byte(src))
 	if err != nil || len(got) != 2 {
 		t.Fatalf("Extract = %+v, %v; want two models", got, err)
 	}

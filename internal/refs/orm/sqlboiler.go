@@ -16,53 +16,41 @@ import (
 // it is); Columns = the boil tags in order. Regenerating the models with
 // the column blacklisted (or after the drop elsewhere) removes the field,
 // which is the staged drop.
-type SQLBoiler struct{}
+var SQLBoiler refs.Extractor = &extractor{
+	name:    string(refs.SQLBoiler),
+	match:   matchGo,
+	extract: goStructs(`boil:"`, sqlboilerReferences),
+}
 
-// Name implements refs.Extractor.
-func (s *SQLBoiler) Name() string { return string(refs.SQLBoiler) }
-
-// Match reads Go files other than tests.
-func (s *SQLBoiler) Match(p string) bool { return matchGo(p) }
-
-// Extract implements refs.Extractor.
-func (s *SQLBoiler) Extract(p string, src []byte) ([]refs.Reference, error) {
-	gf, err := readGoFileIf(p, src, `boil:"`)
-	if gf == nil {
-		return nil, err
+func sqlboilerReferences(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
+	var cols []string
+	hasR := false
+	for _, f := range st.Fields.List {
+		tag, ok := fieldTag(f, "boil")
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			for _, n := range f.Names {
+				hasR = hasR || n.Name == "R"
+			}
+			continue
+		}
+		if name != "" {
+			cols = append(cols, name)
+		}
+	}
+	if !hasR || len(cols) == 0 {
+		return nil
 	}
 	table := sqlboilerTable(gf)
 	if table == "" {
-		return nil, nil
+		return nil
 	}
-	var out []refs.Reference
-	for _, ts := range gf.order {
-		st := ts.Type.(*ast.StructType)
-		var cols []string
-		hasR := false
-		for _, f := range st.Fields.List {
-			tag, ok := fieldTag(f, "boil")
-			if !ok {
-				continue
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "-" {
-				for _, n := range f.Names {
-					hasR = hasR || n.Name == "R"
-				}
-				continue
-			}
-			if name != "" {
-				cols = append(cols, name)
-			}
-		}
-		if !hasR || len(cols) == 0 {
-			continue
-		}
-		r := newRef(gf.f, refs.SQLBoiler, gf.offset(ts.Pos()), table)
-		r.Columns = cols
-		out = append(out, r)
-	}
-	return out, nil
+	r := newRef(gf.f, refs.SQLBoiler, gf.offset(ts.Pos()), table)
+	r.Columns = cols
+	return []refs.Reference{r}
 }
 
 // sqlboilerTable finds the table of a model file: the argument of

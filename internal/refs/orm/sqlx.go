@@ -14,47 +14,37 @@ import (
 // guess tables; a checker may only use these as weak evidence. `db:"-"`
 // and tags on fields of a local struct type (sqlx's nested prefixes)
 // are skipped.
-type Sqlx struct{}
+var Sqlx refs.Extractor = &extractor{
+	name:    string(refs.Sqlx),
+	match:   matchGo,
+	extract: goStructs("db:", sqlxReferences),
+}
 
-// Name implements refs.Extractor.
-func (s *Sqlx) Name() string { return string(refs.Sqlx) }
-
-// Match reads Go files other than tests.
-func (s *Sqlx) Match(p string) bool { return matchGo(p) }
-
-// Extract implements refs.Extractor.
-func (s *Sqlx) Extract(p string, src []byte) ([]refs.Reference, error) {
-	gf, err := readGoFileIf(p, src, "db:")
-	if gf == nil {
-		return nil, err
-	}
+func sqlxReferences(gf *goFile, _ *ast.TypeSpec, st *ast.StructType) []refs.Reference {
 	var out []refs.Reference
-	for _, ts := range gf.order {
-		st := ts.Type.(*ast.StructType)
-		for _, f := range st.Fields.List {
-			tag, ok := fieldTag(f, "db")
-			if !ok {
-				continue
-			}
-			col, _, _ := strings.Cut(tag, ",")
-			col = strings.TrimSpace(col)
-			if col == "" || col == "-" {
-				continue
-			}
-			if t := f.Type; t != nil {
-				if star, ok := t.(*ast.StarExpr); ok {
-					t = star.X
-				}
-				if id, ok := t.(*ast.Ident); ok && gf.isLocalStruct(id.Name) {
-					continue
-				}
-			}
-			ref := newRef(gf.f, refs.Sqlx, gf.offset(f.Pos()), "")
-			ref.Column = col
-			ref.Usage = refs.Select
-			ref.Certainty = refs.NameOnly
-			out = append(out, ref)
+	for _, f := range st.Fields.List {
+		tag, ok := fieldTag(f, "db")
+		if !ok {
+			continue
 		}
+		col, _, _ := strings.Cut(tag, ",")
+		col = strings.TrimSpace(col)
+		if col == "" || col == "-" {
+			continue
+		}
+		if t := f.Type; t != nil {
+			if star, ok := t.(*ast.StarExpr); ok {
+				t = star.X
+			}
+			if id, ok := t.(*ast.Ident); ok && gf.isLocalStruct(id.Name) {
+				continue
+			}
+		}
+		ref := newRef(gf.f, refs.Sqlx, gf.offset(f.Pos()), "")
+		ref.Column = col
+		ref.Usage = refs.Select
+		ref.Certainty = refs.NameOnly
+		out = append(out, ref)
 	}
-	return out, nil
+	return out
 }

@@ -4,7 +4,7 @@ import "testing"
 
 // TypeORM entities (naming, inheritance, embedded classes, relations, select: false, join tables) and the query builder; DTOs, GraphQL types and JSON keys are quiet.
 func TestTypeORMTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "typeorm", []string{
+	checkTree(t, JavaScript, "typeorm", []string{
 		"src/entities/company.entity.ts:5:14 crm.company_account model resolved typeorm cols=uuid,name",
 		"src/entities/role.entity.ts:4:14 role model resolved typeorm cols=code,title",
 		"src/entities/user.entity.ts:13:14 users model resolved typeorm cols=id,createdAt,updated_at,nickname,first_name,passwordHash,companyUuid,main_role_id,addressStreet,addressZip,billStreet,billZip ignored=passwordHash,legacy",
@@ -23,7 +23,7 @@ func TestTypeORMTree(t *testing.T) {
 
 // MikroORM entities: a base class, fieldName, lazy, persist: false, @Formula, relations, embeddables, abstract entities.
 func TestMikroORMTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "mikroorm", []string{
+	checkTree(t, JavaScript, "mikroorm", []string{
 		"src/entities/Author.ts:12:14 authors model resolved mikroorm cols=id,created_at,updated_at,full_name,email_address,bio,publisher_id,address_street_name ignored=bio",
 		"src/entities/Author.ts:20:3 authors.bio insert resolved mikroorm",
 		"src/entities/Publisher.ts:5:14 book_publisher model resolved mikroorm cols=id,name",
@@ -32,7 +32,7 @@ func TestMikroORMTree(t *testing.T) {
 
 // Sequelize CLI models (Model.init, sequelize.define), underscored, paranoid, timestamps, associations, and the attributes/where/order of queries.
 func TestSequelizeTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "sequelize", []string{
+	checkTree(t, JavaScript, "sequelize", []string{
 		"models/company.js:2:29 companies model resolved sequelize cols=code,name",
 		"models/post.js:2:13 Post model resolved sequelize cols=id,title,bodyText,createdAt,modified_at,author_id",
 		"models/user.js:5:9 users model resolved sequelize cols=id,nickname,given_name,last_name,created_at,updated_at,deleted_at,company_code",
@@ -48,7 +48,7 @@ func TestSequelizeTree(t *testing.T) {
 
 // sequelize-typescript @Table classes.
 func TestSequelizeTypeScriptTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "sequelize-ts", []string{
+	checkTree(t, JavaScript, "sequelize-ts", []string{
 		"src/models/account.model.ts:5:14 accounts model resolved sequelize cols=id,display_name,mail,owner_id,opened",
 		"src/models/owner.model.ts:4:14 Owners model resolved sequelize cols=id,name,createdAt,updatedAt",
 	})
@@ -56,7 +56,7 @@ func TestSequelizeTypeScriptTree(t *testing.T) {
 
 // Drizzle tables (pgTable, pgSchema().table, casing) and the column uses of queries.
 func TestDrizzleTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "drizzle", []string{
+	checkTree(t, JavaScript, "drizzle", []string{
 		"src/db/schema.ts:12:33 billing.invoices model resolved drizzle cols=id,user_id,total_cents",
 		"src/db/schema.ts:14:53 users.id select resolved drizzle",
 		"src/db/schema.ts:3:22 users model resolved drizzle cols=id,nickname,first_name,created_at",
@@ -72,7 +72,7 @@ func TestDrizzleTree(t *testing.T) {
 
 // Knex chains: instances, aliases, joins, where objects, insert, update, delete, select *; knex.schema is not a query.
 func TestKnexTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "knex", []string{
+	checkTree(t, JavaScript, "knex", []string{
 		"src/users.js:10:15 audit delete resolved knex",
 		"src/users.js:10:30 audit.id select resolved knex",
 		"src/users.js:11:13 sessions wildcard resolved knex",
@@ -105,7 +105,7 @@ func TestKnexTree(t *testing.T) {
 
 // Kysely chains with the CamelCasePlugin, joins, CTEs, selectAll.
 func TestKyselyTree(t *testing.T) {
-	checkTree(t, &JavaScript{}, "kysely", []string{
+	checkTree(t, JavaScript, "kysely", []string{
 		"src/repo.ts:10:50 pet select resolved kysely",
 		"src/repo.ts:10:64 pet.id select resolved kysely",
 		"src/repo.ts:5:102 pet.name select resolved kysely",
@@ -131,7 +131,7 @@ func TestKyselyTree(t *testing.T) {
 
 // JPA entities in Java and Kotlin (Spring naming, mapped superclass, embedded, inheritance), JPQL in @Query, jOOQ generated and default tables.
 func TestJPATree(t *testing.T) {
-	checkTree(t, &JVM{}, "jpa", []string{
+	checkTree(t, JVM, "jpa", []string{
 		"src/main/java/com/shop/domain/Company.java:6:14 company model resolved jpa cols=code,legal_name",
 		"src/main/java/com/shop/domain/Customer.java:10:14 customers model resolved jpa cols=id,created_at,updated_at,first_name,nick,company_code,home_street,zip_code",
 		"src/main/java/com/shop/domain/Order.java:7:14 sales.orders model resolved jpa cols=id,customer_id,total_cents",
@@ -157,7 +157,7 @@ func TestJPATree(t *testing.T) {
 
 // ent schemas: mixins, StorageKey, annotations, edges and their foreign keys.
 func TestEntTree(t *testing.T) {
-	checkTree(t, &Ent{}, "ent", []string{
+	checkTree(t, Ent, "ent", []string{
 		"ent/schema/pet.go:10:6 pets model resolved ent cols=id,name,owner_id",
 		"ent/schema/pet.go:29:6 cards model resolved ent cols=id,number",
 		"ent/schema/user.go:15:6 users model resolved ent cols=id,create_time,update_time,created_by,nick,age,status,user_card",
@@ -167,7 +167,7 @@ func TestEntTree(t *testing.T) {
 
 // bun models: table tag, default names, embedded structs, skipped fields.
 func TestBunTree(t *testing.T) {
-	checkTree(t, &Bun{}, "bun", []string{
+	checkTree(t, Bun, "bun", []string{
 		"store/models.go:14:6 users model resolved bun cols=id,nick,user_id,created_at,updated_at,home_street,home_city",
 		"store/models.go:33:6 profiles model resolved bun cols=id,user_id,http_endpoint",
 	})
@@ -175,7 +175,7 @@ func TestBunTree(t *testing.T) {
 
 // SQLBoiler generated models.
 func TestSQLBoilerTree(t *testing.T) {
-	checkTree(t, &SQLBoiler{}, "sqlboiler", []string{
+	checkTree(t, SQLBoiler, "sqlboiler", []string{
 		"models/users.go:13:6 app.users model resolved sqlboiler cols=id,nickname,email",
 	})
 }

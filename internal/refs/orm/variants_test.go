@@ -38,7 +38,7 @@ func checkLines(t *testing.T, name string, want, got []string) {
 // update: false, or by removing the property. select: false alone still
 // inserts the column (DEFAULT), so the column keeps an Insert use.
 func TestTypeORMStagedDrop(t *testing.T) {
-	idx := refs.NewIndex(extractTree(t, &JavaScript{}, "typeorm"))
+	idx := refs.NewIndex(extractTree(t, JavaScript, "typeorm"))
 	uses := func(col string) []string {
 		var out []string
 		for _, r := range idx.Column("", "users", col) {
@@ -84,12 +84,12 @@ export const ds = new DataSource({ type: "postgres", namingStrategy: new MyNamin
 		if tt.config != "" {
 			files["data-source.ts"] = tt.config
 		}
-		checkLines(t, tt.name, tt.want, extractSources(t, &JavaScript{}, files))
+		checkLines(t, tt.name, tt.want, extractSources(t, JavaScript, files))
 	}
 }
 
 func TestTypeORMEntitySchemaAndChildEntities(t *testing.T) {
-	got := extractSources(t, &JavaScript{}, map[string]string{
+	got := extractSources(t, JavaScript, map[string]string{
 		"schema.js": `const { EntitySchema } = require("typeorm");
 module.exports = new EntitySchema({
   name: "Category",
@@ -124,7 +124,7 @@ export class Photo extends Content {
 }
 
 func TestMikroORMEntityCaseNaming(t *testing.T) {
-	got := extractSources(t, &JavaScript{}, map[string]string{
+	got := extractSources(t, JavaScript, map[string]string{
 		"book.ts": `import { Entity, PrimaryKey, Property } from "@mikro-orm/core";
 @Entity()
 export class BookTitle {
@@ -140,7 +140,7 @@ export default { namingStrategy: EntityCaseNamingStrategy };
 }
 
 func TestSequelizeGlobalDefine(t *testing.T) {
-	got := extractSources(t, &JavaScript{}, map[string]string{
+	got := extractSources(t, JavaScript, map[string]string{
 		"db.js": `const { Sequelize, DataTypes } = require("sequelize");
 const sequelize = new Sequelize(process.env.DATABASE_URL, { define: { underscored: true, freezeTableName: true, timestamps: false } });
 const LineItem = sequelize.define("LineItem", { unitPrice: DataTypes.INTEGER });
@@ -151,7 +151,7 @@ module.exports = { sequelize, LineItem };
 }
 
 func TestKnexSnakeCaseMappers(t *testing.T) {
-	got := extractSources(t, &JavaScript{}, map[string]string{
+	got := extractSources(t, JavaScript, map[string]string{
 		"db.ts": `import Knex from "knex";
 import { knexSnakeCaseMappers } from "objection";
 export const db = Knex({ client: "pg", ...knexSnakeCaseMappers() });
@@ -194,12 +194,12 @@ public class LineItem {
 		if tt.config != "" {
 			files["src/main/resources/application.yml"] = tt.config
 		}
-		checkLines(t, tt.name, []string{tt.want}, extractSources(t, &JVM{}, files))
+		checkLines(t, tt.name, []string{tt.want}, extractSources(t, JVM, files))
 	}
 }
 
 func TestJPASingleTableInheritance(t *testing.T) {
-	got := extractSources(t, &JVM{}, map[string]string{
+	got := extractSources(t, JVM, map[string]string{
 		"Payment.java": `package p;
 import jakarta.persistence.*;
 @Entity
@@ -227,7 +227,7 @@ public class CardPayment extends Payment {
 // A schema's methods and constants may sit in other files of the
 // package.
 func TestEntMethodsAcrossFiles(t *testing.T) {
-	got := extractSources(t, &Ent{}, map[string]string{
+	got := extractSources(t, Ent, map[string]string{
 		"ent/schema/post.go": `package schema
 
 import "entgo.io/ent"
