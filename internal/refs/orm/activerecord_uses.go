@@ -315,10 +315,7 @@ func (w *usesWalker) emit(c *arClass, col string, at *sitter.Node) {
 	if !sure {
 		return
 	}
-	ref := newRef(w.f, refs.ActiveRecord, int(at.StartByte()), table)
-	ref.Column = col
-	ref.Usage = refs.Attribute
-	w.out = append(w.out, ref)
+	w.out = append(w.out, columnRef(w.f, refs.ActiveRecord, int(at.StartByte()), table, col, refs.Attribute, refs.Resolved))
 }
 
 // The loose uses: record.col (and record.col =, record.col?,
@@ -516,9 +513,7 @@ func (w *looseWalker) call(n *sitter.Node) {
 func (w *looseWalker) emit(col string, at *sitter.Node) {
 	tables, certainty := narrowByFile(w.known[col], w.named)
 	for _, t := range tables {
-		ref := newRef(w.f, refs.ActiveRecord, int(at.StartByte()), t)
-		ref.Column, ref.Usage, ref.Certainty = col, refs.Attribute, certainty
-		w.out = append(w.out, ref)
+		w.out = append(w.out, columnRef(w.f, refs.ActiveRecord, int(at.StartByte()), t, col, refs.Attribute, certainty))
 	}
 }
 

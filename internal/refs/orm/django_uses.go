@@ -380,9 +380,7 @@ func (w *djUsesWalker) emit(mi *djInfo, field string, at *sitter.Node) {
 	if !ok {
 		return
 	}
-	ref := newRef(w.f, refs.Django, int(at.StartByte()), mi.table)
-	ref.Schema, ref.Table, ref.Column, ref.Usage = mi.schema, mi.table, col, refs.Attribute
-	w.out = append(w.out, ref)
+	w.out = append(w.out, attributeRef(w.f, refs.Django, int(at.StartByte()), mi.schema, mi.table, col, refs.Resolved))
 }
 
 // The loose uses: obj.field on a value whose model is unknown (a
@@ -448,9 +446,7 @@ func djLooseUses(root *sitter.Node, f *source.File, models map[string]*djInfo, k
 		if !ok {
 			col = attr // the _id column of a foreign key
 		}
-		ref := newRef(f, refs.Django, int(at.StartByte()), mi.table)
-		ref.Schema, ref.Table, ref.Column, ref.Usage, ref.Certainty = mi.schema, mi.table, col, refs.Attribute, certainty
-		out = append(out, ref)
+		out = append(out, attributeRef(f, refs.Django, int(at.StartByte()), mi.schema, mi.table, col, certainty))
 	}
 	var walk func(n *sitter.Node, self *djInfo)
 	walk = func(n *sitter.Node, self *djInfo) {

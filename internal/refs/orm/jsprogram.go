@@ -333,12 +333,3 @@ func (p *jsProgram) uniqueClass(name string) (jsClassRef, bool) {
 func fileRef(f *jsFile, src refs.Source, off int, table string) refs.Reference {
 	return newRef(f.f, src, off, table)
 }
-
-// columnRef builds a column reference of the given usage located at off.
-func columnRef(f *source.File, src refs.Source, off int, table, column string, usage refs.Usage, c refs.Certainty) refs.Reference {
-	r := newRef(f, src, off, table)
-	r.Column = column
-	r.Usage = usage
-	r.Certainty = c
-	return r
-}

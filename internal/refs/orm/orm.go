@@ -68,6 +68,24 @@ func newRef(f *source.File, src refs.Source, off int, table string) refs.Referen
 	}
 }
 
+// columnRef returns a reference to a column of table, of the given
+// usage and certainty, located at byte offset off of f.
+func columnRef(f *source.File, src refs.Source, off int, table, column string, usage refs.Usage, c refs.Certainty) refs.Reference {
+	r := newRef(f, src, off, table)
+	r.Column = column
+	r.Usage = usage
+	r.Certainty = c
+	return r
+}
+
+// attributeRef returns a use of a model's column through the ORM (Usage
+// Attribute), for a model whose schema and table are known apart.
+func attributeRef(f *source.File, src refs.Source, off int, schema, table, column string, c refs.Certainty) refs.Reference {
+	r := columnRef(f, src, off, table, column, refs.Attribute, c)
+	r.Schema, r.Table = schema, table
+	return r
+}
+
 // splitSchema splits "schema.table"; a plain name has no schema.
 func splitSchema(name string) (string, string) {
 	if i := strings.LastIndexByte(name, '.'); i > 0 && i < len(name)-1 {

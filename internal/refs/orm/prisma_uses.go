@@ -300,7 +300,5 @@ func (w *prismaUsesWalker) emit(mi *prismaInfo, field string, at *sitter.Node) {
 	if !ok || at == nil {
 		return
 	}
-	ref := newRef(w.f, refs.Prisma, int(at.StartByte()), mi.table)
-	ref.Schema, ref.Table, ref.Column, ref.Usage = mi.schema, mi.table, col, refs.Attribute
-	w.out = append(w.out, ref)
+	w.out = append(w.out, attributeRef(w.f, refs.Prisma, int(at.StartByte()), mi.schema, mi.table, col, refs.Resolved))
 }

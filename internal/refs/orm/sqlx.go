@@ -40,11 +40,7 @@ func sqlxReferences(gf *goFile, _ *ast.TypeSpec, st *ast.StructType) []refs.Refe
 				continue
 			}
 		}
-		ref := newRef(gf.f, refs.Sqlx, gf.offset(f.Pos()), "")
-		ref.Column = col
-		ref.Usage = refs.Select
-		ref.Certainty = refs.NameOnly
-		out = append(out, ref)
+		out = append(out, columnRef(gf.f, refs.Sqlx, gf.offset(f.Pos()), "", col, refs.Select, refs.NameOnly))
 	}
 	return out
 }
