@@ -99,13 +99,13 @@ func bunColumns(gf *goFile, st *ast.StructType, prefix string, depth int) []stri
 			if isBunBaseModel(gf, f.Type) {
 				continue
 			}
-			if inner, ok := localStruct(gf, f.Type); ok {
+			if inner, ok := gf.localStruct(f.Type); ok {
 				cols = uniq(cols, bunColumns(gf, inner, prefix+embed, depth+1)...)
 			}
 			continue
 		}
 		if embedded {
-			if inner, ok := localStruct(gf, f.Type); ok {
+			if inner, ok := gf.localStruct(f.Type); ok {
 				cols = uniq(cols, bunColumns(gf, inner, prefix+embed, depth+1)...)
 			}
 			continue
@@ -122,21 +122,4 @@ func bunColumns(gf *goFile, st *ast.StructType, prefix string, depth int) []stri
 		}
 	}
 	return cols
-}
-
-// localStruct returns the struct type a field's type names in the file.
-func localStruct(gf *goFile, e ast.Expr) (*ast.StructType, bool) {
-	if s, ok := e.(*ast.StarExpr); ok {
-		e = s.X
-	}
-	id, ok := e.(*ast.Ident)
-	if !ok {
-		return nil, false
-	}
-	ts, ok := gf.types[id.Name]
-	if !ok {
-		return nil, false
-	}
-	st, ok := ts.Type.(*ast.StructType)
-	return st, ok
 }

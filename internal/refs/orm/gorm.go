@@ -156,13 +156,13 @@ func (x *gormFile) columns(st *ast.StructType, prefix string, depth int) []strin
 				}
 				continue
 			}
-			if inner, ok := x.localStruct(f.Type); ok {
+			if inner, ok := x.g.localStruct(f.Type); ok {
 				cols = uniq(cols, x.columns(inner, prefix+settings["EMBEDDEDPREFIX"], depth+1)...)
 			}
 			continue
 		}
 		if _, ok := settings["EMBEDDED"]; ok {
-			if inner, ok := x.localStruct(f.Type); ok {
+			if inner, ok := x.g.localStruct(f.Type); ok {
 				cols = uniq(cols, x.columns(inner, prefix+settings["EMBEDDEDPREFIX"], depth+1)...)
 			}
 			continue
@@ -179,10 +179,6 @@ func (x *gormFile) columns(st *ast.StructType, prefix string, depth int) []strin
 		}
 	}
 	return cols
-}
-
-func (x *gormFile) localStruct(e ast.Expr) (*ast.StructType, bool) {
-	return localStruct(x.g, e)
 }
 
 var goBasicTypes = map[string]bool{
@@ -217,7 +213,7 @@ func (x *gormFile) isColumn(t ast.Expr, settings map[string]string, hasIDSibling
 		if goBasicTypes[t.Name] {
 			return true
 		}
-		if x.g.isLocalStruct(t.Name) {
+		if _, ok := x.g.structType(t.Name); ok {
 			// A struct with its own Scan method is a column type.
 			_, scanner := x.g.methods[t.Name]["Scan"]
 			return scanner

@@ -213,12 +213,25 @@ func lookupTag(tag, key string) (string, bool) {
 	return "", false
 }
 
-// isLocalStruct reports whether name is a struct type declared in the file.
-func (g *goFile) isLocalStruct(name string) bool {
+// localStruct returns the struct type a field's type (T or *T) names in
+// the file.
+func (g *goFile) localStruct(e ast.Expr) (*ast.StructType, bool) {
+	if s, ok := e.(*ast.StarExpr); ok {
+		e = s.X
+	}
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return nil, false
+	}
+	return g.structType(id.Name)
+}
+
+// structType returns the struct type declared as name in the file.
+func (g *goFile) structType(name string) (*ast.StructType, bool) {
 	ts, ok := g.types[name]
 	if !ok {
-		return false
+		return nil, false
 	}
-	_, ok = ts.Type.(*ast.StructType)
-	return ok
+	st, ok := ts.Type.(*ast.StructType)
+	return st, ok
 }

@@ -32,13 +32,8 @@ func sqlxReferences(gf *goFile, _ *ast.TypeSpec, st *ast.StructType) []refs.Refe
 		if col == "" || col == "-" {
 			continue
 		}
-		if t := f.Type; t != nil {
-			if star, ok := t.(*ast.StarExpr); ok {
-				t = star.X
-			}
-			if id, ok := t.(*ast.Ident); ok && gf.isLocalStruct(id.Name) {
-				continue
-			}
+		if _, ok := gf.localStruct(f.Type); ok {
+			continue
 		}
 		out = append(out, columnRef(gf.f, refs.Sqlx, gf.offset(f.Pos()), "", col, refs.Select, refs.NameOnly))
 	}
