@@ -86,13 +86,7 @@ func (a *ActiveRecord) Match(p string) bool {
 	if isInflectionsFile(p) || arConfigFile(p) {
 		return true
 	}
-	segs := segments(p)
-	for _, s := range segs[:len(segs)-1] {
-		if s == "db" || s == "config" {
-			return false
-		}
-	}
-	return true
+	return !inDir(p, "db", "config")
 }
 
 // Extract implements refs.Extractor for one file. The inflections

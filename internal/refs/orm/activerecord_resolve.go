@@ -274,12 +274,4 @@ func (r *arResolver) expand(items []arItem) []string {
 
 // inModelsDir reports whether a file lies under a "models" directory
 // (app/models, engines/x/app/models, lib/models).
-func inModelsDir(p string) bool {
-	segs := segments(p)
-	for _, s := range segs[:len(segs)-1] {
-		if s == "models" {
-			return true
-		}
-	}
-	return false
-}
+func inModelsDir(p string) bool { return inDir(p, "models") }

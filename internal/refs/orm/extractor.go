@@ -44,7 +44,15 @@ func (x *program) ExtractFiles(files []*source.File) ([]refs.Reference, error) {
 	return x.extract(files)
 }
 
-// matchPython reads Python files outside tests and migrations.
-func matchPython(p string) bool {
-	return strings.HasSuffix(p, ".py") && !excludedDir(p)
+// Python and Prisma files are read outside tests, migrations and
+// dependencies.
+var (
+	matchPython = matchExt(".py")
+	matchPrisma = matchExt(".prisma")
+)
+
+// matchExt returns the match function of files whose names end in ext,
+// outside the directories excludedDir names.
+func matchExt(ext string) func(path string) bool {
+	return func(p string) bool { return strings.HasSuffix(p, ext) && !excludedDir(p) }
 }

@@ -42,13 +42,14 @@ var gormModelColumns = []string{"id", "created_at", "updated_at", "deleted_at"}
 // Extract implements refs.Extractor.
 func (g *GORM) Extract(p string, src []byte) ([]refs.Reference, error) {
 	ns := schema.NamingStrategy{TablePrefix: g.TablePrefix, SingularTable: g.SingularTable}
-	return goStructs("gorm", func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
+	// No gorm import, no gorm tag: not parsed.
+	return goStructs(refs.GORM, "gorm", func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
 		x := &gormFile{g: gf, ns: ns}
 		if ref, ok := x.model(ts, st); ok {
 			return []refs.Reference{ref}
 		}
 		return nil
-	})(p, src) // no gorm import, no gorm tag: not parsed
+	}).Extract(p, src)
 }
 
 type gormFile struct {

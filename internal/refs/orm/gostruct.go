@@ -111,12 +111,12 @@ func readGoFileIf(p string, src []byte, marker string) (*goFile, error) {
 	return readGoFile(p, src)
 }
 
-// goStructs is the extract function of a struct-tag ORM: a file that
-// contains marker (an import path or a tag key the ORM needs) is parsed,
-// and refsOf gives the references of each of its struct types, in
-// source order.
-func goStructs(marker string, refsOf func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference) func(string, []byte) ([]refs.Reference, error) {
-	return func(p string, src []byte) ([]refs.Reference, error) {
+// goStructs returns the extractor of a struct-tag ORM: it reads Go files
+// other than tests, parses those that contain marker (an import path or
+// a tag key the ORM needs) and asks refsOf for the references of each
+// struct type, in source order.
+func goStructs(orm refs.Source, marker string, refsOf func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference) refs.Extractor {
+	return &extractor{name: string(orm), match: matchGo, extract: func(p string, src []byte) ([]refs.Reference, error) {
 		gf, err := readGoFileIf(p, src, marker)
 		if gf == nil {
 			return nil, err
@@ -126,7 +126,7 @@ func goStructs(marker string, refsOf func(gf *goFile, ts *ast.TypeSpec, st *ast.
 			out = append(out, refsOf(gf, ts, ts.Type.(*ast.StructType))...)
 		}
 		return out, nil
-	}
+	}}
 }
 
 // typeName returns T for T, *T and generic T[X]; "" otherwise.

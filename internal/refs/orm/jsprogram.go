@@ -36,12 +36,7 @@ var JavaScript refs.FilesExtractor = &program{
 // migrations, dependencies and build output.
 func matchJS(p string) bool {
 	base := strings.ToLower(path.Base(p))
-	switch path.Ext(base) {
-	case ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs":
-	default:
-		return false
-	}
-	if strings.HasSuffix(base, ".d.ts") || excludedDir(p) {
+	if !slices.Contains(jsExtensions, path.Ext(base)) || strings.HasSuffix(base, ".d.ts") || excludedDir(p) {
 		return false
 	}
 	for _, s := range []string{".test.", ".spec.", ".min.", ".bundle.", ".chunk."} {
@@ -49,12 +44,7 @@ func matchJS(p string) bool {
 			return false
 		}
 	}
-	for _, s := range segments(p) {
-		if s == "dist" || s == "build" || s == ".next" || s == "coverage" {
-			return false
-		}
-	}
-	return true
+	return !inDir(p, "dist", "build", ".next", "coverage")
 }
 
 // jsStrongMarkers are words whose presence makes a file worth parsing.

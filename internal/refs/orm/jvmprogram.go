@@ -28,13 +28,8 @@ var JVM refs.FilesExtractor = &program{
 // matchJVM reads Java and Kotlin sources outside tests and build output,
 // and Spring Boot's application configuration files.
 func matchJVM(p string) bool {
-	if excludedDir(p) {
+	if excludedDir(p) || inDir(p, "build", "target", "out", ".gradle") {
 		return false
-	}
-	for _, s := range segments(p) {
-		if s == "build" || s == "target" || s == "out" || s == ".gradle" {
-			return false
-		}
 	}
 	base := path.Base(p)
 	if isSpringConfig(base) {

@@ -12,6 +12,7 @@ package orm
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -97,6 +98,18 @@ func splitSchema(name string) (string, string) {
 // segments returns the slash-separated parts of a path.
 func segments(p string) []string {
 	return strings.Split(path.Clean(strings.ReplaceAll(p, `\`, "/")), "/")
+}
+
+// inDir reports whether one of the directories a path lies in is named
+// one of names.
+func inDir(p string, names ...string) bool {
+	segs := segments(p)
+	for _, s := range segs[:len(segs)-1] {
+		if slices.Contains(names, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // excludedDir reports whether a path lies in a directory whose files are

@@ -24,11 +24,6 @@ var Prisma refs.Extractor = &extractor{
 	extract: prismaModels,
 }
 
-// matchPrisma reads .prisma files.
-func matchPrisma(path string) bool {
-	return strings.HasSuffix(path, ".prisma") && !excludedDir(path)
-}
-
 var prismaScalars = map[string]bool{
 	"String": true, "Boolean": true, "Int": true, "BigInt": true, "Float": true,
 	"Decimal": true, "DateTime": true, "Json": true, "Bytes": true, "Unsupported": true,
