@@ -18,7 +18,7 @@ import (
 // Not columns: `bun:"-"`, `scanonly` fields, relations (`rel:`, `m2m:`)
 // and unexported fields. A staged drop marks the field `bun:"-"` (or
 // removes it) a release ahead.
-var Bun = goStructs(refs.Bun, "uptrace/bun", bunReferences)
+var Bun refs.Extractor = goStructs(refs.Bun, "uptrace/bun", bunReferences)
 
 func bunReferences(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
 	table, ok := bunModel(gf, st)

@@ -16,7 +16,7 @@ import (
 // it is); Columns = the boil tags in order. Regenerating the models with
 // the column blacklisted (or after the drop elsewhere) removes the field,
 // which is the staged drop.
-var SQLBoiler = goStructs(refs.SQLBoiler, `boil:"`, sqlboilerReferences)
+var SQLBoiler refs.Extractor = goStructs(refs.SQLBoiler, `boil:"`, sqlboilerReferences)
 
 func sqlboilerReferences(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
 	var cols []string

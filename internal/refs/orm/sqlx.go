@@ -14,7 +14,7 @@ import (
 // guess tables; a checker may only use these as weak evidence. `db:"-"`
 // and tags on fields of a local struct type (sqlx's nested prefixes)
 // are skipped.
-var Sqlx = goStructs(refs.Sqlx, "db:", sqlxReferences)
+var Sqlx refs.Extractor = goStructs(refs.Sqlx, "db:", sqlxReferences)
 
 func sqlxReferences(gf *goFile, _ *ast.TypeSpec, st *ast.StructType) []refs.Reference {
 	var out []refs.Reference
