@@ -116,7 +116,7 @@ func readGoFileIf(p string, src []byte, marker string) (*goFile, error) {
 // a tag key the ORM needs) and asks refsOf for the references of each
 // struct type, in source order.
 func goStructs(orm refs.Source, marker string, refsOf func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference) refs.Extractor {
-	return &extractor{name: string(orm), match: matchGo, extract: func(p string, src []byte) ([]refs.Reference, error) {
+	extract := func(p string, src []byte) ([]refs.Reference, error) {
 		gf, err := readGoFileIf(p, src, marker)
 		if gf == nil {
 			return nil, err
@@ -126,7 +126,8 @@ func goStructs(orm refs.Source, marker string, refsOf func(gf *goFile, ts *ast.T
 			out = append(out, refsOf(gf, ts, ts.Type.(*ast.StructType))...)
 		}
 		return out, nil
-	}}
+	}
+	return &extractor{name: string(orm), match: matchGo, extract: extract}
 }
 
 // typeName returns T for T, *T and generic T[X]; "" otherwise.
