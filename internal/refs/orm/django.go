@@ -52,24 +52,32 @@ func matchDjangoModels(p string) bool {
 const djangoMaxName = 63
 
 func djangoModels(p string, src []byte) ([]refs.Reference, error) {
-	if !bytes.Contains(src, []byte("django")) {
-		return nil, nil // models need an import from django
+	var out []refs.Reference
+	err := readDjangoFile(source.NewFile(p, src), func(x *djangoFile) {
+		for _, c := range x.m.classes {
+			out = append(out, x.references(c)...)
+		}
+	})
+	return out, err
+}
+
+// readDjangoFile parses a models module and runs fn on it while its
+// syntax tree is open; a module without an import from django has no
+// models and is not read.
+func readDjangoFile(f *source.File, fn func(x *djangoFile)) error {
+	if !bytes.Contains(f.Text, []byte("django")) {
+		return nil
 	}
-	tree, err := parsePython(p, src)
+	tree, err := parsePython(f.Path, f.Text)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tree.Close()
-	m := readPyModule(tree.RootNode(), src)
-	if !m.importsPrefix("django") {
-		return nil, nil
+	m := readPyModule(tree.RootNode(), f.Text)
+	if m.importsPrefix("django") {
+		fn(&djangoFile{m: m, f: f, label: appLabel(f.Path)})
 	}
-	x := &djangoFile{m: m, f: source.NewFile(p, src), label: appLabel(p)}
-	var out []refs.Reference
-	for _, c := range m.classes {
-		out = append(out, x.references(c)...)
-	}
-	return out, nil
+	return nil
 }
 
 func (m *pyModule) importsPrefix(pkg string) bool {

@@ -74,20 +74,11 @@ func djangoUses(files []*source.File) ([]refs.Reference, error) {
 	models := map[string]*djInfo{}
 	seen := map[string]int{}
 	for _, f := range files {
-		if !matchDjangoModels(f.Path) || !bytes.Contains(f.Text, []byte("django")) {
+		if !matchDjangoModels(f.Path) {
 			continue
 		}
-		tree, err := parsePython(f.Path, f.Text)
-		if err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		m := readPyModule(tree.RootNode(), f.Text)
-		if m.importsPrefix("django") {
-			x := &djangoFile{m: m, f: f, label: appLabel(f.Path)}
-			for _, c := range m.classes {
+		err := readDjangoFile(f, func(x *djangoFile) {
+			for _, c := range x.m.classes {
 				dm := x.model(c)
 				if !dm.isModel || dm.abstract || dm.proxy || dm.table == "" {
 					continue
@@ -96,8 +87,10 @@ func djangoUses(files []*source.File) ([]refs.Reference, error) {
 				sch, tbl := djangoSplitTable(dm.table)
 				models[c.name] = &djInfo{schema: sch, table: tbl, fields: dm.fields}
 			}
+		})
+		if err != nil && firstErr == nil {
+			firstErr = err
 		}
-		tree.Close()
 	}
 	for name, n := range seen {
 		if n > 1 {
