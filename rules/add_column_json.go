@@ -12,11 +12,10 @@ var AddColumnJSON = &Rule{
 	Bad:      "ALTER TABLE users ADD COLUMN settings json;",
 	Good:     "ALTER TABLE users ADD COLUMN settings jsonb;",
 	Steps:    []string{"Use jsonb."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddColumn) {
-			if c := op.ColumnDef; c != nil && c.Type.Name == "json" && !p.IsNew(op) {
-				p.Reportf(op.Span, "use jsonb", "column %s.%s is json, which has no equality operator: existing SELECT DISTINCT or UNION queries on the table will fail", qname(op.Table), quoteIdent(c.Name))
-			}
+	Kinds:    []ops.Kind{ops.AddColumn},
+	Op: func(p *Pass, op *ops.Op) {
+		if c := op.ColumnDef; c != nil && c.Type.Name == "json" {
+			p.Reportf(op.Span, "use jsonb", "column %s.%s is json, which has no equality operator: existing SELECT DISTINCT or UNION queries on the table will fail", qname(op.Table), quoteIdent(c.Name))
 		}
 	},
 }

@@ -18,17 +18,16 @@ var AddColumnNotNullWithoutDefault = &Rule{
 		"Backfill existing rows in batches.",
 		"Add NOT NULL through a validated CHECK constraint (set-not-null-without-check).",
 	},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddColumn) {
-			c := op.ColumnDef
-			if c == nil || !c.NotNull || p.IsNew(op) {
-				continue
-			}
-			if (c.Default != nil && !c.Default.Null) || c.Serial || c.Identity || c.Generated {
-				continue
-			}
-			p.Reportf(op.Span, "add the column nullable (or with a default), backfill, then add NOT NULL",
-				"adding NOT NULL column %s to %s without a default fails if the table has rows, and the running release's INSERTs do not set it", quoteIdent(c.Name), qname(op.Table))
+	Kinds: []ops.Kind{ops.AddColumn},
+	Op: func(p *Pass, op *ops.Op) {
+		c := op.ColumnDef
+		if c == nil || !c.NotNull {
+			return
 		}
+		if (c.Default != nil && !c.Default.Null) || c.Serial || c.Identity || c.Generated {
+			return
+		}
+		p.Reportf(op.Span, "add the column nullable (or with a default), backfill, then add NOT NULL",
+			"adding NOT NULL column %s to %s without a default fails if the table has rows, and the running release's INSERTs do not set it", quoteIdent(c.Name), qname(op.Table))
 	},
 }

@@ -20,31 +20,30 @@ var AddColumnVolatileDefault = &Rule{
 		"ALTER TABLE t ALTER COLUMN c SET DEFAULT expr; (applies to new rows only: instant)",
 		"Backfill existing rows in small batches in a separate job.",
 	},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddColumn) {
-			c := op.ColumnDef
-			if c == nil || p.IsNew(op) {
-				continue
-			}
-			var why string
-			switch {
-			case c.Serial:
-				why = fmt.Sprintf("a %s column fills every row from a sequence", c.Type.Name)
-			case c.Identity:
-				why = "an identity column fills every row from a sequence"
-			case c.Generated:
-				why = "a stored generated column computes every row"
-			case c.Default == nil || c.Default.Null:
-				continue
-			case p.PGVersion < 11:
-				why = fmt.Sprintf("before PostgreSQL 11 any default (%s) is written into every row", c.Default.SQL())
-			case c.Default.Volatility == ops.Volatile:
-				why = fmt.Sprintf("the default %s is volatile, so it is computed for every row", c.Default.SQL())
-			default:
-				continue
-			}
-			p.Reportf(op.Span, "add the column without that default, SET DEFAULT for new rows, and backfill in batches",
-				"adding column %s to %s rewrites the table under an ACCESS EXCLUSIVE lock: %s", quoteIdent(c.Name), qname(op.Table), why)
+	Kinds: []ops.Kind{ops.AddColumn},
+	Op: func(p *Pass, op *ops.Op) {
+		c := op.ColumnDef
+		if c == nil {
+			return
 		}
+		var why string
+		switch {
+		case c.Serial:
+			why = fmt.Sprintf("a %s column fills every row from a sequence", c.Type.Name)
+		case c.Identity:
+			why = "an identity column fills every row from a sequence"
+		case c.Generated:
+			why = "a stored generated column computes every row"
+		case c.Default == nil || c.Default.Null:
+			return
+		case p.PGVersion < 11:
+			why = fmt.Sprintf("before PostgreSQL 11 any default (%s) is written into every row", c.Default.SQL())
+		case c.Default.Volatility == ops.Volatile:
+			why = fmt.Sprintf("the default %s is volatile, so it is computed for every row", c.Default.SQL())
+		default:
+			return
+		}
+		p.Reportf(op.Span, "add the column without that default, SET DEFAULT for new rows, and backfill in batches",
+			"adding column %s to %s rewrites the table under an ACCESS EXCLUSIVE lock: %s", quoteIdent(c.Name), qname(op.Table), why)
 	},
 }

@@ -12,12 +12,11 @@ var AddExclusionConstraint = &Rule{
 	Bad:      "ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);",
 	Good:     "-- add it when the table is created, or in a maintenance window",
 	Steps:    []string{"Prefer adding exclusion constraints when the table is created.", "Otherwise schedule the change when a full lock is acceptable."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddConstraint) {
-			if k := op.Constraint; k != nil && k.Type == ops.Exclusion && !p.IsNew(op) {
-				p.Reportf(op.Span, "add exclusion constraints when a table is created, or when a full lock is acceptable",
-					"adding an EXCLUSION constraint to %s builds its index and checks every row under an ACCESS EXCLUSIVE lock", qname(op.Table))
-			}
+	Kinds:    []ops.Kind{ops.AddConstraint},
+	Op: func(p *Pass, op *ops.Op) {
+		if k := op.Constraint; k != nil && k.Type == ops.Exclusion {
+			p.Reportf(op.Span, "add exclusion constraints when a table is created, or when a full lock is acceptable",
+				"adding an EXCLUSION constraint to %s builds its index and checks every row under an ACCESS EXCLUSIVE lock", qname(op.Table))
 		}
 	},
 }

@@ -21,27 +21,26 @@ var ChangeColumnType = &Rule{
 		"Deploy code that reads c_new.",
 		"Drop c in a later release (after no running release references it), then rename if needed.",
 	},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AlterColumnType) {
-			if op.Type == nil || p.IsNew(op) || unreadType(*op.Type) {
-				continue // (an unread type has a translator's note)
-			}
-			old, ok := addedType(p, op)
-			if !ok && p.Schema != nil {
-				old, ok = p.Schema.ColumnType(op.Table, op.Column)
-			}
-			ok = ok && !unreadType(old)
-			if ok {
-				if ops.BinaryCompatible(old, *op.Type) && op.Using == "" {
-					continue
-				}
-				p.Reportf(op.Span, "add a new column, backfill it and switch over instead",
-					"changing %s.%s from %s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock", qname(op.Table), quoteIdent(op.Column), old, op.Type)
-				continue
-			}
-			p.Reportf(op.Span, "add a new column, backfill it and switch over instead (varchar(n) to text or a larger varchar is safe; check knows the old type)",
-				"changing the type of %s.%s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless the old type is binary compatible", qname(op.Table), quoteIdent(op.Column), op.Type)
+	Kinds: []ops.Kind{ops.AlterColumnType},
+	Op: func(p *Pass, op *ops.Op) {
+		if op.Type == nil || unreadType(*op.Type) {
+			return // (an unread type has a translator's note)
 		}
+		old, ok := addedType(p, op)
+		if !ok && p.Schema != nil {
+			old, ok = p.Schema.ColumnType(op.Table, op.Column)
+		}
+		ok = ok && !unreadType(old)
+		if ok {
+			if ops.BinaryCompatible(old, *op.Type) && op.Using == "" {
+				return
+			}
+			p.Reportf(op.Span, "add a new column, backfill it and switch over instead",
+				"changing %s.%s from %s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock", qname(op.Table), quoteIdent(op.Column), old, op.Type)
+			return
+		}
+		p.Reportf(op.Span, "add a new column, backfill it and switch over instead (varchar(n) to text or a larger varchar is safe; check knows the old type)",
+			"changing the type of %s.%s to %s rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless the old type is binary compatible", qname(op.Table), quoteIdent(op.Column), op.Type)
 	},
 }
 

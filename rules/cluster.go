@@ -12,15 +12,12 @@ var Cluster = &Rule{
 	Bad:      "CLUSTER events USING events_created_at_idx;",
 	Good:     "-- pg_repack --order-by=created_at --table=events, outside the migration",
 	Steps:    []string{"Use pg_repack outside the migration, or a maintenance window."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.Cluster) {
-			if !p.IsNew(op) {
-				target := "the clustered tables"
-				if op.Table.Name != "" {
-					target = qname(op.Table)
-				}
-				p.Reportf(op.Span, "use pg_repack outside the migration", "CLUSTER rewrites %s under an ACCESS EXCLUSIVE lock", target)
-			}
+	Kinds:    []ops.Kind{ops.Cluster},
+	Op: func(p *Pass, op *ops.Op) {
+		target := "the clustered tables"
+		if op.Table.Name != "" {
+			target = qname(op.Table)
 		}
+		p.Reportf(op.Span, "use pg_repack outside the migration", "CLUSTER rewrites %s under an ACCESS EXCLUSIVE lock", target)
 	},
 }

@@ -23,34 +23,33 @@ The evidence is the places of the running release that write the constrained col
 	Bad:   "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key; -- the running release does not check for duplicates",
 	Good:  "-- release N validates uniqueness in the app; release N+1 adds the constraint",
 	Steps: []string{"Deploy code that only writes valid values.", "Clean up existing rows.", "Add the constraint (NOT VALID, then VALIDATE) in a later release."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddConstraint) {
-			k := op.Constraint
-			if k == nil || p.IsNew(op) || k.Type == ops.PrimaryKey || k.Type == ops.NotNull || k.NotNullColumn != "" {
-				continue // CHECK (col IS NOT NULL): not-null-breaks-inserts
-			}
-			if p.Schema != nil && p.Schema.HasConstraintLike(op.Table, k) {
-				continue // re-added as it was: the running release's writes already pass it
-			}
-			cols := k.Columns
-			if len(cols) == 0 && k.Type == ops.Check {
-				cols = k.ExprColumns
-			}
-			uses := columnWriters(p, op.Table, cols)
-			if len(cols) == 0 {
-				for _, u := range p.Compat.Inserters(op.Table, "") {
-					u.Certain = false
-					uses = append(uses, u)
-				}
-			}
-			if len(uses) == 0 && k.Type == ops.Check && len(cols) > 0 {
-				checkOmitted(p, op, cols)
-				continue
-			}
-			p.reportUses(op, uses,
-				fmt.Sprintf("the new %s constraint on %s applies to the running release's writes at once (%s)", k.Type, qname(op.Table), usesSummary(uses)),
-				"make sure the running release only writes values the constraint accepts")
+	Kinds: []ops.Kind{ops.AddConstraint},
+	Op: func(p *Pass, op *ops.Op) {
+		k := op.Constraint
+		if k == nil || k.Type == ops.PrimaryKey || k.Type == ops.NotNull || k.NotNullColumn != "" {
+			return // CHECK (col IS NOT NULL): not-null-breaks-inserts
 		}
+		if p.Schema != nil && p.Schema.HasConstraintLike(op.Table, k) {
+			return // re-added as it was: the running release's writes already pass it
+		}
+		cols := k.Columns
+		if len(cols) == 0 && k.Type == ops.Check {
+			cols = k.ExprColumns
+		}
+		uses := columnWriters(p, op.Table, cols)
+		if len(cols) == 0 {
+			for _, u := range p.Compat.Inserters(op.Table, "") {
+				u.Certain = false
+				uses = append(uses, u)
+			}
+		}
+		if len(uses) == 0 && k.Type == ops.Check && len(cols) > 0 {
+			checkOmitted(p, op, cols)
+			return
+		}
+		p.reportUses(op, uses,
+			fmt.Sprintf("the new %s constraint on %s applies to the running release's writes at once (%s)", k.Type, qname(op.Table), usesSummary(uses)),
+			"make sure the running release only writes values the constraint accepts")
 	},
 }
 

@@ -21,21 +21,23 @@ var DropColumn = &Rule{
 		"Deploy release N everywhere.",
 		"Release N+1: drop the column.",
 	},
-	Run: func(p *Pass) {
-		for op := range p.knownColumns(ops.DropColumn) {
-			col := qname(op.Table) + "." + quoteIdent(op.Column)
-			if p.Compat == nil {
-				p.Reportf(op.Span, checkHint, "dropping column %s breaks the running release if it still reads or writes it", col)
-				continue
-			}
-			uses := p.Compat.ColumnUses(op.Table, op.Column)
-			msg := fmt.Sprintf("column %s is dropped while the running release still uses it (%s)", col, usesSummary(uses))
-			if lastUseRemoved(uses) && len(p.Compat.NewReleaseUses(op.Table, op.Column)) == 0 {
-				msg += "; this change also removes the last use, so the drop must wait for a later deploy"
-			}
-			hint := withHint(fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col), p.stagingHint(uses, op.Column))
-			p.reportUses(op, uses, msg, hint)
+	Kinds: []ops.Kind{ops.DropColumn},
+	Op: func(p *Pass, op *ops.Op) {
+		if p.columnIsNew(op) {
+			return
 		}
+		col := qname(op.Table) + "." + quoteIdent(op.Column)
+		if p.Compat == nil {
+			p.Reportf(op.Span, checkHint, "dropping column %s breaks the running release if it still reads or writes it", col)
+			return
+		}
+		uses := p.Compat.ColumnUses(op.Table, op.Column)
+		msg := fmt.Sprintf("column %s is dropped while the running release still uses it (%s)", col, usesSummary(uses))
+		if lastUseRemoved(uses) && len(p.Compat.NewReleaseUses(op.Table, op.Column)) == 0 {
+			msg += "; this change also removes the last use, so the drop must wait for a later deploy"
+		}
+		hint := withHint(fmt.Sprintf("ship the code change now and drop %s in a later release, once no running release uses it", col), p.stagingHint(uses, op.Column))
+		p.reportUses(op, uses, msg, hint)
 	},
 }
 

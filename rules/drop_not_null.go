@@ -13,11 +13,8 @@ var DropNotNull = &Rule{
 	Bad:      "ALTER TABLE users ALTER COLUMN name DROP NOT NULL;",
 	Good:     "-- deploy code that handles NULL names first, then:\nALTER TABLE users ALTER COLUMN name DROP NOT NULL;",
 	Steps:    []string{"Deploy code that tolerates NULL in the column.", "Drop NOT NULL in a later release."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.DropNotNull) {
-			if !p.IsNew(op) {
-				p.Reportf(op.Span, "make sure the running release tolerates NULL in this column", "DROP NOT NULL on %s.%s lets NULLs reach code that may assume the column is always set", qname(op.Table), quoteIdent(op.Column))
-			}
-		}
+	Kinds:    []ops.Kind{ops.DropNotNull},
+	Op: func(p *Pass, op *ops.Op) {
+		p.Reportf(op.Span, "make sure the running release tolerates NULL in this column", "DROP NOT NULL on %s.%s lets NULLs reach code that may assume the column is always set", qname(op.Table), quoteIdent(op.Column))
 	},
 }

@@ -18,24 +18,20 @@ var DropTable = &Rule{
 	Bad:             "DROP TABLE legacy_events;",
 	Good:            "-- release N: remove every use of legacy_events\n-- release N+1:\nDROP TABLE legacy_events;",
 	Steps:           []string{"Release N: remove every use of the relation.", "Deploy release N everywhere.", "Release N+1: drop it."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence) {
-			if p.IsNew(op) {
-				continue
+	Kinds:           []ops.Kind{ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence},
+	Op: func(p *Pass, op *ops.Op) {
+		kind := op.Kind.DroppedRelation()
+		if p.Compat == nil {
+			if op.Kind != ops.DropTable {
+				return // views and sequences are rarely used directly; check verifies them
 			}
-			kind := op.Kind.DroppedRelation()
-			if p.Compat == nil {
-				if op.Kind != ops.DropTable {
-					continue // views and sequences are rarely used directly; check verifies them
-				}
-				p.Reportf(op.Span, checkHint, "dropping %s %s breaks the running release if it still uses it", kind, qname(op.Table))
-				continue
-			}
-			uses := p.Compat.TableUses(op.Table)
-			p.reportUses(op, uses,
-				fmt.Sprintf("%s %s is dropped while the running release still uses it (%s)", kind, qname(op.Table), usesSummary(uses)),
-				withHint(fmt.Sprintf("first deploy a release that no longer uses %s, then drop it in a later release", qname(op.Table)), p.tableHint(op, uses)))
+			p.Reportf(op.Span, checkHint, "dropping %s %s breaks the running release if it still uses it", kind, qname(op.Table))
+			return
 		}
+		uses := p.Compat.TableUses(op.Table)
+		p.reportUses(op, uses,
+			fmt.Sprintf("%s %s is dropped while the running release still uses it (%s)", kind, qname(op.Table), usesSummary(uses)),
+			withHint(fmt.Sprintf("first deploy a release that no longer uses %s, then drop it in a later release", qname(op.Table)), p.tableHint(op, uses)))
 	},
 }
 

@@ -52,40 +52,39 @@ A USING clause other than a plain cast of the column may change every value, and
 		"Deploy code that reads the new column.",
 		"Drop the old column in a later release.",
 	},
-	Run: func(p *Pass) {
-		for op := range p.knownColumns(ops.AlterColumnType) {
-			if op.Type == nil {
-				continue
-			}
-			from, known := op.Detail, false
-			if p.Schema != nil {
-				var old ops.Type
-				if old, known = p.Schema.ColumnType(op.Table, op.Column); known {
-					if plainCast(op.Using, op.Column) && widens(p.Schema, old, *op.Type) {
-						continue
-					}
-					from = "from " + old.String()
-				}
-			}
-			uses := p.Compat.ColumnUses(op.Table, op.Column)
-			if len(uses) == 0 {
-				continue
-			}
-			if !known {
-				// Without the old type the change may be a widening, or
-				// no change at all: a warning to look at, not an error.
-				for i := range uses {
-					uses[i].Certain = false
-				}
-			}
-			col := qname(op.Table) + "." + quoteIdent(op.Column)
-			if from != "" {
-				from = " " + from
-			}
-			p.reportUses(op, uses,
-				fmt.Sprintf("column %s changes type%s to %s while the running release reads or writes it (%s)", col, from, op.Type, usesSummary(uses)),
-				"add a new column of the new type, dual-write and backfill, switch reads, drop the old one in a later release")
+	Kinds: []ops.Kind{ops.AlterColumnType},
+	Op: func(p *Pass, op *ops.Op) {
+		if op.Type == nil || p.columnIsNew(op) {
+			return
 		}
+		from, known := op.Detail, false
+		if p.Schema != nil {
+			var old ops.Type
+			if old, known = p.Schema.ColumnType(op.Table, op.Column); known {
+				if plainCast(op.Using, op.Column) && widens(p.Schema, old, *op.Type) {
+					return
+				}
+				from = "from " + old.String()
+			}
+		}
+		uses := p.Compat.ColumnUses(op.Table, op.Column)
+		if len(uses) == 0 {
+			return
+		}
+		if !known {
+			// Without the old type the change may be a widening, or
+			// no change at all: a warning to look at, not an error.
+			for i := range uses {
+				uses[i].Certain = false
+			}
+		}
+		col := qname(op.Table) + "." + quoteIdent(op.Column)
+		if from != "" {
+			from = " " + from
+		}
+		p.reportUses(op, uses,
+			fmt.Sprintf("column %s changes type%s to %s while the running release reads or writes it (%s)", col, from, op.Type, usesSummary(uses)),
+			"add a new column of the new type, dual-write and backfill, switch reads, drop the old one in a later release")
 	},
 }
 

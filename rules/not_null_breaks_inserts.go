@@ -22,46 +22,42 @@ check decides from the previous release's code, and names the line that decides:
 	Bad:   "ALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL; -- the running release inserts users without tenant_id",
 	Good:  "-- release N writes tenant_id on every insert; release N+1:\nALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL;",
 	Steps: []string{"Deploy code that sets the column on every INSERT.", "Backfill existing rows.", "Add NOT NULL (or drop the default) in a later release."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.SetNotNull, ops.DropDefault, ops.AddColumn, ops.AddConstraint) {
-			if p.IsNew(op) {
-				continue
+	Kinds: []ops.Kind{ops.SetNotNull, ops.DropDefault, ops.AddColumn, ops.AddConstraint},
+	Op: func(p *Pass, op *ops.Op) {
+		column, what := op.Column, describe(op)
+		switch op.Kind {
+		case ops.AddColumn:
+			c := op.ColumnDef
+			if c == nil || !c.NotNull || (c.Default != nil && !c.Default.Null) || c.Serial || c.Identity || c.Generated {
+				return
 			}
-			column, what := op.Column, describe(op)
-			switch op.Kind {
-			case ops.AddColumn:
-				c := op.ColumnDef
-				if c == nil || !c.NotNull || (c.Default != nil && !c.Default.Null) || c.Serial || c.Identity || c.Generated {
-					continue
-				}
-				column = c.Name
-			case ops.DropDefault:
-				if !notNullAfter(p, op) || temporaryDefault(p, op) {
-					continue
-				}
-			case ops.SetNotNull:
-				if notNullChecked(p, op) {
-					continue // inserts of NULL failed already
-				}
-			case ops.AddConstraint:
-				// CHECK (col IS NOT NULL), NOT VALID or not: new rows
-				// are checked at once, like SET NOT NULL.
-				k := op.Constraint
-				if k == nil || k.Type != ops.Check || k.NotNullColumn == "" {
-					continue
-				}
-				column, what = k.NotNullColumn, "CHECK ("+quoteIdent(k.NotNullColumn)+" IS NOT NULL)"
+			column = c.Name
+		case ops.DropDefault:
+			if !notNullAfter(p, op) || temporaryDefault(p, op) {
+				return
 			}
-			uses := p.Compat.Inserters(op.Table, column)
-			if (op.Kind == ops.SetNotNull || op.Kind == ops.AddConstraint) && defaultedAfter(p, op.Table, column) {
-				// An INSERT that leaves the column out gets the default.
-				uses = slices.DeleteFunc(uses, func(u Use) bool { return !u.WritesNull })
+		case ops.SetNotNull:
+			if notNullChecked(p, op) {
+				return // inserts of NULL failed already
 			}
-			col := qname(op.Table) + "." + quoteIdent(column)
-			p.reportUses(op, uses,
-				fmt.Sprintf("%s makes %s required, but the running release can insert into %s without a value in it (%s)", what, col, qname(op.Table), insertSummary(uses)),
-				withHint("keep a default, or wait until every running release writes the column", p.notNullHint(uses, column)))
+		case ops.AddConstraint:
+			// CHECK (col IS NOT NULL), NOT VALID or not: new rows
+			// are checked at once, like SET NOT NULL.
+			k := op.Constraint
+			if k == nil || k.Type != ops.Check || k.NotNullColumn == "" {
+				return
+			}
+			column, what = k.NotNullColumn, "CHECK ("+quoteIdent(k.NotNullColumn)+" IS NOT NULL)"
 		}
+		uses := p.Compat.Inserters(op.Table, column)
+		if (op.Kind == ops.SetNotNull || op.Kind == ops.AddConstraint) && defaultedAfter(p, op.Table, column) {
+			// An INSERT that leaves the column out gets the default.
+			uses = slices.DeleteFunc(uses, func(u Use) bool { return !u.WritesNull })
+		}
+		col := qname(op.Table) + "." + quoteIdent(column)
+		p.reportUses(op, uses,
+			fmt.Sprintf("%s makes %s required, but the running release can insert into %s without a value in it (%s)", what, col, qname(op.Table), insertSummary(uses)),
+			withHint("keep a default, or wait until every running release writes the column", p.notNullHint(uses, column)))
 	},
 }
 

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"iter"
 
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
@@ -68,6 +67,22 @@ func NewPass(r *Rule, m *migration.Migration, pgVersion int, schema Schema, comp
 	return &Pass{Rule: r, Migration: m, PGVersion: pgVersion, Schema: schema, Compat: compat, report: report}
 }
 
+// Run runs the pass's rule on its migration: its Run, or its Op on each
+// operation of its Kinds whose table the running release has.
+func (p *Pass) Run() {
+	r := p.Rule
+	switch {
+	case r.Run != nil:
+		r.Run(p)
+	case r.Op != nil:
+		for _, op := range p.Ops(r.Kinds...) {
+			if !p.IsNew(op) {
+				r.Op(p, op)
+			}
+		}
+	}
+}
+
 // Ops returns the migration's operations of the given kinds (all when
 // none are given).
 func (p *Pass) Ops(kinds ...ops.Kind) []*ops.Op {
@@ -106,18 +121,6 @@ func (p *Pass) IsNew(op *ops.Op) bool {
 // renaming it cannot break that release.
 func (p *Pass) columnIsNew(op *ops.Op) bool {
 	return p.Schema != nil && op.Column != "" && p.Schema.ColumnIsNew(op.Table, op.Column)
-}
-
-// knownColumns returns the operations of the given kinds on columns the
-// running release knows: neither the table nor the column is new.
-func (p *Pass) knownColumns(kinds ...ops.Kind) iter.Seq[*ops.Op] {
-	return func(yield func(*ops.Op) bool) {
-		for _, op := range p.Ops(kinds...) {
-			if !p.IsNew(op) && !p.columnIsNew(op) && !yield(op) {
-				return
-			}
-		}
-	}
 }
 
 // Report records a finding for the pass's rule at span.

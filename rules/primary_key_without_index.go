@@ -17,12 +17,11 @@ var PrimaryKeyWithoutIndex = &Rule{
 	Bad:      "ALTER TABLE items ADD PRIMARY KEY (id);",
 	Good:     "CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (id);\nALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;",
 	Steps:    []string{"Make sure the columns are NOT NULL (see set-not-null-without-check).", "CREATE UNIQUE INDEX CONCURRENTLY ...;", "ALTER TABLE ... ADD CONSTRAINT ... PRIMARY KEY USING INDEX ...;"},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddConstraint) {
-			if k := op.Constraint; k != nil && k.Type == ops.PrimaryKey && k.UsingIndex == "" && !p.IsNew(op) {
-				p.Reportf(op.Span, "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-					"adding a PRIMARY KEY on %s (%s) builds its index under an ACCESS EXCLUSIVE lock", qname(op.Table), strings.Join(k.Columns, ", "))
-			}
+	Kinds:    []ops.Kind{ops.AddConstraint},
+	Op: func(p *Pass, op *ops.Op) {
+		if k := op.Constraint; k != nil && k.Type == ops.PrimaryKey && k.UsingIndex == "" {
+			p.Reportf(op.Span, "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
+				"adding a PRIMARY KEY on %s (%s) builds its index under an ACCESS EXCLUSIVE lock", qname(op.Table), strings.Join(k.Columns, ", "))
 		}
 	},
 }

@@ -19,17 +19,16 @@ var RefreshMaterializedViewConcurrently = &Rule{
 	Bad:      "REFRESH MATERIALIZED VIEW sales_summary;",
 	Good:     "CREATE UNIQUE INDEX CONCURRENTLY ON sales_summary (day);\nREFRESH MATERIALIZED VIEW CONCURRENTLY sales_summary;",
 	Steps:    []string{"Make sure the view has a unique index.", "REFRESH MATERIALIZED VIEW CONCURRENTLY ...;"},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.RefreshMatView) {
-			if op.Concurrently || p.IsNew(op) {
-				continue
-			}
-			p.ReportFinding(Finding{
-				Span:    op.Span,
-				Message: "REFRESH MATERIALIZED VIEW " + qname(op.Table) + " without CONCURRENTLY blocks every read of the view",
-				Hint:    "use REFRESH MATERIALIZED VIEW CONCURRENTLY (the view needs a unique index)",
-				Fixes:   fix("Add CONCURRENTLY", p.insertAfter(op, reRefresh, " CONCURRENTLY")),
-			})
+	Kinds:    []ops.Kind{ops.RefreshMatView},
+	Op: func(p *Pass, op *ops.Op) {
+		if op.Concurrently {
+			return
 		}
+		p.ReportFinding(Finding{
+			Span:    op.Span,
+			Message: "REFRESH MATERIALIZED VIEW " + qname(op.Table) + " without CONCURRENTLY blocks every read of the view",
+			Hint:    "use REFRESH MATERIALIZED VIEW CONCURRENTLY (the view needs a unique index)",
+			Fixes:   fix("Add CONCURRENTLY", p.insertAfter(op, reRefresh, " CONCURRENTLY")),
+		})
 	},
 }

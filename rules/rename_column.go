@@ -22,17 +22,19 @@ var RenameColumn = &Rule{
 		"Deploy code that reads new_name only.",
 		"Drop the old column in a later release.",
 	},
-	Run: func(p *Pass) {
-		for op := range p.knownColumns(ops.RenameColumn) {
-			col := qname(op.Table) + "." + quoteIdent(op.Column)
-			hint := fmt.Sprintf("add %s, write both and backfill, switch reads to it, then drop %s in a later release", quoteIdent(op.NewName), quoteIdent(op.Column))
-			if p.Compat == nil {
-				p.Reportf(op.Span, withHint(hint, p.renameHint(nil, op.Column, op.NewName))+"; "+checkHint, "renaming column %s to %s breaks the running release if it still uses the old name", col, quoteIdent(op.NewName))
-				continue
-			}
-			uses := p.Compat.ColumnUses(op.Table, op.Column)
-			p.reportUses(op, uses, fmt.Sprintf("column %s is renamed to %s while the running release still uses the old name (%s)", col, quoteIdent(op.NewName), usesSummary(uses)),
-				withHint(hint, p.renameHint(uses, op.Column, op.NewName)))
+	Kinds: []ops.Kind{ops.RenameColumn},
+	Op: func(p *Pass, op *ops.Op) {
+		if p.columnIsNew(op) {
+			return
 		}
+		col := qname(op.Table) + "." + quoteIdent(op.Column)
+		hint := fmt.Sprintf("add %s, write both and backfill, switch reads to it, then drop %s in a later release", quoteIdent(op.NewName), quoteIdent(op.Column))
+		if p.Compat == nil {
+			p.Reportf(op.Span, withHint(hint, p.renameHint(nil, op.Column, op.NewName))+"; "+checkHint, "renaming column %s to %s breaks the running release if it still uses the old name", col, quoteIdent(op.NewName))
+			return
+		}
+		uses := p.Compat.ColumnUses(op.Table, op.Column)
+		p.reportUses(op, uses, fmt.Sprintf("column %s is renamed to %s while the running release still uses the old name (%s)", col, quoteIdent(op.NewName), usesSummary(uses)),
+			withHint(hint, p.renameHint(uses, op.Column, op.NewName)))
 	},
 }

@@ -22,22 +22,21 @@ var RenameTable = &Rule{
 		"Deploy code that uses the new name.",
 		"Remove the old name in a later release.",
 	},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.RenameTable, ops.SetSchema) {
-			if op.Table.Name == "" || p.IsNew(op) {
-				continue
-			}
-			what := fmt.Sprintf("renaming table %s to %s", qname(op.Table), quoteIdent(op.NewName))
-			if op.Kind == ops.SetSchema {
-				what = fmt.Sprintf("moving %s to schema %s", qname(op.Table), quoteIdent(op.NewSchema))
-			}
-			hint := "create the new name alongside the old one (a view over it), move the code over, remove the old name in a later release"
-			if p.Compat == nil {
-				p.Reportf(op.Span, hint+"; "+checkHint, "%s breaks the running release if it still uses the old name", what)
-				continue
-			}
-			uses := p.Compat.TableUses(op.Table)
-			p.reportUses(op, uses, fmt.Sprintf("%s breaks the running release, which still uses it (%s)", what, usesSummary(uses)), hint)
+	Kinds: []ops.Kind{ops.RenameTable, ops.SetSchema},
+	Op: func(p *Pass, op *ops.Op) {
+		if op.Table.Name == "" {
+			return
 		}
+		what := fmt.Sprintf("renaming table %s to %s", qname(op.Table), quoteIdent(op.NewName))
+		if op.Kind == ops.SetSchema {
+			what = fmt.Sprintf("moving %s to schema %s", qname(op.Table), quoteIdent(op.NewSchema))
+		}
+		hint := "create the new name alongside the old one (a view over it), move the code over, remove the old name in a later release"
+		if p.Compat == nil {
+			p.Reportf(op.Span, hint+"; "+checkHint, "%s breaks the running release if it still uses the old name", what)
+			return
+		}
+		uses := p.Compat.TableUses(op.Table)
+		p.reportUses(op, uses, fmt.Sprintf("%s breaks the running release, which still uses it (%s)", what, usesSummary(uses)), hint)
 	},
 }

@@ -23,18 +23,17 @@ var RequireConcurrentIndexCreation = &Rule{
 		"CREATE INDEX CONCURRENTLY IF NOT EXISTS ...;",
 		"If the build fails it leaves an INVALID index: DROP INDEX CONCURRENTLY it and run the migration again.",
 	},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.CreateIndex) {
-			if op.Concurrently || p.IsNew(op) {
-				continue
-			}
-			f := Finding{
-				Span:    op.Span,
-				Message: "CREATE INDEX on " + qname(op.Table) + " without CONCURRENTLY blocks writes to the table until the index is built",
-				Hint:    concurrentlyHint("CREATE INDEX CONCURRENTLY", op, p.Migration.Format),
-				Fixes:   fix("Add CONCURRENTLY", p.insertAfter(op, reCreateIndex, " CONCURRENTLY")),
-			}
-			p.ReportFinding(f)
+	Kinds: []ops.Kind{ops.CreateIndex},
+	Op: func(p *Pass, op *ops.Op) {
+		if op.Concurrently {
+			return
 		}
+		f := Finding{
+			Span:    op.Span,
+			Message: "CREATE INDEX on " + qname(op.Table) + " without CONCURRENTLY blocks writes to the table until the index is built",
+			Hint:    concurrentlyHint("CREATE INDEX CONCURRENTLY", op, p.Migration.Format),
+			Fixes:   fix("Add CONCURRENTLY", p.insertAfter(op, reCreateIndex, " CONCURRENTLY")),
+		}
+		p.ReportFinding(f)
 	},
 }

@@ -18,19 +18,18 @@ var RequireConcurrentReindex = &Rule{
 	Bad:      "REINDEX INDEX index_users_on_email;",
 	Good:     "REINDEX INDEX CONCURRENTLY index_users_on_email;",
 	Steps:    []string{"Run REINDEX ... CONCURRENTLY outside a transaction (PostgreSQL 12+)."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.Reindex) {
-			if op.Concurrently || p.IsNew(op) {
-				continue
-			}
-			f := Finding{Span: op.Span, Message: "REINDEX without CONCURRENTLY blocks reads and writes of the table while it rebuilds"}
-			if p.PGVersion >= 12 {
-				f.Hint = "use REINDEX ... CONCURRENTLY outside a transaction"
-				f.Fixes = fix("Add CONCURRENTLY", p.insertAfter(op, reReindex, " CONCURRENTLY"))
-			} else {
-				f.Hint = "REINDEX CONCURRENTLY needs PostgreSQL 12; build a new index CONCURRENTLY and drop the old one instead"
-			}
-			p.ReportFinding(f)
+	Kinds:    []ops.Kind{ops.Reindex},
+	Op: func(p *Pass, op *ops.Op) {
+		if op.Concurrently {
+			return
 		}
+		f := Finding{Span: op.Span, Message: "REINDEX without CONCURRENTLY blocks reads and writes of the table while it rebuilds"}
+		if p.PGVersion >= 12 {
+			f.Hint = "use REINDEX ... CONCURRENTLY outside a transaction"
+			f.Fixes = fix("Add CONCURRENTLY", p.insertAfter(op, reReindex, " CONCURRENTLY"))
+		} else {
+			f.Hint = "REINDEX CONCURRENTLY needs PostgreSQL 12; build a new index CONCURRENTLY and drop the old one instead"
+		}
+		p.ReportFinding(f)
 	},
 }

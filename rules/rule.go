@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/schemagate/schemagate/internal/source"
+import (
+	"github.com/schemagate/schemagate/internal/ops"
+	"github.com/schemagate/schemagate/internal/source"
+)
 
 // DocsURL is where each rule's rendered explanation lives.
 const DocsURL = "https://github.com/schemagate/schemagate/blob/main/docs/rules.md#"
@@ -27,16 +30,31 @@ type Rule struct {
 	// the references: the engine runs them only for check (Pass.Compat is
 	// never nil in them), and lint does not report them.
 	CheckOnly bool
-	Run       func(*Pass)
+	// Kinds and Op check a migration one operation at a time, like an
+	// analyzer's node filter and callback: Op is called, in order, for
+	// each operation of Kinds (every kind when empty) except those on a
+	// table the running release does not have yet (Pass.IsNew), which
+	// nobody else can lock or break.
+	Kinds []ops.Kind
+	Op    func(p *Pass, op *ops.Op)
+	// Run checks the whole migration at once, for rules that look at
+	// more than one operation at a time or at new tables too. A rule has
+	// an Op or a Run, not both.
+	Run func(*Pass)
 }
+
+// Checks reports whether the rule reads migrations itself (it has an Op
+// or a Run). The others are the findings of the engine, check and verify,
+// made with At.
+func (r *Rule) Checks() bool { return r.Op != nil || r.Run != nil }
 
 // URL is the link to the rule's docs.
 func (r *Rule) URL() string { return DocsURL + r.Name }
 
 // At builds a finding of the rule at span in file, with the rule's
-// default severity. It is how the findings of rules without a Run (the
-// engine's, check's and verify's) are made; rules with a Run report
-// through their Pass.
+// default severity. It is how the findings of rules that do not check
+// migrations themselves (the engine's, check's and verify's) are made;
+// the others report through their Pass.
 func (r *Rule) At(file string, span source.Span, message string) Finding {
 	return Finding{Rule: r.Name, Severity: r.Severity, Category: r.Category, File: file, Span: span, Message: message}
 }

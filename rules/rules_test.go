@@ -112,7 +112,7 @@ func TestRuleCases(t *testing.T) {
 	// Rules that need the previous release's references are exercised by
 	// the check scenarios (internal/check); lint cases are optional there.
 	for _, r := range rules.All() {
-		if r.Run != nil && !seen[r.Name] && !r.NeedsReferences {
+		if r.Checks() && !seen[r.Name] && !r.NeedsReferences {
 			t.Errorf("rule %s has no cases under testdata/rules/%s", r.Name, r.Name)
 		}
 	}
@@ -216,7 +216,7 @@ func TestEveryRuleIsDocumented(t *testing.T) {
 		if r.Summary == "" || r.Doc == "" || r.Category == "" || r.Severity == rules.Off {
 			t.Errorf("rule %s lacks summary, doc, category or severity", r.Name)
 		}
-		if r.Run != nil && (r.Bad == "" || r.Good == "" || len(r.Steps) == 0) {
+		if r.Checks() && (r.Bad == "" || r.Good == "" || len(r.Steps) == 0) {
 			t.Errorf("rule %s lacks a bad example, a good example or safe steps", r.Name)
 		}
 		if !regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`).MatchString(r.Name) {

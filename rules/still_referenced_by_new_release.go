@@ -19,31 +19,27 @@ var StillReferencedByNewRelease = &Rule{
 	Bad:             "-- migration: ALTER TABLE users DROP COLUMN nickname;\n-- app/models/user.rb still reads user.nickname",
 	Good:            "-- release N: remove every use of nickname; release N+1: drop it",
 	Steps:           []string{"Remove every use from the code first.", "Drop or rename in a later release."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.DropColumn, ops.RenameColumn, ops.DropTable, ops.RenameTable) {
-			if p.IsNew(op) {
-				continue
-			}
-			var uses []Use
-			what := ""
-			switch op.Kind {
-			case ops.DropColumn, ops.RenameColumn:
-				uses = p.Compat.NewReleaseUses(op.Table, op.Column)
-				what = "column " + qname(op.Table) + "." + quoteIdent(op.Column)
-			default:
-				uses = p.Compat.NewReleaseUses(op.Table, "")
-				what = "table " + qname(op.Table)
-			}
-			verb := "drops"
-			if op.Kind == ops.RenameColumn || op.Kind == ops.RenameTable {
-				verb = "renames"
-			}
-			if len(uses) == 0 {
-				continue
-			}
-			p.reportUses(op, uses,
-				fmt.Sprintf("this migration %s %s, but the release being deployed still uses it (%s)", verb, what, usesSummary(uses)),
-				"remove those uses first, or move the migration to a later release")
+	Kinds:           []ops.Kind{ops.DropColumn, ops.RenameColumn, ops.DropTable, ops.RenameTable},
+	Op: func(p *Pass, op *ops.Op) {
+		var uses []Use
+		what := ""
+		switch op.Kind {
+		case ops.DropColumn, ops.RenameColumn:
+			uses = p.Compat.NewReleaseUses(op.Table, op.Column)
+			what = "column " + qname(op.Table) + "." + quoteIdent(op.Column)
+		default:
+			uses = p.Compat.NewReleaseUses(op.Table, "")
+			what = "table " + qname(op.Table)
 		}
+		verb := "drops"
+		if op.Kind == ops.RenameColumn || op.Kind == ops.RenameTable {
+			verb = "renames"
+		}
+		if len(uses) == 0 {
+			return
+		}
+		p.reportUses(op, uses,
+			fmt.Sprintf("this migration %s %s, but the release being deployed still uses it (%s)", verb, what, usesSummary(uses)),
+			"remove those uses first, or move the migration to a later release")
 	},
 }

@@ -17,12 +17,11 @@ var UniqueConstraintWithoutIndex = &Rule{
 	Bad:      "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
 	Good:     "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;",
 	Steps:    []string{"CREATE UNIQUE INDEX CONCURRENTLY name ON table (cols); (outside a transaction)", "ALTER TABLE table ADD CONSTRAINT name UNIQUE USING INDEX name;"},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.AddConstraint) {
-			if k := op.Constraint; k != nil && k.Type == ops.Unique && k.UsingIndex == "" && !p.IsNew(op) {
-				p.Reportf(op.Span, "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-					"adding a UNIQUE constraint on %s (%s) builds its index under an ACCESS EXCLUSIVE lock", qname(op.Table), strings.Join(k.Columns, ", "))
-			}
+	Kinds:    []ops.Kind{ops.AddConstraint},
+	Op: func(p *Pass, op *ops.Op) {
+		if k := op.Constraint; k != nil && k.Type == ops.Unique && k.UsingIndex == "" {
+			p.Reportf(op.Span, "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
+				"adding a UNIQUE constraint on %s (%s) builds its index under an ACCESS EXCLUSIVE lock", qname(op.Table), strings.Join(k.Columns, ", "))
 		}
 	},
 }

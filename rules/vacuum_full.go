@@ -12,15 +12,15 @@ var VacuumFull = &Rule{
 	Bad:      "VACUUM FULL events;",
 	Good:     "VACUUM (ANALYZE) events;",
 	Steps:    []string{"Use plain VACUUM, or pg_repack outside the migration."},
-	Run: func(p *Pass) {
-		for _, op := range p.Ops(ops.Vacuum) {
-			if op.Full && !p.IsNew(op) {
-				target := "every table"
-				if op.Table.Name != "" {
-					target = qname(op.Table)
-				}
-				p.Reportf(op.Span, "use plain VACUUM, or pg_repack outside the migration", "VACUUM FULL rewrites %s under an ACCESS EXCLUSIVE lock", target)
-			}
+	Kinds:    []ops.Kind{ops.Vacuum},
+	Op: func(p *Pass, op *ops.Op) {
+		if !op.Full {
+			return
 		}
+		target := "every table"
+		if op.Table.Name != "" {
+			target = qname(op.Table)
+		}
+		p.Reportf(op.Span, "use plain VACUUM, or pg_repack outside the migration", "VACUUM FULL rewrites %s under an ACCESS EXCLUSIVE lock", target)
 	},
 }

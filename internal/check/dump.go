@@ -44,7 +44,7 @@ func dumpDiff(in Input, prev Tree, dumpPath string, cfg *config.Config, cmp *com
 	// says what changed, not how (no locks, no statements).
 	var compatRules []*rules.Rule
 	for _, r := range rules.All() {
-		if r.Category == rules.Compatibility && r.Run != nil {
+		if r.Category == rules.Compatibility && r.Checks() {
 			compatRules = append(compatRules, r)
 		}
 	}

@@ -265,8 +265,8 @@ func activeRules(cfg *config.Config, only []*rules.Rule) []*rules.Rule {
 	}
 	var out []*rules.Rule
 	for _, r := range candidates {
-		// fails-against-schema has no Run: the ordered replay reports it.
-		if r.Run == nil && r != rules.FailsAgainstSchema {
+		// fails-against-schema checks nothing itself: the ordered replay reports it.
+		if !r.Checks() && r != rules.FailsAgainstSchema {
 			continue
 		}
 		sev := r.Severity
@@ -330,7 +330,7 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))
 	}
 	for _, r := range active {
-		if r.Run != nil && (compat != nil || !r.CheckOnly) {
+		if r.Checks() && (compat != nil || !r.CheckOnly) {
 			out = append(out, runRule(r, m, ver, schema, compat)...)
 		}
 	}
@@ -374,7 +374,7 @@ func runRule(r *rules.Rule, m *migration.Migration, ver int, schema rules.Schema
 		}
 	}()
 	p := rules.NewPass(r, m, ver, schema, compat, func(f rules.Finding) { out = append(out, f) })
-	r.Run(p)
+	p.Run()
 	return out
 }
 
