@@ -9,6 +9,7 @@ var AddColumnNotNullWithoutDefault = &Rule{
 	Severity: Error,
 	Category: Compatibility,
 	Summary:  "ADD COLUMN ... NOT NULL without a default fails on a non-empty table and breaks the running release's inserts",
+	Kinds:    []ops.Kind{ops.AddColumn},
 	Doc:      `Adding a NOT NULL column without a default fails outright when the table has rows ("column contains null values"). Even on an empty table it breaks the release that is still running: its INSERTs do not know the column and now fail. Add the column nullable (or with a default), deploy code that writes it, backfill, and only then add NOT NULL (see set-not-null-without-check).`,
 	Bad:      "ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;",
 	Good:     "ALTER TABLE users ADD COLUMN tenant_id bigint;\n-- deploy code that writes tenant_id, backfill, then:\nALTER TABLE users ADD CONSTRAINT users_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;",
@@ -18,7 +19,6 @@ var AddColumnNotNullWithoutDefault = &Rule{
 		"Backfill existing rows in batches.",
 		"Add NOT NULL through a validated CHECK constraint (set-not-null-without-check).",
 	},
-	Kinds: []ops.Kind{ops.AddColumn},
 	Op: func(p *Pass, op *ops.Op) {
 		c := op.ColumnDef
 		if c == nil || !c.NotNull {

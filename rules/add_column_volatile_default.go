@@ -12,6 +12,7 @@ var AddColumnVolatileDefault = &Rule{
 	Severity: Warning,
 	Category: Rewrite,
 	Summary:  "ADD COLUMN with a volatile default (or serial, identity, stored generated) rewrites the table under an ACCESS EXCLUSIVE lock",
+	Kinds:    []ops.Kind{ops.AddColumn},
 	Doc:      `From PostgreSQL 11, ADD COLUMN with a constant or stable default (0, 'x', now()) is instant: the default is stored once in the catalog. A volatile default (random(), gen_random_uuid(), clock_timestamp(), nextval(), any user function), a serial or identity column, or a stored generated column must compute a value per row, so PostgreSQL rewrites the whole table while holding ACCESS EXCLUSIVE. Before PostgreSQL 11 every non-null default rewrites. Add the column without the default (or with a constant one), set the default for new rows, and backfill existing rows in batches.`,
 	Bad:      "ALTER TABLE events ADD COLUMN uuid uuid DEFAULT gen_random_uuid();",
 	Good:     "ALTER TABLE events ADD COLUMN uuid uuid;\nALTER TABLE events ALTER COLUMN uuid SET DEFAULT gen_random_uuid();\n-- backfill existing rows in batches, outside the schema migration",
@@ -20,7 +21,6 @@ var AddColumnVolatileDefault = &Rule{
 		"ALTER TABLE t ALTER COLUMN c SET DEFAULT expr; (applies to new rows only: instant)",
 		"Backfill existing rows in small batches in a separate job.",
 	},
-	Kinds: []ops.Kind{ops.AddColumn},
 	Op: func(p *Pass, op *ops.Op) {
 		c := op.ColumnDef
 		if c == nil {

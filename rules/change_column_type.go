@@ -12,6 +12,7 @@ var ChangeColumnType = &Rule{
 	Severity: Warning,
 	Category: Rewrite,
 	Summary:  "ALTER COLUMN ... TYPE rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
+	Kinds:    []ops.Kind{ops.AlterColumnType},
 	Doc:      `Changing a column's type rewrites every row and rebuilds the indexes that use the column while holding ACCESS EXCLUSIVE, unless the old and new types are binary compatible (varchar(n) to text or to a larger varchar, numeric to a wider precision, cidr to inet). It also changes what the running release reads and writes (check reports that). The safe path is a new column: add it, write both, backfill, switch reads, drop the old one.`,
 	Bad:      "ALTER TABLE orders ALTER COLUMN id TYPE bigint;",
 	Good:     "ALTER TABLE orders ADD COLUMN id_new bigint;\n-- dual-write id_new, backfill, swap in a later release",
@@ -21,7 +22,6 @@ var ChangeColumnType = &Rule{
 		"Deploy code that reads c_new.",
 		"Drop c in a later release (after no running release references it), then rename if needed.",
 	},
-	Kinds: []ops.Kind{ops.AlterColumnType},
 	Op: func(p *Pass, op *ops.Op) {
 		if op.Type == nil || unreadType(*op.Type) {
 			return // (an unread type has a translator's note)

@@ -17,13 +17,13 @@ var ConstraintMayRejectWrites = &Rule{
 	NeedsReferences: true,
 	CheckOnly:       true,
 	Summary:         "a new constraint on a table the running release writes may reject its writes",
+	Kinds:           []ops.Kind{ops.AddConstraint},
 	Doc: `A new UNIQUE, CHECK, FOREIGN KEY or EXCLUSION constraint applies to the running release's INSERTs and UPDATEs at once. If that code can write values the constraint forbids (duplicates, orphans, out-of-range values), its requests start failing. Make sure the running release already writes only valid values (validate in the application first), then add the constraint.
 
 The evidence is the places of the running release that write the constrained columns: an INSERT or UPDATE that names them, an ORM model that maps them. A UNIQUE or FOREIGN KEY that rejects nothing the table's constraints did not already reject is no finding: a UNIQUE on the columns of an existing UNIQUE or PRIMARY KEY, or on more columns than those, and a foreign key from the same columns to the same table (Django drops and re-adds a field's constraints whenever it alters the field; a unique constraint is often widened by a column). A CHECK (col IS NOT NULL) is a NOT NULL: not-null-breaks-inserts decides it, from whether the running release always writes the column. For any other CHECK, when the running release never writes the columns it reads (its models lack them, its INSERTs leave them out, no UPDATE sets them), the rows it inserts get NULL there, and a CHECK whose comparisons are all strict (col > 0, col IN (...), length(col) < 20, combined with AND, OR, NOT) accepts NULL: the finding is then only a hint, naming those inserts. When such a column has a default the rows get the default instead, which the CHECK must accept, and when the CHECK may turn NULL into false (IS [NOT] NULL, COALESCE, CASE, IS DISTINCT FROM, functions not known to be strict) it stays a warning.`,
 	Bad:   "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key; -- the running release does not check for duplicates",
 	Good:  "-- release N validates uniqueness in the app; release N+1 adds the constraint",
 	Steps: []string{"Deploy code that only writes valid values.", "Clean up existing rows.", "Add the constraint (NOT VALID, then VALIDATE) in a later release."},
-	Kinds: []ops.Kind{ops.AddConstraint},
 	Op: func(p *Pass, op *ops.Op) {
 		k := op.Constraint
 		if k == nil || k.Type == ops.PrimaryKey || k.Type == ops.NotNull || k.NotNullColumn != "" {

@@ -13,6 +13,8 @@ var DropColumn = &Rule{
 	Category:        Compatibility,
 	NeedsReferences: true,
 	Summary:         "dropping a column that the running release still reads or writes breaks it",
+	Kinds:           []ops.Kind{ops.DropColumn},
+	KnownColumns:    true,
 	Doc:             `The release that is running while the migration applies (and the one a failed deploy rolls back to) still has queries and models that name the column: they fail with "column does not exist" the moment it is gone. ORMs that load every column (ActiveRecord, Django) break even if no query names it. Drop a column only after a release that no longer references it is deployed: remove the uses (and, for ActiveRecord, add the column to ignored_columns) in one release, drop the column in a later one.`,
 	Bad:             "-- same release that removed the last use:\nALTER TABLE users DROP COLUMN legacy_score;",
 	Good:            "-- release N: code stops using legacy_score (Rails: self.ignored_columns += [\"legacy_score\"])\n-- release N+1:\nALTER TABLE users DROP COLUMN legacy_score;",
@@ -21,11 +23,7 @@ var DropColumn = &Rule{
 		"Deploy release N everywhere.",
 		"Release N+1: drop the column.",
 	},
-	Kinds: []ops.Kind{ops.DropColumn},
 	Op: func(p *Pass, op *ops.Op) {
-		if p.columnIsNew(op) {
-			return
-		}
 		col := qname(op.Table) + "." + quoteIdent(op.Column)
 		if p.Compat == nil {
 			p.Reportf(op.Span, checkHint, "dropping column %s breaks the running release if it still reads or writes it", col)

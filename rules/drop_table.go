@@ -14,11 +14,11 @@ var DropTable = &Rule{
 	Category:        Compatibility,
 	NeedsReferences: true,
 	Summary:         "dropping a table, view or sequence that the running release still uses breaks it",
+	Kinds:           []ops.Kind{ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence},
 	Doc:             `Queries and models of the running release that name the table (or view, materialized view, sequence) fail with "relation does not exist" once it is dropped. Stop using it in one release, drop it in a later one.`,
 	Bad:             "DROP TABLE legacy_events;",
 	Good:            "-- release N: remove every use of legacy_events\n-- release N+1:\nDROP TABLE legacy_events;",
 	Steps:           []string{"Release N: remove every use of the relation.", "Deploy release N everywhere.", "Release N+1: drop it."},
-	Kinds:           []ops.Kind{ops.DropTable, ops.DropView, ops.DropMatView, ops.DropSequence},
 	Op: func(p *Pass, op *ops.Op) {
 		kind := op.Kind.DroppedRelation()
 		if p.Compat == nil {

@@ -18,6 +18,8 @@ var IncompatibleColumnType = &Rule{
 	NeedsReferences: true,
 	CheckOnly:       true,
 	Summary:         "changing the type of a column the running release reads or writes",
+	Kinds:           []ops.Kind{ops.AlterColumnType},
+	KnownColumns:    true,
 	Doc: `The running release was written for the old type: its reads may now get values it cannot decode (integer to text, text to jsonb), and its writes may be rejected (text to integer, a narrower varchar).
 
 A widening is compatible with the running release, and is no finding of this rule: every value the old code writes is still accepted, and what it reads is the same value. The lock and the rewrite it may take remain change-column-type findings.
@@ -52,9 +54,8 @@ A USING clause other than a plain cast of the column may change every value, and
 		"Deploy code that reads the new column.",
 		"Drop the old column in a later release.",
 	},
-	Kinds: []ops.Kind{ops.AlterColumnType},
 	Op: func(p *Pass, op *ops.Op) {
-		if op.Type == nil || p.columnIsNew(op) {
+		if op.Type == nil {
 			return
 		}
 		from, known := op.Detail, false

@@ -68,7 +68,7 @@ func NewPass(r *Rule, m *migration.Migration, pgVersion int, schema Schema, comp
 }
 
 // Run runs the pass's rule on its migration: its Run, or its Op on each
-// operation of its Kinds whose table the running release has.
+// operation of its Kinds that the running release can be hurt by.
 func (p *Pass) Run() {
 	r := p.Rule
 	switch {
@@ -76,9 +76,10 @@ func (p *Pass) Run() {
 		r.Run(p)
 	case r.Op != nil:
 		for _, op := range p.Ops(r.Kinds...) {
-			if !p.IsNew(op) {
-				r.Op(p, op)
+			if p.IsNew(op) || (r.KnownColumns && p.columnIsNew(op)) {
+				continue
 			}
+			r.Op(p, op)
 		}
 	}
 }
@@ -117,8 +118,7 @@ func (p *Pass) IsNew(op *ops.Op) bool {
 }
 
 // columnIsNew reports whether the operation's column was added by a
-// pending migration: the deployed release never saw it, so dropping or
-// renaming it cannot break that release.
+// pending migration: the deployed release never saw it.
 func (p *Pass) columnIsNew(op *ops.Op) bool {
 	return p.Schema != nil && op.Column != "" && p.Schema.ColumnIsNew(op.Table, op.Column)
 }

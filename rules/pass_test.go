@@ -42,6 +42,39 @@ ALTER TABLE orders ADD COLUMN c int;
 	}
 }
 
+// With KnownColumns, Op does not see a column a pending migration added:
+// the deployed release never had it.
+func TestKnownColumnsPassOverPendingColumns(t *testing.T) {
+	cat := catalog.New()
+	cat.Order = catalog.Baseline
+	apply := func(sql string) {
+		m := migrations.FromText("m.sql", []byte(sql), migration.FormatSQL)
+		m.Prepare(16)
+		cat.Order++
+		cat.ApplyAll(m.Ops, m.Path)
+	}
+	apply("CREATE TABLE users (id bigint, legacy int);") // deployed
+	cat.Boundary = cat.Order + 1
+	apply("ALTER TABLE users ADD COLUMN fresh int;") // pending
+	for _, known := range []bool{false, true} {
+		var seen []string
+		r := &rules.Rule{Name: "seen", Severity: rules.Warning, Category: rules.Style,
+			Kinds: []ops.Kind{ops.DropColumn}, KnownColumns: known,
+			Op: func(p *rules.Pass, op *ops.Op) { seen = append(seen, op.Column) },
+		}
+		m := migrations.FromText("drop.sql", []byte("ALTER TABLE users DROP COLUMN fresh;\nALTER TABLE users DROP COLUMN legacy;\n"), migration.FormatSQL)
+		m.Prepare(16)
+		rules.NewPass(r, m, 16, cat, nil, func(rules.Finding) {}).Run()
+		want := []string{"fresh", "legacy"}
+		if known {
+			want = []string{"legacy"}
+		}
+		if diff := cmp.Diff(want, seen); diff != "" {
+			t.Errorf("KnownColumns %v: columns Op saw (-want +got):\n%s", known, diff)
+		}
+	}
+}
+
 // A rule checks one operation at a time (Kinds and Op) or the whole
 // migration (Run), never both; Kinds without an Op would say nothing.
 func TestRuleHasOpOrRun(t *testing.T) {
@@ -49,8 +82,8 @@ func TestRuleHasOpOrRun(t *testing.T) {
 		if r.Op != nil && r.Run != nil {
 			t.Errorf("rule %s has both an Op and a Run", r.Name)
 		}
-		if len(r.Kinds) > 0 && r.Op == nil {
-			t.Errorf("rule %s has Kinds but no Op", r.Name)
+		if (len(r.Kinds) > 0 || r.KnownColumns) && r.Op == nil {
+			t.Errorf("rule %s has Kinds or KnownColumns but no Op", r.Name)
 		}
 	}
 }

@@ -15,11 +15,11 @@ var RefreshMaterializedViewConcurrently = &Rule{
 	Severity: Warning,
 	Category: Locking,
 	Summary:  "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view",
+	Kinds:    []ops.Kind{ops.RefreshMatView},
 	Doc:      `A plain REFRESH MATERIALIZED VIEW takes ACCESS EXCLUSIVE on the view: the running release cannot read it until the refresh is done. CONCURRENTLY (which needs a unique index on the view) takes only EXCLUSIVE and lets reads continue.`,
 	Bad:      "REFRESH MATERIALIZED VIEW sales_summary;",
 	Good:     "CREATE UNIQUE INDEX CONCURRENTLY ON sales_summary (day);\nREFRESH MATERIALIZED VIEW CONCURRENTLY sales_summary;",
 	Steps:    []string{"Make sure the view has a unique index.", "REFRESH MATERIALIZED VIEW CONCURRENTLY ...;"},
-	Kinds:    []ops.Kind{ops.RefreshMatView},
 	Op: func(p *Pass, op *ops.Op) {
 		if op.Concurrently {
 			return

@@ -13,6 +13,8 @@ var RenameColumn = &Rule{
 	Category:        Compatibility,
 	NeedsReferences: true,
 	Summary:         "renaming a column breaks the running release, which still uses the old name",
+	Kinds:           []ops.Kind{ops.RenameColumn},
+	KnownColumns:    true,
 	Doc:             `A rename is a drop of the old name as far as the running release is concerned: its queries fail with "column does not exist". Rename in steps: add the new column, deploy code that writes both and backfill, deploy code that reads the new one, drop the old one in a later release.`,
 	Bad:             "ALTER TABLE users RENAME COLUMN name TO full_name;",
 	Good:            "ALTER TABLE users ADD COLUMN full_name text;\n-- dual-write + backfill, switch reads, then a later release drops name",
@@ -22,11 +24,7 @@ var RenameColumn = &Rule{
 		"Deploy code that reads new_name only.",
 		"Drop the old column in a later release.",
 	},
-	Kinds: []ops.Kind{ops.RenameColumn},
 	Op: func(p *Pass, op *ops.Op) {
-		if p.columnIsNew(op) {
-			return
-		}
 		col := qname(op.Table) + "." + quoteIdent(op.Column)
 		hint := fmt.Sprintf("add %s, write both and backfill, switch reads to it, then drop %s in a later release", quoteIdent(op.NewName), quoteIdent(op.Column))
 		if p.Compat == nil {

@@ -14,6 +14,7 @@ var RenameTable = &Rule{
 	Category:        Compatibility,
 	NeedsReferences: true,
 	Summary:         "renaming a table (or moving it to another schema) breaks the running release",
+	Kinds:           []ops.Kind{ops.RenameTable, ops.SetSchema},
 	Doc:             `The running release names the table by its old name (and schema): after RENAME or SET SCHEMA its queries fail with "relation does not exist". Rename in steps: create the new table (or a view with the new name over the old table), deploy code that uses the new name, then drop or rename the old one in a later release.`,
 	Bad:             "ALTER TABLE customers RENAME TO clients;",
 	Good:            "CREATE VIEW clients AS SELECT * FROM customers;\n-- deploy code that uses clients; later: swap the view and table",
@@ -22,7 +23,6 @@ var RenameTable = &Rule{
 		"Deploy code that uses the new name.",
 		"Remove the old name in a later release.",
 	},
-	Kinds: []ops.Kind{ops.RenameTable, ops.SetSchema},
 	Op: func(p *Pass, op *ops.Op) {
 		if op.Table.Name == "" {
 			return

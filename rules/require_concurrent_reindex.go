@@ -14,11 +14,11 @@ var RequireConcurrentReindex = &Rule{
 	Severity: Warning,
 	Category: Locking,
 	Summary:  "REINDEX without CONCURRENTLY blocks writes, and reads too",
+	Kinds:    []ops.Kind{ops.Reindex},
 	Doc:      `REINDEX locks the table against writes (SHARE) and takes ACCESS EXCLUSIVE on each index it rebuilds; every query on the table opens all its indexes while planning, so reads block too. PostgreSQL 12 added REINDEX CONCURRENTLY, which rebuilds without blocking.`,
 	Bad:      "REINDEX INDEX index_users_on_email;",
 	Good:     "REINDEX INDEX CONCURRENTLY index_users_on_email;",
 	Steps:    []string{"Run REINDEX ... CONCURRENTLY outside a transaction (PostgreSQL 12+)."},
-	Kinds:    []ops.Kind{ops.Reindex},
 	Op: func(p *Pass, op *ops.Op) {
 		if op.Concurrently {
 			return

@@ -15,6 +15,12 @@ type Rule struct {
 	Category Category
 	// Summary is one line for `schemagate rules` and SARIF.
 	Summary string
+	// Kinds are the operations Op looks at (every kind when empty), like
+	// an analyzer's node filter. KnownColumns narrows them to columns the
+	// running release has: a column a pending migration added is new to
+	// it, so dropping, renaming or retyping it breaks nothing there.
+	Kinds        []ops.Kind
+	KnownColumns bool
 	// Doc explains what the rule catches and why it matters while the
 	// previous release is still running.
 	Doc string
@@ -30,13 +36,11 @@ type Rule struct {
 	// the references: the engine runs them only for check (Pass.Compat is
 	// never nil in them), and lint does not report them.
 	CheckOnly bool
-	// Kinds and Op check a migration one operation at a time, like an
-	// analyzer's node filter and callback: Op is called, in order, for
-	// each operation of Kinds (every kind when empty) except those on a
-	// table the running release does not have yet (Pass.IsNew), which
-	// nobody else can lock or break.
-	Kinds []ops.Kind
-	Op    func(p *Pass, op *ops.Op)
+	// Op checks one operation of Kinds. It is called in order, for each
+	// one on a table the running release has: a table created in this
+	// migration or a pending one (Pass.IsNew) is new to it, and nobody
+	// else can lock or break it.
+	Op func(p *Pass, op *ops.Op)
 	// Run checks the whole migration at once, for rules that look at
 	// more than one operation at a time or at new tables too. A rule has
 	// an Op or a Run, not both.

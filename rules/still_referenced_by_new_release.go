@@ -15,11 +15,11 @@ var StillReferencedByNewRelease = &Rule{
 	NeedsReferences: true,
 	CheckOnly:       true,
 	Summary:         "the release being deployed still uses a column or table its own migrations drop or rename",
+	Kinds:           []ops.Kind{ops.DropColumn, ops.RenameColumn, ops.DropTable, ops.RenameTable},
 	Doc:             `The migration removes a column or table (or renames it away) that the code being deployed with it still references: the new release fails as soon as it starts, and the old one is already broken by the migration. Either the code change that stops using it is missing, or the migration belongs in a later release.`,
 	Bad:             "-- migration: ALTER TABLE users DROP COLUMN nickname;\n-- app/models/user.rb still reads user.nickname",
 	Good:            "-- release N: remove every use of nickname; release N+1: drop it",
 	Steps:           []string{"Remove every use from the code first.", "Drop or rename in a later release."},
-	Kinds:           []ops.Kind{ops.DropColumn, ops.RenameColumn, ops.DropTable, ops.RenameTable},
 	Op: func(p *Pass, op *ops.Op) {
 		var uses []Use
 		what := ""

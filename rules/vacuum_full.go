@@ -8,11 +8,11 @@ var VacuumFull = &Rule{
 	Severity: Warning,
 	Category: Rewrite,
 	Summary:  "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",
+	Kinds:    []ops.Kind{ops.Vacuum},
 	Doc:      `VACUUM FULL copies the whole table and rebuilds its indexes while holding ACCESS EXCLUSIVE: the running release can neither read nor write it until done. Plain VACUUM does not block, and tools such as pg_repack reclaim space online.`,
 	Bad:      "VACUUM FULL events;",
 	Good:     "VACUUM (ANALYZE) events;",
 	Steps:    []string{"Use plain VACUUM, or pg_repack outside the migration."},
-	Kinds:    []ops.Kind{ops.Vacuum},
 	Op: func(p *Pass, op *ops.Op) {
 		if !op.Full {
 			return
