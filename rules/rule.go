@@ -37,9 +37,9 @@ type Rule struct {
 	// never nil in them), and lint does not report them.
 	CheckOnly bool
 	// Op checks one operation of Kinds. It is called in order, for each
-	// one on a table the running release has: a table created in this
-	// migration or a pending one (Pass.IsNew) is new to it, and nobody
-	// else can lock or break it.
+	// one but those on a table the running release does not have: a
+	// table created in this migration or a pending one (Pass.IsNew) is
+	// new to it, and nobody else can lock or break it.
 	Op func(p *Pass, op *ops.Op)
 	// Run checks the whole migration at once, for rules that look at
 	// more than one operation at a time or at new tables too. A rule has
