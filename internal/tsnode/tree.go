@@ -33,32 +33,41 @@ uint32_t ts_node_start_byte(TSNode);
 uint32_t ts_node_end_byte(TSNode);
 bool ts_node_is_missing(TSNode);
 bool ts_node_is_named(TSNode);
+bool ts_node_has_error(TSNode);
 uint32_t ts_node_descendant_count(TSNode);
 
 // tsn_copy writes the tree in preorder, five numbers a node: symbol
-// with flags above it (1 named, 2 missing), start byte, end byte, depth
-// and field id. It returns the number of nodes, which may exceed cap:
-// then only cap were written and the caller retries with room enough.
-// The depth is unbounded (a chain of 100,000 + is that deep), so the
-// walk keeps no stack of its own: the caller rebuilds parents from the
-// depths.
-static int tsn_copy(TSNode root, int32_t *out, int cap) {
+// with flags above it (1 named, 2 missing, 8 an error below), start
+// byte, end byte, depth and field id. Nodes of symbol skip (-1 for none)
+// are left out with what is under them, and so are nodes deeper than
+// max_depth: a node at max_depth is written without its children, and
+// with flag 8 when there is an error among them. It returns the number
+// of nodes, which may exceed cap: then only cap were written and the
+// caller retries with room enough. The depth is unbounded (a chain of
+// 100,000 + is that deep), so the walk keeps no stack of its own: the
+// caller rebuilds parents from the depths.
+static int tsn_copy(TSNode root, int skip, int max_depth, int32_t *out, int cap) {
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	int depth = 0, n = 0;
 	for (;;) {
 		TSNode x = ts_tree_cursor_current_node(&c);
-		if (n < cap) {
-			int32_t *o = out + 5*n;
-			o[0] = (int32_t)ts_node_symbol(x) | (ts_node_is_named(x) ? 1<<16 : 0) | (ts_node_is_missing(x) ? 2<<16 : 0);
-			o[1] = (int32_t)ts_node_start_byte(x);
-			o[2] = (int32_t)ts_node_end_byte(x);
-			o[3] = depth;
-			o[4] = (int32_t)ts_tree_cursor_current_field_id(&c);
-		}
-		n++;
-		if (ts_tree_cursor_goto_first_child(&c)) {
-			depth++;
-			continue;
+		int sym = ts_node_symbol(x);
+		if (sym != skip || depth == 0) {
+			bool below = depth < max_depth;
+			if (n < cap) {
+				int32_t *o = out + 5*n;
+				o[0] = (int32_t)sym | (ts_node_is_named(x) ? 1<<16 : 0) | (ts_node_is_missing(x) ? 2<<16 : 0) |
+					(!below && ts_node_has_error(x) ? 8<<16 : 0);
+				o[1] = (int32_t)ts_node_start_byte(x);
+				o[2] = (int32_t)ts_node_end_byte(x);
+				o[3] = depth;
+				o[4] = (int32_t)ts_tree_cursor_current_field_id(&c);
+			}
+			n++;
+			if (below && ts_tree_cursor_goto_first_child(&c)) {
+				depth++;
+				continue;
+			}
 		}
 		while (!ts_tree_cursor_goto_next_sibling(&c)) {
 			if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) {
@@ -75,6 +84,7 @@ import "C"
 import (
 	"bytes"
 	"context"
+	"math"
 	"sync"
 	"unsafe"
 
@@ -127,6 +137,7 @@ type Point struct{ Row, Column uint32 }
 type language struct {
 	symbols []string
 	fields  map[string]uint16
+	comment int // the named symbol "comment", or -1
 	lang    *sitter.Language
 }
 
@@ -146,11 +157,14 @@ func languageOf(l *sitter.Language) *language {
 	if v, ok := languages.Load(key); ok {
 		return v.(*language)
 	}
-	info := &language{lang: l, fields: map[string]uint16{}}
+	info := &language{lang: l, fields: map[string]uint16{}, comment: -1}
 	n := int(l.SymbolCount())
 	info.symbols = make([]string, n)
 	for i := range n {
 		info.symbols[i] = l.SymbolName(sitter.Symbol(i))
+		if info.symbols[i] == "comment" && info.comment < 0 && l.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular {
+			info.comment = i
+		}
 	}
 	for i := 1; ; i++ {
 		name := l.FieldName(i)
@@ -166,6 +180,24 @@ func languageOf(l *sitter.Language) *language {
 // Parse parses src with lang and returns the root of its copy; the
 // tree-sitter tree is freed before it returns.
 func Parse(lang *sitter.Language, src []byte) *Node {
+	return ParseWith(lang, src, Options{})
+}
+
+// Options choose what a copy leaves out; the zero value leaves out
+// nothing.
+type Options struct {
+	// NoComments leaves out the comments (nodes of the grammar's named
+	// symbol "comment"), for an interpreter to which they are noise.
+	NoComments bool
+	// MaxDepth, when positive, leaves out the nodes deeper than it (the
+	// root is at depth 0): a node at MaxDepth has no children, though
+	// HasError still sees errors among the ones it had. An interpreter
+	// that recurses on the tree bounds its recursion with it.
+	MaxDepth int
+}
+
+// ParseWith is Parse with options.
+func ParseWith(lang *sitter.Language, src []byte, opts Options) *Node {
 	info := languageOf(lang)
 	p := GetParser(lang)
 	// ParseCtx fails only without a language, on a cancelled context or
@@ -176,7 +208,7 @@ func Parse(lang *sitter.Language, src []byte) *Node {
 	}
 	PutParser(lang, p)
 	defer tree.Close()
-	return copyTree(tree.RootNode(), info, src)
+	return copyTree(tree.RootNode(), info, src, opts)
 }
 
 const fields = 5 // numbers tsn_copy writes a node
@@ -185,20 +217,28 @@ const fields = 5 // numbers tsn_copy writes a node
 // parses many files, and the buffer is as large as the biggest tree.
 var scratch = sync.Pool{New: func() any { return new([]int32) }}
 
-func copyTree(rn *sitter.Node, info *language, src []byte) *Node {
+func copyTree(rn *sitter.Node, info *language, src []byte, opts Options) *Node {
 	// sitter.Node starts with its C TSNode.
 	croot := *(*C.TSNode)(unsafe.Pointer(rn))
+	skip, maxDepth := -1, math.MaxInt32
+	if opts.NoComments {
+		skip = info.comment
+	}
+	if opts.MaxDepth > 0 {
+		maxDepth = min(opts.MaxDepth, maxDepth)
+	}
 	bufp := scratch.Get().(*[]int32)
 	defer scratch.Put(bufp)
 	// tree-sitter keeps the count of visible nodes, which is what the
-	// walk visits; a second walk would only follow a wrong count.
+	// walk visits (or more, when it leaves some out); a second walk would
+	// only follow a wrong count.
 	capacity := int(C.ts_node_descendant_count(croot))
 	for {
 		if len(*bufp) < fields*capacity {
 			*bufp = make([]int32, fields*capacity)
 		}
 		buf := *bufp
-		n := int(C.tsn_copy(croot, (*C.int32_t)(unsafe.Pointer(&buf[0])), C.int(capacity)))
+		n := int(C.tsn_copy(croot, C.int(skip), C.int(maxDepth), (*C.int32_t)(unsafe.Pointer(&buf[0])), C.int(capacity)))
 		if n <= capacity {
 			return buildNodes(buf[:fields*n], n, info, src)
 		}
