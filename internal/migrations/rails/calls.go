@@ -58,11 +58,11 @@ func (t *tr) headSpan(n, block *node) source.Span {
 	if block == nil {
 		return t.span(n)
 	}
-	end := block.start
-	for end > n.start && (t.src[end-1] == ' ' || t.src[end-1] == '\t') {
+	end := int(block.StartByte())
+	for end > int(n.StartByte()) && (t.src[end-1] == ' ' || t.src[end-1] == '\t') {
 		end--
 	}
-	return t.f.Span(n.start, end)
+	return t.f.Span(int(n.StartByte()), end)
 }
 
 // call runs a call statement.
@@ -72,14 +72,14 @@ func (t *tr) call(n *node, e *env) value {
 		t.hint(n, "code not translated: %s", t.snippet(n))
 		return value{}
 	}
-	name := meth.text(t.src)
+	name := t.text(meth)
 	if recv == nil {
 		return t.callByName(n, recv, name, argsN, block, e)
 	}
 	// t.string, t.index ... on the block parameter of create_table and
 	// change_table; dir.up on reversible's.
-	if recv.typ == "identifier" {
-		if v, ok := e.lookup(recv.text(t.src)); ok {
+	if recv.Type() == "identifier" {
+		if v, ok := e.lookup(t.text(recv)); ok {
 			switch v.k {
 			case kTableDef, kTable, kReversible:
 				return t.blockParamCall(v, n, name, argsN, block, e)
@@ -91,21 +91,21 @@ func (t *tr) call(n *node, e *env) value {
 	if isConnection(recv, t.src) {
 		return t.callByName(n, recv, name, argsN, block, e)
 	}
-	switch recv.typ {
+	switch recv.Type() {
 	case "array", "string_array", "symbol_array", "hash":
 		return t.loop(n, t.eval(recv, e), name, block, e)
 	case "self":
 		return t.callByName(n, nil, name, argsN, block, e)
 	}
 	if block != nil && loopMethods[name] {
-		if v := t.eval(recv, e); v.k == kArray || v.k == kHash || (recv.typ != "constant" && recv.typ != "scope_resolution" && chainRootIsLocal(recv)) {
+		if v := t.eval(recv, e); v.k == kArray || v.k == kHash || (recv.Type() != "constant" && recv.Type() != "scope_resolution" && chainRootIsLocal(recv)) {
 			return t.loop(n, v, name, block, e)
 		}
 	}
-	if (recv.typ == "constant" || recv.typ == "scope_resolution") && t.discourseCall(n, recv, name, argsN, block, e) {
+	if (recv.Type() == "constant" || recv.Type() == "scope_resolution") && t.discourseCall(n, recv, name, argsN, block, e) {
 		return value{}
 	}
-	if root := chainRoot(recv); root != nil && (root.typ == "constant" || root.typ == "scope_resolution") {
+	if root := chainRoot(recv); root != nil && (root.Type() == "constant" || root.Type() == "scope_resolution") {
 		return t.modelCall(n, recv, name, block, e)
 	}
 	v := t.eval(n, e)
@@ -120,12 +120,12 @@ func (t *tr) call(n *node, e *env) value {
 // connection, self.connection, ActiveRecord::Base.connection,
 // Model.connection.
 func isConnection(recv *node, src []byte) bool {
-	switch recv.typ {
+	switch recv.Type() {
 	case "identifier":
-		return recv.text(src) == "connection"
+		return text(recv, src) == "connection"
 	case "call":
 		_, meth, _, _ := callParts(recv)
-		return meth != nil && (meth.text(src) == "connection" || meth.text(src) == "lease_connection" || meth.text(src) == "with_connection")
+		return meth != nil && (text(meth, src) == "connection" || text(meth, src) == "lease_connection" || text(meth, src) == "with_connection")
 	}
 	return false
 }
@@ -134,12 +134,12 @@ func isConnection(recv *node, src []byte) bool {
 // (a model): `columns.each`, `names.map(&:to_s).each`.
 func chainRootIsLocal(n *node) bool {
 	root := chainRoot(n)
-	return root != nil && root.typ != "constant" && root.typ != "scope_resolution"
+	return root != nil && root.Type() != "constant" && root.Type() != "scope_resolution"
 }
 
 // chainRoot is the innermost receiver of a call chain.
 func chainRoot(n *node) *node {
-	for n != nil && n.typ == "call" {
+	for n != nil && n.Type() == "call" {
 		recv, _, _, _ := callParts(n)
 		if recv == nil {
 			return n
@@ -172,9 +172,9 @@ var modelNoops = map[string]bool{
 // modelCall handles calls on a model class (User.where(...).update_all).
 func (t *tr) modelCall(n, recv *node, name string, block *node, e *env) value {
 	data := dataMethods[name]
-	for x := recv; x != nil && x.typ == "call" && !data; {
+	for x := recv; x != nil && x.Type() == "call" && !data; {
 		r, m, _, _ := callParts(x)
-		if m != nil && dataMethods[m.text(t.src)] {
+		if m != nil && dataMethods[t.text(m)] {
 			data = true
 		}
 		x = r
@@ -205,9 +205,9 @@ func (t *tr) loop(n *node, over value, name string, block *node, e *env) value {
 		be := newEnv(e)
 		for i, p := range params {
 			if i < len(vals) {
-				be.vars[p.text(t.src)] = vals[i]
+				be.vars[t.text(p)] = vals[i]
 			} else {
-				be.vars[p.text(t.src)] = value{k: kNil}
+				be.vars[t.text(p)] = value{k: kNil}
 			}
 		}
 		return be
@@ -259,7 +259,7 @@ func (t *tr) callByName(n, recv *node, name string, argsN, block *node, e *env) 
 		params, body := blockParts(block)
 		be := newEnv(e)
 		for _, p := range params {
-			be.vars[p.text(t.src)] = value{k: kReversible}
+			be.vars[t.text(p)] = value{k: kReversible}
 		}
 		t.exec(body, be)
 	case "up_only", "say_with_time", "with_lock_retries", "with_lock_timeout", "with_statement_timeout",
@@ -335,21 +335,21 @@ func (t *tr) blockParamCall(p value, n *node, name string, argsN, block *node, e
 
 // predicate evaluates the schema questions migrations guard with.
 func (t *tr) predicate(n *node, e *env) (tri, bool) {
-	if n.typ != "call" && n.typ != "identifier" {
+	if n.Type() != "call" && n.Type() != "identifier" {
 		return triUnknown, false
 	}
 	var name string
 	var argsN *node
-	if n.typ == "identifier" {
-		name = n.text(t.src)
+	if n.Type() == "identifier" {
+		name = t.text(n)
 	} else {
 		recv, meth, a, _ := callParts(n)
 		if meth == nil {
 			return triUnknown, false
 		}
-		name, argsN = meth.text(t.src), a
+		name, argsN = t.text(meth), a
 		if recv != nil {
-			if v, ok := e.lookup(recv.text(t.src)); ok && (v.k == kTableDef || v.k == kTable) {
+			if v, ok := e.lookup(t.text(recv)); ok && (v.k == kTableDef || v.k == kTable) {
 				// t.column_exists?(:x) inside change_table.
 				ct, _ := v.ref.(*changeTable)
 				if ct == nil {

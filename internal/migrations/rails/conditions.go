@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"github.com/schemagate/schemagate/internal/tsnode"
 	"regexp"
 	"strconv"
 	"strings"
@@ -97,20 +98,20 @@ func (t *tr) adapterQuestion(n, recv *node, name string, argsN *node, e *env) (v
 		v := int64(t.pgMajor()) * 10000
 		return value{k: kInt, i: v, s: strconv.FormatInt(v, 10), n: n}, true
 	case onConnection && (name == "is_a?" || name == "kind_of?" || name == "instance_of?"):
-		if argsN == nil || len(argsN.namedKids()) != 1 {
+		if argsN == nil || len(tsnode.Named(argsN)) != 1 {
 			return value{}, false
 		}
-		class := argsN.namedKids()[0].text(t.src)
+		class := t.text(tsnode.Named(argsN)[0])
 		if !strings.HasSuffix(class, "Adapter") {
 			return value{}, false
 		}
 		return value{k: kBool, b: strings.HasSuffix(class, "PostgreSQLAdapter"), n: n}, true
 	case name == "connection_db_config" || name == "connection_config" || name == "db_config" || name == "configuration_hash":
-		if recv != nil && !isConnection(recv, t.src) && recv.typ != "constant" && recv.typ != "scope_resolution" && t.eval(recv, e).k != kHash {
+		if recv != nil && !isConnection(recv, t.src) && recv.Type() != "constant" && recv.Type() != "scope_resolution" && t.eval(recv, e).k != kHash {
 			return value{}, false
 		}
 		return dbConfig(n), true
-	case dbPredicates[name] != triUnknown && recv != nil && (isConnection(recv, t.src) || strings.HasSuffix(recv.text(t.src), "Database")):
+	case dbPredicates[name] != triUnknown && recv != nil && (isConnection(recv, t.src) || strings.HasSuffix(t.text(recv), "Database")):
 		// An application's own question about the database
 		// (Redmine::Database.mysql?): decided by its name.
 		return value{k: kBool, b: dbPredicates[name] == triTrue, n: n}, true
@@ -145,21 +146,21 @@ func dbConfig(n *node) value {
 func (t *tr) regexValue(n *node) value {
 	var body strings.Builder
 	flags := ""
-	for _, k := range n.kids {
-		switch k.typ {
+	for _, k := range tsnode.Children(n) {
+		switch k.Type() {
 		case "string_content":
-			body.WriteString(k.text(t.src))
+			body.WriteString(t.text(k))
 		case "interpolation":
 			return value{n: n}
 		case "/":
-			if txt := k.text(t.src); len(txt) > 1 {
+			if txt := t.text(k); len(txt) > 1 {
 				flags = txt[1:]
 			}
 		default:
-			if k.named {
+			if k.IsNamed() {
 				return value{n: n}
 			}
-			if txt := k.text(t.src); strings.HasPrefix(txt, "/") && len(txt) > 1 {
+			if txt := t.text(k); strings.HasPrefix(txt, "/") && len(txt) > 1 {
 				flags = txt[1:]
 			}
 		}
@@ -332,13 +333,13 @@ func (t *tr) caseBranches(s *node, e *env, run bool) (bodies []*node, decided bo
 	var subject *node
 	var whens []*node
 	var elseN *node
-	for _, k := range s.kids {
+	for _, k := range tsnode.Children(s) {
 		switch {
-		case k.typ == "when":
+		case k.Type() == "when":
 			whens = append(whens, k)
-		case k.typ == "else":
+		case k.Type() == "else":
 			elseN = k
-		case k.named && subject == nil && whens == nil:
+		case k.IsNamed() && subject == nil && whens == nil:
 			subject = k
 		}
 	}
@@ -348,13 +349,13 @@ func (t *tr) caseBranches(s *node, e *env, run bool) (bodies []*node, decided bo
 	}
 	for i, w := range whens {
 		r := triFalse
-		for _, p := range w.kids {
-			if p.typ != "pattern" {
+		for _, p := range tsnode.Children(w) {
+			if p.Type() != "pattern" {
 				continue
 			}
 			var pr tri
-			switch pat := p.firstNamed(); {
-			case pat == nil || pat.typ == "splat_argument":
+			switch pat := p.NamedChild(0); {
+			case pat == nil || pat.Type() == "splat_argument":
 				pr = triUnknown
 			case subject == nil:
 				pr, _ = t.cond(pat, e)
@@ -374,10 +375,10 @@ func (t *tr) caseBranches(s *node, e *env, run bool) (bodies []*node, decided bo
 			if run {
 				t.recognised++
 			}
-			return []*node{w.child("then")}, true
+			return []*node{child(w, "then")}, true
 		case triUnknown:
 			for _, rest := range whens[i:] {
-				bodies = append(bodies, rest.child("then"))
+				bodies = append(bodies, child(rest, "then"))
 			}
 			bodies = append(bodies, elseN)
 			if run {
@@ -410,7 +411,7 @@ func (t *tr) caseStatement(s *node, e *env) (bool, value) {
 			continue
 		}
 		var last value
-		stop := t.execBody(b.kids, e, &last)
+		stop := t.execBody(tsnode.Children(b), e, &last)
 		if i == 0 {
 			first = last
 		}
@@ -428,7 +429,7 @@ func (t *tr) caseValue(s *node, e *env) value {
 	if bodies[0] == nil {
 		return value{k: kNil, n: s}
 	}
-	last := bodies[0].lastNamed()
+	last := lastNamed(bodies[0])
 	if last == nil {
 		return value{k: kNil, n: s}
 	}

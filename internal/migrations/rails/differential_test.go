@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/schemagate/schemagate/internal/tsnode"
 	"net/url"
 	"os"
 	"os/exec"
@@ -106,7 +107,7 @@ func modelStatement(name string) bool { return name != "" && name != "SQL" && na
 func versionOf(m *migration.Migration) version {
 	f := m.File
 	p := parseAll([][]byte{f.Text})(0)
-	t := &tr{f: f, src: f.Text}
+	t := &tr{f: f, src: f.Text, str: string(f.Text)}
 	_, super, _ := migrationClass(p.root)
 	if super == nil {
 		return currentVersion
@@ -339,15 +340,15 @@ func calledMethods(m *migration.Migration) map[string]bool {
 	out := map[string]bool{}
 	var walk func(n *node)
 	walk = func(n *node) {
-		switch n.typ {
+		switch n.Type() {
 		case "call":
 			if _, meth, _, _ := callParts(n); meth != nil {
-				out[meth.text(m.File.Text)] = true
+				out[text(meth, m.File.Text)] = true
 			}
 		case "identifier":
-			out[n.text(m.File.Text)] = true
+			out[text(n, m.File.Text)] = true
 		}
-		for _, k := range n.kids {
+		for _, k := range tsnode.Children(n) {
 			walk(k)
 		}
 	}

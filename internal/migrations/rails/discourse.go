@@ -20,7 +20,7 @@ var miniSQLMethods = map[string]bool{
 // discourseCall translates a call on DB or a Discourse dropper; false
 // when the call is none of them.
 func (t *tr) discourseCall(n, recv *node, name string, argsN, block *node, e *env) bool {
-	r := strings.TrimPrefix(recv.text(t.src), "::")
+	r := strings.TrimPrefix(t.text(recv), "::")
 	switch {
 	case r == "DB" && miniSQLMethods[name]:
 	case (r == "Migration::ColumnDropper" || r == "Migration::TableDropper") && name == "execute_drop":
@@ -57,7 +57,7 @@ func (t *tr) discourseCall(n, recv *node, name string, argsN, block *node, e *en
 	for i, col := range cols {
 		sp := c.sp
 		if c.pos[1].k == kArray {
-			if el := c.pos[1].list[i].n; el != nil && el.start >= n.start && el.end <= n.end {
+			if el := c.pos[1].list[i].n; el != nil && el.StartByte() >= n.StartByte() && el.EndByte() <= n.EndByte() {
 				sp = t.span(el)
 			}
 		}

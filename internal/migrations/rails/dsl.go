@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -226,7 +227,7 @@ func (t *tr) runBlock(c *rcall, v value) {
 	params, body := blockParts(c.block)
 	be := newEnv(c.e)
 	if len(params) > 0 {
-		be.vars[params[0].text(t.src)] = v
+		be.vars[t.text(params[0])] = v
 	}
 	t.exec(body, be)
 }
@@ -780,7 +781,11 @@ func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
 		var ok bool
 		cols, ok = colsV.names()
 		if !ok {
-			t.hint(nodeOr(colsV.n, nil, t), "index columns are not literals: this index is not checked")
+			sp := t.f.Span(0, 0)
+			if colsV.n != nil {
+				sp = t.span(colsV.n)
+			}
+			t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: sp, Message: "index columns are not literals: this index is not checked"})
 			return
 		}
 		nameCols = cols
@@ -796,16 +801,6 @@ func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
 		t.sendSQL(commentSQL("INDEX "+quoteName(ops.Name{Schema: tname(table).Schema, Name: name}), cv), sp)
 	}
-}
-
-func nodeOr(n, def *node, t *tr) *node {
-	if n != nil {
-		return n
-	}
-	if def != nil {
-		return def
-	}
-	return &node{start: 0, end: 0}
 }
 
 func (t *tr) removeIndexCall(c *rcall) { t.removeIndexWith(c, c.o) }

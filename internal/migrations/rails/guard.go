@@ -6,6 +6,8 @@ package rails
 // again after a failure, as IF [NOT] EXISTS would: its operations are
 // marked Guarded.
 
+import "github.com/schemagate/schemagate/internal/tsnode"
+
 // existenceQuestions are the methods that ask whether an object exists.
 var existenceQuestions = map[string]bool{
 	"table_exists?": true, "data_source_exists?": true, "view_exists?": true,
@@ -19,15 +21,15 @@ func (t *tr) asksExistence(n *node) bool {
 	if n == nil {
 		return false
 	}
-	switch n.typ {
+	switch n.Type() {
 	case "identifier":
-		return existenceQuestions[n.text(t.src)]
+		return existenceQuestions[t.text(n)]
 	case "call":
-		if _, meth, _, _ := callParts(n); meth != nil && existenceQuestions[meth.text(t.src)] {
+		if _, meth, _, _ := callParts(n); meth != nil && existenceQuestions[t.text(meth)] {
 			return true
 		}
 	}
-	for _, k := range n.kids {
+	for _, k := range tsnode.Children(n) {
 		if t.asksExistence(k) {
 			return true
 		}
@@ -49,9 +51,9 @@ func (t *tr) guardedBy(cond *node, f func() (bool, value)) (bool, value) {
 // returnsOnExistence reports whether s is `return if ...` (or unless)
 // asking whether an object exists.
 func (t *tr) returnsOnExistence(s *node) bool {
-	if s.typ != "if_modifier" && s.typ != "unless_modifier" {
+	if s.Type() != "if_modifier" && s.Type() != "unless_modifier" {
 		return false
 	}
-	body := s.firstNamed()
-	return body != nil && body.typ == "return" && t.asksExistence(s.lastNamed())
+	body := s.NamedChild(0)
+	return body != nil && body.Type() == "return" && t.asksExistence(lastNamed(s))
 }

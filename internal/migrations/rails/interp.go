@@ -2,6 +2,7 @@ package rails
 
 import (
 	"fmt"
+	"github.com/schemagate/schemagate/internal/tsnode"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 type tr struct {
 	f   *source.File
 	src []byte
+	str string // src, for substrings that share its memory
 	ver version
 	// cat is the schema as the migrations read so far left it.
 	cat  *catalog.Catalog
@@ -80,7 +82,7 @@ func (e *env) assign(name string, v value) {
 	e.vars[name] = v
 }
 
-func (t *tr) span(n *node) source.Span { return t.f.Span(n.start, n.end) }
+func (t *tr) span(n *node) source.Span { return t.f.Span(int(n.StartByte()), int(n.EndByte())) }
 
 func (t *tr) hint(n *node, format string, args ...any) {
 	t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: t.span(n), Message: fmt.Sprintf(format, args...)})
@@ -96,7 +98,7 @@ func (t *tr) syntaxNote(sp source.Span, msg string) {
 
 // snippet is a short rendering of a node for messages.
 func (t *tr) snippet(n *node) string {
-	s := strings.Join(strings.Fields(n.text(t.src)), " ")
+	s := strings.Join(strings.Fields(t.text(n)), " ")
 	if len(s) > 60 {
 		s = truncateBytes(s, 57) + "..."
 	}
@@ -109,13 +111,13 @@ func collectHeredocs(root *node) map[*node]*node {
 	var begins, bodies []*node
 	var walk func(n *node)
 	walk = func(n *node) {
-		switch n.typ {
+		switch n.Type() {
 		case "heredoc_beginning":
 			begins = append(begins, n)
 		case "heredoc_body":
 			bodies = append(bodies, n)
 		}
-		for _, k := range n.kids {
+		for _, k := range tsnode.Children(n) {
 			walk(k)
 		}
 	}
@@ -142,11 +144,11 @@ func migrationClass(root *node) (cls, super, body *node) {
 		if depth > 6 {
 			return false
 		}
-		if n.typ == "class" || n.typ == "ERROR" {
-			if s := n.child("superclass"); s != nil {
+		if n.Type() == "class" || n.Type() == "ERROR" {
+			if s := child(n, "superclass"); s != nil {
 				cls, super = n, s
-				body = n.child("body_statement")
-				if body == nil && n.typ == "ERROR" {
+				body = child(n, "body_statement")
+				if body == nil && n.Type() == "ERROR" {
 					// Error recovery can leave the class's statements
 					// directly under the ERROR node.
 					body = n
@@ -154,8 +156,8 @@ func migrationClass(root *node) (cls, super, body *node) {
 				return true
 			}
 		}
-		for _, k := range n.kids {
-			switch k.typ {
+		for _, k := range tsnode.Children(n) {
+			switch k.Type() {
 			case "class", "ERROR", "module", "body_statement":
 				if find(k, depth+1) {
 					return true
@@ -170,8 +172,8 @@ func migrationClass(root *node) (cls, super, body *node) {
 
 // classVersion reads Migration[x.y] from the superclass.
 func (t *tr) classVersion(super *node, def version) (version, bool) {
-	er := super.child("element_reference")
-	ar := strings.Contains(super.text(t.src), "ActiveRecord::Migration")
+	er := child(super, "element_reference")
+	ar := strings.Contains(t.text(super), "ActiveRecord::Migration")
 	switch {
 	case er == nil && ar:
 		return legacyVersion, true
@@ -180,8 +182,8 @@ func (t *tr) classVersion(super *node, def version) (version, bool) {
 		// its version is not Rails'.
 		return def, true
 	}
-	for _, k := range er.namedKids()[1:] {
-		if v, ok := parseVersion(k.text(t.src)); ok {
+	for _, k := range tsnode.Named(er)[1:] {
+		if v, ok := parseVersion(t.text(k)); ok {
 			return v, true
 		}
 	}
@@ -202,32 +204,32 @@ func (t *tr) run(root *node, defVersion version) {
 	}
 	v, ok := t.classVersion(super, defVersion)
 	superExpr := super
-	if x := super.firstNamed(); x != nil {
+	if x := super.NamedChild(0); x != nil {
 		superExpr = x
 	}
 	switch {
 	case !ok:
 		t.hint(superExpr, "unknown migration version in %s: translated as Rails %s", t.snippet(superExpr), defVersion)
-	case v == legacyVersion && super.child("element_reference") == nil:
+	case v == legacyVersion && child(super, "element_reference") == nil:
 		t.hint(superExpr, "ActiveRecord::Migration without [x.y]: Rails 5 and later refuse to run it; translated with Rails 4.2's defaults")
 	}
 	t.ver = v
-	header := t.f.Span(cls.start, super.end)
+	header := t.f.Span(int(cls.StartByte()), int(super.EndByte()))
 	var entry *node
 	var stmts []*node
 	if body != nil {
-		stmts = body.kids
+		stmts = tsnode.Children(body)
 	}
 	var up, change *node
 	// Methods defined at the top of the file are private methods of
 	// every object, the migration's too.
-	for _, s := range root.kids {
-		if s.typ == "method" {
+	for _, s := range tsnode.Children(root) {
+		if s.Type() == "method" {
 			t.methods[methodName(s, t.src)] = s
 		}
 	}
 	for _, s := range stmts {
-		switch s.typ {
+		switch s.Type() {
 		case "method", "singleton_method":
 			name := methodName(s, t.src)
 			t.methods[name] = s
@@ -238,8 +240,8 @@ func (t *tr) run(root *node, defVersion version) {
 				change = s
 			}
 		case "assignment":
-			if l := s.firstNamed(); l != nil && l.typ == "constant" {
-				t.consts[l.text(t.src)] = t.eval(s.lastNamed(), newEnv(nil))
+			if l := s.NamedChild(0); l != nil && l.Type() == "constant" {
+				t.consts[t.text(l)] = t.eval(lastNamed(s), newEnv(nil))
 			}
 		case "call", "identifier":
 			switch name := callName(s, t.src); name {
@@ -248,8 +250,8 @@ func (t *tr) run(root *node, defVersion version) {
 			case "private", "protected", "public", "private_class_method":
 				// private def helper(...) ... end
 				if _, _, args, _ := callParts(s); args != nil {
-					for _, m := range args.kids {
-						if m.typ == "method" || m.typ == "singleton_method" {
+					for _, m := range tsnode.Children(args) {
+						if m.Type() == "method" || m.Type() == "singleton_method" {
 							t.methods[methodName(m, t.src)] = m
 						}
 					}
@@ -277,12 +279,12 @@ func (t *tr) run(root *node, defVersion version) {
 // hasStatements reports whether a method's body holds code, not only
 // comments (redmine's "# No-op" migrations).
 func hasStatements(m *node) bool {
-	for _, k := range m.kids {
-		if k.typ != "body_statement" {
+	for _, k := range tsnode.Children(m) {
+		if k.Type() != "body_statement" {
 			continue
 		}
-		for _, s := range k.kids {
-			if s.named && s.typ != "comment" {
+		for _, s := range tsnode.Children(k) {
+			if s.IsNamed() && s.Type() != "comment" {
 				return true
 			}
 		}
@@ -300,14 +302,14 @@ func lineEnd(src []byte, off int) int {
 }
 
 func methodName(m *node, src []byte) string {
-	seenDot := m.typ != "singleton_method"
-	for _, k := range m.kids {
-		if k.typ == "." {
+	seenDot := m.Type() != "singleton_method"
+	for _, k := range tsnode.Children(m) {
+		if k.Type() == "." {
 			seenDot = true
 			continue
 		}
-		if seenDot && (k.typ == "identifier" || k.typ == "constant" || k.typ == "setter" || k.typ == "operator") {
-			return k.text(src)
+		if seenDot && (k.Type() == "identifier" || k.Type() == "constant" || k.Type() == "setter" || k.Type() == "operator") {
+			return text(k, src)
 		}
 	}
 	return ""
@@ -315,13 +317,13 @@ func methodName(m *node, src []byte) string {
 
 // callName is the method name of a receiver-less call or identifier.
 func callName(n *node, src []byte) string {
-	switch n.typ {
+	switch n.Type() {
 	case "identifier":
-		return n.text(src)
+		return text(n, src)
 	case "call":
 		recv, meth, _, _ := callParts(n)
 		if recv == nil && meth != nil {
-			return meth.text(src)
+			return text(meth, src)
 		}
 	}
 	return ""
@@ -337,29 +339,29 @@ func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
 	e := newEnv(parent)
 	var body *node
 	i := 0
-	if params := m.child("method_parameters"); params != nil && len(o.h.list) > 0 && params.child("keyword_parameter") == nil && params.child("hash_splat_parameter") == nil {
+	if params := child(m, "method_parameters"); params != nil && len(o.h.list) > 0 && child(params, "keyword_parameter") == nil && child(params, "hash_splat_parameter") == nil {
 		// helper(:users, null: false) into def helper(table, options = {}):
 		// the options are the last positional argument.
 		pos = append(pos[:len(pos):len(pos)], o.h)
 	}
-	for _, k := range m.kids {
-		switch k.typ {
+	for _, k := range tsnode.Children(m) {
+		switch k.Type() {
 		case "method_parameters":
-			for _, p := range k.kids {
-				switch p.typ {
+			for _, p := range tsnode.Children(k) {
+				switch p.Type() {
 				case "identifier":
 					if i < len(pos) {
-						e.vars[p.text(t.src)] = pos[i]
+						e.vars[t.text(p)] = pos[i]
 					} else {
-						e.vars[p.text(t.src)] = value{}
+						e.vars[t.text(p)] = value{}
 					}
 					i++
 				case "optional_parameter":
-					name := p.firstNamed()
+					name := p.NamedChild(0)
 					if i < len(pos) {
-						e.vars[name.text(t.src)] = pos[i]
+						e.vars[t.text(name)] = pos[i]
 					} else {
-						e.vars[name.text(t.src)] = t.eval(p.lastNamed(), e)
+						e.vars[t.text(name)] = t.eval(lastNamed(p), e)
 					}
 					i++
 				case "splat_parameter":
@@ -368,19 +370,19 @@ func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
 						rest.list = append(rest.list, pos[i:]...)
 						i = len(pos)
 					}
-					if name := p.firstNamed(); name != nil {
-						e.vars[name.text(t.src)] = rest
+					if name := p.NamedChild(0); name != nil {
+						e.vars[t.text(name)] = rest
 					}
 				case "hash_splat_parameter":
-					if name := p.firstNamed(); name != nil {
-						e.vars[name.text(t.src)] = o.h
+					if name := p.NamedChild(0); name != nil {
+						e.vars[t.text(name)] = o.h
 					}
 				case "keyword_parameter":
-					name := p.firstNamed().text(t.src)
+					name := t.text(p.NamedChild(0))
 					if v, ok := o.get(name); ok {
 						e.vars[name] = v
-					} else if len(p.namedKids()) > 1 {
-						e.vars[name] = t.eval(p.lastNamed(), e)
+					} else if len(tsnode.Named(p)) > 1 {
+						e.vars[name] = t.eval(lastNamed(p), e)
 					} else {
 						e.vars[name] = value{}
 					}
@@ -394,7 +396,7 @@ func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
 		return value{k: kNil}
 	}
 	var last value
-	t.execBody(body.kids, e, &last)
+	t.execBody(tsnode.Children(body), e, &last)
 	return last
 }
 
@@ -407,7 +409,7 @@ func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
 	guards := t.guards
 	defer func() { t.guards = guards }()
 	for i, s := range stmts {
-		if !s.named {
+		if !s.IsNamed() {
 			continue
 		}
 		stop, v := t.statement(s, e)
@@ -415,7 +417,7 @@ func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
 			// After `return if <undecided>`: what follows may not run.
 			t.restUndecided = false
 			if rest := stmts[i+1:]; len(rest) > 0 {
-				t.undecided = append(t.undecided, t.f.Span(rest[0].start, rest[len(rest)-1].end))
+				t.undecided = append(t.undecided, t.f.Span(int(rest[0].StartByte()), int(rest[len(rest)-1].EndByte())))
 			}
 		}
 		if last != nil {
@@ -434,30 +436,30 @@ func (t *tr) execBody(stmts []*node, e *env, last *value) bool {
 // statement runs one statement. It returns the value when the statement
 // is an expression (the result of a helper method).
 func (t *tr) statement(s *node, e *env) (stop bool, v value) {
-	switch s.typ {
+	switch s.Type() {
 	case "call":
 		return false, t.call(s, e)
 	case "identifier":
-		name := s.text(t.src)
+		name := t.text(s)
 		if v, ok := e.lookup(name); ok {
 			return false, v
 		}
 		return false, t.callByName(s, nil, name, nil, nil, e)
 	case "assignment":
-		l, r := s.firstNamed(), s.lastNamed()
+		l, r := s.NamedChild(0), lastNamed(s)
 		v := t.eval(r, e)
-		switch l.typ {
+		switch l.Type() {
 		case "identifier":
-			e.assign(l.text(t.src), v)
+			e.assign(t.text(l), v)
 		case "constant":
-			t.consts[l.text(t.src)] = v
+			t.consts[t.text(l)] = v
 		case "instance_variable":
-			t.ivars[l.text(t.src)] = v
+			t.ivars[t.text(l)] = v
 		}
 		return false, v
 	case "operator_assignment":
-		if l := s.firstNamed(); l != nil && l.typ == "identifier" {
-			e.assign(l.text(t.src), value{})
+		if l := s.NamedChild(0); l != nil && l.Type() == "identifier" {
+			e.assign(t.text(l), value{})
 		}
 		return false, value{}
 	case "if", "unless":
@@ -471,16 +473,16 @@ func (t *tr) statement(s *node, e *env) (stop bool, v value) {
 	case "return":
 		return true, value{}
 	case "begin":
-		for _, k := range s.kids {
-			switch k.typ {
+		for _, k := range tsnode.Children(s) {
+			switch k.Type() {
 			case "rescue", "else", "begin", "end":
 				continue
 			case "ensure":
-				if t.exec(k.kids, e) {
+				if t.exec(tsnode.Children(k), e) {
 					return true, value{}
 				}
 			default:
-				if k.named {
+				if k.IsNamed() {
 					if stop, v := t.statement(k, e); stop {
 						return true, v
 					}
@@ -490,7 +492,7 @@ func (t *tr) statement(s *node, e *env) (stop bool, v value) {
 		return false, value{}
 	case "parenthesized_statements", "then", "else", "block_body", "body_statement":
 		var last value
-		stop := t.execBody(s.kids, e, &last)
+		stop := t.execBody(tsnode.Children(s), e, &last)
 		return stop, last
 	case "heredoc_body", "comment", "empty_statement", "ERROR":
 		return false, value{}
@@ -507,7 +509,7 @@ func (t *tr) statement(s *node, e *env) (stop bool, v value) {
 		return false, value{}
 	case "binary":
 		// `a or raise ...` and friends: run both sides as statements.
-		l, r := s.firstNamed(), s.lastNamed()
+		l, r := s.NamedChild(0), lastNamed(s)
 		if l != nil {
 			t.statement(l, e)
 		}
@@ -543,11 +545,11 @@ func (r tri) not() tri {
 // with the value that decides settles it, the left one without reading
 // the right.
 func (t *tr) junction(n *node, e *env, decides tri) (r tri, schemaOnly bool) {
-	a, sa := t.cond(n.firstNamed(), e)
+	a, sa := t.cond(n.NamedChild(0), e)
 	if a == decides {
 		return decides, true
 	}
-	b, sb := t.cond(n.lastNamed(), e)
+	b, sb := t.cond(lastNamed(n), e)
 	switch other := decides.not(); {
 	case b == decides:
 		return decides, true
@@ -568,25 +570,25 @@ func triOf(b bool) tri {
 // comes only from schema questions (table_exists?, index_exists?, ...)
 // about objects the replay does not know.
 func (t *tr) cond(n *node, e *env) (r tri, schemaOnly bool) {
-	switch n.typ {
+	switch n.Type() {
 	case "parenthesized_statements":
-		if k := n.lastNamed(); k != nil {
+		if k := lastNamed(n); k != nil {
 			return t.cond(k, e)
 		}
 	case "unary":
 		op := ""
-		if len(n.kids) > 0 {
-			op = n.kids[0].text(t.src)
+		if n.ChildCount() > 0 {
+			op = t.text(n.Child(0))
 		}
 		if op == "!" || op == "not" {
-			r, s := t.cond(n.lastNamed(), e)
+			r, s := t.cond(lastNamed(n), e)
 			return r.not(), s
 		}
 	case "binary":
 		var op string
-		for _, k := range n.kids {
-			if !k.named {
-				op = k.text(t.src)
+		for _, k := range tsnode.Children(n) {
+			if !k.IsNamed() {
+				op = t.text(k)
 			}
 		}
 		switch op {
@@ -609,15 +611,15 @@ func (t *tr) cond(n *node, e *env) (r tri, schemaOnly bool) {
 
 func (t *tr) ifStatement(s *node, e *env) (bool, value) {
 	var condN, then, alt *node
-	neg := s.typ == "unless"
-	for _, k := range s.kids {
+	neg := s.Type() == "unless"
+	for _, k := range tsnode.Children(s) {
 		switch {
-		case !k.named:
+		case !k.IsNamed():
 		case condN == nil:
 			condN = k
-		case k.typ == "then" || (s.typ == "conditional" && then == nil):
+		case k.Type() == "then" || (s.Type() == "conditional" && then == nil):
 			then = k
-		case k.typ == "else" || k.typ == "elsif" || s.typ == "conditional":
+		case k.Type() == "else" || k.Type() == "elsif" || s.Type() == "conditional":
 			alt = k
 		}
 	}
@@ -637,12 +639,12 @@ func (t *tr) ifStatement(s *node, e *env) (bool, value) {
 		if b == nil {
 			return false, value{}
 		}
-		switch b.typ {
+		switch b.Type() {
 		case "elsif":
 			return t.ifStatement(b, e)
 		case "then", "else":
 			var last value
-			stop := t.execBody(b.kids, e, &last)
+			stop := t.execBody(tsnode.Children(b), e, &last)
 			return stop, last
 		}
 		return t.statement(b, e)
@@ -671,12 +673,12 @@ func (t *tr) ifStatement(s *node, e *env) (bool, value) {
 }
 
 func (t *tr) modifier(s *node, e *env) (bool, value) {
-	body, condN := s.firstNamed(), s.lastNamed()
+	body, condN := s.NamedChild(0), lastNamed(s)
 	if body == nil || condN == nil {
 		return false, value{}
 	}
 	r, schemaOnly := t.cond(condN, e)
-	if s.typ == "unless_modifier" {
+	if s.Type() == "unless_modifier" {
 		switch r {
 		case triTrue:
 			r = triFalse
@@ -684,7 +686,7 @@ func (t *tr) modifier(s *node, e *env) (bool, value) {
 			r = triTrue
 		}
 	}
-	isReturn := body.typ == "return"
+	isReturn := body.Type() == "return"
 	if r != triUnknown {
 		t.recognised++
 	}
@@ -719,21 +721,21 @@ func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
 	// Sized once: a call's few arguments would otherwise grow the
 	// slices two or three times, on every call of a long migration.
 	n := 0
-	for _, k := range list.kids {
-		if k.named && k.typ != "pair" {
+	for _, k := range tsnode.Children(list) {
+		if k.IsNamed() && k.Type() != "pair" {
 			n++
 		}
 	}
 	pos, argNodes = make([]value, 0, n), make([]*node, 0, n)
-	for _, k := range list.kids {
-		switch k.typ {
+	for _, k := range tsnode.Children(list) {
+		switch k.Type() {
 		case "pair":
-			key, val := k.firstNamed(), k.lastNamed()
+			key, val := k.NamedChild(0), lastNamed(k)
 			kv := t.hashKey(key, e)
 			o.h.list = append(o.h.list, kv)
 			o.h.vals = append(o.h.vals, t.eval(val, e))
 		case "hash_splat_argument":
-			v := t.eval(k.firstNamed(), e)
+			v := t.eval(k.NamedChild(0), e)
 			if v.k == kHash {
 				for i := range v.list {
 					o.h.list = append(o.h.list, v.list[i])
@@ -745,7 +747,7 @@ func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
 			}
 		case "block_argument":
 		case "splat_argument":
-			v := t.eval(k.firstNamed(), e)
+			v := t.eval(k.NamedChild(0), e)
 			if v.k == kArray {
 				pos = append(pos, v.list...)
 				for range v.list {
@@ -756,7 +758,7 @@ func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
 				argNodes = append(argNodes, k)
 			}
 		default:
-			if !k.named {
+			if !k.IsNamed() {
 				continue
 			}
 			pos = append(pos, t.eval(k, e))
@@ -772,9 +774,9 @@ func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
 }
 
 func (t *tr) hashKey(key *node, e *env) value {
-	switch key.typ {
+	switch key.Type() {
 	case "hash_key_symbol":
-		return value{k: kSymbol, s: key.text(t.src), n: key}
+		return value{k: kSymbol, s: t.text(key), n: key}
 	}
 	v := t.eval(key, e)
 	if v.k == kString {
@@ -788,11 +790,11 @@ func (t *tr) eval(n *node, e *env) value {
 	if n == nil {
 		return value{}
 	}
-	switch n.typ {
+	switch n.Type() {
 	case "simple_symbol":
-		return value{k: kSymbol, s: strings.TrimPrefix(n.text(t.src), ":"), n: n}
+		return value{k: kSymbol, s: strings.TrimPrefix(t.text(n), ":"), n: n}
 	case "hash_key_symbol":
-		return value{k: kSymbol, s: n.text(t.src), n: n}
+		return value{k: kSymbol, s: t.text(n), n: n}
 	case "delimited_symbol":
 		m, ok := t.stringNode(n, e)
 		if !ok {
@@ -809,14 +811,14 @@ func (t *tr) eval(n *node, e *env) value {
 		}
 		return value{k: kString, s: string(m.text), n: n}
 	case "integer":
-		txt := strings.ReplaceAll(n.text(t.src), "_", "")
+		txt := strings.ReplaceAll(t.text(n), "_", "")
 		i, err := strconv.ParseInt(txt, 0, 64)
 		if err != nil {
 			return value{n: n}
 		}
 		return value{k: kInt, i: i, s: txt, n: n}
 	case "float":
-		txt := strings.ReplaceAll(n.text(t.src), "_", "")
+		txt := strings.ReplaceAll(t.text(n), "_", "")
 		f, err := strconv.ParseFloat(txt, 64)
 		if err != nil {
 			return value{n: n}
@@ -830,12 +832,12 @@ func (t *tr) eval(n *node, e *env) value {
 		return value{k: kNil, n: n}
 	case "array":
 		v := value{k: kArray, n: n}
-		for _, k := range n.kids {
-			if !k.named {
+		for _, k := range tsnode.Children(n) {
+			if !k.IsNamed() {
 				continue
 			}
-			if k.typ == "splat_argument" {
-				x := t.eval(k.firstNamed(), e)
+			if k.Type() == "splat_argument" {
+				x := t.eval(k.NamedChild(0), e)
 				if x.k != kArray {
 					return value{n: n}
 				}
@@ -848,11 +850,11 @@ func (t *tr) eval(n *node, e *env) value {
 	case "string_array", "symbol_array":
 		v := value{k: kArray, n: n}
 		kind := kString
-		if n.typ == "symbol_array" {
+		if n.Type() == "symbol_array" {
 			kind = kSymbol
 		}
-		for _, k := range n.kids {
-			if k.typ == "bare_string" || k.typ == "bare_symbol" {
+		for _, k := range tsnode.Children(n) {
+			if k.Type() == "bare_string" || k.Type() == "bare_symbol" {
 				m, ok := t.stringNode(k, e)
 				if !ok {
 					return value{n: n}
@@ -863,13 +865,13 @@ func (t *tr) eval(n *node, e *env) value {
 		return v
 	case "hash":
 		v := value{k: kHash, n: n}
-		for _, k := range n.kids {
-			switch k.typ {
+		for _, k := range tsnode.Children(n) {
+			switch k.Type() {
 			case "pair":
-				v.list = append(v.list, t.hashKey(k.firstNamed(), e))
-				v.vals = append(v.vals, t.eval(k.lastNamed(), e))
+				v.list = append(v.list, t.hashKey(k.NamedChild(0), e))
+				v.vals = append(v.vals, t.eval(lastNamed(k), e))
 			case "hash_splat_argument":
-				x := t.eval(k.firstNamed(), e)
+				x := t.eval(k.NamedChild(0), e)
 				if x.k != kHash {
 					return value{n: n}
 				}
@@ -880,10 +882,10 @@ func (t *tr) eval(n *node, e *env) value {
 		return v
 	case "unary":
 		op := ""
-		if len(n.kids) > 0 {
-			op = n.kids[0].text(t.src)
+		if n.ChildCount() > 0 {
+			op = t.text(n.Child(0))
 		}
-		x := t.eval(n.lastNamed(), e)
+		x := t.eval(lastNamed(n), e)
 		switch {
 		case op == "-" && x.k == kInt:
 			x.i = -x.i
@@ -900,12 +902,12 @@ func (t *tr) eval(n *node, e *env) value {
 		}
 		return value{n: n}
 	case "parenthesized_statements":
-		if k := n.lastNamed(); k != nil {
+		if k := lastNamed(n); k != nil {
 			return t.eval(k, e)
 		}
 		return value{k: kNil, n: n}
 	case "identifier":
-		name := n.text(t.src)
+		name := t.text(n)
 		if v, ok := e.lookup(name); ok {
 			return v
 		}
@@ -920,24 +922,24 @@ func (t *tr) eval(n *node, e *env) value {
 		}
 		return value{n: n}
 	case "constant":
-		if v, ok := t.consts[n.text(t.src)]; ok {
+		if v, ok := t.consts[t.text(n)]; ok {
 			return v
 		}
 		return value{n: n}
 	case "instance_variable":
-		if v, ok := t.ivars[n.text(t.src)]; ok {
+		if v, ok := t.ivars[t.text(n)]; ok {
 			return v
 		}
 		return value{n: n}
 	case "lambda":
-		return t.procValue(n, n.child("block"), n.child("do_block"))
+		return t.procValue(n, child(n, "block"), child(n, "do_block"))
 	case "regex":
 		return t.regexValue(n)
 	case "case":
 		return t.caseValue(n, e)
 	case "conditional":
-		r, _ := t.cond(n.firstNamed(), e)
-		kids := n.namedKids()
+		r, _ := t.cond(n.NamedChild(0), e)
+		kids := tsnode.Named(n)
 		if len(kids) == 3 {
 			switch r {
 			case triTrue:
@@ -948,11 +950,11 @@ func (t *tr) eval(n *node, e *env) value {
 		}
 		return value{n: n}
 	case "binary":
-		l, r := n.firstNamed(), n.lastNamed()
+		l, r := n.NamedChild(0), lastNamed(n)
 		var op string
-		for _, k := range n.kids {
-			if !k.named {
-				op = k.text(t.src)
+		for _, k := range tsnode.Children(n) {
+			if !k.IsNamed() {
+				op = t.text(k)
 			}
 		}
 		a, b := t.eval(l, e), t.eval(r, e)
@@ -1002,7 +1004,7 @@ func (t *tr) eval(n *node, e *env) value {
 		}
 		return value{n: n}
 	case "element_reference":
-		kids := n.namedKids()
+		kids := tsnode.Named(n)
 		if len(kids) == 2 {
 			obj, key := t.eval(kids[0], e), t.eval(kids[1], e)
 			switch {
@@ -1032,17 +1034,17 @@ func (t *tr) eval(n *node, e *env) value {
 // plainString reads a literal without escapes or interpolation, the
 // common case, without building an offset map.
 func (t *tr) plainString(n *node) (string, bool) {
-	if n.typ != "string" || len(n.kids) < 2 || len(n.kids) > 3 {
+	if n.Type() != "string" || len(tsnode.Children(n)) < 2 || len(tsnode.Children(n)) > 3 {
 		return "", false
 	}
-	if len(n.kids) == 2 {
+	if len(tsnode.Children(n)) == 2 {
 		return "", true
 	}
-	k := n.kids[1]
-	if k.typ != "string_content" {
+	k := tsnode.Children(n)[1]
+	if k.Type() != "string_content" {
 		return "", false
 	}
-	b := t.src[k.start:k.end]
+	b := t.src[k.StartByte():k.EndByte()]
 	for _, c := range b {
 		if c == '\\' {
 			return "", false
@@ -1061,7 +1063,7 @@ func (t *tr) procValue(n *node, blocks ...*node) value {
 		_, body := blockParts(b)
 		var last *node
 		for _, s := range body {
-			if s.named {
+			if s.IsNamed() {
 				last = s
 			}
 		}
@@ -1082,7 +1084,7 @@ func (t *tr) evalCall(n *node, e *env) value {
 	if meth == nil {
 		return value{n: n}
 	}
-	name := meth.text(t.src)
+	name := t.text(meth)
 	if recv == nil {
 		switch name {
 		case "lambda", "proc":
@@ -1176,8 +1178,8 @@ func (t *tr) evalCall(n *node, e *env) value {
 	case "map":
 		// %w[a b].map(&:to_sym) and friends.
 		if x.k == kArray && argsN != nil {
-			if ba := argsN.child("block_argument"); ba != nil {
-				fn := strings.TrimPrefix(ba.text(t.src), "&:")
+			if ba := child(argsN, "block_argument"); ba != nil {
+				fn := strings.TrimPrefix(t.text(ba), "&:")
 				out := value{k: kArray, n: n}
 				for _, el := range x.list {
 					s, ok := el.str()

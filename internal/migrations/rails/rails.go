@@ -236,7 +236,7 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 		if f == nil {
 			f = source.NewFile(m.Path, nil)
 		}
-		t := &tr{f: f, src: f.Text, cat: cat, pg: pg, ver: r.defaultVersion()}
+		t := &tr{f: f, src: f.Text, str: string(f.Text), cat: cat, pg: pg, ver: r.defaultVersion()}
 		p := tree(i)
 		t.reportSyntaxErrors(p)
 		if !p.tooDeep {
@@ -277,19 +277,19 @@ func (t *tr) reportSyntaxErrors(p parsed) {
 		return
 	}
 	for _, n := range syntaxErrors(p.root) {
-		if n.missing {
-			t.syntaxNote(t.f.Span(n.start, n.end), fmt.Sprintf("Ruby syntax error: missing `%s`", n.typ))
+		if n.IsMissing() {
+			t.syntaxNote(t.f.Span(int(n.StartByte()), int(n.EndByte())), fmt.Sprintf("Ruby syntax error: missing `%s`", n.Type()))
 			continue
 		}
 		// Point at the first line of the unparsable code.
-		end := min(n.end, lineEnd(t.src, n.start))
-		if end <= n.start {
-			end = n.end
+		end := min(int(n.EndByte()), lineEnd(t.src, int(n.StartByte())))
+		if end <= int(n.StartByte()) {
+			end = int(n.EndByte())
 		}
-		tok := strings.TrimSpace(string(t.src[n.start:end]))
+		tok := strings.TrimSpace(string(t.src[int(n.StartByte()):end]))
 		if len(tok) > 40 {
 			tok = truncateBytes(tok, 37) + "..."
 		}
-		t.syntaxNote(t.f.Span(n.start, end), fmt.Sprintf("Ruby syntax error near `%s`", tok))
+		t.syntaxNote(t.f.Span(int(n.StartByte()), end), fmt.Sprintf("Ruby syntax error near `%s`", tok))
 	}
 }

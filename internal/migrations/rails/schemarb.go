@@ -17,15 +17,11 @@ import (
 // catalog of baseline objects, as catalog.FromDump does for
 // db/structure.sql. What it cannot read becomes a note.
 func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
-	rubyLanguage()
-	p := tsnode.GetParser(rubyLang)
-	defer tsnode.PutParser(rubyLang, p)
-	var scratch []int32
-	parsed := parseRuby(p, f.Text, &scratch)
+	parsed := parseRuby(f.Text)
 	root := parsed.root
 	// ActiveRecord::Schema without [x.y] (dumps of Rails 6.1 and older)
 	// loads with 6.1's defaults.
-	t := &tr{f: f, src: f.Text, cat: catalog.New(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
+	t := &tr{f: f, src: f.Text, str: string(f.Text), cat: catalog.New(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
 	t.reportSyntaxErrors(parsed)
 	t.heredocs = collectHeredocs(root)
 	t.methods = map[string]*node{}
@@ -37,12 +33,12 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 		return t.cat, t.note
 	}
 	recv, _, _, block := callParts(define)
-	if er := recv.child("element_reference"); er != nil || recv.typ == "element_reference" {
-		if recv.typ != "element_reference" {
+	if er := child(recv, "element_reference"); er != nil || recv.Type() == "element_reference" {
+		if recv.Type() != "element_reference" {
 			recv = er
 		}
-		for _, k := range recv.namedKids()[1:] {
-			if v, ok := parseVersion(k.text(f.Text)); ok {
+		for _, k := range tsnode.Named(recv)[1:] {
+			if v, ok := parseVersion(text(k, f.Text)); ok {
 				t.ver = v
 			}
 		}
@@ -51,7 +47,7 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				t.note = append(t.note, noteUnrecognised(f.Span(define.start, define.start), fmt.Sprintf("schemagate could not read the rest of this file (internal error: %v)", r)))
+				t.note = append(t.note, noteUnrecognised(f.Span(int(define.StartByte()), int(define.StartByte())), fmt.Sprintf("schemagate could not read the rest of this file (internal error: %v)", r)))
 			}
 		}()
 		defer t.flushSent()
@@ -62,13 +58,13 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 
 // findSchemaDefine finds the ActiveRecord::Schema(.define) call.
 func findSchemaDefine(n *node, src []byte) *node {
-	if n.typ == "call" {
+	if n.Type() == "call" {
 		recv, meth, _, block := callParts(n)
-		if meth != nil && meth.text(src) == "define" && block != nil && recv != nil && strings.Contains(recv.text(src), "Schema") {
+		if meth != nil && text(meth, src) == "define" && block != nil && recv != nil && strings.Contains(text(recv, src), "Schema") {
 			return n
 		}
 	}
-	for _, k := range n.kids {
+	for _, k := range tsnode.Children(n) {
 		if d := findSchemaDefine(k, src); d != nil {
 			return d
 		}

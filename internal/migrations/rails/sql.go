@@ -42,7 +42,7 @@ func (t *tr) sqlArg(c *rcall) *mtext {
 		}
 		// A string assembled from known parts: map it all to the call.
 		m = &mtext{}
-		m.add([]byte(v.s), c.n.start, false)
+		m.add([]byte(v.s), int(c.n.StartByte()), false)
 	}
 	return m
 }
@@ -51,7 +51,7 @@ func (t *tr) sqlArg(c *rcall) *mtext {
 // heredoc (also with .squish and friends), or a local variable holding
 // one.
 func (t *tr) sqlText(n *node, e *env) *mtext {
-	switch n.typ {
+	switch n.Type() {
 	case "string", "chained_string", "heredoc_beginning":
 		m, ok := t.stringNode(n, e)
 		if ok {
@@ -61,17 +61,17 @@ func (t *tr) sqlText(n *node, e *env) *mtext {
 	case "call":
 		recv, meth, _, _ := callParts(n)
 		if recv != nil && meth != nil {
-			switch meth.text(t.src) {
+			switch t.text(meth) {
 			case "squish", "strip", "freeze", "chomp", "dup", "strip_heredoc":
 				return t.sqlText(recv, e)
 			}
 		}
 	case "identifier":
-		if v, ok := e.lookup(n.text(t.src)); ok && v.k == kString && v.n != nil && v.n != n {
+		if v, ok := e.lookup(t.text(n)); ok && v.k == kString && v.n != nil && v.n != n {
 			return t.sqlText(v.n, e)
 		}
 	case "parenthesized_statements":
-		if k := n.lastNamed(); k != nil {
+		if k := lastNamed(n); k != nil {
 			return t.sqlText(k, e)
 		}
 	}

@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"github.com/schemagate/schemagate/internal/tsnode"
 	"strconv"
 	"strings"
 )
@@ -32,13 +33,13 @@ func ReadStrongMigrations(src []byte) StrongMigrations {
 	root := parseAll([][]byte{src})(0).root
 	var walk func(n *node)
 	walk = func(n *node) {
-		if n.typ == "assignment" && len(n.kids) > 0 {
-			left, right := n.firstNamed(), n.lastNamed()
-			if recv, meth, _, _ := callParts(left); recv != nil && meth != nil && recv.text(src) == "StrongMigrations" {
-				setting(&out, meth.text(src), right, src)
+		if n.Type() == "assignment" && n.ChildCount() > 0 {
+			left, right := n.NamedChild(0), lastNamed(n)
+			if recv, meth, _, _ := callParts(left); recv != nil && meth != nil && text(recv, src) == "StrongMigrations" {
+				setting(&out, text(meth, src), right, src)
 			}
 		}
-		for _, k := range n.kids {
+		for _, k := range tsnode.Children(n) {
 			walk(k)
 		}
 	}
@@ -51,15 +52,15 @@ func setting(s *StrongMigrations, name string, v *node, src []byte) {
 	case "lock_timeout":
 		s.LockTimeout = durationSet(v, src)
 	case "target_version":
-		text := strings.Trim(v.text(src), `"'`)
+		text := strings.Trim(text(v, src), `"'`)
 		major, _, _ := strings.Cut(text, ".")
 		if n, err := strconv.Atoi(major); err == nil && n > 0 {
 			s.TargetVersion = n
 		}
 	case "start_after":
-		text := strings.ReplaceAll(v.text(src), "_", "")
-		if _, err := strconv.ParseUint(text, 10, 64); err == nil && v.typ == "integer" {
-			s.StartAfter = text
+		txt := strings.ReplaceAll(text(v, src), "_", "")
+		if _, err := strconv.ParseUint(txt, 10, 64); err == nil && v.Type() == "integer" {
+			s.StartAfter = txt
 		}
 	}
 }
@@ -67,18 +68,18 @@ func setting(s *StrongMigrations, name string, v *node, src []byte) {
 // durationSet reports whether a timeout value is a non-zero literal:
 // 10.seconds, 1.minute, "10s", 5000.
 func durationSet(v *node, src []byte) bool {
-	text := v.text(src)
-	if v.typ == "call" {
+	txt := text(v, src)
+	if v.Type() == "call" {
 		if recv, meth, _, _ := callParts(v); recv != nil && meth != nil {
-			text = recv.text(src)
+			txt = text(recv, src)
 		}
 	}
-	text = strings.Trim(strings.TrimSpace(text), `"'`)
-	switch text {
+	txt = strings.Trim(strings.TrimSpace(txt), `"'`)
+	switch txt {
 	case "", "0", "nil", "false":
 		return false
 	}
-	if n, err := strconv.ParseFloat(strings.TrimRight(text, "smhinu"), 64); err == nil {
+	if n, err := strconv.ParseFloat(strings.TrimRight(txt, "smhinu"), 64); err == nil {
 		return n > 0
 	}
 	return true

@@ -1,6 +1,7 @@
 package rails
 
 import (
+	"github.com/schemagate/schemagate/internal/tsnode"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -58,10 +59,10 @@ func (m *mtext) span(s, e int) (int, int) {
 // cannot be evaluated.
 func (t *tr) stringNode(n *node, e *env) (*mtext, bool) {
 	m := &mtext{}
-	switch n.typ {
+	switch n.Type() {
 	case "chained_string":
-		for _, k := range n.kids {
-			if k.typ == "string" {
+		for _, k := range tsnode.Children(n) {
+			if k.Type() == "string" {
 				s, ok := t.stringNode(k, e)
 				if !ok {
 					return nil, false
@@ -76,11 +77,11 @@ func (t *tr) stringNode(n *node, e *env) (*mtext, bool) {
 		return t.heredoc(n, e)
 	}
 	raw := false
-	if len(n.kids) > 0 {
-		open := n.kids[0].text(t.src)
+	if n.ChildCount() > 0 {
+		open := t.text(n.Child(0))
 		raw = strings.HasPrefix(open, "'") || strings.HasPrefix(open, "%q") || strings.HasPrefix(open, "%w") || strings.HasPrefix(open, "%i")
 	}
-	for _, k := range n.kids {
+	for _, k := range tsnode.Children(n) {
 		if !t.stringPiece(m, k, e, raw) {
 			return nil, false
 		}
@@ -89,17 +90,17 @@ func (t *tr) stringNode(n *node, e *env) (*mtext, bool) {
 }
 
 func (t *tr) stringPiece(m *mtext, k *node, e *env, raw bool) bool {
-	switch k.typ {
+	switch k.Type() {
 	case "string_content", "heredoc_content":
 		if raw {
-			unescapeSingle(m, t.src[k.start:k.end], k.start)
+			unescapeSingle(m, t.src[k.StartByte():k.EndByte()], int(k.StartByte()))
 		} else {
-			m.add(t.src[k.start:k.end], k.start, true)
+			m.add(t.src[k.StartByte():k.EndByte()], int(k.StartByte()), true)
 		}
 	case "escape_sequence":
-		m.add([]byte(unescape(k.text(t.src))), k.start, false)
+		m.add([]byte(unescape(t.text(k))), int(k.StartByte()), false)
 	case "interpolation":
-		inner := k.firstNamed()
+		inner := k.NamedChild(0)
 		if inner == nil {
 			return true
 		}
@@ -108,7 +109,7 @@ func (t *tr) stringPiece(m *mtext, k *node, e *env, raw bool) bool {
 		if !ok && v.k != kNil {
 			return false
 		}
-		m.add([]byte(s), k.start, false)
+		m.add([]byte(s), int(k.StartByte()), false)
 	}
 	return true
 }
@@ -164,16 +165,16 @@ func (t *tr) heredoc(n *node, e *env) (*mtext, bool) {
 	if body == nil {
 		return nil, false
 	}
-	open := n.text(t.src)
+	open := t.text(n)
 	squiggly := strings.HasPrefix(open, "<<~")
 	raw := strings.Contains(open, "'")
 	m := &mtext{}
-	for _, k := range body.kids {
-		if k.typ == "heredoc_end" {
+	for _, k := range tsnode.Children(body) {
+		if k.Type() == "heredoc_end" {
 			continue
 		}
-		if k.typ == "heredoc_content" && raw {
-			m.add(t.src[k.start:k.end], k.start, true)
+		if k.Type() == "heredoc_content" && raw {
+			m.add(t.src[k.StartByte():k.EndByte()], int(k.StartByte()), true)
 			continue
 		}
 		if !t.stringPiece(m, k, e, false) {

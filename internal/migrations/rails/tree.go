@@ -1,12 +1,9 @@
 package rails
 
 import (
-	"context"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/ruby"
 
 	"github.com/schemagate/schemagate/internal/migrations/nesting"
@@ -15,58 +12,26 @@ import (
 
 // node is a tree-sitter node copied into Go memory: the interpreter walks
 // it many times, and crossing cgo for every child costs more than the
-// parse itself. Comments are dropped.
-type node struct {
-	typ     string
-	start   int
-	end     int
-	named   bool
-	missing bool
-	kids    []*node
-}
+// parse itself.
+type node = tsnode.Node
 
-// symbol tables of the Ruby grammar, computed once.
-var (
-	rubyOnce  sync.Once
-	rubyLang  *sitter.Language
-	symNames  []string
-	symNamed  []bool
-	symComent sitter.Symbol
-)
+// copyOptions are what the interpreter needs of a tree: no comments, and
+// no node deeper than maxDepth, so that its recursion stays bounded on a
+// chain of 100,000 `+` (which brackets do not nest, so nesting.Ruby
+// lets it through).
+var copyOptions = tsnode.Options{NoComments: true, MaxDepth: maxDepth}
 
-func rubyLanguage() *sitter.Language {
-	rubyOnce.Do(func() {
-		rubyLang = ruby.GetLanguage()
-		n := int(rubyLang.SymbolCount())
-		symNames = make([]string, n)
-		symNamed = make([]bool, n)
-		for i := 0; i < n; i++ {
-			s := sitter.Symbol(i)
-			symNames[i] = rubyLang.SymbolName(s)
-			symNamed[i] = rubyLang.SymbolType(s) == sitter.SymbolTypeRegular
-			if symNames[i] == "comment" && symNamed[i] {
-				symComent = s
-			}
-		}
-	})
-	return rubyLang
-}
+const maxDepth = 4096
 
 // parseRuby parses src and copies the tree. A file nested deeper than
 // nesting.MaxRuby is not parsed (tree-sitter would spend seconds on it):
 // its tree is an empty program and tooDeep is set.
-func parseRuby(p *sitter.Parser, src []byte, scratch *[]int32) parsed {
+func parseRuby(src []byte) parsed {
 	if at := nesting.Ruby(src); at >= 0 {
-		return parsed{root: &node{typ: "program", end: len(src), named: true}, tooDeep: true, deepAt: at}
+		return parsed{root: tsnode.ParseWith(ruby.GetLanguage(), nil, copyOptions), tooDeep: true, deepAt: at}
 	}
-	t, err := p.ParseCtx(context.Background(), nil, src)
-	if err != nil || t == nil {
-		p.Reset() // the parser is used again
-		return parsed{root: &node{typ: "ERROR", end: len(src), named: true}, hasError: true}
-	}
-	defer t.Close()
-	rn := t.RootNode()
-	return parsed{root: walkTree(rn, scratch), hasError: rn.HasError()}
+	root := tsnode.ParseWith(ruby.GetLanguage(), src, copyOptions)
+	return parsed{root: root, hasError: root.HasError()}
 }
 
 // parsed is one file's tree.
@@ -85,7 +50,6 @@ type parsed struct {
 // The result's get blocks until file i is parsed, so replay starts with
 // the first file while the others are still being parsed.
 func parseAll(srcs [][]byte) (get func(i int) parsed) {
-	rubyLanguage()
 	out := make([]parsed, len(srcs))
 	ready := make([]chan struct{}, len(srcs))
 	for i := range ready {
@@ -93,17 +57,14 @@ func parseAll(srcs [][]byte) (get func(i int) parsed) {
 	}
 	var next atomic.Int64
 	workers := min(runtime.GOMAXPROCS(0), len(srcs))
-	for w := 0; w < workers; w++ {
+	for range workers {
 		go func() {
-			p := tsnode.GetParser(rubyLang)
-			defer tsnode.PutParser(rubyLang, p)
-			var scratch []int32
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(srcs) {
 					return
 				}
-				out[i] = parseRuby(p, srcs[i], &scratch)
+				out[i] = parseRuby(srcs[i])
 				close(ready[i])
 			}
 		}()
@@ -114,34 +75,10 @@ func parseAll(srcs [][]byte) (get func(i int) parsed) {
 	}
 }
 
-// named returns the named children.
-func (n *node) namedKids() []*node {
-	var out []*node
-	for _, k := range n.kids {
-		if k.named {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // child returns the first child of type typ, or nil.
-func (n *node) child(typ string) *node {
-	if n == nil {
-		return nil
-	}
-	for _, k := range n.kids {
-		if k.typ == typ {
-			return k
-		}
-	}
-	return nil
-}
-
-// firstNamed returns the first named child, or nil.
-func (n *node) firstNamed() *node {
-	for _, k := range n.kids {
-		if k.named {
+func child(n *node, typ string) *node {
+	for _, k := range tsnode.Children(n) {
+		if k.Type() == typ {
 			return k
 		}
 	}
@@ -149,31 +86,36 @@ func (n *node) firstNamed() *node {
 }
 
 // lastNamed returns the last named child, or nil.
-func (n *node) lastNamed() *node {
-	for i := len(n.kids) - 1; i >= 0; i-- {
-		if n.kids[i].named {
-			return n.kids[i]
+func lastNamed(n *node) *node {
+	kids := tsnode.Children(n)
+	for i := len(kids) - 1; i >= 0; i-- {
+		if kids[i].IsNamed() {
+			return kids[i]
 		}
 	}
 	return nil
 }
 
-func (n *node) text(src []byte) string { return string(src[n.start:n.end]) }
+// text is n's source text, a copy; t.text shares the file's memory.
+func text(n *node, src []byte) string { return string(src[n.StartByte():n.EndByte()]) }
+
+// text is n's source text, sharing the file's memory.
+func (t *tr) text(n *node) string { return tsnode.Text(n, t.str) }
 
 // callParts splits a call node into receiver, method name node, argument
 // list and block (any may be nil). tree-sitter's field names are not
 // copied: the shape of a call is enough to tell them apart.
 func callParts(n *node) (recv, meth, args, block *node) {
 	withOp := false
-	for _, k := range n.kids {
-		switch k.typ {
+	for _, k := range tsnode.Children(n) {
+		switch k.Type() {
 		case ".", "&.", "::":
 			withOp = true
 		}
 	}
 	sawOp := false
-	for _, k := range n.kids {
-		switch k.typ {
+	for _, k := range tsnode.Children(n) {
+		switch k.Type() {
 		case ".", "&.", "::":
 			sawOp = true
 		case "argument_list":
@@ -181,7 +123,7 @@ func callParts(n *node) (recv, meth, args, block *node) {
 		case "block", "do_block":
 			block = k
 		default:
-			if !k.named {
+			if !k.IsNamed() {
 				continue
 			}
 			if withOp && !sawOp && recv == nil {
@@ -199,16 +141,16 @@ func blockParts(b *node) (params []*node, body []*node) {
 	if b == nil {
 		return nil, nil
 	}
-	for _, k := range b.kids {
-		switch k.typ {
+	for _, k := range tsnode.Children(b) {
+		switch k.Type() {
 		case "block_parameters":
-			for _, p := range k.kids {
-				if p.typ == "identifier" {
+			for _, p := range tsnode.Children(k) {
+				if p.Type() == "identifier" {
 					params = append(params, p)
 				}
 			}
 		case "block_body", "body_statement":
-			body = k.kids
+			body = tsnode.Children(k)
 		}
 	}
 	return params, body
@@ -220,20 +162,20 @@ func syntaxErrors(n *node) []*node {
 	var walk func(n *node) bool
 	walk = func(n *node) bool {
 		found := false
-		for _, k := range n.kids {
+		for _, k := range tsnode.Children(n) {
 			if walk(k) {
 				found = true
 			}
 		}
-		if n.missing {
+		if n.IsMissing() {
 			out = append(out, n)
 			return true
 		}
-		if n.typ == "ERROR" && !found {
+		if n.Type() == "ERROR" && !found {
 			out = append(out, n)
 			return true
 		}
-		return found || n.typ == "ERROR"
+		return found || n.Type() == "ERROR"
 	}
 	walk(n)
 	return out

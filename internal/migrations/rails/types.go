@@ -205,11 +205,11 @@ func defaultSQL(v value, t ops.Type, typeSQL string, src []byte) (d defaultValue
 	case kNil:
 		return defaultValue{sql: "NULL"}, ""
 	case kUnknown:
-		text := "?"
+		txt := "?"
 		if v.n != nil {
-			text = v.n.text(src)
+			txt = text(v.n, src)
 		}
-		return computed(text), ""
+		return computed(txt), ""
 	}
 	if cat == "uuid" && v.k == kString && strings.Contains(v.s, "()") {
 		return defaultValue{sql: v.s}, exprError(asDefault, v.s)
