@@ -43,15 +43,22 @@ func (s *SentSQL) Add(res sqlparse.Result, parsed *source.File, base int, mapSpa
 		off int
 	}
 	s.groups++
-	var items []item
+	sent := func(i int, st sqlparse.Statement) sentStatement {
+		return sentStatement{SQLStatement: SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: base + i,
+			outside: outside, group: s.groups, ctl: st.Node.GetTransactionStmt() != nil}
+	}
+	if len(res.Errors) == 0 || parsed == nil {
+		// In order already: a translator sends thousands of these.
+		for i, st := range res.Statements {
+			s.list = append(s.list, sent(i, st))
+		}
+		return
+	}
+	items := make([]item, 0, len(res.Statements)+len(res.Errors))
 	for i, st := range res.Statements {
-		items = append(items, item{sentStatement{SQLStatement: SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: base + i,
-			outside: outside, group: s.groups, ctl: st.Node.GetTransactionStmt() != nil}, st.Span.Start.Offset})
+		items = append(items, item{sent(i, st), st.Span.Start.Offset})
 	}
 	for _, e := range res.Errors {
-		if parsed == nil {
-			continue
-		}
 		text := string(parsed.Text[e.Span.Start.Offset:e.Span.End.Offset])
 		items = append(items, item{sentStatement{SQLStatement: SQLStatement{Text: text, Span: mapSpan(e.Span)}, stmt: -1,
 			outside: outside, group: s.groups}, e.Span.Start.Offset})
@@ -69,22 +76,32 @@ func (s *SentSQL) Add(res sqlparse.Result, parsed *source.File, base int, mapSpa
 // once outside a transaction block run in the implicit transaction
 // PostgreSQL gives them.
 func (s *SentSQL) Statements(list []ops.Op, transactional bool) []SQLStatement {
-	inTx := map[int]bool{}
+	// By statement and by group, both numbered densely from 0: slices,
+	// not maps, for a migration of thousands of statements.
+	const unknown, no, yes = 0, 1, 2
+	n := 0
 	for _, op := range list {
-		if _, seen := inTx[op.Stmt]; !seen {
-			inTx[op.Stmt] = op.InTransaction
+		n = max(n, op.Stmt+1)
+	}
+	inTx := make([]int8, n)
+	for _, op := range list {
+		if op.Stmt >= 0 && inTx[op.Stmt] == unknown {
+			inTx[op.Stmt] = no
+			if op.InTransaction {
+				inTx[op.Stmt] = yes
+			}
 		}
 	}
-	size, ctl := map[int]int{}, map[int]bool{}
+	size, ctl := make([]int, s.groups+1), make([]bool, s.groups+1)
 	for _, st := range s.list {
 		size[st.group]++
 		ctl[st.group] = ctl[st.group] || st.ctl
 	}
 	out := make([]SQLStatement, len(s.list))
 	for i, st := range s.list {
-		in, ok := inTx[st.stmt]
-		if !ok {
-			in = transactional && !st.outside
+		in := transactional && !st.outside
+		if st.stmt >= 0 && st.stmt < n && inTx[st.stmt] != unknown {
+			in = inTx[st.stmt] == yes
 		}
 		st.InTransaction = in || size[st.group] > 1 && !ctl[st.group]
 		out[i] = st.SQLStatement

@@ -718,15 +718,21 @@ func (t *tr) args(list *node, e *env) (pos []value, o opts, argNodes []*node) {
 	if list == nil {
 		return
 	}
-	// Sized once: a call's few arguments would otherwise grow the
-	// slices two or three times, on every call of a long migration.
-	n := 0
+	// Sized once, the values in one array: a call's few arguments would
+	// otherwise grow three slices two or three times, on every call of a
+	// long migration.
+	n, pairs := 0, 0
 	for _, k := range tsnode.Children(list) {
-		if k.IsNamed() && k.Type() != "pair" {
+		switch {
+		case k.Type() == "pair":
+			pairs++
+		case k.IsNamed():
 			n++
 		}
 	}
-	pos, argNodes = make([]value, 0, n), make([]*node, 0, n)
+	vals := make([]value, n+2*pairs)
+	pos, argNodes = vals[:0:n], make([]*node, 0, n)
+	o.h.list, o.h.vals = vals[n:n:n+pairs], vals[n+pairs:n+pairs]
 	for _, k := range tsnode.Children(list) {
 		switch k.Type() {
 		case "pair":

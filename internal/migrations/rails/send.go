@@ -68,14 +68,28 @@ type alterStmt struct {
 	frags []fragment
 }
 
-// stmt joins the fragments into one statement.
+// stmt joins the fragments into one statement. The text, the parts and
+// the columns are allocated once each: a migration of thousands of
+// add_column writes one of these for each.
 func (a *alterStmt) stmt() stmt {
+	const head, comma = "ALTER TABLE ", ", "
+	size, cols := len(head)+len(a.table)+1, 0
+	for _, f := range a.frags {
+		size += len(comma) + len(f.text)
+		if f.col != nil {
+			cols++
+		}
+	}
 	var b strings.Builder
-	b.WriteString("ALTER TABLE " + a.table + " ")
-	s := stmt{span: a.frags[0].span}
+	b.Grow(size)
+	b.WriteString(head)
+	b.WriteString(a.table)
+	b.WriteByte(' ')
+	ps := make([]part, 0, len(a.frags)+cols)
+	s := stmt{span: a.frags[0].span, parts: ps[:0:len(a.frags)], cols: ps[len(a.frags):len(a.frags)]}
 	for i, f := range a.frags {
 		if i > 0 {
-			b.WriteString(", ")
+			b.WriteString(comma)
 		}
 		s.parts = append(s.parts, part{b.Len(), f.span})
 		if f.col != nil {

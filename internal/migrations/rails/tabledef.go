@@ -91,7 +91,8 @@ func (t *tr) columnDef(name string, typV value, o opts, nameSp source.Span) (col
 		}
 	}
 	if cv, ok := o.get("comment"); ok && cv.k != kNil {
-		d.comment = &cv
+		c := cv // cv itself would move to the heap on every call
+		d.comment = &c
 	}
 	return d, true
 }
