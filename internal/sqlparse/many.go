@@ -88,7 +88,11 @@ func parseBatch(files []*source.File, out []Result, size int) {
 		// Where the statement is when its text is parsed alone.
 		st.Span = files[k].Span(st.Span.Start.Offset-starts[k], st.Span.End.Offset-starts[k])
 		st.Base -= starts[k]
-		out[k].Statements = append(out[k].Statements, st)
+		// A text's statements are consecutive in the batch's: its slice
+		// is a piece of that one, not one of its own for each.
+		res.Statements[j] = st
+		n := len(out[k].Statements)
+		out[k].Statements = res.Statements[j-n : j+1 : j+1]
 	}
 	for i := range out {
 		// A text without a statement may be only a comment, which hides

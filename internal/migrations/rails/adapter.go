@@ -44,27 +44,49 @@ func tname(s string) ops.Name {
 
 // columnSQL is a column definition as the adapter writes it: the type,
 // COLLATE, GENERATED, DEFAULT, NOT NULL, PRIMARY KEY.
-func columnSQL(d colDef) string {
-	s := quoteIdent(d.name) + " " + d.typeSQL
+// It is written into b, sized for it once: a migration of thousands of
+// add_column writes one for each.
+func columnSQL(b *strings.Builder, d colDef) {
+	b.Grow(columnSize(d))
+	writeQuoted(b, d.name)
+	b.WriteByte(' ')
+	b.WriteString(d.typeSQL)
 	if d.typeSQL == "bigserial primary key" {
-		return s
+		return
 	}
 	if d.collation != "" {
-		s += " COLLATE " + quoteIdent(d.collation)
+		b.WriteString(" COLLATE ")
+		writeQuoted(b, d.collation)
 	}
 	if d.generated != "" {
-		s += " GENERATED ALWAYS AS (" + d.generated + ") STORED"
+		b.WriteString(" GENERATED ALWAYS AS (" + d.generated + ") STORED")
 	}
 	if d.def != nil {
-		s += " DEFAULT " + d.def.sql
+		b.WriteString(" DEFAULT ")
+		b.WriteString(d.def.sql)
 	}
 	if d.notNull {
-		s += " NOT NULL"
+		b.WriteString(" NOT NULL")
 	}
 	if d.pk {
-		s += " PRIMARY KEY"
+		b.WriteString(" PRIMARY KEY")
 	}
-	return s
+}
+
+// columnSize is about the length of columnSQL(d), at least.
+func columnSize(d colDef) int {
+	size := len(d.name) + len(d.typeSQL) + len(d.collation) + len(d.generated) + 48
+	if d.def != nil {
+		size += len(d.def.sql)
+	}
+	return size
+}
+
+// writeQuoted writes quoteIdent(s) to b.
+func writeQuoted(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	b.WriteString(strings.ReplaceAll(s, `"`, `""`)) // s itself when it has no quote
+	b.WriteByte('"')
 }
 
 // foreignKeyActions are ON DELETE, ON UPDATE and DEFERRABLE of a foreign

@@ -278,7 +278,7 @@ func (t *tr) flushCreateTable(td *tableDef, c *rcall, o opts) {
 		if d.def != nil {
 			s.rubyDefault(d.name, d.def.ruby)
 		}
-		b.WriteString(columnSQL(d))
+		columnSQL(&b, d)
 	}
 	if len(td.compositePK) > 0 {
 		def("PRIMARY KEY (" + quoteIdents(td.compositePK) + ")")
@@ -473,7 +473,11 @@ func (t *tr) addColumn(table, col string, typ value, o opts, c *rcall, nameSp so
 		return
 	}
 	// if_not_exists: is Rails' own check above; the SQL is a plain ADD.
-	f := fragment{text: "ADD " + columnSQL(d), span: c.sp, col: &d.nameSp, colAt: len("ADD "), column: col}
+	var b strings.Builder
+	b.Grow(len("ADD ") + columnSize(d))
+	b.WriteString("ADD ")
+	columnSQL(&b, d)
+	f := fragment{text: b.String(), span: c.sp, col: d.nameSp, colAt: len("ADD "), column: col}
 	if d.def != nil {
 		f.ruby = d.def.ruby
 	}

@@ -54,9 +54,9 @@ type part struct {
 type fragment struct {
 	text string
 	span source.Span
-	// col is set for ADD: the column definition starts at colAt in text
-	// and names the column at col.
-	col   *source.Span
+	// For ADD, colAt > 0: the column definition starts at colAt in
+	// text and names the column at col.
+	col   source.Span
 	colAt int
 	// column and ruby: a default computed in Ruby, as in stmt.ruby.
 	column, ruby string
@@ -76,7 +76,7 @@ func (a *alterStmt) stmt() stmt {
 	size, cols := len(head)+len(a.table)+1, 0
 	for _, f := range a.frags {
 		size += len(comma) + len(f.text)
-		if f.col != nil {
+		if f.colAt > 0 {
 			cols++
 		}
 	}
@@ -92,8 +92,8 @@ func (a *alterStmt) stmt() stmt {
 			b.WriteString(comma)
 		}
 		s.parts = append(s.parts, part{b.Len(), f.span})
-		if f.col != nil {
-			s.cols = append(s.cols, part{b.Len() + f.colAt, *f.col})
+		if f.colAt > 0 {
+			s.cols = append(s.cols, part{b.Len() + f.colAt, f.col})
 		}
 		s.rubyDefault(f.column, f.ruby)
 		b.WriteString(f.text)
