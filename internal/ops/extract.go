@@ -31,9 +31,17 @@ const DefaultPGVersion = 16
 // annotates them with transaction state and tables created earlier in the
 // same migration. Every statement yields at least one operation.
 func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
-	out := Convert(stmts, opt)
-	Annotate(out, opt.Transactional)
-	return out
+	return AppendStatements(nil, stmts, opt)
+}
+
+// AppendStatements is FromStatements appending to dst, whose array a
+// translator reuses for each call's few statements (the operations are
+// copied into its list).
+func AppendStatements(dst []Op, stmts []sqlparse.Statement, opt Options) []Op {
+	n := len(dst)
+	dst = appendConverted(dst, stmts, opt)
+	Annotate(dst[n:], opt.Transactional)
+	return dst
 }
 
 // Convert turns statements into operations as FromStatements does, with
@@ -41,15 +49,19 @@ func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
 // file's statements are converted in chunks, in parallel, and annotated
 // once joined.
 func Convert(stmts []sqlparse.Statement, opt Options) []Op {
-	if opt.PGVersion == 0 {
-		opt.PGVersion = DefaultPGVersion
-	}
 	if len(stmts) == 0 {
 		return nil
 	}
 	// Every statement gives an operation or more; each is written in
 	// place (an operation is some 400 bytes to copy).
-	out := make([]Op, 0, len(stmts)+len(stmts)/4)
+	return appendConverted(make([]Op, 0, len(stmts)+len(stmts)/4), stmts, opt)
+}
+
+// appendConverted is Convert appending to out.
+func appendConverted(out []Op, stmts []sqlparse.Statement, opt Options) []Op {
+	if opt.PGVersion == 0 {
+		opt.PGVersion = DefaultPGVersion
+	}
 	for i, s := range stmts {
 		start := len(out)
 		c := converter{stmt: i, st: s, ver: opt.PGVersion, file: opt.File, ops: out}

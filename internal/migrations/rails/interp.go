@@ -25,6 +25,8 @@ type tr struct {
 	cat  *catalog.Catalog
 	pg   int
 	ops  ops.List
+	// opsBuf holds one statement's operations until ops copies them.
+	opsBuf []ops.Op
 	note []migration.Note
 	supp []source.Span
 	stmt int // the statements sent so far

@@ -237,7 +237,8 @@ func (t *tr) sendParsed(s stmt, f *source.File, res sqlparse.Result) {
 		}
 		t.syntaxNote(s.span, what+" is not valid SQL: "+res.Errors[0].Message)
 	}
-	list := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.pg, File: f})
+	t.opsBuf = ops.AppendStatements(t.opsBuf[:0], res.Statements, ops.Options{PGVersion: t.pg, File: f})
+	list := t.opsBuf
 	cur := -1
 	for i := range list {
 		op := &list[i]
