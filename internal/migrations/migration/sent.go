@@ -47,6 +47,12 @@ func (s *SentSQL) Add(res sqlparse.Result, parsed *source.File, base int, mapSpa
 		return sentStatement{SQLStatement: SQLStatement{Text: st.Text, Span: mapSpan(st.Span)}, stmt: base + i,
 			outside: outside, group: s.groups, ctl: st.Node.GetTransactionStmt() != nil}
 	}
+	if len(s.list)+len(res.Statements) > cap(s.list) {
+		// Doubled: append grows a long slice by a quarter, which for
+		// the thousands of statements a translator sends one by one
+		// allocates five times the list.
+		s.list = slices.Grow(s.list, max(len(s.list), len(res.Statements)+len(res.Errors)))
+	}
 	if len(res.Errors) == 0 || parsed == nil {
 		// In order already: a translator sends thousands of these.
 		for i, st := range res.Statements {

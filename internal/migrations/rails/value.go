@@ -29,8 +29,8 @@ const (
 // value is a Ruby value as far as the interpreter knows it.
 type value struct {
 	k    kind
-	s    string // string, symbol, raw SQL of a proc; the literal text of a number
 	b    bool
+	s    string // string, symbol, raw SQL of a proc; the literal text of a number
 	i    int64
 	f    float64
 	list []value // array elements; hash keys
