@@ -107,7 +107,7 @@ func modelStatement(name string) bool { return name != "" && name != "SQL" && na
 func versionOf(m *migration.Migration) version {
 	f := m.File
 	p := parseAll([][]byte{f.Text})(0)
-	t := &tr{f: f, src: f.Text, str: string(f.Text)}
+	t := &tr{f: f, src: f.Text}
 	_, super, _ := migrationClass(p.root)
 	if super == nil {
 		return currentVersion

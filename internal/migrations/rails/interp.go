@@ -19,7 +19,7 @@ import (
 type tr struct {
 	f   *source.File
 	src []byte
-	str string // src, for substrings that share its memory
+	str string // src, for substrings that share its memory (t.text)
 	ver version
 	// cat is the schema as the migrations read so far left it.
 	cat  *catalog.Catalog

@@ -236,7 +236,7 @@ func (r *Rails) Translate(ms []*migration.Migration, opt migration.TranslateOpti
 		if f == nil {
 			f = source.NewFile(m.Path, nil)
 		}
-		t := &tr{f: f, src: f.Text, str: string(f.Text), cat: cat, pg: pg, ver: r.defaultVersion()}
+		t := &tr{f: f, src: f.Text, cat: cat, pg: pg, ver: r.defaultVersion()}
 		p := tree(i)
 		t.reportSyntaxErrors(p)
 		if !p.tooDeep {

@@ -21,7 +21,7 @@ func ReadSchemaRB(f *source.File) (*catalog.Catalog, []migration.Note) {
 	root := parsed.root
 	// ActiveRecord::Schema without [x.y] (dumps of Rails 6.1 and older)
 	// loads with 6.1's defaults.
-	t := &tr{f: f, src: f.Text, str: string(f.Text), cat: catalog.New(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
+	t := &tr{f: f, src: f.Text, cat: catalog.New(), pg: ops.DefaultPGVersion, ver: version{6, 1}, schemaFile: true}
 	t.reportSyntaxErrors(parsed)
 	t.heredocs = collectHeredocs(root)
 	t.methods = map[string]*node{}

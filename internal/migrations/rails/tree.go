@@ -99,8 +99,14 @@ func lastNamed(n *node) *node {
 // text is n's source text, a copy; t.text shares the file's memory.
 func text(n *node, src []byte) string { return string(src[n.StartByte():n.EndByte()]) }
 
-// text is n's source text, sharing the file's memory.
-func (t *tr) text(n *node) string { return tsnode.Text(n, t.str) }
+// text is n's source text, sharing the file's memory: a copy of it made
+// on first use (a file too deep to parse has none).
+func (t *tr) text(n *node) string {
+	if t.str == "" {
+		t.str = string(t.src)
+	}
+	return tsnode.Text(n, t.str)
+}
 
 // callParts splits a call node into receiver, method name node, argument
 // list and block (any may be nil). tree-sitter's field names are not
