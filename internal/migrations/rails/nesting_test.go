@@ -49,3 +49,25 @@ func TestNestingBound(t *testing.T) {
 		t.Errorf("translations (-want +got):\n%s", diff)
 	}
 }
+
+// A chain of 100,000 + is 100,000 nodes deep without a bracket, so
+// nesting.Ruby lets it through: the copy of its tree stops at maxDepth,
+// the string is not evaluated (nothing overflows, nothing is quadratic),
+// and the statement after it translates.
+func TestDeepChain(t *testing.T) {
+	const chain = 100000
+	trs := translateAll(t, class("7.1", `execute("SELECT 1"`+strings.Repeat(` + " + 1"`, chain)+")\nadd_column :users, :note, :text\n"))
+	var sql, notes []string
+	for _, s := range trs[0].SQL {
+		sql = append(sql, s.Text)
+	}
+	for _, n := range trs[0].Notes {
+		notes = append(notes, string(n.Kind)+": "+strings.SplitN(n.Message, ":", 2)[0])
+	}
+	if diff := cmp.Diff([]string{`ALTER TABLE "users" ADD "note" text`}, sql); diff != "" {
+		t.Errorf("SQL (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"unrecognised-migration-code: SQL built at run time is not checked"}, notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
