@@ -22,14 +22,14 @@ type tr struct {
 	str string // src, for substrings that share its memory (t.text)
 	ver version
 	// cat is the schema as the migrations read so far left it.
-	cat  *catalog.Catalog
-	pg   int
-	ops  ops.List
+	cat *catalog.Catalog
+	pg  int
+	ops ops.List
 	// opsBuf holds one statement's operations until ops copies them.
 	opsBuf []ops.Op
-	note []migration.Note
-	supp []source.Span
-	stmt int // the statements sent so far
+	note   []migration.Note
+	supp   []source.Span
+	stmt   int // the statements sent so far
 	// recognised counts the migration calls understood.
 	recognised int
 	// disableTx is set by disable_ddl_transaction!.
