@@ -1,12 +1,12 @@
 package rails
 
 import (
-	"github.com/schemagate/schemagate/internal/tsnode"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/rubyre"
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // The questions migrations ask about the database they run on, answered

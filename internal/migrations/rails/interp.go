@@ -2,14 +2,15 @@ package rails
 
 import (
 	"fmt"
-	"github.com/schemagate/schemagate/internal/tsnode"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/schemagate/schemagate/internal/catalog"
 	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // tr translates one migration file: it walks the Ruby tree as Rails
@@ -98,10 +99,29 @@ func (t *tr) syntaxNote(sp source.Span, msg string) {
 	t.note = append(t.note, migration.Note{Kind: migration.NoteSyntaxError, Span: sp, Message: msg})
 }
 
-// snippet is a short rendering of a node for messages.
+// snippet is a short rendering of a node for messages: its text
+// squished (strings.Fields joined by spaces) as far as the message shows
+// it, for the node may be a megabyte long.
 func (t *tr) snippet(n *node) string {
-	s := strings.Join(strings.Fields(t.text(n)), " ")
-	if len(s) > 60 {
+	const most = 60
+	var b strings.Builder
+	for rest := t.text(n); b.Len() <= most; {
+		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+		if rest == "" {
+			break
+		}
+		end := strings.IndexFunc(rest, unicode.IsSpace)
+		if end < 0 {
+			end = len(rest)
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(rest[:min(end, most+1)])
+		rest = rest[end:]
+	}
+	s := b.String()
+	if len(s) > most {
 		s = truncateBytes(s, 57) + "..."
 	}
 	return s

@@ -1,9 +1,10 @@
 package rails
 
 import (
-	"github.com/schemagate/schemagate/internal/tsnode"
 	"strconv"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // StrongMigrationsInitializer is where a Rails application configures

@@ -1,12 +1,12 @@
 package rails
 
 import (
-	"github.com/schemagate/schemagate/internal/tsnode"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/schemagate/schemagate/internal/refs/lang"
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // mtext is the text of a Ruby string with, for every byte, the offset in
@@ -21,8 +21,8 @@ type mtext struct {
 }
 
 func (m *mtext) add(b []byte, off int, exact bool) {
-	for i, c := range b {
-		m.text = append(m.text, c)
+	m.text = append(m.text, b...)
+	for i := range b {
 		if exact {
 			m.offs = append(m.offs, off+i)
 		} else {
@@ -58,23 +58,27 @@ func (m *mtext) span(s, e int) (int, int) {
 // its offsets. interp evaluates an interpolation; ok is false when one
 // cannot be evaluated.
 func (t *tr) stringNode(n *node, e *env) (*mtext, bool) {
+	if n.Type() == "heredoc_beginning" {
+		return t.heredoc(n, e)
+	}
 	m := &mtext{}
-	switch n.Type() {
-	case "chained_string":
+	if !t.appendString(m, n, e) {
+		return nil, false
+	}
+	return m, true
+}
+
+// appendString appends a string literal or chained string to m: the
+// parts of a chained string go straight into it (a chain of 100,000 had
+// a text of its own for each).
+func (t *tr) appendString(m *mtext, n *node, e *env) bool {
+	if n.Type() == "chained_string" {
 		for _, k := range tsnode.Children(n) {
-			if k.Type() == "string" {
-				s, ok := t.stringNode(k, e)
-				if !ok {
-					return nil, false
-				}
-				m.text = append(m.text, s.text...)
-				m.offs = append(m.offs, s.offs...)
-				m.lit = append(m.lit, s.lit...)
+			if k.Type() == "string" && !t.appendString(m, k, e) {
+				return false
 			}
 		}
-		return m, true
-	case "heredoc_beginning":
-		return t.heredoc(n, e)
+		return true
 	}
 	raw := false
 	if n.ChildCount() > 0 {
@@ -83,10 +87,10 @@ func (t *tr) stringNode(n *node, e *env) (*mtext, bool) {
 	}
 	for _, k := range tsnode.Children(n) {
 		if !t.stringPiece(m, k, e, raw) {
-			return nil, false
+			return false
 		}
 	}
-	return m, true
+	return true
 }
 
 func (t *tr) stringPiece(m *mtext, k *node, e *env, raw bool) bool {
