@@ -291,13 +291,65 @@ type builder struct {
 	src []byte
 	str string // src, for substrings that share its memory
 	mod *module
+	// The model's nodes and argument lists are cut from slabs: a
+	// revision of thousands of calls has hundreds of thousands of
+	// them, and one allocation each was most of the model's cost.
+	exprs []expr
+	stmts []stmt
+	lists []*expr
+	ints  []int
+}
+
+// slabSize is how many nodes one slab holds.
+const slabSize = 256
+
+// newExpr returns a zeroed node spanning [start, end).
+func (b *builder) newExpr(start, end int) *expr {
+	if len(b.exprs) == 0 {
+		b.exprs = make([]expr, slabSize)
+	}
+	e := &b.exprs[0]
+	b.exprs = b.exprs[1:]
+	e.start, e.end = start, end
+	return e
+}
+
+func (b *builder) newStmt(start, end int) *stmt {
+	if len(b.stmts) == 0 {
+		b.stmts = make([]stmt, slabSize)
+	}
+	s := &b.stmts[0]
+	b.stmts = b.stmts[1:]
+	s.start, s.end = start, end
+	return s
+}
+
+// list returns an empty list with room for n nodes, nil for none; its
+// capacity is n, so that an append elsewhere copies it rather than
+// writing into the next list.
+func (b *builder) list(n int) []*expr {
+	if n == 0 {
+		return nil
+	}
+	if n > slabSize/4 {
+		return make([]*expr, 0, n)
+	}
+	if len(b.lists) < n {
+		b.lists = make([]*expr, slabSize)
+	}
+	l := b.lists[:0:n]
+	b.lists = b.lists[n:]
+	return l
 }
 
 func (b *builder) text(n *tsnode.Node) string { return tsnode.Text(n, b.str) }
 
 func (b *builder) block(n *tsnode.Node) []*stmt {
 	var out []*stmt
-	for _, kid := range tsnode.Named(n) {
+	for _, kid := range tsnode.Children(n) {
+		if !kid.IsNamed() {
+			continue
+		}
 		if s := b.stmt(kid); s != nil {
 			out = append(out, s)
 		}
@@ -309,18 +361,20 @@ func (b *builder) block(n *tsnode.Node) []*stmt {
 // compound statement does not cover its whole body.
 func (b *builder) headerEnd(n *tsnode.Node) int {
 	start, end := int(n.StartByte()), int(n.EndByte())
-	if i := strings.IndexByte(string(b.src[start:end]), '\n'); i >= 0 {
+	if i := strings.IndexByte(b.str[start:end], '\n'); i >= 0 {
 		return start + i
 	}
 	return end
 }
 
 func (b *builder) stmt(n *tsnode.Node) *stmt {
-	s := &stmt{start: int(n.StartByte()), end: int(n.EndByte())}
-	s.headerEnd = b.headerEnd(n)
-	switch n.Type() {
-	case "comment":
+	typ := n.Type()
+	if typ == "comment" {
 		return nil
+	}
+	s := b.newStmt(int(n.StartByte()), int(n.EndByte()))
+	s.headerEnd = b.headerEnd(n)
+	switch typ {
 	case "ERROR":
 		s.kind = stmtError
 	case "pass_statement", "assert_statement", "global_statement", "nonlocal_statement", "delete_statement":
@@ -504,7 +558,7 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 		}
 		n, typ = inner, inner.Type()
 	}
-	e := &expr{start: int(n.StartByte()), end: int(n.EndByte())}
+	e := b.newExpr(int(n.StartByte()), int(n.EndByte()))
 	switch typ {
 	case "identifier":
 		e.kind, e.name = exprName, b.text(n)
@@ -527,7 +581,29 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 			e.args = append(e.args, &expr{kind: exprOther, start: int(args.StartByte()), end: int(args.EndByte()), text: b.text(args)})
 			break
 		}
-		for _, a := range tsnode.Named(args) {
+		// The lists are sized once: most calls have a few arguments.
+		kids := tsnode.Children(args)
+		npos, nkw := 0, 0
+		for _, a := range kids {
+			if !a.IsNamed() {
+				continue
+			}
+			switch a.Type() {
+			case "comment", "dictionary_splat":
+			case "keyword_argument":
+				nkw++
+			default:
+				npos++
+			}
+		}
+		e.args = b.list(npos)
+		if nkw > 0 {
+			e.kw = make([]keyword, 0, nkw)
+		}
+		for _, a := range kids {
+			if !a.IsNamed() {
+				continue
+			}
 			switch a.Type() {
 			case "comment":
 			case "keyword_argument":
@@ -655,7 +731,7 @@ func (b *builder) stringParts(n *tsnode.Node) []strPart {
 				continue
 			}
 			is, ie := int(c.StartByte()), int(c.EndByte())
-			parts = append(parts, decodeString(b.src, pos, is, isRaw, true))
+			parts = append(parts, b.decode(pos, is, isRaw, true))
 			var inner *expr
 			if c.NamedChildCount() > 0 {
 				inner = b.expr(c.NamedChild(0))
@@ -675,12 +751,50 @@ func (b *builder) stringParts(n *tsnode.Node) []strPart {
 			pos = ie
 		}
 	}
-	parts = append(parts, decodeString(b.src, pos, ce, isRaw, isF))
+	parts = append(parts, b.decode(pos, ce, isRaw, isF))
 	return parts
 }
 
-// decodeString decodes Python escapes in src[start:end], keeping the
-// file offset of every byte of the result.
+// decode decodes Python escapes in src[start:end], keeping the file
+// offset of every byte of the result. Text without escapes is the
+// source's own, which the model shares.
+func (b *builder) decode(start, end int, isRaw, isF bool) strPart {
+	if end <= start {
+		return strPart{offs: []int{end}}
+	}
+	// Backslashes are escapes unless the literal is raw; braces are
+	// doubled only in f-strings.
+	special := `\{}`
+	if !isF {
+		special = `\`
+	}
+	if isRaw {
+		special = special[1:]
+	}
+	if plain := b.str[start:end]; !strings.ContainsAny(plain, special) {
+		offs := b.offsets(end - start + 1)
+		for i := range offs {
+			offs[i] = start + i
+		}
+		return strPart{text: plain, offs: offs}
+	}
+	return decodeString(b.src, start, end, isRaw, isF)
+}
+
+// offsets returns n ints cut from a slab.
+func (b *builder) offsets(n int) []int {
+	if n > slabSize/4 {
+		return make([]int, n)
+	}
+	if len(b.ints) < n {
+		b.ints = make([]int, slabSize)
+	}
+	l := b.ints[:n:n]
+	b.ints = b.ints[n:]
+	return l
+}
+
+// decodeString is decode for text with escapes or f-string braces.
 func decodeString(src []byte, start, end int, isRaw, isF bool) strPart {
 	// No escape decodes to more bytes than it is written with: sized
 	// once, a literal costs two allocations, not one per doubling.
