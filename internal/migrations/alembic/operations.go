@@ -95,13 +95,13 @@ func (t *translator) opCall(name string, e *expr, bs *batchState) {
 		return
 	}
 	a := t.bindArgs(e, spec.batch)
-	a.named["table_name"] = bs.table
-	a.named["source_table"] = bs.table
+	a.set("table_name", bs.table)
+	a.set("source_table", bs.table)
 	if bs.schema != nil {
-		if a.named["schema"] == nil {
-			a.named["schema"] = bs.schema
+		if a.get("schema") == nil {
+			a.set("schema", bs.schema)
 		}
-		a.named["source_schema"] = bs.schema
+		a.set("source_schema", bs.schema)
 	}
 	bs.pending = append(bs.pending, spec.fn(t, a)...)
 }
@@ -607,7 +607,7 @@ func (t *translator) createCheck(a *args) []pendingStmt {
 }
 
 func (t *translator) createUnique(a *args) []pendingStmt {
-	a.named["name"] = a.get("constraint_name")
+	a.set("name", a.get("constraint_name"))
 	return []pendingStmt{{sql: "ALTER TABLE " + t.table(a, "table_name") + " ADD " + t.uniqueSQL(a, t.names(a.get("columns"), a.call, "column name")), span: t.span(a)}}
 }
 
@@ -616,7 +616,7 @@ func (t *translator) createPrimaryKey(a *args) []pendingStmt {
 }
 
 func (t *translator) createExclude(a *args) []pendingStmt {
-	a.named["name"] = a.get("constraint_name")
+	a.set("name", a.get("constraint_name"))
 	s, ok := t.excludeSQL(a)
 	if !ok {
 		return nil

@@ -886,18 +886,18 @@ func (t *translator) migrateAlter(col, call *expr) ([]pendingStmt, bool) {
 	if !ok || len(call.args) > 0 {
 		return nil, false
 	}
-	a := &args{call: call, named: map[string]*expr{"table_name": nameAt(table, col.x.x), "column_name": nameAt(col.name, col)}}
+	a := &args{call: call, named: []namedArg{{"table_name", nameAt(table, col.x.x)}, {"column_name", nameAt(col.name, col)}}}
 	if schema != "" {
-		a.named["schema"] = nameAt(schema, col.x.x)
+		a.set("schema", nameAt(schema, col.x.x))
 	}
 	for _, kw := range call.kw {
 		switch kw.name {
 		case "type":
-			a.named["type_"] = kw.value
+			a.set("type_", kw.value)
 		case "name":
-			a.named["new_column_name"] = kw.value
+			a.set("new_column_name", kw.value)
 		default:
-			a.named[kw.name] = kw.value
+			a.set(kw.name, kw.value)
 		}
 	}
 	return t.alterColumn(a), true

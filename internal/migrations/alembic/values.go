@@ -173,28 +173,55 @@ func (t *translator) names(e, call *expr, what string) []string {
 // args are the arguments of a call bound to a Python signature.
 type args struct {
 	call  *expr
-	named map[string]*expr // parameters given positionally or by keyword, and other keywords
-	rest  []*expr          // the *varargs
-	order []string         // keyword names in call order (dialect options)
+	named []namedArg // parameters given positionally or by keyword, and other keywords
+	rest  []*expr    // the *varargs
 }
 
-func (a *args) get(name string) *expr { return a.named[name] }
+// namedArg is one bound parameter. A call binds a handful, so a list
+// searched in order costs less than a map for each call.
+type namedArg struct {
+	name  string
+	value *expr
+}
+
+func (a *args) get(name string) *expr {
+	for _, n := range a.named {
+		if n.name == name {
+			return n.value
+		}
+	}
+	return nil
+}
+
+// set binds name to v, replacing what it was bound to.
+func (a *args) set(name string, v *expr) {
+	for i := range a.named {
+		if a.named[i].name == name {
+			a.named[i].value = v
+			return
+		}
+	}
+	a.named = append(a.named, namedArg{name, v})
+}
 
 // bindArgs binds a call's arguments to params ("name", "*rest").
 // Positional *args are expanded when they name a literal list.
 func (t *translator) bindArgs(call *expr, params []string) *args {
-	a := &args{call: call, named: map[string]*expr{}}
-	var pos []*expr
-	for i, x := range call.args {
-		if isStar(call, i) {
-			if items, ok := t.items(x); ok {
-				pos = append(pos, items...)
+	a := &args{call: call, named: make([]namedArg, 0, min(len(call.args), len(params))+len(call.kw))}
+	pos := call.args
+	if len(call.star) > 0 {
+		pos = nil
+		for i, x := range call.args {
+			if isStar(call, i) {
+				if items, ok := t.items(x); ok {
+					pos = append(pos, items...)
+					continue
+				}
+				t.noteAt(x, call, "`*%s` is known only when the migration runs: those arguments are not checked", t.source(x))
 				continue
 			}
-			t.noteAt(x, call, "`*%s` is known only when the migration runs: those arguments are not checked", t.source(x))
-			continue
+			pos = append(pos, x)
 		}
-		pos = append(pos, x)
 	}
 	if call.dstar {
 		t.noteAt(call, call, "arguments passed with `**` are known only when the migration runs: they are not checked")
@@ -202,12 +229,14 @@ func (t *translator) bindArgs(call *expr, params []string) *args {
 	pi := 0
 	for _, p := range params {
 		if strings.HasPrefix(p, "*") {
-			a.rest = append(a.rest, pos[pi:]...)
+			if pi < len(pos) {
+				a.rest = pos[pi:len(pos):len(pos)] // read only: shared with the call
+			}
 			pi = len(pos)
 			break
 		}
 		if pi < len(pos) {
-			a.named[p] = pos[pi]
+			a.set(p, pos[pi])
 			pi++
 		}
 	}
@@ -215,8 +244,7 @@ func (t *translator) bindArgs(call *expr, params []string) *args {
 		t.noteAt(pos[pi], call, "more arguments than alembic's signature takes: alembic fails on this call")
 	}
 	for _, k := range call.kw {
-		a.named[k.name] = k.value
-		a.order = append(a.order, k.name)
+		a.set(k.name, k.value)
 	}
 	return a
 }
