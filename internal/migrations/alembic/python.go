@@ -39,6 +39,8 @@ const (
 
 type expr struct {
 	kind       exprKind
+	dstar      bool // the call passes **kwargs
+	tuple      bool // (the flags sit together: a model has many nodes)
 	start, end int
 	name       string  // exprName identifier, exprAttr attribute, exprCompare operator
 	x          *expr   // exprAttr object, exprCall callee, exprCompare or exprBoolOp left, exprNot operand
@@ -47,11 +49,9 @@ type expr struct {
 	keys       []*expr // dict keys
 	kw         []keyword
 	star       []int     // indexes of *args in args (a call); **kwargs makes dstar true
-	dstar      bool      // the call passes **kwargs
 	str        []strPart // exprString
 	text       string    // exprNumber, exprBool literal text; exprOther source
-	tuple      bool
-	params     []string // exprLambda
+	params     []string  // exprLambda
 }
 
 type keyword struct {
