@@ -352,7 +352,7 @@ func (t *translator) indexSQL(a *args, schema, table string, cols []*expr) (stri
 	var elems []string
 	opsFor := map[string]string{}
 	if d := t.resolve(a.get("postgresql_ops")); d != nil && d.kind == exprDict {
-		for i, k := range d.keys {
+		for i, k := range d.rare().keys {
 			ks, ok1 := t.literal(k)
 			vs, ok2 := t.literal(d.args[i])
 			if ok1 && ok2 {
@@ -413,7 +413,7 @@ func (t *translator) indexSQL(a *args, schema, table string, cols []*expr) (stri
 	}
 	if w := t.resolve(a.get("postgresql_with")); w != nil && w.kind == exprDict {
 		var opts []string
-		for i, k := range w.keys {
+		for i, k := range w.rare().keys {
 			ks, ok1 := t.literal(k)
 			vs, ok2 := t.literal(w.args[i])
 			if ok1 && ok2 {
@@ -677,12 +677,12 @@ func (t *translator) bulkInsert(a *args) []pendingStmt {
 // compiles them.
 func (t *translator) insertRow(table string, row *expr, order []string) (string, bool) {
 	d := t.resolve(row)
-	if d == nil || d.kind != exprDict || len(d.keys) == 0 {
+	if d == nil || d.kind != exprDict || len(d.rare().keys) == 0 {
 		return "", false
 	}
 	vals := map[string]string{}
 	var keys []string
-	for i, k := range d.keys {
+	for i, k := range d.rare().keys {
 		name, _, ok := t.strValue(k)
 		if !ok {
 			return "", false
@@ -838,7 +838,7 @@ func (t *translator) dml(kind, schema, name string, table *expr, values, conds [
 				return standIn
 			}
 			args = nil
-			for j, k := range d.keys {
+			for j, k := range d.rare().keys {
 				n, _, ok := t.strValue(k)
 				if !ok {
 					return standIn

@@ -46,12 +46,36 @@ type expr struct {
 	x          *expr   // exprAttr object, exprCall callee, exprCompare or exprBoolOp left, exprNot operand
 	y          *expr   // exprCompare or exprBoolOp right
 	args       []*expr // call positional arguments, list elements, dict values
-	keys       []*expr // dict keys
 	kw         []keyword
-	star       []int     // indexes of *args in args (a call); **kwargs makes dstar true
 	str        []strPart // exprString
 	text       string    // exprNumber, exprBool literal text; exprOther source
-	params     []string  // exprLambda
+	more       *exprMore // the fields few nodes have, nil when all are empty
+}
+
+// exprMore holds what only some calls, dicts and lambdas have, apart: a
+// model has a node for every name and literal.
+type exprMore struct {
+	keys   []*expr  // dict keys
+	star   []int    // indexes of *args in args (a call); **kwargs makes dstar true
+	params []string // exprLambda
+}
+
+var noMore exprMore
+
+// rare returns e's rare fields, for reading.
+func (e *expr) rare() *exprMore {
+	if e.more == nil {
+		return &noMore
+	}
+	return e.more
+}
+
+// setRare returns e's rare fields, for writing.
+func (e *expr) setRare() *exprMore {
+	if e.more == nil {
+		e.more = &exprMore{}
+	}
+	return e.more
 }
 
 type keyword struct {
@@ -613,7 +637,7 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 				}
 			case "list_splat":
 				if a.NamedChildCount() > 0 {
-					e.star = append(e.star, len(e.args))
+					e.setRare().star = append(e.rare().star, len(e.args))
 					e.args = append(e.args, b.expr(a.NamedChild(0)))
 				}
 			case "dictionary_splat":
@@ -653,7 +677,7 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 			}
 			k, v := c.ChildByFieldName("key"), c.ChildByFieldName("value")
 			if k != nil && v != nil {
-				e.keys = append(e.keys, b.expr(k))
+				e.setRare().keys = append(e.rare().keys, b.expr(k))
 				e.args = append(e.args, b.expr(v))
 			}
 		}
@@ -688,7 +712,8 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 			}
 		}
 		if ok && body != nil {
-			e.kind, e.x, e.params, e.text = exprLambda, b.expr(body), params, b.text(n)
+			e.kind, e.x, e.text = exprLambda, b.expr(body), b.text(n)
+			e.setRare().params = params
 		}
 	case "comparison_operator":
 		if n.NamedChildCount() == 2 {

@@ -323,14 +323,14 @@ func (t *translator) applyLambda(call *expr) (*expr, bool) {
 		return nil, false
 	}
 	f := t.resolve(call.x)
-	if f == nil || f.kind != exprLambda || len(call.args) != len(f.params) || len(call.kw) > 0 || len(call.star) > 0 || call.dstar {
+	if f == nil || f.kind != exprLambda || len(call.args) != len(f.rare().params) || len(call.kw) > 0 || len(call.rare().star) > 0 || call.dstar {
 		return nil, false
 	}
-	if len(f.params) == 0 {
+	if len(f.rare().params) == 0 {
 		return f.x, true
 	}
 	bound := map[string]*expr{}
-	for i, p := range f.params {
+	for i, p := range f.rare().params {
 		bound[p] = t.resolve(call.args[i])
 	}
 	return substitute(f.x, bound, 0), true
@@ -348,7 +348,7 @@ func substitute(e *expr, bound map[string]*expr, depth int) *expr {
 		return e
 	}
 	if e.kind == exprLambda {
-		for _, p := range e.params {
+		for _, p := range e.rare().params {
 			if _, ok := bound[p]; ok {
 				return e // shadowed; nested lambdas are rare enough
 			}
@@ -360,9 +360,13 @@ func substitute(e *expr, bound map[string]*expr, depth int) *expr {
 	for i, a := range e.args {
 		c.args[i] = substitute(a, bound, depth+1)
 	}
-	c.keys = make([]*expr, len(e.keys))
-	for i, k := range e.keys {
-		c.keys[i] = substitute(k, bound, depth+1)
+	if e.more != nil {
+		more := *e.more
+		more.keys = make([]*expr, len(e.more.keys))
+		for i, k := range e.more.keys {
+			more.keys[i] = substitute(k, bound, depth+1)
+		}
+		c.more = &more
 	}
 	c.kw = make([]keyword, len(e.kw))
 	for i, k := range e.kw {
@@ -387,7 +391,7 @@ func (t *translator) items(e *expr) ([]*expr, bool) {
 	case exprList:
 		return e.args, true
 	case exprDict:
-		return e.keys, true
+		return e.rare().keys, true
 	case exprCall:
 		if e.x.kind == exprAttr && len(e.args) == 0 {
 			d := t.resolve(e.x.x)
@@ -396,13 +400,13 @@ func (t *translator) items(e *expr) ([]*expr, bool) {
 			}
 			switch e.x.name {
 			case "keys":
-				return d.keys, true
+				return d.rare().keys, true
 			case "values":
 				return d.args, true
 			case "items":
-				out := make([]*expr, len(d.keys))
-				for i := range d.keys {
-					out[i] = &expr{kind: exprList, tuple: true, start: d.keys[i].start, end: d.args[i].end, args: []*expr{d.keys[i], d.args[i]}}
+				out := make([]*expr, len(d.rare().keys))
+				for i := range d.rare().keys {
+					out[i] = &expr{kind: exprList, tuple: true, start: d.rare().keys[i].start, end: d.args[i].end, args: []*expr{d.rare().keys[i], d.args[i]}}
 				}
 				return out, true
 			}
@@ -763,7 +767,7 @@ func (t *translator) inline(f *funcDef, e *expr) {
 }
 
 func isStarArg(e *expr, i int) bool {
-	for _, s := range e.star {
+	for _, s := range e.rare().star {
 		if s <= i {
 			return true
 		}

@@ -209,7 +209,7 @@ func (a *args) set(name string, v *expr) {
 func (t *translator) bindArgs(call *expr, params []string) *args {
 	a := &args{call: call, named: make([]namedArg, 0, min(len(call.args), len(params))+len(call.kw))}
 	pos := call.args
-	if len(call.star) > 0 {
+	if len(call.rare().star) > 0 {
 		pos = nil
 		for i, x := range call.args {
 			if isStar(call, i) {
@@ -250,7 +250,7 @@ func (t *translator) bindArgs(call *expr, params []string) *args {
 }
 
 func isStar(call *expr, i int) bool {
-	for _, s := range call.star {
+	for _, s := range call.rare().star {
 		if s == i {
 			return true
 		}
