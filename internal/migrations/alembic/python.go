@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/smacker/go-tree-sitter/python"
 
@@ -324,13 +325,23 @@ type builder struct {
 	ints  []int
 }
 
-// slabSize is how many nodes one slab holds.
-const slabSize = 256
+// A slab is at most 32 KB, the largest size the allocator serves from
+// its per-thread caches.
+const slabBytes = 32 << 10
+
+var (
+	exprSlab = slabBytes / int(unsafe.Sizeof(expr{}))
+	stmtSlab = slabBytes / int(unsafe.Sizeof(stmt{}))
+)
+
+// listSlab is how many pointers (or ints) one slab of lists holds; a
+// longer list is allocated on its own.
+const listSlab = 256
 
 // newExpr returns a zeroed node spanning [start, end).
 func (b *builder) newExpr(start, end int) *expr {
 	if len(b.exprs) == 0 {
-		b.exprs = make([]expr, slabSize)
+		b.exprs = make([]expr, exprSlab)
 	}
 	e := &b.exprs[0]
 	b.exprs = b.exprs[1:]
@@ -340,7 +351,7 @@ func (b *builder) newExpr(start, end int) *expr {
 
 func (b *builder) newStmt(start, end int) *stmt {
 	if len(b.stmts) == 0 {
-		b.stmts = make([]stmt, slabSize)
+		b.stmts = make([]stmt, stmtSlab)
 	}
 	s := &b.stmts[0]
 	b.stmts = b.stmts[1:]
@@ -355,11 +366,11 @@ func (b *builder) list(n int) []*expr {
 	if n == 0 {
 		return nil
 	}
-	if n > slabSize/4 {
+	if n > listSlab/4 {
 		return make([]*expr, 0, n)
 	}
 	if len(b.lists) < n {
-		b.lists = make([]*expr, slabSize)
+		b.lists = make([]*expr, listSlab)
 	}
 	l := b.lists[:0:n]
 	b.lists = b.lists[n:]
@@ -808,11 +819,11 @@ func (b *builder) decode(start, end int, isRaw, isF bool) strPart {
 
 // offsets returns n ints cut from a slab.
 func (b *builder) offsets(n int) []int {
-	if n > slabSize/4 {
+	if n > listSlab/4 {
 		return make([]int, n)
 	}
 	if len(b.ints) < n {
-		b.ints = make([]int, slabSize)
+		b.ints = make([]int, listSlab)
 	}
 	l := b.ints[:n:n]
 	b.ints = b.ints[n:]
