@@ -319,62 +319,59 @@ type builder struct {
 	// The model's nodes and argument lists are cut from slabs: a
 	// revision of thousands of calls has hundreds of thousands of
 	// them, and one allocation each was most of the model's cost.
-	exprs []expr
-	stmts []stmt
-	lists []*expr
-	ints  []int
+	exprs slab[expr]
+	stmts slab[stmt]
+	lists slab[*expr]
+	ints  slab[int]
 }
 
-// A slab is at most 32 KB, the largest size the allocator serves from
-// its per-thread caches.
+// slab hands out values from arrays that double from 16 values up to
+// 32 KB (the largest size the allocator serves from its per-thread
+// caches): a short revision allocates little, a long one an array per
+// 32 KB.
+type slab[T any] struct {
+	free []T
+	size int // of the last array
+}
+
+// take returns n zero values, with capacity n: an append to them
+// copies rather than writes into the next ones.
+func (s *slab[T]) take(n int) []T {
+	if len(s.free) < n {
+		var zero T
+		most := max(slabBytes/int(unsafe.Sizeof(zero)), 1)
+		if n > most/4 {
+			return make([]T, n)
+		}
+		s.size = min(max(2*s.size, 16, n), most)
+		s.free = make([]T, s.size)
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
 const slabBytes = 32 << 10
-
-var (
-	exprSlab = slabBytes / int(unsafe.Sizeof(expr{}))
-	stmtSlab = slabBytes / int(unsafe.Sizeof(stmt{}))
-)
-
-// listSlab is how many pointers (or ints) one slab of lists holds; a
-// longer list is allocated on its own.
-const listSlab = 256
 
 // newExpr returns a zeroed node spanning [start, end).
 func (b *builder) newExpr(start, end int) *expr {
-	if len(b.exprs) == 0 {
-		b.exprs = make([]expr, exprSlab)
-	}
-	e := &b.exprs[0]
-	b.exprs = b.exprs[1:]
+	e := &b.exprs.take(1)[0]
 	e.start, e.end = start, end
 	return e
 }
 
 func (b *builder) newStmt(start, end int) *stmt {
-	if len(b.stmts) == 0 {
-		b.stmts = make([]stmt, stmtSlab)
-	}
-	s := &b.stmts[0]
-	b.stmts = b.stmts[1:]
+	s := &b.stmts.take(1)[0]
 	s.start, s.end = start, end
 	return s
 }
 
-// list returns an empty list with room for n nodes, nil for none; its
-// capacity is n, so that an append elsewhere copies it rather than
-// writing into the next list.
+// list returns an empty list with room for n nodes, nil for none.
 func (b *builder) list(n int) []*expr {
 	if n == 0 {
 		return nil
 	}
-	if n > listSlab/4 {
-		return make([]*expr, 0, n)
-	}
-	if len(b.lists) < n {
-		b.lists = make([]*expr, listSlab)
-	}
-	l := b.lists[:0:n]
-	b.lists = b.lists[n:]
-	return l
+	return b.lists.take(n)[:0]
 }
 
 func (b *builder) text(n *tsnode.Node) string { return tsnode.Text(n, b.str) }
@@ -808,26 +805,13 @@ func (b *builder) decode(start, end int, isRaw, isF bool) strPart {
 		special = special[1:]
 	}
 	if plain := b.str[start:end]; !strings.ContainsAny(plain, special) {
-		offs := b.offsets(end - start + 1)
+		offs := b.ints.take(end - start + 1)
 		for i := range offs {
 			offs[i] = start + i
 		}
 		return strPart{text: plain, offs: offs}
 	}
 	return decodeString(b.src, start, end, isRaw, isF)
-}
-
-// offsets returns n ints cut from a slab.
-func (b *builder) offsets(n int) []int {
-	if n > listSlab/4 {
-		return make([]int, n)
-	}
-	if len(b.ints) < n {
-		b.ints = make([]int, listSlab)
-	}
-	l := b.ints[:n:n]
-	b.ints = b.ints[n:]
-	return l
 }
 
 // decodeString is decode for text with escapes or f-string braces.
