@@ -202,7 +202,8 @@ func (t *translator) sql(text string, offs []int) {
 	}
 	offs = offs[:len(trimmed)+1]
 	if len(trimmed) < len(text) {
-		offs[len(trimmed)] = offs[len(trimmed)-1] + 1
+		// Appended to a copy: offs may be a literal's own.
+		offs = append(offs[:len(trimmed):len(trimmed)], offs[len(trimmed)-1]+1)
 	}
 	text = trimmed
 	start := offs[0]

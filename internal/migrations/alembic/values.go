@@ -21,7 +21,13 @@ func (t *translator) strValueDepth(e *expr, depth int) (string, []int, bool) {
 	e = t.resolve(e)
 	switch e.kind {
 	case exprString:
-		// Sized for the literal parts: a plain string is one allocation.
+		if len(e.str) == 1 && e.str[0].interp == nil {
+			// One literal: its own text and offsets, which callers
+			// only read.
+			p := e.str[0]
+			return p.text, p.offs[: len(p.text)+1 : len(p.text)+1], true
+		}
+		// Sized for the literal parts.
 		size := 0
 		for _, p := range e.str {
 			size += len(p.text)
