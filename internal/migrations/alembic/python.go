@@ -645,7 +645,8 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 				}
 			case "list_splat":
 				if a.NamedChildCount() > 0 {
-					e.setRare().star = append(e.rare().star, len(e.args))
+					more := e.setRare()
+					more.star = append(more.star, len(e.args))
 					e.args = append(e.args, b.expr(a.NamedChild(0)))
 				}
 			case "dictionary_splat":
@@ -685,7 +686,8 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 			}
 			k, v := c.ChildByFieldName("key"), c.ChildByFieldName("value")
 			if k != nil && v != nil {
-				e.setRare().keys = append(e.rare().keys, b.expr(k))
+				more := e.setRare()
+				more.keys = append(more.keys, b.expr(k))
 				e.args = append(e.args, b.expr(v))
 			}
 		}
