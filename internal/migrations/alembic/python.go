@@ -323,6 +323,7 @@ type builder struct {
 	stmts slab[stmt]
 	lists slab[*expr]
 	ints  slab[int]
+	parts slab[strPart]
 }
 
 // slab hands out values from arrays that double from 16 values up to
@@ -758,33 +759,36 @@ func (b *builder) stringParts(n *tsnode.Node) []strPart {
 	if ce < cs {
 		ce = cs
 	}
+	if !isF {
+		parts := b.parts.take(1)
+		parts[0] = b.decode(cs, ce, isRaw, false)
+		return parts
+	}
 	var parts []strPart
 	pos := cs
-	if isF {
-		for _, c := range tsnode.Named(n) {
-			if c.Type() != "interpolation" {
-				continue
-			}
-			is, ie := int(c.StartByte()), int(c.EndByte())
-			parts = append(parts, b.decode(pos, is, isRaw, true))
-			var inner *expr
-			if c.NamedChildCount() > 0 {
-				inner = b.expr(c.NamedChild(0))
-			}
-			if ex := c.ChildByFieldName("expression"); ex != nil {
-				inner = b.expr(ex)
-			}
-			if inner == nil {
-				inner = &expr{kind: exprOther, start: is, end: ie}
-			}
-			// Conversions and format specs ({x!r}, {x:>10}) are not modelled.
-			if c.ChildByFieldName("type_conversion") != nil || c.ChildByFieldName("format_specifier") != nil {
-				inner = &expr{kind: exprOther, start: is, end: ie, text: b.text(c)}
-			}
-			inner.start, inner.end = is, ie
-			parts = append(parts, strPart{interp: inner})
-			pos = ie
+	for _, c := range tsnode.Named(n) {
+		if c.Type() != "interpolation" {
+			continue
 		}
+		is, ie := int(c.StartByte()), int(c.EndByte())
+		parts = append(parts, b.decode(pos, is, isRaw, true))
+		var inner *expr
+		if c.NamedChildCount() > 0 {
+			inner = b.expr(c.NamedChild(0))
+		}
+		if ex := c.ChildByFieldName("expression"); ex != nil {
+			inner = b.expr(ex)
+		}
+		if inner == nil {
+			inner = &expr{kind: exprOther, start: is, end: ie}
+		}
+		// Conversions and format specs ({x!r}, {x:>10}) are not modelled.
+		if c.ChildByFieldName("type_conversion") != nil || c.ChildByFieldName("format_specifier") != nil {
+			inner = &expr{kind: exprOther, start: is, end: ie, text: b.text(c)}
+		}
+		inner.start, inner.end = is, ie
+		parts = append(parts, strPart{interp: inner})
+		pos = ie
 	}
 	parts = append(parts, b.decode(pos, ce, isRaw, isF))
 	return parts

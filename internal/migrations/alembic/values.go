@@ -179,8 +179,9 @@ func (t *translator) names(e, call *expr, what string) []string {
 // args are the arguments of a call bound to a Python signature.
 type args struct {
 	call  *expr
-	named []namedArg // parameters given positionally or by keyword, and other keywords
-	rest  []*expr    // the *varargs
+	named []namedArg  // parameters given positionally or by keyword, and other keywords
+	rest  []*expr     // the *varargs
+	few   [2]namedArg // named's array when a call binds few (most do)
 }
 
 // namedArg is one bound parameter. A call binds a handful, so a list
@@ -213,7 +214,12 @@ func (a *args) set(name string, v *expr) {
 // bindArgs binds a call's arguments to params ("name", "*rest").
 // Positional *args are expanded when they name a literal list.
 func (t *translator) bindArgs(call *expr, params []string) *args {
-	a := &args{call: call, named: make([]namedArg, 0, min(len(call.args), len(params))+len(call.kw))}
+	a := &args{call: call}
+	if n := min(len(call.args), len(params)) + len(call.kw); n <= len(a.few) {
+		a.named = a.few[:0]
+	} else {
+		a.named = make([]namedArg, 0, n)
+	}
 	pos := call.args
 	if len(call.rare().star) > 0 {
 		pos = nil
