@@ -462,7 +462,7 @@ func (t *translator) addColumn(a *args) []pendingStmt {
 	if t.boolValue(a.get("if_not_exists"), false) {
 		head += "IF NOT EXISTS "
 	}
-	out := []pendingStmt{{sql: head + c.spec(autoincrement(pk) == c), span: span, cols: []source.Span{c.span}}}
+	out := []pendingStmt{{sql: c.specAfter(head, autoincrement(pk) == c), span: span, cols: []source.Span{c.span}}}
 	for _, k := range c.flagConstraints() {
 		out = append(out, pendingStmt{sql: "ALTER TABLE " + qn + " ADD " + k, span: span})
 	}
