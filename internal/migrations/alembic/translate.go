@@ -450,17 +450,24 @@ var aliases = map[string]bool{"sa": true, "sqlalchemy": true, "postgresql": true
 // of SQLAlchemy types) and returns its last name ("sa.types.String" ->
 // "String").
 func (t *translator) libName(e *expr) (lib, name string) {
-	q := t.qualify(e)
+	// q is the qualified path: for x.name, the path of x and name, not
+	// joined (a revision asks this of every type and column it has).
+	q, bare := "", true
+	if e != nil && e.kind == exprAttr {
+		q, name, bare = t.qualifyDepth(e.x, 1), e.name, false
+	} else {
+		q = t.qualify(e)
+		name = q[strings.LastIndexByte(q, '.')+1:]
+	}
 	if q == "" {
 		return "", ""
 	}
 	root, _, _ := strings.Cut(q, ".")
-	name = q[strings.LastIndexByte(q, '.')+1:]
 	switch root {
 	case "sqlalchemy", "sqlmodel", "geoalchemy2", "sqlalchemy_utils", "alembic":
 		return root, name
 	}
-	if q == "oslo_db.sqlalchemy.types.String" {
+	if q == "oslo_db.sqlalchemy.types.String" && bare || q == "oslo_db.sqlalchemy.types" && name == "String" && !bare {
 		// OpenStack's String: SQLAlchemy's, with a MySQL NDB variant
 		// (mysql_ndb_type=, mysql_ndb_length=) PostgreSQL never sees.
 		return "sqlalchemy", name
@@ -478,7 +485,7 @@ func (t *translator) libName(e *expr) (lib, name string) {
 	if _, bound := t.env[first.name]; bound {
 		return "", ""
 	}
-	if root == q {
+	if bare && root == q {
 		// A bare name: SQLAlchemy's when imported with *, or not imported.
 		for _, m := range t.mod.star {
 			if strings.HasPrefix(m, "sqlalchemy") {
