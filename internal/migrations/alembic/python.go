@@ -319,11 +319,12 @@ type builder struct {
 	// The model's nodes and argument lists are cut from slabs: a
 	// revision of thousands of calls has hundreds of thousands of
 	// them, and one allocation each was most of the model's cost.
-	exprs slab[expr]
-	stmts slab[stmt]
-	lists slab[*expr]
-	ints  slab[int]
-	parts slab[strPart]
+	exprs    slab[expr]
+	stmts    slab[stmt]
+	lists    slab[*expr]
+	ints     slab[int]
+	parts    slab[strPart]
+	keywords slab[keyword]
 }
 
 // slab hands out values from arrays that double from 16 values up to
@@ -631,7 +632,7 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 		}
 		e.args = b.list(npos)
 		if nkw > 0 {
-			e.kw = make([]keyword, 0, nkw)
+			e.kw = b.keywords.take(nkw)[:0]
 		}
 		for _, a := range kids {
 			if !a.IsNamed() {
