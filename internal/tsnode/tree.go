@@ -215,7 +215,36 @@ const fields = 5 // numbers tsn_copy writes a node
 
 // scratch holds tsn_copy's output buffers between parses: a command
 // parses many files, and the buffer is as large as the biggest tree.
-var scratch = sync.Pool{New: func() any { return new([]int32) }}
+// The largest is kept outside the pool, which every collection empties:
+// the parse of a large file runs several, and the next parse allocated
+// (and faulted in) its buffer again.
+var scratch = struct {
+	sync.Mutex
+	kept *[]int32
+	pool sync.Pool
+}{pool: sync.Pool{New: func() any { return new([]int32) }}}
+
+func getScratch() *[]int32 {
+	scratch.Lock()
+	b := scratch.kept
+	scratch.kept = nil
+	scratch.Unlock()
+	if b != nil {
+		return b
+	}
+	return scratch.pool.Get().(*[]int32)
+}
+
+func putScratch(b *[]int32) {
+	scratch.Lock()
+	if scratch.kept == nil || len(*b) > len(*scratch.kept) {
+		b, scratch.kept = scratch.kept, b
+	}
+	scratch.Unlock()
+	if b != nil {
+		scratch.pool.Put(b)
+	}
+}
 
 func copyTree(rn *sitter.Node, info *language, src []byte, opts Options) *Node {
 	// sitter.Node starts with its C TSNode.
@@ -227,8 +256,8 @@ func copyTree(rn *sitter.Node, info *language, src []byte, opts Options) *Node {
 	if opts.MaxDepth > 0 {
 		maxDepth = min(opts.MaxDepth, maxDepth)
 	}
-	bufp := scratch.Get().(*[]int32)
-	defer scratch.Put(bufp)
+	bufp := getScratch()
+	defer putScratch(bufp)
 	// tree-sitter keeps the count of visible nodes, which is what the
 	// walk visits (or more, when it leaves some out); a second walk would
 	// only follow a wrong count.
