@@ -217,7 +217,9 @@ const fields = 5 // numbers tsn_copy writes a node
 // parses many files, and the buffer is as large as the biggest tree.
 // The largest is kept outside the pool, which every collection empties:
 // the parse of a large file runs several, and the next parse allocated
-// (and faulted in) its buffer again.
+// (and faulted in) its buffer again. A buffer larger than maxKept (a
+// tree of about 3 MB of source) goes back to the pool, so that a
+// language server does not hold the biggest file it ever saw.
 var scratch = struct {
 	sync.Mutex
 	kept *[]int32
@@ -235,9 +237,11 @@ func getScratch() *[]int32 {
 	return scratch.pool.Get().(*[]int32)
 }
 
+const maxKept = 8 << 20 // int32s: 32 MB
+
 func putScratch(b *[]int32) {
 	scratch.Lock()
-	if scratch.kept == nil || len(*b) > len(*scratch.kept) {
+	if cap(*b) <= maxKept && (scratch.kept == nil || len(*b) > len(*scratch.kept)) {
 		b, scratch.kept = scratch.kept, b
 	}
 	scratch.Unlock()
