@@ -31,7 +31,10 @@ const DefaultPGVersion = 16
 // annotates them with transaction state and tables created earlier in the
 // same migration. Every statement yields at least one operation.
 func FromStatements(stmts []sqlparse.Statement, opt Options) []Op {
-	return AppendStatements(nil, stmts, opt)
+	if len(stmts) == 0 {
+		return nil
+	}
+	return AppendStatements(make([]Op, 0, len(stmts)+len(stmts)/4), stmts, opt)
 }
 
 // AppendStatements is FromStatements appending to dst, whose array a
