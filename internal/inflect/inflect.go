@@ -7,6 +7,7 @@ package inflect
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Inflections is a set of Rails (ActiveSupport) inflection rules: the
@@ -25,6 +26,12 @@ type inflectRule struct {
 	re   *regexp.Regexp
 	repl string // Go Expand template
 }
+
+// Default is the English inflections, built once on first use and
+// shared: compiling their expressions would otherwise be start-up work
+// for every run, including the many that inflect nothing. Callers must
+// not add rules to it; English gives a copy of their own to extend.
+var Default = sync.OnceValue(English)
 
 // English returns the English inflections ActiveSupport defines out of
 // the box.

@@ -561,7 +561,7 @@ func (w *writer) rubyCall(n *tsnode.Node) bool {
 			return false
 		}
 		name := strings.TrimPrefix(tsnode.Text(assoc, src), ":")
-		if !w.isMissingCondition(cond, inflections.Pluralize(name)) {
+		if !w.isMissingCondition(cond, inflect.Default().Pluralize(name)) {
 			return false
 		}
 		w.whereMissing(recv.ChildByFieldName("receiver"), name, n)
@@ -588,9 +588,6 @@ func (w *writer) rubyCall(n *tsnode.Node) bool {
 	}
 	return false
 }
-
-// inflections pluralise an association's name to its table's.
-var inflections = inflect.English()
 
 func (w *writer) whereMissing(recv *tsnode.Node, assoc string, call *tsnode.Node) {
 	w.b.WriteString("where_missing(")

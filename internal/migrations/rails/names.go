@@ -94,12 +94,6 @@ func joinTableName(a, b string) string {
 	return a + "_" + b
 }
 
-// english are ActiveSupport's English inflections, which Rails uses
-// for foreign key columns (users -> user_id) and reference tables (user
-// -> users). Built on first use, not at start-up: a run without Rails
-// migrations never needs them.
-var english = sync.OnceValue(inflect.English)
-
 // inflected caches inflections: migrations name the same few tables
 // over and over, and the rules are regular expressions.
 var inflected sync.Map // "p:" or "s:" + word -> string
@@ -113,8 +107,9 @@ func inflectCached(key, w string, f func(string) string) string {
 	return out
 }
 
-// pluralize is ActiveSupport's String#pluralize for English.
-func pluralize(w string) string { return inflectCached("p:", w, english().Pluralize) }
+// pluralize is ActiveSupport's String#pluralize for English, which Rails
+// uses for reference tables (user -> users).
+func pluralize(w string) string { return inflectCached("p:", w, inflect.Default().Pluralize) }
 
 // singularize is ActiveSupport's String#singularize for English.
-func singularize(w string) string { return inflectCached("s:", w, english().Singularize) }
+func singularize(w string) string { return inflectCached("s:", w, inflect.Default().Singularize) }

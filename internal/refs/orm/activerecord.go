@@ -127,7 +127,7 @@ func (a *ActiveRecord) ExtractFiles(files []*source.File) ([]refs.Reference, err
 		configs:   readARConfig(files),
 	}
 	if r.infl == nil {
-		r.infl = defaultInflections()
+		r.infl = inflect.Default()
 	}
 	// Parsing dominates; it runs in parallel over the files that can
 	// matter, the walk that fills the shared tables runs in order.

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/refs"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -229,7 +230,7 @@ func entTable(gf *goFile, name string) string {
 			}
 		}
 	}
-	return entSnake(defaultInflections().Pluralize(name))
+	return entSnake(inflect.Default().Pluralize(name))
 }
 
 // returnedElements returns the elements of the slice literal a method

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -12,12 +11,6 @@ import (
 	"github.com/schemagate/schemagate/internal/rubyre"
 	"github.com/schemagate/schemagate/internal/source"
 )
-
-// defaultInflections are Rails' own, for apps without an initializer
-// and for the libraries that pluralize as ActiveSupport does. They are
-// built on first use: compiling their expressions cost a run that reads
-// no ORM model (a lint) part of its start-up.
-var defaultInflections = sync.OnceValue(inflect.English)
 
 // ParseInflections reads a Rails inflections initializer
 // (config/initializers/inflections.rb) and returns Rails' default

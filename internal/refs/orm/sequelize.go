@@ -3,6 +3,7 @@ package orm
 import (
 	"strings"
 
+	"github.com/schemagate/schemagate/internal/inflect"
 	"github.com/schemagate/schemagate/internal/refs"
 )
 
@@ -202,9 +203,9 @@ func sequelizeTable(name string, o sequelizeOptions) string {
 	case o.freeze:
 		t = name
 	case o.underscored:
-		t = sequelizeUnderscore(defaultInflections().Pluralize(name))
+		t = sequelizeUnderscore(inflect.Default().Pluralize(name))
 	default:
-		t = defaultInflections().Pluralize(name)
+		t = inflect.Default().Pluralize(name)
 	}
 	if o.schema != "" {
 		t = o.schema + "." + t
@@ -399,7 +400,7 @@ func (s *sequelizeModels) associations(p *jsProgram) {
 			if attr == "" {
 				as, _ := opts.get("as").isStr()
 				if as == "" || c.method != "belongsTo" {
-					as = defaultInflections().Singularize(named.name)
+					as = inflect.Default().Singularize(named.name)
 				}
 				attr = sequelizeCamelize(as + "_" + named.pkAttr)
 			}
