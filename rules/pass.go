@@ -68,9 +68,14 @@ func NewPass(r *Rule, m *migration.Migration, pgVersion int, schema Schema, comp
 }
 
 // Run runs the pass's rule on its migration: its Run, or its Op on each
-// operation of its Kinds that the running release can be hurt by.
+// operation of its Kinds that the running release can be hurt by. A
+// CheckOnly rule says nothing without the running release's references
+// (a lint), so its checks may use Compat without a nil test.
 func (p *Pass) Run() {
 	r := p.Rule
+	if r.CheckOnly && p.Compat == nil {
+		return
+	}
 	switch {
 	case r.Run != nil:
 		r.Run(p)

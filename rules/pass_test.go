@@ -87,3 +87,36 @@ func TestRuleHasOpOrRun(t *testing.T) {
 		}
 	}
 }
+
+// A CheckOnly rule needs the running release's references: without them
+// (a lint) the pass runs nothing, on a migration of existing tables with
+// every kind those rules look at, so no such rule reaches a nil Compat.
+func TestCheckOnlyRulesNeedReferences(t *testing.T) {
+	m := migrations.FromText("all.sql", []byte(`
+ALTER TABLE users ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE users ALTER COLUMN email DROP DEFAULT;
+ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+ALTER TABLE users ALTER COLUMN email TYPE int USING 0;
+DROP FUNCTION IF EXISTS audit();
+`), migration.FormatSQL)
+	m.Prepare(16)
+	checkOnly := 0
+	for _, r := range rules.All() {
+		if !r.CheckOnly {
+			continue
+		}
+		checkOnly++
+		if !r.NeedsReferences {
+			t.Errorf("rule %s is CheckOnly but does not say it needs references", r.Name)
+		}
+		var got []rules.Finding
+		rules.NewPass(r, m, 16, nil, nil, func(f rules.Finding) { got = append(got, f) }).Run()
+		if len(got) > 0 {
+			t.Errorf("rule %s reported %d findings without references: %v", r.Name, len(got), got[0].Message)
+		}
+	}
+	if checkOnly == 0 {
+		t.Fatal("no CheckOnly rule: the test checks nothing")
+	}
+}

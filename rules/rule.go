@@ -33,8 +33,8 @@ type Rule struct {
 	// with a hint that check can verify them.
 	NeedsReferences bool
 	// CheckOnly marks, among those, the rules that say nothing without
-	// the references: the engine runs them only for check (Pass.Compat is
-	// never nil in them), and lint does not report them.
+	// the references: Pass.Run runs them only when Pass.Compat is set
+	// (check), so lint never reports them.
 	CheckOnly bool
 	// Op checks one operation of Kinds. It is called in order, for each
 	// one but those on a table the running release does not have: a

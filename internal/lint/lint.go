@@ -330,7 +330,7 @@ func lintUnit(m *migration.Migration, ver int, schema rules.Schema, compat rules
 		out = append(out, rules.MigrationFormat.At(m.Path, p.Span, p.Message))
 	}
 	for _, r := range active {
-		if r.Checks() && (compat != nil || !r.CheckOnly) {
+		if r.Checks() {
 			out = append(out, runRule(r, m, ver, schema, compat)...)
 		}
 	}
