@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/schemagate/schemagate/internal/migrations/migration"
 	"github.com/schemagate/schemagate/internal/ops"
 	"github.com/schemagate/schemagate/internal/source"
 )
@@ -785,11 +784,11 @@ func (t *tr) addIndex(table string, colsV value, o opts, sp source.Span) {
 		var ok bool
 		cols, ok = colsV.names()
 		if !ok {
-			sp := t.f.Span(0, 0)
+			at := sp // a value without a node: the call
 			if colsV.n != nil {
-				sp = t.span(colsV.n)
+				at = t.span(colsV.n)
 			}
-			t.note = append(t.note, migration.Note{Kind: migration.NoteUnrecognised, Span: sp, Message: "index columns are not literals: this index is not checked"})
+			t.note = append(t.note, noteUnrecognised(at, "index columns are not literals: this index is not checked"))
 			return
 		}
 		nameCols = cols
