@@ -102,7 +102,10 @@ func inflectCached(key, w string, f func(string) string) string {
 	if v, ok := inflected.Load(key + w); ok {
 		return v.(string)
 	}
-	out := f(w)
+	// w may be a piece of a whole migration's text (tr.text), and an
+	// inflection may return it as is: the cache, which lives as long as
+	// the process (the language server), keeps copies of its own.
+	out := strings.Clone(f(w))
 	inflected.Store(key+w, out)
 	return out
 }
