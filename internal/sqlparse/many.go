@@ -25,7 +25,9 @@ func ParseQueued[E any](queue *[]E, path string, text func(E) string, each func(
 		return
 	}
 	*queue = nil
-	defer func() { clear(q); *queue = q[:0] }()
+	// The array is kept for the next batch, after whatever each queued
+	// meanwhile.
+	defer func() { clear(q); *queue = append(q[:0], *queue...) }()
 	files := make([]*source.File, len(q))
 	for i, e := range q {
 		files[i] = source.NewFile(path, []byte(text(e)))
