@@ -113,3 +113,22 @@ func TestParseQueued(t *testing.T) {
 	}
 	ParseQueued(&queue, "q.sql", func(s string) string { return s }, func(string, *source.File, Result) { t.Error("an empty queue parsed something") })
 }
+
+// What a callback queues while the queue is flushed waits for the next
+// flush: it is neither lost nor parsed in this one.
+func TestParseQueuedKeepsWhatIsQueuedMeanwhile(t *testing.T) {
+	queue := []string{"SELECT 1", "SELECT 2"}
+	var parsed []string
+	ParseQueued(&queue, "q.sql", func(s string) string { return s }, func(s string, _ *source.File, res Result) {
+		parsed = append(parsed, s)
+		if s == "SELECT 1" {
+			queue = append(queue, "SELECT 3")
+		}
+	})
+	if diff := cmp.Diff([]string{"SELECT 1", "SELECT 2"}, parsed); diff != "" {
+		t.Errorf("first flush parsed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"SELECT 3"}, queue); diff != "" {
+		t.Errorf("left queued (-want +got):\n%s", diff)
+	}
+}
