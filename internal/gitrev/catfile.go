@@ -38,13 +38,8 @@ type catFile struct {
 func (c *catFile) info(oid string) (int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
-		return 0, fs.ErrClosed
-	}
-	if c.cmd == nil {
-		if err := c.start(); err != nil {
-			return 0, err
-		}
+	if err := c.ready(); err != nil {
+		return 0, err
 	}
 	size, err := c.header(oid)
 	if err != nil {
@@ -63,30 +58,47 @@ func (c *catFile) info(oid string) (int64, error) {
 func (c *catFile) read(oid string) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
-		return nil, fs.ErrClosed
-	}
-	if c.cmd == nil {
-		if err := c.start(); err != nil {
-			return nil, err
-		}
+	if err := c.ready(); err != nil {
+		return nil, err
 	}
 	data, err := c.request(oid)
-	var pe *protocolError
-	var me *missingObjectError
-	if err != nil && !errors.As(err, &pe) && !errors.As(err, &me) {
-		// The pipe is in an unknown state: drop the process so the next
-		// read starts a fresh one.
-		// Kill fails only when the process has already exited, and stop's
-		// error is then just the kill's "signal: killed": err says what
-		// went wrong.
+	if !keepsPipe(err) {
 		_ = c.cmd.Process.Kill()
-		_ = c.stop()
-		if msg := firstLine(c.stderr.Bytes()); msg != "" {
-			err = fmt.Errorf("%w (git cat-file: %s)", err, msg)
-		}
+		err = c.dropped(err)
 	}
 	return data, err
+}
+
+// ready starts the process if none runs; c.mu is held.
+func (c *catFile) ready() error {
+	if c.closed {
+		return fs.ErrClosed
+	}
+	if c.cmd == nil {
+		return c.start()
+	}
+	return nil
+}
+
+// keepsPipe reports whether a read's error leaves the pipe in sync: none,
+// or an answer git gave in full (a missing object, a non-blob).
+func keepsPipe(err error) bool {
+	var pe *protocolError
+	var me *missingObjectError
+	return err == nil || errors.As(err, &pe) || errors.As(err, &me)
+}
+
+// dropped ends the killed process after an answer left its pipe in an
+// unknown state, so that the next read starts a fresh one, and returns
+// err with git's own complaint. Kill fails only when the process has
+// already exited, and stop's error is then just the kill's "signal:
+// killed": err says what went wrong.
+func (c *catFile) dropped(err error) error {
+	_ = c.stop()
+	if msg := firstLine(c.stderr.Bytes()); msg != "" {
+		err = fmt.Errorf("%w (git cat-file: %s)", err, msg)
+	}
+	return err
 }
 
 // protocolError is an answer that leaves the pipe in sync (a missing
@@ -158,15 +170,9 @@ func (c *catFile) readMany(oids []string) ([][]byte, []error) {
 			errs[i] = err
 		}
 	}
-	if c.closed {
-		fail(0, fs.ErrClosed)
+	if err := c.ready(); err != nil {
+		fail(0, err)
 		return out, errs
-	}
-	if c.cmd == nil {
-		if err := c.start(); err != nil {
-			fail(0, err)
-			return out, errs
-		}
 	}
 	// A question that cannot be written shows as an answer that cannot
 	// be read.
@@ -186,18 +192,11 @@ func (c *catFile) readMany(oids []string) ([][]byte, []error) {
 		if err == nil {
 			out[i], err = c.readBody(oid, typ)
 		}
-		var pe *protocolError
-		var me *missingObjectError
-		if err != nil && !errors.As(err, &pe) && !errors.As(err, &me) {
-			// As in read: the process is dropped, the next read starts a
-			// fresh one. The writer stops at its next write.
+		if !keepsPipe(err) {
+			// As in read; the writer stops at its next write.
 			_ = c.cmd.Process.Kill()
 			<-written
-			_ = c.stop()
-			if msg := firstLine(c.stderr.Bytes()); msg != "" {
-				err = fmt.Errorf("%w (git cat-file: %s)", err, msg)
-			}
-			fail(i, err)
+			fail(i, c.dropped(err))
 			return out, errs
 		}
 		errs[i] = err

@@ -332,6 +332,9 @@ func (f *RevFS) ReadFiles(names []string) ([][]byte, []error) {
 		oids = append(oids, n.obj.ID)
 		at = append(at, i)
 	}
+	if len(oids) == 0 {
+		return out, errs // no process started for nothing
+	}
 	data, rerrs := f.blobs.readMany(oids)
 	for j, i := range at {
 		out[i] = data[j]
