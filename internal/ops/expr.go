@@ -42,57 +42,62 @@ func newExpr(n *pg.Node) *Expr {
 }
 
 func volatility(n *pg.Node) Volatility {
-	v := Immutable
-	var walk func(ns ...*pg.Node)
-	walk = func(ns ...*pg.Node) {
-		for _, n := range ns {
-			if n == nil || v == Volatile {
-				continue
-			}
-			switch x := n.Node.(type) {
-			case *pg.Node_AConst, *pg.Node_ParamRef:
-			case *pg.Node_TypeCast:
-				walk(x.TypeCast.Arg)
-			case *pg.Node_SqlvalueFunction:
-				// CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_USER...
-				v = max(v, Stable)
-			case *pg.Node_FuncCall:
-				name := strings.ToLower(lastName(x.FuncCall.Funcname))
-				switch {
-				case volatileFunctions[name]:
-					v = Volatile
-				case stableFunctions[name]:
-					v = max(v, Stable)
-					walk(x.FuncCall.Args...)
-				default:
-					v = Volatile
-				}
-			case *pg.Node_AExpr:
-				walk(x.AExpr.Lexpr, x.AExpr.Rexpr)
-			case *pg.Node_BoolExpr:
-				walk(x.BoolExpr.Args...)
-			case *pg.Node_AArrayExpr:
-				walk(x.AArrayExpr.Elements...)
-			case *pg.Node_CoalesceExpr:
-				walk(x.CoalesceExpr.Args...)
-			case *pg.Node_CaseExpr:
-				walk(x.CaseExpr.Arg, x.CaseExpr.Defresult)
-				walk(x.CaseExpr.Args...)
-			case *pg.Node_CaseWhen:
-				walk(x.CaseWhen.Expr, x.CaseWhen.Result)
-			case *pg.Node_List:
-				walk(x.List.Items...)
-			case *pg.Node_NullTest:
-				walk(x.NullTest.Arg)
+	var w volatilityWalk
+	w.walk(n)
+	return w.v
+}
+
+// volatilityWalk raises v to the most volatile part of the expressions
+// it walks. A method, not a closure: the argument lists of a recursive
+// closure escape to the heap at every call.
+type volatilityWalk struct{ v Volatility }
+
+func (w *volatilityWalk) walk(ns ...*pg.Node) {
+	for _, n := range ns {
+		if n == nil || w.v == Volatile {
+			continue
+		}
+		switch x := n.Node.(type) {
+		case *pg.Node_AConst, *pg.Node_ParamRef:
+		case *pg.Node_TypeCast:
+			w.walk(x.TypeCast.Arg)
+		case *pg.Node_SqlvalueFunction:
+			// CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP, CURRENT_USER...
+			w.v = max(w.v, Stable)
+		case *pg.Node_FuncCall:
+			name := strings.ToLower(lastName(x.FuncCall.Funcname))
+			switch {
+			case volatileFunctions[name]:
+				w.v = Volatile
+			case stableFunctions[name]:
+				w.v = max(w.v, Stable)
+				w.walk(x.FuncCall.Args...)
 			default:
-				// Subqueries, column references and anything unusual: be
-				// conservative.
-				v = Volatile
+				w.v = Volatile
 			}
+		case *pg.Node_AExpr:
+			w.walk(x.AExpr.Lexpr, x.AExpr.Rexpr)
+		case *pg.Node_BoolExpr:
+			w.walk(x.BoolExpr.Args...)
+		case *pg.Node_AArrayExpr:
+			w.walk(x.AArrayExpr.Elements...)
+		case *pg.Node_CoalesceExpr:
+			w.walk(x.CoalesceExpr.Args...)
+		case *pg.Node_CaseExpr:
+			w.walk(x.CaseExpr.Arg, x.CaseExpr.Defresult)
+			w.walk(x.CaseExpr.Args...)
+		case *pg.Node_CaseWhen:
+			w.walk(x.CaseWhen.Expr, x.CaseWhen.Result)
+		case *pg.Node_List:
+			w.walk(x.List.Items...)
+		case *pg.Node_NullTest:
+			w.walk(x.NullTest.Arg)
+		default:
+			// Subqueries, column references and anything unusual: be
+			// conservative.
+			w.v = Volatile
 		}
 	}
-	walk(n)
-	return v
 }
 
 func lastName(nodes []*pg.Node) string {
