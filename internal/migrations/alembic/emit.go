@@ -91,7 +91,8 @@ func (t *translator) emitParsed(p pendingStmt, res sqlparse.Result) {
 
 // apply turns one statement's parse into operations at the call.
 func (t *translator) apply(p pendingStmt, res sqlparse.Result) {
-	out := ops.FromStatements(res.Statements, ops.Options{PGVersion: t.ver})
+	t.opsBuf = ops.AppendStatements(t.opsBuf[:0], res.Statements, ops.Options{PGVersion: t.ver})
+	out := t.opsBuf
 	if !p.standIn {
 		t.sent.Add(res, nil, t.stmt, func(source.Span) source.Span { return p.span }, t.autoDepth > 0)
 	}

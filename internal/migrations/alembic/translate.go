@@ -24,13 +24,14 @@ type translator struct {
 	globals map[string]*expr // module-level names, as upgrade() sees them
 	env     map[string]*expr // names visible where the walk is
 
-	out   ops.List
-	queue []queued          // statements emitted, not yet parsed
-	sent  migration.SentSQL // the statements alembic sends, in order
-	auto  []bool            // per op: inside autocommit_block()
-	seg   []int             // per op: how many autocommit blocks ended before it
-	notes []migration.Note
-	stmt  int // running statement index
+	out    ops.List
+	opsBuf []ops.Op          // one statement's operations until out copies them
+	queue  []queued          // statements emitted, not yet parsed
+	sent   migration.SentSQL // the statements alembic sends, in order
+	auto   []bool            // per op: inside autocommit_block()
+	seg    []int             // per op: how many autocommit blocks ended before it
+	notes  []migration.Note
+	stmt   int // running statement index
 
 	autoDepth int
 	segment   int
