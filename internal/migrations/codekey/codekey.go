@@ -231,8 +231,16 @@ func (w *writer) pythonNode(n *tsnode.Node, t string) bool {
 				w.b.WriteString("call(")
 				w.node(fn)
 				w.b.WriteString("argument_list(")
-				for i, a := range tsnode.Named(args) {
-					if a.Type() == "comment" || (name == "iterator" && i == 0) || isKeyword(a, w.k.src, "chunk_size", "batch_size") {
+				pos := 0 // positional arguments, comments not counted
+				for _, a := range tsnode.Named(args) {
+					if a.Type() == "comment" {
+						continue
+					}
+					first := a.Type() != "keyword_argument" && pos == 0
+					if a.Type() != "keyword_argument" {
+						pos++
+					}
+					if (name == "iterator" && first) || isKeyword(a, w.k.src, "chunk_size", "batch_size") {
 						continue
 					}
 					w.node(a)
@@ -401,8 +409,7 @@ func isKeyword(a *tsnode.Node, src string, names ...string) bool {
 // op.get_bind(), or a name that says it is one (migrate_engine, conn).
 func (w *writer) isBind(a *tsnode.Node) bool {
 	if a.Type() == "keyword_argument" {
-		k := a.ChildByFieldName("name")
-		return k != nil && tsnode.Text(k, w.k.src) == "bind"
+		return isKeyword(a, w.k.src, "bind")
 	}
 	if a.Type() == "call" {
 		return lastName(a.ChildByFieldName("function"), w.k.src) == "get_bind"
@@ -511,7 +518,7 @@ func (w *writer) rubyNode(n *tsnode.Node, t string) bool {
 		return true
 	case "simple_symbol", "hash_key_symbol":
 		// :name, and name: as a hash key, are the same symbol.
-		w.b.WriteString("sym:" + strings.TrimPrefix(tsnode.Text(n, src), ":") + " ")
+		w.b.WriteString("sym:" + rubySymbol(n, src) + " ")
 		return true
 	case "call":
 		return w.rubyCall(n)

@@ -176,6 +176,7 @@ func TestPythonBatchSizes(t *testing.T) {
 	}{
 		{"iterator's chunk size", `for u in users().iterator():\n    fix(u)`, `for u in users().iterator(2000):\n    fix(u)`, true},
 		{"chunk_size=", `for u in qs.iterator(chunk_size=100):\n    fix(u)`, `for u in qs.iterator():\n    fix(u)`, true},
+		{"iterator's chunk size after a comment", "for u in qs.iterator():\n    fix(u)", "for u in qs.iterator(  # a page\n    2000):\n    fix(u)", true},
 		{"bulk_update's batch size", `M.objects.bulk_update(objs, ["a"])`, `M.objects.bulk_update(objs, ["a"], batch_size=500)`, true},
 		{"another query", `for u in users().iterator():\n    fix(u)`, `for u in admins().iterator(2000):\n    fix(u)`, false},
 		{"another field updated", `M.objects.bulk_update(objs, ["a"], batch_size=5)`, `M.objects.bulk_update(objs, ["b"], batch_size=5)`, false},
