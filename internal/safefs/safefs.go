@@ -110,20 +110,20 @@ func usable(name string, m fs.FileMode) error {
 	return &fs.PathError{Op: "open", Path: name, Err: &IrregularError{Name: name, Mode: m}}
 }
 
-// readable is the error ReadFile gives before it opens name: a FIFO,
-// socket or device, or a directory.
-func readable(fsys fs.FS, name string) error {
+// readable stats name and gives the error ReadFile gives before it
+// opens it: a FIFO, socket or device, or a directory.
+func readable(fsys fs.FS, name string) (fs.FileInfo, error) {
 	st, err := fs.Stat(fsys, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := usable(name, st.Mode()); err != nil {
-		return err
+		return nil, err
 	}
 	if st.IsDir() {
-		return &fs.PathError{Op: "read", Path: name, Err: ErrIsDir}
+		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrIsDir}
 	}
-	return nil
+	return st, nil
 }
 
 // manyReader reads many files at once (gitrev.RevFS).
@@ -151,15 +151,9 @@ func ReadFiles(fsys fs.FS, names []string) ([][]byte, []error) {
 // a tree read a file; with a tree from Dir or New it also never leaves
 // the tree.
 func ReadFile(fsys fs.FS, name string, max int64) ([]byte, error) {
-	st, err := fs.Stat(fsys, name)
+	st, err := readable(fsys, name)
 	if err != nil {
 		return nil, err
-	}
-	if err := usable(name, st.Mode()); err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrIsDir}
 	}
 	if max > 0 && st.Size() > max {
 		return nil, &TooLargeError{Name: name, Size: st.Size(), Max: max}

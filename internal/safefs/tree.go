@@ -261,12 +261,19 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 // tree that can (a git revision).
 func (t *treeFS) ReadFiles(names []string) ([][]byte, []error) {
 	out, errs := make([][]byte, len(names)), make([]error, len(names))
+	m, ok := t.fsys.(manyReader)
+	if !ok {
+		for i, name := range names {
+			out[i], errs[i] = t.ReadFile(name)
+		}
+		return out, errs
+	}
 	var paths []string
 	var at []int
 	for i, name := range names {
 		p, err := t.resolve("read", name)
 		if err == nil {
-			err = readable(t.fsys, p)
+			_, err = readable(t.fsys, p)
 		}
 		if err != nil {
 			errs[i] = err
@@ -274,13 +281,6 @@ func (t *treeFS) ReadFiles(names []string) ([][]byte, []error) {
 		}
 		paths = append(paths, p)
 		at = append(at, i)
-	}
-	m, ok := t.fsys.(manyReader)
-	if !ok {
-		for j, i := range at {
-			out[i], errs[i] = ReadFile(t.fsys, paths[j], 0)
-		}
-		return out, errs
 	}
 	data, rerrs := m.ReadFiles(paths)
 	for j, i := range at {
