@@ -3,9 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -104,9 +102,7 @@ func runCheck(f *checkFlags, stdio IO) (*check.Result, *config.Config, error) {
 	// check reads both releases at once, and the garbage of two reads
 	// would double the heap GC lets grow: collect at half the usual
 	// growth instead (the user's GOGC, when set, stands).
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(50))
-	}
+	defer collectAt(50)()
 	env, err := newCheckEnv(&f.commonFlags, f.repo, f.noCache, f.verbose, stdio)
 	if err != nil {
 		return nil, nil, err

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -118,9 +117,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not run.`,
 			// peak where it was before the parser's C heap was kept
 			// between parses (sqlparse), which saves more CPU than the
 			// extra collections cost. GOGC, when set, decides.
-			if os.Getenv("GOGC") == "" {
-				debug.SetGCPercent(80)
-			}
+			defer collectAt(80)()
 			if store != nil {
 				lintOpt.Store = store
 			}
