@@ -1,7 +1,6 @@
 package rails
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -102,7 +101,7 @@ func (t *tr) stringPiece(m *mtext, k *node, e *env, raw bool) bool {
 			m.add(t.src[k.StartByte():k.EndByte()], int(k.StartByte()), true)
 		}
 	case "escape_sequence":
-		m.add([]byte(unescape(t.text(k))), int(k.StartByte()), false)
+		m.add([]byte(lang.RubyEscape(t.text(k))), int(k.StartByte()), false)
 	case "interpolation":
 		inner := k.NamedChild(0)
 		if inner == nil {
@@ -128,38 +127,6 @@ func unescapeSingle(m *mtext, b []byte, off int) {
 		}
 		m.add(b[i:i+1], off+i, true)
 	}
-}
-
-// unescape decodes a double-quoted string's escape sequence.
-func unescape(s string) string {
-	if len(s) < 2 || s[0] != '\\' {
-		return s
-	}
-	if v, ok := lang.SimpleEscape(s[1]); ok {
-		return v
-	}
-	switch s[1] {
-	case 's':
-		return " "
-	case '0':
-		return "\x00"
-	case 'e':
-		return "\x1b"
-	case 'u':
-		h := strings.Trim(s[2:], "{}")
-		if r, err := strconv.ParseUint(h, 16, 32); err == nil {
-			return string(rune(r))
-		}
-	case 'x':
-		if r, err := strconv.ParseUint(s[2:], 16, 8); err == nil {
-			return string([]byte{byte(r)})
-		}
-	case '\n':
-		return ""
-	default:
-		return s[1:]
-	}
-	return s
 }
 
 // heredoc reads the body of a heredoc whose opening is n: a squiggly

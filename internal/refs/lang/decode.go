@@ -278,6 +278,16 @@ var rubyEscape = withCommon("", func(src []byte, i, end int, c byte) (string, in
 	return string(src[i+1 : i+1+size]), 1 + size
 })
 
+// RubyEscape decodes one escape sequence of a double-quoted Ruby string
+// (the text of tree-sitter's escape_sequence node), as Ruby does.
+func RubyEscape(seq string) string {
+	if len(seq) < 2 || seq[0] != '\\' {
+		return seq
+	}
+	v, n := rubyEscape([]byte(seq), 0, len(seq))
+	return v + seq[n:]
+}
+
 // rubyQuoteEscape decodes the only escapes of '...' and %q(...): a
 // backslash before a backslash or a delimiter; others stay as written.
 func rubyQuoteEscape(open, close byte) escaper {

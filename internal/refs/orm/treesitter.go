@@ -9,6 +9,8 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
 	"github.com/smacker/go-tree-sitter/ruby"
+
+	"github.com/schemagate/schemagate/internal/refs/lang"
 )
 
 // parseOperationLimit bounds one parse, in microseconds.
@@ -199,7 +201,7 @@ func rubyLiteral(n *sitter.Node, src []byte) (string, bool) {
 	case "simple_symbol":
 		return strings.TrimPrefix(text(n, src), ":"), true
 	case "string", "delimited_symbol", "bare_string", "bare_symbol":
-		return stringContent(n, src, rubyUnescape)
+		return stringContent(n, src, lang.RubyEscape)
 	}
 	return "", false
 }
@@ -222,16 +224,6 @@ func stringContent(n *sitter.Node, src []byte, unescape func(string) string) (st
 		}
 	}
 	return b.String(), true
-}
-
-func rubyUnescape(s string) string {
-	switch s {
-	case `\n`:
-		return "\n"
-	case `\t`:
-		return "\t"
-	}
-	return strings.TrimPrefix(s, `\`)
 }
 
 // pyString returns the value of a plain Python string literal (no
