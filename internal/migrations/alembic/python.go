@@ -180,7 +180,8 @@ func parseModule(src []byte) *module {
 	if deep >= 0 {
 		text = src[:bytes.LastIndexAny(src[:deep], "\r\n")+1]
 	}
-	root := tsnode.Parse(pythonLang, text)
+	// Comments say nothing to the model: the copy leaves them out.
+	root := tsnode.ParseWith(pythonLang, text, tsnode.Options{NoComments: true})
 	m := &module{src: src, str: string(src), funcs: map[string]*funcDef{}, imports: map[string]string{}}
 	b := builder{src: src, str: m.str, mod: m}
 	if deep >= 0 {
@@ -203,9 +204,7 @@ func parseModule(src []byte) *module {
 			}
 			continue
 		}
-		if s := b.stmt(n); s != nil {
-			m.body = append(m.body, s)
-		}
+		m.body = append(m.body, b.stmt(n))
 	}
 	return m
 }
@@ -384,9 +383,7 @@ func (b *builder) block(n *tsnode.Node) []*stmt {
 		if !kid.IsNamed() {
 			continue
 		}
-		if s := b.stmt(kid); s != nil {
-			out = append(out, s)
-		}
+		out = append(out, b.stmt(kid))
 	}
 	return out
 }
@@ -403,9 +400,6 @@ func (b *builder) headerEnd(n *tsnode.Node) int {
 
 func (b *builder) stmt(n *tsnode.Node) *stmt {
 	typ := n.Type()
-	if typ == "comment" {
-		return nil
-	}
 	s := b.newStmt(int(n.StartByte()), int(n.EndByte()))
 	s.headerEnd = b.headerEnd(n)
 	switch typ {
@@ -581,15 +575,10 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 	// recursion.
 	typ := n.Type()
 	for typ == "parenthesized_expression" {
-		var inner *tsnode.Node
-		if n.NamedChildCount() == 1 {
-			inner = n.NamedChild(0) // the common case, without a slice
-		} else {
-			inner = tsnode.OnlyNamed(n) // a comment inside: ( # noqa\n x )
-		}
-		if inner == nil {
+		if n.NamedChildCount() != 1 {
 			break
 		}
+		inner := n.NamedChild(0)
 		n, typ = inner, inner.Type()
 	}
 	e := b.newExpr(int(n.StartByte()), int(n.EndByte()))
@@ -623,7 +612,7 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 				continue
 			}
 			switch a.Type() {
-			case "comment", "dictionary_splat":
+			case "dictionary_splat":
 			case "keyword_argument":
 				nkw++
 			default:
@@ -639,7 +628,6 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 				continue
 			}
 			switch a.Type() {
-			case "comment":
 			case "keyword_argument":
 				name, val := a.ChildByFieldName("name"), a.ChildByFieldName("value")
 				if name != nil && val != nil {
@@ -676,9 +664,7 @@ func (b *builder) expr(n *tsnode.Node) *expr {
 	case "list", "tuple":
 		e.kind, e.tuple = exprList, n.Type() == "tuple"
 		for _, c := range tsnode.Named(n) {
-			if c.Type() != "comment" {
-				e.args = append(e.args, b.expr(c))
-			}
+			e.args = append(e.args, b.expr(c))
 		}
 	case "dictionary":
 		e.kind = exprDict
