@@ -1,6 +1,7 @@
 package tsnode
 
 import (
+	"context"
 	"sync"
 	"unsafe"
 
@@ -54,4 +55,20 @@ func PutParser(lang *sitter.Language, p *sitter.Parser) {
 	if p != nil {
 		p.Close()
 	}
+}
+
+// ParseTree parses src with lang on a kept parser and returns
+// tree-sitter's tree, which the caller closes. limit, when not 0, is how
+// many microseconds of parsing it may take before it gives up with an
+// error: a safety net against pathological input for readers of whole
+// projects.
+func ParseTree(lang *sitter.Language, src []byte, limit int) (*sitter.Tree, error) {
+	p := GetParser(lang)
+	p.SetOperationLimit(limit)
+	tree, err := p.ParseCtx(context.Background(), nil, src)
+	if err != nil {
+		p.Reset() // a parse that stopped part way would resume
+	}
+	PutParser(lang, p)
+	return tree, err
 }

@@ -1,6 +1,7 @@
 package tsnode
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -40,5 +41,24 @@ func TestParsersKeptPerGrammar(t *testing.T) {
 		if len(idle) > maxIdle {
 			t.Errorf("%d idle parsers kept for a grammar, want at most %d", len(idle), maxIdle)
 		}
+	}
+}
+
+// A parse past its operation limit fails, and the kept parser that
+// stopped part way starts the next parse afresh, without the limit.
+func TestParseTreeLimit(t *testing.T) {
+	py := python.GetLanguage()
+	big := []byte(strings.Repeat("x = (1 + 2) * [3, 4]\n", 20000))
+	if tree, err := ParseTree(py, big, 1); err == nil {
+		tree.Close()
+		t.Fatal("a 400 KB parse within 1 µs of operations: the limit was not applied")
+	}
+	tree, err := ParseTree(py, []byte("y = 1\n"), 0)
+	if err != nil {
+		t.Fatalf("the next parse: %v", err)
+	}
+	defer tree.Close()
+	if got := tree.RootNode().String(); got != "(module (expression_statement (assignment left: (identifier) right: (integer))))" {
+		t.Errorf("the next parse's tree is %s", got)
 	}
 }

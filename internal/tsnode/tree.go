@@ -83,7 +83,6 @@ import "C"
 
 import (
 	"bytes"
-	"context"
 	"math"
 	"sync"
 	"unsafe"
@@ -199,14 +198,12 @@ type Options struct {
 // ParseWith is Parse with options.
 func ParseWith(lang *sitter.Language, src []byte, opts Options) *Node {
 	info := languageOf(lang)
-	p := GetParser(lang)
-	// ParseCtx fails only without a language, on a cancelled context or
-	// past a timeout, none of which can happen here.
-	tree, err := p.ParseCtx(context.Background(), nil, src)
+	// The parse fails only without a language, on a cancelled context or
+	// past an operation limit, none of which can happen here.
+	tree, err := ParseTree(lang, src, 0)
 	if err != nil {
 		panic("tsnode: tree-sitter parser: " + err.Error())
 	}
-	PutParser(lang, p)
 	defer tree.Close()
 	return copyTree(tree.RootNode(), info, src, opts)
 }

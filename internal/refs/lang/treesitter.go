@@ -1,11 +1,9 @@
 package lang
 
 import (
-	"context"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/java"
@@ -14,13 +12,14 @@ import (
 	"github.com/smacker/go-tree-sitter/ruby"
 	"github.com/smacker/go-tree-sitter/typescript/tsx"
 	"github.com/smacker/go-tree-sitter/typescript/typescript"
+
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // grammar is how one tree-sitter language spells strings.
 type grammar struct {
-	name    string
-	lang    func() *sitter.Language
-	parsers sync.Pool
+	name string
+	lang func() *sitter.Language
 	// content holds the node types that cover a string's text (the
 	// smallest named node around a keyword inside a string).
 	content map[string]bool
@@ -272,24 +271,11 @@ func Tree(lang Language, path string, src []byte) (*sitter.Tree, error) {
 	return g.parse(src)
 }
 
-// parse parses src with a parser of the grammar's pool; the caller
-// closes the tree.
+// parse parses src with the grammar; the caller closes the tree. The
+// limit is a safety net against pathological input, far above what any
+// source file takes (about 2 MB/s).
 func (g *grammar) parse(src []byte) (*sitter.Tree, error) {
-	p, _ := g.parsers.Get().(*sitter.Parser)
-	if p == nil {
-		p = sitter.NewParser()
-		p.SetLanguage(g.lang())
-		// A safety net against pathological input, far above what any
-		// source file takes (about 2 MB/s).
-		p.SetOperationLimit(parseTimeout)
-	}
-	defer g.parsers.Put(p)
-	tree, err := p.ParseCtx(context.Background(), nil, src)
-	if err != nil {
-		p.Reset()
-		return nil, err
-	}
-	return tree, nil
+	return tsnode.ParseTree(g.lang(), src, parseTimeout)
 }
 
 // NodeValue returns the string value of expression n of src, a file in

@@ -1,7 +1,6 @@
 package orm
 
 import (
-	"context"
 	"fmt"
 	"iter"
 	"strings"
@@ -11,22 +10,18 @@ import (
 	"github.com/smacker/go-tree-sitter/ruby"
 
 	"github.com/schemagate/schemagate/internal/refs/lang"
+	"github.com/schemagate/schemagate/internal/tsnode"
 )
 
 // parseOperationLimit bounds one parse, in microseconds.
 const parseOperationLimit = 60_000_000
 
-// parseTree parses src with a fresh parser (parsers are not safe for
-// concurrent use). Tree-sitter recovers from syntax errors, so the tree
-// always covers what parses; the caller must Close it.
+// parseTree parses src. Tree-sitter recovers from syntax errors, so the
+// tree always covers what parses; the caller must Close it. The limit is
+// a safety net against pathological input, far above what any source
+// file takes.
 func parseTree(lang *sitter.Language, path string, src []byte) (*sitter.Tree, error) {
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(lang)
-	// A safety net against pathological input, far above what any
-	// source file takes.
-	p.SetOperationLimit(parseOperationLimit)
-	t, err := p.ParseCtx(context.Background(), nil, src)
+	t, err := tsnode.ParseTree(lang, src, parseOperationLimit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse: %w", path, err)
 	}
