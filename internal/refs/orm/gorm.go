@@ -43,13 +43,16 @@ var gormModelColumns = []string{"id", "created_at", "updated_at", "deleted_at"}
 func (g *GORM) Extract(p string, src []byte) ([]refs.Reference, error) {
 	ns := schema.NamingStrategy{TablePrefix: g.TablePrefix, SingularTable: g.SingularTable}
 	// No gorm import, no gorm tag: not parsed.
-	return goStructs(refs.GORM, "gorm", func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
-		x := &gormFile{g: gf, ns: ns}
+	var x *gormFile // one for the file
+	return goStructRefs(p, src, "gorm", func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference {
+		if x == nil {
+			x = &gormFile{g: gf, ns: ns}
+		}
 		if ref, ok := x.model(ts, st); ok {
 			return []refs.Reference{ref}
 		}
 		return nil
-	}).Extract(p, src)
+	})
 }
 
 type gormFile struct {

@@ -115,19 +115,28 @@ func readGoFileIf(p string, src []byte, marker string) (*goFile, error) {
 // other than tests, parses those that contain marker (an import path or
 // a tag key the ORM needs) and asks refsOf for the references of each
 // struct type, in source order.
-func goStructs(orm refs.Source, marker string, refsOf func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference) refs.Extractor {
+func goStructs(orm refs.Source, marker string, refsOf structRefs) refs.Extractor {
 	extract := func(p string, src []byte) ([]refs.Reference, error) {
-		gf, err := readGoFileIf(p, src, marker)
-		if gf == nil {
-			return nil, err
-		}
-		var out []refs.Reference
-		for _, ts := range gf.order {
-			out = append(out, refsOf(gf, ts, ts.Type.(*ast.StructType))...)
-		}
-		return out, nil
+		return goStructRefs(p, src, marker, refsOf)
 	}
 	return &extractor{name: string(orm), match: matchGo, extract: extract}
+}
+
+// structRefs gives the references of one struct type of a Go file.
+type structRefs func(gf *goFile, ts *ast.TypeSpec, st *ast.StructType) []refs.Reference
+
+// goStructRefs reads the Go file p when it mentions marker and gathers
+// the references refsOf gives for each of its struct types.
+func goStructRefs(p string, src []byte, marker string, refsOf structRefs) ([]refs.Reference, error) {
+	gf, err := readGoFileIf(p, src, marker)
+	if gf == nil {
+		return nil, err
+	}
+	var out []refs.Reference
+	for _, ts := range gf.order {
+		out = append(out, refsOf(gf, ts, ts.Type.(*ast.StructType))...)
+	}
+	return out, nil
 }
 
 // typeName returns T for T, *T and generic T[X]; "" otherwise.
