@@ -98,10 +98,10 @@ func (t *tr) adapterQuestion(n, recv *node, name string, argsN *node, e *env) (v
 		v := int64(t.pgMajor()) * 10000
 		return value{k: kInt, i: v, s: strconv.FormatInt(v, 10), n: n}, true
 	case onConnection && (name == "is_a?" || name == "kind_of?" || name == "instance_of?"):
-		if argsN == nil || len(tsnode.Named(argsN)) != 1 {
+		if argsN == nil || argsN.NamedChildCount() != 1 {
 			return value{}, false
 		}
-		class := t.text(tsnode.Named(argsN)[0])
+		class := t.text(argsN.NamedChild(0))
 		if !strings.HasSuffix(class, "Adapter") {
 			return value{}, false
 		}

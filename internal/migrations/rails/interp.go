@@ -403,7 +403,7 @@ func (t *tr) callMethod(m *node, pos []value, o opts, parent *env) value {
 					name := t.text(p.NamedChild(0))
 					if v, ok := o.get(name); ok {
 						e.vars[name] = v
-					} else if len(tsnode.Named(p)) > 1 {
+					} else if p.NamedChildCount() > 1 {
 						e.vars[name] = t.eval(lastNamed(p), e)
 					} else {
 						e.vars[name] = value{}
