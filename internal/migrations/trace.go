@@ -144,9 +144,11 @@ func (t *traceFS) read(name string) ([]byte, error) {
 		t.mu.Lock()
 		t.broken = true
 		t.mu.Unlock()
-		return fs.ReadFile(t.inner, name)
+		return safefs.ReadFile(t.inner, name, 0)
 	}
-	data, err = fs.ReadFile(t.inner, name)
+	// Read as replay reads it (safefs.ReadFiles), so that the two agree on
+	// errors too.
+	data, err = safefs.ReadFile(t.inner, name, 0)
 	t.record('f', name, fileSum(data, err))
 	if err == nil {
 		t.mu.Lock()
