@@ -242,6 +242,7 @@ func TestHasConstraintLike(t *testing.T) {
 		{"unique on fewer columns", ops.Constraint{Type: ops.Unique, Columns: []string{"a"}}, false},
 		{"same foreign key", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &teams}, true},
 		{"foreign key to another table", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id"}, RefTable: &groups}, false},
+		{"foreign key on more columns", ops.Constraint{Type: ops.ForeignKey, Columns: []string{"team_id", "a"}, RefTable: &teams}, false},
 		{"check", ops.Constraint{Type: ops.Check, Expr: "a > 0", ExprColumns: []string{"a"}}, false},
 	} {
 		if got := c.HasConstraintLike(users, &tc.k); got != tc.want {
